@@ -1,0 +1,305 @@
+//! Culture batches (培養バッチ): vessel and seeding, observations (count, viability, confluence),
+//! conditioning in serum-free medium (馴化培養) and harvest of the supernatant (上清回収).
+//! State machine: `culturing → conditioning → harvested`.
+
+use crate::{
+    DomainError, TransitionError, UtcTime,
+    culture::CellBank,
+    ids::{BatchId, CellBankId, HarvestId, MaterialLotId},
+    quantity::{non_negative, percent, positive},
+};
+use serde::{Deserialize, Serialize};
+
+/// Culture vessels with their growth area (planner-defaults.md, "Vessels").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VesselKind {
+    T25,
+    T75,
+    T175,
+    T225,
+    Hyperflask,
+    Multilayer1,
+    Multilayer2,
+    Multilayer5,
+    Multilayer10,
+}
+
+impl VesselKind {
+    pub const ALL: [VesselKind; 9] = [
+        VesselKind::T25,
+        VesselKind::T75,
+        VesselKind::T175,
+        VesselKind::T225,
+        VesselKind::Hyperflask,
+        VesselKind::Multilayer1,
+        VesselKind::Multilayer2,
+        VesselKind::Multilayer5,
+        VesselKind::Multilayer10,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VesselKind::T25 => "t25",
+            VesselKind::T75 => "t75",
+            VesselKind::T175 => "t175",
+            VesselKind::T225 => "t225",
+            VesselKind::Hyperflask => "hyperflask",
+            VesselKind::Multilayer1 => "multilayer1",
+            VesselKind::Multilayer2 => "multilayer2",
+            VesselKind::Multilayer5 => "multilayer5",
+            VesselKind::Multilayer10 => "multilayer10",
+        }
+    }
+    /// Growth area per vessel, cm².
+    pub fn area_cm2(self) -> f64 {
+        match self {
+            VesselKind::T25 => 25.0,
+            VesselKind::T75 => 75.0,
+            VesselKind::T175 => 175.0,
+            VesselKind::T225 => 225.0,
+            VesselKind::Hyperflask => 1720.0,
+            VesselKind::Multilayer1 => 636.0,
+            VesselKind::Multilayer2 => 1272.0,
+            VesselKind::Multilayer5 => 3180.0,
+            VesselKind::Multilayer10 => 6360.0,
+        }
+    }
+    pub fn parse(field: &str, s: &str) -> Result<Self, DomainError> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
+            DomainError::invalid(field, format!("unknown vessel {s:?}"))
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchStatus {
+    Culturing,
+    Conditioning,
+    Harvested,
+}
+
+impl BatchStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchStatus::Culturing => "culturing",
+            BatchStatus::Conditioning => "conditioning",
+            BatchStatus::Harvested => "harvested",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CultureBatch {
+    pub id: BatchId,
+    pub cell_bank: CellBankId,
+    pub vessel: VesselKind,
+    pub vessel_count: i64,
+    pub passage: i64,
+    /// cells/cm² at seeding (播種密度).
+    pub seeding_density: f64,
+    pub seeded_at: UtcTime,
+    pub status: BatchStatus,
+    pub conditioning_started_at: Option<UtcTime>,
+    pub conditioning_medium: Option<MaterialLotId>,
+    pub conditioning_hours: Option<f64>,
+    pub hypoxia: Option<bool>,
+}
+
+impl CultureBatch {
+    pub fn seed(
+        id: BatchId,
+        bank: &CellBank,
+        vessel: VesselKind,
+        vessel_count: i64,
+        seeding_density: f64,
+        seeded_at: UtcTime,
+    ) -> Result<Self, DomainError> {
+        if !(1..=1000).contains(&vessel_count) {
+            return Err(DomainError::invalid("vessel_count", "must be between 1 and 1000"));
+        }
+        Ok(Self {
+            id,
+            cell_bank: bank.id.clone(),
+            vessel,
+            vessel_count,
+            passage: bank.passage + 1,
+            seeding_density: positive("seeding_density", seeding_density)?,
+            seeded_at,
+            status: BatchStatus::Culturing,
+            conditioning_started_at: None,
+            conditioning_medium: None,
+            conditioning_hours: None,
+            hypoxia: None,
+        })
+    }
+
+    /// Total growth area, cm².
+    pub fn area_cm2(&self) -> f64 {
+        self.vessel.area_cm2() * self.vessel_count as f64
+    }
+
+    fn refuse(&self, action: &'static str) -> DomainError {
+        TransitionError {
+            entity: "culture batch",
+            id: self.id.to_string(),
+            from: self.status.as_str(),
+            action,
+        }
+        .into()
+    }
+
+    /// Observations are recorded while the cells are in the vessel.
+    pub fn check_observable(&self) -> Result<(), DomainError> {
+        if self.status == BatchStatus::Harvested {
+            return Err(self.refuse("record an observation"));
+        }
+        Ok(())
+    }
+
+    /// Switch to serum-free conditioning medium for `hours`.
+    pub fn start_conditioning(
+        &self,
+        medium: MaterialLotId,
+        hours: f64,
+        hypoxia: bool,
+        at: UtcTime,
+    ) -> Result<Self, DomainError> {
+        if self.status != BatchStatus::Culturing {
+            return Err(self.refuse("start conditioning"));
+        }
+        if at < self.seeded_at {
+            return Err(DomainError::invalid("started_at", "cannot be before seeding"));
+        }
+        let hours = positive("hours", hours)?;
+        if hours > 240.0 {
+            return Err(DomainError::invalid("hours", "must be at most 240 h"));
+        }
+        let mut next = self.clone();
+        next.status = BatchStatus::Conditioning;
+        next.conditioning_started_at = Some(at);
+        next.conditioning_medium = Some(medium);
+        next.conditioning_hours = Some(hours);
+        next.hypoxia = Some(hypoxia);
+        Ok(next)
+    }
+
+    /// Harvest the conditioned medium: only from a batch in conditioning.
+    pub fn harvest(
+        &self,
+        id: HarvestId,
+        volume_ml: f64,
+        at: UtcTime,
+    ) -> Result<(Self, Harvest), DomainError> {
+        if self.status != BatchStatus::Conditioning {
+            return Err(self.refuse("harvest"));
+        }
+        if self.conditioning_started_at.is_some_and(|s| at < s) {
+            return Err(DomainError::invalid("harvested_at", "cannot be before conditioning started"));
+        }
+        let mut next = self.clone();
+        next.status = BatchStatus::Harvested;
+        let h = Harvest {
+            id,
+            batch: self.id.clone(),
+            harvested_at: at,
+            volume_ml: positive("volume_ml", volume_ml)?,
+            remaining_ml: volume_ml,
+        };
+        Ok((next, h))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    pub id: String,
+    pub batch: BatchId,
+    pub observed_at: UtcTime,
+    /// Total viable cells in the batch.
+    pub cell_count: f64,
+    pub viability_pct: f64,
+    pub confluence_pct: f64,
+    pub note: Option<String>,
+}
+
+impl Observation {
+    pub fn new(
+        id: String,
+        batch: &CultureBatch,
+        observed_at: UtcTime,
+        cell_count: f64,
+        viability_pct: f64,
+        confluence_pct: f64,
+        note: Option<String>,
+    ) -> Result<Self, DomainError> {
+        batch.check_observable()?;
+        if observed_at < batch.seeded_at {
+            return Err(DomainError::invalid("observed_at", "cannot be before seeding"));
+        }
+        Ok(Self {
+            id,
+            batch: batch.id.clone(),
+            observed_at,
+            cell_count: non_negative("cell_count", cell_count)?,
+            viability_pct: percent("viability_pct", viability_pct)?,
+            confluence_pct: percent("confluence_pct", confluence_pct)?,
+            note,
+        })
+    }
+}
+
+/// Supernatant collected from one batch, cells removed. `remaining_ml` is what is not yet pooled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Harvest {
+    pub id: HarvestId,
+    pub batch: BatchId,
+    pub harvested_at: UtcTime,
+    pub volume_ml: f64,
+    pub remaining_ml: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{culture::BankKind, ids::TissueId};
+
+    fn t(s: &str) -> UtcTime {
+        UtcTime::parse("t", s).unwrap()
+    }
+    fn bank() -> CellBank {
+        CellBank {
+            id: CellBankId::new("WCB-1").unwrap(),
+            kind: BankKind::Working,
+            tissue: TissueId::new("T-1").unwrap(),
+            parent: None,
+            passage: 3,
+            population_doublings: 10.0,
+            vials_frozen: 10,
+            cells_per_vial: 1e6,
+            banked_at: t("2026-01-01T00:00:00Z"),
+        }
+    }
+
+    #[test]
+    fn batch_goes_culturing_conditioning_harvested() {
+        let b = CultureBatch::seed(BatchId::new("B-1").unwrap(), &bank(), VesselKind::T175, 4, 3000.0, t("2026-02-01T00:00:00Z")).unwrap();
+        assert_eq!(b.passage, 4);
+        assert_eq!(b.area_cm2(), 700.0);
+        let medium = MaterialLotId::new("RM-SFM-1").unwrap();
+        assert!(b.harvest(HarvestId::new("H-1").unwrap(), 100.0, t("2026-02-05T00:00:00Z")).is_err());
+        let c = b.start_conditioning(medium, 48.0, false, t("2026-02-05T00:00:00Z")).unwrap();
+        let (h, harvest) = c.harvest(HarvestId::new("H-1").unwrap(), 112.0, t("2026-02-07T00:00:00Z")).unwrap();
+        assert_eq!(h.status, BatchStatus::Harvested);
+        assert_eq!(harvest.remaining_ml, 112.0);
+        let e = Observation::new("o".into(), &h, t("2026-02-08T00:00:00Z"), 1e6, 90.0, 80.0, None).unwrap_err();
+        assert_eq!(e.to_string(), "culture batch B-1 is harvested: cannot record an observation");
+    }
+
+    #[test]
+    fn observations_are_range_checked() {
+        let b = CultureBatch::seed(BatchId::new("B-1").unwrap(), &bank(), VesselKind::T75, 1, 3000.0, t("2026-02-01T00:00:00Z")).unwrap();
+        let e = Observation::new("o".into(), &b, t("2026-02-02T00:00:00Z"), 1e6, 101.0, 50.0, None).unwrap_err();
+        assert!(e.to_string().starts_with("viability_pct:"));
+        assert!(Observation::new("o".into(), &b, t("2026-01-02T00:00:00Z"), 1e6, 90.0, 50.0, None).is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! secretome's domain core: the entities of a cell processing facility, from donor to vial, their
+//! identifiers (valid by construction), their state machines (DESIGN.md §3) and the rules between them.
+//!
+//! No IO, no async, no SQL, no clock: the time and the acting user are always parameters.
+
+pub mod batch;
+pub mod culture;
+pub mod donor;
+pub mod error;
+pub mod genealogy;
+pub mod ids;
+pub mod lot;
+pub mod material;
+pub mod processing;
+pub mod quantity;
+pub mod role;
+pub mod site;
+pub mod time;
+pub mod vial;
+
+pub use error::{DomainError, TransitionError};
+pub use role::{Actor, Role};
+pub use time::UtcTime;

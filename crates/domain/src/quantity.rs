@@ -1,0 +1,83 @@
+//! Checked quantities: volumes, percentages, counts and other measured numbers that must be finite
+//! and within their physical range. Constructors name the input field in their errors.
+
+use crate::DomainError;
+
+/// A finite number > 0 (volumes, densities, g-force, minutes …).
+pub fn positive(field: &str, v: f64) -> Result<f64, DomainError> {
+    if !v.is_finite() {
+        return Err(DomainError::invalid(field, "must be a finite number"));
+    }
+    if v <= 0.0 {
+        return Err(DomainError::invalid(
+            field,
+            format!("must be greater than 0 (got {v})"),
+        ));
+    }
+    Ok(v)
+}
+
+/// A finite number ≥ 0 (counts, population doublings …).
+pub fn non_negative(field: &str, v: f64) -> Result<f64, DomainError> {
+    if !v.is_finite() {
+        return Err(DomainError::invalid(field, "must be a finite number"));
+    }
+    if v < 0.0 {
+        return Err(DomainError::invalid(
+            field,
+            format!("must not be negative (got {v})"),
+        ));
+    }
+    Ok(v)
+}
+
+/// A percentage in 0–100 (viability, confluence).
+pub fn percent(field: &str, v: f64) -> Result<f64, DomainError> {
+    let v = non_negative(field, v)?;
+    if v > 100.0 {
+        return Err(DomainError::invalid(
+            field,
+            format!("must be at most 100 % (got {v})"),
+        ));
+    }
+    Ok(v)
+}
+
+/// A non-empty free-text field, trimmed.
+pub fn text(field: &str, s: &str) -> Result<String, DomainError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(DomainError::invalid(field, "must not be empty"));
+    }
+    if t.chars().count() > 500 {
+        return Err(DomainError::invalid(field, "must be at most 500 characters"));
+    }
+    Ok(t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_volume_is_refused_with_the_field_named() {
+        let e = positive("volume_ml", -5.0).unwrap_err().to_string();
+        assert_eq!(e, "volume_ml: must be greater than 0 (got -5)");
+        assert!(positive("volume_ml", f64::NAN).is_err());
+        assert!(positive("volume_ml", 0.0).is_err());
+        assert_eq!(positive("volume_ml", 2.5).unwrap(), 2.5);
+    }
+
+    #[test]
+    fn percentages_stay_in_range() {
+        assert!(percent("viability", 100.5).is_err());
+        assert!(percent("viability", -0.1).is_err());
+        assert_eq!(percent("viability", 95.0).unwrap(), 95.0);
+    }
+
+    #[test]
+    fn text_is_trimmed_and_required() {
+        assert_eq!(text("name", "  DMEM ").unwrap(), "DMEM");
+        assert!(text("name", "   ").is_err());
+    }
+}

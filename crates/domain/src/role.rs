@@ -1,0 +1,100 @@
+//! Roles (DESIGN.md §1) and the acting user passed to every use case.
+
+use crate::{DomainError, ids::UserName};
+use serde::{Deserialize, Serialize};
+
+/// What a user may do. A user may hold several roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Operator,
+    Qc,
+    Qa,
+    Physician,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Operator, Role::Qc, Role::Qa, Role::Physician, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Qc => "qc",
+            Role::Qa => "qa",
+            Role::Physician => "physician",
+            Role::Admin => "admin",
+        }
+    }
+    /// The Japanese name a facility uses (GLOSSARY.md).
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            Role::Operator => "製造担当者",
+            Role::Qc => "品質管理担当者",
+            Role::Qa => "品質保証責任者",
+            Role::Physician => "医師",
+            Role::Admin => "管理者",
+        }
+    }
+    pub fn parse(field: &str, s: &str) -> Result<Role, DomainError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    field,
+                    format!("unknown role {s:?} (expected operator, qc, qa, physician or admin)"),
+                )
+            })
+    }
+}
+
+/// The user performing an action, with the roles they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: UserName,
+    pub roles: Vec<Role>,
+}
+
+impl Actor {
+    pub fn new(user: UserName, roles: Vec<Role>) -> Self {
+        Self { user, roles }
+    }
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+    /// Refuses unless the actor holds `role`; `action` describes what was attempted.
+    pub fn require(&self, role: Role, action: &'static str) -> Result<(), DomainError> {
+        if self.has(role) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden {
+                user: self.user.to_string(),
+                needed: role.as_str(),
+                action,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_check_names_user_role_and_action() {
+        let a = Actor::new(UserName::new("op1").unwrap(), vec![Role::Operator]);
+        assert!(a.require(Role::Operator, "register a donor").is_ok());
+        assert_eq!(
+            a.require(Role::Qa, "release a lot").unwrap_err().to_string(),
+            "op1 needs role qa to release a lot"
+        );
+    }
+
+    #[test]
+    fn unknown_role_is_a_typed_error() {
+        assert_eq!(Role::parse("role", "qa").unwrap(), Role::Qa);
+        let e = Role::parse("role", "boss").unwrap_err().to_string();
+        assert!(e.starts_with("role: unknown role \"boss\""));
+    }
+}
