@@ -1,1 +1,20 @@
-//! placeholder
+//! secretome's storage: the `Store` trait the service layer writes through, its SQL implementation
+//! for SQLite and PostgreSQL (one dialect, one migration source, both tested), and the hash-chained
+//! audit trail that every write appends to in the same transaction.
+
+pub mod audit;
+pub mod error;
+pub mod records;
+pub mod row;
+pub mod schema;
+pub mod sql;
+pub mod store;
+pub mod testing;
+
+pub use audit::{AuditCtx, AuditEvent, VerifyOutcome};
+pub use error::StoreError;
+pub use records::Record;
+pub use row::Snapshot;
+pub use schema::Table;
+pub use sql::SqlStore;
+pub use store::{Backend, Direction, Filter, Store, Tx};

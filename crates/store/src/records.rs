@@ -1,0 +1,76 @@
+//! Typed access on top of the generic rows: each domain entity names its table, and
+//! `tx.load::<Donor>(id)`, `tx.insert_record(&donor, &ctx)`, `store.list::<Lot>(None)` do the mapping.
+
+use crate::{
+    StoreError,
+    audit::AuditCtx,
+    row::Snapshot,
+    schema::Table,
+    store::{Filter, Store, Tx},
+};
+use secretome_domain::{
+    batch::{CultureBatch, Harvest, Observation},
+    culture::{CellBank, TissueCollection},
+    donor::Donor,
+    genealogy::Edge,
+    lot::Lot,
+    material::{MaterialUse, RawMaterialLot},
+    processing::ProcessingStep,
+    site::{Site, User},
+    vial::Vial,
+};
+use serde::{Serialize, de::DeserializeOwned};
+
+/// A domain entity stored as one row of `TABLE`.
+pub trait Record: Serialize + DeserializeOwned + Send + Sync {
+    const TABLE: Table;
+}
+
+macro_rules! records {
+    ($($ty:ty => $table:ident),* $(,)?) => {
+        $(impl Record for $ty { const TABLE: Table = Table::$table; })*
+    };
+}
+records! {
+    Site => Site, User => User, Donor => Donor, TissueCollection => Tissue, CellBank => CellBank,
+    RawMaterialLot => MaterialLot, CultureBatch => Batch, Observation => Observation,
+    MaterialUse => MaterialUse, Harvest => Harvest, Lot => Lot, ProcessingStep => ProcessingStep,
+    Vial => Vial, Edge => Edge,
+}
+
+impl dyn Tx + '_ {
+    pub async fn load<R: Record>(&mut self, id: &str) -> Result<Option<R>, StoreError> {
+        match self.get(R::TABLE, id).await? {
+            Some(s) => Ok(Some(s.to_record()?)),
+            None => Ok(None),
+        }
+    }
+    /// Loads or fails with `NotFound` naming the table and id.
+    pub async fn must_load<R: Record>(&mut self, id: &str) -> Result<R, StoreError> {
+        self.load(id).await?.ok_or_else(|| StoreError::NotFound {
+            table: R::TABLE.name(),
+            id: id.to_string(),
+        })
+    }
+    pub async fn list<R: Record>(&mut self, filter: Filter<'_>) -> Result<Vec<R>, StoreError> {
+        self.select(R::TABLE, filter).await?.iter().map(Snapshot::to_record).collect()
+    }
+    pub async fn insert_record<R: Record>(&mut self, rec: &R, ctx: &AuditCtx) -> Result<(), StoreError> {
+        self.insert(Snapshot::from_record(R::TABLE, rec)?, ctx).await
+    }
+    pub async fn update_record<R: Record>(&mut self, rec: &R, ctx: &AuditCtx) -> Result<(), StoreError> {
+        self.update(Snapshot::from_record(R::TABLE, rec)?, ctx).await
+    }
+}
+
+impl dyn Store + '_ {
+    pub async fn fetch<R: Record>(&self, id: &str) -> Result<Option<R>, StoreError> {
+        match self.get(R::TABLE, id).await? {
+            Some(s) => Ok(Some(s.to_record()?)),
+            None => Ok(None),
+        }
+    }
+    pub async fn list<R: Record>(&self, filter: Filter<'_>) -> Result<Vec<R>, StoreError> {
+        self.select(R::TABLE, filter).await?.iter().map(Snapshot::to_record).collect()
+    }
+}

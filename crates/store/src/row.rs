@@ -1,0 +1,192 @@
+//! Generic row mapping: a record serialises (serde) to a JSON object; `Snapshot::from_object`
+//! normalises it column by column to exactly what the database stores and returns, so the snapshot
+//! written into the audit trail and the snapshot read back from the row compare byte for byte.
+
+use crate::{
+    StoreError,
+    schema::{Kind, Table},
+};
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::{Map, Number, Value};
+use sqlx::{Row as _, any::AnyRow};
+use std::collections::BTreeMap;
+
+/// One row of an audited table: column → normalised value (`Json` columns hold their text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub table: Table,
+    pub values: BTreeMap<&'static str, Value>,
+}
+
+impl Snapshot {
+    /// Normalises a serialised record for `table`; unknown keys and wrongly typed values are errors.
+    pub fn from_object(table: Table, obj: Value) -> Result<Snapshot, StoreError> {
+        let Value::Object(mut map) = obj else {
+            return Err(invalid(table, "*", "a record must serialise to an object"));
+        };
+        let mut values = BTreeMap::new();
+        for (col, kind) in table.columns() {
+            let v = map.remove(*col).unwrap_or(Value::Null);
+            values.insert(*col, normalise(table, col, *kind, v)?);
+        }
+        if let Some(extra) = map.keys().next() {
+            return Err(invalid(table, extra, "no such column"));
+        }
+        let s = Snapshot { table, values };
+        if !matches!(s.values.get("id"), Some(Value::String(_))) {
+            return Err(invalid(table, "id", "the key must be text"));
+        }
+        Ok(s)
+    }
+
+    pub fn from_record<R: Serialize>(table: Table, rec: &R) -> Result<Snapshot, StoreError> {
+        let v = serde_json::to_value(rec).map_err(|e| invalid(table, "*", &e.to_string()))?;
+        Snapshot::from_object(table, v)
+    }
+
+    /// Reads a row selected with `table.column_list()`.
+    pub fn from_row(table: Table, row: &AnyRow) -> Result<Snapshot, StoreError> {
+        let mut values = BTreeMap::new();
+        for (i, (col, kind)) in table.columns().iter().enumerate() {
+            let v = match kind {
+                Kind::Text | Kind::Json => row.try_get::<Option<String>, _>(i)?.map(Value::String),
+                Kind::Int => row.try_get::<Option<i64>, _>(i)?.map(Value::from),
+                Kind::Bool => row.try_get::<Option<i64>, _>(i)?.map(|b| Value::Bool(b != 0)),
+                Kind::Real => match row.try_get::<Option<f64>, _>(i)? {
+                    Some(f) => Some(Value::Number(
+                        Number::from_f64(f).ok_or_else(|| invalid(table, col, "not finite"))?,
+                    )),
+                    None => None,
+                },
+            };
+            values.insert(*col, v.unwrap_or(Value::Null));
+        }
+        Ok(Snapshot { table, values })
+    }
+
+    pub fn id(&self) -> &str {
+        self.values.get("id").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// The canonical text of this snapshot (sorted keys), as stored in audit events.
+    pub fn canonical(&self) -> String {
+        serde_json::to_string(&self.values).unwrap_or_default()
+    }
+
+    /// Back to a record: JSON columns parsed, NULLs omitted (they are `None`).
+    pub fn to_record<R: DeserializeOwned>(&self) -> Result<R, StoreError> {
+        let mut obj = Map::new();
+        for (col, kind) in self.table.columns() {
+            match (kind, self.values.get(col)) {
+                (_, None | Some(Value::Null)) => {}
+                (Kind::Json, Some(Value::String(s))) => {
+                    let v: Value = serde_json::from_str(s).map_err(|e| self.corrupt(&e.to_string()))?;
+                    obj.insert((*col).to_string(), v);
+                }
+                (_, Some(v)) => {
+                    obj.insert((*col).to_string(), v.clone());
+                }
+            }
+        }
+        serde_json::from_value(Value::Object(obj)).map_err(|e| self.corrupt(&e.to_string()))
+    }
+
+    fn corrupt(&self, detail: &str) -> StoreError {
+        StoreError::Corrupt {
+            table: self.table.name(),
+            id: self.id().to_string(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Binds the column values in table order to a query.
+    pub fn bind_all<'q>(
+        &self,
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        for (col, kind) in self.table.columns() {
+            let v = self.values.get(col).cloned().unwrap_or(Value::Null);
+            q = bind_value(q, *kind, v);
+        }
+        q
+    }
+}
+
+pub(crate) fn bind_value<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    kind: Kind,
+    v: Value,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    match kind {
+        Kind::Text | Kind::Json => q.bind(v.as_str().map(str::to_string)),
+        Kind::Int => q.bind(v.as_i64()),
+        Kind::Bool => q.bind(v.as_bool().map(i64::from)),
+        Kind::Real => q.bind(v.as_f64()),
+    }
+}
+
+fn invalid(table: Table, column: &str, message: &str) -> StoreError {
+    StoreError::Invalid {
+        table: table.name(),
+        column: column.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn normalise(table: Table, col: &str, kind: Kind, v: Value) -> Result<Value, StoreError> {
+    if v.is_null() {
+        return Ok(Value::Null);
+    }
+    Ok(match kind {
+        Kind::Text => match v {
+            Value::String(_) => v,
+            _ => return Err(invalid(table, col, "expected text")),
+        },
+        Kind::Int => match v.as_i64() {
+            Some(i) => Value::from(i),
+            None => return Err(invalid(table, col, "expected an integer")),
+        },
+        Kind::Real => match v.as_f64().and_then(Number::from_f64) {
+            Some(n) => Value::Number(n),
+            None => return Err(invalid(table, col, "expected a finite number")),
+        },
+        Kind::Bool => match v {
+            Value::Bool(_) => v,
+            _ => return Err(invalid(table, col, "expected true or false")),
+        },
+        Kind::Json => Value::String(v.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn normalisation_makes_reals_floats_and_json_text() {
+        let s = Snapshot::from_object(
+            Table::Harvest,
+            json!({"id": "H-1", "batch": "B-1", "harvested_at": "t", "volume_ml": 100, "remaining_ml": 99.5}),
+        )
+        .unwrap();
+        assert_eq!(
+            s.canonical(),
+            r#"{"batch":"B-1","harvested_at":"t","id":"H-1","remaining_ml":99.5,"volume_ml":100.0}"#
+        );
+        let u = Snapshot::from_object(
+            Table::User,
+            json!({"id": "u", "display_name": "U", "site": "S", "roles": ["qa", "qc"], "active": true, "created_at": "t"}),
+        )
+        .unwrap();
+        assert_eq!(u.values["roles"], json!("[\"qa\",\"qc\"]"));
+    }
+
+    #[test]
+    fn wrong_types_and_unknown_columns_name_the_column() {
+        let e = Snapshot::from_object(Table::Harvest, json!({"id": "H", "volume_ml": "lots"})).unwrap_err();
+        assert_eq!(e.to_string(), "harvest.volume_ml: expected a finite number");
+        let e = Snapshot::from_object(Table::Harvest, json!({"id": "H", "colour": "red"})).unwrap_err();
+        assert_eq!(e.to_string(), "harvest.colour: no such column");
+    }
+}

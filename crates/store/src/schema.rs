@@ -1,0 +1,223 @@
+//! The audited tables and their columns, as the code sees them. Rows are mapped generically through
+//! this description (see `row.rs`); a test checks it against the live schema of both backends, so the
+//! migration, the code and the two engines cannot drift apart.
+
+/// How a column is stored and read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Int,
+    Real,
+    /// BIGINT 0/1, read back as a JSON bool.
+    Bool,
+    /// JSON value stored as TEXT.
+    Json,
+}
+
+/// Every table whose rows are written through the audited path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Table {
+    Site,
+    User,
+    Donor,
+    Tissue,
+    CellBank,
+    MaterialLot,
+    Batch,
+    Observation,
+    MaterialUse,
+    Harvest,
+    Lot,
+    ProcessingStep,
+    Vial,
+    Edge,
+}
+
+use Kind::*;
+
+impl Table {
+    pub const ALL: [Table; 14] = [
+        Table::Site,
+        Table::User,
+        Table::Donor,
+        Table::Tissue,
+        Table::CellBank,
+        Table::MaterialLot,
+        Table::Batch,
+        Table::Observation,
+        Table::MaterialUse,
+        Table::Harvest,
+        Table::Lot,
+        Table::ProcessingStep,
+        Table::Vial,
+        Table::Edge,
+    ];
+
+    /// The SQL table name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Site => "site",
+            Table::User => "app_user",
+            Table::Donor => "donor",
+            Table::Tissue => "tissue",
+            Table::CellBank => "cell_bank",
+            Table::MaterialLot => "material_lot",
+            Table::Batch => "culture_batch",
+            Table::Observation => "observation",
+            Table::MaterialUse => "material_use",
+            Table::Harvest => "harvest",
+            Table::Lot => "lot",
+            Table::ProcessingStep => "processing_step",
+            Table::Vial => "vial",
+            Table::Edge => "genealogy_edge",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// Columns in table order; the first is always the primary key `id`.
+    pub fn columns(self) -> &'static [(&'static str, Kind)] {
+        match self {
+            Table::Site => &[("id", Text), ("name", Text), ("time_zone", Text), ("created_at", Text)],
+            Table::User => &[
+                ("id", Text),
+                ("display_name", Text),
+                ("site", Text),
+                ("roles", Json),
+                ("active", Bool),
+                ("created_at", Text),
+            ],
+            Table::Donor => &[
+                ("id", Text),
+                ("source", Text),
+                ("consent_form", Text),
+                ("consented_at", Text),
+                ("status", Text),
+                ("screening", Json),
+                ("ineligible_reason", Text),
+                ("registered_at", Text),
+            ],
+            Table::Tissue => &[
+                ("id", Text),
+                ("donor", Text),
+                ("kind", Text),
+                ("collected_at", Text),
+                ("amount", Real),
+                ("amount_unit", Text),
+            ],
+            Table::CellBank => &[
+                ("id", Text),
+                ("kind", Text),
+                ("tissue", Text),
+                ("parent", Text),
+                ("passage", Int),
+                ("population_doublings", Real),
+                ("vials_frozen", Int),
+                ("cells_per_vial", Real),
+                ("banked_at", Text),
+            ],
+            Table::MaterialLot => &[
+                ("id", Text),
+                ("material", Text),
+                ("category", Text),
+                ("supplier", Text),
+                ("supplier_lot", Text),
+                ("received_at", Text),
+                ("expires_at", Text),
+            ],
+            Table::Batch => &[
+                ("id", Text),
+                ("cell_bank", Text),
+                ("vessel", Text),
+                ("vessel_count", Int),
+                ("passage", Int),
+                ("seeding_density", Real),
+                ("seeded_at", Text),
+                ("status", Text),
+                ("conditioning_started_at", Text),
+                ("conditioning_medium", Text),
+                ("conditioning_hours", Real),
+                ("hypoxia", Bool),
+            ],
+            Table::Observation => &[
+                ("id", Text),
+                ("batch", Text),
+                ("observed_at", Text),
+                ("cell_count", Real),
+                ("viability_pct", Real),
+                ("confluence_pct", Real),
+                ("note", Text),
+            ],
+            Table::MaterialUse => &[
+                ("id", Text),
+                ("batch", Text),
+                ("material_lot", Text),
+                ("quantity", Real),
+                ("unit", Text),
+                ("used_at", Text),
+            ],
+            Table::Harvest => &[
+                ("id", Text),
+                ("batch", Text),
+                ("harvested_at", Text),
+                ("volume_ml", Real),
+                ("remaining_ml", Real),
+            ],
+            Table::Lot => &[
+                ("id", Text),
+                ("product", Text),
+                ("status", Text),
+                ("volume_ml", Real),
+                ("created_at", Text),
+                ("filled_at", Text),
+                ("expires_at", Text),
+                ("decided_at", Text),
+                ("decided_by", Text),
+                ("decision_reason", Text),
+            ],
+            Table::ProcessingStep => &[
+                ("id", Text),
+                ("lot", Text),
+                ("seq", Int),
+                ("kind", Text),
+                ("g_force", Real),
+                ("minutes", Real),
+                ("pore_um", Real),
+                ("cutoff_kda", Real),
+                ("concentration_factor", Real),
+                ("method", Text),
+                ("performed_at", Text),
+            ],
+            Table::Vial => &[
+                ("id", Text),
+                ("lot", Text),
+                ("seq", Int),
+                ("fill_volume_ml", Real),
+                ("status", Text),
+                ("location", Text),
+                ("expires_at", Text),
+                ("filled_at", Text),
+            ],
+            Table::Edge => &[
+                ("id", Text),
+                ("parent_kind", Text),
+                ("parent_id", Text),
+                ("child_kind", Text),
+                ("child_id", Text),
+                ("relation", Text),
+                ("quantity", Real),
+            ],
+        }
+    }
+
+    pub fn column(self, name: &str) -> Option<Kind> {
+        self.columns().iter().find(|(c, _)| *c == name).map(|(_, k)| *k)
+    }
+
+    /// `col1, col2, …` for SELECT lists.
+    pub fn column_list(self) -> String {
+        self.columns().iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+    }
+}

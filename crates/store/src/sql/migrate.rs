@@ -1,0 +1,79 @@
+//! Applies the embedded migrations in order, each in its own transaction, recording them in
+//! `schema_migration`. Hand-written (a dozen lines) rather than `sqlx::migrate!` because the one
+//! migration source serves two backends through the `Any` driver.
+
+use crate::StoreError;
+use sqlx::{AnyPool, AssertSqlSafe, Row};
+
+/// (version, name, SQL) of every migration, oldest first.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+
+/// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
+pub fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in sql.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("--") || trimmed.is_empty() {
+            continue;
+        }
+        cur.push_str(line);
+        cur.push('\n');
+        if trimmed.ends_with(';') {
+            out.push(cur.trim().trim_end_matches(';').to_string());
+            cur.clear();
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// Brings the schema up to date; returns the versions applied now.
+pub async fn migrate(pool: &AnyPool) -> Result<Vec<i64>, StoreError> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+    )
+    .execute(pool)
+    .await?;
+    let done: Vec<i64> = sqlx::query("SELECT version FROM schema_migration")
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<Result<_, _>>()?;
+    let mut applied = Vec::new();
+    for (version, name, sql) in MIGRATIONS {
+        if done.contains(version) {
+            continue;
+        }
+        let wrap = |source| StoreError::Migration {
+            version: *version,
+            name,
+            source,
+        };
+        let mut tx = pool.begin().await.map_err(wrap)?;
+        for stmt in statements(sql) {
+            sqlx::query(AssertSqlSafe(stmt)).execute(&mut *tx).await.map_err(wrap)?;
+        }
+        sqlx::query("INSERT INTO schema_migration (version, name) VALUES ($1, $2)")
+            .bind(*version)
+            .bind(name.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(wrap)?;
+        tx.commit().await.map_err(wrap)?;
+        applied.push(*version);
+    }
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn statements_split_on_line_ending_semicolons() {
+        let s = super::statements("-- c\nCREATE TABLE a (x TEXT);\n\nCREATE INDEX i\n ON a (x);\n");
+        assert_eq!(s, vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX i\n ON a (x)"]);
+    }
+}

@@ -1,0 +1,128 @@
+//! `SqlStore`: the `Store` implementation for SQLite and PostgreSQL. Both speak the same SQL (numbered
+//! `$n` parameters, TEXT/BIGINT/DOUBLE PRECISION, recursive CTEs); what differs — connection
+//! settings, how a write transaction takes the audit chain's lock — is chosen by `Backend` here.
+
+mod migrate;
+mod reads;
+mod tx;
+mod verify;
+
+pub use migrate::{MIGRATIONS, statements};
+
+use crate::{StoreError, store::Backend};
+use sqlx::{AnyPool, AssertSqlSafe, Executor, any::AnyPoolOptions};
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Turns `sqlite://PATH` or `postgres://…` into a backend and a driver URL.
+pub fn parse_url(url: &str) -> Result<(Backend, String), StoreError> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if path.is_empty() {
+            return Err(StoreError::BadUrl(url.to_string()));
+        }
+        let path = path.split('?').next().unwrap_or(path);
+        Ok((Backend::Sqlite, format!("sqlite://{path}?mode=rwc")))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((Backend::Postgres, url.to_string()))
+    } else {
+        Err(StoreError::BadUrl(url.to_string()))
+    }
+}
+
+impl SqlStore {
+    /// Connects (creating a SQLite file if missing). Does not migrate.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_in_schema(url, None).await
+    }
+
+    /// As `connect`; on PostgreSQL, every connection works in `schema` (created if missing) —
+    /// how tests get a database of their own.
+    pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (backend, driver_url) = parse_url(url)?;
+        if let (Backend::Postgres, Some(s)) = (backend, schema) {
+            check_schema_name(s)?;
+            let admin = AnyPoolOptions::new().max_connections(1).connect(&driver_url).await?;
+            admin
+                .execute(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {s}")))
+                .await?;
+            admin.close().await;
+        }
+        let schema = schema.map(str::to_string);
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 8,
+            })
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                let schema = schema.clone();
+                Box::pin(async move {
+                    match backend {
+                        Backend::Sqlite => {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA busy_timeout = 30000").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        }
+                        Backend::Postgres => {
+                            if let Some(s) = schema {
+                                conn.execute(AssertSqlSafe(format!("SET search_path TO {s}"))).await?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&driver_url)
+            .await?;
+        Ok(SqlStore { pool, backend })
+    }
+
+    /// Applies pending migrations; returns the versions applied.
+    pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        migrate::migrate(&self.pool).await
+    }
+
+    /// The pool, for tests that must reach behind the application (tampering, schema checks).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn check_schema_name(s: &str) -> Result<(), StoreError> {
+    let ok = !s.is_empty()
+        && s.len() <= 63
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::BadUrl(format!("schema name {s:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_parsed_or_refused() {
+        assert_eq!(parse_url("sqlite://demo.db").unwrap(), (Backend::Sqlite, "sqlite://demo.db?mode=rwc".into()));
+        assert_eq!(parse_url("sqlite:///tmp/a.db").unwrap().1, "sqlite:///tmp/a.db?mode=rwc");
+        assert_eq!(parse_url("postgres://u@h/db").unwrap().0, Backend::Postgres);
+        assert!(parse_url("mysql://x").is_err());
+        assert!(parse_url("demo.db").is_err());
+        assert!(check_schema_name("t_1").is_ok());
+        assert!(check_schema_name("x; DROP").is_err());
+    }
+}

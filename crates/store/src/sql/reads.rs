@@ -1,0 +1,157 @@
+//! Reads: rows by key or filter, genealogy walks (recursive CTEs), audit look-ups; and the
+//! `Store` trait implementation that ties them to the pool.
+
+use super::{SqlStore, tx::SqlTx, verify};
+use crate::{
+    StoreError,
+    audit::{AuditEvent, VerifyOutcome},
+    row::Snapshot,
+    schema::{Kind, Table},
+    store::{Backend, Direction, Filter, Store, Tx},
+};
+use async_trait::async_trait;
+use secretome_domain::genealogy::{Edge, NodeKind};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use std::collections::BTreeSet;
+
+pub(super) async fn get_row(
+    conn: &mut AnyConnection,
+    table: Table,
+    id: &str,
+) -> Result<Option<Snapshot>, StoreError> {
+    let sql = format!("SELECT {} FROM {} WHERE id = $1", table.column_list(), table.name());
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| Snapshot::from_row(table, &r)).transpose()
+}
+
+pub(super) async fn select_rows(
+    conn: &mut AnyConnection,
+    table: Table,
+    filter: Filter<'_>,
+) -> Result<Vec<Snapshot>, StoreError> {
+    let mut sql = format!("SELECT {} FROM {}", table.column_list(), table.name());
+    if let Some((col, _)) = filter {
+        // The column name is checked against the schema description: never user text in SQL.
+        if table.column(col) != Some(Kind::Text) {
+            return Err(StoreError::Invalid {
+                table: table.name(),
+                column: col.to_string(),
+                message: "not a text column to filter on".into(),
+            });
+        }
+        sql.push_str(&format!(" WHERE {col} = $1"));
+    }
+    sql.push_str(" ORDER BY id");
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    if let Some((_, v)) = filter {
+        q = q.bind(v.to_string());
+    }
+    q.fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Snapshot::from_row(table, r))
+        .collect()
+}
+
+fn trace_sql(direction: Direction) -> String {
+    let (near, far) = match direction {
+        Direction::Backward => ("child", "parent"),
+        Direction::Forward => ("parent", "child"),
+    };
+    format!(
+        "WITH RECURSIVE reach(kind, id) AS ( \
+           SELECT CAST($1 AS TEXT), CAST($2 AS TEXT) \
+           UNION \
+           SELECT e.{far}_kind, e.{far}_id FROM genealogy_edge e \
+             JOIN reach r ON e.{near}_kind = r.kind AND e.{near}_id = r.id ) \
+         SELECT e.{cols} FROM genealogy_edge e JOIN reach r ON e.{near}_kind = r.kind AND e.{near}_id = r.id \
+         ORDER BY e.id",
+        cols = Table::Edge.column_list().replace(", ", ", e.")
+    )
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
+        Ok(Box::new(SqlTx::begin(&self.pool, self.backend).await?))
+    }
+
+    async fn get(&self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        get_row(&mut conn, table, id).await
+    }
+
+    async fn select(&self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        select_rows(&mut conn, table, filter).await
+    }
+
+    async fn trace(&self, direction: Direction, kind: NodeKind, id: &str) -> Result<Vec<Edge>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(trace_sql(direction)))
+            .bind(kind.as_str().to_string())
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Snapshot::from_row(Table::Edge, r)?.to_record())
+            .collect()
+    }
+
+    async fn events_for(&self, table: Table, id: &str) -> Result<Vec<AuditEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, entity_table, entity_id, before, after, reason, prev_hash, hash \
+             FROM audit_event WHERE entity_table = $1 AND entity_id = $2 ORDER BY seq",
+        )
+        .bind(table.name().to_string())
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(verify::event_from_row).collect()
+    }
+
+    async fn actors_for(
+        &self,
+        entities: &[(Table, String)],
+        excluded: &[&str],
+    ) -> Result<BTreeSet<String>, StoreError> {
+        let mut out = BTreeSet::new();
+        for table in Table::ALL {
+            let ids: Vec<&String> = entities.iter().filter(|(t, _)| *t == table).map(|(_, id)| id).collect();
+            for chunk in ids.chunks(500) {
+                let params: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                let sql = format!(
+                    "SELECT DISTINCT actor, action FROM audit_event WHERE entity_table = $1 AND entity_id IN ({})",
+                    params.join(", ")
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(table.name().to_string());
+                for id in chunk {
+                    q = q.bind((*id).clone());
+                }
+                for r in q.fetch_all(&self.pool).await? {
+                    let actor: String = r.try_get(0)?;
+                    let action: String = r.try_get(1)?;
+                    if !excluded.contains(&action.as_str()) {
+                        out.insert(actor);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn verify(&self) -> Result<VerifyOutcome, StoreError> {
+        verify::verify(&self.pool).await
+    }
+
+    async fn event_count(&self) -> Result<i64, StoreError> {
+        let r = sqlx::query("SELECT COUNT(*) FROM audit_event").fetch_one(&self.pool).await?;
+        Ok(r.try_get::<i64, _>(0)?)
+    }
+}

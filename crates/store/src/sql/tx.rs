@@ -1,0 +1,168 @@
+//! `SqlTx`: a write transaction. It takes the audit chain's lock when it begins (SQLite: `BEGIN
+//! IMMEDIATE`; PostgreSQL: a transaction-scoped advisory lock), so events are appended one writer at a
+//! time and the chain stays linear. Dropping it without `commit` rolls everything back.
+
+use super::reads::{get_row, select_rows};
+use crate::{
+    StoreError,
+    audit::{AuditCtx, AuditEvent, GENESIS},
+    row::Snapshot,
+    schema::Table,
+    store::{Backend, Filter, Tx},
+};
+use async_trait::async_trait;
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+
+/// Any fixed number: the key of the advisory lock that serialises audited writes on PostgreSQL.
+const CHAIN_LOCK_KEY: i64 = 0x5EC7_E70E;
+
+pub struct SqlTx {
+    tx: Transaction<'static, Any>,
+    /// (seq, hash) of the chain's last event, read once per transaction.
+    last: Option<(i64, String)>,
+}
+
+impl SqlTx {
+    pub(super) async fn begin(pool: &sqlx::AnyPool, backend: Backend) -> Result<SqlTx, StoreError> {
+        let tx = match backend {
+            Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(CHAIN_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
+        };
+        Ok(SqlTx { tx, last: None })
+    }
+
+    async fn append_event(
+        &mut self,
+        table: Table,
+        id: &str,
+        before: Option<String>,
+        after: Option<String>,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let (seq, prev) = match self.last.take() {
+            Some(l) => l,
+            None => {
+                let row = sqlx::query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                match row {
+                    Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?),
+                    None => (0, GENESIS.to_string()),
+                }
+            }
+        };
+        let mut ev = AuditEvent {
+            seq: seq + 1,
+            at: ctx.at.clone(),
+            actor: ctx.actor.clone(),
+            action: ctx.action.clone(),
+            entity_table: table.name().to_string(),
+            entity_id: id.to_string(),
+            before,
+            after,
+            reason: ctx.reason.clone(),
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        ev.hash = ev.compute_hash();
+        sqlx::query(
+            "INSERT INTO audit_event (seq, at, actor, action, entity_table, entity_id, before, after, reason, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(ev.seq)
+        .bind(ev.at)
+        .bind(ev.actor)
+        .bind(ev.action)
+        .bind(ev.entity_table)
+        .bind(ev.entity_id)
+        .bind(ev.before)
+        .bind(ev.after)
+        .bind(ev.reason)
+        .bind(ev.prev_hash)
+        .bind(ev.hash.clone())
+        .execute(&mut *self.tx)
+        .await?;
+        self.last = Some((ev.seq, ev.hash));
+        Ok(())
+    }
+}
+
+fn check_reason(ctx: &AuditCtx) -> Result<(), StoreError> {
+    let missing = ctx.reason.as_deref().is_none_or(|r| r.trim().is_empty());
+    if ctx.is_correction() && missing {
+        return Err(StoreError::ReasonRequired {
+            action: ctx.action.clone(),
+        });
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Tx for SqlTx {
+    async fn get(&mut self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError> {
+        get_row(&mut *self.tx, table, id).await
+    }
+
+    async fn select(&mut self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError> {
+        select_rows(&mut *self.tx, table, filter).await
+    }
+
+    async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
+        check_reason(ctx)?;
+        let table = row.table;
+        let cols = table.columns();
+        let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table.name(),
+            table.column_list(),
+            params.join(", ")
+        );
+        row.bind_all(sqlx::query(AssertSqlSafe(sql)))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| StoreError::from_write(table.name(), row.id(), e))?;
+        let id = row.id().to_string();
+        self.append_event(table, &id, None, Some(row.canonical()), ctx).await
+    }
+
+    async fn update(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
+        check_reason(ctx)?;
+        let table = row.table;
+        let id = row.id().to_string();
+        let before = get_row(&mut *self.tx, table, &id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                table: table.name(),
+                id: id.clone(),
+            })?;
+        let cols = table.columns();
+        // Columns 2..n are set, the key (column 1) is bound last: bind_all binds in table order,
+        // so the WHERE uses $1 and the SET list $2…$n.
+        let sets: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
+            .collect();
+        let sql = format!("UPDATE {} SET {} WHERE id = $1", table.name(), sets.join(", "));
+        row.bind_all(sqlx::query(AssertSqlSafe(sql)))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| StoreError::from_write(table.name(), &id, e))?;
+        self.append_event(table, &id, Some(before.canonical()), Some(row.canonical()), ctx)
+            .await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,64 @@
+//! The storage trait the service layer writes through. Every write goes through `Tx::insert` or
+//! `Tx::update`, which write the row **and** its audit event in the same transaction: there is no
+//! other way to change an audited table.
+
+use crate::{
+    StoreError,
+    audit::{AuditCtx, AuditEvent, VerifyOutcome},
+    row::Snapshot,
+    schema::Table,
+};
+use async_trait::async_trait;
+use secretome_domain::genealogy::{Edge, NodeKind};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Which way a genealogy walk goes: towards the donor (backward) or towards vials (forward).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Backward,
+    Forward,
+}
+
+/// An equality filter on a text column (`column = value`).
+pub type Filter<'a> = Option<(&'a str, &'a str)>;
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn backend(&self) -> Backend;
+    /// Opens a write transaction holding the audit chain's lock until commit or drop (rollback).
+    async fn begin(&self) -> Result<Box<dyn Tx>, StoreError>;
+    async fn get(&self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError>;
+    /// Rows of `table`, ordered by id, optionally filtered on one text column.
+    async fn select(&self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError>;
+    /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).
+    async fn trace(&self, direction: Direction, kind: NodeKind, id: &str) -> Result<Vec<Edge>, StoreError>;
+    /// The audit events of one entity, oldest first.
+    async fn events_for(&self, table: Table, id: &str) -> Result<Vec<AuditEvent>, StoreError>;
+    /// Everyone who wrote an event on any of `entities`, except through the `excluded` actions.
+    async fn actors_for(
+        &self,
+        entities: &[(Table, String)],
+        excluded: &[&str],
+    ) -> Result<BTreeSet<String>, StoreError>;
+    /// Re-walks the hash chain and compares every audited row with its latest event.
+    async fn verify(&self) -> Result<VerifyOutcome, StoreError>;
+    /// Count of audit events (for reports).
+    async fn event_count(&self) -> Result<i64, StoreError>;
+}
+
+#[async_trait]
+pub trait Tx: Send {
+    async fn get(&mut self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError>;
+    async fn select(&mut self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError>;
+    /// Inserts a row and appends its audit event (before: none, after: the row).
+    async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError>;
+    /// Replaces a row by id and appends its audit event (before and after).
+    async fn update(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError>;
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
