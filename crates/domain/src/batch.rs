@@ -248,6 +248,18 @@ impl Observation {
     }
 }
 
+impl Observation {
+    /// The same observation with corrected values (allowed in any batch state: a correction fixes
+    /// the record, it does not observe anew). The reason goes with the audit event.
+    pub fn corrected(&self, cell_count: f64, viability_pct: f64, confluence_pct: f64) -> Result<Self, DomainError> {
+        let mut o = self.clone();
+        o.cell_count = non_negative("cell_count", cell_count)?;
+        o.viability_pct = percent("viability_pct", viability_pct)?;
+        o.confluence_pct = percent("confluence_pct", confluence_pct)?;
+        Ok(o)
+    }
+}
+
 /// Supernatant collected from one batch, cells removed. `remaining_ml` is what is not yet pooled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Harvest {

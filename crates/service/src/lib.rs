@@ -1,1 +1,67 @@
-//! placeholder
+//! secretome's use cases: one function per user action. Each takes the acting user and the time,
+//! checks the role, applies the domain's rules and writes through the store in one transaction
+//! (with its audit events). The web application and the CLI both call these; neither touches the store.
+
+mod admin;
+pub mod demo;
+mod error;
+mod lots;
+mod manufacture;
+mod queries;
+
+pub use error::{ErrorKind, ServiceError};
+pub use lots::Placement;
+pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};
+pub use queries::{LotDetail, LotSummary, Node};
+
+use secretome_domain::{Actor, UtcTime, ids::UserName, site::User};
+use secretome_store::{AuditCtx, Store, VerifyOutcome};
+use std::sync::Arc;
+
+/// The service layer over one store.
+#[derive(Clone)]
+pub struct Service {
+    store: Arc<dyn Store>,
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self { store }
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    /// Resolves a sign-in name to an actor with the roles the user holds now; inactive users are refused.
+    pub async fn actor(&self, user: &str) -> Result<Actor, ServiceError> {
+        let id = UserName::new(user)?;
+        let u: User = self
+            .store
+            .fetch(id.as_str())
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "user",
+                id: user.to_string(),
+            })?;
+        if !u.active {
+            return Err(ServiceError::Inactive(user.to_string()));
+        }
+        Ok(Actor::new(u.id, u.roles))
+    }
+
+    /// Re-walks the audit chain and checks every audited row against its latest event.
+    pub async fn verify_audit(&self) -> Result<VerifyOutcome, ServiceError> {
+        Ok(self.store.verify().await?)
+    }
+}
+
+/// The audit context of one action.
+pub(crate) fn ctx(actor: &Actor, now: UtcTime, action: &str, reason: Option<&str>) -> AuditCtx {
+    AuditCtx {
+        actor: actor.user.to_string(),
+        at: now.to_string(),
+        action: action.to_string(),
+        reason: reason.map(str::to_string),
+    }
+}

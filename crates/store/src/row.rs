@@ -99,14 +99,35 @@ impl Snapshot {
         }
     }
 
-    /// Binds the column values in table order to a query.
+    /// The SQL value of each column in table order: `NULL` written literally, else `$n` numbered
+    /// from `first`. NULLs are never bound: sqlx 0.9's `Any` driver gives a NULL float the wrong
+    /// parameter type on PostgreSQL, and the cached statement then refuses the next non-null value.
+    pub fn placeholders(&self, first: usize) -> Vec<String> {
+        let mut n = first;
+        self.table
+            .columns()
+            .iter()
+            .map(|(col, _)| {
+                if self.values.get(col).is_none_or(Value::is_null) {
+                    "NULL".to_string()
+                } else {
+                    n += 1;
+                    format!("${}", n - 1)
+                }
+            })
+            .collect()
+    }
+
+    /// Binds the non-null column values in table order (matching `placeholders`).
     pub fn bind_all<'q>(
         &self,
         mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
         for (col, kind) in self.table.columns() {
-            let v = self.values.get(col).cloned().unwrap_or(Value::Null);
-            q = bind_value(q, *kind, v);
+            match self.values.get(col) {
+                None | Some(Value::Null) => {}
+                Some(v) => q = bind_value(q, *kind, v.clone()),
+            }
         }
         q
     }

@@ -117,8 +117,7 @@ impl Tx for SqlTx {
     async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
         check_reason(ctx)?;
         let table = row.table;
-        let cols = table.columns();
-        let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+        let params = row.placeholders(1);
         let sql = format!(
             "INSERT INTO {} ({}) VALUES ({})",
             table.name(),
@@ -143,14 +142,15 @@ impl Tx for SqlTx {
                 table: table.name(),
                 id: id.clone(),
             })?;
-        let cols = table.columns();
-        // Columns 2..n are set, the key (column 1) is bound last: bind_all binds in table order,
-        // so the WHERE uses $1 and the SET list $2…$n.
-        let sets: Vec<String> = cols
+        // bind_all binds in table order and the key `id` comes first, so the WHERE uses $1 and the
+        // SET list the following numbers (or a literal NULL).
+        let params = row.placeholders(1);
+        let sets: Vec<String> = table
+            .columns()
             .iter()
-            .enumerate()
+            .zip(&params)
             .skip(1)
-            .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
+            .map(|((c, _), p)| format!("{c} = {p}"))
             .collect();
         let sql = format!("UPDATE {} SET {} WHERE id = $1", table.name(), sets.join(", "));
         row.bind_all(sqlx::query(AssertSqlSafe(sql)))

@@ -1,0 +1,51 @@
+//! The service layer's error: domain refusals and storage failures, classified once into kinds that
+//! the web maps to HTTP statuses and the CLI to messages.
+
+use secretome_domain::DomainError;
+use secretome_store::StoreError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("user {0} is inactive")]
+    Inactive(String),
+}
+
+/// What kind of failure, for a caller that must choose a status or exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input; the message names the field.
+    Invalid,
+    /// The user lacks the role.
+    Forbidden,
+    NotFound,
+    /// Illegal transition, broken rule, duplicate identifier.
+    Conflict,
+    /// The database failed; nothing was written.
+    Internal,
+}
+
+impl ServiceError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ServiceError::Domain(DomainError::Invalid { .. }) => ErrorKind::Invalid,
+            ServiceError::Domain(DomainError::Forbidden { .. }) | ServiceError::Inactive(_) => ErrorKind::Forbidden,
+            ServiceError::Domain(DomainError::Transition(_) | DomainError::Rule(_)) => ErrorKind::Conflict,
+            ServiceError::NotFound { .. } | ServiceError::Store(StoreError::NotFound { .. }) => ErrorKind::NotFound,
+            ServiceError::Store(StoreError::Duplicate { .. }) => ErrorKind::Conflict,
+            ServiceError::Store(
+                StoreError::Dangling { .. }
+                | StoreError::Constraint { .. }
+                | StoreError::Invalid { .. }
+                | StoreError::ReasonRequired { .. },
+            ) => ErrorKind::Invalid,
+            ServiceError::Store(_) => ErrorKind::Internal,
+        }
+    }
+}

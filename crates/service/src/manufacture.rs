@@ -1,0 +1,235 @@
+//! Manufacturing use cases up to the harvest: donors and their screening, tissue, cell banks,
+//! raw-material lots, culture batches with observations and material use, conditioning, harvest.
+//! Inputs arrive as plain values (as from a form) and are parsed here, so errors name the field.
+
+use crate::{Service, ServiceError, ctx};
+use secretome_domain::{
+    Actor, Role, UtcTime,
+    batch::{CultureBatch, Harvest, Observation, VesselKind},
+    culture::{CellBank, TissueCollection},
+    donor::{Donor, ScreenResult, TissueSource},
+    genealogy::{Edge, NodeKind, Relation},
+    ids::{BatchId, CellBankId, DonorCode, HarvestId, MaterialLotId, TissueId},
+    material::{MaterialCategory, MaterialUse, RawMaterialLot},
+};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewTissue {
+    pub id: String,
+    pub donor: String,
+    pub collected_at: UtcTime,
+    pub amount: f64,
+    pub amount_unit: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewBank {
+    pub id: String,
+    /// Tissue id for a master bank; master bank id for a working bank.
+    pub from: String,
+    pub working: bool,
+    pub passage: i64,
+    pub population_doublings: f64,
+    pub vials_frozen: i64,
+    pub cells_per_vial: f64,
+    pub banked_at: UtcTime,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewMaterialLot {
+    pub id: String,
+    pub material: String,
+    pub category: String,
+    pub supplier: String,
+    pub supplier_lot: String,
+    pub received_at: UtcTime,
+    pub expires_at: UtcTime,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewBatch {
+    pub id: String,
+    pub cell_bank: String,
+    pub vessel: String,
+    pub vessel_count: i64,
+    pub seeding_density: f64,
+    pub seeded_at: UtcTime,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewObservation {
+    pub batch: String,
+    pub observed_at: UtcTime,
+    pub cell_count: f64,
+    pub viability_pct: f64,
+    pub confluence_pct: f64,
+    pub note: Option<String>,
+}
+
+impl Service {
+    /// Registers a donor under a pseudonymised code. Role: operator.
+    pub async fn register_donor(&self, actor: &Actor, now: UtcTime, code: &str, source: &str, consent_form: &str, consented_at: UtcTime) -> Result<Donor, ServiceError> {
+        actor.require(Role::Operator, "register a donor")?;
+        let d = Donor::register(DonorCode::new(code)?, TissueSource::parse("source", source)?, consent_form, consented_at, now)?;
+        let mut tx = self.store.begin().await?;
+        tx.insert_record(&d, &ctx(actor, now, "donor.register", None)).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// Records the infectious-disease screen; the donor becomes eligible or ineligible. Role: operator.
+    pub async fn record_screening(&self, actor: &Actor, now: UtcTime, code: &str, results: Vec<ScreenResult>) -> Result<Donor, ServiceError> {
+        actor.require(Role::Operator, "record a donor's screening")?;
+        let mut tx = self.store.begin().await?;
+        let d = tx.must_load::<Donor>(code).await?.record_screening(results)?;
+        tx.update_record(&d, &ctx(actor, now, "donor.screen", None)).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// Records a tissue collection from an eligible donor. Role: operator.
+    pub async fn collect_tissue(&self, actor: &Actor, now: UtcTime, new: NewTissue) -> Result<TissueCollection, ServiceError> {
+        actor.require(Role::Operator, "record a tissue collection")?;
+        let id = TissueId::new(new.id)?;
+        let mut tx = self.store.begin().await?;
+        let donor = tx.must_load::<Donor>(&new.donor).await?;
+        let t = TissueCollection::collect(id, &donor, donor.source, new.collected_at, new.amount, &new.amount_unit)?;
+        let c = ctx(actor, now, "tissue.collect", None);
+        tx.insert_record(&t, &c).await?;
+        let e = Edge::new((NodeKind::Donor, donor.id.as_str()), (NodeKind::Tissue, t.id.as_str()), Relation::Derived, None);
+        tx.insert_record(&e, &c).await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Establishes a master bank from tissue, or a working bank from a master bank. Role: operator.
+    pub async fn create_cell_bank(&self, actor: &Actor, now: UtcTime, new: NewBank) -> Result<CellBank, ServiceError> {
+        actor.require(Role::Operator, "create a cell bank")?;
+        let id = CellBankId::new(new.id)?;
+        let mut tx = self.store.begin().await?;
+        let (bank, parent) = if new.working {
+            let master = tx.must_load::<CellBank>(&new.from).await?;
+            let b = CellBank::working(id, &master, new.passage, new.population_doublings, new.vials_frozen, new.cells_per_vial, new.banked_at)?;
+            (b, (NodeKind::CellBank, master.id.to_string()))
+        } else {
+            let tissue = tx.must_load::<TissueCollection>(&new.from).await?;
+            let b = CellBank::master(id, &tissue, new.passage, new.population_doublings, new.vials_frozen, new.cells_per_vial, new.banked_at)?;
+            (b, (NodeKind::Tissue, tissue.id.to_string()))
+        };
+        let c = ctx(actor, now, "cell_bank.create", None);
+        tx.insert_record(&bank, &c).await?;
+        let e = Edge::new((parent.0, &parent.1), (NodeKind::CellBank, bank.id.as_str()), Relation::Derived, None);
+        tx.insert_record(&e, &c).await?;
+        tx.commit().await?;
+        Ok(bank)
+    }
+
+    /// Receives a raw-material lot into the facility. Role: operator.
+    pub async fn receive_material(&self, actor: &Actor, now: UtcTime, new: NewMaterialLot) -> Result<RawMaterialLot, ServiceError> {
+        actor.require(Role::Operator, "receive a raw-material lot")?;
+        let lot = RawMaterialLot::receive(
+            MaterialLotId::new(new.id)?,
+            &new.material,
+            MaterialCategory::parse("category", &new.category)?,
+            &new.supplier,
+            &new.supplier_lot,
+            new.received_at,
+            new.expires_at,
+        )?;
+        let mut tx = self.store.begin().await?;
+        tx.insert_record(&lot, &ctx(actor, now, "material_lot.receive", None)).await?;
+        tx.commit().await?;
+        Ok(lot)
+    }
+
+    /// Seeds a culture batch from a cell bank. Role: operator.
+    pub async fn seed_batch(&self, actor: &Actor, now: UtcTime, new: NewBatch) -> Result<CultureBatch, ServiceError> {
+        actor.require(Role::Operator, "seed a culture batch")?;
+        let id = BatchId::new(new.id)?;
+        let vessel = VesselKind::parse("vessel", &new.vessel)?;
+        let mut tx = self.store.begin().await?;
+        let bank = tx.must_load::<CellBank>(&new.cell_bank).await?;
+        let b = CultureBatch::seed(id, &bank, vessel, new.vessel_count, new.seeding_density, new.seeded_at)?;
+        let c = ctx(actor, now, "batch.seed", None);
+        tx.insert_record(&b, &c).await?;
+        let e = Edge::new((NodeKind::CellBank, bank.id.as_str()), (NodeKind::Batch, b.id.as_str()), Relation::Derived, None);
+        tx.insert_record(&e, &c).await?;
+        tx.commit().await?;
+        Ok(b)
+    }
+
+    /// Records a count / viability / confluence observation. Role: operator.
+    pub async fn record_observation(&self, actor: &Actor, now: UtcTime, new: NewObservation) -> Result<Observation, ServiceError> {
+        actor.require(Role::Operator, "record an observation")?;
+        let mut tx = self.store.begin().await?;
+        let batch = tx.must_load::<CultureBatch>(&new.batch).await?;
+        let n = tx.select(secretome_store::Table::Observation, Some(("batch", batch.id.as_str()))).await?.len();
+        let id = format!("{}/OBS-{:03}", batch.id, n + 1);
+        let o = Observation::new(id, &batch, new.observed_at, new.cell_count, new.viability_pct, new.confluence_pct, new.note)?;
+        tx.insert_record(&o, &ctx(actor, now, "observation.record", None)).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    /// Corrects an observation's values; the reason is required and kept in the audit trail. Role: operator.
+    pub async fn correct_observation(&self, actor: &Actor, now: UtcTime, id: &str, cell_count: f64, viability_pct: f64, confluence_pct: f64, reason: &str) -> Result<Observation, ServiceError> {
+        actor.require(Role::Operator, "correct an observation")?;
+        let mut tx = self.store.begin().await?;
+        let o = tx.must_load::<Observation>(id).await?.corrected(cell_count, viability_pct, confluence_pct)?;
+        tx.update_record(&o, &ctx(actor, now, "observation.correct", Some(reason))).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    /// Records that a batch used a raw-material lot (not expired at `used_at`). Role: operator.
+    pub async fn record_material_use(&self, actor: &Actor, now: UtcTime, batch: &str, material_lot: &str, quantity: f64, unit: &str, used_at: UtcTime) -> Result<MaterialUse, ServiceError> {
+        actor.require(Role::Operator, "record material use")?;
+        let mut tx = self.store.begin().await?;
+        let b = tx.must_load::<CultureBatch>(batch).await?;
+        let lot = tx.must_load::<RawMaterialLot>(material_lot).await?;
+        let u = MaterialUse::record(b.id.clone(), &lot, quantity, unit, used_at)?;
+        let c = ctx(actor, now, "material_use.record", None);
+        tx.insert_record(&u, &c).await?;
+        let e = Edge::new((NodeKind::MaterialLot, lot.id.as_str()), (NodeKind::Batch, b.id.as_str()), Relation::Used, Some(u.quantity));
+        if tx.get(secretome_store::Table::Edge, &e.id).await?.is_none() {
+            tx.insert_record(&e, &c).await?;
+        }
+        tx.commit().await?;
+        Ok(u)
+    }
+
+    /// Switches a batch to serum-free conditioning medium. Role: operator.
+    pub async fn start_conditioning(&self, actor: &Actor, now: UtcTime, batch: &str, medium_lot: &str, hours: f64, hypoxia: bool, at: UtcTime) -> Result<CultureBatch, ServiceError> {
+        actor.require(Role::Operator, "start conditioning")?;
+        let mut tx = self.store.begin().await?;
+        let b = tx.must_load::<CultureBatch>(batch).await?;
+        let medium = tx.must_load::<RawMaterialLot>(medium_lot).await?;
+        medium.check_usable(at)?;
+        let next = b.start_conditioning(medium.id.clone(), hours, hypoxia, at)?;
+        let c = ctx(actor, now, "batch.condition", None);
+        tx.update_record(&next, &c).await?;
+        let e = Edge::new((NodeKind::MaterialLot, medium.id.as_str()), (NodeKind::Batch, b.id.as_str()), Relation::Used, None);
+        if tx.get(secretome_store::Table::Edge, &e.id).await?.is_none() {
+            tx.insert_record(&e, &c).await?;
+        }
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Harvests the conditioned medium of a batch. Role: operator.
+    pub async fn harvest(&self, actor: &Actor, now: UtcTime, batch: &str, harvest_id: &str, volume_ml: f64, at: UtcTime) -> Result<Harvest, ServiceError> {
+        actor.require(Role::Operator, "harvest")?;
+        let id = HarvestId::new(harvest_id)?;
+        let mut tx = self.store.begin().await?;
+        let b = tx.must_load::<CultureBatch>(batch).await?;
+        let (next, h) = b.harvest(id, volume_ml, at)?;
+        let c = ctx(actor, now, "batch.harvest", None);
+        tx.update_record(&next, &c).await?;
+        tx.insert_record(&h, &c).await?;
+        let e = Edge::new((NodeKind::Batch, b.id.as_str()), (NodeKind::Harvest, h.id.as_str()), Relation::Derived, Some(h.volume_ml));
+        tx.insert_record(&e, &c).await?;
+        tx.commit().await?;
+        Ok(h)
+    }
+}
