@@ -1,1 +1,103 @@
-fn main() {}
+//! `secretome`: the command line. Thin glue: parse arguments, open the store, call the service layer
+//! (or the assay engine), print. Every subcommand's work lives in a library crate.
+
+mod assay;
+mod db;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "secretome", version, about = "Production, QC and traceability for stem-cell culture supernatant (幹細胞培養上清液)")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Create (if missing) a demo facility in a SQLite file and serve the web application on it.
+    Demo {
+        /// SQLite file to use; created with the demo facility if it does not exist.
+        #[arg(long, default_value = "secretome-demo.db")]
+        db: String,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Serve the web application on a database (sqlite://PATH or postgres://…).
+    Serve {
+        #[arg(long, env = "SECRETOME_DATABASE_URL")]
+        db: String,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Create or update the database schema.
+    Migrate {
+        #[arg(long, env = "SECRETOME_DATABASE_URL")]
+        db: String,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Users.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Standard curves and plate-reader exports.
+    Assay {
+        #[command(subcommand)]
+        cmd: assay::AssayCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCmd {
+    /// Re-walk the hash chain and check every audited row against its latest event.
+    /// Exits 0 when intact, 1 naming the first event or row that does not match.
+    Verify {
+        #[arg(long, env = "SECRETOME_DATABASE_URL")]
+        db: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCmd {
+    /// Add the first administrator (and site) of an empty installation.
+    Add {
+        #[arg(long, env = "SECRETOME_DATABASE_URL")]
+        db: String,
+        /// Sign-in name.
+        name: String,
+        #[arg(long, default_value = "admin")]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long, default_value = "SITE-1")]
+        site: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.cmd {
+        Cmd::Assay { cmd } => assay::run(cmd),
+        other => tokio::runtime::Runtime::new()
+            .context("starting the async runtime")
+            .and_then(|rt| rt.block_on(db::run(other))),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -30,6 +30,15 @@ pub fn statements(sql: &str) -> Vec<String> {
     out
 }
 
+/// Versions not yet applied (all of them on an empty database).
+pub async fn pending(pool: &AnyPool) -> Result<Vec<i64>, StoreError> {
+    let done: Vec<i64> = match sqlx::query("SELECT version FROM schema_migration").fetch_all(pool).await {
+        Ok(rows) => rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?,
+        Err(_) => Vec::new(),
+    };
+    Ok(MIGRATIONS.iter().map(|m| m.0).filter(|v| !done.contains(v)).collect())
+}
+
 /// Brings the schema up to date; returns the versions applied now.
 pub async fn migrate(pool: &AnyPool) -> Result<Vec<i64>, StoreError> {
     sqlx::query(

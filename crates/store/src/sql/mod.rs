@@ -89,6 +89,11 @@ impl SqlStore {
         migrate::migrate(&self.pool).await
     }
 
+    /// Migrations not yet applied.
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        migrate::pending(&self.pool).await
+    }
+
     /// The pool, for tests that must reach behind the application (tampering, schema checks).
     pub fn pool(&self) -> &AnyPool {
         &self.pool

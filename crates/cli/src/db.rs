@@ -1,0 +1,98 @@
+//! The subcommands that work on a database: demo, serve, migrate, audit verify, user add.
+
+use crate::{AuditCmd, Cmd, UserCmd};
+use anyhow::{Context, bail};
+use secretome_domain::{Role, UtcTime};
+use secretome_service::{Service, demo};
+use secretome_store::{SqlStore, VerifyOutcome};
+use std::{process::ExitCode, sync::Arc};
+
+fn now() -> UtcTime {
+    UtcTime::from_timestamp(jiff::Timestamp::now())
+}
+
+async fn open(url: &str) -> anyhow::Result<SqlStore> {
+    SqlStore::connect(url).await.with_context(|| format!("opening {url}"))
+}
+
+/// Opens a store whose schema is up to date, or says to migrate.
+async fn open_current(url: &str) -> anyhow::Result<SqlStore> {
+    let store = open(url).await?;
+    let pending = store.pending_migrations().await?;
+    if !pending.is_empty() {
+        bail!("the database schema is not up to date (pending migrations {pending:?}): run `secretome migrate --db {url}`");
+    }
+    Ok(store)
+}
+
+pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        Cmd::Demo { db, addr } => demo_cmd(&db, &addr).await,
+        Cmd::Serve { db, addr } => {
+            let store = open_current(&db).await?;
+            serve(Service::new(Arc::new(store)), &addr).await
+        }
+        Cmd::Migrate { db } => {
+            let applied = open(&db).await?.migrate().await?;
+            if applied.is_empty() {
+                println!("schema is up to date");
+            } else {
+                println!("applied migrations {applied:?}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Audit { cmd: AuditCmd::Verify { db } } => {
+            let svc = Service::new(Arc::new(open_current(&db).await?));
+            match svc.verify_audit().await? {
+                VerifyOutcome::Intact { events, rows } => {
+                    println!("audit trail intact: {events} events checked, {rows} rows match their latest event");
+                    Ok(ExitCode::SUCCESS)
+                }
+                VerifyOutcome::Broken { finding } => {
+                    println!("audit trail BROKEN: {finding}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Cmd::User { cmd: UserCmd::Add { db, name, role, display_name, site } } => {
+            let role = Role::parse("--role", &role)?;
+            if role != Role::Admin {
+                bail!("only the first administrator is added from the command line; an admin adds other users");
+            }
+            let svc = Service::new(Arc::new(open_current(&db).await?));
+            let display = display_name.unwrap_or_else(|| name.clone());
+            svc.bootstrap(now(), &site, &site, &name, &display).await?;
+            println!("added administrator {name} at site {site}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Assay { .. } => unreachable!("handled without a database"),
+    }
+}
+
+async fn demo_cmd(path: &str, addr: &str) -> anyhow::Result<ExitCode> {
+    let url = format!("sqlite://{path}");
+    let store = open(&url).await?;
+    store.migrate().await?;
+    let svc = Service::new(Arc::new(store));
+    if svc.list_lots().await?.is_empty() {
+        eprintln!("creating the demo facility in {path} …");
+        let s = demo::build(&svc, now()).await?;
+        eprintln!(
+            "demo facility: {} donors, {} culture batches, {} lots, {} vials, {} audit events",
+            s.donors, s.batches, s.lots, s.vials, s.events
+        );
+    } else {
+        eprintln!("using the existing demo database {path}");
+    }
+    println!("demo users (sign-in arrives with the web workflow):");
+    for (id, name, role) in demo::DEMO_USERS {
+        println!("  {id:<10} {} / {}  {name}", role.as_str(), role.name_ja());
+    }
+    serve(svc, addr).await
+}
+
+async fn serve(svc: Service, addr: &str) -> anyhow::Result<ExitCode> {
+    println!("secretome is serving on http://{addr}/lots  (Ctrl-C stops)");
+    secretome_web::serve(svc, addr).await.with_context(|| format!("serving on {addr}"))?;
+    Ok(ExitCode::SUCCESS)
+}

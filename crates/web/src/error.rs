@@ -1,0 +1,48 @@
+//! The one mapping from service errors to HTTP: 422 bad input (field named), 403 role, 404 missing,
+//! 409 illegal transition or duplicate, 500 database (details logged, not shown).
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use secretome_service::{ErrorKind, ServiceError};
+
+#[derive(Debug)]
+pub struct AppError(pub ServiceError);
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        AppError(e)
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self.0.kind() {
+            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+    /// What the user is told: the error itself, except for database failures.
+    pub fn message(&self) -> String {
+        match self.0.kind() {
+            ErrorKind::Internal => {
+                tracing::error!(error = %self.0, "request failed");
+                "internal error: nothing was changed (see the server log)".to_string()
+            }
+            _ => self.0.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = serde_json::json!({ "error": self.message(), "status": status.as_u16() });
+        (status, Json(body)).into_response()
+    }
+}
