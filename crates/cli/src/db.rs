@@ -12,7 +12,9 @@ fn now() -> UtcTime {
 }
 
 async fn open(url: &str) -> anyhow::Result<SqlStore> {
-    SqlStore::connect(url).await.with_context(|| format!("opening {url}"))
+    SqlStore::connect(url)
+        .await
+        .with_context(|| format!("opening {url}"))
 }
 
 /// Opens a store whose schema is up to date, or says to migrate.
@@ -20,7 +22,9 @@ async fn open_current(url: &str) -> anyhow::Result<SqlStore> {
     let store = open(url).await?;
     let pending = store.pending_migrations().await?;
     if !pending.is_empty() {
-        bail!("the database schema is not up to date (pending migrations {pending:?}): run `secretome migrate --db {url}`");
+        bail!(
+            "the database schema is not up to date (pending migrations {pending:?}): run `secretome migrate --db {url}`"
+        );
     }
     Ok(store)
 }
@@ -41,11 +45,15 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Audit { cmd: AuditCmd::Verify { db } } => {
+        Cmd::Audit {
+            cmd: AuditCmd::Verify { db },
+        } => {
             let svc = Service::new(Arc::new(open_current(&db).await?));
             match svc.verify_audit().await? {
                 VerifyOutcome::Intact { events, rows } => {
-                    println!("audit trail intact: {events} events checked, {rows} rows match their latest event");
+                    println!(
+                        "audit trail intact: {events} events checked, {rows} rows match their latest event"
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 VerifyOutcome::Broken { finding } => {
@@ -54,10 +62,21 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Cmd::User { cmd: UserCmd::Add { db, name, role, display_name, site } } => {
+        Cmd::User {
+            cmd:
+                UserCmd::Add {
+                    db,
+                    name,
+                    role,
+                    display_name,
+                    site,
+                },
+        } => {
             let role = Role::parse("--role", &role)?;
             if role != Role::Admin {
-                bail!("only the first administrator is added from the command line; an admin adds other users");
+                bail!(
+                    "only the first administrator is added from the command line; an admin adds other users"
+                );
             }
             let svc = Service::new(Arc::new(open_current(&db).await?));
             let display = display_name.unwrap_or_else(|| name.clone());
@@ -93,6 +112,8 @@ async fn demo_cmd(path: &str, addr: &str) -> anyhow::Result<ExitCode> {
 
 async fn serve(svc: Service, addr: &str) -> anyhow::Result<ExitCode> {
     println!("secretome is serving on http://{addr}/lots  (Ctrl-C stops)");
-    secretome_web::serve(svc, addr).await.with_context(|| format!("serving on {addr}"))?;
+    secretome_web::serve(svc, addr)
+        .await
+        .with_context(|| format!("serving on {addr}"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -65,9 +65,10 @@ impl VesselKind {
         }
     }
     pub fn parse(field: &str, s: &str) -> Result<Self, DomainError> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
-            DomainError::invalid(field, format!("unknown vessel {s:?}"))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| DomainError::invalid(field, format!("unknown vessel {s:?}")))
     }
 }
 
@@ -116,7 +117,10 @@ impl CultureBatch {
         seeded_at: UtcTime,
     ) -> Result<Self, DomainError> {
         if !(1..=1000).contains(&vessel_count) {
-            return Err(DomainError::invalid("vessel_count", "must be between 1 and 1000"));
+            return Err(DomainError::invalid(
+                "vessel_count",
+                "must be between 1 and 1000",
+            ));
         }
         Ok(Self {
             id,
@@ -169,7 +173,10 @@ impl CultureBatch {
             return Err(self.refuse("start conditioning"));
         }
         if at < self.seeded_at {
-            return Err(DomainError::invalid("started_at", "cannot be before seeding"));
+            return Err(DomainError::invalid(
+                "started_at",
+                "cannot be before seeding",
+            ));
         }
         let hours = positive("hours", hours)?;
         if hours > 240.0 {
@@ -195,7 +202,10 @@ impl CultureBatch {
             return Err(self.refuse("harvest"));
         }
         if self.conditioning_started_at.is_some_and(|s| at < s) {
-            return Err(DomainError::invalid("harvested_at", "cannot be before conditioning started"));
+            return Err(DomainError::invalid(
+                "harvested_at",
+                "cannot be before conditioning started",
+            ));
         }
         let mut next = self.clone();
         next.status = BatchStatus::Harvested;
@@ -234,7 +244,10 @@ impl Observation {
     ) -> Result<Self, DomainError> {
         batch.check_observable()?;
         if observed_at < batch.seeded_at {
-            return Err(DomainError::invalid("observed_at", "cannot be before seeding"));
+            return Err(DomainError::invalid(
+                "observed_at",
+                "cannot be before seeding",
+            ));
         }
         Ok(Self {
             id,
@@ -251,7 +264,12 @@ impl Observation {
 impl Observation {
     /// The same observation with corrected values (allowed in any batch state: a correction fixes
     /// the record, it does not observe anew). The reason goes with the audit event.
-    pub fn corrected(&self, cell_count: f64, viability_pct: f64, confluence_pct: f64) -> Result<Self, DomainError> {
+    pub fn corrected(
+        &self,
+        cell_count: f64,
+        viability_pct: f64,
+        confluence_pct: f64,
+    ) -> Result<Self, DomainError> {
         let mut o = self.clone();
         o.cell_count = non_negative("cell_count", cell_count)?;
         o.viability_pct = percent("viability_pct", viability_pct)?;
@@ -294,24 +312,87 @@ mod tests {
 
     #[test]
     fn batch_goes_culturing_conditioning_harvested() {
-        let b = CultureBatch::seed(BatchId::new("B-1").unwrap(), &bank(), VesselKind::T175, 4, 3000.0, t("2026-02-01T00:00:00Z")).unwrap();
+        let b = CultureBatch::seed(
+            BatchId::new("B-1").unwrap(),
+            &bank(),
+            VesselKind::T175,
+            4,
+            3000.0,
+            t("2026-02-01T00:00:00Z"),
+        )
+        .unwrap();
         assert_eq!(b.passage, 4);
         assert_eq!(b.area_cm2(), 700.0);
         let medium = MaterialLotId::new("RM-SFM-1").unwrap();
-        assert!(b.harvest(HarvestId::new("H-1").unwrap(), 100.0, t("2026-02-05T00:00:00Z")).is_err());
-        let c = b.start_conditioning(medium, 48.0, false, t("2026-02-05T00:00:00Z")).unwrap();
-        let (h, harvest) = c.harvest(HarvestId::new("H-1").unwrap(), 112.0, t("2026-02-07T00:00:00Z")).unwrap();
+        assert!(
+            b.harvest(
+                HarvestId::new("H-1").unwrap(),
+                100.0,
+                t("2026-02-05T00:00:00Z")
+            )
+            .is_err()
+        );
+        let c = b
+            .start_conditioning(medium, 48.0, false, t("2026-02-05T00:00:00Z"))
+            .unwrap();
+        let (h, harvest) = c
+            .harvest(
+                HarvestId::new("H-1").unwrap(),
+                112.0,
+                t("2026-02-07T00:00:00Z"),
+            )
+            .unwrap();
         assert_eq!(h.status, BatchStatus::Harvested);
         assert_eq!(harvest.remaining_ml, 112.0);
-        let e = Observation::new("o".into(), &h, t("2026-02-08T00:00:00Z"), 1e6, 90.0, 80.0, None).unwrap_err();
-        assert_eq!(e.to_string(), "culture batch B-1 is harvested: cannot record an observation");
+        let e = Observation::new(
+            "o".into(),
+            &h,
+            t("2026-02-08T00:00:00Z"),
+            1e6,
+            90.0,
+            80.0,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "culture batch B-1 is harvested: cannot record an observation"
+        );
     }
 
     #[test]
     fn observations_are_range_checked() {
-        let b = CultureBatch::seed(BatchId::new("B-1").unwrap(), &bank(), VesselKind::T75, 1, 3000.0, t("2026-02-01T00:00:00Z")).unwrap();
-        let e = Observation::new("o".into(), &b, t("2026-02-02T00:00:00Z"), 1e6, 101.0, 50.0, None).unwrap_err();
+        let b = CultureBatch::seed(
+            BatchId::new("B-1").unwrap(),
+            &bank(),
+            VesselKind::T75,
+            1,
+            3000.0,
+            t("2026-02-01T00:00:00Z"),
+        )
+        .unwrap();
+        let e = Observation::new(
+            "o".into(),
+            &b,
+            t("2026-02-02T00:00:00Z"),
+            1e6,
+            101.0,
+            50.0,
+            None,
+        )
+        .unwrap_err();
         assert!(e.to_string().starts_with("viability_pct:"));
-        assert!(Observation::new("o".into(), &b, t("2026-01-02T00:00:00Z"), 1e6, 90.0, 50.0, None).is_err());
+        assert!(
+            Observation::new(
+                "o".into(),
+                &b,
+                t("2026-01-02T00:00:00Z"),
+                1e6,
+                90.0,
+                50.0,
+                None
+            )
+            .is_err()
+        );
     }
 }

@@ -193,19 +193,77 @@ mod tests {
             "g",
         )
         .unwrap();
-        let m = CellBank::master(CellBankId::new("MCB-1").unwrap(), &tis, 2, 6.5, 20, 1e6, t("2026-01-20T00:00:00Z")).unwrap();
-        let w = CellBank::working(CellBankId::new("WCB-1").unwrap(), &m, 4, 12.0, 40, 1e6, t("2026-02-01T00:00:00Z")).unwrap();
+        let m = CellBank::master(
+            CellBankId::new("MCB-1").unwrap(),
+            &tis,
+            2,
+            6.5,
+            20,
+            1e6,
+            t("2026-01-20T00:00:00Z"),
+        )
+        .unwrap();
+        let w = CellBank::working(
+            CellBankId::new("WCB-1").unwrap(),
+            &m,
+            4,
+            12.0,
+            40,
+            1e6,
+            t("2026-02-01T00:00:00Z"),
+        )
+        .unwrap();
         assert_eq!(w.parent.as_ref(), Some(&m.id));
         assert_eq!(w.tissue, tis.id);
-        assert!(CellBank::working(CellBankId::new("WCB-2").unwrap(), &w, 5, 13.0, 4, 1e6, t("2026-02-01T00:00:00Z")).is_err());
-        let e = CellBank::working(CellBankId::new("WCB-3").unwrap(), &m, 1, 13.0, 4, 1e6, t("2026-02-01T00:00:00Z")).unwrap_err();
+        assert!(
+            CellBank::working(
+                CellBankId::new("WCB-2").unwrap(),
+                &w,
+                5,
+                13.0,
+                4,
+                1e6,
+                t("2026-02-01T00:00:00Z")
+            )
+            .is_err()
+        );
+        let e = CellBank::working(
+            CellBankId::new("WCB-3").unwrap(),
+            &m,
+            1,
+            13.0,
+            4,
+            1e6,
+            t("2026-02-01T00:00:00Z"),
+        )
+        .unwrap_err();
         assert!(e.to_string().starts_with("passage:"));
     }
 
     #[test]
     fn tissue_needs_eligible_donor_and_positive_amount() {
         let d = eligible();
-        assert!(TissueCollection::collect(TissueId::new("T-2").unwrap(), &d, TissueSource::Adipose, t("2026-01-02T00:00:00Z"), -1.0, "g").is_err());
-        assert!(TissueCollection::collect(TissueId::new("T-2").unwrap(), &d, TissueSource::Adipose, t("2026-01-02T00:00:00Z"), 1.0, "kg").is_err());
+        assert!(
+            TissueCollection::collect(
+                TissueId::new("T-2").unwrap(),
+                &d,
+                TissueSource::Adipose,
+                t("2026-01-02T00:00:00Z"),
+                -1.0,
+                "g"
+            )
+            .is_err()
+        );
+        assert!(
+            TissueCollection::collect(
+                TissueId::new("T-2").unwrap(),
+                &d,
+                TissueSource::Adipose,
+                t("2026-01-02T00:00:00Z"),
+                1.0,
+                "kg"
+            )
+            .is_err()
+        );
     }
 }

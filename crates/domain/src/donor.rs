@@ -257,7 +257,10 @@ mod tests {
         assert_eq!(d.status, DonorStatus::Ineligible);
         assert_eq!(d.ineligible_reason.as_deref(), Some("hcv positive"));
         let e = d.check_can_donate().unwrap_err().to_string();
-        assert!(e.starts_with("donor D-001 is ineligible: cannot donate"), "{e}");
+        assert!(
+            e.starts_with("donor D-001 is ineligible: cannot donate"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -81,7 +81,10 @@ impl Lot {
         now: UtcTime,
     ) -> Result<(Lot, Vec<Harvest>), DomainError> {
         if parts.is_empty() {
-            return Err(DomainError::invalid("harvests", "a lot needs at least one harvest"));
+            return Err(DomainError::invalid(
+                "harvests",
+                "a lot needs at least one harvest",
+            ));
         }
         let mut total = 0.0;
         let mut used = Vec::with_capacity(parts.len());
@@ -151,7 +154,10 @@ impl Lot {
     ) -> Result<(Lot, Vec<Vial>), DomainError> {
         self.check_in_process("fill vials")?;
         if !(1..=100_000).contains(&count) {
-            return Err(DomainError::invalid("count", "must be between 1 and 100000"));
+            return Err(DomainError::invalid(
+                "count",
+                "must be between 1 and 100000",
+            ));
         }
         let v = positive("fill_volume_ml", fill_volume_ml)?;
         let needed = v * count as f64;
@@ -210,7 +216,12 @@ impl Lot {
     }
 
     /// QA rejection (不合格).
-    pub fn reject(&self, signer: &UserName, reason: &str, now: UtcTime) -> Result<Lot, DomainError> {
+    pub fn reject(
+        &self,
+        signer: &UserName,
+        reason: &str,
+        now: UtcTime,
+    ) -> Result<Lot, DomainError> {
         if self.status != LotStatus::Quarantine {
             return Err(self.refuse("be rejected"));
         }
@@ -225,7 +236,13 @@ impl Lot {
         self.decide(LotStatus::Recalled, by, reason, now)
     }
 
-    fn decide(&self, to: LotStatus, by: &UserName, reason: &str, now: UtcTime) -> Result<Lot, DomainError> {
+    fn decide(
+        &self,
+        to: LotStatus,
+        by: &UserName,
+        reason: &str,
+        now: UtcTime,
+    ) -> Result<Lot, DomainError> {
         let mut lot = self.clone();
         lot.status = to;
         lot.decided_at = Some(now);

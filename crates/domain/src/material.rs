@@ -142,7 +142,9 @@ mod tests {
         )
         .unwrap();
         let b = BatchId::new("B-1").unwrap();
-        assert!(MaterialUse::record(b.clone(), &lot, 500.0, "mL", t("2026-03-01T00:00:00Z")).is_ok());
+        assert!(
+            MaterialUse::record(b.clone(), &lot, 500.0, "mL", t("2026-03-01T00:00:00Z")).is_ok()
+        );
         let e = MaterialUse::record(b, &lot, 500.0, "mL", t("2026-07-01T00:00:00Z")).unwrap_err();
         assert!(e.to_string().contains("expired"));
     }

@@ -11,10 +11,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepKind {
-    Centrifugation { g_force: f64, minutes: f64 },
-    Filtration { pore_um: f64 },
-    Ultrafiltration { cutoff_kda: f64, concentration_factor: f64 },
-    Sterilisation { method: String },
+    Centrifugation {
+        g_force: f64,
+        minutes: f64,
+    },
+    Filtration {
+        pore_um: f64,
+    },
+    Ultrafiltration {
+        cutoff_kda: f64,
+        concentration_factor: f64,
+    },
+    Sterilisation {
+        method: String,
+    },
 }
 
 impl StepKind {
@@ -66,7 +76,10 @@ impl StepKind {
             } => {
                 let f = positive("concentration_factor", concentration_factor)?;
                 if f < 1.0 {
-                    return Err(DomainError::invalid("concentration_factor", "must be at least 1"));
+                    return Err(DomainError::invalid(
+                        "concentration_factor",
+                        "must be at least 1",
+                    ));
                 }
                 StepKind::Ultrafiltration {
                     cutoff_kda: positive("cutoff_kda", cutoff_kda)?,
@@ -97,9 +110,28 @@ mod tests {
     #[test]
     fn step_parameters_are_checked() {
         assert!(StepKind::Filtration { pore_um: 0.22 }.validated().is_ok());
-        let e = StepKind::Centrifugation { g_force: -300.0, minutes: 10.0 }.validated().unwrap_err();
+        let e = StepKind::Centrifugation {
+            g_force: -300.0,
+            minutes: 10.0,
+        }
+        .validated()
+        .unwrap_err();
         assert!(e.to_string().starts_with("g_force:"));
-        assert!(StepKind::Ultrafiltration { cutoff_kda: 3.0, concentration_factor: 0.5 }.validated().is_err());
-        assert_eq!(StepKind::Centrifugation { g_force: 2000.0, minutes: 10.0 }.summary(), "2000 g × 10 min");
+        assert!(
+            StepKind::Ultrafiltration {
+                cutoff_kda: 3.0,
+                concentration_factor: 0.5
+            }
+            .validated()
+            .is_err()
+        );
+        assert_eq!(
+            StepKind::Centrifugation {
+                g_force: 2000.0,
+                minutes: 10.0
+            }
+            .summary(),
+            "2000 g × 10 min"
+        );
     }
 }

@@ -50,7 +50,10 @@ pub fn text(field: &str, s: &str) -> Result<String, DomainError> {
         return Err(DomainError::invalid(field, "must not be empty"));
     }
     if t.chars().count() > 500 {
-        return Err(DomainError::invalid(field, "must be at most 500 characters"));
+        return Err(DomainError::invalid(
+            field,
+            "must be at most 500 characters",
+        ));
     }
     Ok(t.to_string())
 }

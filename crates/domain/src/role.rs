@@ -15,7 +15,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Operator, Role::Qc, Role::Qa, Role::Physician, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Operator,
+        Role::Qc,
+        Role::Qa,
+        Role::Physician,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -86,7 +92,9 @@ mod tests {
         let a = Actor::new(UserName::new("op1").unwrap(), vec![Role::Operator]);
         assert!(a.require(Role::Operator, "register a donor").is_ok());
         assert_eq!(
-            a.require(Role::Qa, "release a lot").unwrap_err().to_string(),
+            a.require(Role::Qa, "release a lot")
+                .unwrap_err()
+                .to_string(),
             "op1 needs role qa to release a lot"
         );
     }

@@ -17,7 +17,12 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn new(id: SiteCode, name: &str, time_zone: &str, now: UtcTime) -> Result<Self, DomainError> {
+    pub fn new(
+        id: SiteCode,
+        name: &str,
+        time_zone: &str,
+        now: UtcTime,
+    ) -> Result<Self, DomainError> {
         Ok(Self {
             id,
             name: text("name", name)?,
@@ -46,7 +51,10 @@ impl User {
         now: UtcTime,
     ) -> Result<Self, DomainError> {
         if roles.is_empty() {
-            return Err(DomainError::invalid("roles", "a user needs at least one role"));
+            return Err(DomainError::invalid(
+                "roles",
+                "a user needs at least one role",
+            ));
         }
         let mut roles = roles;
         roles.sort();

@@ -31,7 +31,8 @@ impl UtcTime {
         if !micros.is_finite() || micros.abs() > 1e17 {
             return None;
         }
-        let ts = Timestamp::from_microsecond(self.0.as_microsecond().checked_add(micros as i64)?).ok()?;
+        let ts = Timestamp::from_microsecond(self.0.as_microsecond().checked_add(micros as i64)?)
+            .ok()?;
         Some(Self(ts))
     }
     /// Hours from `self` to `later` (negative if `later` is earlier).
@@ -40,11 +41,17 @@ impl UtcTime {
     }
     /// Shown in a time zone, e.g. `2026-11-25 12:04 JST` for Asia/Tokyo.
     pub fn display_in(self, tz: &TimeZone) -> String {
-        self.0.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string()
+        self.0
+            .to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string()
     }
     /// The calendar date in a time zone, `YYYY-MM-DD`.
     pub fn date_in(self, tz: &TimeZone) -> String {
-        self.0.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%d").to_string()
+        self.0
+            .to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d")
+            .to_string()
     }
 }
 

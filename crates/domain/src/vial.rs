@@ -46,7 +46,10 @@ impl VialStatus {
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            VialStatus::Administered | VialStatus::Expired | VialStatus::Destroyed | VialStatus::Recalled
+            VialStatus::Administered
+                | VialStatus::Expired
+                | VialStatus::Destroyed
+                | VialStatus::Recalled
         )
     }
 }
@@ -141,7 +144,10 @@ impl Vial {
     /// Marks an unused vial past its expiry as expired.
     pub fn expire(&self, now: UtcTime) -> Result<Vial, DomainError> {
         if now < self.expires_at {
-            return Err(DomainError::Rule(format!("vial {} has not expired yet", self.id)));
+            return Err(DomainError::Rule(format!(
+                "vial {} has not expired yet",
+                self.id
+            )));
         }
         match self.status {
             VialStatus::Quarantine | VialStatus::Available => Ok(self.to(VialStatus::Expired)),

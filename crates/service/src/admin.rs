@@ -9,11 +9,19 @@ use secretome_domain::{
 
 impl Service {
     /// Creates a site. Role: admin.
-    pub async fn create_site(&self, actor: &Actor, now: UtcTime, id: &str, name: &str, time_zone: &str) -> Result<Site, ServiceError> {
+    pub async fn create_site(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        id: &str,
+        name: &str,
+        time_zone: &str,
+    ) -> Result<Site, ServiceError> {
         actor.require(Role::Admin, "create a site")?;
         let site = Site::new(SiteCode::new(id)?, name, time_zone, now)?;
         let mut tx = self.store.begin().await?;
-        tx.insert_record(&site, &ctx(actor, now, "site.create", None)).await?;
+        tx.insert_record(&site, &ctx(actor, now, "site.create", None))
+            .await?;
         tx.commit().await?;
         Ok(site)
     }
@@ -29,26 +37,51 @@ impl Service {
         roles: Vec<Role>,
     ) -> Result<User, ServiceError> {
         actor.require(Role::Admin, "create a user")?;
-        let user = User::new(UserName::new(id)?, display_name, SiteCode::new(site)?, roles, now)?;
+        let user = User::new(
+            UserName::new(id)?,
+            display_name,
+            SiteCode::new(site)?,
+            roles,
+            now,
+        )?;
         let mut tx = self.store.begin().await?;
         tx.must_load::<Site>(site).await?;
-        tx.insert_record(&user, &ctx(actor, now, "user.create", None)).await?;
+        tx.insert_record(&user, &ctx(actor, now, "user.create", None))
+            .await?;
         tx.commit().await?;
         Ok(user)
     }
 
     /// The very first site and administrator of an empty installation (`secretome user add` and the
     /// demo). Refused once any user exists: after that, users are created by an admin.
-    pub async fn bootstrap(&self, now: UtcTime, site: &str, site_name: &str, admin: &str, admin_name: &str) -> Result<Actor, ServiceError> {
+    pub async fn bootstrap(
+        &self,
+        now: UtcTime,
+        site: &str,
+        site_name: &str,
+        admin: &str,
+        admin_name: &str,
+    ) -> Result<Actor, ServiceError> {
         let system = Actor::new(UserName::new("system")?, vec![Role::Admin]);
         let mut tx = self.store.begin().await?;
         if !tx.list::<User>(None).await?.is_empty() {
-            return Err(secretome_domain::DomainError::Rule("users already exist: ask an administrator to add users".into()).into());
+            return Err(secretome_domain::DomainError::Rule(
+                "users already exist: ask an administrator to add users".into(),
+            )
+            .into());
         }
         let s = Site::new(SiteCode::new(site)?, site_name, "Asia/Tokyo", now)?;
-        tx.insert_record(&s, &ctx(&system, now, "site.create", None)).await?;
-        let u = User::new(UserName::new(admin)?, admin_name, s.id.clone(), vec![Role::Admin], now)?;
-        tx.insert_record(&u, &ctx(&system, now, "user.bootstrap", None)).await?;
+        tx.insert_record(&s, &ctx(&system, now, "site.create", None))
+            .await?;
+        let u = User::new(
+            UserName::new(admin)?,
+            admin_name,
+            s.id.clone(),
+            vec![Role::Admin],
+            now,
+        )?;
+        tx.insert_record(&u, &ctx(&system, now, "user.bootstrap", None))
+            .await?;
         tx.commit().await?;
         Ok(Actor::new(u.id, u.roles))
     }

@@ -37,7 +37,10 @@ pub struct DemoSummary {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
     fn around(&mut self, v: f64, rel: f64) -> f64 {
@@ -46,8 +49,9 @@ impl Lcg {
 }
 
 fn at(base: UtcTime, days: f64) -> Result<UtcTime, ServiceError> {
-    base.plus_hours(days * 24.0)
-        .ok_or_else(|| secretome_domain::DomainError::invalid("now", "demo time out of range").into())
+    base.plus_hours(days * 24.0).ok_or_else(|| {
+        secretome_domain::DomainError::invalid("now", "demo time out of range").into()
+    })
 }
 
 struct DemoBatch {
@@ -61,27 +65,82 @@ struct DemoBatch {
 /// Builds the demo facility in an empty database, with `now` as the present.
 pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceError> {
     let base = at(now, -140.0)?;
-    let admin = svc.bootstrap(at(base, -30.0)?, "CPC-TOKYO", "東京細胞培養加工センター (Tokyo CPC)", "admin", DEMO_USERS[4].1).await?;
+    let admin = svc
+        .bootstrap(
+            at(base, -30.0)?,
+            "CPC-TOKYO",
+            "東京細胞培養加工センター (Tokyo CPC)",
+            "admin",
+            DEMO_USERS[4].1,
+        )
+        .await?;
     for (id, name, role) in DEMO_USERS.iter().take(4) {
-        svc.create_user(&admin, at(base, -30.0)?, id, name, "CPC-TOKYO", vec![*role]).await?;
+        svc.create_user(&admin, at(base, -30.0)?, id, name, "CPC-TOKYO", vec![*role])
+            .await?;
     }
     let op = svc.actor("operator").await?;
     let qa = svc.actor("qa").await?;
     let mut rng = Lcg(20261125);
 
     let materials = [
-        ("RM-DMEM-2401", "DMEM/F-12 basal medium", "medium", "Fujifilm Wako", "WKM1234"),
-        ("RM-SFM-2402", "Serum-free MSC conditioning medium", "medium", "Rohto", "SF-0392"),
-        ("RM-HPL-2403", "Human platelet lysate 5 %", "supplement", "Cook Regentec", "HPL-77810"),
-        ("RM-TRY-2404", "TrypLE Select", "reagent", "Thermo Fisher", "2517345"),
-        ("RM-FLT-2405", "0.22 µm PES filter unit", "filter", "Merck Millipore", "R1HB12345"),
-        ("RM-UF-2406", "3 kDa ultrafiltration cassette", "filter", "Sartorius", "UF3K-0042"),
+        (
+            "RM-DMEM-2401",
+            "DMEM/F-12 basal medium",
+            "medium",
+            "Fujifilm Wako",
+            "WKM1234",
+        ),
+        (
+            "RM-SFM-2402",
+            "Serum-free MSC conditioning medium",
+            "medium",
+            "Rohto",
+            "SF-0392",
+        ),
+        (
+            "RM-HPL-2403",
+            "Human platelet lysate 5 %",
+            "supplement",
+            "Cook Regentec",
+            "HPL-77810",
+        ),
+        (
+            "RM-TRY-2404",
+            "TrypLE Select",
+            "reagent",
+            "Thermo Fisher",
+            "2517345",
+        ),
+        (
+            "RM-FLT-2405",
+            "0.22 µm PES filter unit",
+            "filter",
+            "Merck Millipore",
+            "R1HB12345",
+        ),
+        (
+            "RM-UF-2406",
+            "3 kDa ultrafiltration cassette",
+            "filter",
+            "Sartorius",
+            "UF3K-0042",
+        ),
     ];
     for (id, name, cat, supplier, slot) in materials {
-        svc.receive_material(&op, at(base, -20.0)?, NewMaterialLot {
-            id: id.into(), material: name.into(), category: cat.into(), supplier: supplier.into(),
-            supplier_lot: slot.into(), received_at: at(base, -20.0)?, expires_at: at(base, 700.0)?,
-        }).await?;
+        svc.receive_material(
+            &op,
+            at(base, -20.0)?,
+            NewMaterialLot {
+                id: id.into(),
+                material: name.into(),
+                category: cat.into(),
+                supplier: supplier.into(),
+                supplier_lot: slot.into(),
+                received_at: at(base, -20.0)?,
+                expires_at: at(base, 700.0)?,
+            },
+        )
+        .await?;
     }
 
     // Donors: five eligible (three sources), one ineligible, one still in screening.
@@ -96,13 +155,19 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
     ];
     for (i, (code, source, eligible)) in donors.iter().enumerate() {
         let t = at(base, -15.0 + i as f64)?;
-        svc.register_donor(&op, t, code, source, "IC-2026-v2 (同意書 第2版)", t).await?;
+        svc.register_donor(&op, t, code, source, "IC-2026-v2 (同意書 第2版)", t)
+            .await?;
         if *eligible {
-            svc.record_screening(&op, at(base, -14.0 + i as f64)?, code, all_negative()).await?;
+            svc.record_screening(&op, at(base, -14.0 + i as f64)?, code, all_negative())
+                .await?;
         } else if *code == "D-AD-003" {
             let mut r = all_negative();
-            r[0] = ScreenResult { marker: Marker::Hbv, outcome: ScreenOutcome::Positive };
-            svc.record_screening(&op, at(base, -14.0 + i as f64)?, code, r).await?;
+            r[0] = ScreenResult {
+                marker: Marker::Hbv,
+                outcome: ScreenOutcome::Positive,
+            };
+            svc.record_screening(&op, at(base, -14.0 + i as f64)?, code, r)
+                .await?;
         }
     }
     for (i, (code, _, eligible)) in donors.iter().enumerate().take(5) {
@@ -112,23 +177,122 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         let t = at(base, -12.0 + i as f64 * 0.5)?;
         let tissue = format!("T-{}", &code[2..]);
         let unit = if code.contains("BM") { "mL" } else { "g" };
-        svc.collect_tissue(&op, t, NewTissue { id: tissue.clone(), donor: code.to_string(), collected_at: t, amount: rng.around(15.0, 0.3), amount_unit: unit.into() }).await?;
+        svc.collect_tissue(
+            &op,
+            t,
+            NewTissue {
+                id: tissue.clone(),
+                donor: code.to_string(),
+                collected_at: t,
+                amount: rng.around(15.0, 0.3),
+                amount_unit: unit.into(),
+            },
+        )
+        .await?;
         let mcb = format!("MCB-{}", &code[2..]);
-        svc.create_cell_bank(&op, at(base, -8.0 + i as f64 * 0.2)?, NewBank { id: mcb.clone(), from: tissue, working: false, passage: 2, population_doublings: rng.around(6.0, 0.2), vials_frozen: 20, cells_per_vial: 1e6, banked_at: at(base, -8.0 + i as f64 * 0.2)? }).await?;
-        svc.create_cell_bank(&op, at(base, -3.0 + i as f64 * 0.2)?, NewBank { id: format!("WCB-{}", &code[2..]), from: mcb, working: true, passage: 3, population_doublings: rng.around(9.0, 0.1), vials_frozen: 40, cells_per_vial: 1e6, banked_at: at(base, -3.0 + i as f64 * 0.2)? }).await?;
+        svc.create_cell_bank(
+            &op,
+            at(base, -8.0 + i as f64 * 0.2)?,
+            NewBank {
+                id: mcb.clone(),
+                from: tissue,
+                working: false,
+                passage: 2,
+                population_doublings: rng.around(6.0, 0.2),
+                vials_frozen: 20,
+                cells_per_vial: 1e6,
+                banked_at: at(base, -8.0 + i as f64 * 0.2)?,
+            },
+        )
+        .await?;
+        svc.create_cell_bank(
+            &op,
+            at(base, -3.0 + i as f64 * 0.2)?,
+            NewBank {
+                id: format!("WCB-{}", &code[2..]),
+                from: mcb,
+                working: true,
+                passage: 3,
+                population_doublings: rng.around(9.0, 0.1),
+                vials_frozen: 40,
+                cells_per_vial: 1e6,
+                banked_at: at(base, -3.0 + i as f64 * 0.2)?,
+            },
+        )
+        .await?;
     }
 
     let plan = [
-        DemoBatch { donor: "BM-001", source: "bone_marrow", doubling_h: 45.0, conditioned: true, harvested: true },
-        DemoBatch { donor: "BM-001", source: "bone_marrow", doubling_h: 47.0, conditioned: true, harvested: true },
-        DemoBatch { donor: "AD-001", source: "adipose", doubling_h: 30.0, conditioned: true, harvested: true },
-        DemoBatch { donor: "AD-002", source: "adipose", doubling_h: 33.0, conditioned: true, harvested: true },
-        DemoBatch { donor: "UC-001", source: "umbilical_cord", doubling_h: 26.0, conditioned: true, harvested: true },
-        DemoBatch { donor: "UC-001", source: "umbilical_cord", doubling_h: 27.0, conditioned: true, harvested: true },
-        DemoBatch { donor: "UC-002", source: "umbilical_cord", doubling_h: 25.0, conditioned: true, harvested: true },
-        DemoBatch { donor: "AD-001", source: "adipose", doubling_h: 31.0, conditioned: true, harvested: true },
-        DemoBatch { donor: "UC-002", source: "umbilical_cord", doubling_h: 26.0, conditioned: true, harvested: false },
-        DemoBatch { donor: "AD-002", source: "adipose", doubling_h: 32.0, conditioned: false, harvested: false },
+        DemoBatch {
+            donor: "BM-001",
+            source: "bone_marrow",
+            doubling_h: 45.0,
+            conditioned: true,
+            harvested: true,
+        },
+        DemoBatch {
+            donor: "BM-001",
+            source: "bone_marrow",
+            doubling_h: 47.0,
+            conditioned: true,
+            harvested: true,
+        },
+        DemoBatch {
+            donor: "AD-001",
+            source: "adipose",
+            doubling_h: 30.0,
+            conditioned: true,
+            harvested: true,
+        },
+        DemoBatch {
+            donor: "AD-002",
+            source: "adipose",
+            doubling_h: 33.0,
+            conditioned: true,
+            harvested: true,
+        },
+        DemoBatch {
+            donor: "UC-001",
+            source: "umbilical_cord",
+            doubling_h: 26.0,
+            conditioned: true,
+            harvested: true,
+        },
+        DemoBatch {
+            donor: "UC-001",
+            source: "umbilical_cord",
+            doubling_h: 27.0,
+            conditioned: true,
+            harvested: true,
+        },
+        DemoBatch {
+            donor: "UC-002",
+            source: "umbilical_cord",
+            doubling_h: 25.0,
+            conditioned: true,
+            harvested: true,
+        },
+        DemoBatch {
+            donor: "AD-001",
+            source: "adipose",
+            doubling_h: 31.0,
+            conditioned: true,
+            harvested: true,
+        },
+        DemoBatch {
+            donor: "UC-002",
+            source: "umbilical_cord",
+            doubling_h: 26.0,
+            conditioned: true,
+            harvested: false,
+        },
+        DemoBatch {
+            donor: "AD-002",
+            source: "adipose",
+            doubling_h: 32.0,
+            conditioned: false,
+            harvested: false,
+        },
     ];
     // Lots: (lot, harvest indices, state to reach). Lot i is made right after its last harvest.
     let lots: [(&str, &[usize], &str); 7] = [
@@ -140,7 +304,11 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         ("L-2026-006", &[6], "quarantine"),
         ("L-2026-007", &[7], "in_process"),
     ];
-    let mut summary = DemoSummary { donors: donors.len(), batches: plan.len(), ..Default::default() };
+    let mut summary = DemoSummary {
+        donors: donors.len(),
+        batches: plan.len(),
+        ..Default::default()
+    };
     let mut harvests: Vec<(String, f64)> = Vec::new();
     let mut recall_later = Vec::new();
     for (k, b) in plan.iter().enumerate() {
@@ -148,79 +316,189 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         let batch = format!("B-2026-{:03}", k + 1);
         let area = 2.0 * 3180.0;
         let density = rng.around(3000.0, 0.1);
-        svc.seed_batch(&op, start, NewBatch { id: batch.clone(), cell_bank: format!("WCB-{}", b.donor), vessel: "multilayer5".into(), vessel_count: 2, seeding_density: density, seeded_at: start }).await?;
-        svc.record_material_use(&op, start, &batch, "RM-DMEM-2401", 1300.0, "mL", start).await?;
-        svc.record_material_use(&op, start, &batch, "RM-HPL-2403", 65.0, "mL", start).await?;
+        svc.seed_batch(
+            &op,
+            start,
+            NewBatch {
+                id: batch.clone(),
+                cell_bank: format!("WCB-{}", b.donor),
+                vessel: "multilayer5".into(),
+                vessel_count: 2,
+                seeding_density: density,
+                seeded_at: start,
+            },
+        )
+        .await?;
+        svc.record_material_use(&op, start, &batch, "RM-DMEM-2401", 1300.0, "mL", start)
+            .await?;
+        svc.record_material_use(&op, start, &batch, "RM-HPL-2403", 65.0, "mL", start)
+            .await?;
         // Logistic growth to ~3 × 10⁴ cells/cm² after a 24 h lag; one count a day.
         let (n0, nmax) = (density * area, 3.0e4 * area);
         let mu = std::f64::consts::LN_2 / b.doubling_h;
-        let days = if b.conditioned { 6 } else { ((now.hours_until(start) / -24.0).floor() as i64).clamp(1, 6) };
+        let days = if b.conditioned {
+            6
+        } else {
+            ((now.hours_until(start) / -24.0).floor() as i64).clamp(1, 6)
+        };
         for d in 1..=days {
             let h = (d as f64 * 24.0 - 24.0).max(0.0);
             let n = nmax / (1.0 + (nmax / n0 - 1.0) * (-mu * h).exp());
             let count = rng.around(n, 0.05);
-            svc.record_observation(&op, at(start, d as f64)?, NewObservation {
-                batch: batch.clone(), observed_at: at(start, d as f64)?, cell_count: count.round(),
-                viability_pct: (rng.around(94.0, 0.03)).min(99.5), confluence_pct: (100.0 * count / nmax).min(100.0).round(), note: None,
-            }).await?;
+            svc.record_observation(
+                &op,
+                at(start, d as f64)?,
+                NewObservation {
+                    batch: batch.clone(),
+                    observed_at: at(start, d as f64)?,
+                    cell_count: count.round(),
+                    viability_pct: (rng.around(94.0, 0.03)).min(99.5),
+                    confluence_pct: (100.0 * count / nmax).min(100.0).round(),
+                    note: None,
+                },
+            )
+            .await?;
         }
         if !b.conditioned {
             continue;
         }
-        svc.record_material_use(&op, at(start, 6.0)?, &batch, "RM-TRY-2404", 40.0, "mL", at(start, 6.0)?).await?;
-        svc.start_conditioning(&op, at(start, 6.0)?, &batch, "RM-SFM-2402", 48.0, b.source == "adipose", at(start, 6.0)?).await?;
+        svc.record_material_use(
+            &op,
+            at(start, 6.0)?,
+            &batch,
+            "RM-TRY-2404",
+            40.0,
+            "mL",
+            at(start, 6.0)?,
+        )
+        .await?;
+        svc.start_conditioning(
+            &op,
+            at(start, 6.0)?,
+            &batch,
+            "RM-SFM-2402",
+            48.0,
+            b.source == "adipose",
+            at(start, 6.0)?,
+        )
+        .await?;
         if !b.harvested {
             continue;
         }
         let hid = format!("H-2026-{:03}", k + 1);
         let vol = (rng.around(0.2 * area, 0.05)).round();
-        svc.harvest(&op, at(start, 8.0)?, &batch, &hid, vol, at(start, 8.0)?).await?;
+        svc.harvest(&op, at(start, 8.0)?, &batch, &hid, vol, at(start, 8.0)?)
+            .await?;
         harvests.push((hid, vol));
         for (lot, parts, state) in lots.iter().filter(|(_, p, _)| p.last() == Some(&k)) {
             let pool: Vec<(String, f64)> = parts.iter().map(|i| harvests[*i].clone()).collect();
-            make_lot(svc, &op, &qa, at(start, 8.2)?, lot, &pool, state, &mut summary).await?;
+            make_lot(
+                svc,
+                &op,
+                &qa,
+                at(start, 8.2)?,
+                lot,
+                &pool,
+                state,
+                &mut summary,
+            )
+            .await?;
             if *state == "recalled" {
                 recall_later.push(*lot);
             }
         }
     }
     for lot in recall_later {
-        svc.recall_lot(&qa, at(now, -3.0)?, lot, "原材料ロットの品質問題による自主回収 (supplier notice on serum-free medium)").await?;
+        svc.recall_lot(
+            &qa,
+            at(now, -3.0)?,
+            lot,
+            "原材料ロットの品質問題による自主回収 (supplier notice on serum-free medium)",
+        )
+        .await?;
     }
     summary.events = svc.store().event_count().await?;
     Ok(summary)
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn make_lot(svc: &Service, op: &Actor, qa: &Actor, t: UtcTime, lot: &str, pool: &[(String, f64)], state: &str, summary: &mut DemoSummary) -> Result<(), ServiceError> {
+async fn make_lot(
+    svc: &Service,
+    op: &Actor,
+    qa: &Actor,
+    t: UtcTime,
+    lot: &str,
+    pool: &[(String, f64)],
+    state: &str,
+    summary: &mut DemoSummary,
+) -> Result<(), ServiceError> {
     let product = "MSC-CM-01 幹細胞培養上清液";
     svc.pool_lot(op, t, lot, product, pool).await?;
     summary.lots += 1;
     let steps = [
-        StepKind::Centrifugation { g_force: 300.0, minutes: 5.0 },
-        StepKind::Centrifugation { g_force: 2000.0, minutes: 10.0 },
+        StepKind::Centrifugation {
+            g_force: 300.0,
+            minutes: 5.0,
+        },
+        StepKind::Centrifugation {
+            g_force: 2000.0,
+            minutes: 10.0,
+        },
         StepKind::Filtration { pore_um: 0.22 },
-        StepKind::Ultrafiltration { cutoff_kda: 3.0, concentration_factor: 10.0 },
-        StepKind::Sterilisation { method: "sterile filtration 0.22 µm, grade A isolator".into() },
+        StepKind::Ultrafiltration {
+            cutoff_kda: 3.0,
+            concentration_factor: 10.0,
+        },
+        StepKind::Sterilisation {
+            method: "sterile filtration 0.22 µm, grade A isolator".into(),
+        },
     ];
-    let n_steps = if state == "in_process" { 3 } else { steps.len() };
+    let n_steps = if state == "in_process" {
+        3
+    } else {
+        steps.len()
+    };
     for (i, s) in steps.into_iter().take(n_steps).enumerate() {
-        svc.record_processing_step(op, t.plus_hours(1.0 + i as f64).unwrap_or(t), lot, s, t.plus_hours(1.0 + i as f64).unwrap_or(t)).await?;
+        svc.record_processing_step(
+            op,
+            t.plus_hours(1.0 + i as f64).unwrap_or(t),
+            lot,
+            s,
+            t.plus_hours(1.0 + i as f64).unwrap_or(t),
+        )
+        .await?;
     }
     if state == "in_process" {
         return Ok(());
     }
     let fill_t = at(t, 0.5)?;
-    let place = Placement { freezer: "FRZ-01 (−80 °C)".into(), rack: "R1".into() };
-    let vials = svc.fill_vials(op, fill_t, lot, 40, 2.0, at(fill_t, 365.0)?, Some(&place)).await?;
+    let place = Placement {
+        freezer: "FRZ-01 (−80 °C)".into(),
+        rack: "R1".into(),
+    };
+    let vials = svc
+        .fill_vials(op, fill_t, lot, 40, 2.0, at(fill_t, 365.0)?, Some(&place))
+        .await?;
     summary.vials += vials.len();
     let decide = at(t, 3.0)?;
     match state {
         "released" | "recalled" => {
-            svc.release_lot(qa, decide, lot, "全試験項目が規格に適合 (all tests meet specification)").await?;
+            svc.release_lot(
+                qa,
+                decide,
+                lot,
+                "全試験項目が規格に適合 (all tests meet specification)",
+            )
+            .await?;
         }
         "rejected" => {
-            svc.reject_lot(qa, decide, lot, "エンドトキシン規格外 (endotoxin 0.8 EU/mL > 0.5)").await?;
+            svc.reject_lot(
+                qa,
+                decide,
+                lot,
+                "エンドトキシン規格外 (endotoxin 0.8 EU/mL > 0.5)",
+            )
+            .await?;
         }
         _ => {}
     }

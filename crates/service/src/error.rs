@@ -35,9 +35,15 @@ impl ServiceError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             ServiceError::Domain(DomainError::Invalid { .. }) => ErrorKind::Invalid,
-            ServiceError::Domain(DomainError::Forbidden { .. }) | ServiceError::Inactive(_) => ErrorKind::Forbidden,
-            ServiceError::Domain(DomainError::Transition(_) | DomainError::Rule(_)) => ErrorKind::Conflict,
-            ServiceError::NotFound { .. } | ServiceError::Store(StoreError::NotFound { .. }) => ErrorKind::NotFound,
+            ServiceError::Domain(DomainError::Forbidden { .. }) | ServiceError::Inactive(_) => {
+                ErrorKind::Forbidden
+            }
+            ServiceError::Domain(DomainError::Transition(_) | DomainError::Rule(_)) => {
+                ErrorKind::Conflict
+            }
+            ServiceError::NotFound { .. } | ServiceError::Store(StoreError::NotFound { .. }) => {
+                ErrorKind::NotFound
+            }
             ServiceError::Store(StoreError::Duplicate { .. }) => ErrorKind::Conflict,
             ServiceError::Store(
                 StoreError::Dangling { .. }

@@ -36,14 +36,14 @@ impl Service {
     /// Resolves a sign-in name to an actor with the roles the user holds now; inactive users are refused.
     pub async fn actor(&self, user: &str) -> Result<Actor, ServiceError> {
         let id = UserName::new(user)?;
-        let u: User = self
-            .store
-            .fetch(id.as_str())
-            .await?
-            .ok_or_else(|| ServiceError::NotFound {
-                what: "user",
-                id: user.to_string(),
-            })?;
+        let u: User =
+            self.store
+                .fetch(id.as_str())
+                .await?
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "user",
+                    id: user.to_string(),
+                })?;
         if !u.active {
             return Err(ServiceError::Inactive(user.to_string()));
         }

@@ -15,7 +15,14 @@ use secretome_store::{Direction, Table, Tx};
 use std::collections::BTreeSet;
 
 /// Actions that are QA decisions, not manufacturing steps (they don't bar the signer).
-const DECISIONS: &[&str] = &["lot.release", "lot.reject", "lot.recall", "vial.release", "vial.reject", "vial.recall"];
+const DECISIONS: &[&str] = &[
+    "lot.release",
+    "lot.reject",
+    "lot.recall",
+    "vial.release",
+    "vial.reject",
+    "vial.recall",
+];
 
 /// Where filled vials go: a freezer and rack; boxes of 81 (9 × 9) are filled in order.
 #[derive(Debug, Clone)]
@@ -26,20 +33,35 @@ pub struct Placement {
 
 impl Service {
     /// Pools harvests (id, mL) into a new lot (プール). Role: operator.
-    pub async fn pool_lot(&self, actor: &Actor, now: UtcTime, lot: &str, product: &str, parts: &[(String, f64)]) -> Result<Lot, ServiceError> {
+    pub async fn pool_lot(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        product: &str,
+        parts: &[(String, f64)],
+    ) -> Result<Lot, ServiceError> {
         actor.require(Role::Operator, "create a lot")?;
         let id = LotNumber::new(lot)?;
         let mut tx = self.store.begin().await?;
         let mut pool = Vec::with_capacity(parts.len());
         for (h, ml) in parts {
-            pool.push(PoolPart { harvest: tx.must_load::<Harvest>(h).await?, volume_ml: *ml });
+            pool.push(PoolPart {
+                harvest: tx.must_load::<Harvest>(h).await?,
+                volume_ml: *ml,
+            });
         }
         let (lot, harvests) = Lot::pool(id, product, &pool, now)?;
         let c = ctx(actor, now, "lot.pool", None);
         tx.insert_record(&lot, &c).await?;
         for (h, part) in harvests.iter().zip(&pool) {
             tx.update_record(h, &c).await?;
-            let e = Edge::new((NodeKind::Harvest, h.id.as_str()), (NodeKind::Lot, lot.id.as_str()), Relation::Pooled, Some(part.volume_ml));
+            let e = Edge::new(
+                (NodeKind::Harvest, h.id.as_str()),
+                (NodeKind::Lot, lot.id.as_str()),
+                Relation::Pooled,
+                Some(part.volume_ml),
+            );
             tx.insert_record(&e, &c).await?;
         }
         tx.commit().await?;
@@ -47,21 +69,48 @@ impl Service {
     }
 
     /// Records a processing step on a lot in process. Role: operator.
-    pub async fn record_processing_step(&self, actor: &Actor, now: UtcTime, lot: &str, step: StepKind, performed_at: UtcTime) -> Result<ProcessingStep, ServiceError> {
+    pub async fn record_processing_step(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        step: StepKind,
+        performed_at: UtcTime,
+    ) -> Result<ProcessingStep, ServiceError> {
         actor.require(Role::Operator, "record a processing step")?;
         let step = step.validated()?;
         let mut tx = self.store.begin().await?;
         let l = tx.must_load::<Lot>(lot).await?;
         l.check_in_process("record a processing step")?;
-        let seq = tx.select(Table::ProcessingStep, Some(("lot", l.id.as_str()))).await?.len() as i64 + 1;
-        let s = ProcessingStep { id: format!("{}/STEP-{seq:02}", l.id), lot: l.id.clone(), seq, step, performed_at };
-        tx.insert_record(&s, &ctx(actor, now, "processing.record", None)).await?;
+        let seq = tx
+            .select(Table::ProcessingStep, Some(("lot", l.id.as_str())))
+            .await?
+            .len() as i64
+            + 1;
+        let s = ProcessingStep {
+            id: format!("{}/STEP-{seq:02}", l.id),
+            lot: l.id.clone(),
+            seq,
+            step,
+            performed_at,
+        };
+        tx.insert_record(&s, &ctx(actor, now, "processing.record", None))
+            .await?;
         tx.commit().await?;
         Ok(s)
     }
 
     /// Fills vials from a lot (充填); the lot goes to quarantine. Role: operator.
-    pub async fn fill_vials(&self, actor: &Actor, now: UtcTime, lot: &str, count: i64, fill_volume_ml: f64, expires_at: UtcTime, place: Option<&Placement>) -> Result<Vec<Vial>, ServiceError> {
+    pub async fn fill_vials(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        count: i64,
+        fill_volume_ml: f64,
+        expires_at: UtcTime,
+        place: Option<&Placement>,
+    ) -> Result<Vec<Vial>, ServiceError> {
         actor.require(Role::Operator, "fill vials")?;
         let mut tx = self.store.begin().await?;
         let l = tx.must_load::<Lot>(lot).await?;
@@ -69,7 +118,14 @@ impl Service {
         if let Some(p) = place {
             for (i, v) in vials.iter_mut().enumerate() {
                 let (bx, pos) = (i / 81 + 1, i % 81);
-                let loc = format!("{}/{}/{}-B{bx:02}/{}{}", p.freezer, p.rack, l.id, (b'A' + (pos / 9) as u8) as char, pos % 9 + 1);
+                let loc = format!(
+                    "{}/{}/{}-B{bx:02}/{}{}",
+                    p.freezer,
+                    p.rack,
+                    l.id,
+                    (b'A' + (pos / 9) as u8) as char,
+                    pos % 9 + 1
+                );
                 *v = v.store_at(&loc)?;
             }
         }
@@ -77,7 +133,12 @@ impl Service {
         tx.update_record(&next, &c).await?;
         for v in &vials {
             tx.insert_record(v, &c).await?;
-            let e = Edge::new((NodeKind::Lot, l.id.as_str()), (NodeKind::Vial, v.id.as_str()), Relation::Split, Some(v.fill_volume_ml));
+            let e = Edge::new(
+                (NodeKind::Lot, l.id.as_str()),
+                (NodeKind::Vial, v.id.as_str()),
+                Relation::Split,
+                Some(v.fill_volume_ml),
+            );
             tx.insert_record(&e, &c).await?;
         }
         tx.commit().await?;
@@ -88,7 +149,11 @@ impl Service {
     /// material use, harvests, the lot itself, its processing steps and its vials.
     pub async fn lot_participants(&self, lot: &str) -> Result<BTreeSet<String>, ServiceError> {
         let mut entities: Vec<(Table, String)> = vec![(Table::Lot, lot.to_string())];
-        for e in self.store.trace(Direction::Backward, NodeKind::Lot, lot).await? {
+        for e in self
+            .store
+            .trace(Direction::Backward, NodeKind::Lot, lot)
+            .await?
+        {
             match e.parent_kind {
                 NodeKind::Harvest => entities.push((Table::Harvest, e.parent_id.clone())),
                 NodeKind::Batch => {
@@ -111,7 +176,13 @@ impl Service {
     }
 
     /// QA release (出荷可): refused if the signer recorded any step of this lot. Vials become available. Role: qa.
-    pub async fn release_lot(&self, actor: &Actor, now: UtcTime, lot: &str, reason: &str) -> Result<Lot, ServiceError> {
+    pub async fn release_lot(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        reason: &str,
+    ) -> Result<Lot, ServiceError> {
         actor.require(Role::Qa, "release a lot")?;
         let participants: Vec<UserName> = self
             .lot_participants(lot)
@@ -124,29 +195,67 @@ impl Service {
         let next = l.release(&actor.user, &participants, reason, now)?;
         let c = ctx(actor, now, "lot.release", Some(reason));
         tx.update_record(&next, &c).await?;
-        move_vials(&mut *tx, lot, &ctx(actor, now, "vial.release", Some(reason)), |v| v.make_available().map(Some)).await?;
+        move_vials(
+            &mut *tx,
+            lot,
+            &ctx(actor, now, "vial.release", Some(reason)),
+            |v| v.make_available().map(Some),
+        )
+        .await?;
         tx.commit().await?;
         Ok(next)
     }
 
     /// QA rejection (不合格): the vials are destroyed. Role: qa.
-    pub async fn reject_lot(&self, actor: &Actor, now: UtcTime, lot: &str, reason: &str) -> Result<Lot, ServiceError> {
+    pub async fn reject_lot(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        reason: &str,
+    ) -> Result<Lot, ServiceError> {
         actor.require(Role::Qa, "reject a lot")?;
         let mut tx = self.store.begin().await?;
-        let next = tx.must_load::<Lot>(lot).await?.reject(&actor.user, reason, now)?;
-        tx.update_record(&next, &ctx(actor, now, "lot.reject", Some(reason))).await?;
-        move_vials(&mut *tx, lot, &ctx(actor, now, "vial.reject", Some(reason)), |v| v.destroy().map(Some)).await?;
+        let next = tx
+            .must_load::<Lot>(lot)
+            .await?
+            .reject(&actor.user, reason, now)?;
+        tx.update_record(&next, &ctx(actor, now, "lot.reject", Some(reason)))
+            .await?;
+        move_vials(
+            &mut *tx,
+            lot,
+            &ctx(actor, now, "vial.reject", Some(reason)),
+            |v| v.destroy().map(Some),
+        )
+        .await?;
         tx.commit().await?;
         Ok(next)
     }
 
     /// Recall (回収) of a released lot: every vial not yet administered is blocked at once. Role: qa.
-    pub async fn recall_lot(&self, actor: &Actor, now: UtcTime, lot: &str, reason: &str) -> Result<Lot, ServiceError> {
+    pub async fn recall_lot(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        reason: &str,
+    ) -> Result<Lot, ServiceError> {
         actor.require(Role::Qa, "recall a lot")?;
         let mut tx = self.store.begin().await?;
-        let next = tx.must_load::<Lot>(lot).await?.recall(&actor.user, reason, now)?;
-        tx.update_record(&next, &ctx(actor, now, "lot.recall", Some(reason))).await?;
-        move_vials(&mut *tx, lot, &ctx(actor, now, "vial.recall", Some(reason)), |v| Ok(v.recall())).await?;
+        let next = tx
+            .must_load::<Lot>(lot)
+            .await?
+            .recall(&actor.user, reason, now)?;
+        tx.update_record(&next, &ctx(actor, now, "lot.recall", Some(reason)))
+            .await?;
+        move_vials(
+            &mut *tx,
+            lot,
+            &ctx(actor, now, "vial.recall", Some(reason)),
+            |v| Ok(v.recall()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(next)
     }

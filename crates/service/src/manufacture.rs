@@ -69,64 +69,137 @@ pub struct NewObservation {
 
 impl Service {
     /// Registers a donor under a pseudonymised code. Role: operator.
-    pub async fn register_donor(&self, actor: &Actor, now: UtcTime, code: &str, source: &str, consent_form: &str, consented_at: UtcTime) -> Result<Donor, ServiceError> {
+    pub async fn register_donor(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        code: &str,
+        source: &str,
+        consent_form: &str,
+        consented_at: UtcTime,
+    ) -> Result<Donor, ServiceError> {
         actor.require(Role::Operator, "register a donor")?;
-        let d = Donor::register(DonorCode::new(code)?, TissueSource::parse("source", source)?, consent_form, consented_at, now)?;
+        let d = Donor::register(
+            DonorCode::new(code)?,
+            TissueSource::parse("source", source)?,
+            consent_form,
+            consented_at,
+            now,
+        )?;
         let mut tx = self.store.begin().await?;
-        tx.insert_record(&d, &ctx(actor, now, "donor.register", None)).await?;
+        tx.insert_record(&d, &ctx(actor, now, "donor.register", None))
+            .await?;
         tx.commit().await?;
         Ok(d)
     }
 
     /// Records the infectious-disease screen; the donor becomes eligible or ineligible. Role: operator.
-    pub async fn record_screening(&self, actor: &Actor, now: UtcTime, code: &str, results: Vec<ScreenResult>) -> Result<Donor, ServiceError> {
+    pub async fn record_screening(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        code: &str,
+        results: Vec<ScreenResult>,
+    ) -> Result<Donor, ServiceError> {
         actor.require(Role::Operator, "record a donor's screening")?;
         let mut tx = self.store.begin().await?;
-        let d = tx.must_load::<Donor>(code).await?.record_screening(results)?;
-        tx.update_record(&d, &ctx(actor, now, "donor.screen", None)).await?;
+        let d = tx
+            .must_load::<Donor>(code)
+            .await?
+            .record_screening(results)?;
+        tx.update_record(&d, &ctx(actor, now, "donor.screen", None))
+            .await?;
         tx.commit().await?;
         Ok(d)
     }
 
     /// Records a tissue collection from an eligible donor. Role: operator.
-    pub async fn collect_tissue(&self, actor: &Actor, now: UtcTime, new: NewTissue) -> Result<TissueCollection, ServiceError> {
+    pub async fn collect_tissue(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        new: NewTissue,
+    ) -> Result<TissueCollection, ServiceError> {
         actor.require(Role::Operator, "record a tissue collection")?;
         let id = TissueId::new(new.id)?;
         let mut tx = self.store.begin().await?;
         let donor = tx.must_load::<Donor>(&new.donor).await?;
-        let t = TissueCollection::collect(id, &donor, donor.source, new.collected_at, new.amount, &new.amount_unit)?;
+        let t = TissueCollection::collect(
+            id,
+            &donor,
+            donor.source,
+            new.collected_at,
+            new.amount,
+            &new.amount_unit,
+        )?;
         let c = ctx(actor, now, "tissue.collect", None);
         tx.insert_record(&t, &c).await?;
-        let e = Edge::new((NodeKind::Donor, donor.id.as_str()), (NodeKind::Tissue, t.id.as_str()), Relation::Derived, None);
+        let e = Edge::new(
+            (NodeKind::Donor, donor.id.as_str()),
+            (NodeKind::Tissue, t.id.as_str()),
+            Relation::Derived,
+            None,
+        );
         tx.insert_record(&e, &c).await?;
         tx.commit().await?;
         Ok(t)
     }
 
     /// Establishes a master bank from tissue, or a working bank from a master bank. Role: operator.
-    pub async fn create_cell_bank(&self, actor: &Actor, now: UtcTime, new: NewBank) -> Result<CellBank, ServiceError> {
+    pub async fn create_cell_bank(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        new: NewBank,
+    ) -> Result<CellBank, ServiceError> {
         actor.require(Role::Operator, "create a cell bank")?;
         let id = CellBankId::new(new.id)?;
         let mut tx = self.store.begin().await?;
         let (bank, parent) = if new.working {
             let master = tx.must_load::<CellBank>(&new.from).await?;
-            let b = CellBank::working(id, &master, new.passage, new.population_doublings, new.vials_frozen, new.cells_per_vial, new.banked_at)?;
+            let b = CellBank::working(
+                id,
+                &master,
+                new.passage,
+                new.population_doublings,
+                new.vials_frozen,
+                new.cells_per_vial,
+                new.banked_at,
+            )?;
             (b, (NodeKind::CellBank, master.id.to_string()))
         } else {
             let tissue = tx.must_load::<TissueCollection>(&new.from).await?;
-            let b = CellBank::master(id, &tissue, new.passage, new.population_doublings, new.vials_frozen, new.cells_per_vial, new.banked_at)?;
+            let b = CellBank::master(
+                id,
+                &tissue,
+                new.passage,
+                new.population_doublings,
+                new.vials_frozen,
+                new.cells_per_vial,
+                new.banked_at,
+            )?;
             (b, (NodeKind::Tissue, tissue.id.to_string()))
         };
         let c = ctx(actor, now, "cell_bank.create", None);
         tx.insert_record(&bank, &c).await?;
-        let e = Edge::new((parent.0, &parent.1), (NodeKind::CellBank, bank.id.as_str()), Relation::Derived, None);
+        let e = Edge::new(
+            (parent.0, &parent.1),
+            (NodeKind::CellBank, bank.id.as_str()),
+            Relation::Derived,
+            None,
+        );
         tx.insert_record(&e, &c).await?;
         tx.commit().await?;
         Ok(bank)
     }
 
     /// Receives a raw-material lot into the facility. Role: operator.
-    pub async fn receive_material(&self, actor: &Actor, now: UtcTime, new: NewMaterialLot) -> Result<RawMaterialLot, ServiceError> {
+    pub async fn receive_material(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        new: NewMaterialLot,
+    ) -> Result<RawMaterialLot, ServiceError> {
         actor.require(Role::Operator, "receive a raw-material lot")?;
         let lot = RawMaterialLot::receive(
             MaterialLotId::new(new.id)?,
@@ -138,52 +211,113 @@ impl Service {
             new.expires_at,
         )?;
         let mut tx = self.store.begin().await?;
-        tx.insert_record(&lot, &ctx(actor, now, "material_lot.receive", None)).await?;
+        tx.insert_record(&lot, &ctx(actor, now, "material_lot.receive", None))
+            .await?;
         tx.commit().await?;
         Ok(lot)
     }
 
     /// Seeds a culture batch from a cell bank. Role: operator.
-    pub async fn seed_batch(&self, actor: &Actor, now: UtcTime, new: NewBatch) -> Result<CultureBatch, ServiceError> {
+    pub async fn seed_batch(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        new: NewBatch,
+    ) -> Result<CultureBatch, ServiceError> {
         actor.require(Role::Operator, "seed a culture batch")?;
         let id = BatchId::new(new.id)?;
         let vessel = VesselKind::parse("vessel", &new.vessel)?;
         let mut tx = self.store.begin().await?;
         let bank = tx.must_load::<CellBank>(&new.cell_bank).await?;
-        let b = CultureBatch::seed(id, &bank, vessel, new.vessel_count, new.seeding_density, new.seeded_at)?;
+        let b = CultureBatch::seed(
+            id,
+            &bank,
+            vessel,
+            new.vessel_count,
+            new.seeding_density,
+            new.seeded_at,
+        )?;
         let c = ctx(actor, now, "batch.seed", None);
         tx.insert_record(&b, &c).await?;
-        let e = Edge::new((NodeKind::CellBank, bank.id.as_str()), (NodeKind::Batch, b.id.as_str()), Relation::Derived, None);
+        let e = Edge::new(
+            (NodeKind::CellBank, bank.id.as_str()),
+            (NodeKind::Batch, b.id.as_str()),
+            Relation::Derived,
+            None,
+        );
         tx.insert_record(&e, &c).await?;
         tx.commit().await?;
         Ok(b)
     }
 
     /// Records a count / viability / confluence observation. Role: operator.
-    pub async fn record_observation(&self, actor: &Actor, now: UtcTime, new: NewObservation) -> Result<Observation, ServiceError> {
+    pub async fn record_observation(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        new: NewObservation,
+    ) -> Result<Observation, ServiceError> {
         actor.require(Role::Operator, "record an observation")?;
         let mut tx = self.store.begin().await?;
         let batch = tx.must_load::<CultureBatch>(&new.batch).await?;
-        let n = tx.select(secretome_store::Table::Observation, Some(("batch", batch.id.as_str()))).await?.len();
+        let n = tx
+            .select(
+                secretome_store::Table::Observation,
+                Some(("batch", batch.id.as_str())),
+            )
+            .await?
+            .len();
         let id = format!("{}/OBS-{:03}", batch.id, n + 1);
-        let o = Observation::new(id, &batch, new.observed_at, new.cell_count, new.viability_pct, new.confluence_pct, new.note)?;
-        tx.insert_record(&o, &ctx(actor, now, "observation.record", None)).await?;
+        let o = Observation::new(
+            id,
+            &batch,
+            new.observed_at,
+            new.cell_count,
+            new.viability_pct,
+            new.confluence_pct,
+            new.note,
+        )?;
+        tx.insert_record(&o, &ctx(actor, now, "observation.record", None))
+            .await?;
         tx.commit().await?;
         Ok(o)
     }
 
     /// Corrects an observation's values; the reason is required and kept in the audit trail. Role: operator.
-    pub async fn correct_observation(&self, actor: &Actor, now: UtcTime, id: &str, cell_count: f64, viability_pct: f64, confluence_pct: f64, reason: &str) -> Result<Observation, ServiceError> {
+    pub async fn correct_observation(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        id: &str,
+        cell_count: f64,
+        viability_pct: f64,
+        confluence_pct: f64,
+        reason: &str,
+    ) -> Result<Observation, ServiceError> {
         actor.require(Role::Operator, "correct an observation")?;
         let mut tx = self.store.begin().await?;
-        let o = tx.must_load::<Observation>(id).await?.corrected(cell_count, viability_pct, confluence_pct)?;
-        tx.update_record(&o, &ctx(actor, now, "observation.correct", Some(reason))).await?;
+        let o = tx.must_load::<Observation>(id).await?.corrected(
+            cell_count,
+            viability_pct,
+            confluence_pct,
+        )?;
+        tx.update_record(&o, &ctx(actor, now, "observation.correct", Some(reason)))
+            .await?;
         tx.commit().await?;
         Ok(o)
     }
 
     /// Records that a batch used a raw-material lot (not expired at `used_at`). Role: operator.
-    pub async fn record_material_use(&self, actor: &Actor, now: UtcTime, batch: &str, material_lot: &str, quantity: f64, unit: &str, used_at: UtcTime) -> Result<MaterialUse, ServiceError> {
+    pub async fn record_material_use(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        batch: &str,
+        material_lot: &str,
+        quantity: f64,
+        unit: &str,
+        used_at: UtcTime,
+    ) -> Result<MaterialUse, ServiceError> {
         actor.require(Role::Operator, "record material use")?;
         let mut tx = self.store.begin().await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;
@@ -191,7 +325,12 @@ impl Service {
         let u = MaterialUse::record(b.id.clone(), &lot, quantity, unit, used_at)?;
         let c = ctx(actor, now, "material_use.record", None);
         tx.insert_record(&u, &c).await?;
-        let e = Edge::new((NodeKind::MaterialLot, lot.id.as_str()), (NodeKind::Batch, b.id.as_str()), Relation::Used, Some(u.quantity));
+        let e = Edge::new(
+            (NodeKind::MaterialLot, lot.id.as_str()),
+            (NodeKind::Batch, b.id.as_str()),
+            Relation::Used,
+            Some(u.quantity),
+        );
         if tx.get(secretome_store::Table::Edge, &e.id).await?.is_none() {
             tx.insert_record(&e, &c).await?;
         }
@@ -200,7 +339,16 @@ impl Service {
     }
 
     /// Switches a batch to serum-free conditioning medium. Role: operator.
-    pub async fn start_conditioning(&self, actor: &Actor, now: UtcTime, batch: &str, medium_lot: &str, hours: f64, hypoxia: bool, at: UtcTime) -> Result<CultureBatch, ServiceError> {
+    pub async fn start_conditioning(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        batch: &str,
+        medium_lot: &str,
+        hours: f64,
+        hypoxia: bool,
+        at: UtcTime,
+    ) -> Result<CultureBatch, ServiceError> {
         actor.require(Role::Operator, "start conditioning")?;
         let mut tx = self.store.begin().await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;
@@ -209,7 +357,12 @@ impl Service {
         let next = b.start_conditioning(medium.id.clone(), hours, hypoxia, at)?;
         let c = ctx(actor, now, "batch.condition", None);
         tx.update_record(&next, &c).await?;
-        let e = Edge::new((NodeKind::MaterialLot, medium.id.as_str()), (NodeKind::Batch, b.id.as_str()), Relation::Used, None);
+        let e = Edge::new(
+            (NodeKind::MaterialLot, medium.id.as_str()),
+            (NodeKind::Batch, b.id.as_str()),
+            Relation::Used,
+            None,
+        );
         if tx.get(secretome_store::Table::Edge, &e.id).await?.is_none() {
             tx.insert_record(&e, &c).await?;
         }
@@ -218,7 +371,15 @@ impl Service {
     }
 
     /// Harvests the conditioned medium of a batch. Role: operator.
-    pub async fn harvest(&self, actor: &Actor, now: UtcTime, batch: &str, harvest_id: &str, volume_ml: f64, at: UtcTime) -> Result<Harvest, ServiceError> {
+    pub async fn harvest(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        batch: &str,
+        harvest_id: &str,
+        volume_ml: f64,
+        at: UtcTime,
+    ) -> Result<Harvest, ServiceError> {
         actor.require(Role::Operator, "harvest")?;
         let id = HarvestId::new(harvest_id)?;
         let mut tx = self.store.begin().await?;
@@ -227,7 +388,12 @@ impl Service {
         let c = ctx(actor, now, "batch.harvest", None);
         tx.update_record(&next, &c).await?;
         tx.insert_record(&h, &c).await?;
-        let e = Edge::new((NodeKind::Batch, b.id.as_str()), (NodeKind::Harvest, h.id.as_str()), Relation::Derived, Some(h.volume_ml));
+        let e = Edge::new(
+            (NodeKind::Batch, b.id.as_str()),
+            (NodeKind::Harvest, h.id.as_str()),
+            Relation::Derived,
+            Some(h.volume_ml),
+        );
         tx.insert_record(&e, &c).await?;
         tx.commit().await?;
         Ok(h)

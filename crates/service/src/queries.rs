@@ -73,18 +73,40 @@ impl Service {
                 for s in &statuses {
                     *by_status.entry(s.as_str()).or_insert(0) += 1;
                 }
-                LotSummary { lot, vials: statuses.len(), by_status }
+                LotSummary {
+                    lot,
+                    vials: statuses.len(),
+                    by_status,
+                }
             })
             .collect();
-        out.sort_by(|a, b| b.lot.created_at.cmp(&a.lot.created_at).then(a.lot.id.cmp(&b.lot.id)));
+        out.sort_by(|a, b| {
+            b.lot
+                .created_at
+                .cmp(&a.lot.created_at)
+                .then(a.lot.id.cmp(&b.lot.id))
+        });
         Ok(out)
     }
 
     /// A lot with its genealogy back to the donor, steps, vials and audit history.
     pub async fn lot_detail(&self, lot: &str) -> Result<LotDetail, ServiceError> {
-        let l: Lot = self.store.fetch(lot).await?.ok_or_else(|| ServiceError::NotFound { what: "lot", id: lot.to_string() })?;
-        let edges = self.store.trace(Direction::Backward, NodeKind::Lot, lot).await?;
-        let mut keys: Vec<(NodeKind, String)> = edges.iter().map(|e| (e.parent_kind, e.parent_id.clone())).collect();
+        let l: Lot = self
+            .store
+            .fetch(lot)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "lot",
+                id: lot.to_string(),
+            })?;
+        let edges = self
+            .store
+            .trace(Direction::Backward, NodeKind::Lot, lot)
+            .await?;
+        let mut keys: Vec<(NodeKind, String)> = edges
+            .iter()
+            .map(|e| (e.parent_kind, e.parent_id.clone()))
+            .collect();
         keys.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then(a.1.cmp(&b.1)));
         keys.dedup();
         let mut upstream = Vec::with_capacity(keys.len());
@@ -92,34 +114,72 @@ impl Service {
             let label = self.node_label(kind, &id).await?;
             upstream.push(Node { kind, id, label });
         }
-        let steps = self.store.list::<ProcessingStep>(Some(("lot", lot))).await?;
+        let steps = self
+            .store
+            .list::<ProcessingStep>(Some(("lot", lot)))
+            .await?;
         let mut vials = self.store.list::<Vial>(Some(("lot", lot))).await?;
         vials.sort_by_key(|v| v.seq);
         let events = self.store.events_for(Table::Lot, lot).await?;
-        Ok(LotDetail { lot: l, upstream, edges, steps, vials, events })
+        Ok(LotDetail {
+            lot: l,
+            upstream,
+            edges,
+            steps,
+            vials,
+            events,
+        })
     }
 
     async fn node_label(&self, kind: NodeKind, id: &str) -> Result<String, ServiceError> {
         let s = self.store();
         Ok(match kind {
             NodeKind::Donor => match s.fetch::<Donor>(id).await? {
-                Some(d) => format!("{} ({}) · {}", d.source.name_ja(), d.source.as_str(), d.status.as_str()),
+                Some(d) => format!(
+                    "{} ({}) · {}",
+                    d.source.name_ja(),
+                    d.source.as_str(),
+                    d.status.as_str()
+                ),
                 None => String::new(),
             },
             NodeKind::Tissue => match s.fetch::<TissueCollection>(id).await? {
-                Some(t) => format!("{} {} {} · {}", t.kind.as_str(), t.amount, t.amount_unit, t.collected_at),
+                Some(t) => format!(
+                    "{} {} {} · {}",
+                    t.kind.as_str(),
+                    t.amount,
+                    t.amount_unit,
+                    t.collected_at
+                ),
                 None => String::new(),
             },
             NodeKind::CellBank => match s.fetch::<CellBank>(id).await? {
-                Some(b) => format!("{} bank · P{} · PD {:.1}", b.kind.as_str(), b.passage, b.population_doublings),
+                Some(b) => format!(
+                    "{} bank · P{} · PD {:.1}",
+                    b.kind.as_str(),
+                    b.passage,
+                    b.population_doublings
+                ),
                 None => String::new(),
             },
             NodeKind::Batch => match s.fetch::<CultureBatch>(id).await? {
-                Some(b) => format!("{} × {} · {:.0} cells/cm² · {}", b.vessel_count, b.vessel.as_str(), b.seeding_density, b.status.as_str()),
+                Some(b) => format!(
+                    "{} × {} · {:.0} cells/cm² · {}",
+                    b.vessel_count,
+                    b.vessel.as_str(),
+                    b.seeding_density,
+                    b.status.as_str()
+                ),
                 None => String::new(),
             },
             NodeKind::MaterialLot => match s.fetch::<RawMaterialLot>(id).await? {
-                Some(m) => format!("{} ({}) · {} lot {}", m.material, m.category.as_str(), m.supplier, m.supplier_lot),
+                Some(m) => format!(
+                    "{} ({}) · {} lot {}",
+                    m.material,
+                    m.category.as_str(),
+                    m.supplier,
+                    m.supplier_lot
+                ),
                 None => String::new(),
             },
             NodeKind::Harvest => match s.fetch::<Harvest>(id).await? {

@@ -118,7 +118,11 @@ mod tests {
         for (i, change) in variants.iter().enumerate() {
             let mut e = base.clone();
             change(&mut e);
-            assert_ne!(e.compute_hash(), base.hash, "change {i} not covered by the hash");
+            assert_ne!(
+                e.compute_hash(),
+                base.hash,
+                "change {i} not covered by the hash"
+            );
         }
     }
 }

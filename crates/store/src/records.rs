@@ -53,13 +53,27 @@ impl dyn Tx + '_ {
         })
     }
     pub async fn list<R: Record>(&mut self, filter: Filter<'_>) -> Result<Vec<R>, StoreError> {
-        self.select(R::TABLE, filter).await?.iter().map(Snapshot::to_record).collect()
+        self.select(R::TABLE, filter)
+            .await?
+            .iter()
+            .map(Snapshot::to_record)
+            .collect()
     }
-    pub async fn insert_record<R: Record>(&mut self, rec: &R, ctx: &AuditCtx) -> Result<(), StoreError> {
-        self.insert(Snapshot::from_record(R::TABLE, rec)?, ctx).await
+    pub async fn insert_record<R: Record>(
+        &mut self,
+        rec: &R,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        self.insert(Snapshot::from_record(R::TABLE, rec)?, ctx)
+            .await
     }
-    pub async fn update_record<R: Record>(&mut self, rec: &R, ctx: &AuditCtx) -> Result<(), StoreError> {
-        self.update(Snapshot::from_record(R::TABLE, rec)?, ctx).await
+    pub async fn update_record<R: Record>(
+        &mut self,
+        rec: &R,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        self.update(Snapshot::from_record(R::TABLE, rec)?, ctx)
+            .await
     }
 }
 
@@ -71,6 +85,10 @@ impl dyn Store + '_ {
         }
     }
     pub async fn list<R: Record>(&self, filter: Filter<'_>) -> Result<Vec<R>, StoreError> {
-        self.select(R::TABLE, filter).await?.iter().map(Snapshot::to_record).collect()
+        self.select(R::TABLE, filter)
+            .await?
+            .iter()
+            .map(Snapshot::to_record)
+            .collect()
     }
 }

@@ -51,7 +51,9 @@ impl Snapshot {
             let v = match kind {
                 Kind::Text | Kind::Json => row.try_get::<Option<String>, _>(i)?.map(Value::String),
                 Kind::Int => row.try_get::<Option<i64>, _>(i)?.map(Value::from),
-                Kind::Bool => row.try_get::<Option<i64>, _>(i)?.map(|b| Value::Bool(b != 0)),
+                Kind::Bool => row
+                    .try_get::<Option<i64>, _>(i)?
+                    .map(|b| Value::Bool(b != 0)),
                 Kind::Real => match row.try_get::<Option<f64>, _>(i)? {
                     Some(f) => Some(Value::Number(
                         Number::from_f64(f).ok_or_else(|| invalid(table, col, "not finite"))?,
@@ -80,7 +82,8 @@ impl Snapshot {
             match (kind, self.values.get(col)) {
                 (_, None | Some(Value::Null)) => {}
                 (Kind::Json, Some(Value::String(s))) => {
-                    let v: Value = serde_json::from_str(s).map_err(|e| self.corrupt(&e.to_string()))?;
+                    let v: Value =
+                        serde_json::from_str(s).map_err(|e| self.corrupt(&e.to_string()))?;
                     obj.insert((*col).to_string(), v);
                 }
                 (_, Some(v)) => {
@@ -205,9 +208,11 @@ mod tests {
 
     #[test]
     fn wrong_types_and_unknown_columns_name_the_column() {
-        let e = Snapshot::from_object(Table::Harvest, json!({"id": "H", "volume_ml": "lots"})).unwrap_err();
+        let e = Snapshot::from_object(Table::Harvest, json!({"id": "H", "volume_ml": "lots"}))
+            .unwrap_err();
         assert_eq!(e.to_string(), "harvest.volume_ml: expected a finite number");
-        let e = Snapshot::from_object(Table::Harvest, json!({"id": "H", "colour": "red"})).unwrap_err();
+        let e =
+            Snapshot::from_object(Table::Harvest, json!({"id": "H", "colour": "red"})).unwrap_err();
         assert_eq!(e.to_string(), "harvest.colour: no such column");
     }
 }

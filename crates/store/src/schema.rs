@@ -80,7 +80,12 @@ impl Table {
     /// Columns in table order; the first is always the primary key `id`.
     pub fn columns(self) -> &'static [(&'static str, Kind)] {
         match self {
-            Table::Site => &[("id", Text), ("name", Text), ("time_zone", Text), ("created_at", Text)],
+            Table::Site => &[
+                ("id", Text),
+                ("name", Text),
+                ("time_zone", Text),
+                ("created_at", Text),
+            ],
             Table::User => &[
                 ("id", Text),
                 ("display_name", Text),
@@ -213,11 +218,18 @@ impl Table {
     }
 
     pub fn column(self, name: &str) -> Option<Kind> {
-        self.columns().iter().find(|(c, _)| *c == name).map(|(_, k)| *k)
+        self.columns()
+            .iter()
+            .find(|(c, _)| *c == name)
+            .map(|(_, k)| *k)
     }
 
     /// `col1, col2, …` for SELECT lists.
     pub fn column_list(self) -> String {
-        self.columns().iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+        self.columns()
+            .iter()
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }

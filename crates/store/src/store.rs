@@ -37,7 +37,12 @@ pub trait Store: Send + Sync {
     /// Rows of `table`, ordered by id, optionally filtered on one text column.
     async fn select(&self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError>;
     /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).
-    async fn trace(&self, direction: Direction, kind: NodeKind, id: &str) -> Result<Vec<Edge>, StoreError>;
+    async fn trace(
+        &self,
+        direction: Direction,
+        kind: NodeKind,
+        id: &str,
+    ) -> Result<Vec<Edge>, StoreError>;
     /// The audit events of one entity, oldest first.
     async fn events_for(&self, table: Table, id: &str) -> Result<Vec<AuditEvent>, StoreError>;
     /// Everyone who wrote an event on any of `entities`, except through the `excluded` actions.
@@ -55,7 +60,11 @@ pub trait Store: Send + Sync {
 #[async_trait]
 pub trait Tx: Send {
     async fn get(&mut self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError>;
-    async fn select(&mut self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError>;
+    async fn select(
+        &mut self,
+        table: Table,
+        filter: Filter<'_>,
+    ) -> Result<Vec<Snapshot>, StoreError>;
     /// Inserts a row and appends its audit event (before: none, after: the row).
     async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError>;
     /// Replaces a row by id and appends its audit event (before and after).

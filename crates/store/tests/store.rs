@@ -57,9 +57,19 @@ async fn live_schema_matches_the_code_on_every_backend() {
 #[tokio::test]
 async fn sqlite_runs_with_wal_and_foreign_keys() {
     let (store, _) = secretome_store::testing::sqlite_store("pragmas").await;
-    let mode: String = sqlx::query("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap().try_get(0).unwrap();
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
     assert_eq!(mode, "wal");
-    let fk: i64 = sqlx::query("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap().try_get(0).unwrap();
+    let fk: i64 = sqlx::query("PRAGMA foreign_keys")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
     assert_eq!(fk, 1);
 }
 
@@ -78,7 +88,10 @@ async fn every_write_is_audited_and_verifies() {
         assert!(events[1].before.as_deref().unwrap().contains("\"CPC\""));
         assert!(events[1].after.as_deref().unwrap().contains("CPC Tokyo"));
         assert_eq!(events[1].prev_hash, events[0].hash);
-        assert_eq!(store.verify().await.unwrap(), VerifyOutcome::Intact { events: 2, rows: 1 });
+        assert_eq!(
+            store.verify().await.unwrap(),
+            VerifyOutcome::Intact { events: 2, rows: 1 }
+        );
     }
 }
 
@@ -91,12 +104,24 @@ async fn failed_transaction_writes_nothing() {
 
         let mut tx = store.begin().await.unwrap();
         tx.insert(site("S2"), &ctx("site.create")).await.unwrap();
-        let dup = tx.insert(site("S1"), &ctx("site.create")).await.unwrap_err();
-        assert!(matches!(dup, StoreError::Duplicate { table: "site", .. }), "{backend:?}: {dup}");
+        let dup = tx
+            .insert(site("S1"), &ctx("site.create"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(dup, StoreError::Duplicate { table: "site", .. }),
+            "{backend:?}: {dup}"
+        );
         drop(tx);
-        assert!(store.get(Table::Site, "S2").await.unwrap().is_none(), "{backend:?}");
+        assert!(
+            store.get(Table::Site, "S2").await.unwrap().is_none(),
+            "{backend:?}"
+        );
         assert_eq!(store.event_count().await.unwrap(), 1, "{backend:?}");
-        assert!(matches!(store.verify().await.unwrap(), VerifyOutcome::Intact { .. }));
+        assert!(matches!(
+            store.verify().await.unwrap(),
+            VerifyOutcome::Intact { .. }
+        ));
     }
 }
 
@@ -110,7 +135,16 @@ async fn dangling_reference_and_constraints_are_typed() {
         .unwrap();
         let mut tx = store.begin().await.unwrap();
         let e = tx.insert(user, &ctx("user.create")).await.unwrap_err();
-        assert!(matches!(e, StoreError::Dangling { table: "app_user", .. }), "{backend:?}: {e}");
+        assert!(
+            matches!(
+                e,
+                StoreError::Dangling {
+                    table: "app_user",
+                    ..
+                }
+            ),
+            "{backend:?}: {e}"
+        );
         drop(tx);
         assert_eq!(store.event_count().await.unwrap(), 0);
     }
@@ -121,7 +155,10 @@ async fn corrections_need_a_reason() {
     for (_, store) in stores("reason").await {
         let mut tx = store.begin().await.unwrap();
         tx.insert(site("S1"), &ctx("site.create")).await.unwrap();
-        let e = tx.update(site("S1"), &ctx("site.correct")).await.unwrap_err();
+        let e = tx
+            .update(site("S1"), &ctx("site.correct"))
+            .await
+            .unwrap_err();
         assert!(matches!(e, StoreError::ReasonRequired { .. }));
         let mut c = ctx("site.correct");
         c.reason = Some("typo in name".into());

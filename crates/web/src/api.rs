@@ -11,6 +11,9 @@ pub async fn lots(State(st): State<AppState>) -> Result<Json<Vec<LotSummary>>, A
     Ok(Json(st.service.list_lots().await?))
 }
 
-pub async fn lot(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<LotDetail>, AppError> {
+pub async fn lot(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<LotDetail>, AppError> {
     Ok(Json(st.service.lot_detail(&id).await?))
 }

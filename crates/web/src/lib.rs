@@ -3,9 +3,9 @@
 //! no handler touches the store. Sign-in and roles arrive with the web-workflow issue: every route
 //! is already built around `AppState`, where the session layer will attach.
 
+mod api;
 mod error;
 mod pages;
-mod api;
 mod view;
 
 use axum::{Router, routing::get};

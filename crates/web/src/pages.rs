@@ -29,7 +29,10 @@ struct ErrorPage {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status();
-        let page = ErrorPage { status: status.as_u16(), message: self.0.message() };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            message: self.0.message(),
+        };
         (status, render(&page)).into_response()
     }
 }
@@ -148,7 +151,10 @@ fn kind_ja(k: NodeKind) -> &'static str {
     }
 }
 
-pub async fn lot(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn lot(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let d = st.service.lot_detail(&id).await?;
     let l = &d.lot;
     let decision = match (&l.decided_by, &l.decided_at) {
@@ -175,12 +181,23 @@ pub async fn lot(State(st): State<AppState>, Path(id): Path<String>) -> Result<R
         upstream: d
             .upstream
             .iter()
-            .map(|n| NodeRow { kind: n.kind.as_str(), kind_ja: kind_ja(n.kind), id: n.id.clone(), label: n.label.clone() })
+            .map(|n| NodeRow {
+                kind: n.kind.as_str(),
+                kind_ja: kind_ja(n.kind),
+                id: n.id.clone(),
+                label: n.label.clone(),
+            })
             .collect(),
         steps: d
             .steps
             .iter()
-            .map(|s| StepRow { seq: s.seq, name: s.step.name(), name_ja: s.step.name_ja(), summary: s.step.summary(), at: view::time(&s.performed_at) })
+            .map(|s| StepRow {
+                seq: s.seq,
+                name: s.step.name(),
+                name_ja: s.step.name_ja(),
+                summary: s.step.summary(),
+                at: view::time(&s.performed_at),
+            })
             .collect(),
         vials: d
             .vials
@@ -200,7 +217,9 @@ pub async fn lot(State(st): State<AppState>, Path(id): Path<String>) -> Result<R
             .iter()
             .map(|e| EventRow {
                 seq: e.seq,
-                at: secretome_domain::UtcTime::parse("at", &e.at).map(|t| view::time(&t)).unwrap_or_else(|_| e.at.clone()),
+                at: secretome_domain::UtcTime::parse("at", &e.at)
+                    .map(|t| view::time(&t))
+                    .unwrap_or_else(|_| e.at.clone()),
                 actor: e.actor.clone(),
                 action: e.action.clone(),
                 reason: e.reason.clone().unwrap_or_default(),

@@ -10,7 +10,11 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 async fn get(app: &axum::Router, path: &str) -> (u16, String) {
-    let res = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = res.status().as_u16();
     let body = res.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8_lossy(&body).into_owned())
@@ -20,25 +24,52 @@ async fn get(app: &axum::Router, path: &str) -> (u16, String) {
 async fn lots_and_lot_pages_show_the_facility() {
     for (backend, store) in stores("pages").await {
         let svc = Service::new(Arc::new(store));
-        demo::build(&svc, UtcTime::parse("now", "2026-11-25T03:00:00Z").unwrap()).await.unwrap();
+        demo::build(&svc, UtcTime::parse("now", "2026-11-25T03:00:00Z").unwrap())
+            .await
+            .unwrap();
         let app = secretome_web::router(svc);
 
         let (s, html) = get(&app, "/lots").await;
         assert_eq!(s, 200, "{backend:?}");
-        for (lot, state) in [("L-2026-001", "released"), ("L-2026-002", "recalled"), ("L-2026-003", "rejected"), ("L-2026-005", "quarantine"), ("L-2026-007", "in_process")] {
-            assert!(html.contains(&format!("href=\"/lots/{lot}\"")), "{lot} missing");
-            assert!(html.contains(&format!("data-state=\"{state}\"")), "{state} missing");
+        for (lot, state) in [
+            ("L-2026-001", "released"),
+            ("L-2026-002", "recalled"),
+            ("L-2026-003", "rejected"),
+            ("L-2026-005", "quarantine"),
+            ("L-2026-007", "in_process"),
+        ] {
+            assert!(
+                html.contains(&format!("href=\"/lots/{lot}\"")),
+                "{lot} missing"
+            );
+            assert!(
+                html.contains(&format!("data-state=\"{state}\"")),
+                "{state} missing"
+            );
         }
         assert!(html.contains("出荷可") && html.contains("ロット一覧"));
 
         let (s, html) = get(&app, "/lots/L-2026-001").await;
         assert_eq!(s, 200);
-        for node in ["D-BM-001", "T-BM-001", "MCB-BM-001", "WCB-BM-001", "B-2026-001", "B-2026-002", "H-2026-001", "H-2026-002", "RM-SFM-2402"] {
+        for node in [
+            "D-BM-001",
+            "T-BM-001",
+            "MCB-BM-001",
+            "WCB-BM-001",
+            "B-2026-001",
+            "B-2026-002",
+            "H-2026-001",
+            "H-2026-002",
+            "RM-SFM-2402",
+        ] {
             assert!(html.contains(node), "genealogy lacks {node}");
         }
         assert_eq!(html.matches("<tr class=\"vial\">").count(), 40);
         assert!(html.contains("lot.release"), "audit history shown");
-        assert!(html.contains("(JST)") || html.contains("JST"), "times in Tokyo");
+        assert!(
+            html.contains("(JST)") || html.contains("JST"),
+            "times in Tokyo"
+        );
 
         let (s, html) = get(&app, "/lots/NOPE").await;
         assert_eq!(s, 404);

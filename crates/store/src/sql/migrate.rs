@@ -6,7 +6,8 @@ use crate::StoreError;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 /// (version, name, SQL) of every migration, oldest first.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
 pub fn statements(sql: &str) -> Vec<String> {
@@ -32,11 +33,21 @@ pub fn statements(sql: &str) -> Vec<String> {
 
 /// Versions not yet applied (all of them on an empty database).
 pub async fn pending(pool: &AnyPool) -> Result<Vec<i64>, StoreError> {
-    let done: Vec<i64> = match sqlx::query("SELECT version FROM schema_migration").fetch_all(pool).await {
-        Ok(rows) => rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?,
+    let done: Vec<i64> = match sqlx::query("SELECT version FROM schema_migration")
+        .fetch_all(pool)
+        .await
+    {
+        Ok(rows) => rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()?,
         Err(_) => Vec::new(),
     };
-    Ok(MIGRATIONS.iter().map(|m| m.0).filter(|v| !done.contains(v)).collect())
+    Ok(MIGRATIONS
+        .iter()
+        .map(|m| m.0)
+        .filter(|v| !done.contains(v))
+        .collect())
 }
 
 /// Brings the schema up to date; returns the versions applied now.
@@ -64,7 +75,10 @@ pub async fn migrate(pool: &AnyPool) -> Result<Vec<i64>, StoreError> {
         };
         let mut tx = pool.begin().await.map_err(wrap)?;
         for stmt in statements(sql) {
-            sqlx::query(AssertSqlSafe(stmt)).execute(&mut *tx).await.map_err(wrap)?;
+            sqlx::query(AssertSqlSafe(stmt))
+                .execute(&mut *tx)
+                .await
+                .map_err(wrap)?;
         }
         sqlx::query("INSERT INTO schema_migration (version, name) VALUES ($1, $2)")
             .bind(*version)
@@ -83,6 +97,9 @@ mod tests {
     #[test]
     fn statements_split_on_line_ending_semicolons() {
         let s = super::statements("-- c\nCREATE TABLE a (x TEXT);\n\nCREATE INDEX i\n ON a (x);\n");
-        assert_eq!(s, vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX i\n ON a (x)"]);
+        assert_eq!(
+            s,
+            vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX i\n ON a (x)"]
+        );
     }
 }

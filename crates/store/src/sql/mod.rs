@@ -47,7 +47,10 @@ impl SqlStore {
         let (backend, driver_url) = parse_url(url)?;
         if let (Backend::Postgres, Some(s)) = (backend, schema) {
             check_schema_name(s)?;
-            let admin = AnyPoolOptions::new().max_connections(1).connect(&driver_url).await?;
+            let admin = AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&driver_url)
+                .await?;
             admin
                 .execute(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {s}")))
                 .await?;
@@ -72,7 +75,8 @@ impl SqlStore {
                         }
                         Backend::Postgres => {
                             if let Some(s) = schema {
-                                conn.execute(AssertSqlSafe(format!("SET search_path TO {s}"))).await?;
+                                conn.execute(AssertSqlSafe(format!("SET search_path TO {s}")))
+                                    .await?;
                             }
                         }
                     }
@@ -107,7 +111,8 @@ impl SqlStore {
 fn check_schema_name(s: &str) -> Result<(), StoreError> {
     let ok = !s.is_empty()
         && s.len() <= 63
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
     if ok {
         Ok(())
@@ -122,8 +127,14 @@ mod tests {
 
     #[test]
     fn urls_are_parsed_or_refused() {
-        assert_eq!(parse_url("sqlite://demo.db").unwrap(), (Backend::Sqlite, "sqlite://demo.db?mode=rwc".into()));
-        assert_eq!(parse_url("sqlite:///tmp/a.db").unwrap().1, "sqlite:///tmp/a.db?mode=rwc");
+        assert_eq!(
+            parse_url("sqlite://demo.db").unwrap(),
+            (Backend::Sqlite, "sqlite://demo.db?mode=rwc".into())
+        );
+        assert_eq!(
+            parse_url("sqlite:///tmp/a.db").unwrap().1,
+            "sqlite:///tmp/a.db?mode=rwc"
+        );
         assert_eq!(parse_url("postgres://u@h/db").unwrap().0, Backend::Postgres);
         assert!(parse_url("mysql://x").is_err());
         assert!(parse_url("demo.db").is_err());

@@ -19,7 +19,11 @@ pub(super) async fn get_row(
     table: Table,
     id: &str,
 ) -> Result<Option<Snapshot>, StoreError> {
-    let sql = format!("SELECT {} FROM {} WHERE id = $1", table.column_list(), table.name());
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = $1",
+        table.column_list(),
+        table.name()
+    );
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(id.to_string())
         .fetch_optional(conn)
@@ -93,7 +97,12 @@ impl Store for SqlStore {
         select_rows(&mut conn, table, filter).await
     }
 
-    async fn trace(&self, direction: Direction, kind: NodeKind, id: &str) -> Result<Vec<Edge>, StoreError> {
+    async fn trace(
+        &self,
+        direction: Direction,
+        kind: NodeKind,
+        id: &str,
+    ) -> Result<Vec<Edge>, StoreError> {
         let rows = sqlx::query(AssertSqlSafe(trace_sql(direction)))
             .bind(kind.as_str().to_string())
             .bind(id.to_string())
@@ -123,7 +132,11 @@ impl Store for SqlStore {
     ) -> Result<BTreeSet<String>, StoreError> {
         let mut out = BTreeSet::new();
         for table in Table::ALL {
-            let ids: Vec<&String> = entities.iter().filter(|(t, _)| *t == table).map(|(_, id)| id).collect();
+            let ids: Vec<&String> = entities
+                .iter()
+                .filter(|(t, _)| *t == table)
+                .map(|(_, id)| id)
+                .collect();
             for chunk in ids.chunks(500) {
                 let params: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
                 let sql = format!(
@@ -151,7 +164,9 @@ impl Store for SqlStore {
     }
 
     async fn event_count(&self) -> Result<i64, StoreError> {
-        let r = sqlx::query("SELECT COUNT(*) FROM audit_event").fetch_one(&self.pool).await?;
+        let r = sqlx::query("SELECT COUNT(*) FROM audit_event")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(r.try_get::<i64, _>(0)?)
     }
 }

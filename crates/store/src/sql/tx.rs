@@ -49,9 +49,10 @@ impl SqlTx {
         let (seq, prev) = match self.last.take() {
             Some(l) => l,
             None => {
-                let row = sqlx::query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
+                let row =
+                    sqlx::query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
                 match row {
                     Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?),
                     None => (0, GENESIS.to_string()),
@@ -107,11 +108,15 @@ fn check_reason(ctx: &AuditCtx) -> Result<(), StoreError> {
 #[async_trait]
 impl Tx for SqlTx {
     async fn get(&mut self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError> {
-        get_row(&mut *self.tx, table, id).await
+        get_row(&mut self.tx, table, id).await
     }
 
-    async fn select(&mut self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError> {
-        select_rows(&mut *self.tx, table, filter).await
+    async fn select(
+        &mut self,
+        table: Table,
+        filter: Filter<'_>,
+    ) -> Result<Vec<Snapshot>, StoreError> {
+        select_rows(&mut self.tx, table, filter).await
     }
 
     async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
@@ -129,19 +134,21 @@ impl Tx for SqlTx {
             .await
             .map_err(|e| StoreError::from_write(table.name(), row.id(), e))?;
         let id = row.id().to_string();
-        self.append_event(table, &id, None, Some(row.canonical()), ctx).await
+        self.append_event(table, &id, None, Some(row.canonical()), ctx)
+            .await
     }
 
     async fn update(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
         check_reason(ctx)?;
         let table = row.table;
         let id = row.id().to_string();
-        let before = get_row(&mut *self.tx, table, &id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                table: table.name(),
-                id: id.clone(),
-            })?;
+        let before =
+            get_row(&mut self.tx, table, &id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    table: table.name(),
+                    id: id.clone(),
+                })?;
         // bind_all binds in table order and the key `id` comes first, so the WHERE uses $1 and the
         // SET list the following numbers (or a literal NULL).
         let params = row.placeholders(1);
@@ -152,13 +159,23 @@ impl Tx for SqlTx {
             .skip(1)
             .map(|((c, _), p)| format!("{c} = {p}"))
             .collect();
-        let sql = format!("UPDATE {} SET {} WHERE id = $1", table.name(), sets.join(", "));
+        let sql = format!(
+            "UPDATE {} SET {} WHERE id = $1",
+            table.name(),
+            sets.join(", ")
+        );
         row.bind_all(sqlx::query(AssertSqlSafe(sql)))
             .execute(&mut *self.tx)
             .await
             .map_err(|e| StoreError::from_write(table.name(), &id, e))?;
-        self.append_event(table, &id, Some(before.canonical()), Some(row.canonical()), ctx)
-            .await
+        self.append_event(
+            table,
+            &id,
+            Some(before.canonical()),
+            Some(row.canonical()),
+            ctx,
+        )
+        .await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -77,7 +77,11 @@ pub(super) async fn verify(pool: &AnyPool) -> Result<VerifyOutcome, StoreError> 
     let events = (expected_seq - 1) as u64;
     let mut rows_checked = 0u64;
     for table in Table::ALL {
-        let sql = format!("SELECT {} FROM {} ORDER BY id", table.column_list(), table.name());
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY id",
+            table.column_list(),
+            table.name()
+        );
         let mut conn = pool.acquire().await?;
         let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *conn);
         while let Some(r) = rows.try_next().await? {
@@ -104,7 +108,11 @@ pub(super) async fn verify(pool: &AnyPool) -> Result<VerifyOutcome, StoreError> 
             rows_checked += 1;
         }
     }
-    if let Some(((table, id), (seq, _))) = latest.into_iter().filter(|(_, (_, a))| a.is_some()).min_by_key(|(_, (s, _))| *s) {
+    if let Some(((table, id), (seq, _))) = latest
+        .into_iter()
+        .filter(|(_, (_, a))| a.is_some())
+        .min_by_key(|(_, (s, _))| *s)
+    {
         return broken(format!(
             "{table} row {id} recorded by audit event #{seq} is missing: it was deleted behind the application"
         ));
