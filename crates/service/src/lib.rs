@@ -14,8 +14,9 @@ pub use lots::Placement;
 pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};
 pub use queries::{LotDetail, LotSummary, Node};
 
+use secretome_domain::genealogy::{Edge, NodeKind, Relation};
 use secretome_domain::{Actor, UtcTime, ids::UserName, site::User};
-use secretome_store::{AuditCtx, Store, VerifyOutcome};
+use secretome_store::{AuditCtx, Store, Tx, VerifyOutcome};
 use std::sync::Arc;
 
 /// The service layer over one store.
@@ -54,6 +55,23 @@ impl Service {
     pub async fn verify_audit(&self) -> Result<VerifyOutcome, ServiceError> {
         Ok(self.store.verify().await?)
     }
+}
+
+/// Records a genealogy edge parent → child inside the caller's transaction (once: an edge that
+/// already exists, e.g. a second use of the same material lot by a batch, is left as it is).
+pub(crate) async fn link(
+    tx: &mut dyn Tx,
+    parent: (NodeKind, &str),
+    child: (NodeKind, &str),
+    relation: Relation,
+    quantity: Option<f64>,
+    c: &AuditCtx,
+) -> Result<(), ServiceError> {
+    let e = Edge::new(parent, child, relation, quantity);
+    if tx.get(secretome_store::Table::Edge, &e.id).await?.is_none() {
+        tx.insert_record(&e, c).await?;
+    }
+    Ok(())
 }
 
 /// The audit context of one action.

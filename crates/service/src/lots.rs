@@ -1,17 +1,18 @@
 //! Lot use cases: pooling harvests into a lot, processing steps, filling vials, and QA's release,
 //! rejection and recall — each moving the lot's vials with it in the same transaction.
 
-use crate::{Service, ServiceError, ctx};
+use crate::{Service, ServiceError, ctx, link};
+use secretome_domain::DomainError;
 use secretome_domain::{
     Actor, Role, UtcTime,
     batch::Harvest,
-    genealogy::{Edge, NodeKind, Relation},
+    genealogy::{NodeKind, Relation},
     ids::{LotNumber, UserName},
     lot::{Lot, PoolPart},
     processing::{ProcessingStep, StepKind},
     vial::Vial,
 };
-use secretome_store::{Direction, Table, Tx};
+use secretome_store::{Direction, Table};
 use std::collections::BTreeSet;
 
 /// Actions that are QA decisions, not manufacturing steps (they don't bar the signer).
@@ -56,13 +57,15 @@ impl Service {
         tx.insert_record(&lot, &c).await?;
         for (h, part) in harvests.iter().zip(&pool) {
             tx.update_record(h, &c).await?;
-            let e = Edge::new(
+            link(
+                &mut *tx,
                 (NodeKind::Harvest, h.id.as_str()),
                 (NodeKind::Lot, lot.id.as_str()),
                 Relation::Pooled,
                 Some(part.volume_ml),
-            );
-            tx.insert_record(&e, &c).await?;
+                &c,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(lot)
@@ -133,13 +136,15 @@ impl Service {
         tx.update_record(&next, &c).await?;
         for v in &vials {
             tx.insert_record(v, &c).await?;
-            let e = Edge::new(
+            link(
+                &mut *tx,
                 (NodeKind::Lot, l.id.as_str()),
                 (NodeKind::Vial, v.id.as_str()),
                 Relation::Split,
                 Some(v.fill_volume_ml),
-            );
-            tx.insert_record(&e, &c).await?;
+                &c,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(vials)
@@ -190,20 +195,16 @@ impl Service {
             .into_iter()
             .filter_map(|u| UserName::new(u).ok())
             .collect();
-        let mut tx = self.store.begin().await?;
-        let l = tx.must_load::<Lot>(lot).await?;
-        let next = l.release(&actor.user, &participants, reason, now)?;
-        let c = ctx(actor, now, "lot.release", Some(reason));
-        tx.update_record(&next, &c).await?;
-        move_vials(
-            &mut *tx,
+        self.decide(
+            actor,
+            now,
             lot,
-            &ctx(actor, now, "vial.release", Some(reason)),
+            reason,
+            "release",
+            |l| l.release(&actor.user, &participants, reason, now),
             |v| v.make_available().map(Some),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(next)
+        .await
     }
 
     /// QA rejection (不合格): the vials are destroyed. Role: qa.
@@ -215,22 +216,16 @@ impl Service {
         reason: &str,
     ) -> Result<Lot, ServiceError> {
         actor.require(Role::Qa, "reject a lot")?;
-        let mut tx = self.store.begin().await?;
-        let next = tx
-            .must_load::<Lot>(lot)
-            .await?
-            .reject(&actor.user, reason, now)?;
-        tx.update_record(&next, &ctx(actor, now, "lot.reject", Some(reason)))
-            .await?;
-        move_vials(
-            &mut *tx,
+        self.decide(
+            actor,
+            now,
             lot,
-            &ctx(actor, now, "vial.reject", Some(reason)),
+            reason,
+            "reject",
+            |l| l.reject(&actor.user, reason, now),
             |v| v.destroy().map(Some),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(next)
+        .await
     }
 
     /// Recall (回収) of a released lot: every vial not yet administered is blocked at once. Role: qa.
@@ -242,36 +237,45 @@ impl Service {
         reason: &str,
     ) -> Result<Lot, ServiceError> {
         actor.require(Role::Qa, "recall a lot")?;
-        let mut tx = self.store.begin().await?;
-        let next = tx
-            .must_load::<Lot>(lot)
-            .await?
-            .recall(&actor.user, reason, now)?;
-        tx.update_record(&next, &ctx(actor, now, "lot.recall", Some(reason)))
-            .await?;
-        move_vials(
-            &mut *tx,
+        self.decide(
+            actor,
+            now,
             lot,
-            &ctx(actor, now, "vial.recall", Some(reason)),
+            reason,
+            "recall",
+            |l| l.recall(&actor.user, reason, now),
             |v| Ok(v.recall()),
         )
+        .await
+    }
+
+    /// One QA decision in one transaction: the lot's transition, then each of its vials'
+    /// (`lot.<verb>` and `vial.<verb>` events, both carrying the reason).
+    #[allow(clippy::too_many_arguments)]
+    async fn decide(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        reason: &str,
+        verb: &str,
+        on_lot: impl FnOnce(&Lot) -> Result<Lot, DomainError>,
+        on_vial: impl Fn(&Vial) -> Result<Option<Vial>, DomainError>,
+    ) -> Result<Lot, ServiceError> {
+        let mut tx = self.store.begin().await?;
+        let next = on_lot(&tx.must_load::<Lot>(lot).await?)?;
+        tx.update_record(
+            &next,
+            &ctx(actor, now, &format!("lot.{verb}"), Some(reason)),
+        )
         .await?;
+        let c = ctx(actor, now, &format!("vial.{verb}"), Some(reason));
+        for v in tx.list::<Vial>(Some(("lot", lot))).await? {
+            if let Some(moved) = on_vial(&v)? {
+                tx.update_record(&moved, &c).await?;
+            }
+        }
         tx.commit().await?;
         Ok(next)
     }
-}
-
-/// Applies a transition to every vial of a lot inside the caller's transaction.
-async fn move_vials(
-    tx: &mut dyn Tx,
-    lot: &str,
-    c: &secretome_store::AuditCtx,
-    f: impl Fn(&Vial) -> Result<Option<Vial>, secretome_domain::DomainError>,
-) -> Result<(), ServiceError> {
-    for v in tx.list::<Vial>(Some(("lot", lot))).await? {
-        if let Some(next) = f(&v)? {
-            tx.update_record(&next, c).await?;
-        }
-    }
-    Ok(())
 }

@@ -2,13 +2,13 @@
 //! raw-material lots, culture batches with observations and material use, conditioning, harvest.
 //! Inputs arrive as plain values (as from a form) and are parsed here, so errors name the field.
 
-use crate::{Service, ServiceError, ctx};
+use crate::{Service, ServiceError, ctx, link};
 use secretome_domain::{
     Actor, Role, UtcTime,
     batch::{CultureBatch, Harvest, Observation, VesselKind},
     culture::{CellBank, TissueCollection},
     donor::{Donor, ScreenResult, TissueSource},
-    genealogy::{Edge, NodeKind, Relation},
+    genealogy::{NodeKind, Relation},
     ids::{BatchId, CellBankId, DonorCode, HarvestId, MaterialLotId, TissueId},
     material::{MaterialCategory, MaterialUse, RawMaterialLot},
 };
@@ -134,13 +134,15 @@ impl Service {
         )?;
         let c = ctx(actor, now, "tissue.collect", None);
         tx.insert_record(&t, &c).await?;
-        let e = Edge::new(
+        link(
+            &mut *tx,
             (NodeKind::Donor, donor.id.as_str()),
             (NodeKind::Tissue, t.id.as_str()),
             Relation::Derived,
             None,
-        );
-        tx.insert_record(&e, &c).await?;
+            &c,
+        )
+        .await?;
         tx.commit().await?;
         Ok(t)
     }
@@ -182,13 +184,15 @@ impl Service {
         };
         let c = ctx(actor, now, "cell_bank.create", None);
         tx.insert_record(&bank, &c).await?;
-        let e = Edge::new(
+        link(
+            &mut *tx,
             (parent.0, &parent.1),
             (NodeKind::CellBank, bank.id.as_str()),
             Relation::Derived,
             None,
-        );
-        tx.insert_record(&e, &c).await?;
+            &c,
+        )
+        .await?;
         tx.commit().await?;
         Ok(bank)
     }
@@ -239,13 +243,15 @@ impl Service {
         )?;
         let c = ctx(actor, now, "batch.seed", None);
         tx.insert_record(&b, &c).await?;
-        let e = Edge::new(
+        link(
+            &mut *tx,
             (NodeKind::CellBank, bank.id.as_str()),
             (NodeKind::Batch, b.id.as_str()),
             Relation::Derived,
             None,
-        );
-        tx.insert_record(&e, &c).await?;
+            &c,
+        )
+        .await?;
         tx.commit().await?;
         Ok(b)
     }
@@ -325,15 +331,15 @@ impl Service {
         let u = MaterialUse::record(b.id.clone(), &lot, quantity, unit, used_at)?;
         let c = ctx(actor, now, "material_use.record", None);
         tx.insert_record(&u, &c).await?;
-        let e = Edge::new(
+        link(
+            &mut *tx,
             (NodeKind::MaterialLot, lot.id.as_str()),
             (NodeKind::Batch, b.id.as_str()),
             Relation::Used,
             Some(u.quantity),
-        );
-        if tx.get(secretome_store::Table::Edge, &e.id).await?.is_none() {
-            tx.insert_record(&e, &c).await?;
-        }
+            &c,
+        )
+        .await?;
         tx.commit().await?;
         Ok(u)
     }
@@ -357,15 +363,15 @@ impl Service {
         let next = b.start_conditioning(medium.id.clone(), hours, hypoxia, at)?;
         let c = ctx(actor, now, "batch.condition", None);
         tx.update_record(&next, &c).await?;
-        let e = Edge::new(
+        link(
+            &mut *tx,
             (NodeKind::MaterialLot, medium.id.as_str()),
             (NodeKind::Batch, b.id.as_str()),
             Relation::Used,
             None,
-        );
-        if tx.get(secretome_store::Table::Edge, &e.id).await?.is_none() {
-            tx.insert_record(&e, &c).await?;
-        }
+            &c,
+        )
+        .await?;
         tx.commit().await?;
         Ok(next)
     }
@@ -388,13 +394,15 @@ impl Service {
         let c = ctx(actor, now, "batch.harvest", None);
         tx.update_record(&next, &c).await?;
         tx.insert_record(&h, &c).await?;
-        let e = Edge::new(
+        link(
+            &mut *tx,
             (NodeKind::Batch, b.id.as_str()),
             (NodeKind::Harvest, h.id.as_str()),
             Relation::Derived,
             Some(h.volume_ml),
-        );
-        tx.insert_record(&e, &c).await?;
+            &c,
+        )
+        .await?;
         tx.commit().await?;
         Ok(h)
     }
