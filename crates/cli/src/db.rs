@@ -80,11 +80,17 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             }
             let svc = Service::new(Arc::new(open_current(&db).await?));
             let display = display_name.unwrap_or_else(|| name.clone());
-            svc.bootstrap(now(), &site, &site, &name, &display).await?;
+            eprintln!("password for {name} (one line on standard input):");
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).context("reading the password")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            secretome_domain::site::check_password(&secretome_domain::ids::UserName::new(&name)?, password)?;
+            let admin = svc.bootstrap(now(), &site, &site, &name, &display).await?;
+            svc.set_password(&admin, now(), &name, password).await?;
             println!("added administrator {name} at site {site}");
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Assay { .. } => unreachable!("handled without a database"),
+        Cmd::Assay { .. } | Cmd::Plan(_) => bail!("this subcommand does not use a database"),
     }
 }
 
@@ -96,6 +102,7 @@ async fn demo_cmd(path: &str, addr: &str) -> anyhow::Result<ExitCode> {
     if svc.list_lots().await?.is_empty() {
         eprintln!("creating the demo facility in {path} …");
         let s = demo::build(&svc, now()).await?;
+        svc.set_demo_passwords(now()).await?;
         eprintln!(
             "demo facility: {} donors, {} culture batches, {} lots, {} vials, {} audit events",
             s.donors, s.batches, s.lots, s.vials, s.events
@@ -103,7 +110,7 @@ async fn demo_cmd(path: &str, addr: &str) -> anyhow::Result<ExitCode> {
     } else {
         eprintln!("using the existing demo database {path}");
     }
-    println!("demo users (sign-in arrives with the web workflow):");
+    println!("demo sign-ins (password: demo):");
     for (id, name, role) in demo::DEMO_USERS {
         println!("  {id:<10} {} / {}  {name}", role.as_str(), role.name_ja());
     }

@@ -3,6 +3,7 @@
 
 mod assay;
 mod db;
+mod plan;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -56,6 +57,8 @@ enum Cmd {
         #[command(subcommand)]
         cmd: assay::AssayCmd,
     },
+    /// Plan a production campaign: schedule, vessels, medium and predicted factor concentrations.
+    Plan(plan::PlanArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -70,7 +73,8 @@ enum AuditCmd {
 
 #[derive(Subcommand, Debug)]
 enum UserCmd {
-    /// Add the first administrator (and site) of an empty installation.
+    /// Add the first administrator (and site) of an empty installation; the password is read
+    /// from standard input (one line; at least 8 characters).
     Add {
         #[arg(long, env = "SECRETOME_DATABASE_URL")]
         db: String,
@@ -95,6 +99,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Assay { cmd } => assay::run(cmd),
+        Cmd::Plan(args) => plan::run(args),
         other => tokio::runtime::Runtime::new()
             .context("starting the async runtime")
             .and_then(|rt| rt.block_on(db::run(other))),

@@ -23,6 +23,12 @@ pub enum DomainError {
     /// A rule between entities was broken (e.g. tissue from a donor who is not eligible).
     #[error("{0}")]
     Rule(String),
+    /// Release refused: every reason, each with an English and a Japanese message.
+    #[error("lot {lot} cannot be released: {}", crate::qc::release::list(.blockers))]
+    ReleaseBlocked {
+        lot: String,
+        blockers: Vec<crate::qc::ReleaseBlocker>,
+    },
     /// The acting user lacks the role the action needs.
     #[error("{user} needs role {needed} to {action}")]
     Forbidden {

@@ -90,6 +90,10 @@ identifier!(/// A product lot number (製造番号).
     LotNumber, "lot");
 identifier!(/// A vial's identifier.
     VialId, "vial");
+identifier!(/// A product's code (e.g. `MSC-CM-01`).
+    ProductCode, "product");
+identifier!(/// A test's code within a specification (e.g. `endotoxin`).
+    TestCode, "test");
 
 #[cfg(test)]
 mod tests {

@@ -62,6 +62,8 @@ pub struct Lot {
     pub decided_at: Option<UtcTime>,
     pub decided_by: Option<UserName>,
     pub decision_reason: Option<String>,
+    /// The specification version in force when the lot was filled (`<product>/v<n>`), tested against.
+    pub specification: Option<String>,
 }
 
 /// One harvest's contribution to a pooled lot.
@@ -122,6 +124,7 @@ impl Lot {
             decided_at: None,
             decided_by: None,
             decision_reason: None,
+            specification: None,
         };
         Ok((lot, used))
     }

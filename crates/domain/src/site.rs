@@ -40,6 +40,12 @@ pub struct User {
     pub roles: Vec<Role>,
     pub active: bool,
     pub created_at: UtcTime,
+    /// Preferred UI language (`ja` or `en`); None: from the browser's Accept-Language.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// IANA time zone for showing times; None: the site's (Asia/Tokyo by default).
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 impl User {
@@ -66,6 +72,152 @@ impl User {
             roles,
             active: true,
             created_at: now,
+            language: None,
+            time_zone: None,
         })
+    }
+
+    /// The same user with a new UI language (`ja` or `en`).
+    pub fn with_language(&self, lang: &str) -> Result<Self, DomainError> {
+        if !matches!(lang, "ja" | "en") {
+            return Err(DomainError::invalid(
+                "language",
+                format!("unknown language {lang:?} (expected ja or en)"),
+            ));
+        }
+        let mut u = self.clone();
+        u.language = Some(lang.to_string());
+        Ok(u)
+    }
+}
+
+/// A user's password credential and lock-out state. The hash is argon2id (PHC string); the policy
+/// (attempts, lock duration) lives here, the hashing in the service layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Credential {
+    pub id: UserName,
+    pub password_hash: String,
+    pub failed_attempts: i64,
+    pub locked_until: Option<UtcTime>,
+    pub changed_at: UtcTime,
+}
+
+impl Credential {
+    /// Failed sign-ins in a row that lock the account.
+    pub const MAX_ATTEMPTS: i64 = 5;
+    /// How long a lock-out lasts, in hours.
+    pub const LOCK_HOURS: f64 = 0.25;
+
+    pub fn is_locked(&self, now: UtcTime) -> bool {
+        self.locked_until.is_some_and(|t| now < t)
+    }
+
+    /// After a wrong password: counts the failure and locks at the limit. Returns whether it locked.
+    pub fn failed(&self, now: UtcTime) -> (Self, bool) {
+        let mut c = self.clone();
+        c.failed_attempts += 1;
+        let lock = c.failed_attempts >= Self::MAX_ATTEMPTS;
+        if lock {
+            c.locked_until = now.plus_hours(Self::LOCK_HOURS);
+            c.failed_attempts = 0;
+        }
+        (c, lock)
+    }
+
+    /// After a correct password: the failure count starts again.
+    pub fn succeeded(&self) -> Self {
+        let mut c = self.clone();
+        c.failed_attempts = 0;
+        c.locked_until = None;
+        c
+    }
+}
+
+/// The password policy: at least 8 characters, not only digits, not the user name.
+pub fn check_password(user: &UserName, password: &str) -> Result<(), DomainError> {
+    if password.chars().count() < 8 {
+        return Err(DomainError::invalid(
+            "password",
+            "must be at least 8 characters",
+        ));
+    }
+    if password.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DomainError::invalid("password", "must not be only digits"));
+    }
+    if password.eq_ignore_ascii_case(user.as_str()) {
+        return Err(DomainError::invalid(
+            "password",
+            "must not be the user name",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_failures_lock_for_a_quarter_hour() {
+        let now = UtcTime::parse("t", "2026-11-25T00:00:00Z").unwrap();
+        let mut c = Credential {
+            id: UserName::new("qa").unwrap(),
+            password_hash: "h".into(),
+            failed_attempts: 0,
+            locked_until: None,
+            changed_at: now,
+        };
+        for i in 1..5 {
+            let (next, locked) = c.failed(now);
+            assert!(!locked, "attempt {i}");
+            c = next;
+        }
+        let (c, locked) = c.failed(now);
+        assert!(locked && c.is_locked(now));
+        assert!(!c.is_locked(now.plus_hours(0.26).unwrap()));
+        assert_eq!(c.succeeded().failed_attempts, 0);
+    }
+
+    #[test]
+    fn weak_passwords_are_refused_naming_the_field() {
+        let u = UserName::new("alice").unwrap();
+        assert_eq!(
+            check_password(&u, "short").unwrap_err().to_string(),
+            "password: must be at least 8 characters"
+        );
+        assert!(check_password(&u, "12345678").is_err());
+        assert!(check_password(&u, "ALICE").is_err());
+        assert!(check_password(&u, "correct horse").is_ok());
+    }
+}
+
+/// An API token for an instrument or integration: scoped to one role, revocable, stored only as
+/// the SHA-256 of its secret (the secret is shown once, at creation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub secret_hash: String,
+    pub created_by: UserName,
+    pub created_at: UtcTime,
+    pub revoked_at: Option<UtcTime>,
+}
+
+impl ApiToken {
+    pub fn is_live(&self) -> bool {
+        self.revoked_at.is_none()
+    }
+    /// Revokes a live token.
+    pub fn revoke(&self, now: UtcTime) -> Result<Self, DomainError> {
+        if !self.is_live() {
+            return Err(DomainError::Rule(format!(
+                "API token {} is already revoked",
+                self.id
+            )));
+        }
+        let mut t = self.clone();
+        t.revoked_at = Some(now);
+        Ok(t)
     }
 }

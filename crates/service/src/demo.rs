@@ -3,15 +3,16 @@
 //! and a few hundred vials — made entirely through the use cases, so the audit trail covers it all.
 //! Events are made in time order: each batch runs its course before the next one starts.
 
+mod lots;
+mod qc;
+
 use crate::{
     Service, ServiceError,
-    lots::Placement,
     manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue},
 };
 use secretome_domain::{
-    Actor, Role, UtcTime,
+    Role, UtcTime,
     donor::{Marker, ScreenOutcome, ScreenResult, all_negative},
-    processing::StepKind,
 };
 
 /// The demo's sign-in names (one per role).
@@ -80,6 +81,11 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
     }
     let op = svc.actor("operator").await?;
     let qa = svc.actor("qa").await?;
+    let crew = lots::Crew {
+        op: op.clone(),
+        qc: svc.actor("qc").await?,
+        qa: qa.clone(),
+    };
     let mut rng = Lcg(20261125);
 
     let materials = [
@@ -142,6 +148,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         )
         .await?;
     }
+    qc::setup(svc, &admin, &qa, at(base, -20.0)?).await?;
 
     // Donors: five eligible (three sources), one ineligible, one still in screening.
     let donors = [
@@ -301,7 +308,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         ("L-2026-003", &[3], "rejected"),
         ("L-2026-004", &[4], "released"),
         ("L-2026-005", &[5], "quarantine"),
-        ("L-2026-006", &[6], "quarantine"),
+        ("L-2026-006", &[6], "quarantine_oos"),
         ("L-2026-007", &[7], "in_process"),
     ];
     let mut summary = DemoSummary {
@@ -313,6 +320,10 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
     let mut recall_later = Vec::new();
     for (k, b) in plan.iter().enumerate() {
         let start = at(base, k as f64 * 12.0)?;
+        if k == 3 {
+            // After L-2026-002's release: lots filled from now on are tested against v2.
+            qc::revise(svc, &qa, at(start, -0.5)?).await?;
+        }
         let batch = format!("B-2026-{:03}", k + 1);
         let area = 2.0 * 3180.0;
         let density = rng.around(3000.0, 0.1);
@@ -392,17 +403,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         harvests.push((hid, vol));
         for (lot, parts, state) in lots.iter().filter(|(_, p, _)| p.last() == Some(&k)) {
             let pool: Vec<(String, f64)> = parts.iter().map(|i| harvests[*i].clone()).collect();
-            make_lot(
-                svc,
-                &op,
-                &qa,
-                at(start, 8.2)?,
-                lot,
-                &pool,
-                state,
-                &mut summary,
-            )
-            .await?;
+            lots::make_lot(svc, &crew, at(start, 8.2)?, lot, &pool, state, &mut summary).await?;
             if *state == "recalled" {
                 recall_later.push(*lot);
             }
@@ -419,88 +420,4 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
     }
     summary.events = svc.store().event_count().await?;
     Ok(summary)
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn make_lot(
-    svc: &Service,
-    op: &Actor,
-    qa: &Actor,
-    t: UtcTime,
-    lot: &str,
-    pool: &[(String, f64)],
-    state: &str,
-    summary: &mut DemoSummary,
-) -> Result<(), ServiceError> {
-    let product = "MSC-CM-01 幹細胞培養上清液";
-    svc.pool_lot(op, t, lot, product, pool).await?;
-    summary.lots += 1;
-    let steps = [
-        StepKind::Centrifugation {
-            g_force: 300.0,
-            minutes: 5.0,
-        },
-        StepKind::Centrifugation {
-            g_force: 2000.0,
-            minutes: 10.0,
-        },
-        StepKind::Filtration { pore_um: 0.22 },
-        StepKind::Ultrafiltration {
-            cutoff_kda: 3.0,
-            concentration_factor: 10.0,
-        },
-        StepKind::Sterilisation {
-            method: "sterile filtration 0.22 µm, grade A isolator".into(),
-        },
-    ];
-    let n_steps = if state == "in_process" {
-        3
-    } else {
-        steps.len()
-    };
-    for (i, s) in steps.into_iter().take(n_steps).enumerate() {
-        svc.record_processing_step(
-            op,
-            t.plus_hours(1.0 + i as f64).unwrap_or(t),
-            lot,
-            s,
-            t.plus_hours(1.0 + i as f64).unwrap_or(t),
-        )
-        .await?;
-    }
-    if state == "in_process" {
-        return Ok(());
-    }
-    let fill_t = at(t, 0.5)?;
-    let place = Placement {
-        freezer: "FRZ-01 (−80 °C)".into(),
-        rack: "R1".into(),
-    };
-    let vials = svc
-        .fill_vials(op, fill_t, lot, 40, 2.0, at(fill_t, 365.0)?, Some(&place))
-        .await?;
-    summary.vials += vials.len();
-    let decide = at(t, 3.0)?;
-    match state {
-        "released" | "recalled" => {
-            svc.release_lot(
-                qa,
-                decide,
-                lot,
-                "全試験項目が規格に適合 (all tests meet specification)",
-            )
-            .await?;
-        }
-        "rejected" => {
-            svc.reject_lot(
-                qa,
-                decide,
-                lot,
-                "エンドトキシン規格外 (endotoxin 0.8 EU/mL > 0.5)",
-            )
-            .await?;
-        }
-        _ => {}
-    }
-    Ok(())
 }

@@ -38,9 +38,11 @@ impl ServiceError {
             ServiceError::Domain(DomainError::Forbidden { .. }) | ServiceError::Inactive(_) => {
                 ErrorKind::Forbidden
             }
-            ServiceError::Domain(DomainError::Transition(_) | DomainError::Rule(_)) => {
-                ErrorKind::Conflict
-            }
+            ServiceError::Domain(
+                DomainError::Transition(_)
+                | DomainError::Rule(_)
+                | DomainError::ReleaseBlocked { .. },
+            ) => ErrorKind::Conflict,
             ServiceError::NotFound { .. } | ServiceError::Store(StoreError::NotFound { .. }) => {
                 ErrorKind::NotFound
             }

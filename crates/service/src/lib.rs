@@ -3,15 +3,18 @@
 //! (with its audit events). The web application and the CLI both call these; neither touches the store.
 
 mod admin;
+pub mod auth;
 pub mod demo;
 mod error;
 mod lots;
 mod manufacture;
+mod qc;
 mod queries;
 
 pub use error::{ErrorKind, ServiceError};
 pub use lots::Placement;
 pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};
+pub use qc::{LotQc, NewProduct, NewResult, NewTest, ResultRow};
 pub use queries::{LotDetail, LotSummary, Node};
 
 use secretome_domain::genealogy::{Edge, NodeKind, Relation};

@@ -1,7 +1,7 @@
 //! Lot use cases: pooling harvests into a lot, processing steps, filling vials, and QA's release,
 //! rejection and recall — each moving the lot's vials with it in the same transaction.
 
-use crate::{Service, ServiceError, ctx, link};
+use crate::{Service, ServiceError, ctx, link, qc::QcRecords};
 use secretome_domain::DomainError;
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -10,9 +10,10 @@ use secretome_domain::{
     ids::{LotNumber, UserName},
     lot::{Lot, PoolPart},
     processing::{ProcessingStep, StepKind},
+    qc::Specification,
     vial::Vial,
 };
-use secretome_store::{Direction, Table};
+use secretome_store::{Direction, Table, Tx};
 use std::collections::BTreeSet;
 
 /// Actions that are QA decisions, not manufacturing steps (they don't bar the signer).
@@ -103,7 +104,8 @@ impl Service {
         Ok(s)
     }
 
-    /// Fills vials from a lot (充填); the lot goes to quarantine. Role: operator.
+    /// Fills vials from a lot (充填); the lot goes to quarantine and records the specification
+    /// version of its product in force now (refused if there is none). Role: operator.
     pub async fn fill_vials(
         &self,
         actor: &Actor,
@@ -117,7 +119,16 @@ impl Service {
         actor.require(Role::Operator, "fill vials")?;
         let mut tx = self.store.begin().await?;
         let l = tx.must_load::<Lot>(lot).await?;
-        let (next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;
+        let (mut next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;
+        // The lot is tested against the specification version in force now, whatever comes later.
+        let versions = tx
+            .list::<Specification>(Some(("product", l.product.as_str())))
+            .await?;
+        next.specification = Some(
+            Specification::in_force(&versions, &l.product, now)?
+                .id
+                .clone(),
+        );
         if let Some(p) = place {
             for (i, v) in vials.iter_mut().enumerate() {
                 let (bx, pos) = (i / 81 + 1, i % 81);
@@ -180,7 +191,9 @@ impl Service {
         Ok(self.store.actors_for(&entities, DECISIONS).await?)
     }
 
-    /// QA release (出荷可): refused if the signer recorded any step of this lot. Vials become available. Role: qa.
+    /// QA release (出荷可). Refused, listing every reason, when a test of the lot's specification
+    /// has no result, a result fails without an approved deviation covering it, a deviation is
+    /// open, or the signer recorded any step of this lot. Vials become available. Role: qa.
     pub async fn release_lot(
         &self,
         actor: &Actor,
@@ -189,19 +202,34 @@ impl Service {
         reason: &str,
     ) -> Result<Lot, ServiceError> {
         actor.require(Role::Qa, "release a lot")?;
-        let participants: Vec<UserName> = self
-            .lot_participants(lot)
-            .await?
+        // Checked under the chain lock: nothing can change between the check and the decision.
+        let mut tx = self.store.begin().await?;
+        let l = tx.must_load::<Lot>(lot).await?;
+        l.release(&actor.user, &[], reason, now)?; // state and reason first
+        let participants = self.lot_participants(lot).await?;
+        let blockers =
+            QcRecords::in_tx(&mut *tx, &l)
+                .await?
+                .blockers(&l, &participants, Some(&actor.user));
+        if !blockers.is_empty() {
+            return Err(DomainError::ReleaseBlocked {
+                lot: l.id.to_string(),
+                blockers,
+            }
+            .into());
+        }
+        let signers: Vec<UserName> = participants
             .into_iter()
             .filter_map(|u| UserName::new(u).ok())
             .collect();
-        self.decide(
+        self.decide_in(
+            tx,
             actor,
             now,
             lot,
             reason,
             "release",
-            |l| l.release(&actor.user, &participants, reason, now),
+            |l| l.release(&actor.user, &signers, reason, now),
             |v| v.make_available().map(Some),
         )
         .await
@@ -262,7 +290,24 @@ impl Service {
         on_lot: impl FnOnce(&Lot) -> Result<Lot, DomainError>,
         on_vial: impl Fn(&Vial) -> Result<Option<Vial>, DomainError>,
     ) -> Result<Lot, ServiceError> {
-        let mut tx = self.store.begin().await?;
+        let tx = self.store.begin().await?;
+        self.decide_in(tx, actor, now, lot, reason, verb, on_lot, on_vial)
+            .await
+    }
+
+    /// `decide` inside a transaction the caller began (and may have read from).
+    #[allow(clippy::too_many_arguments)]
+    async fn decide_in(
+        &self,
+        mut tx: Box<dyn Tx>,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        reason: &str,
+        verb: &str,
+        on_lot: impl FnOnce(&Lot) -> Result<Lot, DomainError>,
+        on_vial: impl Fn(&Vial) -> Result<Option<Vial>, DomainError>,
+    ) -> Result<Lot, ServiceError> {
         let next = on_lot(&tx.must_load::<Lot>(lot).await?)?;
         tx.update_record(
             &next,

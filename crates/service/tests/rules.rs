@@ -181,7 +181,8 @@ async fn whoever_made_the_lot_cannot_release_it() {
             .await
             .unwrap_err();
         assert!(
-            e.to_string().starts_with("segregation of duties: operator"),
+            e.to_string()
+                .contains("cannot be released: (1) segregation of duties: operator"),
             "{e}"
         );
         let l = svc

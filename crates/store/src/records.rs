@@ -16,7 +16,8 @@ use secretome_domain::{
     lot::Lot,
     material::{MaterialUse, RawMaterialLot},
     processing::ProcessingStep,
-    site::{Site, User},
+    qc::{Deviation, Product, Specification, TestResult},
+    site::{ApiToken, Credential, Site, User},
     vial::Vial,
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -35,7 +36,9 @@ records! {
     Site => Site, User => User, Donor => Donor, TissueCollection => Tissue, CellBank => CellBank,
     RawMaterialLot => MaterialLot, CultureBatch => Batch, Observation => Observation,
     MaterialUse => MaterialUse, Harvest => Harvest, Lot => Lot, ProcessingStep => ProcessingStep,
-    Vial => Vial, Edge => Edge,
+    Vial => Vial, Edge => Edge, Credential => Credential, ApiToken => ApiToken,
+    Product => Product, Specification => Specification, TestResult => TestResult,
+    Deviation => Deviation,
 }
 
 impl dyn Tx + '_ {

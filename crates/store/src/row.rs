@@ -8,6 +8,7 @@ use crate::{
 };
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Number, Value};
+use sha2::Digest;
 use sqlx::{Row as _, any::AnyRow};
 use std::collections::BTreeMap;
 
@@ -49,7 +50,9 @@ impl Snapshot {
         let mut values = BTreeMap::new();
         for (i, (col, kind)) in table.columns().iter().enumerate() {
             let v = match kind {
-                Kind::Text | Kind::Json => row.try_get::<Option<String>, _>(i)?.map(Value::String),
+                Kind::Text | Kind::Json | Kind::Secret => {
+                    row.try_get::<Option<String>, _>(i)?.map(Value::String)
+                }
                 Kind::Int => row.try_get::<Option<i64>, _>(i)?.map(Value::from),
                 Kind::Bool => row
                     .try_get::<Option<i64>, _>(i)?
@@ -70,9 +73,19 @@ impl Snapshot {
         self.values.get("id").and_then(Value::as_str).unwrap_or("")
     }
 
-    /// The canonical text of this snapshot (sorted keys), as stored in audit events.
+    /// The canonical text of this snapshot (sorted keys), as stored in audit events. `Secret`
+    /// columns appear as `sha256:<hex>` of their value: changes are evident, the secret is not kept.
     pub fn canonical(&self) -> String {
-        serde_json::to_string(&self.values).unwrap_or_default()
+        let mut shown = self.values.clone();
+        for (col, kind) in self.table.columns() {
+            if *kind == Kind::Secret
+                && let Some(Value::String(s)) = shown.get(col)
+            {
+                let digest = hex::encode(sha2::Sha256::digest(s.as_bytes()));
+                shown.insert(col, Value::String(format!("sha256:{digest}")));
+            }
+        }
+        serde_json::to_string(&shown).unwrap_or_default()
     }
 
     /// Back to a record: JSON columns parsed, NULLs omitted (they are `None`).
@@ -142,7 +155,7 @@ pub(crate) fn bind_value<'q>(
     v: Value,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     match kind {
-        Kind::Text | Kind::Json => q.bind(v.as_str().map(str::to_string)),
+        Kind::Text | Kind::Json | Kind::Secret => q.bind(v.as_str().map(str::to_string)),
         Kind::Int => q.bind(v.as_i64()),
         Kind::Bool => q.bind(v.as_bool().map(i64::from)),
         Kind::Real => q.bind(v.as_f64()),
@@ -162,7 +175,7 @@ fn normalise(table: Table, col: &str, kind: Kind, v: Value) -> Result<Value, Sto
         return Ok(Value::Null);
     }
     Ok(match kind {
-        Kind::Text => match v {
+        Kind::Text | Kind::Secret => match v {
             Value::String(_) => v,
             _ => return Err(invalid(table, col, "expected text")),
         },
@@ -204,6 +217,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(u.values["roles"], json!("[\"qa\",\"qc\"]"));
+    }
+
+    #[test]
+    fn secrets_are_digested_in_the_trail_but_kept_in_the_row() {
+        let s = Snapshot::from_object(
+            Table::Credential,
+            json!({"id": "u", "password_hash": "$argon2id$secret", "failed_attempts": 0, "changed_at": "t"}),
+        )
+        .unwrap();
+        assert!(!s.canonical().contains("argon2id"));
+        assert!(s.canonical().contains("\"password_hash\":\"sha256:"));
+        assert_eq!(s.values["password_hash"], json!("$argon2id$secret"));
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub enum Kind {
     Bool,
     /// JSON value stored as TEXT.
     Json,
+    /// TEXT that must not appear in the audit trail (a password hash): events carry its SHA-256.
+    Secret,
 }
 
 /// Every table whose rows are written through the audited path.
@@ -31,12 +33,18 @@ pub enum Table {
     ProcessingStep,
     Vial,
     Edge,
+    Credential,
+    Product,
+    Specification,
+    TestResult,
+    Deviation,
+    ApiToken,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 14] = [
+    pub const ALL: [Table; 20] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -51,6 +59,12 @@ impl Table {
         Table::ProcessingStep,
         Table::Vial,
         Table::Edge,
+        Table::Credential,
+        Table::Product,
+        Table::Specification,
+        Table::TestResult,
+        Table::Deviation,
+        Table::ApiToken,
     ];
 
     /// The SQL table name.
@@ -70,6 +84,12 @@ impl Table {
             Table::ProcessingStep => "processing_step",
             Table::Vial => "vial",
             Table::Edge => "genealogy_edge",
+            Table::Credential => "credential",
+            Table::ApiToken => "api_token",
+            Table::Product => "product",
+            Table::Specification => "specification",
+            Table::TestResult => "test_result",
+            Table::Deviation => "deviation",
         }
     }
 
@@ -93,6 +113,8 @@ impl Table {
                 ("roles", Json),
                 ("active", Bool),
                 ("created_at", Text),
+                ("language", Text),
+                ("time_zone", Text),
             ],
             Table::Donor => &[
                 ("id", Text),
@@ -181,6 +203,7 @@ impl Table {
                 ("decided_at", Text),
                 ("decided_by", Text),
                 ("decision_reason", Text),
+                ("specification", Text),
             ],
             Table::ProcessingStep => &[
                 ("id", Text),
@@ -213,6 +236,69 @@ impl Table {
                 ("child_id", Text),
                 ("relation", Text),
                 ("quantity", Real),
+            ],
+            Table::ApiToken => &[
+                ("id", Text),
+                ("name", Text),
+                ("role", Text),
+                ("secret_hash", Secret),
+                ("created_by", Text),
+                ("created_at", Text),
+                ("revoked_at", Text),
+            ],
+            Table::Credential => &[
+                ("id", Text),
+                ("password_hash", Secret),
+                ("failed_attempts", Int),
+                ("locked_until", Text),
+                ("changed_at", Text),
+            ],
+            Table::Product => &[
+                ("id", Text),
+                ("name", Text),
+                ("name_ja", Text),
+                ("shelf_life_days", Int),
+                ("storage_temperature_c", Real),
+                ("created_at", Text),
+            ],
+            Table::Specification => &[
+                ("id", Text),
+                ("product", Text),
+                ("version", Int),
+                ("status", Text),
+                ("effective_from", Text),
+                ("superseded_at", Text),
+                ("tests", Json),
+                ("created_at", Text),
+            ],
+            Table::TestResult => &[
+                ("id", Text),
+                ("lot", Text),
+                ("specification", Text),
+                ("test", Text),
+                ("value", Real),
+                ("outcome", Text),
+                ("unit", Text),
+                ("source", Text),
+                ("assay_run", Text),
+                ("verdict", Text),
+                ("entered_at", Text),
+                ("entered_by", Text),
+            ],
+            Table::Deviation => &[
+                ("id", Text),
+                ("lot", Text),
+                ("test", Text),
+                ("description", Text),
+                ("status", Text),
+                ("opened_at", Text),
+                ("opened_by", Text),
+                ("assessment", Text),
+                ("assessed_at", Text),
+                ("assessed_by", Text),
+                ("decided_at", Text),
+                ("decided_by", Text),
+                ("decision_reason", Text),
             ],
         }
     }

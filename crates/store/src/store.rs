@@ -25,6 +25,17 @@ pub enum Direction {
     Forward,
 }
 
+/// A web session. Sessions are technical state, not records: they are not audited (sign-in and
+/// lock-out are, on the user's credential). `id` is the SHA-256 of the cookie token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: String,
+    pub user_id: String,
+    pub csrf: String,
+    pub created_at: String,
+    pub last_seen: String,
+}
+
 /// An equality filter on a text column (`column = value`).
 pub type Filter<'a> = Option<(&'a str, &'a str)>;
 
@@ -55,6 +66,10 @@ pub trait Store: Send + Sync {
     async fn verify(&self) -> Result<VerifyOutcome, StoreError>;
     /// Count of audit events (for reports).
     async fn event_count(&self) -> Result<i64, StoreError>;
+    async fn session_create(&self, s: &SessionRow) -> Result<(), StoreError>;
+    async fn session_get(&self, id: &str) -> Result<Option<SessionRow>, StoreError>;
+    async fn session_touch(&self, id: &str, last_seen: &str) -> Result<(), StoreError>;
+    async fn session_delete(&self, id: &str) -> Result<(), StoreError>;
 }
 
 #[async_trait]

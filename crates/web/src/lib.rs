@@ -1,14 +1,21 @@
-//! secretome's web application: axum routes for server-rendered pages (Japanese and English labels,
-//! times in Asia/Tokyo) and the JSON API under `/api/v1`. Pages and API call the same service layer;
-//! no handler touches the store. Sign-in and roles arrive with the web-workflow issue: every route
-//! is already built around `AppState`, where the session layer will attach.
+//! secretome's web application: axum routes for server-rendered pages (Japanese and English, times
+//! in the user's zone) and the JSON API under `/api/v1`. Pages and API call the same service layer;
+//! no handler touches the store. Every route is registered with the roles it admits (`guarded`).
 
 mod api;
+pub mod auth;
+mod ctx;
 mod error;
+pub mod i18n;
 mod pages;
 mod view;
 
-use axum::{Router, routing::get};
+use auth::ANY;
+use axum::{
+    Router, middleware,
+    routing::{MethodRouter, get, post},
+};
+use secretome_domain::Role;
 use secretome_service::Service;
 
 pub use error::AppError;
@@ -19,16 +26,36 @@ pub struct AppState {
     pub service: Service,
 }
 
+/// Every guarded route as (method, path pattern): the role × route test must cover each of them.
+pub const GUARDED: &[(&str, &str)] = &[
+    ("POST", "/logout"),
+    ("GET", "/lots"),
+    ("GET", "/lots/{id}"),
+    ("GET", "/api/v1/lots"),
+    ("GET", "/api/v1/lots/{id}"),
+];
+
+/// Adds a route that only `roles` may use (and, for POST, only with the session's CSRF token).
+fn guarded(r: Router<AppState>, path: &'static str, m: MethodRouter<AppState>, roles: &'static [Role]) -> Router<AppState> {
+    debug_assert!(GUARDED.iter().any(|(_, p)| *p == path), "{path} missing from GUARDED");
+    r.route(path, m.route_layer(middleware::from_fn(move |req, next| auth::guard(roles, req, next))))
+}
+
 /// The whole application.
 pub fn router(service: Service) -> Router {
-    Router::new()
+    let state = AppState { service };
+    let mut r = Router::new()
         .route("/", get(pages::home))
-        .route("/lots", get(pages::lots))
-        .route("/lots/{id}", get(pages::lot))
-        .route("/api/v1/lots", get(api::lots))
-        .route("/api/v1/lots/{id}", get(api::lot))
-        .route("/healthz", get(|| async { "ok" }))
-        .with_state(AppState { service })
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/lang", post(pages::set_lang))
+        .route("/static/app.css", get(pages::stylesheet))
+        .route("/healthz", get(|| async { "ok" }));
+    r = guarded(r, "/logout", post(pages::logout), ANY);
+    r = guarded(r, "/lots", get(pages::lots), ANY);
+    r = guarded(r, "/lots/{id}", get(pages::lot), ANY);
+    r = guarded(r, "/api/v1/lots", get(api::lots), ANY);
+    r = guarded(r, "/api/v1/lots/{id}", get(api::lot), ANY);
+    r.layer(middleware::from_fn_with_state(state.clone(), auth::context)).with_state(state)
 }
 
 /// Serves the application until Ctrl-C.

@@ -1,41 +1,26 @@
-//! Server-rendered pages: the lot list and a lot's page (genealogy to the donor, steps, vials, audit).
-//! Handlers only turn service read models into display rows; templates live in `templates/`.
+//! Server-rendered pages: sign-in, language switch, the lot list and a lot's page (genealogy back to
+//! the donor, steps, vials, audit). Handlers call the service and hand its read models to templates.
 
-use crate::{AppError, AppState, view};
+use crate::{
+    AppError, AppState,
+    auth::{LANG_COOKIE, SESSION_COOKIE, Viewer, constant_eq, now},
+    ctx::PageCtx,
+};
 use askama::Template;
 use axum::{
-    extract::{Path, State},
-    http::StatusCode,
+    Extension, Form,
+    extract::{Path, Query, State},
+    http::{StatusCode, Uri, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
-use secretome_domain::genealogy::NodeKind;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use secretome_service::{LotDetail, LotSummary, auth::SignInError};
+use serde::Deserialize;
 
-/// A page that failed: the same status as the API, shown as HTML.
-pub struct PageError(AppError);
+const LOGIN_CSRF_COOKIE: &str = "secretome_login_csrf";
 
-impl<E: Into<AppError>> From<E> for PageError {
-    fn from(e: E) -> Self {
-        PageError(e.into())
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    status: u16,
-    message: String,
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let status = self.0.status();
-        let page = ErrorPage {
-            status: status.as_u16(),
-            message: self.0.message(),
-        };
-        (status, render(&page)).into_response()
-    }
-}
+/// A page that failed: the same status as the API, as an HTML page in the viewer's language.
+pub struct PageError(AppError, Viewer);
 
 fn render<T: Template>(t: &T) -> Html<String> {
     Html(t.render().unwrap_or_else(|e| {
@@ -44,187 +29,152 @@ fn render<T: Template>(t: &T) -> Html<String> {
     }))
 }
 
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: PageCtx,
+    status: u16,
+    message: String,
+}
+
+pub fn error_html(v: &Viewer, status: StatusCode, message: &str) -> String {
+    render(&ErrorPage { c: PageCtx::new(v, ""), status: status.as_u16(), message: message.to_string() }).0
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        (status, Html(error_html(&self.1, status, &self.0.message()))).into_response()
+    }
+}
+
+fn fail(v: &Viewer) -> impl FnOnce(secretome_service::ServiceError) -> PageError + '_ {
+    move |e| PageError(AppError(e), v.clone())
+}
+
 pub async fn home() -> Redirect {
     Redirect::to("/lots")
 }
 
-struct LotRow {
-    id: String,
-    product: String,
-    state: &'static str,
-    state_ja: &'static str,
-    badge: &'static str,
-    volume: String,
-    vials: usize,
-    available: usize,
-    created: String,
-    expires: String,
+pub async fn stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css"))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: PageCtx,
+    error: Option<String>,
+    login_csrf: String,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only local paths are followed after sign-in (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/lots".to_string(),
+    }
+}
+
+fn login_page(v: &Viewer, jar: CookieJar, error: Option<String>, next: String, status: StatusCode) -> Response {
+    let token = secretome_service::auth::new_token().unwrap_or_default();
+    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone())).path("/login").http_only(true).same_site(SameSite::Strict).build();
+    let page = LoginPage { c: PageCtx::new(v, "/login"), error, login_csrf: token, next };
+    (status, jar.add(cookie), render(&page)).into_response()
+}
+
+pub async fn login_form(Extension(v): Extension<Viewer>, jar: CookieJar, Query(q): Query<NextQuery>) -> Response {
+    login_page(&v, jar, None, safe_next(q.next.as_deref()), StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    user: String,
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+pub async fn login(State(st): State<AppState>, Extension(v): Extension<Viewer>, jar: CookieJar, Form(f): Form<LoginForm>) -> Result<Response, PageError> {
+    let next = safe_next(f.next.as_deref());
+    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+    if expected.is_empty() || !constant_eq(&f.csrf, &expected) {
+        let msg = "the sign-in form expired: please try again".to_string();
+        return Ok(login_page(&v, jar, Some(msg), next, StatusCode::FORBIDDEN));
+    }
+    match st.service.sign_in(now(), f.user.trim(), &f.password).await.map_err(fail(&v))? {
+        Ok(s) => {
+            let cookie = Cookie::build((SESSION_COOKIE, s.token)).path("/").http_only(true).same_site(SameSite::Strict).build();
+            Ok((jar.add(cookie), Redirect::to(&next)).into_response())
+        }
+        Err(e) => {
+            let msg = match (&e, v.lang) {
+                (SignInError::Wrong, crate::i18n::Lang::Ja) => "ユーザー名またはパスワードが違います".to_string(),
+                (SignInError::Locked(_), crate::i18n::Lang::Ja) => format!("サインインの失敗が続いたため、アカウントはロックされています ({e})"),
+                _ => e.to_string(),
+            };
+            Ok(login_page(&v, jar, Some(msg), next, StatusCode::UNAUTHORIZED))
+        }
+    }
+}
+
+pub async fn logout(State(st): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        st.service.sign_out(c.value()).await?;
+    }
+    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/login")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    to: String,
+    back: Option<String>,
+    csrf: Option<String>,
+}
+
+/// Switches the language: stored on the user when signed in (the form's CSRF token checked), kept
+/// in a cookie otherwise.
+pub async fn set_lang(State(st): State<AppState>, Extension(v): Extension<Viewer>, jar: CookieJar, Form(f): Form<LangForm>) -> Result<Response, PageError> {
+    let Some(lang) = crate::i18n::Lang::parse(&f.to) else {
+        return Err(PageError(AppError(secretome_domain::DomainError::invalid("to", "expected ja or en").into()), v));
+    };
+    if let Some(s) = &v.session {
+        if !f.csrf.as_deref().is_some_and(|t| constant_eq(t, &s.csrf)) {
+            return Ok((StatusCode::FORBIDDEN, Html(error_html(&v, StatusCode::FORBIDDEN, "the form's CSRF token is missing or wrong")))
+                .into_response());
+        }
+        st.service.set_language(&s.actor, now(), lang.code()).await.map_err(fail(&v))?;
+    }
+    let cookie = Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).build();
+    Ok((jar.add(cookie), Redirect::to(&safe_next(f.back.as_deref()))).into_response())
 }
 
 #[derive(Template)]
 #[template(path = "lots.html")]
 struct LotsPage {
-    rows: Vec<LotRow>,
+    c: PageCtx,
+    rows: Vec<LotSummary>,
 }
 
-pub async fn lots(State(st): State<AppState>) -> Result<Html<String>, PageError> {
-    let rows = st
-        .service
-        .list_lots()
-        .await?
-        .into_iter()
-        .map(|s| LotRow {
-            id: s.lot.id.to_string(),
-            product: s.lot.product.clone(),
-            state: s.lot.status.as_str(),
-            state_ja: s.lot.status.name_ja(),
-            badge: view::lot_badge(s.lot.status),
-            volume: format!("{:.0}", s.lot.volume_ml),
-            vials: s.vials,
-            available: s.by_status.get("available").copied().unwrap_or(0),
-            created: view::time(&s.lot.created_at),
-            expires: view::opt_time(&s.lot.expires_at),
-        })
-        .collect();
-    Ok(render(&LotsPage { rows }))
-}
-
-struct NodeRow {
-    kind: &'static str,
-    kind_ja: &'static str,
-    id: String,
-    label: String,
-}
-struct StepRow {
-    seq: i64,
-    name: &'static str,
-    name_ja: &'static str,
-    summary: String,
-    at: String,
-}
-struct VialRow {
-    id: String,
-    state: &'static str,
-    state_ja: &'static str,
-    badge: &'static str,
-    fill: f64,
-    location: String,
-    expires: String,
-}
-struct EventRow {
-    seq: i64,
-    at: String,
-    actor: String,
-    action: String,
-    reason: String,
+pub async fn lots(State(st): State<AppState>, Extension(v): Extension<Viewer>, uri: Uri) -> Result<Html<String>, PageError> {
+    let rows = st.service.list_lots().await.map_err(fail(&v))?;
+    Ok(render(&LotsPage { c: PageCtx::new(&v, uri.path()), rows }))
 }
 
 #[derive(Template)]
 #[template(path = "lot.html")]
 struct LotPage {
-    id: String,
-    product: String,
-    state: &'static str,
-    state_ja: &'static str,
-    badge: &'static str,
-    volume: String,
-    created: String,
-    filled: String,
-    expires: String,
-    decision: String,
-    upstream: Vec<NodeRow>,
-    steps: Vec<StepRow>,
-    vials: Vec<VialRow>,
-    events: Vec<EventRow>,
+    c: PageCtx,
+    d: LotDetail,
 }
 
-fn kind_ja(k: NodeKind) -> &'static str {
-    match k {
-        NodeKind::Donor => "ドナー",
-        NodeKind::Tissue => "組織採取",
-        NodeKind::CellBank => "セルバンク",
-        NodeKind::MaterialLot => "原材料ロット",
-        NodeKind::Batch => "培養バッチ",
-        NodeKind::Harvest => "上清回収",
-        NodeKind::Lot => "ロット",
-        NodeKind::Vial => "バイアル",
-    }
-}
-
-pub async fn lot(
-    State(st): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let d = st.service.lot_detail(&id).await?;
-    let l = &d.lot;
-    let decision = match (&l.decided_by, &l.decided_at) {
-        (Some(by), Some(at)) => format!(
-            "{} — {} ({}) {}",
-            l.status.name_ja(),
-            by,
-            view::time(at),
-            l.decision_reason.clone().unwrap_or_default()
-        ),
-        _ => "—".into(),
-    };
-    let page = LotPage {
-        id: l.id.to_string(),
-        product: l.product.clone(),
-        state: l.status.as_str(),
-        state_ja: l.status.name_ja(),
-        badge: view::lot_badge(l.status),
-        volume: format!("{:.0}", l.volume_ml),
-        created: view::time(&l.created_at),
-        filled: view::opt_time(&l.filled_at),
-        expires: view::opt_time(&l.expires_at),
-        decision,
-        upstream: d
-            .upstream
-            .iter()
-            .map(|n| NodeRow {
-                kind: n.kind.as_str(),
-                kind_ja: kind_ja(n.kind),
-                id: n.id.clone(),
-                label: n.label.clone(),
-            })
-            .collect(),
-        steps: d
-            .steps
-            .iter()
-            .map(|s| StepRow {
-                seq: s.seq,
-                name: s.step.name(),
-                name_ja: s.step.name_ja(),
-                summary: s.step.summary(),
-                at: view::time(&s.performed_at),
-            })
-            .collect(),
-        vials: d
-            .vials
-            .iter()
-            .map(|v| VialRow {
-                id: v.id.to_string(),
-                state: v.status.as_str(),
-                state_ja: view::vial_ja(v.status),
-                badge: view::vial_badge(v.status),
-                fill: v.fill_volume_ml,
-                location: v.location.clone().unwrap_or_else(|| "—".into()),
-                expires: view::time(&v.expires_at),
-            })
-            .collect(),
-        events: d
-            .events
-            .iter()
-            .map(|e| EventRow {
-                seq: e.seq,
-                at: secretome_domain::UtcTime::parse("at", &e.at)
-                    .map(|t| view::time(&t))
-                    .unwrap_or_else(|_| e.at.clone()),
-                actor: e.actor.clone(),
-                action: e.action.clone(),
-                reason: e.reason.clone().unwrap_or_default(),
-            })
-            .collect(),
-    };
-    Ok((StatusCode::OK, render(&page)).into_response())
+pub async fn lot(State(st): State<AppState>, Extension(v): Extension<Viewer>, uri: Uri, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+    let d = st.service.lot_detail(&id).await.map_err(fail(&v))?;
+    Ok(render(&LotPage { c: PageCtx::new(&v, uri.path()), d }))
 }

@@ -6,8 +6,11 @@ use crate::StoreError;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 /// (version, name, SQL) of every migration, oldest first.
-pub const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (2, "qc", include_str!("../../migrations/0002_qc.sql")),
+    (3, "auth", include_str!("../../migrations/0003_auth.sql")),
+];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
 pub fn statements(sql: &str) -> Vec<String> {

@@ -7,7 +7,7 @@ use crate::{
     audit::{AuditEvent, VerifyOutcome},
     row::Snapshot,
     schema::{Kind, Table},
-    store::{Backend, Direction, Filter, Store, Tx},
+    store::{Backend, Direction, Filter, SessionRow, Store, Tx},
 };
 use async_trait::async_trait;
 use secretome_domain::genealogy::{Edge, NodeKind};
@@ -161,6 +161,54 @@ impl Store for SqlStore {
 
     async fn verify(&self) -> Result<VerifyOutcome, StoreError> {
         verify::verify(&self.pool).await
+    }
+
+    async fn session_create(&self, s: &SessionRow) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO web_session (id, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $5)")
+            .bind(s.id.clone())
+            .bind(s.user_id.clone())
+            .bind(s.csrf.clone())
+            .bind(s.created_at.clone())
+            .bind(s.last_seen.clone())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn session_get(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, user_id, csrf, created_at, last_seen FROM web_session WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(SessionRow {
+                id: r.try_get(0)?,
+                user_id: r.try_get(1)?,
+                csrf: r.try_get(2)?,
+                created_at: r.try_get(3)?,
+                last_seen: r.try_get(4)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn session_touch(&self, id: &str, last_seen: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE web_session SET last_seen = $1 WHERE id = $2")
+            .bind(last_seen.to_string())
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn session_delete(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM web_session WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn event_count(&self) -> Result<i64, StoreError> {

@@ -1,0 +1,598 @@
+//! MINPACK `lmder`, `qrfac`, `lmpar` and `qrsolv` ported to Rust slices (column-major `m × n`).
+//!
+//! Port of the public-domain MINPACK-1 routines (Moré, Garbow, Hillstrom, Argonne 1980); variable
+//! names follow the Fortran so the code can be checked against it line by line.
+#![allow(clippy::needless_range_loop)] // index loops mirror the linear algebra / Fortran original
+
+use super::{LmError, LmOptions, Problem, Termination};
+
+/// Every buffer the solver needs, allocated once per solve.
+pub(super) struct Workspace {
+    pub m: usize,
+    pub n: usize,
+    /// Jacobian / QR factors, column-major `m × n`.
+    pub fjac: Vec<f64>,
+    /// Row-major Jacobian as the problem writes it.
+    pub jrow: Vec<f64>,
+    pub fvec: Vec<f64>,
+    pub ipvt: Vec<usize>,
+    pub diag: Vec<f64>,
+    pub qtf: Vec<f64>,
+    pub wa1: Vec<f64>,
+    pub wa2: Vec<f64>,
+    pub wa3: Vec<f64>,
+    pub wa4: Vec<f64>,
+    pub sdiag: Vec<f64>,
+    pub lwa1: Vec<f64>,
+    pub lwa2: Vec<f64>,
+    /// n × n scratch (covariance).
+    pub nn: Vec<f64>,
+}
+
+impl Workspace {
+    pub fn new(m: usize, n: usize) -> Self {
+        Workspace {
+            m,
+            n,
+            fjac: vec![0.0; m * n],
+            jrow: vec![0.0; m * n],
+            fvec: vec![0.0; m],
+            ipvt: vec![0; n],
+            diag: vec![0.0; n],
+            qtf: vec![0.0; n],
+            wa1: vec![0.0; n],
+            wa2: vec![0.0; n],
+            wa3: vec![0.0; n],
+            wa4: vec![0.0; m],
+            sdiag: vec![0.0; n],
+            lwa1: vec![0.0; n],
+            lwa2: vec![0.0; n],
+            nn: vec![0.0; n * n],
+        }
+    }
+
+    /// Reuse the buffers for an `m × n` problem (capacity is kept; contents zeroed).
+    pub fn reset(&mut self, m: usize, n: usize) {
+        self.m = m;
+        self.n = n;
+        for (v, len) in [
+            (&mut self.fjac, m * n),
+            (&mut self.jrow, m * n),
+            (&mut self.fvec, m),
+            (&mut self.diag, n),
+            (&mut self.qtf, n),
+            (&mut self.wa1, n),
+            (&mut self.wa2, n),
+            (&mut self.wa3, n),
+            (&mut self.wa4, m),
+            (&mut self.sdiag, n),
+            (&mut self.lwa1, n),
+            (&mut self.lwa2, n),
+            (&mut self.nn, n * n),
+        ] {
+            v.clear();
+            v.resize(len, 0.0);
+        }
+        self.ipvt.clear();
+        self.ipvt.resize(n, 0);
+    }
+
+    /// Evaluate the Jacobian at `x` into `fjac` (column-major). Returns false if not finite.
+    pub fn eval_jacobian(&mut self, problem: &dyn Problem, x: &[f64]) -> bool {
+        problem.jacobian(x, &mut self.jrow);
+        let (m, n) = (self.m, self.n);
+        let mut finite = true;
+        for i in 0..m {
+            for j in 0..n {
+                let v = self.jrow[i * n + j];
+                finite &= v.is_finite();
+                self.fjac[i + j * m] = v;
+            }
+        }
+        finite
+    }
+}
+
+pub(super) struct Outcome {
+    pub params: Vec<f64>,
+    pub rss: f64,
+    pub iterations: usize,
+    pub termination: Termination,
+}
+
+pub(super) fn enorm(v: &[f64]) -> f64 {
+    // Plain sum of squares when it neither overflows nor underflows (the common case, and as accurate);
+    // otherwise the scaled two-pass form of MINPACK's enorm.
+    let s: f64 = v.iter().map(|x| x * x).sum();
+    if s.is_finite() && s > 1e-280 {
+        return s.sqrt();
+    }
+    let mut scale = 0.0f64;
+    for &x in v {
+        scale = scale.max(x.abs());
+    }
+    if scale == 0.0 || !scale.is_finite() {
+        return scale;
+    }
+    let mut s = 0.0;
+    for &x in v {
+        let t = x / scale;
+        s += t * t;
+    }
+    scale * s.sqrt()
+}
+
+fn all_finite(v: &[f64]) -> bool {
+    v.iter().all(|x| x.is_finite())
+}
+
+/// The LM iteration of MINPACK `lmder` (mode 1: internal scaling, factor 100).
+pub(super) fn lmder(
+    problem: &dyn Problem,
+    start: &[f64],
+    opts: &LmOptions,
+    ws: &mut Workspace,
+) -> Result<Outcome, LmError> {
+    const FACTOR: f64 = 100.0;
+    let epsmch = f64::EPSILON;
+    let (m, n) = (ws.m, ws.n);
+    let mut x = start.to_vec();
+    let mut trial = vec![0.0; n];
+    problem.residuals(&x, &mut ws.fvec);
+    if !all_finite(&ws.fvec) || !all_finite(&x) {
+        return Err(LmError::NonFiniteStart);
+    }
+    let mut fnorm = enorm(&ws.fvec);
+    let maxfev = opts.max_iterations.saturating_mul(10).saturating_add(100);
+    let mut nfev = 1usize;
+    let mut iter = 0usize;
+    let mut par = 0.0;
+    let mut delta = 0.0;
+    let mut xnorm = 0.0;
+    let termination;
+    'outer: loop {
+        if iter >= opts.max_iterations {
+            termination = Termination::MaxIterations;
+            break;
+        }
+        if !ws.eval_jacobian(problem, &x) {
+            if iter == 0 {
+                return Err(LmError::NonFiniteStart);
+            }
+            // A Jacobian that overflows at an accepted point: nothing more can be done.
+            termination = Termination::XtolAtMachinePrecision;
+            break;
+        }
+        iter += 1;
+        qrfac(
+            m,
+            n,
+            &mut ws.fjac,
+            &mut ws.ipvt,
+            &mut ws.wa1,
+            &mut ws.wa2,
+            &mut ws.wa3,
+        );
+        // wa1 = rdiag, wa2 = acnorm (column norms, original order).
+        if iter == 1 {
+            for j in 0..n {
+                ws.diag[j] = if ws.wa2[j] == 0.0 { 1.0 } else { ws.wa2[j] };
+            }
+            for j in 0..n {
+                ws.wa3[j] = ws.diag[j] * x[j];
+            }
+            xnorm = enorm(&ws.wa3[..n]);
+            delta = FACTOR * xnorm;
+            if delta == 0.0 {
+                delta = FACTOR;
+            }
+        }
+        // qtf = first n components of Qᵀ fvec.
+        ws.wa4.copy_from_slice(&ws.fvec);
+        for j in 0..n {
+            let col = j * m;
+            let fjj = ws.fjac[col + j];
+            if fjj != 0.0 {
+                let mut sum = 0.0;
+                for i in j..m {
+                    sum += ws.fjac[col + i] * ws.wa4[i];
+                }
+                let temp = -sum / fjj;
+                for i in j..m {
+                    ws.wa4[i] += ws.fjac[col + i] * temp;
+                }
+            }
+            ws.fjac[col + j] = ws.wa1[j];
+            ws.qtf[j] = ws.wa4[j];
+        }
+        // Scaled gradient norm.
+        let mut gnorm: f64 = 0.0;
+        if fnorm != 0.0 {
+            for j in 0..n {
+                let l = ws.ipvt[j];
+                if ws.wa2[l] != 0.0 {
+                    let mut sum = 0.0;
+                    for i in 0..=j {
+                        sum += ws.fjac[j * m + i] * (ws.qtf[i] / fnorm);
+                    }
+                    gnorm = gnorm.max((sum / ws.wa2[l]).abs());
+                }
+            }
+        }
+        if gnorm <= opts.gtol || fnorm == 0.0 {
+            termination = Termination::Gtol;
+            break;
+        }
+        for j in 0..n {
+            ws.diag[j] = ws.diag[j].max(ws.wa2[j]);
+        }
+        // Inner loop: find an acceptable step.
+        loop {
+            lmpar(n, m, ws, delta, &mut par);
+            for j in 0..n {
+                ws.wa1[j] = -ws.wa1[j];
+                trial[j] = x[j] + ws.wa1[j];
+                ws.wa3[j] = ws.diag[j] * ws.wa1[j];
+            }
+            let pnorm = enorm(&ws.wa3[..n]);
+            if iter == 1 {
+                delta = delta.min(pnorm);
+            }
+            problem.residuals(&trial, &mut ws.wa4);
+            nfev += 1;
+            let fnorm1 = if all_finite(&ws.wa4) {
+                enorm(&ws.wa4)
+            } else {
+                f64::INFINITY
+            };
+            let actred = if 0.1 * fnorm1 < fnorm {
+                1.0 - (fnorm1 / fnorm).powi(2)
+            } else {
+                -1.0
+            };
+            for j in 0..n {
+                ws.wa3[j] = 0.0;
+                let l = ws.ipvt[j];
+                let temp = ws.wa1[l];
+                for i in 0..=j {
+                    ws.wa3[i] += ws.fjac[j * m + i] * temp;
+                }
+            }
+            let temp1 = enorm(&ws.wa3[..n]) / fnorm;
+            let temp2 = par.sqrt() * pnorm / fnorm;
+            let prered = temp1 * temp1 + temp2 * temp2 / 0.5;
+            let dirder = -(temp1 * temp1 + temp2 * temp2);
+            let ratio = if prered != 0.0 { actred / prered } else { 0.0 };
+            if ratio <= 0.25 {
+                let mut temp = if actred >= 0.0 {
+                    0.5
+                } else {
+                    0.5 * dirder / (dirder + 0.5 * actred)
+                };
+                if 0.1 * fnorm1 >= fnorm || temp < 0.1 || !temp.is_finite() {
+                    temp = 0.1;
+                }
+                delta = temp * delta.min(pnorm / 0.1);
+                par /= temp;
+            } else if par == 0.0 || ratio >= 0.75 {
+                delta = pnorm / 0.5;
+                par *= 0.5;
+            }
+            if ratio >= 1e-4 {
+                x.copy_from_slice(&trial);
+                for j in 0..n {
+                    ws.wa2[j] = ws.diag[j] * x[j];
+                }
+                ws.fvec.copy_from_slice(&ws.wa4);
+                xnorm = enorm(&ws.wa2[..n]);
+                fnorm = fnorm1;
+            }
+            let f_ok = actred.abs() <= opts.ftol && prered <= opts.ftol && 0.5 * ratio <= 1.0;
+            let x_ok = delta <= opts.xtol * xnorm;
+            if f_ok || x_ok {
+                termination = match (f_ok, x_ok) {
+                    (true, true) => Termination::FtolAndXtol,
+                    (true, false) => Termination::Ftol,
+                    _ => Termination::Xtol,
+                };
+                break 'outer;
+            }
+            if nfev >= maxfev {
+                termination = Termination::MaxIterations;
+                break 'outer;
+            }
+            if actred.abs() <= epsmch && prered <= epsmch && 0.5 * ratio <= 1.0 {
+                termination = Termination::FtolAtMachinePrecision;
+                break 'outer;
+            }
+            if delta <= epsmch * xnorm || !delta.is_finite() || delta == 0.0 {
+                termination = Termination::XtolAtMachinePrecision;
+                break 'outer;
+            }
+            if gnorm <= epsmch {
+                termination = Termination::GtolAtMachinePrecision;
+                break 'outer;
+            }
+            if ratio >= 1e-4 {
+                break;
+            }
+        }
+    }
+    Ok(Outcome {
+        params: x,
+        rss: fnorm * fnorm,
+        iterations: iter,
+        termination,
+    })
+}
+
+/// Householder QR with column pivoting of the column-major `m × n` matrix `a`.
+/// On return the strict upper triangle of `a` holds R, `rdiag` its diagonal, the lower trapezoid the
+/// Householder vectors; `acnorm` the original column norms; `ipvt[j]` the original index of column j.
+pub(super) fn qrfac(
+    m: usize,
+    n: usize,
+    a: &mut [f64],
+    ipvt: &mut [usize],
+    rdiag: &mut [f64],
+    acnorm: &mut [f64],
+    wa: &mut [f64],
+) {
+    let epsmch = f64::EPSILON;
+    for j in 0..n {
+        acnorm[j] = enorm(&a[j * m..(j + 1) * m]);
+        rdiag[j] = acnorm[j];
+        wa[j] = rdiag[j];
+        ipvt[j] = j;
+    }
+    let minmn = m.min(n);
+    for j in 0..minmn {
+        let mut kmax = j;
+        for k in j..n {
+            if rdiag[k] > rdiag[kmax] {
+                kmax = k;
+            }
+        }
+        if kmax != j {
+            for i in 0..m {
+                a.swap(i + j * m, i + kmax * m);
+            }
+            rdiag[kmax] = rdiag[j];
+            wa[kmax] = wa[j];
+            ipvt.swap(j, kmax);
+        }
+        let cj = j * m;
+        let mut ajnorm = enorm(&a[cj + j..cj + m]);
+        if ajnorm != 0.0 {
+            if a[cj + j] < 0.0 {
+                ajnorm = -ajnorm;
+            }
+            let inv = 1.0 / ajnorm;
+            for v in &mut a[cj + j..cj + m] {
+                *v *= inv;
+            }
+            a[cj + j] += 1.0;
+            for k in j + 1..n {
+                let ck = k * m;
+                let mut sum = 0.0;
+                for i in j..m {
+                    sum += a[cj + i] * a[ck + i];
+                }
+                let temp = sum / a[cj + j];
+                for i in j..m {
+                    a[ck + i] -= temp * a[cj + i];
+                }
+                if rdiag[k] != 0.0 {
+                    let temp = a[ck + j] / rdiag[k];
+                    rdiag[k] *= (1.0 - temp * temp).max(0.0).sqrt();
+                    if 0.05 * (rdiag[k] / wa[k]).powi(2) <= epsmch {
+                        rdiag[k] = enorm(&a[ck + j + 1..ck + m]);
+                        wa[k] = rdiag[k];
+                    }
+                }
+            }
+        }
+        rdiag[j] = -ajnorm;
+    }
+}
+
+/// Moré's Levenberg–Marquardt parameter: solves for the step `wa1` (in `ws.wa1`) with
+/// `‖D·step‖ ≈ delta`, using R (upper triangle of `ws.fjac`), `ws.ipvt`, `ws.diag`, `ws.qtf`.
+fn lmpar(n: usize, m: usize, ws: &mut Workspace, delta: f64, par: &mut f64) {
+    let dwarf = f64::MIN_POSITIVE;
+    let r = &mut ws.fjac;
+    let (ipvt, diag, qtb) = (&ws.ipvt, &ws.diag, &ws.qtf);
+    let x = &mut ws.wa1;
+    let sdiag = &mut ws.sdiag;
+    let wa1 = &mut ws.lwa1;
+    let wa2 = &mut ws.lwa2;
+    let rr = |r: &[f64], i: usize, j: usize| r[i + j * m];
+    // Gauss–Newton direction.
+    let mut nsing = n;
+    for j in 0..n {
+        wa1[j] = qtb[j];
+        if rr(r, j, j) == 0.0 && nsing == n {
+            nsing = j;
+        }
+        if nsing < n {
+            wa1[j] = 0.0;
+        }
+    }
+    for j in (0..nsing).rev() {
+        wa1[j] /= rr(r, j, j);
+        let temp = wa1[j];
+        for i in 0..j {
+            wa1[i] -= rr(r, i, j) * temp;
+        }
+    }
+    for j in 0..n {
+        x[ipvt[j]] = wa1[j];
+    }
+    let mut iter = 0;
+    for j in 0..n {
+        wa2[j] = diag[j] * x[j];
+    }
+    let mut dxnorm = enorm(&wa2[..n]);
+    let mut fp = dxnorm - delta;
+    if fp <= 0.1 * delta {
+        *par = 0.0;
+        return;
+    }
+    // Lower bound.
+    let mut parl = 0.0;
+    if nsing >= n {
+        for j in 0..n {
+            let l = ipvt[j];
+            wa1[j] = diag[l] * (wa2[l] / dxnorm);
+        }
+        for j in 0..n {
+            let mut sum = 0.0;
+            for i in 0..j {
+                sum += rr(r, i, j) * wa1[i];
+            }
+            wa1[j] = (wa1[j] - sum) / rr(r, j, j);
+        }
+        let temp = enorm(&wa1[..n]);
+        parl = ((fp / delta) / temp) / temp;
+    }
+    // Upper bound.
+    for j in 0..n {
+        let mut sum = 0.0;
+        for i in 0..=j {
+            sum += rr(r, i, j) * qtb[i];
+        }
+        wa1[j] = sum / diag[ipvt[j]];
+    }
+    let gnorm = enorm(&wa1[..n]);
+    let mut paru = gnorm / delta;
+    if paru == 0.0 {
+        paru = dwarf / delta.min(0.1);
+    }
+    *par = par.max(parl).min(paru);
+    if *par == 0.0 {
+        *par = gnorm / dxnorm;
+    }
+    loop {
+        iter += 1;
+        if *par == 0.0 {
+            *par = dwarf.max(0.001 * paru);
+        }
+        let temp = par.sqrt();
+        for j in 0..n {
+            wa1[j] = temp * diag[j];
+        }
+        qrsolv(n, m, r, ipvt, wa1, qtb, x, sdiag, wa2);
+        for j in 0..n {
+            wa2[j] = diag[j] * x[j];
+        }
+        dxnorm = enorm(&wa2[..n]);
+        let temp = fp;
+        fp = dxnorm - delta;
+        if fp.abs() <= 0.1 * delta || (parl == 0.0 && fp <= temp && temp < 0.0) || iter == 10 {
+            break;
+        }
+        for j in 0..n {
+            let l = ipvt[j];
+            wa1[j] = diag[l] * (wa2[l] / dxnorm);
+        }
+        for j in 0..n {
+            wa1[j] /= sdiag[j];
+            let temp = wa1[j];
+            for i in j + 1..n {
+                wa1[i] -= rr(r, i, j) * temp;
+            }
+        }
+        let temp = enorm(&wa1[..n]);
+        let parc = ((fp / delta) / temp) / temp;
+        if fp > 0.0 {
+            parl = parl.max(*par);
+        }
+        if fp < 0.0 {
+            paru = paru.min(*par);
+        }
+        *par = parl.max(*par + parc);
+        if !par.is_finite() {
+            *par = paru;
+            break;
+        }
+    }
+}
+
+/// Solve `min ‖[R; D] z − [qtb; 0]‖` by Givens rotations (MINPACK `qrsolv`). The strict lower
+/// triangle of `r` receives Sᵀ, `sdiag` the diagonal of S.
+#[allow(clippy::too_many_arguments)]
+fn qrsolv(
+    n: usize,
+    m: usize,
+    r: &mut [f64],
+    ipvt: &[usize],
+    diag: &[f64],
+    qtb: &[f64],
+    x: &mut [f64],
+    sdiag: &mut [f64],
+    wa: &mut [f64],
+) {
+    let ix = |i: usize, j: usize| i + j * m;
+    for j in 0..n {
+        for i in j..n {
+            r[ix(i, j)] = r[ix(j, i)];
+        }
+        x[j] = r[ix(j, j)];
+        wa[j] = qtb[j];
+    }
+    for j in 0..n {
+        let l = ipvt[j];
+        if diag[l] != 0.0 {
+            for s in sdiag[j..n].iter_mut() {
+                *s = 0.0;
+            }
+            sdiag[j] = diag[l];
+            let mut qtbpj = 0.0;
+            for k in j..n {
+                if sdiag[k] == 0.0 {
+                    continue;
+                }
+                let rkk = r[ix(k, k)];
+                let (sin, cos) = if rkk.abs() < sdiag[k].abs() {
+                    let cotan = rkk / sdiag[k];
+                    let sin = 0.5 / (0.25 + 0.25 * cotan * cotan).sqrt();
+                    (sin, sin * cotan)
+                } else {
+                    let tan = sdiag[k] / rkk;
+                    let cos = 0.5 / (0.25 + 0.25 * tan * tan).sqrt();
+                    (cos * tan, cos)
+                };
+                r[ix(k, k)] = cos * rkk + sin * sdiag[k];
+                let temp = cos * wa[k] + sin * qtbpj;
+                qtbpj = -sin * wa[k] + cos * qtbpj;
+                wa[k] = temp;
+                for i in k + 1..n {
+                    let temp = cos * r[ix(i, k)] + sin * sdiag[i];
+                    sdiag[i] = -sin * r[ix(i, k)] + cos * sdiag[i];
+                    r[ix(i, k)] = temp;
+                }
+            }
+        }
+        sdiag[j] = r[ix(j, j)];
+        r[ix(j, j)] = x[j];
+    }
+    let mut nsing = n;
+    for j in 0..n {
+        if sdiag[j] == 0.0 && nsing == n {
+            nsing = j;
+        }
+        if nsing < n {
+            wa[j] = 0.0;
+        }
+    }
+    for j in (0..nsing).rev() {
+        let mut sum = 0.0;
+        for i in j + 1..nsing {
+            sum += r[ix(i, j)] * wa[i];
+        }
+        wa[j] = (wa[j] - sum) / sdiag[j];
+    }
+    for j in 0..n {
+        x[ipvt[j]] = wa[j];
+    }
+}

@@ -1,0 +1,164 @@
+//! 4PL/5PL fitting as an analyst relies on it: recovery of known curves, zero standard, weights,
+//! confidence intervals, back-calculation and clean failures.
+
+use secretome_assay::curve::{self, FitError, Model, Weighting};
+
+const CONC: [f64; 8] = [3000.0, 1500.0, 750.0, 375.0, 187.5, 93.75, 46.875, 0.0];
+
+fn ys(model: Model, p: &[f64], noise: &[f64]) -> Vec<f64> {
+    CONC.iter()
+        .zip(noise)
+        .map(|(&x, e)| model.eval(p, x) * (1.0 + e))
+        .collect()
+}
+
+#[test]
+fn recovers_an_exact_4pl_with_zero_standard() {
+    let p = [0.03, 1.2, 900.0, 3.4];
+    let y = ys(Model::FourPl, &p, &[0.0; 8]);
+    let f = curve::fit(Model::FourPl, &CONC, &y, Weighting::None).expect("fits");
+    assert!(f.converged);
+    for (got, want) in f.params.iter().zip(p) {
+        assert!((got - want).abs() / want.abs() < 1e-7, "{:?}", f.params);
+    }
+    assert!(f.rss < 1e-20);
+}
+
+#[test]
+fn recovers_an_exact_decreasing_5pl() {
+    // Competitive format: response falls with concentration.
+    let p = [2.5, 0.9, 300.0, 0.1, 0.6];
+    let y = ys(Model::FivePl, &p, &[0.0; 8]);
+    let f = curve::fit(Model::FivePl, &CONC, &y, Weighting::None).expect("fits");
+    assert!(f.converged, "{f:?}");
+    for x in [50.0, 300.0, 2000.0] {
+        assert!((f.eval(x) - Model::FivePl.eval(&p, x)).abs() < 1e-8);
+    }
+}
+
+#[test]
+fn weighted_fit_minimises_the_weighted_rss() {
+    let p = [0.03, 1.2, 900.0, 3.4];
+    let noise = [0.03, -0.02, 0.04, -0.05, 0.02, 0.06, -0.03, 0.05];
+    let y = ys(Model::FourPl, &p, &noise);
+    for w in [Weighting::None, Weighting::InvY, Weighting::InvY2] {
+        let f = curve::fit(Model::FourPl, &CONC, &y, w).expect("fits");
+        assert!(f.converged);
+        let wrss = |q: &[f64]| -> f64 {
+            CONC.iter()
+                .zip(&y)
+                .map(|(&x, &yi)| (w.residual_factor(yi) * (yi - Model::FourPl.eval(q, x))).powi(2))
+                .sum()
+        };
+        assert!((wrss(&f.params) - f.rss).abs() <= 1e-12 * f.rss.max(1e-30));
+        // Any small perturbation of the optimum increases the weighted RSS.
+        for j in 0..4 {
+            for s in [1.0 + 1e-4, 1.0 - 1e-4] {
+                let mut q = f.params.clone();
+                q[j] *= s;
+                assert!(wrss(&q) >= f.rss, "{w:?} p{j}");
+            }
+        }
+    }
+}
+
+#[test]
+fn confidence_intervals_cover_and_widen_with_noise() {
+    let p = [0.03, 1.2, 900.0, 3.4];
+    let small = [0.003, -0.002, 0.004, -0.005, 0.002, 0.006, -0.003, 0.005];
+    let large: Vec<f64> = small.iter().map(|e| e * 10.0).collect();
+    let f1 = curve::fit(
+        Model::FourPl,
+        &CONC,
+        &ys(Model::FourPl, &p, &small),
+        Weighting::None,
+    )
+    .expect("fits");
+    let f2 = curve::fit(
+        Model::FourPl,
+        &CONC,
+        &ys(Model::FourPl, &p, &large),
+        Weighting::None,
+    )
+    .expect("fits");
+    assert_eq!(f1.dof, 4);
+    for (j, ((lo, hi), (lo2, hi2))) in f1.ci95().into_iter().zip(f2.ci95()).enumerate() {
+        assert!(lo < f1.params[j] && f1.params[j] < hi);
+        assert!(hi2 - lo2 > hi - lo, "p{j}");
+    }
+    let y = f1.eval(500.0);
+    let inv = f1.inverse_ci95(y, 0).expect("invertible");
+    assert!((inv.x - 500.0).abs() < 1e-6 && inv.lo < 500.0 && inv.hi > 500.0);
+    let with_noise = f1.inverse_ci95(y, 2).expect("invertible");
+    assert!(with_noise.hi - with_noise.lo > inv.hi - inv.lo);
+}
+
+#[test]
+fn back_calculation_outside_the_asymptotes_has_no_value() {
+    let p = [0.03, 1.2, 900.0, 3.4];
+    let f = curve::fit(
+        Model::FourPl,
+        &CONC,
+        &ys(Model::FourPl, &p, &[0.0; 8]),
+        Weighting::None,
+    )
+    .expect("fits");
+    assert!(f.inverse(3.5).is_none());
+    assert!(f.inverse(0.01).is_none());
+    assert!(f.inverse_ci95(3.5, 3).is_none());
+}
+
+#[test]
+fn unfittable_data_are_typed_errors() {
+    assert_eq!(
+        curve::fit(
+            Model::FourPl,
+            &[1.0, 2.0, 3.0],
+            &[1.0, 2.0, 3.0],
+            Weighting::None
+        )
+        .unwrap_err(),
+        FitError::TooFewPoints {
+            points: 3,
+            params: 4
+        }
+    );
+    assert_eq!(
+        curve::fit(Model::FourPl, &CONC, &[1.0; 8], Weighting::None).unwrap_err(),
+        FitError::Degenerate
+    );
+    let mut y = ys(Model::FourPl, &[0.03, 1.2, 900.0, 3.4], &[0.0; 8]);
+    y[7] = 0.0;
+    assert_eq!(
+        curve::fit(Model::FourPl, &CONC, &y, Weighting::InvY2).unwrap_err(),
+        FitError::ZeroResponseWeight { index: 7 }
+    );
+    y[7] = f64::NAN;
+    assert_eq!(
+        curve::fit(Model::FourPl, &CONC, &y, Weighting::None).unwrap_err(),
+        FitError::NonFinite { index: 7 }
+    );
+    let mut x = CONC;
+    x[0] = -1.0;
+    assert_eq!(
+        curve::fit(
+            Model::FourPl,
+            &x,
+            &ys(Model::FourPl, &[0.03, 1.2, 900.0, 3.4], &[0.0; 8]),
+            Weighting::None
+        )
+        .unwrap_err(),
+        FitError::NegativeConcentration { index: 0 }
+    );
+}
+
+#[test]
+fn model_and_weighting_names_parse() {
+    assert_eq!(Model::parse("4PL"), Some(Model::FourPl));
+    assert_eq!(Model::parse("5pl"), Some(Model::FivePl));
+    assert_eq!(Model::parse("3pl"), None);
+    assert_eq!(Weighting::parse("1/y2"), Some(Weighting::InvY2));
+    assert_eq!(Weighting::parse("1/y"), Some(Weighting::InvY));
+    assert_eq!(Weighting::parse("none"), Some(Weighting::None));
+    assert_eq!(Weighting::parse("y"), None);
+}

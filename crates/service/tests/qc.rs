@@ -1,0 +1,444 @@
+//! QC and QA through the use cases on both backends: release refused listing every reason (missing
+//! test, out of specification without an approved deviation, open deviation, signer took part) with
+//! nothing written; release allowed once QA approves the deviation covering the failing result; the
+//! specification version in force at filling stays with the lot; role checks.
+
+use secretome_domain::{
+    Role, UtcTime,
+    qc::{Acceptance, BlockerKind, DeviationStatus, Verdict},
+};
+use secretome_service::{ErrorKind, NewProduct, NewResult, NewTest, Service, ServiceError, demo};
+use secretome_store::testing::stores;
+use std::sync::Arc;
+
+fn t(s: &str) -> UtcTime {
+    UtcTime::parse("t", s).unwrap()
+}
+
+fn result(lot: &str, test: &str, value: Option<f64>, outcome: Option<&str>) -> NewResult {
+    NewResult {
+        lot: lot.into(),
+        test: test.into(),
+        value,
+        outcome: outcome.map(str::to_string),
+        ..Default::default()
+    }
+}
+
+/// Refused with `kind`, mentioning `msg`, and the audit trail did not move.
+async fn refused<T: std::fmt::Debug>(
+    svc: &Service,
+    r: Result<T, ServiceError>,
+    kind: ErrorKind,
+    msg: &str,
+) -> ServiceError {
+    let before = svc.store().event_count().await.unwrap();
+    let e = r.expect_err("must be refused");
+    assert_eq!(e.kind(), kind, "{e}");
+    assert!(e.to_string().contains(msg), "{e} should mention {msg:?}");
+    assert_eq!(svc.store().event_count().await.unwrap(), before);
+    e
+}
+
+#[tokio::test]
+async fn release_lists_every_reason_and_writes_nothing() {
+    for (backend, store) in stores("qc_release").await {
+        let svc = Service::new(Arc::new(store));
+        let now = t("2026-11-25T03:00:00Z");
+        demo::build(&svc, now).await.unwrap();
+        let admin = svc.actor("admin").await.unwrap();
+        let qc = svc.actor("qc").await.unwrap();
+        // A user who is both operator and QA makes and fills a lot, then tries to release it.
+        svc.create_user(
+            &admin,
+            now,
+            "opqa",
+            "兼務者",
+            "CPC-TOKYO",
+            vec![Role::Operator, Role::Qa],
+        )
+        .await
+        .unwrap();
+        let opqa = svc.actor("opqa").await.unwrap();
+        svc.harvest(&opqa, now, "B-2026-009", "H-T1", 500.0, now)
+            .await
+            .unwrap();
+        let parts = [("H-T1".to_string(), 400.0)];
+        svc.pool_lot(&opqa, now, "L-T1", "MSC-CM-01", &parts)
+            .await
+            .unwrap();
+        let exp = t("2027-11-25T03:00:00Z");
+        svc.fill_vials(&opqa, now, "L-T1", 10, 2.0, exp, None)
+            .await
+            .unwrap();
+        // Every test but sterility passes; endotoxin fails; a deviation is opened on sterility.
+        let spec = svc.lot_qc("L-T1").await.unwrap().specification.unwrap();
+        for test in spec.tests.iter().filter(|x| x.code.as_str() != "sterility") {
+            let r = match test.code.as_str() {
+                "endotoxin" => result("L-T1", "endotoxin", Some(0.9), None),
+                "mycoplasma" => result("L-T1", "mycoplasma", None, Some("negative")),
+                "residual_cells" => result("L-T1", "residual_cells", None, Some("not detected")),
+                "appearance" => result("L-T1", "appearance", None, Some("conforms")),
+                "ev_particles" => result("L-T1", "ev_particles", Some(2.0e9), None),
+                code => result("L-T1", code, Some(100.0), None),
+            };
+            svc.record_result(&qc, now, r).await.unwrap();
+        }
+        let dev = svc
+            .open_deviation(&qc, now, "L-T1", Some("sterility"), "sample bottle leaked")
+            .await
+            .unwrap();
+        assert_eq!(dev.id, "L-T1/DEV-01");
+
+        let blockers = svc.release_check(&opqa, "L-T1").await.unwrap();
+        let kinds: Vec<(BlockerKind, &str)> = blockers
+            .iter()
+            .map(|b| (b.kind, b.subject.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (BlockerKind::MissingResult, "sterility"),
+                (BlockerKind::OutOfSpecification, "endotoxin"),
+                (BlockerKind::OpenDeviation, "L-T1/DEV-01"),
+                (BlockerKind::SegregationOfDuties, "opqa"),
+            ],
+            "{backend:?}"
+        );
+        assert!(blockers.iter().all(|b| !b.message_ja.is_empty()));
+        let e = refused(
+            &svc,
+            svc.release_lot(&opqa, now, "L-T1", "ok").await,
+            ErrorKind::Conflict,
+            "lot L-T1 cannot be released: (1) test sterility (Sterility): no result entered",
+        )
+        .await;
+        for part in [
+            "(2) test endotoxin (Endotoxin): result 0.9 EU/mL is out of specification (< 0.5 EU/mL)",
+            "(3) deviation L-T1/DEV-01 is open",
+            "(4) segregation of duties: opqa",
+        ] {
+            assert!(e.to_string().contains(part), "{e}");
+        }
+        let l = svc.lot_detail("L-T1").await.unwrap();
+        assert_eq!(l.lot.status.as_str(), "quarantine");
+        assert!(l.vials.iter().all(|v| v.status.as_str() == "quarantine"));
+
+        // Another QA sees the same reasons except their own part.
+        let qa = svc.actor("qa").await.unwrap();
+        let b = svc.release_check(&qa, "L-T1").await.unwrap();
+        assert_eq!(b.len(), 3);
+        // A lot still in process cannot be released, whatever its records.
+        refused(
+            &svc,
+            svc.release_lot(&qa, now, "L-2026-007", "ok").await,
+            ErrorKind::Conflict,
+            "lot L-2026-007 is in_process: cannot be released",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn release_goes_ahead_once_qa_approves_the_deviation() {
+    for (backend, store) in stores("qc_approve").await {
+        let svc = Service::new(Arc::new(store));
+        let now = t("2026-11-25T03:00:00Z");
+        demo::build(&svc, now).await.unwrap();
+        let (qc, qa) = (
+            svc.actor("qc").await.unwrap(),
+            svc.actor("qa").await.unwrap(),
+        );
+        // The demo's L-2026-006: particles below the minimum, deviation open.
+        let q = svc.lot_qc("L-2026-006").await.unwrap();
+        let row = q
+            .rows
+            .iter()
+            .find(|r| r.test.code.as_str() == "ev_particles")
+            .unwrap();
+        assert_eq!(row.verdict, Some(Verdict::Fail));
+        assert_eq!(row.criterion, "≥ 1000000000 particles/mL");
+        assert_eq!(q.deviations.len(), 1);
+        let dev = q.deviations[0].id.clone();
+        let refusal = refused(
+            &svc,
+            svc.release_lot(&qa, now, "L-2026-006", "ok").await,
+            ErrorKind::Conflict,
+            "ev_particles",
+        )
+        .await;
+        assert!(refusal.to_string().contains("is open"), "{refusal}");
+        // QA cannot approve before QC's assessment; then QC assesses and QA approves.
+        refused(
+            &svc,
+            svc.approve_deviation(&qa, now, &dev, "ok").await,
+            ErrorKind::Conflict,
+            "is open: cannot be approved",
+        )
+        .await;
+        svc.assess_deviation(
+            &qc,
+            now,
+            &dev,
+            "再測定 2.1 × 10⁹ /mL: 希釈誤りと判定 (dilution error)",
+        )
+        .await
+        .unwrap();
+        let b = svc.release_check(&qa, "L-2026-006").await.unwrap();
+        assert_eq!(b.len(), 2, "{backend:?}: still OOS and awaiting QA: {b:?}");
+        let d = svc
+            .approve_deviation(
+                &qa,
+                now,
+                &dev,
+                "製品品質への影響なし (no impact on quality)",
+            )
+            .await
+            .unwrap();
+        assert_eq!(d.status, DeviationStatus::Approved);
+        let q = svc.lot_qc("L-2026-006").await.unwrap();
+        assert!(q.blockers.is_empty(), "{:?}", q.blockers);
+        let row = q
+            .rows
+            .iter()
+            .find(|r| r.test.code.as_str() == "ev_particles")
+            .unwrap();
+        assert_eq!(row.covered_by.as_deref(), Some(dev.as_str()));
+        let l = svc
+            .release_lot(&qa, now, "L-2026-006", "逸脱承認済み、他項目適合")
+            .await
+            .unwrap();
+        assert_eq!(l.status.as_str(), "released");
+        let detail = svc.lot_detail("L-2026-006").await.unwrap();
+        assert!(
+            detail
+                .vials
+                .iter()
+                .all(|v| v.status.as_str() == "available")
+        );
+        // The demo's other quarantine lot is complete and releasable as it stands.
+        assert!(
+            svc.release_check(&qa, "L-2026-005")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(matches!(
+            svc.verify_audit().await.unwrap(),
+            secretome_store::VerifyOutcome::Intact { .. }
+        ));
+    }
+}
+
+#[tokio::test]
+async fn the_specification_in_force_at_filling_stays_with_the_lot() {
+    for (backend, store) in stores("qc_spec").await {
+        let svc = Service::new(Arc::new(store));
+        let now = t("2026-11-25T03:00:00Z");
+        demo::build(&svc, now).await.unwrap();
+        let (admin, qa, op) = (
+            svc.actor("admin").await.unwrap(),
+            svc.actor("qa").await.unwrap(),
+            svc.actor("operator").await.unwrap(),
+        );
+        let spec_of = |lot: &'static str| {
+            let svc = svc.clone();
+            async move { svc.lot_qc(lot).await.unwrap().lot.specification }
+        };
+        assert_eq!(spec_of("L-2026-001").await.as_deref(), Some("MSC-CM-01/v1"));
+        assert_eq!(spec_of("L-2026-005").await.as_deref(), Some("MSC-CM-01/v2"));
+        assert_eq!(spec_of("L-2026-007").await, None, "not filled yet");
+        let versions = svc.specifications("MSC-CM-01").await.unwrap();
+        let states: Vec<&str> = versions.iter().map(|s| s.status.as_str()).collect();
+        assert_eq!(states, ["superseded", "effective"], "{backend:?}");
+
+        // v3 adds a test; L-2026-005 keeps v2 and stays releasable, a lot filled now gets v3.
+        let mut tests: Vec<NewTest> = versions[1]
+            .tests
+            .iter()
+            .cloned()
+            .map(NewTest::from)
+            .collect();
+        tests.push(NewTest {
+            code: "ph".into(),
+            name: "pH".into(),
+            name_ja: "pH".into(),
+            method: "JP 2.54".into(),
+            unit: None,
+            acceptance: Acceptance::range(Some(7.0), Some(7.8)),
+        });
+        let v3 = svc
+            .create_specification(&qa, now, "MSC-CM-01", tests)
+            .await
+            .unwrap();
+        assert_eq!(
+            (v3.id.as_str(), v3.status.as_str()),
+            ("MSC-CM-01/v3", "draft")
+        );
+        svc.make_specification_effective(&qa, now, &v3.id)
+            .await
+            .unwrap();
+        let versions = svc.specifications("MSC-CM-01").await.unwrap();
+        let states: Vec<&str> = versions.iter().map(|s| s.status.as_str()).collect();
+        assert_eq!(states, ["superseded", "superseded", "effective"]);
+        assert_eq!(spec_of("L-2026-005").await.as_deref(), Some("MSC-CM-01/v2"));
+        assert!(
+            svc.release_check(&qa, "L-2026-005")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let exp = t("2027-11-25T03:00:00Z");
+        svc.fill_vials(&op, now, "L-2026-007", 5, 2.0, exp, None)
+            .await
+            .unwrap();
+        assert_eq!(spec_of("L-2026-007").await.as_deref(), Some("MSC-CM-01/v3"));
+        let b = svc.release_check(&qa, "L-2026-007").await.unwrap();
+        assert_eq!(b.len(), 16, "every v3 test is missing: {b:?}");
+
+        // A product without an effective specification cannot be filled.
+        svc.create_product(
+            &admin,
+            now,
+            NewProduct {
+                id: "EXO-01".into(),
+                name: "Exosome concentrate".into(),
+                name_ja: "エクソソーム濃縮液".into(),
+                shelf_life_days: 180,
+                storage_temperature_c: -80.0,
+            },
+        )
+        .await
+        .unwrap();
+        svc.harvest(&op, now, "B-2026-009", "H-T2", 300.0, now)
+            .await
+            .unwrap();
+        let parts = [("H-T2".to_string(), 100.0)];
+        svc.pool_lot(&op, now, "L-EXO", "EXO-01", &parts)
+            .await
+            .unwrap();
+        refused(
+            &svc,
+            svc.fill_vials(&op, now, "L-EXO", 5, 2.0, exp, None).await,
+            ErrorKind::Conflict,
+            "product EXO-01 has no effective specification",
+        )
+        .await;
+        // Only a draft can be made effective.
+        let old = svc
+            .create_specification(&qa, now, "EXO-01", vec![NewTest::from(v3.tests[0].clone())])
+            .await
+            .unwrap();
+        svc.make_specification_effective(&qa, now, &old.id)
+            .await
+            .unwrap();
+        refused(
+            &svc,
+            svc.make_specification_effective(&qa, now, &old.id).await,
+            ErrorKind::Conflict,
+            "is effective: cannot be made effective",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn roles_and_bad_input_are_checked_first() {
+    for (_, store) in stores("qc_roles").await {
+        let svc = Service::new(Arc::new(store));
+        let now = t("2026-11-25T03:00:00Z");
+        demo::build(&svc, now).await.unwrap();
+        let (op, qc, qa) = (
+            svc.actor("operator").await.unwrap(),
+            svc.actor("qc").await.unwrap(),
+            svc.actor("qa").await.unwrap(),
+        );
+        let dev = svc.lot_qc("L-2026-006").await.unwrap().deviations[0]
+            .id
+            .clone();
+        svc.assess_deviation(&qc, now, &dev, "assessed")
+            .await
+            .unwrap();
+        refused(
+            &svc,
+            svc.approve_deviation(&qc, now, &dev, "ok").await,
+            ErrorKind::Forbidden,
+            "qc needs role qa to approve a deviation",
+        )
+        .await;
+        refused(
+            &svc,
+            svc.record_result(&op, now, result("L-2026-005", "endotoxin", Some(0.1), None))
+                .await,
+            ErrorKind::Forbidden,
+            "operator needs role qc to record a QC result",
+        )
+        .await;
+        refused(
+            &svc,
+            svc.create_specification(&op, now, "MSC-CM-01", vec![])
+                .await,
+            ErrorKind::Forbidden,
+            "operator needs role admin or qa to create a specification",
+        )
+        .await;
+        refused(
+            &svc,
+            svc.assess_deviation(&qa, now, &dev, "x").await,
+            ErrorKind::Forbidden,
+            "qa needs role qc to assess a deviation",
+        )
+        .await;
+        // bad input names the field; a second result for a test is a conflict; corrections need a reason
+        refused(
+            &svc,
+            svc.record_result(
+                &qc,
+                now,
+                result("L-2026-005", "endotoxin", None, Some("low")),
+            )
+            .await,
+            ErrorKind::Invalid,
+            "value: this test needs a numeric value",
+        )
+        .await;
+        refused(
+            &svc,
+            svc.record_result(&qc, now, result("L-2026-005", "endotoxin", Some(0.1), None))
+                .await,
+            ErrorKind::Conflict,
+            "already has a result for test endotoxin",
+        )
+        .await;
+        refused(
+            &svc,
+            svc.correct_result(&qc, now, "L-2026-005/endotoxin", Some(0.2), None, " ")
+                .await,
+            ErrorKind::Invalid,
+            "reason",
+        )
+        .await;
+        let c = svc
+            .correct_result(
+                &qc,
+                now,
+                "L-2026-005/endotoxin",
+                Some(0.6),
+                None,
+                "transcription error",
+            )
+            .await
+            .unwrap();
+        assert_eq!(c.verdict, Verdict::Fail);
+        let b = svc.release_check(&qa, "L-2026-005").await.unwrap();
+        assert_eq!(b[0].kind, BlockerKind::OutOfSpecification);
+        refused(
+            &svc,
+            svc.record_result(&qc, now, result("L-2026-007", "endotoxin", Some(0.1), None))
+                .await,
+            ErrorKind::Conflict,
+            "lot L-2026-007 is in_process: cannot take test results",
+        )
+        .await;
+    }
+}

@@ -1,0 +1,73 @@
+//! What every page template gets as `c`: the language and its catalogue, the signed-in user, the
+//! CSRF token for forms, the navigation their roles allow, and the zone times are shown in.
+
+use crate::{auth::Viewer, i18n::Lang};
+use jiff::tz::TimeZone;
+use secretome_domain::{Role, UtcTime};
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub key: &'static str,
+}
+
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<String>,
+    pub roles: String,
+    pub csrf: String,
+    pub zone_name: String,
+    pub nav: Vec<NavItem>,
+    pub path: String,
+    zone: TimeZone,
+}
+
+/// Navigation entries and the roles that see them.
+const NAV: &[(&str, &str, &[Role])] = &[("/lots", "nav.lots", &Role::ALL)];
+
+impl PageCtx {
+    pub fn new(v: &Viewer, path: &str) -> PageCtx {
+        let zone_name = v
+            .session
+            .as_ref()
+            .and_then(|s| s.time_zone.clone())
+            .unwrap_or_else(|| "Asia/Tokyo".to_string());
+        let zone = TimeZone::get(&zone_name).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9)));
+        let nav = NAV
+            .iter()
+            .filter(|(_, _, roles)| v.has_any(roles))
+            .map(|(href, key, _)| NavItem { href, key })
+            .collect();
+        PageCtx {
+            lang: v.lang,
+            user: v.session.as_ref().map(|s| s.display_name.clone()),
+            roles: v
+                .session
+                .as_ref()
+                .map(|s| s.actor.roles.iter().map(|r| v.lang.t(&format!("role.{}", r.as_str()))).collect::<Vec<_>>().join(" · "))
+                .unwrap_or_default(),
+            csrf: v.session.as_ref().map(|s| s.csrf.clone()).unwrap_or_default(),
+            zone_name,
+            nav,
+            path: path.to_string(),
+            zone,
+        }
+    }
+    /// The text of a catalogue key in the page's language.
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+    /// A status/kind label, e.g. `c.tk("lot.status", "released")`.
+    pub fn tk(&self, prefix: &str, key: &str) -> &'static str {
+        self.lang.t(&format!("{prefix}.{key}"))
+    }
+    pub fn time(&self, t: &UtcTime) -> String {
+        t.display_in(&self.zone)
+    }
+    pub fn opt_time(&self, t: &Option<UtcTime>) -> String {
+        t.as_ref().map(|t| self.time(t)).unwrap_or_else(|| "—".into())
+    }
+    /// Parses a stored time text and shows it in the zone (the text itself if unreadable).
+    pub fn time_text(&self, s: &str) -> String {
+        UtcTime::parse("at", s).map(|t| self.time(&t)).unwrap_or_else(|_| s.to_string())
+    }
+}

@@ -1,0 +1,171 @@
+//! Japanese and English for every page: the language comes from the signed-in user's preference,
+//! else the `lang` cookie, else the browser's Accept-Language (Japanese when it says nothing).
+//! The catalogue is a table (key, 日本語, English), written as a Japanese facility names things.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim() {
+            "ja" => Some(Lang::Ja),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    /// The first of ja / en in an Accept-Language header, by quality; Japanese by default.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut it = part.trim().split(';');
+            let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            let lang = if tag.starts_with("ja") {
+                Lang::Ja
+            } else if tag.starts_with("en") {
+                Lang::En
+            } else {
+                continue;
+            };
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::Ja)
+    }
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ja => Lang::En,
+            Lang::En => Lang::Ja,
+        }
+    }
+    /// Looks a key up; an unknown key shows itself (and a test keeps templates and catalogue in step).
+    pub fn t(self, key: &str) -> &'static str {
+        match CATALOGUE.iter().find(|(k, _, _)| *k == key) {
+            Some((_, ja, en)) => match self {
+                Lang::Ja => ja,
+                Lang::En => en,
+            },
+            None => "??",
+        }
+    }
+}
+
+/// (key, 日本語, English)
+pub const CATALOGUE: &[(&str, &str, &str)] = &[
+    ("app.subtitle", "幹細胞培養上清液 製造・品質管理", "Culture supernatant production & QC"),
+    ("nav.lots", "ロット一覧", "Lots"),
+    ("nav.signin", "サインイン", "Sign in"),
+    ("nav.signout", "サインアウト", "Sign out"),
+    ("nav.language", "English", "日本語"),
+    ("lots.title", "ロット一覧", "Lots"),
+    ("lots.none", "ロットはまだありません。", "No lots yet."),
+    ("lot.title", "ロット", "Lot"),
+    ("col.lot", "製造番号", "Lot"),
+    ("col.product", "製品", "Product"),
+    ("col.state", "状態", "State"),
+    ("col.volume", "液量 (mL)", "Volume (mL)"),
+    ("col.vials", "バイアル数", "Vials"),
+    ("col.available", "使用可", "Available"),
+    ("col.created", "作成日時", "Created"),
+    ("col.expiry", "有効期限", "Expiry"),
+    ("col.filled", "充填日時", "Filled"),
+    ("col.decision", "出荷判定", "Release decision"),
+    ("col.pooled", "プール液量", "Pooled volume"),
+    ("col.step", "工程", "Step"),
+    ("col.parameters", "条件", "Parameters"),
+    ("col.performed", "実施日時", "Performed"),
+    ("col.vial", "バイアル", "Vial"),
+    ("col.fill", "充填量 (mL)", "Fill (mL)"),
+    ("col.location", "保管場所", "Location"),
+    ("col.when", "日時", "When"),
+    ("col.who", "実施者", "Who"),
+    ("col.action", "操作", "Action"),
+    ("col.reason", "理由", "Reason"),
+    ("lot.genealogy", "由来 (トレーサビリティ)", "Genealogy back to the donor"),
+    ("lot.steps", "製造工程", "Processing steps"),
+    ("lot.vials", "バイアル", "Vials"),
+    ("lot.audit", "監査証跡", "Audit trail"),
+    ("signin.title", "サインイン", "Sign in"),
+    ("signin.user", "ユーザー名", "User name"),
+    ("signin.password", "パスワード", "Password"),
+    ("signin.submit", "サインイン", "Sign in"),
+    ("error.title", "エラー", "Error"),
+    ("error.back", "ロット一覧へ戻る", "Back to lots"),
+    ("footer.zone", "時刻は次のタイムゾーンで表示:", "Times shown in"),
+    ("role.operator", "製造担当者", "Operator"),
+    ("role.qc", "品質管理担当者", "QC"),
+    ("role.qa", "品質保証責任者", "QA"),
+    ("role.physician", "医師", "Physician"),
+    ("role.admin", "管理者", "Administrator"),
+    ("lot.status.in_process", "製造中", "In process"),
+    ("lot.status.quarantine", "出荷判定待ち", "Quarantine"),
+    ("lot.status.released", "出荷可", "Released"),
+    ("lot.status.rejected", "不合格", "Rejected"),
+    ("lot.status.recalled", "回収", "Recalled"),
+    ("vial.status.quarantine", "出荷判定待ち", "Quarantine"),
+    ("vial.status.available", "使用可", "Available"),
+    ("vial.status.dispensed", "払出し済", "Dispensed"),
+    ("vial.status.administered", "投与済", "Administered"),
+    ("vial.status.expired", "期限切れ", "Expired"),
+    ("vial.status.destroyed", "廃棄", "Destroyed"),
+    ("vial.status.recalled", "回収", "Recalled"),
+    ("node.donor", "ドナー", "Donor"),
+    ("node.tissue", "組織採取", "Tissue collection"),
+    ("node.cell_bank", "セルバンク", "Cell bank"),
+    ("node.material_lot", "原材料ロット", "Raw-material lot"),
+    ("node.batch", "培養バッチ", "Culture batch"),
+    ("node.harvest", "上清回収", "Harvest"),
+    ("node.lot", "ロット", "Lot"),
+    ("node.vial", "バイアル", "Vial"),
+    ("step.centrifugation", "遠心分離", "Centrifugation"),
+    ("step.filtration", "ろ過", "Filtration"),
+    ("step.ultrafiltration", "限外ろ過・濃縮", "Ultrafiltration"),
+    ("step.sterilisation", "滅菌", "Sterilisation"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_preferred_of_ja_and_en() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,ja;q=0.8"), Lang::En);
+        assert_eq!(Lang::from_accept_language("ja,en-US;q=0.9"), Lang::Ja);
+        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5"), Lang::En);
+        assert_eq!(Lang::from_accept_language("de"), Lang::Ja);
+        assert_eq!(Lang::from_accept_language(""), Lang::Ja);
+    }
+
+    #[test]
+    fn every_key_has_both_languages_and_is_unique() {
+        for (i, (k, ja, en)) in CATALOGUE.iter().enumerate() {
+            assert!(!ja.is_empty() && !en.is_empty(), "{k}");
+            assert!(CATALOGUE[..i].iter().all(|(k2, _, _)| k2 != k), "duplicate key {k}");
+        }
+    }
+
+    #[test]
+    fn every_key_a_template_uses_is_in_the_catalogue() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for piece in text.split("c.t(\"").skip(1) {
+                let key = piece.split('"').next().unwrap();
+                assert_ne!(Lang::Ja.t(key), "??", "{}: key {key} missing", path.display());
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Test support for the web crate: a demo facility with its sign-ins, and requests with cookies.
+
+#![allow(dead_code)]
+
+use axum::{body::Body, http::Request};
+use http_body_util::BodyExt;
+use secretome_domain::UtcTime;
+use secretome_service::{Service, demo};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub fn now() -> UtcTime {
+    UtcTime::from_timestamp(jiff::Timestamp::now())
+}
+
+/// The demo facility (made an hour ago) with the demo passwords, on the given store.
+pub async fn demo_app(store: secretome_store::SqlStore) -> (axum::Router, Service) {
+    let svc = Service::new(Arc::new(store));
+    demo::build(&svc, now().plus_hours(-1.0).unwrap()).await.unwrap();
+    svc.set_demo_passwords(now()).await.unwrap();
+    (secretome_web::router(svc.clone()), svc)
+}
+
+pub struct Res {
+    pub status: u16,
+    pub location: String,
+    pub set_cookies: Vec<String>,
+    pub body: String,
+}
+
+pub async fn send(app: &axum::Router, req: Request<Body>) -> Res {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let set_cookies = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+    let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    Res { status, location, set_cookies, body }
+}
+
+/// A session for `user` (password `demo`): (cookie header value, csrf token).
+pub async fn session(svc: &Service, user: &str) -> (String, String) {
+    let s = svc.sign_in(now(), user, "demo").await.unwrap().unwrap();
+    (format!("secretome_session={}", s.token), s.csrf)
+}
+
+pub async fn get(app: &axum::Router, path: &str, cookie: Option<&str>) -> Res {
+    let mut b = Request::get(path);
+    if let Some(c) = cookie {
+        b = b.header("cookie", c);
+    }
+    send(app, b.body(Body::empty()).unwrap()).await
+}
+
+pub async fn post_form(app: &axum::Router, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Res {
+    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+    let mut b = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        b = b.header("cookie", c);
+    }
+    send(app, b.body(Body::from(body)).unwrap()).await
+}

@@ -1,0 +1,63 @@
+//! Every guarded route with every role and with no session: the expected allow/deny is written out
+//! here, independently of the router, and the table must cover every route the router guards.
+
+mod common;
+use common::*;
+use secretome_store::testing::stores;
+
+const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
+
+/// (method, concrete path, route pattern, roles allowed)
+const EXPECTED: &[(&str, &str, &str, &[&str])] = &[
+    ("GET", "/lots", "/lots", ALL),
+    ("GET", "/lots/L-2026-001", "/lots/{id}", ALL),
+    ("GET", "/api/v1/lots", "/api/v1/lots", ALL),
+    ("GET", "/api/v1/lots/L-2026-001", "/api/v1/lots/{id}", ALL),
+    ("POST", "/logout", "/logout", ALL),
+];
+
+#[tokio::test]
+async fn role_by_route_matrix() {
+    for (g_method, g_path) in secretome_web::GUARDED {
+        assert!(EXPECTED.iter().any(|(m, _, p, _)| m == g_method && p == g_path), "route {g_method} {g_path} has no row in the matrix");
+    }
+    for (backend, store) in stores("roles").await {
+        let (app, svc) = demo_app(store).await;
+        for (method, path, _, allowed) in EXPECTED {
+            // no session: pages go to sign-in, the API says 401
+            let r = if *method == "GET" { get(&app, path, None).await } else { post_form(&app, path, None, &[]).await };
+            if path.starts_with("/api/") {
+                assert_eq!(r.status, 401, "{backend:?} anonymous {method} {path}");
+            } else {
+                assert_eq!(r.status, 303, "{backend:?} anonymous {method} {path}");
+                assert!(r.location.starts_with("/login?next="), "{}", r.location);
+            }
+            for role in ALL {
+                let (cookie, csrf) = session(&svc, role).await;
+                let r = if *method == "GET" {
+                    get(&app, path, Some(&cookie)).await
+                } else {
+                    post_form(&app, path, Some(&cookie), &[("csrf", &csrf)]).await
+                };
+                if allowed.contains(role) {
+                    assert!(r.status < 400, "{backend:?} {role} {method} {path}: {} {}", r.status, r.body);
+                } else {
+                    assert_eq!(r.status, 403, "{backend:?} {role} {method} {path}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_post_without_the_csrf_token_is_refused() {
+    for (_, store) in stores("csrf").await {
+        let (app, svc) = demo_app(store).await;
+        let (cookie, _) = session(&svc, "qa").await;
+        let r = post_form(&app, "/logout", Some(&cookie), &[("csrf", "forged")]).await;
+        assert_eq!(r.status, 403);
+        assert!(r.body.contains("CSRF"));
+        // still signed in
+        assert_eq!(get(&app, "/lots", Some(&cookie)).await.status, 200);
+    }
+}
