@@ -17,9 +17,9 @@ async fn open(url: &str) -> anyhow::Result<SqlStore> {
         .with_context(|| format!("opening {url}"))
 }
 
-/// Opens a store whose schema is up to date, or says to migrate.
+/// Opens an existing store whose schema is up to date, or says to migrate.
 async fn open_current(url: &str) -> anyhow::Result<SqlStore> {
-    let store = open(url).await?;
+    let store = SqlStore::connect_existing(url).await.with_context(|| format!("opening {url}"))?;
     let pending = store.pending_migrations().await?;
     if !pending.is_empty() {
         bail!(

@@ -4,14 +4,14 @@
 -- JSON values are TEXT. Each statement ends with ';' at the end of a line.
 
 CREATE TABLE site (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     name TEXT NOT NULL,
     time_zone TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
 
 CREATE TABLE app_user (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     display_name TEXT NOT NULL,
     site TEXT NOT NULL REFERENCES site (id),
     roles TEXT NOT NULL,
@@ -20,7 +20,7 @@ CREATE TABLE app_user (
 );
 
 CREATE TABLE donor (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     source TEXT NOT NULL CHECK (source IN ('bone_marrow', 'adipose', 'umbilical_cord', 'dental_pulp', 'other')),
     consent_form TEXT NOT NULL,
     consented_at TEXT NOT NULL,
@@ -31,7 +31,7 @@ CREATE TABLE donor (
 );
 
 CREATE TABLE tissue (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     donor TEXT NOT NULL REFERENCES donor (id),
     kind TEXT NOT NULL CHECK (kind IN ('bone_marrow', 'adipose', 'umbilical_cord', 'dental_pulp', 'other')),
     collected_at TEXT NOT NULL,
@@ -40,7 +40,7 @@ CREATE TABLE tissue (
 );
 
 CREATE TABLE cell_bank (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('master', 'working')),
     tissue TEXT NOT NULL REFERENCES tissue (id),
     parent TEXT REFERENCES cell_bank (id),
@@ -52,7 +52,7 @@ CREATE TABLE cell_bank (
 );
 
 CREATE TABLE material_lot (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     material TEXT NOT NULL,
     category TEXT NOT NULL CHECK (category IN ('medium', 'supplement', 'reagent', 'filter', 'consumable')),
     supplier TEXT NOT NULL,
@@ -62,7 +62,7 @@ CREATE TABLE material_lot (
 );
 
 CREATE TABLE culture_batch (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     cell_bank TEXT NOT NULL REFERENCES cell_bank (id),
     vessel TEXT NOT NULL,
     vessel_count BIGINT NOT NULL CHECK (vessel_count > 0),
@@ -77,7 +77,7 @@ CREATE TABLE culture_batch (
 );
 
 CREATE TABLE observation (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     batch TEXT NOT NULL REFERENCES culture_batch (id),
     observed_at TEXT NOT NULL,
     cell_count DOUBLE PRECISION NOT NULL CHECK (cell_count >= 0),
@@ -87,7 +87,7 @@ CREATE TABLE observation (
 );
 
 CREATE TABLE material_use (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     batch TEXT NOT NULL REFERENCES culture_batch (id),
     material_lot TEXT NOT NULL REFERENCES material_lot (id),
     quantity DOUBLE PRECISION NOT NULL CHECK (quantity > 0),
@@ -96,7 +96,7 @@ CREATE TABLE material_use (
 );
 
 CREATE TABLE harvest (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     batch TEXT NOT NULL UNIQUE REFERENCES culture_batch (id),
     harvested_at TEXT NOT NULL,
     volume_ml DOUBLE PRECISION NOT NULL CHECK (volume_ml > 0),
@@ -104,7 +104,7 @@ CREATE TABLE harvest (
 );
 
 CREATE TABLE lot (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     product TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('in_process', 'quarantine', 'released', 'rejected', 'recalled')),
     volume_ml DOUBLE PRECISION NOT NULL CHECK (volume_ml > 0),
@@ -117,7 +117,7 @@ CREATE TABLE lot (
 );
 
 CREATE TABLE processing_step (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     lot TEXT NOT NULL REFERENCES lot (id),
     seq BIGINT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('centrifugation', 'filtration', 'ultrafiltration', 'sterilisation')),
@@ -132,7 +132,7 @@ CREATE TABLE processing_step (
 );
 
 CREATE TABLE vial (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     lot TEXT NOT NULL REFERENCES lot (id),
     seq BIGINT NOT NULL,
     fill_volume_ml DOUBLE PRECISION NOT NULL CHECK (fill_volume_ml > 0),
@@ -144,7 +144,7 @@ CREATE TABLE vial (
 );
 
 CREATE TABLE genealogy_edge (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     parent_kind TEXT NOT NULL,
     parent_id TEXT NOT NULL,
     child_kind TEXT NOT NULL,
@@ -159,7 +159,7 @@ CREATE INDEX vial_lot ON vial (lot);
 CREATE INDEX observation_batch ON observation (batch);
 
 CREATE TABLE audit_event (
-    seq BIGINT PRIMARY KEY,
+    seq BIGINT NOT NULL PRIMARY KEY,
     at TEXT NOT NULL,
     actor TEXT NOT NULL,
     action TEXT NOT NULL,

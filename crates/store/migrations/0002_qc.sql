@@ -4,7 +4,7 @@
 -- TEXT; each statement ends with ';' at the end of a line.
 
 CREATE TABLE product (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     name TEXT NOT NULL,
     name_ja TEXT NOT NULL,
     shelf_life_days BIGINT NOT NULL CHECK (shelf_life_days > 0),
@@ -13,7 +13,7 @@ CREATE TABLE product (
 );
 
 CREATE TABLE specification (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     product TEXT NOT NULL REFERENCES product (id),
     version BIGINT NOT NULL CHECK (version > 0),
     status TEXT NOT NULL CHECK (status IN ('draft', 'effective', 'superseded')),
@@ -25,7 +25,7 @@ CREATE TABLE specification (
 );
 
 CREATE TABLE test_result (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     lot TEXT NOT NULL REFERENCES lot (id),
     specification TEXT NOT NULL REFERENCES specification (id),
     test TEXT NOT NULL,
@@ -42,7 +42,7 @@ CREATE TABLE test_result (
 );
 
 CREATE TABLE deviation (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     lot TEXT NOT NULL REFERENCES lot (id),
     test TEXT,
     description TEXT NOT NULL,

@@ -5,7 +5,7 @@ ALTER TABLE app_user ADD COLUMN language TEXT;
 ALTER TABLE app_user ADD COLUMN time_zone TEXT;
 
 CREATE TABLE credential (
-    id TEXT PRIMARY KEY REFERENCES app_user (id),
+    id TEXT NOT NULL PRIMARY KEY REFERENCES app_user (id),
     password_hash TEXT NOT NULL,
     failed_attempts BIGINT NOT NULL CHECK (failed_attempts >= 0),
     locked_until TEXT,
@@ -13,7 +13,7 @@ CREATE TABLE credential (
 );
 
 CREATE TABLE web_session (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES app_user (id),
     csrf TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -23,7 +23,7 @@ CREATE TABLE web_session (
 CREATE INDEX web_session_user ON web_session (user_id);
 
 CREATE TABLE api_token (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     name TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('operator', 'qc', 'qa', 'physician', 'admin')),
     secret_hash TEXT NOT NULL,

@@ -75,13 +75,21 @@ pub struct TestResult {
     pub entered_by: UserName,
 }
 
+/// A result's value, outcome and unit after checking, with its verdict.
+struct Checked {
+    value: Option<f64>,
+    outcome: Option<String>,
+    unit: Option<String>,
+    verdict: Verdict,
+}
+
 /// Checks value, outcome and unit against a test and computes the verdict.
 fn checked(
     test: &TestSpec,
     value: Option<f64>,
     outcome: Option<&str>,
     unit: Option<&str>,
-) -> Result<(Option<f64>, Option<String>, Option<String>, Verdict), DomainError> {
+) -> Result<Checked, DomainError> {
     if value.is_some_and(|v| !v.is_finite()) {
         return Err(DomainError::invalid("value", "must be a finite number"));
     }
@@ -100,7 +108,12 @@ fn checked(
         (Some(given), _) => Some(text("unit", given)?),
     };
     let verdict = test.acceptance.judge(value, outcome.as_deref())?;
-    Ok((value, outcome, unit, verdict))
+    Ok(Checked {
+        value,
+        outcome,
+        unit,
+        verdict,
+    })
 }
 
 impl TestResult {
@@ -138,7 +151,12 @@ impl TestResult {
         if let ResultSource::AssayRun { assay_run } = &entry.source {
             crate::ids::check_identifier("assay_run", assay_run)?;
         }
-        let (value, outcome, unit, verdict) = checked(
+        let Checked {
+            value,
+            outcome,
+            unit,
+            verdict,
+        } = checked(
             test,
             entry.value,
             entry.outcome.as_deref(),

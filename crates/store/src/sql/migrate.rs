@@ -44,13 +44,19 @@ pub async fn pending(pool: &AnyPool) -> Result<Vec<i64>, StoreError> {
             .iter()
             .map(|r| r.try_get::<i64, _>(0))
             .collect::<Result<_, _>>()?,
-        Err(_) => Vec::new(),
+        // Only a missing table means "nothing applied yet"; any other failure is reported as it is.
+        Err(sqlx::Error::Database(e)) if is_missing_table(e.code().as_deref(), e.message()) => Vec::new(),
+        Err(e) => return Err(e.into()),
     };
     Ok(MIGRATIONS
         .iter()
         .map(|m| m.0)
         .filter(|v| !done.contains(v))
         .collect())
+}
+
+fn is_missing_table(code: Option<&str>, message: &str) -> bool {
+    code == Some("42P01") || message.contains("no such table")
 }
 
 /// Brings the schema up to date; returns the versions applied now.

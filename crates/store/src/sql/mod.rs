@@ -19,14 +19,19 @@ pub struct SqlStore {
     backend: Backend,
 }
 
-/// Turns `sqlite://PATH` or `postgres://…` into a backend and a driver URL.
-pub fn parse_url(url: &str) -> Result<(Backend, String), StoreError> {
+/// Turns `sqlite://PATH` or `postgres://…` into a backend and a driver URL; a SQLite file is
+/// created only when `create` is set (demo, migrate), so a mistyped path is an error elsewhere.
+pub fn parse_url(url: &str, create: bool) -> Result<(Backend, String), StoreError> {
     if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
         if path.is_empty() {
             return Err(StoreError::BadUrl(url.to_string()));
         }
-        let path = path.split('?').next().unwrap_or(path);
-        Ok((Backend::Sqlite, format!("sqlite://{path}?mode=rwc")))
+        if !create && !std::path::Path::new(path).exists() {
+            return Err(StoreError::BadUrl(format!("{url}: no such database file (run `secretome migrate --db {url}` to create one)")));
+        }
+        let mode = if create { "rwc" } else { "rw" };
+        Ok((Backend::Sqlite, format!("sqlite://{path}?mode={mode}")))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok((Backend::Postgres, url.to_string()))
     } else {
@@ -37,14 +42,23 @@ pub fn parse_url(url: &str) -> Result<(Backend, String), StoreError> {
 impl SqlStore {
     /// Connects (creating a SQLite file if missing). Does not migrate.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        Self::connect_in_schema(url, None).await
+        Self::open(url, None, true).await
+    }
+
+    /// Connects to an existing database (a missing SQLite file is an error, not a new file).
+    pub async fn connect_existing(url: &str) -> Result<Self, StoreError> {
+        Self::open(url, None, false).await
     }
 
     /// As `connect`; on PostgreSQL, every connection works in `schema` (created if missing) —
     /// how tests get a database of their own.
     pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        Self::open(url, schema, true).await
+    }
+
+    async fn open(url: &str, schema: Option<&str>, create: bool) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
-        let (backend, driver_url) = parse_url(url)?;
+        let (backend, driver_url) = parse_url(url, create)?;
         if let (Backend::Postgres, Some(s)) = (backend, schema) {
             check_schema_name(s)?;
             let admin = AnyPoolOptions::new()
@@ -127,17 +141,13 @@ mod tests {
 
     #[test]
     fn urls_are_parsed_or_refused() {
-        assert_eq!(
-            parse_url("sqlite://demo.db").unwrap(),
-            (Backend::Sqlite, "sqlite://demo.db?mode=rwc".into())
-        );
-        assert_eq!(
-            parse_url("sqlite:///tmp/a.db").unwrap().1,
-            "sqlite:///tmp/a.db?mode=rwc"
-        );
-        assert_eq!(parse_url("postgres://u@h/db").unwrap().0, Backend::Postgres);
-        assert!(parse_url("mysql://x").is_err());
-        assert!(parse_url("demo.db").is_err());
+        assert_eq!(parse_url("sqlite://demo.db", true).unwrap(), (Backend::Sqlite, "sqlite://demo.db?mode=rwc".into()));
+        assert_eq!(parse_url("sqlite:///tmp/a.db", true).unwrap().1, "sqlite:///tmp/a.db?mode=rwc");
+        let e = parse_url("sqlite:///no/such/dir/x.db", false).unwrap_err().to_string();
+        assert!(e.contains("no such database file"), "{e}");
+        assert_eq!(parse_url("postgres://u@h/db", false).unwrap().0, Backend::Postgres);
+        assert!(parse_url("mysql://x", true).is_err());
+        assert!(parse_url("demo.db", true).is_err());
         assert!(check_schema_name("t_1").is_ok());
         assert!(check_schema_name("x; DROP").is_err());
     }

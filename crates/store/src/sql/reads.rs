@@ -114,10 +114,11 @@ impl Store for SqlStore {
     }
 
     async fn events_for(&self, table: Table, id: &str) -> Result<Vec<AuditEvent>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, at, actor, action, entity_table, entity_id, before, after, reason, prev_hash, hash \
-             FROM audit_event WHERE entity_table = $1 AND entity_id = $2 ORDER BY seq",
-        )
+        let sql = format!(
+            "SELECT {} FROM audit_event WHERE entity_table = $1 AND entity_id = $2 ORDER BY seq",
+            verify::EVENT_COLUMNS
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(table.name().to_string())
         .bind(id.to_string())
         .fetch_all(&self.pool)
@@ -160,7 +161,7 @@ impl Store for SqlStore {
     }
 
     async fn verify(&self) -> Result<VerifyOutcome, StoreError> {
-        verify::verify(&self.pool).await
+        verify::verify(&self.pool, self.backend).await
     }
 
     async fn session_create(&self, s: &SessionRow) -> Result<(), StoreError> {

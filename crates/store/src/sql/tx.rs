@@ -27,7 +27,8 @@ impl SqlTx {
         let tx = match backend {
             Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => {
-                let mut tx = pool.begin().await?;
+                // READ COMMITTED whatever the server's default: the snapshot must start after the lock.
+                let mut tx = pool.begin_with("BEGIN ISOLATION LEVEL READ COMMITTED").await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(CHAIN_LOCK_KEY)
                     .execute(&mut *tx)

@@ -76,9 +76,9 @@ fn a_failing_result_blocks_until_an_approved_deviation_covers_it() {
         [(BlockerKind::OutOfSpecification, "endotoxin")]
     );
     let approved = assessed.approve(&user("qa"), "ok", now).unwrap();
-    assert!(release_blockers(&s, &rs, &[approved.clone()]).is_empty());
+    assert!(release_blockers(&s, &rs, std::slice::from_ref(&approved)).is_empty());
     // an approved deviation naming another test, or none, covers nothing
-    let mut elsewhere = approved.clone();
+    let mut elsewhere = approved;
     elsewhere.test = None;
     assert_eq!(release_blockers(&s, &rs, &[elsewhere]).len(), 1);
 }

@@ -1,0 +1,147 @@
+//! secretome product labels: the data a vial label shows, rendered to SVG (screen, label page) and
+//! PDF (label printer), with the ISBT 128 DIN as Code 128 and DIN + product code + expiry as
+//! DataMatrix. Pure: no IO, no clock, no fonts read from disk.
+//!
+//! Layout: a 50 × 30 mm label (a common cryovial / thermal-transfer size). Barcodes use the ISBT
+//! 128 nominal X dimension of 0.25 mm for Code 128 and quiet zones of 10 modules (Code 128) and
+//! 1 module (DataMatrix). The PDF uses the PDF core font Helvetica, which has no Japanese glyphs:
+//! the Japanese product name is shown in the SVG only (embedding a CJK font would add megabytes).
+
+mod pdf;
+mod svg;
+pub mod symbols;
+
+pub use pdf::render_pdf;
+pub use svg::render_svg;
+pub use symbols::{Code128Symbol, DataMatrixSymbol, ScannedLabel, parse_compound_message};
+
+use jiff::civil::Date;
+use secretome_domain::ids::{LotNumber, VialId};
+use secretome_domain::isbt::{Din, IsbtError, ProductCode};
+use thiserror::Error;
+
+/// Label width in millimetres.
+pub const LABEL_WIDTH_MM: f64 = 50.0;
+/// Label height in millimetres.
+pub const LABEL_HEIGHT_MM: f64 = 30.0;
+/// Code 128 module width (X dimension) in millimetres.
+pub const CODE128_MODULE_MM: f64 = 0.25;
+
+/// Why a label could not be made or a scan not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LabelError {
+    /// A label field is out of range; `field` names it.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error(transparent)]
+    Isbt(#[from] IsbtError),
+    /// The barcode library refused the data.
+    #[error("barcode: {0}")]
+    Barcode(String),
+    /// Scanned text is not the label's compound message; `position` is 1-based.
+    #[error("scan: at position {position}: {message}")]
+    Scan { position: usize, message: String },
+}
+
+impl LabelError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        LabelError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything a vial label shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelData {
+    /// Product name in English (also the PDF's only name).
+    pub product_name_en: String,
+    /// Product name in Japanese, if the product has one (製品名).
+    pub product_name_ja: Option<String>,
+    pub din: Din,
+    pub product_code: ProductCode,
+    pub lot: LotNumber,
+    /// Fill volume in millilitres (> 0).
+    pub volume_ml: f64,
+    /// Store at or below this temperature, in °C (e.g. −80).
+    pub storage_max_celsius: i16,
+    pub expiry: Date,
+    pub vial: VialId,
+}
+
+/// The label's symbols and text lines, checked once and shared by both renderers.
+pub(crate) struct Prepared {
+    pub code128: Code128Symbol,
+    pub datamatrix: DataMatrixSymbol,
+    /// `Lot …  1.0 mL`
+    pub lot_volume: String,
+    /// `EXP 2027-05-01`
+    pub expiry: String,
+    /// `Vial …`
+    pub vial: String,
+}
+
+impl LabelData {
+    pub(crate) fn prepare(&self) -> Result<Prepared, LabelError> {
+        if !self.volume_ml.is_finite() || self.volume_ml <= 0.0 {
+            let message = format!(
+                "must be a finite number greater than 0 (got {})",
+                self.volume_ml
+            );
+            return Err(LabelError::invalid("volume_ml", message));
+        }
+        if self.product_name_en.trim().is_empty() {
+            return Err(LabelError::invalid("product_name_en", "must not be empty"));
+        }
+        let message = symbols::compound_message(&self.din, &self.product_code, self.expiry)?;
+        Ok(Prepared {
+            code128: Code128Symbol::encode(&self.din.barcode_data())?,
+            datamatrix: DataMatrixSymbol::encode(&message)?,
+            lot_volume: format!("Lot {}   {} mL", self.lot, format_volume(self.volume_ml)),
+            expiry: format!("EXP {}", self.expiry),
+            vial: format!("Vial {}", self.vial),
+        })
+    }
+
+    /// `Store at -80 °C or below`, with an ASCII hyphen so the PDF core font can show it.
+    pub fn storage_text(&self) -> String {
+        format!("Store at {} °C or below", self.storage_max_celsius)
+    }
+}
+
+/// The largest font size (mm, at most `max`) at which `text` fits in `width` mm, estimating an
+/// advance of 0.66 em (bold sans) for Latin characters and 1 em for CJK (full-width) ones.
+pub(crate) fn fitted_size(text: &str, max: f64, width: f64) -> f64 {
+    let ems: f64 = text
+        .chars()
+        .map(|c| if c.is_ascii() { 0.66 } else { 1.0 })
+        .sum();
+    if ems <= 0.0 {
+        max
+    } else {
+        max.min(width / ems)
+    }
+}
+
+/// Volume with at most two decimals and no trailing zeros beyond one (`1.0`, `0.25`).
+fn format_volume(ml: f64) -> String {
+    let s = format!("{ml:.2}");
+    match s.strip_suffix('0') {
+        Some(t) if !t.ends_with('.') => t.to_owned(),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn volume_is_printed_as_a_person_writes_it() {
+        assert_eq!(super::format_volume(1.0), "1.0");
+        assert_eq!(super::format_volume(0.25), "0.25");
+        assert_eq!(super::format_volume(2.5), "2.5");
+    }
+}
