@@ -96,13 +96,20 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
 
 async fn demo_cmd(path: &str, addr: &str) -> anyhow::Result<ExitCode> {
     let url = format!("sqlite://{path}");
-    let store = open(&url).await?;
-    store.migrate().await?;
-    let svc = Service::new(Arc::new(store));
-    if svc.list_lots().await?.is_empty() {
+    if !std::path::Path::new(path).exists() {
+        // Built aside and renamed when complete: an interrupted build never leaves a half facility.
+        let building = format!("{path}.building");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{building}{suffix}"));
+        }
+        let store = open(&format!("sqlite://{building}")).await?;
+        store.migrate().await?;
+        let svc = Service::new(Arc::new(store.clone()));
         eprintln!("creating the demo facility in {path} …");
         let s = demo::build(&svc, now()).await?;
         svc.set_demo_passwords(now()).await?;
+        store.close().await;
+        std::fs::rename(&building, path).with_context(|| format!("moving {building} to {path}"))?;
         eprintln!(
             "demo facility: {} donors, {} culture batches, {} lots, {} vials, {} audit events",
             s.donors, s.batches, s.lots, s.vials, s.events
@@ -110,6 +117,9 @@ async fn demo_cmd(path: &str, addr: &str) -> anyhow::Result<ExitCode> {
     } else {
         eprintln!("using the existing demo database {path}");
     }
+    let store = open(&url).await?;
+    store.migrate().await?;
+    let svc = Service::new(Arc::new(store));
     println!("demo sign-ins (password: demo):");
     for (id, name, role) in demo::DEMO_USERS {
         println!("  {id:<10} {} / {}  {name}", role.as_str(), role.name_ja());
