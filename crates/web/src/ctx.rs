@@ -21,8 +21,8 @@ pub struct PageCtx {
     zone: TimeZone,
 }
 
-/// Navigation entries and the roles that see them.
-const NAV: &[(&str, &str, &[Role])] = &[("/lots", "nav.lots", &Role::ALL)];
+/// Navigation entries and the roles that see them: the core's, then each page module's `NAV`.
+const NAV: &[&[(&str, &str, &[Role])]] = &[&[("/lots", "nav.lots", &Role::ALL)], crate::manufacture::NAV, crate::quality::NAV];
 
 impl PageCtx {
     pub fn new(v: &Viewer, path: &str) -> PageCtx {
@@ -34,6 +34,7 @@ impl PageCtx {
         let zone = TimeZone::get(&zone_name).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9)));
         let nav = NAV
             .iter()
+            .flat_map(|n| n.iter())
             .filter(|(_, _, roles)| v.has_any(roles))
             .map(|(href, key, _)| NavItem { href, key })
             .collect();

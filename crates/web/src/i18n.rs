@@ -50,9 +50,10 @@ impl Lang {
             Lang::En => Lang::Ja,
         }
     }
-    /// Looks a key up; an unknown key shows itself (and a test keeps templates and catalogue in step).
+    /// Looks a key up in every module's table; an unknown key shows `??` (and a test keeps
+    /// templates and catalogue in step).
     pub fn t(self, key: &str) -> &'static str {
-        match CATALOGUE.iter().find(|(k, _, _)| *k == key) {
+        match TABLES.iter().flat_map(|t| t.iter()).find(|(k, _, _)| *k == key) {
             Some((_, ja, en)) => match self {
                 Lang::Ja => ja,
                 Lang::En => en,
@@ -61,6 +62,9 @@ impl Lang {
         }
     }
 }
+
+/// Every module's table of texts: the core's here, each page module its own `TEXT`.
+pub const TABLES: &[&[(&str, &str, &str)]] = &[CATALOGUE, crate::manufacture::TEXT, crate::quality::TEXT];
 
 /// (key, 日本語, English)
 pub const CATALOGUE: &[(&str, &str, &str)] = &[
@@ -150,17 +154,25 @@ mod tests {
 
     #[test]
     fn every_key_has_both_languages_and_is_unique() {
-        for (i, (k, ja, en)) in CATALOGUE.iter().enumerate() {
+        let all: Vec<_> = TABLES.iter().flat_map(|t| t.iter()).collect();
+        for (i, (k, ja, en)) in all.iter().enumerate() {
             assert!(!ja.is_empty() && !en.is_empty(), "{k}");
-            assert!(CATALOGUE[..i].iter().all(|(k2, _, _)| k2 != k), "duplicate key {k}");
+            assert!(all[..i].iter().all(|(k2, _, _)| k2 != k), "duplicate key {k}");
         }
     }
 
     #[test]
     fn every_key_a_template_uses_is_in_the_catalogue() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
+        let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"));
+        let mut dirs = vec![root];
+        let mut files = Vec::new();
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(d).unwrap() {
+                let p = entry.unwrap().path();
+                if p.is_dir() { dirs.push(p) } else { files.push(p) }
+            }
+        }
+        for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
             for piece in text.split("c.t(\"").skip(1) {
                 let key = piece.split('"').next().unwrap();

@@ -6,8 +6,11 @@ mod api;
 pub mod auth;
 mod ctx;
 mod error;
+pub mod forms;
 pub mod i18n;
+mod manufacture;
 mod pages;
+mod quality;
 mod view;
 
 use auth::ANY;
@@ -26,8 +29,8 @@ pub struct AppState {
     pub service: Service,
 }
 
-/// Every guarded route as (method, path pattern): the role × route test must cover each of them.
-pub const GUARDED: &[(&str, &str)] = &[
+/// The core's guarded routes as (method, path pattern).
+const CORE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/logout"),
     ("GET", "/lots"),
     ("GET", "/lots/{id}"),
@@ -35,9 +38,15 @@ pub const GUARDED: &[(&str, &str)] = &[
     ("GET", "/api/v1/lots/{id}"),
 ];
 
+/// Every guarded route as (method, path pattern): the role × route test must cover each of them.
+pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
+    [CORE_ROUTES, manufacture::ROUTES, quality::ROUTES].concat()
+}
+
 /// Adds a route that only `roles` may use (and, for POST, only with the session's CSRF token).
-fn guarded(r: Router<AppState>, path: &'static str, m: MethodRouter<AppState>, roles: &'static [Role]) -> Router<AppState> {
-    debug_assert!(GUARDED.iter().any(|(_, p)| *p == path), "{path} missing from GUARDED");
+/// Every path registered here must be listed in `guarded_routes()`.
+pub(crate) fn guarded(r: Router<AppState>, path: &'static str, m: MethodRouter<AppState>, roles: &'static [Role]) -> Router<AppState> {
+    debug_assert!(guarded_routes().iter().any(|(_, p)| *p == path), "{path} missing from guarded_routes()");
     r.route(path, m.route_layer(middleware::from_fn(move |req, next| auth::guard(roles, req, next))))
 }
 
@@ -49,12 +58,15 @@ pub fn router(service: Service) -> Router {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/lang", post(pages::set_lang))
         .route("/static/app.css", get(pages::stylesheet))
-        .route("/healthz", get(|| async { "ok" }));
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/v1/openapi.json", get(api::openapi_json));
     r = guarded(r, "/logout", post(pages::logout), ANY);
     r = guarded(r, "/lots", get(pages::lots), ANY);
     r = guarded(r, "/lots/{id}", get(pages::lot), ANY);
     r = guarded(r, "/api/v1/lots", get(api::lots), ANY);
     r = guarded(r, "/api/v1/lots/{id}", get(api::lot), ANY);
+    r = manufacture::routes(r);
+    r = quality::routes(r);
     r.layer(middleware::from_fn_with_state(state.clone(), auth::context)).with_state(state)
 }
 

@@ -5,10 +5,13 @@ mod common;
 use common::*;
 use secretome_store::testing::stores;
 
-const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
+pub const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
 
-/// (method, concrete path, route pattern, roles allowed)
-const EXPECTED: &[(&str, &str, &str, &[&str])] = &[
+mod matrix;
+
+/// (method, concrete path, route pattern, roles allowed) — the core's rows; each page module's rows
+/// are in `tests/matrix/`.
+const CORE: &[(&str, &str, &str, &[&str])] = &[
     ("GET", "/lots", "/lots", ALL),
     ("GET", "/lots/L-2026-001", "/lots/{id}", ALL),
     ("GET", "/api/v1/lots", "/api/v1/lots", ALL),
@@ -16,14 +19,19 @@ const EXPECTED: &[(&str, &str, &str, &[&str])] = &[
     ("POST", "/logout", "/logout", ALL),
 ];
 
+fn expected() -> Vec<(&'static str, &'static str, &'static str, &'static [&'static str])> {
+    [CORE, matrix::manufacture::ROWS, matrix::quality::ROWS].concat()
+}
+
 #[tokio::test]
 async fn role_by_route_matrix() {
-    for (g_method, g_path) in secretome_web::GUARDED {
-        assert!(EXPECTED.iter().any(|(m, _, p, _)| m == g_method && p == g_path), "route {g_method} {g_path} has no row in the matrix");
+    let expected = expected();
+    for (g_method, g_path) in secretome_web::guarded_routes() {
+        assert!(expected.iter().any(|(m, _, p, _)| *m == g_method && *p == g_path), "route {g_method} {g_path} has no row in the matrix");
     }
     for (backend, store) in stores("roles").await {
         let (app, svc) = demo_app(store).await;
-        for (method, path, _, allowed) in EXPECTED {
+        for (method, path, _, allowed) in &expected {
             // no session: pages go to sign-in, the API says 401
             let r = if *method == "GET" { get(&app, path, None).await } else { post_form(&app, path, None, &[]).await };
             if path.starts_with("/api/") {

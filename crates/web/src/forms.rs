@@ -1,0 +1,96 @@
+//! Shared form handling for pages: a refused use case becomes an error shown next to the field it
+//! names (or above the form when it names none), and the form is shown again with what was typed.
+
+use secretome_domain::{DomainError, UtcTime};
+use secretome_service::{ErrorKind, ServiceError};
+use std::collections::BTreeMap;
+
+/// Errors by field name; `""` holds the form-wide error.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(pub BTreeMap<String, String>);
+
+impl FieldErrors {
+    /// Sorts a service error onto its field (domain `Invalid { field }`), else onto the whole form.
+    pub fn from_service(e: &ServiceError) -> FieldErrors {
+        let mut m = BTreeMap::new();
+        match e {
+            ServiceError::Domain(DomainError::Invalid { field, message }) => {
+                m.insert(field.clone(), message.clone());
+            }
+            other => {
+                m.insert(String::new(), other.to_string());
+            }
+        }
+        FieldErrors(m)
+    }
+    pub fn one(field: &str, message: &str) -> FieldErrors {
+        FieldErrors(BTreeMap::from([(field.to_string(), message.to_string())]))
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The error for `field` (empty string when none), for `{{ errors.get("volume_ml") }}`.
+    pub fn get(&self, field: &str) -> &str {
+        self.0.get(field).map(String::as_str).unwrap_or("")
+    }
+    /// The form-wide error.
+    pub fn general(&self) -> &str {
+        self.get("")
+    }
+}
+
+/// HTTP status for a re-shown form: 422 for bad input, 409 for a refused transition, etc.
+pub fn status_of(e: &ServiceError) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    match e.kind() {
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Parses a number typed in a form field; the error names the field.
+pub fn number(field: &str, s: &str) -> Result<f64, FieldErrors> {
+    s.trim().replace(',', "").parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| FieldErrors::one(field, "enter a number"))
+}
+
+/// Parses a whole number typed in a form field.
+pub fn integer(field: &str, s: &str) -> Result<i64, FieldErrors> {
+    s.trim().parse::<i64>().map_err(|_| FieldErrors::one(field, "enter a whole number"))
+}
+
+/// Parses an `<input type="datetime-local">` value (`2026-11-25T09:30`) in the user's zone, or an
+/// RFC 3339 time; empty means `default`.
+pub fn local_time(field: &str, s: &str, zone: &jiff::tz::TimeZone, default: UtcTime) -> Result<UtcTime, FieldErrors> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(default);
+    }
+    if let Ok(t) = UtcTime::parse(field, s) {
+        return Ok(t);
+    }
+    s.parse::<jiff::civil::DateTime>()
+        .ok()
+        .and_then(|dt| dt.to_zoned_datetime(zone.clone()).ok())
+        .map(|z| UtcTime::from_timestamp(z.timestamp()))
+        .ok_or_else(|| FieldErrors::one(field, "enter a date and time"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_times_from_forms() {
+        assert_eq!(number("v", " 1,200.5 ").unwrap(), 1200.5);
+        assert_eq!(number("volume_ml", "abc").unwrap_err().get("volume_ml"), "enter a number");
+        let tokyo = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
+        let d = UtcTime::parse("t", "2026-01-01T00:00:00Z").unwrap();
+        let t = local_time("at", "2026-11-25T09:30", &tokyo, d).unwrap();
+        assert_eq!(t.to_string(), "2026-11-25T00:30:00.000000Z");
+        assert_eq!(local_time("at", "", &tokyo, d).unwrap(), d);
+        assert!(local_time("at", "soon", &tokyo, d).is_err());
+    }
+}

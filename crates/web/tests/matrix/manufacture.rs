@@ -1,0 +1,3 @@
+//! Role × route rows for the manufacturing pages.
+
+pub const ROWS: &[(&str, &str, &str, &[&str])] = &[];
