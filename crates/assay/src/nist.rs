@@ -99,7 +99,27 @@ impl Model {
         })
     }
 
-    /// Model value at predictors `x` with parameters `b`; writes `df/db` into `g`.
+    /// Number of parameters of the model.
+    pub fn n_params(self) -> usize {
+        match self {
+            Model::Misra1a | Model::Misra1b | Model::Misra1c | Model::Misra1d | Model::DanWood => 2,
+            Model::Chwirut
+            | Model::Nelson
+            | Model::Rat42
+            | Model::Mgh10
+            | Model::Eckerle4
+            | Model::Bennett5 => 3,
+            Model::Roszman1 | Model::Mgh09 | Model::Rat43 => 4,
+            Model::Kirby2 | Model::Mgh17 => 5,
+            Model::Lanczos => 6,
+            Model::Rational33 => 7,
+            Model::Gauss => 8,
+            Model::Enso => 9,
+        }
+    }
+
+    /// Model value at predictors `x` with parameters `b` (length [`Model::n_params`]); writes
+    /// `df/db` into `g`.
     pub fn eval(self, x: [f64; 2], b: &[f64], g: &mut [f64]) -> f64 {
         let x1 = x[0];
         match self {
@@ -400,13 +420,13 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Dataset, NistError> {
             in_data = true;
         }
     }
-    if ds.certified.is_empty() || ds.certified.len() > 9 {
-        return Err(located(
-            name,
-            last_line + 1,
-            1,
-            "no parameter lines `bK = …` (1 to 9 expected)",
-        ));
+    if ds.certified.len() != model.n_params() {
+        let msg = format!(
+            "{} parameter lines `bK = …` found, the {stem} model has {}",
+            ds.certified.len(),
+            model.n_params()
+        );
+        return Err(located(name, last_line + 1, 1, msg));
     }
     if ds.certified_rss.is_nan() || ds.y.is_empty() {
         return Err(located(

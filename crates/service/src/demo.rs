@@ -8,7 +8,7 @@ mod qc;
 
 use crate::{
     Service, ServiceError,
-    manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue},
+    manufacture::{NewBank, NewBatch, NewObservation, NewTissue},
 };
 use secretome_domain::{
     Role, UtcTime,
@@ -88,66 +88,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
     };
     let mut rng = Lcg(20261125);
 
-    let materials = [
-        (
-            "RM-DMEM-2401",
-            "DMEM/F-12 basal medium",
-            "medium",
-            "Fujifilm Wako",
-            "WKM1234",
-        ),
-        (
-            "RM-SFM-2402",
-            "Serum-free MSC conditioning medium",
-            "medium",
-            "Rohto",
-            "SF-0392",
-        ),
-        (
-            "RM-HPL-2403",
-            "Human platelet lysate 5 %",
-            "supplement",
-            "Cook Regentec",
-            "HPL-77810",
-        ),
-        (
-            "RM-TRY-2404",
-            "TrypLE Select",
-            "reagent",
-            "Thermo Fisher",
-            "2517345",
-        ),
-        (
-            "RM-FLT-2405",
-            "0.22 µm PES filter unit",
-            "filter",
-            "Merck Millipore",
-            "R1HB12345",
-        ),
-        (
-            "RM-UF-2406",
-            "3 kDa ultrafiltration cassette",
-            "filter",
-            "Sartorius",
-            "UF3K-0042",
-        ),
-    ];
-    for (id, name, cat, supplier, slot) in materials {
-        svc.receive_material(
-            &op,
-            at(base, -20.0)?,
-            NewMaterialLot {
-                id: id.into(),
-                material: name.into(),
-                category: cat.into(),
-                supplier: supplier.into(),
-                supplier_lot: slot.into(),
-                received_at: at(base, -20.0)?,
-                expires_at: at(base, 700.0)?,
-            },
-        )
-        .await?;
-    }
+    lots::receive_materials(svc, &op, base).await?;
     qc::setup(svc, &admin, &qa, at(base, -20.0)?).await?;
 
     // Donors: five eligible (three sources), one ineligible, one still in screening.

@@ -15,6 +15,9 @@ pub enum ServiceError {
     NotFound { what: &'static str, id: String },
     #[error("user {0} is inactive")]
     Inactive(String),
+    /// The planner refused a plan or a calibration; the message names the field.
+    #[error("{0}")]
+    Planning(String),
 }
 
 /// What kind of failure, for a caller that must choose a status or exit code.
@@ -47,6 +50,7 @@ impl ServiceError {
                 ErrorKind::NotFound
             }
             ServiceError::Store(StoreError::Duplicate { .. }) => ErrorKind::Conflict,
+            ServiceError::Planning(_) => ErrorKind::Invalid,
             ServiceError::Store(
                 StoreError::Dangling { .. }
                 | StoreError::Constraint { .. }

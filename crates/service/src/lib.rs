@@ -7,7 +7,9 @@ pub mod auth;
 pub mod demo;
 mod error;
 mod lots;
+pub mod planning;
 mod manufacture;
+pub mod manufacture_queries;
 mod qc;
 mod queries;
 

@@ -23,11 +23,19 @@ async fn tampering_is_not_laundered_by_a_later_write() {
         let svc = Service::new(Arc::new(store.clone()));
         demo::build(&svc, now()).await.unwrap();
         let op = svc.actor("operator").await.unwrap();
-        sqlx::query("UPDATE culture_batch SET seeding_density = 99999 WHERE id = 'B-2026-010'").execute(store.pool()).await.unwrap();
+        sqlx::query("UPDATE culture_batch SET seeding_density = 99999 WHERE id = 'B-2026-010'")
+            .execute(store.pool())
+            .await
+            .unwrap();
         // a normal observation of that batch doesn't touch its row; conditioning does
-        svc.start_conditioning(&op, now(), "B-2026-010", "RM-SFM-2402", 48.0, false, now()).await.unwrap();
+        svc.start_conditioning(&op, now(), "B-2026-010", "RM-SFM-2402", 48.0, false, now())
+            .await
+            .unwrap();
         let f = finding(svc.verify_audit().await.unwrap());
-        assert!(f.contains("culture_batch B-2026-010") && f.contains("its before differs"), "{backend:?}: {f}");
+        assert!(
+            f.contains("culture_batch B-2026-010") && f.contains("its before differs"),
+            "{backend:?}: {f}"
+        );
     }
 }
 
@@ -38,8 +46,12 @@ async fn a_value_of_the_wrong_type_is_named() {
         demo::build(&svc, now()).await.unwrap();
         let sql = match backend {
             // SQLite stores text in a REAL column without complaint
-            Backend::Sqlite => "UPDATE vial SET fill_volume_ml = 'abc' WHERE id = 'L-2026-001-0003'",
-            Backend::Postgres => "UPDATE vial SET fill_volume_ml = 'Infinity' WHERE id = 'L-2026-001-0003'",
+            Backend::Sqlite => {
+                "UPDATE vial SET fill_volume_ml = 'abc' WHERE id = 'L-2026-001-0003'"
+            }
+            Backend::Postgres => {
+                "UPDATE vial SET fill_volume_ml = 'Infinity' WHERE id = 'L-2026-001-0003'"
+            }
         };
         sqlx::query(sql).execute(store.pool()).await.unwrap();
         let f = finding(svc.verify_audit().await.unwrap());
@@ -57,16 +69,29 @@ async fn verify_while_others_write_finds_nothing_wrong() {
             tokio::spawn(async move {
                 let op = svc.actor("operator").await.unwrap();
                 for i in 0..30 {
-                    let o = NewObservation { batch: "B-2026-010".into(), observed_at: now(), cell_count: 1e6 + i as f64, viability_pct: 95.0, confluence_pct: 50.0, note: None };
+                    let o = NewObservation {
+                        batch: "B-2026-010".into(),
+                        observed_at: now(),
+                        cell_count: 1e6 + i as f64,
+                        viability_pct: 95.0,
+                        confluence_pct: 50.0,
+                        note: None,
+                    };
                     svc.record_observation(&op, now(), o).await.unwrap();
                 }
             })
         };
         for _ in 0..5 {
             let v = svc.verify_audit().await.unwrap();
-            assert!(matches!(v, VerifyOutcome::Intact { .. }), "{backend:?}: {v:?}");
+            assert!(
+                matches!(v, VerifyOutcome::Intact { .. }),
+                "{backend:?}: {v:?}"
+            );
         }
         writer.await.unwrap();
-        assert!(matches!(svc.verify_audit().await.unwrap(), VerifyOutcome::Intact { .. }));
+        assert!(matches!(
+            svc.verify_audit().await.unwrap(),
+            VerifyOutcome::Intact { .. }
+        ));
     }
 }

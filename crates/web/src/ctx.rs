@@ -22,7 +22,7 @@ pub struct PageCtx {
 }
 
 /// Navigation entries and the roles that see them: the core's, then each page module's `NAV`.
-const NAV: &[&[(&str, &str, &[Role])]] = &[&[("/lots", "nav.lots", &Role::ALL)], crate::manufacture::NAV, crate::quality::NAV];
+const NAV: &[&[(&str, &str, &[Role])]] = &[&[("/lots", "nav.lots", &Role::ALL), ("/plan", "nav.plan", &[Role::Operator, Role::Qc, Role::Qa, Role::Admin])], crate::manufacture::NAV, crate::quality::NAV];
 
 impl PageCtx {
     pub fn new(v: &Viewer, path: &str) -> PageCtx {

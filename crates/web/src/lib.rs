@@ -10,6 +10,7 @@ pub mod forms;
 pub mod i18n;
 mod manufacture;
 mod pages;
+mod planning;
 mod quality;
 mod view;
 
@@ -36,6 +37,7 @@ const CORE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/lots/{id}"),
     ("GET", "/api/v1/lots"),
     ("GET", "/api/v1/lots/{id}"),
+    ("GET", "/plan"),
 ];
 
 /// Every guarded route as (method, path pattern): the role × route test must cover each of them.
@@ -65,6 +67,7 @@ pub fn router(service: Service) -> Router {
     r = guarded(r, "/lots/{id}", get(pages::lot), ANY);
     r = guarded(r, "/api/v1/lots", get(api::lots), ANY);
     r = guarded(r, "/api/v1/lots/{id}", get(api::lot), ANY);
+    r = guarded(r, "/plan", get(planning::page), &[Role::Operator, Role::Qc, Role::Qa, Role::Admin]);
     r = manufacture::routes(r);
     r = quality::routes(r);
     r.layer(middleware::from_fn_with_state(state.clone(), auth::context)).with_state(state)

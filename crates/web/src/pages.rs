@@ -22,7 +22,13 @@ const LOGIN_CSRF_COOKIE: &str = "secretome_login_csrf";
 /// A page that failed: the same status as the API, as an HTML page in the viewer's language.
 pub struct PageError(AppError, Viewer);
 
-fn render<T: Template>(t: &T) -> Html<String> {
+impl PageError {
+    pub fn new(e: secretome_service::ServiceError, v: &Viewer) -> PageError {
+        PageError(AppError(e), v.clone())
+    }
+}
+
+pub fn render<T: Template>(t: &T) -> Html<String> {
     Html(t.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "template failed");
         "template error".into()

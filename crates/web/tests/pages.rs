@@ -43,3 +43,19 @@ async fn lots_and_lot_pages_show_the_facility() {
         assert!(r.body.contains("\"status\":404"));
     }
 }
+
+#[tokio::test]
+async fn planning_page_shows_calibration_and_a_plan() {
+    let (store, _) = secretome_store::testing::sqlite_store("planpage").await;
+    let (app, svc) = demo_app(store).await;
+    let (cookie, _) = session(&svc, "operator").await;
+    let r = get(&app, "/plan", Some(&cookie)).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("id=\"calibration\"") && r.body.contains("UmbilicalCord"), "calibration table");
+    let r = get(&app, "/plan?source=umbilical-cord&vials=100&vial_ml=2&deadline=2099-12-31", Some(&cookie)).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("id=\"plan-steps\""), "{}", r.body.split("plan-error").nth(1).unwrap_or(""));
+    assert!(r.body.contains("<svg"), "growth plot");
+    let r = get(&app, "/plan?source=umbilical-cord&vials=100&vial_ml=-2&deadline=2099-12-31", Some(&cookie)).await;
+    assert!(r.body.contains("id=\"plan-error\"") && r.body.contains("vial_ml"), "error names the field");
+}

@@ -17,6 +17,7 @@ const CORE: &[(&str, &str, &str, &[&str])] = &[
     ("GET", "/api/v1/lots", "/api/v1/lots", ALL),
     ("GET", "/api/v1/lots/L-2026-001", "/api/v1/lots/{id}", ALL),
     ("POST", "/logout", "/logout", ALL),
+    ("GET", "/plan", "/plan", &["operator", "qc", "qa", "admin"]),
 ];
 
 fn expected() -> Vec<(&'static str, &'static str, &'static str, &'static [&'static str])> {

@@ -4,6 +4,7 @@
 
 mod model;
 mod start;
+mod varpro;
 
 pub use model::Model;
 pub use start::self_start;
@@ -292,21 +293,31 @@ pub fn curve_options() -> LmOptions {
 /// Fit `model` to `(x, y)` from self-starting values.
 pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<CurveFit, FitError> {
     let problem = CurveProblem::new(model, x, y, weighting)?;
-    let mut starts = self_start(model, x, y)?;
-    if model == Model::FivePl {
-        // The 4PL solution with g = 1 is the natural first start for a 5PL.
-        if let Ok(f4) = fit(Model::FourPl, x, y, weighting) {
+    let candidates = start::Starts::new(model, x, y)?;
+    // The 4PL solution with g = 1 is the natural first start for a 5PL.
+    let from_4pl = if model == Model::FivePl {
+        fit(Model::FourPl, x, y, weighting).ok().map(|f4| {
             let mut p = f4.params;
             p.push(1.0);
-            starts.insert(0, p);
-        }
-    }
+            p
+        })
+    } else {
+        None
+    };
+    let starts = from_4pl
+        .into_iter()
+        .chain((0..start::Starts::COUNT).map(|k| candidates.get(k)));
     let opts = curve_options();
     let mut best: Option<lm::LmResult> = None;
     let mut exhausted = 0;
     for start in starts {
+        // Variable projection first (fewer, cheaper iterations), then the full problem polishes.
+        let (start, pre_iterations) = projected_start(&problem, &start).unwrap_or((start, 0));
         let result = match lm::solve(&problem, &start, &opts) {
-            Ok(r) => r,
+            Ok(mut r) => {
+                r.iterations += pre_iterations;
+                r
+            }
             Err(LmError::NonFiniteStart) => continue,
             Err(e) => return Err(e.into()),
         };
@@ -331,6 +342,36 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
     }
     let r = best.ok_or(FitError::Degenerate)?;
     Ok(finish(model, weighting, x, y, r))
+}
+
+/// Solve the reduced (shape-only) problem from `start`'s shape; returns the full parameter vector with
+/// the optimal asymptotes, and the iterations used.
+fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<(Vec<f64>, usize)> {
+    let reduced = varpro::Reduced {
+        model: problem.model,
+        x: problem.x,
+        ln_x: &problem.ln_x,
+        y: problem.y,
+        w: &problem.w,
+    };
+    let theta0: Vec<f64> = std::iter::once(start[1])
+        .chain(std::iter::once(start[2]))
+        .chain(start.get(4).copied())
+        .collect();
+    let opts = LmOptions {
+        max_iterations: 100,
+        ftol: 1e-10,
+        xtol: 1e-10,
+        gtol: 0.0,
+    };
+    let r = lm::solve(&reduced, &theta0, &opts).ok()?;
+    if !(r.converged && r.params.iter().all(|v| v.is_finite()) && r.params[1] > 0.0) {
+        return None;
+    }
+    let (a, d) = reduced.asymptotes(&r.params)?;
+    let mut p = vec![a, r.params[0], r.params[1], d];
+    p.extend(r.params.get(2));
+    Some((p, r.iterations))
 }
 
 fn result_exhausted(best: &Option<lm::LmResult>) -> bool {

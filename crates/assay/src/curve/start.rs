@@ -9,68 +9,100 @@ use super::{FitError, Model};
 
 /// Candidate starting vectors, best guess first.
 pub fn self_start(model: Model, x: &[f64], y: &[f64]) -> Result<Vec<Vec<f64>>, FitError> {
-    if x.len() != y.len() || x.is_empty() {
-        return Err(FitError::LengthMismatch {
-            x: x.len(),
-            y: y.len(),
-        });
-    }
-    let (xmin, xmax) = x
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
-    let (ymin, ymax) = y
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
-    let range = ymax - ymin;
-    if !(range > 0.0 && range.is_finite() && xmax > xmin) {
-        return Err(FitError::Degenerate);
-    }
-    let mean_at = |target: f64| {
-        let (s, k) = x
-            .iter()
-            .zip(y)
-            .filter(|(xi, _)| **xi == target)
-            .fold((0.0, 0), |(s, k), (_, yi)| (s + yi, k + 1));
-        s / k as f64
-    };
-    let increasing = mean_at(xmax) >= mean_at(xmin);
-    let positive: Vec<f64> = x.iter().copied().filter(|&v| v > 0.0).collect();
-    let geo_c = if positive.is_empty() {
-        xmax / 2.0
-    } else {
-        (positive.iter().map(|v| v.ln()).sum::<f64>() / positive.len() as f64).exp()
-    };
-    let mut starts = Vec::new();
-    for margin in [0.05, 0.25, 1e-3] {
-        let (a, d) = if increasing {
-            (ymin - margin * range, ymax + margin * range)
-        } else {
-            (ymax + margin * range, ymin - margin * range)
+    let ctx = Starts::new(model, x, y)?;
+    Ok((0..Starts::COUNT).map(|k| ctx.get(k)).collect())
+}
+
+/// What every start needs, computed once; starts are built on demand by [`Starts::get`].
+pub(super) struct Starts<'a> {
+    model: Model,
+    x: &'a [f64],
+    y: &'a [f64],
+    ymin: f64,
+    ymax: f64,
+    increasing: bool,
+    geo_c: f64,
+}
+
+impl<'a> Starts<'a> {
+    /// Number of candidate starts.
+    pub const COUNT: usize = 4;
+
+    pub fn new(model: Model, x: &'a [f64], y: &'a [f64]) -> Result<Self, FitError> {
+        if x.len() != y.len() || x.is_empty() {
+            return Err(FitError::LengthMismatch {
+                x: x.len(),
+                y: y.len(),
+            });
+        }
+        let fold = |v: &[f64]| {
+            v.iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &e| {
+                    (lo.min(e), hi.max(e))
+                })
         };
-        let (b, c) = linearised_slope(x, y, a, d).unwrap_or((1.0, geo_c));
-        let (a, d) = asymptotes_given_shape(x, y, b, c).unwrap_or((a, d));
-        let mut p = vec![a, b, c, d];
-        if model == Model::FivePl {
+        let ((xmin, xmax), (ymin, ymax)) = (fold(x), fold(y));
+        let range = ymax - ymin;
+        if !(range > 0.0 && range.is_finite() && xmax > xmin) {
+            return Err(FitError::Degenerate);
+        }
+        let mean_at = |target: f64| {
+            let (s, k) = x
+                .iter()
+                .zip(y)
+                .filter(|(xi, _)| **xi == target)
+                .fold((0.0, 0), |(s, k), (_, yi)| (s + yi, k + 1));
+            s / k as f64
+        };
+        let increasing = mean_at(xmax) >= mean_at(xmin);
+        let (mut sum, mut k) = (0.0, 0);
+        for &v in x.iter().filter(|&&v| v > 0.0) {
+            sum += v.ln();
+            k += 1;
+        }
+        let geo_c = if k == 0 {
+            xmax / 2.0
+        } else {
+            (sum / k as f64).exp()
+        };
+        Ok(Starts {
+            model,
+            x,
+            y,
+            ymin,
+            ymax,
+            increasing,
+            geo_c,
+        })
+    }
+
+    /// Start `k < COUNT`: asymptotes pushed 5 %, 25 %, 0.1 % beyond the data then refined, and a
+    /// last resort independent of the linearisation.
+    pub fn get(&self, k: usize) -> Vec<f64> {
+        let (x, y, range) = (self.x, self.y, self.ymax - self.ymin);
+        let mut p = if k < 3 {
+            let margin = [0.05, 0.25, 1e-3][k];
+            let (a, d) = if self.increasing {
+                (self.ymin - margin * range, self.ymax + margin * range)
+            } else {
+                (self.ymax + margin * range, self.ymin - margin * range)
+            };
+            let (b, c) = linearised_slope(x, y, a, d).unwrap_or((1.0, self.geo_c));
+            let (a, d) = asymptotes_given_shape(x, y, b, c).unwrap_or((a, d));
+            vec![a, b, c, d]
+        } else {
+            let (a, d) = if self.increasing {
+                (self.ymin, self.ymax)
+            } else {
+                (self.ymax, self.ymin)
+            };
+            vec![a, 1.0, self.geo_c, d]
+        };
+        if self.model == Model::FivePl {
             p.push(1.0);
         }
-        starts.push(p);
+        p
     }
-    // A last resort independent of the linearisation.
-    let (a, d) = if increasing {
-        (ymin, ymax)
-    } else {
-        (ymax, ymin)
-    };
-    let mut p = vec![a, 1.0, geo_c, d];
-    if model == Model::FivePl {
-        p.push(1.0);
-    }
-    starts.push(p);
-    Ok(starts)
 }
 
 /// With slope and inflection fixed the 4PL is linear in its asymptotes: `y = d + (a − d)·s`,

@@ -2,7 +2,8 @@
 #![allow(clippy::needless_range_loop)] // index loops mirror the linear algebra / Fortran original
 
 use super::Problem;
-use super::minpack::{Workspace, qrfac};
+use super::minpack::Workspace;
+use super::qr::qrfac;
 
 /// Returns (row-major covariance, standard errors). Rank-deficient directions and `dof == 0` give NaN.
 pub(super) fn covariance(

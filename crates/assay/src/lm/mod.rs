@@ -8,6 +8,7 @@
 
 mod covar;
 mod minpack;
+mod qr;
 
 use thiserror::Error;
 

@@ -1,4 +1,4 @@
-//! The demo's lots: pooled from harvests, processed, filled, tested by QC and decided by QA, each
+//! The demo's raw materials and lots: materials received, lots pooled from harvests, processed, filled, tested by QC and decided by QA, each
 //! reaching the state the demo needs, through the use cases in time order.
 
 use super::DemoSummary;
@@ -6,7 +6,7 @@ use super::{
     at,
     qc::{Outcome, test_lot},
 };
-use crate::{Service, ServiceError, lots::Placement};
+use crate::{NewMaterialLot, Service, ServiceError, lots::Placement};
 use secretome_domain::{Actor, UtcTime, processing::StepKind};
 
 /// The people who make, test and decide on the demo's lots.
@@ -14,6 +14,75 @@ pub(super) struct Crew {
     pub op: Actor,
     pub qc: Actor,
     pub qa: Actor,
+}
+
+/// The raw-material lots every batch draws on, received at `base` − 20 days.
+pub(super) async fn receive_materials(
+    svc: &Service,
+    op: &Actor,
+    base: UtcTime,
+) -> Result<(), ServiceError> {
+    let materials = [
+        (
+            "RM-DMEM-2401",
+            "DMEM/F-12 basal medium",
+            "medium",
+            "Fujifilm Wako",
+            "WKM1234",
+        ),
+        (
+            "RM-SFM-2402",
+            "Serum-free MSC conditioning medium",
+            "medium",
+            "Rohto",
+            "SF-0392",
+        ),
+        (
+            "RM-HPL-2403",
+            "Human platelet lysate 5 %",
+            "supplement",
+            "Cook Regentec",
+            "HPL-77810",
+        ),
+        (
+            "RM-TRY-2404",
+            "TrypLE Select",
+            "reagent",
+            "Thermo Fisher",
+            "2517345",
+        ),
+        (
+            "RM-FLT-2405",
+            "0.22 µm PES filter unit",
+            "filter",
+            "Merck Millipore",
+            "R1HB12345",
+        ),
+        (
+            "RM-UF-2406",
+            "3 kDa ultrafiltration cassette",
+            "filter",
+            "Sartorius",
+            "UF3K-0042",
+        ),
+    ];
+    for (id, name, cat, supplier, slot) in materials {
+        svc.receive_material(
+            op,
+            at(base, -20.0)?,
+            NewMaterialLot {
+                id: id.into(),
+                material: name.into(),
+                category: cat.into(),
+                supplier: supplier.into(),
+                supplier_lot: slot.into(),
+                received_at: at(base, -20.0)?,
+                expires_at: at(base, 700.0)?,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Pools, processes and fills a lot, has QC test it, and takes QA's decision, as `state` says:

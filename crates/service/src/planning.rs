@@ -1,0 +1,97 @@
+//! The production planner on the facility's own records: finished culture batches are read from the
+//! store and handed to `secretome-planner` for calibration (growth from the daily counts; secretion
+//! from QC's factor results when a lot came from one harvest); plans use the calibrated parameters.
+
+use crate::{Service, ServiceError};
+use jiff::tz::TimeZone;
+use secretome_domain::{
+    UtcTime,
+    batch::{BatchStatus, CultureBatch, Harvest, Observation},
+    culture::{CellBank, TissueCollection},
+    donor::{Donor, TissueSource},
+};
+use secretome_planner::{
+    CalibrationOptions, CalibrationReport, CellSource, Plan, PlanRequest, VesselKind, VesselSpec,
+    calibrate::{ConditioningRecord, CountObservation, FinishedBatch},
+};
+use std::collections::BTreeMap;
+
+/// The facility's zone: plans are made in local time.
+fn zone() -> TimeZone {
+    TimeZone::get("Asia/Tokyo").unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9)))
+}
+
+/// A UTC time as the facility's local civil time.
+pub fn local(t: UtcTime) -> jiff::civil::DateTime {
+    t.timestamp().to_zoned_datetime(zone()).datetime()
+}
+
+fn source_of(t: TissueSource) -> Option<CellSource> {
+    match t {
+        TissueSource::BoneMarrow => Some(CellSource::BoneMarrow),
+        TissueSource::Adipose => Some(CellSource::Adipose),
+        TissueSource::UmbilicalCord => Some(CellSource::UmbilicalCord),
+        TissueSource::DentalPulp | TissueSource::Other => None,
+    }
+}
+
+impl Service {
+    /// Every harvested batch of a source the planner models, as the planner's `FinishedBatch`.
+    pub async fn finished_batches(&self) -> Result<Vec<FinishedBatch>, ServiceError> {
+        let s = self.store();
+        let harvests: BTreeMap<String, Harvest> =
+            s.list::<Harvest>(None).await?.into_iter().map(|h| (h.batch.to_string(), h)).collect();
+        let mut out = Vec::new();
+        for b in s.list::<CultureBatch>(None).await? {
+            if b.status != BatchStatus::Harvested {
+                continue;
+            }
+            let Some(bank) = s.fetch::<CellBank>(b.cell_bank.as_str()).await? else { continue };
+            let Some(tissue) = s.fetch::<TissueCollection>(bank.tissue.as_str()).await? else { continue };
+            let Some(donor) = s.fetch::<Donor>(tissue.donor.as_str()).await? else { continue };
+            let Some(source) = source_of(donor.source) else { continue };
+            let Ok(kind) = b.vessel.as_str().parse::<VesselKind>() else { continue };
+            let mut obs = s.list::<Observation>(Some(("batch", b.id.as_str()))).await?;
+            obs.sort_by_key(|o| o.observed_at);
+            let observations = obs
+                .iter()
+                .map(|o| CountObservation { hours: b.seeded_at.hours_until(o.observed_at), cells: o.cell_count })
+                .collect();
+            let conditioning = match (b.conditioning_started_at, b.conditioning_hours, harvests.get(b.id.as_str())) {
+                (Some(start), Some(hours), Some(h)) => Some(ConditioningRecord {
+                    start_h: b.seeded_at.hours_until(start),
+                    hours,
+                    volume_ml: h.volume_ml,
+                    cells: None,
+                }),
+                _ => None,
+            };
+            out.push(FinishedBatch {
+                id: b.id.to_string(),
+                source,
+                donor: donor.id.to_string(),
+                vessel: VesselSpec::Standard(kind),
+                vessels: u32::try_from(b.vessel_count).unwrap_or(1),
+                seeded_cells: b.seeding_density * b.area_cm2(),
+                observations,
+                conditioning,
+                measured: BTreeMap::new(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Calibrates the planner on the facility's finished batches (literature defaults where the
+    /// data are not enough).
+    pub async fn calibration(&self) -> Result<CalibrationReport, ServiceError> {
+        let batches = self.finished_batches().await?;
+        secretome_planner::calibrate(&batches, &CalibrationOptions::default()).map_err(|e| ServiceError::Planning(e.to_string()))
+    }
+
+    /// Plans a campaign with the parameters calibrated for its source (and donor, when it has its own).
+    pub async fn plan_production(&self, req: &PlanRequest, now: UtcTime) -> Result<Plan, ServiceError> {
+        let report = self.calibration().await?;
+        let params = report.params_for(req.source, req.donor.as_deref());
+        secretome_planner::plan(req, &params, local(now)).map_err(|e| ServiceError::Planning(e.to_string()))
+    }
+}

@@ -1,0 +1,42 @@
+//! The planner on the demo facility's own batches: growth calibrated per cell source with 95 %
+//! intervals, and a realistic campaign planned with those parameters.
+
+use secretome_domain::UtcTime;
+use secretome_planner::{CellSource, PlanRequest};
+use secretome_service::{Service, demo};
+use secretome_store::testing::stores;
+use std::sync::Arc;
+
+#[tokio::test]
+async fn calibration_from_the_demo_batches_and_a_plan() {
+    for (backend, store) in stores("planning").await {
+        let svc = Service::new(Arc::new(store));
+        let now = UtcTime::parse("now", "2026-11-25T03:00:00Z").unwrap();
+        demo::build(&svc, now).await.unwrap();
+        let batches = svc.finished_batches().await.unwrap();
+        assert_eq!(batches.len(), 8, "{backend:?}: eight harvested demo batches");
+        assert!(batches.iter().all(|b| b.observations.len() == 6 && b.conditioning.is_some()));
+
+        let report = svc.calibration().await.unwrap();
+        for source in [CellSource::BoneMarrow, CellSource::Adipose, CellSource::UmbilicalCord] {
+            let g = report.group(source, None).unwrap_or_else(|| panic!("{source:?} calibrated"));
+            let growth = g.growth.as_ref().unwrap_or_else(|| panic!("{source:?} growth: {:?}", g.notes));
+            let td = &growth.doubling_time_h;
+            assert!(td.lower95 < td.value && td.value < td.upper95, "{source:?} interval {td:?}");
+            // the demo grew bone marrow slowest and umbilical cord fastest
+            match source {
+                CellSource::BoneMarrow => assert!(td.value > 35.0, "{td:?}"),
+                CellSource::UmbilicalCord => assert!(td.value < 32.0, "{td:?}"),
+                CellSource::Adipose => {}
+            }
+        }
+
+        let req = PlanRequest::from_toml(
+            "source = \"umbilical-cord\"\ndeadline = \"2027-03-31\"\n[target]\nvials = 100\nvial_ml = 2.0\n",
+        )
+        .unwrap();
+        let plan = svc.plan_production(&req, now).await.unwrap();
+        assert!(plan.outcome.vials >= 100, "{backend:?}");
+        assert!(!plan.steps.is_empty());
+    }
+}
