@@ -4,8 +4,10 @@
 
 mod admin;
 pub mod auth;
+pub mod batch_record;
 pub mod demo;
 mod error;
+pub mod esign;
 mod lots;
 pub mod planning;
 mod manufacture;

@@ -17,10 +17,12 @@ use secretome_store::{Direction, Table, Tx};
 use std::collections::BTreeSet;
 
 /// Actions that are QA decisions, not manufacturing steps (they don't bar the signer).
+/// `lot.review` is a signed batch-record review (`esign`).
 const DECISIONS: &[&str] = &[
     "lot.release",
     "lot.reject",
     "lot.recall",
+    "lot.review",
     "vial.release",
     "vial.reject",
     "vial.recall",

@@ -10,14 +10,16 @@ fn t(s: &str) -> UtcTime {
     UtcTime::parse("t", s).unwrap()
 }
 
-async fn refused(
+/// Runs a use case (given as its unawaited future) and checks it is refused with `kind` and a
+/// message containing `msg`, and that the audit event count is the same before and after.
+async fn refused<T: std::fmt::Debug>(
     svc: &Service,
-    r: Result<impl std::fmt::Debug, ServiceError>,
+    call: impl std::future::Future<Output = Result<T, ServiceError>>,
     kind: ErrorKind,
     msg: &str,
 ) {
     let before = svc.store().event_count().await.unwrap();
-    let e = r.expect_err("must be refused");
+    let e = call.await.expect_err("must be refused");
     assert_eq!(e.kind(), kind, "{e}");
     assert!(e.to_string().contains(msg), "{e:?} should mention {msg:?}");
     assert_eq!(
@@ -35,6 +37,17 @@ async fn bad_input_is_typed_and_writes_nothing() {
         demo::build(&svc, now).await.unwrap();
         let op = svc.actor("operator").await.unwrap();
         let qa = svc.actor("qa").await.unwrap();
+        // fails on its second write (the batch is updated, then the harvest id is a duplicate):
+        // the first write is rolled back with it
+        refused(
+            &svc,
+            svc.harvest(&op, now, "B-2026-009", "H-2026-001", 500.0, now),
+            ErrorKind::Conflict,
+            "harvest H-2026-001 already exists",
+        )
+        .await;
+        let b: secretome_domain::batch::CultureBatch = svc.store().fetch("B-2026-009").await.unwrap().unwrap();
+        assert_eq!(b.status.as_str(), "conditioning", "{backend:?}");
         svc.harvest(&op, now, "B-2026-009", "H-T1", 500.0, now)
             .await
             .unwrap();
@@ -43,14 +56,14 @@ async fn bad_input_is_typed_and_writes_nothing() {
         // illegal transition
         refused(
             &svc,
-            svc.release_lot(&qa, now, "L-2026-007", "ok").await,
+            svc.release_lot(&qa, now, "L-2026-007", "ok"),
             ErrorKind::Conflict,
             "lot L-2026-007 is in_process: cannot be released",
         )
         .await;
         refused(
             &svc,
-            svc.recall_lot(&qa, now, "L-2026-003", "x").await,
+            svc.recall_lot(&qa, now, "L-2026-003", "x"),
             ErrorKind::Conflict,
             "is rejected",
         )
@@ -66,7 +79,7 @@ async fn bad_input_is_typed_and_writes_nothing() {
         };
         refused(
             &svc,
-            svc.seed_batch(&op, now, nb).await,
+            svc.seed_batch(&op, now, nb),
             ErrorKind::NotFound,
             "cell_bank WCB-NOPE not found",
         )
@@ -74,8 +87,7 @@ async fn bad_input_is_typed_and_writes_nothing() {
         // duplicate identifier
         refused(
             &svc,
-            svc.register_donor(&op, now, "D-AD-001", "adipose", "IC", now)
-                .await,
+            svc.register_donor(&op, now, "D-AD-001", "adipose", "IC", now),
             ErrorKind::Conflict,
             "donor D-AD-001 already exists",
         )
@@ -83,8 +95,7 @@ async fn bad_input_is_typed_and_writes_nothing() {
         // unknown enum value
         refused(
             &svc,
-            svc.register_donor(&op, now, "D-NEW", "blood", "IC", now)
-                .await,
+            svc.register_donor(&op, now, "D-NEW", "blood", "IC", now),
             ErrorKind::Invalid,
             "source: unknown tissue source \"blood\"",
         )
@@ -93,8 +104,7 @@ async fn bad_input_is_typed_and_writes_nothing() {
         let exp = t("2027-11-25T03:00:00Z");
         refused(
             &svc,
-            svc.fill_vials(&op, now, "L-2026-007", 10, -5.0, exp, None)
-                .await,
+            svc.fill_vials(&op, now, "L-2026-007", 10, -5.0, exp, None),
             ErrorKind::Invalid,
             "fill_volume_ml: must be greater than 0",
         )
@@ -106,7 +116,7 @@ async fn bad_input_is_typed_and_writes_nothing() {
         ];
         refused(
             &svc,
-            svc.pool_lot(&op, now, "L-X", "P", &parts).await,
+            svc.pool_lot(&op, now, "L-X", "P", &parts),
             ErrorKind::Invalid,
             "harvests[1].volume_ml",
         )
@@ -114,7 +124,7 @@ async fn bad_input_is_typed_and_writes_nothing() {
         // wrong role
         refused(
             &svc,
-            svc.release_lot(&op, now, "L-2026-005", "ok").await,
+            svc.release_lot(&op, now, "L-2026-005", "ok"),
             ErrorKind::Forbidden,
             "operator needs role qa to release a lot",
         )
@@ -122,8 +132,7 @@ async fn bad_input_is_typed_and_writes_nothing() {
         // a correction without a reason
         refused(
             &svc,
-            svc.correct_observation(&op, now, "B-2026-001/OBS-001", 1.0, 90.0, 10.0, " ")
-                .await,
+            svc.correct_observation(&op, now, "B-2026-001/OBS-001", 1.0, 90.0, 10.0, " "),
             ErrorKind::Invalid,
             "reason",
         )

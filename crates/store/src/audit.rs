@@ -103,7 +103,8 @@ mod tests {
     fn hash_covers_every_field_and_the_previous_hash() {
         let base = ev();
         assert_eq!(base.hash.len(), 64);
-        let variants: Vec<Box<dyn Fn(&mut AuditEvent)>> = vec![
+        type Change = Box<dyn Fn(&mut AuditEvent)>;
+        let variants: Vec<Change> = vec![
             Box::new(|e| e.seq = 2),
             Box::new(|e| e.at.push('x')),
             Box::new(|e| e.actor = "qa".into()),

@@ -1,0 +1,163 @@
+//! The batch record (製造記録) of a lot, as QA reviews it before the release decision: the lot with its
+//! genealogy back to the donor, processing steps and vials (`LotDetail`); every recorded step of its
+//! manufacture and testing with who did it and when, read from the audit trail of the lot and of
+//! every upstream record (donor, tissue, banks, batches with their observations and material use,
+//! raw-material lots, harvests), its processing steps, test results and deviations; every test
+//! against its criterion (`LotQc`); the lot's own audit history; and the electronic signatures
+//! (`esign`) found in it, each with meaning, printed name, time and its place in the hash chain.
+
+use crate::{
+    LotDetail, LotQc, Service, ServiceError,
+    esign::{Meaning, parse_manifestation},
+};
+use secretome_domain::{genealogy::NodeKind, site::User};
+use secretome_store::{AuditEvent, Table};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One recorded step: an audit event on the lot or a record it was made from.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordStep {
+    pub seq: i64,
+    /// UTC time as stored.
+    pub at: String,
+    /// The record's table (`batch`, `harvest`, `processing_step`, `test_result`, …).
+    pub record: &'static str,
+    pub record_id: String,
+    pub action: String,
+    pub actor: String,
+    /// The actor's printed name (their display name).
+    pub actor_name: String,
+    pub reason: Option<String>,
+}
+
+/// An electronic signature as shown with the signed record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signature {
+    /// `released`, `rejected` or `reviewed`.
+    pub meaning: String,
+    pub meaning_ja: String,
+    /// The signer's user name and printed name (as at signing).
+    pub signer: String,
+    pub signer_name: String,
+    /// UTC time of signing, as stored in the chain.
+    pub at: String,
+    pub reason: String,
+    /// The signed audit event's sequence number and hash.
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// Everything QA reviews before signing a lot's release decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchRecord {
+    pub detail: LotDetail,
+    pub qc: LotQc,
+    /// Every step of manufacture and testing, oldest first.
+    pub steps: Vec<RecordStep>,
+    /// Signatures on the lot, oldest first.
+    pub signatures: Vec<Signature>,
+    /// Who recorded any step of this lot's manufacture (they may not release it).
+    pub participants: Vec<String>,
+}
+
+/// The electronic signatures among a lot's audit events, oldest first.
+pub fn signatures(events: &[AuditEvent]) -> Vec<Signature> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let meaning = Meaning::from_action(&e.action)?;
+            let (signed, name, reason) = parse_manifestation(e.reason.as_deref()?)?;
+            (signed == meaning).then(|| Signature {
+                meaning: meaning.as_str().to_string(),
+                meaning_ja: meaning.name_ja().to_string(),
+                signer: e.actor.clone(),
+                signer_name: name,
+                at: e.at.clone(),
+                reason,
+                seq: e.seq,
+                hash: e.hash.clone(),
+            })
+        })
+        .collect()
+}
+
+fn table_of(kind: NodeKind) -> Option<Table> {
+    Some(match kind {
+        NodeKind::Donor => Table::Donor,
+        NodeKind::Tissue => Table::Tissue,
+        NodeKind::CellBank => Table::CellBank,
+        NodeKind::MaterialLot => Table::MaterialLot,
+        NodeKind::Batch => Table::Batch,
+        NodeKind::Harvest => Table::Harvest,
+        NodeKind::Lot | NodeKind::Vial => return None,
+    })
+}
+
+impl Service {
+    /// The batch record of `lot` for review (製造記録照査).
+    pub async fn batch_record(&self, lot: &str) -> Result<BatchRecord, ServiceError> {
+        let detail = self.lot_detail(lot).await?;
+        let qc = self.lot_qc(lot).await?;
+        let mut entities: Vec<(Table, String)> = Vec::new();
+        for n in &detail.upstream {
+            let Some(t) = table_of(n.kind) else { continue };
+            entities.push((t, n.id.clone()));
+            if n.kind == NodeKind::Batch {
+                for t in [Table::Observation, Table::MaterialUse] {
+                    for s in self.store.select(t, Some(("batch", &n.id))).await? {
+                        entities.push((t, s.id().to_string()));
+                    }
+                }
+            }
+        }
+        for t in [Table::ProcessingStep, Table::TestResult, Table::Deviation] {
+            for s in self.store.select(t, Some(("lot", lot))).await? {
+                entities.push((t, s.id().to_string()));
+            }
+        }
+        let names: BTreeMap<String, String> = self
+            .store
+            .list::<User>(None)
+            .await?
+            .into_iter()
+            .map(|u| (u.id.to_string(), u.display_name))
+            .collect();
+        let step = |table: Table, e: &AuditEvent| RecordStep {
+            seq: e.seq,
+            at: e.at.clone(),
+            record: table.name(),
+            record_id: e.entity_id.clone(),
+            action: e.action.clone(),
+            actor: e.actor.clone(),
+            actor_name: names
+                .get(&e.actor)
+                .cloned()
+                .unwrap_or_else(|| e.actor.clone()),
+            reason: e.reason.clone(),
+        };
+        let mut steps: Vec<RecordStep> =
+            detail.events.iter().map(|e| step(Table::Lot, e)).collect();
+        for (table, id) in &entities {
+            for e in self.store.events_for(*table, id).await? {
+                steps.push(step(*table, &e));
+            }
+        }
+        steps.sort_by_key(|s| s.seq);
+        steps.dedup_by_key(|s| s.seq);
+        let signatures = signatures(&detail.events);
+        let participants = self.lot_participants(lot).await?.into_iter().collect();
+        Ok(BatchRecord {
+            detail,
+            qc,
+            steps,
+            signatures,
+            participants,
+        })
+    }
+
+    /// The electronic signatures on a lot, oldest first (for the lot page and the certificate).
+    pub async fn lot_signatures(&self, lot: &str) -> Result<Vec<Signature>, ServiceError> {
+        Ok(signatures(&self.store.events_for(Table::Lot, lot).await?))
+    }
+}
