@@ -132,7 +132,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
                 id: tissue.clone(),
                 donor: code.to_string(),
                 collected_at: t,
-                amount: rng.around(15.0, 0.3),
+                amount: (rng.around(15.0, 0.3) * 10.0).round() / 10.0,
                 amount_unit: unit.into(),
             },
         )

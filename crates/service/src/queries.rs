@@ -42,6 +42,13 @@ pub struct LotDetail {
     pub events: Vec<AuditEvent>,
 }
 
+/// A date in the facility's zone (labels are shared by every viewer; pages show full times in the
+/// viewer's own zone).
+fn facility_date(t: secretome_domain::UtcTime) -> String {
+    let tz = jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
+    t.date_in(&tz)
+}
+
 fn rank(k: NodeKind) -> usize {
     match k {
         NodeKind::Donor => 0,
@@ -145,11 +152,11 @@ impl Service {
             },
             NodeKind::Tissue => match s.fetch::<TissueCollection>(id).await? {
                 Some(t) => format!(
-                    "{} {} {} · {}",
+                    "{} {:.1} {} · {}",
                     t.kind.as_str(),
                     t.amount,
                     t.amount_unit,
-                    t.collected_at
+                    facility_date(t.collected_at)
                 ),
                 None => String::new(),
             },
@@ -183,7 +190,7 @@ impl Service {
                 None => String::new(),
             },
             NodeKind::Harvest => match s.fetch::<Harvest>(id).await? {
-                Some(h) => format!("{} mL · {}", h.volume_ml, h.harvested_at),
+                Some(h) => format!("{:.0} mL · {}", h.volume_ml, facility_date(h.harvested_at)),
                 None => String::new(),
             },
             NodeKind::Lot | NodeKind::Vial => String::new(),

@@ -37,6 +37,8 @@ struct GroupRow {
 #[derive(Template)]
 #[template(path = "planning.html")]
 struct PlanningPage {
+    /// The source chosen in the form, to keep it selected.
+    chosen: String,
     c: PageCtx,
     f: PlanForm,
     groups: Vec<GroupRow>,
@@ -48,7 +50,12 @@ struct PlanningPage {
 fn group_row(g: &GroupCalibration) -> GroupRow {
     let fmt = |e: &secretome_planner::calibrate::Estimate| format!("{:.1} {} [{:.1} – {:.1}]", e.value, e.unit, e.lower95, e.upper95);
     GroupRow {
-        source: format!("{:?}", g.source),
+        source: match g.source {
+            secretome_planner::CellSource::BoneMarrow => "骨髄 / bone marrow",
+            secretome_planner::CellSource::Adipose => "脂肪 / adipose",
+            secretome_planner::CellSource::UmbilicalCord => "臍帯 / umbilical cord",
+        }
+        .to_string(),
         growth: g.growth.as_ref().map(|gr| (fmt(&gr.doubling_time_h), fmt(&gr.lag_h), gr.batches, gr.observations)),
         notes: g.notes.clone(),
         svg: if g.secretion.is_empty() { None } else { secretome_planner::calibrate::calibration_svg(g).ok() },
@@ -63,7 +70,8 @@ pub async fn page(
 ) -> Result<Html<String>, PageError> {
     let report: CalibrationReport = st.service.calibration().await.map_err(|e| PageError::new(e, &v))?;
     let groups = report.groups.iter().filter(|g| g.donor.is_none()).map(group_row).collect();
-    let mut page = PlanningPage { c: PageCtx::new(&v, uri.path()), f, groups, plan: None, plan_svg: String::new(), error: String::new() };
+    let chosen = f.source.clone().unwrap_or_default();
+    let mut page = PlanningPage { chosen, c: PageCtx::new(&v, uri.path()), f, groups, plan: None, plan_svg: String::new(), error: String::new() };
     if page.f.source.as_deref().is_some_and(|s| !s.is_empty()) {
         let mut pairs: Vec<(String, String)> = Vec::new();
         let mut put = |k: &str, v: &Option<String>| {

@@ -51,7 +51,7 @@ async fn planning_page_shows_calibration_and_a_plan() {
     let (cookie, _) = session(&svc, "operator").await;
     let r = get(&app, "/plan", Some(&cookie)).await;
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("id=\"calibration\"") && r.body.contains("UmbilicalCord"), "calibration table");
+    assert!(r.body.contains("id=\"calibration\"") && r.body.contains("臍帯 / umbilical cord"), "calibration table");
     let r = get(&app, "/plan?source=umbilical-cord&vials=100&vial_ml=2&deadline=2099-12-31", Some(&cookie)).await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("id=\"plan-steps\""), "{}", r.body.split("plan-error").nth(1).unwrap_or(""));
