@@ -90,6 +90,16 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             println!("added administrator {name} at site {site}");
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Trace { direction, id, db } => {
+            let svc = Service::new(Arc::new(open_current(&db).await?));
+            let dir = match direction {
+                crate::TraceDirection::Forward => secretome_store::Direction::Forward,
+                crate::TraceDirection::Backward => secretome_store::Direction::Backward,
+            };
+            let t = svc.trace(dir, &id).await?;
+            println!("{}", serde_json::to_string(&t)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Assay { .. } | Cmd::Plan(_) => bail!("this subcommand does not use a database"),
     }
 }

@@ -57,8 +57,23 @@ enum Cmd {
         #[command(subcommand)]
         cmd: assay::AssayCmd,
     },
+    /// Trace a donor, raw-material lot, lot or vial forward (to every vial it reached) or backward
+    /// (to everything upstream); prints JSON {"root", "nodes", "edges"}.
+    Trace {
+        #[arg(value_enum)]
+        direction: TraceDirection,
+        id: String,
+        #[arg(long, env = "SECRETOME_DATABASE_URL")]
+        db: String,
+    },
     /// Plan a production campaign: schedule, vessels, medium and predicted factor concentrations.
     Plan(plan::PlanArgs),
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum TraceDirection {
+    Forward,
+    Backward,
 }
 
 #[derive(Subcommand, Debug)]

@@ -14,6 +14,7 @@ mod manufacture;
 pub mod manufacture_queries;
 mod qc;
 mod queries;
+pub mod trace;
 
 pub use error::{ErrorKind, ServiceError};
 pub use lots::Placement;

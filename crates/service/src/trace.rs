@@ -1,0 +1,65 @@
+//! Trace (DESIGN.md §6): from a donor, raw-material lot, lot or vial, everything downstream
+//! (forward) or upstream (backward), as one recursive query over the genealogy edges — the same
+//! answer on SQLite and PostgreSQL.
+
+use crate::{Service, ServiceError};
+use secretome_domain::genealogy::{Edge, NodeKind};
+use secretome_store::{Direction, Table};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct TraceNode {
+    pub kind: NodeKind,
+    pub id: String,
+}
+
+/// `{"root":…, "nodes":[{"kind":…, "id":…}], "edges":[[from, to], …]}` with `from`/`to` as `kind:id`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    pub root: TraceNode,
+    pub nodes: Vec<TraceNode>,
+    pub edges: Vec<(String, String)>,
+}
+
+fn key(kind: NodeKind, id: &str) -> String {
+    format!("{}:{id}", kind.as_str())
+}
+
+impl Service {
+    /// Which kind of record an identifier names (donor, raw-material lot, lot, vial, …).
+    pub async fn resolve_node(&self, id: &str) -> Result<NodeKind, ServiceError> {
+        for (table, kind) in [
+            (Table::Donor, NodeKind::Donor),
+            (Table::MaterialLot, NodeKind::MaterialLot),
+            (Table::Lot, NodeKind::Lot),
+            (Table::Vial, NodeKind::Vial),
+            (Table::Batch, NodeKind::Batch),
+            (Table::Harvest, NodeKind::Harvest),
+            (Table::CellBank, NodeKind::CellBank),
+            (Table::Tissue, NodeKind::Tissue),
+        ] {
+            if self.store().get(table, id).await?.is_some() {
+                return Ok(kind);
+            }
+        }
+        Err(ServiceError::NotFound { what: "donor, raw-material lot, lot or vial", id: id.to_string() })
+    }
+
+    /// Everything reachable from `id` in `direction`.
+    pub async fn trace(&self, direction: Direction, id: &str) -> Result<Trace, ServiceError> {
+        let kind = self.resolve_node(id).await?;
+        let edges: Vec<Edge> = self.store().trace(direction, kind, id).await?;
+        let mut nodes = BTreeSet::new();
+        for e in &edges {
+            nodes.insert(TraceNode { kind: e.parent_kind, id: e.parent_id.clone() });
+            nodes.insert(TraceNode { kind: e.child_kind, id: e.child_id.clone() });
+        }
+        let root = TraceNode { kind, id: id.to_string() };
+        nodes.remove(&root);
+        let mut pairs: Vec<(String, String)> =
+            edges.iter().map(|e| (key(e.parent_kind, &e.parent_id), key(e.child_kind, &e.child_id))).collect();
+        pairs.sort();
+        Ok(Trace { root, nodes: nodes.into_iter().collect(), edges: pairs })
+    }
+}
