@@ -19,7 +19,9 @@ async fn open(url: &str) -> anyhow::Result<SqlStore> {
 
 /// Opens an existing store whose schema is up to date, or says to migrate.
 async fn open_current(url: &str) -> anyhow::Result<SqlStore> {
-    let store = SqlStore::connect_existing(url).await.with_context(|| format!("opening {url}"))?;
+    let store = SqlStore::connect_existing(url)
+        .await
+        .with_context(|| format!("opening {url}"))?;
     let pending = store.pending_migrations().await?;
     if !pending.is_empty() {
         bail!(
@@ -82,9 +84,14 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             let display = display_name.unwrap_or_else(|| name.clone());
             eprintln!("password for {name} (one line on standard input):");
             let mut password = String::new();
-            std::io::stdin().read_line(&mut password).context("reading the password")?;
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("reading the password")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            secretome_domain::site::check_password(&secretome_domain::ids::UserName::new(&name)?, password)?;
+            secretome_domain::site::check_password(
+                &secretome_domain::ids::UserName::new(&name)?,
+                password,
+            )?;
             let admin = svc.bootstrap(now(), &site, &site, &name, &display).await?;
             svc.set_password(&admin, now(), &name, password).await?;
             println!("added administrator {name} at site {site}");

@@ -39,25 +39,48 @@ impl Service {
     /// Every harvested batch of a source the planner models, as the planner's `FinishedBatch`.
     pub async fn finished_batches(&self) -> Result<Vec<FinishedBatch>, ServiceError> {
         let s = self.store();
-        let harvests: BTreeMap<String, Harvest> =
-            s.list::<Harvest>(None).await?.into_iter().map(|h| (h.batch.to_string(), h)).collect();
+        let harvests: BTreeMap<String, Harvest> = s
+            .list::<Harvest>(None)
+            .await?
+            .into_iter()
+            .map(|h| (h.batch.to_string(), h))
+            .collect();
         let mut out = Vec::new();
         for b in s.list::<CultureBatch>(None).await? {
             if b.status != BatchStatus::Harvested {
                 continue;
             }
-            let Some(bank) = s.fetch::<CellBank>(b.cell_bank.as_str()).await? else { continue };
-            let Some(tissue) = s.fetch::<TissueCollection>(bank.tissue.as_str()).await? else { continue };
-            let Some(donor) = s.fetch::<Donor>(tissue.donor.as_str()).await? else { continue };
-            let Some(source) = source_of(donor.source) else { continue };
-            let Ok(kind) = b.vessel.as_str().parse::<VesselKind>() else { continue };
-            let mut obs = s.list::<Observation>(Some(("batch", b.id.as_str()))).await?;
+            let Some(bank) = s.fetch::<CellBank>(b.cell_bank.as_str()).await? else {
+                continue;
+            };
+            let Some(tissue) = s.fetch::<TissueCollection>(bank.tissue.as_str()).await? else {
+                continue;
+            };
+            let Some(donor) = s.fetch::<Donor>(tissue.donor.as_str()).await? else {
+                continue;
+            };
+            let Some(source) = source_of(donor.source) else {
+                continue;
+            };
+            let Ok(kind) = b.vessel.as_str().parse::<VesselKind>() else {
+                continue;
+            };
+            let mut obs = s
+                .list::<Observation>(Some(("batch", b.id.as_str())))
+                .await?;
             obs.sort_by_key(|o| o.observed_at);
             let observations = obs
                 .iter()
-                .map(|o| CountObservation { hours: b.seeded_at.hours_until(o.observed_at), cells: o.cell_count })
+                .map(|o| CountObservation {
+                    hours: b.seeded_at.hours_until(o.observed_at),
+                    cells: o.cell_count,
+                })
                 .collect();
-            let conditioning = match (b.conditioning_started_at, b.conditioning_hours, harvests.get(b.id.as_str())) {
+            let conditioning = match (
+                b.conditioning_started_at,
+                b.conditioning_hours,
+                harvests.get(b.id.as_str()),
+            ) {
                 (Some(start), Some(hours), Some(h)) => Some(ConditioningRecord {
                     start_h: b.seeded_at.hours_until(start),
                     hours,
@@ -85,13 +108,19 @@ impl Service {
     /// data are not enough).
     pub async fn calibration(&self) -> Result<CalibrationReport, ServiceError> {
         let batches = self.finished_batches().await?;
-        secretome_planner::calibrate(&batches, &CalibrationOptions::default()).map_err(|e| ServiceError::Planning(e.to_string()))
+        secretome_planner::calibrate(&batches, &CalibrationOptions::default())
+            .map_err(|e| ServiceError::Planning(e.to_string()))
     }
 
     /// Plans a campaign with the parameters calibrated for its source (and donor, when it has its own).
-    pub async fn plan_production(&self, req: &PlanRequest, now: UtcTime) -> Result<Plan, ServiceError> {
+    pub async fn plan_production(
+        &self,
+        req: &PlanRequest,
+        now: UtcTime,
+    ) -> Result<Plan, ServiceError> {
         let report = self.calibration().await?;
         let params = report.params_for(req.source, req.donor.as_deref());
-        secretome_planner::plan(req, &params, local(now)).map_err(|e| ServiceError::Planning(e.to_string()))
+        secretome_planner::plan(req, &params, local(now))
+            .map_err(|e| ServiceError::Planning(e.to_string()))
     }
 }

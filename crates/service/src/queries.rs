@@ -45,7 +45,8 @@ pub struct LotDetail {
 /// A date in the facility's zone (labels are shared by every viewer; pages show full times in the
 /// viewer's own zone).
 fn facility_date(t: secretome_domain::UtcTime) -> String {
-    let tz = jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
+    let tz = jiff::tz::TimeZone::get("Asia/Tokyo")
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
     t.date_in(&tz)
 }
 

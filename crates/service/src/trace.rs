@@ -43,7 +43,10 @@ impl Service {
                 return Ok(kind);
             }
         }
-        Err(ServiceError::NotFound { what: "donor, raw-material lot, lot or vial", id: id.to_string() })
+        Err(ServiceError::NotFound {
+            what: "donor, raw-material lot, lot or vial",
+            id: id.to_string(),
+        })
     }
 
     /// Everything reachable from `id` in `direction`.
@@ -52,14 +55,34 @@ impl Service {
         let edges: Vec<Edge> = self.store().trace(direction, kind, id).await?;
         let mut nodes = BTreeSet::new();
         for e in &edges {
-            nodes.insert(TraceNode { kind: e.parent_kind, id: e.parent_id.clone() });
-            nodes.insert(TraceNode { kind: e.child_kind, id: e.child_id.clone() });
+            nodes.insert(TraceNode {
+                kind: e.parent_kind,
+                id: e.parent_id.clone(),
+            });
+            nodes.insert(TraceNode {
+                kind: e.child_kind,
+                id: e.child_id.clone(),
+            });
         }
-        let root = TraceNode { kind, id: id.to_string() };
+        let root = TraceNode {
+            kind,
+            id: id.to_string(),
+        };
         nodes.remove(&root);
-        let mut pairs: Vec<(String, String)> =
-            edges.iter().map(|e| (key(e.parent_kind, &e.parent_id), key(e.child_kind, &e.child_id))).collect();
+        let mut pairs: Vec<(String, String)> = edges
+            .iter()
+            .map(|e| {
+                (
+                    key(e.parent_kind, &e.parent_id),
+                    key(e.child_kind, &e.child_id),
+                )
+            })
+            .collect();
         pairs.sort();
-        Ok(Trace { root, nodes: nodes.into_iter().collect(), edges: pairs })
+        Ok(Trace {
+            root,
+            nodes: nodes.into_iter().collect(),
+            edges: pairs,
+        })
     }
 }

@@ -14,15 +14,35 @@ async fn calibration_from_the_demo_batches_and_a_plan() {
         let now = UtcTime::parse("now", "2026-11-25T03:00:00Z").unwrap();
         demo::build(&svc, now).await.unwrap();
         let batches = svc.finished_batches().await.unwrap();
-        assert_eq!(batches.len(), 8, "{backend:?}: eight harvested demo batches");
-        assert!(batches.iter().all(|b| b.observations.len() == 6 && b.conditioning.is_some()));
+        assert_eq!(
+            batches.len(),
+            8,
+            "{backend:?}: eight harvested demo batches"
+        );
+        assert!(
+            batches
+                .iter()
+                .all(|b| b.observations.len() == 6 && b.conditioning.is_some())
+        );
 
         let report = svc.calibration().await.unwrap();
-        for source in [CellSource::BoneMarrow, CellSource::Adipose, CellSource::UmbilicalCord] {
-            let g = report.group(source, None).unwrap_or_else(|| panic!("{source:?} calibrated"));
-            let growth = g.growth.as_ref().unwrap_or_else(|| panic!("{source:?} growth: {:?}", g.notes));
+        for source in [
+            CellSource::BoneMarrow,
+            CellSource::Adipose,
+            CellSource::UmbilicalCord,
+        ] {
+            let g = report
+                .group(source, None)
+                .unwrap_or_else(|| panic!("{source:?} calibrated"));
+            let growth = g
+                .growth
+                .as_ref()
+                .unwrap_or_else(|| panic!("{source:?} growth: {:?}", g.notes));
             let td = &growth.doubling_time_h;
-            assert!(td.lower95 < td.value && td.value < td.upper95, "{source:?} interval {td:?}");
+            assert!(
+                td.lower95 < td.value && td.value < td.upper95,
+                "{source:?} interval {td:?}"
+            );
             // the demo grew bone marrow slowest and umbilical cord fastest
             match source {
                 CellSource::BoneMarrow => assert!(td.value > 35.0, "{td:?}"),

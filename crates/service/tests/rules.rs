@@ -46,7 +46,8 @@ async fn bad_input_is_typed_and_writes_nothing() {
             "harvest H-2026-001 already exists",
         )
         .await;
-        let b: secretome_domain::batch::CultureBatch = svc.store().fetch("B-2026-009").await.unwrap().unwrap();
+        let b: secretome_domain::batch::CultureBatch =
+            svc.store().fetch("B-2026-009").await.unwrap().unwrap();
         assert_eq!(b.status.as_str(), "conditioning", "{backend:?}");
         svc.harvest(&op, now, "B-2026-009", "H-T1", 500.0, now)
             .await

@@ -27,7 +27,10 @@ pub fn openapi() -> serde_json::Value {
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "the lot"}, "401": {"description": "no session or token"}, "404": {"description": "no such lot"}}}}
     });
-    for part in [crate::manufacture::openapi_paths(), crate::quality::openapi_paths()] {
+    for part in [
+        crate::manufacture::openapi_paths(),
+        crate::quality::openapi_paths(),
+    ] {
         if let (Some(all), serde_json::Value::Object(more)) = (paths.as_object_mut(), part) {
             all.extend(more);
         }

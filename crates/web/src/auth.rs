@@ -35,7 +35,9 @@ pub struct Viewer {
 
 impl Viewer {
     pub fn has_any(&self, roles: &[Role]) -> bool {
-        self.session.as_ref().is_some_and(|s| roles.iter().any(|r| s.actor.has(*r)))
+        self.session
+            .as_ref()
+            .is_some_and(|s| roles.iter().any(|r| s.actor.has(*r)))
     }
 }
 
@@ -68,7 +70,11 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
             let body = serde_json::json!({ "error": "the API token is unknown or revoked", "status": 401 });
             return (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
         }
-        req.extensions_mut().insert(Viewer { session, lang: Lang::En, via_token: true });
+        req.extensions_mut().insert(Viewer {
+            session,
+            lang: Lang::En,
+            via_token: true,
+        });
         return next.run(req).await;
     }
     let session = match jar.get(SESSION_COOKIE) {
@@ -84,10 +90,18 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         .and_then(Lang::parse)
         .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
         .unwrap_or_else(|| {
-            let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let accept = req
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             Lang::from_accept_language(accept)
         });
-    req.extensions_mut().insert(Viewer { session, lang, via_token: false });
+    req.extensions_mut().insert(Viewer {
+        session,
+        lang,
+        via_token: false,
+    });
     next.run(req).await
 }
 
@@ -97,7 +111,11 @@ fn is_api(req: &Request) -> bool {
 
 fn refuse(viewer: Option<&Viewer>, api: bool, status: StatusCode, message: &str) -> Response {
     match viewer {
-        Some(v) if !api => (status, axum::response::Html(crate::pages::error_html(v, status, message))).into_response(),
+        Some(v) if !api => (
+            status,
+            axum::response::Html(crate::pages::error_html(v, status, message)),
+        )
+            .into_response(),
         _ => {
             let body = serde_json::json!({ "error": message, "status": status.as_u16() });
             (status, axum::Json(body)).into_response()
@@ -109,19 +127,39 @@ fn refuse(viewer: Option<&Viewer>, api: bool, status: StatusCode, message: &str)
 pub async fn guard(roles: &'static [Role], req: Request, next: Next) -> Response {
     let api = is_api(&req);
     let Some(viewer) = req.extensions().get::<Viewer>().cloned() else {
-        return refuse(None, api, StatusCode::INTERNAL_SERVER_ERROR, "request context missing");
+        return refuse(
+            None,
+            api,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "request context missing",
+        );
     };
     let Some(session) = viewer.session.clone() else {
         if api {
             return refuse(None, true, StatusCode::UNAUTHORIZED, "sign-in required");
         }
-        let next_path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
-        let q: String = form_urlencoded::Serializer::new(String::new()).append_pair("next", &next_path).finish();
+        let next_path = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
+        let q: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("next", &next_path)
+            .finish();
         return Redirect::to(&format!("/login?{q}")).into_response();
     };
     if !viewer.has_any(roles) {
         let needed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        return refuse(Some(&viewer), api, StatusCode::FORBIDDEN, &format!("{} may not do this (needs one of: {})", session.actor.user, needed.join(", ")));
+        return refuse(
+            Some(&viewer),
+            api,
+            StatusCode::FORBIDDEN,
+            &format!(
+                "{} may not do this (needs one of: {})",
+                session.actor.user,
+                needed.join(", ")
+            ),
+        );
     }
     if req.method() == Method::POST && !viewer.via_token {
         let (req, ok) = match csrf_ok(req, &session.csrf, &viewer).await {
@@ -129,7 +167,12 @@ pub async fn guard(roles: &'static [Role], req: Request, next: Next) -> Response
             Err(r) => return r,
         };
         if !ok {
-            return refuse(Some(&viewer), api, StatusCode::FORBIDDEN, "the form's CSRF token is missing or wrong: reload the page and try again");
+            return refuse(
+                Some(&viewer),
+                api,
+                StatusCode::FORBIDDEN,
+                "the form's CSRF token is missing or wrong: reload the page and try again",
+            );
         }
         return next.run(req).await;
     }
@@ -138,12 +181,21 @@ pub async fn guard(roles: &'static [Role], req: Request, next: Next) -> Response
 
 /// Finds the CSRF token in the `X-CSRF-Token` header, the `csrf` query parameter or an urlencoded
 /// form body (read and put back), and compares it with the session's.
-async fn csrf_ok(req: Request, expected: &str, viewer: &Viewer) -> Result<(Request, bool), Response> {
-    let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let query_token = req
-        .uri()
-        .query()
-        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned()));
+async fn csrf_ok(
+    req: Request,
+    expected: &str,
+    viewer: &Viewer,
+) -> Result<(Request, bool), Response> {
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let query_token = req.uri().query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned())
+    });
     if let Some(t) = header_token.or(query_token) {
         return Ok((req, constant_eq(&t, expected)));
     }
@@ -156,9 +208,14 @@ async fn csrf_ok(req: Request, expected: &str, viewer: &Viewer) -> Result<(Reque
         return Ok((req, false));
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, FORM_LIMIT)
-        .await
-        .map_err(|_| refuse(Some(viewer), false, StatusCode::PAYLOAD_TOO_LARGE, "form too large"))?;
+    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
+        refuse(
+            Some(viewer),
+            false,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "form too large",
+        )
+    })?;
     let ok = form_urlencoded::parse(&bytes).any(|(k, v)| k == "csrf" && constant_eq(&v, expected));
     Ok((Request::from_parts(parts, Body::from(bytes)), ok))
 }

@@ -22,7 +22,18 @@ pub struct PageCtx {
 }
 
 /// Navigation entries and the roles that see them: the core's, then each page module's `NAV`.
-const NAV: &[&[(&str, &str, &[Role])]] = &[&[("/lots", "nav.lots", &Role::ALL), ("/plan", "nav.plan", &[Role::Operator, Role::Qc, Role::Qa, Role::Admin])], crate::manufacture::NAV, crate::quality::NAV];
+const NAV: &[&[(&str, &str, &[Role])]] = &[
+    &[
+        ("/lots", "nav.lots", &Role::ALL),
+        (
+            "/plan",
+            "nav.plan",
+            &[Role::Operator, Role::Qc, Role::Qa, Role::Admin],
+        ),
+    ],
+    crate::manufacture::NAV,
+    crate::quality::NAV,
+];
 
 impl PageCtx {
     pub fn new(v: &Viewer, path: &str) -> PageCtx {
@@ -31,7 +42,8 @@ impl PageCtx {
             .as_ref()
             .and_then(|s| s.time_zone.clone())
             .unwrap_or_else(|| "Asia/Tokyo".to_string());
-        let zone = TimeZone::get(&zone_name).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9)));
+        let zone =
+            TimeZone::get(&zone_name).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9)));
         let nav = NAV
             .iter()
             .flat_map(|n| n.iter())
@@ -44,9 +56,20 @@ impl PageCtx {
             roles: v
                 .session
                 .as_ref()
-                .map(|s| s.actor.roles.iter().map(|r| v.lang.t(&format!("role.{}", r.as_str()))).collect::<Vec<_>>().join(" · "))
+                .map(|s| {
+                    s.actor
+                        .roles
+                        .iter()
+                        .map(|r| v.lang.t(&format!("role.{}", r.as_str())))
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                })
                 .unwrap_or_default(),
-            csrf: v.session.as_ref().map(|s| s.csrf.clone()).unwrap_or_default(),
+            csrf: v
+                .session
+                .as_ref()
+                .map(|s| s.csrf.clone())
+                .unwrap_or_default(),
             zone_name,
             nav,
             path: path.to_string(),
@@ -65,10 +88,14 @@ impl PageCtx {
         t.display_in(&self.zone)
     }
     pub fn opt_time(&self, t: &Option<UtcTime>) -> String {
-        t.as_ref().map(|t| self.time(t)).unwrap_or_else(|| "—".into())
+        t.as_ref()
+            .map(|t| self.time(t))
+            .unwrap_or_else(|| "—".into())
     }
     /// Parses a stored time text and shows it in the zone (the text itself if unreadable).
     pub fn time_text(&self, s: &str) -> String {
-        UtcTime::parse("at", s).map(|t| self.time(&t)).unwrap_or_else(|_| s.to_string())
+        UtcTime::parse("at", s)
+            .map(|t| self.time(&t))
+            .unwrap_or_else(|_| s.to_string())
     }
 }

@@ -53,17 +53,29 @@ pub fn status_of(e: &ServiceError) -> axum::http::StatusCode {
 
 /// Parses a number typed in a form field; the error names the field.
 pub fn number(field: &str, s: &str) -> Result<f64, FieldErrors> {
-    s.trim().replace(',', "").parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| FieldErrors::one(field, "enter a number"))
+    s.trim()
+        .replace(',', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| FieldErrors::one(field, "enter a number"))
 }
 
 /// Parses a whole number typed in a form field.
 pub fn integer(field: &str, s: &str) -> Result<i64, FieldErrors> {
-    s.trim().parse::<i64>().map_err(|_| FieldErrors::one(field, "enter a whole number"))
+    s.trim()
+        .parse::<i64>()
+        .map_err(|_| FieldErrors::one(field, "enter a whole number"))
 }
 
 /// Parses an `<input type="datetime-local">` value (`2026-11-25T09:30`) in the user's zone, or an
 /// RFC 3339 time; empty means `default`.
-pub fn local_time(field: &str, s: &str, zone: &jiff::tz::TimeZone, default: UtcTime) -> Result<UtcTime, FieldErrors> {
+pub fn local_time(
+    field: &str,
+    s: &str,
+    zone: &jiff::tz::TimeZone,
+    default: UtcTime,
+) -> Result<UtcTime, FieldErrors> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(default);
@@ -85,7 +97,10 @@ mod tests {
     #[test]
     fn numbers_and_times_from_forms() {
         assert_eq!(number("v", " 1,200.5 ").unwrap(), 1200.5);
-        assert_eq!(number("volume_ml", "abc").unwrap_err().get("volume_ml"), "enter a number");
+        assert_eq!(
+            number("volume_ml", "abc").unwrap_err().get("volume_ml"),
+            "enter a number"
+        );
         let tokyo = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
         let d = UtcTime::parse("t", "2026-01-01T00:00:00Z").unwrap();
         let t = local_time("at", "2026-11-25T09:30", &tokyo, d).unwrap();

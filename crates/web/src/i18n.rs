@@ -29,7 +29,11 @@ impl Lang {
             let mut it = part.trim().split(';');
             let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = it
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let lang = if tag.starts_with("ja") {
                 Lang::Ja
@@ -53,7 +57,11 @@ impl Lang {
     /// Looks a key up in every module's table; an unknown key shows `??` (and a test keeps
     /// templates and catalogue in step).
     pub fn t(self, key: &str) -> &'static str {
-        match TABLES.iter().flat_map(|t| t.iter()).find(|(k, _, _)| *k == key) {
+        match TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .find(|(k, _, _)| *k == key)
+        {
             Some((_, ja, en)) => match self {
                 Lang::Ja => ja,
                 Lang::En => en,
@@ -64,30 +72,63 @@ impl Lang {
 }
 
 /// Every module's table of texts: the core's here, each page module its own `TEXT`.
-pub const TABLES: &[&[(&str, &str, &str)]] = &[CATALOGUE, crate::manufacture::TEXT, crate::quality::TEXT];
+pub const TABLES: &[&[(&str, &str, &str)]] =
+    &[CATALOGUE, crate::manufacture::TEXT, crate::quality::TEXT];
 
 /// (key, 日本語, English)
 pub const CATALOGUE: &[(&str, &str, &str)] = &[
-    ("app.subtitle", "幹細胞培養上清液 製造・品質管理", "Culture supernatant production & QC"),
+    (
+        "app.subtitle",
+        "幹細胞培養上清液 製造・品質管理",
+        "Culture supernatant production & QC",
+    ),
     ("nav.lots", "ロット一覧", "Lots"),
     ("nav.plan", "製造計画", "Planning"),
-    ("plan.title", "製造計画 (培養・分泌モデル)", "Production planning (culture and secretion model)"),
-    ("plan.calibration", "自施設データによる校正", "Calibration from this facility's batches"),
-    ("plan.calibration_note", "完了した培養バッチの細胞数から細胞源ごとに倍加時間とラグを推定 (95 % 信頼区間)。データ不足の項目は文献値のまま表示します。", "Doubling time and lag fitted per cell source to the counts of finished batches (95 % intervals); where data are not enough, the literature default is kept and labelled."),
+    (
+        "plan.title",
+        "製造計画 (培養・分泌モデル)",
+        "Production planning (culture and secretion model)",
+    ),
+    (
+        "plan.calibration",
+        "自施設データによる校正",
+        "Calibration from this facility's batches",
+    ),
+    (
+        "plan.calibration_note",
+        "完了した培養バッチの細胞数から細胞源ごとに倍加時間とラグを推定 (95 % 信頼区間)。データ不足の項目は文献値のまま表示します。",
+        "Doubling time and lag fitted per cell source to the counts of finished batches (95 % intervals); where data are not enough, the literature default is kept and labelled.",
+    ),
     ("plan.source", "細胞源", "Cell source"),
     ("plan.doubling", "倍加時間", "Doubling time"),
     ("plan.lag", "ラグ", "Lag"),
     ("plan.batches", "バッチ数 (計数)", "Batches (counts)"),
     ("plan.notes", "備考", "Notes"),
-    ("plan.literature", "文献値 (未校正)", "literature default (not calibrated)"),
+    (
+        "plan.literature",
+        "文献値 (未校正)",
+        "literature default (not calibrated)",
+    ),
     ("plan.new", "計画を立てる", "Make a plan"),
     ("plan.vials", "バイアル数", "Vials"),
     ("plan.vial_ml", "充填量 (mL)", "Fill volume (mL)"),
-    ("plan.vegf", "VEGF 下限 (pg/mL, 任意)", "VEGF minimum (pg/mL, optional)"),
-    ("plan.deadline", "充填期限 (YYYY-MM-DD)", "Filled by (YYYY-MM-DD)"),
+    (
+        "plan.vegf",
+        "VEGF 下限 (pg/mL, 任意)",
+        "VEGF minimum (pg/mL, optional)",
+    ),
+    (
+        "plan.deadline",
+        "充填期限 (YYYY-MM-DD)",
+        "Filled by (YYYY-MM-DD)",
+    ),
     ("plan.submit", "計画する", "Plan"),
     ("plan.schedule", "スケジュール", "Schedule"),
-    ("plan.predicted", "予測濃度 (製品中)", "Predicted concentration in the product"),
+    (
+        "plan.predicted",
+        "予測濃度 (製品中)",
+        "Predicted concentration in the product",
+    ),
     ("plan.factor", "因子", "Factor"),
     ("plan.in_product", "予測値", "Predicted"),
     ("plan.rate_status", "分泌速度の出典", "Secretion rate from"),
@@ -118,7 +159,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("col.who", "実施者", "Who"),
     ("col.action", "操作", "Action"),
     ("col.reason", "理由", "Reason"),
-    ("lot.genealogy", "由来 (トレーサビリティ)", "Genealogy back to the donor"),
+    (
+        "lot.genealogy",
+        "由来 (トレーサビリティ)",
+        "Genealogy back to the donor",
+    ),
     ("lot.steps", "製造工程", "Processing steps"),
     ("lot.vials", "バイアル", "Vials"),
     ("lot.audit", "監査証跡", "Audit trail"),
@@ -128,7 +173,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("signin.submit", "サインイン", "Sign in"),
     ("error.title", "エラー", "Error"),
     ("error.back", "ロット一覧へ戻る", "Back to lots"),
-    ("footer.zone", "時刻は次のタイムゾーンで表示:", "Times shown in"),
+    (
+        "footer.zone",
+        "時刻は次のタイムゾーンで表示:",
+        "Times shown in",
+    ),
     ("role.operator", "製造担当者", "Operator"),
     ("role.qc", "品質管理担当者", "QC"),
     ("role.qa", "品質保証責任者", "QA"),
@@ -166,7 +215,10 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_preferred_of_ja_and_en() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,ja;q=0.8"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,ja;q=0.8"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("ja,en-US;q=0.9"), Lang::Ja);
         assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5"), Lang::En);
         assert_eq!(Lang::from_accept_language("de"), Lang::Ja);
@@ -178,7 +230,10 @@ mod tests {
         let all: Vec<_> = TABLES.iter().flat_map(|t| t.iter()).collect();
         for (i, (k, ja, en)) in all.iter().enumerate() {
             assert!(!ja.is_empty() && !en.is_empty(), "{k}");
-            assert!(all[..i].iter().all(|(k2, _, _)| k2 != k), "duplicate key {k}");
+            assert!(
+                all[..i].iter().all(|(k2, _, _)| k2 != k),
+                "duplicate key {k}"
+            );
         }
     }
 
@@ -190,14 +245,23 @@ mod tests {
         while let Some(d) = dirs.pop() {
             for entry in std::fs::read_dir(d).unwrap() {
                 let p = entry.unwrap().path();
-                if p.is_dir() { dirs.push(p) } else { files.push(p) }
+                if p.is_dir() {
+                    dirs.push(p)
+                } else {
+                    files.push(p)
+                }
             }
         }
         for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
             for piece in text.split("c.t(\"").skip(1) {
                 let key = piece.split('"').next().unwrap();
-                assert_ne!(Lang::Ja.t(key), "??", "{}: key {key} missing", path.display());
+                assert_ne!(
+                    Lang::Ja.t(key),
+                    "??",
+                    "{}: key {key} missing",
+                    path.display()
+                );
             }
         }
     }

@@ -44,7 +44,12 @@ struct ErrorPage {
 }
 
 pub fn error_html(v: &Viewer, status: StatusCode, message: &str) -> String {
-    render(&ErrorPage { c: PageCtx::new(v, ""), status: status.as_u16(), message: message.to_string() }).0
+    render(&ErrorPage {
+        c: PageCtx::new(v, ""),
+        status: status.as_u16(),
+        message: message.to_string(),
+    })
+    .0
 }
 
 impl IntoResponse for PageError {
@@ -63,7 +68,10 @@ pub async fn home() -> Redirect {
 }
 
 pub async fn stylesheet() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css"))
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/app.css"),
+    )
 }
 
 #[derive(Template)]
@@ -88,14 +96,33 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_page(v: &Viewer, jar: CookieJar, error: Option<String>, next: String, status: StatusCode) -> Response {
+fn login_page(
+    v: &Viewer,
+    jar: CookieJar,
+    error: Option<String>,
+    next: String,
+    status: StatusCode,
+) -> Response {
     let token = secretome_service::auth::new_token().unwrap_or_default();
-    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone())).path("/login").http_only(true).same_site(SameSite::Strict).build();
-    let page = LoginPage { c: PageCtx::new(v, "/login"), error, login_csrf: token, next };
+    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .build();
+    let page = LoginPage {
+        c: PageCtx::new(v, "/login"),
+        error,
+        login_csrf: token,
+        next,
+    };
     (status, jar.add(cookie), render(&page)).into_response()
 }
 
-pub async fn login_form(Extension(v): Extension<Viewer>, jar: CookieJar, Query(q): Query<NextQuery>) -> Response {
+pub async fn login_form(
+    Extension(v): Extension<Viewer>,
+    jar: CookieJar,
+    Query(q): Query<NextQuery>,
+) -> Response {
     login_page(&v, jar, None, safe_next(q.next.as_deref()), StatusCode::OK)
 }
 
@@ -107,25 +134,52 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(State(st): State<AppState>, Extension(v): Extension<Viewer>, jar: CookieJar, Form(f): Form<LoginForm>) -> Result<Response, PageError> {
+pub async fn login(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    jar: CookieJar,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, PageError> {
     let next = safe_next(f.next.as_deref());
-    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+    let expected = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
     if expected.is_empty() || !constant_eq(&f.csrf, &expected) {
         let msg = "the sign-in form expired: please try again".to_string();
         return Ok(login_page(&v, jar, Some(msg), next, StatusCode::FORBIDDEN));
     }
-    match st.service.sign_in(now(), f.user.trim(), &f.password).await.map_err(fail(&v))? {
+    match st
+        .service
+        .sign_in(now(), f.user.trim(), &f.password)
+        .await
+        .map_err(fail(&v))?
+    {
         Ok(s) => {
-            let cookie = Cookie::build((SESSION_COOKIE, s.token)).path("/").http_only(true).same_site(SameSite::Strict).build();
+            let cookie = Cookie::build((SESSION_COOKIE, s.token))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .build();
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())
         }
         Err(e) => {
             let msg = match (&e, v.lang) {
-                (SignInError::Wrong, crate::i18n::Lang::Ja) => "ユーザー名またはパスワードが違います".to_string(),
-                (SignInError::Locked(_), crate::i18n::Lang::Ja) => format!("サインインの失敗が続いたため、アカウントはロックされています ({e})"),
+                (SignInError::Wrong, crate::i18n::Lang::Ja) => {
+                    "ユーザー名またはパスワードが違います".to_string()
+                }
+                (SignInError::Locked(_), crate::i18n::Lang::Ja) => {
+                    format!("サインインの失敗が続いたため、アカウントはロックされています ({e})")
+                }
                 _ => e.to_string(),
             };
-            Ok(login_page(&v, jar, Some(msg), next, StatusCode::UNAUTHORIZED))
+            Ok(login_page(
+                &v,
+                jar,
+                Some(msg),
+                next,
+                StatusCode::UNAUTHORIZED,
+            ))
         }
     }
 }
@@ -134,7 +188,11 @@ pub async fn logout(State(st): State<AppState>, jar: CookieJar) -> Result<Respon
     if let Some(c) = jar.get(SESSION_COOKIE) {
         st.service.sign_out(c.value()).await?;
     }
-    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/login")).into_response())
+    Ok((
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -146,18 +204,39 @@ pub struct LangForm {
 
 /// Switches the language: stored on the user when signed in (the form's CSRF token checked), kept
 /// in a cookie otherwise.
-pub async fn set_lang(State(st): State<AppState>, Extension(v): Extension<Viewer>, jar: CookieJar, Form(f): Form<LangForm>) -> Result<Response, PageError> {
+pub async fn set_lang(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    jar: CookieJar,
+    Form(f): Form<LangForm>,
+) -> Result<Response, PageError> {
     let Some(lang) = crate::i18n::Lang::parse(&f.to) else {
-        return Err(PageError(AppError(secretome_domain::DomainError::invalid("to", "expected ja or en").into()), v));
+        return Err(PageError(
+            AppError(secretome_domain::DomainError::invalid("to", "expected ja or en").into()),
+            v,
+        ));
     };
     if let Some(s) = &v.session {
         if !f.csrf.as_deref().is_some_and(|t| constant_eq(t, &s.csrf)) {
-            return Ok((StatusCode::FORBIDDEN, Html(error_html(&v, StatusCode::FORBIDDEN, "the form's CSRF token is missing or wrong")))
+            return Ok((
+                StatusCode::FORBIDDEN,
+                Html(error_html(
+                    &v,
+                    StatusCode::FORBIDDEN,
+                    "the form's CSRF token is missing or wrong",
+                )),
+            )
                 .into_response());
         }
-        st.service.set_language(&s.actor, now(), lang.code()).await.map_err(fail(&v))?;
+        st.service
+            .set_language(&s.actor, now(), lang.code())
+            .await
+            .map_err(fail(&v))?;
     }
-    let cookie = Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).build();
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .build();
     Ok((jar.add(cookie), Redirect::to(&safe_next(f.back.as_deref()))).into_response())
 }
 
@@ -168,9 +247,16 @@ struct LotsPage {
     rows: Vec<LotSummary>,
 }
 
-pub async fn lots(State(st): State<AppState>, Extension(v): Extension<Viewer>, uri: Uri) -> Result<Html<String>, PageError> {
+pub async fn lots(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    uri: Uri,
+) -> Result<Html<String>, PageError> {
     let rows = st.service.list_lots().await.map_err(fail(&v))?;
-    Ok(render(&LotsPage { c: PageCtx::new(&v, uri.path()), rows }))
+    Ok(render(&LotsPage {
+        c: PageCtx::new(&v, uri.path()),
+        rows,
+    }))
 }
 
 #[derive(Template)]
@@ -180,7 +266,15 @@ struct LotPage {
     d: LotDetail,
 }
 
-pub async fn lot(State(st): State<AppState>, Extension(v): Extension<Viewer>, uri: Uri, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn lot(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
     let d = st.service.lot_detail(&id).await.map_err(fail(&v))?;
-    Ok(render(&LotPage { c: PageCtx::new(&v, uri.path()), d }))
+    Ok(render(&LotPage {
+        c: PageCtx::new(&v, uri.path()),
+        d,
+    }))
 }

@@ -48,7 +48,12 @@ struct PlanningPage {
 }
 
 fn group_row(g: &GroupCalibration) -> GroupRow {
-    let fmt = |e: &secretome_planner::calibrate::Estimate| format!("{:.1} {} [{:.1} – {:.1}]", e.value, e.unit, e.lower95, e.upper95);
+    let fmt = |e: &secretome_planner::calibrate::Estimate| {
+        format!(
+            "{:.1} {} [{:.1} – {:.1}]",
+            e.value, e.unit, e.lower95, e.upper95
+        )
+    };
     GroupRow {
         source: match g.source {
             secretome_planner::CellSource::BoneMarrow => "骨髄 / bone marrow",
@@ -56,9 +61,20 @@ fn group_row(g: &GroupCalibration) -> GroupRow {
             secretome_planner::CellSource::UmbilicalCord => "臍帯 / umbilical cord",
         }
         .to_string(),
-        growth: g.growth.as_ref().map(|gr| (fmt(&gr.doubling_time_h), fmt(&gr.lag_h), gr.batches, gr.observations)),
+        growth: g.growth.as_ref().map(|gr| {
+            (
+                fmt(&gr.doubling_time_h),
+                fmt(&gr.lag_h),
+                gr.batches,
+                gr.observations,
+            )
+        }),
         notes: g.notes.clone(),
-        svg: if g.secretion.is_empty() { None } else { secretome_planner::calibrate::calibration_svg(g).ok() },
+        svg: if g.secretion.is_empty() {
+            None
+        } else {
+            secretome_planner::calibrate::calibration_svg(g).ok()
+        },
     }
 }
 
@@ -68,10 +84,27 @@ pub async fn page(
     uri: Uri,
     Query(f): Query<PlanForm>,
 ) -> Result<Html<String>, PageError> {
-    let report: CalibrationReport = st.service.calibration().await.map_err(|e| PageError::new(e, &v))?;
-    let groups = report.groups.iter().filter(|g| g.donor.is_none()).map(group_row).collect();
+    let report: CalibrationReport = st
+        .service
+        .calibration()
+        .await
+        .map_err(|e| PageError::new(e, &v))?;
+    let groups = report
+        .groups
+        .iter()
+        .filter(|g| g.donor.is_none())
+        .map(group_row)
+        .collect();
     let chosen = f.source.clone().unwrap_or_default();
-    let mut page = PlanningPage { chosen, c: PageCtx::new(&v, uri.path()), f, groups, plan: None, plan_svg: String::new(), error: String::new() };
+    let mut page = PlanningPage {
+        chosen,
+        c: PageCtx::new(&v, uri.path()),
+        f,
+        groups,
+        plan: None,
+        plan_svg: String::new(),
+        error: String::new(),
+    };
     if page.f.source.as_deref().is_some_and(|s| !s.is_empty()) {
         let mut pairs: Vec<(String, String)> = Vec::new();
         let mut put = |k: &str, v: &Option<String>| {

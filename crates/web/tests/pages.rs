@@ -14,15 +14,37 @@ async fn lots_and_lot_pages_show_the_facility() {
 
         let r = get(&app, "/lots", c).await;
         assert_eq!(r.status, 200, "{backend:?}");
-        for (lot, state) in [("L-2026-001", "released"), ("L-2026-002", "recalled"), ("L-2026-003", "rejected"), ("L-2026-005", "quarantine"), ("L-2026-007", "in_process")] {
-            assert!(r.body.contains(&format!("href=\"/lots/{lot}\"")), "{lot} missing");
-            assert!(r.body.contains(&format!("data-state=\"{state}\"")), "{state} missing");
+        for (lot, state) in [
+            ("L-2026-001", "released"),
+            ("L-2026-002", "recalled"),
+            ("L-2026-003", "rejected"),
+            ("L-2026-005", "quarantine"),
+            ("L-2026-007", "in_process"),
+        ] {
+            assert!(
+                r.body.contains(&format!("href=\"/lots/{lot}\"")),
+                "{lot} missing"
+            );
+            assert!(
+                r.body.contains(&format!("data-state=\"{state}\"")),
+                "{state} missing"
+            );
         }
         assert!(r.body.contains("出荷可") && r.body.contains("ロット一覧"));
 
         let r = get(&app, "/lots/L-2026-001", c).await;
         assert_eq!(r.status, 200);
-        for node in ["D-BM-001", "T-BM-001", "MCB-BM-001", "WCB-BM-001", "B-2026-001", "B-2026-002", "H-2026-001", "H-2026-002", "RM-SFM-2402"] {
+        for node in [
+            "D-BM-001",
+            "T-BM-001",
+            "MCB-BM-001",
+            "WCB-BM-001",
+            "B-2026-001",
+            "B-2026-002",
+            "H-2026-001",
+            "H-2026-002",
+            "RM-SFM-2402",
+        ] {
             assert!(r.body.contains(node), "genealogy lacks {node}");
         }
         assert_eq!(r.body.matches("<tr class=\"vial\">").count(), 40);
@@ -51,11 +73,31 @@ async fn planning_page_shows_calibration_and_a_plan() {
     let (cookie, _) = session(&svc, "operator").await;
     let r = get(&app, "/plan", Some(&cookie)).await;
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("id=\"calibration\"") && r.body.contains("臍帯 / umbilical cord"), "calibration table");
-    let r = get(&app, "/plan?source=umbilical-cord&vials=100&vial_ml=2&deadline=2099-12-31", Some(&cookie)).await;
+    assert!(
+        r.body.contains("id=\"calibration\"") && r.body.contains("臍帯 / umbilical cord"),
+        "calibration table"
+    );
+    let r = get(
+        &app,
+        "/plan?source=umbilical-cord&vials=100&vial_ml=2&deadline=2099-12-31",
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("id=\"plan-steps\""), "{}", r.body.split("plan-error").nth(1).unwrap_or(""));
+    assert!(
+        r.body.contains("id=\"plan-steps\""),
+        "{}",
+        r.body.split("plan-error").nth(1).unwrap_or("")
+    );
     assert!(r.body.contains("<svg"), "growth plot");
-    let r = get(&app, "/plan?source=umbilical-cord&vials=100&vial_ml=-2&deadline=2099-12-31", Some(&cookie)).await;
-    assert!(r.body.contains("id=\"plan-error\"") && r.body.contains("vial_ml"), "error names the field");
+    let r = get(
+        &app,
+        "/plan?source=umbilical-cord&vials=100&vial_ml=-2&deadline=2099-12-31",
+        Some(&cookie),
+    )
+    .await;
+    assert!(
+        r.body.contains("id=\"plan-error\"") && r.body.contains("vial_ml"),
+        "error names the field"
+    );
 }

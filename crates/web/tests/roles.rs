@@ -20,7 +20,12 @@ const CORE: &[(&str, &str, &str, &[&str])] = &[
     ("GET", "/plan", "/plan", &["operator", "qc", "qa", "admin"]),
 ];
 
-fn expected() -> Vec<(&'static str, &'static str, &'static str, &'static [&'static str])> {
+fn expected() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+)> {
     [CORE, matrix::manufacture::ROWS, matrix::quality::ROWS].concat()
 }
 
@@ -28,13 +33,22 @@ fn expected() -> Vec<(&'static str, &'static str, &'static str, &'static [&'stat
 async fn role_by_route_matrix() {
     let expected = expected();
     for (g_method, g_path) in secretome_web::guarded_routes() {
-        assert!(expected.iter().any(|(m, _, p, _)| *m == g_method && *p == g_path), "route {g_method} {g_path} has no row in the matrix");
+        assert!(
+            expected
+                .iter()
+                .any(|(m, _, p, _)| *m == g_method && *p == g_path),
+            "route {g_method} {g_path} has no row in the matrix"
+        );
     }
     for (backend, store) in stores("roles").await {
         let (app, svc) = demo_app(store).await;
         for (method, path, _, allowed) in &expected {
             // no session: pages go to sign-in, the API says 401
-            let r = if *method == "GET" { get(&app, path, None).await } else { post_form(&app, path, None, &[]).await };
+            let r = if *method == "GET" {
+                get(&app, path, None).await
+            } else {
+                post_form(&app, path, None, &[]).await
+            };
             if path.starts_with("/api/") {
                 assert_eq!(r.status, 401, "{backend:?} anonymous {method} {path}");
             } else {
@@ -49,7 +63,12 @@ async fn role_by_route_matrix() {
                     post_form(&app, path, Some(&cookie), &[("csrf", &csrf)]).await
                 };
                 if allowed.contains(role) {
-                    assert!(r.status < 400, "{backend:?} {role} {method} {path}: {} {}", r.status, r.body);
+                    assert!(
+                        r.status < 400,
+                        "{backend:?} {role} {method} {path}: {} {}",
+                        r.status,
+                        r.body
+                    );
                 } else {
                     assert_eq!(r.status, 403, "{backend:?} {role} {method} {path}");
                 }

@@ -45,7 +45,9 @@ pub async fn pending(pool: &AnyPool) -> Result<Vec<i64>, StoreError> {
             .map(|r| r.try_get::<i64, _>(0))
             .collect::<Result<_, _>>()?,
         // Only a missing table means "nothing applied yet"; any other failure is reported as it is.
-        Err(sqlx::Error::Database(e)) if is_missing_table(e.code().as_deref(), e.message()) => Vec::new(),
+        Err(sqlx::Error::Database(e)) if is_missing_table(e.code().as_deref(), e.message()) => {
+            Vec::new()
+        }
         Err(e) => return Err(e.into()),
     };
     Ok(MIGRATIONS

@@ -28,7 +28,9 @@ pub fn parse_url(url: &str, create: bool) -> Result<(Backend, String), StoreErro
             return Err(StoreError::BadUrl(url.to_string()));
         }
         if !create && !std::path::Path::new(path).exists() {
-            return Err(StoreError::BadUrl(format!("{url}: no such database file (run `secretome migrate --db {url}` to create one)")));
+            return Err(StoreError::BadUrl(format!(
+                "{url}: no such database file (run `secretome migrate --db {url}` to create one)"
+            )));
         }
         let mode = if create { "rwc" } else { "rw" };
         Ok((Backend::Sqlite, format!("sqlite://{path}?mode={mode}")))
@@ -141,11 +143,22 @@ mod tests {
 
     #[test]
     fn urls_are_parsed_or_refused() {
-        assert_eq!(parse_url("sqlite://demo.db", true).unwrap(), (Backend::Sqlite, "sqlite://demo.db?mode=rwc".into()));
-        assert_eq!(parse_url("sqlite:///tmp/a.db", true).unwrap().1, "sqlite:///tmp/a.db?mode=rwc");
-        let e = parse_url("sqlite:///no/such/dir/x.db", false).unwrap_err().to_string();
+        assert_eq!(
+            parse_url("sqlite://demo.db", true).unwrap(),
+            (Backend::Sqlite, "sqlite://demo.db?mode=rwc".into())
+        );
+        assert_eq!(
+            parse_url("sqlite:///tmp/a.db", true).unwrap().1,
+            "sqlite:///tmp/a.db?mode=rwc"
+        );
+        let e = parse_url("sqlite:///no/such/dir/x.db", false)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no such database file"), "{e}");
-        assert_eq!(parse_url("postgres://u@h/db", false).unwrap().0, Backend::Postgres);
+        assert_eq!(
+            parse_url("postgres://u@h/db", false).unwrap().0,
+            Backend::Postgres
+        );
         assert!(parse_url("mysql://x", true).is_err());
         assert!(parse_url("demo.db", true).is_err());
         assert!(check_schema_name("t_1").is_ok());

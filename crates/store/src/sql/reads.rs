@@ -119,10 +119,10 @@ impl Store for SqlStore {
             verify::EVENT_COLUMNS
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(table.name().to_string())
-        .bind(id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+            .bind(table.name().to_string())
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(verify::event_from_row).collect()
     }
 

@@ -28,7 +28,9 @@ impl SqlTx {
             Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => {
                 // READ COMMITTED whatever the server's default: the snapshot must start after the lock.
-                let mut tx = pool.begin_with("BEGIN ISOLATION LEVEL READ COMMITTED").await?;
+                let mut tx = pool
+                    .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+                    .await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(CHAIN_LOCK_KEY)
                     .execute(&mut *tx)

@@ -42,7 +42,10 @@ pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOut
     // One connection, one snapshot: writes committed meanwhile are not half-seen.
     let mut tx = match backend {
         Backend::Sqlite => pool.begin().await?,
-        Backend::Postgres => pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?,
+        Backend::Postgres => {
+            pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .await?
+        }
     };
     // (table, id) -> (seq of latest event, its `after`)
     let mut latest: HashMap<(String, String), (i64, Option<String>)> = HashMap::new();
@@ -61,7 +64,10 @@ pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOut
                 }
             };
             if ev.seq != expected_seq {
-                return broken(format!("audit event #{expected_seq} is missing (next stored event is #{})", ev.seq));
+                return broken(format!(
+                    "audit event #{expected_seq} is missing (next stored event is #{})",
+                    ev.seq
+                ));
             }
             if ev.prev_hash != prev_hash {
                 return broken(format!(
@@ -77,7 +83,10 @@ pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOut
                 ));
             }
             if Table::from_name(&ev.entity_table).is_none() {
-                return broken(format!("audit event #{} names unknown table {:?}", ev.seq, ev.entity_table));
+                return broken(format!(
+                    "audit event #{} names unknown table {:?}",
+                    ev.seq, ev.entity_table
+                ));
             }
             let key = (ev.entity_table.clone(), ev.entity_id.clone());
             let previous = latest.get(&key);
@@ -100,13 +109,20 @@ pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOut
     let events = (expected_seq - 1) as u64;
     let mut rows_checked = 0u64;
     for table in Table::ALL {
-        let sql = format!("SELECT {}, CAST(id AS TEXT) FROM {} ORDER BY id", table.column_list(), table.name());
+        let sql = format!(
+            "SELECT {}, CAST(id AS TEXT) FROM {} ORDER BY id",
+            table.column_list(),
+            table.name()
+        );
         let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *tx);
         let id_index = table.columns().len();
         while let Some(r) = rows.try_next().await? {
             let id: Option<String> = r.try_get(id_index).unwrap_or(None);
             let Some(id) = id.filter(|i| !i.is_empty()) else {
-                return broken(format!("a {} row has no id: it was written behind the application", table.name()));
+                return broken(format!(
+                    "a {} row has no id: it was written behind the application",
+                    table.name()
+                ));
             };
             let snap = match Snapshot::from_row(table, &r) {
                 Ok(s) => s,
@@ -137,12 +153,17 @@ pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOut
         }
     }
     tx.rollback().await?;
-    if let Some(((table, id), (seq, _))) =
-        latest.into_iter().filter(|(_, (_, a))| a.is_some()).min_by_key(|(_, (s, _))| *s)
+    if let Some(((table, id), (seq, _))) = latest
+        .into_iter()
+        .filter(|(_, (_, a))| a.is_some())
+        .min_by_key(|(_, (s, _))| *s)
     {
         return broken(format!(
             "{table} row {id} recorded by audit event #{seq} is missing: it was deleted behind the application"
         ));
     }
-    Ok(VerifyOutcome::Intact { events, rows: rows_checked })
+    Ok(VerifyOutcome::Intact {
+        events,
+        rows: rows_checked,
+    })
 }

@@ -16,7 +16,9 @@ pub fn now() -> UtcTime {
 /// The demo facility (made an hour ago) with the demo passwords, on the given store.
 pub async fn demo_app(store: secretome_store::SqlStore) -> (axum::Router, Service) {
     let svc = Service::new(Arc::new(store));
-    demo::build(&svc, now().plus_hours(-1.0).unwrap()).await.unwrap();
+    demo::build(&svc, now().plus_hours(-1.0).unwrap())
+        .await
+        .unwrap();
     svc.set_demo_passwords(now()).await.unwrap();
     (secretome_web::router(svc.clone()), svc)
 }
@@ -31,10 +33,27 @@ pub struct Res {
 pub async fn send(app: &axum::Router, req: Request<Body>) -> Res {
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status().as_u16();
-    let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let set_cookies = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
-    let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
-    Res { status, location, set_cookies, body }
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let set_cookies = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_string)
+        .collect();
+    let body =
+        String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    Res {
+        status,
+        location,
+        set_cookies,
+        body,
+    }
 }
 
 /// A session for `user` (password `demo`): (cookie header value, csrf token).
@@ -51,8 +70,15 @@ pub async fn get(app: &axum::Router, path: &str, cookie: Option<&str>) -> Res {
     send(app, b.body(Body::empty()).unwrap()).await
 }
 
-pub async fn post_form(app: &axum::Router, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Res {
-    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+pub async fn post_form(
+    app: &axum::Router,
+    path: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> Res {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
     let mut b = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
         b = b.header("cookie", c);
