@@ -5,7 +5,9 @@ use libfuzzer_sys::fuzz_target;
 use secretome_assay::analysis::{self, AnalysisOptions};
 
 fuzz_target!(|data: &[u8]| {
-    match secretome_assay::import::grid::parse_text("f", &secretome_assay::import::decode(data)).map(|(_, p)| p) {
+    match secretome_assay::import::grid::parse_text("f", &secretome_assay::import::decode(data))
+        .map(|(_, p)| p)
+    {
         Ok(plates) => {
             let analyses: Vec<_> = plates
                 .iter()

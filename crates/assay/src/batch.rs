@@ -28,6 +28,7 @@ pub fn parse_curves_csv(name: &str, bytes: &[u8]) -> Result<Vec<CurveData>, Impo
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
+    let lines = crate::import::LineIndex::new(&text);
     let headers = rdr.headers().map_err(|e| csv_error(name, &e))?.clone();
     let col = |h: &str| {
         headers
@@ -49,7 +50,7 @@ pub fn parse_curves_csv(name: &str, bytes: &[u8]) -> Result<Vec<CurveData>, Impo
         if rec.iter().all(|f| f.is_empty()) {
             continue;
         }
-        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let line = rec.position().map_or(0, |p| lines.line(p.byte()));
         let curve = rec.get(ci).unwrap_or("").to_string();
         let k = *index.entry(curve.clone()).or_insert_with(|| {
             curves.push(CurveData {

@@ -153,3 +153,17 @@ fn import_json_is_one_line_per_well_with_the_contract_fields() {
     let report = analysis::text_report(&analyses);
     assert!(report.contains("LLOQ 46.875 pg/mL") && report.contains("P15"));
 }
+
+#[test]
+fn fit_error_lines_are_right_with_crlf_too() {
+    let crlf = CSV.replace('\n', "\r\n");
+    let curves = batch::parse_curves_csv("c.csv", crlf.as_bytes()).expect("parses");
+    let bad = curves.iter().find(|c| c.name == "bad").expect("curve");
+    assert!(
+        bad.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("c.csv:16:7:")),
+        "{:?}",
+        bad.error
+    );
+}

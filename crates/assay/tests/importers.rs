@@ -246,3 +246,29 @@ dilution = 10
     .expect_err("bad toml");
     assert_eq!(err.line, 3, "{err}");
 }
+
+/// Found by the xlsx fuzz target: a corrupted reference (`AomHeight=…`) made calamine's reference
+/// parser overflow. It must be refused with its location in the sheet's XML.
+#[test]
+fn xlsx_with_an_overlong_cell_reference_is_a_located_error() {
+    let path = format!(
+        "{}/tests/data/fuzz/xlsx_overlong_cell_reference.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(path).expect("regression file");
+    let err = import::import("bad.xlsx", &bytes).expect_err("refused");
+    assert!(
+        err.message.contains("cell reference") && err.message.contains("sheet1.xml"),
+        "{err}"
+    );
+    assert_eq!((err.line, err.column), (1, 16765), "{err}");
+}
+
+#[test]
+fn csv_grid_errors_name_the_right_line_with_lf_and_crlf() {
+    for eol in ["\n", "\r\n"] {
+        let text = ["title", "", ",1,2,3", "A,x,y,z", "B,u,v,w"].join(eol);
+        let err = import::import("g.csv", text.as_bytes()).expect_err("no numbers");
+        assert_eq!((err.line, err.column), (4, 3), "{eol:?}: {err}");
+    }
+}

@@ -138,4 +138,13 @@ fn nist_truncated_file_is_a_located_error() {
     bad[pos] = b'x';
     let err = nist::parse("MGH09.dat", &bad).expect_err("bad number");
     assert!(err.to_string().contains(":41:"), "{err}");
+    // A parameter line missing: the model's parameter count is checked, so no solve can index past it.
+    let text = String::from_utf8(bytes).expect("ascii");
+    let fewer: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("b4 ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let err = nist::parse("MGH09.dat", fewer.as_bytes()).expect_err("3 of 4 parameters");
+    assert!(err.to_string().contains("the MGH09 model has 4"), "{err}");
 }

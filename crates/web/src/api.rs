@@ -27,12 +27,21 @@ pub fn openapi() -> serde_json::Value {
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "the lot"}, "401": {"description": "no session or token"}, "404": {"description": "no such lot"}}}}
     });
+    // Merged per path *and method*: a module adding POST to a path the core serves with GET keeps both.
     for part in [
         crate::manufacture::openapi_paths(),
         crate::quality::openapi_paths(),
     ] {
-        if let (Some(all), serde_json::Value::Object(more)) = (paths.as_object_mut(), part) {
-            all.extend(more);
+        let (Some(all), serde_json::Value::Object(more)) = (paths.as_object_mut(), part) else {
+            continue;
+        };
+        for (path, methods) in more {
+            match (all.get_mut(&path).and_then(|v| v.as_object_mut()), methods) {
+                (Some(existing), serde_json::Value::Object(m)) => existing.extend(m),
+                (_, m) => {
+                    all.insert(path, m);
+                }
+            }
         }
     }
     serde_json::json!({

@@ -331,9 +331,9 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
         if good {
             break;
         }
-        // A budget run out twice means a curve without a finite optimum (e.g. a 5PL whose upper
-        // asymptote runs away): more starts would only crawl the same way.
-        if result_exhausted(&best) {
+        // Two starts without a valid optimum mean a curve without one (e.g. a 5PL whose upper
+        // asymptote runs away or whose g turns negative): more starts would only crawl the same way.
+        if result_exhausted(&best) || best.as_ref().is_some_and(|b| !plausible(&b.params)) {
             exhausted += 1;
             if exhausted >= 2 {
                 break;
@@ -358,20 +358,14 @@ fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<(Vec<f64>, u
         .chain(std::iter::once(start[2]))
         .chain(start.get(4).copied())
         .collect();
-    let opts = LmOptions {
-        max_iterations: 100,
-        ftol: 1e-10,
-        xtol: 1e-10,
-        gtol: 0.0,
-    };
-    let r = lm::solve(&reduced, &theta0, &opts).ok()?;
-    if !(r.converged && r.params.iter().all(|v| v.is_finite()) && r.params[1] > 0.0) {
+    let (theta, iterations) = varpro::solve_reduced(&reduced, &theta0, 100, 1e-10)?;
+    if !(theta.iter().all(|v| v.is_finite()) && theta[1] > 0.0) {
         return None;
     }
-    let (a, d) = reduced.asymptotes(&r.params)?;
-    let mut p = vec![a, r.params[0], r.params[1], d];
-    p.extend(r.params.get(2));
-    Some((p, r.iterations))
+    let (a, d) = reduced.asymptotes(&theta)?;
+    let mut p = vec![a, theta[0], theta[1], d];
+    p.extend(theta.get(2));
+    Some((p, iterations))
 }
 
 fn result_exhausted(best: &Option<lm::LmResult>) -> bool {
@@ -381,7 +375,9 @@ fn result_exhausted(best: &Option<lm::LmResult>) -> bool {
 
 /// A converged fit whose inflection lies at a positive finite concentration.
 fn plausible(p: &[f64]) -> bool {
-    p.iter().all(|v| v.is_finite()) && p[2] > 0.0 && p.get(4).is_none_or(|&g| g > 0.0)
+    p.iter().all(|v| v.is_finite())
+        && p.get(2).is_some_and(|&c| c > 0.0)
+        && p.get(4).is_none_or(|&g| g > 0.0)
 }
 
 fn finish(model: Model, weighting: Weighting, x: &[f64], y: &[f64], r: lm::LmResult) -> CurveFit {

@@ -138,3 +138,121 @@ impl Problem for Reduced<'_> {
         }
     }
 }
+
+/// Levenberg–Marquardt on the reduced problem through its k × k normal equations (k ≤ 3), with
+/// Marquardt's diagonal scaling. Hand-written because the reduced problem is tiny and well scaled
+/// by construction: a QR-based trust region costs more than the residuals here, and the full-problem
+/// MINPACK polish that follows restores QR-grade accuracy. Returns θ and the iterations, or `None` when
+/// it cannot make progress within `max_iter`.
+pub(super) fn solve_reduced(
+    r: &Reduced,
+    theta0: &[f64],
+    max_iter: usize,
+    tol: f64,
+) -> Option<(Vec<f64>, usize)> {
+    let (m, k) = (r.x.len(), r.n_params());
+    if m > 64 || k > 3 || theta0.len() != k || m <= k {
+        return None;
+    }
+    let sumsq = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>();
+    let mut th = [0.0; 3];
+    th[..k].copy_from_slice(theta0);
+    let (mut res, mut jac) = ([0.0; 64], [0.0; 192]);
+    r.residuals(&th[..k], &mut res[..m]);
+    let mut f = sumsq(&res[..m]);
+    if !f.is_finite() {
+        return None;
+    }
+    let mut lambda = 1e-3;
+    for it in 1..=max_iter {
+        r.jacobian(&th[..k], &mut jac[..m * k]);
+        let (mut a, mut g) = ([[0.0; 3]; 3], [0.0; 3]);
+        for i in 0..m {
+            for p in 0..k {
+                g[p] += jac[i * k + p] * res[i];
+                for q in 0..=p {
+                    a[p][q] += jac[i * k + p] * jac[i * k + q];
+                }
+            }
+        }
+        if !(a.iter().flatten().all(|v| v.is_finite()) && g.iter().all(|v| v.is_finite())) {
+            return None;
+        }
+        loop {
+            let mut damped = a;
+            for p in 0..k {
+                damped[p][p] = a[p][p] * (1.0 + lambda) + 1e-300;
+            }
+            let Some(delta) = cholesky_solve(&damped, &g, k) else {
+                lambda *= 10.0;
+                if lambda > 1e16 {
+                    return None;
+                }
+                continue;
+            };
+            let mut trial = th;
+            for p in 0..k {
+                trial[p] -= delta[p];
+            }
+            let mut tres = [0.0; 64];
+            r.residuals(&trial[..k], &mut tres[..m]);
+            let f_new = sumsq(&tres[..m]);
+            if f_new.is_finite() && f_new <= f {
+                let small_step = (0..k).all(|p| delta[p].abs() <= tol * th[p].abs().max(1e-300));
+                let small_gain = f - f_new <= tol * f;
+                th = trial;
+                res = tres;
+                f = f_new;
+                lambda = (lambda * 0.1).max(1e-12);
+                if small_step || small_gain {
+                    return Some((th[..k].to_vec(), it));
+                }
+                break;
+            }
+            lambda *= 10.0;
+            if lambda > 1e16 {
+                // No descent left at machine precision: θ is the minimiser as far as doubles can tell.
+                return Some((th[..k].to_vec(), it));
+            }
+        }
+    }
+    None
+}
+
+/// Solve `A x = b` for symmetric positive definite `A` (lower triangle used), `k ≤ 3`.
+fn cholesky_solve(a: &[[f64; 3]; 3], b: &[f64; 3], k: usize) -> Option<[f64; 3]> {
+    let mut l = [[0.0; 3]; 3];
+    for i in 0..k {
+        for j in 0..=i {
+            let mut s = a[i][j];
+            for p in 0..j {
+                s -= l[i][p] * l[j][p];
+            }
+            if i == j {
+                if s.is_nan() || s <= 0.0 {
+                    return None;
+                }
+                l[i][i] = s.sqrt();
+            } else {
+                l[i][j] = s / l[j][j];
+            }
+        }
+    }
+    let mut y = [0.0; 3];
+    for i in 0..k {
+        let mut s = b[i];
+        for p in 0..i {
+            s -= l[i][p] * y[p];
+        }
+        y[i] = s / l[i][i];
+    }
+    let mut x = [0.0; 3];
+    for i in (0..k).rev() {
+        let mut s = y[i];
+        for p in i + 1..k {
+            s -= l[p][i] * x[p];
+        }
+        x[i] = s / l[i][i];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}

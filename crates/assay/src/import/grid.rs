@@ -17,24 +17,43 @@ pub fn parse_text(name: &str, text: &str) -> Result<(Format, Vec<Plate>), Import
         .into_iter()
         .max_by_key(|&d| sample.bytes().filter(|&b| b == d).count())
         .unwrap_or(b',');
-    // Line by line, so every row keeps its exact line number (quoted fields may not span lines).
+    // One reader over the whole text; each record's line comes from its byte offset (exact, also
+    // for CRLF files and quoted fields spanning lines).
+    let index = super::LineIndex::new(text);
+    let line_of = |byte: u64| index.line(byte);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
     let mut rows: Vec<Row> = Vec::new();
-    for (idx, line) in super::lines(text).into_iter().enumerate() {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delim)
-            .from_reader(line.as_bytes());
-        let mut cells = Vec::new();
-        if let Some(rec) = rdr.records().next() {
-            let rec =
-                rec.map_err(|e| ImportError::new(name, idx + 1, 1, format!("malformed CSV: {e}")))?;
-            cells = rec
-                .iter()
-                .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
-                .collect();
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = rec.position().map_or(rows.len() + 1, |p| line_of(p.byte()));
+                let cells = rec
+                    .iter()
+                    .map(|f| {
+                        String::from_utf8_lossy(f)
+                            .trim_start_matches('\u{feff}')
+                            .trim()
+                            .to_string()
+                    })
+                    .collect();
+                rows.push((line, cells));
+            }
+            Err(e) => {
+                let line = e.position().map_or(rows.len() + 1, |p| line_of(p.byte()));
+                return Err(ImportError::new(
+                    name,
+                    line,
+                    1,
+                    format!("malformed CSV: {e}"),
+                ));
+            }
         }
-        rows.push((idx + 1, cells));
     }
     parse_table(name, &rows, &|row, k| {
         super::field_column(&row_text(row), ',', k)

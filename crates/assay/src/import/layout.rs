@@ -142,6 +142,7 @@ fn parse_toml(name: &str, text: &str) -> Result<Layout, ImportError> {
 }
 
 fn parse_csv(name: &str, text: &str) -> Result<Layout, ImportError> {
+    let index = super::LineIndex::new(text);
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -179,7 +180,7 @@ fn parse_csv(name: &str, text: &str) -> Result<Layout, ImportError> {
                 format!("malformed CSV: {e}"),
             )
         })?;
-        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let line = rec.position().map_or(0, |p| index.line(p.byte()));
         let colno = |i: usize| {
             1 + (0..i)
                 .map(|k| rec.get(k).map_or(0, |f| f.chars().count()) + 1)

@@ -64,18 +64,53 @@ pub struct Imported {
     pub plates: Vec<Plate>,
 }
 
-/// Decode text: UTF-16 (LE/BE) with BOM, UTF-8 (with or without BOM), else Windows-1252/Latin-1.
-pub fn decode(bytes: &[u8]) -> String {
+/// Decode text: UTF-16 (LE/BE) with BOM, UTF-8 (with or without BOM; borrowed, not copied), else
+/// Windows-1252/Latin-1.
+pub fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return text.into_owned();
+        return enc.decode_without_bom_handling(&bytes[bom_len..]).0;
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    }
+}
+
+/// Maps byte offsets of a text to 1-based line numbers. csv's record positions can sit on the
+/// previous line's terminator (CRLF), so terminators at the offset are skipped first.
+pub(crate) struct LineIndex<'a> {
+    bytes: &'a [u8],
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let starts = std::iter::once(0)
+            .chain(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        LineIndex { bytes, starts }
+    }
+
+    /// Line of the record starting at `byte`.
+    pub(crate) fn line(&self, byte: u64) -> usize {
+        let mut b = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        while b < self.bytes.len() && (self.bytes[b] == b'\r' || self.bytes[b] == b'\n') {
+            b += 1;
+        }
+        self.starts.partition_point(|&s| s <= b)
     }
 }
 

@@ -61,11 +61,103 @@ fn sheet_rows(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Result<Vec<Row>, S
     Ok(rows)
 }
 
+/// Largest uncompressed XML part inspected (bytes).
+const MAX_PART: u64 = 64 << 20;
+
+/// calamine 0.38's cell-reference parser overflows (a panic with overflow checks) on references with
+/// long runs of letters or digits. Every `r="…"` and `ref="…"` attribute of the workbook's XML parts is
+/// checked first (a run of at most 3 letters and 7 digits: XFD1048576 is the largest legal cell), so
+/// such a file is a located error instead.
+fn check_references(name: &str, bytes: &[u8]) -> Result<(), ImportError> {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports what is wrong with the archive
+    };
+    for k in 0..zip.len() {
+        let Ok(entry) = zip.by_index(k) else { continue };
+        let Ok(part) = entry.name().map(|n| n.into_owned()) else {
+            continue;
+        };
+        if !part.ends_with(".xml") {
+            continue;
+        }
+        // Keep whatever decompresses even if the part is corrupt (a CRC error only shows at its end,
+        // after calamine would already have parsed the references).
+        let mut xml = Vec::new();
+        let mut reader = entry.take(MAX_PART + 1);
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            xml.extend_from_slice(&buf[..n]);
+        }
+        if xml.len() as u64 > MAX_PART {
+            return Err(ImportError::new(
+                name,
+                1,
+                1,
+                format!("{part}: XML part larger than {MAX_PART} bytes"),
+            ));
+        }
+        for key in [
+            &b" r=\""[..],
+            b" ref=\"",
+            b"\tr=\"",
+            b"\nr=\"",
+            b" r='",
+            b" ref='",
+        ] {
+            let mut from = 0;
+            while let Some(pos) = xml[from..].windows(key.len()).position(|w| w == key) {
+                let start = from + pos + key.len();
+                let quote = key[key.len() - 1];
+                let end = xml[start..]
+                    .iter()
+                    .position(|&b| b == quote)
+                    .map_or(xml.len(), |e| start + e);
+                let value = &xml[start..end];
+                let (mut letters, mut digits, mut bad) = (0, 0, false);
+                for &b in value {
+                    if b.is_ascii_alphabetic() {
+                        letters += 1;
+                        digits = 0;
+                    } else if b.is_ascii_digit() {
+                        digits += 1;
+                        letters = 0;
+                    } else {
+                        letters = 0;
+                        digits = 0;
+                    }
+                    bad |= letters > 3 || digits > 7;
+                }
+                if bad {
+                    let before = &xml[..start];
+                    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+                    let shown = String::from_utf8_lossy(&value[..value.len().min(40)]).into_owned();
+                    return Err(ImportError::new(
+                        name,
+                        line,
+                        column,
+                        format!(
+                            "{part}: cell reference `{shown}` is out of range (line and column are in that part)"
+                        ),
+                    ));
+                }
+                from = end.max(start);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Parse an xlsx workbook: the plates of every sheet that holds any, in sheet order.
 ///
-/// calamine 0.38 can panic on corrupt cell references (integer overflow in its reference parser), so
-/// the read is isolated with `catch_unwind` and such a panic becomes an error: no input may crash us.
+/// Cell references are checked before calamine sees them (see `check_references`); as a second line
+/// of defence any calamine panic is caught and becomes an error (where panics unwind).
 pub fn parse(name: &str, bytes: &[u8]) -> Result<Vec<Plate>, ImportError> {
+    check_references(name, bytes)?;
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_inner(name, bytes))) {
         Ok(r) => r,
         Err(_) => Err(ImportError::new(

@@ -30,15 +30,26 @@ pub const MARKERS: [(&str, Marker); 6] = [
     ("parvovirus_b19", Marker::ParvovirusB19),
 ];
 
-pub const OUTCOMES: [(&str, ScreenOutcome); 3] =
-    [("negative", ScreenOutcome::Negative), ("positive", ScreenOutcome::Positive), ("indeterminate", ScreenOutcome::Indeterminate)];
+pub const OUTCOMES: [(&str, ScreenOutcome); 3] = [
+    ("negative", ScreenOutcome::Negative),
+    ("positive", ScreenOutcome::Positive),
+    ("indeterminate", ScreenOutcome::Indeterminate),
+];
 
 pub fn marker_key(m: &Marker) -> &'static str {
-    MARKERS.iter().find(|(_, x)| x == m).map(|(k, _)| *k).unwrap_or("")
+    MARKERS
+        .iter()
+        .find(|(_, x)| x == m)
+        .map(|(k, _)| *k)
+        .unwrap_or("")
 }
 
 pub fn outcome_key(o: &ScreenOutcome) -> &'static str {
-    OUTCOMES.iter().find(|(_, x)| x == o).map(|(k, _)| *k).unwrap_or("")
+    OUTCOMES
+        .iter()
+        .find(|(_, x)| x == o)
+        .map(|(k, _)| *k)
+        .unwrap_or("")
 }
 
 pub fn sources() -> Vec<&'static str> {
@@ -70,20 +81,46 @@ fn operator(v: &Viewer) -> bool {
     v.has_any(&[Role::Operator])
 }
 
-async fn donors_page(st: &AppState, v: &Viewer, f: Fields, e: FieldErrors, status: StatusCode) -> Response {
+async fn donors_page(
+    st: &AppState,
+    v: &Viewer,
+    f: Fields,
+    e: FieldErrors,
+    status: StatusCode,
+) -> Response {
     match st.service.list_donors().await {
         Ok(rows) => {
-            let page = DonorsPage { c: PageCtx::new(v, "/donors"), rows, f, e, can_write: operator(v), sources: sources() };
+            let page = DonorsPage {
+                c: PageCtx::new(v, "/donors"),
+                rows,
+                f,
+                e,
+                can_write: operator(v),
+                sources: sources(),
+            };
             render(status, &page)
         }
         Err(err) => page_error(v, err),
     }
 }
 
-async fn donor_page(st: &AppState, v: &Viewer, code: &str, f: Fields, e: FieldErrors, status: StatusCode) -> Response {
+async fn donor_page(
+    st: &AppState,
+    v: &Viewer,
+    code: &str,
+    f: Fields,
+    e: FieldErrors,
+    status: StatusCode,
+) -> Response {
     match st.service.donor_detail(code).await {
         Ok(d) => {
-            let page = DonorPage { c: PageCtx::new(v, &path("/donors/", code, "")), d, f, e, can_write: operator(v) };
+            let page = DonorPage {
+                c: PageCtx::new(v, &path("/donors/", code, "")),
+                d,
+                f,
+                e,
+                can_write: operator(v),
+            };
             render(status, &page)
         }
         Err(err) => page_error(v, err),
@@ -91,20 +128,34 @@ async fn donor_page(st: &AppState, v: &Viewer, code: &str, f: Fields, e: FieldEr
 }
 
 pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
-    donors_page(&st, &v, Fields::default().with("source", "adipose"), FieldErrors::default(), StatusCode::OK).await
+    donors_page(
+        &st,
+        &v,
+        Fields::default().with("source", "adipose"),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-pub async fn show(State(st): State<AppState>, Extension(v): Extension<Viewer>, Path(code): Path<String>) -> Response {
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(code): Path<String>,
+) -> Response {
     let f = Fields::default().with("amount_unit", "g");
     donor_page(&st, &v, &code, f, FieldErrors::default(), StatusCode::OK).await
 }
 
 /// POST /donors: registers a donor, then to the donor's page.
-pub async fn register(State(st): State<AppState>, Extension(v): Extension<Viewer>, body: Bytes) -> Response {
+pub async fn register(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
     let f = Fields::parse(&body);
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return r,
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
     };
     let zone = PageCtx::new(&v, "").zone_name;
     let t = now();
@@ -112,7 +163,14 @@ pub async fn register(State(st): State<AppState>, Extension(v): Extension<Viewer
         let consented_at = f.time("consented_at", &zone, t)?;
         let code = f.text("donor");
         st.service
-            .register_donor(&a, t, &code, &f.text("source"), f.get("consent_form"), consented_at)
+            .register_donor(
+                &a,
+                t,
+                &code,
+                &f.text("source"),
+                f.get("consent_form"),
+                consented_at,
+            )
             .await
             .map_err(|e| Refusal::service(e, &[("donor", &code)]))
     }
@@ -129,25 +187,42 @@ pub fn screen_results(f: &Fields) -> Result<Vec<ScreenResult>, Refusal> {
     let mut errors = FieldErrors::default();
     for (field, marker) in MARKERS {
         match OUTCOMES.iter().find(|(k, _)| *k == f.get(field)) {
-            Some((_, outcome)) => out.push(ScreenResult { marker, outcome: *outcome }),
+            Some((_, outcome)) => out.push(ScreenResult {
+                marker,
+                outcome: *outcome,
+            }),
             None => {
-                errors.0.insert(field.to_string(), "choose negative, positive or indeterminate".to_string());
+                errors.0.insert(
+                    field.to_string(),
+                    "choose negative, positive or indeterminate".to_string(),
+                );
             }
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(Refusal::bad(errors)) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Refusal::bad(errors))
+    }
 }
 
 /// POST /donors/{id}/screening: records the screen; the donor becomes eligible or ineligible.
-pub async fn screening(State(st): State<AppState>, Extension(v): Extension<Viewer>, Path(code): Path<String>, body: Bytes) -> Response {
+pub async fn screening(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Response {
     let f = Fields::parse(&body);
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return r,
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
     };
     let res = async {
         let results = screen_results(&f)?;
-        st.service.record_screening(&a, now(), &code, results).await.map_err(|e| Refusal::service(e, &[]))
+        st.service
+            .record_screening(&a, now(), &code, results)
+            .await
+            .map_err(|e| Refusal::service(e, &[]))
     }
     .await;
     match res {
@@ -157,11 +232,15 @@ pub async fn screening(State(st): State<AppState>, Extension(v): Extension<Viewe
 }
 
 /// POST /donors/{id}/tissues: records a tissue collection from this donor.
-pub async fn tissue(State(st): State<AppState>, Extension(v): Extension<Viewer>, Path(code): Path<String>, body: Bytes) -> Response {
+pub async fn tissue(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Response {
     let f = Fields::parse(&body);
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return r,
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
     };
     let zone = PageCtx::new(&v, "").zone_name;
     let t = now();
@@ -174,7 +253,10 @@ pub async fn tissue(State(st): State<AppState>, Extension(v): Extension<Viewer>,
             amount_unit: f.text("amount_unit"),
         };
         let id = new.id.clone();
-        st.service.collect_tissue(&a, t, new).await.map_err(|e| Refusal::service(e, &[("tissue", &id)]))
+        st.service
+            .collect_tissue(&a, t, new)
+            .await
+            .map_err(|e| Refusal::service(e, &[("tissue", &id)]))
     }
     .await;
     match res {
@@ -184,7 +266,13 @@ pub async fn tissue(State(st): State<AppState>, Extension(v): Extension<Viewer>,
 }
 
 /// Reads a cell-bank form (master or working).
-pub fn new_bank(f: &Fields, from: String, working: bool, zone: &str, t: secretome_domain::UtcTime) -> Result<NewBank, Refusal> {
+pub fn new_bank(
+    f: &Fields,
+    from: String,
+    working: bool,
+    zone: &str,
+    t: secretome_domain::UtcTime,
+) -> Result<NewBank, Refusal> {
     Ok(NewBank {
         id: f.text("cell_bank"),
         from,
@@ -198,23 +286,39 @@ pub fn new_bank(f: &Fields, from: String, working: bool, zone: &str, t: secretom
 }
 
 /// POST /donors/{id}/banks: establishes a master cell bank from one of this donor's tissues.
-pub async fn master_bank(State(st): State<AppState>, Extension(v): Extension<Viewer>, Path(code): Path<String>, body: Bytes) -> Response {
+pub async fn master_bank(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Response {
     let f = Fields::parse(&body);
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return r,
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
     };
     let zone = PageCtx::new(&v, "").zone_name;
     let t = now();
     let res = async {
         let tissue = f.text("from");
-        let mine = st.service.donor_detail(&code).await?.tissues.iter().any(|x| x.id.as_str() == tissue);
+        let mine = st
+            .service
+            .donor_detail(&code)
+            .await?
+            .tissues
+            .iter()
+            .any(|x| x.id.as_str() == tissue);
         if !mine {
-            return Err(Refusal::bad(FieldErrors::one("from", "choose one of this donor's tissue collections")));
+            return Err(Refusal::bad(FieldErrors::one(
+                "from",
+                "choose one of this donor's tissue collections",
+            )));
         }
         let new = new_bank(&f, tissue.clone(), false, &zone, t)?;
         let id = new.id.clone();
-        st.service.create_cell_bank(&a, t, new).await.map_err(|e| Refusal::service(e, &[("cell_bank", &id), ("from", &tissue)]))
+        st.service
+            .create_cell_bank(&a, t, new)
+            .await
+            .map_err(|e| Refusal::service(e, &[("cell_bank", &id), ("from", &tissue)]))
     }
     .await;
     match res {

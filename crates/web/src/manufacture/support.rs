@@ -19,7 +19,12 @@ pub struct Fields(pub BTreeMap<String, String>);
 impl Fields {
     /// Reads an urlencoded form body (never refuses: unknown or missing fields are simply empty).
     pub fn parse(body: &[u8]) -> Fields {
-        Fields(form_urlencoded::parse(body).filter(|(k, _)| k != "csrf").map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        Fields(
+            form_urlencoded::parse(body)
+                .filter(|(k, _)| k != "csrf")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
     }
     /// The typed value of `field` (empty when none).
     pub fn get(&self, field: &str) -> &str {
@@ -50,7 +55,10 @@ impl Fields {
     /// Like `time`, but the field must be filled in.
     pub fn required_time(&self, field: &str, zone: &str, now: UtcTime) -> Result<UtcTime, Refusal> {
         if self.get(field).trim().is_empty() {
-            return Err(Refusal::bad(FieldErrors::one(field, "enter a date and time")));
+            return Err(Refusal::bad(FieldErrors::one(
+                field,
+                "enter a date and time",
+            )));
         }
         self.time(field, zone, now)
     }
@@ -86,7 +94,10 @@ impl Refusal {
                 return Refusal::bad(FieldErrors::one(field, &format!("not found: {}", v.trim())));
             }
             if kind == secretome_service::ErrorKind::Conflict && text.ends_with("already exists") {
-                return Refusal::Fields(FieldErrors::one(field, &format!("already exists: {}", v.trim())), StatusCode::CONFLICT);
+                return Refusal::Fields(
+                    FieldErrors::one(field, &format!("already exists: {}", v.trim())),
+                    StatusCode::CONFLICT,
+                );
             }
         }
         Refusal::Service(e)
@@ -103,23 +114,44 @@ impl Refusal {
             Refusal::Fields(f, _) => f.clone(),
             Refusal::Service(e) if e.kind() == secretome_service::ErrorKind::Internal => {
                 tracing::error!(error = %e, "form refused by a database failure");
-                FieldErrors::one("", "internal error: nothing was changed (see the server log)")
+                FieldErrors::one(
+                    "",
+                    "internal error: nothing was changed (see the server log)",
+                )
             }
             Refusal::Service(e) => FieldErrors::from_service(e),
         };
-        FieldErrors(raw.0.into_iter().map(|(k, m)| (k, localise(lang, &m))).collect())
+        FieldErrors(
+            raw.0
+                .into_iter()
+                .map(|(k, m)| (k, localise(lang, &m)))
+                .collect(),
+        )
     }
     /// The field a refusal names (for the API).
     pub fn field(&self) -> Option<String> {
         match self {
             Refusal::Fields(f, _) => f.0.keys().find(|k| !k.is_empty()).cloned(),
-            Refusal::Service(ServiceError::Domain(DomainError::Invalid { field, .. })) => Some(field.clone()),
+            Refusal::Service(ServiceError::Domain(DomainError::Invalid { field, .. })) => {
+                Some(field.clone())
+            }
             Refusal::Service(_) => None,
         }
     }
     pub fn message(self) -> String {
         match self {
-            Refusal::Fields(f, _) => f.0.iter().map(|(k, m)| if k.is_empty() { m.clone() } else { format!("{k}: {m}") }).collect::<Vec<_>>().join("; "),
+            Refusal::Fields(f, _) => {
+                f.0.iter()
+                    .map(|(k, m)| {
+                        if k.is_empty() {
+                            m.clone()
+                        } else {
+                            format!("{k}: {m}")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
             Refusal::Service(e) => AppError(e).message(),
         }
     }
@@ -131,15 +163,18 @@ pub fn localise(lang: Lang, message: &str) -> String {
     if lang == Lang::En {
         return message.to_string();
     }
-    match crate::manufacture::text::ERRORS.iter().find(|(prefix, _)| message.starts_with(prefix) || message.contains(prefix)) {
+    match super::errors::ERRORS
+        .iter()
+        .find(|(prefix, _)| message.starts_with(prefix) || message.contains(prefix))
+    {
         Some((_, key)) => format!("{} ({message})", lang.t(key)),
         None => message.to_string(),
     }
 }
 
 /// The signed-in actor (the guard has already admitted the request).
-pub fn actor(v: &Viewer) -> Result<Actor, Response> {
-    v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| Redirect::to("/login").into_response())
+pub fn actor(v: &Viewer) -> Option<Actor> {
+    v.session.as_ref().map(|s| s.actor.clone())
 }
 
 pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
@@ -147,7 +182,11 @@ pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, Html("template error".to_string())).into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("template error".to_string()),
+            )
+                .into_response()
         }
     }
 }
@@ -156,7 +195,11 @@ pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
 pub fn page_error(v: &Viewer, e: ServiceError) -> Response {
     let err = AppError(e);
     let status = err.status();
-    (status, Html(crate::pages::error_html(v, status, &err.message()))).into_response()
+    (
+        status,
+        Html(crate::pages::error_html(v, status, &err.message())),
+    )
+        .into_response()
 }
 
 /// After a successful post: to the record's page.
@@ -168,7 +211,13 @@ pub fn see_other(path: &str) -> Response {
 pub fn path(prefix: &str, id: &str, suffix: &str) -> String {
     let enc: String = id
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':') { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     format!("{prefix}{enc}{suffix}")
 }

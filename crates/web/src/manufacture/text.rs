@@ -9,9 +9,21 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.nav.harvests", "上清回収・プール", "Harvests & pooling"),
     ("mf.none", "まだありません。", "None yet."),
     ("mf.refused", "記録できませんでした:", "Not recorded:"),
-    ("mf.hint.now", "日時が空欄の場合は現在時刻で記録します。", "An empty date and time records the current time."),
-    ("mf.hint.pseudonym", "ドナーは仮名化コードで登録します (氏名は入力しないでください)。", "Donors are registered under a pseudonymised code (never a name)."),
-    ("mf.hint.screening", "全項目の結果が必要です。すべて陰性の場合のみ適格となります。", "Every marker is required; the donor is eligible only if all are negative."),
+    (
+        "mf.hint.now",
+        "日時が空欄の場合は現在時刻で記録します。",
+        "An empty date and time records the current time.",
+    ),
+    (
+        "mf.hint.pseudonym",
+        "ドナーは仮名化コードで登録します (氏名は入力しないでください)。",
+        "Donors are registered under a pseudonymised code (never a name).",
+    ),
+    (
+        "mf.hint.screening",
+        "全項目の結果が必要です。すべて陰性の場合のみ適格となります。",
+        "Every marker is required; the donor is eligible only if all are negative.",
+    ),
     ("mf.hint.optional", "任意", "optional"),
     // donors
     ("mf.donors.title", "ドナー一覧", "Donors"),
@@ -19,10 +31,18 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.donor.register", "ドナー登録", "Register donor"),
     ("mf.col.donor", "ドナーコード", "Donor code"),
     ("mf.col.source", "組織の種類", "Tissue source"),
-    ("mf.col.consent_form", "同意書 (版)", "Consent form (version)"),
+    (
+        "mf.col.consent_form",
+        "同意書 (版)",
+        "Consent form (version)",
+    ),
     ("mf.col.consented_at", "同意取得日時", "Consented"),
     ("mf.col.registered_at", "登録日時", "Registered"),
-    ("mf.col.ineligible_reason", "不適格の理由", "Reason for ineligibility"),
+    (
+        "mf.col.ineligible_reason",
+        "不適格の理由",
+        "Reason for ineligibility",
+    ),
     ("mf.col.tissues", "組織採取数", "Tissue collections"),
     ("mf.donor.status.screening", "適格性判定中", "Screening"),
     ("mf.donor.status.eligible", "適格", "Eligible"),
@@ -32,9 +52,21 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.source.umbilical_cord", "臍帯", "Umbilical cord"),
     ("mf.source.dental_pulp", "歯髄", "Dental pulp"),
     ("mf.source.other", "その他", "Other"),
-    ("mf.screening.title", "感染症検査 (適格性判定)", "Infectious-disease screening (eligibility)"),
-    ("mf.screening.none", "検査結果はまだ記録されていません。", "No screening recorded yet."),
-    ("mf.screening.record", "検査結果を記録し適格性を判定", "Record screening and decide eligibility"),
+    (
+        "mf.screening.title",
+        "感染症検査 (適格性判定)",
+        "Infectious-disease screening (eligibility)",
+    ),
+    (
+        "mf.screening.none",
+        "検査結果はまだ記録されていません。",
+        "No screening recorded yet.",
+    ),
+    (
+        "mf.screening.record",
+        "検査結果を記録し適格性を判定",
+        "Record screening and decide eligibility",
+    ),
     ("mf.col.marker", "検査項目", "Marker"),
     ("mf.col.outcome", "結果", "Result"),
     ("mf.marker.hbv", "HBV (B型肝炎)", "HBV"),
@@ -42,13 +74,21 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.marker.hiv", "HIV-1/2", "HIV-1/2"),
     ("mf.marker.htlv1", "HTLV-1", "HTLV-1"),
     ("mf.marker.syphilis", "梅毒", "Syphilis"),
-    ("mf.marker.parvovirus_b19", "パルボウイルスB19", "Parvovirus B19"),
+    (
+        "mf.marker.parvovirus_b19",
+        "パルボウイルスB19",
+        "Parvovirus B19",
+    ),
     ("mf.outcome.negative", "陰性", "Negative"),
     ("mf.outcome.positive", "陽性", "Positive"),
     ("mf.outcome.indeterminate", "判定保留", "Indeterminate"),
     // tissue and banks
     ("mf.tissues.title", "組織採取", "Tissue collections"),
-    ("mf.tissue.record", "組織採取を記録", "Record tissue collection"),
+    (
+        "mf.tissue.record",
+        "組織採取を記録",
+        "Record tissue collection",
+    ),
     ("mf.col.tissue", "組織採取番号", "Tissue collection"),
     ("mf.col.amount", "採取量", "Amount"),
     ("mf.col.amount_value", "採取量 (数値)", "Amount (number)"),
@@ -57,11 +97,31 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.banks.title", "セルバンク", "Cell banks"),
     ("mf.bank.title", "セルバンク", "Cell bank"),
     ("mf.bank.master", "マスターセルバンク", "Master cell bank"),
-    ("mf.bank.working", "ワーキングセルバンク", "Working cell bank"),
-    ("mf.bank.master_new", "マスターセルバンクを作製", "Establish master cell bank"),
-    ("mf.bank.working_new", "ワーキングセルバンクを作製", "Establish working cell bank"),
-    ("mf.bank.children", "作製したワーキングセルバンク", "Working banks made from it"),
-    ("mf.bank.batches", "このセルバンクから播種した培養バッチ", "Culture batches seeded from it"),
+    (
+        "mf.bank.working",
+        "ワーキングセルバンク",
+        "Working cell bank",
+    ),
+    (
+        "mf.bank.master_new",
+        "マスターセルバンクを作製",
+        "Establish master cell bank",
+    ),
+    (
+        "mf.bank.working_new",
+        "ワーキングセルバンクを作製",
+        "Establish working cell bank",
+    ),
+    (
+        "mf.bank.children",
+        "作製したワーキングセルバンク",
+        "Working banks made from it",
+    ),
+    (
+        "mf.bank.batches",
+        "このセルバンクから播種した培養バッチ",
+        "Culture batches seeded from it",
+    ),
     ("mf.col.bank", "セルバンク番号", "Cell bank"),
     ("mf.col.kind", "種別", "Kind"),
     ("mf.col.parent", "親マスターセルバンク", "Master bank"),
@@ -81,7 +141,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.col.vessel", "培養容器", "Vessel"),
     ("mf.col.vessel_count", "容器数", "Vessels"),
     ("mf.col.area", "培養面積 (cm²)", "Growth area (cm²)"),
-    ("mf.col.density", "播種密度 (cells/cm²)", "Seeding density (cells/cm²)"),
+    (
+        "mf.col.density",
+        "播種密度 (cells/cm²)",
+        "Seeding density (cells/cm²)",
+    ),
     ("mf.col.seeded_at", "播種日時", "Seeded"),
     ("mf.col.observations", "観察記録数", "Observations"),
     ("mf.col.last_count", "直近の細胞数", "Latest count"),
@@ -90,19 +154,39 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.col.viability", "生存率 (%)", "Viability (%)"),
     ("mf.col.confluence", "コンフルエンス (%)", "Confluence (%)"),
     ("mf.col.note", "備考", "Note"),
-    ("mf.obs.title", "観察記録 (細胞数・生存率・コンフルエンス)", "Observations (count, viability, confluence)"),
+    (
+        "mf.obs.title",
+        "観察記録 (細胞数・生存率・コンフルエンス)",
+        "Observations (count, viability, confluence)",
+    ),
     ("mf.obs.record", "観察を記録", "Record observation"),
     ("mf.plot.title", "増殖曲線", "Growth curve"),
-    ("mf.plot.none", "グラフには2点以上の観察記録が必要です。", "The plot needs at least two observations."),
+    (
+        "mf.plot.none",
+        "グラフには2点以上の観察記録が必要です。",
+        "The plot needs at least two observations.",
+    ),
     ("mf.plot.y", "生細胞数 (対数)", "Viable cells (log)"),
     ("mf.plot.x", "播種後の日数", "Days after seeding"),
-    ("mf.uses.title", "使用した原材料ロット", "Raw-material lots used"),
+    (
+        "mf.uses.title",
+        "使用した原材料ロット",
+        "Raw-material lots used",
+    ),
     ("mf.use.record", "原材料の使用を記録", "Record material use"),
     ("mf.col.quantity", "使用量", "Quantity"),
     ("mf.col.used_at", "使用日時", "Used"),
     ("mf.cond.title", "馴化培養", "Conditioning"),
-    ("mf.cond.start", "馴化培養を開始 (無血清培地へ交換)", "Start conditioning (switch to serum-free medium)"),
-    ("mf.col.medium_lot", "無血清培地ロット", "Serum-free medium lot"),
+    (
+        "mf.cond.start",
+        "馴化培養を開始 (無血清培地へ交換)",
+        "Start conditioning (switch to serum-free medium)",
+    ),
+    (
+        "mf.col.medium_lot",
+        "無血清培地ロット",
+        "Serum-free medium lot",
+    ),
     ("mf.col.hours", "馴化時間 (h)", "Hours"),
     ("mf.col.hypoxia", "低酸素培養", "Hypoxia"),
     ("mf.col.started_at", "開始日時", "Started"),
@@ -116,11 +200,27 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.col.harvested_at", "回収日時", "Harvested"),
     ("mf.col.lots", "ロット", "Lots"),
     // raw materials
-    ("mf.materials.title", "原材料ロット一覧", "Raw-material lots"),
+    (
+        "mf.materials.title",
+        "原材料ロット一覧",
+        "Raw-material lots",
+    ),
     ("mf.material.title", "原材料ロット", "Raw-material lot"),
-    ("mf.material.receive", "原材料ロットを受入", "Receive raw-material lot"),
-    ("mf.material.conditioned", "馴化培養に使用したバッチ", "Batches conditioned in it"),
-    ("mf.col.material_lot", "原材料ロット番号", "Raw-material lot"),
+    (
+        "mf.material.receive",
+        "原材料ロットを受入",
+        "Receive raw-material lot",
+    ),
+    (
+        "mf.material.conditioned",
+        "馴化培養に使用したバッチ",
+        "Batches conditioned in it",
+    ),
+    (
+        "mf.col.material_lot",
+        "原材料ロット番号",
+        "Raw-material lot",
+    ),
     ("mf.col.material", "品名", "Material"),
     ("mf.col.category", "区分", "Category"),
     ("mf.col.supplier", "供給者", "Supplier"),
@@ -137,8 +237,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.material.state.expiring", "期限間近", "Expiring soon"),
     ("mf.material.state.expired", "期限切れ", "Expired"),
     // harvests, lots, processing, filling
-    ("mf.harvests.title", "上清回収一覧とプール (ロット作成)", "Harvests and pooling (lot creation)"),
-    ("mf.pool.title", "上清をプールしてロットを作成", "Pool harvests into a new lot"),
+    (
+        "mf.harvests.title",
+        "上清回収一覧とプール (ロット作成)",
+        "Harvests and pooling (lot creation)",
+    ),
+    (
+        "mf.pool.title",
+        "上清をプールしてロットを作成",
+        "Pool harvests into a new lot",
+    ),
     ("mf.pool.submit", "ロットを作成", "Create lot"),
     ("mf.pool.part", "上清", "Harvest"),
     ("mf.col.lot", "製造番号", "Lot number"),
@@ -151,101 +259,119 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.col.minutes", "遠心時間 (分)", "Minutes"),
     ("mf.col.pore_um", "孔径 (µm)", "Pore size (µm)"),
     ("mf.col.cutoff_kda", "分画分子量 (kDa)", "Cut-off (kDa)"),
-    ("mf.col.concentration_factor", "濃縮倍率", "Concentration factor"),
+    (
+        "mf.col.concentration_factor",
+        "濃縮倍率",
+        "Concentration factor",
+    ),
     ("mf.col.method", "滅菌方法", "Method"),
     ("mf.col.performed_at", "実施日時", "Performed"),
-    ("mf.hint.step", "選択した工程の条件のみ入力してください。", "Fill in the parameters of the chosen step only."),
+    (
+        "mf.hint.step",
+        "選択した工程の条件のみ入力してください。",
+        "Fill in the parameters of the chosen step only.",
+    ),
     ("mf.fill.title", "充填", "Filling"),
     ("mf.fill.submit", "バイアルに充填", "Fill vials"),
     ("mf.col.count", "本数", "Number of vials"),
-    ("mf.col.fill_volume_ml", "充填量 (mL/本)", "Fill volume (mL per vial)"),
+    (
+        "mf.col.fill_volume_ml",
+        "充填量 (mL/本)",
+        "Fill volume (mL per vial)",
+    ),
     ("mf.col.freezer", "フリーザー", "Freezer"),
     ("mf.col.rack", "ラック", "Rack"),
-    ("mf.hint.fill", "充填するとロットは出荷判定待ちになり、その時点で有効な規格版が記録されます。保管場所は任意 (ボックス 9×9 に順に配置)。", "Filling puts the lot in quarantine and records the specification version in force. Storage is optional (boxes of 9 × 9 filled in order)."),
-    ("mf.lot.not_in_process", "このロットは製造中ではないため、工程の記録・充填はできません。", "This lot is no longer in process: no steps or filling can be recorded."),
+    (
+        "mf.hint.fill",
+        "充填するとロットは出荷判定待ちになり、その時点で有効な規格版が記録されます。保管場所は任意 (ボックス 9×9 に順に配置)。",
+        "Filling puts the lot in quarantine and records the specification version in force. Storage is optional (boxes of 9 × 9 filled in order).",
+    ),
+    (
+        "mf.lot.not_in_process",
+        "このロットは製造中ではないため、工程の記録・充填はできません。",
+        "This lot is no longer in process: no steps or filling can be recorded.",
+    ),
     // error messages (Japanese for the domain's English)
     ("mf.err.empty", "入力してください", "required"),
     ("mf.err.number", "数値を入力してください", "enter a number"),
-    ("mf.err.integer", "整数を入力してください", "enter a whole number"),
-    ("mf.err.time", "日時を入力してください", "enter a date and time"),
-    ("mf.err.positive", "0 より大きい値を入力してください", "must be greater than 0"),
-    ("mf.err.negative", "負の値は入力できません", "must not be negative"),
-    ("mf.err.percent", "100 % 以下で入力してください", "at most 100 %"),
-    ("mf.err.chars", "使用できない文字があります (英数字と - _ . / : のみ)", "character not allowed"),
+    (
+        "mf.err.integer",
+        "整数を入力してください",
+        "enter a whole number",
+    ),
+    (
+        "mf.err.time",
+        "日時を入力してください",
+        "enter a date and time",
+    ),
+    (
+        "mf.err.positive",
+        "0 より大きい値を入力してください",
+        "must be greater than 0",
+    ),
+    (
+        "mf.err.negative",
+        "負の値は入力できません",
+        "must not be negative",
+    ),
+    (
+        "mf.err.percent",
+        "100 % 以下で入力してください",
+        "at most 100 %",
+    ),
+    (
+        "mf.err.chars",
+        "使用できない文字があります (英数字と - _ . / : のみ)",
+        "character not allowed",
+    ),
     ("mf.err.too_long", "長すぎます", "too long"),
     ("mf.err.not_found", "見つかりません", "not found"),
-    ("mf.err.exists", "この番号は既に使われています", "already exists"),
+    (
+        "mf.err.exists",
+        "この番号は既に使われています",
+        "already exists",
+    ),
     ("mf.err.choose", "選択してください", "choose one"),
-    ("mf.err.before_seeding", "播種日時より前にはできません", "before seeding"),
-    ("mf.err.future_consent", "同意日時を未来にはできません", "consent in the future"),
-    ("mf.err.after_receipt", "受入日時より後にしてください", "must be after receipt"),
-    ("mf.err.after_filling", "充填日時より後にしてください", "must be after filling"),
-    ("mf.err.incomplete", "検査項目が不足しています", "incomplete screen"),
+    (
+        "mf.err.before_seeding",
+        "播種日時より前にはできません",
+        "before seeding",
+    ),
+    (
+        "mf.err.future_consent",
+        "同意日時を未来にはできません",
+        "consent in the future",
+    ),
+    (
+        "mf.err.after_receipt",
+        "受入日時より後にしてください",
+        "must be after receipt",
+    ),
+    (
+        "mf.err.after_filling",
+        "充填日時より後にしてください",
+        "must be after filling",
+    ),
+    (
+        "mf.err.incomplete",
+        "検査項目が不足しています",
+        "incomplete screen",
+    ),
     ("mf.err.unit", "単位は g または mL です", "unit g or mL"),
     ("mf.err.range", "範囲外の値です", "out of range"),
-    ("mf.err.left", "上清の残量を超えています", "more than is left"),
-    ("mf.err.exceeds", "ロットの液量を超えています", "exceeds the lot's volume"),
-    ("mf.err.master_passage", "マスターセルバンクの値以上にしてください", "below the master bank's"),
+    (
+        "mf.err.left",
+        "上清の残量を超えています",
+        "more than is left",
+    ),
+    (
+        "mf.err.exceeds",
+        "ロットの液量を超えています",
+        "exceeds the lot's volume",
+    ),
+    (
+        "mf.err.master_passage",
+        "マスターセルバンクの値以上にしてください",
+        "below the master bank's",
+    ),
 ];
-
-/// (part of the English message, catalogue key of its Japanese), first match wins.
-pub const ERRORS: &[(&str, &str)] = &[
-    ("must not be empty", "mf.err.empty"),
-    ("enter a number", "mf.err.number"),
-    ("enter a whole number", "mf.err.integer"),
-    ("enter a date and time", "mf.err.time"),
-    ("not an RFC 3339 time", "mf.err.time"),
-    ("must be greater than 0", "mf.err.positive"),
-    ("must not be negative", "mf.err.negative"),
-    ("must be at most 100 %", "mf.err.percent"),
-    ("is not allowed (use letters", "mf.err.chars"),
-    ("must be at most 64 characters", "mf.err.too_long"),
-    ("must be at most 500 characters", "mf.err.too_long"),
-    ("not found", "mf.err.not_found"),
-    ("already exists", "mf.err.exists"),
-    ("choose", "mf.err.choose"),
-    ("unknown", "mf.err.choose"),
-    ("cannot be before", "mf.err.before_seeding"),
-    ("consent cannot be dated in the future", "mf.err.future_consent"),
-    ("must be after receipt", "mf.err.after_receipt"),
-    ("must be after filling", "mf.err.after_filling"),
-    ("incomplete screen", "mf.err.incomplete"),
-    ("expected g or mL", "mf.err.unit"),
-    ("must be between", "mf.err.range"),
-    ("must be at least", "mf.err.range"),
-    ("must be at most", "mf.err.range"),
-    ("must be above the master bank", "mf.err.master_passage"),
-    ("cannot be below the master bank", "mf.err.master_passage"),
-    ("mL left", "mf.err.left"),
-    ("exceeds the lot", "mf.err.exceeds"),
-];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::Lang;
-
-    #[test]
-    fn every_error_pattern_has_its_text() {
-        for (_, key) in ERRORS {
-            assert_ne!(Lang::Ja.t(key), "??", "{key}");
-        }
-    }
-
-    /// Templates pass catalogue keys to macros as plain strings (`"mf.col.donor"`): each must exist.
-    #[test]
-    fn every_key_the_manufacturing_templates_name_is_in_the_catalogue() {
-        let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/manufacture"));
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let p = entry.unwrap().path();
-            let text = std::fs::read_to_string(&p).unwrap();
-            for piece in text.split("\"mf.").skip(1) {
-                let key = format!("mf.{}", piece.split('"').next().unwrap());
-                if key.ends_with('.') {
-                    continue; // a prefix for c.tk(..)
-                }
-                assert_ne!(Lang::Ja.t(&key), "??", "{}: key {key} missing", p.display());
-            }
-        }
-    }
-}

@@ -1,25 +1,163 @@
 //! QC and QA pages (DESIGN.md §3–4, §7): products and versioned specifications, result entry, plate
 //! import through the assay engine, deviations, the batch record review and release with an
-//! electronic signature, the certificate of analysis.
+//! electronic signature, the certificate of analysis — and the same operations under `/api/v1`.
+//!
+//! Roles: everyone signed in reads (the QC overview, specifications, a lot's results, the batch
+//! record, the certificate of analysis); qc records results, imports plates and assesses
+//! deviations; qa approves or rejects deviations and signs release or rejection; qa and qc may sign
+//! a review; admin and qa manage specifications; qc, qa and operators open deviations.
 
-use crate::AppState;
-use axum::Router;
+mod api;
+mod coa;
+mod lot_qc;
+mod pdf;
+mod plates;
+mod release;
+mod specs;
+pub(crate) mod support;
+mod text;
+
+use crate::{AppState, auth::ANY, guarded};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use secretome_domain::Role;
 
+const QC: &[Role] = &[Role::Qc];
+const QA: &[Role] = &[Role::Qa];
+const SPEC: &[Role] = &[Role::Admin, Role::Qa];
+const DEVIATE: &[Role] = &[Role::Qc, Role::Qa, Role::Operator];
+const SIGN: &[Role] = &[Role::Qa, Role::Qc];
+
 /// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[];
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/qc"),
+    ("GET", "/products"),
+    ("POST", "/products/{code}/specifications"),
+    (
+        "POST",
+        "/products/{code}/specifications/{version}/effective",
+    ),
+    ("GET", "/lots/{id}/qc"),
+    ("POST", "/lots/{id}/results"),
+    ("POST", "/lots/{id}/plates"),
+    ("POST", "/lots/{id}/plates/accept"),
+    ("POST", "/lots/{id}/deviations"),
+    ("POST", "/lots/{id}/deviations/{n}/assess"),
+    ("POST", "/lots/{id}/deviations/{n}/approve"),
+    ("POST", "/lots/{id}/deviations/{n}/reject"),
+    ("GET", "/lots/{id}/record"),
+    ("POST", "/lots/{id}/sign"),
+    ("GET", "/lots/{id}/coa"),
+    ("GET", "/lots/{id}/coa.pdf"),
+    ("GET", "/api/v1/products"),
+    ("GET", "/api/v1/products/{code}/specifications"),
+    ("GET", "/api/v1/lots/{id}/qc"),
+    ("POST", "/api/v1/lots/{id}/results"),
+    ("POST", "/api/v1/lots/{id}/deviations"),
+    ("POST", "/api/v1/lots/{id}/deviations/{n}/assess"),
+    ("POST", "/api/v1/lots/{id}/deviations/{n}/approve"),
+    ("POST", "/api/v1/lots/{id}/deviations/{n}/reject"),
+    ("GET", "/api/v1/lots/{id}/record"),
+    ("POST", "/api/v1/lots/{id}/sign"),
+];
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[];
+pub const NAV: &[(&str, &str, &[Role])] = &[
+    ("/qc", "q.nav.qc", &Role::ALL),
+    ("/products", "q.nav.products", &Role::ALL),
+];
 
 /// This module's texts (key, 日本語, English).
-pub const TEXT: &[(&str, &str, &str)] = &[];
+pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+    r = guarded(r, "/qc", get(lot_qc::overview), ANY);
+    r = guarded(r, "/products", get(specs::list), ANY);
+    r = guarded(
+        r,
+        "/products/{code}/specifications",
+        post(specs::create),
+        SPEC,
+    );
+    r = guarded(
+        r,
+        "/products/{code}/specifications/{version}/effective",
+        post(specs::effective),
+        SPEC,
+    );
+    r = guarded(r, "/lots/{id}/qc", get(lot_qc::show), ANY);
+    r = guarded(r, "/lots/{id}/results", post(lot_qc::record), QC);
+    r = guarded(r, "/lots/{id}/plates", post(plates::upload), QC);
+    r = guarded(r, "/lots/{id}/plates/accept", post(plates::accept), QC);
+    r = guarded(
+        r,
+        "/lots/{id}/deviations",
+        post(lot_qc::open_deviation),
+        DEVIATE,
+    );
+    r = guarded(
+        r,
+        "/lots/{id}/deviations/{n}/assess",
+        post(lot_qc::assess),
+        QC,
+    );
+    r = guarded(
+        r,
+        "/lots/{id}/deviations/{n}/approve",
+        post(lot_qc::approve),
+        QA,
+    );
+    r = guarded(
+        r,
+        "/lots/{id}/deviations/{n}/reject",
+        post(lot_qc::reject),
+        QA,
+    );
+    r = guarded(r, "/lots/{id}/record", get(release::show), ANY);
+    r = guarded(r, "/lots/{id}/sign", post(release::sign), SIGN);
+    r = guarded(r, "/lots/{id}/coa", get(coa::html), ANY);
+    r = guarded(r, "/lots/{id}/coa.pdf", get(coa::pdf), ANY);
+    r = guarded(r, "/api/v1/products", get(api::products), ANY);
+    r = guarded(
+        r,
+        "/api/v1/products/{code}/specifications",
+        get(api::specifications),
+        ANY,
+    );
+    r = guarded(r, "/api/v1/lots/{id}/qc", get(api::lot_qc), ANY);
+    r = guarded(r, "/api/v1/lots/{id}/results", post(api::record), QC);
+    r = guarded(
+        r,
+        "/api/v1/lots/{id}/deviations",
+        post(api::open_deviation),
+        DEVIATE,
+    );
+    r = guarded(
+        r,
+        "/api/v1/lots/{id}/deviations/{n}/assess",
+        post(api::assess),
+        QC,
+    );
+    r = guarded(
+        r,
+        "/api/v1/lots/{id}/deviations/{n}/approve",
+        post(api::approve),
+        QA,
+    );
+    r = guarded(
+        r,
+        "/api/v1/lots/{id}/deviations/{n}/reject",
+        post(api::reject),
+        QA,
+    );
+    r = guarded(r, "/api/v1/lots/{id}/record", get(api::record_review), ANY);
+    r = guarded(r, "/api/v1/lots/{id}/sign", post(api::sign), SIGN);
     r
 }
 
 /// This module's part of the OpenAPI document: a JSON object of `paths` entries.
 pub fn openapi_paths() -> serde_json::Value {
-    serde_json::json!({})
+    api::openapi_paths()
 }

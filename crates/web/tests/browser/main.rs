@@ -1,10 +1,17 @@
 //! End-to-end tests in real headless Chromium (Debian `chromium` + `chromium-driver`), driven over
-//! WebDriver: each flow clicks through the pages as a user would and asserts what the user sees.
-//! Run: `cargo test -p secretome-web --test browser`. Without a browser they are reported as
-//! SKIPPED (a failure when `CI` is set); on failure a screenshot goes to
-//! `target/browser-screenshots/`.
+//! WebDriver (thirtyfour): each flow clicks through the pages as a user would and asserts what the
+//! user sees. `signin`: sign-in as every role, sign-out, a wrong password, a protected page, lot
+//! list and genealogy, the language switch. `quality` (with `manufacture`): a lot made from a new
+//! donor, tested (plate import), refused, its deviation approved, released with an e-signature and
+//! certified — in Japanese and in English.
+//!
+//! Run: `cargo test -p secretome-web --test browser` (PostgreSQL too with
+//! `SECRETOME_TEST_DATABASE_URL`). Without a browser they are reported as SKIPPED (a failure when
+//! `CI` is set); on failure a screenshot goes to `target/browser-screenshots/`.
 
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod manufacture;
+mod quality;
 mod signin;

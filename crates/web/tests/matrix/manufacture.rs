@@ -1,3 +1,143 @@
-//! Role × route rows for the manufacturing pages.
+//! Role × route rows for the manufacturing pages and their API: everyone signed in reads, only the
+//! operator (製造担当者) writes. Concrete paths exist in the demo facility.
 
-pub const ROWS: &[(&str, &str, &str, &[&str])] = &[];
+use crate::ALL;
+
+const OP: &[&str] = &["operator"];
+
+pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
+    ("GET", "/donors", "/donors", ALL),
+    ("POST", "/donors", "/donors", OP),
+    ("GET", "/donors/D-AD-001", "/donors/{id}", ALL),
+    (
+        "POST",
+        "/donors/D-BM-002/screening",
+        "/donors/{id}/screening",
+        OP,
+    ),
+    (
+        "POST",
+        "/donors/D-AD-001/tissues",
+        "/donors/{id}/tissues",
+        OP,
+    ),
+    ("POST", "/donors/D-AD-001/banks", "/donors/{id}/banks", OP),
+    ("GET", "/banks/MCB-AD-001", "/banks/{id}", ALL),
+    (
+        "POST",
+        "/banks/MCB-AD-001/working",
+        "/banks/{id}/working",
+        OP,
+    ),
+    ("GET", "/batches", "/batches", ALL),
+    ("POST", "/batches", "/batches", OP),
+    ("GET", "/batches/B-2026-010", "/batches/{id}", ALL),
+    (
+        "POST",
+        "/batches/B-2026-010/observations",
+        "/batches/{id}/observations",
+        OP,
+    ),
+    (
+        "POST",
+        "/batches/B-2026-010/materials",
+        "/batches/{id}/materials",
+        OP,
+    ),
+    (
+        "POST",
+        "/batches/B-2026-010/conditioning",
+        "/batches/{id}/conditioning",
+        OP,
+    ),
+    (
+        "POST",
+        "/batches/B-2026-009/harvest",
+        "/batches/{id}/harvest",
+        OP,
+    ),
+    ("GET", "/materials", "/materials", ALL),
+    ("POST", "/materials", "/materials", OP),
+    ("GET", "/materials/RM-SFM-2402", "/materials/{id}", ALL),
+    ("GET", "/harvests", "/harvests", ALL),
+    ("POST", "/lots", "/lots", OP),
+    (
+        "GET",
+        "/lots/L-2026-007/processing",
+        "/lots/{id}/processing",
+        ALL,
+    ),
+    ("POST", "/lots/L-2026-007/steps", "/lots/{id}/steps", OP),
+    ("POST", "/lots/L-2026-007/fill", "/lots/{id}/fill", OP),
+    ("GET", "/api/v1/donors", "/api/v1/donors", ALL),
+    ("POST", "/api/v1/donors", "/api/v1/donors", OP),
+    ("GET", "/api/v1/donors/D-AD-001", "/api/v1/donors/{id}", ALL),
+    (
+        "POST",
+        "/api/v1/donors/D-BM-002/screening",
+        "/api/v1/donors/{id}/screening",
+        OP,
+    ),
+    (
+        "POST",
+        "/api/v1/donors/D-AD-001/tissues",
+        "/api/v1/donors/{id}/tissues",
+        OP,
+    ),
+    ("POST", "/api/v1/banks", "/api/v1/banks", OP),
+    ("GET", "/api/v1/banks/WCB-AD-001", "/api/v1/banks/{id}", ALL),
+    ("GET", "/api/v1/batches", "/api/v1/batches", ALL),
+    ("POST", "/api/v1/batches", "/api/v1/batches", OP),
+    (
+        "GET",
+        "/api/v1/batches/B-2026-001",
+        "/api/v1/batches/{id}",
+        ALL,
+    ),
+    (
+        "POST",
+        "/api/v1/batches/B-2026-010/observations",
+        "/api/v1/batches/{id}/observations",
+        OP,
+    ),
+    (
+        "POST",
+        "/api/v1/batches/B-2026-010/materials",
+        "/api/v1/batches/{id}/materials",
+        OP,
+    ),
+    (
+        "POST",
+        "/api/v1/batches/B-2026-010/conditioning",
+        "/api/v1/batches/{id}/conditioning",
+        OP,
+    ),
+    (
+        "POST",
+        "/api/v1/batches/B-2026-009/harvest",
+        "/api/v1/batches/{id}/harvest",
+        OP,
+    ),
+    ("GET", "/api/v1/materials", "/api/v1/materials", ALL),
+    ("POST", "/api/v1/materials", "/api/v1/materials", OP),
+    (
+        "GET",
+        "/api/v1/materials/RM-DMEM-2401",
+        "/api/v1/materials/{id}",
+        ALL,
+    ),
+    ("GET", "/api/v1/harvests", "/api/v1/harvests", ALL),
+    ("POST", "/api/v1/lots", "/api/v1/lots", OP),
+    (
+        "POST",
+        "/api/v1/lots/L-2026-007/steps",
+        "/api/v1/lots/{id}/steps",
+        OP,
+    ),
+    (
+        "POST",
+        "/api/v1/lots/L-2026-007/fill",
+        "/api/v1/lots/{id}/fill",
+        OP,
+    ),
+];

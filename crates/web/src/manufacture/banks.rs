@@ -1,0 +1,93 @@
+//! Cell-bank pages: a bank's page (its tissue and donor, the working banks made from a master bank,
+//! the batches seeded from it) and establishing a working cell bank from a master bank.
+
+use super::donors::new_bank;
+use super::support::{Fields, Refusal, actor, page_error, path, render, see_other};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::Role;
+use secretome_service::manufacture_queries::BankDetail;
+
+#[derive(Template)]
+#[template(path = "manufacture/bank.html")]
+struct BankPage {
+    c: PageCtx,
+    d: BankDetail,
+    f: Fields,
+    e: FieldErrors,
+    can_write: bool,
+}
+
+async fn bank_page(
+    st: &AppState,
+    v: &Viewer,
+    id: &str,
+    f: Fields,
+    e: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    match st.service.bank_detail(id).await {
+        Ok(d) => {
+            let page = BankPage {
+                c: PageCtx::new(v, &path("/banks/", id, "")),
+                d,
+                f,
+                e,
+                can_write: v.has_any(&[Role::Operator]),
+            };
+            render(status, &page)
+        }
+        Err(err) => page_error(v, err),
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    bank_page(
+        &st,
+        &v,
+        &id,
+        Fields::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST /banks/{id}/working: a working cell bank expanded from this master bank.
+pub async fn working(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let zone = PageCtx::new(&v, "").zone_name;
+    let t = now();
+    let res = async {
+        let new = new_bank(&f, id.clone(), true, &zone, t)?;
+        let new_id = new.id.clone();
+        st.service
+            .create_cell_bank(&a, t, new)
+            .await
+            .map_err(|e| Refusal::service(e, &[("cell_bank", &new_id)]))
+    }
+    .await;
+    match res {
+        Ok(b) => see_other(&path("/banks/", b.id.as_str(), "")),
+        Err(r) => bank_page(&st, &v, &id, f, r.errors(v.lang), r.status()).await,
+    }
+}

@@ -1,0 +1,139 @@
+//! Raw-material pages (原材料ロット): the list with expiry badges and receiving a lot, and a lot's
+//! page with every batch that used it (so a recalled medium traces forward).
+
+use super::support::{Fields, Refusal, actor, material_state, page_error, path, render, see_other};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::{Role, UtcTime, material::MaterialCategory};
+use secretome_service::{
+    NewMaterialLot,
+    manufacture_queries::{MaterialDetail, MaterialSummary},
+};
+
+#[derive(Template)]
+#[template(path = "manufacture/materials.html")]
+struct MaterialsPage {
+    c: PageCtx,
+    rows: Vec<(MaterialSummary, &'static str)>,
+    categories: Vec<&'static str>,
+    f: Fields,
+    e: FieldErrors,
+    can_write: bool,
+}
+
+#[derive(Template)]
+#[template(path = "manufacture/material.html")]
+struct MaterialPage {
+    c: PageCtx,
+    d: MaterialDetail,
+    state: &'static str,
+}
+
+async fn materials_page(
+    st: &AppState,
+    v: &Viewer,
+    f: Fields,
+    e: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    match st.service.list_materials().await {
+        Ok(list) => {
+            let t = now();
+            let rows = list
+                .into_iter()
+                .map(|m| (material_state(&m.lot.expires_at, &t), m))
+                .map(|(s, m)| (m, s))
+                .collect();
+            let categories = MaterialCategory::ALL.iter().map(|k| k.as_str()).collect();
+            let page = MaterialsPage {
+                c: PageCtx::new(v, "/materials"),
+                rows,
+                categories,
+                f,
+                e,
+                can_write: v.has_any(&[Role::Operator]),
+            };
+            render(status, &page)
+        }
+        Err(err) => page_error(v, err),
+    }
+}
+
+pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    materials_page(
+        &st,
+        &v,
+        Fields::default().with("category", "medium"),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    match st.service.material_detail(&id).await {
+        Ok(d) => {
+            let state = material_state(&d.lot.expires_at, &now());
+            render(
+                StatusCode::OK,
+                &MaterialPage {
+                    c: PageCtx::new(&v, &path("/materials/", &id, "")),
+                    d,
+                    state,
+                },
+            )
+        }
+        Err(err) => page_error(&v, err),
+    }
+}
+
+/// Reads the receiving form.
+pub fn new_material(f: &Fields, zone: &str, t: UtcTime) -> Result<NewMaterialLot, Refusal> {
+    Ok(NewMaterialLot {
+        id: f.text("material_lot"),
+        material: f.get("material").to_string(),
+        category: f.text("category"),
+        supplier: f.get("supplier").to_string(),
+        supplier_lot: f.get("supplier_lot").to_string(),
+        received_at: f.time("received_at", zone, t)?,
+        expires_at: f.required_time("expires_at", zone, t)?,
+    })
+}
+
+/// POST /materials: receives a raw-material lot, then to its page.
+pub async fn receive(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let zone = PageCtx::new(&v, "").zone_name;
+    let t = now();
+    let res = async {
+        let new = new_material(&f, &zone, t)?;
+        let id = new.id.clone();
+        st.service
+            .receive_material(&a, t, new)
+            .await
+            .map_err(|e| Refusal::service(e, &[("material_lot", &id)]))
+    }
+    .await;
+    match res {
+        Ok(m) => see_other(&path("/materials/", m.id.as_str(), "")),
+        Err(r) => materials_page(&st, &v, f, r.errors(v.lang), r.status()).await,
+    }
+}

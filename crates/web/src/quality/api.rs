@@ -1,0 +1,306 @@
+//! The QC and QA operations under `/api/v1`, through the same service functions as the pages:
+//! products and specifications, a lot's results against its specification, result entry,
+//! deviations, the batch record and the electronic signature. Errors are JSON with the status:
+//! 401 no session or token, 403 wrong role, 404 unknown, 409 illegal transition (a refused release
+//! lists every reason under `reasons`), 422 bad input naming the `field`.
+
+use crate::{AppError, AppState, auth::Viewer, auth::now};
+use axum::{
+    Extension, Json,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use secretome_domain::{Actor, DomainError};
+use secretome_service::{NewResult, ServiceError};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+fn error(e: ServiceError) -> Response {
+    let field = match &e {
+        ServiceError::Domain(DomainError::Invalid { field, .. }) => Some(field.clone()),
+        _ => None,
+    };
+    let reasons = match &e {
+        ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) => {
+            serde_json::to_value(blockers).ok()
+        }
+        _ => None,
+    };
+    let a = AppError(e);
+    let status = a.status();
+    let mut body = json!({ "error": a.message(), "status": status.as_u16() });
+    if let Some(f) = field {
+        body["field"] = json!(f);
+    }
+    if let Some(r) = reasons {
+        body["reasons"] = r;
+    }
+    (status, Json(body)).into_response()
+}
+
+fn bad(field: &str, message: &str) -> Response {
+    let body = json!({ "error": format!("{field}: {message}"), "field": field, "status": 422 });
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
+/// A refusal already made into a response (boxed: responses are large).
+type Refused = Box<Response>;
+
+fn ok<T: Serialize>(status: StatusCode, r: Result<T, ServiceError>) -> Response {
+    match r {
+        Ok(v) => (status, Json(v)).into_response(),
+        Err(e) => error(e),
+    }
+}
+
+/// The request body as a JSON object.
+fn object(body: &Bytes) -> Result<Map<String, Value>, Refused> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(Box::new(bad(
+            "body",
+            "expected a JSON object (Content-Type: application/json)",
+        ))),
+    }
+}
+
+/// An optional text field; a value of another type is refused, naming the field.
+fn text(m: &Map<String, Value>, field: &str) -> Result<Option<String>, Refused> {
+    match m.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Box::new(bad(field, "expected a string"))),
+    }
+}
+
+fn required(m: &Map<String, Value>, field: &str) -> Result<String, Refused> {
+    text(m, field)?
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| Box::new(bad(field, "required")))
+}
+
+fn actor(v: &Viewer) -> Result<Actor, Refused> {
+    v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| {
+        let body = json!({ "error": "sign-in required", "status": 401 });
+        Box::new((StatusCode::UNAUTHORIZED, Json(body)).into_response())
+    })
+}
+
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return *r,
+        }
+    };
+}
+
+pub async fn products(State(st): State<AppState>) -> Response {
+    ok(StatusCode::OK, st.service.products().await)
+}
+
+pub async fn specifications(State(st): State<AppState>, Path(code): Path<String>) -> Response {
+    ok(StatusCode::OK, st.service.specifications(&code).await)
+}
+
+pub async fn lot_qc(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+    ok(StatusCode::OK, st.service.lot_qc(&id).await)
+}
+
+pub async fn record_review(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+    ok(StatusCode::OK, st.service.batch_record(&id).await)
+}
+
+/// POST results: `{"test", "value"?, "outcome"?, "unit"?, "assay_run"?}` → 201 the result.
+pub async fn record(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let value = match m.get("value") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(_) => return bad("value", "expected a number"),
+    };
+    let r = NewResult {
+        lot: id,
+        test: tri!(required(&m, "test")),
+        value,
+        outcome: tri!(text(&m, "outcome")),
+        unit: tri!(text(&m, "unit")),
+        assay_run: tri!(text(&m, "assay_run")),
+    };
+    ok(
+        StatusCode::CREATED,
+        st.service.record_result(&a, now(), r).await,
+    )
+}
+
+/// POST deviations: `{"test"?, "description"}` → 201 the deviation.
+pub async fn open_deviation(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let description = tri!(required(&m, "description"));
+    let test = tri!(text(&m, "test"));
+    ok(
+        StatusCode::CREATED,
+        st.service
+            .open_deviation(&a, now(), &id, test.as_deref(), &description)
+            .await,
+    )
+}
+
+/// POST …/assess: `{"assessment"}`.
+pub async fn assess(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, n)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let text = tri!(required(&m, "assessment"));
+    ok(
+        StatusCode::OK,
+        st.service
+            .assess_deviation(&a, now(), &format!("{id}/{n}"), &text)
+            .await,
+    )
+}
+
+/// POST …/approve: `{"reason"}`.
+pub async fn approve(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, n)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let reason = tri!(required(&m, "reason"));
+    ok(
+        StatusCode::OK,
+        st.service
+            .approve_deviation(&a, now(), &format!("{id}/{n}"), &reason)
+            .await,
+    )
+}
+
+/// POST …/reject: `{"reason"}`.
+pub async fn reject(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, n)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let reason = tri!(required(&m, "reason"));
+    ok(
+        StatusCode::OK,
+        st.service
+            .reject_deviation(&a, now(), &format!("{id}/{n}"), &reason)
+            .await,
+    )
+}
+
+/// POST sign: `{"password", "meaning", "reason"}` → 200 `{"lot", "signature"}`.
+pub async fn sign(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let password = tri!(text(&m, "password")).unwrap_or_default();
+    let meaning = tri!(required(&m, "meaning"));
+    let reason = tri!(text(&m, "reason")).unwrap_or_default();
+    let lot = match st
+        .service
+        .sign_lot(&a, now(), &id, &password, &meaning, &reason)
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => return error(e),
+    };
+    let sig = st
+        .service
+        .lot_signatures(&id)
+        .await
+        .map(|s| s.into_iter().last());
+    ok(
+        StatusCode::OK,
+        sig.map(|signature| json!({ "lot": lot, "signature": signature })),
+    )
+}
+
+fn op(summary: &str, tag: &str, body: Option<Value>, codes: &[(&str, &str)]) -> Value {
+    let dev = ["Assess", "Approve", "Reject"]
+        .iter()
+        .any(|w| summary.starts_with(w));
+    let mut params =
+        vec![json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}})];
+    if dev {
+        params.push(json!({"name": "n", "in": "path", "required": true, "schema": {"type": "string"}, "description": "deviation number, e.g. DEV-01"}));
+    }
+    let mut responses = Map::new();
+    for (c, d) in [("401", "no session or token"), ("403", "wrong role")]
+        .iter()
+        .chain(codes)
+    {
+        responses.insert(c.to_string(), json!({ "description": d }));
+    }
+    let mut o =
+        json!({ "summary": summary, "tags": [tag], "parameters": params, "responses": responses });
+    if let Some(schema) = body {
+        o["requestBody"] =
+            json!({"required": true, "content": {"application/json": {"schema": schema}}});
+    }
+    o
+}
+
+fn schema(props: &[(&str, &str)], required: &[&str]) -> Value {
+    let p: Map<String, Value> = props
+        .iter()
+        .map(|(k, t)| (k.to_string(), json!({ "type": t })))
+        .collect();
+    json!({ "type": "object", "properties": p, "required": required })
+}
+
+/// The OpenAPI `paths` of these operations.
+pub fn openapi_paths() -> Value {
+    let reason = schema(&[("reason", "string")], &["reason"]);
+    let invalid = ("422", "bad input: `field` names it");
+    let conflict = ("409", "illegal transition, with the reason");
+    json!({
+        "/api/v1/products": {"get": {"summary": "Products", "tags": ["qc"], "responses": {"200": {"description": "products"}, "401": {"description": "no session or token"}}}},
+        "/api/v1/products/{code}/specifications": {"get": {"summary": "A product's specification versions with their tests, oldest first", "tags": ["qc"],
+            "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "versions"}, "401": {"description": "no session or token"}}}},
+        "/api/v1/lots/{id}/qc": {"get": op("A lot's results against its specification, deviations and release blockers", "qc", None, &[("200", "the lot's QC record"), ("404", "no such lot")])},
+        "/api/v1/lots/{id}/results": {"post": op("Record a result (role qc); the verdict is computed", "qc",
+            Some(schema(&[("test", "string"), ("value", "number"), ("outcome", "string"), ("unit", "string"), ("assay_run", "string")], &["test"])),
+            &[("201", "the result"), ("404", "no such lot"), conflict, invalid])},
+        "/api/v1/lots/{id}/deviations": {"post": op("Open a deviation (roles qc, qa, operator)", "qc",
+            Some(schema(&[("test", "string"), ("description", "string")], &["description"])), &[("201", "the deviation"), ("404", "no such lot"), conflict, invalid])},
+        "/api/v1/lots/{id}/deviations/{n}/assess": {"post": op("Assess a deviation (role qc)", "qc",
+            Some(schema(&[("assessment", "string")], &["assessment"])), &[("200", "the deviation"), ("404", "no such deviation"), conflict, invalid])},
+        "/api/v1/lots/{id}/deviations/{n}/approve": {"post": op("Approve an assessed deviation (role qa)", "qa", Some(reason.clone()), &[("200", "the deviation"), ("404", "no such deviation"), conflict, invalid])},
+        "/api/v1/lots/{id}/deviations/{n}/reject": {"post": op("Reject an assessed deviation (role qa)", "qa", Some(reason), &[("200", "the deviation"), ("404", "no such deviation"), conflict, invalid])},
+        "/api/v1/lots/{id}/record": {"get": op("The batch record for review: genealogy, every step with who and when, results, deviations, audit history, signatures", "qa", None, &[("200", "the batch record"), ("404", "no such lot")])},
+        "/api/v1/lots/{id}/sign": {"post": op("Electronic signature: meaning released or rejected (role qa) or reviewed (qa, qc), with password re-entry; a refused release lists every reason under `reasons`", "qa",
+            Some(schema(&[("password", "string"), ("meaning", "string"), ("reason", "string")], &["password", "meaning", "reason"])),
+            &[("200", "the lot and the signature"), ("404", "no such lot"), ("409", "release refused: `reasons` lists every blocker (kind, subject, message, message_ja)"), ("422", "bad input or wrong password: `field` names it")])}
+    })
+}

@@ -1,0 +1,331 @@
+//! QC pages: the overview (lots awaiting the release decision, deviations not yet closed) and a lot's
+//! results against its specification (test, criterion, value, verdict) with result entry (qc), the
+//! plate-import form (qc) and its deviations — opened by qc, qa or operators, assessed by qc,
+//! approved or rejected by qa — each shown with its state.
+
+use super::support::{Fields, actor, dev_no, fail, page, see_other, seg};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::{
+    Role,
+    lot::LotStatus,
+    qc::{Acceptance, Deviation},
+};
+use secretome_service::{LotQc, LotSummary, NewResult, ServiceError, batch_record::Signature};
+
+pub struct DevView {
+    pub d: Deviation,
+    pub n: String,
+    /// The error of this deviation's assess or decide form, if it was the one posted.
+    pub error: String,
+}
+
+#[derive(Template)]
+#[template(path = "quality/lot_qc.html")]
+struct LotQcPage {
+    c: PageCtx,
+    q: LotQc,
+    devs: Vec<DevView>,
+    /// Tests still without a result: (code, name, numeric).
+    pending: Vec<(String, String, bool)>,
+    sigs: Vec<Signature>,
+    f: Fields,
+    e: FieldErrors,
+    can_qc: bool,
+    can_qa: bool,
+    can_open: bool,
+    quarantine: bool,
+}
+
+#[derive(Template)]
+#[template(path = "quality/overview.html")]
+struct OverviewPage {
+    c: PageCtx,
+    lots: Vec<LotSummary>,
+    deviations: Vec<Deviation>,
+}
+
+pub async fn overview(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    let lots = match st.service.list_lots().await {
+        Ok(l) => l
+            .into_iter()
+            .filter(|l| l.lot.status == LotStatus::Quarantine)
+            .collect(),
+        Err(e) => return fail(&v, e),
+    };
+    match st.service.open_deviations().await {
+        Ok(deviations) => page(
+            StatusCode::OK,
+            &OverviewPage {
+                c: PageCtx::new(&v, "/qc"),
+                lots,
+                deviations,
+            },
+        ),
+        Err(e) => fail(&v, e),
+    }
+}
+
+/// The lot's QC page; `dev` names the deviation whose form the errors belong to.
+pub async fn lot_page(
+    st: &AppState,
+    v: &Viewer,
+    lot: &str,
+    f: Fields,
+    e: FieldErrors,
+    dev: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let q = match st.service.lot_qc(lot).await {
+        Ok(q) => q,
+        Err(err) => return fail(v, err),
+    };
+    let sigs = match st.service.lot_signatures(lot).await {
+        Ok(s) => s,
+        Err(err) => return fail(v, err),
+    };
+    let ja = v.lang == crate::i18n::Lang::Ja;
+    let pending = q
+        .rows
+        .iter()
+        .filter(|r| r.result.is_none())
+        .map(|r| {
+            let name = if ja {
+                r.test.name_ja.clone()
+            } else {
+                r.test.name.clone()
+            };
+            (
+                r.test.code.to_string(),
+                name,
+                !matches!(r.test.acceptance, Acceptance::PassFail { .. }),
+            )
+        })
+        .collect();
+    let devs = q
+        .deviations
+        .iter()
+        .map(|d| {
+            let n = dev_no(&d.id).to_string();
+            let error = if dev == Some(n.as_str()) {
+                e.0.values().next().cloned().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            DevView {
+                d: d.clone(),
+                n,
+                error,
+            }
+        })
+        .collect();
+    let matched = dev.is_some_and(|n| q.deviations.iter().any(|d| dev_no(&d.id) == n));
+    let e = if matched { FieldErrors::default() } else { e };
+    let quarantine = q.lot.status == LotStatus::Quarantine;
+    let page_ = LotQcPage {
+        c: PageCtx::new(v, &format!("/lots/{}/qc", seg(lot))),
+        q,
+        devs,
+        pending,
+        sigs,
+        f,
+        e,
+        can_qc: v.has_any(&[Role::Qc]),
+        can_qa: v.has_any(&[Role::Qa]),
+        can_open: v.has_any(&[Role::Qc, Role::Qa, Role::Operator]),
+        quarantine,
+    };
+    page(status, &page_)
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    lot_page(
+        &st,
+        &v,
+        &id,
+        Fields::default(),
+        FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn refused(e: &ServiceError) -> (FieldErrors, StatusCode) {
+    (FieldErrors::from_service(e), crate::forms::status_of(e))
+}
+
+/// A manual result from the form: a number in `value` or a text in `outcome`.
+pub fn new_result(lot: &str, f: &Fields) -> Result<NewResult, FieldErrors> {
+    if f.text("test").is_empty() {
+        return Err(FieldErrors::one("test", "choose the test"));
+    }
+    let value = match f.opt("value") {
+        Some(s) => Some(crate::forms::number("value", &s)?),
+        None => None,
+    };
+    let outcome = f.opt("outcome");
+    if value.is_none() && outcome.is_none() {
+        return Err(FieldErrors::one("value", "enter a value or an outcome"));
+    }
+    Ok(NewResult {
+        lot: lot.to_string(),
+        test: f.text("test"),
+        value,
+        outcome,
+        unit: f.opt("unit"),
+        assay_run: None,
+    })
+}
+
+/// POST /lots/{id}/results: QC enters a result; the verdict is computed against the criterion.
+pub async fn record(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let res = match new_result(&id, &f) {
+        Err(e) => Err((e, StatusCode::UNPROCESSABLE_ENTITY)),
+        Ok(r) => st
+            .service
+            .record_result(&a, now(), r)
+            .await
+            .map_err(|e| refused(&e)),
+    };
+    match res {
+        Ok(r) => see_other(&format!(
+            "/lots/{}/qc#result-{}",
+            seg(&id),
+            seg(r.test.as_str())
+        )),
+        Err((e, status)) => lot_page(&st, &v, &id, f, e, None, status).await,
+    }
+}
+
+/// POST /lots/{id}/deviations: opens a deviation, optionally naming the test it covers.
+pub async fn open_deviation(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let res = if f.text("description").is_empty() {
+        Err((
+            FieldErrors::one("description", "describe what happened"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ))
+    } else {
+        let test = f.opt("dev_test");
+        st.service
+            .open_deviation(&a, now(), &id, test.as_deref(), &f.text("description"))
+            .await
+            .map_err(|e| {
+                let (mut fe, s) = refused(&e);
+                if let Some(m) = fe.0.remove("test") {
+                    fe.0.insert("dev_test".into(), m);
+                }
+                (fe, s)
+            })
+    };
+    match res {
+        Ok(d) => see_other(&format!("/lots/{}/qc#dev-{}", seg(&id), dev_no(&d.id))),
+        Err((e, status)) => lot_page(&st, &v, &id, f, e, None, status).await,
+    }
+}
+
+/// Which step of a deviation a form takes.
+#[derive(Clone, Copy)]
+enum Step {
+    Assess,
+    Approve,
+    Reject,
+}
+
+async fn move_deviation(
+    st: AppState,
+    v: Viewer,
+    id: String,
+    n: String,
+    body: Bytes,
+    step: Step,
+) -> Response {
+    let f = Fields::parse(&body);
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let field = if matches!(step, Step::Assess) {
+        "assessment"
+    } else {
+        "reason"
+    };
+    let text = f.text(field);
+    let dev = format!("{id}/{n}");
+    let res = if text.is_empty() {
+        Err((
+            FieldErrors::one(field, "required"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ))
+    } else {
+        let t = now();
+        let r = match step {
+            Step::Assess => st.service.assess_deviation(&a, t, &dev, &text).await,
+            Step::Approve => st.service.approve_deviation(&a, t, &dev, &text).await,
+            Step::Reject => st.service.reject_deviation(&a, t, &dev, &text).await,
+        };
+        r.map_err(|e| refused(&e))
+    };
+    match res {
+        Ok(_) => see_other(&format!("/lots/{}/qc#dev-{}", seg(&id), seg(&n))),
+        Err((e, status)) => lot_page(&st, &v, &id, f, e, Some(&n), status).await,
+    }
+}
+
+pub async fn assess(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, n)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    move_deviation(st, v, id, n, body, Step::Assess).await
+}
+
+pub async fn approve(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, n)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    move_deviation(st, v, id, n, body, Step::Approve).await
+}
+
+pub async fn reject(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, n)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    move_deviation(st, v, id, n, body, Step::Reject).await
+}

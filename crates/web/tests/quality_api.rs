@@ -1,0 +1,150 @@
+//! The QC and QA operations under /api/v1 on both backends: 401 without a session, 403 for the wrong
+//! role, 422 naming the field (also for a wrong signature password), 409 listing every reason a
+//! release is refused, then the deviation assessed and approved and the lot released by signature.
+
+mod common;
+use axum::{body::Body, http::Request};
+use common::*;
+use secretome_store::testing::stores;
+use serde_json::{Value, json};
+
+async fn post_json(
+    app: &axum::Router,
+    path: &str,
+    who: Option<&(String, String)>,
+    body: Value,
+) -> (u16, Value) {
+    let mut b = Request::post(path).header("content-type", "application/json");
+    if let Some((cookie, csrf)) = who {
+        b = b.header("cookie", cookie).header("x-csrf-token", csrf);
+    }
+    let r = send(app, b.body(Body::from(body.to_string())).unwrap()).await;
+    (
+        r.status,
+        serde_json::from_str(&r.body).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn api_statuses_and_signed_release() {
+    for (backend, store) in stores("quality_api").await {
+        let (app, svc) = demo_app(store).await;
+        let qa = session(&svc, "qa").await;
+        let qc = session(&svc, "qc").await;
+        let op = session(&svc, "operator").await;
+        let sign = "/api/v1/lots/L-2026-006/sign";
+        let release =
+            json!({"password": "demo", "meaning": "released", "reason": "all tests reviewed"});
+
+        assert_eq!(
+            post_json(&app, sign, None, release.clone()).await.0,
+            401,
+            "{backend:?}"
+        );
+        assert_eq!(
+            post_json(&app, sign, Some(&op), release.clone()).await.0,
+            403
+        );
+        let (s, v) = post_json(
+            &app,
+            sign,
+            Some(&qa),
+            json!({"password": "demo", "reason": "x"}),
+        )
+        .await;
+        assert_eq!((s, v["field"].as_str()), (422, Some("meaning")));
+        let (s, v) = post_json(
+            &app,
+            sign,
+            Some(&qa),
+            json!({"password": "demo", "meaning": "approved", "reason": "x"}),
+        )
+        .await;
+        assert_eq!((s, v["field"].as_str()), (422, Some("meaning")));
+        let (s, v) = post_json(
+            &app,
+            sign,
+            Some(&qa),
+            json!({"password": "nope", "meaning": "released", "reason": "x"}),
+        )
+        .await;
+        assert_eq!((s, v["field"].as_str()), (422, Some("password")));
+        let (s, v) = post_json(&app, sign, Some(&qa), release.clone()).await;
+        assert_eq!(s, 409, "{v}");
+        let kinds: Vec<&str> = v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["kind"].as_str())
+            .collect();
+        assert_eq!(kinds, ["out_of_specification", "open_deviation"], "{v}");
+        assert!(v["reasons"][0]["message_ja"].as_str().is_some());
+
+        let (s, v) = post_json(
+            &app,
+            "/api/v1/lots/L-2026-006/results",
+            Some(&qc),
+            json!({"test": "vegf", "value": "lots"}),
+        )
+        .await;
+        assert_eq!((s, v["field"].as_str()), (422, Some("value")));
+        let dev = "/api/v1/lots/L-2026-006/deviations/DEV-01";
+        assert_eq!(
+            post_json(
+                &app,
+                &format!("{dev}/approve"),
+                Some(&qc),
+                json!({"reason": "x"})
+            )
+            .await
+            .0,
+            403
+        );
+        let (s, v) = post_json(
+            &app,
+            &format!("{dev}/approve"),
+            Some(&qa),
+            json!({"reason": "too early"}),
+        )
+        .await;
+        assert_eq!(s, 409, "open, not assessed: {v}");
+        let (s, v) = post_json(
+            &app,
+            &format!("{dev}/assess"),
+            Some(&qc),
+            json!({"assessment": "dilution error"}),
+        )
+        .await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("assessed")), "{v}");
+        let (s, v) = post_json(
+            &app,
+            &format!("{dev}/approve"),
+            Some(&qa),
+            json!({"reason": "accepted"}),
+        )
+        .await;
+        assert_eq!((s, v["status"].as_str()), (200, Some("approved")), "{v}");
+
+        let (s, v) = post_json(&app, sign, Some(&qa), release).await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["lot"]["status"], "released");
+        assert_eq!(v["signature"]["meaning"], "released");
+        assert_eq!(v["signature"]["signer_name"], "保証 次郎 (QA)");
+        let r = get(&app, "/api/v1/lots/L-2026-006/record", Some(&qc.0)).await;
+        let rec: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(rec["signatures"][0]["signer"], "qa");
+        assert!(
+            rec["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["action"] == "deviation.approve")
+        );
+
+        let doc = get(&app, "/api/v1/openapi.json", None).await.body;
+        assert!(
+            doc.contains("/api/v1/lots/{id}/sign")
+                && doc.contains("/api/v1/lots/{id}/deviations/{n}/assess")
+        );
+    }
+}
