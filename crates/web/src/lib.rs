@@ -47,9 +47,22 @@ pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
 
 /// Adds a route that only `roles` may use (and, for POST, only with the session's CSRF token).
 /// Every path registered here must be listed in `guarded_routes()`.
-pub(crate) fn guarded(r: Router<AppState>, path: &'static str, m: MethodRouter<AppState>, roles: &'static [Role]) -> Router<AppState> {
-    debug_assert!(guarded_routes().iter().any(|(_, p)| *p == path), "{path} missing from guarded_routes()");
-    r.route(path, m.route_layer(middleware::from_fn(move |req, next| auth::guard(roles, req, next))))
+pub(crate) fn guarded(
+    r: Router<AppState>,
+    path: &'static str,
+    m: MethodRouter<AppState>,
+    roles: &'static [Role],
+) -> Router<AppState> {
+    debug_assert!(
+        guarded_routes().iter().any(|(_, p)| *p == path),
+        "{path} missing from guarded_routes()"
+    );
+    r.route(
+        path,
+        m.route_layer(middleware::from_fn(move |req, next| {
+            auth::guard(roles, req, next)
+        })),
+    )
 }
 
 /// The whole application.
@@ -67,10 +80,16 @@ pub fn router(service: Service) -> Router {
     r = guarded(r, "/lots/{id}", get(pages::lot), ANY);
     r = guarded(r, "/api/v1/lots", get(api::lots), ANY);
     r = guarded(r, "/api/v1/lots/{id}", get(api::lot), ANY);
-    r = guarded(r, "/plan", get(planning::page), &[Role::Operator, Role::Qc, Role::Qa, Role::Admin]);
+    r = guarded(
+        r,
+        "/plan",
+        get(planning::page),
+        &[Role::Operator, Role::Qc, Role::Qa, Role::Admin],
+    );
     r = manufacture::routes(r);
     r = quality::routes(r);
-    r.layer(middleware::from_fn_with_state(state.clone(), auth::context)).with_state(state)
+    r.layer(middleware::from_fn_with_state(state.clone(), auth::context))
+        .with_state(state)
 }
 
 /// Serves the application until Ctrl-C.

@@ -65,12 +65,15 @@ async fn role_by_route_matrix() {
                 if allowed.contains(role) {
                     // Let through by the guard: a POST with an empty form may still be refused by
                     // its handler (422, 409, 404; see matrix/mod.rs), never with 401/403 or 5xx.
-                    let passed = if *method == "GET" { r.status < 400 } else { r.status != 401 && r.status != 403 && r.status < 500 };
+                    let passed = if *method == "GET" {
+                        r.status < 400
+                    } else {
+                        r.status != 401 && r.status != 403 && r.status < 500
+                    };
                     assert!(
                         passed,
                         "{backend:?} {role} {method} {path}: {} {}",
-                        r.status,
-                        r.body
+                        r.status, r.body
                     );
                 } else {
                     assert_eq!(r.status, 403, "{backend:?} {role} {method} {path}");
