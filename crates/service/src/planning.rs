@@ -10,8 +10,14 @@ use secretome_domain::{
     culture::{CellBank, TissueCollection},
     donor::{Donor, TissueSource},
 };
+use secretome_domain::{
+    genealogy::{Edge, NodeKind},
+    processing::{ProcessingStep, StepKind},
+    qc::TestResult,
+};
 use secretome_planner::{
-    CalibrationOptions, CalibrationReport, CellSource, Plan, PlanRequest, VesselKind, VesselSpec,
+    CalibrationOptions, CalibrationReport, CellSource, Factor, Plan, PlanRequest, VesselKind,
+    VesselSpec,
     calibrate::{ConditioningRecord, CountObservation, FinishedBatch},
 };
 use std::collections::BTreeMap;
@@ -35,7 +41,76 @@ fn source_of(t: TissueSource) -> Option<CellSource> {
     }
 }
 
+/// The planner's factor for a QC test code of the factor catalogue.
+fn factor_of(test: &str) -> Option<Factor> {
+    Some(match test {
+        "egf" => Factor::Egf,
+        "fgf2" => Factor::Fgf2,
+        "vegf" => Factor::Vegf,
+        "tgf_b1" => Factor::TgfB1,
+        "bdnf" => Factor::Bdnf,
+        "hgf" => Factor::Hgf,
+        "pdgf_bb" => Factor::PdgfBb,
+        "il10" => Factor::Il10,
+        "ev_particles" => Factor::EvParticles,
+        _ => return None,
+    })
+}
+
 impl Service {
+    /// Factor concentrations in a harvest's conditioned medium, from QC's results on the lot it
+    /// went into — only when that lot holds this harvest alone (a pool mixes batches), divided by
+    /// the lot's ultrafiltration concentration factor (recovery losses are not corrected: the
+    /// fitted rate is an effective one).
+    async fn measured_in_medium(
+        &self,
+        harvest: &str,
+    ) -> Result<BTreeMap<Factor, f64>, ServiceError> {
+        let s = self.store();
+        let mut out = BTreeMap::new();
+        let to_lots: Vec<Edge> = s.list::<Edge>(Some(("parent_id", harvest))).await?;
+        let Some(lot) = to_lots
+            .iter()
+            .find(|e| e.parent_kind == NodeKind::Harvest && e.child_kind == NodeKind::Lot)
+        else {
+            return Ok(out);
+        };
+        let into_lot: Vec<Edge> = s
+            .list::<Edge>(Some(("child_id", lot.child_id.as_str())))
+            .await?;
+        if into_lot
+            .iter()
+            .filter(|e| e.parent_kind == NodeKind::Harvest)
+            .count()
+            != 1
+        {
+            return Ok(out);
+        }
+        let cf: f64 = s
+            .list::<ProcessingStep>(Some(("lot", lot.child_id.as_str())))
+            .await?
+            .iter()
+            .filter_map(|st| match st.step {
+                StepKind::Ultrafiltration {
+                    concentration_factor,
+                    ..
+                } => Some(concentration_factor),
+                _ => None,
+            })
+            .product();
+        for r in s
+            .list::<TestResult>(Some(("lot", lot.child_id.as_str())))
+            .await?
+        {
+            if let (Some(f), Some(v)) = (factor_of(r.test.as_str()), r.value)
+                && v > 0.0
+            {
+                out.insert(f, v / cf);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every harvested batch of a source the planner models, as the planner's `FinishedBatch`.
     pub async fn finished_batches(&self) -> Result<Vec<FinishedBatch>, ServiceError> {
         let s = self.store();
@@ -98,7 +173,10 @@ impl Service {
                 seeded_cells: b.seeding_density * b.area_cm2(),
                 observations,
                 conditioning,
-                measured: BTreeMap::new(),
+                measured: match harvests.get(b.id.as_str()) {
+                    Some(h) => self.measured_in_medium(h.id.as_str()).await?,
+                    None => BTreeMap::new(),
+                },
             });
         }
         Ok(out)

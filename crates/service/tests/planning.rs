@@ -51,6 +51,27 @@ async fn calibration_from_the_demo_batches_and_a_plan() {
             }
         }
 
+        // Single-harvest lots carry QC's factor results back to their batches: umbilical cord has
+        // three (L-2026-004/005/006), enough for fitted secretion rates with measured vs predicted.
+        let with_measured = batches.iter().filter(|b| !b.measured.is_empty()).count();
+        assert_eq!(
+            with_measured, 5,
+            "{backend:?}: single-harvest lots with results"
+        );
+        let uc = report.group(CellSource::UmbilicalCord, None).unwrap();
+        let vegf = uc
+            .secretion
+            .iter()
+            .find(|s| s.factor == secretome_planner::Factor::Vegf)
+            .expect("VEGF rate fitted");
+        assert!(vegf.rate.lower95 < vegf.rate.value && vegf.rate.value < vegf.rate.upper95);
+        assert_eq!(vegf.batches.len(), 3, "measured vs predicted per batch");
+        assert!(
+            vegf.batches
+                .iter()
+                .all(|m| m.measured > 0.0 && m.predicted > 0.0)
+        );
+
         let req = PlanRequest::from_toml(
             "source = \"umbilical-cord\"\ndeadline = \"2027-03-31\"\n[target]\nvials = 100\nvial_ml = 2.0\n",
         )

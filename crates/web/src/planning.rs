@@ -31,6 +31,8 @@ struct GroupRow {
     source: String,
     growth: Option<(String, String, usize, usize)>,
     notes: Vec<String>,
+    /// (factor, fitted rate with 95 % interval, "batch: measured → predicted" per finished batch)
+    secretion: Vec<(String, String, Vec<String>)>,
     svg: Option<String>,
 }
 
@@ -70,6 +72,24 @@ fn group_row(g: &GroupCalibration) -> GroupRow {
             )
         }),
         notes: g.notes.clone(),
+        secretion: g
+            .secretion
+            .iter()
+            .map(|sc| {
+                let r = &sc.rate;
+                (
+                    format!("{} {}", sc.factor.name(), sc.factor.name_ja()),
+                    format!(
+                        "{:.3e} {} [{:.3e} – {:.3e}]",
+                        r.value, r.unit, r.lower95, r.upper95
+                    ),
+                    sc.batches
+                        .iter()
+                        .map(|m| format!("{}: {:.4} → {:.4}", m.batch, m.measured, m.predicted))
+                        .collect(),
+                )
+            })
+            .collect(),
         svg: if g.secretion.is_empty() {
             None
         } else {

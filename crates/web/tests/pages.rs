@@ -77,6 +77,10 @@ async fn planning_page_shows_calibration_and_a_plan() {
         r.body.contains("id=\"calibration\"") && r.body.contains("臍帯 / umbilical cord"),
         "calibration table"
     );
+    assert!(
+        r.body.contains("class=\"secretion\"") && r.body.contains("B-2026-005:"),
+        "measured vs predicted for finished batches"
+    );
     let r = get(
         &app,
         "/plan?source=umbilical-cord&vials=100&vial_ml=2&deadline=2099-12-31",
