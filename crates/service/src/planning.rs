@@ -202,3 +202,92 @@ impl Service {
             .map_err(|e| ServiceError::Planning(e.to_string()))
     }
 }
+
+/// A running batch compared with what its own seeding predicts.
+#[derive(Debug, Clone)]
+pub struct BatchTracking {
+    pub batch: String,
+    pub plan: Plan,
+    pub tracking: secretome_planner::Tracking,
+}
+
+impl Service {
+    /// Plan vs actual for every batch still in culture or conditioning: the plan is the growth its
+    /// own seeding predicts (its vessels, density and time, the calibrated parameters for its
+    /// source and donor), and its counts are compared with that plan's 95 % band.
+    pub async fn running_batches_vs_plan(&self) -> Result<Vec<BatchTracking>, ServiceError> {
+        let report = self.calibration().await?;
+        let s = self.store();
+        let mut out = Vec::new();
+        for b in s.list::<CultureBatch>(None).await? {
+            if b.status == BatchStatus::Harvested {
+                continue;
+            }
+            let Some(bank) = s.fetch::<CellBank>(b.cell_bank.as_str()).await? else {
+                continue;
+            };
+            let Some(tissue) = s.fetch::<TissueCollection>(bank.tissue.as_str()).await? else {
+                continue;
+            };
+            let Some(donor) = s.fetch::<Donor>(tissue.donor.as_str()).await? else {
+                continue;
+            };
+            let Some(source) = source_of(donor.source) else {
+                continue;
+            };
+            let toml = format!(
+                "source = \"{source}\"\nstart = \"{start}\"\ndeadline = \"{deadline}\"\n\
+                 [target]\nvials = 1\nvial_ml = 1.0\n\
+                 [start_cells]\ncells = {cells}\npassage = {passage}\n\
+                 [expansion]\nvessel = \"{vessel}\"\nseeding_density = {density}\n\
+                 [conditioning]\nvessel = \"{vessel}\"\n",
+                source = match source {
+                    CellSource::BoneMarrow => "bone-marrow",
+                    CellSource::Adipose => "adipose",
+                    CellSource::UmbilicalCord => "umbilical-cord",
+                },
+                start = local(b.seeded_at).strftime("%Y-%m-%dT%H:%M:%S"),
+                deadline = local(b.seeded_at.plus_hours(24.0 * 365.0).unwrap_or(b.seeded_at))
+                    .strftime("%Y-%m-%d"),
+                cells = b.seeding_density * b.area_cm2(),
+                passage = b.passage.max(0),
+                vessel = b.vessel.as_str(),
+                density = b.seeding_density,
+            );
+            let req =
+                PlanRequest::from_toml(&toml).map_err(|e| ServiceError::Planning(e.to_string()))?;
+            let params = report.params_for(source, Some(donor.id.as_str()));
+            let plan = secretome_planner::plan(&req, &params, local(b.seeded_at))
+                .map_err(|e| ServiceError::Planning(format!("{}: {e}", b.id)))?;
+            // The plan seeds only the vessels its (one-vial) target needs; the batch's counts cover all
+            // of its vessels: compare per seeded cell.
+            let seeded = b.seeding_density * b.area_cm2();
+            let scale = plan
+                .outcome
+                .stages
+                .first()
+                .map(|st| st.seeded_cells / seeded)
+                .filter(|x| x.is_finite() && *x > 0.0)
+                .unwrap_or(1.0);
+            let mut obs = s
+                .list::<Observation>(Some(("batch", b.id.as_str())))
+                .await?;
+            obs.sort_by_key(|o| o.observed_at);
+            let counts: Vec<secretome_planner::Observation> = obs
+                .iter()
+                .map(|o| secretome_planner::Observation {
+                    at: local(o.observed_at),
+                    cells: o.cell_count * scale,
+                })
+                .collect();
+            let tracking = secretome_planner::track(&plan, &counts)
+                .map_err(|e| ServiceError::Planning(e.to_string()))?;
+            out.push(BatchTracking {
+                batch: b.id.to_string(),
+                plan,
+                tracking,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -110,6 +110,10 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "literature default (not calibrated)",
     ),
     ("plan.new", "計画を立てる", "Make a plan"),
+    ("plan.running", "培養中バッチ: 計画と実績", "Running batches: plan vs actual"),
+    ("plan.running_note", "各バッチの播種条件と校正済みパラメータから予測した増殖 (95 % 予測帯) と実測細胞数を比較します。最新の計数が帯の外、または連続 2 回同じ側に外れると「計画から逸脱」と表示します。", "Each batch's counts against the growth its own seeding predicts with the calibrated parameters (95 % prediction band). A batch is off plan when its latest count, or two in a row on one side, fall outside the band."),
+    ("plan.on_plan", "計画どおり", "On plan"),
+    ("plan.off_plan", "計画から逸脱", "Off plan"),
     ("plan.vials", "バイアル数", "Vials"),
     ("plan.vial_ml", "充填量 (mL)", "Fill volume (mL)"),
     (

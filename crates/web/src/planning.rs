@@ -36,9 +36,18 @@ struct GroupRow {
     svg: Option<String>,
 }
 
+/// A running batch against what its seeding predicts.
+struct RunningRow {
+    batch: String,
+    on_plan: bool,
+    warnings: Vec<String>,
+    svg: String,
+}
+
 #[derive(Template)]
 #[template(path = "planning.html")]
 struct PlanningPage {
+    running: Vec<RunningRow>,
     /// The source chosen in the form, to keep it selected.
     chosen: String,
     c: PageCtx,
@@ -116,7 +125,21 @@ pub async fn page(
         .map(group_row)
         .collect();
     let chosen = f.source.clone().unwrap_or_default();
+    let running = st
+        .service
+        .running_batches_vs_plan()
+        .await
+        .map_err(|e| PageError::new(e, &v))?
+        .into_iter()
+        .map(|r| RunningRow {
+            on_plan: r.tracking.status == secretome_planner::TrackStatus::OnPlan,
+            warnings: r.tracking.warnings.clone(),
+            svg: secretome_planner::plan_svg(&r.plan, Some(&r.tracking)).unwrap_or_default(),
+            batch: r.batch,
+        })
+        .collect();
     let mut page = PlanningPage {
+        running,
         chosen,
         c: PageCtx::new(&v, uri.path()),
         f,

@@ -81,6 +81,10 @@ async fn planning_page_shows_calibration_and_a_plan() {
         r.body.contains("class=\"secretion\"") && r.body.contains("B-2026-005:"),
         "measured vs predicted for finished batches"
     );
+    assert!(
+        r.body.contains("B-2026-010") && r.body.contains("data-track=\"on_plan\""),
+        "running batches vs plan"
+    );
     let r = get(
         &app,
         "/plan?source=umbilical-cord&vials=100&vial_ml=2&deadline=2099-12-31",
