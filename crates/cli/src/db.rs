@@ -124,7 +124,6 @@ async fn demo_cmd(path: &str, addr: &str) -> anyhow::Result<ExitCode> {
         let svc = Service::new(Arc::new(store.clone()));
         eprintln!("creating the demo facility in {path} …");
         let s = demo::build(&svc, now()).await?;
-        svc.set_demo_passwords(now()).await?;
         store.close().await;
         std::fs::rename(&building, path).with_context(|| format!("moving {building} to {path}"))?;
         eprintln!(

@@ -34,6 +34,13 @@ async fn audit_verify_exit_codes_on_both_backends() {
             "{out}"
         );
 
+        let original: String = sqlx::Row::get(
+            &sqlx::query("SELECT actor FROM audit_event WHERE seq = 10")
+                .fetch_one(store.pool())
+                .await
+                .unwrap(),
+            0,
+        );
         sqlx::query("UPDATE audit_event SET actor = 'mallory' WHERE seq = 10")
             .execute(store.pool())
             .await
@@ -41,7 +48,8 @@ async fn audit_verify_exit_codes_on_both_backends() {
         let (code, out) = verify(&url);
         assert_eq!(code, 1, "{out}");
         assert!(out.contains("audit event #10"), "{out}");
-        sqlx::query("UPDATE audit_event SET actor = 'operator' WHERE seq = 10")
+        sqlx::query("UPDATE audit_event SET actor = $1 WHERE seq = 10")
+            .bind(original)
             .execute(store.pool())
             .await
             .unwrap();

@@ -58,6 +58,16 @@ pub fn text(field: &str, s: &str) -> Result<String, DomainError> {
     Ok(t.to_string())
 }
 
+/// A measured number for people: at most 10 significant digits, in its shortest form, so binary
+/// artefacts of arithmetic (`89.80000000000001`) never reach a page or a certificate.
+pub fn display_number(v: f64) -> String {
+    if !v.is_finite() || v == 0.0 {
+        return v.to_string();
+    }
+    let rounded: f64 = format!("{v:.9e}").parse().unwrap_or(v);
+    rounded.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +86,15 @@ mod tests {
         assert!(percent("viability", 100.5).is_err());
         assert!(percent("viability", -0.1).is_err());
         assert_eq!(percent("viability", 95.0).unwrap(), 95.0);
+    }
+
+    #[test]
+    fn numbers_for_people_lose_binary_artefacts_only() {
+        assert_eq!(display_number(89.80000000000001), "89.8");
+        assert_eq!(display_number(0.1 + 0.2), "0.3");
+        assert_eq!(display_number(846.8473138803027), "846.8473139");
+        assert_eq!(display_number(3.5e9), "3500000000");
+        assert_eq!(display_number(0.0), "0");
     }
 
     #[test]

@@ -79,6 +79,8 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         svc.create_user(&admin, at(base, -30.0)?, id, name, "CPC-TOKYO", vec![*role])
             .await?;
     }
+    // The demo's sign-ins (password `demo`) exist before the first e-signature needs them.
+    svc.set_demo_passwords(at(base, -30.0)?).await?;
     let op = svc.actor("operator").await?;
     let qa = svc.actor("qa").await?;
     let crew = lots::Crew {

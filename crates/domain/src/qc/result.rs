@@ -202,8 +202,8 @@ impl TestResult {
     pub fn shown(&self) -> String {
         match (self.value, &self.outcome) {
             (Some(v), _) => match &self.unit {
-                Some(u) => format!("{v} {u}"),
-                None => v.to_string(),
+                Some(u) => format!("{} {u}", crate::quantity::display_number(v)),
+                None => crate::quantity::display_number(v),
             },
             (None, Some(o)) => o.clone(),
             (None, None) => String::new(),

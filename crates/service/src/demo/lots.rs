@@ -154,19 +154,24 @@ pub(super) async fn make_lot(
     let decide = at(t, 3.0)?;
     match state {
         "released" | "recalled" => {
-            svc.release_lot(
+            // Signed as QA would sign it: password re-entered, meaning "released".
+            svc.sign_lot(
                 qa,
                 decide,
                 lot,
+                "demo",
+                "released",
                 "全試験項目が規格に適合 (all tests meet specification)",
             )
             .await?;
         }
         "rejected" => {
-            svc.reject_lot(
+            svc.sign_lot(
                 qa,
                 decide,
                 lot,
+                "demo",
+                "rejected",
                 "エンドトキシン規格外 (endotoxin 0.8 EU/mL > 0.5)",
             )
             .await?;
