@@ -3,42 +3,16 @@
 //! nothing written; release allowed once QA approves the deviation covering the failing result; the
 //! specification version in force at filling stays with the lot; role checks.
 
+mod common;
+use common::*;
+
 use secretome_domain::{
-    Role, UtcTime,
+    Role,
     qc::{BlockerKind, DeviationStatus, Verdict},
 };
-use secretome_service::{ErrorKind, NewResult, Service, ServiceError, demo};
+use secretome_service::{ErrorKind, Service, demo};
 use secretome_store::testing::stores;
 use std::sync::Arc;
-
-fn t(s: &str) -> UtcTime {
-    UtcTime::parse("t", s).unwrap()
-}
-
-fn result(lot: &str, test: &str, value: Option<f64>, outcome: Option<&str>) -> NewResult {
-    NewResult {
-        lot: lot.into(),
-        test: test.into(),
-        value,
-        outcome: outcome.map(str::to_string),
-        ..Default::default()
-    }
-}
-
-/// Refused with `kind`, mentioning `msg`, and the audit trail did not move.
-async fn refused<T: std::fmt::Debug>(
-    svc: &Service,
-    r: Result<T, ServiceError>,
-    kind: ErrorKind,
-    msg: &str,
-) -> ServiceError {
-    let before = svc.store().event_count().await.unwrap();
-    let e = r.expect_err("must be refused");
-    assert_eq!(e.kind(), kind, "{e}");
-    assert!(e.to_string().contains(msg), "{e} should mention {msg:?}");
-    assert_eq!(svc.store().event_count().await.unwrap(), before);
-    e
-}
 
 #[tokio::test]
 async fn release_lists_every_reason_and_writes_nothing() {
@@ -108,7 +82,7 @@ async fn release_lists_every_reason_and_writes_nothing() {
         assert!(blockers.iter().all(|b| !b.message_ja.is_empty()));
         let e = refused(
             &svc,
-            svc.release_lot(&opqa, now, "L-T1", "ok").await,
+            svc.release_lot(&opqa, now, "L-T1", "ok"),
             ErrorKind::Conflict,
             "lot L-T1 cannot be released: (1) test sterility (Sterility): no result entered",
         )
@@ -131,7 +105,7 @@ async fn release_lists_every_reason_and_writes_nothing() {
         // A lot still in process cannot be released, whatever its records.
         refused(
             &svc,
-            svc.release_lot(&qa, now, "L-2026-007", "ok").await,
+            svc.release_lot(&qa, now, "L-2026-007", "ok"),
             ErrorKind::Conflict,
             "lot L-2026-007 is in_process: cannot be released",
         )
@@ -162,7 +136,7 @@ async fn release_goes_ahead_once_qa_approves_the_deviation() {
         let dev = q.deviations[0].id.clone();
         let refusal = refused(
             &svc,
-            svc.release_lot(&qa, now, "L-2026-006", "ok").await,
+            svc.release_lot(&qa, now, "L-2026-006", "ok"),
             ErrorKind::Conflict,
             "ev_particles",
         )
@@ -171,7 +145,7 @@ async fn release_goes_ahead_once_qa_approves_the_deviation() {
         // QA cannot approve before QC's assessment; then QC assesses and QA approves.
         refused(
             &svc,
-            svc.approve_deviation(&qa, now, &dev, "ok").await,
+            svc.approve_deviation(&qa, now, &dev, "ok"),
             ErrorKind::Conflict,
             "is open: cannot be approved",
         )

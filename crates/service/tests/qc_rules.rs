@@ -2,42 +2,13 @@
 //! stays with the lot when a later version becomes effective; filling without an effective
 //! specification is refused; role checks come first; bad input names the field.
 
-use secretome_domain::{
-    UtcTime,
-    qc::{Acceptance, BlockerKind, Verdict},
-};
-use secretome_service::{ErrorKind, NewProduct, NewResult, NewTest, Service, ServiceError, demo};
+mod common;
+use common::*;
+
+use secretome_domain::qc::{Acceptance, BlockerKind, Verdict};
+use secretome_service::{ErrorKind, NewProduct, NewTest, Service, demo};
 use secretome_store::testing::stores;
 use std::sync::Arc;
-
-fn t(s: &str) -> UtcTime {
-    UtcTime::parse("t", s).unwrap()
-}
-
-fn result(lot: &str, test: &str, value: Option<f64>, outcome: Option<&str>) -> NewResult {
-    NewResult {
-        lot: lot.into(),
-        test: test.into(),
-        value,
-        outcome: outcome.map(str::to_string),
-        ..Default::default()
-    }
-}
-
-/// Refused with `kind`, mentioning `msg`, and the audit trail did not move.
-async fn refused<T: std::fmt::Debug>(
-    svc: &Service,
-    r: Result<T, ServiceError>,
-    kind: ErrorKind,
-    msg: &str,
-) -> ServiceError {
-    let before = svc.store().event_count().await.unwrap();
-    let e = r.expect_err("must be refused");
-    assert_eq!(e.kind(), kind, "{e}");
-    assert!(e.to_string().contains(msg), "{e} should mention {msg:?}");
-    assert_eq!(svc.store().event_count().await.unwrap(), before);
-    e
-}
 
 #[tokio::test]
 async fn the_specification_in_force_at_filling_stays_with_the_lot() {
@@ -128,7 +99,7 @@ async fn the_specification_in_force_at_filling_stays_with_the_lot() {
             .unwrap();
         refused(
             &svc,
-            svc.fill_vials(&op, now, "L-EXO", 5, 2.0, exp, None).await,
+            svc.fill_vials(&op, now, "L-EXO", 5, 2.0, exp, None),
             ErrorKind::Conflict,
             "product EXO-01 has no effective specification",
         )
@@ -143,7 +114,7 @@ async fn the_specification_in_force_at_filling_stays_with_the_lot() {
             .unwrap();
         refused(
             &svc,
-            svc.make_specification_effective(&qa, now, &old.id).await,
+            svc.make_specification_effective(&qa, now, &old.id),
             ErrorKind::Conflict,
             "is effective: cannot be made effective",
         )
@@ -170,30 +141,28 @@ async fn roles_and_bad_input_are_checked_first() {
             .unwrap();
         refused(
             &svc,
-            svc.approve_deviation(&qc, now, &dev, "ok").await,
+            svc.approve_deviation(&qc, now, &dev, "ok"),
             ErrorKind::Forbidden,
             "qc needs role qa to approve a deviation",
         )
         .await;
         refused(
             &svc,
-            svc.record_result(&op, now, result("L-2026-005", "endotoxin", Some(0.1), None))
-                .await,
+            svc.record_result(&op, now, result("L-2026-005", "endotoxin", Some(0.1), None)),
             ErrorKind::Forbidden,
             "operator needs role qc to record a QC result",
         )
         .await;
         refused(
             &svc,
-            svc.create_specification(&op, now, "MSC-CM-01", vec![])
-                .await,
+            svc.create_specification(&op, now, "MSC-CM-01", vec![]),
             ErrorKind::Forbidden,
             "operator needs role admin or qa to create a specification",
         )
         .await;
         refused(
             &svc,
-            svc.assess_deviation(&qa, now, &dev, "x").await,
+            svc.assess_deviation(&qa, now, &dev, "x"),
             ErrorKind::Forbidden,
             "qa needs role qc to assess a deviation",
         )
@@ -205,24 +174,21 @@ async fn roles_and_bad_input_are_checked_first() {
                 &qc,
                 now,
                 result("L-2026-005", "endotoxin", None, Some("low")),
-            )
-            .await,
+            ),
             ErrorKind::Invalid,
             "value: this test needs a numeric value",
         )
         .await;
         refused(
             &svc,
-            svc.record_result(&qc, now, result("L-2026-005", "endotoxin", Some(0.1), None))
-                .await,
+            svc.record_result(&qc, now, result("L-2026-005", "endotoxin", Some(0.1), None)),
             ErrorKind::Conflict,
             "already has a result for test endotoxin",
         )
         .await;
         refused(
             &svc,
-            svc.correct_result(&qc, now, "L-2026-005/endotoxin", Some(0.2), None, " ")
-                .await,
+            svc.correct_result(&qc, now, "L-2026-005/endotoxin", Some(0.2), None, " "),
             ErrorKind::Invalid,
             "reason",
         )
@@ -243,8 +209,7 @@ async fn roles_and_bad_input_are_checked_first() {
         assert_eq!(b[0].kind, BlockerKind::OutOfSpecification);
         refused(
             &svc,
-            svc.record_result(&qc, now, result("L-2026-007", "endotoxin", Some(0.1), None))
-                .await,
+            svc.record_result(&qc, now, result("L-2026-007", "endotoxin", Some(0.1), None)),
             ErrorKind::Conflict,
             "lot L-2026-007 is in_process: cannot take test results",
         )

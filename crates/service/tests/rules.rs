@@ -1,33 +1,13 @@
 //! Bad input and broken rules through the use cases: each a typed error with a clear message, and
 //! nothing written (the audit event count does not move).
 
-use secretome_domain::{Actor, Role, UtcTime, ids::UserName};
-use secretome_service::{ErrorKind, Service, ServiceError, demo};
+mod common;
+use common::*;
+
+use secretome_domain::{Actor, Role, ids::UserName};
+use secretome_service::{ErrorKind, Service, demo};
 use secretome_store::testing::stores;
 use std::sync::Arc;
-
-fn t(s: &str) -> UtcTime {
-    UtcTime::parse("t", s).unwrap()
-}
-
-/// Runs a use case (given as its unawaited future) and checks it is refused with `kind` and a
-/// message containing `msg`, and that the audit event count is the same before and after.
-async fn refused<T: std::fmt::Debug>(
-    svc: &Service,
-    call: impl std::future::Future<Output = Result<T, ServiceError>>,
-    kind: ErrorKind,
-    msg: &str,
-) {
-    let before = svc.store().event_count().await.unwrap();
-    let e = call.await.expect_err("must be refused");
-    assert_eq!(e.kind(), kind, "{e}");
-    assert!(e.to_string().contains(msg), "{e:?} should mention {msg:?}");
-    assert_eq!(
-        svc.store().event_count().await.unwrap(),
-        before,
-        "nothing may be written"
-    );
-}
 
 #[tokio::test]
 async fn bad_input_is_typed_and_writes_nothing() {

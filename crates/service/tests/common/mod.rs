@@ -1,0 +1,41 @@
+//! Shared helpers of the service tests: times, result inputs, and `refused` — a use case refused
+//! with the expected kind and message, with the audit event count the same before and after.
+
+#![allow(dead_code)]
+
+use secretome_domain::UtcTime;
+use secretome_service::{ErrorKind, NewResult, Service, ServiceError};
+
+pub fn t(s: &str) -> UtcTime {
+    UtcTime::parse("t", s).unwrap()
+}
+
+pub fn result(lot: &str, test: &str, value: Option<f64>, outcome: Option<&str>) -> NewResult {
+    NewResult {
+        lot: lot.into(),
+        test: test.into(),
+        value,
+        outcome: outcome.map(str::to_string),
+        ..Default::default()
+    }
+}
+
+/// Runs a use case (given as its unawaited future): it must be refused with `kind`, its message must
+/// contain `msg`, and the audit event count must be the same before the call and after it.
+pub async fn refused<T: std::fmt::Debug>(
+    svc: &Service,
+    call: impl std::future::Future<Output = Result<T, ServiceError>>,
+    kind: ErrorKind,
+    msg: &str,
+) -> ServiceError {
+    let before = svc.store().event_count().await.unwrap();
+    let e = call.await.expect_err("must be refused");
+    assert_eq!(e.kind(), kind, "{e}");
+    assert!(e.to_string().contains(msg), "{e:?} should mention {msg:?}");
+    assert_eq!(
+        svc.store().event_count().await.unwrap(),
+        before,
+        "nothing may be written"
+    );
+    e
+}
