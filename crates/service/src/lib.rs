@@ -3,6 +3,7 @@
 //! (with its audit events). The web application and the CLI both call these; neither touches the store.
 
 mod admin;
+pub mod admin_queries;
 pub mod auth;
 pub mod batch_record;
 pub mod demo;

@@ -31,6 +31,7 @@ pub fn openapi() -> serde_json::Value {
     for part in [
         crate::manufacture::openapi_paths(),
         crate::quality::openapi_paths(),
+        crate::admin::openapi_paths(),
     ] {
         let (Some(all), serde_json::Value::Object(more)) = (paths.as_object_mut(), part) else {
             continue;

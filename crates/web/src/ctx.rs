@@ -33,6 +33,7 @@ const NAV: &[&[(&str, &str, &[Role])]] = &[
     ],
     crate::manufacture::NAV,
     crate::quality::NAV,
+    crate::admin::NAV,
 ];
 
 impl PageCtx {

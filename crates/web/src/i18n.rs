@@ -72,8 +72,12 @@ impl Lang {
 }
 
 /// Every module's table of texts: the core's here, each page module its own `TEXT`.
-pub const TABLES: &[&[(&str, &str, &str)]] =
-    &[CATALOGUE, crate::manufacture::TEXT, crate::quality::TEXT];
+pub const TABLES: &[&[(&str, &str, &str)]] = &[
+    CATALOGUE,
+    crate::manufacture::TEXT,
+    crate::quality::TEXT,
+    crate::admin::TEXT,
+];
 
 /// (key, 日本語, English)
 pub const CATALOGUE: &[(&str, &str, &str)] = &[

@@ -2,6 +2,7 @@
 //! in the user's zone) and the JSON API under `/api/v1`. Pages and API call the same service layer;
 //! no handler touches the store. Every route is registered with the roles it admits (`guarded`).
 
+mod admin;
 mod api;
 pub mod auth;
 mod ctx;
@@ -42,7 +43,13 @@ const CORE_ROUTES: &[(&str, &str)] = &[
 
 /// Every guarded route as (method, path pattern): the role × route test must cover each of them.
 pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
-    [CORE_ROUTES, manufacture::ROUTES, quality::ROUTES].concat()
+    [
+        CORE_ROUTES,
+        manufacture::ROUTES,
+        quality::ROUTES,
+        admin::ROUTES,
+    ]
+    .concat()
 }
 
 /// Adds a route that only `roles` may use (and, for POST, only with the session's CSRF token).
@@ -88,6 +95,7 @@ pub fn router(service: Service) -> Router {
     );
     r = manufacture::routes(r);
     r = quality::routes(r);
+    r = admin::routes(r);
     r.layer(middleware::from_fn_with_state(state.clone(), auth::context))
         .with_state(state)
 }

@@ -26,7 +26,13 @@ fn expected() -> Vec<(
     &'static str,
     &'static [&'static str],
 )> {
-    [CORE, matrix::manufacture::ROWS, matrix::quality::ROWS].concat()
+    [
+        CORE,
+        matrix::manufacture::ROWS,
+        matrix::quality::ROWS,
+        matrix::admin::ROWS,
+    ]
+    .concat()
 }
 
 #[tokio::test]

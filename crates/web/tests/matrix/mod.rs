@@ -3,5 +3,6 @@
 //! means the guard lets it through (the handler may still refuse the empty form with 4xx other
 //! than 401/403, which the test accepts), "denied" means 403.
 
+pub mod admin;
 pub mod manufacture;
 pub mod quality;

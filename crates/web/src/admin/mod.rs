@@ -1,0 +1,63 @@
+//! Administration pages (issue 4 items 1 and 6): users — created by an admin after the first admin
+//! was made from the CLI — with their roles and passwords, and API tokens scoped to one role,
+//! revocable, whose secret is shown once when made. Role: admin only.
+
+mod text;
+mod tokens;
+mod users;
+
+use crate::{AppState, guarded};
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use secretome_domain::Role;
+
+const ADMIN: &[Role] = &[Role::Admin];
+
+/// This module's guarded routes (method, path pattern).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/admin/users"),
+    ("POST", "/admin/users"),
+    ("POST", "/admin/users/{id}/password"),
+    ("GET", "/admin/tokens"),
+    ("POST", "/admin/tokens"),
+    ("POST", "/admin/tokens/{id}/revoke"),
+];
+
+/// Navigation entries (href, catalogue key, roles that see it).
+pub const NAV: &[(&str, &str, &[Role])] = &[
+    ("/admin/users", "a.nav.users", ADMIN),
+    ("/admin/tokens", "a.nav.tokens", ADMIN),
+];
+
+/// This module's texts (key, 日本語, English).
+pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
+
+pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+    r = guarded(
+        r,
+        "/admin/users",
+        get(users::list).post(users::create),
+        ADMIN,
+    );
+    r = guarded(
+        r,
+        "/admin/users/{id}/password",
+        post(users::password),
+        ADMIN,
+    );
+    r = guarded(
+        r,
+        "/admin/tokens",
+        get(tokens::list).post(tokens::create),
+        ADMIN,
+    );
+    r = guarded(r, "/admin/tokens/{id}/revoke", post(tokens::revoke), ADMIN);
+    r
+}
+
+/// This module's part of the OpenAPI document: none (the admin pages have no API).
+pub fn openapi_paths() -> serde_json::Value {
+    serde_json::json!({})
+}
