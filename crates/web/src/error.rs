@@ -6,6 +6,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
+use secretome_domain::DomainError;
 use secretome_service::{ErrorKind, ServiceError};
 
 #[derive(Debug)]
@@ -17,15 +18,20 @@ impl From<ServiceError> for AppError {
     }
 }
 
+/// The one mapping from an error's kind to its HTTP status.
+pub fn status_for(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl AppError {
     pub fn status(&self) -> StatusCode {
-        match self.0.kind() {
-            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-            ErrorKind::NotFound => StatusCode::NOT_FOUND,
-            ErrorKind::Conflict => StatusCode::CONFLICT,
-            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        status_for(self.0.kind())
     }
     /// What the user is told: the error itself, except for database failures.
     pub fn message(&self) -> String {
@@ -40,9 +46,22 @@ impl AppError {
 }
 
 impl IntoResponse for AppError {
+    /// `{"error", "status"}`, plus `"field"` for bad input and `"reasons"` (each with `message` and
+    /// `message_ja`) when a release is refused.
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = serde_json::json!({ "error": self.message(), "status": status.as_u16() });
+        let mut body = serde_json::json!({ "error": self.message(), "status": status.as_u16() });
+        match &self.0 {
+            ServiceError::Domain(DomainError::Invalid { field, .. }) => {
+                body["field"] = serde_json::json!(field);
+            }
+            ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) => {
+                if let Ok(r) = serde_json::to_value(blockers) {
+                    body["reasons"] = r;
+                }
+            }
+            _ => {}
+        }
         (status, Json(body)).into_response()
     }
 }

@@ -2,7 +2,7 @@
 //! names (or above the form when it names none), and the form is shown again with what was typed.
 
 use secretome_domain::{DomainError, UtcTime};
-use secretome_service::{ErrorKind, ServiceError};
+use secretome_service::ServiceError;
 use std::collections::BTreeMap;
 
 /// Errors by field name; `""` holds the form-wide error.
@@ -39,16 +39,10 @@ impl FieldErrors {
     }
 }
 
-/// HTTP status for a re-shown form: 422 for bad input, 409 for a refused transition, etc.
+/// HTTP status for a re-shown form: the one mapping of `error.rs` (422 bad input, 409 refused
+/// transition, …).
 pub fn status_of(e: &ServiceError) -> axum::http::StatusCode {
-    use axum::http::StatusCode;
-    match e.kind() {
-        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Conflict => StatusCode::CONFLICT,
-        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    crate::error::status_for(e.kind())
 }
 
 /// Parses a number typed in a form field; the error names the field.

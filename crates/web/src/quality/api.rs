@@ -12,32 +12,13 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use secretome_domain::{Actor, DomainError};
+use secretome_domain::Actor;
 use secretome_service::{NewResult, ServiceError};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 fn error(e: ServiceError) -> Response {
-    let field = match &e {
-        ServiceError::Domain(DomainError::Invalid { field, .. }) => Some(field.clone()),
-        _ => None,
-    };
-    let reasons = match &e {
-        ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) => {
-            serde_json::to_value(blockers).ok()
-        }
-        _ => None,
-    };
-    let a = AppError(e);
-    let status = a.status();
-    let mut body = json!({ "error": a.message(), "status": status.as_u16() });
-    if let Some(f) = field {
-        body["field"] = json!(f);
-    }
-    if let Some(r) = reasons {
-        body["reasons"] = r;
-    }
-    (status, Json(body)).into_response()
+    AppError(e).into_response()
 }
 
 fn bad(field: &str, message: &str) -> Response {
