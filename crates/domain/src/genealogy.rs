@@ -15,10 +15,11 @@ pub enum NodeKind {
     Harvest,
     Lot,
     Vial,
+    Patient,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 8] = [
+    pub const ALL: [NodeKind; 9] = [
         NodeKind::Donor,
         NodeKind::Tissue,
         NodeKind::CellBank,
@@ -27,6 +28,7 @@ impl NodeKind {
         NodeKind::Harvest,
         NodeKind::Lot,
         NodeKind::Vial,
+        NodeKind::Patient,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -38,6 +40,7 @@ impl NodeKind {
             NodeKind::Harvest => "harvest",
             NodeKind::Lot => "lot",
             NodeKind::Vial => "vial",
+            NodeKind::Patient => "patient",
         }
     }
     pub fn parse(field: &str, s: &str) -> Result<Self, DomainError> {
@@ -60,6 +63,8 @@ pub enum Relation {
     Pooled,
     /// one of the vials a lot was split into
     Split,
+    /// a vial dispensed for a patient
+    Dispensed,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

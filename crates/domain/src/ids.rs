@@ -94,6 +94,10 @@ identifier!(/// A product's code (e.g. `MSC-CM-01`).
     ProductCode, "product");
 identifier!(/// A test's code within a specification (e.g. `endotoxin`).
     TestCode, "test");
+identifier!(/// A patient's pseudonym (e.g. `PT-000123`): never a name.
+    PatientCode, "patient");
+identifier!(/// A freezer's code (e.g. `FRZ-1`).
+    FreezerId, "freezer");
 
 #[cfg(test)]
 mod tests {

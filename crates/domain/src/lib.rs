@@ -4,17 +4,20 @@
 //! No IO, no async, no SQL, no clock: the time and the acting user are always parameters.
 
 pub mod batch;
+pub mod clinical;
 pub mod culture;
 pub mod donor;
 pub mod error;
 pub mod genealogy;
 pub mod ids;
+pub mod inventory;
 pub mod isbt;
 pub mod lot;
 pub mod material;
 pub mod processing;
 pub mod qc;
 pub mod quantity;
+pub mod recall;
 pub mod role;
 pub mod site;
 pub mod time;

@@ -191,6 +191,8 @@ impl Lot {
                     location: None,
                     expires_at,
                     filled_at: now,
+                    din: None,
+                    product_code: None,
                 })
             })
             .collect::<Result<Vec<_>, DomainError>>()?;

@@ -221,3 +221,58 @@ impl ApiToken {
         Ok(t)
     }
 }
+
+/// A facility-wide setting (設定), audited like every record. Known keys are listed in
+/// `SETTING_KEYS`; each value is checked by `Setting::new`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Setting {
+    pub id: String,
+    pub value: String,
+    pub updated_at: UtcTime,
+}
+
+/// The facility's ISBT 128 Facility Identification Number, issued by ICCBBA on registration.
+pub const SETTING_FIN: &str = "isbt.fin";
+
+/// Settings an administrator may set, with what each means.
+pub const SETTING_KEYS: &[(&str, &str)] = &[(
+    SETTING_FIN,
+    "ISBT 128 Facility Identification Number (5 characters, issued by ICCBBA)",
+)];
+
+impl Setting {
+    pub fn new(key: &str, value: &str, now: UtcTime) -> Result<Setting, DomainError> {
+        let value = value.trim();
+        match key {
+            SETTING_FIN => {
+                crate::isbt::Fin::parse(value)
+                    .map_err(|e| DomainError::invalid("value", e.to_string()))?;
+            }
+            _ => {
+                return Err(DomainError::invalid(
+                    "key",
+                    format!(
+                        "unknown setting {key:?} (known: {})",
+                        SETTING_KEYS
+                            .iter()
+                            .map(|k| k.0)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(Setting {
+            id: key.to_string(),
+            value: value.to_string(),
+            updated_at: now,
+        })
+    }
+}
+
+/// The next ISBT 128 DIN sequence number for one FIN and year (id `FIN` + `YY`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DinSequence {
+    pub id: String,
+    pub next: i64,
+}

@@ -65,6 +65,11 @@ pub struct Vial {
     pub location: Option<String>,
     pub expires_at: UtcTime,
     pub filled_at: UtcTime,
+    /// ISBT 128 Donation Identification Number (13 characters, without the check character),
+    /// assigned at filling from the facility's FIN.
+    pub din: Option<String>,
+    /// ISBT 128 product code (8 characters: description code, donation type, division).
+    pub product_code: Option<String>,
 }
 
 impl Vial {

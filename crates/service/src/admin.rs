@@ -4,10 +4,36 @@ use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, Role, UtcTime,
     ids::{SiteCode, UserName},
-    site::{Site, User},
+    site::{Setting, Site, User},
 };
 
 impl Service {
+    /// Sets a facility-wide setting (e.g. `isbt.fin`), checked by key. Role: admin.
+    pub async fn set_setting(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        key: &str,
+        value: &str,
+    ) -> Result<Setting, ServiceError> {
+        actor.require(Role::Admin, "change a setting")?;
+        let setting = Setting::new(key, value, now)?;
+        let mut tx = self.store.begin().await?;
+        let c = ctx(actor, now, "setting.set", None);
+        if tx.load::<Setting>(key).await?.is_some() {
+            tx.update_record(&setting, &c).await?;
+        } else {
+            tx.insert_record(&setting, &c).await?;
+        }
+        tx.commit().await?;
+        Ok(setting)
+    }
+
+    /// A setting's current value, if set.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, ServiceError> {
+        Ok(self.store.fetch::<Setting>(key).await?.map(|s| s.value))
+    }
+
     /// Creates a site. Role: admin.
     pub async fn create_site(
         &self,

@@ -90,7 +90,7 @@ fn table_of(kind: NodeKind) -> Option<Table> {
         NodeKind::MaterialLot => Table::MaterialLot,
         NodeKind::Batch => Table::Batch,
         NodeKind::Harvest => Table::Harvest,
-        NodeKind::Lot | NodeKind::Vial => return None,
+        NodeKind::Lot | NodeKind::Vial | NodeKind::Patient => return None,
     })
 }
 

@@ -25,7 +25,8 @@ pub use queries::{LotDetail, LotSummary, Node};
 
 use secretome_domain::genealogy::{Edge, NodeKind, Relation};
 use secretome_domain::{Actor, UtcTime, ids::UserName, site::User};
-use secretome_store::{AuditCtx, Store, Tx, VerifyOutcome};
+pub(crate) use secretome_store::AuditCtx;
+use secretome_store::{Store, Tx, VerifyOutcome};
 use std::sync::Arc;
 
 /// The service layer over one store.

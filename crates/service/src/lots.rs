@@ -131,6 +131,14 @@ impl Service {
                 .id
                 .clone(),
         );
+        assign_isbt(
+            &mut *tx,
+            &l.product,
+            &mut vials,
+            &ctx(actor, now, "lot.fill", None),
+            now,
+        )
+        .await?;
         if let Some(p) = place {
             for (i, v) in vials.iter_mut().enumerate() {
                 let (bx, pos) = (i / 81 + 1, i % 81);
@@ -325,4 +333,52 @@ impl Service {
         tx.commit().await?;
         Ok(next)
     }
+}
+
+/// Gives each new vial its ISBT 128 DIN (the facility's FIN, the two-digit year of filling, the
+/// next sequence numbers of that FIN and year) and product code (the product's description code,
+/// allogeneic volunteer donation `V`, undivided `00`). Refused, naming what is missing, when the
+/// FIN or the product's code is not configured: nothing is guessed.
+async fn assign_isbt(
+    tx: &mut dyn Tx,
+    product: &str,
+    vials: &mut [Vial],
+    c: &crate::AuditCtx,
+    now: UtcTime,
+) -> Result<(), ServiceError> {
+    use secretome_domain::isbt::{self, Din, Fin};
+    use secretome_domain::qc::Product;
+    use secretome_domain::site::{DinSequence, SETTING_FIN, Setting};
+    let rule = |m: String| ServiceError::from(DomainError::Rule(m));
+    let fin = tx.load::<Setting>(SETTING_FIN).await?.ok_or_else(|| {
+        rule(format!(
+            "vials cannot be filled: the facility's ISBT 128 FIN (setting {SETTING_FIN}) is not configured"
+        ))
+    })?;
+    let fin = Fin::parse(&fin.value).map_err(|e| rule(e.to_string()))?;
+    let p = tx.must_load::<Product>(product).await?;
+    let code = p.isbt_code.as_deref().ok_or_else(|| {
+        rule(format!(
+            "vials cannot be filled: product {product} has no ISBT 128 product description code"
+        ))
+    })?;
+    let code = isbt::ProductCode::new(code, 'V', "00").map_err(|e| rule(e.to_string()))?;
+    let year = (jiff::tz::TimeZone::UTC.to_datetime(now.timestamp()).year() % 100) as u8;
+    let key = format!("{fin}{year:02}");
+    let existing = tx.load::<DinSequence>(&key).await?;
+    let mut next = existing.as_ref().map_or(1, |s| s.next);
+    for v in vials.iter_mut() {
+        let din = Din::new(fin, year, u32::try_from(next).unwrap_or(u32::MAX))
+            .map_err(|e| rule(format!("DIN sequence for {key} is exhausted: {e}")))?;
+        v.din = Some(din.to_string());
+        v.product_code = Some(code.to_string());
+        next += 1;
+    }
+    let seq = DinSequence { id: key, next };
+    if existing.is_some() {
+        tx.update_record(&seq, c).await?;
+    } else {
+        tx.insert_record(&seq, c).await?;
+    }
+    Ok(())
 }

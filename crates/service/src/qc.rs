@@ -27,6 +27,8 @@ pub struct NewProduct {
     pub name_ja: String,
     pub shelf_life_days: i64,
     pub storage_temperature_c: f64,
+    /// ISBT 128 product description code (`S1234`), if ICCBBA has assigned one.
+    pub isbt_code: Option<String>,
 }
 
 /// One test of a new specification version, as entered.
@@ -113,6 +115,10 @@ impl Service {
             p.storage_temperature_c,
             now,
         )?;
+        let product = match p.isbt_code.as_deref().map(str::trim) {
+            Some(code) if !code.is_empty() => product.with_isbt_code(code)?,
+            _ => product,
+        };
         let mut tx = self.store.begin().await?;
         tx.insert_record(&product, &ctx(actor, now, "product.create", None))
             .await?;

@@ -60,6 +60,7 @@ fn rank(k: NodeKind) -> usize {
         NodeKind::Harvest => 5,
         NodeKind::Lot => 6,
         NodeKind::Vial => 7,
+        NodeKind::Patient => 8,
     }
 }
 
@@ -194,7 +195,7 @@ impl Service {
                 Some(h) => format!("{:.0} mL · {}", h.volume_ml, facility_date(h.harvested_at)),
                 None => String::new(),
             },
-            NodeKind::Lot | NodeKind::Vial => String::new(),
+            NodeKind::Lot | NodeKind::Vial | NodeKind::Patient => String::new(),
         })
     }
 }

@@ -86,6 +86,7 @@ async fn the_specification_in_force_at_filling_stays_with_the_lot() {
                 name_ja: "エクソソーム濃縮液".into(),
                 shelf_life_days: 180,
                 storage_temperature_c: -80.0,
+                isbt_code: Some("S0002".into()),
             },
         )
         .await

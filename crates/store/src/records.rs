@@ -10,14 +10,17 @@ use crate::{
 };
 use secretome_domain::{
     batch::{CultureBatch, Harvest, Observation},
+    clinical::{Administration, AdverseEvent, Dispensing, OutcomeMeasure, Patient},
     culture::{CellBank, TissueCollection},
     donor::Donor,
     genealogy::Edge,
+    inventory::{Freezer, VialMove},
     lot::Lot,
     material::{MaterialUse, RawMaterialLot},
     processing::ProcessingStep,
     qc::{Deviation, Product, Specification, TestResult},
-    site::{ApiToken, Credential, Site, User},
+    recall::{Exposure, Recall},
+    site::{ApiToken, Credential, DinSequence, Setting, Site, User},
     vial::Vial,
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -38,7 +41,10 @@ records! {
     MaterialUse => MaterialUse, Harvest => Harvest, Lot => Lot, ProcessingStep => ProcessingStep,
     Vial => Vial, Edge => Edge, Credential => Credential, ApiToken => ApiToken,
     Product => Product, Specification => Specification, TestResult => TestResult,
-    Deviation => Deviation,
+    Deviation => Deviation, Setting => Setting, DinSequence => DinSequence, Freezer => Freezer,
+    VialMove => VialMove, Patient => Patient, Dispensing => Dispensing,
+    Administration => Administration, AdverseEvent => AdverseEvent,
+    OutcomeMeasure => OutcomeMeasure, Recall => Recall, Exposure => Exposure,
 }
 
 impl dyn Tx + '_ {

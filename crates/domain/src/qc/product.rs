@@ -14,6 +14,9 @@ pub struct Product {
     /// Storage temperature, °C (e.g. −80).
     pub storage_temperature_c: f64,
     pub created_at: UtcTime,
+    /// ISBT 128 product description code (`S1234`), assigned by ICCBBA; vials of a product
+    /// without one cannot be labelled with an ISBT 128 product code.
+    pub isbt_code: Option<String>,
 }
 
 impl Product {
@@ -45,7 +48,23 @@ impl Product {
             shelf_life_days,
             storage_temperature_c,
             created_at: now,
+            isbt_code: None,
         })
+    }
+
+    /// Sets the ISBT 128 product description code (a letter and four digits, e.g. `S1234`).
+    pub fn with_isbt_code(mut self, code: &str) -> Result<Product, DomainError> {
+        let code = code.trim();
+        crate::isbt::ProductCode::new(code, 'V', "00")
+            .map_err(|e| DomainError::invalid("isbt_code", e.to_string()))?;
+        if code.len() != 5 {
+            return Err(DomainError::invalid(
+                "isbt_code",
+                "must be a letter and four digits",
+            ));
+        }
+        self.isbt_code = Some(code.to_string());
+        Ok(self)
     }
 
     /// The expiry of a lot filled at `filled_at` (filled_at + shelf life), None on overflow.

@@ -50,9 +50,13 @@ pub async fn setup(
             name_ja: "幹細胞培養上清液".into(),
             shelf_life_days: 365,
             storage_temperature_c: -80.0,
+            // Synthetic codes for the demo: a real facility uses the ones ICCBBA issues it.
+            isbt_code: Some("S0001".into()),
         },
     )
     .await?;
+    svc.set_setting(admin, t, secretome_domain::site::SETTING_FIN, "G1234")
+        .await?;
     let v1 = svc
         .create_specification(qa, t, PRODUCT, tests(false)?)
         .await?;

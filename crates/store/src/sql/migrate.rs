@@ -10,6 +10,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "qc", include_str!("../../migrations/0002_qc.sql")),
     (3, "auth", include_str!("../../migrations/0003_auth.sql")),
+    (
+        4,
+        "clinical",
+        include_str!("../../migrations/0004_clinical.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

@@ -1,0 +1,356 @@
+//! Clinical use (DESIGN.md §5): pseudonymised patients, indications, dispensing and administration
+//! of vials, adverse events graded by CTCAE v5.0, and outcome measures over follow-up visits.
+
+mod scale;
+#[cfg(test)]
+mod tests;
+
+pub use scale::Scale;
+
+use crate::{
+    DomainError, UtcTime,
+    ids::{PatientCode, SiteCode, UserName, VialId},
+    quantity::{positive, text},
+};
+use serde::{Deserialize, Serialize};
+
+macro_rules! choice {
+    ($(#[$doc:meta])* $name:ident, $field:literal { $($var:ident => $s:literal, $en:literal, $ja:literal;)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($var),* }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),*];
+            pub fn as_str(self) -> &'static str { match self { $($name::$var => $s),* } }
+            pub fn label_en(self) -> &'static str { match self { $($name::$var => $en),* } }
+            pub fn label_ja(self) -> &'static str { match self { $($name::$var => $ja),* } }
+            /// Parses the stored form; the error names `field` and lists the allowed values.
+            pub fn parse(s: &str) -> Result<Self, DomainError> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s.trim()).ok_or_else(|| {
+                    DomainError::invalid($field, format!(
+                        "{s:?} is not one of {}",
+                        Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+                    ))
+                })
+            }
+        }
+    };
+}
+pub(crate) use choice;
+
+choice!(/// What a patient is treated for (the source article's applications).
+    Indication, "indication" {
+    Stroke => "stroke", "Stroke", "脳卒中";
+    SpinalCordInjury => "spinal_cord_injury", "Spinal cord injury", "脊髄損傷";
+    Osteoarthritis => "osteoarthritis", "Osteoarthritis", "変形性関節症";
+    ChronicPain => "chronic_pain", "Chronic pain", "慢性疼痛";
+    ChronicWound => "chronic_wound", "Chronic wound / diabetic ulcer", "難治性創傷・糖尿病性潰瘍";
+    Skin => "skin", "Skin regeneration", "皮膚再生";
+    HairLoss => "hair_loss", "Hair loss", "薄毛・脱毛症";
+    AgeingCare => "ageing_care", "Ageing care", "エイジングケア";
+});
+
+choice!(/// How a dose is given.
+    Route, "route" {
+    IvDrip => "iv_drip", "IV drip", "点滴";
+    Intranasal => "intranasal", "Intranasal", "点鼻";
+    LocalInjection => "local_injection", "Local injection", "局所注射";
+    ScalpInjection => "scalp_injection", "Scalp injection", "頭皮注射";
+    Topical => "topical", "Topical", "外用";
+});
+
+choice!(/// Recorded sex of a pseudonymised patient.
+    Sex, "sex" {
+    Female => "female", "Female", "女性";
+    Male => "male", "Male", "男性";
+    Other => "other", "Other", "その他";
+    Unknown => "unknown", "Unknown", "不明";
+});
+
+choice!(/// How an adverse event turned out.
+    AeOutcome, "outcome" {
+    Recovered => "recovered", "Recovered", "回復";
+    Recovering => "recovering", "Recovering", "軽快";
+    NotRecovered => "not_recovered", "Not recovered", "未回復";
+    RecoveredWithSequelae => "recovered_with_sequelae", "Recovered with sequelae", "後遺症あり";
+    Fatal => "fatal", "Fatal", "死亡";
+    Unknown => "unknown", "Unknown", "不明";
+});
+
+impl Indication {
+    /// The outcome scales followed for this indication (empty: none defined yet).
+    pub fn scales(self) -> &'static [Scale] {
+        match self {
+            Indication::Stroke => &[Scale::Mrs],
+            Indication::SpinalCordInjury => &[Scale::Asia],
+            Indication::Osteoarthritis => &[Scale::Womac, Scale::VasPain],
+            Indication::ChronicPain => &[Scale::VasPain],
+            Indication::ChronicWound => &[Scale::WoundArea],
+            Indication::HairLoss => &[Scale::HairCount],
+            Indication::Skin | Indication::AgeingCare => &[],
+        }
+    }
+}
+
+/// A patient, known only by a pseudonym; the contact physician is followed up on a recall.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Patient {
+    pub id: PatientCode,
+    pub site: SiteCode,
+    pub birth_year: i64,
+    pub sex: Sex,
+    pub indication: Indication,
+    pub physician: UserName,
+    pub registered_at: UtcTime,
+}
+
+impl Patient {
+    pub fn new(
+        id: PatientCode,
+        site: SiteCode,
+        birth_year: i64,
+        sex: Sex,
+        indication: Indication,
+        physician: UserName,
+        now: UtcTime,
+    ) -> Result<Self, DomainError> {
+        let this_year = i64::from(jiff::tz::TimeZone::UTC.to_datetime(now.timestamp()).year());
+        if !(1900..=this_year).contains(&birth_year) {
+            return Err(DomainError::invalid(
+                "birth_year",
+                format!("must be between 1900 and {this_year} (got {birth_year})"),
+            ));
+        }
+        Ok(Patient {
+            id,
+            site,
+            birth_year,
+            sex,
+            indication,
+            physician,
+            registered_at: now,
+        })
+    }
+}
+
+/// A vial handed out for one patient (払出し). One per vial: the store refuses a second.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dispensing {
+    pub id: String,
+    pub vial: VialId,
+    pub patient: PatientCode,
+    pub dispensed_at: UtcTime,
+    pub dispensed_by: UserName,
+}
+
+impl Dispensing {
+    pub fn new(vial: VialId, patient: PatientCode, by: UserName, now: UtcTime) -> Self {
+        Dispensing {
+            id: format!("DSP-{vial}"),
+            vial,
+            patient,
+            dispensed_at: now,
+            dispensed_by: by,
+        }
+    }
+}
+
+/// A dose given (投与): from a vial dispensed for this patient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Administration {
+    pub id: String,
+    pub vial: VialId,
+    pub patient: PatientCode,
+    pub indication: Indication,
+    pub route: Route,
+    pub dose_ml: f64,
+    pub administered_at: UtcTime,
+    pub physician: UserName,
+    pub recorded_at: UtcTime,
+}
+
+impl Administration {
+    /// `dispensing` must be for this patient; the dose must fit in the vial; not in the future.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        dispensing: &Dispensing,
+        patient: &Patient,
+        vial_volume_ml: f64,
+        route: Route,
+        dose_ml: f64,
+        administered_at: UtcTime,
+        physician: UserName,
+        now: UtcTime,
+    ) -> Result<Self, DomainError> {
+        if dispensing.patient != patient.id {
+            return Err(DomainError::Rule(format!(
+                "vial {} was dispensed for patient {}, not {}",
+                dispensing.vial, dispensing.patient, patient.id
+            )));
+        }
+        let dose_ml = positive("dose_ml", dose_ml)?;
+        if dose_ml > vial_volume_ml {
+            return Err(DomainError::invalid(
+                "dose_ml",
+                format!("{dose_ml} mL is more than the vial holds ({vial_volume_ml} mL)"),
+            ));
+        }
+        if administered_at > now {
+            return Err(DomainError::invalid(
+                "administered_at",
+                "must not be in the future",
+            ));
+        }
+        if administered_at < dispensing.dispensed_at {
+            return Err(DomainError::invalid(
+                "administered_at",
+                format!(
+                    "must not be before the vial was dispensed ({})",
+                    dispensing.dispensed_at
+                ),
+            ));
+        }
+        Ok(Administration {
+            id: format!("ADM-{}", dispensing.vial),
+            vial: dispensing.vial.clone(),
+            patient: patient.id.clone(),
+            indication: patient.indication,
+            route,
+            dose_ml,
+            administered_at,
+            physician,
+            recorded_at: now,
+        })
+    }
+}
+
+/// An adverse event (有害事象), graded by CTCAE v5.0 (1 mild … 5 death).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdverseEvent {
+    pub id: String,
+    pub patient: PatientCode,
+    pub administration: Option<String>,
+    pub term: String,
+    pub grade: i64,
+    pub serious: bool,
+    pub onset_at: UtcTime,
+    pub outcome: AeOutcome,
+    pub reported_at: UtcTime,
+    pub reported_by: UserName,
+}
+
+impl AdverseEvent {
+    /// Grade 4–5 events are serious whatever the reporter ticked; grade 5 must have outcome fatal.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: String,
+        patient: &Patient,
+        administration: Option<&Administration>,
+        term: &str,
+        grade: i64,
+        serious: bool,
+        onset_at: UtcTime,
+        outcome: AeOutcome,
+        by: UserName,
+        now: UtcTime,
+    ) -> Result<Self, DomainError> {
+        if !(1..=5).contains(&grade) {
+            return Err(DomainError::invalid(
+                "grade",
+                format!("CTCAE grade must be 1–5 (got {grade})"),
+            ));
+        }
+        if (grade == 5) != (outcome == AeOutcome::Fatal) {
+            return Err(DomainError::invalid(
+                "outcome",
+                "grade 5 (death related to the event) and outcome \"fatal\" go together",
+            ));
+        }
+        if onset_at > now {
+            return Err(DomainError::invalid(
+                "onset_at",
+                "must not be in the future",
+            ));
+        }
+        if let Some(a) = administration {
+            if a.patient != patient.id {
+                return Err(DomainError::invalid(
+                    "administration",
+                    format!("{} was given to another patient", a.id),
+                ));
+            }
+        }
+        Ok(AdverseEvent {
+            id,
+            patient: patient.id.clone(),
+            administration: administration.map(|a| a.id.clone()),
+            term: text("term", term)?,
+            grade,
+            serious: serious || grade >= 4,
+            onset_at,
+            outcome,
+            reported_at: now,
+            reported_by: by,
+        })
+    }
+}
+
+/// One value of an outcome scale at a follow-up visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeMeasure {
+    pub id: String,
+    pub patient: PatientCode,
+    pub scale: Scale,
+    pub value: f64,
+    pub visit_at: UtcTime,
+    pub recorded_at: UtcTime,
+    pub recorded_by: UserName,
+}
+
+impl OutcomeMeasure {
+    /// `raw` is the value as typed (`"C"` for ASIA grade C, `"3"` for mRS 3); checked against the
+    /// scale's range, and the scale must be one followed for the patient's indication.
+    pub fn new(
+        id: String,
+        patient: &Patient,
+        scale: Scale,
+        raw: &str,
+        visit_at: UtcTime,
+        by: UserName,
+        now: UtcTime,
+    ) -> Result<Self, DomainError> {
+        if !patient.indication.scales().contains(&scale) {
+            return Err(DomainError::invalid(
+                "scale",
+                format!(
+                    "{} is not followed for {} (use {})",
+                    scale.as_str(),
+                    patient.indication.as_str(),
+                    patient
+                        .indication
+                        .scales()
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        if visit_at > now {
+            return Err(DomainError::invalid(
+                "visit_at",
+                "must not be in the future",
+            ));
+        }
+        Ok(OutcomeMeasure {
+            id,
+            patient: patient.id.clone(),
+            scale,
+            value: scale.parse_value(raw)?,
+            visit_at,
+            recorded_at: now,
+            recorded_by: by,
+        })
+    }
+}
