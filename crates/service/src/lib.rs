@@ -6,6 +6,7 @@ mod admin;
 pub mod admin_queries;
 pub mod auth;
 pub mod batch_record;
+mod clinical;
 pub mod demo;
 mod error;
 pub mod esign;
@@ -15,8 +16,10 @@ pub mod manufacture_queries;
 pub mod planning;
 mod qc;
 mod queries;
+pub mod recall;
 pub mod trace;
 
+pub use clinical::{NewAdministration, NewPatient};
 pub use error::{ErrorKind, ServiceError};
 pub use lots::Placement;
 pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};

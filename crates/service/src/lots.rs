@@ -121,6 +121,14 @@ impl Service {
         actor.require(Role::Operator, "fill vials")?;
         let mut tx = self.store.begin().await?;
         let l = tx.must_load::<Lot>(lot).await?;
+        let recalls = Service::recalls_covering(&mut *tx, lot).await?;
+        if !recalls.is_empty() {
+            return Err(DomainError::Rule(format!(
+                "lot {lot} cannot be filled: it is under recall {}",
+                recalls.join(", ")
+            ))
+            .into());
+        }
         let (mut next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;
         // The lot is tested against the specification version in force now, whatever comes later.
         let versions = tx
@@ -216,6 +224,14 @@ impl Service {
         let mut tx = self.store.begin().await?;
         let l = tx.must_load::<Lot>(lot).await?;
         l.release(&actor.user, &[], reason, now)?; // state and reason first
+        let recalls = Service::recalls_covering(&mut *tx, lot).await?;
+        if !recalls.is_empty() {
+            return Err(DomainError::Rule(format!(
+                "lot {lot} cannot be released: it is under recall {}",
+                recalls.join(", ")
+            ))
+            .into());
+        }
         let participants = self.lot_participants(lot).await?;
         let blockers =
             QcRecords::in_tx(&mut *tx, &l)

@@ -80,6 +80,14 @@ pub trait Tx: Send {
         table: Table,
         filter: Filter<'_>,
     ) -> Result<Vec<Snapshot>, StoreError>;
+    /// `Store::trace` inside this transaction (sees its own writes; used where a decision and
+    /// the walk that feeds it must be one consistent unit, e.g. a recall).
+    async fn trace(
+        &mut self,
+        direction: Direction,
+        kind: NodeKind,
+        id: &str,
+    ) -> Result<Vec<Edge>, StoreError>;
     /// Inserts a row and appends its audit event (before: none, after: the row).
     async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError>;
     /// Replaces a row by id and appends its audit event (before and after).

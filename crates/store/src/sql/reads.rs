@@ -77,6 +77,24 @@ fn trace_sql(direction: Direction) -> String {
     )
 }
 
+/// Every edge reachable from `(kind, id)` in `direction`, on one connection (the pool's or a
+/// transaction's).
+pub(super) async fn trace_edges(
+    conn: &mut AnyConnection,
+    direction: Direction,
+    kind: NodeKind,
+    id: &str,
+) -> Result<Vec<Edge>, StoreError> {
+    let rows = sqlx::query(AssertSqlSafe(trace_sql(direction)))
+        .bind(kind.as_str().to_string())
+        .bind(id.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| Snapshot::from_row(Table::Edge, r)?.to_record())
+        .collect()
+}
+
 #[async_trait]
 impl Store for SqlStore {
     fn backend(&self) -> Backend {
@@ -103,14 +121,8 @@ impl Store for SqlStore {
         kind: NodeKind,
         id: &str,
     ) -> Result<Vec<Edge>, StoreError> {
-        let rows = sqlx::query(AssertSqlSafe(trace_sql(direction)))
-            .bind(kind.as_str().to_string())
-            .bind(id.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| Snapshot::from_row(Table::Edge, r)?.to_record())
-            .collect()
+        let mut conn = self.pool.acquire().await?;
+        trace_edges(&mut conn, direction, kind, id).await
     }
 
     async fn events_for(&self, table: Table, id: &str) -> Result<Vec<AuditEvent>, StoreError> {

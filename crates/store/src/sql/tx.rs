@@ -2,15 +2,16 @@
 //! IMMEDIATE`; PostgreSQL: a transaction-scoped advisory lock), so events are appended one writer at a
 //! time and the chain stays linear. Dropping it without `commit` rolls everything back.
 
-use super::reads::{get_row, select_rows};
+use super::reads::{get_row, select_rows, trace_edges};
 use crate::{
     StoreError,
     audit::{AuditCtx, AuditEvent, GENESIS},
     row::Snapshot,
     schema::Table,
-    store::{Backend, Filter, Tx},
+    store::{Backend, Direction, Filter, Tx},
 };
 use async_trait::async_trait;
+use secretome_domain::genealogy::{Edge, NodeKind};
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 /// Any fixed number: the key of the advisory lock that serialises audited writes on PostgreSQL.
@@ -120,6 +121,15 @@ impl Tx for SqlTx {
         filter: Filter<'_>,
     ) -> Result<Vec<Snapshot>, StoreError> {
         select_rows(&mut self.tx, table, filter).await
+    }
+
+    async fn trace(
+        &mut self,
+        direction: Direction,
+        kind: NodeKind,
+        id: &str,
+    ) -> Result<Vec<Edge>, StoreError> {
+        trace_edges(&mut self.tx, direction, kind, id).await
     }
 
     async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {

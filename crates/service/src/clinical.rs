@@ -1,0 +1,189 @@
+//! Clinical use cases (DESIGN.md §5): registering a pseudonymised patient, dispensing a vial for
+//! them by scanning or typing its id, and recording the dose given. Adverse events, outcomes and
+//! the clinical pages' reads are in `clinical_records` and `clinical_queries`.
+
+use crate::{Service, ServiceError, ctx, link};
+use secretome_domain::{
+    Actor, DomainError, Role, UtcTime,
+    clinical::{Administration, Dispensing, Indication, Patient, Route, Sex},
+    genealogy::{NodeKind, Relation},
+    ids::{PatientCode, SiteCode, UserName, VialId},
+    inventory::VialMove,
+    isbt::Din,
+    lot::Lot,
+    site::{Site, User},
+    vial::Vial,
+};
+use secretome_store::{Table, Tx};
+
+/// A patient as entered at registration.
+#[derive(Debug, Clone)]
+pub struct NewPatient {
+    pub id: String,
+    pub site: String,
+    pub birth_year: i64,
+    pub sex: String,
+    pub indication: String,
+    /// The contact physician followed up on a recall; the registering physician if none.
+    pub physician: Option<String>,
+}
+
+/// A dose as entered.
+#[derive(Debug, Clone)]
+pub struct NewAdministration {
+    /// The vial's id or its scanned DIN.
+    pub vial: String,
+    pub route: String,
+    pub dose_ml: f64,
+    pub administered_at: UtcTime,
+}
+
+impl Service {
+    /// Registers a pseudonymised patient (患者登録). Role: physician.
+    pub async fn register_patient(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        new: NewPatient,
+    ) -> Result<Patient, ServiceError> {
+        actor.require(Role::Physician, "register a patient")?;
+        let physician = match new.physician.as_deref().map(str::trim) {
+            Some(p) if !p.is_empty() => UserName::new(p)?,
+            _ => actor.user.clone(),
+        };
+        let patient = Patient::new(
+            PatientCode::new(new.id.trim())?,
+            SiteCode::new(new.site.trim())?,
+            new.birth_year,
+            Sex::parse(&new.sex)?,
+            Indication::parse(&new.indication)?,
+            physician,
+            now,
+        )?;
+        let mut tx = self.store.begin().await?;
+        tx.must_load::<Site>(patient.site.as_str()).await?;
+        let doctor = tx.must_load::<User>(patient.physician.as_str()).await?;
+        if !doctor.roles.contains(&Role::Physician) {
+            return Err(DomainError::invalid(
+                "physician",
+                format!("{} is not a physician", doctor.id),
+            )
+            .into());
+        }
+        tx.insert_record(&patient, &ctx(actor, now, "patient.register", None))
+            .await?;
+        tx.commit().await?;
+        Ok(patient)
+    }
+
+    /// Dispenses a vial for a patient (払出し), by its id or its scanned/typed DIN. Refused, with
+    /// the reason, for a vial that is recalled, expired, quarantined, rejected or already
+    /// dispensed. The vial leaves its freezer position (a move is recorded) and a genealogy edge
+    /// vial → patient is written, all in one transaction. Role: physician.
+    pub async fn dispense_vial(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        vial: &str,
+        patient: &str,
+    ) -> Result<Dispensing, ServiceError> {
+        actor.require(Role::Physician, "dispense a vial")?;
+        let mut tx = self.store.begin().await?;
+        let v = find_vial(&mut *tx, vial).await?;
+        let p = tx.must_load::<Patient>(patient.trim()).await?;
+        let lot = tx.must_load::<Lot>(v.lot.as_str()).await?;
+        let mut next = v.dispense(lot.status, now)?;
+        let c = ctx(actor, now, "vial.dispense", None);
+        if let Some(from) = next.location.take() {
+            let mv = VialMove {
+                id: format!("{}-MV-DSP", v.id),
+                vial: v.id.clone(),
+                from_location: Some(from),
+                to_location: None,
+                moved_at: now,
+                moved_by: actor.user.clone(),
+                reason: Some(format!("dispensed for {}", p.id)),
+            };
+            tx.insert_record(&mv, &c).await?;
+        }
+        let d = Dispensing::new(v.id.clone(), p.id.clone(), actor.user.clone(), now);
+        tx.update_record(&next, &c).await?;
+        tx.insert_record(&d, &c).await?;
+        link(
+            &mut *tx,
+            (NodeKind::Vial, v.id.as_str()),
+            (NodeKind::Patient, p.id.as_str()),
+            Relation::Dispensed,
+            Some(v.fill_volume_ml),
+            &c,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// Records the dose given from a vial dispensed for this patient (投与). Role: physician.
+    pub async fn record_administration(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        new: NewAdministration,
+    ) -> Result<Administration, ServiceError> {
+        actor.require(Role::Physician, "record an administration")?;
+        let route = Route::parse(&new.route)?;
+        let mut tx = self.store.begin().await?;
+        let v = find_vial(&mut *tx, &new.vial).await?;
+        let d = tx
+            .load::<Dispensing>(&format!("DSP-{}", v.id))
+            .await?
+            .ok_or_else(|| {
+                DomainError::Rule(format!(
+                    "vial {} has not been dispensed for a patient",
+                    v.id
+                ))
+            })?;
+        let p = tx.must_load::<Patient>(d.patient.as_str()).await?;
+        let given = v.administer()?;
+        let a = Administration::new(
+            &d,
+            &p,
+            v.fill_volume_ml,
+            route,
+            new.dose_ml,
+            new.administered_at,
+            actor.user.clone(),
+            now,
+        )?;
+        let c = ctx(actor, now, "vial.administer", None);
+        tx.update_record(&given, &c).await?;
+        tx.insert_record(&a, &c).await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+}
+
+/// The vial an operator scanned or typed: its id, or its DIN (eye-readable, 13 or 14 characters,
+/// or the barcode data `=…`).
+pub(crate) async fn find_vial(tx: &mut dyn Tx, typed: &str) -> Result<Vial, ServiceError> {
+    let typed = typed.trim();
+    if let Ok(id) = VialId::new(typed) {
+        if let Some(v) = tx.load::<Vial>(id.as_str()).await? {
+            return Ok(v);
+        }
+    }
+    if let Ok(din) = Din::from_barcode(typed).or_else(|_| Din::parse(typed)) {
+        let key = din.to_string();
+        if let Some(s) = tx
+            .select(Table::Vial, Some(("din", key.as_str())))
+            .await?
+            .into_iter()
+            .next()
+        {
+            return Ok(s.to_record()?);
+        }
+    }
+    Err(ServiceError::NotFound {
+        what: "vial (by id or DIN)",
+        id: typed.to_string(),
+    })
+}

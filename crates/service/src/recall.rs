@@ -1,0 +1,216 @@
+//! Recall (回収, DESIGN.md §6): QA opens a recall on a lot, a raw-material lot or a donor. In one
+//! transaction the forward trace from it is walked, every released lot it reaches is recalled,
+//! every vial not yet administered is blocked (`recalled`), and every patient who received one of
+//! its vials is listed for follow-up with their contact physician.
+
+use crate::{Service, ServiceError, ctx};
+use secretome_domain::{
+    Actor, DomainError, Role, UtcTime,
+    clinical::{Dispensing, Patient},
+    genealogy::NodeKind,
+    ids::UserName,
+    lot::{Lot, LotStatus},
+    recall::{Exposure, RECALL_TARGETS, Recall},
+    site::User,
+    vial::{Vial, VialStatus},
+};
+use secretome_store::{Direction, Table, Tx};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// A patient to follow up, as a recall's page and report list them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposureRow {
+    pub exposure: Exposure,
+    pub physician_name: String,
+    pub site: String,
+}
+
+/// A recall with the patients it exposed.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecallReport {
+    pub recall: Recall,
+    pub exposures: Vec<ExposureRow>,
+}
+
+impl Service {
+    /// Opens a recall on `target` (a lot, raw-material lot or donor id). Role: qa.
+    pub async fn open_recall(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        target: &str,
+        reason: &str,
+    ) -> Result<RecallReport, ServiceError> {
+        actor.require(Role::Qa, "open a recall")?;
+        let target = target.trim();
+        let mut tx = self.store.begin().await?;
+        let kind = target_kind(&mut *tx, target).await?;
+        let n = tx.select(Table::Recall, None).await?.len();
+        let mut recall = Recall::open(
+            format!("RCL-{:04}", n + 1),
+            kind,
+            target,
+            reason,
+            actor.user.clone(),
+            now,
+        )?;
+        let edges = tx.trace(Direction::Forward, kind, target).await?;
+        let mut lots = BTreeSet::new();
+        let mut vials = BTreeSet::new();
+        if kind == NodeKind::Lot {
+            lots.insert(target.to_string());
+        }
+        for e in &edges {
+            match e.child_kind {
+                NodeKind::Lot => lots.insert(e.child_id.clone()),
+                NodeKind::Vial => vials.insert(e.child_id.clone()),
+                _ => false,
+            };
+        }
+        if lots.is_empty() {
+            return Err(DomainError::Rule(format!(
+                "{} {target} has not reached any lot: there is nothing to recall",
+                kind.as_str()
+            ))
+            .into());
+        }
+        let lot_ctx = ctx(actor, now, "lot.recall", Some(&recall.reason));
+        for id in &lots {
+            let lot = tx.must_load::<Lot>(id).await?;
+            // Released lots are recalled; a lot still in process or in quarantine keeps its state
+            // (it cannot be released: its vials are blocked below and filling it is refused).
+            if lot.status == LotStatus::Released {
+                let next = lot.recall(&actor.user, &recall.reason, now)?;
+                tx.update_record(&next, &lot_ctx).await?;
+            }
+        }
+        let vial_ctx = ctx(actor, now, "vial.recall", Some(&recall.reason));
+        let mut exposures = Vec::new();
+        for id in &vials {
+            let v = tx.must_load::<Vial>(id).await?;
+            if let Some(blocked) = v.recall() {
+                tx.update_record(&blocked, &vial_ctx).await?;
+                recall.vials_blocked += 1;
+            }
+            if matches!(v.status, VialStatus::Dispensed | VialStatus::Administered) {
+                exposures.push(exposure(&mut *tx, &recall, &v).await?);
+            }
+        }
+        recall.lots = lots.into_iter().collect();
+        let c = ctx(actor, now, "recall.open", Some(&recall.reason));
+        tx.insert_record(&recall, &c).await?;
+        for e in &exposures {
+            tx.insert_record(e, &c).await?;
+        }
+        tx.commit().await?;
+        self.recall_report(&recall.id).await
+    }
+
+    /// Records that a patient exposed by a recall was contacted. Role: physician or qa.
+    pub async fn follow_up_exposure(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        exposure: &str,
+        note: &str,
+    ) -> Result<Exposure, ServiceError> {
+        if !(actor.has(Role::Physician) || actor.has(Role::Qa)) {
+            actor.require(Role::Physician, "record a recall follow-up")?;
+        }
+        let mut tx = self.store.begin().await?;
+        let e = tx.must_load::<Exposure>(exposure).await?;
+        let next = e.follow_up(actor.user.clone(), note, now)?;
+        tx.update_record(&next, &ctx(actor, now, "recall.follow_up", None))
+            .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Every recall, newest first.
+    pub async fn list_recalls(&self) -> Result<Vec<Recall>, ServiceError> {
+        let mut all = self.store.list::<Recall>(None).await?;
+        all.sort_by(|a, b| b.opened_at.cmp(&a.opened_at).then(b.id.cmp(&a.id)));
+        Ok(all)
+    }
+
+    /// One recall and the patients it lists for follow-up, with their contact physicians.
+    pub async fn recall_report(&self, id: &str) -> Result<RecallReport, ServiceError> {
+        let recall =
+            self.store
+                .fetch::<Recall>(id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "recall",
+                    id: id.to_string(),
+                })?;
+        let mut exposures = Vec::new();
+        for e in self.store.list::<Exposure>(Some(("recall", id))).await? {
+            let physician_name = match self.store.fetch::<User>(e.physician.as_str()).await? {
+                Some(u) => u.display_name,
+                None => e.physician.to_string(),
+            };
+            let site = match self.store.fetch::<Patient>(e.patient.as_str()).await? {
+                Some(p) => p.site.to_string(),
+                None => String::new(),
+            };
+            exposures.push(ExposureRow {
+                exposure: e,
+                physician_name,
+                site,
+            });
+        }
+        exposures.sort_by(|a, b| {
+            (a.exposure.physician.as_str(), a.exposure.patient.as_str())
+                .cmp(&(b.exposure.physician.as_str(), b.exposure.patient.as_str()))
+        });
+        Ok(RecallReport { recall, exposures })
+    }
+
+    /// Recalls whose trace reached `lot` (filling or releasing such a lot is refused).
+    pub(crate) async fn recalls_covering(
+        tx: &mut dyn Tx,
+        lot: &str,
+    ) -> Result<Vec<String>, ServiceError> {
+        Ok(tx
+            .list::<Recall>(None)
+            .await?
+            .into_iter()
+            .filter(|r| r.lots.iter().any(|l| l == lot))
+            .map(|r| r.id)
+            .collect())
+    }
+}
+
+/// Which kind of recall target `id` is; refused, naming the field, when it is none of them.
+async fn target_kind(tx: &mut dyn Tx, id: &str) -> Result<NodeKind, ServiceError> {
+    for (table, kind) in [
+        (Table::Lot, NodeKind::Lot),
+        (Table::MaterialLot, NodeKind::MaterialLot),
+        (Table::Donor, NodeKind::Donor),
+    ] {
+        if tx.get(table, id).await?.is_some() {
+            debug_assert!(RECALL_TARGETS.contains(&kind));
+            return Ok(kind);
+        }
+    }
+    Err(DomainError::invalid(
+        "target",
+        format!("{id:?} is not a lot, raw-material lot or donor"),
+    )
+    .into())
+}
+
+/// The exposure record for a dispensed or administered vial: its patient and contact physician.
+async fn exposure(tx: &mut dyn Tx, recall: &Recall, v: &Vial) -> Result<Exposure, ServiceError> {
+    let d = tx.must_load::<Dispensing>(&format!("DSP-{}", v.id)).await?;
+    let p = tx.must_load::<Patient>(d.patient.as_str()).await?;
+    let physician: UserName = p.physician.clone();
+    Ok(Exposure::new(
+        recall,
+        p.id,
+        v.id.clone(),
+        v.status == VialStatus::Administered,
+        physician,
+    ))
+}

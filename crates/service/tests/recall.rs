@@ -1,0 +1,257 @@
+//! Recall (issue 5): a recall opened on a raw-material lot blocks every vial it reaches, recalls
+//! the released lots and lists every exposed patient with their physician, on both databases;
+//! dispensing a blocked vial is refused; two concurrent dispensings of one vial over separate
+//! connections: exactly one succeeds.
+
+mod common;
+
+use common::{refused, t};
+use secretome_domain::{
+    UtcTime,
+    genealogy::NodeKind,
+    lot::{Lot, LotStatus},
+    vial::{Vial, VialStatus},
+};
+use secretome_service::{ErrorKind, NewAdministration, NewPatient, Service, demo};
+use secretome_store::{Direction, SqlStore, VerifyOutcome, testing};
+use std::sync::Arc;
+
+fn now() -> UtcTime {
+    t("2026-11-20T03:00:00Z")
+}
+
+fn patient(id: &str, indication: &str) -> NewPatient {
+    NewPatient {
+        id: id.into(),
+        site: "CPC-TOKYO".into(),
+        birth_year: 1958,
+        sex: "female".into(),
+        indication: indication.into(),
+        physician: None,
+    }
+}
+
+/// The first released lot of the demo and its available vials.
+async fn released(svc: &Service) -> (Lot, Vec<Vial>) {
+    let lot = svc
+        .store()
+        .list::<Lot>(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.status == LotStatus::Released)
+        .expect("the demo has a released lot");
+    let vials = svc
+        .store()
+        .list::<Vial>(Some(("lot", lot.id.as_str())))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.status == VialStatus::Available)
+        .collect();
+    (lot, vials)
+}
+
+#[tokio::test]
+async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_exposed_patient() {
+    for (backend, store) in testing::stores("recall_material").await {
+        let svc = Service::new(Arc::new(store));
+        demo::build(&svc, now()).await.unwrap();
+        let dr = svc.actor("physician").await.unwrap();
+        let qa = svc.actor("qa").await.unwrap();
+        let (lot, vials) = released(&svc).await;
+        assert!(vials.len() >= 3, "{backend:?}");
+        svc.register_patient(&dr, now(), patient("PT-000001", "stroke"))
+            .await
+            .unwrap();
+        svc.register_patient(&dr, now(), patient("PT-000002", "osteoarthritis"))
+            .await
+            .unwrap();
+        // P1 is given a dose; P2's vial is dispensed but not yet given.
+        svc.dispense_vial(&dr, now(), vials[0].id.as_str(), "PT-000001")
+            .await
+            .unwrap();
+        svc.record_administration(
+            &dr,
+            now(),
+            NewAdministration {
+                vial: vials[0].id.to_string(),
+                route: "iv_drip".into(),
+                dose_ml: 1.0,
+                administered_at: now(),
+            },
+        )
+        .await
+        .unwrap();
+        // P2's vial is dispensed by scanning its DIN barcode.
+        let din = secretome_domain::isbt::Din::parse(vials[1].din.as_deref().unwrap()).unwrap();
+        svc.dispense_vial(&dr, now(), &din.barcode_data(), "PT-000002")
+            .await
+            .unwrap();
+
+        // A raw-material lot upstream of the released lot.
+        let up = svc
+            .trace(Direction::Backward, lot.id.as_str())
+            .await
+            .unwrap();
+        let material = up
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::MaterialLot)
+            .expect("the lot used raw materials")
+            .id
+            .clone();
+        let reached = svc.trace(Direction::Forward, &material).await.unwrap();
+        let reached_vials: Vec<&str> = reached
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Vial)
+            .map(|n| n.id.as_str())
+            .collect();
+        assert!(reached_vials.contains(&vials[2].id.as_str()));
+
+        // Only QA opens a recall; an unknown target names the field; neither writes anything.
+        refused(
+            &svc,
+            svc.open_recall(&dr, now(), &material, "supplier notice"),
+            ErrorKind::Forbidden,
+            "qa",
+        )
+        .await;
+        refused(
+            &svc,
+            svc.open_recall(&qa, now(), "NO-SUCH-LOT", "supplier notice"),
+            ErrorKind::Invalid,
+            "target",
+        )
+        .await;
+
+        let report = svc
+            .open_recall(&qa, now(), &material, "supplier notice: endotoxin")
+            .await
+            .unwrap();
+        assert!(report.recall.lots.contains(&lot.id.to_string()));
+        // Every vial the material reached is now blocked, or was already given.
+        for id in &reached_vials {
+            let v: Vial = svc.store().fetch(id).await.unwrap().unwrap();
+            assert!(
+                matches!(
+                    v.status,
+                    VialStatus::Recalled
+                        | VialStatus::Administered
+                        | VialStatus::Destroyed
+                        | VialStatus::Expired
+                ),
+                "{backend:?}: vial {id} is {:?}",
+                v.status
+            );
+        }
+        let l: Lot = svc.store().fetch(lot.id.as_str()).await.unwrap().unwrap();
+        assert_eq!(l.status, LotStatus::Recalled);
+        // Both exposed patients are listed, with their contact physician.
+        let listed: Vec<(String, bool, String)> = report
+            .exposures
+            .iter()
+            .map(|e| {
+                (
+                    e.exposure.patient.to_string(),
+                    e.exposure.administered,
+                    e.exposure.physician.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                ("PT-000001".into(), true, "physician".into()),
+                ("PT-000002".into(), false, "physician".into()),
+            ],
+            "{backend:?}"
+        );
+        assert!(report.recall.vials_blocked as usize >= vials.len() - 1);
+        // A blocked vial cannot be dispensed, nor the dispensed one given.
+        refused(
+            &svc,
+            svc.dispense_vial(&dr, now(), vials[2].id.as_str(), "PT-000001"),
+            ErrorKind::Conflict,
+            "recalled",
+        )
+        .await;
+        refused(
+            &svc,
+            svc.record_administration(
+                &dr,
+                now(),
+                NewAdministration {
+                    vial: vials[1].id.to_string(),
+                    route: "iv_drip".into(),
+                    dose_ml: 1.0,
+                    administered_at: now(),
+                },
+            ),
+            ErrorKind::Conflict,
+            "recalled",
+        )
+        .await;
+        // Follow-up is recorded once.
+        let first = &report.exposures[0].exposure;
+        svc.follow_up_exposure(&dr, now(), &first.id, "called, no symptoms")
+            .await
+            .unwrap();
+        refused(
+            &svc,
+            svc.follow_up_exposure(&dr, now(), &first.id, "again"),
+            ErrorKind::Conflict,
+            "already",
+        )
+        .await;
+        let out = svc.verify_audit().await.unwrap();
+        assert!(
+            matches!(out, VerifyOutcome::Intact { .. }),
+            "{backend:?}: {out:?}"
+        );
+    }
+}
+
+/// A second store on the same database: its own pool, so its own connections.
+async fn second_connection(url: &str) -> SqlStore {
+    SqlStore::connect_existing(url).await.unwrap()
+}
+
+#[tokio::test]
+async fn two_concurrent_dispensings_of_one_vial_exactly_one_succeeds() {
+    let mut urls = vec![testing::sqlite_store("dispense_race").await];
+    if let Some(pg) = testing::postgres_store("dispense_race").await {
+        urls.push(pg);
+    }
+    for (store, url) in urls {
+        let a = Service::new(Arc::new(store));
+        demo::build(&a, now()).await.unwrap();
+        let b = Service::new(Arc::new(second_connection(&url).await));
+        let dr = a.actor("physician").await.unwrap();
+        for p in ["PT-000010", "PT-000011"] {
+            a.register_patient(&dr, now(), patient(p, "hair_loss"))
+                .await
+                .unwrap();
+        }
+        let (_, vials) = released(&a).await;
+        for v in vials.iter().take(5) {
+            let (ra, rb) = tokio::join!(
+                a.dispense_vial(&dr, now(), v.id.as_str(), "PT-000010"),
+                b.dispense_vial(&dr, now(), v.id.as_str(), "PT-000011"),
+            );
+            let wins = [ra.is_ok(), rb.is_ok()];
+            assert_eq!(
+                wins.iter().filter(|w| **w).count(),
+                1,
+                "{url}: vial {} {ra:?} {rb:?}",
+                v.id
+            );
+            let loser = ra.err().or(rb.err()).unwrap();
+            assert_eq!(loser.kind(), ErrorKind::Conflict, "{loser}");
+            assert!(loser.to_string().contains("dispensed"), "{loser}");
+        }
+        let out = a.verify_audit().await.unwrap();
+        assert!(matches!(out, VerifyOutcome::Intact { .. }), "{out:?}");
+    }
+}
