@@ -208,3 +208,8 @@ fn fit_chunk(curves: &[CurveData], model: Model, weighting: Weighting) -> String
     }
     out
 }
+
+/// [`fit_json_lines`] on the calling thread only (for profiling).
+pub fn fit_json_lines_serial(curves: &[CurveData], model: Model, weighting: Weighting) -> String {
+    fit_chunk(curves, model, weighting)
+}

@@ -18,7 +18,7 @@ async fn open(url: &str) -> anyhow::Result<SqlStore> {
 }
 
 /// Opens an existing store whose schema is up to date, or says to migrate.
-async fn open_current(url: &str) -> anyhow::Result<SqlStore> {
+pub(crate) async fn open_current(url: &str) -> anyhow::Result<SqlStore> {
     let store = SqlStore::connect_existing(url)
         .await
         .with_context(|| format!("opening {url}"))?;
@@ -107,7 +107,9 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string(&t)?);
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Assay { .. } | Cmd::Plan(_) => bail!("this subcommand does not use a database"),
+        Cmd::Assay { .. } | Cmd::Plan(_) | Cmd::Label(_) | Cmd::Fhir(_) => {
+            bail!("this subcommand is run by its own module")
+        }
     }
 }
 

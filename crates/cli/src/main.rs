@@ -3,6 +3,8 @@
 
 mod assay;
 mod db;
+mod fhir;
+mod label;
 mod plan;
 
 use anyhow::Context;
@@ -70,6 +72,10 @@ enum Cmd {
     },
     /// Plan a production campaign: schedule, vessels, medium and predicted factor concentrations.
     Plan(plan::PlanArgs),
+    /// A vial's label (ISBT 128 DIN, product code, lot, expiry, Code 128 + DataMatrix) as SVG or PDF.
+    Label(label::LabelArgs),
+    /// A patient's dispensed vials and administrations as a FHIR R4 Bundle (JSON).
+    Fhir(fhir::FhirArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -117,6 +123,12 @@ fn main() -> ExitCode {
     let result = match cli.cmd {
         Cmd::Assay { cmd } => assay::run(cmd),
         Cmd::Plan(args) => plan::run(args),
+        Cmd::Label(args) => tokio::runtime::Runtime::new()
+            .context("starting the async runtime")
+            .and_then(|rt| rt.block_on(label::run(args))),
+        Cmd::Fhir(args) => tokio::runtime::Runtime::new()
+            .context("starting the async runtime")
+            .and_then(|rt| rt.block_on(fhir::run(args))),
         other => tokio::runtime::Runtime::new()
             .context("starting the async runtime")
             .and_then(|rt| rt.block_on(db::run(other))),

@@ -129,6 +129,28 @@ impl Service {
         now: UtcTime,
         new: NewAdministration,
     ) -> Result<Administration, ServiceError> {
+        self.administer(actor, now, None, new).await
+    }
+
+    /// Like `record_administration`, from a patient's page: refused when the vial was dispensed
+    /// for someone other than `patient`. Role: physician.
+    pub async fn record_administration_for(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        patient: &str,
+        new: NewAdministration,
+    ) -> Result<Administration, ServiceError> {
+        self.administer(actor, now, Some(patient), new).await
+    }
+
+    async fn administer(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        patient: Option<&str>,
+        new: NewAdministration,
+    ) -> Result<Administration, ServiceError> {
         actor.require(Role::Physician, "record an administration")?;
         let route = Route::parse(&new.route)?;
         let mut tx = self.store.begin().await?;
@@ -142,7 +164,9 @@ impl Service {
                     v.id
                 ))
             })?;
-        let p = tx.must_load::<Patient>(d.patient.as_str()).await?;
+        let p = tx
+            .must_load::<Patient>(patient.unwrap_or(d.patient.as_str()).trim())
+            .await?;
         let given = v.administer()?;
         let a = Administration::new(
             &d,

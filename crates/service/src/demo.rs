@@ -3,6 +3,8 @@
 //! and a few hundred vials — made entirely through the use cases, so the audit trail covers it all.
 //! Events are made in time order: each batch runs its course before the next one starts.
 
+mod clinical;
+mod inventory;
 mod lots;
 mod qc;
 
@@ -28,6 +30,8 @@ pub const DEMO_USERS: [(&str, &str, Role); 5] = [
 #[derive(Debug, Clone, Default)]
 pub struct DemoSummary {
     pub donors: usize,
+    /// Doses given to the demo's patients.
+    pub doses: usize,
     pub batches: usize,
     pub lots: usize,
     pub vials: usize,
@@ -92,6 +96,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
 
     lots::receive_materials(svc, &op, base).await?;
     qc::setup(svc, &admin, &qa, at(base, -20.0)?).await?;
+    inventory::freezers(svc, &admin, at(base, -20.0)?, "CPC-TOKYO").await?;
 
     // Donors: five eligible (three sources), one ineligible, one still in screening.
     let donors = [
@@ -352,8 +357,15 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
             }
         }
     }
+    inventory::retain(svc, &op, at(now, -4.0)?, "L-2026-001").await?;
+    // The clinic: half the patients are treated from L-2026-002 (recalled below), half from
+    // L-2026-004, released later.
+    let dr = svc.actor("physician").await?;
+    let (early, late) = clinical::PATIENTS.split_at(6);
+    summary.doses = clinical::treat(svc, &dr, early, &["L-2026-002"], at(base, 40.0)?, at(now, -3.0)?, &mut rng).await?;
+    summary.doses += clinical::treat(svc, &dr, late, &["L-2026-004"], at(base, 75.0)?, at(now, -3.0)?, &mut rng).await?;
     for lot in recall_later {
-        svc.recall_lot(
+        svc.open_recall(
             &qa,
             at(now, -3.0)?,
             lot,

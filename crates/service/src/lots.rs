@@ -28,7 +28,8 @@ const DECISIONS: &[&str] = &[
     "vial.recall",
 ];
 
-/// Where filled vials go: a freezer and rack; boxes of 81 (9 × 9) are filled in order.
+/// Where filled vials go: a registered freezer and a rack; boxes (`{lot}-B01`, …) of the freezer's
+/// grid are filled in order.
 #[derive(Debug, Clone)]
 pub struct Placement {
     pub freezer: String,
@@ -107,7 +108,9 @@ impl Service {
     }
 
     /// Fills vials from a lot (充填); the lot goes to quarantine and records the specification
-    /// version of its product in force now (refused if there is none). Role: operator.
+    /// version of its product in force now (refused if there is none). The expiry may not be later
+    /// than filling + the product's shelf life. With a placement, the freezer must be registered
+    /// and each vial's put-away is recorded as its first move (`{vial}-MV-001`). Role: operator.
     pub async fn fill_vials(
         &self,
         actor: &Actor,
@@ -130,6 +133,7 @@ impl Service {
             .into());
         }
         let (mut next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;
+        crate::inventory::check_shelf_life(&mut *tx, &l.product, expires_at, now).await?;
         // The lot is tested against the specification version in force now, whatever comes later.
         let versions = tx
             .list::<Specification>(Some(("product", l.product.as_str())))
@@ -148,23 +152,15 @@ impl Service {
         )
         .await?;
         if let Some(p) = place {
-            for (i, v) in vials.iter_mut().enumerate() {
-                let (bx, pos) = (i / 81 + 1, i % 81);
-                let loc = format!(
-                    "{}/{}/{}-B{bx:02}/{}{}",
-                    p.freezer,
-                    p.rack,
-                    l.id,
-                    (b'A' + (pos / 9) as u8) as char,
-                    pos % 9 + 1
-                );
-                *v = v.store_at(&loc)?;
-            }
+            crate::inventory::place_filled(&mut *tx, p, &l.id, &mut vials).await?;
         }
         let c = ctx(actor, now, "lot.fill", None);
         tx.update_record(&next, &c).await?;
         for v in &vials {
             tx.insert_record(v, &c).await?;
+            if let Some(put_away) = crate::inventory::put_away(v, actor, now) {
+                tx.insert_record(&put_away, &c).await?;
+            }
             link(
                 &mut *tx,
                 (NodeKind::Lot, l.id.as_str()),

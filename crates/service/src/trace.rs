@@ -1,10 +1,12 @@
-//! Trace (DESIGN.md §6): from a donor, raw-material lot, lot or vial, everything downstream
+//! Trace (DESIGN.md §6): from a donor, raw-material lot, lot, vial or patient, everything downstream
 //! (forward) or upstream (backward), as one recursive query over the genealogy edges — the same
 //! answer on SQLite and PostgreSQL.
 
 use crate::{Service, ServiceError};
 use secretome_domain::genealogy::{Edge, NodeKind};
-use secretome_store::{Direction, Table};
+use secretome_store::Table;
+/// Which way a trace walks (re-exported so edges need not depend on the store).
+pub use secretome_store::Direction;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -38,13 +40,14 @@ impl Service {
             (Table::Harvest, NodeKind::Harvest),
             (Table::CellBank, NodeKind::CellBank),
             (Table::Tissue, NodeKind::Tissue),
+            (Table::Patient, NodeKind::Patient),
         ] {
             if self.store().get(table, id).await?.is_some() {
                 return Ok(kind);
             }
         }
         Err(ServiceError::NotFound {
-            what: "donor, raw-material lot, lot or vial",
+            what: "donor, raw-material lot, lot, vial or patient",
             id: id.to_string(),
         })
     }

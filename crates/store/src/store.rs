@@ -92,5 +92,15 @@ pub trait Tx: Send {
     async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError>;
     /// Replaces a row by id and appends its audit event (before and after).
     async fn update(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError>;
+    /// Inserts many new rows, each with its own audit event, exactly as `insert` one by one would
+    /// (same events, same chain, in the given order) but with multi-row statements: the bulk path
+    /// for generated histories. Consecutive rows of one table go in one statement (chunked under
+    /// the engines' parameter limits), so a row may refer to an earlier row of the same call.
+    async fn insert_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
+        for (row, ctx) in rows {
+            self.insert(row, &ctx).await?;
+        }
+        Ok(())
+    }
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

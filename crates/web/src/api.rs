@@ -32,6 +32,8 @@ pub fn openapi() -> serde_json::Value {
         crate::manufacture::openapi_paths(),
         crate::quality::openapi_paths(),
         crate::admin::openapi_paths(),
+        crate::clinical::openapi_paths(),
+        crate::recall::openapi_paths(),
     ] {
         let (Some(all), serde_json::Value::Object(more)) = (paths.as_object_mut(), part) else {
             continue;

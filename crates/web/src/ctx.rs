@@ -34,6 +34,9 @@ const NAV: &[&[(&str, &str, &[Role])]] = &[
     crate::manufacture::NAV,
     crate::quality::NAV,
     crate::admin::NAV,
+    crate::clinical::NAV,
+    crate::inventory::NAV,
+    crate::recall::NAV,
 ];
 
 impl PageCtx {

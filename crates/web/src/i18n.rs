@@ -77,6 +77,9 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::manufacture::TEXT,
     crate::quality::TEXT,
     crate::admin::TEXT,
+    crate::clinical::TEXT,
+    crate::inventory::TEXT,
+    crate::recall::TEXT,
 ];
 
 /// (key, 日本語, English)

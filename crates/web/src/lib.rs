@@ -5,14 +5,18 @@
 mod admin;
 mod api;
 pub mod auth;
+mod clinical;
 mod ctx;
 mod error;
 pub mod forms;
 pub mod i18n;
+mod inventory;
+mod json;
 mod manufacture;
 mod pages;
 mod planning;
 mod quality;
+mod recall;
 mod view;
 
 use auth::ANY;
@@ -48,6 +52,9 @@ pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
         manufacture::ROUTES,
         quality::ROUTES,
         admin::ROUTES,
+        clinical::ROUTES,
+        inventory::ROUTES,
+        recall::ROUTES,
     ]
     .concat()
 }
@@ -96,6 +103,9 @@ pub fn router(service: Service) -> Router {
     r = manufacture::routes(r);
     r = quality::routes(r);
     r = admin::routes(r);
+    r = clinical::routes(r);
+    r = inventory::routes(r);
+    r = recall::routes(r);
     r.layer(middleware::from_fn_with_state(state.clone(), auth::context))
         .with_state(state)
 }

@@ -31,6 +31,7 @@ fn expected() -> Vec<(
         matrix::manufacture::ROWS,
         matrix::quality::ROWS,
         matrix::admin::ROWS,
+        matrix::recall::ROWS,
     ]
     .concat()
 }

@@ -138,7 +138,7 @@ pub(super) async fn make_lot(
     }
     let fill_t = at(t, 0.5)?;
     let place = Placement {
-        freezer: "FRZ-01 (−80 °C)".into(),
+        freezer: super::inventory::FREEZER.into(),
         rack: "R1".into(),
     };
     let vials = svc

@@ -2,6 +2,7 @@
 //! `$n` parameters, TEXT/BIGINT/DOUBLE PRECISION, recursive CTEs); what differs — connection
 //! settings, how a write transaction takes the audit chain's lock — is chosen by `Backend` here.
 
+mod bulk;
 mod migrate;
 mod reads;
 mod tx;

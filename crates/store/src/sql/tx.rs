@@ -2,7 +2,10 @@
 //! IMMEDIATE`; PostgreSQL: a transaction-scoped advisory lock), so events are appended one writer at a
 //! time and the chain stays linear. Dropping it without `commit` rolls everything back.
 
-use super::reads::{get_row, select_rows, trace_edges};
+use super::{
+    bulk,
+    reads::{get_row, select_rows, trace_edges},
+};
 use crate::{
     StoreError,
     audit::{AuditCtx, AuditEvent, GENESIS},
@@ -42,14 +45,15 @@ impl SqlTx {
         Ok(SqlTx { tx, last: None })
     }
 
-    async fn append_event(
+    /// The next event of the chain for a write of `table`/`id` (hash computed; not yet stored).
+    async fn next_event(
         &mut self,
         table: Table,
         id: &str,
         before: Option<String>,
         after: Option<String>,
         ctx: &AuditCtx,
-    ) -> Result<(), StoreError> {
+    ) -> Result<AuditEvent, StoreError> {
         let (seq, prev) = match self.last.take() {
             Some(l) => l,
             None => {
@@ -77,6 +81,19 @@ impl SqlTx {
             hash: String::new(),
         };
         ev.hash = ev.compute_hash();
+        self.last = Some((ev.seq, ev.hash.clone()));
+        Ok(ev)
+    }
+
+    async fn append_event(
+        &mut self,
+        table: Table,
+        id: &str,
+        before: Option<String>,
+        after: Option<String>,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let ev = self.next_event(table, id, before, after, ctx).await?;
         sqlx::query(
             "INSERT INTO audit_event (seq, at, actor, action, entity_table, entity_id, before, after, reason, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -91,10 +108,9 @@ impl SqlTx {
         .bind(ev.after)
         .bind(ev.reason)
         .bind(ev.prev_hash)
-        .bind(ev.hash.clone())
+        .bind(ev.hash)
         .execute(&mut *self.tx)
         .await?;
-        self.last = Some((ev.seq, ev.hash));
         Ok(())
     }
 }
@@ -189,6 +205,22 @@ impl Tx for SqlTx {
             ctx,
         )
         .await
+    }
+
+    async fn insert_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
+        for (_, ctx) in &rows {
+            check_reason(ctx)?;
+        }
+        bulk::insert_rows(&mut self.tx, &rows).await?;
+        let mut events = Vec::with_capacity(rows.len());
+        for (row, ctx) in rows {
+            let id = row.id().to_string();
+            events.push(
+                self.next_event(row.table, &id, None, Some(row.canonical()), &ctx)
+                    .await?,
+            );
+        }
+        bulk::insert_events(&mut self.tx, events).await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

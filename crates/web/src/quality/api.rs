@@ -4,79 +4,18 @@
 //! 401 no session or token, 403 wrong role, 404 unknown, 409 illegal transition (a refused release
 //! lists every reason under `reasons`), 422 bad input naming the `field`.
 
-use crate::{AppError, AppState, auth::Viewer, auth::now};
+use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
-    Extension, Json,
+    Extension,
     body::Bytes,
     extract::{Path, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
 };
-use secretome_domain::Actor;
-use secretome_service::{NewResult, ServiceError};
-use serde::Serialize;
+use secretome_service::NewResult;
 use serde_json::{Map, Value, json};
 
-fn error(e: ServiceError) -> Response {
-    AppError(e).into_response()
-}
-
-fn bad(field: &str, message: &str) -> Response {
-    let body = json!({ "error": format!("{field}: {message}"), "field": field, "status": 422 });
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
-}
-
-/// A refusal already made into a response (boxed: responses are large).
-type Refused = Box<Response>;
-
-fn ok<T: Serialize>(status: StatusCode, r: Result<T, ServiceError>) -> Response {
-    match r {
-        Ok(v) => (status, Json(v)).into_response(),
-        Err(e) => error(e),
-    }
-}
-
-/// The request body as a JSON object.
-fn object(body: &Bytes) -> Result<Map<String, Value>, Refused> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => Ok(m),
-        _ => Err(Box::new(bad(
-            "body",
-            "expected a JSON object (Content-Type: application/json)",
-        ))),
-    }
-}
-
-/// An optional text field; a value of another type is refused, naming the field.
-fn text(m: &Map<String, Value>, field: &str) -> Result<Option<String>, Refused> {
-    match m.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(Box::new(bad(field, "expected a string"))),
-    }
-}
-
-fn required(m: &Map<String, Value>, field: &str) -> Result<String, Refused> {
-    text(m, field)?
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| Box::new(bad(field, "required")))
-}
-
-fn actor(v: &Viewer) -> Result<Actor, Refused> {
-    v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| {
-        let body = json!({ "error": "sign-in required", "status": 401 });
-        Box::new((StatusCode::UNAUTHORIZED, Json(body)).into_response())
-    })
-}
-
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return *r,
-        }
-    };
-}
+use crate::json::{actor, bad, error, object, ok, required, text, tri};
 
 pub async fn products(State(st): State<AppState>) -> Response {
     ok(StatusCode::OK, st.service.products().await)

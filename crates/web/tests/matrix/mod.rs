@@ -6,3 +6,4 @@
 pub mod admin;
 pub mod manufacture;
 pub mod quality;
+pub mod recall;

@@ -1,0 +1,96 @@
+//! The demo's clinic: pseudonymised patients across the indications, each given one to three doses
+//! from the released lots (dispensed by vial id, then administered), before the recall of
+//! L-2026-002 — so that recall has patients to follow up.
+
+use super::{Lcg, at};
+use crate::{NewAdministration, NewPatient, Service, ServiceError};
+use secretome_domain::{
+    Actor, UtcTime,
+    vial::{Vial, VialStatus},
+};
+
+pub(super) type DemoPatient = (&'static str, &'static str, &'static str, usize, i64, &'static str);
+
+/// (patient, indication, route, doses, birth year, sex)
+pub(super) const PATIENTS: &[DemoPatient] = &[
+    ("PT-000001", "stroke", "iv_drip", 3, 1952, "male"),
+    ("PT-000002", "stroke", "iv_drip", 2, 1960, "female"),
+    ("PT-000003", "stroke", "iv_drip", 1, 1947, "male"),
+    ("PT-000004", "spinal_cord_injury", "iv_drip", 2, 1988, "male"),
+    ("PT-000005", "spinal_cord_injury", "intranasal", 2, 1975, "female"),
+    ("PT-000006", "osteoarthritis", "local_injection", 3, 1956, "female"),
+    ("PT-000007", "osteoarthritis", "local_injection", 2, 1963, "male"),
+    ("PT-000008", "chronic_pain", "local_injection", 1, 1970, "female"),
+    ("PT-000009", "chronic_wound", "topical", 2, 1949, "male"),
+    ("PT-000010", "hair_loss", "scalp_injection", 3, 1983, "male"),
+    ("PT-000011", "hair_loss", "scalp_injection", 2, 1979, "female"),
+    ("PT-000012", "skin", "topical", 1, 1968, "female"),
+];
+
+/// The clinic's site, where the patients are registered.
+pub(super) const CLINIC: &str = "CPC-TOKYO";
+
+/// Registers the patients and gives their doses from `lots` (released), starting at `from`, one
+/// visit every ~3 weeks, before `until`. Returns the number of doses given.
+pub(super) async fn treat(
+    svc: &Service,
+    dr: &Actor,
+    patients: &[DemoPatient],
+    lots: &[&str],
+    from: UtcTime,
+    until: UtcTime,
+    rng: &mut Lcg,
+) -> Result<usize, ServiceError> {
+    let mut vials: Vec<Vial> = Vec::new();
+    for lot in lots {
+        vials.extend(
+            svc.store()
+                .list::<Vial>(Some(("lot", lot)))
+                .await?
+                .into_iter()
+                .filter(|v| v.status == VialStatus::Available),
+        );
+    }
+    let mut next = vials.into_iter();
+    let mut given = 0;
+    for (i, (id, indication, route, doses, born, sex)) in patients.iter().enumerate() {
+        let registered = at(from, i as f64 * 0.5)?;
+        svc.register_patient(
+            dr,
+            registered,
+            NewPatient {
+                id: id.to_string(),
+                site: CLINIC.into(),
+                birth_year: *born,
+                sex: sex.to_string(),
+                indication: indication.to_string(),
+                physician: None,
+            },
+        )
+        .await?;
+        for d in 0..*doses {
+            let t = at(registered, 1.0 + d as f64 * 21.0 + rng.around(1.0, 0.5))?;
+            if t >= until {
+                break;
+            }
+            let Some(v) = next.next() else {
+                return Ok(given);
+            };
+            svc.dispense_vial(dr, t, v.id.as_str(), id).await?;
+            let given_at = at(t, 0.05)?;
+            svc.record_administration(
+                dr,
+                given_at,
+                NewAdministration {
+                    vial: v.id.to_string(),
+                    route: route.to_string(),
+                    dose_ml: if *route == "iv_drip" { 2.0 } else { 1.0 },
+                    administered_at: given_at,
+                },
+            )
+            .await?;
+            given += 1;
+        }
+    }
+    Ok(given)
+}

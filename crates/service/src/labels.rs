@@ -1,0 +1,143 @@
+//! Vial labels (ラベル): the label data of one vial — product names, ISBT 128 DIN and product code,
+//! lot, volume, storage temperature, expiry — read from its records, and the label rendered by
+//! `secretome-label` as SVG (screen) or PDF (label printer). A vial filled before the facility's
+//! FIN was configured has no DIN: it is refused with that reason, never given a blank label.
+
+use crate::{Service, ServiceError};
+use secretome_domain::{
+    DomainError,
+    ids::VialId,
+    isbt::{Din, ProductCode},
+    lot::Lot,
+    qc::Product,
+    vial::Vial,
+};
+use secretome_label::{LabelData, LabelError, render_pdf, render_svg};
+use secretome_store::Table;
+
+/// The zone the expiry date on a label is in (labels are shared by every reader; the demo
+/// facility and the default site are in Tokyo).
+const LABEL_ZONE: &str = "Asia/Tokyo";
+
+impl Service {
+    /// The label data of a vial, found by its id or its DIN (eye-readable or scanned).
+    pub async fn vial_label(&self, vial: &str) -> Result<LabelData, ServiceError> {
+        let v = find_vial(self, vial).await?;
+        let lot: Lot = self
+            .store
+            .fetch(v.lot.as_str())
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "lot",
+                id: v.lot.to_string(),
+            })?;
+        let product: Option<Product> = self.store.fetch(&lot.product).await?;
+        label_data(&v, &lot, product.as_ref())
+    }
+
+    /// The vial's label as a standalone SVG document (50 × 30 mm).
+    pub async fn vial_label_svg(&self, vial: &str) -> Result<String, ServiceError> {
+        render_svg(&self.vial_label(vial).await?).map_err(label_error)
+    }
+
+    /// The vial's label as a one-page PDF (50 × 30 mm) for a label printer.
+    pub async fn vial_label_pdf(&self, vial: &str) -> Result<Vec<u8>, ServiceError> {
+        render_pdf(&self.vial_label(vial).await?).map_err(label_error)
+    }
+}
+
+/// A label-rendering refusal as a service error (the field it names kept).
+fn label_error(e: LabelError) -> ServiceError {
+    match e {
+        LabelError::Invalid { field, message } => DomainError::invalid(field, message).into(),
+        LabelError::Isbt(e) => DomainError::from(e).into(),
+        other => DomainError::Rule(format!("the label cannot be made: {other}")).into(),
+    }
+}
+
+/// What the label of `v` shows. Refused, saying why, for a vial without a DIN or product code,
+/// or whose product is not in the product master.
+///
+/// The printed expiry is a date, and ISBT 128 reads a date as "usable to the end of that day";
+/// so the date printed is the last day that ends before the vial's expiry time (in the
+/// facility's zone): a label never promises more than the record allows.
+pub(crate) fn label_data(
+    v: &Vial,
+    lot: &Lot,
+    product: Option<&Product>,
+) -> Result<LabelData, ServiceError> {
+    let refuse = |why: String| ServiceError::from(DomainError::Rule(why));
+    let din = v.din.as_deref().ok_or_else(|| {
+        refuse(format!(
+            "vial {} has no ISBT 128 DIN (it was filled before the facility's FIN was configured): no label can be printed for it",
+            v.id
+        ))
+    })?;
+    let code = v.product_code.as_deref().ok_or_else(|| {
+        refuse(format!(
+            "vial {} has no ISBT 128 product code: no label can be printed for it",
+            v.id
+        ))
+    })?;
+    let product = product.ok_or_else(|| {
+        refuse(format!(
+            "product {} of lot {} is not in the product master",
+            lot.product, lot.id
+        ))
+    })?;
+    let tz = jiff::tz::TimeZone::get(LABEL_ZONE)
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
+    let expiry = v
+        .expires_at
+        .timestamp()
+        .to_zoned_datetime(tz)
+        .date()
+        .yesterday()
+        .map_err(|e| refuse(format!("vial {} expiry out of range: {e}", v.id)))?;
+    let storage = product.storage_temperature_c.round();
+    if !(f64::from(i16::MIN)..=f64::from(i16::MAX)).contains(&storage) {
+        return Err(DomainError::invalid(
+            "storage_temperature_c",
+            format!("{storage} °C cannot be printed"),
+        )
+        .into());
+    }
+    Ok(LabelData {
+        product_name_en: product.name.clone(),
+        product_name_ja: Some(product.name_ja.clone()).filter(|n| !n.trim().is_empty()),
+        din: Din::parse(din).map_err(DomainError::from)?,
+        product_code: ProductCode::parse(code).map_err(DomainError::from)?,
+        lot: lot.id.clone(),
+        volume_ml: v.fill_volume_ml,
+        storage_max_celsius: storage as i16,
+        expiry,
+        vial: v.id.clone(),
+    })
+}
+
+/// The vial someone typed or scanned: its id, or its DIN (13 or 14 characters eye-readable, or
+/// the barcode data `=…`). A read: no transaction is held.
+pub(crate) async fn find_vial(svc: &Service, typed: &str) -> Result<Vial, ServiceError> {
+    let typed = typed.trim();
+    if let Ok(id) = VialId::new(typed)
+        && let Some(v) = svc.store.fetch::<Vial>(id.as_str()).await?
+    {
+        return Ok(v);
+    }
+    if let Ok(din) = Din::from_barcode(typed).or_else(|_| Din::parse(typed)) {
+        let key = din.to_string();
+        if let Some(s) = svc
+            .store
+            .select(Table::Vial, Some(("din", key.as_str())))
+            .await?
+            .into_iter()
+            .next()
+        {
+            return Ok(s.to_record()?);
+        }
+    }
+    Err(ServiceError::NotFound {
+        what: "vial (by id or DIN)",
+        id: typed.to_string(),
+    })
+}

@@ -1,0 +1,250 @@
+//! The clinical operations under `/api/v1`, through the same service functions as the pages:
+//! patients, a patient's record, dispensing (vial id, DIN or barcode data), the dose given, adverse
+//! events, outcomes and an indication's summary. Times are RFC 3339 (UTC); omitted means now.
+
+use crate::json::{actor, bad, object, ok, required, text, tri};
+use crate::{AppState, auth::Viewer, auth::now};
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::UtcTime;
+use secretome_service::{NewAdministration, NewAdverseEvent, NewOutcome, NewPatient};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+type Refused = Box<Response>;
+
+fn number(m: &Map<String, Value>, field: &str) -> Result<f64, Refused> {
+    match m.get(field) {
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .ok_or_else(|| Box::new(bad(field, "expected a number"))),
+        None | Some(Value::Null) => Err(Box::new(bad(field, "required"))),
+        Some(_) => Err(Box::new(bad(field, "expected a number"))),
+    }
+}
+
+fn integer(m: &Map<String, Value>, field: &str) -> Result<i64, Refused> {
+    match m.get(field) {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .ok_or_else(|| Box::new(bad(field, "expected a whole number"))),
+        None | Some(Value::Null) => Err(Box::new(bad(field, "required"))),
+        Some(_) => Err(Box::new(bad(field, "expected a whole number"))),
+    }
+}
+
+/// An RFC 3339 time; omitted means `default`.
+fn time(m: &Map<String, Value>, field: &str, default: UtcTime) -> Result<UtcTime, Refused> {
+    match text(m, field)? {
+        None => Ok(default),
+        Some(s) => {
+            UtcTime::parse(field, &s).map_err(|_| Box::new(bad(field, "expected an RFC 3339 time")))
+        }
+    }
+}
+
+fn flag(m: &Map<String, Value>, field: &str) -> Result<bool, Refused> {
+    match m.get(field) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(Box::new(bad(field, "expected true or false"))),
+    }
+}
+
+/// GET patients (`?indication=stroke` to filter).
+pub async fn list(
+    State(st): State<AppState>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let only = q.get("indication").map(String::as_str);
+    ok(StatusCode::OK, st.service.list_patients(only).await)
+}
+
+pub async fn show(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+    ok(StatusCode::OK, st.service.patient_detail(&id).await)
+}
+
+pub async fn indication(State(st): State<AppState>, Path(ind): Path<String>) -> Response {
+    ok(StatusCode::OK, st.service.indication_summary(&ind).await)
+}
+
+/// POST patients: `{"id", "site", "birth_year", "sex", "indication", "physician"?}` → 201.
+pub async fn register(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let new = NewPatient {
+        id: tri!(required(&m, "id")),
+        site: tri!(required(&m, "site")),
+        birth_year: tri!(integer(&m, "birth_year")),
+        sex: tri!(required(&m, "sex")),
+        indication: tri!(required(&m, "indication")),
+        physician: tri!(text(&m, "physician")),
+    };
+    ok(
+        StatusCode::CREATED,
+        st.service.register_patient(&a, now(), new).await,
+    )
+}
+
+/// POST …/dispense: `{"vial"}` — the vial id, its DIN, or the DIN barcode data → 201.
+pub async fn dispense(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let vial = tri!(required(&m, "vial"));
+    ok(
+        StatusCode::CREATED,
+        st.service.dispense_vial(&a, now(), &vial, &id).await,
+    )
+}
+
+/// POST …/administrations: `{"vial", "route", "dose_ml", "administered_at"?}` → 201.
+pub async fn administer(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let t = now();
+    let new = NewAdministration {
+        vial: tri!(required(&m, "vial")),
+        route: tri!(required(&m, "route")),
+        dose_ml: tri!(number(&m, "dose_ml")),
+        administered_at: tri!(time(&m, "administered_at", t)),
+    };
+    ok(
+        StatusCode::CREATED,
+        st.service.record_administration_for(&a, t, &id, new).await,
+    )
+}
+
+/// POST …/adverse-events: `{"term", "grade", "outcome", "serious"?, "onset_at"?,
+/// "administration"?}` → 201.
+pub async fn adverse_event(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let t = now();
+    let new = NewAdverseEvent {
+        patient: id,
+        administration: tri!(text(&m, "administration")),
+        term: tri!(required(&m, "term")),
+        grade: tri!(integer(&m, "grade")),
+        serious: tri!(flag(&m, "serious")),
+        onset_at: tri!(time(&m, "onset_at", t)),
+        outcome: tri!(required(&m, "outcome")),
+    };
+    ok(
+        StatusCode::CREATED,
+        st.service.report_adverse_event(&a, t, new).await,
+    )
+}
+
+/// POST …/outcomes: `{"scale", "value", "visit_at"?}` (value a string or number) → 201.
+pub async fn outcome(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let t = now();
+    let value = match m.get("value") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        None | Some(Value::Null) => return bad("value", "required"),
+        Some(_) => return bad("value", "expected a string or a number"),
+    };
+    let new = NewOutcome {
+        patient: id,
+        scale: tri!(required(&m, "scale")),
+        value,
+        visit_at: tri!(time(&m, "visit_at", t)),
+    };
+    ok(
+        StatusCode::CREATED,
+        st.service.record_outcome(&a, t, new).await,
+    )
+}
+
+fn op(summary: &str, body: Option<Value>, codes: &[(&str, &str)]) -> Value {
+    let mut responses = Map::new();
+    for (c, d) in [("401", "no session or token"), ("403", "wrong role")]
+        .iter()
+        .chain(codes)
+    {
+        responses.insert(c.to_string(), json!({ "description": d }));
+    }
+    let mut o = json!({ "summary": summary, "tags": ["clinical"], "responses": responses });
+    if let Some(schema) = body {
+        o["requestBody"] =
+            json!({"required": true, "content": {"application/json": {"schema": schema}}});
+    }
+    o
+}
+
+fn schema(props: &[(&str, &str)], required: &[&str]) -> Value {
+    let p: Map<String, Value> = props
+        .iter()
+        .map(|(k, t)| (k.to_string(), json!({ "type": t })))
+        .collect();
+    json!({ "type": "object", "properties": p, "required": required })
+}
+
+fn with_param(mut o: Value, name: &str) -> Value {
+    o["parameters"] =
+        json!([{"name": name, "in": "path", "required": true, "schema": {"type": "string"}}]);
+    o
+}
+
+/// The OpenAPI `paths` of these operations.
+pub fn openapi_paths() -> Value {
+    let invalid = ("422", "bad input: `field` names it");
+    let conflict = (
+        "409",
+        "refused, with the reason (e.g. the vial is recalled or expired)",
+    );
+    let missing = ("404", "no such patient or vial");
+    let id = |o: Value| with_param(o, "id");
+    json!({
+        "/api/v1/patients": {
+            "get": op("Patients (`?indication=` filters) with their dose and adverse-event counts", None, &[("200", "patients")]),
+            "post": op("Register a pseudonymised patient (role physician)",
+                Some(schema(&[("id", "string"), ("site", "string"), ("birth_year", "integer"), ("sex", "string"), ("indication", "string"), ("physician", "string")], &["id", "site", "birth_year", "sex", "indication"])),
+                &[("201", "the patient"), conflict, invalid])
+        },
+        "/api/v1/patients/{id}": {"get": id(op("A patient's dispensings, doses, adverse events and outcomes, oldest first", None, &[("200", "the patient's record"), missing]))},
+        "/api/v1/patients/{id}/dispense": {"post": id(op("Dispense a vial for the patient by its id, DIN or scanned DIN barcode data (role physician)",
+            Some(schema(&[("vial", "string")], &["vial"])), &[("201", "the dispensing"), missing, conflict, invalid]))},
+        "/api/v1/patients/{id}/administrations": {"post": id(op("Record the dose given from a vial dispensed for the patient (role physician)",
+            Some(schema(&[("vial", "string"), ("route", "string"), ("dose_ml", "number"), ("administered_at", "string")], &["vial", "route", "dose_ml"])),
+            &[("201", "the administration"), missing, conflict, invalid]))},
+        "/api/v1/patients/{id}/adverse-events": {"post": id(op("Report an adverse event, CTCAE grade 1–5 (role physician)",
+            Some(schema(&[("term", "string"), ("grade", "integer"), ("serious", "boolean"), ("onset_at", "string"), ("outcome", "string"), ("administration", "string")], &["term", "grade", "outcome"])),
+            &[("201", "the adverse event"), missing, invalid]))},
+        "/api/v1/patients/{id}/outcomes": {"post": id(op("Record an outcome value at a follow-up visit (role physician)",
+            Some(schema(&[("scale", "string"), ("value", "string"), ("visit_at", "string")], &["scale", "value"])),
+            &[("201", "the outcome measure"), missing, invalid]))},
+        "/api/v1/indications/{indication}": {"get": with_param(op("An indication's patients, doses, adverse events by grade and outcome series with change first → last", None, &[("200", "the summary"), invalid]), "indication")}
+    })
+}

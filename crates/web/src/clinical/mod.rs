@@ -1,0 +1,108 @@
+//! Clinical pages and API (DESIGN.md §5): pseudonymised patients, dispensing a vial by scanning or
+//! typing its id or DIN, the dose given, adverse events (CTCAE) and outcomes at follow-up visits,
+//! and a page per indication with doses, adverse events by grade and the outcome plot.
+//!
+//! Roles: physicians (医師) write and read; qa and admin read the patient and indication pages.
+
+mod api;
+mod indications;
+mod patients;
+mod plot;
+mod text;
+
+use crate::{AppState, guarded};
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use secretome_domain::Role;
+
+const DOC: &[Role] = &[Role::Physician];
+const READ: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
+
+/// This module's guarded routes (method, path pattern).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/patients"),
+    ("POST", "/patients"),
+    ("GET", "/patients/{id}"),
+    ("POST", "/patients/{id}/dispense"),
+    ("POST", "/patients/{id}/administrations"),
+    ("POST", "/patients/{id}/adverse-events"),
+    ("POST", "/patients/{id}/outcomes"),
+    ("GET", "/indications"),
+    ("GET", "/indications/{indication}"),
+    ("GET", "/api/v1/patients"),
+    ("POST", "/api/v1/patients"),
+    ("GET", "/api/v1/patients/{id}"),
+    ("POST", "/api/v1/patients/{id}/dispense"),
+    ("POST", "/api/v1/patients/{id}/administrations"),
+    ("POST", "/api/v1/patients/{id}/adverse-events"),
+    ("POST", "/api/v1/patients/{id}/outcomes"),
+    ("GET", "/api/v1/indications/{indication}"),
+];
+
+/// Navigation entries (href, catalogue key, roles that see it).
+pub const NAV: &[(&str, &str, &[Role])] = &[
+    ("/patients", "cl.nav.patients", READ),
+    ("/indications", "cl.nav.indications", READ),
+];
+
+/// This module's texts (key, 日本語, English).
+pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
+
+pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+    // Same path, roles per method: GET for readers, POST for physicians.
+    r = guarded(r, "/patients", get(patients::list), READ);
+    r = guarded(r, "/patients", post(patients::register), DOC);
+    r = guarded(r, "/patients/{id}", get(patients::show), READ);
+    r = guarded(r, "/patients/{id}/dispense", post(patients::dispense), DOC);
+    r = guarded(
+        r,
+        "/patients/{id}/administrations",
+        post(patients::administer),
+        DOC,
+    );
+    r = guarded(
+        r,
+        "/patients/{id}/adverse-events",
+        post(patients::adverse_event),
+        DOC,
+    );
+    r = guarded(r, "/patients/{id}/outcomes", post(patients::outcome), DOC);
+    r = guarded(r, "/indications", get(indications::list), READ);
+    r = guarded(r, "/indications/{indication}", get(indications::show), READ);
+    r = guarded(r, "/api/v1/patients", get(api::list), READ);
+    r = guarded(r, "/api/v1/patients", post(api::register), DOC);
+    r = guarded(r, "/api/v1/patients/{id}", get(api::show), READ);
+    r = guarded(
+        r,
+        "/api/v1/patients/{id}/dispense",
+        post(api::dispense),
+        DOC,
+    );
+    r = guarded(
+        r,
+        "/api/v1/patients/{id}/administrations",
+        post(api::administer),
+        DOC,
+    );
+    r = guarded(
+        r,
+        "/api/v1/patients/{id}/adverse-events",
+        post(api::adverse_event),
+        DOC,
+    );
+    r = guarded(r, "/api/v1/patients/{id}/outcomes", post(api::outcome), DOC);
+    r = guarded(
+        r,
+        "/api/v1/indications/{indication}",
+        get(api::indication),
+        READ,
+    );
+    r
+}
+
+/// This module's part of the OpenAPI document.
+pub fn openapi_paths() -> serde_json::Value {
+    api::openapi_paths()
+}

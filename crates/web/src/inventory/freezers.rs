@@ -1,0 +1,153 @@
+//! The freezers list (with the registration form for an admin and the expiry sweep for operators
+//! and QA) and one freezer's map: per rack, per box, the grid of positions, each occupied cell
+//! coloured by its vial's state, past-expiry vials flagged, and linked to the vial's page.
+
+use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::{
+    AppState,
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::{FieldErrors, integer, number, status_of},
+};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::{Role, vial::VialStatus};
+use secretome_service::{
+    NewFreezer,
+    inventory_queries::{FreezerMap, FreezerSummary},
+};
+
+#[derive(Template)]
+#[template(path = "inventory/freezers.html")]
+struct FreezersPage {
+    c: PageCtx,
+    freezers: Vec<FreezerSummary>,
+    can_create: bool,
+    can_expire: bool,
+    f: Fields,
+    e: FieldErrors,
+    /// The vials the sweep just marked expired, when it ran.
+    swept: Option<Vec<String>>,
+}
+
+async fn freezers_page(
+    st: &AppState,
+    v: &Viewer,
+    f: Fields,
+    e: FieldErrors,
+    swept: Option<Vec<String>>,
+    status: StatusCode,
+) -> Response {
+    match st.service.freezers(now()).await {
+        Ok(freezers) => page(
+            status,
+            &FreezersPage {
+                c: PageCtx::new(v, "/freezers"),
+                freezers,
+                can_create: v.has_any(&[Role::Admin]),
+                can_expire: v.has_any(&[Role::Operator, Role::Qa]),
+                f,
+                e,
+                swept,
+            },
+        ),
+        Err(err) => fail(v, err),
+    }
+}
+
+pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    freezers_page(&st, &v, Fields::default(), FieldErrors::default(), None, StatusCode::OK).await
+}
+
+/// The registration form read into the use case's input; errors name the field.
+fn new_freezer(f: &Fields) -> Result<NewFreezer, FieldErrors> {
+    Ok(NewFreezer {
+        id: f.text("id"),
+        name: f.text("name"),
+        site: f.text("site"),
+        temperature_c: number("temperature_c", f.get("temperature_c"))?,
+        box_rows: integer("box_rows", f.get("box_rows"))?,
+        box_cols: integer("box_cols", f.get("box_cols"))?,
+    })
+}
+
+/// POST /freezers: registers a freezer, then its (empty) map.
+pub async fn create(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let new = match new_freezer(&f) {
+        Ok(n) => n,
+        Err(e) => {
+            let s = StatusCode::UNPROCESSABLE_ENTITY;
+            return freezers_page(&st, &v, f, e, None, s).await;
+        }
+    };
+    match st.service.create_freezer(&a, now(), new).await {
+        Ok(fr) => see_other(&format!("/freezers/{}", seg(fr.id.as_str()))),
+        Err(err) => {
+            let s = status_of(&err);
+            freezers_page(&st, &v, f, FieldErrors::from_service(&err), None, s).await
+        }
+    }
+}
+
+/// POST /inventory/expire: the expiry sweep; the list again with the vials it marked.
+pub async fn expire(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    match st.service.expire_vials(&a, now()).await {
+        Ok(vials) => {
+            let ids = vials.into_iter().map(|v| v.id.to_string()).collect();
+            let (f, e) = (Fields::default(), FieldErrors::default());
+            freezers_page(&st, &v, f, e, Some(ids), StatusCode::OK).await
+        }
+        Err(err) => fail(&v, err),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inventory/freezer.html")]
+struct MapPage {
+    c: PageCtx,
+    m: FreezerMap,
+    legend: Vec<VialStatus>,
+}
+
+/// The short label of a cell: the vial's sequence within its lot (`L-2026-001-0007` → `0007`).
+pub fn short(id: &str) -> &str {
+    id.rsplit('-').next().unwrap_or(id)
+}
+
+/// GET /freezers/{id}: the map.
+pub async fn map(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    match st.service.freezer_map(&id, now()).await {
+        Ok(m) => page(
+            StatusCode::OK,
+            &MapPage {
+                c: PageCtx::new(&v, &format!("/freezers/{}", seg(&id))),
+                m,
+                legend: VialStatus::ALL.to_vec(),
+            },
+        ),
+        Err(err) => fail(&v, err),
+    }
+}

@@ -1,0 +1,70 @@
+//! Inventory pages (DESIGN.md §5): freezers and their map (racks → boxes → grid cells coloured by
+//! the vial's state, past-expiry vials flagged, each cell a link to its vial), a vial's page
+//! (state, DIN, product code, lot, location and move history, expiry flag, the move form), its
+//! label (SVG inline, and PDF for the label printer), the expiry sweep, and the facility settings
+//! (the ISBT 128 FIN).
+//!
+//! Roles: operator, qc, qa and admin read freezers; a physician may also open a vial and its label;
+//! operators move vials; operators and qa run the expiry sweep; admin registers freezers and sets
+//! settings.
+
+mod freezers;
+mod settings;
+mod text;
+mod vials;
+
+use crate::{AppState, guarded};
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use secretome_domain::Role;
+
+const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
+const VIAL: &[Role] = &[
+    Role::Operator,
+    Role::Qc,
+    Role::Qa,
+    Role::Admin,
+    Role::Physician,
+];
+const MOVE: &[Role] = &[Role::Operator];
+const EXPIRE: &[Role] = &[Role::Operator, Role::Qa];
+const ADMIN: &[Role] = &[Role::Admin];
+
+/// This module's guarded routes (method, path pattern).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/freezers"),
+    ("POST", "/freezers"),
+    ("GET", "/freezers/{id}"),
+    ("POST", "/inventory/expire"),
+    ("GET", "/vials/{id}"),
+    ("POST", "/vials/{id}/move"),
+    ("GET", "/vials/{id}/label"),
+    ("GET", "/vials/{id}/label.pdf"),
+    ("GET", "/admin/settings"),
+    ("POST", "/admin/settings"),
+];
+
+/// Navigation entries (href, catalogue key, roles that see it).
+pub const NAV: &[(&str, &str, &[Role])] = &[
+    ("/freezers", "inv.nav.freezers", READ),
+    ("/admin/settings", "inv.nav.settings", ADMIN),
+];
+
+/// This module's texts (key, 日本語, English).
+pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
+
+pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+    r = guarded(r, "/freezers", get(freezers::list), READ);
+    r = guarded(r, "/freezers", post(freezers::create), ADMIN);
+    r = guarded(r, "/freezers/{id}", get(freezers::map), READ);
+    r = guarded(r, "/inventory/expire", post(freezers::expire), EXPIRE);
+    r = guarded(r, "/vials/{id}", get(vials::show), VIAL);
+    r = guarded(r, "/vials/{id}/move", post(vials::move_to), MOVE);
+    r = guarded(r, "/vials/{id}/label", get(vials::label), VIAL);
+    r = guarded(r, "/vials/{id}/label.pdf", get(vials::label_pdf), VIAL);
+    r = guarded(r, "/admin/settings", get(settings::show), ADMIN);
+    r = guarded(r, "/admin/settings", post(settings::set), ADMIN);
+    r
+}

@@ -1,0 +1,115 @@
+//! Facility settings (施設設定), admin only: each known setting with what it means and its current
+//! value, and a form to change it — today the ISBT 128 FIN that filling builds each vial's DIN
+//! from. Values are checked by the service (`Setting::new`); a refusal is shown at the field.
+
+use crate::quality::support::{Fields, actor, fail, page};
+use crate::{
+    AppState,
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::{FieldErrors, status_of},
+};
+use askama::Template;
+use axum::{Extension, body::Bytes, extract::State, http::StatusCode, response::Response};
+use secretome_domain::site::SETTING_KEYS;
+
+pub struct SettingRow {
+    pub key: String,
+    pub meaning: &'static str,
+    pub value: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "inventory/settings.html")]
+struct SettingsPage {
+    c: PageCtx,
+    settings: Vec<SettingRow>,
+    /// The setting whose form `typed` and `e` belong to.
+    editing: String,
+    typed: String,
+    e: FieldErrors,
+    saved: bool,
+    /// The refused form named no known setting: its error is shown above the forms.
+    unknown_key: bool,
+}
+
+struct Shown {
+    editing: String,
+    typed: String,
+    e: FieldErrors,
+    saved: bool,
+}
+
+async fn settings_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) -> Response {
+    let mut settings = Vec::new();
+    for (key, meaning) in SETTING_KEYS {
+        match st.service.setting(key).await {
+            Ok(value) => settings.push(SettingRow {
+                key: key.to_string(),
+                meaning,
+                value,
+            }),
+            Err(err) => return fail(v, err),
+        }
+    }
+    page(
+        status,
+        &SettingsPage {
+            c: PageCtx::new(v, "/admin/settings"),
+            unknown_key: !s.e.is_empty() && !SETTING_KEYS.iter().any(|(k, _)| *k == s.editing),
+            settings,
+            editing: s.editing,
+            typed: s.typed,
+            e: s.e,
+            saved: s.saved,
+        },
+    )
+}
+
+pub async fn show(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    let s = Shown {
+        editing: String::new(),
+        typed: String::new(),
+        e: FieldErrors::default(),
+        saved: false,
+    };
+    settings_page(&st, &v, s, StatusCode::OK).await
+}
+
+/// POST /admin/settings (`key`, `value`): sets one setting.
+pub async fn set(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let (key, value) = (f.text("key"), f.text("value"));
+    match st.service.set_setting(&a, now(), &key, &value).await {
+        Ok(_) => {
+            let s = Shown {
+                editing: String::new(),
+                typed: String::new(),
+                e: FieldErrors::default(),
+                saved: true,
+            };
+            settings_page(&st, &v, s, StatusCode::OK).await
+        }
+        Err(err) => {
+            let mut e = FieldErrors::from_service(&err);
+            if let Some(m) = e.0.remove("key") {
+                e.0.insert(String::new(), format!("key: {m}"));
+            }
+            let s = Shown {
+                editing: key,
+                typed: value,
+                e,
+                saved: false,
+            };
+            settings_page(&st, &v, s, status_of(&err)).await
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! A vial's page — state, DIN with its boxed check character, ISBT 128 product code, lot,
+//! location and move history, the expiry flag, the move form (operators) — and its label: the
+//! SVG inline with the fields it carries, and the PDF for the label printer. A vial without a DIN
+//! gets the reason instead of a label (409), never a blank one.
+
+use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::{
+    AppState,
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::{FieldErrors, status_of},
+};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use secretome_domain::{Role, isbt::Din, vial::VialStatus};
+use secretome_service::{LabelData, inventory_queries::VialDetail};
+
+/// The DIN as printed: eye-readable groups, flag, check character (shown boxed).
+pub struct DinView {
+    pub eye: String,
+    pub flag: String,
+    pub check: String,
+}
+
+fn din_view(d: &VialDetail) -> Option<DinView> {
+    let din = Din::parse(d.vial.din.as_deref()?).ok()?;
+    Some(DinView {
+        eye: din.eye_readable(),
+        flag: format!("{:02}", din.flag()),
+        check: din.check_character().to_string(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "inventory/vial.html")]
+struct VialPage {
+    c: PageCtx,
+    d: VialDetail,
+    din: Option<DinView>,
+    can_move: bool,
+    f: Fields,
+    e: FieldErrors,
+}
+
+async fn vial_page(
+    st: &AppState,
+    v: &Viewer,
+    id: &str,
+    f: Fields,
+    e: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    match st.service.vial_detail(id, now()).await {
+        Ok(d) => {
+            let stored = !d.vial.status.is_terminal() && d.vial.status != VialStatus::Dispensed;
+            page(
+                status,
+                &VialPage {
+                    c: PageCtx::new(v, &format!("/vials/{}", seg(d.vial.id.as_str()))),
+                    din: din_view(&d),
+                    can_move: stored && v.has_any(&[Role::Operator]),
+                    d,
+                    f,
+                    e,
+                },
+            )
+        }
+        Err(err) => fail(v, err),
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    let (f, e) = (Fields::default(), FieldErrors::default());
+    vial_page(&st, &v, &id, f, e, StatusCode::OK).await
+}
+
+/// POST /vials/{id}/move: moves the vial; refused moves are shown next to the location field.
+pub async fn move_to(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let reason = f.opt("reason");
+    match st
+        .service
+        .move_vial(&a, now(), &id, f.get("location"), reason.as_deref())
+        .await
+    {
+        Ok(_) => see_other(&format!("/vials/{}", seg(&id))),
+        Err(err) => {
+            let mut e = FieldErrors::from_service(&err);
+            // A clash names the occupant; show it at the field the operator typed into.
+            if let Some(m) = e.0.remove("") {
+                e.0.insert("location".into(), m);
+            }
+            vial_page(&st, &v, &id, f, e, status_of(&err)).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inventory/label.html")]
+struct LabelPage {
+    c: PageCtx,
+    l: LabelData,
+    svg: String,
+    din: DinView,
+}
+
+/// GET /vials/{id}/label: the label page.
+pub async fn label(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    let made = async {
+        let l = st.service.vial_label(&id).await?;
+        let svg = st.service.vial_label_svg(&id).await?;
+        Ok::<_, secretome_service::ServiceError>((l, svg))
+    }
+    .await;
+    match made {
+        Ok((l, svg)) => {
+            let din = DinView {
+                eye: l.din.eye_readable(),
+                flag: format!("{:02}", l.din.flag()),
+                check: l.din.check_character().to_string(),
+            };
+            page(
+                StatusCode::OK,
+                &LabelPage {
+                    c: PageCtx::new(&v, &format!("/vials/{}/label", seg(&id))),
+                    l,
+                    svg,
+                    din,
+                },
+            )
+        }
+        Err(err) => fail(&v, err),
+    }
+}
+
+/// GET /vials/{id}/label.pdf: one 50 × 30 mm page for the label printer.
+pub async fn label_pdf(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    match st.service.vial_label_pdf(&id).await {
+        Ok(bytes) => {
+            let name = format!("inline; filename=\"label-{}.pdf\"", seg(&id));
+            (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_string()),
+                    (header::CONTENT_DISPOSITION, name),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(err) => fail(&v, err),
+    }
+}

@@ -1,0 +1,53 @@
+//! The recall operations under `/api/v1`, through the same service functions as the pages:
+//! list, open (`{"target", "reason"}`, role qa) and one recall's report with its exposures.
+
+use crate::json::{actor, object, ok, required, tri};
+use crate::{AppState, auth::Viewer, auth::now};
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use serde_json::{Value, json};
+
+pub async fn list(State(st): State<AppState>) -> Response {
+    ok(StatusCode::OK, st.service.list_recalls().await)
+}
+
+pub async fn show(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+    ok(StatusCode::OK, st.service.recall_report(&id).await)
+}
+
+/// POST: `{"target", "reason"}` → 201 the recall with the patients to follow up.
+pub async fn open(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let target = tri!(required(&m, "target"));
+    let reason = tri!(required(&m, "reason"));
+    ok(
+        StatusCode::CREATED,
+        st.service.open_recall(&a, now(), &target, &reason).await,
+    )
+}
+
+/// The OpenAPI `paths` of these operations.
+pub fn openapi_paths() -> Value {
+    let auth = json!({"401": {"description": "no session or token"}});
+    json!({
+        "/api/v1/recalls": {
+            "get": {"summary": "Recalls, newest first", "tags": ["recall"], "responses": {"200": {"description": "recalls"}, "401": auth["401"]}},
+            "post": {"summary": "Open a recall on a lot, raw-material lot or donor (role qa): every vial it reaches is blocked in the same transaction; exposed patients are listed", "tags": ["recall"],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"target": {"type": "string"}, "reason": {"type": "string"}}, "required": ["target", "reason"]}}}},
+                "responses": {"201": {"description": "the recall and its exposures"}, "401": auth["401"], "403": {"description": "wrong role"}, "409": {"description": "nothing to recall, with the reason"}, "422": {"description": "bad input: `field` names it"}}}
+        },
+        "/api/v1/recalls/{id}": {"get": {"summary": "A recall: lots reached, vials blocked, patients to follow up with their physician", "tags": ["recall"],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the recall"}, "401": auth["401"], "404": {"description": "no such recall"}}}}
+    })
+}

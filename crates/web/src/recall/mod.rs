@@ -1,0 +1,58 @@
+//! Recall pages and API (回収, DESIGN.md §6): the list of recalls, QA's form to open one on a lot,
+//! raw-material lot or donor, and each recall's report — lots reached, vials blocked, and the
+//! patients to follow up with their contact physician, where the follow-up is recorded.
+//!
+//! Roles: qa opens recalls; qa and physicians record follow-ups; every signed-in role reads.
+
+mod api;
+mod pages;
+mod text;
+
+use crate::{AppState, auth::ANY, guarded};
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use secretome_domain::Role;
+
+const QA: &[Role] = &[Role::Qa];
+const FOLLOW: &[Role] = &[Role::Qa, Role::Physician];
+
+/// This module's guarded routes (method, path pattern).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/recalls"),
+    ("POST", "/recalls"),
+    ("GET", "/recalls/{id}"),
+    ("POST", "/recalls/{id}/exposures/{exposure}/follow-up"),
+    ("GET", "/api/v1/recalls"),
+    ("POST", "/api/v1/recalls"),
+    ("GET", "/api/v1/recalls/{id}"),
+];
+
+/// Navigation entries (href, catalogue key, roles that see it).
+pub const NAV: &[(&str, &str, &[Role])] = &[("/recalls", "r.nav", &Role::ALL)];
+
+/// This module's texts (key, 日本語, English).
+pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
+
+pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+    // Same path, different roles per method: GET for everyone, POST for QA only.
+    r = guarded(r, "/recalls", get(pages::list), ANY);
+    r = guarded(r, "/recalls", post(pages::open), QA);
+    r = guarded(r, "/recalls/{id}", get(pages::show), ANY);
+    r = guarded(
+        r,
+        "/recalls/{id}/exposures/{exposure}/follow-up",
+        post(pages::follow_up),
+        FOLLOW,
+    );
+    r = guarded(r, "/api/v1/recalls", get(api::list), ANY);
+    r = guarded(r, "/api/v1/recalls", post(api::open), QA);
+    r = guarded(r, "/api/v1/recalls/{id}", get(api::show), ANY);
+    r
+}
+
+/// This module's part of the OpenAPI document.
+pub fn openapi_paths() -> serde_json::Value {
+    api::openapi_paths()
+}

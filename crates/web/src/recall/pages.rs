@@ -1,0 +1,147 @@
+//! The recall pages: the list with QA's form to open a recall, and one recall's report with the
+//! patients to follow up and the follow-up form per patient.
+
+use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::{
+    AppState,
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::{FieldErrors, status_of},
+};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::{Role, recall::Recall};
+use secretome_service::recall::RecallReport;
+
+#[derive(Template)]
+#[template(path = "recall/list.html")]
+struct ListPage {
+    c: PageCtx,
+    recalls: Vec<Recall>,
+    can_open: bool,
+    f: Fields,
+    e: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "recall/show.html")]
+struct ShowPage {
+    c: PageCtx,
+    r: RecallReport,
+    can_follow: bool,
+    /// The exposure whose follow-up form was refused, and why.
+    e_for: String,
+    e: FieldErrors,
+}
+
+impl ShowPage {
+    fn href(&self, id: &str) -> String {
+        seg(id)
+    }
+}
+
+async fn list_page(st: &AppState, v: &Viewer, f: Fields, e: FieldErrors, s: StatusCode) -> Response {
+    match st.service.list_recalls().await {
+        Ok(recalls) => page(
+            s,
+            &ListPage {
+                c: PageCtx::new(v, "/recalls"),
+                recalls,
+                can_open: v.has_any(&[Role::Qa]),
+                f,
+                e,
+            },
+        ),
+        Err(err) => fail(v, err),
+    }
+}
+
+pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    list_page(&st, &v, Fields::default(), FieldErrors::default(), StatusCode::OK).await
+}
+
+/// POST /recalls: opens a recall; on success shows its report.
+pub async fn open(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    match st
+        .service
+        .open_recall(&a, now(), &f.text("target"), &f.text("reason"))
+        .await
+    {
+        Ok(r) => see_other(&format!("/recalls/{}", seg(&r.recall.id))),
+        Err(err) => {
+            let s = status_of(&err);
+            list_page(&st, &v, f, FieldErrors::from_service(&err), s).await
+        }
+    }
+}
+
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    id: &str,
+    e_for: String,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
+    match st.service.recall_report(id).await {
+        Ok(r) => page(
+            s,
+            &ShowPage {
+                c: PageCtx::new(v, "/recalls"),
+                r,
+                can_follow: v.has_any(&[Role::Qa, Role::Physician]),
+                e_for,
+                e,
+            },
+        ),
+        Err(err) => fail(v, err),
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    show_page(&st, &v, &id, String::new(), FieldErrors::default(), StatusCode::OK).await
+}
+
+/// POST …/exposures/{exposure}/follow-up: records that the patient was contacted.
+pub async fn follow_up(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, exposure)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    match st
+        .service
+        .follow_up_exposure(&a, now(), &exposure, &f.text("note"))
+        .await
+    {
+        Ok(_) => see_other(&format!("/recalls/{}", seg(&id))),
+        Err(err) => {
+            let s = status_of(&err);
+            show_page(&st, &v, &id, exposure, FieldErrors::from_service(&err), s).await
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The trace page (`/trace?id=…&dir=forward|backward`: a form, the counts by kind and the graph),
+//! the same trace as JSON (`/api/v1/trace`, the shape `secretome trace` prints), and a patient's
+//! FHIR R4 Bundle (`/api/v1/patients/{id}/fhir`, `application/fhir+json`).
+
+use super::graph::{self, Column, Labels};
+use crate::quality::support::{actor, page, seg};
+use crate::{
+    AppState,
+    auth::Viewer,
+    ctx::PageCtx,
+    forms::{FieldErrors, status_of},
+    i18n::Lang,
+    json::{bad, error},
+};
+use askama::Template;
+use axum::{
+    Extension, Json,
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use secretome_domain::genealogy::NodeKind;
+use secretome_service::trace::{Direction, Trace};
+use std::collections::BTreeMap;
+
+type Params = Query<BTreeMap<String, String>>;
+
+/// `dir` as typed; None for anything but forward/backward.
+fn direction(dir: &str) -> Option<Direction> {
+    match dir.trim() {
+        "" | "backward" => Some(Direction::Backward),
+        "forward" => Some(Direction::Forward),
+        _ => None,
+    }
+}
+
+fn kind_label(lang: Lang, kind: NodeKind) -> String {
+    lang.t(&format!("tr.kind.{}", kind.as_str())).to_string()
+}
+
+#[derive(Template)]
+#[template(path = "trace/graph.html")]
+struct TracePage {
+    c: PageCtx,
+    id: String,
+    forward: bool,
+    e: FieldErrors,
+    /// (kind label, records) per column; empty before a search.
+    counts: Vec<(String, usize)>,
+    svg: String,
+    json_href: String,
+    edges: usize,
+}
+
+fn counts(lang: Lang, cols: &[Column]) -> Vec<(String, usize)> {
+    cols.iter()
+        .map(|c| (kind_label(lang, c.kind), c.shown.len() + c.hidden))
+        .collect()
+}
+
+/// GET /trace: the form; with `id`, the trace as a graph.
+pub async fn show(State(st): State<AppState>, Extension(v): Extension<Viewer>, q: Params) -> Response {
+    let id = q.get("id").map(|s| s.trim().to_string()).unwrap_or_default();
+    let dir_text = q.get("dir").map(String::as_str).unwrap_or("");
+    let mut p = TracePage {
+        c: PageCtx::new(&v, "/trace"),
+        forward: dir_text.trim() == "forward",
+        json_href: format!(
+            "/api/v1/trace?id={}&dir={}",
+            seg(&id),
+            if dir_text.trim() == "forward" { "forward" } else { "backward" }
+        ),
+        id,
+        e: FieldErrors::default(),
+        counts: Vec::new(),
+        svg: String::new(),
+        edges: 0,
+    };
+    let Some(dir) = direction(dir_text) else {
+        p.e = FieldErrors::one("dir", v.lang.t("tr.err.dir"));
+        return page(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    };
+    if p.id.is_empty() {
+        return page(StatusCode::OK, &p);
+    }
+    match st.service.trace(dir, &p.id).await {
+        Ok(t) => {
+            let lang = v.lang;
+            let kind = move |k: NodeKind| kind_label(lang, k);
+            let more = move |n: usize, k: NodeKind| {
+                lang.t("tr.more")
+                    .replace("{n}", &n.to_string())
+                    .replace("{kind}", &kind_label(lang, k))
+            };
+            p.svg = graph::svg(&t, &Labels { kind: &kind, more: &more });
+            p.counts = counts(lang, &graph::columns(&t));
+            p.edges = t.edges.len();
+            page(StatusCode::OK, &p)
+        }
+        Err(err) => {
+            let s = status_of(&err);
+            p.e = FieldErrors::one("id", &err.to_string());
+            page(s, &p)
+        }
+    }
+}
+
+/// GET /api/v1/trace?id=…&dir=forward|backward → `{"root", "nodes", "edges"}`.
+pub async fn api(State(st): State<AppState>, q: Params) -> Response {
+    let id = q.get("id").map(|s| s.trim()).unwrap_or("");
+    if id.is_empty() {
+        return bad("id", "required");
+    }
+    let Some(dir) = direction(q.get("dir").map(String::as_str).unwrap_or("")) else {
+        return bad("dir", "expected forward or backward");
+    };
+    match st.service.trace(dir, id).await {
+        Ok(t) => (StatusCode::OK, Json::<Trace>(t)).into_response(),
+        Err(e) => error(e),
+    }
+}
+
+/// GET /api/v1/patients/{id}/fhir → the FHIR R4 Bundle as `application/fhir+json`.
+pub async fn fhir(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    match st.service.fhir_bundle(&a, &id).await {
+        Ok(bundle) => {
+            let body = serde_json::to_vec(&bundle).unwrap_or_default();
+            let disposition = format!("inline; filename=\"{}.fhir.json\"", seg(&id));
+            (
+                [
+                    (header::CONTENT_TYPE, "application/fhir+json".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(e) => error(e),
+    }
+}
+
+/// This module's part of the OpenAPI document.
+pub fn openapi_paths() -> serde_json::Value {
+    let auth = serde_json::json!({"description": "no session or token"});
+    serde_json::json!({
+        "/api/v1/trace": {"get": {"summary": "Trace a donor, raw-material lot, lot, vial or patient forward (everything it reached) or backward (everything upstream): {root, nodes: [{kind, id}], edges: [[from, to]]} with kind:id keys, as `secretome trace` prints", "tags": ["trace"],
+            "parameters": [
+                {"name": "id", "in": "query", "required": true, "schema": {"type": "string"}},
+                {"name": "dir", "in": "query", "required": false, "schema": {"type": "string", "enum": ["forward", "backward"], "default": "backward"}}],
+            "responses": {"200": {"description": "the trace"}, "401": auth, "404": {"description": "no record with that id"}, "422": {"description": "missing id or bad dir: `field` names it"}}}},
+        "/api/v1/patients/{id}/fhir": {"get": {"summary": "A patient's dispensed vials and administrations as a FHIR R4 Bundle (type collection): Patient, BiologicallyDerivedProduct per vial (ISBT 128 DIN, product code), MedicationAdministration per dose (role physician or qa)", "tags": ["clinical"],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the bundle", "content": {"application/fhir+json": {}}}, "401": auth, "403": {"description": "wrong role"}, "404": {"description": "no such patient"}}}}
+    })
+}

@@ -1,0 +1,21 @@
+//! Role × route rows for the recall pages: everyone reads; only QA opens a recall; QA and
+//! physicians record follow-ups. POSTs go with an empty form, which the handlers refuse (422/404).
+
+const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
+const QA: &[&str] = &["qa"];
+const FOLLOW: &[&str] = &["qa", "physician"];
+
+pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
+    ("GET", "/recalls", "/recalls", ALL),
+    ("POST", "/recalls", "/recalls", QA),
+    ("GET", "/recalls/RCL-0001", "/recalls/{id}", ALL),
+    (
+        "POST",
+        "/recalls/RCL-0001/exposures/none/follow-up",
+        "/recalls/{id}/exposures/{exposure}/follow-up",
+        FOLLOW,
+    ),
+    ("GET", "/api/v1/recalls", "/api/v1/recalls", ALL),
+    ("POST", "/api/v1/recalls", "/api/v1/recalls", QA),
+    ("GET", "/api/v1/recalls/RCL-0001", "/api/v1/recalls/{id}", ALL),
+];
