@@ -1,5 +1,6 @@
-//! Lot use cases: pooling harvests into a lot, processing steps, filling vials, and QA's release,
-//! rejection and recall — each moving the lot's vials with it in the same transaction.
+//! Lot use cases: pooling harvests into a lot, processing steps, filling vials, and QA's release
+//! and rejection — each moving the lot's vials with it in the same transaction. (Recall, which
+//! reaches every lot downstream of a lot, raw-material lot or donor, is in `recall.rs`.)
 
 use crate::{Service, ServiceError, ctx, link, qc::QcRecords};
 use secretome_domain::DomainError;
@@ -274,27 +275,6 @@ impl Service {
             "reject",
             |l| l.reject(&actor.user, reason, now),
             |v| v.destroy().map(Some),
-        )
-        .await
-    }
-
-    /// Recall (回収) of a released lot: every vial not yet administered is blocked at once. Role: qa.
-    pub async fn recall_lot(
-        &self,
-        actor: &Actor,
-        now: UtcTime,
-        lot: &str,
-        reason: &str,
-    ) -> Result<Lot, ServiceError> {
-        actor.require(Role::Qa, "recall a lot")?;
-        self.decide(
-            actor,
-            now,
-            lot,
-            reason,
-            "recall",
-            |l| l.recall(&actor.user, reason, now),
-            |v| Ok(v.recall()),
         )
         .await
     }

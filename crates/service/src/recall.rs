@@ -5,7 +5,7 @@
 
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, Role, TransitionError, UtcTime,
     clinical::{Dispensing, Patient},
     genealogy::NodeKind,
     ids::UserName,
@@ -55,6 +55,18 @@ impl Service {
             actor.user.clone(),
             now,
         )?;
+        if kind == NodeKind::Lot {
+            let lot = tx.must_load::<Lot>(target).await?;
+            if matches!(lot.status, LotStatus::Rejected | LotStatus::Recalled) {
+                return Err(DomainError::Transition(TransitionError {
+                    entity: "lot",
+                    id: target.to_string(),
+                    from: lot.status.as_str(),
+                    action: "be recalled",
+                })
+                .into());
+            }
+        }
         let edges = tx.trace(Direction::Forward, kind, target).await?;
         let mut lots = BTreeSet::new();
         let mut vials = BTreeSet::new();

@@ -61,14 +61,14 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
         let qa = svc.actor("qa").await.unwrap();
         let (lot, vials) = released(&svc).await;
         assert!(vials.len() >= 3, "{backend:?}");
-        svc.register_patient(&dr, now(), patient("PT-000001", "stroke"))
+        svc.register_patient(&dr, now(), patient("PT-900001", "stroke"))
             .await
             .unwrap();
-        svc.register_patient(&dr, now(), patient("PT-000002", "osteoarthritis"))
+        svc.register_patient(&dr, now(), patient("PT-900002", "osteoarthritis"))
             .await
             .unwrap();
         // P1 is given a dose; P2's vial is dispensed but not yet given.
-        svc.dispense_vial(&dr, now(), vials[0].id.as_str(), "PT-000001")
+        svc.dispense_vial(&dr, now(), vials[0].id.as_str(), "PT-900001")
             .await
             .unwrap();
         svc.record_administration(
@@ -85,7 +85,7 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
         .unwrap();
         // P2's vial is dispensed by scanning its DIN barcode.
         let din = secretome_domain::isbt::Din::parse(vials[1].din.as_deref().unwrap()).unwrap();
-        svc.dispense_vial(&dr, now(), &din.barcode_data(), "PT-000002")
+        svc.dispense_vial(&dr, now(), &din.barcode_data(), "PT-900002")
             .await
             .unwrap();
 
@@ -148,10 +148,24 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
         }
         let l: Lot = svc.store().fetch(lot.id.as_str()).await.unwrap().unwrap();
         assert_eq!(l.status, LotStatus::Recalled);
-        // Both exposed patients are listed, with their contact physician.
-        let listed: Vec<(String, bool, String)> = report
+        // Every patient the material reached is listed (the demo's clinic patients too), and ours
+        // with whether the dose had been given, and their contact physician.
+        let reached_patients: std::collections::BTreeSet<String> = reached
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Patient)
+            .map(|n| n.id.clone())
+            .collect();
+        let listed: std::collections::BTreeSet<String> = report
             .exposures
             .iter()
+            .map(|e| e.exposure.patient.to_string())
+            .collect();
+        assert_eq!(listed, reached_patients, "{backend:?}");
+        let ours: Vec<(String, bool, String)> = report
+            .exposures
+            .iter()
+            .filter(|e| e.exposure.patient.as_str().starts_with("PT-9"))
             .map(|e| {
                 (
                     e.exposure.patient.to_string(),
@@ -161,10 +175,10 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
             })
             .collect();
         assert_eq!(
-            listed,
+            ours,
             vec![
-                ("PT-000001".into(), true, "physician".into()),
-                ("PT-000002".into(), false, "physician".into()),
+                ("PT-900001".into(), true, "physician".into()),
+                ("PT-900002".into(), false, "physician".into()),
             ],
             "{backend:?}"
         );
@@ -172,7 +186,7 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
         // A blocked vial cannot be dispensed, nor the dispensed one given.
         refused(
             &svc,
-            svc.dispense_vial(&dr, now(), vials[2].id.as_str(), "PT-000001"),
+            svc.dispense_vial(&dr, now(), vials[2].id.as_str(), "PT-900001"),
             ErrorKind::Conflict,
             "recalled",
         )
@@ -195,6 +209,7 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
         .await;
         // Follow-up is recorded once.
         let first = &report.exposures[0].exposure;
+        assert_eq!(first.followed_up_at, None);
         svc.follow_up_exposure(&dr, now(), &first.id, "called, no symptoms")
             .await
             .unwrap();
@@ -229,7 +244,7 @@ async fn two_concurrent_dispensings_of_one_vial_exactly_one_succeeds() {
         demo::build(&a, now()).await.unwrap();
         let b = Service::new(Arc::new(second_connection(&url).await));
         let dr = a.actor("physician").await.unwrap();
-        for p in ["PT-000010", "PT-000011"] {
+        for p in ["PT-900010", "PT-900011"] {
             a.register_patient(&dr, now(), patient(p, "hair_loss"))
                 .await
                 .unwrap();
@@ -237,8 +252,8 @@ async fn two_concurrent_dispensings_of_one_vial_exactly_one_succeeds() {
         let (_, vials) = released(&a).await;
         for v in vials.iter().take(5) {
             let (ra, rb) = tokio::join!(
-                a.dispense_vial(&dr, now(), v.id.as_str(), "PT-000010"),
-                b.dispense_vial(&dr, now(), v.id.as_str(), "PT-000011"),
+                a.dispense_vial(&dr, now(), v.id.as_str(), "PT-900010"),
+                b.dispense_vial(&dr, now(), v.id.as_str(), "PT-900011"),
             );
             let wins = [ra.is_ok(), rb.is_ok()];
             assert_eq!(

@@ -44,7 +44,7 @@ async fn bad_input_is_typed_and_writes_nothing() {
         .await;
         refused(
             &svc,
-            svc.recall_lot(&qa, now, "L-2026-003", "x"),
+            svc.open_recall(&qa, now, "L-2026-003", "x"),
             ErrorKind::Conflict,
             "is rejected",
         )

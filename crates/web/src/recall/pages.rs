@@ -40,13 +40,13 @@ struct ShowPage {
     e: FieldErrors,
 }
 
-impl ShowPage {
-    fn href(&self, id: &str) -> String {
-        seg(id)
-    }
-}
-
-async fn list_page(st: &AppState, v: &Viewer, f: Fields, e: FieldErrors, s: StatusCode) -> Response {
+async fn list_page(
+    st: &AppState,
+    v: &Viewer,
+    f: Fields,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
     match st.service.list_recalls().await {
         Ok(recalls) => page(
             s,
@@ -63,7 +63,14 @@ async fn list_page(st: &AppState, v: &Viewer, f: Fields, e: FieldErrors, s: Stat
 }
 
 pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
-    list_page(&st, &v, Fields::default(), FieldErrors::default(), StatusCode::OK).await
+    list_page(
+        &st,
+        &v,
+        Fields::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// POST /recalls: opens a recall; on success shows its report.
@@ -118,7 +125,15 @@ pub async fn show(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    show_page(&st, &v, &id, String::new(), FieldErrors::default(), StatusCode::OK).await
+    show_page(
+        &st,
+        &v,
+        &id,
+        String::new(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// POST …/exposures/{exposure}/follow-up: records that the patient was contacted.
