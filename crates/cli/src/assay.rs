@@ -82,7 +82,7 @@ pub fn run(cmd: AssayCmd) -> anyhow::Result<ExitCode> {
         AssayCmd::Fit(args) => {
             let (name, bytes) = read(&args.file)?;
             let curves = batch::parse_curves_csv(&name, &bytes)?;
-            out.write_all(batch::fit_json_lines(&curves, args.model, args.weight).as_bytes())?;
+            batch::write_fit_json_lines(&curves, args.model, args.weight, &mut out)?;
         }
         AssayCmd::Import(args) => {
             let (name, bytes) = read(&args.file)?;

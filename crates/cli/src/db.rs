@@ -107,7 +107,12 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string(&t)?);
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Assay { .. } | Cmd::Plan(_) | Cmd::Label(_) | Cmd::Fhir(_) => {
+        Cmd::Assay { .. }
+        | Cmd::Plan(_)
+        | Cmd::Label(_)
+        | Cmd::Fhir(_)
+        | Cmd::Generate(_)
+        | Cmd::BenchTrace(_) => {
             bail!("this subcommand is run by its own module")
         }
     }

@@ -3,6 +3,7 @@
 
 mod assay;
 mod db;
+mod generate;
 mod fhir;
 mod label;
 mod plan;
@@ -61,8 +62,8 @@ enum Cmd {
         #[command(subcommand)]
         cmd: assay::AssayCmd,
     },
-    /// Trace a donor, raw-material lot, lot or vial forward (to every vial it reached) or backward
-    /// (to everything upstream); prints JSON {"root", "nodes", "edges"}.
+    /// Trace a donor, raw-material lot, lot, vial or patient forward (to every vial it reached) or
+    /// backward (to everything upstream); prints JSON {"root", "nodes", "edges"}.
     Trace {
         #[arg(value_enum)]
         direction: TraceDirection,
@@ -70,6 +71,12 @@ enum Cmd {
         #[arg(long, env = "SECRETOME_DATABASE_URL")]
         db: String,
     },
+    /// Generate a synthetic multi-site history (donors to patients) into an empty database, for
+    /// load tests and benchmarks; shows progress.
+    Generate(generate::GenerateArgs),
+    /// Time a forward trace against fetching its result rows by primary key (benchmark).
+    #[command(hide = true)]
+    BenchTrace(generate::BenchArgs),
     /// Plan a production campaign: schedule, vessels, medium and predicted factor concentrations.
     Plan(plan::PlanArgs),
     /// A vial's label (ISBT 128 DIN, product code, lot, expiry, Code 128 + DataMatrix) as SVG or PDF.
@@ -129,6 +136,12 @@ fn main() -> ExitCode {
         Cmd::Fhir(args) => tokio::runtime::Runtime::new()
             .context("starting the async runtime")
             .and_then(|rt| rt.block_on(fhir::run(args))),
+        Cmd::Generate(args) => tokio::runtime::Runtime::new()
+            .context("starting the async runtime")
+            .and_then(|rt| rt.block_on(generate::run(args))),
+        Cmd::BenchTrace(args) => tokio::runtime::Runtime::new()
+            .context("starting the async runtime")
+            .and_then(|rt| rt.block_on(generate::bench(args))),
         other => tokio::runtime::Runtime::new()
             .context("starting the async runtime")
             .and_then(|rt| rt.block_on(db::run(other))),

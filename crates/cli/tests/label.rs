@@ -69,7 +69,10 @@ async fn label_prints_svg_or_pdf_and_refuses_a_vial_without_a_din() {
         let (code, out, err) = label(&["L-2026-001-0001", "--db", &url]);
         assert_eq!(code, 2, "{err}");
         assert!(out.is_empty(), "no blank label");
-        assert!(err.contains("vial L-2026-001-0001 has no ISBT 128 DIN"), "{err}");
+        assert!(
+            err.contains("vial L-2026-001-0001 has no ISBT 128 DIN"),
+            "{err}"
+        );
         let (code, _, err) = label(&["L-9999-001-0001", "--db", &url]);
         assert_eq!(code, 2);
         assert!(err.contains("L-9999-001-0001 not found"), "{err}");

@@ -190,10 +190,10 @@ impl Service {
 /// or the barcode data `=…`).
 pub(crate) async fn find_vial(tx: &mut dyn Tx, typed: &str) -> Result<Vial, ServiceError> {
     let typed = typed.trim();
-    if let Ok(id) = VialId::new(typed) {
-        if let Some(v) = tx.load::<Vial>(id.as_str()).await? {
-            return Ok(v);
-        }
+    if let Ok(id) = VialId::new(typed)
+        && let Some(v) = tx.load::<Vial>(id.as_str()).await?
+    {
+        return Ok(v);
     }
     if let Ok(din) = Din::from_barcode(typed).or_else(|_| Din::parse(typed)) {
         let key = din.to_string();

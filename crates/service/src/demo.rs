@@ -362,8 +362,27 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
     // L-2026-004, released later.
     let dr = svc.actor("physician").await?;
     let (early, late) = clinical::PATIENTS.split_at(6);
-    summary.doses = clinical::treat(svc, &dr, early, &["L-2026-002"], at(base, 40.0)?, at(now, -3.0)?, &mut rng).await?;
-    summary.doses += clinical::treat(svc, &dr, late, &["L-2026-004"], at(base, 75.0)?, at(now, -3.0)?, &mut rng).await?;
+    summary.doses = clinical::treat(
+        svc,
+        &dr,
+        early,
+        &["L-2026-002"],
+        at(base, 40.0)?,
+        at(now, -3.0)?,
+        &mut rng,
+    )
+    .await?;
+    summary.doses += clinical::treat(
+        svc,
+        &dr,
+        late,
+        &["L-2026-004"],
+        at(base, 75.0)?,
+        at(now, -3.0)?,
+        &mut rng,
+    )
+    .await?;
+    clinical::follow_up(svc, &dr, at(now, -1.0)?, &mut rng).await?;
     for lot in recall_later {
         svc.open_recall(
             &qa,

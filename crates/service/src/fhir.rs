@@ -8,9 +8,11 @@
 //!   the same records always give the same bundle, and our ids (which may hold `_ / :`, not allowed
 //!   in a FHIR id) travel unchanged in `identifier`s.
 //! - Our own identifiers use the URN namespace `urn:secretome:<kind>`; the ISBT 128 DIN uses
-//!   `urn:oid:2.16.840.1.113883.6.18.2.1`, the DIN arc under ICCBBA's ISBT 128 root
-//!   2.16.840.1.113883.6.18 (HL7's registered OID for ISBT 128). Its value is the 13-character DIN
-//!   data content, without flag and check characters (ISBT 128 data, not the eye-readable form).
+//!   `urn:oid:2.16.840.1.113883.6.18.2.1`, an arc under 2.16.840.1.113883.6.18, the OID HL7
+//!   registered for ISBT 128 (ICCBBA). The root is HL7's; the `.2.1` DIN arc follows ICCBBA's HL7
+//!   usage as we understand it and could not be checked against ICCBBA's registry offline — it is
+//!   one constant (`DIN_SYSTEM`) to change if a receiver expects another. The value is the
+//!   13-character DIN data content, without flag and check characters (not the eye-readable form).
 //! - Product codes use HL7's URI for ISBT 128, `http://terminology.hl7.org/CodeSystem/ib`.
 //! - Indications and routes are our local codes (`urn:secretome:indication|route`) with text:
 //!   no SNOMED CT mapping is claimed.

@@ -9,9 +9,12 @@
 //! through `Tx::insert_many`, committed every `BATCH_ROWS` rows — so memory stays flat, and
 //! `audit verify` passes on the result. Only an empty database is accepted.
 
+mod bench;
 mod lots;
 mod plan;
 mod upstream;
+
+pub use bench::TraceTiming;
 
 use crate::{NewProduct, NewTest, Service, ServiceError};
 use plan::{PatientPlan, Rng};

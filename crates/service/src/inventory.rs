@@ -67,7 +67,9 @@ impl Service {
         let loc = Location::parse(to)?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let mut tx = self.store.begin().await?;
-        let v = tx.must_load::<Vial>(VialId::new(vial.trim())?.as_str()).await?;
+        let v = tx
+            .must_load::<Vial>(VialId::new(vial.trim())?.as_str())
+            .await?;
         let target = loc.to_string();
         let moved = v.store_at(&target)?;
         if v.location.as_deref() == Some(target.as_str()) {
@@ -147,7 +149,10 @@ pub(crate) async fn check_place(
     let there = tx
         .select(Table::Vial, Some(("location", target.as_str())))
         .await?;
-    if let Some(occupant) = there.iter().find(|s| Some(s.id()) != moving.map(VialId::as_str)) {
+    if let Some(occupant) = there
+        .iter()
+        .find(|s| Some(s.id()) != moving.map(VialId::as_str))
+    {
         return Err(DomainError::Rule(format!(
             "position {target} is occupied by vial {}",
             occupant.id()

@@ -116,7 +116,11 @@ impl Service {
     }
 
     /// A freezer's racks, boxes and grid cells, with the vial in each occupied cell.
-    pub async fn freezer_map(&self, freezer: &str, now: UtcTime) -> Result<FreezerMap, ServiceError> {
+    pub async fn freezer_map(
+        &self,
+        freezer: &str,
+        now: UtcTime,
+    ) -> Result<FreezerMap, ServiceError> {
         let f: Freezer =
             self.store
                 .fetch(freezer.trim())
@@ -193,14 +197,14 @@ impl Service {
     /// One vial, by its id or its DIN, with its lot, product and move history.
     pub async fn vial_detail(&self, vial: &str, now: UtcTime) -> Result<VialDetail, ServiceError> {
         let v = crate::labels::find_vial(self, vial).await?;
-        let lot: Lot = self
-            .store
-            .fetch(v.lot.as_str())
-            .await?
-            .ok_or_else(|| ServiceError::NotFound {
-                what: "lot",
-                id: v.lot.to_string(),
-            })?;
+        let lot: Lot =
+            self.store
+                .fetch(v.lot.as_str())
+                .await?
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "lot",
+                    id: v.lot.to_string(),
+                })?;
         let product: Option<Product> = self.store.fetch(&lot.product).await?;
         let mut moves = self
             .store

@@ -23,14 +23,14 @@ impl Service {
     /// The label data of a vial, found by its id or its DIN (eye-readable or scanned).
     pub async fn vial_label(&self, vial: &str) -> Result<LabelData, ServiceError> {
         let v = find_vial(self, vial).await?;
-        let lot: Lot = self
-            .store
-            .fetch(v.lot.as_str())
-            .await?
-            .ok_or_else(|| ServiceError::NotFound {
-                what: "lot",
-                id: v.lot.to_string(),
-            })?;
+        let lot: Lot =
+            self.store
+                .fetch(v.lot.as_str())
+                .await?
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "lot",
+                    id: v.lot.to_string(),
+                })?;
         let product: Option<Product> = self.store.fetch(&lot.product).await?;
         label_data(&v, &lot, product.as_ref())
     }

@@ -31,10 +31,10 @@ pub use clinical_records::{NewAdverseEvent, NewOutcome};
 pub use error::{ErrorKind, ServiceError};
 pub use inventory::NewFreezer;
 pub use lots::Placement;
-pub use secretome_label::LabelData;
 pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};
 pub use qc::{LotQc, NewProduct, NewResult, NewTest, ResultRow};
 pub use queries::{LotDetail, LotSummary, Node};
+pub use secretome_label::LabelData;
 
 use secretome_domain::genealogy::{Edge, NodeKind, Relation};
 use secretome_domain::{Actor, UtcTime, ids::UserName, site::User};

@@ -134,7 +134,6 @@ impl Service {
             .into());
         }
         let (mut next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;
-        crate::inventory::check_shelf_life(&mut *tx, &l.product, expires_at, now).await?;
         // The lot is tested against the specification version in force now, whatever comes later.
         let versions = tx
             .list::<Specification>(Some(("product", l.product.as_str())))
@@ -144,6 +143,7 @@ impl Service {
                 .id
                 .clone(),
         );
+        crate::inventory::check_shelf_life(&mut *tx, &l.product, expires_at, now).await?;
         assign_isbt(
             &mut *tx,
             &l.product,

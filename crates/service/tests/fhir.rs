@@ -9,6 +9,7 @@ mod common;
 use common::{refused, t};
 use secretome_domain::{
     UtcTime,
+    clinical::Patient,
     lot::{Lot, LotStatus},
     vial::{Vial, VialStatus},
 };
@@ -104,6 +105,15 @@ async fn a_patients_bundle_validates_against_the_r4_schema_on_both_backends() {
         svc.record_administration(&dr, t("2026-11-20T05:00:00Z"), dose)
             .await
             .unwrap();
+
+        // Every demo patient's bundle is valid too.
+        let demo_patients: Vec<Patient> = svc.store().list(None).await.unwrap();
+        assert!(!demo_patients.is_empty(), "the demo treats patients");
+        for p in &demo_patients {
+            let b = svc.fhir_bundle(&dr, p.id.as_str()).await.unwrap();
+            let errs = errors(&schema, &b);
+            assert!(errs.is_empty(), "{backend:?} {}: {errs:#?}", p.id);
+        }
 
         let bundle = svc.fhir_bundle(&dr, "PT_2026/001").await.unwrap();
         let errs = errors(&schema, &bundle);

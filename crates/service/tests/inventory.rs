@@ -26,17 +26,17 @@ async fn moves_are_checked_against_the_grid_and_an_occupied_position() {
             svc.actor("qc").await.unwrap(),
             svc.actor("admin").await.unwrap(),
         );
-        let v1 = "L-2026-004-0001";
+        let v1 = "L-2026-001-0001";
         assert_eq!(
             vial(&svc, v1).await.location.as_deref(),
-            Some("FRZ-01/R1/L-2026-004-B01/A1"),
+            Some("FRZ-01/R1/L-2026-001-B01/A1"),
             "{backend:?}: filled into the demo freezer's first box"
         );
         refused(
             &svc,
-            svc.move_vial(&op, now, v1, "FRZ-01/R1/L-2026-004-B01/A2", None),
+            svc.move_vial(&op, now, v1, "FRZ-01/R1/L-2026-001-B01/A2", None),
             ErrorKind::Conflict,
-            "position FRZ-01/R1/L-2026-004-B01/A2 is occupied by vial L-2026-004-0002",
+            "position FRZ-01/R1/L-2026-001-B01/A2 is occupied by vial L-2026-001-0002",
         )
         .await;
         refused(
@@ -87,29 +87,43 @@ async fn moves_are_checked_against_the_grid_and_an_occupied_position() {
             .move_vial(&op, now, v1, "FRZ-01/R2/SPARE/A1", Some("rack reorganised"))
             .await
             .unwrap();
-        assert_eq!(mv.id, format!("{v1}-MV-002"), "MV-001 is the put-away at filling");
+        assert_eq!(
+            mv.id,
+            format!("{v1}-MV-002"),
+            "MV-001 is the put-away at filling"
+        );
         assert_eq!(
             mv.from_location.as_deref(),
-            Some("FRZ-01/R1/L-2026-004-B01/A1")
+            Some("FRZ-01/R1/L-2026-001-B01/A1")
         );
         assert_eq!(
             vial(&svc, v1).await.location.as_deref(),
             Some("FRZ-01/R2/SPARE/A1")
         );
         // The position it left is free again.
-        svc.move_vial(&op, now, "L-2026-004-0002", "FRZ-01/R1/L-2026-004-B01/A1", None)
-            .await
-            .unwrap();
+        svc.move_vial(
+            &op,
+            now,
+            "L-2026-001-0002",
+            "FRZ-01/R1/L-2026-001-B01/A1",
+            None,
+        )
+        .await
+        .unwrap();
         let d = svc.vial_detail(v1, now).await.unwrap();
         let history: Vec<_> = d.moves.iter().map(|m| m.to_location.clone()).collect();
         assert_eq!(
             history,
             [
-                Some("FRZ-01/R1/L-2026-004-B01/A1".to_string()),
+                Some("FRZ-01/R1/L-2026-001-B01/A1".to_string()),
                 Some("FRZ-01/R2/SPARE/A1".to_string())
             ]
         );
-        let events = svc.store().events_for(Table::VialMove, &mv.id).await.unwrap();
+        let events = svc
+            .store()
+            .events_for(Table::VialMove, &mv.id)
+            .await
+            .unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(
             (events[0].action.as_str(), events[0].actor.as_str()),
@@ -183,7 +197,10 @@ async fn moves_are_checked_against_the_grid_and_an_occupied_position() {
             .unwrap();
         let at: Vec<_> = vials.iter().filter_map(|v| v.location.clone()).collect();
         assert_eq!(at[0], "FRZ-02/R1/L-2026-007-B01/A1");
-        assert_eq!(at[5], "FRZ-02/R1/L-2026-007-B01/B3", "2 × 3 boxes, row by row");
+        assert_eq!(
+            at[5], "FRZ-02/R1/L-2026-007-B01/B3",
+            "2 × 3 boxes, row by row"
+        );
         assert_eq!(at[6], "FRZ-02/R1/L-2026-007-B02/A1", "then the next box");
         let listed = svc.freezers(now).await.unwrap();
         let counts: Vec<_> = listed
@@ -191,7 +208,10 @@ async fn moves_are_checked_against_the_grid_and_an_occupied_position() {
             .map(|f| (f.freezer.id.as_str(), f.vials))
             .collect();
         assert!(counts.contains(&("FRZ-02", 7)), "{counts:?}");
-        assert!(counts.contains(&("LN2-01", 2)), "demo retained samples: {counts:?}");
+        assert!(
+            counts.contains(&("LN2-01", 2)),
+            "demo retained samples: {counts:?}"
+        );
     }
 }
 
@@ -225,7 +245,7 @@ async fn expiry_sweep_marks_only_unused_vials_past_expiry() {
             .await
             .unwrap();
         let first = vial(&svc, "L-2026-001-0001").await;
-        let later = vial(&svc, "L-2026-004-0001").await;
+        let later = vial(&svc, "L-2026-004-0030").await;
         assert!(first.expires_at < later.expires_at);
         let sweep = first.expires_at;
 
@@ -247,11 +267,26 @@ async fn expiry_sweep_marks_only_unused_vials_past_expiry() {
             39,
             "one audit event per vial"
         );
-        assert_eq!(vial(&svc, "L-2026-001-0001").await.status, VialStatus::Expired);
-        assert_eq!(vial(&svc, "L-2026-001-0003").await.status, VialStatus::Dispensed);
-        assert_eq!(vial(&svc, "L-2026-004-0001").await.status, VialStatus::Available);
-        assert_eq!(vial(&svc, "L-2026-005-0001").await.status, VialStatus::Quarantine);
-        assert_eq!(vial(&svc, "L-2026-002-0001").await.status, VialStatus::Recalled);
+        assert_eq!(
+            vial(&svc, "L-2026-001-0001").await.status,
+            VialStatus::Expired
+        );
+        assert_eq!(
+            vial(&svc, "L-2026-001-0003").await.status,
+            VialStatus::Dispensed
+        );
+        assert_eq!(
+            vial(&svc, "L-2026-004-0030").await.status,
+            VialStatus::Available
+        );
+        assert_eq!(
+            vial(&svc, "L-2026-005-0001").await.status,
+            VialStatus::Quarantine
+        );
+        assert_eq!(
+            vial(&svc, "L-2026-002-0039").await.status,
+            VialStatus::Recalled
+        );
         let ev = svc
             .store()
             .events_for(Table::Vial, "L-2026-001-0001")
@@ -271,14 +306,19 @@ async fn expiry_sweep_marks_only_unused_vials_past_expiry() {
             "L-2026-001-0004",
         )
         .await;
-        svc.dispense_vial(&doc, sweep, "L-2026-004-0001", "PT-000901")
+        svc.dispense_vial(&doc, sweep, "L-2026-004-0030", "PT-000901")
             .await
             .unwrap();
 
         // Flagged on the map and the vial page.
         let d = svc.vial_detail("L-2026-001-0004", sweep).await.unwrap();
         assert!(d.expired);
-        assert!(!svc.vial_detail("L-2026-004-0002", sweep).await.unwrap().expired);
+        assert!(
+            !svc.vial_detail("L-2026-004-0031", sweep)
+                .await
+                .unwrap()
+                .expired
+        );
         let map = svc.freezer_map("FRZ-01", sweep).await.unwrap();
         let cells: Vec<_> = map
             .racks
@@ -289,6 +329,6 @@ async fn expiry_sweep_marks_only_unused_vials_past_expiry() {
             .collect();
         let flag = |id: &str| cells.iter().find(|c| c.id == id).map(|c| c.expired);
         assert_eq!(flag("L-2026-001-0004"), Some(true));
-        assert_eq!(flag("L-2026-004-0002"), Some(false));
+        assert_eq!(flag("L-2026-004-0031"), Some(false));
     }
 }

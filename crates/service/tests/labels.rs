@@ -60,8 +60,9 @@ impl Raster {
         }
     }
     fn decode(self, format: BarcodeFormat) -> String {
-        let r = rxing::helpers::detect_in_luma(self.luma, self.w as u32, self.h as u32, Some(format))
-            .expect("the symbol decodes");
+        let r =
+            rxing::helpers::detect_in_luma(self.luma, self.w as u32, self.h as u32, Some(format))
+                .expect("the symbol decodes");
         assert_eq!(r.getBarcodeFormat(), &format);
         r.getText().to_owned()
     }
@@ -72,14 +73,22 @@ fn code128(svg: &str) -> String {
     let mut r = Raster::new(PX);
     for tag in svg.split("<rect class=\"bar\"").skip(1) {
         let tag = tag.split("/>").next().unwrap_or("");
-        r.fill(attr(tag, "x"), attr(tag, "y"), attr(tag, "width"), attr(tag, "height"));
+        r.fill(
+            attr(tag, "x"),
+            attr(tag, "y"),
+            attr(tag, "width"),
+            attr(tag, "height"),
+        );
     }
     r.decode(BarcodeFormat::CODE_128)
 }
 
 /// The DataMatrix: the path of the `datamatrix` group, one `M x y h w v m h-w z` run per rectangle.
 fn datamatrix(svg: &str) -> String {
-    let group = svg.split("class=\"datamatrix\"").nth(1).expect("a DataMatrix group");
+    let group = svg
+        .split("class=\"datamatrix\"")
+        .nth(1)
+        .expect("a DataMatrix group");
     let d = group
         .split(" d=\"")
         .nth(1)
@@ -112,7 +121,11 @@ async fn a_demo_vials_label_scans_back_to_its_din_and_product_code() {
         let svg = svc.vial_label_svg(&v.id.to_string()).await.unwrap();
         assert!(svg.contains("幹細胞培養上清液") && svg.contains("Lot L-2026-004"));
         let scanned = code128(&svg);
-        assert_eq!(Din::from_barcode(&scanned), Ok(din), "{backend:?}: {scanned}");
+        assert_eq!(
+            Din::from_barcode(&scanned),
+            Ok(din),
+            "{backend:?}: {scanned}"
+        );
         let message = parse_compound_message(&datamatrix(&svg)).unwrap();
         assert_eq!(message.din, din);
         assert_eq!(Some(message.product_code.to_string()), v.product_code);

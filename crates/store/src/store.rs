@@ -45,6 +45,9 @@ pub trait Store: Send + Sync {
     /// Opens a write transaction holding the audit chain's lock until commit or drop (rollback).
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError>;
     async fn get(&self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError>;
+    /// The rows of `table` with these ids (those that exist; in no particular order), fetched by
+    /// primary key with `WHERE id IN (…)` in chunks.
+    async fn get_many(&self, table: Table, ids: &[String]) -> Result<Vec<Snapshot>, StoreError>;
     /// Rows of `table`, ordered by id, optionally filtered on one text column.
     async fn select(&self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError>;
     /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).

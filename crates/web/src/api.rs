@@ -34,6 +34,7 @@ pub fn openapi() -> serde_json::Value {
         crate::admin::openapi_paths(),
         crate::clinical::openapi_paths(),
         crate::recall::openapi_paths(),
+        crate::trace::openapi_paths(),
     ] {
         let (Some(all), serde_json::Value::Object(more)) = (paths.as_object_mut(), part) else {
             continue;

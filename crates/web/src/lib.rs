@@ -17,6 +17,7 @@ mod pages;
 mod planning;
 mod quality;
 mod recall;
+mod trace;
 mod view;
 
 use auth::ANY;
@@ -55,6 +56,7 @@ pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
         clinical::ROUTES,
         inventory::ROUTES,
         recall::ROUTES,
+        trace::ROUTES,
     ]
     .concat()
 }
@@ -106,6 +108,7 @@ pub fn router(service: Service) -> Router {
     r = clinical::routes(r);
     r = inventory::routes(r);
     r = recall::routes(r);
+    r = trace::routes(r);
     r.layer(middleware::from_fn_with_state(state.clone(), auth::context))
         .with_state(state)
 }

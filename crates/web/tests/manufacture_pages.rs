@@ -248,7 +248,7 @@ async fn an_operator_makes_vials_from_a_new_donor_through_the_forms() {
                 ("count", "50"),
                 ("fill_volume_ml", "5"),
                 ("expires_at", &expiry),
-                ("freezer", "FZ-01"),
+                ("freezer", "FRZ-01"),
                 ("rack", "R1"),
             ],
             "/lots/L-WEB-001",
@@ -265,7 +265,7 @@ async fn an_operator_makes_vials_from_a_new_donor_through_the_forms() {
             lot.body.contains("D-WEB-001") && lot.body.contains("RM-WEB-SFM"),
             "genealogy back to the donor"
         );
-        assert!(lot.body.contains("FZ-01/R1/L-WEB-001-B01/A1"));
+        assert!(lot.body.contains("FRZ-01/R1/L-WEB-001-B01/A1"));
         let batch = get(&app, "/batches/B-WEB-001", c).await;
         assert!(batch.body.contains("id=\"growth-plot\"") && batch.body.contains("<svg"));
         assert_eq!(batch.body.matches("<circle class=\"obs\"").count(), 3);

@@ -33,7 +33,11 @@ async fn qa_opens_a_recall_on_a_raw_material_lot_and_every_exposed_patient_is_li
             &app,
             "/recalls",
             Some(&dr),
-            &[("csrf", &dr_csrf), ("target", "RM-SFM-2402"), ("reason", "x")],
+            &[
+                ("csrf", &dr_csrf),
+                ("target", "RM-SFM-2402"),
+                ("reason", "x"),
+            ],
         )
         .await;
         assert_eq!(r.status, 403, "{backend:?}");
@@ -63,10 +67,7 @@ async fn qa_opens_a_recall_on_a_raw_material_lot_and_every_exposed_patient_is_li
         .await;
         assert_eq!(r.status, 303, "{backend:?} {}", r.body);
         assert_eq!(r.location, "/recalls/RCL-0002");
-        let reached = svc
-            .trace(Direction::Forward, "RM-SFM-2402")
-            .await
-            .unwrap();
+        let reached = svc.trace(Direction::Forward, "RM-SFM-2402").await.unwrap();
         let mut exposed = Vec::new();
         for n in reached.nodes.iter().filter(|n| n.kind == NodeKind::Vial) {
             let v: Vial = svc.store().fetch(&n.id).await.unwrap().unwrap();
@@ -83,11 +84,18 @@ async fn qa_opens_a_recall_on_a_raw_material_lot_and_every_exposed_patient_is_li
         for n in reached.nodes.iter().filter(|n| n.kind == NodeKind::Patient) {
             exposed.push(n.id.clone());
         }
-        assert_eq!(exposed.len(), 12, "every demo patient was treated from these lots");
+        assert_eq!(
+            exposed.len(),
+            12,
+            "every demo patient was treated from these lots"
+        );
         let r = get(&app, "/recalls/RCL-0002", Some(&dr)).await;
         assert_eq!(r.status, 200);
         for p in &exposed {
-            assert!(r.body.contains(&format!("data-patient=\"{p}\"")), "{p} listed");
+            assert!(
+                r.body.contains(&format!("data-patient=\"{p}\"")),
+                "{p} listed"
+            );
         }
 
         // The physician records a follow-up; it shows with the note.

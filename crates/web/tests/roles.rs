@@ -31,7 +31,10 @@ fn expected() -> Vec<(
         matrix::manufacture::ROWS,
         matrix::quality::ROWS,
         matrix::admin::ROWS,
+        matrix::clinical::ROWS,
+        matrix::inventory::ROWS,
         matrix::recall::ROWS,
+        matrix::trace::ROWS,
     ]
     .concat()
 }

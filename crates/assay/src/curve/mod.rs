@@ -311,13 +311,22 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
     let mut best: Option<lm::LmResult> = None;
     let mut exhausted = 0;
     for start in starts {
-        // Variable projection first (fewer, cheaper iterations), then the full problem polishes.
-        let (start, pre_iterations) = projected_start(&problem, &start).unwrap_or((start, 0));
-        let result = match lm::solve(&problem, &start, &opts) {
-            Ok(mut r) => {
-                r.iterations += pre_iterations;
-                r
+        // Variable projection first (fewer, cheaper iterations). Where it converged cleanly its point
+        // is the minimiser of the full problem too, which only supplies RSS and covariance there;
+        // otherwise the full MINPACK LM continues from wherever it got.
+        let projected = projected_start(&problem, &start);
+        let outcome = match &projected {
+            Some(p) if p.converged => {
+                lm::result_at(&problem, &p.params, p.iterations, Termination::Ftol)
             }
+            Some(p) => lm::solve(&problem, &p.params, &opts).map(|mut r| {
+                r.iterations += p.iterations;
+                r
+            }),
+            None => lm::solve(&problem, &start, &opts),
+        };
+        let result = match outcome {
+            Ok(r) => r,
             Err(LmError::NonFiniteStart) => continue,
             Err(e) => return Err(e.into()),
         };
@@ -344,9 +353,16 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
     Ok(finish(model, weighting, x, y, r))
 }
 
-/// Solve the reduced (shape-only) problem from `start`'s shape; returns the full parameter vector with
-/// the optimal asymptotes, and the iterations used.
-fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<(Vec<f64>, usize)> {
+/// A point reached by variable projection: full parameter vector (optimal asymptotes for its shape).
+struct Projected {
+    params: Vec<f64>,
+    iterations: usize,
+    /// The projected problem met its convergence test (see `varpro::solve_reduced`).
+    converged: bool,
+}
+
+/// Solve the reduced (shape-only) problem from `start`'s shape.
+fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<Projected> {
     let reduced = varpro::Reduced {
         model: problem.model,
         x: problem.x,
@@ -354,18 +370,20 @@ fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<(Vec<f64>, u
         y: problem.y,
         w: &problem.w,
     };
-    let theta0: Vec<f64> = std::iter::once(start[1])
-        .chain(std::iter::once(start[2]))
-        .chain(start.get(4).copied())
-        .collect();
-    let (theta, iterations) = varpro::solve_reduced(&reduced, &theta0, 100, 1e-10)?;
+    let k = problem.model.n_params() - 2;
+    let theta0 = [start[1], start[2], start.get(4).copied().unwrap_or(1.0)];
+    let sol = varpro::solve_reduced(&reduced, &theta0[..k], 100, 1e-10)?;
+    let theta = &sol.theta[..k];
     if !(theta.iter().all(|v| v.is_finite()) && theta[1] > 0.0) {
         return None;
     }
-    let (a, d) = reduced.asymptotes(&theta)?;
-    let mut p = vec![a, theta[0], theta[1], d];
-    p.extend(theta.get(2));
-    Some((p, iterations))
+    let mut params = vec![sol.a, theta[0], theta[1], sol.d];
+    params.extend(theta.get(2));
+    Some(Projected {
+        params,
+        iterations: sol.iterations,
+        converged: sol.converged,
+    })
 }
 
 fn result_exhausted(best: &Option<lm::LmResult>) -> bool {

@@ -30,19 +30,17 @@ pub(super) fn covariance(
             }
         }
     }
-    let mut rdiag = vec![0.0; n];
-    let mut acnorm = vec![0.0; n];
-    let mut wa = vec![0.0; n];
-    let mut ipvt = vec![0; n];
+    // The solver's n-vectors are free again: R's diagonal, column norms, scratch, pivots.
     qrfac(
         m,
         n,
         &mut ws.fjac,
-        &mut ipvt,
-        &mut rdiag,
-        &mut acnorm,
-        &mut wa,
+        &mut ws.ipvt,
+        &mut ws.wa1,
+        &mut ws.wa2,
+        &mut ws.wa3,
     );
+    let (rdiag, ipvt) = (&ws.wa1, &ws.ipvt);
     let tol = f64::EPSILON * (m.max(n) as f64) * rdiag[0].abs().max(f64::MIN_POSITIVE);
     let rank = rdiag.iter().take_while(|d| d.abs() > tol).count();
     // Rinv (upper triangular, rank × rank), column-major in `rinv`.

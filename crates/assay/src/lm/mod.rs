@@ -164,8 +164,7 @@ pub enum LmError {
     NonFiniteStart,
 }
 
-/// Minimise `‖r(p)‖²` from `start`.
-pub fn solve(problem: &dyn Problem, start: &[f64], opts: &LmOptions) -> Result<LmResult, LmError> {
+fn check(problem: &dyn Problem, start: &[f64]) -> Result<(usize, usize), LmError> {
     let n = problem.n_params();
     let m = problem.n_residuals();
     if n == 0 {
@@ -183,7 +182,11 @@ pub fn solve(problem: &dyn Problem, start: &[f64], opts: &LmOptions) -> Result<L
             params: n,
         });
     }
-    // Work buffers are cached per thread: a batch of small fits allocates them once.
+    Ok((m, n))
+}
+
+/// Run `f` with this thread's work buffers sized for `m × n`: a batch of small fits allocates them once.
+fn with_workspace<T>(m: usize, n: usize, f: impl FnOnce(&mut minpack::Workspace) -> T) -> T {
     thread_local! {
         static CACHE: std::cell::RefCell<Option<minpack::Workspace>> = const { std::cell::RefCell::new(None) };
     }
@@ -194,25 +197,58 @@ pub fn solve(problem: &dyn Problem, start: &[f64], opts: &LmOptions) -> Result<L
         }
         None => minpack::Workspace::new(m, n),
     };
-    let out = minpack::lmder(problem, start, opts, &mut ws);
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => {
-            CACHE.with(|c| *c.borrow_mut() = Some(ws));
-            return Err(e);
-        }
-    };
-    let dof = m - n;
-    let (covariance, se) = covar::covariance(problem, &out.params, out.rss, dof, &mut ws);
+    let out = f(&mut ws);
     CACHE.with(|c| *c.borrow_mut() = Some(ws));
-    Ok(LmResult {
-        converged: out.termination.is_converged(),
-        params: out.params,
-        rss: out.rss,
-        iterations: out.iterations,
-        termination: out.termination,
-        se,
-        covariance,
-        dof,
+    out
+}
+
+/// Minimise `‖r(p)‖²` from `start`.
+pub fn solve(problem: &dyn Problem, start: &[f64], opts: &LmOptions) -> Result<LmResult, LmError> {
+    let (m, n) = check(problem, start)?;
+    with_workspace(m, n, |ws| {
+        let out = minpack::lmder(problem, start, opts, ws)?;
+        let dof = m - n;
+        let (covariance, se) = covar::covariance(problem, &out.params, out.rss, dof, ws);
+        Ok(LmResult {
+            converged: out.termination.is_converged(),
+            params: out.params,
+            rss: out.rss,
+            iterations: out.iterations,
+            termination: out.termination,
+            se,
+            covariance,
+            dof,
+        })
+    })
+}
+
+/// The result at a minimiser found by other means (e.g. variable projection, which solves a problem's
+/// linear parameters exactly and iterates on the rest): residual sum of squares, covariance and
+/// standard errors at `params`, reported with the given iterations and termination.
+pub fn result_at(
+    problem: &dyn Problem,
+    params: &[f64],
+    iterations: usize,
+    termination: Termination,
+) -> Result<LmResult, LmError> {
+    let (m, n) = check(problem, params)?;
+    with_workspace(m, n, |ws| {
+        problem.residuals(params, &mut ws.fvec);
+        if !(ws.fvec.iter().all(|v| v.is_finite()) && params.iter().all(|v| v.is_finite())) {
+            return Err(LmError::NonFiniteStart);
+        }
+        let rss = minpack::enorm(&ws.fvec).powi(2);
+        let dof = m - n;
+        let (covariance, se) = covar::covariance(problem, params, rss, dof, ws);
+        Ok(LmResult {
+            converged: termination.is_converged(),
+            params: params.to_vec(),
+            rss,
+            iterations,
+            termination,
+            se,
+            covariance,
+            dof,
+        })
     })
 }

@@ -1,29 +1,79 @@
 //! The demo's clinic: pseudonymised patients across the indications, each given one to three doses
 //! from the released lots (dispensed by vial id, then administered), before the recall of
-//! L-2026-002 — so that recall has patients to follow up.
+//! L-2026-002 — so that recall has patients to follow up; outcome visits and a few adverse events.
 
 use super::{Lcg, at};
-use crate::{NewAdministration, NewPatient, Service, ServiceError};
+use crate::{NewAdministration, NewAdverseEvent, NewOutcome, NewPatient, Service, ServiceError};
 use secretome_domain::{
     Actor, UtcTime,
+    clinical::{Administration, Patient, Scale},
     vial::{Vial, VialStatus},
 };
 
-pub(super) type DemoPatient = (&'static str, &'static str, &'static str, usize, i64, &'static str);
+pub(super) type DemoPatient = (
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    i64,
+    &'static str,
+);
 
 /// (patient, indication, route, doses, birth year, sex)
 pub(super) const PATIENTS: &[DemoPatient] = &[
     ("PT-000001", "stroke", "iv_drip", 3, 1952, "male"),
     ("PT-000002", "stroke", "iv_drip", 2, 1960, "female"),
     ("PT-000003", "stroke", "iv_drip", 1, 1947, "male"),
-    ("PT-000004", "spinal_cord_injury", "iv_drip", 2, 1988, "male"),
-    ("PT-000005", "spinal_cord_injury", "intranasal", 2, 1975, "female"),
-    ("PT-000006", "osteoarthritis", "local_injection", 3, 1956, "female"),
-    ("PT-000007", "osteoarthritis", "local_injection", 2, 1963, "male"),
-    ("PT-000008", "chronic_pain", "local_injection", 1, 1970, "female"),
+    (
+        "PT-000004",
+        "spinal_cord_injury",
+        "iv_drip",
+        2,
+        1988,
+        "male",
+    ),
+    (
+        "PT-000005",
+        "spinal_cord_injury",
+        "intranasal",
+        2,
+        1975,
+        "female",
+    ),
+    (
+        "PT-000006",
+        "osteoarthritis",
+        "local_injection",
+        3,
+        1956,
+        "female",
+    ),
+    (
+        "PT-000007",
+        "osteoarthritis",
+        "local_injection",
+        2,
+        1963,
+        "male",
+    ),
+    (
+        "PT-000008",
+        "chronic_pain",
+        "local_injection",
+        1,
+        1970,
+        "female",
+    ),
     ("PT-000009", "chronic_wound", "topical", 2, 1949, "male"),
     ("PT-000010", "hair_loss", "scalp_injection", 3, 1983, "male"),
-    ("PT-000011", "hair_loss", "scalp_injection", 2, 1979, "female"),
+    (
+        "PT-000011",
+        "hair_loss",
+        "scalp_injection",
+        2,
+        1979,
+        "female",
+    ),
     ("PT-000012", "skin", "topical", 1, 1968, "female"),
 ];
 
@@ -93,4 +143,109 @@ pub(super) async fn treat(
         }
     }
     Ok(given)
+}
+
+/// Each scale's course in the demo: baseline, then the change per monthly visit (improving).
+fn course(scale: Scale) -> (f64, f64) {
+    match scale {
+        Scale::Mrs => (4.0, -1.0),
+        Scale::Asia => (2.0, 1.0),
+        Scale::VasPain => (72.0, -12.0),
+        Scale::Womac => (58.0, -8.0),
+        Scale::WoundArea => (14.0, -4.0),
+        Scale::HairCount => (118.0, 11.0),
+    }
+}
+
+/// Outcome visits (baseline at registration, then every 30 days before `until`) for every demo
+/// patient, and a few adverse events of the kinds seen after such doses.
+pub(super) async fn follow_up(
+    svc: &Service,
+    dr: &Actor,
+    until: UtcTime,
+    rng: &mut Lcg,
+) -> Result<(), ServiceError> {
+    for p in svc.store().list::<Patient>(None).await? {
+        for scale in p.indication.scales() {
+            let (base, step) = course(*scale);
+            for visit in 0..4 {
+                let t = at(p.registered_at, visit as f64 * 30.0)?;
+                if t >= until {
+                    break;
+                }
+                let raw = base + step * visit as f64 + rng.around(1.0, 0.6) - 1.0;
+                let v = match scale {
+                    Scale::Mrs | Scale::Asia => (base + step * (visit as f64 / 1.5).floor())
+                        .clamp(if *scale == Scale::Asia { 1.0 } else { 0.0 }, 6.0),
+                    Scale::HairCount => raw.round().max(0.0),
+                    _ => (raw * 10.0).round().max(0.0) / 10.0,
+                };
+                svc.record_outcome(
+                    dr,
+                    t,
+                    NewOutcome {
+                        patient: p.id.to_string(),
+                        scale: scale.as_str().into(),
+                        value: scale.show(v),
+                        visit_at: t,
+                    },
+                )
+                .await?;
+            }
+        }
+    }
+    // (patient, term, grade, outcome, days after the first dose)
+    let events: [(&str, &str, i64, &str, f64); 5] = [
+        ("PT-000001", "Headache / 頭痛", 1, "recovered", 0.2),
+        ("PT-000004", "Fever / 発熱", 2, "recovered", 0.5),
+        (
+            "PT-000006",
+            "Injection site pain / 注射部位疼痛",
+            1,
+            "recovered",
+            0.1,
+        ),
+        (
+            "PT-000009",
+            "Wound infection / 創部感染",
+            3,
+            "recovering",
+            9.0,
+        ),
+        (
+            "PT-000010",
+            "Scalp erythema / 頭皮紅斑",
+            1,
+            "recovered",
+            0.3,
+        ),
+    ];
+    for (patient, term, grade, outcome, days) in events {
+        let given = svc
+            .store()
+            .list::<Administration>(Some(("patient", patient)))
+            .await?;
+        let Some(first) = given
+            .iter()
+            .min_by(|a, b| a.administered_at.cmp(&b.administered_at))
+        else {
+            continue;
+        };
+        let onset = at(first.administered_at, days)?;
+        svc.report_adverse_event(
+            dr,
+            at(onset, 0.5)?,
+            NewAdverseEvent {
+                patient: patient.into(),
+                administration: Some(first.id.clone()),
+                term: term.into(),
+                grade,
+                serious: false,
+                onset_at: onset,
+                outcome: outcome.into(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

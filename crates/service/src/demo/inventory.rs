@@ -17,8 +17,20 @@ pub async fn freezers(
     site: &str,
 ) -> Result<(), ServiceError> {
     for (id, name, temp, rows, cols) in [
-        (FREEZER, "超低温フリーザー −80 °C (upright freezer)", -80.0, 9, 9),
-        ("LN2-01", "液体窒素タンク 気相 (LN₂ vapour-phase tank)", -150.0, 10, 10),
+        (
+            FREEZER,
+            "超低温フリーザー −80 °C (upright freezer)",
+            -80.0,
+            9,
+            9,
+        ),
+        (
+            "LN2-01",
+            "液体窒素タンク 気相 (LN₂ vapour-phase tank)",
+            -150.0,
+            10,
+            10,
+        ),
     ] {
         svc.create_freezer(
             admin,

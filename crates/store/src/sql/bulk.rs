@@ -1,7 +1,9 @@
 //! Multi-row INSERTs behind `Tx::insert_many`: consecutive rows of one table, and then their audit
-//! events, go in as few statements as the engines' parameter limits allow (SQLite 32766, PostgreSQL
-//! 65535; we stay under both). NULLs are written literally, never bound (see `Snapshot::placeholders`),
-//! and the statements are not cached: their text differs with each chunk's NULL pattern and size.
+//! events, go in as few statements as a parameter budget allows (at most 30,000: under SQLite's
+//! 32766 and PostgreSQL's 65535; SQLite gets a smaller budget, see `SqlTx`). NULLs are written
+//! literally, never bound (see `Snapshot::placeholders`), and the statements are not cached: their
+//! text differs with each chunk's NULL pattern and size. Also the primary-key fetch of many rows
+//! (`Store::get_many`).
 
 use crate::{
     StoreError,
@@ -10,7 +12,7 @@ use crate::{
 };
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
-/// Bound parameters per statement: under SQLite's 32766 (and PostgreSQL's 65535).
+/// Bound parameters per statement at most: under SQLite's 32766 (and PostgreSQL's 65535).
 const MAX_PARAMS: usize = 30_000;
 
 const EVENT_COLUMNS: &str =
@@ -24,14 +26,16 @@ fn bound(row: &Snapshot) -> usize {
 pub(super) async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
     rows: &[(Snapshot, AuditCtx)],
+    max_params: usize,
 ) -> Result<(), StoreError> {
+    let max_params = max_params.clamp(11, MAX_PARAMS);
     let mut start = 0;
     while start < rows.len() {
         let table = rows[start].0.table;
         let (mut end, mut params) = (start, 0);
         while end < rows.len() && rows[end].0.table == table {
             let n = bound(&rows[end].0);
-            if end > start && params + n > MAX_PARAMS {
+            if end > start && params + n > max_params {
                 break;
             }
             params += n;
@@ -72,9 +76,10 @@ pub(super) async fn insert_rows(
 pub(super) async fn insert_events(
     tx: &mut Transaction<'static, Any>,
     events: Vec<AuditEvent>,
+    max_params: usize,
 ) -> Result<(), StoreError> {
     let per_event = 11;
-    for chunk in events.chunks(MAX_PARAMS / per_event) {
+    for chunk in events.chunks(max_params.clamp(11, MAX_PARAMS) / per_event) {
         let mut sql = format!("INSERT INTO audit_event ({EVENT_COLUMNS}) VALUES ");
         let mut n = 0;
         let mut p = || {
@@ -123,4 +128,31 @@ pub(super) async fn insert_events(
         q.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// Rows of `table` by primary key, `WHERE id IN (…)` with 500 keys per statement.
+pub(super) async fn get_rows(
+    pool: &sqlx::AnyPool,
+    table: crate::schema::Table,
+    ids: &[String],
+) -> Result<Vec<Snapshot>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    let mut conn = pool.acquire().await?;
+    for chunk in ids.chunks(500) {
+        let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE id IN ({})",
+            table.column_list(),
+            table.name(),
+            params.join(", ")
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for id in chunk {
+            q = q.bind(id.clone());
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            out.push(Snapshot::from_row(table, &r)?);
+        }
+    }
+    Ok(out)
 }

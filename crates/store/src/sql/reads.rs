@@ -224,6 +224,10 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn get_many(&self, table: Table, ids: &[String]) -> Result<Vec<Snapshot>, StoreError> {
+        super::bulk::get_rows(&self.pool, table, ids).await
+    }
+
     async fn event_count(&self) -> Result<i64, StoreError> {
         let r = sqlx::query("SELECT COUNT(*) FROM audit_event")
             .fetch_one(&self.pool)

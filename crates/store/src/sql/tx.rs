@@ -24,6 +24,10 @@ pub struct SqlTx {
     tx: Transaction<'static, Any>,
     /// (seq, hash) of the chain's last event, read once per transaction.
     last: Option<(i64, String)>,
+    /// Bound parameters per multi-row statement (`insert_many`): SQLite resolves `$n` names by a
+    /// linear search, so its statements cost the square of their parameter count — small chunks
+    /// there; PostgreSQL takes large ones (fewer round trips).
+    bulk_params: usize,
 }
 
 impl SqlTx {
@@ -42,7 +46,15 @@ impl SqlTx {
                 tx
             }
         };
-        Ok(SqlTx { tx, last: None })
+        let bulk_params = match backend {
+            Backend::Sqlite => 1_000,
+            Backend::Postgres => 30_000,
+        };
+        Ok(SqlTx {
+            tx,
+            last: None,
+            bulk_params,
+        })
     }
 
     /// The next event of the chain for a write of `table`/`id` (hash computed; not yet stored).
@@ -211,7 +223,7 @@ impl Tx for SqlTx {
         for (_, ctx) in &rows {
             check_reason(ctx)?;
         }
-        bulk::insert_rows(&mut self.tx, &rows).await?;
+        bulk::insert_rows(&mut self.tx, &rows, self.bulk_params).await?;
         let mut events = Vec::with_capacity(rows.len());
         for (row, ctx) in rows {
             let id = row.id().to_string();
@@ -220,7 +232,7 @@ impl Tx for SqlTx {
                     .await?,
             );
         }
-        bulk::insert_events(&mut self.tx, events).await
+        bulk::insert_events(&mut self.tx, events, self.bulk_params).await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -8,6 +8,7 @@ mod api;
 mod indications;
 mod patients;
 mod plot;
+mod record;
 mod text;
 
 use crate::{AppState, guarded};
@@ -54,21 +55,21 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     // Same path, roles per method: GET for readers, POST for physicians.
     r = guarded(r, "/patients", get(patients::list), READ);
     r = guarded(r, "/patients", post(patients::register), DOC);
-    r = guarded(r, "/patients/{id}", get(patients::show), READ);
-    r = guarded(r, "/patients/{id}/dispense", post(patients::dispense), DOC);
+    r = guarded(r, "/patients/{id}", get(record::show), READ);
+    r = guarded(r, "/patients/{id}/dispense", post(record::dispense), DOC);
     r = guarded(
         r,
         "/patients/{id}/administrations",
-        post(patients::administer),
+        post(record::administer),
         DOC,
     );
     r = guarded(
         r,
         "/patients/{id}/adverse-events",
-        post(patients::adverse_event),
+        post(record::adverse_event),
         DOC,
     );
-    r = guarded(r, "/patients/{id}/outcomes", post(patients::outcome), DOC);
+    r = guarded(r, "/patients/{id}/outcomes", post(record::outcome), DOC);
     r = guarded(r, "/indications", get(indications::list), READ);
     r = guarded(r, "/indications/{indication}", get(indications::show), READ);
     r = guarded(r, "/api/v1/patients", get(api::list), READ);
@@ -105,4 +106,17 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 /// This module's part of the OpenAPI document.
 pub fn openapi_paths() -> serde_json::Value {
     api::openapi_paths()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_api_route_is_in_the_openapi_document() {
+        let doc = super::openapi_paths();
+        for (method, path) in super::ROUTES.iter().filter(|(_, p)| p.starts_with("/api/")) {
+            let op = &doc[*path][method.to_ascii_lowercase()];
+            assert!(op["summary"].is_string(), "{method} {path} missing");
+            assert!(op["responses"]["401"].is_object(), "{method} {path}");
+        }
+    }
 }

@@ -62,7 +62,15 @@ async fn freezers_page(
 }
 
 pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
-    freezers_page(&st, &v, Fields::default(), FieldErrors::default(), None, StatusCode::OK).await
+    freezers_page(
+        &st,
+        &v,
+        Fields::default(),
+        FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The registration form read into the use case's input; errors name the field.

@@ -43,6 +43,8 @@ struct VialPage {
     c: PageCtx,
     d: VialDetail,
     din: Option<DinView>,
+    /// The freezer of the vial's location, for the link to its map.
+    freezer: Option<String>,
     can_move: bool,
     f: Fields,
     e: FieldErrors,
@@ -64,6 +66,12 @@ async fn vial_page(
                 &VialPage {
                     c: PageCtx::new(v, &format!("/vials/{}", seg(d.vial.id.as_str()))),
                     din: din_view(&d),
+                    freezer: d
+                        .vial
+                        .location
+                        .as_deref()
+                        .and_then(|l| l.split('/').next())
+                        .map(str::to_string),
                     can_move: stored && v.has_any(&[Role::Operator]),
                     d,
                     f,

@@ -98,6 +98,8 @@ pub struct Labels<'a> {
     pub kind: &'a dyn Fn(NodeKind) -> String,
     /// The collapsed box: `more(n, kind)` → e.g. "+ 230 more vials".
     pub more: &'a dyn Fn(usize, NodeKind) -> String,
+    /// Whether the viewer may open pages of this kind (a box links only then).
+    pub may_open: &'a dyn Fn(NodeKind) -> bool,
 }
 
 /// The whole graph as an inline `<svg>` element.
@@ -121,7 +123,7 @@ pub fn svg(trace: &Trace, labels: &Labels) -> String {
         let top = MARGIN + HEAD + (rows - n) as f64 * (BOX_H + GAP_Y) / 2.0;
         let _ = write!(
             body,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="bold" fill="#444">{}</text>"#,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="bold" fill="#444">{}</text>"##,
             x + BOX_W / 2.0,
             MARGIN + 14.0,
             esc(&(labels.kind)(c.kind))
@@ -138,7 +140,7 @@ pub fn svg(trace: &Trace, labels: &Labels) -> String {
                 ("#eef4fb", "#4a6f9a", 1.0)
             };
             let rect = format!(
-                r#"<rect x="{x:.1}" y="{y:.1}" width="{BOX_W}" height="{BOX_H}" rx="5" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-family="monospace" font-size="12" fill="#123">{}</text>"#,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{BOX_W}" height="{BOX_H}" rx="5" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-family="monospace" font-size="12" fill="#123">{}</text>"##,
                 x + BOX_W / 2.0,
                 y + BOX_H / 2.0 + 4.0,
                 esc(&short(id, 22))
@@ -150,7 +152,7 @@ pub fn svg(trace: &Trace, labels: &Labels) -> String {
                 if root { r#" data-root="true""# } else { "" },
                 esc(&format!("{}: {id}", (labels.kind)(c.kind)))
             );
-            match href(c.kind, id) {
+            match href(c.kind, id).filter(|_| (labels.may_open)(c.kind)) {
                 Some(h) => {
                     let _ = write!(body, r#"<a href="{}">{rect}</a></g>"#, esc(&h));
                 }
@@ -189,14 +191,21 @@ pub fn svg(trace: &Trace, labels: &Labels) -> String {
     let mut lines = String::new();
     for (a, b) in pairs {
         let ((ax, ay), (bx, by)) = (boxes[a], boxes[b]);
-        let _ = write!(
-            lines,
-            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#8aa" stroke-width="1"/>"##,
-            ax + BOX_W,
-            ay + BOX_H / 2.0,
-            bx,
-            by + BOX_H / 2.0
-        );
+        let (y1, y2) = (ay + BOX_H / 2.0, by + BOX_H / 2.0);
+        if (ax - bx).abs() < 1.0 {
+            // Within one column (a master bank → its working bank): a bow on the right side.
+            let (x, bow) = (ax + BOX_W, ax + BOX_W + GAP_X / 3.0);
+            let _ = write!(
+                lines,
+                r##"<path d="M{x:.1} {y1:.1} C{bow:.1} {y1:.1} {bow:.1} {y2:.1} {x:.1} {y2:.1}" fill="none" stroke="#8aa" stroke-width="1"/>"##
+            );
+        } else {
+            let _ = write!(
+                lines,
+                r##"<line x1="{:.1}" y1="{y1:.1}" x2="{bx:.1}" y2="{y2:.1}" stroke="#8aa" stroke-width="1"/>"##,
+                ax + BOX_W
+            );
+        }
     }
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" id="trace-graph" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="13" role="img">{lines}{body}</svg>"#
@@ -229,7 +238,10 @@ mod tests {
         }
     }
 
-    fn labels() -> (impl Fn(NodeKind) -> String, impl Fn(usize, NodeKind) -> String) {
+    fn labels() -> (
+        impl Fn(NodeKind) -> String,
+        impl Fn(usize, NodeKind) -> String,
+    ) {
         (
             |k: NodeKind| k.as_str().to_string(),
             |n: usize, k: NodeKind| format!("+ {n} more {}", k.as_str()),
@@ -245,7 +257,14 @@ mod tests {
         assert_eq!(cols[1].shown.len(), SHOWN_WHEN_COLLAPSED);
         assert_eq!(cols[1].hidden, 1000 - SHOWN_WHEN_COLLAPSED);
         let (kind, more) = labels();
-        let s = svg(&t, &Labels { kind: &kind, more: &more });
+        let s = svg(
+            &t,
+            &Labels {
+                kind: &kind,
+                more: &more,
+                may_open: &|_| true,
+            },
+        );
         assert!(s.contains(r#"data-more="vial" data-count="992""#));
         assert!(s.contains("+ 992 more vial"));
         // one line per shown vial and one to the "more" box: not a thousand
@@ -257,12 +276,17 @@ mod tests {
     fn small_traces_show_every_record_with_escaped_ids_and_encoded_links() {
         let mut t = lot_with_vials(3);
         t.nodes.push(node(NodeKind::Patient, "P<1>/&x"));
-        t.edges.push((
-            "vial:L-1-0001".to_string(),
-            "patient:P<1>/&x".to_string(),
-        ));
+        t.edges
+            .push(("vial:L-1-0001".to_string(), "patient:P<1>/&x".to_string()));
         let (kind, more) = labels();
-        let s = svg(&t, &Labels { kind: &kind, more: &more });
+        let s = svg(
+            &t,
+            &Labels {
+                kind: &kind,
+                more: &more,
+                may_open: &|_| true,
+            },
+        );
         assert!(!s.contains("data-more"));
         assert!(s.contains(r#"data-node="patient:P&lt;1&gt;/&amp;x""#));
         assert!(s.contains(r#"href="/patients/P%3C1%3E%2F%26x""#));

@@ -19,7 +19,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use secretome_domain::genealogy::NodeKind;
+use secretome_domain::{Role, genealogy::NodeKind};
 use secretome_service::trace::{Direction, Trace};
 use std::collections::BTreeMap;
 
@@ -59,8 +59,15 @@ fn counts(lang: Lang, cols: &[Column]) -> Vec<(String, usize)> {
 }
 
 /// GET /trace: the form; with `id`, the trace as a graph.
-pub async fn show(State(st): State<AppState>, Extension(v): Extension<Viewer>, q: Params) -> Response {
-    let id = q.get("id").map(|s| s.trim().to_string()).unwrap_or_default();
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    q: Params,
+) -> Response {
+    let id = q
+        .get("id")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
     let dir_text = q.get("dir").map(String::as_str).unwrap_or("");
     let mut p = TracePage {
         c: PageCtx::new(&v, "/trace"),
@@ -68,7 +75,11 @@ pub async fn show(State(st): State<AppState>, Extension(v): Extension<Viewer>, q
         json_href: format!(
             "/api/v1/trace?id={}&dir={}",
             seg(&id),
-            if dir_text.trim() == "forward" { "forward" } else { "backward" }
+            if dir_text.trim() == "forward" {
+                "forward"
+            } else {
+                "backward"
+            }
         ),
         id,
         e: FieldErrors::default(),
@@ -92,7 +103,15 @@ pub async fn show(State(st): State<AppState>, Extension(v): Extension<Viewer>, q
                     .replace("{n}", &n.to_string())
                     .replace("{kind}", &kind_label(lang, k))
             };
-            p.svg = graph::svg(&t, &Labels { kind: &kind, more: &more });
+            // Patients' pages are for clinical roles: other roles see the pseudonym, no link.
+            let clinical = v.has_any(&[Role::Physician, Role::Qa, Role::Admin]);
+            let may_open = move |k: NodeKind| k != NodeKind::Patient || clinical;
+            let labels = Labels {
+                kind: &kind,
+                more: &more,
+                may_open: &may_open,
+            };
+            p.svg = graph::svg(&t, &labels);
             p.counts = counts(lang, &graph::columns(&t));
             p.edges = t.edges.len();
             page(StatusCode::OK, &p)

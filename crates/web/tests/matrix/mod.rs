@@ -4,6 +4,9 @@
 //! than 401/403, which the test accepts), "denied" means 403.
 
 pub mod admin;
+pub mod clinical;
+pub mod inventory;
 pub mod manufacture;
 pub mod quality;
 pub mod recall;
+pub mod trace;

@@ -17,5 +17,10 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
     ),
     ("GET", "/api/v1/recalls", "/api/v1/recalls", ALL),
     ("POST", "/api/v1/recalls", "/api/v1/recalls", QA),
-    ("GET", "/api/v1/recalls/RCL-0001", "/api/v1/recalls/{id}", ALL),
+    (
+        "GET",
+        "/api/v1/recalls/RCL-0001",
+        "/api/v1/recalls/{id}",
+        ALL,
+    ),
 ];

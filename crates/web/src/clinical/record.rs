@@ -1,0 +1,302 @@
+//! A patient's record page (診療記録): dispensings, doses, adverse events and outcomes in time order,
+//! with the dispensing box — one text field that takes a scanned barcode or a typed vial id / DIN,
+//! focused on load — and the dose, adverse-event and outcome forms. A refused form is shown again
+//! with what was typed and the reason next to its field or above the form.
+
+use super::patients::{errors, label, physician};
+use crate::manufacture::support::{Fields, Refusal, actor, page_error, path, render, see_other};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::{
+    UtcTime,
+    clinical::{AeOutcome, Indication, OutcomeMeasure, Route, Scale, Sex},
+};
+use secretome_service::{
+    NewAdministration, NewAdverseEvent, NewOutcome, clinical_queries::PatientDetail,
+};
+
+#[derive(Template)]
+#[template(path = "clinical/patient.html")]
+struct ShowPage {
+    c: PageCtx,
+    d: PatientDetail,
+    can_write: bool,
+    f: Fields,
+    /// Errors of the dispensing, dose, adverse-event and outcome forms (only the refused one).
+    e_dsp: FieldErrors,
+    e_adm: FieldErrors,
+    e_ae: FieldErrors,
+    e_oc: FieldErrors,
+}
+
+impl ShowPage {
+    fn ind(&self, i: &Indication) -> &'static str {
+        label(self.c.lang, i.label_ja(), i.label_en())
+    }
+    fn sex(&self, s: &Sex) -> &'static str {
+        label(self.c.lang, s.label_ja(), s.label_en())
+    }
+    fn route(&self, r: &Route) -> &'static str {
+        label(self.c.lang, r.label_ja(), r.label_en())
+    }
+    fn ae_outcome(&self, o: &AeOutcome) -> &'static str {
+        label(self.c.lang, o.label_ja(), o.label_en())
+    }
+    fn scale(&self, s: &Scale) -> &'static str {
+        label(self.c.lang, s.label_ja(), s.label_en())
+    }
+    fn routes(&self) -> &'static [Route] {
+        Route::ALL
+    }
+    fn ae_outcomes(&self) -> &'static [AeOutcome] {
+        AeOutcome::ALL
+    }
+    fn scales(&self) -> &'static [Scale] {
+        self.d.patient.indication.scales()
+    }
+    /// Vials dispensed for the patient and not given yet.
+    fn pending(&self) -> Vec<&str> {
+        self.d
+            .dispensings
+            .iter()
+            .filter(|x| !x.administered)
+            .map(|x| x.dispensing.vial.as_str())
+            .collect()
+    }
+    /// An outcome value as people read it (`C` for ASIA 3).
+    fn shown(&self, o: &OutcomeMeasure) -> String {
+        o.scale.show(o.value)
+    }
+    /// Days since the first dose (empty before any dose).
+    fn day(&self, t: &UtcTime) -> String {
+        self.d
+            .first_dose_at
+            .map(|f| format!("{:.0}", f.hours_until(*t) / 24.0))
+            .unwrap_or_default()
+    }
+    fn base(&self) -> String {
+        path("/patients/", self.d.patient.id.as_str(), "")
+    }
+}
+
+/// Which form of the patient page a refusal belongs to.
+#[derive(Clone, Copy)]
+enum Form {
+    None,
+    Dispense,
+    Administer,
+    AdverseEvent,
+    Outcome,
+}
+
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    id: &str,
+    f: Fields,
+    form: Form,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
+    let d = match st.service.patient_detail(id).await {
+        Ok(d) => d,
+        Err(err) => return page_error(v, err),
+    };
+    let f = if f.get("route").is_empty() {
+        f.with("route", usual_route(d.patient.indication).as_str())
+    } else {
+        f
+    };
+    let pick = |which: fn(Form) -> bool| {
+        if which(form) {
+            e.clone()
+        } else {
+            FieldErrors::default()
+        }
+    };
+    render(
+        s,
+        &ShowPage {
+            c: PageCtx::new(v, &path("/patients/", id, "")),
+            can_write: physician(v),
+            f,
+            e_dsp: pick(|f| matches!(f, Form::Dispense)),
+            e_adm: pick(|f| matches!(f, Form::Administer)),
+            e_ae: pick(|f| matches!(f, Form::AdverseEvent)),
+            e_oc: pick(|f| matches!(f, Form::Outcome)),
+            d,
+        },
+    )
+}
+
+/// How a dose is usually given for an indication (the form's first choice).
+fn usual_route(i: Indication) -> Route {
+    match i {
+        Indication::Stroke | Indication::SpinalCordInjury | Indication::AgeingCare => Route::IvDrip,
+        Indication::Osteoarthritis | Indication::ChronicPain => Route::LocalInjection,
+        Indication::ChronicWound | Indication::Skin => Route::Topical,
+        Indication::HairLoss => Route::ScalpInjection,
+    }
+}
+
+/// The blank forms (the route is chosen by indication when the page is shown).
+fn blank() -> Fields {
+    Fields::default()
+        .with("grade", "1")
+        .with("outcome", "recovering")
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    show_page(
+        &st,
+        &v,
+        &id,
+        blank(),
+        Form::None,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Runs one form's use case: 303 back to the patient's page, or the page again with the refusal.
+async fn answer<T>(
+    st: &AppState,
+    v: &Viewer,
+    id: &str,
+    f: Fields,
+    form: Form,
+    res: Result<T, Refusal>,
+    anchor: &str,
+) -> Response {
+    match res {
+        Ok(_) => see_other(&path("/patients/", id, anchor)),
+        Err(r) => {
+            let e = errors(&r, v.lang);
+            let f = if matches!(form, Form::Dispense) {
+                blank().with("vial", f.get("vial"))
+            } else {
+                f
+            };
+            show_page(st, v, id, f, form, e, r.status()).await
+        }
+    }
+}
+
+fn zone(v: &Viewer) -> String {
+    PageCtx::new(v, "").zone_name
+}
+
+/// POST /patients/{id}/dispense: the scanned or typed vial.
+pub async fn dispense(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let res = async {
+        let typed = f.text("vial");
+        if typed.is_empty() {
+            return Err(Refusal::bad(FieldErrors::one("vial", "must not be empty")));
+        }
+        Ok(st.service.dispense_vial(&a, now(), &typed, &id).await?)
+    }
+    .await;
+    answer(&st, &v, &id, f, Form::Dispense, res, "#dispensings").await
+}
+
+/// POST /patients/{id}/administrations: the dose given from a vial dispensed for this patient.
+pub async fn administer(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let t = now();
+    let res = async {
+        let new = NewAdministration {
+            vial: f.text("given_vial"),
+            route: f.text("route"),
+            dose_ml: f.number("dose_ml")?,
+            administered_at: f.time("administered_at", &zone(&v), t)?,
+        };
+        Ok(st
+            .service
+            .record_administration_for(&a, t, &id, new)
+            .await?)
+    }
+    .await;
+    answer(&st, &v, &id, f, Form::Administer, res, "#administrations").await
+}
+
+/// POST /patients/{id}/adverse-events.
+pub async fn adverse_event(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let t = now();
+    let res = async {
+        let new = NewAdverseEvent {
+            patient: id.clone(),
+            administration: Some(f.text("administration")).filter(|s| !s.is_empty()),
+            term: f.text("term"),
+            grade: f.integer("grade")?,
+            serious: f.is("serious", "on"),
+            onset_at: f.time("onset_at", &zone(&v), t)?,
+            outcome: f.text("outcome"),
+        };
+        Ok(st.service.report_adverse_event(&a, t, new).await?)
+    }
+    .await;
+    answer(&st, &v, &id, f, Form::AdverseEvent, res, "#adverse-events").await
+}
+
+/// POST /patients/{id}/outcomes: one scale's value at a visit.
+pub async fn outcome(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let t = now();
+    let res = async {
+        let new = NewOutcome {
+            patient: id.clone(),
+            scale: f.text("scale"),
+            value: f.text("value"),
+            visit_at: f.time("visit_at", &zone(&v), t)?,
+        };
+        Ok(st.service.record_outcome(&a, t, new).await?)
+    }
+    .await;
+    answer(&st, &v, &id, f, Form::Outcome, res, "#outcomes").await
+}

@@ -1,0 +1,42 @@
+//! Traceability in the browser (DESIGN.md §6): the trace of any record — donor, raw-material lot,
+//! lot, vial, patient, … — forward or backward as an SVG graph (`/trace`) and as JSON
+//! (`/api/v1/trace`, the shape `secretome trace` prints); and the FHIR R4 export of a patient's
+//! administrations (`/api/v1/patients/{id}/fhir`), the record that travels with the patient.
+//!
+//! Roles: every signed-in role reads traces (operator, qc, qa, admin, physician); the FHIR export,
+//! which carries clinical data, is for physicians and QA.
+
+mod graph;
+mod pages;
+mod text;
+
+use crate::{AppState, auth::ANY, guarded};
+use axum::{Router, routing::get};
+use secretome_domain::Role;
+
+const CLINICAL: &[Role] = &[Role::Physician, Role::Qa];
+
+/// This module's guarded routes (method, path pattern).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/trace"),
+    ("GET", "/api/v1/trace"),
+    ("GET", "/api/v1/patients/{id}/fhir"),
+];
+
+/// Navigation entries (href, catalogue key, roles that see it).
+pub const NAV: &[(&str, &str, &[Role])] = &[("/trace", "tr.nav", &Role::ALL)];
+
+/// This module's texts (key, 日本語, English).
+pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
+
+pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+    r = guarded(r, "/trace", get(pages::show), ANY);
+    r = guarded(r, "/api/v1/trace", get(pages::api), ANY);
+    r = guarded(r, "/api/v1/patients/{id}/fhir", get(pages::fhir), CLINICAL);
+    r
+}
+
+/// This module's part of the OpenAPI document.
+pub fn openapi_paths() -> serde_json::Value {
+    pages::openapi_paths()
+}

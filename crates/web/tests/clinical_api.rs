@@ -1,0 +1,177 @@
+//! The clinical JSON API on both backends, and what readers see: a physician registers a patient,
+//! dispenses by scanned DIN barcode data, is refused a recalled vial (409 with the reason) and a dose
+//! that is not a number (422 naming the field), records dose, adverse event and outcome; QA reads
+//! the same record through the API and the pages, without the forms, and may not dispense.
+
+mod common;
+use axum::{body::Body, http::Request};
+use common::*;
+use secretome_domain::{
+    isbt::Din,
+    vial::{Vial, VialStatus},
+};
+use secretome_service::Service;
+use secretome_store::testing::stores;
+use serde_json::{Value, json};
+
+async fn vials(svc: &Service, lot: &str, status: VialStatus) -> Vec<Vial> {
+    svc.store()
+        .list::<Vial>(Some(("lot", lot)))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.status == status)
+        .collect()
+}
+
+fn din(v: &Vial) -> Din {
+    Din::parse(v.din.as_deref().expect("filled vials carry a DIN")).unwrap()
+}
+
+/// Posts a form as `who` and returns the response.
+async fn post_json(
+    app: &axum::Router,
+    who: &(String, String),
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    let b = Request::post(path)
+        .header("content-type", "application/json")
+        .header("cookie", &who.0)
+        .header("x-csrf-token", &who.1);
+    let r = send(app, b.body(Body::from(body.to_string())).unwrap()).await;
+    (
+        r.status,
+        serde_json::from_str(&r.body).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn readers_see_no_forms_and_the_api_answers_the_same() {
+    for (backend, store) in stores("clinical_api").await {
+        let (app, svc) = demo_app(store).await;
+        let doc = session(&svc, "physician").await;
+        let qa = session(&svc, "qa").await;
+        let (s, p) = post_json(
+            &app,
+            &doc,
+            "/api/v1/patients",
+            json!({"id": "PT-API-001", "site": "CPC-TOKYO", "birth_year": 1990, "sex": "female", "indication": "hair_loss"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{backend:?}: {p}");
+        let avail = vials(&svc, "L-2026-004", VialStatus::Available).await;
+        let v = &avail[0];
+        let base = "/api/v1/patients/PT-API-001";
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/dispense"),
+            json!({"vial": din(v).barcode_data()}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["vial"].as_str()),
+            (201, Some(v.id.as_str())),
+            "{body}"
+        );
+        let recalled = vials(&svc, "L-2026-002", VialStatus::Recalled).await;
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/dispense"),
+            json!({"vial": recalled[0].id.as_str()}),
+        )
+        .await;
+        assert_eq!(s, 409);
+        assert!(
+            body["error"].as_str().unwrap_or("").contains("is recalled"),
+            "{body}"
+        );
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/administrations"),
+            json!({"vial": v.id.as_str(), "route": "scalp_injection", "dose_ml": "lots"}),
+        )
+        .await;
+        assert_eq!((s, body["field"].as_str()), (422, Some("dose_ml")));
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/administrations"),
+            json!({"vial": v.id.as_str(), "route": "scalp_injection", "dose_ml": 1.0}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["route"].as_str()),
+            (201, Some("scalp_injection")),
+            "{body}"
+        );
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/adverse-events"),
+            json!({"term": "Scalp erythema", "grade": 1, "outcome": "recovered"}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["id"].as_str()),
+            (201, Some("PT-API-001-AE-001")),
+            "{body}"
+        );
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/outcomes"),
+            json!({"scale": "hair_count", "value": 142}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["id"].as_str()),
+            (201, Some("PT-API-001-OC-0001")),
+            "{body}"
+        );
+        let (s, _) = post_json(
+            &app,
+            &qa,
+            &format!("{base}/dispense"),
+            json!({"vial": avail[1].id.as_str()}),
+        )
+        .await;
+        assert_eq!(s, 403, "qa reads but does not dispense");
+
+        let r = get(&app, base, Some(&qa.0)).await;
+        assert_eq!(r.status, 200);
+        let d: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(
+            d["dispensings"][0]["dispensing"]["vial"].as_str(),
+            Some(v.id.as_str())
+        );
+        assert_eq!(d["administrations"][0]["dose_ml"].as_f64(), Some(1.0));
+        assert_eq!(d["adverse_events"][0]["grade"].as_i64(), Some(1));
+        assert_eq!(d["outcomes"][0]["value"].as_f64(), Some(142.0));
+
+        let r = get(&app, "/patients/PT-API-001", Some(&qa.0)).await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("PT-API-001") && r.body.contains("頭皮注射"));
+        assert!(
+            !r.body.contains("id=\"dispense-form\"") && !r.body.contains("id=\"outcome-form\"")
+        );
+        let r = get(&app, "/patients?indication=hair_loss", Some(&qa.0)).await;
+        assert!(
+            r.body.contains("data-patient=\"PT-API-001\"")
+                && !r.body.contains("id=\"patient-form\"")
+        );
+        assert_eq!(
+            get(&app, "/patients", Some(&session(&svc, "operator").await.0))
+                .await
+                .status,
+            403
+        );
+        let doc_api: Value =
+            serde_json::from_str(&get(&app, "/api/v1/openapi.json", None).await.body).unwrap();
+        assert!(doc_api["paths"]["/api/v1/patients/{id}/dispense"]["post"].is_object());
+        assert!(doc_api["paths"]["/api/v1/patients/{id}"]["get"].is_object());
+    }
+}

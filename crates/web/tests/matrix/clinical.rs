@@ -1,0 +1,83 @@
+//! Role × route rows for the clinical pages and API: physicians write (register, dispense, doses,
+//! adverse events, outcomes) and read; qa and admin read patients and indications; operators and
+//! qc see none of it. `PT-000001` is a demo patient. POSTs go with an empty form, which every
+//! handler refuses (422).
+
+const DOC: &[&str] = &["physician"];
+const READ: &[&str] = &["physician", "qa", "admin"];
+
+pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
+    ("GET", "/patients", "/patients", READ),
+    ("GET", "/patients?indication=stroke", "/patients", READ),
+    ("POST", "/patients", "/patients", DOC),
+    ("GET", "/patients/PT-000001", "/patients/{id}", READ),
+    (
+        "POST",
+        "/patients/PT-000001/dispense",
+        "/patients/{id}/dispense",
+        DOC,
+    ),
+    (
+        "POST",
+        "/patients/PT-000001/administrations",
+        "/patients/{id}/administrations",
+        DOC,
+    ),
+    (
+        "POST",
+        "/patients/PT-000001/adverse-events",
+        "/patients/{id}/adverse-events",
+        DOC,
+    ),
+    (
+        "POST",
+        "/patients/PT-000001/outcomes",
+        "/patients/{id}/outcomes",
+        DOC,
+    ),
+    ("GET", "/indications", "/indications", READ),
+    (
+        "GET",
+        "/indications/stroke",
+        "/indications/{indication}",
+        READ,
+    ),
+    ("GET", "/api/v1/patients", "/api/v1/patients", READ),
+    ("POST", "/api/v1/patients", "/api/v1/patients", DOC),
+    (
+        "GET",
+        "/api/v1/patients/PT-000001",
+        "/api/v1/patients/{id}",
+        READ,
+    ),
+    (
+        "POST",
+        "/api/v1/patients/PT-000001/dispense",
+        "/api/v1/patients/{id}/dispense",
+        DOC,
+    ),
+    (
+        "POST",
+        "/api/v1/patients/PT-000001/administrations",
+        "/api/v1/patients/{id}/administrations",
+        DOC,
+    ),
+    (
+        "POST",
+        "/api/v1/patients/PT-000001/adverse-events",
+        "/api/v1/patients/{id}/adverse-events",
+        DOC,
+    ),
+    (
+        "POST",
+        "/api/v1/patients/PT-000001/outcomes",
+        "/api/v1/patients/{id}/outcomes",
+        DOC,
+    ),
+    (
+        "GET",
+        "/api/v1/indications/stroke",
+        "/api/v1/indications/{indication}",
+        READ,
+    ),
+];
