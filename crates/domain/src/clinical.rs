@@ -273,13 +273,13 @@ impl AdverseEvent {
                 "must not be in the future",
             ));
         }
-        if let Some(a) = administration {
-            if a.patient != patient.id {
-                return Err(DomainError::invalid(
-                    "administration",
-                    format!("{} was given to another patient", a.id),
-                ));
-            }
+        if let Some(a) = administration
+            && a.patient != patient.id
+        {
+            return Err(DomainError::invalid(
+                "administration",
+                format!("{} was given to another patient", a.id),
+            ));
         }
         Ok(AdverseEvent {
             id,

@@ -1,8 +1,8 @@
 //! Variable projection for the logistic models: the asymptotes `a`, `d` enter linearly
 //! (`y = a·s + d·(1 − s)`, `s = (1 + (x/c)^b)^−g`), so they are solved exactly for each shape
 //! `θ = (b, c[, g])` and LM only searches θ (Golub–Pereyra, with their full Jacobian). Fewer and cheaper
-//! iterations than the full problem; the full LM then polishes from this point (same optimum, same
-//! stopping rules) and supplies the covariance.
+//! iterations than the full problem, and the same optimum: where this converges, the caller only
+//! computes RSS and covariance at the point; otherwise the full LM continues from it.
 #![allow(clippy::needless_range_loop)] // index loops over parallel x, y, w arrays
 
 use super::Model;
@@ -276,7 +276,9 @@ fn iterate(
                 c = 1 - c;
                 lambda = (lambda * 0.1).max(1e-12);
                 if small_step || small_gain {
-                    return solution(th, &evs[c], it, lambda <= 0.1);
+                    // Converged only if the gain was small because the model said so (a step that
+                    // gained little against a large prediction is left to the full LM).
+                    return solution(th, &evs[c], it, lambda <= 0.1 && pred <= 1e-12 * f);
                 }
                 break;
             }

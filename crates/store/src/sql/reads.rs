@@ -60,6 +60,12 @@ pub(super) async fn select_rows(
         .collect()
 }
 
+/// The walk collects the nodes reached (`UNION`: each node once, however many paths lead to it),
+/// then reads the edges leaving them. `reach CROSS JOIN genealogy_edge` makes SQLite drive that last
+/// join from the (small) set reached, through the parent/child index: with a plain JOIN it chose to
+/// scan every edge in key order to save the sort (on 100,000 vials: 0.6 s instead of 0.03 s from a
+/// raw-material lot). PostgreSQL
+/// reads CROSS JOIN … WHERE as an inner join and plans it freely.
 fn trace_sql(direction: Direction) -> String {
     let (near, far) = match direction {
         Direction::Backward => ("child", "parent"),
@@ -71,7 +77,8 @@ fn trace_sql(direction: Direction) -> String {
            UNION \
            SELECT e.{far}_kind, e.{far}_id FROM genealogy_edge e \
              JOIN reach r ON e.{near}_kind = r.kind AND e.{near}_id = r.id ) \
-         SELECT e.{cols} FROM genealogy_edge e JOIN reach r ON e.{near}_kind = r.kind AND e.{near}_id = r.id \
+         SELECT e.{cols} FROM reach r CROSS JOIN genealogy_edge e \
+           WHERE e.{near}_kind = r.kind AND e.{near}_id = r.id \
          ORDER BY e.id",
         cols = Table::Edge.column_list().replace(", ", ", e.")
     )
