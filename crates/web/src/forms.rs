@@ -5,6 +5,79 @@ use secretome_domain::{DomainError, UtcTime};
 use secretome_service::ServiceError;
 use std::collections::BTreeMap;
 
+/// What the user typed, by field name; shown again when a form is refused. The one form reader of
+/// every page module.
+#[derive(Debug, Default, Clone)]
+pub struct Fields(pub BTreeMap<String, String>);
+
+impl Fields {
+    /// Reads an urlencoded form body (never refuses: unknown or missing fields are simply empty).
+    pub fn parse(body: &[u8]) -> Fields {
+        Fields(
+            form_urlencoded::parse(body)
+                .filter(|(k, _)| k != "csrf")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+    /// The typed value of `field` (empty when none).
+    pub fn get(&self, field: &str) -> &str {
+        self.0.get(field).map(String::as_str).unwrap_or("")
+    }
+    pub fn with(mut self, field: &str, value: &str) -> Fields {
+        self.0.insert(field.to_string(), value.to_string());
+        self
+    }
+    /// Whether a select's option `value` is the chosen one.
+    pub fn is(&self, field: &str, value: &str) -> bool {
+        self.get(field) == value
+    }
+    pub fn text(&self, field: &str) -> String {
+        self.get(field).trim().to_string()
+    }
+    /// The trimmed value, None when empty.
+    pub fn opt(&self, field: &str) -> Option<String> {
+        Some(self.text(field)).filter(|s| !s.is_empty())
+    }
+    pub fn number(&self, field: &str) -> Result<f64, FieldErrors> {
+        number(field, self.get(field))
+    }
+    pub fn integer(&self, field: &str) -> Result<i64, FieldErrors> {
+        integer(field, self.get(field))
+    }
+    /// A `datetime-local` value in the viewer's zone; empty means `now`.
+    pub fn time(&self, field: &str, zone: &str, now: UtcTime) -> Result<UtcTime, FieldErrors> {
+        let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        local_time(field, self.get(field), &tz, now)
+    }
+    /// Like `time`, but the field must be filled in.
+    pub fn required_time(
+        &self,
+        field: &str,
+        zone: &str,
+        now: UtcTime,
+    ) -> Result<UtcTime, FieldErrors> {
+        if self.get(field).trim().is_empty() {
+            return Err(FieldErrors::one(field, "enter a date and time"));
+        }
+        self.time(field, zone, now)
+    }
+}
+
+/// Percent-encodes an id as one URL path segment (for redirects built in Rust; templates use
+/// askama's `urlencode_strict`).
+pub fn seg(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// Errors by field name; `""` holds the form-wide error.
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors(pub BTreeMap<String, String>);

@@ -3,66 +3,11 @@
 //! and status badges.
 
 use crate::{AppError, auth::Viewer, forms::FieldErrors, i18n::Lang};
-use askama::Template;
-use axum::{
-    http::StatusCode,
-    response::{Html, IntoResponse, Redirect, Response},
-};
+use axum::{http::StatusCode, response::Response};
 use secretome_domain::{Actor, DomainError, UtcTime, batch::BatchStatus, donor::DonorStatus};
 use secretome_service::ServiceError;
-use std::collections::BTreeMap;
 
-/// What the user typed, by field name; shown again when a form is refused.
-#[derive(Debug, Default, Clone)]
-pub struct Fields(pub BTreeMap<String, String>);
-
-impl Fields {
-    /// Reads an urlencoded form body (never refuses: unknown or missing fields are simply empty).
-    pub fn parse(body: &[u8]) -> Fields {
-        Fields(
-            form_urlencoded::parse(body)
-                .filter(|(k, _)| k != "csrf")
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-    /// The typed value of `field` (empty when none).
-    pub fn get(&self, field: &str) -> &str {
-        self.0.get(field).map(String::as_str).unwrap_or("")
-    }
-    pub fn with(mut self, field: &str, value: &str) -> Fields {
-        self.0.insert(field.to_string(), value.to_string());
-        self
-    }
-    /// Whether a select's option `value` is the chosen one.
-    pub fn is(&self, field: &str, value: &str) -> bool {
-        self.get(field) == value
-    }
-    pub fn text(&self, field: &str) -> String {
-        self.get(field).trim().to_string()
-    }
-    pub fn number(&self, field: &str) -> Result<f64, Refusal> {
-        crate::forms::number(field, self.get(field)).map_err(Refusal::bad)
-    }
-    pub fn integer(&self, field: &str) -> Result<i64, Refusal> {
-        crate::forms::integer(field, self.get(field)).map_err(Refusal::bad)
-    }
-    /// A `datetime-local` value in the viewer's zone; empty means now.
-    pub fn time(&self, field: &str, zone: &str, now: UtcTime) -> Result<UtcTime, Refusal> {
-        let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
-        crate::forms::local_time(field, self.get(field), &tz, now).map_err(Refusal::bad)
-    }
-    /// Like `time`, but the field must be filled in.
-    pub fn required_time(&self, field: &str, zone: &str, now: UtcTime) -> Result<UtcTime, Refusal> {
-        if self.get(field).trim().is_empty() {
-            return Err(Refusal::bad(FieldErrors::one(
-                field,
-                "enter a date and time",
-            )));
-        }
-        self.time(field, zone, now)
-    }
-}
+pub use crate::forms::Fields;
 
 /// Why a form or API call was refused.
 #[derive(Debug)]
@@ -70,6 +15,13 @@ pub enum Refusal {
     /// Input that could not be read (422), or a refusal placed next to the field it concerns.
     Fields(FieldErrors, StatusCode),
     Service(ServiceError),
+}
+
+impl From<FieldErrors> for Refusal {
+    /// Input that could not be read: 422.
+    fn from(e: FieldErrors) -> Self {
+        Refusal::bad(e)
+    }
 }
 
 impl From<ServiceError> for Refusal {
@@ -177,49 +129,16 @@ pub fn actor(v: &Viewer) -> Option<Actor> {
     v.session.as_ref().map(|s| s.actor.clone())
 }
 
-pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
-    match t.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Html("template error".to_string()),
-            )
-                .into_response()
-        }
-    }
-}
+pub use crate::quality::support::{page as render, see_other};
 
 /// A page that could not be shown (404 for a missing record, …), in the viewer's language.
 pub fn page_error(v: &Viewer, e: ServiceError) -> Response {
-    let err = AppError(e);
-    let status = err.status();
-    (
-        status,
-        Html(crate::pages::error_html(v, status, &err.message())),
-    )
-        .into_response()
-}
-
-/// After a successful post: to the record's page.
-pub fn see_other(path: &str) -> Response {
-    Redirect::to(path).into_response()
+    crate::quality::support::fail(v, e)
 }
 
 /// `/x/{id}` with the id percent-encoded as a path segment.
 pub fn path(prefix: &str, id: &str, suffix: &str) -> String {
-    let enc: String = id
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("{prefix}{enc}{suffix}")
+    format!("{prefix}{}{suffix}", crate::forms::seg(id))
 }
 
 pub fn donor_badge(s: &DonorStatus) -> &'static str {

@@ -11,36 +11,8 @@ use axum::{
 };
 use secretome_domain::{Actor, qc::Verdict};
 use secretome_service::ServiceError;
-use std::collections::BTreeMap;
 
-/// What the user typed, by field name; shown again when a form is refused.
-#[derive(Debug, Default, Clone)]
-pub struct Fields(pub BTreeMap<String, String>);
-
-impl Fields {
-    /// Reads an urlencoded body; never refuses (missing fields are empty).
-    pub fn parse(body: &[u8]) -> Fields {
-        Fields(
-            form_urlencoded::parse(body)
-                .filter(|(k, _)| k != "csrf")
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-    pub fn get(&self, field: &str) -> &str {
-        self.0.get(field).map(String::as_str).unwrap_or("")
-    }
-    pub fn text(&self, field: &str) -> String {
-        self.get(field).trim().to_string()
-    }
-    /// The trimmed value, None when empty.
-    pub fn opt(&self, field: &str) -> Option<String> {
-        Some(self.text(field)).filter(|s| !s.is_empty())
-    }
-    pub fn is(&self, field: &str, value: &str) -> bool {
-        self.get(field) == value
-    }
-}
+pub use crate::forms::{Fields, seg};
 
 /// One part of a `multipart/form-data` body.
 #[derive(Debug, Clone)]
@@ -127,9 +99,16 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Renders a page with a status.
+/// Renders a page with a status (500, logged, if the template fails).
 pub fn page<T: Template>(status: StatusCode, t: &T) -> Response {
-    (status, crate::pages::render(t)).into_response()
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            let body = Html("template error".to_string());
+            (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
+        }
+    }
 }
 
 /// A service failure as an error page in the viewer's language.
@@ -154,19 +133,6 @@ pub fn actor(v: &Viewer) -> Result<Actor, Box<Response>> {
                 .into_response(),
         )
     })
-}
-
-/// Percent-encodes a path segment (lot numbers and codes are plain, but ids come from the URL).
-pub fn seg(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// The short number of a deviation id (`L-2026-006/DEV-01` → `DEV-01`).
