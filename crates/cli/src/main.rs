@@ -3,8 +3,8 @@
 
 mod assay;
 mod db;
-mod generate;
 mod fhir;
+mod generate;
 mod label;
 mod plan;
 

@@ -58,14 +58,15 @@ impl Recall {
     }
 }
 
-/// A patient who received (was dispensed or given) a recalled vial, to be followed up.
+/// A patient who received (was dispensed or given) vials a recall reached, to be followed up once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Exposure {
     pub id: String,
     pub recall: String,
     pub patient: PatientCode,
-    pub vial: VialId,
-    /// Whether the dose had been given (else it was dispensed and is now blocked).
+    /// The vials the recall reached that were dispensed for this patient.
+    pub vials: Vec<VialId>,
+    /// Whether any of them had been given (else all were dispensed and are now blocked).
     pub administered: bool,
     pub physician: UserName,
     pub followed_up_at: Option<UtcTime>,
@@ -74,24 +75,24 @@ pub struct Exposure {
 }
 
 impl Exposure {
-    pub fn new(
-        recall: &Recall,
-        patient: PatientCode,
-        vial: VialId,
-        administered: bool,
-        physician: UserName,
-    ) -> Self {
+    pub fn new(recall: &Recall, patient: PatientCode, physician: UserName) -> Self {
         Exposure {
-            id: format!("{}-{}", recall.id, vial),
+            id: format!("{}-{}", recall.id, patient),
             recall: recall.id.clone(),
             patient,
-            vial,
-            administered,
+            vials: Vec::new(),
+            administered: false,
             physician,
             followed_up_at: None,
             followed_up_by: None,
             note: None,
         }
+    }
+
+    /// Adds a reached vial dispensed for this patient (`given`: the dose had been administered).
+    pub fn add_vial(&mut self, vial: VialId, given: bool) {
+        self.vials.push(vial);
+        self.administered |= given;
     }
 
     /// Records that the patient was contacted; once only.

@@ -8,7 +8,6 @@ use secretome_domain::{
     Actor, DomainError, Role, TransitionError, UtcTime,
     clinical::{Dispensing, Patient},
     genealogy::NodeKind,
-    ids::UserName,
     lot::{Lot, LotStatus},
     recall::{Exposure, RECALL_TARGETS, Recall},
     site::User,
@@ -16,7 +15,7 @@ use secretome_domain::{
 };
 use secretome_store::{Direction, Table, Tx};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A patient to follow up, as a recall's page and report list them.
 #[derive(Debug, Clone, Serialize)]
@@ -98,7 +97,7 @@ impl Service {
             }
         }
         let vial_ctx = ctx(actor, now, "vial.recall", Some(&recall.reason));
-        let mut exposures = Vec::new();
+        let mut exposures: BTreeMap<String, Exposure> = BTreeMap::new();
         for id in &vials {
             let v = tx.must_load::<Vial>(id).await?;
             if let Some(blocked) = v.recall() {
@@ -106,13 +105,17 @@ impl Service {
                 recall.vials_blocked += 1;
             }
             if matches!(v.status, VialStatus::Dispensed | VialStatus::Administered) {
-                exposures.push(exposure(&mut *tx, &recall, &v).await?);
+                let p = recipient(&mut *tx, &v).await?;
+                exposures
+                    .entry(p.id.to_string())
+                    .or_insert_with(|| Exposure::new(&recall, p.id.clone(), p.physician.clone()))
+                    .add_vial(v.id.clone(), v.status == VialStatus::Administered);
             }
         }
         recall.lots = lots.into_iter().collect();
         let c = ctx(actor, now, "recall.open", Some(&recall.reason));
         tx.insert_record(&recall, &c).await?;
-        for e in &exposures {
+        for e in exposures.values() {
             tx.insert_record(e, &c).await?;
         }
         tx.commit().await?;
@@ -213,16 +216,8 @@ async fn target_kind(tx: &mut dyn Tx, id: &str) -> Result<NodeKind, ServiceError
     .into())
 }
 
-/// The exposure record for a dispensed or administered vial: its patient and contact physician.
-async fn exposure(tx: &mut dyn Tx, recall: &Recall, v: &Vial) -> Result<Exposure, ServiceError> {
+/// The patient a dispensed or administered vial went to.
+async fn recipient(tx: &mut dyn Tx, v: &Vial) -> Result<Patient, ServiceError> {
     let d = tx.must_load::<Dispensing>(&format!("DSP-{}", v.id)).await?;
-    let p = tx.must_load::<Patient>(d.patient.as_str()).await?;
-    let physician: UserName = p.physician.clone();
-    Ok(Exposure::new(
-        recall,
-        p.id,
-        v.id.clone(),
-        v.status == VialStatus::Administered,
-        physician,
-    ))
+    Ok(tx.must_load::<Patient>(d.patient.as_str()).await?)
 }

@@ -4,9 +4,9 @@
 
 use crate::{Service, ServiceError};
 use secretome_domain::genealogy::{Edge, NodeKind};
-use secretome_store::Table;
 /// Which way a trace walks (re-exported so edges need not depend on the store).
 pub use secretome_store::Direction;
+use secretome_store::Table;
 use serde::Serialize;
 use std::collections::BTreeSet;
 

@@ -49,7 +49,11 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         let patients: Vec<Patient> = store.list(None).await.unwrap();
         assert_eq!((vials.len(), patients.len()), (2_000, 300), "{b}");
         assert_eq!(
-            patients.iter().map(|p| p.site.as_str()).collect::<BTreeSet<_>>().len(),
+            patients
+                .iter()
+                .map(|p| p.site.as_str())
+                .collect::<BTreeSet<_>>()
+                .len(),
             2,
             "{b}: patients at both sites"
         );
@@ -58,7 +62,11 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         let dispensed: Vec<Dispensing> = store.list(None).await.unwrap();
         let given: Vec<Administration> = store.list(None).await.unwrap();
         assert!(s.dispensed > 100, "{b}: only {} dispensed", s.dispensed);
-        assert_eq!((dispensed.len(), given.len()), (s.dispensed, s.administered), "{b}");
+        assert_eq!(
+            (dispensed.len(), given.len()),
+            (s.dispensed, s.administered),
+            "{b}"
+        );
         let status = |st: VialStatus| vials.iter().filter(|v| v.status == st).count();
         assert_eq!(status(VialStatus::Administered), s.administered, "{b}");
         assert_eq!(
@@ -66,7 +74,10 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
             s.dispensed,
             "{b}"
         );
-        assert!(status(VialStatus::Available) + status(VialStatus::Expired) > 0, "{b}");
+        assert!(
+            status(VialStatus::Available) + status(VialStatus::Expired) > 0,
+            "{b}"
+        );
 
         // DINs: one per vial, unique, and each year's sequence row is one past its highest number.
         let mut per_year: BTreeMap<String, u32> = BTreeMap::new();
@@ -83,7 +94,10 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         for s in &seqs {
             assert_eq!(s.next, i64::from(per_year[&s.id]) + 1, "{b}: {}", s.id);
         }
-        assert_eq!(svc.setting("isbt.fin").await.unwrap().as_deref(), Some("G1234"));
+        assert_eq!(
+            svc.setting("isbt.fin").await.unwrap().as_deref(),
+            Some("G1234")
+        );
 
         // The bulk path chained every event exactly as one-by-one inserts would.
         match svc.verify_audit().await.unwrap() {
@@ -98,7 +112,10 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
             let t = svc.trace(Direction::Forward, m.id.as_str()).await.unwrap();
             let kinds: BTreeSet<&str> = t.nodes.iter().map(|n| n.kind.as_str()).collect();
             if kinds.contains("patient") {
-                assert!(kinds.is_superset(&["batch", "harvest", "lot", "vial"].into()), "{b}");
+                assert!(
+                    kinds.is_superset(&["batch", "harvest", "lot", "vial"].into()),
+                    "{b}"
+                );
                 reached = true;
                 break;
             }

@@ -131,7 +131,7 @@ CREATE TABLE recall_exposure (
     id TEXT NOT NULL PRIMARY KEY,
     recall TEXT NOT NULL REFERENCES recall (id),
     patient TEXT NOT NULL REFERENCES patient (id),
-    vial TEXT NOT NULL REFERENCES vial (id),
+    vials TEXT NOT NULL,
     administered BIGINT NOT NULL CHECK (administered IN (0, 1)),
     physician TEXT NOT NULL REFERENCES app_user (id),
     followed_up_at TEXT,
@@ -139,3 +139,4 @@ CREATE TABLE recall_exposure (
     note TEXT
 );
 CREATE INDEX recall_exposure_recall ON recall_exposure (recall);
+CREATE UNIQUE INDEX recall_exposure_patient ON recall_exposure (recall, patient);

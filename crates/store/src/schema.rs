@@ -418,7 +418,7 @@ impl Table {
                 ("id", Text),
                 ("recall", Text),
                 ("patient", Text),
-                ("vial", Text),
+                ("vials", Json),
                 ("administered", Bool),
                 ("physician", Text),
                 ("followed_up_at", Text),

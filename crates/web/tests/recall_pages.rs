@@ -99,10 +99,7 @@ async fn qa_opens_a_recall_on_a_raw_material_lot_and_every_exposed_patient_is_li
         }
 
         // The physician records a follow-up; it shows with the note.
-        let x = format!("RCL-0002-{}", {
-            let report = svc.recall_report("RCL-0002").await.unwrap();
-            report.exposures[0].exposure.vial.to_string()
-        });
+        let x = format!("RCL-0002-{}", exposed[0]);
         let r = post_form(
             &app,
             &format!("/recalls/RCL-0002/exposures/{x}/follow-up"),
@@ -118,13 +115,21 @@ async fn qa_opens_a_recall_on_a_raw_material_lot_and_every_exposed_patient_is_li
         let r = get(&app, "/api/v1/recalls/RCL-0002", Some(&qa)).await;
         assert_eq!(r.status, 200);
         let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-        let listed: std::collections::BTreeSet<String> = v["exposures"]
+        // One row per patient, each with the reached vials dispensed for them.
+        let listed: Vec<String> = v["exposures"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|x| x["exposure"]["patient"].as_str().map(str::to_string))
             .collect();
-        assert_eq!(listed, exposed.iter().cloned().collect());
+        let mut sorted = exposed.clone();
+        sorted.sort();
+        assert_eq!(listed, sorted);
+        assert!(
+            v["exposures"][0]["exposure"]["vials"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty())
+        );
         assert_eq!(v["recall"]["target_kind"], "material_lot");
     }
 }

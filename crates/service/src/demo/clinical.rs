@@ -166,6 +166,9 @@ pub(super) async fn follow_up(
     rng: &mut Lcg,
 ) -> Result<(), ServiceError> {
     for p in svc.store().list::<Patient>(None).await? {
+        // Each patient starts a little apart and improves at their own pace.
+        let shift = (rng.next() * 3.0).floor() - 1.0;
+        let pace = rng.around(1.0, 0.35);
         for scale in p.indication.scales() {
             let (base, step) = course(*scale);
             for visit in 0..4 {
@@ -173,12 +176,21 @@ pub(super) async fn follow_up(
                 if t >= until {
                     break;
                 }
-                let raw = base + step * visit as f64 + rng.around(1.0, 0.6) - 1.0;
                 let v = match scale {
-                    Scale::Mrs | Scale::Asia => (base + step * (visit as f64 / 1.5).floor())
-                        .clamp(if *scale == Scale::Asia { 1.0 } else { 0.0 }, 6.0),
-                    Scale::HairCount => raw.round().max(0.0),
-                    _ => (raw * 10.0).round().max(0.0) / 10.0,
+                    Scale::Mrs => {
+                        (base + shift + step * (visit as f64 * pace).floor()).clamp(0.0, 5.0)
+                    }
+                    Scale::Asia => {
+                        (base + shift.min(0.0) + step * (visit as f64 * pace / 2.0).floor())
+                            .clamp(1.0, 5.0)
+                    }
+                    Scale::HairCount => (base * (1.0 + 0.1 * shift) + step * visit as f64 * pace)
+                        .round()
+                        .max(0.0),
+                    _ => {
+                        let raw = base * (1.0 + 0.1 * shift) + step * visit as f64 * pace;
+                        ((raw + rng.around(1.0, 0.8) - 1.0) * 10.0).round().max(0.0) / 10.0
+                    }
                 };
                 svc.record_outcome(
                     dr,

@@ -32,7 +32,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("r.col.patient", "患者", "Patient"),
     ("r.col.site", "施設", "Site"),
-    ("r.col.vial", "バイアル", "Vial"),
+    ("r.col.vials", "バイアル", "Vials"),
     ("r.col.given", "投与", "Given"),
     ("r.given.yes", "投与済み", "administered"),
     (
