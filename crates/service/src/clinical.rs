@@ -14,7 +14,7 @@ use secretome_domain::{
     site::{Site, User},
     vial::Vial,
 };
-use secretome_store::{Table, Tx};
+use secretome_store::{Snapshot, StoreError, Table, Tx};
 
 /// A patient as entered at registration.
 #[derive(Debug, Clone)]
@@ -187,24 +187,30 @@ impl Service {
 }
 
 /// The vial an operator scanned or typed: its id, or its DIN (eye-readable, 13 or 14 characters,
-/// or the barcode data `=…`).
+/// or the barcode data `=…`), read inside a write transaction.
 pub(crate) async fn find_vial(tx: &mut dyn Tx, typed: &str) -> Result<Vial, ServiceError> {
+    find_vial_by(typed, async |column, value| {
+        tx.select(Table::Vial, Some((column, value.as_str()))).await
+    })
+    .await
+}
+
+/// The one lookup of a scanned or typed vial, over any reader of vial rows by a text column
+/// (a transaction, or the store for pages that only read).
+pub(crate) async fn find_vial_by(
+    typed: &str,
+    mut rows: impl AsyncFnMut(&'static str, String) -> Result<Vec<Snapshot>, StoreError>,
+) -> Result<Vial, ServiceError> {
     let typed = typed.trim();
     if let Ok(id) = VialId::new(typed)
-        && let Some(v) = tx.load::<Vial>(id.as_str()).await?
+        && let Some(s) = rows("id", id.to_string()).await?.into_iter().next()
     {
-        return Ok(v);
+        return Ok(s.to_record()?);
     }
-    if let Ok(din) = Din::from_barcode(typed).or_else(|_| Din::parse(typed)) {
-        let key = din.to_string();
-        if let Some(s) = tx
-            .select(Table::Vial, Some(("din", key.as_str())))
-            .await?
-            .into_iter()
-            .next()
-        {
-            return Ok(s.to_record()?);
-        }
+    if let Ok(din) = Din::from_barcode(typed).or_else(|_| Din::parse(typed))
+        && let Some(s) = rows("din", din.to_string()).await?.into_iter().next()
+    {
+        return Ok(s.to_record()?);
     }
     Err(ServiceError::NotFound {
         what: "vial (by id or DIN)",

@@ -6,7 +6,6 @@
 use crate::{Service, ServiceError};
 use secretome_domain::{
     DomainError,
-    ids::VialId,
     isbt::{Din, ProductCode},
     lot::Lot,
     qc::Product,
@@ -118,26 +117,10 @@ pub(crate) fn label_data(
 /// The vial someone typed or scanned: its id, or its DIN (13 or 14 characters eye-readable, or
 /// the barcode data `=…`). A read: no transaction is held.
 pub(crate) async fn find_vial(svc: &Service, typed: &str) -> Result<Vial, ServiceError> {
-    let typed = typed.trim();
-    if let Ok(id) = VialId::new(typed)
-        && let Some(v) = svc.store.fetch::<Vial>(id.as_str()).await?
-    {
-        return Ok(v);
-    }
-    if let Ok(din) = Din::from_barcode(typed).or_else(|_| Din::parse(typed)) {
-        let key = din.to_string();
-        if let Some(s) = svc
-            .store
-            .select(Table::Vial, Some(("din", key.as_str())))
-            .await?
-            .into_iter()
-            .next()
-        {
-            return Ok(s.to_record()?);
-        }
-    }
-    Err(ServiceError::NotFound {
-        what: "vial (by id or DIN)",
-        id: typed.to_string(),
+    crate::clinical::find_vial_by(typed, async |column, value| {
+        svc.store
+            .select(Table::Vial, Some((column, value.as_str())))
+            .await
     })
+    .await
 }
