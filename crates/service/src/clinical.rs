@@ -14,7 +14,7 @@ use secretome_domain::{
     site::{Site, User},
     vial::Vial,
 };
-use secretome_store::{Snapshot, StoreError, Table, Tx};
+use secretome_store::{Snapshot, Store, StoreError, Table, Tx};
 
 /// A patient as entered at registration.
 #[derive(Debug, Clone)]
@@ -189,26 +189,38 @@ impl Service {
 /// The vial an operator scanned or typed: its id, or its DIN (eye-readable, 13 or 14 characters,
 /// or the barcode data `=…`), read inside a write transaction.
 pub(crate) async fn find_vial(tx: &mut dyn Tx, typed: &str) -> Result<Vial, ServiceError> {
-    find_vial_by(typed, async |column, value| {
-        tx.select(Table::Vial, Some((column, value.as_str()))).await
-    })
-    .await
+    find_vial_in(VialRows::Tx(tx), typed).await
 }
 
-/// The one lookup of a scanned or typed vial, over any reader of vial rows by a text column
-/// (a transaction, or the store for pages that only read).
-pub(crate) async fn find_vial_by(
+/// Where vial rows are read from: a write transaction, or the store for pages that only read.
+pub(crate) enum VialRows<'a> {
+    Tx(&'a mut dyn Tx),
+    Store(&'a dyn Store),
+}
+
+impl VialRows<'_> {
+    async fn by(&mut self, column: &str, value: &str) -> Result<Vec<Snapshot>, StoreError> {
+        let filter = Some((column, value));
+        match self {
+            VialRows::Tx(tx) => tx.select(Table::Vial, filter).await,
+            VialRows::Store(s) => s.select(Table::Vial, filter).await,
+        }
+    }
+}
+
+/// The one lookup of a scanned or typed vial: by id, else by DIN.
+pub(crate) async fn find_vial_in(
+    mut rows: VialRows<'_>,
     typed: &str,
-    mut rows: impl AsyncFnMut(&'static str, String) -> Result<Vec<Snapshot>, StoreError>,
 ) -> Result<Vial, ServiceError> {
     let typed = typed.trim();
     if let Ok(id) = VialId::new(typed)
-        && let Some(s) = rows("id", id.to_string()).await?.into_iter().next()
+        && let Some(s) = rows.by("id", id.as_str()).await?.into_iter().next()
     {
         return Ok(s.to_record()?);
     }
     if let Ok(din) = Din::from_barcode(typed).or_else(|_| Din::parse(typed))
-        && let Some(s) = rows("din", din.to_string()).await?.into_iter().next()
+        && let Some(s) = rows.by("din", &din.to_string()).await?.into_iter().next()
     {
         return Ok(s.to_record()?);
     }

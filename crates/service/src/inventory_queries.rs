@@ -10,6 +10,7 @@ use secretome_domain::{
     qc::Product,
     vial::{Vial, VialStatus},
 };
+use secretome_store::Table;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -89,12 +90,30 @@ pub fn is_expired(v: &Vial, now: UtcTime) -> bool {
 }
 
 impl Service {
+    /// The vials stored in `freezer` (their location starts with `freezer/`), read by the database
+    /// rather than by loading every vial.
+    async fn stored_in(&self, freezer: &str) -> Result<Vec<Vial>, ServiceError> {
+        let rows = self
+            .store
+            .select_prefix(Table::Vial, "location", &format!("{freezer}/"))
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let v: Vial = r.to_record()?;
+            let here = v.location.as_deref().and_then(|l| Location::parse(l).ok());
+            if here.is_some_and(|l| l.freezer == freezer) {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every registered freezer, by id, with its stored vials counted.
     pub async fn freezers(&self, now: UtcTime) -> Result<Vec<FreezerSummary>, ServiceError> {
         let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-        for v in self.store.list::<Vial>(None).await? {
-            if let Some(loc) = v.location.as_deref().and_then(|l| Location::parse(l).ok()) {
-                let e = counts.entry(loc.freezer).or_default();
+        for f in self.store.list::<Freezer>(None).await? {
+            for v in self.stored_in(f.id.as_str()).await? {
+                let e = counts.entry(f.id.to_string()).or_default();
                 e.0 += 1;
                 e.1 += usize::from(is_expired(&v, now));
             }
@@ -133,13 +152,10 @@ impl Service {
         type Grid = BTreeMap<(i64, i64), CellVial>;
         let mut racks: BTreeMap<String, BTreeMap<String, Grid>> = BTreeMap::new();
         let mut outside_grid = Vec::new();
-        for v in self.store.list::<Vial>(None).await? {
+        for v in self.stored_in(f.id.as_str()).await? {
             let Some(loc) = v.location.as_deref().and_then(|l| Location::parse(l).ok()) else {
                 continue;
             };
-            if loc.freezer != f.id.as_str() {
-                continue;
-            }
             if f.check(&loc).is_err() {
                 outside_grid.push(v);
                 continue;

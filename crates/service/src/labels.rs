@@ -12,7 +12,6 @@ use secretome_domain::{
     vial::Vial,
 };
 use secretome_label::{LabelData, LabelError, render_pdf, render_svg};
-use secretome_store::Table;
 
 /// The zone the expiry date on a label is in (labels are shared by every reader; the demo
 /// facility and the default site are in Tokyo).
@@ -117,10 +116,5 @@ pub(crate) fn label_data(
 /// The vial someone typed or scanned: its id, or its DIN (13 or 14 characters eye-readable, or
 /// the barcode data `=…`). A read: no transaction is held.
 pub(crate) async fn find_vial(svc: &Service, typed: &str) -> Result<Vial, ServiceError> {
-    crate::clinical::find_vial_by(typed, async |column, value| {
-        svc.store
-            .select(Table::Vial, Some((column, value.as_str())))
-            .await
-    })
-    .await
+    crate::clinical::find_vial_in(crate::clinical::VialRows::Store(svc.store()), typed).await
 }

@@ -50,6 +50,14 @@ pub trait Store: Send + Sync {
     async fn get_many(&self, table: Table, ids: &[String]) -> Result<Vec<Snapshot>, StoreError>;
     /// Rows of `table`, ordered by id, optionally filtered on one text column.
     async fn select(&self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError>;
+    /// Rows of `table` whose text `column` starts with `prefix` (SQLite compares ASCII letters
+    /// case-insensitively here: callers check the exact prefix), ordered by id.
+    async fn select_prefix(
+        &self,
+        table: Table,
+        column: &str,
+        prefix: &str,
+    ) -> Result<Vec<Snapshot>, StoreError>;
     /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).
     async fn trace(
         &self,

@@ -231,6 +231,42 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn select_prefix(
+        &self,
+        table: Table,
+        column: &str,
+        prefix: &str,
+    ) -> Result<Vec<Snapshot>, StoreError> {
+        // The column name is checked against the schema description: never user text in SQL.
+        if table.column(column) != Some(Kind::Text) {
+            return Err(StoreError::Invalid {
+                table: table.name(),
+                column: column.to_string(),
+                message: "not a text column to filter on".into(),
+            });
+        }
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {column} LIKE $1 ESCAPE '!' ORDER BY id",
+            table.column_list(),
+            table.name()
+        );
+        let mut pattern = String::with_capacity(prefix.len() + 1);
+        for c in prefix.chars() {
+            if matches!(c, '!' | '%' | '_') {
+                pattern.push('!');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(pattern)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Snapshot::from_row(table, r))
+            .collect()
+    }
+
     async fn get_many(&self, table: Table, ids: &[String]) -> Result<Vec<Snapshot>, StoreError> {
         super::bulk::get_rows(&self.pool, table, ids).await
     }
