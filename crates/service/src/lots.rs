@@ -274,7 +274,14 @@ impl Service {
             reason,
             "reject",
             |l| l.reject(&actor.user, reason, now),
-            |v| v.destroy().map(Some),
+            // Vials already blocked by a recall or expired stay as they are.
+            |v| {
+                if v.status.is_terminal() {
+                    Ok(None)
+                } else {
+                    v.destroy().map(Some)
+                }
+            },
         )
         .await
     }

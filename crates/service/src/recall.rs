@@ -6,12 +6,13 @@
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, TransitionError, UtcTime,
-    clinical::{Dispensing, Patient},
+    clinical::Patient,
     genealogy::NodeKind,
+    ids::VialId,
     lot::{Lot, LotStatus},
     recall::{Exposure, RECALL_TARGETS, Recall},
     site::User,
-    vial::{Vial, VialStatus},
+    vial::Vial,
 };
 use secretome_store::{Direction, Table, Tx};
 use serde::Serialize;
@@ -97,19 +98,26 @@ impl Service {
             }
         }
         let vial_ctx = ctx(actor, now, "vial.recall", Some(&recall.reason));
+        // Who received a reached vial comes from the trace's vial → patient edges, whatever the
+        // vial's state now (an earlier recall may already have blocked a dispensed vial).
         let mut exposures: BTreeMap<String, Exposure> = BTreeMap::new();
+        for e in edges.iter().filter(|e| e.child_kind == NodeKind::Patient) {
+            let p = tx.must_load::<Patient>(&e.child_id).await?;
+            let vial = VialId::new(e.parent_id.as_str())?;
+            let given = tx
+                .get(Table::Administration, &format!("ADM-{vial}"))
+                .await?
+                .is_some();
+            exposures
+                .entry(p.id.to_string())
+                .or_insert_with(|| Exposure::new(&recall, p.id.clone(), p.physician.clone()))
+                .add_vial(vial, given);
+        }
         for id in &vials {
             let v = tx.must_load::<Vial>(id).await?;
             if let Some(blocked) = v.recall() {
                 tx.update_record(&blocked, &vial_ctx).await?;
                 recall.vials_blocked += 1;
-            }
-            if matches!(v.status, VialStatus::Dispensed | VialStatus::Administered) {
-                let p = recipient(&mut *tx, &v).await?;
-                exposures
-                    .entry(p.id.to_string())
-                    .or_insert_with(|| Exposure::new(&recall, p.id.clone(), p.physician.clone()))
-                    .add_vial(v.id.clone(), v.status == VialStatus::Administered);
             }
         }
         recall.lots = lots.into_iter().collect();
@@ -119,7 +127,7 @@ impl Service {
             tx.insert_record(e, &c).await?;
         }
         tx.commit().await?;
-        self.recall_report(&recall.id).await
+        self.recall_report(actor, &recall.id).await
     }
 
     /// Records that a patient exposed by a recall was contacted. Role: physician or qa.
@@ -150,7 +158,18 @@ impl Service {
     }
 
     /// One recall and the patients it lists for follow-up, with their contact physicians.
-    pub async fn recall_report(&self, id: &str) -> Result<RecallReport, ServiceError> {
+    /// Role: qa, physician or admin (it names patients).
+    pub async fn recall_report(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<RecallReport, ServiceError> {
+        if ![Role::Qa, Role::Physician, Role::Admin]
+            .iter()
+            .any(|r| actor.has(*r))
+        {
+            actor.require(Role::Qa, "read a recall's exposed patients")?;
+        }
         let recall =
             self.store
                 .fetch::<Recall>(id)
@@ -182,16 +201,30 @@ impl Service {
         Ok(RecallReport { recall, exposures })
     }
 
-    /// Recalls whose trace reached `lot` (filling or releasing such a lot is refused).
+    /// Recalls that reach `lot`: it, or anything upstream of it (a raw-material lot, a donor, a
+    /// lot it was made from), is a recall's target or one of its lots. Filling or releasing such a
+    /// lot is refused, also when the lot was made after the recall was opened.
     pub(crate) async fn recalls_covering(
         tx: &mut dyn Tx,
         lot: &str,
     ) -> Result<Vec<String>, ServiceError> {
-        Ok(tx
-            .list::<Recall>(None)
-            .await?
+        let recalls = tx.list::<Recall>(None).await?;
+        if recalls.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut upstream: BTreeSet<(NodeKind, String)> = BTreeSet::new();
+        upstream.insert((NodeKind::Lot, lot.to_string()));
+        for e in tx.trace(Direction::Backward, NodeKind::Lot, lot).await? {
+            upstream.insert((e.parent_kind, e.parent_id));
+        }
+        Ok(recalls
             .into_iter()
-            .filter(|r| r.lots.iter().any(|l| l == lot))
+            .filter(|r| {
+                upstream.contains(&(r.target_kind, r.target_id.clone()))
+                    || r.lots
+                        .iter()
+                        .any(|l| upstream.contains(&(NodeKind::Lot, l.clone())))
+            })
             .map(|r| r.id)
             .collect())
     }
@@ -214,10 +247,4 @@ async fn target_kind(tx: &mut dyn Tx, id: &str) -> Result<NodeKind, ServiceError
         format!("{id:?} is not a lot, raw-material lot or donor"),
     )
     .into())
-}
-
-/// The patient a dispensed or administered vial went to.
-async fn recipient(tx: &mut dyn Tx, v: &Vial) -> Result<Patient, ServiceError> {
-    let d = tx.must_load::<Dispensing>(&format!("DSP-{}", v.id)).await?;
-    Ok(tx.must_load::<Patient>(d.patient.as_str()).await?)
 }

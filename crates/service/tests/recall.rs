@@ -290,3 +290,86 @@ async fn two_concurrent_dispensings_of_one_vial_exactly_one_succeeds() {
         assert!(matches!(out, VerifyOutcome::Intact { .. }), "{out:?}");
     }
 }
+
+#[tokio::test]
+async fn a_recall_keeps_reaching_what_an_earlier_recall_blocked_and_what_is_made_later() {
+    for (backend, store) in testing::stores("recall_later").await {
+        let svc = Service::new(Arc::new(store));
+        demo::build(&svc, now()).await.unwrap();
+        let dr = svc.actor("physician").await.unwrap();
+        let qa = svc.actor("qa").await.unwrap();
+        let op = svc.actor("operator").await.unwrap();
+        let (lot, vials) = released(&svc).await;
+        svc.register_patient(&dr, now(), patient("PT-900003", "chronic_pain"))
+            .await
+            .unwrap();
+        svc.dispense_vial(&dr, now(), vials[0].id.as_str(), "PT-900003")
+            .await
+            .unwrap();
+        // A first recall on the lot blocks the dispensed vial and lists the patient.
+        let first = svc
+            .open_recall(&qa, now(), lot.id.as_str(), "visible particles")
+            .await
+            .unwrap();
+        assert!(
+            first
+                .exposures
+                .iter()
+                .any(|e| e.exposure.patient.as_str() == "PT-900003")
+        );
+        // A second recall, on the serum-free medium upstream, still lists that patient.
+        let second = svc
+            .open_recall(&qa, now(), "RM-SFM-2402", "supplier notice")
+            .await
+            .unwrap();
+        let p = second
+            .exposures
+            .iter()
+            .find(|e| e.exposure.patient.as_str() == "PT-900003")
+            .unwrap_or_else(|| panic!("{backend:?}: the patient is listed again"));
+        assert_eq!(p.exposure.vials, vec![vials[0].id.clone()]);
+        assert!(!p.exposure.administered);
+        // A lot in quarantine whose vials the recall blocked can still be rejected.
+        let rejected = svc
+            .reject_lot(
+                &qa,
+                now(),
+                "L-2026-005",
+                "reached by a recall of its medium",
+            )
+            .await
+            .unwrap();
+        assert_eq!(rejected.status, LotStatus::Rejected, "{backend:?}");
+        // A lot made after the recall from the recalled medium cannot be filled.
+        svc.harvest(&op, now(), "B-2026-009", "H-2026-LATE", 500.0, now())
+            .await
+            .unwrap();
+        svc.pool_lot(
+            &op,
+            now(),
+            "L-2026-LATE",
+            "MSC-CM-01",
+            &[("H-2026-LATE".to_string(), 400.0)],
+        )
+        .await
+        .unwrap();
+        refused(
+            &svc,
+            svc.fill_vials(
+                &op,
+                now(),
+                "L-2026-LATE",
+                10,
+                2.0,
+                t("2027-06-01T00:00:00Z"),
+                None,
+            ),
+            ErrorKind::Conflict,
+            &format!("under recall {}", second.recall.id),
+        )
+        .await;
+        // Only QA, physicians and admin read a recall's patients.
+        let operator_read = svc.recall_report(&op, &second.recall.id).await;
+        assert!(operator_read.is_err(), "{backend:?}");
+    }
+}

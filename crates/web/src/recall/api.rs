@@ -16,8 +16,13 @@ pub async fn list(State(st): State<AppState>) -> Response {
     ok(StatusCode::OK, st.service.list_recalls().await)
 }
 
-pub async fn show(State(st): State<AppState>, Path(id): Path<String>) -> Response {
-    ok(StatusCode::OK, st.service.recall_report(&id).await)
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    let a = tri!(actor(&v));
+    ok(StatusCode::OK, st.service.recall_report(&a, &id).await)
 }
 
 /// POST: `{"target", "reason"}` → 201 the recall with the patients to follow up.

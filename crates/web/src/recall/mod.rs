@@ -2,7 +2,8 @@
 //! raw-material lot or donor, and each recall's report — lots reached, vials blocked, and the
 //! patients to follow up with their contact physician, where the follow-up is recorded.
 //!
-//! Roles: qa opens recalls; qa and physicians record follow-ups; every signed-in role reads.
+//! Roles: qa opens recalls; qa and physicians record follow-ups; every signed-in role reads the
+//! list; a recall's report, which names patients, is for qa, physicians and admin.
 
 mod api;
 mod pages;
@@ -17,6 +18,8 @@ use secretome_domain::Role;
 
 const QA: &[Role] = &[Role::Qa];
 const FOLLOW: &[Role] = &[Role::Qa, Role::Physician];
+/// A recall's report names patients: the roles that may read patient records.
+const READ: &[Role] = &[Role::Qa, Role::Physician, Role::Admin];
 
 /// This module's guarded routes (method, path pattern).
 pub const ROUTES: &[(&str, &str)] = &[
@@ -39,7 +42,7 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     // Same path, different roles per method: GET for everyone, POST for QA only.
     r = guarded(r, "/recalls", get(pages::list), ANY);
     r = guarded(r, "/recalls", post(pages::open), QA);
-    r = guarded(r, "/recalls/{id}", get(pages::show), ANY);
+    r = guarded(r, "/recalls/{id}", get(pages::show), READ);
     r = guarded(
         r,
         "/recalls/{id}/exposures/{exposure}/follow-up",
@@ -48,7 +51,7 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     );
     r = guarded(r, "/api/v1/recalls", get(api::list), ANY);
     r = guarded(r, "/api/v1/recalls", post(api::open), QA);
-    r = guarded(r, "/api/v1/recalls/{id}", get(api::show), ANY);
+    r = guarded(r, "/api/v1/recalls/{id}", get(api::show), READ);
     r
 }
 

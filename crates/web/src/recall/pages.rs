@@ -105,7 +105,11 @@ async fn show_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    match st.service.recall_report(id).await {
+    let a = match actor(v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    match st.service.recall_report(&a, id).await {
         Ok(r) => page(
             s,
             &ShowPage {

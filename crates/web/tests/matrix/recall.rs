@@ -1,14 +1,16 @@
-//! Role × route rows for the recall pages: everyone reads; only QA opens a recall; QA and
-//! physicians record follow-ups. POSTs go with an empty form, which the handlers refuse (422/404).
+//! Role × route rows for the recall pages: everyone reads the list; a recall's report (it names
+//! patients) is for QA, physicians and admin; only QA opens a recall; QA and physicians record
+//! follow-ups. POSTs go with an empty form, which the handlers refuse (422/404).
 
 const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
 const QA: &[&str] = &["qa"];
 const FOLLOW: &[&str] = &["qa", "physician"];
+const READ: &[&str] = &["qa", "physician", "admin"];
 
 pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
     ("GET", "/recalls", "/recalls", ALL),
     ("POST", "/recalls", "/recalls", QA),
-    ("GET", "/recalls/RCL-0001", "/recalls/{id}", ALL),
+    ("GET", "/recalls/RCL-0001", "/recalls/{id}", READ),
     (
         "POST",
         "/recalls/RCL-0001/exposures/none/follow-up",
@@ -21,6 +23,6 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         "GET",
         "/api/v1/recalls/RCL-0001",
         "/api/v1/recalls/{id}",
-        ALL,
+        READ,
     ),
 ];
