@@ -194,7 +194,8 @@ pub(crate) async fn place_filled(
             col: pos % f.box_cols + 1,
             ..first
         };
-        f.check(&loc)?;
+        // In the grid and free (a vial moved there earlier is named, not a raw store conflict).
+        check_place(tx, &loc, None).await?;
         *v = v.store_at(&loc.to_string())?;
     }
     Ok(())

@@ -332,3 +332,54 @@ async fn expiry_sweep_marks_only_unused_vials_past_expiry() {
         assert_eq!(flag("L-2026-004-0031"), Some(false));
     }
 }
+
+#[tokio::test]
+async fn filling_into_a_position_a_vial_was_moved_to_names_the_occupant() {
+    for (_, store) in stores("inventory_fill_clash").await {
+        let svc = Service::new(Arc::new(store));
+        let now = t("2026-11-25T03:00:00Z");
+        demo::build(&svc, now).await.unwrap();
+        let op = svc.actor("operator").await.unwrap();
+        // A vial parked where the next lot's first box will be.
+        svc.move_vial(
+            &op,
+            now,
+            "L-2026-001-0001",
+            "FRZ-01/R7/L-2026-NEXT-B01/A1",
+            None,
+        )
+        .await
+        .unwrap();
+        svc.harvest(&op, now, "B-2026-009", "H-2026-NEXT", 500.0, now)
+            .await
+            .unwrap();
+        svc.pool_lot(
+            &op,
+            now,
+            "L-2026-NEXT",
+            "MSC-CM-01",
+            &[("H-2026-NEXT".to_string(), 400.0)],
+        )
+        .await
+        .unwrap();
+        let place = Placement {
+            freezer: "FRZ-01".into(),
+            rack: "R7".into(),
+        };
+        refused(
+            &svc,
+            svc.fill_vials(
+                &op,
+                now,
+                "L-2026-NEXT",
+                4,
+                2.0,
+                t("2026-12-25T03:00:00Z"),
+                Some(&place),
+            ),
+            ErrorKind::Conflict,
+            "position FRZ-01/R7/L-2026-NEXT-B01/A1 is occupied by vial L-2026-001-0001",
+        )
+        .await;
+    }
+}

@@ -34,6 +34,10 @@ pub enum StoreError {
         name: &'static str,
         source: sqlx::Error,
     },
+    /// A write in this transaction failed, so it can only be rolled back: committing the rest could
+    /// leave a row without its audit event or a gap in the chain.
+    #[error("a write in this transaction failed earlier: it was rolled back, nothing was written")]
+    Poisoned,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -168,3 +168,33 @@ async fn corrections_need_a_reason() {
         assert_eq!(ev[1].reason.as_deref(), Some("typo in name"));
     }
 }
+
+#[tokio::test]
+async fn a_transaction_whose_write_failed_cannot_be_committed() {
+    for (backend, store) in stores("poisoned").await {
+        let mut tx = store.begin().await.unwrap();
+        tx.insert(site("S1"), &ctx("site.create")).await.unwrap();
+        tx.commit().await.unwrap();
+
+        // A caller that ignores a failed write and commits anyway gets an error, and nothing of
+        // the transaction is written (SQLite would otherwise keep the statements that succeeded).
+        let mut tx = store.begin().await.unwrap();
+        tx.insert(site("S2"), &ctx("site.create")).await.unwrap();
+        let _ignored = tx.insert(site("S1"), &ctx("site.create")).await;
+        // (PostgreSQL refuses every statement after a failed one; SQLite would carry on.)
+        let _also = tx.insert(site("S3"), &ctx("site.create")).await;
+        let e = tx.commit().await.unwrap_err();
+        assert!(matches!(e, StoreError::Poisoned), "{backend:?}: {e}");
+        for id in ["S2", "S3"] {
+            assert!(
+                store.get(Table::Site, id).await.unwrap().is_none(),
+                "{backend:?} {id}"
+            );
+        }
+        assert_eq!(store.event_count().await.unwrap(), 1, "{backend:?}");
+        assert!(matches!(
+            store.verify().await.unwrap(),
+            VerifyOutcome::Intact { .. }
+        ));
+    }
+}

@@ -28,6 +28,8 @@ pub struct SqlTx {
     /// linear search, so its statements cost the square of their parameter count — small chunks
     /// there; PostgreSQL takes large ones (fewer round trips).
     bulk_params: usize,
+    /// Set when any write failed: such a transaction is never committed (see `commit`).
+    poisoned: bool,
 }
 
 impl SqlTx {
@@ -54,6 +56,7 @@ impl SqlTx {
             tx,
             last: None,
             bulk_params,
+            poisoned: false,
         })
     }
 
@@ -160,8 +163,47 @@ impl Tx for SqlTx {
         trace_edges(&mut self.tx, direction, kind, id).await
     }
 
+    // A missing reason is refused before anything is sent to the database (the transaction stays
+    // usable); any failure after that poisons it.
     async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
         check_reason(ctx)?;
+        let r = self.insert_one(row, ctx).await;
+        self.poison_on(r)
+    }
+
+    async fn update(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
+        check_reason(ctx)?;
+        let r = self.update_one(row, ctx).await;
+        self.poison_on(r)
+    }
+
+    async fn insert_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
+        for (_, ctx) in &rows {
+            check_reason(ctx)?;
+        }
+        let r = self.insert_bulk(rows).await;
+        self.poison_on(r)
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        if self.poisoned {
+            // Dropping the transaction rolls it back.
+            return Err(StoreError::Poisoned);
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl SqlTx {
+    fn poison_on(&mut self, r: Result<(), StoreError>) -> Result<(), StoreError> {
+        if r.is_err() {
+            self.poisoned = true;
+        }
+        r
+    }
+
+    async fn insert_one(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
         let table = row.table;
         let params = row.placeholders(1);
         let sql = format!(
@@ -179,8 +221,7 @@ impl Tx for SqlTx {
             .await
     }
 
-    async fn update(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
-        check_reason(ctx)?;
+    async fn update_one(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
         let table = row.table;
         let id = row.id().to_string();
         let before =
@@ -219,10 +260,7 @@ impl Tx for SqlTx {
         .await
     }
 
-    async fn insert_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
-        for (_, ctx) in &rows {
-            check_reason(ctx)?;
-        }
+    async fn insert_bulk(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
         bulk::insert_rows(&mut self.tx, &rows, self.bulk_params).await?;
         let mut events = Vec::with_capacity(rows.len());
         for (row, ctx) in rows {
@@ -233,10 +271,5 @@ impl Tx for SqlTx {
             );
         }
         bulk::insert_events(&mut self.tx, events, self.bulk_params).await
-    }
-
-    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx.commit().await?;
-        Ok(())
     }
 }
