@@ -328,6 +328,7 @@ impl Service {
         let mut tx = self.store.begin().await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;
         let lot = tx.must_load::<RawMaterialLot>(material_lot).await?;
+        crate::recall::refuse_if_recalled(&mut *tx, NodeKind::MaterialLot, lot.id.as_str()).await?;
         let u = MaterialUse::record(b.id.clone(), &lot, quantity, unit, used_at)?;
         let c = ctx(actor, now, "material_use.record", None);
         tx.insert_record(&u, &c).await?;
@@ -360,6 +361,8 @@ impl Service {
         let b = tx.must_load::<CultureBatch>(batch).await?;
         let medium = tx.must_load::<RawMaterialLot>(medium_lot).await?;
         medium.check_usable(at)?;
+        crate::recall::refuse_if_recalled(&mut *tx, NodeKind::MaterialLot, medium.id.as_str())
+            .await?;
         let next = b.start_conditioning(medium.id.clone(), hours, hypoxia, at)?;
         let c = ctx(actor, now, "batch.condition", None);
         tx.update_record(&next, &c).await?;

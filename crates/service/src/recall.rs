@@ -230,6 +230,28 @@ impl Service {
     }
 }
 
+/// Refuses to use a raw-material lot (or anything else) that a recall was opened on.
+pub(crate) async fn refuse_if_recalled(
+    tx: &mut dyn Tx,
+    kind: NodeKind,
+    id: &str,
+) -> Result<(), ServiceError> {
+    if let Some(r) = tx
+        .list::<Recall>(Some(("target_id", id)))
+        .await?
+        .into_iter()
+        .find(|r| r.target_kind == kind)
+    {
+        return Err(DomainError::Rule(format!(
+            "{} {id} is under recall {}: it cannot be used",
+            kind.as_str(),
+            r.id
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// Which kind of recall target `id` is; refused, naming the field, when it is none of them.
 async fn target_kind(tx: &mut dyn Tx, id: &str) -> Result<NodeKind, ServiceError> {
     for (table, kind) in [

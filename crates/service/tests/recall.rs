@@ -340,6 +340,14 @@ async fn a_recall_keeps_reaching_what_an_earlier_recall_blocked_and_what_is_made
             .await
             .unwrap();
         assert_eq!(rejected.status, LotStatus::Rejected, "{backend:?}");
+        // The recalled medium cannot be used any more.
+        refused(
+            &svc,
+            svc.record_material_use(&op, now(), "B-2026-010", "RM-SFM-2402", 10.0, "mL", now()),
+            ErrorKind::Conflict,
+            "material_lot RM-SFM-2402 is under recall",
+        )
+        .await;
         // A lot made after the recall from the recalled medium cannot be filled.
         svc.harvest(&op, now(), "B-2026-009", "H-2026-LATE", 500.0, now())
             .await
