@@ -76,3 +76,12 @@ macro_rules! tri {
     };
 }
 pub(crate) use tri;
+
+/// An OpenAPI request-body schema: an object with these (name, JSON type) properties.
+pub(crate) fn schema(props: &[(&str, &str)], required: &[&str]) -> Value {
+    let p: Map<String, Value> = props
+        .iter()
+        .map(|(k, t)| (k.to_string(), json!({ "type": t })))
+        .collect();
+    json!({ "type": "object", "properties": p, "required": required })
+}

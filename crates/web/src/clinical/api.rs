@@ -2,7 +2,7 @@
 //! patients, a patient's record, dispensing (vial id, DIN or barcode data), the dose given, adverse
 //! events, outcomes and an indication's summary. Times are RFC 3339 (UTC); omitted means now.
 
-use crate::json::{actor, bad, object, ok, required, text, tri};
+use crate::json::{actor, bad, object, ok, required, schema, text, tri};
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
@@ -201,14 +201,6 @@ fn op(summary: &str, body: Option<Value>, codes: &[(&str, &str)]) -> Value {
             json!({"required": true, "content": {"application/json": {"schema": schema}}});
     }
     o
-}
-
-fn schema(props: &[(&str, &str)], required: &[&str]) -> Value {
-    let p: Map<String, Value> = props
-        .iter()
-        .map(|(k, t)| (k.to_string(), json!({ "type": t })))
-        .collect();
-    json!({ "type": "object", "properties": p, "required": required })
 }
 
 fn with_param(mut o: Value, name: &str) -> Value {

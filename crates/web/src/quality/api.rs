@@ -15,7 +15,7 @@ use axum::{
 use secretome_service::NewResult;
 use serde_json::{Map, Value, json};
 
-use crate::json::{actor, bad, error, object, ok, required, text, tri};
+use crate::json::{actor, bad, error, object, ok, required, schema, text, tri};
 
 pub async fn products(State(st): State<AppState>) -> Response {
     ok(StatusCode::OK, st.service.products().await)
@@ -188,14 +188,6 @@ fn op(summary: &str, tag: &str, body: Option<Value>, codes: &[(&str, &str)]) -> 
             json!({"required": true, "content": {"application/json": {"schema": schema}}});
     }
     o
-}
-
-fn schema(props: &[(&str, &str)], required: &[&str]) -> Value {
-    let p: Map<String, Value> = props
-        .iter()
-        .map(|(k, t)| (k.to_string(), json!({ "type": t })))
-        .collect();
-    json!({ "type": "object", "properties": p, "required": required })
 }
 
 /// The OpenAPI `paths` of these operations.
