@@ -2,6 +2,7 @@
 //! `hash = SHA-256(prev_hash ‖ "\n" ‖ canonical(event))`, hex-encoded; the first event's
 //! `prev_hash` is 64 zeros. The verification walk itself lives with the SQL (`sql/verify.rs`).
 
+use crate::canonical;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -41,30 +42,55 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
-    /// The canonical encoding of everything but `hash`: a JSON object with sorted keys.
+    /// The canonical encoding of everything but `hash`: a JSON object with sorted keys, written by
+    /// the project's own serializer (`canonical.rs`), the same under every build.
     pub fn canonical(&self) -> String {
-        let v = serde_json::json!({
-            "seq": self.seq,
-            "at": self.at,
-            "actor": self.actor,
-            "action": self.action,
-            "entity_table": self.entity_table,
-            "entity_id": self.entity_id,
-            "before": self.before,
-            "after": self.after,
-            "reason": self.reason,
-            "prev_hash": self.prev_hash,
-        });
-        v.to_string()
+        let mut out = Vec::with_capacity(512);
+        self.write_canonical(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Appends the canonical encoding to `out` (keys in sorted order, written by hand).
+    pub fn write_canonical(&self, out: &mut Vec<u8>) {
+        let opt = |out: &mut Vec<u8>, v: &Option<String>| match v {
+            Some(s) => canonical::write_str(out, s),
+            None => out.extend_from_slice(b"null"),
+        };
+        out.extend_from_slice(b"{\"action\":");
+        canonical::write_str(out, &self.action);
+        out.extend_from_slice(b",\"actor\":");
+        canonical::write_str(out, &self.actor);
+        out.extend_from_slice(b",\"after\":");
+        opt(out, &self.after);
+        out.extend_from_slice(b",\"at\":");
+        canonical::write_str(out, &self.at);
+        out.extend_from_slice(b",\"before\":");
+        opt(out, &self.before);
+        out.extend_from_slice(b",\"entity_id\":");
+        canonical::write_str(out, &self.entity_id);
+        out.extend_from_slice(b",\"entity_table\":");
+        canonical::write_str(out, &self.entity_table);
+        out.extend_from_slice(b",\"prev_hash\":");
+        canonical::write_str(out, &self.prev_hash);
+        out.extend_from_slice(b",\"reason\":");
+        opt(out, &self.reason);
+        out.extend_from_slice(b",\"seq\":");
+        canonical::write_i64(out, self.seq);
+        out.push(b'}');
     }
 
     /// The hash this event must carry, given its content and `prev_hash`.
     pub fn compute_hash(&self) -> String {
-        let mut h = Sha256::new();
-        h.update(self.prev_hash.as_bytes());
-        h.update(b"\n");
-        h.update(self.canonical().as_bytes());
-        hex::encode(h.finalize())
+        hex::encode(self.digest(&mut Vec::with_capacity(512)))
+    }
+
+    /// The raw SHA-256 of `prev_hash ‖ "\n" ‖ canonical`, with `buf` as reusable scratch space.
+    pub fn digest(&self, buf: &mut Vec<u8>) -> [u8; 32] {
+        buf.clear();
+        buf.extend_from_slice(self.prev_hash.as_bytes());
+        buf.push(b'\n');
+        self.write_canonical(buf);
+        Sha256::digest(&buf[..]).into()
     }
 }
 
@@ -97,6 +123,31 @@ mod tests {
         };
         e.hash = e.compute_hash();
         e
+    }
+
+    #[test]
+    fn the_canonical_form_is_the_sorted_json_object() {
+        let e = ev();
+        let mut fields = serde_json::Map::new();
+        for (k, v) in [
+            ("seq", serde_json::json!(1)),
+            ("at", e.at.clone().into()),
+            ("actor", e.actor.clone().into()),
+            ("action", e.action.clone().into()),
+            ("entity_table", e.entity_table.clone().into()),
+            ("entity_id", e.entity_id.clone().into()),
+            ("before", serde_json::Value::Null),
+            ("after", "{}".into()),
+            ("reason", serde_json::Value::Null),
+            ("prev_hash", GENESIS.into()),
+        ] {
+            fields.insert(k.to_string(), v);
+        }
+        assert_eq!(
+            e.canonical(),
+            canonical::to_string(&serde_json::Value::Object(fields))
+        );
+        assert!(e.canonical().starts_with(r#"{"action":"donor.register","actor":"op""#));
     }
 
     #[test]

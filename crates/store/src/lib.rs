@@ -3,6 +3,7 @@
 //! audit trail that every write appends to in the same transaction.
 
 pub mod audit;
+pub mod canonical;
 pub mod error;
 pub mod records;
 pub mod row;

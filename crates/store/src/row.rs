@@ -3,7 +3,7 @@
 //! written into the audit trail and the snapshot read back from the row compare byte for byte.
 
 use crate::{
-    StoreError,
+    StoreError, canonical,
     schema::{Kind, Table},
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -76,16 +76,31 @@ impl Snapshot {
     /// The canonical text of this snapshot (sorted keys), as stored in audit events. `Secret`
     /// columns appear as `sha256:<hex>` of their value: changes are evident, the secret is not kept.
     pub fn canonical(&self) -> String {
-        let mut shown = self.values.clone();
-        for (col, kind) in self.table.columns() {
-            if *kind == Kind::Secret
-                && let Some(Value::String(s)) = shown.get(col)
-            {
-                let digest = hex::encode(sha2::Sha256::digest(s.as_bytes()));
-                shown.insert(col, Value::String(format!("sha256:{digest}")));
+        let mut out = Vec::with_capacity(256);
+        self.write_canonical(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Appends the canonical text to `out` (see `canonical.rs`; keys are the column names, which a
+    /// `BTreeMap` already holds in byte order).
+    pub fn write_canonical(&self, out: &mut Vec<u8>) {
+        out.push(b'{');
+        for (i, (col, v)) in self.values.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            canonical::write_str(out, col);
+            out.push(b':');
+            let kind = self.table.columns().iter().find(|(c, _)| c == col);
+            match (kind.map(|(_, k)| *k), v) {
+                (Some(Kind::Secret), Value::String(s)) => {
+                    let digest = hex::encode(sha2::Sha256::digest(s.as_bytes()));
+                    canonical::write_str(out, &format!("sha256:{digest}"));
+                }
+                _ => canonical::write_value(out, v),
             }
         }
-        serde_json::to_string(&shown).unwrap_or_default()
+        out.push(b'}');
     }
 
     /// Back to a record: JSON columns parsed, NULLs omitted (they are `None`).
@@ -176,14 +191,17 @@ fn normalise(table: Table, col: &str, kind: Kind, v: Value) -> Result<Value, Sto
     }
     Ok(match kind {
         Kind::Text | Kind::Secret => match v {
-            Value::String(_) => v,
+            Value::String(ref s) => {
+                check_text(table, col, s)?;
+                v
+            }
             _ => return Err(invalid(table, col, "expected text")),
         },
         Kind::Int => match v.as_i64() {
             Some(i) => Value::from(i),
             None => return Err(invalid(table, col, "expected an integer")),
         },
-        Kind::Real => match v.as_f64().and_then(Number::from_f64) {
+        Kind::Real => match v.as_f64().map(zero).and_then(Number::from_f64) {
             Some(n) => Value::Number(n),
             None => return Err(invalid(table, col, "expected a finite number")),
         },
@@ -191,7 +209,59 @@ fn normalise(table: Table, col: &str, kind: Kind, v: Value) -> Result<Value, Sto
             Value::Bool(_) => v,
             _ => return Err(invalid(table, col, "expected true or false")),
         },
-        Kind::Json => Value::String(v.to_string()),
+        Kind::Json => {
+            let v = json_clean(table, col, v)?;
+            Value::String(canonical::to_string(&v))
+        }
+    })
+}
+
+/// Negative zero becomes zero: SQLite stores an integral REAL as an integer and returns `0.0` for
+/// `-0.0`, so keeping the sign would make the row and its event differ on one engine only.
+fn zero(f: f64) -> f64 {
+    if f == 0.0 { 0.0 } else { f }
+}
+
+fn check_text(table: Table, col: &str, s: &str) -> Result<(), StoreError> {
+    match canonical::control_char(s) {
+        None => Ok(()),
+        Some(c) => Err(invalid(
+            table,
+            col,
+            &format!(
+                "control character U+{:04X} is not allowed / 制御文字 U+{:04X} は使えません",
+                c as u32, c as u32
+            ),
+        )),
+    }
+}
+
+/// A JSON column's value with its strings (and keys) checked like text and its numbers like reals.
+fn json_clean(table: Table, col: &str, v: Value) -> Result<Value, StoreError> {
+    Ok(match v {
+        Value::String(s) => {
+            check_text(table, col, &s)?;
+            Value::String(s)
+        }
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64().map(zero) {
+            Some(f) => Number::from_f64(f).map_or(Value::Null, Value::Number),
+            None => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|i| json_clean(table, col, i))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (k, i) in map {
+                check_text(table, col, &k)?;
+                out.insert(k, json_clean(table, col, i)?);
+            }
+            Value::Object(out)
+        }
+        other => other,
     })
 }
 

@@ -1,0 +1,181 @@
+//! The canonical encoding of the audit trail, written by the project itself rather than by whatever
+//! `serde_json` features cargo happens to unify into a build (`preserve_order` keeps object keys in
+//! insertion order, and dev-dependencies switch it on in test builds). It is JSON with:
+//! - object keys sorted by their UTF-8 bytes, at every depth;
+//! - strings escaped exactly as `serde_json` escapes them: `"` and `\` with a backslash, U+0008,
+//!   U+0009, U+000A, U+000C, U+000D as `\b \t \n \f \r`, the other C0 controls as `\u00xx`
+//!   (lower-case hex), everything else (DEL, non-ASCII, U+2028, `/`) as is;
+//! - integers in decimal; finite floats in the shortest form that reads back to the same bits
+//!   (`zmij`, the formatter `serde_json` 1.0.154 uses: `100.0`, `0.1`, `1e+20`, `5e-324`).
+//!
+//! This is byte-identical to what a `cargo build --release` (no `preserve_order`) wrote before the
+//! serializer existed, so existing trails verify; `tests/golden.rs` pins it against a committed
+//! chain. It writes into a caller's buffer, so hashing a million events allocates nothing per event.
+
+use serde_json::{Number, Value};
+
+/// Appends `s` as a JSON string literal.
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x09 => b"\\t",
+            0x0A => b"\\n",
+            0x0C => b"\\f",
+            0x0D => b"\\r",
+            0x00..=0x1F => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[(b >> 4) as usize]);
+            out.push(HEX[(b & 0xF) as usize]);
+        } else {
+            out.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Appends a finite float in the one canonical form (a non-finite value is written as `null`, as
+/// `serde_json` does; the store refuses such values before they get here).
+pub fn write_f64(out: &mut Vec<u8>, f: f64) {
+    if f.is_finite() {
+        out.extend_from_slice(zmij::Buffer::new().format_finite(f).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+pub fn write_i64(out: &mut Vec<u8>, i: i64) {
+    out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
+}
+
+fn write_number(out: &mut Vec<u8>, n: &Number) {
+    if let Some(i) = n.as_i64() {
+        write_i64(out, i);
+    } else if let Some(u) = n.as_u64() {
+        out.extend_from_slice(itoa::Buffer::new().format(u).as_bytes());
+    } else {
+        write_f64(out, n.as_f64().unwrap_or(f64::NAN));
+    }
+}
+
+/// Appends any JSON value, object keys sorted at every depth.
+pub fn write_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => write_number(out, n),
+        Value::String(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, item);
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            write_object(out, entries.into_iter().map(|(k, v)| (k.as_str(), v)));
+        }
+    }
+}
+
+/// Appends an object from entries already in key order.
+pub fn write_object<'a>(out: &mut Vec<u8>, entries: impl Iterator<Item = (&'a str, &'a Value)>) {
+    out.push(b'{');
+    for (i, (k, v)) in entries.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, k);
+        out.push(b':');
+        write_value(out, v);
+    }
+    out.push(b'}');
+}
+
+/// The canonical text of a value.
+pub fn to_string(v: &Value) -> String {
+    let mut out = Vec::new();
+    write_value(&mut out, v);
+    // Only whole UTF-8 strings and ASCII were appended.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Why a text cannot be stored: it holds a control character other than TAB, LF and CR (C0,
+/// DEL or C1). Such characters are invisible on screen and on printed records, and PostgreSQL
+/// refuses NUL outright, so they are refused on every engine alike.
+pub fn control_char(s: &str) -> Option<char> {
+    s.chars()
+        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut all = String::new();
+        for c in (0u32..0x300).filter_map(char::from_u32) {
+            all.push(c);
+        }
+        all.push_str("\u{2028}\u{2029}\u{feff}🧬 東京");
+        let mut ours = Vec::new();
+        write_str(&mut ours, &all);
+        assert_eq!(ours, serde_json::to_vec(&all).unwrap());
+    }
+
+    #[test]
+    fn floats_have_one_form() {
+        let cases = [
+            (100.0, "100.0"),
+            (0.1, "0.1"),
+            (1e20, "1e+20"),
+            (1e15, "1000000000000000.0"),
+            (5e-324, "5e-324"),
+            (-1.7976931348623157e308, "-1.7976931348623157e+308"),
+            (1e-7, "1e-7"),
+        ];
+        for (f, text) in cases {
+            let mut out = Vec::new();
+            write_f64(&mut out, f);
+            assert_eq!(String::from_utf8(out).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn object_keys_are_sorted_at_every_depth_whatever_the_map_order() {
+        let v = json!({"zeta": 1, "Alpha": {"b": [true, null], "a": -2}, "alpha": 0.5});
+        assert_eq!(
+            to_string(&v),
+            r#"{"Alpha":{"a":-2,"b":[true,null]},"alpha":0.5,"zeta":1}"#
+        );
+    }
+
+    #[test]
+    fn control_characters_other_than_tab_and_newlines_are_named() {
+        assert_eq!(control_char("a\tb\r\nc 東京"), None);
+        assert_eq!(control_char("a\0b"), Some('\0'));
+        assert_eq!(control_char("x\u{7f}"), Some('\u{7f}'));
+        assert_eq!(control_char("x\u{85}"), Some('\u{85}'));
+        assert_eq!(control_char("\u{1b}[31m"), Some('\u{1b}'));
+    }
+}
