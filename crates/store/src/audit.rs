@@ -99,8 +99,152 @@ impl AuditEvent {
 pub enum VerifyOutcome {
     /// The chain is intact and every audited row matches its latest event.
     Intact { events: u64, rows: u64 },
-    /// The first event or row that does not match, described for a person.
+    /// Every finding listed (up to the report's limit per kind), one per line, for a person.
     Broken { finding: String },
+}
+
+/// A signed checkpoint's claim, after its signature was checked: event `seq` had hash `head`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub head: String,
+    /// When the checkpoint was signed (UTC text).
+    pub at: String,
+}
+
+/// What to check besides the chain itself.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Findings listed per kind at most (all are counted).
+    pub limit: usize,
+    /// Signed checkpoints to hold the chain against (empty: the chain is checked on its own).
+    pub anchors: Vec<Anchor>,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            limit: 100,
+            anchors: Vec::new(),
+        }
+    }
+}
+
+/// The kinds of finding, in the order a report lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingKind {
+    /// A stored value cannot be read as its type (changed behind the application).
+    Unreadable,
+    /// Sequence numbers missing, repeated or out of order.
+    Sequence,
+    /// An event's `prev_hash` is not the previous event's hash.
+    Link,
+    /// An event's content does not match its hash.
+    Hash,
+    /// An event names a table that is not audited.
+    UnknownTable,
+    /// An event's `before` is not the previous `after` of its row.
+    Before,
+    /// A row has no id or no audit event.
+    UnrecordedRow,
+    /// A row differs from its latest event.
+    ChangedRow,
+    /// A row recorded by the trail is gone.
+    DeletedRow,
+    /// The chain contradicts a signed checkpoint: rewritten history.
+    Rewritten,
+    /// The chain ends before a signed checkpoint: its tail was removed.
+    Truncated,
+}
+
+impl FindingKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            FindingKind::Unreadable => "unreadable values",
+            FindingKind::Sequence => "sequence gaps or disorder",
+            FindingKind::Link => "broken links",
+            FindingKind::Hash => "events changed (hash mismatch)",
+            FindingKind::UnknownTable => "events on unknown tables",
+            FindingKind::Before => "rows changed between writes (before mismatch)",
+            FindingKind::UnrecordedRow => "rows without an audit event",
+            FindingKind::ChangedRow => "rows changed (differ from their latest event)",
+            FindingKind::DeletedRow => "rows deleted",
+            FindingKind::Rewritten => "history rewritten (contradicts a signed checkpoint)",
+            FindingKind::Truncated => "chain truncated (shorter than a signed checkpoint)",
+        }
+    }
+}
+
+/// Findings of one kind: how many, and the first `limit` described for a person.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FindingGroup {
+    pub count: u64,
+    pub listed: Vec<String>,
+}
+
+/// Everything `audit verify` found, grouped by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub events: u64,
+    pub rows: u64,
+    /// The last event: (seq, hash).
+    pub head: Option<(i64, String)>,
+    pub findings: std::collections::BTreeMap<FindingKind, FindingGroup>,
+    pub limit: usize,
+    /// With checkpoints: the highest checkpointed seq that the chain reaches, and when it was signed.
+    pub anchored: Option<Anchor>,
+    /// Whether checkpoints were given at all.
+    pub checked_anchors: usize,
+}
+
+impl VerifyReport {
+    pub fn add(&mut self, kind: FindingKind, message: String) {
+        let g = self.findings.entry(kind).or_default();
+        g.count += 1;
+        if g.listed.len() < self.limit {
+            g.listed.push(message);
+        }
+    }
+
+    pub fn is_intact(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    pub fn finding_count(&self) -> u64 {
+        self.findings.values().map(|g| g.count).sum()
+    }
+
+    /// Whether some findings were counted but not listed.
+    pub fn limited(&self) -> bool {
+        self.findings
+            .values()
+            .any(|g| g.count > g.listed.len() as u64)
+    }
+
+    /// Events after the last checkpoint the chain reaches (all of them without any checkpoint).
+    pub fn unanchored(&self) -> u64 {
+        let last = self.head.as_ref().map_or(0, |(s, _)| *s);
+        let anchored = self.anchored.as_ref().map_or(0, |a| a.seq);
+        (last - anchored).max(0) as u64
+    }
+
+    pub fn outcome(&self) -> VerifyOutcome {
+        if self.is_intact() {
+            VerifyOutcome::Intact {
+                events: self.events,
+                rows: self.rows,
+            }
+        } else {
+            let lines: Vec<&str> = self
+                .findings
+                .values()
+                .flat_map(|g| g.listed.iter().map(String::as_str))
+                .collect();
+            VerifyOutcome::Broken {
+                finding: lines.join("\n"),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

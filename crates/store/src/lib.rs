@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod canonical;
+pub mod checkpoint;
 pub mod error;
 pub mod records;
 pub mod row;
@@ -12,7 +13,9 @@ pub mod sql;
 pub mod store;
 pub mod testing;
 
-pub use audit::{AuditCtx, AuditEvent, VerifyOutcome};
+pub use audit::{
+    Anchor, AuditCtx, AuditEvent, FindingGroup, FindingKind, VerifyOptions, VerifyOutcome, VerifyReport,
+};
 pub use error::StoreError;
 pub use records::Record;
 pub use row::Snapshot;

@@ -1,19 +1,26 @@
 //! `audit verify`: on one read snapshot, re-walks the hash chain in sequence order (no gaps, each
 //! `prev_hash` the previous event's hash, each hash recomputed, each event's `before` equal to the
-//! previous `after` of the same entity), then checks that every row of every audited table equals the
-//! `after` of its latest event. A value changed behind the application — in an event or in a row,
-//! even one a later legitimate write has since built on, even one of the wrong type — is named.
+//! previous `after` of the same entity), holds it against signed checkpoints if given, then checks
+//! that every row of every audited table equals the `after` of its latest event. A value changed
+//! behind the application — in an event or in a row, even one a later legitimate write has since
+//! built on, even one of the wrong type — is named, and the walk goes on: every finding is reported.
+//!
+//! Speed and memory: the database is read on the async side while a separate thread (`checker.rs`)
+//! encodes and hashes, from batches passed over a bounded channel; canonical text is written into one
+//! reused buffer, and per entity only a 16-byte digest of its key and of its latest `after` is kept —
+//! memory grows with the number of rows, never with the length of the history.
 
+use super::checker::{Checker, Item};
 use crate::{
     StoreError,
-    audit::{AuditEvent, GENESIS, VerifyOutcome},
+    audit::{AuditEvent, VerifyOptions, VerifyOutcome, VerifyReport},
     row::Snapshot,
     schema::Table,
     store::Backend,
 };
 use futures_util::TryStreamExt;
 use sqlx::{AnyPool, AssertSqlSafe, Row, any::AnyRow};
-use std::collections::HashMap;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 pub(super) const EVENT_COLUMNS: &str =
     "seq, at, actor, action, entity_table, entity_id, before, after, reason, prev_hash, hash";
@@ -34,11 +41,30 @@ pub(super) fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
     })
 }
 
-fn broken(finding: String) -> Result<VerifyOutcome, StoreError> {
-    Ok(VerifyOutcome::Broken { finding })
-}
+/// Items per batch handed to the checking thread, and batches in flight at most.
+const BATCH: usize = 1024;
+const IN_FLIGHT: usize = 8;
 
 pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOutcome, StoreError> {
+    Ok(verify_report(pool, backend, &VerifyOptions::default())
+        .await?
+        .outcome())
+}
+
+fn send(tx: &SyncSender<Vec<Item>>, batch: &mut Vec<Item>) -> Result<(), StoreError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
+    tx.send(full)
+        .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))
+}
+
+pub(super) async fn verify_report(
+    pool: &AnyPool,
+    backend: Backend,
+    opts: &VerifyOptions,
+) -> Result<VerifyReport, StoreError> {
     // One connection, one snapshot: writes committed meanwhile are not half-seen.
     let mut tx = match backend {
         Backend::Sqlite => pool.begin().await?,
@@ -47,123 +73,115 @@ pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOut
                 .await?
         }
     };
-    // (table, id) -> (seq of latest event, its `after`)
-    let mut latest: HashMap<(String, String), (i64, Option<String>)> = HashMap::new();
-    let mut prev_hash = GENESIS.to_string();
-    let mut expected_seq = 1i64;
-    {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq");
-        let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *tx);
-        while let Some(r) = rows.try_next().await? {
-            let ev = match event_from_row(&r) {
-                Ok(ev) => ev,
-                Err(e) => {
-                    return broken(format!(
-                        "audit event #{expected_seq} cannot be read (a value of the wrong type was stored behind the application): {e}"
-                    ));
-                }
-            };
-            if ev.seq != expected_seq {
-                return broken(format!(
-                    "audit event #{expected_seq} is missing (next stored event is #{})",
-                    ev.seq
-                ));
-            }
-            if ev.prev_hash != prev_hash {
-                return broken(format!(
-                    "audit event #{} does not link to event #{}: its prev_hash differs from that event's hash",
-                    ev.seq,
-                    ev.seq - 1
-                ));
-            }
-            if ev.compute_hash() != ev.hash {
-                return broken(format!(
-                    "audit event #{} ({} {} {}) does not match its hash: its content was changed",
-                    ev.seq, ev.action, ev.entity_table, ev.entity_id
-                ));
-            }
-            if Table::from_name(&ev.entity_table).is_none() {
-                return broken(format!(
-                    "audit event #{} names unknown table {:?}",
-                    ev.seq, ev.entity_table
-                ));
-            }
-            let key = (ev.entity_table.clone(), ev.entity_id.clone());
-            let previous = latest.get(&key);
-            let previous_after = previous.and_then(|(_, a)| a.as_deref());
-            if ev.before.as_deref() != previous_after {
-                let since = match previous {
-                    Some((seq, _)) => format!("event #{seq}'s after"),
-                    None => "nothing (it is the first event of this row)".to_string(),
-                };
-                return broken(format!(
-                    "audit event #{} ({} {}): its before differs from {since}: the row was changed behind the application before this write",
-                    ev.seq, ev.entity_table, ev.entity_id
-                ));
-            }
-            latest.insert(key, (ev.seq, ev.after));
-            prev_hash = ev.hash;
-            expected_seq += 1;
-        }
-    }
-    let events = (expected_seq - 1) as u64;
-    let mut rows_checked = 0u64;
+    // Entities, to size the digest map once (the count is only a hint).
+    let mut entities = 0usize;
     for table in Table::ALL {
-        let sql = format!(
-            "SELECT {}, CAST(id AS TEXT) FROM {} ORDER BY id",
-            table.column_list(),
-            table.name()
-        );
-        let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *tx);
-        let id_index = table.columns().len();
-        while let Some(r) = rows.try_next().await? {
-            let id: Option<String> = r.try_get(id_index).unwrap_or(None);
-            let Some(id) = id.filter(|i| !i.is_empty()) else {
-                return broken(format!(
-                    "a {} row has no id: it was written behind the application",
-                    table.name()
-                ));
-            };
-            let snap = match Snapshot::from_row(table, &r) {
-                Ok(s) => s,
-                Err(e) => {
-                    return broken(format!(
-                        "{} row {id} cannot be read (a value of the wrong type was stored behind the application): {e}",
-                        table.name()
-                    ));
-                }
-            };
-            match latest.remove(&(table.name().to_string(), id.clone())) {
-                None => {
-                    return broken(format!(
-                        "{} row {id} has no audit event: it was written behind the application",
-                        table.name()
-                    ));
-                }
-                Some((seq, after)) => {
-                    if after.as_deref() != Some(snap.canonical().as_str()) {
-                        return broken(format!(
-                            "{} row {id} does not match its latest audit event #{seq}: it was changed behind the application",
-                            table.name()
-                        ));
-                    }
+        let sql = format!("SELECT COUNT(*) FROM {}", table.name());
+        let n: i64 = sqlx::query(AssertSqlSafe(sql))
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        entities += n.max(0) as usize;
+    }
+    let (sender, receiver) = sync_channel::<Vec<Item>>(IN_FLIGHT);
+    let checker = Checker::new(opts, entities);
+    let worker = std::thread::spawn(move || {
+        let mut checker = checker;
+        for batch in receiver {
+            for item in batch {
+                checker.check(item);
+            }
+        }
+        checker.finish()
+    });
+    let walk = async {
+        let mut batch = Vec::with_capacity(BATCH);
+        {
+            let sql = format!("SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq");
+            let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *tx);
+            while let Some(r) = rows.try_next().await? {
+                batch.push(match event_from_row(&r) {
+                    Ok(ev) => Item::Event(ev),
+                    Err(e) => Item::UnreadableEvent(e.to_string()),
+                });
+                if batch.len() == BATCH {
+                    send(&sender, &mut batch)?;
                 }
             }
-            rows_checked += 1;
         }
+        send(&sender, &mut batch)?;
+        sender
+            .send(vec![Item::EndOfEvents])
+            .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))?;
+        for table in Table::ALL {
+            let sql = format!(
+                "SELECT {}, CAST(id AS TEXT) FROM {}",
+                table.column_list(),
+                table.name()
+            );
+            let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *tx);
+            let id_index = table.columns().len();
+            while let Some(r) = rows.try_next().await? {
+                let id: Option<String> = r.try_get(id_index).unwrap_or(None);
+                let snap = Snapshot::from_row(table, &r).map_err(|e| e.to_string());
+                batch.push(Item::Row { table, id, snap });
+                if batch.len() == BATCH {
+                    send(&sender, &mut batch)?;
+                }
+            }
+        }
+        send(&sender, &mut batch)?;
+        Ok::<(), StoreError>(())
+    };
+    let walked = walk.await;
+    drop(sender);
+    let (mut report, missing, missing_count) = worker
+        .join()
+        .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))?;
+    walked?;
+    // Rows the trail records but the tables lack: name them (at most `limit`) from their event.
+    for seq in missing {
+        let r = sqlx::query("SELECT entity_table, entity_id FROM audit_event WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (table, id) = match r {
+            Some(r) => (r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?),
+            None => ("?".into(), "?".into()),
+        };
+        report.add(
+            crate::audit::FindingKind::DeletedRow,
+            format!(
+                "{table} row {id} recorded by audit event #{seq} is missing: it was deleted behind the application"
+            ),
+        );
+    }
+    if missing_count > 0 {
+        report
+            .findings
+            .entry(crate::audit::FindingKind::DeletedRow)
+            .or_default()
+            .count = missing_count;
     }
     tx.rollback().await?;
-    if let Some(((table, id), (seq, _))) = latest
-        .into_iter()
-        .filter(|(_, (_, a))| a.is_some())
-        .min_by_key(|(_, (s, _))| *s)
-    {
-        return broken(format!(
-            "{table} row {id} recorded by audit event #{seq} is missing: it was deleted behind the application"
-        ));
+    report.limit = opts.limit;
+    Ok(report)
+}
+
+impl super::SqlStore {
+    /// `audit verify` with every finding grouped by kind, optionally against signed checkpoints.
+    pub async fn verify_report(&self, opts: &VerifyOptions) -> Result<VerifyReport, StoreError> {
+        verify_report(&self.pool, self.backend, opts).await
     }
-    Ok(VerifyOutcome::Intact {
-        events,
-        rows: rows_checked,
-    })
+
+    /// The chain's last committed event: (seq, hash).
+    pub async fn head(&self) -> Result<Option<(i64, String)>, StoreError> {
+        let r = sqlx::query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match r {
+            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+            None => None,
+        })
+    }
 }

@@ -1,0 +1,270 @@
+//! The checking half of `audit verify`, run on a thread of its own while the SQL side fetches: it
+//! takes events in sequence order and then rows, re-hashes, compares, and records every finding.
+//! Per entity it keeps 40 bytes — a 16-byte digest of (table, id), the latest event's seq and a
+//! 16-byte digest of that event's `after` — so memory follows the number of rows, not of events.
+//! (Truncated SHA-256: forging a matching text needs a second preimage, about 2^128 work.)
+
+use crate::{
+    audit::{Anchor, AuditEvent, FindingKind, GENESIS, VerifyOptions, VerifyReport},
+    row::Snapshot,
+    schema::Table,
+};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+pub(super) enum Item {
+    Event(AuditEvent),
+    UnreadableEvent(String),
+    EndOfEvents,
+    Row {
+        table: Table,
+        id: Option<String>,
+        snap: Result<Snapshot, String>,
+    },
+}
+
+type Key = [u8; 16];
+type Dig = [u8; 16];
+
+fn key(table: &str, id: &str) -> Key {
+    let mut h = Sha256::new();
+    h.update(table.as_bytes());
+    h.update([0u8]);
+    h.update(id.as_bytes());
+    short(h.finalize().as_slice())
+}
+
+fn short(full: &[u8]) -> Dig {
+    let mut d = [0u8; 16];
+    d.copy_from_slice(&full[..16]);
+    d
+}
+
+fn dig(text: &[u8]) -> Dig {
+    short(Sha256::digest(text).as_slice())
+}
+
+pub(super) struct Checker {
+    /// Entity → (seq of its latest event, digest of that event's `after`; seq negated if none).
+    latest: HashMap<Key, (i64, Dig)>,
+    prev_hash: String,
+    expected_seq: i64,
+    last: Option<(i64, String)>,
+    buf: Vec<u8>,
+    anchors: BTreeMap<i64, Anchor>,
+    report: VerifyReport,
+    rows: u64,
+}
+
+impl Checker {
+    pub(super) fn new(opts: &VerifyOptions, entities: usize) -> Checker {
+        let mut anchors = BTreeMap::new();
+        for a in &opts.anchors {
+            // The latest signature for a seq wins; all of them must agree anyway.
+            anchors.insert(a.seq, a.clone());
+        }
+        Checker {
+            latest: HashMap::with_capacity(entities),
+            prev_hash: GENESIS.to_string(),
+            expected_seq: 1,
+            last: None,
+            buf: Vec::with_capacity(4096),
+            anchors,
+            report: VerifyReport {
+                limit: opts.limit,
+                checked_anchors: opts.anchors.len(),
+                ..VerifyReport::default()
+            },
+            rows: 0,
+        }
+    }
+
+    pub(super) fn check(&mut self, item: Item) {
+        match item {
+            Item::Event(ev) => self.event(ev),
+            Item::UnreadableEvent(e) => {
+                self.report.add(
+                    FindingKind::Unreadable,
+                    format!(
+                        "audit event after #{} cannot be read (a value of the wrong type was stored behind the application): {e}",
+                        self.expected_seq - 1
+                    ),
+                );
+                self.expected_seq += 1;
+            }
+            Item::EndOfEvents => self.end_of_events(),
+            Item::Row { table, id, snap } => self.row(table, id, snap),
+        }
+    }
+
+    fn event(&mut self, ev: AuditEvent) {
+        let seq = ev.seq;
+        if seq != self.expected_seq {
+            let msg = if seq > self.expected_seq {
+                format!(
+                    "audit events #{}–#{} are missing (next stored event is #{seq})",
+                    self.expected_seq,
+                    seq - 1
+                )
+            } else {
+                format!(
+                    "audit event #{seq} is out of order or repeated (expected #{})",
+                    self.expected_seq
+                )
+            };
+            self.report.add(FindingKind::Sequence, msg);
+        }
+        if ev.prev_hash != self.prev_hash {
+            self.report.add(
+                FindingKind::Link,
+                format!(
+                    "audit event #{seq} does not link to event #{}: its prev_hash differs from that event's hash",
+                    seq - 1
+                ),
+            );
+        }
+        if hex::encode(ev.digest(&mut self.buf)) != ev.hash {
+            self.report.add(
+                FindingKind::Hash,
+                format!(
+                    "audit event #{seq} ({} {} {}) does not match its hash: its content was changed",
+                    ev.action, ev.entity_table, ev.entity_id
+                ),
+            );
+        }
+        if let Some(a) = self.anchors.get(&seq)
+            && a.head != ev.hash
+        {
+            self.report.add(
+                FindingKind::Rewritten,
+                format!(
+                    "audit event #{seq} has hash {} but the checkpoint signed at {} says {}: the history up to #{seq} was rewritten",
+                    ev.hash, a.at, a.head
+                ),
+            );
+        }
+        if Table::from_name(&ev.entity_table).is_none() {
+            self.report.add(
+                FindingKind::UnknownTable,
+                format!(
+                    "audit event #{seq} names unknown table {:?}",
+                    ev.entity_table
+                ),
+            );
+        }
+        let k = key(&ev.entity_table, &ev.entity_id);
+        let previous = self.latest.get(&k).copied();
+        let before = ev.before.as_deref().map(|b| dig(b.as_bytes()));
+        let previous_after = previous.and_then(|(s, d)| (s > 0).then_some(d));
+        if before != previous_after {
+            let since = match previous {
+                Some((s, _)) => format!("event #{}'s after", s.abs()),
+                None => "nothing (it is the first event of this row)".to_string(),
+            };
+            self.report.add(
+                FindingKind::Before,
+                format!(
+                    "audit event #{seq} ({} {}): its before differs from {since}: the row was changed behind the application before this write",
+                    ev.entity_table, ev.entity_id
+                ),
+            );
+        }
+        let entry = match ev.after.as_deref() {
+            Some(a) => (seq, dig(a.as_bytes())),
+            None => (-seq, [0; 16]),
+        };
+        self.latest.insert(k, entry);
+        self.prev_hash = ev.hash.clone();
+        self.expected_seq = seq + 1;
+        self.last = Some((seq, ev.hash));
+    }
+
+    fn end_of_events(&mut self) {
+        let last_seq = self.last.as_ref().map_or(0, |(s, _)| *s);
+        self.report.events = self.last.as_ref().map_or(0, |_| last_seq as u64);
+        self.report.head = self.last.clone();
+        for a in self.anchors.values() {
+            if a.seq > last_seq {
+                self.report.add(
+                    FindingKind::Truncated,
+                    format!(
+                        "the checkpoint signed at {} vouches for audit event #{} but the chain ends at #{last_seq}: events after #{last_seq} were removed",
+                        a.at, a.seq
+                    ),
+                );
+            }
+        }
+        self.report.anchored = self
+            .anchors
+            .range(..=last_seq)
+            .next_back()
+            .map(|(_, a)| a.clone());
+    }
+
+    fn row(&mut self, table: Table, id: Option<String>, snap: Result<Snapshot, String>) {
+        let Some(id) = id.filter(|i| !i.is_empty()) else {
+            self.report.add(
+                FindingKind::UnrecordedRow,
+                format!(
+                    "a {} row has no id: it was written behind the application",
+                    table.name()
+                ),
+            );
+            return;
+        };
+        let found = self.latest.remove(&key(table.name(), &id));
+        let snap = match snap {
+            Ok(s) => s,
+            Err(e) => {
+                self.report.add(
+                    FindingKind::Unreadable,
+                    format!(
+                        "{} row {id} cannot be read (a value of the wrong type was stored behind the application): {e}",
+                        table.name()
+                    ),
+                );
+                return;
+            }
+        };
+        match found {
+            None => self.report.add(
+                FindingKind::UnrecordedRow,
+                format!(
+                    "{} row {id} has no audit event: it was written behind the application",
+                    table.name()
+                ),
+            ),
+            Some((seq, after)) => {
+                self.buf.clear();
+                snap.write_canonical(&mut self.buf);
+                if seq < 0 || dig(&self.buf) != after {
+                    self.report.add(
+                        FindingKind::ChangedRow,
+                        format!(
+                            "{} row {id} does not match its latest audit event #{}: it was changed behind the application",
+                            table.name(),
+                            seq.abs()
+                        ),
+                    );
+                }
+            }
+        }
+        self.rows += 1;
+    }
+
+    /// The report, and the seqs (at most `limit`, lowest first) of events whose row is missing,
+    /// with their count — the SQL side names them.
+    pub(super) fn finish(mut self) -> (VerifyReport, Vec<i64>, u64) {
+        self.report.rows = self.rows;
+        let mut missing: Vec<i64> = self
+            .latest
+            .values()
+            .filter(|(s, _)| *s > 0)
+            .map(|(s, _)| *s)
+            .collect();
+        let count = missing.len() as u64;
+        missing.sort_unstable();
+        missing.truncate(self.report.limit);
+        (self.report, missing, count)
+    }
+}
