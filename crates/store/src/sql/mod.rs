@@ -4,6 +4,7 @@
 
 mod bulk;
 mod checker;
+mod durability;
 mod migrate;
 mod reads;
 mod tx;
@@ -75,6 +76,7 @@ impl SqlStore {
             admin.close().await;
         }
         let schema = schema.map(str::to_string);
+        let sync = durability::sqlite_synchronous();
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 4,
@@ -89,7 +91,10 @@ impl SqlStore {
                             conn.execute("PRAGMA journal_mode = WAL").await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
                             conn.execute("PRAGMA busy_timeout = 30000").await?;
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            // FULL: an acknowledged write survives power loss and OS crashes too
+                            // (NORMAL in WAL mode may lose the last commits); see durability.rs.
+                            conn.execute(AssertSqlSafe(format!("PRAGMA synchronous = {sync}")))
+                                .await?;
                         }
                         Backend::Postgres => {
                             if let Some(s) = schema {
