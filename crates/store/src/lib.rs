@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod query;
 pub mod records;
 pub mod row;
 pub mod schema;
@@ -13,6 +14,7 @@ pub mod testing;
 
 pub use audit::{AuditCtx, AuditEvent, VerifyOutcome};
 pub use error::StoreError;
+pub use query::{Cond, Cursor, Group, Page, PageQuery};
 pub use records::Record;
 pub use row::Snapshot;
 pub use schema::Table;

@@ -4,6 +4,7 @@
 
 mod bulk;
 mod migrate;
+mod page;
 mod reads;
 mod tx;
 mod verify;
