@@ -6,6 +6,7 @@ pub mod audit;
 pub mod canonical;
 pub mod checkpoint;
 pub mod error;
+pub mod query;
 pub mod records;
 pub mod row;
 pub mod schema;
@@ -17,6 +18,7 @@ pub use audit::{
     Anchor, AuditCtx, AuditEvent, FindingGroup, FindingKind, VerifyOptions, VerifyOutcome, VerifyReport,
 };
 pub use error::StoreError;
+pub use query::{Cond, Cursor, Group, Page, PageQuery};
 pub use records::Record;
 pub use row::Snapshot;
 pub use schema::Table;

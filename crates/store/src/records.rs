@@ -4,6 +4,7 @@
 use crate::{
     StoreError,
     audit::AuditCtx,
+    query::{Page, PageQuery},
     row::Snapshot,
     schema::Table,
     store::{Filter, Store, Tx},
@@ -48,6 +49,11 @@ records! {
 }
 
 impl dyn Tx + '_ {
+    /// One page of records inside this transaction.
+    pub async fn page_of<R: Record>(&mut self, q: &PageQuery) -> Result<Page<R>, StoreError> {
+        self.page(R::TABLE, q).await?.try_map(|s| s.to_record())
+    }
+
     pub async fn load<R: Record>(&mut self, id: &str) -> Result<Option<R>, StoreError> {
         match self.get(R::TABLE, id).await? {
             Some(s) => Ok(Some(s.to_record()?)),
@@ -87,6 +93,11 @@ impl dyn Tx + '_ {
 }
 
 impl dyn Store + '_ {
+    /// One page of records (see `PageQuery`).
+    pub async fn page_of<R: Record>(&self, q: &PageQuery) -> Result<Page<R>, StoreError> {
+        self.page(R::TABLE, q).await?.try_map(|s| s.to_record())
+    }
+
     pub async fn fetch<R: Record>(&self, id: &str) -> Result<Option<R>, StoreError> {
         match self.get(R::TABLE, id).await? {
             Some(s) => Ok(Some(s.to_record()?)),

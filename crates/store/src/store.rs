@@ -5,6 +5,7 @@
 use crate::{
     StoreError,
     audit::{AuditCtx, AuditEvent, VerifyOutcome},
+    query::{Cond, Group, Page, PageQuery},
     row::Snapshot,
     schema::Table,
 };
@@ -58,6 +59,17 @@ pub trait Store: Send + Sync {
         column: &str,
         prefix: &str,
     ) -> Result<Vec<Snapshot>, StoreError>;
+    /// One page of `table` in keyset order (see `PageQuery`): never the whole table.
+    async fn page(&self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError>;
+    /// Rows of `table` matching `conds`, counted — and `sum` summed — per distinct values of the
+    /// `group_by` columns, by the database (`GROUP BY`); one group without `group_by`.
+    async fn aggregate(
+        &self,
+        table: Table,
+        group_by: &[&str],
+        conds: &[Cond],
+        sum: Option<&str>,
+    ) -> Result<Vec<Group>, StoreError>;
     /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).
     async fn trace(
         &self,
@@ -91,6 +103,8 @@ pub trait Tx: Send {
         table: Table,
         filter: Filter<'_>,
     ) -> Result<Vec<Snapshot>, StoreError>;
+    /// `Store::page` inside this transaction (sees its own writes).
+    async fn page(&mut self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError>;
     /// `Store::trace` inside this transaction (sees its own writes; used where a decision and
     /// the walk that feeds it must be one consistent unit, e.g. a recall).
     async fn trace(

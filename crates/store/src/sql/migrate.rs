@@ -15,6 +15,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "clinical",
         include_str!("../../migrations/0004_clinical.sql"),
     ),
+    (
+        7,
+        "paged_reads",
+        include_str!("../../migrations/0007_paged_reads.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

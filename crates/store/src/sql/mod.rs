@@ -6,6 +6,7 @@ mod bulk;
 mod checker;
 mod durability;
 mod migrate;
+mod page;
 mod reads;
 mod tx;
 mod verify;

@@ -5,6 +5,7 @@ use super::{SqlStore, tx::SqlTx, verify};
 use crate::{
     StoreError,
     audit::{AuditEvent, VerifyOutcome},
+    query::{Cond, Group, Page, PageQuery},
     row::Snapshot,
     schema::{Kind, Table},
     store::{Backend, Direction, Filter, SessionRow, Store, Tx},
@@ -120,6 +121,22 @@ impl Store for SqlStore {
     async fn select(&self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         select_rows(&mut conn, table, filter).await
+    }
+
+    async fn page(&self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        super::page::page(&mut conn, table, q).await
+    }
+
+    async fn aggregate(
+        &self,
+        table: Table,
+        group_by: &[&str],
+        conds: &[Cond],
+        sum: Option<&str>,
+    ) -> Result<Vec<Group>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        super::page::aggregate(&mut conn, table, group_by, conds, sum).await
     }
 
     async fn trace(

@@ -9,6 +9,7 @@ use super::{
 use crate::{
     StoreError,
     audit::{AuditCtx, AuditEvent, GENESIS},
+    query::{Page, PageQuery},
     row::Snapshot,
     schema::Table,
     store::{Backend, Direction, Filter, Tx},
@@ -152,6 +153,10 @@ impl Tx for SqlTx {
         filter: Filter<'_>,
     ) -> Result<Vec<Snapshot>, StoreError> {
         select_rows(&mut self.tx, table, filter).await
+    }
+
+    async fn page(&mut self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError> {
+        super::page::page(&mut self.tx, table, q).await
     }
 
     async fn trace(

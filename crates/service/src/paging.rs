@@ -1,0 +1,279 @@
+//! Paged list read models (issue 19): lots, patients, vials and recalls, newest first, a page at a
+//! time (keyset cursors, `secretome_store::PageQuery`), filtered in SQL, with the counts a list
+//! shows computed by the database for the rows on the page only — never a whole table read.
+
+use crate::{Service, ServiceError, clinical_queries::PatientSummary, queries::LotSummary};
+use secretome_domain::{
+    DomainError, UtcTime,
+    clinical::{Indication, Patient},
+    lot::{Lot, LotStatus},
+    recall::Recall,
+    vial::{Vial, VialStatus},
+};
+use secretome_store::{Cond, Page, PageQuery, Table, query::prefix_end};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Rows per page when the caller does not say (and the most it may ask for).
+pub const PAGE_SIZE: usize = 50;
+pub const MAX_PAGE_SIZE: usize = 200;
+
+/// The lot list's filters (all optional; empty text counts as absent).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LotFilter {
+    pub status: Option<String>,
+    pub product: Option<String>,
+    /// Made on or after this date (YYYY-MM-DD, in the facility's zone).
+    pub from: Option<String>,
+    /// Made on or before this date (YYYY-MM-DD, in the facility's zone).
+    pub to: Option<String>,
+}
+
+/// The patient list's filters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PatientFilter {
+    pub indication: Option<String>,
+    pub site: Option<String>,
+    /// Pseudonyms starting with this text.
+    pub pseudonym: Option<String>,
+}
+
+/// The vial list's filters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct VialFilter {
+    pub lot: Option<String>,
+    pub status: Option<String>,
+    /// Locations starting with this text (`FRZ-01/`, `FRZ-01/R1/`, …).
+    pub location: Option<String>,
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The UTC instant a facility-zone date (YYYY-MM-DD) starts at, plus `days`.
+fn day_start(field: &str, date: &str, days: i64) -> Result<String, DomainError> {
+    let bad = || DomainError::invalid(field, format!("{date:?} is not a date (YYYY-MM-DD)"));
+    let d: jiff::civil::Date = date.parse().map_err(|_| bad())?;
+    let d = d
+        .checked_add(jiff::Span::new().days(days))
+        .map_err(|_| bad())?;
+    let tz = jiff::tz::TimeZone::get("Asia/Tokyo")
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
+    let ts = tz
+        .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+        .map_err(|_| bad())?;
+    Ok(UtcTime::from_timestamp(ts).to_string())
+}
+
+/// All refusals of a filter at once, as one refusal naming every field.
+fn refuse_all(errors: Vec<DomainError>) -> Result<(), ServiceError> {
+    let mut fields = Vec::new();
+    let mut messages = Vec::new();
+    for e in errors {
+        if let DomainError::Invalid { field, message } = e {
+            messages.push(format!("{field}: {message}"));
+            fields.push(field);
+        }
+    }
+    if fields.is_empty() {
+        return Ok(());
+    }
+    Err(DomainError::invalid(fields.join(", "), messages.join("; ")).into())
+}
+
+fn limit(n: Option<usize>) -> usize {
+    n.unwrap_or(PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
+}
+
+impl LotFilter {
+    fn conds(&self) -> Result<Vec<Cond>, ServiceError> {
+        let (mut conds, mut errors) = (Vec::new(), Vec::new());
+        if let Some(s) = given(&self.status) {
+            match LotStatus::ALL.iter().find(|x| x.as_str() == s) {
+                Some(st) => conds.push(Cond::Eq("status", st.as_str().to_string())),
+                None => errors.push(DomainError::invalid(
+                    "status",
+                    format!("{s:?} is not a lot state"),
+                )),
+            }
+        }
+        if let Some(p) = given(&self.product) {
+            conds.push(Cond::Eq("product", p.to_string()));
+        }
+        let from = given(&self.from).map(|d| day_start("from", d, 0));
+        let to = given(&self.to).map(|d| day_start("to", d, 1));
+        let mut bound = |r: Option<Result<String, DomainError>>| match r {
+            Some(Ok(t)) => Some(t),
+            Some(Err(e)) => {
+                errors.push(e);
+                None
+            }
+            None => None,
+        };
+        let (from, to) = (bound(from), bound(to));
+        if from.is_some() || to.is_some() {
+            conds.push(Cond::Range {
+                column: "created_at",
+                from,
+                to,
+            });
+        }
+        refuse_all(errors)?;
+        Ok(conds)
+    }
+}
+
+impl Service {
+    /// A page of lots, newest first, filtered, with their vials counted by state (in SQL, for the
+    /// lots on the page).
+    pub async fn lots_page(
+        &self,
+        filter: &LotFilter,
+        cursor: Option<&str>,
+        n: Option<usize>,
+    ) -> Result<Page<LotSummary>, ServiceError> {
+        let mut q = PageQuery::newest("created_at", limit(n)).at(cursor);
+        q.conds = filter.conds()?;
+        let page = self.store().page_of::<Lot>(&q).await?;
+        let ids: Vec<String> = page.rows.iter().map(|l| l.id.to_string()).collect();
+        let mut counts: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+        for g in self
+            .store()
+            .aggregate(
+                Table::Vial,
+                &["lot", "status"],
+                &[Cond::In("lot", ids)],
+                None,
+            )
+            .await?
+        {
+            let (Some(lot), Some(status)) = (g.keys[0].clone(), g.keys[1].as_deref()) else {
+                continue;
+            };
+            if let Some(s) = VialStatus::ALL.iter().find(|s| s.as_str() == status) {
+                *counts.entry(lot).or_default().entry(s.as_str()).or_default() +=
+                    usize::try_from(g.count).unwrap_or(0);
+            }
+        }
+        Ok(page.map(|lot| {
+            let by_status = counts.remove(lot.id.as_str()).unwrap_or_default();
+            LotSummary {
+                vials: by_status.values().sum(),
+                by_status,
+                lot,
+            }
+        }))
+    }
+
+    /// A page of patients, newest registration first, filtered by indication, site and pseudonym
+    /// prefix, with their doses and adverse events counted and last visit found in SQL.
+    pub async fn patients_page(
+        &self,
+        filter: &PatientFilter,
+        cursor: Option<&str>,
+        n: Option<usize>,
+    ) -> Result<Page<PatientSummary>, ServiceError> {
+        let mut q = PageQuery::newest("registered_at", limit(n)).at(cursor);
+        if let Some(i) = given(&filter.indication) {
+            q.conds
+                .push(Cond::Eq("indication", Indication::parse(i)?.as_str().into()));
+        }
+        if let Some(s) = given(&filter.site) {
+            q.conds.push(Cond::Eq("site", s.to_string()));
+        }
+        if let Some(p) = given(&filter.pseudonym) {
+            q.conds.push(Cond::prefix("id", p));
+        }
+        let page = self.store().page_of::<Patient>(&q).await?;
+        let ids: Vec<String> = page.rows.iter().map(|p| p.id.to_string()).collect();
+        let count_by = |t: Table| {
+            let ids = ids.clone();
+            async move {
+                let mut m: BTreeMap<String, usize> = BTreeMap::new();
+                for g in self
+                    .store()
+                    .aggregate(t, &["patient"], &[Cond::In("patient", ids)], None)
+                    .await?
+                {
+                    if let Some(p) = g.keys[0].clone() {
+                        m.insert(p, usize::try_from(g.count).unwrap_or(0));
+                    }
+                }
+                Ok::<_, ServiceError>(m)
+            }
+        };
+        let doses = count_by(Table::Administration).await?;
+        let aes = count_by(Table::AdverseEvent).await?;
+        let visits = self.last_visits(&ids).await?;
+        Ok(page.map(|p| PatientSummary {
+            doses: doses.get(p.id.as_str()).copied().unwrap_or(0),
+            adverse_events: aes.get(p.id.as_str()).copied().unwrap_or(0),
+            last_visit: visits.get(p.id.as_str()).copied(),
+            patient: p,
+        }))
+    }
+
+    /// Each listed patient's latest outcome visit (`MAX(visit_at)` in SQL).
+    async fn last_visits(&self, ids: &[String]) -> Result<BTreeMap<String, UtcTime>, ServiceError> {
+        let mut out = BTreeMap::new();
+        for id in ids {
+            let q = PageQuery::newest("visit_at", 1).with(Cond::Eq("patient", id.clone()));
+            if let Some(o) = self
+                .store()
+                .page_of::<secretome_domain::clinical::OutcomeMeasure>(&q)
+                .await?
+                .rows
+                .into_iter()
+                .next()
+            {
+                out.insert(id.clone(), o.visit_at);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A page of vials by id, filtered by lot, state and location prefix (a range on the location
+    /// index, not `LIKE`).
+    pub async fn vials_page(
+        &self,
+        filter: &VialFilter,
+        cursor: Option<&str>,
+        n: Option<usize>,
+    ) -> Result<Page<Vial>, ServiceError> {
+        let mut q = PageQuery::newest("id", limit(n)).at(cursor);
+        q.desc = false;
+        let mut errors = Vec::new();
+        if let Some(l) = given(&filter.lot) {
+            q.conds.push(Cond::Eq("lot", l.to_string()));
+        }
+        if let Some(s) = given(&filter.status) {
+            match VialStatus::ALL.iter().find(|x| x.as_str() == s) {
+                Some(st) => q.conds.push(Cond::Eq("status", st.as_str().into())),
+                None => errors.push(DomainError::invalid(
+                    "status",
+                    format!("{s:?} is not a vial state"),
+                )),
+            }
+        }
+        if let Some(l) = given(&filter.location) {
+            q.conds.push(Cond::Range {
+                column: "location",
+                from: Some(l.to_string()),
+                to: prefix_end(l),
+            });
+        }
+        refuse_all(errors)?;
+        Ok(self.store().page_of::<Vial>(&q).await?)
+    }
+
+    /// A page of recalls, newest first.
+    pub async fn recalls_page(
+        &self,
+        cursor: Option<&str>,
+        n: Option<usize>,
+    ) -> Result<Page<Recall>, ServiceError> {
+        let q = PageQuery::newest("opened_at", limit(n)).at(cursor);
+        Ok(self.store().page_of::<Recall>(&q).await?)
+    }
+}

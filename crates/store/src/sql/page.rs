@@ -1,0 +1,232 @@
+//! SQL for the purpose-built reads of `query.rs`: keyset pages (`(order, id) < ($k, $i)` with
+//! `ORDER BY order DESC, id DESC LIMIT n + 1` — a row-value comparison both engines serve from an
+//! index on `(…, order, id)`), and grouped counts and sums.
+
+use crate::{
+    StoreError,
+    query::{Cond, Cursor, Group, Page, PageQuery},
+    row::Snapshot,
+    schema::{Kind, Table},
+};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+/// Most rows one page may ask for.
+pub const MAX_LIMIT: usize = 500;
+
+/// SQL text being built with its bound (text) arguments.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    args: Vec<String>,
+}
+
+impl Sql {
+    fn bind(&mut self, v: &str) -> String {
+        self.args.push(v.to_string());
+        format!("${}", self.args.len())
+    }
+}
+
+fn check(table: Table, column: &str) -> Result<Kind, StoreError> {
+    table.column(column).ok_or_else(|| StoreError::Invalid {
+        table: table.name(),
+        column: column.to_string(),
+        message: "no such column".into(),
+    })
+}
+
+/// ` AND `-joined conditions on `table` (or `1 = 1` when there are none).
+fn conds_sql(table: Table, conds: &[Cond], sql: &mut Sql) -> Result<String, StoreError> {
+    let mut parts = Vec::new();
+    for c in conds {
+        parts.push(match c {
+            Cond::Eq(col, v) => {
+                check(table, col)?;
+                format!("{col} = {}", sql.bind(v))
+            }
+            Cond::AtMost(col, v) => {
+                check(table, col)?;
+                format!("{col} <= {}", sql.bind(v))
+            }
+            Cond::In(col, vs) => {
+                check(table, col)?;
+                if vs.is_empty() {
+                    "1 = 0".to_string()
+                } else {
+                    let ps: Vec<String> = vs.iter().map(|v| sql.bind(v)).collect();
+                    format!("{col} IN ({})", ps.join(", "))
+                }
+            }
+            Cond::Range { column, from, to } => {
+                check(table, column)?;
+                let mut r = Vec::new();
+                if let Some(f) = from {
+                    r.push(format!("{column} >= {}", sql.bind(f)));
+                }
+                if let Some(t) = to {
+                    r.push(format!("{column} < {}", sql.bind(t)));
+                }
+                if r.is_empty() {
+                    "1 = 1".to_string()
+                } else {
+                    r.join(" AND ")
+                }
+            }
+            Cond::InSelect {
+                column,
+                table: sub,
+                conds,
+            } => {
+                check(table, column)?;
+                let inner = conds_sql(*sub, conds, sql)?;
+                format!("{column} IN (SELECT id FROM {} WHERE {inner})", sub.name())
+            }
+        });
+    }
+    Ok(if parts.is_empty() {
+        "1 = 1".to_string()
+    } else {
+        parts.join(" AND ")
+    })
+}
+
+fn bind_all(sql: Sql) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+    let mut q = sqlx::query(AssertSqlSafe(sql.text));
+    for a in sql.args {
+        q = q.bind(a);
+    }
+    q
+}
+
+fn key_of(row: &Snapshot, order: &str) -> (String, String) {
+    let key = row
+        .values
+        .get(order)
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    (key, row.id().to_string())
+}
+
+/// One page of `table` (see `PageQuery`).
+pub(super) async fn page(
+    conn: &mut AnyConnection,
+    table: Table,
+    q: &PageQuery,
+) -> Result<Page<Snapshot>, StoreError> {
+    if check(table, q.order)? != Kind::Text {
+        return Err(StoreError::Invalid {
+            table: table.name(),
+            column: q.order.to_string(),
+            message: "pages are ordered by a text column".into(),
+        });
+    }
+    let limit = q.limit.clamp(1, MAX_LIMIT);
+    let mut sql = Sql::default();
+    let mut wh = conds_sql(table, &q.conds, &mut sql)?;
+    // Going backwards reads the rows before the cursor in the opposite order, then reverses them.
+    let backwards = matches!(q.cursor, Some(Cursor::Before { .. }));
+    let desc = q.desc != backwards;
+    if let Some(Cursor::After { key, id } | Cursor::Before { key, id }) = &q.cursor {
+        let op = if desc { "<" } else { ">" };
+        let (k, i) = (sql.bind(key), sql.bind(id));
+        wh.push_str(&format!(" AND ({}, id) {op} ({k}, {i})", q.order));
+    }
+    let dir = if desc { "DESC" } else { "ASC" };
+    sql.text = format!(
+        "SELECT {} FROM {} WHERE {wh} ORDER BY {order} {dir}, id {dir} LIMIT {}",
+        table.column_list(),
+        table.name(),
+        limit + 1,
+        order = q.order,
+    );
+    let fetched = bind_all(sql).fetch_all(conn).await?;
+    let more = fetched.len() > limit;
+    let mut rows = fetched
+        .iter()
+        .take(limit)
+        .map(|r| Snapshot::from_row(table, r))
+        .collect::<Result<Vec<_>, _>>()?;
+    if backwards {
+        rows.reverse();
+    }
+    let after = |r: &Snapshot| {
+        let (key, id) = key_of(r, q.order);
+        Cursor::After { key, id }.encode()
+    };
+    let before = |r: &Snapshot| {
+        let (key, id) = key_of(r, q.order);
+        Cursor::Before { key, id }.encode()
+    };
+    let (next, prev) = match &q.cursor {
+        None => (rows.last().filter(|_| more).map(after), None),
+        Some(Cursor::After { .. }) => (
+            rows.last().filter(|_| more).map(after),
+            rows.first().map(before),
+        ),
+        Some(Cursor::Before { .. }) => (
+            rows.last().map(after),
+            rows.first().filter(|_| more).map(before),
+        ),
+    };
+    Ok(Page { rows, next, prev })
+}
+
+/// Rows of `table` matching `conds`, counted (and `sum` summed) per distinct `group_by` values.
+pub(super) async fn aggregate(
+    conn: &mut AnyConnection,
+    table: Table,
+    group_by: &[&str],
+    conds: &[Cond],
+    sum: Option<&str>,
+) -> Result<Vec<Group>, StoreError> {
+    for g in group_by {
+        check(table, g)?;
+    }
+    if let Some(s) = sum
+        && !matches!(check(table, s)?, Kind::Real | Kind::Int)
+    {
+        return Err(StoreError::Invalid {
+            table: table.name(),
+            column: s.to_string(),
+            message: "not a numeric column to sum".into(),
+        });
+    }
+    let mut sql = Sql::default();
+    let wh = conds_sql(table, conds, &mut sql)?;
+    let keys: Vec<String> = group_by
+        .iter()
+        .map(|g| format!("CAST({g} AS TEXT)"))
+        .collect();
+    let mut select = keys.clone();
+    select.push("COUNT(*)".into());
+    if let Some(s) = sum {
+        select.push(format!("CAST(SUM({s}) AS DOUBLE PRECISION)"));
+    }
+    sql.text = format!(
+        "SELECT {} FROM {} WHERE {wh}",
+        select.join(", "),
+        table.name()
+    );
+    if !group_by.is_empty() {
+        sql.text.push_str(&format!(" GROUP BY {}", group_by.join(", ")));
+    }
+    let n = group_by.len();
+    bind_all(sql)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Group {
+                keys: (0..n)
+                    .map(|i| r.try_get::<Option<String>, _>(i))
+                    .collect::<Result<_, _>>()?,
+                count: r.try_get::<i64, _>(n)?,
+                sum: match sum {
+                    Some(_) => r.try_get::<Option<f64>, _>(n + 1)?,
+                    None => None,
+                },
+            })
+        })
+        .collect()
+}
