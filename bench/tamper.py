@@ -38,7 +38,7 @@ class Db:
         if self.backend == "postgres" and args:
             sql = sql.replace("%", "%%").replace("?", "%s")
         cur = self.conn.cursor()
-        cur.execute(sql, args or None)
+        cur.execute(sql, args) if self.backend == "sqlite" else cur.execute(sql, args or None)
         try:
             return cur.fetchall()
         except Exception:
