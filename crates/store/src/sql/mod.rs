@@ -9,6 +9,7 @@ mod migrate;
 mod reads;
 mod tx;
 mod verify;
+mod verify_sqlite;
 
 pub use migrate::{MIGRATIONS, statements};
 
