@@ -87,12 +87,12 @@ def prepare(backend):
         subprocess.run(["psql", admin, "-qc", "CREATE DATABASE crash_trials"], check=True, capture_output=True)
         url = PG.rsplit("/", 1)[0] + "/crash_trials"
         subprocess.run([BIN, "migrate", "--db", url], check=True, capture_output=True)
-    subprocess.run([BIN, "generate", "--db", url, "--vials", "400", "--patients", "40", "--years", "1"], check=True, capture_output=True)
+    subprocess.run([BIN, "generate", "--db", url, "--vials", "3000", "--patients", "300", "--years", "1"], check=True, capture_output=True)
     return url
 
 
 def lot_of(backend, url):
-    q = "SELECT MIN(id) FROM lot"
+    q = "SELECT MIN(id) FROM lot WHERE status = 'quarantine'"
     if backend == "sqlite":
         c = sqlite3.connect(url[len("sqlite://"):])
         v = c.execute(q).fetchone()[0]
