@@ -136,7 +136,9 @@ async fn verify(
         (anchors, file_problems) = checkpoint::read_file(path, &trusted)?;
     }
     let started = std::time::Instant::now();
-    let report = store.verify_report(&VerifyOptions { limit, anchors }).await?;
+    let report = store
+        .verify_report(&VerifyOptions { limit, anchors })
+        .await?;
     let took = started.elapsed();
     let intact = report.is_intact() && file_problems.is_empty();
     if intact {

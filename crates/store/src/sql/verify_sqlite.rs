@@ -28,7 +28,12 @@ fn event(r: &rusqlite::Row<'_>) -> Result<AuditEvent, String> {
     let g = |i: usize| r.get_ref(i).map_err(|e| e.to_string());
     let seq = match g(0)? {
         ValueRef::Integer(i) => i,
-        other => return Err(format!("seq: expected an integer, found {:?}", other.data_type())),
+        other => {
+            return Err(format!(
+                "seq: expected an integer, found {:?}",
+                other.data_type()
+            ));
+        }
     };
     Ok(AuditEvent {
         seq,
@@ -75,7 +80,11 @@ fn db(e: rusqlite::Error) -> StoreError {
 }
 
 /// Reads events in sequence order, then every audited row, into `out` in batches.
-pub(super) fn walk(path: &str, out: &SyncSender<Vec<Item>>, batch: usize) -> Result<(), StoreError> {
+pub(super) fn walk(
+    path: &str,
+    out: &SyncSender<Vec<Item>>,
+    batch: usize,
+) -> Result<(), StoreError> {
     let conn = rusqlite::Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -117,7 +126,10 @@ pub(super) fn walk(path: &str, out: &SyncSender<Vec<Item>>, batch: usize) -> Res
         let id_index = table.columns().len();
         let mut rows = st.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
-            let id = r.get_ref(id_index).ok().and_then(|v| text(v).ok().flatten());
+            let id = r
+                .get_ref(id_index)
+                .ok()
+                .and_then(|v| text(v).ok().flatten());
             items.push(Item::Row {
                 table,
                 id,
