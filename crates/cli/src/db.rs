@@ -1,13 +1,13 @@
 //! The subcommands that work on a database: demo, serve, migrate, audit verify, user add.
 
-use crate::{AuditCmd, Cmd, UserCmd};
+use crate::{Cmd, UserCmd};
 use anyhow::{Context, bail};
 use secretome_domain::{Role, UtcTime};
 use secretome_service::{Service, demo};
-use secretome_store::{SqlStore, VerifyOutcome};
+use secretome_store::SqlStore;
 use std::{process::ExitCode, sync::Arc};
 
-fn now() -> UtcTime {
+pub(crate) fn now() -> UtcTime {
     UtcTime::from_timestamp(jiff::Timestamp::now())
 }
 
@@ -34,9 +34,21 @@ pub(crate) async fn open_current(url: &str) -> anyhow::Result<SqlStore> {
 pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
     match cmd {
         Cmd::Demo { db, addr } => demo_cmd(&db, &addr).await,
-        Cmd::Serve { db, addr } => {
+        Cmd::Serve {
+            db,
+            addr,
+            checkpoints,
+        } => {
             let store = open_current(&db).await?;
-            serve(Service::new(Arc::new(store)), &addr).await
+            if let Some(w) = store.durability_warning().await? {
+                tracing::warn!("{w}");
+            }
+            let mut svc = Service::new(Arc::new(store.clone()));
+            if let Some(c) = checkpoints.checkpointer(&store)? {
+                svc = svc.with_checkpoints(c.clone());
+                crate::audit::schedule(c, checkpoints.checkpoint_every);
+            }
+            serve(svc, &addr).await
         }
         Cmd::Migrate { db } => {
             let applied = open(&db).await?.migrate().await?;
@@ -47,23 +59,7 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Audit {
-            cmd: AuditCmd::Verify { db },
-        } => {
-            let svc = Service::new(Arc::new(open_current(&db).await?));
-            match svc.verify_audit().await? {
-                VerifyOutcome::Intact { events, rows } => {
-                    println!(
-                        "audit trail intact: {events} events checked, {rows} rows match their latest event"
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                VerifyOutcome::Broken { finding } => {
-                    println!("audit trail BROKEN: {finding}");
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
+        Cmd::Audit { cmd } => crate::audit::run(cmd).await,
         Cmd::User {
             cmd:
                 UserCmd::Add {

@@ -2,6 +2,7 @@
 //! (or the assay engine), print. Every subcommand's work lives in a library crate.
 
 mod assay;
+mod audit;
 mod db;
 mod fhir;
 mod generate;
@@ -41,6 +42,8 @@ enum Cmd {
         db: String,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        #[command(flatten)]
+        checkpoints: audit::CheckpointArgs,
     },
     /// Create or update the database schema.
     Migrate {
@@ -50,7 +53,7 @@ enum Cmd {
     /// The audit trail.
     Audit {
         #[command(subcommand)]
-        cmd: AuditCmd,
+        cmd: audit::AuditCmd,
     },
     /// Users.
     User {
@@ -89,16 +92,6 @@ enum Cmd {
 enum TraceDirection {
     Forward,
     Backward,
-}
-
-#[derive(Subcommand, Debug)]
-enum AuditCmd {
-    /// Re-walk the hash chain and check every audited row against its latest event.
-    /// Exits 0 when intact, 1 naming the first event or row that does not match.
-    Verify {
-        #[arg(long, env = "SECRETOME_DATABASE_URL")]
-        db: String,
-    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -138,7 +138,11 @@ impl Service {
             .unwrap_or_else(|| actor.user.to_string());
         let text = manifestation(meaning, &name, reason);
         match meaning {
-            Meaning::Released => self.release_lot(actor, now, lot, &text).await,
+            Meaning::Released => {
+                let lot = self.release_lot(actor, now, lot, &text).await?;
+                self.checkpoint(now).await;
+                Ok(lot)
+            }
             Meaning::Rejected => self.reject_lot(actor, now, lot, &text).await,
             Meaning::Reviewed => {
                 let mut tx = self.store.begin().await?;

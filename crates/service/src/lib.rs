@@ -48,11 +48,32 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Service {
     store: Arc<dyn Store>,
+    /// Signed checkpoints of the audit chain, written at every release signature (if configured).
+    checkpoints: Option<Arc<secretome_store::checkpoint::Checkpointer>>,
 }
 
 impl Service {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+        Self {
+            store,
+            checkpoints: None,
+        }
+    }
+
+    /// Writes a signed checkpoint of the chain head after every release signature.
+    pub fn with_checkpoints(mut self, c: Arc<secretome_store::checkpoint::Checkpointer>) -> Self {
+        self.checkpoints = Some(c);
+        self
+    }
+
+    /// Anchors the chain now (if checkpoints are configured). The decision is already committed,
+    /// so a failure to write the checkpoint is logged, not returned: the next one covers it.
+    pub(crate) async fn checkpoint(&self, now: UtcTime) {
+        if let Some(c) = &self.checkpoints
+            && let Err(e) = c.write(&now.to_string(), false).await
+        {
+            tracing::error!("audit checkpoint not written: {e}");
+        }
     }
 
     pub fn store(&self) -> &dyn Store {

@@ -291,7 +291,10 @@ mod tests {
             e.canonical(),
             canonical::to_string(&serde_json::Value::Object(fields))
         );
-        assert!(e.canonical().starts_with(r#"{"action":"donor.register","actor":"op""#));
+        assert!(
+            e.canonical()
+                .starts_with(r#"{"action":"donor.register","actor":"op""#)
+        );
     }
 
     #[test]

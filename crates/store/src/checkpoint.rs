@@ -55,7 +55,9 @@ pub fn generate_key(path: &Path) -> Result<String, CheckpointError> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let mut f = opts.open(path).map_err(io(path))?;
     writeln!(f, "{}", hex::encode(seed)).map_err(io(path))?;
-    Ok(hex::encode(SigningKey::from_bytes(&seed).verifying_key().as_bytes()))
+    Ok(hex::encode(
+        SigningKey::from_bytes(&seed).verifying_key().as_bytes(),
+    ))
 }
 
 /// Reads a key file made by `generate_key`.
@@ -209,8 +211,16 @@ mod tests {
         let a = check_line(&line, &trusted).unwrap();
         assert_eq!((a.seq, a.head.as_str()), (42, "ab".repeat(32).as_str()));
         let forged = line.replace("seq=42", "seq=43");
-        assert!(check_line(&forged, &trusted).unwrap_err().contains("altered"));
+        assert!(
+            check_line(&forged, &trusted)
+                .unwrap_err()
+                .contains("altered")
+        );
         let foreign = sign_line(&other, 42, &"ab".repeat(32), "2026-12-06T00:00:00.000000Z");
-        assert!(check_line(&foreign, &trusted).unwrap_err().contains("not trusted"));
+        assert!(
+            check_line(&foreign, &trusted)
+                .unwrap_err()
+                .contains("not trusted")
+        );
     }
 }

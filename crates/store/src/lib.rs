@@ -15,7 +15,8 @@ pub mod store;
 pub mod testing;
 
 pub use audit::{
-    Anchor, AuditCtx, AuditEvent, FindingGroup, FindingKind, VerifyOptions, VerifyOutcome, VerifyReport,
+    Anchor, AuditCtx, AuditEvent, FindingGroup, FindingKind, VerifyOptions, VerifyOutcome,
+    VerifyReport,
 };
 pub use error::StoreError;
 pub use query::{Cond, Cursor, Group, Page, PageQuery};

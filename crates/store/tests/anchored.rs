@@ -5,8 +5,8 @@
 
 use proptest::prelude::*;
 use secretome_store::{
-    AuditCtx, AuditEvent, FindingKind, Snapshot, SqlStore, Store, StoreError, Table,
-    VerifyOptions, VerifyOutcome, checkpoint, testing::stores,
+    AuditCtx, AuditEvent, FindingKind, Snapshot, SqlStore, Store, StoreError, Table, VerifyOptions,
+    VerifyOutcome, checkpoint, testing::stores,
 };
 use serde_json::json;
 use sqlx::AssertSqlSafe;
@@ -101,11 +101,21 @@ async fn every_finding_is_reported_grouped_by_kind_with_a_limit() {
     for (backend, store) in stores("allfindings").await {
         insert(
             &store,
-            (0..5).map(|i| product(&format!("P-{i}"), "x", 1.0)).collect(),
+            (0..5)
+                .map(|i| product(&format!("P-{i}"), "x", 1.0))
+                .collect(),
         )
         .await;
-        exec(&store, "UPDATE product SET storage_temperature_c = 9 WHERE id IN ('P-1', 'P-2', 'P-3')").await;
-        exec(&store, "UPDATE audit_event SET actor = 'someone' WHERE seq = 5").await;
+        exec(
+            &store,
+            "UPDATE product SET storage_temperature_c = 9 WHERE id IN ('P-1', 'P-2', 'P-3')",
+        )
+        .await;
+        exec(
+            &store,
+            "UPDATE audit_event SET actor = 'someone' WHERE seq = 5",
+        )
+        .await;
         exec(&store, "DELETE FROM product WHERE id = 'P-4'").await;
         let report = store
             .verify_report(&VerifyOptions {
@@ -132,12 +142,12 @@ fn anchors_of(lines: &[String], key: &ed25519_dalek::SigningKey) -> Vec<secretom
         .collect()
 }
 
-async fn verify_with(store: &SqlStore, anchors: Vec<secretome_store::Anchor>) -> secretome_store::VerifyReport {
+async fn verify_with(
+    store: &SqlStore,
+    anchors: Vec<secretome_store::Anchor>,
+) -> secretome_store::VerifyReport {
     store
-        .verify_report(&VerifyOptions {
-            limit: 10,
-            anchors,
-        })
+        .verify_report(&VerifyOptions { limit: 10, anchors })
         .await
         .unwrap()
 }
@@ -176,9 +186,20 @@ async fn append_forged(store: &SqlStore, seq: i64, prev_hash: &str, id: &str) ->
 async fn checkpoints_catch_truncation_forged_appends_and_rewritten_history() {
     let key = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
     for (backend, store) in stores("anchored").await {
-        insert(&store, (0..4).map(|i| product(&format!("P-{i}"), "x", 1.0)).collect()).await;
+        insert(
+            &store,
+            (0..4)
+                .map(|i| product(&format!("P-{i}"), "x", 1.0))
+                .collect(),
+        )
+        .await;
         let (seq, head) = store.head().await.unwrap().unwrap();
-        let cp = vec![checkpoint::sign_line(&key, seq, &head, "2026-11-25T01:00:00.000000Z")];
+        let cp = vec![checkpoint::sign_line(
+            &key,
+            seq,
+            &head,
+            "2026-11-25T01:00:00.000000Z",
+        )];
         insert(&store, vec![product("P-4", "x", 1.0)]).await;
         // Untampered: intact, one event after the checkpoint not yet anchored.
         let r = verify_with(&store, anchors_of(&cp, &key)).await;
@@ -188,22 +209,47 @@ async fn checkpoints_catch_truncation_forged_appends_and_rewritten_history() {
         // 1. Truncation: the tail (events 4 and 5, their rows) removed — the chain alone is intact.
         let copy = stores("anchored-trunc").await;
         let (_, t) = copy.into_iter().find(|(b, _)| *b == backend).unwrap();
-        insert(&t, (0..4).map(|i| product(&format!("P-{i}"), "x", 1.0)).collect()).await;
+        insert(
+            &t,
+            (0..4)
+                .map(|i| product(&format!("P-{i}"), "x", 1.0))
+                .collect(),
+        )
+        .await;
         let (seq, head) = t.head().await.unwrap().unwrap();
-        let tcp = vec![checkpoint::sign_line(&key, seq, &head, "2026-11-25T01:00:00.000000Z")];
+        let tcp = vec![checkpoint::sign_line(
+            &key,
+            seq,
+            &head,
+            "2026-11-25T01:00:00.000000Z",
+        )];
         exec(&t, "DELETE FROM audit_event WHERE seq >= 3").await;
         exec(&t, "DELETE FROM product WHERE id IN ('P-2', 'P-3')").await;
-        assert!(matches!(t.verify().await.unwrap(), VerifyOutcome::Intact { .. }), "{backend:?}");
+        assert!(
+            matches!(t.verify().await.unwrap(), VerifyOutcome::Intact { .. }),
+            "{backend:?}"
+        );
         let r = verify_with(&t, anchors_of(&tcp, &key)).await;
-        assert_eq!(r.findings[&FindingKind::Truncated].count, 1, "{backend:?}: {r:?}");
+        assert_eq!(
+            r.findings[&FindingKind::Truncated].count,
+            1,
+            "{backend:?}: {r:?}"
+        );
 
         // 2. A forged event appended after the checkpoint: chain intact, but it is unanchored.
         let (seq, head) = store.head().await.unwrap().unwrap();
         append_forged(&store, seq + 1, &head, "P-FORGED").await;
-        assert!(matches!(store.verify().await.unwrap(), VerifyOutcome::Intact { .. }));
+        assert!(matches!(
+            store.verify().await.unwrap(),
+            VerifyOutcome::Intact { .. }
+        ));
         let r = verify_with(&store, anchors_of(&cp, &key)).await;
         assert!(r.is_intact());
-        assert_eq!(r.unanchored(), 2, "{backend:?}: events #5 and #6 not anchored");
+        assert_eq!(
+            r.unanchored(),
+            2,
+            "{backend:?}: events #5 and #6 not anchored"
+        );
 
         // 3. History rewritten and rehashed from event 2 on: contradicts the checkpoint of #4.
         let events = store.events_for(Table::Product, "P-1").await.unwrap();
@@ -214,9 +260,16 @@ async fn checkpoints_catch_truncation_forged_appends_and_rewritten_history() {
         for (i, id) in ["P-1", "P-2", "P-3", "P-4"].iter().enumerate() {
             prev = append_forged(&store, 2 + i as i64, &prev, id).await;
         }
-        assert!(matches!(store.verify().await.unwrap(), VerifyOutcome::Intact { .. }), "{backend:?}");
+        assert!(
+            matches!(store.verify().await.unwrap(), VerifyOutcome::Intact { .. }),
+            "{backend:?}"
+        );
         let r = verify_with(&store, anchors_of(&cp, &key)).await;
-        assert_eq!(r.findings[&FindingKind::Rewritten].count, 1, "{backend:?}: {r:?}");
+        assert_eq!(
+            r.findings[&FindingKind::Rewritten].count,
+            1,
+            "{backend:?}: {r:?}"
+        );
     }
 }
 

@@ -7,7 +7,11 @@ use sqlx::Row;
 #[tokio::test]
 async fn acknowledged_writes_are_durable_by_default() {
     for (backend, store) in stores("durable").await {
-        assert_eq!(store.durability_warning().await.unwrap(), None, "{backend:?}");
+        assert_eq!(
+            store.durability_warning().await.unwrap(),
+            None,
+            "{backend:?}"
+        );
         if backend == secretome_store::Backend::Sqlite {
             let level: i64 = sqlx::query("PRAGMA synchronous")
                 .fetch_one(store.pool())

@@ -278,12 +278,20 @@ async fn the_same_writes_produce_the_golden_bytes_on_every_backend() {
         write_all(&store).await;
         let ours = dump(&store).await;
         for (i, (a, b)) in ours.lines().zip(GOLDEN.lines()).enumerate() {
-            assert_eq!(a, b, "{backend:?}: event #{} differs from the golden chain", i + 1);
+            assert_eq!(
+                a,
+                b,
+                "{backend:?}: event #{} differs from the golden chain",
+                i + 1
+            );
         }
         assert_eq!(ours.lines().count(), GOLDEN.lines().count(), "{backend:?}");
         let report = store.verify().await.unwrap();
         assert!(
-            matches!(report, secretome_store::VerifyOutcome::Intact { events: 30, .. }),
+            matches!(
+                report,
+                secretome_store::VerifyOutcome::Intact { events: 30, .. }
+            ),
             "{backend:?}: {report:?}"
         );
     }

@@ -26,9 +26,10 @@ impl super::SqlStore {
     pub async fn durability_warning(&self) -> Result<Option<String>, StoreError> {
         let (sql, ok): (&str, fn(&str) -> bool) = match self.backend {
             Backend::Postgres => ("SHOW synchronous_commit", |v| v != "off"),
-            Backend::Sqlite => ("SELECT CAST(synchronous AS TEXT) FROM pragma_synchronous", |v| {
-                v == "2" || v == "3"
-            }),
+            Backend::Sqlite => (
+                "SELECT CAST(synchronous AS TEXT) FROM pragma_synchronous",
+                |v| v == "2" || v == "3",
+            ),
         };
         let v: String = sqlx::query(sql).fetch_one(&self.pool).await?.try_get(0)?;
         Ok((!ok(&v)).then(|| match self.backend {

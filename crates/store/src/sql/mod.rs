@@ -10,6 +10,7 @@ mod page;
 mod reads;
 mod tx;
 mod verify;
+mod verify_sqlite;
 
 pub use migrate::{MIGRATIONS, statements};
 

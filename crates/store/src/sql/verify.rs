@@ -94,7 +94,26 @@ pub(super) async fn verify_report(
         }
         checker.finish()
     });
+    // SQLite files are read through the C API on a thread of their own (see verify_sqlite.rs).
+    let sqlite_file = match backend {
+        Backend::Sqlite => {
+            let r = sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_optional(&mut *tx)
+                .await?;
+            r.and_then(|r| r.try_get::<String, _>(0).ok())
+                .filter(|f| !f.is_empty())
+        }
+        Backend::Postgres => None,
+    };
     let walk = async {
+        if let Some(path) = sqlite_file {
+            let out = sender.clone();
+            return tokio::task::spawn_blocking(move || {
+                super::verify_sqlite::walk(&path, &out, BATCH)
+            })
+            .await
+            .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))?;
+        }
         let mut batch = Vec::with_capacity(BATCH);
         {
             let sql = format!("SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq");
@@ -109,10 +128,7 @@ pub(super) async fn verify_report(
                 }
             }
         }
-        send(&sender, &mut batch)?;
-        sender
-            .send(vec![Item::EndOfEvents])
-            .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))?;
+        batch.push(Item::EndOfEvents);
         for table in Table::ALL {
             let sql = format!(
                 "SELECT {}, CAST(id AS TEXT) FROM {}",
