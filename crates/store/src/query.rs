@@ -127,7 +127,7 @@ impl PageQuery {
 }
 
 /// One page: its rows in the requested order and the cursors of the neighbouring pages.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Page<T> {
     pub rows: Vec<T>,
     /// Encoded cursor of the next page (further in the order), if there are more rows.
