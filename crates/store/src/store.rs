@@ -61,14 +61,16 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<Snapshot>, StoreError>;
     /// One page of `table` in keyset order (see `PageQuery`): never the whole table.
     async fn page(&self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError>;
-    /// Rows of `table` matching `conds`, counted — and `sum` summed — per distinct values of the
-    /// `group_by` columns, by the database (`GROUP BY`); one group without `group_by`.
+    /// Rows of `table` matching `conds`, counted — `sum` summed, the greatest `max` found — per
+    /// distinct values of the `group_by` columns, by the database (`GROUP BY`); one group without
+    /// `group_by`.
     async fn aggregate(
         &self,
         table: Table,
         group_by: &[&str],
         conds: &[Cond],
         sum: Option<&str>,
+        max: Option<&str>,
     ) -> Result<Vec<Group>, StoreError>;
     /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).
     async fn trace(

@@ -26,6 +26,21 @@ pub struct Pager {
 }
 
 impl Pager {
+    /// Links from the neighbouring cursors of a page (`Page::next`/`prev`) at `base`.
+    pub fn from_cursors(
+        base: &str,
+        filters: &[(&str, Option<&str>)],
+        next: Option<&str>,
+        prev: Option<&str>,
+    ) -> Pager {
+        let page: Page<()> = Page {
+            rows: Vec::new(),
+            next: next.map(str::to_string),
+            prev: prev.map(str::to_string),
+        };
+        Pager::new(base, filters, &page)
+    }
+
     /// Links for `page` of the list at `base`, keeping the non-empty `filters` in the query.
     pub fn new<T>(base: &str, filters: &[(&str, Option<&str>)], page: &Page<T>) -> Pager {
         let link = |cursor: &str| {
@@ -77,4 +92,9 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("page.location", "保管場所 (前方一致)", "Location (starts with)"),
     ("page.site", "施設", "Site"),
     ("page.lot", "ロット", "Lot"),
+    (
+        "page.on_this_page",
+        "経過と変化はこのページの患者 (新しい順) についてです。",
+        "Series and changes are over the patients on this page (newest first).",
+    ),
 ];

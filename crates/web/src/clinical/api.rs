@@ -72,8 +72,16 @@ pub async fn show(State(st): State<AppState>, Path(id): Path<String>) -> Respons
     ok(StatusCode::OK, st.service.patient_detail(&id).await)
 }
 
-pub async fn indication(State(st): State<AppState>, Path(ind): Path<String>) -> Response {
-    ok(StatusCode::OK, st.service.indication_summary(&ind).await)
+/// GET an indication's totals and a page of its patients (`?cursor=`).
+pub async fn indication(
+    State(st): State<AppState>,
+    Path(ind): Path<String>,
+    Query(p): Query<crate::paging::PageParams>,
+) -> Response {
+    ok(
+        StatusCode::OK,
+        st.service.indication_page(&ind, p.cursor()).await,
+    )
 }
 
 /// POST patients: `{"id", "site", "birth_year", "sex", "indication", "physician"?}` → 201.
