@@ -129,5 +129,16 @@ pub trait Tx: Send {
         }
         Ok(())
     }
+    /// Replaces many existing rows, each with its own audit event (before and after), exactly as
+    /// `update` one by one would (same rows, same events, same chain, in the given order) but
+    /// set-based: the current rows read with chunked `IN`, the new ones written with multi-row
+    /// statements. The bulk path for recalls and the expiry sweep. A missing row is `NotFound`
+    /// and nothing is kept (the transaction is poisoned).
+    async fn update_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
+        for (row, ctx) in rows {
+            self.update(row, &ctx).await?;
+        }
+        Ok(())
+    }
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
