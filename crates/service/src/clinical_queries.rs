@@ -11,7 +11,9 @@ use secretome_domain::{
     ids::PatientCode,
     vial::Vial,
 };
+use secretome_store::{Cond, Group, PageQuery, Table};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A patient with counts for the list.
 #[derive(Debug, Clone, Serialize)]
@@ -66,11 +68,17 @@ pub struct ScaleSeries {
     pub worsened: usize,
 }
 
-/// An indication's patients, doses, adverse events and outcomes.
+/// An indication's totals and one page of its patients with their outcomes.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicationSummary {
     pub indication: Indication,
+    /// All of the indication's patients.
+    pub patients_total: usize,
+    /// One page of them, newest first (`next`/`prev`: the neighbouring pages' cursors); the scale
+    /// series and changes are over these patients.
     pub patients: Vec<PatientSummary>,
+    pub next: Option<String>,
+    pub prev: Option<String>,
     pub doses: usize,
     pub total_ml: f64,
     /// Adverse events by CTCAE grade: index 0 is grade 1 … index 4 grade 5.
@@ -228,67 +236,110 @@ impl Service {
         })
     }
 
-    /// Every indication with its counts of patients, doses and adverse events.
+    /// Every indication with its counts of patients, doses and adverse events (`GROUP BY` in SQL).
     pub async fn indications_overview(&self) -> Result<Vec<IndicationRow>, ServiceError> {
-        let patients = self.store().list::<Patient>(None).await?;
-        let given = self.store().list::<Administration>(None).await?;
-        let aes = self.store().list::<AdverseEvent>(None).await?;
-        Ok(Indication::ALL
-            .iter()
-            .map(|i| {
-                let of: Vec<&Patient> = patients.iter().filter(|p| p.indication == *i).collect();
-                IndicationRow {
-                    indication: *i,
-                    patients: of.len(),
-                    doses: given.iter().filter(|a| a.indication == *i).count(),
-                    adverse_events: aes
-                        .iter()
-                        .filter(|e| of.iter().any(|p| p.id == e.patient))
-                        .count(),
-                }
-            })
-            .collect())
+        let by = |groups: Vec<Group>| -> BTreeMap<String, usize> {
+            groups
+                .into_iter()
+                .filter_map(|g| Some((g.keys[0].clone()?, usize::try_from(g.count).ok()?)))
+                .collect()
+        };
+        let st = self.store();
+        let patients = by(st
+            .aggregate(Table::Patient, &["indication"], &[], None, None)
+            .await?);
+        let doses = by(st
+            .aggregate(Table::Administration, &["indication"], &[], None, None)
+            .await?);
+        let mut rows = Vec::new();
+        for i in Indication::ALL {
+            let aes = st
+                .aggregate(Table::AdverseEvent, &[], &[of_indication(*i)], None, None)
+                .await?;
+            rows.push(IndicationRow {
+                indication: *i,
+                patients: patients.get(i.as_str()).copied().unwrap_or(0),
+                doses: doses.get(i.as_str()).copied().unwrap_or(0),
+                adverse_events: aes
+                    .first()
+                    .map_or(0, |g| usize::try_from(g.count).unwrap_or(0)),
+            });
+        }
+        Ok(rows)
     }
 
-    /// An indication's patients, doses (count and total mL), adverse events by grade and serious
-    /// count, and per scale followed each patient's series with the change first → last.
+    /// An indication's first page of patients (see `indication_page`).
     pub async fn indication_summary(
         &self,
         indication: &str,
     ) -> Result<IndicationSummary, ServiceError> {
+        self.indication_page(indication, None).await
+    }
+
+    /// An indication's totals — patients, doses (count and total mL), adverse events by grade and
+    /// serious count, computed by the database — and one page of its patients (newest first) with,
+    /// per scale followed, those patients' series and the change first → last.
+    pub async fn indication_page(
+        &self,
+        indication: &str,
+        cursor: Option<&str>,
+    ) -> Result<IndicationSummary, ServiceError> {
         let indication = Indication::parse(indication)?;
-        let patients = self
-            .store()
-            .list::<Patient>(Some(("indication", indication.as_str())))
-            .await?;
-        let given = self
-            .store()
-            .list::<Administration>(Some(("indication", indication.as_str())))
-            .await?;
-        let ours = |id: &PatientCode| patients.iter().any(|p| &p.id == id);
-        let aes: Vec<AdverseEvent> = self
-            .store()
-            .list::<AdverseEvent>(None)
+        let st = self.store();
+        let ind = Cond::Eq("indication", indication.as_str().to_string());
+        let patients_total = st
+            .aggregate(Table::Patient, &[], std::slice::from_ref(&ind), None, None)
             .await?
-            .into_iter()
-            .filter(|e| ours(&e.patient))
-            .collect();
-        let outcomes: Vec<OutcomeMeasure> = self
-            .store()
-            .list::<OutcomeMeasure>(None)
-            .await?
-            .into_iter()
-            .filter(|o| ours(&o.patient))
-            .collect();
+            .first()
+            .map_or(0, |g| usize::try_from(g.count).unwrap_or(0));
+        let dose_total = st
+            .aggregate(Table::Administration, &[], std::slice::from_ref(&ind), Some("dose_ml"), None)
+            .await?;
         let mut ae_by_grade = [0usize; 5];
-        for e in &aes {
-            if let Some(slot) = usize::try_from(e.grade - 1)
+        let mut serious = 0;
+        for g in st
+            .aggregate(
+                Table::AdverseEvent,
+                &["grade", "serious"],
+                &[of_indication(indication)],
+                None,
+                None,
+            )
+            .await?
+        {
+            let n = usize::try_from(g.count).unwrap_or(0);
+            let grade: i64 = g.keys[0].as_deref().and_then(|x| x.parse().ok()).unwrap_or(0);
+            if let Some(slot) = usize::try_from(grade - 1)
                 .ok()
                 .and_then(|i| ae_by_grade.get_mut(i))
             {
-                *slot += 1;
+                *slot += n;
+            }
+            if matches!(g.keys[1].as_deref(), Some("1" | "true")) {
+                serious += n;
             }
         }
+        let filter = crate::PatientFilter {
+            indication: Some(indication.as_str().to_string()),
+            ..Default::default()
+        };
+        let page = self.patients_page(&filter, cursor, None).await?;
+        let ids: Vec<String> = page.rows.iter().map(|r| r.patient.id.to_string()).collect();
+        let on_page = || vec![Cond::In("patient", ids.clone())];
+        let mut given = Vec::new();
+        let mut outcomes = Vec::new();
+        if !ids.is_empty() {
+            let q = |order| PageQuery {
+                conds: on_page(),
+                order,
+                desc: false,
+                cursor: None,
+                limit: secretome_store::query::MAX_ROWS,
+            };
+            given = st.page_of::<Administration>(&q("administered_at")).await?.rows;
+            outcomes = st.page_of::<OutcomeMeasure>(&q("visit_at")).await?.rows;
+        }
+        let patients: Vec<Patient> = page.rows.iter().map(|r| r.patient.clone()).collect();
         let scales = indication
             .scales()
             .iter()
@@ -296,12 +347,26 @@ impl Service {
             .collect();
         Ok(IndicationSummary {
             indication,
-            doses: given.len(),
-            total_ml: given.iter().map(|a| a.dose_ml).sum(),
-            serious: aes.iter().filter(|e| e.serious).count(),
+            patients_total,
+            doses: dose_total
+                .first()
+                .map_or(0, |g| usize::try_from(g.count).unwrap_or(0)),
+            total_ml: dose_total.first().and_then(|g| g.sum).unwrap_or(0.0),
+            serious,
             ae_by_grade,
             scales,
-            patients: summaries(patients, &given, &aes, &outcomes),
+            next: page.next,
+            prev: page.prev,
+            patients: page.rows,
         })
+    }
+}
+
+/// Rows whose `patient` is a patient of `i` (a semi-join in SQL).
+fn of_indication(i: Indication) -> Cond {
+    Cond::InSelect {
+        column: "patient",
+        table: Table::Patient,
+        conds: vec![Cond::Eq("indication", i.as_str().to_string())],
     }
 }

@@ -12,7 +12,7 @@ use secretome_domain::{
     qc::Product,
     vial::{Vial, VialStatus},
 };
-use secretome_store::{Table, Tx};
+use secretome_store::{Cond, PageQuery, Table, Tx};
 
 /// A freezer as entered.
 #[derive(Debug, Clone)]
@@ -24,6 +24,10 @@ pub struct NewFreezer {
     pub box_rows: i64,
     pub box_cols: i64,
 }
+
+/// Vials expired per transaction by the sweep: small enough that one chain-lock hold stays short
+/// (see BENCHMARKS, "Short write transactions").
+pub const SWEEP_CHUNK: usize = 500;
 
 impl Service {
     /// Registers a freezer (or LN₂ tank) and the grid of its boxes. Role: admin.
@@ -102,7 +106,8 @@ impl Service {
     }
 
     /// The expiry sweep (期限切れ処理): every quarantined or available vial whose expiry is at or
-    /// before `now` becomes `expired`, one audit event per vial; the vials changed are returned.
+    /// before `now` becomes `expired`, one audit event per vial, in transactions of at most
+    /// `SWEEP_CHUNK` vials; the vials changed are returned.
     /// Vials already dispensed are left to the clinic. Role: operator or qa.
     pub async fn expire_vials(
         &self,
@@ -117,21 +122,37 @@ impl Service {
             }
             .into());
         }
-        let mut tx = self.store.begin().await?;
+        // Chunks of SWEEP_CHUNK vials, each its own short transaction (set-based, the bulk event
+        // path): the chain lock is never held for long, so other writes go on during a large
+        // sweep. Each vial's expiry is independent of the others, so a sweep cut short by a
+        // failure leaves only whole chunks done; running it again finishes the rest.
         let mut expired = Vec::new();
-        for status in [VialStatus::Quarantine, VialStatus::Available] {
-            for v in tx.list::<Vial>(Some(("status", status.as_str()))).await? {
-                if now >= v.expires_at {
-                    expired.push(v.expire(now)?);
-                }
+        let unused: Vec<String> = [VialStatus::Quarantine, VialStatus::Available]
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect();
+        loop {
+            let mut tx = self.store.begin().await?;
+            let mut q = PageQuery::newest("id", SWEEP_CHUNK);
+            q.desc = false;
+            q.conds = vec![
+                Cond::In("status", unused.clone()),
+                Cond::AtMost("expires_at", now.to_string()),
+            ];
+            let due = tx.page_of::<Vial>(&q).await?.rows;
+            if due.is_empty() {
+                break;
             }
+            let mut chunk = Vec::with_capacity(due.len());
+            for v in due {
+                let next = v.expire(now)?;
+                let reason = format!("expiry {} passed", next.expires_at);
+                chunk.push((next, ctx(actor, now, "vial.expire", Some(&reason))));
+            }
+            tx.update_records(&chunk).await?;
+            tx.commit().await?;
+            expired.extend(chunk.into_iter().map(|(v, _)| v));
         }
-        for v in &expired {
-            let reason = format!("expiry {} passed", v.expires_at);
-            tx.update_record(v, &ctx(actor, now, "vial.expire", Some(&reason)))
-                .await?;
-        }
-        tx.commit().await?;
         Ok(expired)
     }
 }

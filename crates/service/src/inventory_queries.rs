@@ -10,7 +10,7 @@ use secretome_domain::{
     qc::Product,
     vial::{Vial, VialStatus},
 };
-use secretome_store::Table;
+use secretome_store::{Cond, Cursor, PageQuery, Table};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -66,6 +66,8 @@ pub struct FreezerMap {
     pub freezer: Freezer,
     pub racks: Vec<RackMap>,
     pub outside_grid: Vec<Vial>,
+    /// Cursor of the map's next boxes, if any.
+    pub next: Option<String>,
 }
 
 /// What the vial page shows.
@@ -89,56 +91,69 @@ pub fn is_expired(v: &Vial, now: UtcTime) -> bool {
             && now >= v.expires_at)
 }
 
+/// Boxes a freezer map shows at a time.
+pub const MAP_BOXES: usize = 4;
+
+/// Vials whose location is in `freezer` (a range on the location index).
+fn in_freezer(freezer: &str) -> Cond {
+    Cond::prefix("location", &format!("{freezer}/"))
+}
+
+fn count(g: Vec<secretome_store::Group>) -> usize {
+    g.first()
+        .map_or(0, |g| usize::try_from(g.count).unwrap_or(0))
+}
+
 impl Service {
-    /// The vials stored in `freezer` (their location starts with `freezer/`), read by the database
-    /// rather than by loading every vial.
-    async fn stored_in(&self, freezer: &str) -> Result<Vec<Vial>, ServiceError> {
-        let rows = self
-            .store
-            .select_prefix(Table::Vial, "location", &format!("{freezer}/"))
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let v: Vial = r.to_record()?;
-            let here = v.location.as_deref().and_then(|l| Location::parse(l).ok());
-            if here.is_some_and(|l| l.freezer == freezer) {
-                out.push(v);
-            }
+    /// Every registered freezer, by id, with its stored vials counted by the database.
+    pub async fn freezers(&self, now: UtcTime) -> Result<Vec<FreezerSummary>, ServiceError> {
+        let mut out = Vec::new();
+        for f in self.store.list::<Freezer>(None).await? {
+            let here = in_freezer(f.id.as_str());
+            let all = std::slice::from_ref(&here);
+            let vials = count(self.store.aggregate(Table::Vial, &[], all, None, None).await?);
+            let unused = [VialStatus::Quarantine, VialStatus::Available]
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect();
+            let swept = [
+                here.clone(),
+                Cond::Eq("status", VialStatus::Expired.as_str().into()),
+            ];
+            let swept = count(self.store.aggregate(Table::Vial, &[], &swept, None, None).await?);
+            let due = [
+                here,
+                Cond::In("status", unused),
+                Cond::AtMost("expires_at", now.to_string()),
+            ];
+            let due = count(self.store.aggregate(Table::Vial, &[], &due, None, None).await?);
+            out.push(FreezerSummary {
+                freezer: f,
+                vials,
+                expired: swept + due,
+            });
         }
         Ok(out)
     }
 
-    /// Every registered freezer, by id, with its stored vials counted.
-    pub async fn freezers(&self, now: UtcTime) -> Result<Vec<FreezerSummary>, ServiceError> {
-        let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-        for f in self.store.list::<Freezer>(None).await? {
-            for v in self.stored_in(f.id.as_str()).await? {
-                let e = counts.entry(f.id.to_string()).or_default();
-                e.0 += 1;
-                e.1 += usize::from(is_expired(&v, now));
-            }
-        }
-        Ok(self
-            .store
-            .list::<Freezer>(None)
-            .await?
-            .into_iter()
-            .map(|f| {
-                let (vials, expired) = counts.get(f.id.as_str()).copied().unwrap_or_default();
-                FreezerSummary {
-                    freezer: f,
-                    vials,
-                    expired,
-                }
-            })
-            .collect())
-    }
-
-    /// A freezer's racks, boxes and grid cells, with the vial in each occupied cell.
+    /// A freezer's first boxes (see `freezer_map_page`).
     pub async fn freezer_map(
         &self,
         freezer: &str,
         now: UtcTime,
+    ) -> Result<FreezerMap, ServiceError> {
+        self.freezer_map_page(freezer, now, None).await
+    }
+
+    /// Up to `MAP_BOXES` occupied boxes of a freezer, in location order from `cursor` (None: the
+    /// first), as racks, boxes and grid cells with the vial in each occupied cell. The vials are
+    /// read as one range of the location index, `MAP_BOXES` boxes' worth at most; a box cut at the
+    /// end of that read starts the next page (`FreezerMap::next`).
+    pub async fn freezer_map_page(
+        &self,
+        freezer: &str,
+        now: UtcTime,
+        cursor: Option<&str>,
     ) -> Result<FreezerMap, ServiceError> {
         let f: Freezer =
             self.store
@@ -152,10 +167,45 @@ impl Service {
         type Grid = BTreeMap<(i64, i64), CellVial>;
         let mut racks: BTreeMap<String, BTreeMap<String, Grid>> = BTreeMap::new();
         let mut outside_grid = Vec::new();
-        for v in self.stored_in(f.id.as_str()).await? {
+        let per_box = usize::try_from((f.box_rows * f.box_cols).max(1)).unwrap_or(1);
+        let mut q = PageQuery::newest("location", per_box * MAP_BOXES).at(cursor);
+        q.desc = false;
+        q.conds.push(in_freezer(f.id.as_str()));
+        let page = self.store.page_of::<Vial>(&q).await?;
+        let mut vials = page.rows;
+        let mut next = None;
+        if page.next.is_some() {
+            // The last box read may continue past the limit: it starts the next page instead
+            // (unless it is the only box read).
+            let box_of = |v: &Vial| {
+                v.location
+                    .as_deref()
+                    .and_then(|l| l.rsplit_once('/'))
+                    .map(|(b, _)| format!("{b}/"))
+            };
+            let last = vials.last().and_then(box_of);
+            let first = vials.first().and_then(box_of);
+            match last {
+                Some(b) if first.as_ref() != Some(&b) => {
+                    vials.retain(|v| box_of(v).as_ref() != Some(&b));
+                    next = Some(
+                        Cursor::After {
+                            key: b,
+                            id: String::new(),
+                        }
+                        .encode(),
+                    );
+                }
+                _ => next = page.next,
+            }
+        }
+        for v in vials {
             let Some(loc) = v.location.as_deref().and_then(|l| Location::parse(l).ok()) else {
                 continue;
             };
+            if loc.freezer != f.id.as_str() {
+                continue;
+            }
             if f.check(&loc).is_err() {
                 outside_grid.push(v);
                 continue;
@@ -207,6 +257,7 @@ impl Service {
             freezer: f,
             racks,
             outside_grid,
+            next,
         })
     }
 

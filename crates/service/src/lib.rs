@@ -33,6 +33,7 @@ pub use error::{ErrorKind, ServiceError};
 pub use inventory::NewFreezer;
 pub use lots::Placement;
 pub use paging::{LotFilter, PatientFilter, VialFilter};
+pub use secretome_store::Page;
 pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};
 pub use qc::{LotQc, NewProduct, NewResult, NewTest, ResultRow};
 pub use queries::{LotDetail, LotSummary, Node};

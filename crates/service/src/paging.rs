@@ -145,6 +145,7 @@ impl Service {
                 &["lot", "status"],
                 &[Cond::In("lot", ids)],
                 None,
+                None,
             )
             .await?
         {
@@ -193,7 +194,7 @@ impl Service {
                 let mut m: BTreeMap<String, usize> = BTreeMap::new();
                 for g in self
                     .store()
-                    .aggregate(t, &["patient"], &[Cond::In("patient", ids)], None)
+                    .aggregate(t, &["patient"], &[Cond::In("patient", ids)], None, None)
                     .await?
                 {
                     if let Some(p) = g.keys[0].clone() {
@@ -217,17 +218,19 @@ impl Service {
     /// Each listed patient's latest outcome visit (`MAX(visit_at)` in SQL).
     async fn last_visits(&self, ids: &[String]) -> Result<BTreeMap<String, UtcTime>, ServiceError> {
         let mut out = BTreeMap::new();
-        for id in ids {
-            let q = PageQuery::newest("visit_at", 1).with(Cond::Eq("patient", id.clone()));
-            if let Some(o) = self
-                .store()
-                .page_of::<secretome_domain::clinical::OutcomeMeasure>(&q)
-                .await?
-                .rows
-                .into_iter()
-                .next()
-            {
-                out.insert(id.clone(), o.visit_at);
+        for g in self
+            .store()
+            .aggregate(
+                Table::OutcomeMeasure,
+                &["patient"],
+                &[Cond::In("patient", ids.to_vec())],
+                None,
+                Some("visit_at"),
+            )
+            .await?
+        {
+            if let (Some(p), Some(t)) = (g.keys[0].clone(), g.max) {
+                out.insert(p, UtcTime::parse("visit_at", &t)?);
             }
         }
         Ok(out)

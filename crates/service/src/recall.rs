@@ -14,7 +14,7 @@ use secretome_domain::{
     site::User,
     vial::Vial,
 };
-use secretome_store::{Direction, Table, Tx};
+use secretome_store::{Cond, Direction, PageQuery, Table, Tx};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,26 +100,55 @@ impl Service {
         let vial_ctx = ctx(actor, now, "vial.recall", Some(&recall.reason));
         // Who received a reached vial comes from the trace's vial → patient edges, whatever the
         // vial's state now (an earlier recall may already have blocked a dispensed vial).
-        let mut exposures: BTreeMap<String, Exposure> = BTreeMap::new();
-        for e in edges.iter().filter(|e| e.child_kind == NodeKind::Patient) {
-            let p = tx.must_load::<Patient>(&e.child_id).await?;
-            let vial = VialId::new(e.parent_id.as_str())?;
-            let given = tx
-                .get(Table::Administration, &format!("ADM-{vial}"))
+        // Set-based (issue 19): rows read in chunks of ids, blocked vials written with the bulk
+        // event path — one transaction still, so the recall commits whole or not at all.
+        let given_to: Vec<(String, String)> = edges
+            .iter()
+            .filter(|e| e.child_kind == NodeKind::Patient)
+            .map(|e| (e.parent_id.clone(), e.child_id.clone()))
+            .collect();
+        let patient_ids: Vec<String> = given_to
+            .iter()
+            .map(|(_, p)| p.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let patients: BTreeMap<String, Patient> = by_ids::<Patient>(&mut *tx, &patient_ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.to_string(), p))
+            .collect();
+        let adm_ids: Vec<String> = given_to.iter().map(|(v, _)| format!("ADM-{v}")).collect();
+        let administered: BTreeSet<String> =
+            by_ids::<secretome_domain::clinical::Administration>(&mut *tx, &adm_ids)
                 .await?
-                .is_some();
+                .into_iter()
+                .map(|a| a.vial.to_string())
+                .collect();
+        let mut exposures: BTreeMap<String, Exposure> = BTreeMap::new();
+        for (vial, patient) in &given_to {
+            let p = patients
+                .get(patient)
+                .ok_or_else(|| secretome_store::StoreError::NotFound {
+                    table: "patient",
+                    id: patient.clone(),
+                })?;
+            let given = administered.contains(vial);
+            let vial = VialId::new(vial.as_str())?;
             exposures
                 .entry(p.id.to_string())
                 .or_insert_with(|| Exposure::new(&recall, p.id.clone(), p.physician.clone()))
                 .add_vial(vial, given);
         }
-        for id in &vials {
-            let v = tx.must_load::<Vial>(id).await?;
-            if let Some(blocked) = v.recall() {
-                tx.update_record(&blocked, &vial_ctx).await?;
-                recall.vials_blocked += 1;
+        let vial_ids: Vec<String> = vials.iter().cloned().collect();
+        let mut blocked = Vec::new();
+        for v in by_ids::<Vial>(&mut *tx, &vial_ids).await? {
+            if let Some(b) = v.recall() {
+                blocked.push((b, vial_ctx.clone()));
             }
         }
+        recall.vials_blocked += blocked.len() as i64;
+        tx.update_records(&blocked).await?;
         recall.lots = lots.into_iter().collect();
         let c = ctx(actor, now, "recall.open", Some(&recall.reason));
         tx.insert_record(&recall, &c).await?;
@@ -228,6 +257,21 @@ impl Service {
             .map(|r| r.id)
             .collect())
     }
+}
+
+/// The records of these ids (those that exist), read in chunks of `IN (…)` inside `tx`, by id.
+async fn by_ids<R: secretome_store::Record>(
+    tx: &mut dyn Tx,
+    ids: &[String],
+) -> Result<Vec<R>, ServiceError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut q = PageQuery::newest("id", chunk.len());
+        q.desc = false;
+        q.conds.push(Cond::In("id", chunk.to_vec()));
+        out.extend(tx.page_of::<R>(&q).await?.rows);
+    }
+    Ok(out)
 }
 
 /// Refuses to use a raw-material lot (or anything else) that a recall was opened on.

@@ -93,8 +93,12 @@ impl Cursor {
     }
 }
 
+/// Most rows one page may hold (lists show far fewer; a page's details — the outcomes of the
+/// patients on a page — may need more).
+pub const MAX_ROWS: usize = 5_000;
+
 /// A page request: rows of a table matching `conds`, ordered by `(order, id)` — descending when
-/// `desc` (newest first) — starting at `cursor`, at most `limit` (1…500) rows. The order column
+/// `desc` (newest first) — starting at `cursor`, at most `limit` (1…`MAX_ROWS`) rows. The order column
 /// must be NOT NULL text (times, ids): the keyset comparison skips NULLs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageQuery {
@@ -127,7 +131,7 @@ impl PageQuery {
 }
 
 /// One page: its rows in the requested order and the cursors of the neighbouring pages.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Page<T> {
     pub rows: Vec<T>,
     /// Encoded cursor of the next page (further in the order), if there are more rows.
@@ -154,12 +158,14 @@ impl<T> Page<T> {
 }
 
 /// One group of an aggregate: the group's key values (as text; NULL is None), its row count and,
-/// when asked, the sum of a numeric column over it.
+/// when asked, the sum of a numeric column and the greatest value of a column over it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub keys: Vec<Option<String>>,
     pub count: i64,
     pub sum: Option<f64>,
+    /// The greatest value of the column asked for, as text (times and ids compare as text).
+    pub max: Option<String>,
 }
 
 #[cfg(test)]

@@ -82,6 +82,17 @@ impl dyn Tx + '_ {
         self.insert(Snapshot::from_record(R::TABLE, rec)?, ctx)
             .await
     }
+    /// `Tx::update_many` for records, each with its own audit context.
+    pub async fn update_records<R: Record>(
+        &mut self,
+        recs: &[(R, AuditCtx)],
+    ) -> Result<(), StoreError> {
+        let rows = recs
+            .iter()
+            .map(|(r, c)| Ok((Snapshot::from_record(R::TABLE, r)?, c.clone())))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        self.update_many(rows).await
+    }
     pub async fn update_record<R: Record>(
         &mut self,
         rec: &R,

@@ -61,14 +61,16 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<Snapshot>, StoreError>;
     /// One page of `table` in keyset order (see `PageQuery`): never the whole table.
     async fn page(&self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError>;
-    /// Rows of `table` matching `conds`, counted — and `sum` summed — per distinct values of the
-    /// `group_by` columns, by the database (`GROUP BY`); one group without `group_by`.
+    /// Rows of `table` matching `conds`, counted — `sum` summed, the greatest `max` found — per
+    /// distinct values of the `group_by` columns, by the database (`GROUP BY`); one group without
+    /// `group_by`.
     async fn aggregate(
         &self,
         table: Table,
         group_by: &[&str],
         conds: &[Cond],
         sum: Option<&str>,
+        max: Option<&str>,
     ) -> Result<Vec<Group>, StoreError>;
     /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).
     async fn trace(
@@ -124,6 +126,17 @@ pub trait Tx: Send {
     async fn insert_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
         for (row, ctx) in rows {
             self.insert(row, &ctx).await?;
+        }
+        Ok(())
+    }
+    /// Replaces many existing rows, each with its own audit event (before and after), exactly as
+    /// `update` one by one would (same rows, same events, same chain, in the given order) but
+    /// set-based: the current rows read with chunked `IN`, the new ones written with multi-row
+    /// statements. The bulk path for recalls and the expiry sweep. A missing row is `NotFound`
+    /// and nothing is kept (the transaction is poisoned).
+    async fn update_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
+        for (row, ctx) in rows {
+            self.update(row, &ctx).await?;
         }
         Ok(())
     }

@@ -1,14 +1,22 @@
 //! JSON API, version 1: the same read models the pages show.
 
 use crate::{AppError, AppState};
+use crate::paging::PageParams;
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State},
 };
-use secretome_service::{LotDetail, LotSummary};
+use secretome_service::{LotDetail, LotFilter, LotSummary, Page};
 
-pub async fn lots(State(st): State<AppState>) -> Result<Json<Vec<LotSummary>>, AppError> {
-    Ok(Json(st.service.list_lots().await?))
+/// A page of lots, newest first, filtered like the lot list (`status`, `product`, `from`, `to`).
+pub async fn lots(
+    State(st): State<AppState>,
+    Query(filter): Query<LotFilter>,
+    Query(p): Query<PageParams>,
+) -> Result<Json<Page<LotSummary>>, AppError> {
+    Ok(Json(
+        st.service.lots_page(&filter, p.cursor(), p.limit).await?,
+    ))
 }
 
 pub async fn lot(
@@ -18,11 +26,26 @@ pub async fn lot(
     Ok(Json(st.service.lot_detail(&id).await?))
 }
 
+fn lot_params() -> serde_json::Value {
+    let mut ps = vec![
+        serde_json::json!({"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": ["in_process", "quarantine", "released", "rejected", "recalled"]}}),
+        serde_json::json!({"name": "product", "in": "query", "required": false, "schema": {"type": "string"}}),
+        serde_json::json!({"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "made on or after (facility zone)"}),
+        serde_json::json!({"name": "to", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "made on or before (facility zone)"}),
+    ];
+    if let serde_json::Value::Array(more) = crate::paging::openapi_params() {
+        ps.extend(more);
+    }
+    serde_json::Value::Array(ps)
+}
+
 /// The OpenAPI 3.1 document of `/api/v1`: the core's paths and each page module's.
 pub fn openapi() -> serde_json::Value {
     let mut paths = serde_json::json!({
-        "/api/v1/lots": {"get": {"summary": "Lots with their state and vial counts", "tags": ["lots"],
-            "responses": {"200": {"description": "lots"}, "401": {"description": "no session or token"}}}},
+        "/api/v1/lots": {"get": {"summary": "A page of lots, newest first, with their state and vial counts", "tags": ["lots"],
+            "parameters": lot_params(),
+            "responses": {"200": {"description": "a page of lots", "content": {"application/json": {"schema": crate::paging::openapi_page("lots with `vials` and `by_status` counts")}}},
+                "401": {"description": "no session or token"}, "422": {"description": "a filter is not valid (named)"}}}},
         "/api/v1/lots/{id}": {"get": {"summary": "A lot with genealogy, steps, vials and audit history", "tags": ["lots"],
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "the lot"}, "401": {"description": "no session or token"}, "404": {"description": "no such lot"}}}}

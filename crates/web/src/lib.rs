@@ -14,6 +14,7 @@ mod inventory;
 mod json;
 mod manufacture;
 mod pages;
+mod paging;
 mod planning;
 mod quality;
 mod recall;

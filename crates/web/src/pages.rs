@@ -14,7 +14,9 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use secretome_service::{LotDetail, LotSummary, auth::SignInError};
+use crate::paging::{PageParams, Pager};
+use secretome_domain::lot::LotStatus;
+use secretome_service::{LotDetail, LotFilter, LotSummary, auth::SignInError};
 use serde::Deserialize;
 
 const LOGIN_CSRF_COOKIE: &str = "secretome_login_csrf";
@@ -245,17 +247,50 @@ pub async fn set_lang(
 struct LotsPage {
     c: PageCtx,
     rows: Vec<LotSummary>,
+    filter: LotFilter,
+    pager: Pager,
 }
 
+impl LotsPage {
+    fn statuses(&self) -> &'static [LotStatus] {
+        &LotStatus::ALL
+    }
+    fn is(&self, v: &Option<String>, s: &str) -> bool {
+        v.as_deref() == Some(s)
+    }
+    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+/// The lot list: newest first, a page at a time, filtered by state, product and date made.
 pub async fn lots(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     uri: Uri,
+    Query(filter): Query<LotFilter>,
+    Query(p): Query<PageParams>,
 ) -> Result<Html<String>, PageError> {
-    let rows = st.service.list_lots().await.map_err(fail(&v))?;
+    let page = st
+        .service
+        .lots_page(&filter, p.cursor(), p.limit)
+        .await
+        .map_err(fail(&v))?;
+    let pager = Pager::new(
+        uri.path(),
+        &[
+            ("status", filter.status.as_deref()),
+            ("product", filter.product.as_deref()),
+            ("from", filter.from.as_deref()),
+            ("to", filter.to.as_deref()),
+        ],
+        &page,
+    );
     Ok(render(&LotsPage {
         c: PageCtx::new(&v, uri.path()),
-        rows,
+        rows: page.rows,
+        filter,
+        pager,
     }))
 }
 

@@ -3,7 +3,8 @@
 //! 32766 and PostgreSQL's 65535; SQLite gets a smaller budget, see `SqlTx`). NULLs are written
 //! literally, never bound (see `Snapshot::placeholders`), and the statements are not cached: their
 //! text differs with each chunk's NULL pattern and size. Also the primary-key fetch of many rows
-//! (`Store::get_many`).
+//! (`Store::get_many`), and the set-based replacement of many existing rows with their events
+//! (`Tx::update_many`: recalls, the expiry sweep).
 
 use crate::{
     StoreError,
@@ -27,6 +28,26 @@ pub(super) async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
     rows: &[(Snapshot, AuditCtx)],
     max_params: usize,
+) -> Result<(), StoreError> {
+    write_rows(tx, rows, max_params, false).await
+}
+
+/// Replaces existing rows (not their events) by id, set-based: multi-row
+/// `INSERT … ON CONFLICT (id) DO UPDATE SET every column = excluded.column` (both engines), one
+/// statement per run of one table and chunk. The caller has checked that every row exists.
+pub(super) async fn replace_rows(
+    tx: &mut Transaction<'static, Any>,
+    rows: &[(Snapshot, AuditCtx)],
+    max_params: usize,
+) -> Result<(), StoreError> {
+    write_rows(tx, rows, max_params, true).await
+}
+
+async fn write_rows(
+    tx: &mut Transaction<'static, Any>,
+    rows: &[(Snapshot, AuditCtx)],
+    max_params: usize,
+    replace: bool,
 ) -> Result<(), StoreError> {
     let max_params = max_params.clamp(11, MAX_PARAMS);
     let mut start = 0;
@@ -56,6 +77,15 @@ pub(super) async fn insert_rows(
             sql.push_str(&row.placeholders(next).join(", "));
             sql.push(')');
             next += bound(row);
+        }
+        if replace {
+            let sets: Vec<String> = table
+                .columns()
+                .iter()
+                .skip(1)
+                .map(|(c, _)| format!("{c} = excluded.{c}"))
+                .collect();
+            sql.push_str(&format!(" ON CONFLICT (id) DO UPDATE SET {}", sets.join(", ")));
         }
         let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
         for (row, _) in chunk {
@@ -136,8 +166,17 @@ pub(super) async fn get_rows(
     table: crate::schema::Table,
     ids: &[String],
 ) -> Result<Vec<Snapshot>, StoreError> {
-    let mut out = Vec::with_capacity(ids.len());
     let mut conn = pool.acquire().await?;
+    get_rows_on(&mut conn, table, ids).await
+}
+
+/// `get_rows` on one connection (a transaction's).
+pub(super) async fn get_rows_on(
+    conn: &mut sqlx::AnyConnection,
+    table: crate::schema::Table,
+    ids: &[String],
+) -> Result<Vec<Snapshot>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(

@@ -10,8 +10,6 @@ use crate::{
 };
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-/// Most rows one page may ask for.
-pub const MAX_LIMIT: usize = 500;
 
 /// SQL text being built with its bound (text) arguments.
 #[derive(Default)]
@@ -121,7 +119,7 @@ pub(super) async fn page(
             message: "pages are ordered by a text column".into(),
         });
     }
-    let limit = q.limit.clamp(1, MAX_LIMIT);
+    let limit = q.limit.clamp(1, crate::query::MAX_ROWS);
     let mut sql = Sql::default();
     let mut wh = conds_sql(table, &q.conds, &mut sql)?;
     // Going backwards reads the rows before the cursor in the opposite order, then reverses them.
@@ -179,7 +177,11 @@ pub(super) async fn aggregate(
     group_by: &[&str],
     conds: &[Cond],
     sum: Option<&str>,
+    max: Option<&str>,
 ) -> Result<Vec<Group>, StoreError> {
+    if let Some(m) = max {
+        check(table, m)?;
+    }
     for g in group_by {
         check(table, g)?;
     }
@@ -200,9 +202,14 @@ pub(super) async fn aggregate(
         .collect();
     let mut select = keys.clone();
     select.push("COUNT(*)".into());
-    if let Some(s) = sum {
-        select.push(format!("CAST(SUM({s}) AS DOUBLE PRECISION)"));
-    }
+    select.push(match sum {
+        Some(s) => format!("CAST(SUM({s}) AS DOUBLE PRECISION)"),
+        None => "NULL".into(),
+    });
+    select.push(match max {
+        Some(m) => format!("CAST(MAX({m}) AS TEXT)"),
+        None => "NULL".into(),
+    });
     sql.text = format!(
         "SELECT {} FROM {} WHERE {wh}",
         select.join(", "),
@@ -224,6 +231,10 @@ pub(super) async fn aggregate(
                 count: r.try_get::<i64, _>(n)?,
                 sum: match sum {
                     Some(_) => r.try_get::<Option<f64>, _>(n + 1)?,
+                    None => None,
+                },
+                max: match max {
+                    Some(_) => r.try_get::<Option<String>, _>(n + 2)?,
                     None => None,
                 },
             })

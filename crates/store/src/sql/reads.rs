@@ -134,9 +134,10 @@ impl Store for SqlStore {
         group_by: &[&str],
         conds: &[Cond],
         sum: Option<&str>,
+        max: Option<&str>,
     ) -> Result<Vec<Group>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        super::page::aggregate(&mut conn, table, group_by, conds, sum).await
+        super::page::aggregate(&mut conn, table, group_by, conds, sum, max).await
     }
 
     async fn trace(

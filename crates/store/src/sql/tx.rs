@@ -190,6 +190,14 @@ impl Tx for SqlTx {
         self.poison_on(r)
     }
 
+    async fn update_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
+        for (_, ctx) in &rows {
+            check_reason(ctx)?;
+        }
+        let r = self.update_bulk(rows).await;
+        self.poison_on(r)
+    }
+
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         if self.poisoned {
             // Dropping the transaction rolls it back.
@@ -263,6 +271,51 @@ impl SqlTx {
             ctx,
         )
         .await
+    }
+
+    /// Reads every row's current state (chunked `IN`), replaces the rows set-based, then appends
+    /// their events (before → after) in order: the same rows and events as `update` one by one.
+    async fn update_bulk(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
+        let mut befores: std::collections::HashMap<(Table, String), Snapshot> =
+            std::collections::HashMap::with_capacity(rows.len());
+        let mut start = 0;
+        while start < rows.len() {
+            let table = rows[start].0.table;
+            let end = rows[start..]
+                .iter()
+                .position(|(r, _)| r.table != table)
+                .map_or(rows.len(), |n| start + n);
+            let ids: Vec<String> = rows[start..end]
+                .iter()
+                .map(|(r, _)| r.id().to_string())
+                .collect();
+            for b in bulk::get_rows_on(&mut self.tx, table, &ids).await? {
+                befores.insert((table, b.id().to_string()), b);
+            }
+            start = end;
+        }
+        for (row, _) in &rows {
+            if !befores.contains_key(&(row.table, row.id().to_string())) {
+                return Err(StoreError::NotFound {
+                    table: row.table.name(),
+                    id: row.id().to_string(),
+                });
+            }
+        }
+        bulk::replace_rows(&mut self.tx, &rows, self.bulk_params).await?;
+        let mut events = Vec::with_capacity(rows.len());
+        for (row, ctx) in rows {
+            let id = row.id().to_string();
+            // A row listed twice: its second event's `before` is the first one's `after`.
+            let before = befores
+                .insert((row.table, id.clone()), row.clone())
+                .map(|b| b.canonical());
+            events.push(
+                self.next_event(row.table, &id, before, Some(row.canonical()), &ctx)
+                    .await?,
+            );
+        }
+        bulk::insert_events(&mut self.tx, events, self.bulk_params).await
     }
 
     async fn insert_bulk(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {

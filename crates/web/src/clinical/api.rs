@@ -14,7 +14,6 @@ use axum::{
 use secretome_domain::UtcTime;
 use secretome_service::{NewAdministration, NewAdverseEvent, NewOutcome, NewPatient};
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 
 type Refused = Box<Response>;
 
@@ -56,21 +55,33 @@ fn flag(m: &Map<String, Value>, field: &str) -> Result<bool, Refused> {
     }
 }
 
-/// GET patients (`?indication=stroke` to filter).
+/// GET patients: a page, newest registration first (`?indication=&site=&pseudonym=` filter,
+/// `?cursor=&limit=` page).
 pub async fn list(
     State(st): State<AppState>,
-    Query(q): Query<BTreeMap<String, String>>,
+    Query(filter): Query<secretome_service::PatientFilter>,
+    Query(p): Query<crate::paging::PageParams>,
 ) -> Response {
-    let only = q.get("indication").map(String::as_str);
-    ok(StatusCode::OK, st.service.list_patients(only).await)
+    ok(
+        StatusCode::OK,
+        st.service.patients_page(&filter, p.cursor(), p.limit).await,
+    )
 }
 
 pub async fn show(State(st): State<AppState>, Path(id): Path<String>) -> Response {
     ok(StatusCode::OK, st.service.patient_detail(&id).await)
 }
 
-pub async fn indication(State(st): State<AppState>, Path(ind): Path<String>) -> Response {
-    ok(StatusCode::OK, st.service.indication_summary(&ind).await)
+/// GET an indication's totals and a page of its patients (`?cursor=`).
+pub async fn indication(
+    State(st): State<AppState>,
+    Path(ind): Path<String>,
+    Query(p): Query<crate::paging::PageParams>,
+) -> Response {
+    ok(
+        StatusCode::OK,
+        st.service.indication_page(&ind, p.cursor()).await,
+    )
 }
 
 /// POST patients: `{"id", "site", "birth_year", "sex", "indication", "physician"?}` → 201.
@@ -187,6 +198,21 @@ pub async fn outcome(
     )
 }
 
+/// A list operation's paging and filter parameters and its page schema.
+fn paged(mut o: Value, filters: &[&str], rows: &str) -> Value {
+    let mut ps: Vec<Value> = filters
+        .iter()
+        .map(|f| json!({"name": f, "in": "query", "required": false, "schema": {"type": "string"}}))
+        .collect();
+    if let Value::Array(more) = crate::paging::openapi_params() {
+        ps.extend(more);
+    }
+    o["parameters"] = Value::Array(ps);
+    o["responses"]["200"]["content"] =
+        json!({"application/json": {"schema": crate::paging::openapi_page(rows)}});
+    o
+}
+
 fn op(summary: &str, body: Option<Value>, codes: &[(&str, &str)]) -> Value {
     let mut responses = Map::new();
     for (c, d) in [("401", "no session or token"), ("403", "wrong role")]
@@ -220,7 +246,8 @@ pub fn openapi_paths() -> Value {
     let id = |o: Value| with_param(o, "id");
     json!({
         "/api/v1/patients": {
-            "get": op("Patients (`?indication=` filters) with their dose and adverse-event counts", None, &[("200", "patients")]),
+            "get": paged(op("A page of patients, newest registration first, with their dose and adverse-event counts and last visit; `indication`, `site` and `pseudonym` (prefix) filter", None, &[("200", "a page of patients: `rows`, `next`, `prev`"), invalid]),
+                &["indication", "site", "pseudonym"], "patients"),
             "post": op("Register a pseudonymised patient (role physician)",
                 Some(schema(&[("id", "string"), ("site", "string"), ("birth_year", "integer"), ("sex", "string"), ("indication", "string"), ("physician", "string")], &["id", "site", "birth_year", "sex", "indication"])),
                 &[("201", "the patient"), conflict, invalid])

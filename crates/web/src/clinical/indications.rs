@@ -8,7 +8,7 @@ use crate::{AppState, auth::Viewer, ctx::PageCtx};
 use askama::Template;
 use axum::{
     Extension,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -42,6 +42,7 @@ struct ShowPage {
     c: PageCtx,
     s: IndicationSummary,
     scales: Vec<ScaleView>,
+    pager: crate::paging::Pager,
 }
 
 impl ListPage {
@@ -103,6 +104,7 @@ pub async fn show(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(indication): Path<String>,
+    Query(p): Query<crate::paging::PageParams>,
 ) -> Response {
     if Indication::parse(&indication).is_err() {
         let e = ServiceError::NotFound {
@@ -111,7 +113,7 @@ pub async fn show(
         };
         return page_error(&v, e);
     }
-    let s = match st.service.indication_summary(&indication).await {
+    let s = match st.service.indication_page(&indication, p.cursor()).await {
         Ok(s) => s,
         Err(e) => return page_error(&v, e),
     };
@@ -138,5 +140,14 @@ pub async fn show(
             }
         })
         .collect();
-    render(StatusCode::OK, &ShowPage { c, s, scales })
+    let pager = crate::paging::Pager::from_cursors(c.path.as_str(), &[], s.next.as_deref(), s.prev.as_deref());
+    render(
+        StatusCode::OK,
+        &ShowPage {
+            c,
+            s,
+            scales,
+            pager,
+        },
+    )
 }

@@ -19,7 +19,8 @@ use secretome_domain::{
     Role,
     clinical::{Indication, Sex},
 };
-use secretome_service::{NewPatient, clinical_queries::PatientSummary};
+use crate::paging::Pager;
+use secretome_service::{NewPatient, PatientFilter, clinical_queries::PatientSummary};
 use std::collections::BTreeMap;
 
 #[derive(Template)]
@@ -29,6 +30,10 @@ struct ListPage {
     rows: Vec<PatientSummary>,
     /// The indication the list is filtered on (empty: all).
     filter: String,
+    /// Site and pseudonym-prefix filters as typed.
+    site: String,
+    pseudonym: String,
+    pager: Pager,
     can_write: bool,
     f: Fields,
     e: FieldErrors,
@@ -87,19 +92,30 @@ impl ListPage {
 async fn list_page(
     st: &AppState,
     v: &Viewer,
-    filter: String,
+    filter: PatientFilter,
+    cursor: Option<&str>,
     f: Fields,
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let only = Some(filter.as_str()).filter(|i| !i.is_empty());
-    match st.service.list_patients(only).await {
-        Ok(rows) => render(
+    match st.service.patients_page(&filter, cursor, None).await {
+        Ok(page) => render(
             s,
             &ListPage {
                 c: PageCtx::new(v, "/patients"),
-                rows,
-                filter,
+                pager: Pager::new(
+                    "/patients",
+                    &[
+                        ("indication", filter.indication.as_deref()),
+                        ("site", filter.site.as_deref()),
+                        ("pseudonym", filter.pseudonym.as_deref()),
+                    ],
+                    &page,
+                ),
+                rows: page.rows,
+                filter: filter.indication.unwrap_or_default(),
+                site: filter.site.unwrap_or_default(),
+                pseudonym: filter.pseudonym.unwrap_or_default(),
                 can_write: physician(v),
                 f,
                 e,
@@ -114,14 +130,22 @@ pub async fn list(
     Extension(v): Extension<Viewer>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    let filter = q.get("indication").cloned().unwrap_or_default();
-    let start = Some(filter.as_str())
+    let filter = PatientFilter {
+        indication: q.get("indication").cloned(),
+        site: q.get("site").cloned(),
+        pseudonym: q.get("pseudonym").cloned(),
+    };
+    let start = filter
+        .indication
+        .as_deref()
         .filter(|i| Indication::parse(i).is_ok())
-        .unwrap_or("stroke");
+        .unwrap_or("stroke")
+        .to_string();
     let f = Fields::default()
         .with("sex", "unknown")
-        .with("indication", start);
-    list_page(&st, &v, filter, f, FieldErrors::default(), StatusCode::OK).await
+        .with("indication", &start);
+    let cursor = q.get("cursor").map(String::as_str).filter(|c| !c.is_empty());
+    list_page(&st, &v, filter, cursor, f, FieldErrors::default(), StatusCode::OK).await
 }
 
 /// POST /patients: registers a patient, then to their page.
@@ -160,7 +184,8 @@ pub async fn register(
         Ok(p) => see_other(&path("/patients/", p.id.as_str(), "")),
         Err(r) => {
             let e = errors(&r, v.lang);
-            list_page(&st, &v, String::new(), f, e, r.status()).await
+            let all = PatientFilter::default();
+            list_page(&st, &v, all, None, f, e, r.status()).await
         }
     }
 }

@@ -134,6 +134,7 @@ struct MapPage {
     c: PageCtx,
     m: FreezerMap,
     legend: Vec<VialStatus>,
+    pager: crate::paging::Pager,
 }
 
 /// The short label of a cell: the vial's sequence within its lot (`L-2026-001-0007` → `0007`).
@@ -146,16 +147,22 @@ pub async fn map(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
+    axum::extract::Query(p): axum::extract::Query<crate::paging::PageParams>,
 ) -> Response {
-    match st.service.freezer_map(&id, now()).await {
-        Ok(m) => page(
-            StatusCode::OK,
-            &MapPage {
-                c: PageCtx::new(&v, &format!("/freezers/{}", seg(&id))),
-                m,
-                legend: VialStatus::ALL.to_vec(),
-            },
-        ),
+    match st.service.freezer_map_page(&id, now(), p.cursor()).await {
+        Ok(m) => {
+            let c = PageCtx::new(&v, &format!("/freezers/{}", seg(&id)));
+            let pager = crate::paging::Pager::from_cursors(&c.path, &[], m.next.as_deref(), None);
+            page(
+                StatusCode::OK,
+                &MapPage {
+                    c,
+                    m,
+                    legend: VialStatus::ALL.to_vec(),
+                    pager,
+                },
+            )
+        }
         Err(err) => fail(&v, err),
     }
 }

@@ -53,11 +53,16 @@ struct OverviewPage {
 }
 
 pub async fn overview(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
-    let lots = match st.service.list_lots().await {
-        Ok(l) => l
-            .into_iter()
-            .filter(|l| l.lot.status == LotStatus::Quarantine)
-            .collect(),
+    let quarantine = secretome_service::LotFilter {
+        status: Some(LotStatus::Quarantine.as_str().to_string()),
+        ..Default::default()
+    };
+    let lots = match st
+        .service
+        .lots_page(&quarantine, None, Some(secretome_service::paging::MAX_PAGE_SIZE))
+        .await
+    {
+        Ok(p) => p.rows,
         Err(e) => return fail(&v, e),
     };
     match st.service.open_deviations().await {
