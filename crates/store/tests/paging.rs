@@ -150,7 +150,8 @@ async fn aggregates_count_sum_and_max_per_group_in_sql() {
             .await
             .unwrap();
         g.sort_by(|a, b| a.keys.cmp(&b.keys));
-        let got: Vec<(Option<&str>, i64, Option<f64>, Option<&str>)> = g
+        type Row<'a> = (Option<&'a str>, i64, Option<f64>, Option<&'a str>);
+        let got: Vec<Row> = g
             .iter()
             .map(|g| (g.keys[0].as_deref(), g.count, g.sum, g.max.as_deref()))
             .collect();
