@@ -172,7 +172,8 @@ if __name__ == "__main__":
         c = connect(sys.argv[2])
         cookie, _ = sign_in(sys.argv[2])
         c.request("GET", "/api/v1/donors", headers={"Cookie": cookie})
-        ds = [d for d in json.loads(c.getresponse().read()) if d.get("status") == "eligible"]
+        ds = [d["donor"] for d in json.loads(c.getresponse().read())]
+        ds = [d for d in ds if d.get("status") == "eligible"]
         print(ds[len(ds) // 2]["id"])
     elif cmd == "table":
         table(sys.argv[2:])

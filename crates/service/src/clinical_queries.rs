@@ -293,7 +293,13 @@ impl Service {
             .first()
             .map_or(0, |g| usize::try_from(g.count).unwrap_or(0));
         let dose_total = st
-            .aggregate(Table::Administration, &[], std::slice::from_ref(&ind), Some("dose_ml"), None)
+            .aggregate(
+                Table::Administration,
+                &[],
+                std::slice::from_ref(&ind),
+                Some("dose_ml"),
+                None,
+            )
             .await?;
         let mut ae_by_grade = [0usize; 5];
         let mut serious = 0;
@@ -308,7 +314,10 @@ impl Service {
             .await?
         {
             let n = usize::try_from(g.count).unwrap_or(0);
-            let grade: i64 = g.keys[0].as_deref().and_then(|x| x.parse().ok()).unwrap_or(0);
+            let grade: i64 = g.keys[0]
+                .as_deref()
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(0);
             if let Some(slot) = usize::try_from(grade - 1)
                 .ok()
                 .and_then(|i| ae_by_grade.get_mut(i))
@@ -336,7 +345,10 @@ impl Service {
                 cursor: None,
                 limit: secretome_store::query::MAX_ROWS,
             };
-            given = st.page_of::<Administration>(&q("administered_at")).await?.rows;
+            given = st
+                .page_of::<Administration>(&q("administered_at"))
+                .await?
+                .rows;
             outcomes = st.page_of::<OutcomeMeasure>(&q("visit_at")).await?.rows;
         }
         let patients: Vec<Patient> = page.rows.iter().map(|r| r.patient.clone()).collect();

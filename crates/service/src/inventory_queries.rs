@@ -111,7 +111,11 @@ impl Service {
         for f in self.store.list::<Freezer>(None).await? {
             let here = in_freezer(f.id.as_str());
             let all = std::slice::from_ref(&here);
-            let vials = count(self.store.aggregate(Table::Vial, &[], all, None, None).await?);
+            let vials = count(
+                self.store
+                    .aggregate(Table::Vial, &[], all, None, None)
+                    .await?,
+            );
             let unused = [VialStatus::Quarantine, VialStatus::Available]
                 .iter()
                 .map(|s| s.as_str().to_string())
@@ -120,13 +124,21 @@ impl Service {
                 here.clone(),
                 Cond::Eq("status", VialStatus::Expired.as_str().into()),
             ];
-            let swept = count(self.store.aggregate(Table::Vial, &[], &swept, None, None).await?);
+            let swept = count(
+                self.store
+                    .aggregate(Table::Vial, &[], &swept, None, None)
+                    .await?,
+            );
             let due = [
                 here,
                 Cond::In("status", unused),
                 Cond::AtMost("expires_at", now.to_string()),
             ];
-            let due = count(self.store.aggregate(Table::Vial, &[], &due, None, None).await?);
+            let due = count(
+                self.store
+                    .aggregate(Table::Vial, &[], &due, None, None)
+                    .await?,
+            );
             out.push(FreezerSummary {
                 freezer: f,
                 vials,

@@ -32,12 +32,12 @@ pub use clinical_records::{NewAdverseEvent, NewOutcome};
 pub use error::{ErrorKind, ServiceError};
 pub use inventory::NewFreezer;
 pub use lots::Placement;
-pub use paging::{LotFilter, PatientFilter, VialFilter};
-pub use secretome_store::Page;
 pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};
+pub use paging::{LotFilter, PatientFilter, VialFilter};
 pub use qc::{LotQc, NewProduct, NewResult, NewTest, ResultRow};
 pub use queries::{LotDetail, LotSummary, Node};
 pub use secretome_label::LabelData;
+pub use secretome_store::Page;
 
 use secretome_domain::genealogy::{Edge, NodeKind, Relation};
 use secretome_domain::{Actor, UtcTime, ids::UserName, site::User};

@@ -153,8 +153,11 @@ impl Service {
                 continue;
             };
             if let Some(s) = VialStatus::ALL.iter().find(|s| s.as_str() == status) {
-                *counts.entry(lot).or_default().entry(s.as_str()).or_default() +=
-                    usize::try_from(g.count).unwrap_or(0);
+                *counts
+                    .entry(lot)
+                    .or_default()
+                    .entry(s.as_str())
+                    .or_default() += usize::try_from(g.count).unwrap_or(0);
             }
         }
         Ok(page.map(|lot| {
@@ -177,8 +180,10 @@ impl Service {
     ) -> Result<Page<PatientSummary>, ServiceError> {
         let mut q = PageQuery::newest("registered_at", limit(n)).at(cursor);
         if let Some(i) = given(&filter.indication) {
-            q.conds
-                .push(Cond::Eq("indication", Indication::parse(i)?.as_str().into()));
+            q.conds.push(Cond::Eq(
+                "indication",
+                Indication::parse(i)?.as_str().into(),
+            ));
         }
         if let Some(s) = given(&filter.site) {
             q.conds.push(Cond::Eq("site", s.to_string()));

@@ -42,7 +42,15 @@ fn ids(p: &Page<Snapshot>) -> Vec<&str> {
 async fn seed(store: &dyn Store) {
     let mut tx = store.begin().await.unwrap();
     // Created on days 1..=7; S4 and S5 on the same day (the id breaks the tie).
-    let days = [("S1", 1), ("S2", 2), ("S3", 3), ("S4", 5), ("S5", 5), ("S6", 6), ("S7", 7)];
+    let days = [
+        ("S1", 1),
+        ("S2", 2),
+        ("S3", 3),
+        ("S4", 5),
+        ("S5", 5),
+        ("S6", 6),
+        ("S7", 7),
+    ];
     let rows = days
         .iter()
         .map(|(id, d)| {
@@ -68,7 +76,10 @@ async fn pages_walk_newest_first_and_back_with_filters_in_sql() {
         let q = PageQuery::newest("created_at", 3);
         let p1 = store.page(Table::Site, &q).await.unwrap();
         assert_eq!(ids(&p1), ["S7", "S6", "S5"], "{backend:?}");
-        assert!(p1.prev.is_none(), "{backend:?}: the first page has no previous");
+        assert!(
+            p1.prev.is_none(),
+            "{backend:?}: the first page has no previous"
+        );
         let p2 = store
             .page(Table::Site, &q.clone().at(p1.next.as_deref()))
             .await
@@ -139,7 +150,8 @@ async fn aggregates_count_sum_and_max_per_group_in_sql() {
             .await
             .unwrap();
         g.sort_by(|a, b| a.keys.cmp(&b.keys));
-        let got: Vec<(Option<&str>, i64, Option<f64>, Option<&str>)> = g
+        type Row<'a> = (Option<&'a str>, i64, Option<f64>, Option<&'a str>);
+        let got: Vec<Row> = g
             .iter()
             .map(|g| (g.keys[0].as_deref(), g.count, g.sum, g.max.as_deref()))
             .collect();
@@ -167,7 +179,10 @@ async fn aggregates_count_sum_and_max_per_group_in_sql() {
             .aggregate(Table::Site, &[], &[Cond::In("id", vec![])], None, None)
             .await
             .unwrap();
-        assert_eq!(none[0].count, 0, "{backend:?}: an empty set matches nothing");
+        assert_eq!(
+            none[0].count, 0,
+            "{backend:?}: an empty set matches nothing"
+        );
     }
 }
 
@@ -187,7 +202,11 @@ async fn update_many_writes_the_rows_and_events_update_would() {
             .collect();
         tx.update_many(rows).await.unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(store.event_count().await.unwrap(), before + 3, "{backend:?}");
+        assert_eq!(
+            store.event_count().await.unwrap(),
+            before + 3,
+            "{backend:?}"
+        );
         let s3 = store.get(Table::Site, "S3").await.unwrap().unwrap();
         assert_eq!(s3.values["name"], json!("renamed S3"), "{backend:?}");
         let ev = store.events_for(Table::Site, "S3").await.unwrap();
@@ -212,6 +231,10 @@ async fn update_many_writes_the_rows_and_events_update_would() {
         assert!(tx.commit().await.is_err(), "{backend:?}: poisoned");
         let s2 = store.get(Table::Site, "S2").await.unwrap().unwrap();
         assert_eq!(s2.values["name"], json!("CPC S2"), "{backend:?}");
-        assert_eq!(store.event_count().await.unwrap(), before + 3, "{backend:?}");
+        assert_eq!(
+            store.event_count().await.unwrap(),
+            before + 3,
+            "{backend:?}"
+        );
     }
 }

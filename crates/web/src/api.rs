@@ -1,7 +1,7 @@
 //! JSON API, version 1: the same read models the pages show.
 
-use crate::{AppError, AppState};
 use crate::paging::PageParams;
+use crate::{AppError, AppState};
 use axum::{
     Json,
     extract::{Path, Query, State},

@@ -1,6 +1,7 @@
 //! Server-rendered pages: sign-in, language switch, the lot list and a lot's page (genealogy back to
 //! the donor, steps, vials, audit). Handlers call the service and hand its read models to templates.
 
+use crate::paging::{PageParams, Pager};
 use crate::{
     AppError, AppState,
     auth::{LANG_COOKIE, SESSION_COOKIE, Viewer, constant_eq, now},
@@ -14,7 +15,6 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use crate::paging::{PageParams, Pager};
 use secretome_domain::lot::LotStatus;
 use secretome_service::{LotDetail, LotFilter, LotSummary, auth::SignInError};
 use serde::Deserialize;

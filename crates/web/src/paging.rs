@@ -88,8 +88,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("page.any", "すべて", "Any"),
     ("page.from", "作成日 (から)", "Made from"),
     ("page.to", "作成日 (まで)", "Made until"),
-    ("page.pseudonym", "仮名 (前方一致)", "Pseudonym (starts with)"),
-    ("page.location", "保管場所 (前方一致)", "Location (starts with)"),
+    (
+        "page.pseudonym",
+        "仮名 (前方一致)",
+        "Pseudonym (starts with)",
+    ),
+    (
+        "page.location",
+        "保管場所 (前方一致)",
+        "Location (starts with)",
+    ),
     ("page.site", "施設", "Site"),
     ("page.lot", "ロット", "Lot"),
     (

@@ -85,7 +85,10 @@ async fn write_rows(
                 .skip(1)
                 .map(|(c, _)| format!("{c} = excluded.{c}"))
                 .collect();
-            sql.push_str(&format!(" ON CONFLICT (id) DO UPDATE SET {}", sets.join(", ")));
+            sql.push_str(&format!(
+                " ON CONFLICT (id) DO UPDATE SET {}",
+                sets.join(", ")
+            ));
         }
         let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
         for (row, _) in chunk {

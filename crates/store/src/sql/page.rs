@@ -10,7 +10,6 @@ use crate::{
 };
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-
 /// SQL text being built with its bound (text) arguments.
 #[derive(Default)]
 struct Sql {
@@ -216,7 +215,8 @@ pub(super) async fn aggregate(
         table.name()
     );
     if !group_by.is_empty() {
-        sql.text.push_str(&format!(" GROUP BY {}", group_by.join(", ")));
+        sql.text
+            .push_str(&format!(" GROUP BY {}", group_by.join(", ")));
     }
     let n = group_by.len();
     bind_all(sql)

@@ -140,7 +140,12 @@ pub async fn show(
             }
         })
         .collect();
-    let pager = crate::paging::Pager::from_cursors(c.path.as_str(), &[], s.next.as_deref(), s.prev.as_deref());
+    let pager = crate::paging::Pager::from_cursors(
+        c.path.as_str(),
+        &[],
+        s.next.as_deref(),
+        s.prev.as_deref(),
+    );
     render(
         StatusCode::OK,
         &ShowPage {

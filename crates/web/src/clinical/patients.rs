@@ -6,6 +6,7 @@ use super::text::ERRORS;
 use crate::manufacture::support::{
     Fields, Refusal, actor, localise, page_error, path, render, see_other,
 };
+use crate::paging::Pager;
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
 use axum::{
@@ -19,7 +20,6 @@ use secretome_domain::{
     Role,
     clinical::{Indication, Sex},
 };
-use crate::paging::Pager;
 use secretome_service::{NewPatient, PatientFilter, clinical_queries::PatientSummary};
 use std::collections::BTreeMap;
 
@@ -144,8 +144,20 @@ pub async fn list(
     let f = Fields::default()
         .with("sex", "unknown")
         .with("indication", &start);
-    let cursor = q.get("cursor").map(String::as_str).filter(|c| !c.is_empty());
-    list_page(&st, &v, filter, cursor, f, FieldErrors::default(), StatusCode::OK).await
+    let cursor = q
+        .get("cursor")
+        .map(String::as_str)
+        .filter(|c| !c.is_empty());
+    list_page(
+        &st,
+        &v,
+        filter,
+        cursor,
+        f,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// POST /patients: registers a patient, then to their page.

@@ -59,7 +59,11 @@ pub async fn overview(State(st): State<AppState>, Extension(v): Extension<Viewer
     };
     let lots = match st
         .service
-        .lots_page(&quarantine, None, Some(secretome_service::paging::MAX_PAGE_SIZE))
+        .lots_page(
+            &quarantine,
+            None,
+            Some(secretome_service::paging::MAX_PAGE_SIZE),
+        )
         .await
     {
         Ok(p) => p.rows,
