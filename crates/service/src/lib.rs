@@ -24,7 +24,9 @@ pub mod planning;
 mod qc;
 mod queries;
 pub mod recall;
+pub mod throttle;
 pub mod trace;
+pub mod visibility;
 
 pub use clinical::{NewAdministration, NewPatient};
 pub use clinical_records::{NewAdverseEvent, NewOutcome};
@@ -46,11 +48,34 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Service {
     store: Arc<dyn Store>,
+    hashing: auth::PasswordHashing,
+    doors: Arc<Doors>,
+}
+
+/// Sign-in state shared by clones of one `Service`: the throttle, the dummy hash that unknown names
+/// are verified against, and a count of verifications.
+#[derive(Default)]
+struct Doors {
+    throttle: throttle::Throttle,
+    dummy: std::sync::OnceLock<String>,
+    verifications: std::sync::atomic::AtomicU64,
 }
 
 impl Service {
+    /// The service with production password hashing (`PasswordHashing::production`).
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+        Self {
+            store,
+            hashing: auth::PasswordHashing::production(),
+            doors: Arc::default(),
+        }
+    }
+
+    /// The same service hashing new passwords under `hashing` (tests: `cheap_for_tests`).
+    pub fn with_password_hashing(mut self, hashing: auth::PasswordHashing) -> Self {
+        self.hashing = hashing;
+        self.doors = Arc::default();
+        self
     }
 
     pub fn store(&self) -> &dyn Store {

@@ -17,6 +17,7 @@ mod pages;
 mod planning;
 mod quality;
 mod recall;
+pub mod security;
 mod trace;
 mod view;
 
@@ -29,6 +30,7 @@ use secretome_domain::Role;
 use secretome_service::Service;
 
 pub use error::AppError;
+pub use security::{SecureCookies, WebConfig};
 
 /// What every handler gets.
 #[derive(Clone)]
@@ -81,8 +83,14 @@ pub(crate) fn guarded(
     )
 }
 
-/// The whole application.
+/// The whole application, with the default network configuration (`WebConfig::default`).
 pub fn router(service: Service) -> Router {
+    router_with(service, WebConfig::default())
+}
+
+/// The whole application: every response passes through `security::doors` (headers, cookies,
+/// client address).
+pub fn router_with(service: Service, config: WebConfig) -> Router {
     let state = AppState { service };
     let mut r = Router::new()
         .route("/", get(pages::home))
@@ -110,13 +118,19 @@ pub fn router(service: Service) -> Router {
     r = recall::routes(r);
     r = trace::routes(r);
     r.layer(middleware::from_fn_with_state(state.clone(), auth::context))
+        .layer(middleware::from_fn_with_state(config, security::doors))
         .with_state(state)
 }
 
-/// Serves the application until Ctrl-C.
+/// Serves the application until Ctrl-C (network configuration from the environment:
+/// `WebConfig::from_env`).
 pub async fn serve(service: Service, addr: &str) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, router(service))
+    let app = router_with(service, WebConfig::from_env());
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -59,18 +59,39 @@ fn flag(m: &Map<String, Value>, field: &str) -> Result<bool, Refused> {
 /// GET patients (`?indication=stroke` to filter).
 pub async fn list(
     State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
     let only = q.get("indication").map(String::as_str);
-    ok(StatusCode::OK, st.service.list_patients(only).await)
+    ok(StatusCode::OK, st.service.patients_for(&a, only).await)
 }
 
-pub async fn show(State(st): State<AppState>, Path(id): Path<String>) -> Response {
-    ok(StatusCode::OK, st.service.patient_detail(&id).await)
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    ok(StatusCode::OK, st.service.patient_detail_for(&a, &id).await)
 }
 
-pub async fn indication(State(st): State<AppState>, Path(ind): Path<String>) -> Response {
-    ok(StatusCode::OK, st.service.indication_summary(&ind).await)
+pub async fn indication(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(ind): Path<String>,
+) -> Response {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    ok(StatusCode::OK, st.service.indication_summary_for(&a, &ind).await)
 }
 
 /// POST patients: `{"id", "site", "birth_year", "sex", "indication", "physician"?}` → 201.

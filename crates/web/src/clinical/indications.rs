@@ -111,7 +111,11 @@ pub async fn show(
         };
         return page_error(&v, e);
     }
-    let s = match st.service.indication_summary(&indication).await {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let s = match st.service.indication_summary_for(&a, &indication).await {
         Ok(s) => s,
         Err(e) => return page_error(&v, e),
     };

@@ -92,8 +92,12 @@ async fn list_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
+    let a = match crate::quality::support::actor(v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
     let only = Some(filter.as_str()).filter(|i| !i.is_empty());
-    match st.service.list_patients(only).await {
+    match st.service.patients_for(&a, only).await {
         Ok(rows) => render(
             s,
             &ListPage {
