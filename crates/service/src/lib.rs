@@ -14,6 +14,7 @@ mod error;
 pub mod esign;
 pub mod fhir;
 pub mod generate;
+pub mod idempotency;
 mod inventory;
 pub mod inventory_queries;
 mod labels;

@@ -143,7 +143,10 @@ impl Service {
             let p = self.fetch_patient(g.patient.as_str()).await?;
             if !scope.sees(&p) {
                 for m in &mut d.moves {
-                    if m.reason.as_deref().is_some_and(|r| r.contains(p.id.as_str())) {
+                    if m.reason
+                        .as_deref()
+                        .is_some_and(|r| r.contains(p.id.as_str()))
+                    {
                         m.reason = None;
                     }
                 }

@@ -10,6 +10,7 @@ mod ctx;
 mod error;
 pub mod forms;
 pub mod i18n;
+mod idempotency;
 mod inventory;
 mod json;
 mod manufacture;
@@ -117,9 +118,13 @@ pub fn router_with(service: Service, config: WebConfig) -> Router {
     r = inventory::routes(r);
     r = recall::routes(r);
     r = trace::routes(r);
-    r.layer(middleware::from_fn_with_state(state.clone(), auth::context))
-        .layer(middleware::from_fn_with_state(config, security::doors))
-        .with_state(state)
+    r.layer(middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::layer,
+    ))
+    .layer(middleware::from_fn_with_state(state.clone(), auth::context))
+    .layer(middleware::from_fn_with_state(config, security::doors))
+    .with_state(state)
 }
 
 /// Serves the application until Ctrl-C (network configuration from the environment:
@@ -131,8 +136,8 @@ pub async fn serve(service: Service, addr: &str) -> std::io::Result<()> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

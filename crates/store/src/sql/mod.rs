@@ -3,6 +3,7 @@
 //! settings, how a write transaction takes the audit chain's lock — is chosen by `Backend` here.
 
 mod bulk;
+mod idempotency;
 mod migrate;
 mod reads;
 mod tx;

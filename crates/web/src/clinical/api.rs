@@ -91,7 +91,10 @@ pub async fn indication(
         Ok(a) => a,
         Err(r) => return *r,
     };
-    ok(StatusCode::OK, st.service.indication_summary_for(&a, &ind).await)
+    ok(
+        StatusCode::OK,
+        st.service.indication_summary_for(&a, &ind).await,
+    )
 }
 
 /// POST patients: `{"id", "site", "birth_year", "sex", "indication", "physician"?}` → 201.

@@ -133,7 +133,11 @@ pub async fn show(
 }
 
 /// GET /api/v1/trace?id=…&dir=forward|backward → `{"root", "nodes", "edges"}`.
-pub async fn api(State(st): State<AppState>, Extension(v): Extension<Viewer>, q: Params) -> Response {
+pub async fn api(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    q: Params,
+) -> Response {
     let a = match crate::quality::support::actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
