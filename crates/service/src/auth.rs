@@ -108,20 +108,28 @@ fn session_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Runs CPU-heavy work (argon2) on tokio's blocking pool, off the async executor.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ServiceError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ServiceError::Internal(format!("password hashing task failed: {e}")))
-}
-
 impl Service {
+    /// Runs CPU-heavy work (argon2) on tokio's blocking pool, off the async executor, in one of the
+    /// hashing slots (`Doors::hashing_slots`).
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ServiceError> {
+        let _slot = self
+            .doors
+            .hashing_slots
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::Internal(format!("password hashing closed: {e}")))?;
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("password hashing task failed: {e}")))
+    }
+
     async fn hash_password(&self, password: &str) -> Result<String, ServiceError> {
         let argon = self.hashing.argon2();
         let password = password.to_string();
-        blocking(move || {
+        self.blocking(move || {
             argon
                 .hash_password(password.as_bytes())
                 .map(|h| h.to_string())
@@ -137,7 +145,7 @@ impl Service {
             .verifications
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let password = password.to_string();
-        blocking(move || {
+        self.blocking(move || {
             argon2::password_hash::phc::PasswordHash::new(&hash).is_ok_and(|h| {
                 Argon2::default()
                     .verify_password(password.as_bytes(), &h)

@@ -54,12 +54,26 @@ pub struct Service {
 }
 
 /// Sign-in state shared by clones of one `Service`: the throttle, the dummy hash that unknown names
-/// are verified against, and a count of verifications.
-#[derive(Default)]
+/// are verified against, a count of verifications, and the slots for password hashing.
 struct Doors {
     throttle: throttle::Throttle,
     dummy: std::sync::OnceLock<String>,
     verifications: std::sync::atomic::AtomicU64,
+    /// At most half the cores hash passwords at once (at least one): a burst of sign-ins queues
+    /// here instead of taking every core from the other requests.
+    hashing_slots: tokio::sync::Semaphore,
+}
+
+impl Default for Doors {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Doors {
+            throttle: throttle::Throttle::default(),
+            dummy: std::sync::OnceLock::new(),
+            verifications: std::sync::atomic::AtomicU64::new(0),
+            hashing_slots: tokio::sync::Semaphore::new((cores / 2).max(1)),
+        }
+    }
 }
 
 impl Service {
