@@ -55,6 +55,14 @@ impl Role {
     }
 }
 
+/// Roles that read patients — their pseudonyms and who received which vial (traces, vial pages,
+/// the recall report). Other roles see how many patients, never which.
+pub const PATIENT_READERS: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
+
+/// Roles that read the patients of every site (QA's pharmacovigilance, the administrator). A
+/// physician without one of them reads only the patients registered at their own site.
+pub const ALL_SITES_READERS: &[Role] = &[Role::Qa, Role::Admin];
+
 /// The user performing an action, with the roles they hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -68,6 +76,14 @@ impl Actor {
     }
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+    /// Whether the actor may read patients at all (`PATIENT_READERS`).
+    pub fn reads_patients(&self) -> bool {
+        PATIENT_READERS.iter().any(|r| self.has(*r))
+    }
+    /// Whether the actor reads the patients of every site (`ALL_SITES_READERS`).
+    pub fn reads_all_sites(&self) -> bool {
+        ALL_SITES_READERS.iter().any(|r| self.has(*r))
     }
     /// Refuses unless the actor holds `role`; `action` describes what was attempted.
     pub fn require(&self, role: Role, action: &'static str) -> Result<(), DomainError> {

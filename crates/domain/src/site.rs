@@ -91,8 +91,10 @@ impl User {
     }
 }
 
-/// A user's password credential and lock-out state. The hash is argon2id (PHC string); the policy
-/// (attempts, lock duration) lives here, the hashing in the service layer.
+/// A user's password credential and its failure count. The hash is argon2id (PHC string); the
+/// hashing lives in the service layer. Repeated failures no longer lock the account (anyone could
+/// lock anyone out): they slow further attempts down (`sign_in_backoff_secs`); `locked_until` is
+/// kept for records written before, and an administrator's unlock clears it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Credential {
     pub id: UserName,
@@ -103,33 +105,43 @@ pub struct Credential {
 }
 
 impl Credential {
-    /// Failed sign-ins in a row that lock the account.
-    pub const MAX_ATTEMPTS: i64 = 5;
-    /// How long a lock-out lasts, in hours.
-    pub const LOCK_HOURS: f64 = 0.25;
+    /// Failed sign-ins in a row after which each further failure makes the next attempt wait.
+    pub const FREE_ATTEMPTS: u32 = 5;
 
     pub fn is_locked(&self, now: UtcTime) -> bool {
         self.locked_until.is_some_and(|t| now < t)
     }
 
-    /// After a wrong password: counts the failure and locks at the limit. Returns whether it locked.
-    pub fn failed(&self, now: UtcTime) -> (Self, bool) {
+    /// After a wrong password: counts the failure. Returns whether further attempts now wait.
+    pub fn failed(&self) -> (Self, bool) {
         let mut c = self.clone();
         c.failed_attempts += 1;
-        let lock = c.failed_attempts >= Self::MAX_ATTEMPTS;
-        if lock {
-            c.locked_until = now.plus_hours(Self::LOCK_HOURS);
-            c.failed_attempts = 0;
-        }
-        (c, lock)
+        let slowed = c.failed_attempts > i64::from(Self::FREE_ATTEMPTS);
+        (c, slowed)
     }
 
-    /// After a correct password: the failure count starts again.
+    /// After a correct password, or an administrator's unlock: the failure count starts again.
     pub fn succeeded(&self) -> Self {
         let mut c = self.clone();
         c.failed_attempts = 0;
         c.locked_until = None;
         c
+    }
+}
+
+/// Longest wait between sign-in attempts, in seconds (a quarter of an hour).
+pub const MAX_BACKOFF_SECS: u64 = 900;
+
+/// Exponential back-off: after `failures` failed attempts in a row (of one account name, or from one
+/// client address), the next attempt waits this many seconds — none for the first `free`, then 1,
+/// 2, 4, … up to `MAX_BACKOFF_SECS`.
+pub fn sign_in_backoff_secs(failures: u32, free: u32) -> u64 {
+    match failures.checked_sub(free) {
+        None | Some(0) => 0,
+        Some(n) => 1u64
+            .checked_shl(n - 1)
+            .unwrap_or(u64::MAX)
+            .min(MAX_BACKOFF_SECS),
     }
 }
 
@@ -158,7 +170,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn five_failures_lock_for_a_quarter_hour() {
+    fn failures_slow_down_exponentially_and_never_lock() {
         let now = UtcTime::parse("t", "2026-11-25T00:00:00Z").unwrap();
         let mut c = Credential {
             id: UserName::new("qa").unwrap(),
@@ -167,15 +179,18 @@ mod tests {
             locked_until: None,
             changed_at: now,
         };
-        for i in 1..5 {
-            let (next, locked) = c.failed(now);
-            assert!(!locked, "attempt {i}");
+        for i in 1..=5 {
+            let (next, slowed) = c.failed();
+            assert!(!slowed, "attempt {i}");
             c = next;
         }
-        let (c, locked) = c.failed(now);
-        assert!(locked && c.is_locked(now));
-        assert!(!c.is_locked(now.plus_hours(0.26).unwrap()));
+        let (c, slowed) = c.failed();
+        assert!(slowed && !c.is_locked(now));
         assert_eq!(c.succeeded().failed_attempts, 0);
+        let waits: Vec<u64> = (0..9).map(|f| sign_in_backoff_secs(f, 5)).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 0, 0, 1, 2, 4]);
+        assert_eq!(sign_in_backoff_secs(20, 5), MAX_BACKOFF_SECS);
+        assert_eq!(sign_in_backoff_secs(u32::MAX, 0), MAX_BACKOFF_SECS);
     }
 
     #[test]

@@ -51,12 +51,12 @@ impl Service {
         Ok(rows)
     }
 
-    /// Every API token, newest first. Role: admin.
+    /// API tokens, newest first: an admin sees every token, anyone else their own.
     pub async fn token_rows(&self, actor: &Actor) -> Result<Vec<TokenRow>, ServiceError> {
-        actor.require(Role::Admin, "list API tokens")?;
+        let mine = (!actor.has(Role::Admin)).then(|| ("created_by", actor.user.as_str()));
         let mut rows: Vec<TokenRow> = self
             .store()
-            .list::<ApiToken>(None)
+            .list::<ApiToken>(mine)
             .await?
             .into_iter()
             .map(|t| TokenRow {

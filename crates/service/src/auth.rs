@@ -1,10 +1,15 @@
-//! Sign-in (21 CFR 11.10(d), 11.300): argon2id password hashes, lock-out after repeated failures
-//! (recorded in the audit trail), sessions with idle expiry, CSRF tokens, per-user language, and
-//! password re-entry for e-signatures.
+//! Sign-in (21 CFR 11.10(d), 11.300): argon2id password hashes with an injected cost policy
+//! (`PasswordHashing`), verified on a blocking thread before any write transaction — never under
+//! the chain lock — with a dummy verification for unknown names so the answer and its timing do not
+//! tell which accounts exist; failures throttled per account name and per client address with
+//! exponential back-off (`throttle`), each failure of a known account recorded in the audit trail;
+//! sessions with idle expiry, CSRF tokens, per-user language, and password re-entry for
+//! e-signatures.
 
+use crate::throttle::{Throttled, account_key, address_key};
 use crate::{Service, ServiceError, ctx};
 use argon2::{
-    Argon2,
+    Algorithm, Argon2, Params, Version,
     password_hash::{PasswordHasher, PasswordVerifier},
 };
 use secretome_domain::{
@@ -20,15 +25,53 @@ pub const IDLE_MINUTES: f64 = 30.0;
 /// Hours after which a session ends however active.
 pub const MAX_SESSION_HOURS: f64 = 12.0;
 
-/// Why a sign-in was refused. The message never says whether the user exists.
+/// Why a sign-in was refused. Unknown and known names get the same answers: the message never says
+/// whether the user exists (only a correct password learns that an account is inactive).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignInError {
     #[error("wrong user name or password")]
     Wrong,
-    #[error("this account is locked until {0} after repeated failed sign-ins")]
-    Locked(String),
+    /// Too many failures in a row for this name or from this address: try again after the wait.
+    #[error("too many failed sign-ins: try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
     #[error("this account is inactive")]
     Inactive,
+}
+
+/// How passwords are hashed: argon2id with the given costs. Injected into the `Service`
+/// (`Service::with_password_hashing`): production uses argon2's recommended costs (19 MiB, 2 passes,
+/// OWASP's minimum); tests use the cheapest so that signing in does not dominate their time. Stored
+/// hashes carry their own costs, so a hash made under one policy verifies under any other.
+#[derive(Debug, Clone)]
+pub struct PasswordHashing {
+    params: Params,
+}
+
+impl PasswordHashing {
+    /// argon2id, m = 19 MiB, t = 2, p = 1.
+    pub fn production() -> Self {
+        Self {
+            params: Params::DEFAULT,
+        }
+    }
+
+    /// argon2id at its minimum costs (8 KiB, 1 pass): for tests only.
+    pub fn cheap_for_tests() -> Self {
+        Self {
+            params: Params::new(Params::MIN_M_COST, Params::MIN_T_COST, 1, None)
+                .unwrap_or(Params::DEFAULT),
+        }
+    }
+
+    fn argon2(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+}
+
+impl Default for PasswordHashing {
+    fn default() -> Self {
+        Self::production()
+    }
 }
 
 /// A new session: the cookie token (shown once, stored only as its hash) and the CSRF token.
@@ -57,7 +100,7 @@ pub fn new_token() -> Result<String, ServiceError> {
 
 fn random_hex(bytes: usize) -> Result<String, ServiceError> {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| DomainError::Rule(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut buf).map_err(|e| ServiceError::Internal(format!("no randomness: {e}")))?;
     Ok(hex::encode(buf))
 }
 
@@ -65,20 +108,70 @@ fn session_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn hash_password(password: &str) -> Result<String, ServiceError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| DomainError::Rule(format!("password hashing failed: {e}")).into())
-}
-
-fn password_matches(hash: &str, password: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), hash)
-        .is_ok()
-}
-
 impl Service {
+    /// Runs CPU-heavy work (argon2) on tokio's blocking pool, off the async executor, in one of the
+    /// hashing slots (`Doors::hashing_slots`).
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ServiceError> {
+        let _slot = self
+            .doors
+            .hashing_slots
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::Internal(format!("password hashing closed: {e}")))?;
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("password hashing task failed: {e}")))
+    }
+
+    async fn hash_password(&self, password: &str) -> Result<String, ServiceError> {
+        let argon = self.hashing.argon2();
+        let password = password.to_string();
+        self.blocking(move || {
+            argon
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| ServiceError::Internal(format!("password hashing failed: {e}")))
+        })
+        .await?
+    }
+
+    /// Whether `password` matches `hash` (false for a malformed hash). Counted in
+    /// `password_verifications` (tests check that unknown names are verified too).
+    async fn password_matches(&self, hash: String, password: &str) -> Result<bool, ServiceError> {
+        self.doors
+            .verifications
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let password = password.to_string();
+        self.blocking(move || {
+            argon2::password_hash::phc::PasswordHash::new(&hash).is_ok_and(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+        })
+        .await
+    }
+
+    /// A hash of a random password under this service's policy, made once: unknown names are
+    /// verified against it so that they take as long as known ones.
+    async fn dummy_hash(&self) -> Result<String, ServiceError> {
+        if let Some(h) = self.doors.dummy.get() {
+            return Ok(h.clone());
+        }
+        let h = self.hash_password(&random_hex(16)?).await?;
+        Ok(self.doors.dummy.get_or_init(|| h).clone())
+    }
+
+    /// How many password verifications ran (real and dummy) since start.
+    pub fn password_verifications(&self) -> u64 {
+        self.doors
+            .verifications
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Sets a user's password: an admin for anyone, a user for themself. Policy: `check_password`.
     pub async fn set_password(
         &self,
@@ -112,7 +205,7 @@ impl Service {
         id: UserName,
         password: &str,
     ) -> Result<(), ServiceError> {
-        let hash = hash_password(password)?;
+        let hash = self.hash_password(password).await?;
         let mut tx = self.store.begin().await?;
         tx.must_load::<User>(id.as_str()).await?;
         let existing = tx.load::<Credential>(id.as_str()).await?;
@@ -132,49 +225,64 @@ impl Service {
         Ok(())
     }
 
-    /// Signs a user in. Each failure is an audit event on the user's credential; the fifth in a row
-    /// locks the account for a quarter of an hour (also an event).
+    /// Signs a user in (no client address known: the CLI, tests). See `sign_in_from`.
     pub async fn sign_in(
         &self,
         now: UtcTime,
         user: &str,
         password: &str,
     ) -> Result<Result<SignedIn, SignInError>, ServiceError> {
-        let Ok(id) = UserName::new(user) else {
-            return Ok(Err(SignInError::Wrong));
-        };
-        let mut tx = self.store.begin().await?;
-        let (Some(u), Some(cred)) = (
-            tx.load::<User>(id.as_str()).await?,
-            tx.load::<Credential>(id.as_str()).await?,
-        ) else {
-            return Ok(Err(SignInError::Wrong));
-        };
-        let who = Actor::new(u.id.clone(), u.roles.clone());
-        if cred.is_locked(now) {
-            let until = cred.locked_until.map(|t| t.to_string()).unwrap_or_default();
-            return Ok(Err(SignInError::Locked(until)));
-        }
-        if !password_matches(&cred.password_hash, password) {
-            let (next, locked) = cred.failed(now);
-            let action = if locked {
-                "user.lockout"
-            } else {
-                "user.sign_in_failed"
-            };
-            tx.update_record(&next, &ctx(&who, now, action, None))
-                .await?;
-            tx.commit().await?;
-            return Ok(Err(if locked {
-                SignInError::Locked(next.locked_until.map(|t| t.to_string()).unwrap_or_default())
-            } else {
-                SignInError::Wrong
+        self.sign_in_from(now, user, password, None).await
+    }
+
+    /// Signs a user in from `client` (its address, when known). The password is verified first, on
+    /// a blocking thread and outside any transaction — against a dummy hash when the name is
+    /// unknown. While the name or the address is backing off, the answer is `Throttled` without
+    /// verifying. Each failure of a known account is an audit event on its credential
+    /// (`user.sign_in_failed`, or `user.sign_in_throttled` once it backs off); a success resets it.
+    pub async fn sign_in_from(
+        &self,
+        now: UtcTime,
+        user: &str,
+        password: &str,
+        client: Option<&str>,
+    ) -> Result<Result<SignedIn, SignInError>, ServiceError> {
+        let mut keys = vec![account_key(user)];
+        keys.extend(client.map(address_key));
+        let wait = self.doors.throttle.wait_secs(&keys, now);
+        if wait > 0 {
+            return Ok(Err(SignInError::Throttled {
+                retry_after_secs: wait,
             }));
         }
+        let (u, cred) = match UserName::new(user.trim()) {
+            Ok(id) => (
+                self.store.fetch::<User>(id.as_str()).await?,
+                self.store.fetch::<Credential>(id.as_str()).await?,
+            ),
+            Err(_) => (None, None),
+        };
+        let hash = match &cred {
+            Some(c) => c.password_hash.clone(),
+            None => self.dummy_hash().await?,
+        };
+        let matches = self.password_matches(hash, password).await?;
+        let (Some(u), Some(_), true) = (u.as_ref(), cred.as_ref(), matches) else {
+            self.doors.throttle.fail(&keys, now);
+            if let (Some(u), Some(_)) = (&u, &cred) {
+                let who = Actor::new(u.id.clone(), u.roles.clone());
+                self.count_failure(&who, now, "user.sign_in_failed").await?;
+            }
+            return Ok(Err(SignInError::Wrong));
+        };
         if !u.active {
             return Ok(Err(SignInError::Inactive));
         }
-        tx.update_record(&cred.succeeded(), &ctx(&who, now, "user.sign_in", None))
+        self.doors.throttle.clear(&account_key(user));
+        let who = Actor::new(u.id.clone(), u.roles.clone());
+        let mut tx = self.store.begin().await?;
+        let fresh = tx.must_load::<Credential>(u.id.as_str()).await?;
+        tx.update_record(&fresh.succeeded(), &ctx(&who, now, "user.sign_in", None))
             .await?;
         tx.commit().await?;
         let token = random_hex(32)?;
@@ -192,6 +300,66 @@ impl Service {
             csrf,
             actor: who,
         }))
+    }
+
+    /// Records a failed password on the actor's credential (the count read inside the transaction);
+    /// past the free attempts the action is `user.sign_in_throttled`.
+    async fn count_failure(
+        &self,
+        who: &Actor,
+        now: UtcTime,
+        action: &str,
+    ) -> Result<(), ServiceError> {
+        let mut tx = self.store.begin().await?;
+        let Some(cred) = tx.load::<Credential>(who.user.as_str()).await? else {
+            return Ok(());
+        };
+        let (next, slowed) = cred.failed();
+        let action = if slowed {
+            "user.sign_in_throttled"
+        } else {
+            action
+        };
+        tx.update_record(&next, &ctx(who, now, action, None))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sign-in names and client addresses with recent failures, for the administrators' page.
+    /// Role: admin.
+    pub async fn sign_in_throttles(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+    ) -> Result<Vec<Throttled>, ServiceError> {
+        actor.require(Role::Admin, "see throttled sign-ins")?;
+        Ok(self.doors.throttle.list(now))
+    }
+
+    /// Lets an account sign in again at once: its back-off is forgotten and its credential's
+    /// failure count (and any lock recorded before back-off replaced lock-out) cleared, as the
+    /// audit event `user.unlock` with the reason. Role: admin.
+    pub async fn unlock_sign_in(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        user: &str,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        actor.require(Role::Admin, "unlock a sign-in")?;
+        let reason = secretome_domain::quantity::text("reason", reason)?;
+        let id = UserName::new(user.trim())?;
+        let mut tx = self.store.begin().await?;
+        let cred = tx.must_load::<Credential>(id.as_str()).await?;
+        tx.update_record(
+            &cred.succeeded(),
+            &ctx(actor, now, "user.unlock", Some(&reason)),
+        )
+        .await?;
+        tx.commit().await?;
+        self.doors.throttle.clear(&account_key(id.as_str()));
+        Ok(())
     }
 
     /// The live session behind a cookie token, or None (unknown, idle too long, too old, user inactive).
@@ -258,33 +426,28 @@ impl Service {
         Ok(())
     }
 
-    /// E-signature check: the signer re-enters their password (21 CFR 11.200(a)(1)). A wrong
-    /// password counts towards lock-out like a failed sign-in.
+    /// E-signature check: the signer re-enters their password (21 CFR 11.200(a)(1)), verified
+    /// outside any transaction. A wrong password counts towards the account's back-off like a failed
+    /// sign-in (`user.signature_failed`); while it backs off every attempt is refused.
     pub async fn confirm_password(
         &self,
         actor: &Actor,
         now: UtcTime,
         password: &str,
     ) -> Result<bool, ServiceError> {
-        let mut tx = self.store.begin().await?;
-        let Some(cred) = tx.load::<Credential>(actor.user.as_str()).await? else {
-            return Ok(false);
-        };
-        if cred.is_locked(now) {
+        let keys = [account_key(actor.user.as_str())];
+        if self.doors.throttle.wait_secs(&keys, now) > 0 {
             return Ok(false);
         }
-        if password_matches(&cred.password_hash, password) {
+        let Some(cred) = self.store.fetch::<Credential>(actor.user.as_str()).await? else {
+            return Ok(false);
+        };
+        if self.password_matches(cred.password_hash, password).await? {
             return Ok(true);
         }
-        let (next, locked) = cred.failed(now);
-        let action = if locked {
-            "user.lockout"
-        } else {
-            "user.signature_failed"
-        };
-        tx.update_record(&next, &ctx(actor, now, action, None))
+        self.doors.throttle.fail(&keys, now);
+        self.count_failure(actor, now, "user.signature_failed")
             .await?;
-        tx.commit().await?;
         Ok(false)
     }
 }
@@ -297,7 +460,9 @@ pub struct NewApiToken {
 }
 
 impl Service {
-    /// Creates an API token scoped to `role`. Role: admin. The returned secret is not stored.
+    /// Creates an API token bound to the acting user and scoped to one of their own roles (least
+    /// privilege: no one mints a token above their roles, and what it writes names them). Any
+    /// signed-in user; the returned secret is not stored.
     pub async fn create_api_token(
         &self,
         actor: &Actor,
@@ -305,8 +470,18 @@ impl Service {
         name: &str,
         role: &str,
     ) -> Result<NewApiToken, ServiceError> {
-        actor.require(Role::Admin, "create an API token")?;
         let role = Role::parse("role", role)?;
+        if !actor.has(role) {
+            return Err(DomainError::invalid(
+                "role",
+                format!(
+                    "{} does not hold role {} and cannot give it to a token",
+                    actor.user,
+                    role.as_str()
+                ),
+            )
+            .into());
+        }
         let id = format!("tok-{}", &random_hex(6)?);
         let secret = random_hex(32)?;
         let token = secretome_domain::site::ApiToken {
@@ -328,7 +503,7 @@ impl Service {
         })
     }
 
-    /// Revokes an API token at once. Role: admin.
+    /// Revokes an API token at once: its owner, or an admin.
     pub async fn revoke_api_token(
         &self,
         actor: &Actor,
@@ -336,19 +511,20 @@ impl Service {
         id: &str,
         reason: &str,
     ) -> Result<(), ServiceError> {
-        actor.require(Role::Admin, "revoke an API token")?;
         let mut tx = self.store.begin().await?;
-        let t = tx
-            .must_load::<secretome_domain::site::ApiToken>(id)
-            .await?
-            .revoke(now)?;
+        let t = tx.must_load::<secretome_domain::site::ApiToken>(id).await?;
+        if t.created_by != actor.user {
+            actor.require(Role::Admin, "revoke another user's API token")?;
+        }
+        let t = t.revoke(now)?;
         tx.update_record(&t, &ctx(actor, now, "api_token.revoke", Some(reason)))
             .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// The actor behind a bearer token (`token:<id>` with the token's one role), if it is live.
+    /// The actor behind a bearer token, if it is live: the user it is bound to, with the token's one
+    /// role — only while that user is active and still holds the role.
     pub async fn token_actor(&self, bearer: &str) -> Result<Option<Actor>, ServiceError> {
         let Some((id, secret)) = bearer.strip_prefix("stk_").and_then(|r| r.rsplit_once('_'))
         else {
@@ -367,10 +543,13 @@ impl Service {
         if !t.is_live() || !crate::auth::same(&t.secret_hash, &session_id(secret)) {
             return Ok(None);
         }
-        Ok(Some(Actor::new(
-            UserName::new(format!("token:{}", t.id))?,
-            vec![t.role],
-        )))
+        let Some(u) = self.store.fetch::<User>(t.created_by.as_str()).await? else {
+            return Ok(None);
+        };
+        if !u.active || !u.roles.contains(&t.role) {
+            return Ok(None);
+        }
+        Ok(Some(Actor::new(u.id, vec![t.role])))
     }
 }
 

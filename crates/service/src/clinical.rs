@@ -60,6 +60,7 @@ impl Service {
             physician,
             now,
         )?;
+        self.patient_scope(actor).await?.require(actor, &patient)?;
         let mut tx = self.store.begin().await?;
         tx.must_load::<Site>(patient.site.as_str()).await?;
         let doctor = tx.must_load::<User>(patient.physician.as_str()).await?;
@@ -88,9 +89,11 @@ impl Service {
         patient: &str,
     ) -> Result<Dispensing, ServiceError> {
         actor.require(Role::Physician, "dispense a vial")?;
+        let scope = self.patient_scope(actor).await?;
         let mut tx = self.store.begin().await?;
         let v = find_vial(&mut *tx, vial).await?;
         let p = tx.must_load::<Patient>(patient.trim()).await?;
+        scope.require(actor, &p)?;
         let lot = tx.must_load::<Lot>(v.lot.as_str()).await?;
         let mut next = v.dispense(lot.status, now)?;
         let c = ctx(actor, now, "vial.dispense", None);
@@ -153,6 +156,7 @@ impl Service {
     ) -> Result<Administration, ServiceError> {
         actor.require(Role::Physician, "record an administration")?;
         let route = Route::parse(&new.route)?;
+        let scope = self.patient_scope(actor).await?;
         let mut tx = self.store.begin().await?;
         let v = find_vial(&mut *tx, &new.vial).await?;
         let d = tx
@@ -167,6 +171,7 @@ impl Service {
         let p = tx
             .must_load::<Patient>(patient.unwrap_or(d.patient.as_str()).trim())
             .await?;
+        scope.require(actor, &p)?;
         let given = v.administer()?;
         let a = Administration::new(
             &d,

@@ -284,6 +284,16 @@ impl Service {
         indication: &str,
         cursor: Option<&str>,
     ) -> Result<IndicationSummary, ServiceError> {
+        self.indication_page_at(indication, None, cursor).await
+    }
+
+    /// `indication_page` listing only the patients of `site` (when given); totals stay over all.
+    pub async fn indication_page_at(
+        &self,
+        indication: &str,
+        site: Option<String>,
+        cursor: Option<&str>,
+    ) -> Result<IndicationSummary, ServiceError> {
         let indication = Indication::parse(indication)?;
         let st = self.store();
         let ind = Cond::Eq("indication", indication.as_str().to_string());
@@ -330,6 +340,7 @@ impl Service {
         }
         let filter = crate::PatientFilter {
             indication: Some(indication.as_str().to_string()),
+            site,
             ..Default::default()
         };
         let page = self.patients_page(&filter, cursor, None).await?;

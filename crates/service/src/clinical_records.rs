@@ -48,9 +48,11 @@ impl Service {
         new: NewAdverseEvent,
     ) -> Result<AdverseEvent, ServiceError> {
         actor.require(Role::Physician, "report an adverse event")?;
+        let scope = self.patient_scope(actor).await?;
         let outcome = AeOutcome::parse(&new.outcome)?;
         let mut tx = self.store.begin().await?;
         let p = tx.must_load::<Patient>(new.patient.trim()).await?;
+        scope.require(actor, &p)?;
         let given = match new.administration.as_deref().map(str::trim) {
             Some(a) if !a.is_empty() => {
                 let id = if a.starts_with("ADM-") {
@@ -97,9 +99,11 @@ impl Service {
         new: NewOutcome,
     ) -> Result<OutcomeMeasure, ServiceError> {
         actor.require(Role::Physician, "record an outcome")?;
+        let scope = self.patient_scope(actor).await?;
         let scale = Scale::parse(&new.scale)?;
         let mut tx = self.store.begin().await?;
         let p = tx.must_load::<Patient>(new.patient.trim()).await?;
+        scope.require(actor, &p)?;
         let n = tx
             .list::<OutcomeMeasure>(Some(("patient", p.id.as_str())))
             .await?

@@ -18,6 +18,9 @@ pub enum ServiceError {
     /// The planner refused a plan or a calibration; the message names the field.
     #[error("{0}")]
     Planning(String),
+    /// A failure of the machine, not of the request (hashing, randomness, a worker thread).
+    #[error("internal failure: {0}")]
+    Internal(String),
 }
 
 /// What kind of failure, for a caller that must choose a status or exit code.
@@ -51,6 +54,7 @@ impl ServiceError {
             }
             ServiceError::Store(StoreError::Duplicate { .. }) => ErrorKind::Conflict,
             ServiceError::Planning(_) => ErrorKind::Invalid,
+            ServiceError::Internal(_) => ErrorKind::Internal,
             ServiceError::Store(
                 StoreError::Dangling { .. }
                 | StoreError::Constraint { .. }

@@ -93,6 +93,7 @@ impl Service {
                     what: "patient",
                     id: patient.to_string(),
                 })?;
+        self.patient_scope(actor).await?.require(actor, &p)?;
         let key = p.id.as_str();
         let dispensed: Vec<Dispensing> = store.list(Some(("patient", key))).await?;
         let given: Vec<Administration> = store.list(Some(("patient", key))).await?;

@@ -14,6 +14,7 @@ mod error;
 pub mod esign;
 pub mod fhir;
 pub mod generate;
+pub mod idempotency;
 mod inventory;
 pub mod inventory_queries;
 mod labels;
@@ -25,7 +26,9 @@ pub mod planning;
 mod qc;
 mod queries;
 pub mod recall;
+pub mod throttle;
 pub mod trace;
+pub mod visibility;
 
 pub use clinical::{NewAdministration, NewPatient};
 pub use clinical_records::{NewAdverseEvent, NewOutcome};
@@ -51,13 +54,41 @@ pub struct Service {
     store: Arc<dyn Store>,
     /// Signed checkpoints of the audit chain, written at every release signature (if configured).
     checkpoints: Option<Arc<secretome_store::checkpoint::Checkpointer>>,
+    hashing: auth::PasswordHashing,
+    doors: Arc<Doors>,
+}
+
+/// Sign-in state shared by clones of one `Service`: the throttle, the dummy hash that unknown names
+/// are verified against, a count of verifications, and the slots for password hashing.
+struct Doors {
+    throttle: throttle::Throttle,
+    dummy: std::sync::OnceLock<String>,
+    verifications: std::sync::atomic::AtomicU64,
+    /// At most half the cores hash passwords at once (at least one): a burst of sign-ins queues
+    /// here instead of taking every core from the other requests.
+    hashing_slots: tokio::sync::Semaphore,
+}
+
+impl Default for Doors {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Doors {
+            throttle: throttle::Throttle::default(),
+            dummy: std::sync::OnceLock::new(),
+            verifications: std::sync::atomic::AtomicU64::new(0),
+            hashing_slots: tokio::sync::Semaphore::new((cores / 2).max(1)),
+        }
+    }
 }
 
 impl Service {
+    /// The service with production password hashing (`PasswordHashing::production`).
     pub fn new(store: Arc<dyn Store>) -> Self {
         Self {
             store,
             checkpoints: None,
+            hashing: auth::PasswordHashing::production(),
+            doors: Arc::default(),
         }
     }
 
@@ -75,6 +106,13 @@ impl Service {
         {
             tracing::error!("audit checkpoint not written: {e}");
         }
+    }
+
+    /// The same service hashing new passwords under `hashing` (tests: `cheap_for_tests`).
+    pub fn with_password_hashing(mut self, hashing: auth::PasswordHashing) -> Self {
+        self.hashing = hashing;
+        self.doors = Arc::default();
+        self
     }
 
     pub fn store(&self) -> &dyn Store {

@@ -22,6 +22,14 @@ pub struct Trace {
     pub root: TraceNode,
     pub nodes: Vec<TraceNode>,
     pub edges: Vec<(String, String)>,
+    /// Patients taken out because the reader may not see them (`Service::trace_for`): their
+    /// number, without their pseudonyms or edges.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub patients_withheld: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn key(kind: NodeKind, id: &str) -> String {
@@ -86,6 +94,7 @@ impl Service {
             root,
             nodes: nodes.into_iter().collect(),
             edges: pairs,
+            patients_withheld: 0,
         })
     }
 }

@@ -1,8 +1,12 @@
-//! Sign-in on both backends: passwords, failures and lock-out recorded in the audit trail, session
-//! idle expiry, sign-out, e-signature password re-entry.
+//! Sign-in on both backends: passwords, failures and back-off recorded in the audit trail (no
+//! lock-out), unknown names verified against a dummy hash, the administrator's unlock, session idle
+//! expiry, sign-out, e-signature password re-entry.
 
 use secretome_domain::UtcTime;
-use secretome_service::{Service, auth::SignInError};
+use secretome_service::{
+    Service,
+    auth::{PasswordHashing, SignInError},
+};
 use secretome_store::{Table, VerifyOutcome, testing::stores};
 use std::sync::Arc;
 
@@ -11,9 +15,10 @@ fn t(s: &str) -> UtcTime {
 }
 
 #[tokio::test]
-async fn sign_in_lock_out_and_sessions() {
+async fn sign_in_back_off_and_sessions() {
     for (backend, store) in stores("auth").await {
-        let svc = Service::new(Arc::new(store));
+        let svc =
+            Service::new(Arc::new(store)).with_password_hashing(PasswordHashing::cheap_for_tests());
         let now = t("2026-11-25T00:00:00Z");
         let admin = svc
             .bootstrap(now, "S1", "Site", "admin", "Admin")
@@ -68,11 +73,14 @@ async fn sign_in_lock_out_and_sessions() {
             "{backend:?}"
         );
 
+        // An unknown name is verified too (against the dummy hash) and answered the same.
+        let before = svc.password_verifications();
         assert_eq!(
             svc.sign_in(now, "nobody", "x").await.unwrap().unwrap_err(),
             SignInError::Wrong
         );
-        for _ in 0..4 {
+        assert_eq!(svc.password_verifications(), before + 1, "dummy verify ran");
+        for _ in 0..5 {
             assert_eq!(
                 svc.sign_in(now, "qa", "wrong password")
                     .await
@@ -81,15 +89,41 @@ async fn sign_in_lock_out_and_sessions() {
                 SignInError::Wrong
             );
         }
-        assert!(matches!(
-            svc.sign_in(now, "qa", "wrong password").await.unwrap(),
-            Err(SignInError::Locked(_))
-        ));
-        // locked: even the right password is refused until the lock ends
-        assert!(matches!(
-            svc.sign_in(now, "qa", "correct horse").await.unwrap(),
-            Err(SignInError::Locked(_))
-        ));
+        // The sixth failure makes the next attempt wait 1 s, the seventh 2 s: no lock-out.
+        assert_eq!(
+            svc.sign_in(now, "qa", "wrong password")
+                .await
+                .unwrap()
+                .unwrap_err(),
+            SignInError::Wrong
+        );
+        assert_eq!(
+            svc.sign_in(now, "qa", "correct horse")
+                .await
+                .unwrap()
+                .unwrap_err(),
+            SignInError::Throttled {
+                retry_after_secs: 1
+            },
+            "while waiting even the right password is not tried"
+        );
+        let soon = now.plus_hours(2.0 / 3600.0).unwrap();
+        assert_eq!(
+            svc.sign_in(soon, "qa", "wrong password")
+                .await
+                .unwrap()
+                .unwrap_err(),
+            SignInError::Wrong
+        );
+        assert_eq!(
+            svc.sign_in(soon, "qa", "correct horse")
+                .await
+                .unwrap()
+                .unwrap_err(),
+            SignInError::Throttled {
+                retry_after_secs: 2
+            }
+        );
         let actions: Vec<String> = svc
             .store()
             .events_for(Table::Credential, "qa")
@@ -103,9 +137,40 @@ async fn sign_in_lock_out_and_sessions() {
                 .iter()
                 .filter(|a| *a == "user.sign_in_failed")
                 .count(),
-            4
+            5
         );
-        assert_eq!(actions.last().map(String::as_str), Some("user.lockout"));
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|a| *a == "user.sign_in_throttled")
+                .count(),
+            2
+        );
+        // Only an admin unlocks; the unlock is audited with its reason and works at once.
+        let qa_actor = svc.actor("qa").await.unwrap();
+        assert!(
+            svc.unlock_sign_in(&qa_actor, soon, "qa", "me")
+                .await
+                .is_err()
+        );
+        svc.unlock_sign_in(&admin, soon, "qa", "called the help desk")
+            .await
+            .unwrap();
+        let last = svc
+            .store()
+            .events_for(Table::Credential, "qa")
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        assert_eq!(last.action, "user.unlock");
+        assert_eq!(last.reason.as_deref(), Some("called the help desk"));
+        assert!(
+            svc.sign_in(soon, "qa", "correct horse")
+                .await
+                .unwrap()
+                .is_ok()
+        );
         let later = now.plus_hours(0.5).unwrap();
         let again = svc
             .sign_in(later, "qa", "correct horse")

@@ -24,4 +24,4 @@ pub use records::Record;
 pub use row::Snapshot;
 pub use schema::Table;
 pub use sql::SqlStore;
-pub use store::{Backend, Direction, Filter, SessionRow, Store, Tx};
+pub use store::{Backend, Direction, Filter, IdempotentRow, SessionRow, Store, Tx};

@@ -37,6 +37,20 @@ pub struct SessionRow {
     pub last_seen: String,
 }
 
+/// The remembered answer to an API write that carried an `Idempotency-Key` (technical state, not a
+/// record: not audited). `id` is the SHA-256 of the user and the key; `status` is 0 while the first
+/// request is still running.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotentRow {
+    pub id: String,
+    pub user_id: String,
+    pub request_hash: String,
+    pub status: i64,
+    pub content_type: Option<String>,
+    pub body: Option<String>,
+    pub created_at: String,
+}
+
 /// An equality filter on a text column (`column = value`).
 pub type Filter<'a> = Option<(&'a str, &'a str)>;
 
@@ -95,6 +109,22 @@ pub trait Store: Send + Sync {
     async fn session_get(&self, id: &str) -> Result<Option<SessionRow>, StoreError>;
     async fn session_touch(&self, id: &str, last_seen: &str) -> Result<(), StoreError>;
     async fn session_delete(&self, id: &str) -> Result<(), StoreError>;
+    /// Claims an idempotency key: inserts `row` (in progress) and answers None, or answers the row
+    /// already there (a retry, or a concurrent request with the same key).
+    async fn idempotency_claim(
+        &self,
+        row: &IdempotentRow,
+    ) -> Result<Option<IdempotentRow>, StoreError>;
+    /// Records the answer to the request that claimed `id`.
+    async fn idempotency_finish(
+        &self,
+        id: &str,
+        status: i64,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Result<(), StoreError>;
+    /// Gives up a claim still in progress (the request failed: a retry runs again).
+    async fn idempotency_release(&self, id: &str) -> Result<(), StoreError>;
 }
 
 #[async_trait]

@@ -10,6 +10,7 @@ mod ctx;
 mod error;
 pub mod forms;
 pub mod i18n;
+mod idempotency;
 mod inventory;
 mod json;
 mod manufacture;
@@ -18,6 +19,7 @@ mod paging;
 mod planning;
 mod quality;
 mod recall;
+pub mod security;
 mod trace;
 mod view;
 
@@ -30,6 +32,7 @@ use secretome_domain::Role;
 use secretome_service::Service;
 
 pub use error::AppError;
+pub use security::{SecureCookies, WebConfig};
 
 /// What every handler gets.
 #[derive(Clone)]
@@ -82,8 +85,14 @@ pub(crate) fn guarded(
     )
 }
 
-/// The whole application.
+/// The whole application, with the default network configuration (`WebConfig::default`).
 pub fn router(service: Service) -> Router {
+    router_with(service, WebConfig::default())
+}
+
+/// The whole application: every response passes through `security::doors` (headers, cookies,
+/// client address).
+pub fn router_with(service: Service, config: WebConfig) -> Router {
     let state = AppState { service };
     let mut r = Router::new()
         .route("/", get(pages::home))
@@ -110,16 +119,26 @@ pub fn router(service: Service) -> Router {
     r = inventory::routes(r);
     r = recall::routes(r);
     r = trace::routes(r);
-    r.layer(middleware::from_fn_with_state(state.clone(), auth::context))
-        .with_state(state)
+    r.layer(middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::layer,
+    ))
+    .layer(middleware::from_fn_with_state(state.clone(), auth::context))
+    .layer(middleware::from_fn_with_state(config, security::doors))
+    .with_state(state)
 }
 
-/// Serves the application until Ctrl-C.
+/// Serves the application until Ctrl-C (network configuration from the environment:
+/// `WebConfig::from_env`).
 pub async fn serve(service: Service, addr: &str) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, router(service))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    let app = router_with(service, WebConfig::from_env());
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

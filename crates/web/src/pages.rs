@@ -6,6 +6,7 @@ use crate::{
     AppError, AppState,
     auth::{LANG_COOKIE, SESSION_COOKIE, Viewer, constant_eq, now},
     ctx::PageCtx,
+    security::{ClientAddr, safe_next},
 };
 use askama::Template;
 use axum::{
@@ -90,14 +91,6 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths are followed after sign-in (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/lots".to_string(),
-    }
-}
-
 fn login_page(
     v: &Viewer,
     jar: CookieJar,
@@ -106,13 +99,18 @@ fn login_page(
     status: StatusCode,
 ) -> Response {
     let token = secretome_service::auth::new_token().unwrap_or_default();
+    // Path `/`: the signed-out language switch (`POST /lang`) checks it too.
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
-        .path("/login")
+        .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
         .build();
+    let mut c = PageCtx::new(v, "/login");
+    if v.session.is_none() {
+        c.csrf = token.clone();
+    }
     let page = LoginPage {
-        c: PageCtx::new(v, "/login"),
+        c,
         error,
         login_csrf: token,
         next,
@@ -139,6 +137,7 @@ pub struct LoginForm {
 pub async fn login(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
+    Extension(client): Extension<ClientAddr>,
     jar: CookieJar,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -153,7 +152,7 @@ pub async fn login(
     }
     match st
         .service
-        .sign_in(now(), f.user.trim(), &f.password)
+        .sign_in_from(now(), f.user.trim(), &f.password, client.0.as_deref())
         .await
         .map_err(fail(&v))?
     {
@@ -166,22 +165,44 @@ pub async fn login(
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())
         }
         Err(e) => {
-            let msg = match (&e, v.lang) {
-                (SignInError::Wrong, crate::i18n::Lang::Ja) => {
-                    "ユーザー名またはパスワードが違います".to_string()
-                }
-                (SignInError::Locked(_), crate::i18n::Lang::Ja) => {
-                    format!("サインインの失敗が続いたため、アカウントはロックされています ({e})")
-                }
-                _ => e.to_string(),
+            let ja = v.lang == crate::i18n::Lang::Ja;
+            let (msg, status, wait) = match e {
+                SignInError::Wrong => (
+                    if ja {
+                        "ユーザー名またはパスワードが違います".to_string()
+                    } else {
+                        e.to_string()
+                    },
+                    StatusCode::UNAUTHORIZED,
+                    None,
+                ),
+                SignInError::Throttled { retry_after_secs } => (
+                    if ja {
+                        format!(
+                            "サインインの失敗が続いています。{retry_after_secs} 秒後にもう一度お試しください"
+                        )
+                    } else {
+                        e.to_string()
+                    },
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Some(retry_after_secs),
+                ),
+                SignInError::Inactive => (
+                    if ja {
+                        "このアカウントは無効です".to_string()
+                    } else {
+                        e.to_string()
+                    },
+                    StatusCode::FORBIDDEN,
+                    None,
+                ),
             };
-            Ok(login_page(
-                &v,
-                jar,
-                Some(msg),
-                next,
-                StatusCode::UNAUTHORIZED,
-            ))
+            let mut res = login_page(&v, jar, Some(msg), next, status);
+            if let Some(secs) = wait {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+            }
+            Ok(res)
         }
     }
 }
@@ -204,8 +225,9 @@ pub struct LangForm {
     csrf: Option<String>,
 }
 
-/// Switches the language: stored on the user when signed in (the form's CSRF token checked), kept
-/// in a cookie otherwise.
+/// Switches the language: stored on the user when signed in, kept in a cookie otherwise. Like every
+/// POST it needs a CSRF token: the session's, or signed out the sign-in form's (double-submitted as
+/// its cookie).
 pub async fn set_lang(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
@@ -218,18 +240,25 @@ pub async fn set_lang(
             v,
         ));
     };
-    if let Some(s) = &v.session {
-        if !f.csrf.as_deref().is_some_and(|t| constant_eq(t, &s.csrf)) {
-            return Ok((
+    let expected = match &v.session {
+        Some(s) => s.csrf.clone(),
+        None => jar
+            .get(LOGIN_CSRF_COOKIE)
+            .map(|c| c.value().to_string())
+            .unwrap_or_default(),
+    };
+    if expected.is_empty() || !f.csrf.as_deref().is_some_and(|t| constant_eq(t, &expected)) {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            Html(error_html(
+                &v,
                 StatusCode::FORBIDDEN,
-                Html(error_html(
-                    &v,
-                    StatusCode::FORBIDDEN,
-                    "the form's CSRF token is missing or wrong",
-                )),
-            )
-                .into_response());
-        }
+                "the form's CSRF token is missing or wrong",
+            )),
+        )
+            .into_response());
+    }
+    if let Some(s) = &v.session {
         st.service
             .set_language(&s.actor, now(), lang.code())
             .await

@@ -110,7 +110,8 @@ async fn bearer(app: &axum::Router, path: &str, token: &str) -> Res {
 async fn an_api_token_is_shown_once_and_revocable() {
     for (backend, store) in stores("admin_tokens").await {
         let (app, svc) = demo_app(store).await;
-        let (cookie, csrf) = session(&svc, "admin").await;
+        // QC issues a token for its own role; the admin sees every token.
+        let (cookie, csrf) = session(&svc, "qc").await;
         let r = post_form(
             &app,
             "/admin/tokens",
@@ -191,11 +192,30 @@ async fn an_api_token_is_shown_once_and_revocable() {
             "{backend:?}"
         );
 
-        // a qc token may not reach the admin pages
-        let (qc_cookie, _) = session(&svc, "qc").await;
-        assert_eq!(
-            get(&app, "/admin/tokens", Some(&qc_cookie)).await.status,
-            403
-        );
+        // the admin's list shows QC's token; QC's list shows only QC's own; a role QC does not
+        // hold cannot be given, and QC may not reach the users page
+        let (admin, admin_csrf) = session(&svc, "admin").await;
+        let all = get(&app, "/admin/tokens", Some(&admin)).await;
+        assert!(all.body.contains(&format!("id="token-{id}"")), "{backend:?}");
+        let r = post_form(
+            &app,
+            "/admin/tokens",
+            Some(&admin),
+            &[("csrf", &admin_csrf), ("name", "admin's own"), ("role", "admin")],
+        )
+        .await;
+        assert_eq!(r.status, 200);
+        let mine = get(&app, "/admin/tokens", Some(&cookie)).await;
+        assert_eq!(mine.body.matches("<tr id=\"token-").count(), 1, "{backend:?}");
+        let r = post_form(
+            &app,
+            "/admin/tokens",
+            Some(&cookie),
+            &[("csrf", &csrf), ("name", "x"), ("role", "qa")],
+        )
+        .await;
+        assert_eq!(r.status, 422, "{backend:?}");
+        assert!(by_id(&r.body, "err-role").is_some());
+        assert_eq!(get(&app, "/admin/users", Some(&cookie)).await.status, 403);
     }
 }

@@ -43,14 +43,15 @@ fn at(hours: f64) -> String {
 async fn the_api_takes_a_donor_to_vials_and_refuses_with_reasons() {
     for (backend, store) in stores("mfg_api").await {
         let (app, svc) = demo_app(store).await;
-        let admin = svc.actor("admin").await.unwrap();
+        let operator = svc.actor("operator").await.unwrap();
+        let qc_user = svc.actor("qc").await.unwrap();
         let op = svc
-            .create_api_token(&admin, now(), "MES", "operator")
+            .create_api_token(&operator, now(), "MES", "operator")
             .await
             .unwrap()
             .secret;
         let qc = svc
-            .create_api_token(&admin, now(), "reader", "qc")
+            .create_api_token(&qc_user, now(), "reader", "qc")
             .await
             .unwrap()
             .secret;

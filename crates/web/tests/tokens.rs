@@ -1,5 +1,5 @@
-//! API tokens: created by an admin for one role, shown once, usable as a bearer token on the API,
-//! refused once revoked, and never stored in clear.
+//! API tokens: issued by a user for one of their own roles and bound to them, shown once, usable as
+//! a bearer token on the API, refused once revoked, and never stored in clear.
 
 mod common;
 use common::*;
@@ -11,16 +11,24 @@ async fn bearer_tokens_are_scoped_and_revocable() {
         let (app, svc) = demo_app(store).await;
         let admin = svc.actor("admin").await.unwrap();
         let qa = svc.actor("qa").await.unwrap();
-        assert!(
-            svc.create_api_token(&qa, now(), "reader", "qc")
+        let qc = svc.actor("qc").await.unwrap();
+        for (who, role) in [(&qa, "qc"), (&admin, "qc"), (&admin, "operator")] {
+            let e = svc
+                .create_api_token(who, now(), "reader", role)
                 .await
-                .is_err(),
-            "only admins create tokens"
-        );
+                .unwrap_err();
+            assert_eq!(
+                e.kind(),
+                secretome_service::ErrorKind::Invalid,
+                "{} may not mint a {role} token",
+                who.user
+            );
+        }
         let t = svc
-            .create_api_token(&admin, now(), "plate reader 1", "qc")
+            .create_api_token(&qc, now(), "plate reader 1", "qc")
             .await
             .unwrap();
+        assert_eq!(t.token.created_by.as_str(), "qc");
         let events = svc
             .store()
             .events_for(Table::ApiToken, &t.token.id)

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "clinical",
         include_str!("../../migrations/0004_clinical.sql"),
     ),
+    (6, "doors", include_str!("../../migrations/0006_doors.sql")),
     (
         7,
         "paged_reads",

@@ -5,6 +5,7 @@
 mod bulk;
 mod checker;
 mod durability;
+mod idempotency;
 mod migrate;
 mod page;
 mod reads;

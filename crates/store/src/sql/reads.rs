@@ -8,7 +8,7 @@ use crate::{
     query::{Cond, Group, Page, PageQuery},
     row::Snapshot,
     schema::{Kind, Table},
-    store::{Backend, Direction, Filter, SessionRow, Store, Tx},
+    store::{Backend, Direction, Filter, IdempotentRow, SessionRow, Store, Tx},
 };
 use async_trait::async_trait;
 use secretome_domain::genealogy::{Edge, NodeKind};
@@ -247,6 +247,27 @@ impl Store for SqlStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn idempotency_claim(
+        &self,
+        row: &IdempotentRow,
+    ) -> Result<Option<IdempotentRow>, StoreError> {
+        super::idempotency::claim(&self.pool, row).await
+    }
+
+    async fn idempotency_finish(
+        &self,
+        id: &str,
+        status: i64,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        super::idempotency::finish(&self.pool, id, status, content_type, body).await
+    }
+
+    async fn idempotency_release(&self, id: &str) -> Result<(), StoreError> {
+        super::idempotency::release(&self.pool, id).await
     }
 
     async fn select_prefix(

@@ -1,12 +1,15 @@
 //! Administration pages (issue 4 items 1 and 6): users — created by an admin after the first admin
 //! was made from the CLI — with their roles and passwords, and API tokens scoped to one role,
-//! revocable, whose secret is shown once when made. Role: admin only.
+//! revocable, whose secret is shown once when made. Role: admin only — except API tokens, which
+//! every user issues for themself with one of their own roles (an admin sees and revokes all), and
+//! the throttled sign-ins with the unlock of an account (`signins`).
 
+mod signins;
 mod text;
 mod tokens;
 mod users;
 
-use crate::{AppState, guarded};
+use crate::{AppState, auth::ANY, guarded};
 use axum::{
     Router,
     routing::{get, post},
@@ -23,12 +26,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/tokens"),
     ("POST", "/admin/tokens"),
     ("POST", "/admin/tokens/{id}/revoke"),
+    ("GET", "/admin/sign-ins"),
+    ("POST", "/admin/sign-ins/unlock"),
 ];
 
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[
     ("/admin/users", "a.nav.users", ADMIN),
-    ("/admin/tokens", "a.nav.tokens", ADMIN),
+    ("/admin/tokens", "a.nav.tokens", &Role::ALL),
+    ("/admin/sign-ins", "a.nav.signins", ADMIN),
 ];
 
 /// This module's texts (key, 日本語, English).
@@ -51,9 +57,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
         r,
         "/admin/tokens",
         get(tokens::list).post(tokens::create),
-        ADMIN,
+        ANY,
     );
-    r = guarded(r, "/admin/tokens/{id}/revoke", post(tokens::revoke), ADMIN);
+    r = guarded(r, "/admin/tokens/{id}/revoke", post(tokens::revoke), ANY);
+    r = guarded(r, "/admin/sign-ins", get(signins::list), ADMIN);
+    r = guarded(r, "/admin/sign-ins/unlock", post(signins::unlock), ADMIN);
     r
 }
 

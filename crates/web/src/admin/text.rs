@@ -63,4 +63,37 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "enter the reason for revoking",
     ),
     ("a.none", "ありません。", "None."),
+    ("a.nav.signins", "サインイン制限", "Sign-in throttling"),
+    ("a.signins.title", "サインインの制限", "Throttled sign-ins"),
+    (
+        "a.signins.hint",
+        "失敗が続いたアカウント名と接続元アドレス。失敗のたびに次の試行までの待ち時間が倍になります (最長15分)。アカウントはここで解除できます (理由とともに監査証跡に記録)。",
+        "Account names and client addresses with failed sign-ins in a row. Each failure doubles the wait before the next attempt (15 minutes at most). Unlock an account here (recorded in the audit trail with the reason).",
+    ),
+    ("a.signins.key", "アカウント / 接続元", "Account / address"),
+    ("a.signins.account", "アカウント", "account"),
+    ("a.signins.address", "接続元", "address"),
+    ("a.signins.failures", "連続失敗", "Failures in a row"),
+    ("a.signins.until", "待機終了", "Waits until"),
+    (
+        "a.unlock.title",
+        "アカウントのロック解除",
+        "Unlock an account",
+    ),
+    ("a.unlock.submit", "解除する", "Unlock"),
+    (
+        "a.unlock.user",
+        "解除するユーザーIDを入力してください",
+        "enter the user ID to unlock",
+    ),
+    (
+        "a.unlock.reason",
+        "解除の理由を入力してください",
+        "enter the reason for unlocking",
+    ),
+    (
+        "a.tokens.hint",
+        "トークンは発行したユーザーに結び付き、そのユーザーが持つロールの1つだけを持ちます。トークンによる記録には発行者の名前が残ります。",
+        "A token is bound to the user who issues it and carries one of that user's own roles; what it records names that user.",
+    ),
 ];

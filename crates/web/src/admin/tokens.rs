@@ -1,6 +1,7 @@
-//! API tokens (issue 4 item 6): the list (id, name, role, who made it and when, when revoked — never
-//! the secret or its hash), a form to issue a token scoped to one role whose secret is shown once on
-//! the response page, and revocation with a reason. Role: admin.
+//! API tokens (issue 4 item 6, issue 18): the list (id, name, role, who made it and when, when
+//! revoked — never the secret or its hash), a form to issue a token bound to the signed-in user and
+//! scoped to one of their own roles, whose secret is shown once on the response page, and
+//! revocation with a reason. Every user manages their own tokens; an admin sees and revokes all.
 
 use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
 use crate::{
@@ -31,7 +32,8 @@ pub struct Issued {
 struct TokensPage {
     c: PageCtx,
     tokens: Vec<TokenRow>,
-    roles: &'static [Role],
+    /// The roles the signed-in user may give a token: their own.
+    roles: Vec<Role>,
     f: Fields,
     e: FieldErrors,
     issued: Option<Issued>,
@@ -74,7 +76,7 @@ async fn tokens_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) ->
         &TokensPage {
             c: PageCtx::new(v, "/admin/tokens"),
             tokens,
-            roles: &Role::ALL,
+            roles: a.roles.clone(),
             f: s.f,
             e: s.e,
             issued: s.issued,

@@ -59,28 +59,48 @@ fn flag(m: &Map<String, Value>, field: &str) -> Result<bool, Refused> {
 /// `?cursor=&limit=` page).
 pub async fn list(
     State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
     Query(filter): Query<secretome_service::PatientFilter>,
     Query(p): Query<crate::paging::PageParams>,
 ) -> Response {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
     ok(
         StatusCode::OK,
-        st.service.patients_page(&filter, p.cursor(), p.limit).await,
+        st.service
+            .patients_page_for(&a, &filter, p.cursor(), p.limit)
+            .await,
     )
 }
 
-pub async fn show(State(st): State<AppState>, Path(id): Path<String>) -> Response {
-    ok(StatusCode::OK, st.service.patient_detail(&id).await)
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    ok(StatusCode::OK, st.service.patient_detail_for(&a, &id).await)
 }
 
 /// GET an indication's totals and a page of its patients (`?cursor=`).
 pub async fn indication(
     State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
     Path(ind): Path<String>,
     Query(p): Query<crate::paging::PageParams>,
 ) -> Response {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
     ok(
         StatusCode::OK,
-        st.service.indication_page(&ind, p.cursor()).await,
+        st.service.indication_page_for(&a, &ind, p.cursor()).await,
     )
 }
 

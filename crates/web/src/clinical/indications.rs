@@ -113,7 +113,11 @@ pub async fn show(
         };
         return page_error(&v, e);
     }
-    let s = match st.service.indication_page(&indication, p.cursor()).await {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let s = match st.service.indication_page_for(&a, &indication, p.cursor()).await {
         Ok(s) => s,
         Err(e) => return page_error(&v, e),
     };

@@ -98,7 +98,11 @@ async fn list_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    match st.service.patients_page(&filter, cursor, None).await {
+    let a = match crate::quality::support::actor(v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    match st.service.patients_page_for(&a, &filter, cursor, None).await {
         Ok(page) => render(
             s,
             &ListPage {

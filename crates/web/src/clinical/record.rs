@@ -105,7 +105,11 @@ async fn show_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let d = match st.service.patient_detail(id).await {
+    let a = match crate::quality::support::actor(v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let d = match st.service.patient_detail_for(&a, id).await {
         Ok(d) => d,
         Err(err) => return page_error(v, err),
     };

@@ -58,7 +58,11 @@ async fn vial_page(
     e: FieldErrors,
     status: StatusCode,
 ) -> Response {
-    match st.service.vial_detail(id, now()).await {
+    let a = match crate::quality::support::actor(v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    match st.service.vial_detail_for(&a, id, now()).await {
         Ok(d) => {
             let stored = !d.vial.status.is_terminal() && d.vial.status != VialStatus::Dispensed;
             page(

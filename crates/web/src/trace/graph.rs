@@ -235,6 +235,7 @@ mod tests {
                 .map(|v| ("lot:L-1".to_string(), format!("vial:{}", v.id)))
                 .collect(),
             nodes: vials,
+            patients_withheld: 0,
         }
     }
 

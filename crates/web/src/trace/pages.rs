@@ -50,6 +50,8 @@ struct TracePage {
     svg: String,
     json_href: String,
     edges: usize,
+    /// Patients in the trace this reader may not see (counted, not shown).
+    withheld: usize,
 }
 
 fn counts(lang: Lang, cols: &[Column]) -> Vec<(String, usize)> {
@@ -86,6 +88,7 @@ pub async fn show(
         counts: Vec::new(),
         svg: String::new(),
         edges: 0,
+        withheld: 0,
     };
     let Some(dir) = direction(dir_text) else {
         p.e = FieldErrors::one("dir", v.lang.t("tr.err.dir"));
@@ -94,7 +97,11 @@ pub async fn show(
     if p.id.is_empty() {
         return page(StatusCode::OK, &p);
     }
-    match st.service.trace(dir, &p.id).await {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    match st.service.trace_for(&a, dir, &p.id).await {
         Ok(t) => {
             let lang = v.lang;
             let kind = move |k: NodeKind| kind_label(lang, k);
@@ -114,6 +121,7 @@ pub async fn show(
             p.svg = graph::svg(&t, &labels);
             p.counts = counts(lang, &graph::columns(&t));
             p.edges = t.edges.len();
+            p.withheld = t.patients_withheld;
             page(StatusCode::OK, &p)
         }
         Err(err) => {
@@ -125,7 +133,15 @@ pub async fn show(
 }
 
 /// GET /api/v1/trace?id=…&dir=forward|backward → `{"root", "nodes", "edges"}`.
-pub async fn api(State(st): State<AppState>, q: Params) -> Response {
+pub async fn api(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    q: Params,
+) -> Response {
+    let a = match crate::quality::support::actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
     let id = q.get("id").map(|s| s.trim()).unwrap_or("");
     if id.is_empty() {
         return bad("id", "required");
@@ -133,7 +149,7 @@ pub async fn api(State(st): State<AppState>, q: Params) -> Response {
     let Some(dir) = direction(q.get("dir").map(String::as_str).unwrap_or("")) else {
         return bad("dir", "expected forward or backward");
     };
-    match st.service.trace(dir, id).await {
+    match st.service.trace_for(&a, dir, id).await {
         Ok(t) => (StatusCode::OK, Json::<Trace>(t)).into_response(),
         Err(e) => error(e),
     }

@@ -10,6 +10,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Enter the id of a donor, raw-material lot, lot, vial, patient or other record. Forward follows everything made from it (lots, vials, patients); backward follows where it came from (donor, tissue, cell bank, culture, raw materials).",
     ),
     ("tr.id", "ID", "Id"),
+    (
+        "tr.withheld",
+        "患者 (この役割には非表示・人数のみ)",
+        "Patients (not shown to your role: count only)",
+    ),
     ("tr.dir", "方向", "Direction"),
     ("tr.dir.forward", "追跡 (下流へ)", "Forward (downstream)"),
     ("tr.dir.backward", "遡及 (上流へ)", "Backward (upstream)"),

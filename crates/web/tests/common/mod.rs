@@ -15,7 +15,8 @@ pub fn now() -> UtcTime {
 
 /// The demo facility (made an hour ago) with the demo passwords, on the given store.
 pub async fn demo_app(store: secretome_store::SqlStore) -> (axum::Router, Service) {
-    let svc = Service::new(Arc::new(store));
+    let svc = Service::new(Arc::new(store))
+        .with_password_hashing(secretome_service::auth::PasswordHashing::cheap_for_tests());
     demo::build(&svc, now().plus_hours(-1.0).unwrap())
         .await
         .unwrap();

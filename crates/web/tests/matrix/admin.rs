@@ -1,8 +1,10 @@
 //! Role × route rows for the administration pages: only admin lists and adds users, sets
-//! passwords, and issues or revokes API tokens. POSTs go with an empty form, which every handler
-//! refuses (422).
+//! passwords, and sees throttled sign-ins and unlocks accounts; every role issues and revokes its
+//! own API tokens. POSTs go with an empty form, which every handler refuses (422, or 404 for an
+//! unknown token).
 
 const ADMIN: &[&str] = &["admin"];
+const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
 
 pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
     ("GET", "/admin/users", "/admin/users", ADMIN),
@@ -13,12 +15,19 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         "/admin/users/{id}/password",
         ADMIN,
     ),
-    ("GET", "/admin/tokens", "/admin/tokens", ADMIN),
-    ("POST", "/admin/tokens", "/admin/tokens", ADMIN),
+    ("GET", "/admin/tokens", "/admin/tokens", ALL),
+    ("POST", "/admin/tokens", "/admin/tokens", ALL),
     (
         "POST",
         "/admin/tokens/tok-none/revoke",
         "/admin/tokens/{id}/revoke",
+        ALL,
+    ),
+    ("GET", "/admin/sign-ins", "/admin/sign-ins", ADMIN),
+    (
+        "POST",
+        "/admin/sign-ins/unlock",
+        "/admin/sign-ins/unlock",
         ADMIN,
     ),
 ];
