@@ -110,25 +110,31 @@ impl Service {
         let mut out = Vec::new();
         for f in self.store.list::<Freezer>(None).await? {
             let here = in_freezer(f.id.as_str());
-            let all = std::slice::from_ref(&here);
-            let vials = count(
-                self.store
-                    .aggregate(Table::Vial, &[], all, None, None)
-                    .await?,
-            );
+            // One range of the location index, grouped by state (a count per state filtered on
+            // `status = 'expired'` was served from the status index and read every expired vial).
+            let mut vials = 0;
+            let mut swept = 0;
+            for g in self
+                .store
+                .aggregate(
+                    Table::Vial,
+                    &["status"],
+                    std::slice::from_ref(&here),
+                    None,
+                    None,
+                )
+                .await?
+            {
+                let n = usize::try_from(g.count).unwrap_or(0);
+                vials += n;
+                if g.keys[0].as_deref() == Some(VialStatus::Expired.as_str()) {
+                    swept += n;
+                }
+            }
             let unused = [VialStatus::Quarantine, VialStatus::Available]
                 .iter()
                 .map(|s| s.as_str().to_string())
                 .collect();
-            let swept = [
-                here.clone(),
-                Cond::Eq("status", VialStatus::Expired.as_str().into()),
-            ];
-            let swept = count(
-                self.store
-                    .aggregate(Table::Vial, &[], &swept, None, None)
-                    .await?,
-            );
             let due = [
                 here,
                 Cond::In("status", unused),
