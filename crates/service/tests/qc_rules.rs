@@ -91,9 +91,17 @@ async fn the_specification_in_force_at_filling_stays_with_the_lot() {
         )
         .await
         .unwrap();
-        svc.harvest(&op, now, "B-2026-009", "H-T2", 300.0, now)
-            .await
-            .unwrap();
+        svc.harvest(
+            &op,
+            now,
+            "B-2026-009",
+            "H-T2",
+            300.0,
+            now.plus_hours(-36.0 * 24.0).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
         let parts = [("H-T2".to_string(), 100.0)];
         svc.pool_lot(&op, now, "L-EXO", "EXO-01", &parts)
             .await

@@ -224,6 +224,7 @@ impl Table {
                 ("harvested_at", Text),
                 ("volume_ml", Real),
                 ("remaining_ml", Real),
+                ("deviation", Text),
             ],
             Table::Lot => &[
                 ("id", Text),

@@ -15,6 +15,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "clinical",
         include_str!("../../migrations/0004_clinical.sql"),
     ),
+    (
+        8,
+        "records",
+        include_str!("../../migrations/0008_records.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

@@ -179,6 +179,13 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("q.record.title", "製造記録照査", "Batch record review"),
     (
+        "q.record.conditioning",
+        "馴化培養 (規定時間と実績)",
+        "Conditioning (stated and actual)",
+    ),
+    ("q.record.stated_h", "規定時間", "Stated"),
+    ("q.record.actual_h", "実績", "Actual"),
+    (
         "q.record.steps",
         "製造・試験の全記録 (実施者・日時)",
         "Every recorded step (who and when)",
