@@ -321,6 +321,8 @@ impl Table {
                 ("verdict", Text),
                 ("entered_at", Text),
                 ("entered_by", Text),
+                ("censor", Text),
+                ("history", Json),
             ],
             Table::Deviation => &[
                 ("id", Text),

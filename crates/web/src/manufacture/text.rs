@@ -344,6 +344,32 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("mf.err.choose", "選択してください", "choose one"),
     (
+        "mf.err.future",
+        "未来の日時は記録できません (入力時刻から 5 分まで)",
+        "must not be in the future",
+    ),
+    (
+        "mf.err.before",
+        "先行する記録より前の日時にはできません",
+        "before the record it follows",
+    ),
+    (
+        "mf.err.harvest_early",
+        "馴化培養の規定時間に達していません。逸脱の理由を記入するか、日時を訂正してください",
+        "before the stated conditioning time",
+    ),
+    (
+        "mf.err.harvest_late",
+        "馴化培養の規定時間を超えています。逸脱の理由を記入するか、日時を訂正してください",
+        "later than the stated conditioning time",
+    ),
+    (
+        "mf.err.vocabulary",
+        "この試験の結果として使える語ではありません",
+        "not a result of this test",
+    ),
+    ("mf.err.reason", "理由を記入してください", "give the reason"),
+    (
         "mf.err.before_seeding",
         "播種日時より前にはできません",
         "before seeding",
