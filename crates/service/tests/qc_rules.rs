@@ -185,7 +185,7 @@ async fn roles_and_bad_input_are_checked_first() {
                 result("L-2026-005", "endotoxin", None, Some("low")),
             ),
             ErrorKind::Invalid,
-            "value: this test needs a numeric value",
+            "value: test endotoxin takes a number in EU/mL, not text",
         )
         .await;
         refused(
