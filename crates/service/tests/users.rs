@@ -73,9 +73,14 @@ async fn deactivate_reactivate_and_roles_are_audited_and_keep_past_signatures() 
             .unwrap_err();
         assert!(e.to_string().contains("qa"), "{e}");
         // Their earlier signatures stay on the records.
+        let seqs = |v: &[secretome_service::batch_record::Signature]| {
+            v.iter()
+                .map(|s| (s.seq, s.hash.clone(), s.signer.clone()))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            svc.lot_signatures("L-2026-001").await.unwrap(),
-            signed_before
+            seqs(&svc.lot_signatures("L-2026-001").await.unwrap()),
+            seqs(&signed_before)
         );
 
         let u = svc
