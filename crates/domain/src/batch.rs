@@ -6,7 +6,8 @@ use crate::{
     DomainError, TransitionError, UtcTime,
     culture::CellBank,
     ids::{BatchId, CellBankId, HarvestId, MaterialLotId},
-    quantity::{non_negative, percent, positive},
+    plausible::{self, HarvestWindow, event_time},
+    quantity::{non_negative, percent, positive, text},
 };
 use serde::{Deserialize, Serialize};
 
@@ -115,7 +116,14 @@ impl CultureBatch {
         vessel_count: i64,
         seeding_density: f64,
         seeded_at: UtcTime,
+        now: UtcTime,
     ) -> Result<Self, DomainError> {
+        let seeded_at = event_time(
+            "seeded_at",
+            seeded_at,
+            Some((bank.banked_at, "the cell bank was made")),
+            now,
+        )?;
         if !(1..=1000).contains(&vessel_count) {
             return Err(DomainError::invalid(
                 "vessel_count",
@@ -168,16 +176,12 @@ impl CultureBatch {
         hours: f64,
         hypoxia: bool,
         at: UtcTime,
+        now: UtcTime,
     ) -> Result<Self, DomainError> {
         if self.status != BatchStatus::Culturing {
             return Err(self.refuse("start conditioning"));
         }
-        if at < self.seeded_at {
-            return Err(DomainError::invalid(
-                "started_at",
-                "cannot be before seeding",
-            ));
-        }
+        let at = event_time("started_at", at, Some((self.seeded_at, "seeding")), now)?;
         let hours = positive("hours", hours)?;
         if hours > 240.0 {
             return Err(DomainError::invalid("hours", "must be at most 240 h"));
@@ -191,22 +195,41 @@ impl CultureBatch {
         Ok(next)
     }
 
-    /// Harvest the conditioned medium: only from a batch in conditioning.
+    /// Harvest the conditioned medium: only from a batch in conditioning, after it started and not
+    /// after `now`. A harvest outside the conditioning window ([`HarvestWindow::STANDARD`] of the
+    /// stated hours) is refused unless `deviation` gives the reason; it is then recorded with it.
     pub fn harvest(
         &self,
         id: HarvestId,
         volume_ml: f64,
         at: UtcTime,
+        deviation: Option<&str>,
+        now: UtcTime,
     ) -> Result<(Self, Harvest), DomainError> {
         if self.status != BatchStatus::Conditioning {
             return Err(self.refuse("harvest"));
         }
-        if self.conditioning_started_at.is_some_and(|s| at < s) {
-            return Err(DomainError::invalid(
-                "harvested_at",
-                "cannot be before conditioning started",
-            ));
-        }
+        let started = self.conditioning_started_at;
+        let at = event_time(
+            "harvested_at",
+            at,
+            started.map(|s| (s, "the start of conditioning")),
+            now,
+        )?;
+        let outside = match (started, self.conditioning_hours) {
+            (Some(s), Some(h)) => HarvestWindow::STANDARD.outside(h, s.hours_until(at)),
+            _ => None,
+        };
+        let deviation = match (outside, deviation.map(str::trim).filter(|d| !d.is_empty())) {
+            (None, _) => None,
+            (Some(why), None) => {
+                return Err(DomainError::invalid(
+                    "harvested_at",
+                    format!("{why}; record it with a deviation reason or correct the time"),
+                ));
+            }
+            (Some(why), Some(reason)) => Some(text("deviation", &format!("{why}: {reason}"))?),
+        };
         let mut next = self.clone();
         next.status = BatchStatus::Harvested;
         let h = Harvest {
@@ -215,6 +238,7 @@ impl CultureBatch {
             harvested_at: at,
             volume_ml: positive("volume_ml", volume_ml)?,
             remaining_ml: volume_ml,
+            deviation,
         };
         Ok((next, h))
     }
@@ -233,6 +257,7 @@ pub struct Observation {
 }
 
 impl Observation {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: String,
         batch: &CultureBatch,
@@ -241,14 +266,15 @@ impl Observation {
         viability_pct: f64,
         confluence_pct: f64,
         note: Option<String>,
+        now: UtcTime,
     ) -> Result<Self, DomainError> {
         batch.check_observable()?;
-        if observed_at < batch.seeded_at {
-            return Err(DomainError::invalid(
-                "observed_at",
-                "cannot be before seeding",
-            ));
-        }
+        let observed_at = event_time(
+            "observed_at",
+            observed_at,
+            Some((batch.seeded_at, "seeding")),
+            now,
+        )?;
         Ok(Self {
             id,
             batch: batch.id.clone(),
@@ -256,7 +282,7 @@ impl Observation {
             cell_count: non_negative("cell_count", cell_count)?,
             viability_pct: percent("viability_pct", viability_pct)?,
             confluence_pct: percent("confluence_pct", confluence_pct)?,
-            note,
+            note: plausible::note("note", note)?,
         })
     }
 }
@@ -286,6 +312,10 @@ pub struct Harvest {
     pub harvested_at: UtcTime,
     pub volume_ml: f64,
     pub remaining_ml: f64,
+    /// Set when harvested outside the conditioning window: why, and the operator's reason (逸脱).
+    /// The batch record flags it and pooling opens a deviation on the lot for QA.
+    #[serde(default)]
+    pub deviation: Option<String>,
 }
 
 #[cfg(test)]
@@ -295,6 +325,9 @@ mod tests {
 
     fn t(s: &str) -> UtcTime {
         UtcTime::parse("t", s).unwrap()
+    }
+    fn now() -> UtcTime {
+        t("2026-12-01T00:00:00Z")
     }
     fn bank() -> CellBank {
         CellBank {
@@ -319,6 +352,7 @@ mod tests {
             4,
             3000.0,
             t("2026-02-01T00:00:00Z"),
+            now(),
         )
         .unwrap();
         assert_eq!(b.passage, 4);
@@ -328,18 +362,22 @@ mod tests {
             b.harvest(
                 HarvestId::new("H-1").unwrap(),
                 100.0,
-                t("2026-02-05T00:00:00Z")
+                t("2026-02-05T00:00:00Z"),
+                None,
+                now(),
             )
             .is_err()
         );
         let c = b
-            .start_conditioning(medium, 48.0, false, t("2026-02-05T00:00:00Z"))
+            .start_conditioning(medium, 48.0, false, t("2026-02-05T00:00:00Z"), now())
             .unwrap();
         let (h, harvest) = c
             .harvest(
                 HarvestId::new("H-1").unwrap(),
                 112.0,
                 t("2026-02-07T00:00:00Z"),
+                None,
+                now(),
             )
             .unwrap();
         assert_eq!(h.status, BatchStatus::Harvested);
@@ -352,6 +390,7 @@ mod tests {
             90.0,
             80.0,
             None,
+            now(),
         )
         .unwrap_err();
         assert_eq!(
@@ -369,6 +408,7 @@ mod tests {
             1,
             3000.0,
             t("2026-02-01T00:00:00Z"),
+            now(),
         )
         .unwrap();
         let e = Observation::new(
@@ -379,6 +419,7 @@ mod tests {
             101.0,
             50.0,
             None,
+            now(),
         )
         .unwrap_err();
         assert!(e.to_string().starts_with("viability_pct:"));
@@ -390,9 +431,110 @@ mod tests {
                 1e6,
                 90.0,
                 50.0,
-                None
+                None,
+                now(),
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn times_must_be_plausible_and_harvest_inside_the_window() {
+        let now = t("2026-02-10T00:00:00Z");
+        let seed = |at: &str| {
+            CultureBatch::seed(
+                BatchId::new("B-1").unwrap(),
+                &bank(),
+                VesselKind::T75,
+                1,
+                3000.0,
+                t(at),
+                now,
+            )
+        };
+        let e = seed("2027-01-15T00:00:00Z").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("seeded_at: must not be in the future")
+        );
+        let e = seed("2025-12-31T00:00:00Z").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("seeded_at: cannot be before the cell bank")
+        );
+        let b = seed("2026-02-01T00:00:00Z").unwrap();
+        let e = Observation::new(
+            "o".into(),
+            &b,
+            t("2027-01-15T00:00:00Z"),
+            1e6,
+            90.0,
+            50.0,
+            None,
+            now,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("observed_at: must not be in the future")
+        );
+        let long = Some("x".repeat(crate::plausible::NOTE_MAX + 1));
+        let e = Observation::new(
+            "o".into(),
+            &b,
+            t("2026-02-02T00:00:00Z"),
+            1e6,
+            90.0,
+            50.0,
+            long,
+            now,
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("note:"));
+        let medium = MaterialLotId::new("RM-SFM-1").unwrap();
+        let e = b
+            .start_conditioning(medium.clone(), 48.0, false, t("2027-01-01T00:00:00Z"), now)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("started_at: must not be in the future")
+        );
+        let c = b
+            .start_conditioning(medium, 48.0, false, t("2026-02-05T00:00:00Z"), now)
+            .unwrap();
+        let h = || HarvestId::new("H-1").unwrap();
+        // One minute into a 48 h conditioning: refused without a deviation reason …
+        let early = t("2026-02-05T00:01:00Z");
+        let e = c.harvest(h(), 100.0, early, None, now).unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "harvested_at: 0.0 h after conditioning started: before the stated 48 h"
+            )
+        );
+        // … recorded with one, which the harvest carries.
+        let (_, hv) = c
+            .harvest(h(), 100.0, early, Some("contamination suspected"), now)
+            .unwrap();
+        assert!(
+            hv.deviation
+                .as_deref()
+                .unwrap()
+                .ends_with(": contamination suspected")
+        );
+        let e = c
+            .harvest(h(), 100.0, t("2026-02-09T00:00:00Z"), None, now)
+            .unwrap_err();
+        assert!(e.to_string().contains("later than the stated 48 h allows"));
+        let e = c
+            .harvest(h(), 100.0, t("2026-02-11T00:00:00Z"), None, now)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("harvested_at: must not be in the future")
+        );
+        let (_, ok) = c
+            .harvest(h(), 100.0, t("2026-02-07T00:00:00Z"), None, now)
+            .unwrap();
+        assert_eq!(ok.deviation, None);
     }
 }

@@ -4,6 +4,7 @@ use crate::{
     DomainError, UtcTime,
     donor::{Donor, TissueSource},
     ids::{CellBankId, DonorCode, TissueId},
+    plausible::event_time,
     quantity::{non_negative, positive},
 };
 use serde::{Deserialize, Serialize};
@@ -28,8 +29,15 @@ impl TissueCollection {
         collected_at: UtcTime,
         amount: f64,
         amount_unit: &str,
+        now: UtcTime,
     ) -> Result<Self, DomainError> {
         donor.check_can_donate()?;
+        let collected_at = event_time(
+            "collected_at",
+            collected_at,
+            Some((donor.consented_at, "the donor's consent")),
+            now,
+        )?;
         if !matches!(amount_unit, "g" | "mL") {
             return Err(DomainError::invalid(
                 "amount_unit",
@@ -80,6 +88,7 @@ pub struct CellBank {
 
 impl CellBank {
     /// A master cell bank established from a tissue collection.
+    #[allow(clippy::too_many_arguments)]
     pub fn master(
         id: CellBankId,
         tissue: &TissueCollection,
@@ -88,7 +97,14 @@ impl CellBank {
         vials_frozen: i64,
         cells_per_vial: f64,
         banked_at: UtcTime,
+        now: UtcTime,
     ) -> Result<Self, DomainError> {
+        let banked_at = event_time(
+            "banked_at",
+            banked_at,
+            Some((tissue.collected_at, "the tissue collection")),
+            now,
+        )?;
         Self::checked(CellBank {
             id,
             kind: BankKind::Master,
@@ -112,7 +128,14 @@ impl CellBank {
         vials_frozen: i64,
         cells_per_vial: f64,
         banked_at: UtcTime,
+        now: UtcTime,
     ) -> Result<Self, DomainError> {
+        let banked_at = event_time(
+            "banked_at",
+            banked_at,
+            Some((master.banked_at, "the master bank")),
+            now,
+        )?;
         if master.kind != BankKind::Master {
             return Err(DomainError::Rule(format!(
                 "cell bank {} is a working bank: a working bank is made from a master bank",
@@ -168,6 +191,9 @@ mod tests {
     fn t(s: &str) -> UtcTime {
         UtcTime::parse("t", s).unwrap()
     }
+    fn now() -> UtcTime {
+        t("2026-12-01T00:00:00Z")
+    }
     fn eligible() -> Donor {
         Donor::register(
             DonorCode::new("D-1").unwrap(),
@@ -191,6 +217,7 @@ mod tests {
             t("2026-01-02T00:00:00Z"),
             12.0,
             "g",
+            now(),
         )
         .unwrap();
         let m = CellBank::master(
@@ -201,6 +228,7 @@ mod tests {
             20,
             1e6,
             t("2026-01-20T00:00:00Z"),
+            now(),
         )
         .unwrap();
         let w = CellBank::working(
@@ -211,6 +239,7 @@ mod tests {
             40,
             1e6,
             t("2026-02-01T00:00:00Z"),
+            now(),
         )
         .unwrap();
         assert_eq!(w.parent.as_ref(), Some(&m.id));
@@ -223,7 +252,8 @@ mod tests {
                 13.0,
                 4,
                 1e6,
-                t("2026-02-01T00:00:00Z")
+                t("2026-02-01T00:00:00Z"),
+                now(),
             )
             .is_err()
         );
@@ -235,9 +265,39 @@ mod tests {
             4,
             1e6,
             t("2026-02-01T00:00:00Z"),
+            now(),
         )
         .unwrap_err();
         assert!(e.to_string().starts_with("passage:"));
+        let e = CellBank::working(
+            CellBankId::new("WCB-4").unwrap(),
+            &m,
+            4,
+            12.0,
+            4,
+            1e6,
+            t("2026-01-19T00:00:00Z"),
+            now(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("banked_at: cannot be before the master bank")
+        );
+        let e = TissueCollection::collect(
+            TissueId::new("T-9").unwrap(),
+            &d,
+            TissueSource::UmbilicalCord,
+            t("2027-01-15T00:00:00Z"),
+            12.0,
+            "g",
+            now(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("collected_at: must not be in the future")
+        );
     }
 
     #[test]
@@ -250,7 +310,8 @@ mod tests {
                 TissueSource::Adipose,
                 t("2026-01-02T00:00:00Z"),
                 -1.0,
-                "g"
+                "g",
+                now(),
             )
             .is_err()
         );
@@ -261,7 +322,8 @@ mod tests {
                 TissueSource::Adipose,
                 t("2026-01-02T00:00:00Z"),
                 1.0,
-                "kg"
+                "kg",
+                now(),
             )
             .is_err()
         );

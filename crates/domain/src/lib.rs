@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod isbt;
 pub mod lot;
 pub mod material;
+pub mod plausible;
 pub mod processing;
 pub mod qc;
 pub mod quantity;

@@ -3,7 +3,9 @@
 
 use crate::{
     DomainError, UtcTime,
+    batch::CultureBatch,
     ids::{BatchId, MaterialLotId},
+    plausible::{event_time, not_after_entry, not_before},
     quantity::{positive, text},
 };
 use serde::{Deserialize, Serialize};
@@ -66,7 +68,9 @@ impl RawMaterialLot {
         supplier_lot: &str,
         received_at: UtcTime,
         expires_at: UtcTime,
+        now: UtcTime,
     ) -> Result<Self, DomainError> {
+        let received_at = not_after_entry("received_at", received_at, now)?;
         if expires_at <= received_at {
             return Err(DomainError::invalid("expires_at", "must be after receipt"));
         }
@@ -105,17 +109,26 @@ pub struct MaterialUse {
 }
 
 impl MaterialUse {
+    /// Not before the batch was seeded nor before the lot was received; not after `now`.
     pub fn record(
-        batch: BatchId,
+        batch: &CultureBatch,
         lot: &RawMaterialLot,
         quantity: f64,
         unit: &str,
         used_at: UtcTime,
+        now: UtcTime,
     ) -> Result<Self, DomainError> {
+        let used_at = event_time(
+            "used_at",
+            used_at,
+            Some((batch.seeded_at, "the batch was seeded")),
+            now,
+        )?;
+        not_before("used_at", used_at, lot.received_at, "the lot was received")?;
         lot.check_usable(used_at)?;
         Ok(Self {
-            id: format!("{}>{}", lot.id, batch),
-            batch,
+            id: format!("{}>{}", lot.id, batch.id),
+            batch: batch.id.clone(),
             material_lot: lot.id.clone(),
             quantity: positive("quantity", quantity)?,
             unit: text("unit", unit)?,
@@ -127,10 +140,33 @@ impl MaterialUse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::{BatchStatus, VesselKind};
+    use crate::ids::CellBankId;
+
+    fn t(s: &str) -> UtcTime {
+        UtcTime::parse("t", s).unwrap()
+    }
+
+    fn batch(seeded: &str) -> CultureBatch {
+        CultureBatch {
+            id: BatchId::new("B-1").unwrap(),
+            cell_bank: CellBankId::new("WCB-1").unwrap(),
+            vessel: VesselKind::T75,
+            vessel_count: 1,
+            passage: 4,
+            seeding_density: 3000.0,
+            seeded_at: t(seeded),
+            status: BatchStatus::Culturing,
+            conditioning_started_at: None,
+            conditioning_medium: None,
+            conditioning_hours: None,
+            hypoxia: None,
+        }
+    }
 
     #[test]
     fn expired_material_is_refused() {
-        let t = |s: &str| UtcTime::parse("t", s).unwrap();
+        let now = t("2026-12-01T00:00:00Z");
         let lot = RawMaterialLot::receive(
             MaterialLotId::new("RM-1").unwrap(),
             "DMEM/F12",
@@ -139,13 +175,66 @@ mod tests {
             "A123",
             t("2026-01-01T00:00:00Z"),
             t("2026-06-01T00:00:00Z"),
+            now,
         )
         .unwrap();
-        let b = BatchId::new("B-1").unwrap();
-        assert!(
-            MaterialUse::record(b.clone(), &lot, 500.0, "mL", t("2026-03-01T00:00:00Z")).is_ok()
-        );
-        let e = MaterialUse::record(b, &lot, 500.0, "mL", t("2026-07-01T00:00:00Z")).unwrap_err();
+        let b = batch("2026-02-01T00:00:00Z");
+        assert!(MaterialUse::record(&b, &lot, 500.0, "mL", t("2026-03-01T00:00:00Z"), now).is_ok());
+        let e =
+            MaterialUse::record(&b, &lot, 500.0, "mL", t("2026-07-01T00:00:00Z"), now).unwrap_err();
         assert!(e.to_string().contains("expired"));
+    }
+
+    #[test]
+    fn receipt_and_use_times_are_plausible() {
+        let now = t("2026-03-01T00:00:00Z");
+        let e = RawMaterialLot::receive(
+            MaterialLotId::new("RM-1").unwrap(),
+            "DMEM/F12",
+            MaterialCategory::Medium,
+            "Acme",
+            "A123",
+            t("2026-04-01T00:00:00Z"),
+            t("2026-06-01T00:00:00Z"),
+            now,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("received_at: must not be in the future")
+        );
+        let lot = RawMaterialLot::receive(
+            MaterialLotId::new("RM-1").unwrap(),
+            "DMEM/F12",
+            MaterialCategory::Medium,
+            "Acme",
+            "A123",
+            t("2026-01-10T00:00:00Z"),
+            t("2026-06-01T00:00:00Z"),
+            now,
+        )
+        .unwrap();
+        let b = batch("2026-01-05T00:00:00Z");
+        let future = MaterialUse::record(&b, &lot, 5.0, "mL", t("2026-03-02T00:00:00Z"), now);
+        assert!(
+            future
+                .unwrap_err()
+                .to_string()
+                .starts_with("used_at: must not be in the future")
+        );
+        let early = MaterialUse::record(&b, &lot, 5.0, "mL", t("2026-01-06T00:00:00Z"), now);
+        assert!(
+            early
+                .unwrap_err()
+                .to_string()
+                .contains("before the lot was received")
+        );
+        let before_seed = MaterialUse::record(&b, &lot, 5.0, "mL", t("2026-01-04T00:00:00Z"), now);
+        assert!(
+            before_seed
+                .unwrap_err()
+                .to_string()
+                .contains("before the batch was seeded")
+        );
     }
 }

@@ -4,6 +4,8 @@
 use crate::{
     DomainError, UtcTime,
     ids::LotNumber,
+    lot::Lot,
+    plausible::{event_time, not_before},
     quantity::{positive, text},
 };
 use serde::{Deserialize, Serialize};
@@ -101,6 +103,42 @@ pub struct ProcessingStep {
     #[serde(flatten)]
     pub step: StepKind,
     pub performed_at: UtcTime,
+}
+
+impl ProcessingStep {
+    /// Step number `seq` of `lot` (in process), performed after the lot was pooled and after the
+    /// `previous` step, not after `now`.
+    pub fn new(
+        lot: &Lot,
+        seq: i64,
+        step: StepKind,
+        performed_at: UtcTime,
+        previous: Option<&ProcessingStep>,
+        now: UtcTime,
+    ) -> Result<Self, DomainError> {
+        lot.check_in_process("record a processing step")?;
+        let performed_at = event_time(
+            "performed_at",
+            performed_at,
+            Some((lot.created_at, "the lot was pooled")),
+            now,
+        )?;
+        if let Some(p) = previous {
+            not_before(
+                "performed_at",
+                performed_at,
+                p.performed_at,
+                &format!("the previous step {}", p.id),
+            )?;
+        }
+        Ok(ProcessingStep {
+            id: format!("{}/STEP-{seq:02}", lot.id),
+            lot: lot.id.clone(),
+            seq,
+            step: step.validated()?,
+            performed_at,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! - `product`: the product master (code, names, shelf life, storage temperature).
 //! - `spec`: acceptance criteria, tests and the specification state machine
 //!   `draft → effective → superseded`, and which version is in force at a given time.
-//! - `result`: a test result with its verdict (pass / fail / reported).
+//! - `result`: a test result with its verdict (pass / fail / reported), corrections and retests
+//!   keeping the earlier results.
+//! - `reading`: results as the lab writes them (full-width, censored `< 0.25`, 陰性 / negative).
 //! - `deviation`: `open → assessed → approved | rejected`.
 //! - `release`: `release_blockers`, every reason a lot may not be released, in English and Japanese.
 //! - `catalogue`: the tests of DESIGN.md §4 as a facility would start its specification.
@@ -14,6 +16,7 @@
 pub mod catalogue;
 pub mod deviation;
 pub mod product;
+pub mod reading;
 pub mod release;
 pub mod result;
 pub mod spec;

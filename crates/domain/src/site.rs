@@ -77,6 +77,54 @@ impl User {
         })
     }
 
+    /// The same user deactivated (`active = false`) or reactivated, by administrator `by`. An
+    /// administrator cannot deactivate their own account. Past records and signatures of a
+    /// deactivated user stay as they are (they name the user); the user can no longer sign in or
+    /// sign.
+    pub fn with_active(&self, active: bool, by: &UserName) -> Result<Self, DomainError> {
+        if self.active == active {
+            return Err(DomainError::Rule(format!(
+                "user {} is already {}",
+                self.id,
+                if active { "active" } else { "inactive" }
+            )));
+        }
+        if !active && &self.id == by {
+            return Err(DomainError::Rule(format!(
+                "{by} cannot deactivate their own account: ask another administrator"
+            )));
+        }
+        let mut u = self.clone();
+        u.active = active;
+        Ok(u)
+    }
+
+    /// The same user holding `roles` (at least one), changed by administrator `by`, who cannot
+    /// take the admin role away from themselves.
+    pub fn with_roles(&self, roles: Vec<Role>, by: &UserName) -> Result<Self, DomainError> {
+        if roles.is_empty() {
+            return Err(DomainError::invalid(
+                "roles",
+                "a user needs at least one role",
+            ));
+        }
+        let mut roles = roles;
+        roles.sort();
+        roles.dedup();
+        if &self.id == by && self.roles.contains(&Role::Admin) && !roles.contains(&Role::Admin) {
+            return Err(DomainError::invalid(
+                "roles",
+                "you cannot remove your own admin role: ask another administrator",
+            ));
+        }
+        if roles == self.roles {
+            return Err(DomainError::invalid("roles", "the roles are unchanged"));
+        }
+        let mut u = self.clone();
+        u.roles = roles;
+        Ok(u)
+    }
+
     /// The same user with a new UI language (`ja` or `en`).
     pub fn with_language(&self, lang: &str) -> Result<Self, DomainError> {
         if !matches!(lang, "ja" | "en") {

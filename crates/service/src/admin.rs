@@ -78,6 +78,60 @@ impl Service {
         Ok(user)
     }
 
+    /// Deactivates (`active = false`) or reactivates a user, with a required reason, audited as
+    /// `user.deactivate` / `user.reactivate`. The last active administrator cannot be deactivated.
+    /// Role: admin.
+    pub async fn set_user_active(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        user: &str,
+        active: bool,
+        reason: &str,
+    ) -> Result<User, ServiceError> {
+        actor.require(Role::Admin, "deactivate or reactivate a user")?;
+        let reason = secretome_domain::quantity::text("reason", reason)?;
+        let mut tx = self.store.begin().await?;
+        let u = tx.must_load::<User>(user).await?;
+        let next = u.with_active(active, &actor.user)?;
+        if !active && u.roles.contains(&Role::Admin) {
+            last_admin_guard(&mut *tx, &u.id).await?;
+        }
+        let action = if active {
+            "user.reactivate"
+        } else {
+            "user.deactivate"
+        };
+        tx.update_record(&next, &ctx(actor, now, action, Some(&reason)))
+            .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Changes the roles a user holds, with a required reason, audited as `user.roles`. The last
+    /// active administrator keeps the admin role. Role: admin.
+    pub async fn set_user_roles(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        user: &str,
+        roles: Vec<Role>,
+        reason: &str,
+    ) -> Result<User, ServiceError> {
+        actor.require(Role::Admin, "change a user's roles")?;
+        let reason = secretome_domain::quantity::text("reason", reason)?;
+        let mut tx = self.store.begin().await?;
+        let u = tx.must_load::<User>(user).await?;
+        let next = u.with_roles(roles, &actor.user)?;
+        if u.roles.contains(&Role::Admin) && !next.roles.contains(&Role::Admin) && u.active {
+            last_admin_guard(&mut *tx, &u.id).await?;
+        }
+        tx.update_record(&next, &ctx(actor, now, "user.roles", Some(&reason)))
+            .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
     /// The very first site and administrator of an empty installation (`secretome user add` and the
     /// demo). Refused once any user exists: after that, users are created by an admin.
     pub async fn bootstrap(
@@ -111,4 +165,24 @@ impl Service {
         tx.commit().await?;
         Ok(Actor::new(u.id, u.roles))
     }
+}
+
+/// Refused when `leaving` is the only active administrator (someone must be able to administer).
+async fn last_admin_guard(
+    tx: &mut dyn secretome_store::Tx,
+    leaving: &UserName,
+) -> Result<(), ServiceError> {
+    let others = tx
+        .list::<User>(None)
+        .await?
+        .into_iter()
+        .filter(|o| o.active && o.roles.contains(&Role::Admin) && &o.id != leaving)
+        .count();
+    if others == 0 {
+        return Err(secretome_domain::DomainError::Rule(format!(
+            "{leaving} is the only active administrator"
+        ))
+        .into());
+    }
+    Ok(())
 }

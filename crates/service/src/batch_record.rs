@@ -10,7 +10,11 @@ use crate::{
     LotDetail, LotQc, Service, ServiceError,
     esign::{Meaning, parse_manifestation},
 };
-use secretome_domain::{genealogy::NodeKind, site::User};
+use secretome_domain::{
+    batch::{CultureBatch, Harvest},
+    genealogy::NodeKind,
+    site::User,
+};
 use secretome_store::{AuditEvent, Table};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -48,6 +52,20 @@ pub struct Signature {
     pub hash: String,
 }
 
+/// A harvest pooled into the lot, with its conditioning as stated and as it happened: a harvest
+/// outside the conditioning window carries its deviation and is flagged for QA.
+#[derive(Debug, Clone, Serialize)]
+pub struct HarvestConditioning {
+    pub harvest: String,
+    pub batch: String,
+    /// The conditioning's stated duration, hours.
+    pub stated_h: Option<f64>,
+    /// From the start of conditioning to the harvest, hours.
+    pub actual_h: Option<f64>,
+    /// Why it was outside the window and the operator's reason; `Some` means flagged.
+    pub deviation: Option<String>,
+}
+
 /// Everything QA reviews before signing a lot's release decision.
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchRecord {
@@ -59,6 +77,8 @@ pub struct BatchRecord {
     pub signatures: Vec<Signature>,
     /// Who recorded any step of this lot's manufacture (they may not release it).
     pub participants: Vec<String>,
+    /// Each pooled harvest's conditioning, stated vs actual; deviations flagged.
+    pub harvests: Vec<HarvestConditioning>,
 }
 
 /// The electronic signatures among a lot's audit events, oldest first.
@@ -100,6 +120,25 @@ impl Service {
         let detail = self.lot_detail(lot).await?;
         let qc = self.lot_qc(lot).await?;
         let mut entities: Vec<(Table, String)> = Vec::new();
+        let mut harvests = Vec::new();
+        for n in detail
+            .upstream
+            .iter()
+            .filter(|n| n.kind == NodeKind::Harvest)
+        {
+            let Some(h) = self.store.fetch::<Harvest>(&n.id).await? else {
+                continue;
+            };
+            let b = self.store.fetch::<CultureBatch>(h.batch.as_str()).await?;
+            let started = b.as_ref().and_then(|b| b.conditioning_started_at);
+            harvests.push(HarvestConditioning {
+                harvest: h.id.to_string(),
+                batch: h.batch.to_string(),
+                stated_h: b.as_ref().and_then(|b| b.conditioning_hours),
+                actual_h: started.map(|s| s.hours_until(h.harvested_at)),
+                deviation: h.deviation,
+            });
+        }
         for n in &detail.upstream {
             let Some(t) = table_of(n.kind) else { continue };
             entities.push((t, n.id.clone()));
@@ -153,6 +192,7 @@ impl Service {
             steps,
             signatures,
             participants,
+            harvests,
         })
     }
 

@@ -346,8 +346,16 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         }
         let hid = format!("H-2026-{:03}", k + 1);
         let vol = (rng.around(0.2 * area, 0.05)).round();
-        svc.harvest(&op, at(start, 8.0)?, &batch, &hid, vol, at(start, 8.0)?)
-            .await?;
+        svc.harvest(
+            &op,
+            at(start, 8.0)?,
+            &batch,
+            &hid,
+            vol,
+            at(start, 8.0)?,
+            None,
+        )
+        .await?;
         harvests.push((hid, vol));
         for (lot, parts, state) in lots.iter().filter(|(_, p, _)| p.last() == Some(&k)) {
             let pool: Vec<(String, f64)> = parts.iter().map(|i| harvests[*i].clone()).collect();

@@ -120,6 +120,15 @@ impl Service {
             )
             .into());
         }
+        // A deactivated account signs nothing (its earlier signatures stay valid).
+        if self
+            .store
+            .fetch::<User>(actor.user.as_str())
+            .await?
+            .is_some_and(|u| !u.active)
+        {
+            return Err(ServiceError::Inactive(actor.user.to_string()));
+        }
         if password.is_empty() {
             return Err(DomainError::invalid("password", "enter your password to sign").into());
         }

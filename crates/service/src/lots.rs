@@ -11,7 +11,7 @@ use secretome_domain::{
     ids::{LotNumber, UserName},
     lot::{Lot, PoolPart},
     processing::{ProcessingStep, StepKind},
-    qc::Specification,
+    qc::{Deviation, Specification},
     vial::Vial,
 };
 use secretome_store::{Direction, Table, Tx};
@@ -72,6 +72,27 @@ impl Service {
             )
             .await?;
         }
+        // A harvest recorded outside its conditioning window becomes the lot's deviation: QA must
+        // close it before the lot can be released.
+        let mut n = 0;
+        for h in harvests.iter().filter(|h| h.deviation.is_some()) {
+            n += 1;
+            let d = Deviation::open(
+                format!("{}/DEV-{n:02}", lot.id),
+                &lot,
+                None,
+                None,
+                &format!(
+                    "harvest {} outside the conditioning window: {}",
+                    h.id,
+                    h.deviation.as_deref().unwrap_or_default()
+                ),
+                &actor.user,
+                now,
+            )?;
+            tx.insert_record(&d, &ctx(actor, now, "deviation.open", None))
+                .await?;
+        }
         tx.commit().await?;
         Ok(lot)
     }
@@ -86,22 +107,14 @@ impl Service {
         performed_at: UtcTime,
     ) -> Result<ProcessingStep, ServiceError> {
         actor.require(Role::Operator, "record a processing step")?;
-        let step = step.validated()?;
         let mut tx = self.store.begin().await?;
         let l = tx.must_load::<Lot>(lot).await?;
-        l.check_in_process("record a processing step")?;
-        let seq = tx
-            .select(Table::ProcessingStep, Some(("lot", l.id.as_str())))
-            .await?
-            .len() as i64
-            + 1;
-        let s = ProcessingStep {
-            id: format!("{}/STEP-{seq:02}", l.id),
-            lot: l.id.clone(),
-            seq,
-            step,
-            performed_at,
-        };
+        let mut steps = tx
+            .list::<ProcessingStep>(Some(("lot", l.id.as_str())))
+            .await?;
+        steps.sort_by_key(|s| s.seq);
+        let seq = steps.len() as i64 + 1;
+        let s = ProcessingStep::new(&l, seq, step, performed_at, steps.last(), now)?;
         tx.insert_record(&s, &ctx(actor, now, "processing.record", None))
             .await?;
         tx.commit().await?;
@@ -132,6 +145,18 @@ impl Service {
                 recalls.join(", ")
             ))
             .into());
+        }
+        let mut steps = tx
+            .list::<ProcessingStep>(Some(("lot", l.id.as_str())))
+            .await?;
+        steps.sort_by_key(|s| s.seq);
+        if let Some(last) = steps.last() {
+            secretome_domain::plausible::not_before(
+                "filled_at",
+                now,
+                last.performed_at,
+                &format!("the last processing step {}", last.id),
+            )?;
         }
         let (mut next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;
         // The lot is tested against the specification version in force now, whatever comes later.

@@ -131,6 +131,7 @@ impl Service {
             new.collected_at,
             new.amount,
             &new.amount_unit,
+            now,
         )?;
         let c = ctx(actor, now, "tissue.collect", None);
         tx.insert_record(&t, &c).await?;
@@ -167,6 +168,7 @@ impl Service {
                 new.vials_frozen,
                 new.cells_per_vial,
                 new.banked_at,
+                now,
             )?;
             (b, (NodeKind::CellBank, master.id.to_string()))
         } else {
@@ -179,6 +181,7 @@ impl Service {
                 new.vials_frozen,
                 new.cells_per_vial,
                 new.banked_at,
+                now,
             )?;
             (b, (NodeKind::Tissue, tissue.id.to_string()))
         };
@@ -213,6 +216,7 @@ impl Service {
             &new.supplier_lot,
             new.received_at,
             new.expires_at,
+            now,
         )?;
         let mut tx = self.store.begin().await?;
         tx.insert_record(&lot, &ctx(actor, now, "material_lot.receive", None))
@@ -240,6 +244,7 @@ impl Service {
             new.vessel_count,
             new.seeding_density,
             new.seeded_at,
+            now,
         )?;
         let c = ctx(actor, now, "batch.seed", None);
         tx.insert_record(&b, &c).await?;
@@ -282,6 +287,7 @@ impl Service {
             new.viability_pct,
             new.confluence_pct,
             new.note,
+            now,
         )?;
         tx.insert_record(&o, &ctx(actor, now, "observation.record", None))
             .await?;
@@ -329,7 +335,7 @@ impl Service {
         let b = tx.must_load::<CultureBatch>(batch).await?;
         let lot = tx.must_load::<RawMaterialLot>(material_lot).await?;
         crate::recall::refuse_if_recalled(&mut *tx, NodeKind::MaterialLot, lot.id.as_str()).await?;
-        let u = MaterialUse::record(b.id.clone(), &lot, quantity, unit, used_at)?;
+        let u = MaterialUse::record(&b, &lot, quantity, unit, used_at, now)?;
         let c = ctx(actor, now, "material_use.record", None);
         tx.insert_record(&u, &c).await?;
         link(
@@ -363,7 +369,7 @@ impl Service {
         medium.check_usable(at)?;
         crate::recall::refuse_if_recalled(&mut *tx, NodeKind::MaterialLot, medium.id.as_str())
             .await?;
-        let next = b.start_conditioning(medium.id.clone(), hours, hypoxia, at)?;
+        let next = b.start_conditioning(medium.id.clone(), hours, hypoxia, at, now)?;
         let c = ctx(actor, now, "batch.condition", None);
         tx.update_record(&next, &c).await?;
         link(
@@ -379,7 +385,11 @@ impl Service {
         Ok(next)
     }
 
-    /// Harvests the conditioned medium of a batch. Role: operator.
+    /// Harvests the conditioned medium of a batch. Outside the conditioning window (the stated
+    /// duration −10 % … +25 %) it is refused unless `deviation` gives the reason: the harvest then
+    /// carries it, the batch record flags it, and pooling opens a deviation QA must close before
+    /// release. Role: operator.
+    #[allow(clippy::too_many_arguments)]
     pub async fn harvest(
         &self,
         actor: &Actor,
@@ -388,13 +398,14 @@ impl Service {
         harvest_id: &str,
         volume_ml: f64,
         at: UtcTime,
+        deviation: Option<&str>,
     ) -> Result<Harvest, ServiceError> {
         actor.require(Role::Operator, "harvest")?;
         let id = HarvestId::new(harvest_id)?;
         let mut tx = self.store.begin().await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;
-        let (next, h) = b.harvest(id, volume_ml, at)?;
-        let c = ctx(actor, now, "batch.harvest", None);
+        let (next, h) = b.harvest(id, volume_ml, at, deviation, now)?;
+        let c = ctx(actor, now, "batch.harvest", h.deviation.as_deref());
         tx.update_record(&next, &c).await?;
         tx.insert_record(&h, &c).await?;
         link(

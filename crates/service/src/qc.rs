@@ -14,8 +14,8 @@ use secretome_domain::{
     ids::{ProductCode, TestCode},
     lot::Lot,
     qc::{
-        Acceptance, Deviation, Product, ResultSource, Specification, TestResult, TestSpec,
-        result::ResultEntry,
+        Acceptance, Deviation, Product, ResultSource, Specification, TestResult, TestSpec, Verdict,
+        result::{Change, ResultEntry},
     },
 };
 
@@ -65,6 +65,41 @@ pub struct NewResult {
     pub outcome: Option<String>,
     pub unit: Option<String>,
     pub assay_run: Option<String>,
+    /// The value as the lab wrote it (`< 0.25`, `１２０ pg/mL`): read by the domain into a number
+    /// (possibly censored) for a numeric test; replaces `value` when given.
+    pub typed: Option<String>,
+}
+
+impl NewResult {
+    /// The domain's entry for `test` of `spec`: the typed value read as the lab writes it.
+    fn entry(self, spec: &Specification) -> Result<ResultEntry, DomainError> {
+        let mut entry = ResultEntry {
+            test: self.test.clone(),
+            value: self.value,
+            censor: None,
+            outcome: self.outcome,
+            unit: self.unit,
+            source: match self.assay_run {
+                Some(run) => ResultSource::AssayRun { assay_run: run },
+                None => ResultSource::Manual,
+            },
+        };
+        if let Some(typed) = self.typed.filter(|t| !t.trim().is_empty()) {
+            let test = spec.test(&self.test).ok_or_else(|| {
+                DomainError::invalid(
+                    "test",
+                    format!("specification {} has no test {:?}", spec.id, self.test),
+                )
+            })?;
+            let read = ResultEntry::typed(test, "value", &typed)?;
+            entry.value = read.value;
+            entry.censor = read.censor;
+            if read.outcome.is_some() {
+                entry.outcome = read.outcome;
+            }
+        }
+        Ok(entry)
+    }
 }
 
 /// Refuses unless the actor holds one of `roles`.
@@ -216,16 +251,7 @@ impl Service {
         let spec = tx
             .must_load::<Specification>(&spec_of(&lot, "take test results")?)
             .await?;
-        let entry = ResultEntry {
-            test: r.test,
-            value: r.value,
-            outcome: r.outcome,
-            unit: r.unit,
-            source: match r.assay_run {
-                Some(run) => ResultSource::AssayRun { assay_run: run },
-                None => ResultSource::Manual,
-            },
-        };
+        let entry = r.entry(&spec)?;
         let result = TestResult::record(&lot, &spec, entry, &actor.user, now)?;
         if tx.load::<TestResult>(&result.id).await?.is_some() {
             return Err(DomainError::Rule(format!(
@@ -250,14 +276,77 @@ impl Service {
         outcome: Option<&str>,
         reason: &str,
     ) -> Result<TestResult, ServiceError> {
-        actor.require(Role::Qc, "correct a QC result")?;
+        let (lot, test) = id.rsplit_once('/').unwrap_or((id, ""));
+        let r = NewResult {
+            lot: lot.to_string(),
+            test: test.to_string(),
+            value,
+            outcome: outcome.map(str::to_string),
+            ..Default::default()
+        };
+        self.revise_result(actor, now, r, Change::Correction, reason)
+            .await
+    }
+
+    /// Corrects (a wrong entry) or retests (a new run of the test) a lot's result, with a required
+    /// reason: the new result becomes the valid one, the earlier one stays visible in its history
+    /// and in the audit trail. Replacing an out-of-specification result opens an OOS investigation
+    /// (a deviation naming the test) unless one names it already: QA must close it before release.
+    /// Role: qc.
+    pub async fn revise_result(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        r: NewResult,
+        change: Change,
+        reason: &str,
+    ) -> Result<TestResult, ServiceError> {
+        let action = match change {
+            Change::Correction => "correct a QC result",
+            Change::Retest => "record a retest",
+        };
+        actor.require(Role::Qc, action)?;
         let mut tx = self.store.begin().await?;
-        let old = tx.must_load::<TestResult>(id).await?;
+        let id = format!("{}/{}", r.lot, r.test);
+        let old = tx.must_load::<TestResult>(&id).await?;
         let lot = tx.must_load::<Lot>(old.lot.as_str()).await?;
         let spec = tx.must_load::<Specification>(&old.specification).await?;
-        let next = old.corrected(&lot, &spec, value, outcome, &actor.user, now)?;
-        tx.update_record(&next, &ctx(actor, now, "test_result.correct", Some(reason)))
+        let entry = r.entry(&spec)?;
+        let next = old.revised(&lot, &spec, entry, change, reason, &actor.user, now)?;
+        let event = match change {
+            Change::Correction => "test_result.correct",
+            Change::Retest => "test_result.retest",
+        };
+        tx.update_record(&next, &ctx(actor, now, event, Some(reason)))
             .await?;
+        if old.verdict == Verdict::Fail {
+            let deviations = tx.list::<Deviation>(Some(("lot", lot.id.as_str()))).await?;
+            if !deviations
+                .iter()
+                .any(|d| d.test.as_ref() == Some(&old.test))
+            {
+                let d = Deviation::open(
+                    format!("{}/DEV-{:02}", lot.id, deviations.len() + 1),
+                    &lot,
+                    Some(&spec),
+                    Some(old.test.as_str()),
+                    &format!(
+                        "OOS investigation: {} result {} was out of specification ({}); {} as {} ({reason})",
+                        old.test,
+                        old.shown(),
+                        spec.test(old.test.as_str())
+                            .map(|t| t.criterion())
+                            .unwrap_or_default(),
+                        change.as_str(),
+                        next.shown()
+                    ),
+                    &actor.user,
+                    now,
+                )?;
+                tx.insert_record(&d, &ctx(actor, now, "deviation.open", None))
+                    .await?;
+            }
+        }
         tx.commit().await?;
         Ok(next)
     }

@@ -350,9 +350,17 @@ async fn filling_into_a_position_a_vial_was_moved_to_names_the_occupant() {
         )
         .await
         .unwrap();
-        svc.harvest(&op, now, "B-2026-009", "H-2026-NEXT", 500.0, now)
-            .await
-            .unwrap();
+        svc.harvest(
+            &op,
+            now,
+            "B-2026-009",
+            "H-2026-NEXT",
+            500.0,
+            now.plus_hours(-36.0 * 24.0).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
         svc.pool_lot(
             &op,
             now,

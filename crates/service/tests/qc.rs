@@ -34,9 +34,17 @@ async fn release_lists_every_reason_and_writes_nothing() {
         .await
         .unwrap();
         let opqa = svc.actor("opqa").await.unwrap();
-        svc.harvest(&opqa, now, "B-2026-009", "H-T1", 500.0, now)
-            .await
-            .unwrap();
+        svc.harvest(
+            &opqa,
+            now,
+            "B-2026-009",
+            "H-T1",
+            500.0,
+            now.plus_hours(-36.0 * 24.0).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
         let parts = [("H-T1".to_string(), 400.0)];
         svc.pool_lot(&opqa, now, "L-T1", "MSC-CM-01", &parts)
             .await

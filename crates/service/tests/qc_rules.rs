@@ -91,9 +91,17 @@ async fn the_specification_in_force_at_filling_stays_with_the_lot() {
         )
         .await
         .unwrap();
-        svc.harvest(&op, now, "B-2026-009", "H-T2", 300.0, now)
-            .await
-            .unwrap();
+        svc.harvest(
+            &op,
+            now,
+            "B-2026-009",
+            "H-T2",
+            300.0,
+            now.plus_hours(-36.0 * 24.0).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
         let parts = [("H-T2".to_string(), 100.0)];
         svc.pool_lot(&op, now, "L-EXO", "EXO-01", &parts)
             .await
@@ -177,7 +185,7 @@ async fn roles_and_bad_input_are_checked_first() {
                 result("L-2026-005", "endotoxin", None, Some("low")),
             ),
             ErrorKind::Invalid,
-            "value: this test needs a numeric value",
+            "value: test endotoxin takes a number in EU/mL, not text",
         )
         .await;
         refused(

@@ -349,9 +349,17 @@ async fn a_recall_keeps_reaching_what_an_earlier_recall_blocked_and_what_is_made
         )
         .await;
         // A lot made after the recall from the recalled medium cannot be filled.
-        svc.harvest(&op, now(), "B-2026-009", "H-2026-LATE", 500.0, now())
-            .await
-            .unwrap();
+        svc.harvest(
+            &op,
+            now(),
+            "B-2026-009",
+            "H-2026-LATE",
+            500.0,
+            now().plus_hours(-36.0 * 24.0).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
         svc.pool_lot(
             &op,
             now(),

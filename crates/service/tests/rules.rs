@@ -21,7 +21,15 @@ async fn bad_input_is_typed_and_writes_nothing() {
         // the first write is rolled back with it
         refused(
             &svc,
-            svc.harvest(&op, now, "B-2026-009", "H-2026-001", 500.0, now),
+            svc.harvest(
+                &op,
+                now,
+                "B-2026-009",
+                "H-2026-001",
+                500.0,
+                now.plus_hours(-36.0 * 24.0).unwrap(),
+                None,
+            ),
             ErrorKind::Conflict,
             "harvest H-2026-001 already exists",
         )
@@ -29,9 +37,17 @@ async fn bad_input_is_typed_and_writes_nothing() {
         let b: secretome_domain::batch::CultureBatch =
             svc.store().fetch("B-2026-009").await.unwrap().unwrap();
         assert_eq!(b.status.as_str(), "conditioning", "{backend:?}");
-        svc.harvest(&op, now, "B-2026-009", "H-T1", 500.0, now)
-            .await
-            .unwrap();
+        svc.harvest(
+            &op,
+            now,
+            "B-2026-009",
+            "H-T1",
+            500.0,
+            now.plus_hours(-36.0 * 24.0).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
         let n0 = svc.store().event_count().await.unwrap();
         eprintln!("{backend:?}: {n0} events before");
         // illegal transition

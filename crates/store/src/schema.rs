@@ -224,6 +224,7 @@ impl Table {
                 ("harvested_at", Text),
                 ("volume_ml", Real),
                 ("remaining_ml", Real),
+                ("deviation", Text),
             ],
             Table::Lot => &[
                 ("id", Text),
@@ -320,6 +321,8 @@ impl Table {
                 ("verdict", Text),
                 ("entered_at", Text),
                 ("entered_by", Text),
+                ("censor", Text),
+                ("history", Json),
             ],
             Table::Deviation => &[
                 ("id", Text),

@@ -188,7 +188,7 @@ async fn an_operator_makes_vials_from_a_new_donor_through_the_forms() {
             "/batches/B-WEB-001/conditioning",
             &[
                 ("medium_lot", "RM-WEB-SFM"),
-                ("hours", "48"),
+                ("hours", "24"),
                 ("hypoxia", "yes"),
                 ("started_at", &obs3),
             ],

@@ -14,6 +14,7 @@ fn harvest(id: &str, ml: f64) -> Harvest {
         harvested_at: t("2026-03-01T00:00:00Z"),
         volume_ml: ml,
         remaining_ml: ml,
+        deviation: None,
     }
 }
 fn user(s: &str) -> UserName {

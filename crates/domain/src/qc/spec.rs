@@ -5,6 +5,7 @@
 use crate::{
     DomainError, TransitionError, UtcTime,
     ids::{ProductCode, TestCode},
+    qc::reading::{self, Censor},
     qc::result::Verdict,
     quantity::text,
 };
@@ -106,6 +107,19 @@ impl Acceptance {
     /// Judges a result: a numeric `value` for a range, a text `outcome` for pass/fail, either for
     /// report only. A result of the wrong kind is an error naming the missing field.
     pub fn judge(&self, value: Option<f64>, outcome: Option<&str>) -> Result<Verdict, DomainError> {
+        self.judge_censored(value, None, outcome)
+    }
+
+    /// Like `judge`, for a value that may be censored: `< v` (the true value lies below `v`) meets a
+    /// maximum `m` when `v ≤ m` and never demonstrates a minimum above 0; `> v` meets a minimum `m`
+    /// when `v ≥ m` and never demonstrates a maximum. Outcomes are compared through the controlled
+    /// vocabulary (陰性 and negative are the same result).
+    pub fn judge_censored(
+        &self,
+        value: Option<f64>,
+        censor: Option<Censor>,
+        outcome: Option<&str>,
+    ) -> Result<Verdict, DomainError> {
         match self {
             Acceptance::Range {
                 min,
@@ -119,8 +133,17 @@ impl Acceptance {
                         "this test needs a numeric value",
                     ));
                 };
-                let low_ok = min.is_none_or(|m| if *min_exclusive { v > m } else { v >= m });
-                let high_ok = max.is_none_or(|m| if *max_exclusive { v < m } else { v <= m });
+                let (low_ok, high_ok) = match censor {
+                    None => (
+                        min.is_none_or(|m| if *min_exclusive { v > m } else { v >= m }),
+                        max.is_none_or(|m| if *max_exclusive { v < m } else { v <= m }),
+                    ),
+                    Some(Censor::Below) => (
+                        min.is_none_or(|m| m <= 0.0 && !*min_exclusive),
+                        max.is_none_or(|m| v <= m),
+                    ),
+                    Some(Censor::Above) => (min.is_none_or(|m| v >= m), max.is_none()),
+                };
                 Ok(if low_ok && high_ok {
                     Verdict::Pass
                 } else {
@@ -134,13 +157,14 @@ impl Acceptance {
                         format!("this test needs a text outcome (expected {expected:?})"),
                     ));
                 };
-                Ok(
-                    if o.trim().to_lowercase() == expected.trim().to_lowercase() {
-                        Verdict::Pass
-                    } else {
-                        Verdict::Fail
-                    },
-                )
+                let same = match (reading::canonical(o), reading::canonical(expected)) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => {
+                        reading::normalise(o).to_lowercase()
+                            == reading::normalise(expected).to_lowercase()
+                    }
+                };
+                Ok(if same { Verdict::Pass } else { Verdict::Fail })
             }
             Acceptance::ReportOnly => {
                 if value.is_none() && outcome.is_none() {

@@ -7,7 +7,7 @@ use crate::{
     lot::{Lot, LotStatus},
     qc::{
         deviation::Deviation,
-        result::{ResultEntry, ResultSource, TestResult},
+        result::{ResultEntry, TestResult},
         spec::{Acceptance, Specification, TestSpec},
     },
 };
@@ -75,8 +75,7 @@ pub fn entry(test: &str, value: Option<f64>, outcome: Option<&str>) -> ResultEnt
         test: test.into(),
         value,
         outcome: outcome.map(str::to_string),
-        unit: None,
-        source: ResultSource::Manual,
+        ..Default::default()
     }
 }
 

@@ -137,6 +137,7 @@ pub async fn test_lot(
                 outcome: text.map(str::to_string),
                 unit: None,
                 assay_run: from_plate.then(|| format!("ELISA-{lot}")),
+                typed: None,
             },
         )
         .await?;

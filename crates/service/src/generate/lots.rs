@@ -157,6 +157,7 @@ impl Emitter<'_> {
                     outcome: outcome.map(str::to_string),
                     unit: None,
                     source: ResultSource::Manual,
+                    censor: None,
                 };
                 let qc = UserName::new(crew.qc.clone())?;
                 results.push(TestResult::record(

@@ -98,6 +98,7 @@ impl Emitter<'_> {
             40,
             1.0e6,
             banked,
+            banked,
         )?;
         self.push(&wcb, &op, banked, "cell_bank.create")?;
         let e = Edge::new(
@@ -162,6 +163,7 @@ impl Emitter<'_> {
                 collected,
                 (self.rng.range(8.0, 25.0) * 10.0).round() / 10.0,
                 unit,
+                collected,
             )?;
             self.push(&tissue, &op, collected, "tissue.collect")?;
             let e = Edge::new(
@@ -179,6 +181,7 @@ impl Emitter<'_> {
                 self.rng.range(5.0, 7.0),
                 20,
                 1.0e6,
+                banked,
                 banked,
             )?;
             self.push(&master, &op, banked, "cell_bank.create")?;
@@ -218,6 +221,7 @@ impl Emitter<'_> {
             &format!("{}{:06}", &code[..1], self.rng.below(1_000_000)),
             received,
             day(received, 540.0)?,
+            received,
         )?;
         let op = self.sites[site].operator.clone();
         self.push(&lot, &op, received, "material_lot.receive")?;
@@ -249,6 +253,7 @@ impl Emitter<'_> {
             vessels,
             self.rng.range(2500.0, 3500.0).round(),
             seeded,
+            seeded,
         )?;
         let mut uses = Vec::new();
         for (m, spec) in MATERIALS.iter().enumerate() {
@@ -259,24 +264,25 @@ impl Emitter<'_> {
                 seeded
             };
             let lot = self.material(site, m, used_at)?;
-            let u = MaterialUse::record(
-                b.id.clone(),
-                &lot,
-                per * vessels as f64 / 2.0,
-                "mL",
-                used_at,
-            )?;
+            let u =
+                MaterialUse::record(&b, &lot, per * vessels as f64 / 2.0, "mL", used_at, used_at)?;
             uses.push(u);
         }
         let cond_at = day(seeded, 6.0)?;
         let medium = self.material(site, MATERIALS.len() - 1, cond_at)?;
         medium.check_usable(cond_at)?;
         let hypoxia = self.rng.unit() < 0.5;
-        let conditioned = b.start_conditioning(medium.id.clone(), 48.0, hypoxia, cond_at)?;
+        let conditioned =
+            b.start_conditioning(medium.id.clone(), 48.0, hypoxia, cond_at, cond_at)?;
         let at = day(seeded, 8.0)?;
         let volume = (volume_ml * self.rng.range(1.02, 1.15)).round().max(1.0);
-        let (done, h) =
-            conditioned.harvest(HarvestId::new(format!("H-{code}-{n:05}"))?, volume, at)?;
+        let (done, h) = conditioned.harvest(
+            HarvestId::new(format!("H-{code}-{n:05}"))?,
+            volume,
+            at,
+            None,
+            at,
+        )?;
         self.push(&done, &op, at, "batch.harvest")?;
         let e = Edge::new(
             (NodeKind::CellBank, bank.id.as_str()),

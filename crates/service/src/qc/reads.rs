@@ -140,9 +140,11 @@ impl Service {
                         .iter()
                         .find(|x| x.specification == spec.id && x.test == t.code)
                         .cloned();
-                    let verdict = result
-                        .as_ref()
-                        .and_then(|x| t.acceptance.judge(x.value, x.outcome.as_deref()).ok());
+                    let verdict = result.as_ref().and_then(|x| {
+                        t.acceptance
+                            .judge_censored(x.value, x.censor, x.outcome.as_deref())
+                            .ok()
+                    });
                     let covered_by = match verdict {
                         Some(Verdict::Fail) => r
                             .deviations

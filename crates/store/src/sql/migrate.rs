@@ -21,6 +21,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "paged_reads",
         include_str!("../../migrations/0007_paged_reads.sql"),
     ),
+    (
+        8,
+        "records",
+        include_str!("../../migrations/0008_records.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

@@ -23,6 +23,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/users"),
     ("POST", "/admin/users"),
     ("POST", "/admin/users/{id}/password"),
+    ("POST", "/admin/users/{id}/account"),
     ("GET", "/admin/tokens"),
     ("POST", "/admin/tokens"),
     ("POST", "/admin/tokens/{id}/revoke"),
@@ -53,6 +54,7 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
         post(users::password),
         ADMIN,
     );
+    r = guarded(r, "/admin/users/{id}/account", post(users::account), ADMIN);
     r = guarded(
         r,
         "/admin/tokens",

@@ -15,6 +15,14 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("a.inactive", "無効", "inactive"),
     ("a.col.password", "初期パスワード", "Initial password"),
     ("a.col.new_password", "新しいパスワード", "New password"),
+    (
+        "a.col.account",
+        "アカウント (ロール・有効/無効)",
+        "Account (roles, active)",
+    ),
+    ("a.account.roles", "ロールを変更", "Change roles"),
+    ("a.account.deactivate", "無効化", "Deactivate"),
+    ("a.account.reactivate", "再有効化", "Reactivate"),
     ("a.password.set", "パスワードを設定", "Set password"),
     (
         "a.password.hint",

@@ -37,6 +37,11 @@ struct UsersPage {
     pw: FieldErrors,
     /// The user whose password was just set.
     pw_done: String,
+    /// The user whose account form (status, roles) the errors `acct` belong to.
+    acct_user: String,
+    acct: FieldErrors,
+    /// Every role, for the per-user role boxes.
+    all_roles: Vec<Role>,
 }
 
 /// The roles ticked on the add form.
@@ -56,6 +61,8 @@ struct Shown {
     pw_user: String,
     pw: FieldErrors,
     pw_done: String,
+    acct_user: String,
+    acct: FieldErrors,
 }
 
 impl Shown {
@@ -68,6 +75,8 @@ impl Shown {
             pw_user: String::new(),
             pw: FieldErrors::default(),
             pw_done: String::new(),
+            acct_user: String::new(),
+            acct: FieldErrors::default(),
         }
     }
 }
@@ -108,8 +117,73 @@ async fn users_page(st: &AppState, v: &Viewer, mut s: Shown, status: StatusCode)
             pw_user: s.pw_user,
             pw: s.pw,
             pw_done: s.pw_done,
+            acct_user: s.acct_user,
+            acct: s.acct,
+            all_roles: Role::ALL.to_vec(),
         },
     )
+}
+
+/// POST /admin/users/{id}/account: deactivates or reactivates the user (`active` = `no` | `yes`)
+/// and/or sets their roles (ticked `roles`), with a required `reason`; every refusal is shown on
+/// this user's row, nothing written.
+pub async fn account(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let reason = f.text("reason");
+    let refuse = |acct: FieldErrors, status| {
+        Shown {
+            acct_user: id.clone(),
+            acct,
+            ..Shown::blank()
+        }
+        .show(&st, &v, status)
+    };
+    if reason.is_empty() {
+        let e = FieldErrors::one("reason", "give the reason");
+        return refuse(e, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let res = match f.get("what") {
+        "active" => {
+            st.service
+                .set_user_active(&a, now(), &id, f.get("active") == "yes", &reason)
+                .await
+        }
+        "roles" => {
+            let mut roles = Vec::new();
+            for t in ticked(&body) {
+                match Role::ALL.iter().find(|r| r.as_str() == t) {
+                    Some(r) => roles.push(*r),
+                    None => {
+                        let e = FieldErrors::one("roles", "unknown role");
+                        return refuse(e, StatusCode::UNPROCESSABLE_ENTITY).await;
+                    }
+                }
+            }
+            st.service
+                .set_user_roles(&a, now(), &id, roles, &reason)
+                .await
+        }
+        _ => {
+            let e = FieldErrors::one("", "choose what to change");
+            return refuse(e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match res {
+        Ok(_) => see_other("/admin/users"),
+        Err(err) => {
+            let status = status_of(&err);
+            refuse(FieldErrors::from_service(&err), status).await
+        }
+    }
 }
 
 pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {

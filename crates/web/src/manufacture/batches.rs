@@ -282,8 +282,9 @@ pub async fn harvest(
     on_batch(&st, &v, &id, Fields::parse(&body), |f| async move {
         let t = now();
         let hid = f.text("harvest");
+        let deviation = f.opt("deviation");
         let (volume, at) = (f.number("volume_ml")?, f.time("harvested_at", &zone, t)?);
-        svc.harvest(&a, t, &batch, &hid, volume, at)
+        svc.harvest(&a, t, &batch, &hid, volume, at, deviation.as_deref())
             .await
             .map(|_| ())
             .map_err(|e| Refusal::service(e, &[("harvest", &hid)]))

@@ -3,6 +3,18 @@
 
 /// (part of the English message, catalogue key of its Japanese), first match wins.
 pub const ERRORS: &[(&str, &str)] = &[
+    ("must not be in the future", "mf.err.future"),
+    ("before the stated", "mf.err.harvest_early"),
+    ("later than the stated", "mf.err.harvest_late"),
+    ("cannot be before seeding", "mf.err.before_seeding"),
+    ("cannot be before", "mf.err.before"),
+    ("cannot be negative", "mf.err.negative"),
+    ("is not a result of this test", "mf.err.vocabulary"),
+    ("takes a number", "mf.err.number"),
+    ("must be at most 2000 characters", "mf.err.too_long"),
+    ("enter a result", "mf.err.empty"),
+    ("enter a value or an outcome", "mf.err.empty"),
+    ("give the reason", "mf.err.reason"),
     ("must not be empty", "mf.err.empty"),
     ("enter a number", "mf.err.number"),
     ("enter a whole number", "mf.err.integer"),

@@ -198,6 +198,17 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.col.volume_ml", "回収液量 (mL)", "Volume (mL)"),
     ("mf.col.remaining_ml", "残量 (mL)", "Remaining (mL)"),
     ("mf.col.harvested_at", "回収日時", "Harvested"),
+    (
+        "mf.col.harvest_deviation",
+        "逸脱 (馴化時間外の理由)",
+        "Deviation (reason, outside the conditioning window)",
+    ),
+    ("mf.harvest.flag", "逸脱", "Deviation"),
+    (
+        "mf.harvest.window",
+        "回収は馴化開始から規定時間の −10 %〜+25 % の間に行います。範囲外の回収は逸脱の理由を記入した場合のみ記録され、製造記録に表示され、ロットの逸脱として QA の承認が必要になります。",
+        "Harvest between −10 % and +25 % of the stated conditioning time. A harvest outside it is recorded only with a deviation reason; the batch record flags it and the lot carries a deviation QA must close.",
+    ),
     ("mf.col.lots", "ロット", "Lots"),
     // raw materials
     (
@@ -332,6 +343,32 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "already exists",
     ),
     ("mf.err.choose", "選択してください", "choose one"),
+    (
+        "mf.err.future",
+        "未来の日時は記録できません (入力時刻から 5 分まで)",
+        "must not be in the future",
+    ),
+    (
+        "mf.err.before",
+        "先行する記録より前の日時にはできません",
+        "before the record it follows",
+    ),
+    (
+        "mf.err.harvest_early",
+        "馴化培養の規定時間に達していません。逸脱の理由を記入するか、日時を訂正してください",
+        "before the stated conditioning time",
+    ),
+    (
+        "mf.err.harvest_late",
+        "馴化培養の規定時間を超えています。逸脱の理由を記入するか、日時を訂正してください",
+        "later than the stated conditioning time",
+    ),
+    (
+        "mf.err.vocabulary",
+        "この試験の結果として使える語ではありません",
+        "not a result of this test",
+    ),
+    ("mf.err.reason", "理由を記入してください", "give the reason"),
     (
         "mf.err.before_seeding",
         "播種日時より前にはできません",

@@ -54,6 +54,7 @@ pub async fn record(
         outcome: tri!(text(&m, "outcome")),
         unit: tri!(text(&m, "unit")),
         assay_run: tri!(text(&m, "assay_run")),
+        typed: tri!(text(&m, "typed")),
     };
     ok(
         StatusCode::CREATED,

@@ -16,7 +16,7 @@ use axum::{
 use secretome_domain::{
     Role,
     lot::LotStatus,
-    qc::{Acceptance, Deviation},
+    qc::{Acceptance, Deviation, result::Change},
 };
 use secretome_service::{LotQc, LotSummary, NewResult, ServiceError, batch_record::Signature};
 
@@ -35,6 +35,8 @@ struct LotQcPage {
     devs: Vec<DevView>,
     /// Tests still without a result: (code, name, numeric).
     pending: Vec<(String, String, bool)>,
+    /// Tests with a result, which can be corrected or retested: (code, name).
+    entered: Vec<(String, String)>,
     sigs: Vec<Signature>,
     f: Fields,
     e: FieldErrors,
@@ -118,6 +120,15 @@ pub async fn lot_page(
             )
         })
         .collect();
+    let entered = q
+        .rows
+        .iter()
+        .filter(|r| r.result.is_some())
+        .map(|r| {
+            let name = if ja { &r.test.name_ja } else { &r.test.name };
+            (r.test.code.to_string(), name.clone())
+        })
+        .collect();
     let devs = q
         .deviations
         .iter()
@@ -143,6 +154,7 @@ pub async fn lot_page(
         q,
         devs,
         pending,
+        entered,
         sigs,
         f,
         e,
@@ -175,26 +187,33 @@ fn refused(e: &ServiceError) -> (FieldErrors, StatusCode) {
     (FieldErrors::from_service(e), crate::forms::status_of(e))
 }
 
+/// Field errors in the page's language (Japanese with the English original, which carries values).
+fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
+    FieldErrors(
+        e.0.into_iter()
+            .map(|(k, m)| (k, crate::manufacture::support::localise(lang, &m)))
+            .collect(),
+    )
+}
+
 /// A manual result from the form: a number in `value` or a text in `outcome`.
 pub fn new_result(lot: &str, f: &Fields) -> Result<NewResult, FieldErrors> {
     if f.text("test").is_empty() {
         return Err(FieldErrors::one("test", "choose the test"));
     }
-    let value = match f.opt("value") {
-        Some(s) => Some(crate::forms::number("value", &s)?),
-        None => None,
-    };
+    // The value is read by the domain as the lab writes it (`< 0.25`, full-width digits).
+    let typed = f.opt("value");
     let outcome = f.opt("outcome");
-    if value.is_none() && outcome.is_none() {
+    if typed.is_none() && outcome.is_none() {
         return Err(FieldErrors::one("value", "enter a value or an outcome"));
     }
     Ok(NewResult {
         lot: lot.to_string(),
         test: f.text("test"),
-        value,
+        typed,
         outcome,
         unit: f.opt("unit"),
-        assay_run: None,
+        ..Default::default()
     })
 }
 
@@ -224,7 +243,77 @@ pub async fn record(
             seg(&id),
             seg(r.test.as_str())
         )),
-        Err((e, status)) => lot_page(&st, &v, &id, f, e, None, status).await,
+        Err((e, status)) => lot_page(&st, &v, &id, f, localised(v.lang, e), None, status).await,
+    }
+}
+
+/// POST /lots/{id}/results/revise: QC corrects a wrong entry or records a retest of a test that
+/// has a result, giving the reason; the earlier result stays visible with the new one. Fields are
+/// `rtest`, `change` (`correction` | `retest`), `rvalue` / `routcome`, `reason`.
+pub async fn revise(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let mut e = FieldErrors::default();
+    if f.text("rtest").is_empty() {
+        e.0.insert("rtest".into(), "choose the test".into());
+    }
+    let change = match f.get("change") {
+        "correction" => Some(Change::Correction),
+        "retest" => Some(Change::Retest),
+        _ => {
+            e.0.insert("change".into(), "choose correction or retest".into());
+            None
+        }
+    };
+    if f.opt("rvalue").is_none() && f.opt("routcome").is_none() {
+        e.0.insert("rvalue".into(), "enter a value or an outcome".into());
+    }
+    if f.text("reason").is_empty() {
+        e.0.insert("reason".into(), "give the reason".into());
+    }
+    let res = match change {
+        Some(change) if e.is_empty() => {
+            let r = NewResult {
+                lot: id.clone(),
+                test: f.text("rtest"),
+                typed: f.opt("rvalue"),
+                outcome: f.opt("routcome"),
+                ..Default::default()
+            };
+            st.service
+                .revise_result(&a, now(), r, change, &f.text("reason"))
+                .await
+                .map_err(|err| {
+                    let (mut fe, s) = refused(&err);
+                    for (from, to) in [
+                        ("test", "rtest"),
+                        ("value", "rvalue"),
+                        ("outcome", "routcome"),
+                    ] {
+                        if let Some(m) = fe.0.remove(from) {
+                            fe.0.insert(to.into(), m);
+                        }
+                    }
+                    (fe, s)
+                })
+        }
+        _ => Err((e, StatusCode::UNPROCESSABLE_ENTITY)),
+    };
+    match res {
+        Ok(r) => see_other(&format!(
+            "/lots/{}/qc#result-{}",
+            seg(&id),
+            seg(r.test.as_str())
+        )),
+        Err((e, status)) => lot_page(&st, &v, &id, f, localised(v.lang, e), None, status).await,
     }
 }
 

@@ -41,6 +41,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ),
     ("GET", "/lots/{id}/qc"),
     ("POST", "/lots/{id}/results"),
+    ("POST", "/lots/{id}/results/revise"),
     ("POST", "/lots/{id}/plates"),
     ("POST", "/lots/{id}/plates/accept"),
     ("POST", "/lots/{id}/deviations"),
@@ -89,6 +90,7 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     );
     r = guarded(r, "/lots/{id}/qc", get(lot_qc::show), ANY);
     r = guarded(r, "/lots/{id}/results", post(lot_qc::record), QC);
+    r = guarded(r, "/lots/{id}/results/revise", post(lot_qc::revise), QC);
     r = guarded(r, "/lots/{id}/plates", post(plates::upload), QC);
     r = guarded(r, "/lots/{id}/plates/accept", post(plates::accept), QC);
     r = guarded(

@@ -361,6 +361,7 @@ pub async fn accept(
                 outcome: None,
                 unit: unit.clone(),
                 assay_run: Some(run.clone()),
+                typed: None,
             };
             if let Err(err) = st.service.record_result(&a, now(), r).await {
                 let msg = FieldErrors::from_service(&err)

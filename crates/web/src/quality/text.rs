@@ -91,10 +91,28 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("q.result.enter", "試験結果の入力", "Enter a result"),
     (
         "q.result.hint",
-        "数値試験は数値を、定性試験は所見 (negative, not detected, conforms 等) を入力。単位は空欄で規格の単位になります。判定は規格に対して自動で計算されます。",
-        "Numeric tests take a value, qualitative tests an outcome (negative, not detected, conforms …). Leave the unit empty for the specification's unit. The verdict is computed against the criterion.",
+        "数値試験は数値を (定量限界未満は「< 0.25」、上限超えは「> 2000」のように。全角も可)、定性試験は所見 (陰性 / negative、陽性 / positive、検出せず / not detected、適合 / conforms 等) を入力。単位は空欄で規格の単位になります。判定は規格に対して自動で計算されます。",
+        "Numeric tests take a value (below the limit of quantitation as \"< 0.25\", above the upper limit as \"> 2000\"; full-width characters are read), qualitative tests an outcome (陰性 / negative, 陽性 / positive, 検出せず / not detected, 適合 / conforms …). Leave the unit empty for the specification's unit. The verdict is computed against the criterion.",
     ),
     ("q.result.record", "試験結果を記録", "Record result"),
+    (
+        "q.revise.title",
+        "試験結果の訂正・再試験",
+        "Correct or retest a result",
+    ),
+    ("q.revise.change", "種別", "Kind"),
+    (
+        "q.revise.correction",
+        "訂正 (記入誤り)",
+        "Correction (entry error)",
+    ),
+    ("q.revise.retest", "再試験", "Retest"),
+    ("q.revise.submit", "記録", "Record"),
+    (
+        "q.revise.hint",
+        "理由は必須です。元の結果は取り消し線付きで残り、監査証跡にも記録されます。規格外の結果を置き換えると OOS 調査 (逸脱) が開始され、QA が完了するまで出荷できません。",
+        "A reason is required. The earlier result stays visible (struck through) and in the audit trail. Replacing an out-of-specification result opens an OOS investigation (a deviation) that QA must close before release.",
+    ),
     ("q.plate.title", "プレートリーダー取込み", "Plate import"),
     ("q.plate.file", "エクスポートファイル", "Export file"),
     (
@@ -178,6 +196,13 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Test it covers (optional)",
     ),
     ("q.record.title", "製造記録照査", "Batch record review"),
+    (
+        "q.record.conditioning",
+        "馴化培養 (規定時間と実績)",
+        "Conditioning (stated and actual)",
+    ),
+    ("q.record.stated_h", "規定時間", "Stated"),
+    ("q.record.actual_h", "実績", "Actual"),
     (
         "q.record.steps",
         "製造・試験の全記録 (実施者・日時)",

@@ -118,7 +118,7 @@ pub async fn make_lot(p: &Page) -> Result<(), Seen> {
 
     // Conditioning in serum-free medium, then the harvest (馴化培養, 上清回収).
     p.select("f-medium_lot", "RM-SFM-2402").await?;
-    p.fill("f-hours", "48").await?;
+    p.fill("f-hours", "20").await?;
     p.pick("f-started_at", &tokyo(-20)).await?;
     p.submit("conditioning-submit", "/batches/B-E2E-001")
         .await?;

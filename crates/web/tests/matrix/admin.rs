@@ -15,6 +15,12 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         "/admin/users/{id}/password",
         ADMIN,
     ),
+    (
+        "POST",
+        "/admin/users/operator/account",
+        "/admin/users/{id}/account",
+        ADMIN,
+    ),
     ("GET", "/admin/tokens", "/admin/tokens", ALL),
     ("POST", "/admin/tokens", "/admin/tokens", ALL),
     (

@@ -29,6 +29,12 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
     ),
     ("GET", "/lots/L-2026-006/qc", "/lots/{id}/qc", ALL),
     ("POST", "/lots/L-2026-006/results", "/lots/{id}/results", QC),
+    (
+        "POST",
+        "/lots/L-2026-006/results/revise",
+        "/lots/{id}/results/revise",
+        QC,
+    ),
     ("POST", "/lots/L-2026-006/plates", "/lots/{id}/plates", QC),
     (
         "POST",

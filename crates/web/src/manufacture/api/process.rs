@@ -124,9 +124,10 @@ pub async fn harvest(
     let t = now();
     let res = async {
         let hid = f.text("harvest");
+        let deviation = f.opt("deviation");
         let (volume, at) = (f.number("volume_ml")?, f.time("harvested_at", ZONE, t)?);
         st.service
-            .harvest(&a, t, &id, &hid, volume, at)
+            .harvest(&a, t, &id, &hid, volume, at, deviation.as_deref())
             .await
             .map_err(|e| Refusal::service(e, &[("harvest", &hid)]))
     }

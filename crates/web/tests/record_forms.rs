@@ -1,0 +1,391 @@
+//! A scripted run over the web forms (issue 12): every bad input the issue names — future dates on
+//! manufacturing records, a harvest one minute into a 48 h conditioning, a negative endotoxin, text in
+//! a numeric test, a retest without a reason — is refused with a message next to its field (in the
+//! page's language) and writes no audit event; the inputs the lab really writes (陰性, `< 0.25`) are
+//! taken, and a retest keeps the original visible. On both backends.
+
+mod common;
+use common::*;
+use secretome_store::testing::stores;
+
+/// A date weeks after the moment of entry (the issue's observation dated 2027-01-15, made relative
+/// so the test keeps meaning the future).
+fn future() -> String {
+    now().plus_hours(24.0 * 50.0).unwrap().to_string()
+}
+fn ago(hours: f64) -> String {
+    now().plus_hours(-hours).unwrap().to_string()
+}
+
+/// Posts `form` as `who`: it must be refused (422) with the error shown next to `field`, and the
+/// audit event count must not move. Returns the page.
+async fn refused(
+    app: &axum::Router,
+    svc: &secretome_service::Service,
+    who: &(String, String),
+    path: &str,
+    form: &[(&str, &str)],
+    field: &str,
+) -> String {
+    let before = svc.store().event_count().await.unwrap();
+    let mut all = form.to_vec();
+    all.push(("csrf", &who.1));
+    let r = post_form(app, path, Some(&who.0), &all).await;
+    assert_eq!(
+        r.status,
+        422,
+        "{path} {form:?}: {}",
+        &r.body[..r.body.len().min(2000)]
+    );
+    let marker = format!("id=\"err-{field}\"");
+    assert!(
+        r.body.contains(&marker),
+        "{path}: no error next to {field}: {}",
+        r.body
+            .find("field-error")
+            .map(|i| &r.body[i..(i + 300).min(r.body.len())])
+            .unwrap_or("(no field error at all)")
+    );
+    assert_eq!(
+        svc.store().event_count().await.unwrap(),
+        before,
+        "{path}: nothing may be written"
+    );
+    r.body
+}
+
+async fn accepted(app: &axum::Router, who: &(String, String), path: &str, form: &[(&str, &str)]) {
+    let mut all = form.to_vec();
+    all.push(("csrf", &who.1));
+    let r = post_form(app, path, Some(&who.0), &all).await;
+    assert_eq!(
+        r.status,
+        303,
+        "{path} {form:?}: {}",
+        &r.body[..r.body.len().min(3000)]
+    );
+}
+
+#[tokio::test]
+async fn future_and_out_of_order_manufacturing_times_are_refused_at_their_field() {
+    for (_backend, store) in stores("records_forms_mfg").await {
+        let (app, svc) = demo_app(store).await;
+        let op = session(&svc, "operator").await;
+        let fut = future();
+        let body = refused(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-2026-010/observations",
+            &[
+                ("observed_at", &fut),
+                ("cell_count", "1000000"),
+                ("viability_pct", "95"),
+                ("confluence_pct", "60"),
+            ],
+            "observed_at",
+        )
+        .await;
+        // The page is in Japanese by default: the message is too, with the English original.
+        assert!(
+            body.contains("未来の日時は記録できません"),
+            "Japanese message"
+        );
+        refused(
+            &app,
+            &svc,
+            &op,
+            "/donors/D-UC-002/tissues",
+            &[
+                ("tissue", "T-FUT"),
+                ("collected_at", &fut),
+                ("amount", "10"),
+                ("amount_unit", "g"),
+            ],
+            "collected_at",
+        )
+        .await;
+        refused(
+            &app,
+            &svc,
+            &op,
+            "/donors/D-UC-002/banks",
+            &[
+                ("cell_bank", "MCB-FUT"),
+                ("from", "T-UC-002"),
+                ("passage", "2"),
+                ("population_doublings", "6"),
+                ("vials_frozen", "10"),
+                ("cells_per_vial", "1000000"),
+                ("banked_at", &fut),
+            ],
+            "banked_at",
+        )
+        .await;
+        refused(
+            &app,
+            &svc,
+            &op,
+            "/batches",
+            &[
+                ("batch", "B-FUT"),
+                ("cell_bank", "WCB-UC-002"),
+                ("vessel", "t175"),
+                ("vessel_count", "2"),
+                ("seeding_density", "3000"),
+                ("seeded_at", &fut),
+            ],
+            "seeded_at",
+        )
+        .await;
+        refused(
+            &app,
+            &svc,
+            &op,
+            "/materials",
+            &[
+                ("material_lot", "RM-FUT"),
+                ("material", "DMEM"),
+                ("category", "medium"),
+                ("supplier", "Acme"),
+                ("supplier_lot", "A1"),
+                ("received_at", &fut),
+                (
+                    "expires_at",
+                    &now().plus_hours(24.0 * 400.0).unwrap().to_string(),
+                ),
+            ],
+            "received_at",
+        )
+        .await;
+        refused(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-2026-010/materials",
+            &[
+                ("material_lot", "RM-DMEM-2401"),
+                ("quantity", "10"),
+                ("unit", "mL"),
+                ("used_at", &fut),
+            ],
+            "used_at",
+        )
+        .await;
+        refused(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-2026-010/conditioning",
+            &[
+                ("medium_lot", "RM-SFM-2402"),
+                ("hours", "48"),
+                ("started_at", &fut),
+            ],
+            "started_at",
+        )
+        .await;
+        // A harvest one minute into a 48 h conditioning: refused at harvested_at …
+        let started = ago(1.0);
+        accepted(
+            &app,
+            &op,
+            "/batches/B-2026-010/conditioning",
+            &[
+                ("medium_lot", "RM-SFM-2402"),
+                ("hours", "48"),
+                ("started_at", &started),
+            ],
+        )
+        .await;
+        let one_minute = now().plus_hours(-1.0 + 1.0 / 60.0).unwrap().to_string();
+        refused(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-2026-010/harvest",
+            &[
+                ("harvest", "H-EARLY"),
+                ("volume_ml", "500"),
+                ("harvested_at", &one_minute),
+            ],
+            "harvested_at",
+        )
+        .await;
+        // … and in the future.
+        refused(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-2026-010/harvest",
+            &[
+                ("harvest", "H-EARLY"),
+                ("volume_ml", "500"),
+                ("harvested_at", &fut),
+            ],
+            "harvested_at",
+        )
+        .await;
+        // With a deviation reason it is recorded and the batch page flags it.
+        accepted(
+            &app,
+            &op,
+            "/batches/B-2026-010/harvest",
+            &[
+                ("harvest", "H-EARLY"),
+                ("volume_ml", "500"),
+                ("harvested_at", &one_minute),
+                ("deviation", "incubator alarm"),
+            ],
+        )
+        .await;
+        let page = get(&app, "/batches/B-2026-010", Some(&op.0)).await;
+        assert!(page.body.contains("harvest-deviation") && page.body.contains("incubator alarm"));
+    }
+}
+
+#[tokio::test]
+async fn qc_results_as_the_lab_writes_them_through_the_forms() {
+    for (_backend, store) in stores("records_forms_qc").await {
+        let (app, svc) = demo_app(store).await;
+        let op = svc.actor("operator").await.unwrap();
+        let t = now();
+        svc.fill_vials(
+            &op,
+            t,
+            "L-2026-007",
+            4,
+            2.0,
+            t.plus_hours(24.0 * 300.0).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+        let qc = session(&svc, "qc").await;
+        let path = "/lots/L-2026-007/results";
+        refused(
+            &app,
+            &svc,
+            &qc,
+            path,
+            &[("test", "endotoxin"), ("value", "-0.3")],
+            "value",
+        )
+        .await;
+        refused(
+            &app,
+            &svc,
+            &qc,
+            path,
+            &[("test", "egf"), ("value", "high")],
+            "value",
+        )
+        .await;
+        refused(
+            &app,
+            &svc,
+            &qc,
+            path,
+            &[("test", "egf"), ("outcome", "high")],
+            "value",
+        )
+        .await;
+        refused(
+            &app,
+            &svc,
+            &qc,
+            path,
+            &[("test", "sterility"), ("outcome", "OK")],
+            "outcome",
+        )
+        .await;
+        // What the lab writes is taken: 陰性, and a gel-clot `< 0.25` in full width.
+        accepted(
+            &app,
+            &qc,
+            path,
+            &[("test", "sterility"), ("outcome", "陰性")],
+        )
+        .await;
+        accepted(
+            &app,
+            &qc,
+            path,
+            &[("test", "endotoxin"), ("value", "＜０．２５")],
+        )
+        .await;
+        let q = svc.lot_qc("L-2026-007").await.unwrap();
+        let verdict = |code: &str| {
+            q.rows
+                .iter()
+                .find(|r| r.test.code.as_str() == code)
+                .and_then(|r| r.verdict)
+        };
+        assert_eq!(
+            verdict("sterility"),
+            Some(secretome_domain::qc::Verdict::Pass)
+        );
+        assert_eq!(
+            verdict("endotoxin"),
+            Some(secretome_domain::qc::Verdict::Pass)
+        );
+        let page = get(&app, "/lots/L-2026-007/qc", Some(&qc.0)).await;
+        assert!(
+            page.body.contains("&#60; 0.25 EU/mL") || page.body.contains("&lt; 0.25 EU/mL"),
+            "censored result shown as such"
+        );
+        assert!(
+            page.body.contains("id=\"revise-form\""),
+            "a result can be corrected or retested"
+        );
+        // A retest without a reason: refused at the reason, nothing written.
+        let revise = "/lots/L-2026-007/results/revise";
+        refused(
+            &app,
+            &svc,
+            &qc,
+            revise,
+            &[
+                ("rtest", "endotoxin"),
+                ("change", "retest"),
+                ("rvalue", "0.1"),
+                ("reason", ""),
+            ],
+            "reason",
+        )
+        .await;
+        refused(
+            &app,
+            &svc,
+            &qc,
+            revise,
+            &[
+                ("rtest", "endotoxin"),
+                ("change", "retest"),
+                ("rvalue", "−1"),
+                ("reason", "rerun"),
+            ],
+            "rvalue",
+        )
+        .await;
+        accepted(
+            &app,
+            &qc,
+            revise,
+            &[
+                ("rtest", "endotoxin"),
+                ("change", "retest"),
+                ("rvalue", "0.1"),
+                ("reason", "rerun on retained sample"),
+            ],
+        )
+        .await;
+        let page = get(&app, "/lots/L-2026-007/qc", Some(&qc.0)).await;
+        assert!(
+            page.body.contains("class=\"prior\" data-change=\"retest\"")
+                && (page.body.contains("<s>&#60; 0.25 EU/mL</s>")
+                    || page.body.contains("<s>&lt; 0.25 EU/mL</s>")),
+            "the original stays visible"
+        );
+    }
+}
