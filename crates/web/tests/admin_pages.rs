@@ -196,17 +196,28 @@ async fn an_api_token_is_shown_once_and_revocable() {
         // hold cannot be given, and QC may not reach the users page
         let (admin, admin_csrf) = session(&svc, "admin").await;
         let all = get(&app, "/admin/tokens", Some(&admin)).await;
-        assert!(all.body.contains(&format!("id="token-{id}"")), "{backend:?}");
+        assert!(
+            all.body.contains(&format!("id=\"token-{id}\"")),
+            "{backend:?}"
+        );
         let r = post_form(
             &app,
             "/admin/tokens",
             Some(&admin),
-            &[("csrf", &admin_csrf), ("name", "admin's own"), ("role", "admin")],
+            &[
+                ("csrf", &admin_csrf),
+                ("name", "admin's own"),
+                ("role", "admin"),
+            ],
         )
         .await;
         assert_eq!(r.status, 200);
         let mine = get(&app, "/admin/tokens", Some(&cookie)).await;
-        assert_eq!(mine.body.matches("<tr id=\"token-").count(), 1, "{backend:?}");
+        assert_eq!(
+            mine.body.matches("<tr id=\"token-").count(),
+            1,
+            "{backend:?}"
+        );
         let r = post_form(
             &app,
             "/admin/tokens",
