@@ -52,6 +52,8 @@ pub struct SignatureLine {
 pub struct Certificate {
     pub site: String,
     pub lot: String,
+    /// A warning printed under the title in bold (e.g. that the lot has since been recalled).
+    pub notice: Option<String>,
     /// Label–value facts (product, lot, quantities, dates, storage, decision), labels bilingual.
     pub facts: Vec<(String, String)>,
     pub tests: Vec<TestLine>,
@@ -83,6 +85,10 @@ pub fn layout(c: &Certificate) -> Result<Vec<Page>, DocumentError> {
         BODY,
         Weight::Regular,
     )?;
+    if let Some(n) = &c.notice {
+        f.space(2.0);
+        f.paragraph(n, 11.0, Weight::Bold)?;
+    }
     f.space(3.0);
     f.facts(&c.facts, 52.0, BODY)?;
 

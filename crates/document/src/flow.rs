@@ -98,7 +98,12 @@ impl Flow {
     }
 
     /// A wrapped paragraph across the full width.
-    pub fn paragraph(&mut self, text: &str, size_pt: f32, weight: Weight) -> Result<(), DocumentError> {
+    pub fn paragraph(
+        &mut self,
+        text: &str,
+        size_pt: f32,
+        weight: Weight,
+    ) -> Result<(), DocumentError> {
         self.paragraph_at(0.0, text, size_pt, weight)
     }
 
@@ -140,7 +145,12 @@ impl Flow {
             },
         ];
         for (k, v) in rows {
-            self.row(&cols, &[k.clone(), v.clone()], size_pt, [Weight::Bold, Weight::Regular])?;
+            self.row(
+                &cols,
+                &[k.clone(), v.clone()],
+                size_pt,
+                [Weight::Bold, Weight::Regular],
+            )?;
         }
         Ok(())
     }

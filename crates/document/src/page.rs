@@ -175,13 +175,12 @@ pub fn render(pages: &[Page], meta: &Meta) -> Result<Vec<u8>, DocumentError> {
         page.finish();
     }
     doc.set_metadata(metadata(meta));
-    doc.finish().map_err(|e| DocumentError::Pdf(format!("{e:?}")))
+    doc.finish()
+        .map_err(|e| DocumentError::Pdf(format!("{e:?}")))
 }
 
 fn metadata(meta: &Meta) -> Metadata {
-    let z = meta
-        .created
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC);
+    let z = meta.created.to_zoned_datetime(jiff::tz::TimeZone::UTC);
     let created = DateTime::new(u16::try_from(z.year()).unwrap_or(1970))
         .month(z.month().unsigned_abs())
         .day(z.day().unsigned_abs())

@@ -18,7 +18,11 @@ fn run(tool: &str, args: &[&str], pdf: &[u8]) -> Option<Vec<u8>> {
     let out = Command::new(tool)
         .args(args)
         .arg(&file)
-        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
         .stdin(Stdio::null())
         .output();
     let _ = std::fs::remove_dir_all(&dir);
@@ -53,8 +57,11 @@ pub fn pdftotext_raw(pdf: &[u8]) -> Option<String> {
     run("pdftotext", &["-enc", "UTF-8"], pdf).map(|b| String::from_utf8_lossy(&b).into())
 }
 
-/// `pdffonts` rows: (name, type, embedded, subset, unicode map).
-pub fn pdffonts(pdf: &[u8]) -> Option<Vec<(String, String, bool, bool, bool)>> {
+/// One `pdffonts` row: (name, type, embedded, subset, unicode map).
+pub type FontRow = (String, String, bool, bool, bool);
+
+/// `pdffonts` rows.
+pub fn pdffonts(pdf: &[u8]) -> Option<Vec<FontRow>> {
     let out = String::from_utf8_lossy(&run("pdffonts", &[], pdf)?).into_owned();
     Some(
         out.lines()
@@ -117,7 +124,11 @@ pub fn raster(pdf: &[u8], dpi: u32) -> Option<(u32, u32, Vec<u8>)> {
         }
         fields.push(String::from_utf8_lossy(&pgm[start..i]).into_owned());
     }
-    assert_eq!(fields.first().map(String::as_str), Some("P5"), "pdftoppm -gray gives PGM");
+    assert_eq!(
+        fields.first().map(String::as_str),
+        Some("P5"),
+        "pdftoppm -gray gives PGM"
+    );
     let (w, h): (u32, u32) = (fields[1].parse().ok()?, fields[2].parse().ok()?);
     let data = pgm[i + 1..].to_vec();
     assert_eq!(data.len(), (w * h) as usize);

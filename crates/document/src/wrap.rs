@@ -40,7 +40,12 @@ fn pieces(text: &str) -> Vec<String> {
 
 /// `text` broken into lines no wider than `width` at font `size` (same unit); a newline in the
 /// text starts a new line.
-pub fn wrap(text: &str, weight: Weight, size: f32, width: f32) -> Result<Vec<String>, DocumentError> {
+pub fn wrap(
+    text: &str,
+    weight: Weight,
+    size: f32,
+    width: f32,
+) -> Result<Vec<String>, DocumentError> {
     let mut lines = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
@@ -56,7 +61,8 @@ pub fn wrap(text: &str, weight: Weight, size: f32, width: f32) -> Result<Vec<Str
             while text_width(line.trim_end(), weight, size)? > width && line.chars().count() > 1 {
                 let mut head = String::new();
                 for c in line.chars() {
-                    if !head.is_empty() && text_width(&format!("{head}{c}"), weight, size)? > width {
+                    if !head.is_empty() && text_width(&format!("{head}{c}"), weight, size)? > width
+                    {
                         break;
                     }
                     head.push(c);

@@ -19,6 +19,7 @@ fn certificate() -> Certificate {
     Certificate {
         site: "secretome CPC".into(),
         lot: "L-2026-001".into(),
+        notice: None,
         facts: vec![
             ("製品 / Product".into(), "間葉系幹細胞培養上清液 / MSC Conditioned Medium (CM-AD)".into()),
             ("ロット / Lot".into(), "L-2026-001".into()),
@@ -50,9 +51,13 @@ fn certificate() -> Certificate {
 #[test]
 fn the_certificate_reads_back_exactly_with_embedded_fonts_as_pdf_a() {
     let pdf = render(&certificate()).unwrap();
-    if let Some(p) = std::env::var_os("DOC_OUT") { std::fs::write(p, &pdf).unwrap(); }
+    if let Some(p) = std::env::var_os("DOC_OUT") {
+        std::fs::write(p, &pdf).unwrap();
+    }
     assert!(pdf.starts_with(b"%PDF-"));
-    let Some(text) = pdftotext_raw(&pdf) else { return };
+    let Some(text) = pdftotext_raw(&pdf) else {
+        return;
+    };
     for want in [
         "試験成績書",
         "Certificate of Analysis",
@@ -75,18 +80,33 @@ fn the_certificate_reads_back_exactly_with_embedded_fonts_as_pdf_a() {
     let fonts = pdffonts(&pdf).unwrap();
     assert!(!fonts.is_empty());
     for (name, kind, emb, sub, uni) in &fonts {
-        assert!(*emb && *sub && *uni, "{name} ({kind}) embedded {emb} subset {sub} unicode {uni}");
+        assert!(
+            *emb && *sub && *uni,
+            "{name} ({kind}) embedded {emb} subset {sub} unicode {uni}"
+        );
     }
     let info = pdfinfo(&pdf).unwrap();
     let get = |k: &str| info.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let created = get("CreationDate").unwrap();
-    assert!(created.contains("2026") && created.contains("Nov"), "{created}");
+    assert!(
+        created.contains("2026") && created.contains("Nov"),
+        "{created}"
+    );
     assert_eq!(get("PDF subtype"), None, "not declared PDF/X");
     let meta = xmp(&pdf).unwrap();
-    assert!(meta.contains("pdfaid:part>2<") || meta.contains("pdfaid:part=\"2\""), "{meta}");
-    assert!(meta.contains("pdfaid:conformance>B<") || meta.contains("pdfaid:conformance=\"B\""), "{meta}");
+    assert!(
+        meta.contains("pdfaid:part>2<") || meta.contains("pdfaid:part=\"2\""),
+        "{meta}"
+    );
+    assert!(
+        meta.contains("pdfaid:conformance>B<") || meta.contains("pdfaid:conformance=\"B\""),
+        "{meta}"
+    );
     let check = qpdf_check(&pdf).unwrap();
-    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
     assert!(String::from_utf8_lossy(&pdf).contains("/OutputIntents"));
 }
 
