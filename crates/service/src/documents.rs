@@ -69,6 +69,38 @@ pub fn result_number(v: f64) -> String {
     format!("{} × 10{sup}", display_number(mantissa))
 }
 
+/// A criterion with the long round numbers the specification spells out (`1000000000`) written
+/// as powers of ten (`1 × 10⁹`), everything else as it is.
+pub fn tidy_numbers(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String, next: Option<char>| {
+        let whole = !out.ends_with(['.', ',']) && next != Some('.');
+        match digits.parse::<f64>() {
+            // Round counts only (…000): an identifier-like number is left alone.
+            Ok(v) if digits.len() >= 7 && digits.ends_with("000") && whole => {
+                out.push_str(&result_number(v))
+            }
+            _ => out.push_str(digits),
+        }
+        digits.clear();
+    };
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                flush(&mut digits, &mut out, Some(c));
+            }
+            out.push(c);
+        }
+    }
+    if !digits.is_empty() {
+        flush(&mut digits, &mut out, None);
+    }
+    out
+}
+
 fn verdict_text(v: Option<Verdict>) -> String {
     match v {
         Some(v) => format!("{} / {}", v.name_ja(), v.as_str()),
@@ -227,8 +259,8 @@ impl Service {
                     name_ja: r.test.name_ja.clone(),
                     name_en: r.test.name.clone(),
                     method: r.test.method.clone(),
-                    criterion_ja: r.criterion_ja.clone(),
-                    criterion_en: r.criterion.clone(),
+                    criterion_ja: tidy_numbers(&r.criterion_ja),
+                    criterion_en: tidy_numbers(&r.criterion),
                     result,
                     verdict,
                 }
@@ -321,4 +353,23 @@ impl Service {
 /// A document that cannot be made, as a service error naming why.
 pub(crate) fn document_error(e: secretome_document::DocumentError) -> ServiceError {
     DomainError::Rule(format!("the document cannot be made: {e}")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_a_person_reads_them() {
+        assert_eq!(result_number(2_500_000_000.0), "2.5 × 10⁹");
+        assert_eq!(result_number(3.77e9), "3.77 × 10⁹");
+        assert_eq!(result_number(89.80000000000001), "89.8");
+        assert_eq!(result_number(1236.0), "1236");
+        assert_eq!(
+            tidy_numbers("≥ 1000000000 particles/mL"),
+            "≥ 1 × 10⁹ particles/mL"
+        );
+        assert_eq!(tidy_numbers("< 0.5 EU/mL"), "< 0.5 EU/mL");
+        assert_eq!(tidy_numbers("lot 20261125"), "lot 20261125");
+    }
 }
