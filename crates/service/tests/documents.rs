@@ -10,7 +10,10 @@ mod common;
 use common::*;
 use secretome_document::testing::{pdffonts, pdfinfo, pdftotext_raw, qpdf_check, xmp};
 use secretome_domain::vial::{Vial, VialStatus};
-use secretome_service::{ErrorKind, Service, demo, documents::document_time};
+use secretome_service::{
+    ErrorKind, Service, demo,
+    documents::{document_time, tidy_numbers},
+};
 use secretome_store::{Table, testing::stores};
 use std::sync::Arc;
 
@@ -58,7 +61,8 @@ async fn the_certificate_of_a_released_lot_reads_back_exactly() {
             "{backend:?}: a character was lost:\n{text}"
         );
         // Every test, method and criterion is there whole (a cell may wrap: compare without
-        // the line breaks).
+        // the line breaks); round counts are written as powers of ten (`≥ 1 × 10⁹`).
+        assert!(flat.contains("≥ 1 × 10⁹ particles/mL"), "{text}");
         let squash = |s: &str| s.split_whitespace().collect::<String>();
         let all = squash(&text);
         let qc = svc.lot_qc("L-2026-004").await.unwrap();
@@ -67,7 +71,7 @@ async fn the_certificate_of_a_released_lot_reads_back_exactly() {
                 &r.test.name_ja,
                 &r.test.name,
                 &r.test.method,
-                &r.criterion_ja,
+                &tidy_numbers(&r.criterion_ja),
             ] {
                 assert!(all.contains(&squash(want)), "{backend:?}: {want}");
             }
