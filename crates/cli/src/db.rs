@@ -106,6 +106,7 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
         Cmd::Assay { .. }
         | Cmd::Plan(_)
         | Cmd::Label(_)
+        | Cmd::Document { .. }
         | Cmd::Fhir(_)
         | Cmd::Generate(_)
         | Cmd::BenchTrace(_) => {

@@ -34,9 +34,10 @@ pub struct LabelArgs {
 /// Renders the label and writes it out.
 pub async fn run(args: LabelArgs) -> anyhow::Result<ExitCode> {
     let svc = Service::new(Arc::new(crate::db::open_current(&args.db).await?));
+    let now = secretome_domain::UtcTime::from_timestamp(jiff::Timestamp::now());
     let bytes = match args.format {
-        LabelFormat::Svg => svc.vial_label_svg(&args.id).await?.into_bytes(),
-        LabelFormat::Pdf => svc.vial_label_pdf(&args.id).await?,
+        LabelFormat::Svg => svc.vial_label_svg(&args.id, now).await?.into_bytes(),
+        LabelFormat::Pdf => svc.vial_label_pdf(&args.id, now).await?,
     };
     match &args.out {
         Some(path) => {

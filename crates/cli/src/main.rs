@@ -4,6 +4,7 @@
 mod assay;
 mod audit;
 mod db;
+mod document;
 mod fhir;
 mod generate;
 mod label;
@@ -86,6 +87,11 @@ enum Cmd {
     Label(label::LabelArgs),
     /// A patient's dispensed vials and administrations as a FHIR R4 Bundle (JSON).
     Fhir(fhir::FhirArgs),
+    /// Documents as PDF/A-2b: `document coa LOT` (certificate of analysis).
+    Document {
+        #[command(subcommand)]
+        cmd: document::DocumentCmd,
+    },
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -126,6 +132,9 @@ fn main() -> ExitCode {
         Cmd::Label(args) => tokio::runtime::Runtime::new()
             .context("starting the async runtime")
             .and_then(|rt| rt.block_on(label::run(args))),
+        Cmd::Document { cmd } => tokio::runtime::Runtime::new()
+            .context("starting the async runtime")
+            .and_then(|rt| rt.block_on(document::run(cmd))),
         Cmd::Fhir(args) => tokio::runtime::Runtime::new()
             .context("starting the async runtime")
             .and_then(|rt| rt.block_on(fhir::run(args))),

@@ -33,7 +33,8 @@ async fn label_prints_svg_or_pdf_and_refuses_a_vial_without_a_din() {
             .await
             .unwrap();
         let v: Vial = svc.store().fetch("L-2026-004-0007").await.unwrap().unwrap();
-        let want = svc.vial_label_svg("L-2026-004-0007").await.unwrap();
+        let now = UtcTime::from_timestamp(jiff::Timestamp::now());
+        let want = svc.vial_label_svg("L-2026-004-0007", now).await.unwrap();
 
         let (code, out, err) = label(&["L-2026-004-0007", "--db", &url]);
         assert_eq!(code, 0, "{err}");

@@ -4,14 +4,18 @@
 //!
 //! Layout: a 50 × 30 mm label (a common cryovial / thermal-transfer size). Barcodes use the ISBT
 //! 128 nominal X dimension of 0.25 mm for Code 128 and quiet zones of 10 modules (Code 128) and
-//! 1 module (DataMatrix). The PDF uses the PDF core font Helvetica, which has no Japanese glyphs:
-//! the Japanese product name is shown in the SVG only (embedding a CJK font would add megabytes).
+//! 1 module (DataMatrix). The PDF is drawn on a `secretome-document` page and written by its one
+//! PDF/A path with the embedded Noto Sans JP, so it carries the same text as the SVG, Japanese
+//! product name included. Text a person reads is at least [`MIN_TEXT_MM`] (cap height ≥ 1.5 mm,
+//! legible from a 203 dpi label printer); a product name too long for that is wrapped onto a
+//! second line, and one that still does not fit is refused rather than shrunk or cut.
 
+pub(crate) mod names;
 mod pdf;
 mod svg;
 pub mod symbols;
 
-pub use pdf::render_pdf;
+pub use pdf::{label_page, render_pdf};
 pub use svg::render_svg;
 pub use symbols::{Code128Symbol, DataMatrixSymbol, ScannedLabel, parse_compound_message};
 
@@ -38,6 +42,9 @@ pub enum LabelError {
     },
     #[error(transparent)]
     Isbt(#[from] IsbtError),
+    /// The PDF could not be made (a character no embedded font has, a PDF/A rule).
+    #[error(transparent)]
+    Document(#[from] secretome_document::DocumentError),
     /// The barcode library refused the data.
     #[error("barcode: {0}")]
     Barcode(String),
@@ -58,7 +65,7 @@ impl LabelError {
 /// Everything a vial label shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelData {
-    /// Product name in English (also the PDF's only name).
+    /// Product name in English.
     pub product_name_en: String,
     /// Product name in Japanese, if the product has one (製品名).
     pub product_name_ja: Option<String>,
@@ -107,25 +114,15 @@ impl LabelData {
         })
     }
 
-    /// `Store at -80 °C or below`, with an ASCII hyphen so the PDF core font can show it.
+    /// `Store at -80 °C or below`.
     pub fn storage_text(&self) -> String {
         format!("Store at {} °C or below", self.storage_max_celsius)
     }
 }
 
-/// The largest font size (mm, at most `max`) at which `text` fits in `width` mm, estimating an
-/// advance of 0.66 em (bold sans) for Latin characters and 1 em for CJK (full-width) ones.
-pub(crate) fn fitted_size(text: &str, max: f64, width: f64) -> f64 {
-    let ems: f64 = text
-        .chars()
-        .map(|c| if c.is_ascii() { 0.66 } else { 1.0 })
-        .sum();
-    if ems <= 0.0 {
-        max
-    } else {
-        max.min(width / ems)
-    }
-}
+/// The smallest font size on a label (mm): Noto Sans JP's cap height is 0.733 em, so 2.1 mm gives
+/// 1.54 mm capitals, 12 dots at 203 dpi.
+pub const MIN_TEXT_MM: f64 = 2.1;
 
 /// Volume with at most two decimals and no trailing zeros beyond one (`1.0`, `0.25`).
 fn format_volume(ml: f64) -> String {

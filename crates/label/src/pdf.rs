@@ -1,80 +1,56 @@
 //! The label as a one-page PDF of 50 × 30 mm for a label printer, drawn with the same geometry as
-//! the SVG. Text uses the PDF core fonts (Helvetica, Courier), so nothing is embedded; they cannot
-//! show Japanese, so the Japanese product name appears in the SVG only.
+//! the SVG on a `secretome-document` page and written through its one PDF/A-2b path: every font
+//! embedded (Noto Sans JP), so the Japanese product name is printed as on the screen. The DIN's
+//! flag characters are printed turned 90° clockwise after the DIN and the check character boxed,
+//! as ST-001 shows the eye-readable DIN.
 
+use crate::names::name_lines;
 use crate::svg::layout::*;
 use crate::symbols::{CODE128_QUIET_MODULES, DATAMATRIX_QUIET_MODULES, runs};
-use crate::{
-    CODE128_MODULE_MM, LABEL_HEIGHT_MM, LABEL_WIDTH_MM, LabelData, LabelError, fitted_size,
-};
-use printpdf::{
-    BuiltinFont, Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rect, Rgb, TextItem,
-};
+use crate::{CODE128_MODULE_MM, LABEL_HEIGHT_MM, LABEL_WIDTH_MM, LabelData, LabelError};
+use secretome_document::{Item, Meta, Page, Weight, text_width};
 
-/// Renders the label as a PDF document of one 50 × 30 mm page.
-pub fn render_pdf(label: &LabelData) -> Result<Vec<u8>, LabelError> {
+/// The label drawn on a 50 × 30 mm page (what the PDF shows; tests read its items).
+pub fn label_page(label: &LabelData) -> Result<Page, LabelError> {
     let p = label.prepare()?;
-    let mut ops = vec![Op::SaveGraphicsState, Op::SetFillColor { col: black() }];
+    let mut page = Page::new(LABEL_WIDTH_MM as f32, LABEL_HEIGHT_MM as f32);
+    let f = |v: f64| v as f32;
 
-    let en = &label.product_name_en;
-    let size = fitted_size(en, 2.6, NAME_WIDTH);
-    text(
-        &mut ops,
-        LEFT,
-        NAME_EN_Y,
-        size,
-        BuiltinFont::HelveticaBold,
-        en,
-    );
+    for line in name_lines(label)? {
+        let w = if line.bold {
+            Weight::Bold
+        } else {
+            Weight::Regular
+        };
+        page.text(f(LEFT), f(line.y), f(line.size), w, &line.text);
+    }
+
+    // DIN as printed: groups, flag characters turned 90° clockwise, check character boxed.
     let din = label.din.eye_readable();
-    text(
-        &mut ops,
-        LEFT,
-        DIN_Y,
-        DIN_SIZE,
-        BuiltinFont::CourierBold,
-        &din,
-    );
-    let advance = DIN_SIZE * MONO_ADVANCE;
-    let flag_x = LEFT + advance * din.chars().count() as f64 + 0.3;
-    let flag = format!("{:02}", label.din.flag());
-    text(
-        &mut ops,
-        flag_x,
-        DIN_Y - 1.0,
-        1.5,
-        BuiltinFont::Courier,
-        &flag,
-    );
-    let box_x = flag_x + 1.8;
-    ops.push(Op::SetOutlineColor { col: black() });
-    ops.push(Op::SetOutlineThickness {
-        pt: Mm(0.2).into_pt(),
+    page.text(f(LEFT), f(DIN_Y), f(DIN_SIZE), Weight::Bold, &din);
+    let din_w = f64::from(text_width(&din, Weight::Bold, f(DIN_SIZE))?);
+    let flag_x = LEFT + din_w + 0.5;
+    let flag_size = crate::MIN_TEXT_MM;
+    page.items.push(Item::Text {
+        x: f(flag_x),
+        y: f(DIN_Y - DIN_SIZE * 0.75),
+        size: f(flag_size),
+        weight: Weight::Regular,
+        text: format!("{:02}", label.din.flag()),
+        rotate: 90.0,
     });
-    let (bw, bh) = (advance + 0.8, DIN_SIZE * 1.05);
-    ops.push(rect(
-        box_x,
-        DIN_Y - DIN_SIZE * 0.85,
-        bw,
-        bh,
-        PaintMode::Stroke,
-    ));
     let check = label.din.check_character().to_string();
-    text(
-        &mut ops,
-        box_x + 0.4,
-        DIN_Y,
-        DIN_SIZE,
-        BuiltinFont::CourierBold,
-        &check,
-    );
+    let check_w = f64::from(text_width(&check, Weight::Bold, f(DIN_SIZE))?);
+    let box_x = flag_x + flag_size * 0.9 + 0.4;
+    let (bw, bh) = (check_w + 0.8, DIN_SIZE * 1.05);
+    page.frame(f(box_x), f(DIN_Y - DIN_SIZE * 0.85), f(bw), f(bh), 0.2);
+    page.text(f(box_x + 0.4), f(DIN_Y), f(DIN_SIZE), Weight::Bold, &check);
 
     let x0 = CODE128_MODULE_MM * CODE128_QUIET_MODULES as f64;
     for (start, width) in p.code128.bars() {
         let x = x0 + start as f64 * CODE128_MODULE_MM;
         let w = width as f64 * CODE128_MODULE_MM;
-        ops.push(rect(x, BARS_TOP, w, BARS_HEIGHT, PaintMode::Fill));
+        page.fill(f(x), f(BARS_TOP), f(w), f(BARS_HEIGHT));
     }
 
     let dm = &p.datamatrix;
@@ -85,7 +61,7 @@ pub fn render_pdf(label: &LabelData) -> Result<Vec<u8>, LabelError> {
         let row: Vec<bool> = (0..dm.width).map(|x| dm.is_dark(x, y)).collect();
         for (x, n) in runs(&row) {
             let (rx, ry) = (left + (q + x as f64) * m, DM_TOP + (q + y as f64) * m);
-            ops.push(rect(rx, ry, n as f64 * m, m, PaintMode::Fill));
+            page.fill(f(rx), f(ry), f(n as f64 * m), f(m));
         }
     }
 
@@ -95,75 +71,26 @@ pub fn render_pdf(label: &LabelData) -> Result<Vec<u8>, LabelError> {
         format!("{}   {}", p.expiry, p.vial),
     ];
     for (y, line) in LINES_Y.iter().zip(&lines) {
-        text(&mut ops, LEFT, *y, LINE_SIZE, BuiltinFont::Helvetica, line);
+        page.text(f(LEFT), f(*y), f(LINE_SIZE), Weight::Regular, line);
     }
-    ops.push(Op::RestoreGraphicsState);
-
-    let title = format!("{} {}", label.product_name_en, label.din.eye_readable());
-    let page = PdfPage::new(Mm(LABEL_WIDTH_MM as f32), Mm(LABEL_HEIGHT_MM as f32), ops);
-    let mut warnings = Vec::new();
-    Ok(PdfDocument::new(&title)
-        .with_pages(vec![page])
-        .save(&PdfSaveOptions::default(), &mut warnings))
+    Ok(page)
 }
 
-fn black() -> Color {
-    Color::Rgb(Rgb {
-        r: 0.0,
-        g: 0.0,
-        b: 0.0,
-        icc_profile: None,
-    })
-}
-
-/// A rectangle given top-left in label millimetres (origin top left), as a PDF rectangle.
-fn rect(x: f64, top: f64, w: f64, h: f64, mode: PaintMode) -> Op {
-    Op::DrawRectangle {
-        rectangle: Rect {
-            x: pt(x),
-            y: pt(LABEL_HEIGHT_MM - top - h),
-            width: pt(w),
-            height: pt(h),
-            mode: Some(mode),
-            winding_order: None,
-        },
-    }
-}
-
-/// Text with its baseline at `y` millimetres from the top.
-fn text(ops: &mut Vec<Op>, x: f64, y: f64, size_mm: f64, font: BuiltinFont, s: &str) {
-    ops.extend([
-        Op::StartTextSection,
-        Op::SetFont {
-            font: PdfFontHandle::Builtin(font),
-            size: pt(size_mm),
-        },
-        Op::SetTextCursor {
-            pos: Point {
-                x: pt(x),
-                y: pt(LABEL_HEIGHT_MM - y),
-            },
-        },
-        Op::ShowText {
-            items: vec![TextItem::Text(winansi(s))],
-        },
-        Op::EndTextSection,
-    ]);
-}
-
-fn pt(mm: f64) -> Pt {
-    Mm(mm as f32).into_pt()
-}
-
-/// Keeps what the core fonts' WinAnsi encoding can show (Latin-1 letters, °); anything else → `?`.
-fn winansi(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if (c as u32) < 0x100 && !c.is_control() {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect()
+/// Renders the label as a PDF/A-2b document of one 50 × 30 mm page, made at `created`.
+pub fn render_pdf(label: &LabelData, created: jiff::Timestamp) -> Result<Vec<u8>, LabelError> {
+    let page = label_page(label)?;
+    let meta = Meta {
+        title: format!(
+            "{} {} {}",
+            label.product_name_ja.as_deref().unwrap_or(""),
+            label.product_name_en,
+            label.din.eye_readable()
+        )
+        .trim()
+        .to_owned(),
+        language: "ja".into(),
+        author: None,
+        created,
+    };
+    Ok(secretome_document::render(&[page], &meta)?)
 }

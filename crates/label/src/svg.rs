@@ -3,7 +3,7 @@
 
 use crate::symbols::{CODE128_QUIET_MODULES, DATAMATRIX_QUIET_MODULES, runs};
 use crate::{
-    CODE128_MODULE_MM, LABEL_HEIGHT_MM, LABEL_WIDTH_MM, LabelData, LabelError, fitted_size,
+    CODE128_MODULE_MM, LABEL_HEIGHT_MM, LABEL_WIDTH_MM, LabelData, LabelError, names::name_lines,
 };
 use std::fmt::Write;
 
@@ -11,14 +11,13 @@ use std::fmt::Write;
 pub(crate) mod layout {
     /// Left margin of the text, and where the Code 128 quiet zone starts.
     pub const LEFT: f64 = 1.5;
-    pub const NAME_EN_Y: f64 = 4.2;
-    pub const NAME_JA_Y: f64 = 7.6;
     pub const DIN_Y: f64 = 12.4;
     pub const DIN_SIZE: f64 = 3.0;
     pub const BARS_TOP: f64 = 13.4;
     pub const BARS_HEIGHT: f64 = 7.4;
-    pub const LINES_Y: [f64; 3] = [23.9, 26.5, 29.1];
-    pub const LINE_SIZE: f64 = 2.0;
+    pub const LINES_Y: [f64; 3] = [23.6, 26.3, 29.0];
+    /// The three lines under the bars: the minimum legible size (crate::MIN_TEXT_MM).
+    pub const LINE_SIZE: f64 = 2.1;
     /// Width available to the product names, left of the DataMatrix.
     pub const NAME_WIDTH: f64 = 35.5;
     /// DataMatrix square including its quiet zone, at the top right.
@@ -51,20 +50,21 @@ pub fn render_svg(label: &LabelData) -> Result<String, LabelError> {
     let ja =
         r#"font-family="Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, sans-serif""#;
     let mono = r#"font-family="DejaVu Sans Mono, Consolas, monospace""#;
-    let en = &label.product_name_en;
-    let size = fitted_size(en, 2.6, NAME_WIDTH);
-    text(&mut s, LEFT, NAME_EN_Y, size, sans, "bold", "name-en", en);
-    if let Some(name) = label
-        .product_name_ja
-        .as_deref()
-        .filter(|n| !n.trim().is_empty())
-    {
-        let size = num(fitted_size(name, 2.5, NAME_WIDTH));
-        let _ = write!(
-            s,
-            r#"<text x="{LEFT}" y="{NAME_JA_Y}" font-size="{size}" {ja} class="name-ja" lang="ja">{}</text>"#,
-            esc(name)
-        );
+    for line in name_lines(label)? {
+        if line.bold {
+            text(
+                &mut s, LEFT, line.y, line.size, sans, "bold", line.class, &line.text,
+            );
+        } else {
+            let _ = write!(
+                s,
+                r#"<text x="{LEFT}" y="{}" font-size="{}" {ja} class="{}" lang="ja">{}</text>"#,
+                num(line.y),
+                num(line.size),
+                line.class,
+                esc(&line.text)
+            );
+        }
     }
 
     // DIN as printed: groups, flag turned 90°, check character in a box.

@@ -1,16 +1,23 @@
 //! What a person sees on the label: the SVG shows every field (Japanese included), the DIN grouped
 //! with its flag and boxed check character, barcodes with quiet zones; the PDF is one 50 × 30 mm
-//! page carrying the same text; bad input is refused naming the field.
+//! page carrying the same text (Japanese name included, fonts embedded, every line at a legible
+//! size); bad input is refused naming the field; the PDF's barcodes, rasterised by poppler as a
+//! printer would, scan back.
 
 mod common;
 
-use printpdf::{Op, PdfDocument, PdfParseOptions, TextItem};
+use secretome_document::testing::{pdffonts, pdftotext, raster};
+use secretome_document::{Weight, cap_height};
 use secretome_domain::isbt::Din;
 use secretome_label::symbols::CODE128_QUIET_MODULES;
 use secretome_label::{
-    CODE128_MODULE_MM, Code128Symbol, LABEL_WIDTH_MM, LabelError, parse_compound_message,
-    render_pdf, render_svg,
+    CODE128_MODULE_MM, Code128Symbol, LABEL_WIDTH_MM, LabelError, MIN_TEXT_MM, label_page,
+    parse_compound_message, render_pdf, render_svg,
 };
+
+fn created() -> jiff::Timestamp {
+    "2026-11-25T03:00:00Z".parse().unwrap()
+}
 
 /// The text content of every `<text class="{class}" …>` element.
 fn texts(svg: &str, class: &str) -> Vec<String> {
@@ -109,7 +116,7 @@ fn svg_escapes_names_and_leaves_out_an_absent_japanese_name() {
 }
 
 #[test]
-fn a_long_product_name_is_shrunk_to_stay_clear_of_the_datamatrix() {
+fn a_long_product_name_wraps_at_a_legible_size_and_an_overlong_one_is_refused() {
     let mut label = common::label();
     let size = |svg: &str| {
         attr(
@@ -124,9 +131,24 @@ fn a_long_product_name_is_shrunk_to_stay_clear_of_the_datamatrix() {
     };
     let normal = size(&render_svg(&label).unwrap());
     assert!((2.3..=2.6).contains(&normal), "font-size {normal}");
-    label.product_name_en = "Human Umbilical Cord MSC Conditioned Medium, concentrated".into();
-    let shrunk = size(&render_svg(&label).unwrap());
-    assert!(shrunk < 1.2, "font-size {shrunk}");
+    label.product_name_en = "Umbilical Cord MSC Conditioned Medium (10x)".into();
+    let svg = render_svg(&label).unwrap();
+    let lines = texts(&svg, "name-en");
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines.join(" "), label.product_name_en, "nothing cut");
+    assert!((size(&svg) - MIN_TEXT_MM).abs() < 1e-9);
+    label.product_name_en = "Human Umbilical Cord Mesenchymal Stromal Cell Conditioned Medium, concentrated tenfold by tangential flow filtration".into();
+    let e = render_svg(&label).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            LabelError::Invalid {
+                field: "product_name_en",
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -146,7 +168,7 @@ fn bad_label_data_is_refused_naming_the_field() {
             "{e}"
         );
         assert!(matches!(
-            render_pdf(&label),
+            render_pdf(&label, created()),
             Err(LabelError::Invalid {
                 field: "volume_ml",
                 ..
@@ -162,94 +184,60 @@ fn bad_label_data_is_refused_naming_the_field() {
 }
 
 #[test]
-fn pdf_is_one_label_sized_page_with_the_label_text() {
+fn pdf_is_one_label_sized_page_with_the_label_text_legible_and_embedded() {
     let label = common::label();
-    let bytes = render_pdf(&label).unwrap();
-    assert!(bytes.starts_with(b"%PDF-"));
-    let doc = PdfDocument::parse(&bytes, &PdfParseOptions::default(), &mut Vec::new()).unwrap();
-    assert_eq!(doc.pages.len(), 1);
-    let page = &doc.pages[0];
-    let mm = |pt: f32| f64::from(pt) * 25.4 / 72.0;
-    assert!(
-        (mm(page.media_box.width.0) - 50.0).abs() < 0.1,
-        "{:?}",
-        page.media_box
-    );
-    assert!(
-        (mm(page.media_box.height.0) - 30.0).abs() < 0.1,
-        "{:?}",
-        page.media_box
-    );
-    let shown: Vec<String> = page
-        .ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::ShowText { items } => Some(
-                items
-                    .iter()
-                    .filter_map(|i| match i {
-                        TextItem::Text(t) => Some(t.as_str()),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .collect();
+    let page = label_page(&label).unwrap();
+    assert_eq!((page.width, page.height), (50.0, 30.0));
+    let shown: Vec<(&str, f32, Weight)> = page.texts().collect();
     for want in [
         "MSC Conditioned Medium",
+        "間葉系幹細胞培養上清液",
         "G1234 26 000123",
         "81",
         "L",
+        "E0001V00   Lot L-2026-001   1.0 mL",
+        "Store at -80 °C or below",
         "EXP 2027-05-01   Vial V-0001",
     ] {
-        assert!(shown.iter().any(|s| s == want), "{want:?} not in {shown:?}");
+        assert!(
+            shown.iter().any(|(s, ..)| *s == want),
+            "{want:?} not in {shown:?}"
+        );
     }
-}
+    for (text, size, weight) in &shown {
+        let cap = cap_height(*weight, *size);
+        assert!(cap >= 1.5, "{text:?}: cap height {cap} mm");
+    }
 
-/// Filled rectangles (`re` … `f`) of the PDF's first page, in points from the bottom left.
-fn filled_rects(bytes: &[u8]) -> Vec<[f32; 4]> {
-    let doc = lopdf::Document::load_mem(bytes).unwrap();
-    let page = *doc.get_pages().values().next().unwrap();
-    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
-    let (mut pending, mut out) = (Vec::new(), Vec::new());
-    for op in content.operations {
-        match op.operator.as_str() {
-            "re" => {
-                let n: Vec<f32> = op.operands.iter().map(|o| o.as_float().unwrap()).collect();
-                pending.push([n[0], n[1], n[2], n[3]]);
-            }
-            "f" | "f*" => out.append(&mut pending),
-            _ => pending.clear(),
-        }
+    let bytes = render_pdf(&label, created()).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let Some(text) = pdftotext(&bytes) else {
+        return;
+    };
+    for want in [
+        "間葉系幹細胞培養上清液",
+        "MSC Conditioned Medium",
+        "G1234 26 000123",
+        "Store at -80 °C or below",
+    ] {
+        assert!(text.contains(want), "{want:?} not in {text}");
     }
-    out
+    assert!(!text.contains('?'), "{text}");
+    for (name, _, emb, ..) in pdffonts(&bytes).unwrap() {
+        assert!(emb, "{name} embedded");
+    }
 }
 
 #[test]
 fn pdf_barcodes_scan_back_to_the_label_identifiers() {
     let label = common::label();
-    let rects = filled_rects(&render_pdf(&label).unwrap());
-    // Rasterise the page at 12 px/mm (≈ 300 dpi), as a label printer would print it.
-    let px_per_pt = 12.0 * 25.4 / 72.0;
-    let (w, h) = ((50.0 * 12.0) as usize, (30.0 * 12.0) as usize);
-    let mut img = vec![255u8; w * h];
-    for [x, y, rw, rh] in rects {
-        let (x0, x1) = (
-            (x * px_per_pt).round() as usize,
-            ((x + rw) * px_per_pt).round() as usize,
-        );
-        let top = h as f32 - (y + rh) * px_per_pt;
-        let (y0, y1) = (
-            top.round() as usize,
-            (top + rh * px_per_pt).round() as usize,
-        );
-        for row in y0..y1.min(h) {
-            img[row * w + x0..row * w + x1.min(w)].fill(0);
-        }
-    }
+    let pdf = render_pdf(&label, created()).unwrap();
+    // Rasterised by poppler at 300 dpi, as a label printer would print it.
+    let Some((w, h, img)) = raster(&pdf, 300) else {
+        return;
+    };
     let decode = |format| {
-        let r = rxing::helpers::detect_in_luma(img.clone(), w as u32, h as u32, Some(format));
+        let r = rxing::helpers::detect_in_luma(img.clone(), w, h, Some(format));
         r.expect("symbol decodes from the PDF").getText().to_owned()
     };
     let din = decode(rxing::BarcodeFormat::CODE_128);

@@ -296,7 +296,7 @@ impl Service {
             .list::<VialMove>(Some(("vial", v.id.as_str())))
             .await?;
         moves.sort_by(|a, b| (a.moved_at, &a.id).cmp(&(b.moved_at, &b.id)));
-        let label_refusal = crate::labels::label_data(&v, &lot, product.as_ref())
+        let label_refusal = crate::labels::label_data(&v, &lot, product.as_ref(), now)
             .err()
             .map(|e| e.to_string());
         Ok(VialDetail {

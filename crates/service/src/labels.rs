@@ -1,15 +1,19 @@
 //! Vial labels (ラベル): the label data of one vial — product names, ISBT 128 DIN and product code,
 //! lot, volume, storage temperature, expiry — read from its records, and the label rendered by
-//! `secretome-label` as SVG (screen) or PDF (label printer). A vial filled before the facility's
-//! FIN was configured has no DIN: it is refused with that reason, never given a blank label.
+//! `secretome-label` as SVG (screen) or PDF/A (label printer, through `secretome-document`). A vial
+//! filled before the facility's FIN was configured has no DIN: it is refused with that reason,
+//! never given a blank label. A label is made only for a vial that is or was fit for use
+//! (available, dispensed, administered): one in quarantine (not yet released), recalled,
+//! destroyed or expired — by its state or by its expiry time having passed — is refused with the
+//! reason, so no ordinary label can be printed for it.
 
 use crate::{Service, ServiceError};
 use secretome_domain::{
-    DomainError,
+    DomainError, UtcTime,
     isbt::{Din, ProductCode},
     lot::Lot,
     qc::Product,
-    vial::Vial,
+    vial::{Vial, VialStatus},
 };
 use secretome_label::{LabelData, LabelError, render_pdf, render_svg};
 
@@ -19,7 +23,7 @@ const LABEL_ZONE: &str = "Asia/Tokyo";
 
 impl Service {
     /// The label data of a vial, found by its id or its DIN (eye-readable or scanned).
-    pub async fn vial_label(&self, vial: &str) -> Result<LabelData, ServiceError> {
+    pub async fn vial_label(&self, vial: &str, now: UtcTime) -> Result<LabelData, ServiceError> {
         let v = find_vial(self, vial).await?;
         let lot: Lot =
             self.store
@@ -30,17 +34,17 @@ impl Service {
                     id: v.lot.to_string(),
                 })?;
         let product: Option<Product> = self.store.fetch(&lot.product).await?;
-        label_data(&v, &lot, product.as_ref())
+        label_data(&v, &lot, product.as_ref(), now)
     }
 
     /// The vial's label as a standalone SVG document (50 × 30 mm).
-    pub async fn vial_label_svg(&self, vial: &str) -> Result<String, ServiceError> {
-        render_svg(&self.vial_label(vial).await?).map_err(label_error)
+    pub async fn vial_label_svg(&self, vial: &str, now: UtcTime) -> Result<String, ServiceError> {
+        render_svg(&self.vial_label(vial, now).await?).map_err(label_error)
     }
 
-    /// The vial's label as a one-page PDF (50 × 30 mm) for a label printer.
-    pub async fn vial_label_pdf(&self, vial: &str) -> Result<Vec<u8>, ServiceError> {
-        render_pdf(&self.vial_label(vial).await?).map_err(label_error)
+    /// The vial's label as a one-page PDF/A (50 × 30 mm) for a label printer, made at `now`.
+    pub async fn vial_label_pdf(&self, vial: &str, now: UtcTime) -> Result<Vec<u8>, ServiceError> {
+        render_pdf(&self.vial_label(vial, now).await?, now.timestamp()).map_err(label_error)
     }
 }
 
@@ -49,6 +53,7 @@ fn label_error(e: LabelError) -> ServiceError {
     match e {
         LabelError::Invalid { field, message } => DomainError::invalid(field, message).into(),
         LabelError::Isbt(e) => DomainError::from(e).into(),
+        LabelError::Document(e) => crate::documents::document_error(e),
         other => DomainError::Rule(format!("the label cannot be made: {other}")).into(),
     }
 }
@@ -63,8 +68,23 @@ pub(crate) fn label_data(
     v: &Vial,
     lot: &Lot,
     product: Option<&Product>,
+    now: UtcTime,
 ) -> Result<LabelData, ServiceError> {
     let refuse = |why: String| ServiceError::from(DomainError::Rule(why));
+    let state = match v.status {
+        VialStatus::Available | VialStatus::Dispensed | VialStatus::Administered => None,
+        VialStatus::Quarantine => Some(("出荷判定待ち", "in quarantine (not released)")),
+        VialStatus::Recalled => Some(("回収", "recalled")),
+        VialStatus::Destroyed => Some(("廃棄", "destroyed")),
+        VialStatus::Expired => Some(("期限切れ", "expired")),
+    };
+    let state = state.or_else(|| (v.expires_at <= now).then_some(("期限切れ", "expired")));
+    if let Some((ja, en)) = state {
+        return Err(refuse(format!(
+            "vial {} is {en} ({ja}): no label is printed for it / このバイアルのラベルは発行できません",
+            v.id
+        )));
+    }
     let din = v.din.as_deref().ok_or_else(|| {
         refuse(format!(
             "vial {} has no ISBT 128 DIN (it was filled before the facility's FIN was configured): no label can be printed for it",

@@ -10,6 +10,7 @@ mod clinical;
 pub mod clinical_queries;
 mod clinical_records;
 pub mod demo;
+pub mod documents;
 mod error;
 pub mod esign;
 pub mod fhir;

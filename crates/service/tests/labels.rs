@@ -118,7 +118,10 @@ async fn a_demo_vials_label_scans_back_to_its_din_and_product_code() {
         let din = Din::parse(v.din.as_deref().expect("demo vials have a DIN")).unwrap();
         assert_eq!(din.fin().as_str(), "G1234", "{backend:?}");
 
-        let svg = svc.vial_label_svg(&v.id.to_string()).await.unwrap();
+        let svg = svc
+            .vial_label_svg(&v.id.to_string(), t("2026-11-25T03:00:00Z"))
+            .await
+            .unwrap();
         assert!(svg.contains("幹細胞培養上清液") && svg.contains("Lot L-2026-004"));
         let scanned = code128(&svg);
         assert_eq!(
@@ -134,16 +137,25 @@ async fn a_demo_vials_label_scans_back_to_its_din_and_product_code() {
         // Found by its DIN too (as typed from the label, with the check character, or scanned).
         let eye = din.eye_readable().replace(' ', "");
         for typed in [eye.as_str(), scanned.as_str()] {
-            let data = svc.vial_label(typed).await.unwrap();
+            let data = svc
+                .vial_label(typed, t("2026-11-25T03:00:00Z"))
+                .await
+                .unwrap();
             assert_eq!(data.vial, v.id, "{typed}");
         }
         // The printed expiry is the last whole day before the vial expires (Tokyo).
-        let data = svc.vial_label(v.id.as_str()).await.unwrap();
+        let data = svc
+            .vial_label(v.id.as_str(), t("2026-11-25T03:00:00Z"))
+            .await
+            .unwrap();
         let tokyo = jiff::tz::TimeZone::get("Asia/Tokyo").unwrap();
         let last = v.expires_at.timestamp().to_zoned_datetime(tokyo).date();
         assert_eq!(data.expiry, last.yesterday().unwrap());
         assert_eq!(data.storage_max_celsius, -80);
-        let pdf = svc.vial_label_pdf(v.id.as_str()).await.unwrap();
+        let pdf = svc
+            .vial_label_pdf(v.id.as_str(), t("2026-11-25T03:00:00Z"))
+            .await
+            .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
 
         // A vial filled before the FIN was configured (a row from before DINs existed).
@@ -152,8 +164,12 @@ async fn a_demo_vials_label_scans_back_to_its_din_and_product_code() {
             .await
             .unwrap();
         for e in [
-            svc.vial_label_svg("L-2026-001-0001").await.unwrap_err(),
-            svc.vial_label_pdf("L-2026-001-0001").await.unwrap_err(),
+            svc.vial_label_svg("L-2026-001-0001", t("2026-11-25T03:00:00Z"))
+                .await
+                .unwrap_err(),
+            svc.vial_label_pdf("L-2026-001-0001", t("2026-11-25T03:00:00Z"))
+                .await
+                .unwrap_err(),
         ] {
             assert_eq!(e.kind(), ErrorKind::Conflict);
             assert!(e.to_string().contains("has no ISBT 128 DIN"), "{e}");
@@ -163,7 +179,10 @@ async fn a_demo_vials_label_scans_back_to_its_din_and_product_code() {
             .await
             .unwrap();
         assert!(d.label_refusal.unwrap().contains("no label can be printed"));
-        let e = svc.vial_label_svg("NO-SUCH-VIAL").await.unwrap_err();
+        let e = svc
+            .vial_label_svg("NO-SUCH-VIAL", t("2026-11-25T03:00:00Z"))
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::NotFound);
     }
 }

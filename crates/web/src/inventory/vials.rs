@@ -142,8 +142,9 @@ pub async fn label(
     Path(id): Path<String>,
 ) -> Response {
     let made = async {
-        let l = st.service.vial_label(&id).await?;
-        let svg = st.service.vial_label_svg(&id).await?;
+        let now = crate::auth::now();
+        let l = st.service.vial_label(&id, now).await?;
+        let svg = st.service.vial_label_svg(&id, now).await?;
         Ok::<_, secretome_service::ServiceError>((l, svg))
     }
     .await;
@@ -174,7 +175,7 @@ pub async fn label_pdf(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    match st.service.vial_label_pdf(&id).await {
+    match st.service.vial_label_pdf(&id, crate::auth::now()).await {
         Ok(bytes) => {
             let name = format!("inline; filename=\"label-{}.pdf\"", seg(&id));
             (

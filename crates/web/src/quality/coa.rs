@@ -1,7 +1,8 @@
 //! The certificate of analysis (試験成績書) of a released lot: a printable HTML page in Japanese and
 //! English (product, lot, specification version, every test with method, criterion, result with its
-//! unit and verdict, and the electronic signatures with meaning, printed name and time) and the same
-//! as PDF (`pdf.rs`). Only released (or since recalled) lots have one; anything else is 409.
+//! unit and verdict, and the electronic signatures with meaning, printed name and time); the PDF/A
+//! certificate is made by the service (`Service::certificate_of_analysis`) and only passed on here.
+//! Only released (or since recalled) lots have one; anything else is 409.
 
 use super::support::{fail, page};
 use crate::{AppState, auth::Viewer, ctx::PageCtx};
@@ -12,7 +13,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use secretome_domain::{DomainError, UtcTime, lot::Lot, lot::LotStatus};
+use secretome_domain::{DomainError, lot::Lot, lot::LotStatus};
 use secretome_service::{LotQc, Service, ServiceError, batch_record::Signature};
 
 /// What a certificate shows.
@@ -23,7 +24,6 @@ pub struct Coa {
     pub product_name: String,
     pub product_name_ja: String,
     pub storage: String,
-    pub site: String,
 }
 
 impl Coa {
@@ -56,31 +56,9 @@ impl Coa {
                 .as_ref()
                 .map(|p| format!("{} °C", p.storage_temperature_c))
                 .unwrap_or_default(),
-            site: "secretome CPC".into(),
             qc,
             sigs,
         })
-    }
-    pub fn spec_label(&self) -> String {
-        match &self.qc.specification {
-            Some(s) => format!(
-                "{} (version {}, effective {})",
-                s.id,
-                s.version,
-                self.time(&s.effective_from)
-            ),
-            None => "-".into(),
-        }
-    }
-    /// A time in UTC for the PDF (`2026-11-25 13:00 UTC`).
-    pub fn time(&self, t: &Option<UtcTime>) -> String {
-        t.as_ref()
-            .map(|t| self.time_text(&t.to_string()))
-            .unwrap_or_else(|| "-".into())
-    }
-    pub fn time_text(&self, s: &str) -> String {
-        let short: String = s.chars().take(16).collect();
-        format!("{} UTC", short.replace('T', " "))
     }
 }
 
@@ -113,10 +91,16 @@ pub async fn pdf(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    match Coa::load(&st.service, &id).await {
-        Ok(coa) => {
-            let bytes = super::pdf::render(&coa);
-            let name = format!("inline; filename=\"CoA-{}.pdf\"", coa.lot.id);
+    match st
+        .service
+        .certificate_of_analysis(&id, crate::auth::now())
+        .await
+    {
+        Ok(bytes) => {
+            let name = format!(
+                "inline; filename=\"CoA-{}.pdf\"",
+                id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+            );
             (
                 [
                     (header::CONTENT_TYPE, "application/pdf".to_string()),

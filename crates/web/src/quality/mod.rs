@@ -10,7 +10,6 @@
 mod api;
 mod coa;
 mod lot_qc;
-mod pdf;
 mod plates;
 mod release;
 mod specs;
