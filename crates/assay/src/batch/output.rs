@@ -143,6 +143,8 @@ mod tests {
                 Some("f:3:4: `oops` is not a finite number"),
             ),
             curve("", &x[..4], &y[..4], None),
+            // A straight line: no upper plateau, a flagged fit.
+            curve("line", &x, &x.map(|v| 0.05 + 0.001 * v), None),
         ];
         for model in [Model::FourPl, Model::FivePl] {
             for weighting in [Weighting::None, Weighting::InvY2] {

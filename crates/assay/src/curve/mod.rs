@@ -316,7 +316,8 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
         y,
         w: &problem.w,
     };
-    let judge = |r: &lm::LmResult| limits::assess(model, &data, &span, &r.params, r.rss, &r.se, r.dof);
+    let judge =
+        |r: &lm::LmResult| limits::assess(model, &data, &span, &r.params, r.rss, &r.se, r.dof);
     let mut verdict = judge(&r);
     let mut best = r;
     let full_look = !verdict.flags.is_empty() || !clean(&best, &span);
@@ -574,7 +575,14 @@ fn second_look_starts(problem: &CurveProblem, span: &limits::Span) -> Vec<Second
         direct: true,
     }];
     let geo = (span.top * span.low).sqrt();
-    for c in [span.top, 3.0 * span.top, span.low, span.low / 3.0, geo, median] {
+    for c in [
+        span.top,
+        3.0 * span.top,
+        span.low,
+        span.low / 3.0,
+        geo,
+        median,
+    ] {
         for b in [1.0, 2.5] {
             out.push(SecondStart {
                 params: with_g(vec![lo, b, c, hi]),

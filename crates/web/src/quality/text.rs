@@ -139,7 +139,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("q.plate.flags", "フラグ", "Flags"),
     // The standard curve's parameters the standards do not determine (secretome_assay::curve::CurveFlag).
-    ("q.plate.not_determined", "検量線の未決定パラメータ", "Curve parameters not determined"),
+    (
+        "q.plate.not_determined",
+        "検量線の未決定パラメータ",
+        "Curve parameters not determined",
+    ),
     (
         "q.curve_flag.upper_asymptote_not_determined",
         "最高濃度の標準が上側プラトーに達していません。上側漸近線と上端付近の濃度は決まりません (curve_not_determined: 採用には理由の記録が必要)",
