@@ -59,10 +59,18 @@ pub fn curve_svg(a: &PlateAnalysis) -> Result<String, PlotError> {
         let mut chart = ChartBuilder::on(&root)
             .caption(
                 format!(
-                    "Plate {} ({}) — {} fit",
+                    "Plate {} ({}) — {} fit{}",
                     a.plate,
                     a.plate_name,
-                    fit.model.name()
+                    fit.model.name(),
+                    if fit.flags.is_empty() && fit.converged {
+                        String::new()
+                    } else if fit.flags.is_empty() {
+                        " — NOT converged".to_string()
+                    } else {
+                        let names: Vec<&str> = fit.flags.iter().map(|g| g.name()).collect();
+                        format!(" — NOT DETERMINED: {}", names.join(", "))
+                    }
                 ),
                 ("sans-serif", 20),
             )

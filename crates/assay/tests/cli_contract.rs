@@ -167,3 +167,45 @@ fn fit_error_lines_are_right_with_crlf_too() {
         bad.error
     );
 }
+
+#[test]
+fn import_states_why_the_gen5_mock_bca_curve_is_not_determined_and_flags_every_well() {
+    // Its top standard is still on the rising part: the 4PL's upper asymptote runs off (c ≈ 2e7).
+    let name = "gen5_endpoint_stdcurve_singleplate_mockBCA.txt";
+    let bytes = std::fs::read(format!(
+        "{}/tests/data/plates/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("file");
+    let imp = import::import(name, &bytes).expect("imports");
+    let a = analysis::analyse(&imp.plates[0], 1, None, &AnalysisOptions::default());
+    let fit = a.fit.as_ref().expect("a curve");
+    assert!(
+        fit.flags
+            .contains(&secretome_assay::curve::CurveFlag::UpperAsymptoteNotDetermined),
+        "{:?} {:?}",
+        fit.params,
+        fit.flags
+    );
+    let json = lines(&analysis::json_lines(std::slice::from_ref(&a)));
+    let read_off: Vec<&Value> = json.iter().filter(|w| !w["response"].is_null()).collect();
+    assert!(!read_off.is_empty());
+    for w in read_off {
+        assert!(
+            w["flags"]
+                .as_array()
+                .is_some_and(|f| f.contains(&"curve_not_determined".into())),
+            "{w}"
+        );
+        assert_eq!(
+            w["curve_flags"],
+            serde_json::json!(["upper_asymptote_not_determined"])
+        );
+    }
+    let report = analysis::text_report(std::slice::from_ref(&a));
+    assert!(
+        report.contains("NOT DETERMINED (upper_asymptote_not_determined)")
+            && report.contains("上側プラトー"),
+        "{report}"
+    );
+}

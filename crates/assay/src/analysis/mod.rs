@@ -67,6 +67,9 @@ pub enum Flag {
     CurveFailsAcceptance,
     /// No standard curve could be fitted.
     NoCurve,
+    /// Read off a curve that did not converge or has a parameter the standards do not determine (the
+    /// curve's `CurveFit::flags` say which; `CurveFlag::reason_ja`/`reason_en` say why in words).
+    CurveNotDetermined,
 }
 
 impl Flag {
@@ -82,6 +85,7 @@ impl Flag {
             Flag::HighCv => "high_cv",
             Flag::CurveFailsAcceptance => "curve_fails_acceptance",
             Flag::NoCurve => "no_curve",
+            Flag::CurveNotDetermined => "curve_not_determined",
         }
     }
 }
@@ -364,6 +368,9 @@ fn interpolate_wells(out: &mut PlateAnalysis) {
         };
         if !out.curve_accepted {
             w.flags.push(Flag::CurveFailsAcceptance);
+        }
+        if !f.flags.is_empty() || !f.converged {
+            w.flags.push(Flag::CurveNotDetermined);
         }
         let Some(resp) = w.response else { continue };
         match f.inverse(resp) {

@@ -18,6 +18,9 @@ struct WellLine<'a> {
     dilution: f64,
     concentration: Option<f64>,
     flags: Vec<&'static str>,
+    /// The curve's own flags (which parameter is not determined), on every well read off it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    curve_flags: Vec<&'static str>,
 }
 
 fn num(v: Option<f64>) -> Option<f64> {
@@ -25,10 +28,16 @@ fn num(v: Option<f64>) -> Option<f64> {
 }
 
 /// One JSON object per well, one per line (each line ends with `\n`):
-/// `{"plate","plate_name","well","group","sample","response","interpolated","dilution","concentration","flags"}`.
+/// `{"plate","plate_name","well","group","sample","response","interpolated","dilution","concentration","flags"}`,
+/// and `"curve_flags"` (the curve's parameters not determined) on wells flagged `curve_not_determined`.
 pub fn json_lines(analyses: &[PlateAnalysis]) -> String {
     let mut out = String::new();
     for a in analyses {
+        let curve_flags: Vec<&'static str> = a
+            .fit
+            .as_ref()
+            .map(|f| f.flags.iter().map(|g| g.name()).collect())
+            .unwrap_or_default();
         for w in &a.wells {
             let line = WellLine {
                 plate: a.plate,
@@ -41,6 +50,11 @@ pub fn json_lines(analyses: &[PlateAnalysis]) -> String {
                 dilution: w.dilution,
                 concentration: num(w.concentration),
                 flags: w.flags.iter().map(|f| f.name()).collect(),
+                curve_flags: if w.flags.contains(&Flag::CurveNotDetermined) {
+                    curve_flags.clone()
+                } else {
+                    vec![]
+                },
             };
             // Serialising plain structs of strings and numbers cannot fail.
             out.push_str(&serde_json::to_string(&line).unwrap_or_default());
@@ -89,6 +103,16 @@ pub fn text_report(analyses: &[PlateAnalysis]) -> String {
                         "NOT converged"
                     }
                 );
+                for g in &f.flags {
+                    let _ = writeln!(s, "  NOT DETERMINED ({}): {}", g.name(), g.reason_en());
+                    let _ = writeln!(s, "  未決定 ({}): {}", g.name(), g.reason_ja());
+                }
+                if !f.flags.is_empty() || !f.converged {
+                    let _ = writeln!(
+                        s,
+                        "  every value read off this curve is flagged curve_not_determined / この曲線から読んだ値にはすべて curve_not_determined が付きます"
+                    );
+                }
             }
             None => {
                 let _ = writeln!(

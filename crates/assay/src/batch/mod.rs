@@ -64,6 +64,9 @@ pub struct FitLine {
     pub iterations: usize,
     /// Converged to a valid curve.
     pub converged: bool,
+    /// Parameters the standards do not determine (`upper_asymptote_not_determined`, …); absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<&'static str>,
     /// Why not, when not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -88,6 +91,7 @@ pub fn fit_line(curve: &CurveData, model: Model, weighting: Weighting) -> FitLin
             rss: Some(f.rss).filter(|r| r.is_finite()),
             iterations: f.iterations,
             converged: f.converged,
+            flags: f.flags.iter().map(|g| g.name()).collect(),
             error: (!f.converged).then(|| NOT_CONVERGED.to_string()),
         },
         Err(e) => FitLine {
@@ -98,6 +102,7 @@ pub fn fit_line(curve: &CurveData, model: Model, weighting: Weighting) -> FitLin
             rss: None,
             iterations: 0,
             converged: false,
+            flags: vec![],
             error: Some(e),
         },
     }

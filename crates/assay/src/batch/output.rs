@@ -26,13 +26,26 @@ pub(super) fn write_line(
             push_num(out, f.rss);
             out.push_str(",\"iterations\":");
             out.push_str(itoa::Buffer::new().format(f.iterations));
-            if f.converged {
-                out.push_str(",\"converged\":true}\n");
+            out.push_str(if f.converged {
+                ",\"converged\":true"
             } else {
-                out.push_str(",\"converged\":false,\"error\":");
-                push_str(out, NOT_CONVERGED);
-                out.push_str("}\n");
+                ",\"converged\":false"
+            });
+            if !f.flags.is_empty() {
+                out.push_str(",\"flags\":[");
+                for (i, g) in f.flags.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    push_str(out, g.name());
+                }
+                out.push(']');
             }
+            if !f.converged {
+                out.push_str(",\"error\":");
+                push_str(out, NOT_CONVERGED);
+            }
+            out.push_str("}\n");
         }
         Err(e) => {
             out.push_str(
@@ -130,6 +143,8 @@ mod tests {
                 Some("f:3:4: `oops` is not a finite number"),
             ),
             curve("", &x[..4], &y[..4], None),
+            // A straight line: no upper plateau, a flagged fit.
+            curve("line", &x, &x.map(|v| 0.05 + 0.001 * v), None),
         ];
         for model in [Model::FourPl, Model::FivePl] {
             for weighting in [Weighting::None, Weighting::InvY2] {

@@ -2,10 +2,12 @@
 //! intervals, and back-calculation (inverse) with a confidence interval.
 #![allow(clippy::needless_range_loop)] // index loops over parallel x, y, w arrays
 
+pub mod limits;
 mod model;
 mod start;
 mod varpro;
 
+pub use limits::CurveFlag;
 pub use model::Model;
 pub use start::self_start;
 
@@ -191,8 +193,14 @@ pub struct CurveFit {
     pub rss: f64,
     /// Solver iterations.
     pub iterations: usize,
-    /// Solver convergence.
+    /// Converged to a minimum with every parameter inside the standards' reach: false where the solver
+    /// ran out of iterations, where `c` lies more than 1000× beyond the standards (or `|b|` > 1000, or a
+    /// 5PL `g` outside 0.05–20), or where a limit curve without that parameter fits as well as any
+    /// finite curve (there is no minimum; see [`limits`]).
     pub converged: bool,
+    /// Parameters the standards do not determine (empty when all are): see [`CurveFlag`]. The
+    /// parameters and standard errors are reported as they are.
+    pub flags: Vec<CurveFlag>,
     /// Degrees of freedom.
     pub dof: usize,
     /// Coefficient of determination on the unweighted responses.
@@ -291,16 +299,98 @@ pub fn curve_options() -> LmOptions {
 }
 
 /// Fit `model` to `(x, y)` from self-starting values.
+///
+/// The self-starts are tried in turn (variable projection, then the full LM wherever the projection
+/// cannot show it stopped at a minimum of the full problem) until one converges inside the standards'
+/// reach. The result is then judged by [`limits`] (which parameters the data determine); a curve with
+/// a parameter not determined, or not converged, gets a second look from starts spread over the
+/// concentration range and the analyst's start (asymptotes at the extremes, inflection at the median),
+/// and the lowest RSS wins. See `CurveFit::flags` and `CurveFit::converged`.
 pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<CurveFit, FitError> {
     let problem = CurveProblem::new(model, x, y, weighting)?;
+    let span = limits::Span::of(x);
+    let r = best_from_self_starts(&problem, &span)?;
+    let data = limits::Data {
+        x,
+        ln_x: &problem.ln_x,
+        y,
+        w: &problem.w,
+    };
+    let judge =
+        |r: &lm::LmResult| limits::assess(model, &data, &span, &r.params, r.rss, &r.se, r.dof);
+    let mut verdict = judge(&r);
+    let mut best = r;
+    let full_look = !verdict.flags.is_empty() || !clean(&best, &span);
+    // A 5PL has local minima more often than a 4PL: it always also runs from the analyst's start.
+    if full_look || model == Model::FivePl {
+        let opts = curve_options();
+        let mut improved = false;
+        let starts = second_look_starts(&problem, &span);
+        let take = if full_look { starts.len() } else { 1 };
+        for start in starts.into_iter().take(take) {
+            let direct = start.direct;
+            let outcome = if direct {
+                solve_full(&problem, &start.params, &opts)?
+            } else {
+                run_start(&problem, &span, &start.params, &opts)?
+            };
+            if let Some(r) = outcome
+                && plausible(&r.params)
+                && (r.rss < best.rss * (1.0 - 1e-13) || (!plausible(&best.params)))
+            {
+                best = r;
+                improved = true;
+            }
+        }
+        // Still at an edge: the infimum may lie out along a valley. Follow it with the full LM on
+        // log c (and log g), which crawls there geometrically rather than arithmetically, and try
+        // the points far along the valleys towards the power-law limits.
+        if full_look && (span.near_edge(&best.params) || verdict.limit_is_better) {
+            let mut candidates = vec![];
+            for high in [true, false] {
+                if let Some(p) = limits::limit_point(model, &data, &span, high) {
+                    candidates.push(p);
+                }
+            }
+            candidates.push(best.params.clone());
+            for p in candidates {
+                if let Some(r) = polish_log(&problem, &p)
+                    && plausible(&r.params)
+                    && r.rss < best.rss
+                {
+                    best = r;
+                    improved = true;
+                }
+            }
+        }
+        if improved {
+            verdict = judge(&best);
+        }
+    }
+    Ok(finish(model, weighting, x, y, &span, best, verdict))
+}
+
+/// The converged, plausible fit of the self-starts, or the best point they reached.
+fn best_from_self_starts(
+    problem: &CurveProblem,
+    span: &limits::Span,
+) -> Result<lm::LmResult, FitError> {
+    let (model, x, y) = (problem.model, problem.x, problem.y);
     let candidates = start::Starts::new(model, x, y)?;
     // The 4PL solution with g = 1 is the natural first start for a 5PL.
     let from_4pl = if model == Model::FivePl {
-        fit(Model::FourPl, x, y, weighting).ok().map(|f4| {
-            let mut p = f4.params;
-            p.push(1.0);
-            p
-        })
+        CurveProblem::new(Model::FourPl, x, y, Weighting::None)
+            .ok()
+            .map(|mut p4| {
+                p4.w.clone_from(&problem.w);
+                p4
+            })
+            .and_then(|p4| best_from_self_starts(&p4, span).ok())
+            .map(|r| {
+                let mut p = r.params;
+                p.push(1.0);
+                p
+            })
     } else {
         None
     };
@@ -311,26 +401,10 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
     let mut best: Option<lm::LmResult> = None;
     let mut exhausted = 0;
     for start in starts {
-        // Variable projection first (fewer, cheaper iterations). Where it converged cleanly its point
-        // is the minimiser of the full problem too, which only supplies RSS and covariance there;
-        // otherwise the full MINPACK LM continues from wherever it got.
-        let projected = projected_start(&problem, &start);
-        let outcome = match &projected {
-            Some(p) if p.converged => {
-                lm::result_at(&problem, &p.params, p.iterations, Termination::Ftol)
-            }
-            Some(p) => lm::solve(&problem, &p.params, &opts).map(|mut r| {
-                r.iterations += p.iterations;
-                r
-            }),
-            None => lm::solve(&problem, &start, &opts),
+        let Some(result) = run_start(problem, span, &start, &opts)? else {
+            continue;
         };
-        let result = match outcome {
-            Ok(r) => r,
-            Err(LmError::NonFiniteStart) => continue,
-            Err(e) => return Err(e.into()),
-        };
-        let good = result.converged && plausible(&result.params);
+        let good = clean(&result, span);
         let better = best
             .as_ref()
             .is_none_or(|b| result.rss < b.rss || (!b.converged && result.converged));
@@ -349,8 +423,174 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
             }
         }
     }
-    let r = best.ok_or(FitError::Degenerate)?;
-    Ok(finish(model, weighting, x, y, r))
+    best.ok_or(FitError::Degenerate)
+}
+
+/// Converged to a plausible point within the standards' reach.
+fn clean(r: &lm::LmResult, span: &limits::Span) -> bool {
+    r.converged && plausible(&r.params) && !span.near_edge(&r.params)
+}
+
+/// One start: variable projection, accepted as the minimiser of the full problem only where it met
+/// its convergence test away from the edges (out there the projected gradient fades along the valley
+/// of a plateau that is not reached, so its test proves nothing); otherwise the full MINPACK LM
+/// continues from wherever it got. `None` where the start is not finite.
+fn run_start(
+    problem: &CurveProblem,
+    span: &limits::Span,
+    start: &[f64],
+    opts: &LmOptions,
+) -> Result<Option<lm::LmResult>, FitError> {
+    let projected = projected_start(problem, start);
+    let outcome = match &projected {
+        Some(p) if p.converged && !span.near_edge(&p.params) => {
+            lm::result_at(problem, &p.params, p.iterations, Termination::Ftol)
+        }
+        Some(p) => lm::solve(problem, &p.params, opts).map(|mut r| {
+            r.iterations += p.iterations;
+            r
+        }),
+        None => lm::solve(problem, start, opts),
+    };
+    match outcome {
+        Ok(r) => Ok(Some(r)),
+        Err(LmError::NonFiniteStart) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The full LM straight from `start` (as a general-purpose LM would run from the analyst's start).
+fn solve_full(
+    problem: &CurveProblem,
+    start: &[f64],
+    opts: &LmOptions,
+) -> Result<Option<lm::LmResult>, FitError> {
+    match lm::solve(problem, start, opts) {
+        Ok(r) => Ok(Some(r)),
+        Err(LmError::NonFiniteStart) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The curve problem with `c` (and `g`) on the log scale, for crawling along a valley towards an edge.
+struct LogScale<'a, 'b>(&'a CurveProblem<'b>);
+
+impl LogScale<'_, '_> {
+    fn natural(q: &[f64]) -> [f64; 5] {
+        let mut p = [0.0; 5];
+        p[..q.len()].copy_from_slice(q);
+        p[2] = q[2].exp();
+        if q.len() > 4 {
+            p[4] = q[4].exp();
+        }
+        p
+    }
+}
+
+impl Problem for LogScale<'_, '_> {
+    fn n_params(&self) -> usize {
+        self.0.n_params()
+    }
+    fn n_residuals(&self) -> usize {
+        self.0.n_residuals()
+    }
+    fn residuals(&self, q: &[f64], out: &mut [f64]) {
+        let p = Self::natural(q);
+        self.0.residuals(&p[..q.len()], out);
+    }
+    fn jacobian(&self, q: &[f64], out: &mut [f64]) {
+        let n = q.len();
+        let p = Self::natural(q);
+        self.0.jacobian(&p[..n], out);
+        for row in out.chunks_mut(n) {
+            row[2] *= p[2];
+            if n > 4 {
+                row[4] *= p[4];
+            }
+        }
+    }
+}
+
+/// Full LM on [`LogScale`] from `p` (natural parameters, `c`, `g` > 0), with a larger budget; the
+/// result in natural parameters with its covariance there.
+fn polish_log(problem: &CurveProblem, p: &[f64]) -> Option<lm::LmResult> {
+    if !(p[2] > 0.0 && p.get(4).is_none_or(|g| *g > 0.0)) {
+        return None;
+    }
+    let mut q = p.to_vec();
+    q[2] = p[2].ln();
+    if let Some(g) = q.get_mut(4) {
+        *g = g.ln();
+    }
+    let opts = LmOptions {
+        max_iterations: 400,
+        ftol: 1e-15,
+        xtol: 1e-15,
+        gtol: 0.0,
+    };
+    let r = lm::solve(&LogScale(problem), &q, &opts).ok()?;
+    let natural = LogScale::natural(&r.params);
+    lm::result_at(problem, &natural[..p.len()], r.iterations, r.termination).ok()
+}
+
+struct SecondStart {
+    params: Vec<f64>,
+    /// Full LM from the start itself (no projection first).
+    direct: bool,
+}
+
+/// Starts for the second look: the analyst's start (full LM, and projected), and inflections at the
+/// top and bottom standards, beyond them, and at the geometric middle, with a moderate and a steep
+/// slope; asymptotes from the projection.
+fn second_look_starts(problem: &CurveProblem, span: &limits::Span) -> Vec<SecondStart> {
+    let (x, y) = (problem.x, problem.y);
+    let mean_at = |target: f64| {
+        let (s, k) = x
+            .iter()
+            .zip(y)
+            .filter(|(xi, _)| **xi == target)
+            .fold((0.0, 0.0), |(s, k), (_, yi)| (s + yi, k + 1.0));
+        s / k
+    };
+    let xmin = x.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut pos: Vec<f64> = x.iter().copied().filter(|v| *v > 0.0).collect();
+    pos.sort_by(f64::total_cmp);
+    let median = if pos.is_empty() {
+        span.top / 2.0
+    } else if pos.len() % 2 == 1 {
+        pos[pos.len() / 2]
+    } else {
+        0.5 * (pos[pos.len() / 2 - 1] + pos[pos.len() / 2])
+    };
+    let (lo, hi) = (mean_at(xmin), mean_at(span.top));
+    let five = problem.model == Model::FivePl;
+    let with_g = |mut p: Vec<f64>| {
+        if five {
+            p.push(1.0);
+        }
+        p
+    };
+    let mut out = vec![SecondStart {
+        params: with_g(vec![lo, 1.0, median, hi]),
+        direct: true,
+    }];
+    let geo = (span.top * span.low).sqrt();
+    for c in [
+        span.top,
+        3.0 * span.top,
+        span.low,
+        span.low / 3.0,
+        geo,
+        median,
+    ] {
+        for b in [1.0, 2.5] {
+            out.push(SecondStart {
+                params: with_g(vec![lo, b, c, hi]),
+                direct: false,
+            });
+        }
+    }
+    out
 }
 
 /// A point reached by variable projection: full parameter vector (optimal asymptotes for its shape).
@@ -398,7 +638,15 @@ fn plausible(p: &[f64]) -> bool {
         && p.get(4).is_none_or(|&g| g > 0.0)
 }
 
-fn finish(model: Model, weighting: Weighting, x: &[f64], y: &[f64], r: lm::LmResult) -> CurveFit {
+fn finish(
+    model: Model,
+    weighting: Weighting,
+    x: &[f64],
+    y: &[f64],
+    span: &limits::Span,
+    r: lm::LmResult,
+    verdict: limits::Assessment,
+) -> CurveFit {
     let mean = crate::stats::mean(y);
     let ss_tot: f64 = y.iter().map(|v| (v - mean).powi(2)).sum();
     let ss_res: f64 = x
@@ -406,8 +654,11 @@ fn finish(model: Model, weighting: Weighting, x: &[f64], y: &[f64], r: lm::LmRes
         .zip(y)
         .map(|(&xi, &yi)| (yi - model.eval(&r.params, xi)).powi(2))
         .sum();
-    let converged =
-        r.converged && r.termination != Termination::MaxIterations && plausible(&r.params);
+    let converged = r.converged
+        && r.termination != Termination::MaxIterations
+        && plausible(&r.params)
+        && !span.beyond_edge(&r.params)
+        && !verdict.limit_is_better;
     CurveFit {
         model,
         weighting,
@@ -416,6 +667,7 @@ fn finish(model: Model, weighting: Weighting, x: &[f64], y: &[f64], r: lm::LmRes
         rss: r.rss,
         iterations: r.iterations,
         converged,
+        flags: verdict.flags,
         dof: r.dof,
         r_squared: 1.0 - ss_res / ss_tot,
         params: r.params,

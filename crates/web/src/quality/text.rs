@@ -156,6 +156,32 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Mean (after dilution)",
     ),
     ("q.plate.flags", "フラグ", "Flags"),
+    // The standard curve's parameters the standards do not determine (secretome_assay::curve::CurveFlag).
+    (
+        "q.plate.not_determined",
+        "検量線の未決定パラメータ",
+        "Curve parameters not determined",
+    ),
+    (
+        "q.curve_flag.upper_asymptote_not_determined",
+        "最高濃度の標準が上側プラトーに達していません。上側漸近線と上端付近の濃度は決まりません (curve_not_determined: 採用には理由の記録が必要)",
+        "The highest standards do not reach the upper plateau: the upper asymptote and concentrations near the top are not determined (curve_not_determined: adopting needs a recorded reason)",
+    ),
+    (
+        "q.curve_flag.lower_asymptote_not_determined",
+        "最低濃度の標準が濃度ゼロ側のプラトーに達せず、ゼロ標準もありません。下側漸近線と下端付近の濃度は決まりません (curve_not_determined: 採用には理由の記録が必要)",
+        "The lowest standards do not reach the zero-concentration plateau and no zero standard pins it: the lower asymptote and concentrations near the bottom are not determined (curve_not_determined: adopting needs a recorded reason)",
+    ),
+    (
+        "q.curve_flag.slope_not_determined",
+        "隣り合う2つの標準の間で曲線が立ち上がり、傾きが決まりません (curve_not_determined: 採用には理由の記録が必要)",
+        "The curve rises between two adjacent standards: the slope is not determined (curve_not_determined: adopting needs a recorded reason)",
+    ),
+    (
+        "q.curve_flag.asymmetry_not_determined",
+        "5PL の非対称パラメータ g が標準から決まりません (curve_not_determined: 採用には理由の記録が必要)",
+        "The 5PL asymmetry g is not determined by the standards (curve_not_determined: adopting needs a recorded reason)",
+    ),
     ("q.plate.accept_as", "採用する試験項目", "Accept as test"),
     (
         "q.plate.not_reportable",
