@@ -85,10 +85,15 @@ impl Snapshot {
     /// `BTreeMap` already holds in byte order).
     pub fn write_canonical(&self, out: &mut Vec<u8>) {
         out.push(b'{');
-        for (i, (col, v)) in self.values.iter().enumerate() {
-            if i > 0 {
+        let mut first = true;
+        for (col, v) in &self.values {
+            if v.is_null() && self.table.added_later(col) {
+                continue;
+            }
+            if !first {
                 out.push(b',');
             }
+            first = false;
             canonical::write_str(out, col);
             out.push(b':');
             let kind = self.table.columns().iter().find(|(c, _)| c == col);
@@ -287,6 +292,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!(u.values["roles"], json!("[\"qa\",\"qc\"]"));
+    }
+
+    #[test]
+    fn a_column_added_later_is_left_out_while_null_so_older_trails_still_match() {
+        let old = Snapshot::from_object(
+            Table::Harvest,
+            json!({"id": "H-1", "batch": "B-1", "harvested_at": "t", "volume_ml": 1, "remaining_ml": 1}),
+        )
+        .unwrap();
+        assert!(!old.canonical().contains("deviation"), "{}", old.canonical());
+        let flagged = Snapshot::from_object(
+            Table::Harvest,
+            json!({"id": "H-1", "batch": "B-1", "harvested_at": "t", "volume_ml": 1, "remaining_ml": 1, "deviation": "early"}),
+        )
+        .unwrap();
+        assert!(flagged.canonical().contains(r#""deviation":"early""#));
+        // Columns that were there from the start keep their explicit null.
+        let lot = Snapshot::from_object(Table::Lot, json!({"id": "L-1"})).unwrap();
+        assert!(lot.canonical().contains(":null"), "{}", lot.canonical());
     }
 
     #[test]

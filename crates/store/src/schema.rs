@@ -130,6 +130,17 @@ impl Table {
         Table::ALL.into_iter().find(|t| t.name() == name)
     }
 
+    /// Columns added to an audited table after trails already existed (migration 0008 onwards).
+    /// Their value is left out of a snapshot's canonical text while it is NULL, so rows and events
+    /// written before the column existed still compare equal after the upgrade (every later event
+    /// is written the same way). Append here, never remove: the list is part of the encoding.
+    pub fn added_later(self, column: &str) -> bool {
+        matches!(
+            (self, column),
+            (Table::Harvest, "deviation") | (Table::TestResult, "censor" | "history")
+        )
+    }
+
     /// Columns in table order; the first is always the primary key `id`.
     pub fn columns(self) -> &'static [(&'static str, Kind)] {
         match self {
