@@ -6,9 +6,8 @@
 //! `inventory_queries`) stay role-free; the `*_for` functions here wrap them with the actor.
 
 use crate::clinical_queries::{IndicationSummary, PatientDetail, PatientSummary};
-use crate::paging::PatientFilter;
-use secretome_store::{Page, Table};
 use crate::inventory_queries::VialDetail;
+use crate::paging::PatientFilter;
 use crate::trace::{Direction, Trace};
 use crate::{Service, ServiceError};
 use secretome_domain::{
@@ -18,6 +17,7 @@ use secretome_domain::{
     ids::SiteCode,
     site::User,
 };
+use secretome_store::{Page, Table};
 use std::collections::BTreeSet;
 
 /// Which patients an actor may read.

@@ -301,7 +301,11 @@ mod tests {
             json!({"id": "H-1", "batch": "B-1", "harvested_at": "t", "volume_ml": 1, "remaining_ml": 1}),
         )
         .unwrap();
-        assert!(!old.canonical().contains("deviation"), "{}", old.canonical());
+        assert!(
+            !old.canonical().contains("deviation"),
+            "{}",
+            old.canonical()
+        );
         let flagged = Snapshot::from_object(
             Table::Harvest,
             json!({"id": "H-1", "batch": "B-1", "harvested_at": "t", "volume_ml": 1, "remaining_ml": 1, "deviation": "early"}),

@@ -117,7 +117,11 @@ pub async fn show(
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let s = match st.service.indication_page_for(&a, &indication, p.cursor()).await {
+    let s = match st
+        .service
+        .indication_page_for(&a, &indication, p.cursor())
+        .await
+    {
         Ok(s) => s,
         Err(e) => return page_error(&v, e),
     };

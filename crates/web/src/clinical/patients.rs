@@ -102,7 +102,11 @@ async fn list_page(
         Ok(a) => a,
         Err(r) => return *r,
     };
-    match st.service.patients_page_for(&a, &filter, cursor, None).await {
+    match st
+        .service
+        .patients_page_for(&a, &filter, cursor, None)
+        .await
+    {
         Ok(page) => render(
             s,
             &ListPage {
