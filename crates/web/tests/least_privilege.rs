@@ -126,16 +126,16 @@ async fn a_physician_reads_and_writes_only_the_patients_of_their_site() {
 
         let (s, v, _) = call(&app, "/api/v1/patients", &osaka, None, None).await;
         assert_eq!(
-            (s, v.as_array().map(Vec::len)),
+            (s, v["rows"].as_array().map(Vec::len)),
             (200, Some(0)),
             "{backend:?} {v}"
         );
         let (_, v, _) = call(&app, "/api/v1/patients", &tokyo, None, None).await;
-        let tokyo_count = v.as_array().unwrap().len();
+        let tokyo_count = v["rows"].as_array().unwrap().len();
         assert!(tokyo_count > 0);
         let (_, v, _) = call(&app, "/api/v1/patients", &qa, None, None).await;
         assert_eq!(
-            v.as_array().unwrap().len(),
+            v["rows"].as_array().unwrap().len(),
             tokyo_count,
             "QA reads every site"
         );
@@ -178,10 +178,10 @@ async fn a_physician_reads_and_writes_only_the_patients_of_their_site() {
         .await;
         assert_eq!(s, 201, "{backend:?} {v}");
         let (_, v, _) = call(&app, "/api/v1/patients", &osaka, None, None).await;
-        assert_eq!(v.as_array().unwrap().len(), 1);
+        assert_eq!(v["rows"].as_array().unwrap().len(), 1);
         let (_, v, _) = call(&app, "/api/v1/patients", &tokyo, None, None).await;
         assert_eq!(
-            v.as_array().unwrap().len(),
+            v["rows"].as_array().unwrap().len(),
             tokyo_count,
             "Tokyo does not see Osaka's"
         );

@@ -39,6 +39,8 @@ pub async fn make_lot(p: &Page) -> Result<(), Seen> {
     p.fill("f-donor", DONOR).await?;
     p.select("f-source", "adipose").await?;
     p.fill("f-consent_form", "IC-2026-v2").await?;
+    // Consent precedes the tissue collection below (a record dated before it is refused).
+    p.pick("f-consented_at", &tokyo(-120)).await?;
     p.submit("donor-submit", &format!("/donors/{DONOR}"))
         .await?;
     assert_eq!(heading_badge(p).await?, p.tr("適格性判定中", "Screening"));
@@ -62,14 +64,14 @@ pub async fn make_lot(p: &Page) -> Result<(), Seen> {
             .iter()
             .any(|r| r.contains("T-E2E-001") && r.contains("12.5 g"))
     );
-    bank_fields(p, "MCB-E2E-001", "2", "6.0").await?;
+    bank_fields(p, "MCB-E2E-001", "2", "6.0", -90).await?;
     p.submit("master-bank-submit", "/banks/MCB-E2E-001").await?;
     assert!(
         p.h1()
             .await?
             .contains(p.tr("マスターセルバンク", "Master cell bank"))
     );
-    bank_fields(p, "WCB-E2E-001", "3", "9.0").await?;
+    bank_fields(p, "WCB-E2E-001", "3", "9.0", -84).await?;
     p.submit("working-bank-submit", "/banks/WCB-E2E-001")
         .await?;
     assert!(
@@ -107,7 +109,7 @@ pub async fn make_lot(p: &Page) -> Result<(), Seen> {
     p.select("f-material_lot", "RM-DMEM-2401").await?;
     p.fill("f-quantity", "1300").await?;
     p.fill("f-unit", "mL").await?;
-    p.pick("f-used_at", &tokyo(-72)).await?;
+    p.pick("f-used_at", &tokyo(-71)).await?;
     p.submit("use-submit", "/batches/B-E2E-001").await?;
     assert!(
         rows(p, "uses")
@@ -213,8 +215,16 @@ pub async fn check_new_lot(p: &Page) -> Result<(), Seen> {
     Ok(())
 }
 
-async fn bank_fields(p: &Page, id: &str, passage: &str, pd: &str) -> WebDriverResult<()> {
+async fn bank_fields(
+    p: &Page,
+    id: &str,
+    passage: &str,
+    pd: &str,
+    hours: i64,
+) -> WebDriverResult<()> {
     p.fill("f-cell_bank", id).await?;
+    // Each record is dated after the one it follows: tissue -96 h, banks, seeding -72 h.
+    p.pick("f-banked_at", &tokyo(hours)).await?;
     p.fill("f-passage", passage).await?;
     p.fill("f-population_doublings", pd).await?;
     p.fill("f-vials_frozen", "20").await?;
