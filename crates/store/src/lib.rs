@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod canonical;
 pub mod checkpoint;
+pub mod decode;
 pub mod error;
 pub mod query;
 pub mod records;
@@ -18,6 +19,7 @@ pub use audit::{
     Anchor, AuditCtx, AuditEvent, FindingGroup, FindingKind, VerifyOptions, VerifyOutcome,
     VerifyReport,
 };
+pub use decode::RawRow;
 pub use error::StoreError;
 pub use query::{Cond, Cursor, Group, Page, PageQuery};
 pub use records::Record;

@@ -5,6 +5,7 @@
 use crate::{
     StoreError,
     audit::{AuditCtx, AuditEvent, VerifyOutcome},
+    decode::RawRow,
     query::{Cond, Group, Page, PageQuery},
     row::Snapshot,
     schema::Table,
@@ -75,6 +76,14 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<Snapshot>, StoreError>;
     /// One page of `table` in keyset order (see `PageQuery`): never the whole table.
     async fn page(&self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError>;
+    /// `page` with the rows left undecoded: typed readers (`page_of`) decode them straight into
+    /// records (`RawRow::to_record`), without a `Snapshot` in between.
+    async fn page_raw(&self, table: Table, q: &PageQuery) -> Result<Page<RawRow>, StoreError>;
+    /// `get`, the row left undecoded (see `page_raw`).
+    async fn get_raw(&self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError>;
+    /// `select`, the rows left undecoded (see `page_raw`).
+    async fn select_raw(&self, table: Table, filter: Filter<'_>)
+    -> Result<Vec<RawRow>, StoreError>;
     /// Rows of `table` matching `conds`, counted — `sum` summed, the greatest `max` found — per
     /// distinct values of the `group_by` columns, by the database (`GROUP BY`); one group without
     /// `group_by`.
@@ -137,6 +146,16 @@ pub trait Tx: Send {
     ) -> Result<Vec<Snapshot>, StoreError>;
     /// `Store::page` inside this transaction (sees its own writes).
     async fn page(&mut self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError>;
+    /// `page` with the rows left undecoded (see `Store::page_raw`).
+    async fn page_raw(&mut self, table: Table, q: &PageQuery) -> Result<Page<RawRow>, StoreError>;
+    /// `get`, the row left undecoded.
+    async fn get_raw(&mut self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError>;
+    /// `select`, the rows left undecoded.
+    async fn select_raw(
+        &mut self,
+        table: Table,
+        filter: Filter<'_>,
+    ) -> Result<Vec<RawRow>, StoreError>;
     /// `Store::trace` inside this transaction (sees its own writes; used where a decision and
     /// the walk that feeds it must be one consistent unit, e.g. a recall).
     async fn trace(

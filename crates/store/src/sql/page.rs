@@ -4,11 +4,12 @@
 
 use crate::{
     StoreError,
+    decode::RawRow,
     query::{Cond, Cursor, Group, Page, PageQuery},
     row::Snapshot,
     schema::{Kind, Table},
 };
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row, any::AnyRow};
 
 /// SQL text being built with its bound (text) arguments.
 #[derive(Default)]
@@ -95,22 +96,35 @@ fn bind_all(sql: Sql) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyAr
     q
 }
 
-fn key_of(row: &Snapshot, order: &str) -> (String, String) {
-    let key = row
-        .values
-        .get(order)
-        .and_then(|v| v.as_str())
-        .unwrap_or("")
-        .to_string();
-    (key, row.id().to_string())
+fn key_of(table: Table, row: &AnyRow, order: &str) -> (String, String) {
+    let text = |col: &str| {
+        table
+            .columns()
+            .iter()
+            .position(|(c, _)| *c == col)
+            .and_then(|i| row.try_get::<Option<String>, _>(i).ok().flatten())
+            .unwrap_or_default()
+    };
+    (text(order), text("id"))
 }
 
-/// One page of `table` (see `PageQuery`).
+/// One page of `table` (see `PageQuery`), decoded into snapshots.
 pub(super) async fn page(
     conn: &mut AnyConnection,
     table: Table,
     q: &PageQuery,
 ) -> Result<Page<Snapshot>, StoreError> {
+    page_raw(conn, table, q)
+        .await?
+        .try_map(|r| Snapshot::from_row(table, &r.row))
+}
+
+/// One page of `table` (see `PageQuery`), its rows left for the caller to decode.
+pub(super) async fn page_raw(
+    conn: &mut AnyConnection,
+    table: Table,
+    q: &PageQuery,
+) -> Result<Page<RawRow>, StoreError> {
     if check(table, q.order)? != Kind::Text {
         return Err(StoreError::Invalid {
             table: table.name(),
@@ -137,35 +151,32 @@ pub(super) async fn page(
         limit + 1,
         order = q.order,
     );
-    let fetched = bind_all(sql).fetch_all(conn).await?;
+    let mut fetched = bind_all(sql).fetch_all(conn).await?;
     let more = fetched.len() > limit;
-    let mut rows = fetched
-        .iter()
-        .take(limit)
-        .map(|r| Snapshot::from_row(table, r))
-        .collect::<Result<Vec<_>, _>>()?;
+    fetched.truncate(limit);
     if backwards {
-        rows.reverse();
+        fetched.reverse();
     }
-    let after = |r: &Snapshot| {
-        let (key, id) = key_of(r, q.order);
+    let after = |r: &AnyRow| {
+        let (key, id) = key_of(table, r, q.order);
         Cursor::After { key, id }.encode()
     };
-    let before = |r: &Snapshot| {
-        let (key, id) = key_of(r, q.order);
+    let before = |r: &AnyRow| {
+        let (key, id) = key_of(table, r, q.order);
         Cursor::Before { key, id }.encode()
     };
     let (next, prev) = match &q.cursor {
-        None => (rows.last().filter(|_| more).map(after), None),
+        None => (fetched.last().filter(|_| more).map(after), None),
         Some(Cursor::After { .. }) => (
-            rows.last().filter(|_| more).map(after),
-            rows.first().map(before),
+            fetched.last().filter(|_| more).map(after),
+            fetched.first().map(before),
         ),
         Some(Cursor::Before { .. }) => (
-            rows.last().map(after),
-            rows.first().filter(|_| more).map(before),
+            fetched.last().map(after),
+            fetched.first().filter(|_| more).map(before),
         ),
     };
+    let rows = fetched.into_iter().map(|r| RawRow::new(table, r)).collect();
     Ok(Page { rows, next, prev })
 }
 

@@ -5,6 +5,7 @@ use super::{SqlStore, tx::SqlTx, verify};
 use crate::{
     StoreError,
     audit::{AuditEvent, VerifyOutcome},
+    decode::RawRow,
     query::{Cond, Group, Page, PageQuery},
     row::Snapshot,
     schema::{Kind, Table},
@@ -20,6 +21,18 @@ pub(super) async fn get_row(
     table: Table,
     id: &str,
 ) -> Result<Option<Snapshot>, StoreError> {
+    get_raw(conn, table, id)
+        .await?
+        .map(|r| r.snapshot())
+        .transpose()
+}
+
+/// `get_row`, the row left for the caller to decode.
+pub(super) async fn get_raw(
+    conn: &mut AnyConnection,
+    table: Table,
+    id: &str,
+) -> Result<Option<RawRow>, StoreError> {
     let sql = format!(
         "SELECT {} FROM {} WHERE id = $1",
         table.column_list(),
@@ -29,7 +42,7 @@ pub(super) async fn get_row(
         .bind(id.to_string())
         .fetch_optional(conn)
         .await?;
-    row.map(|r| Snapshot::from_row(table, &r)).transpose()
+    Ok(row.map(|r| RawRow::new(table, r)))
 }
 
 pub(super) async fn select_rows(
@@ -37,6 +50,19 @@ pub(super) async fn select_rows(
     table: Table,
     filter: Filter<'_>,
 ) -> Result<Vec<Snapshot>, StoreError> {
+    select_raw(conn, table, filter)
+        .await?
+        .iter()
+        .map(RawRow::snapshot)
+        .collect()
+}
+
+/// `select_rows`, the rows left for the caller to decode.
+pub(super) async fn select_raw(
+    conn: &mut AnyConnection,
+    table: Table,
+    filter: Filter<'_>,
+) -> Result<Vec<RawRow>, StoreError> {
     let mut sql = format!("SELECT {} FROM {}", table.column_list(), table.name());
     if let Some((col, _)) = filter {
         // The column name is checked against the schema description: never user text in SQL.
@@ -54,11 +80,11 @@ pub(super) async fn select_rows(
     if let Some((_, v)) = filter {
         q = q.bind(v.to_string());
     }
-    q.fetch_all(conn)
+    Ok(q.fetch_all(conn)
         .await?
-        .iter()
-        .map(|r| Snapshot::from_row(table, r))
-        .collect()
+        .into_iter()
+        .map(|r| RawRow::new(table, r))
+        .collect())
 }
 
 /// The walk collects the nodes reached (`UNION`: each node once, however many paths lead to it),
@@ -126,6 +152,25 @@ impl Store for SqlStore {
     async fn page(&self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         super::page::page(&mut conn, table, q).await
+    }
+
+    async fn page_raw(&self, table: Table, q: &PageQuery) -> Result<Page<RawRow>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        super::page::page_raw(&mut conn, table, q).await
+    }
+
+    async fn get_raw(&self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        get_raw(&mut conn, table, id).await
+    }
+
+    async fn select_raw(
+        &self,
+        table: Table,
+        filter: Filter<'_>,
+    ) -> Result<Vec<RawRow>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        select_raw(&mut conn, table, filter).await
     }
 
     async fn aggregate(

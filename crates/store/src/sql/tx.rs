@@ -9,6 +9,7 @@ use super::{
 use crate::{
     StoreError,
     audit::{AuditCtx, AuditEvent, GENESIS},
+    decode::RawRow,
     query::{Page, PageQuery},
     row::Snapshot,
     schema::Table,
@@ -157,6 +158,22 @@ impl Tx for SqlTx {
 
     async fn page(&mut self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError> {
         super::page::page(&mut self.tx, table, q).await
+    }
+
+    async fn page_raw(&mut self, table: Table, q: &PageQuery) -> Result<Page<RawRow>, StoreError> {
+        super::page::page_raw(&mut self.tx, table, q).await
+    }
+
+    async fn get_raw(&mut self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError> {
+        super::reads::get_raw(&mut self.tx, table, id).await
+    }
+
+    async fn select_raw(
+        &mut self,
+        table: Table,
+        filter: Filter<'_>,
+    ) -> Result<Vec<RawRow>, StoreError> {
+        super::reads::select_raw(&mut self.tx, table, filter).await
     }
 
     async fn trace(
