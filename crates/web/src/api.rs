@@ -58,6 +58,7 @@ pub fn openapi() -> serde_json::Value {
         crate::clinical::openapi_paths(),
         crate::recall::openapi_paths(),
         crate::trace::openapi_paths(),
+        crate::inventory::openapi_paths(),
     ] {
         let (Some(all), serde_json::Value::Object(more)) = (paths.as_object_mut(), part) else {
             continue;

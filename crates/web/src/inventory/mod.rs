@@ -11,7 +11,10 @@
 mod freezers;
 mod settings;
 mod text;
+mod vial_list;
 mod vials;
+
+pub use vial_list::openapi_paths;
 
 use crate::{AppState, guarded};
 use axum::{
@@ -39,6 +42,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/freezers/{id}"),
     ("POST", "/inventory/expire"),
     ("GET", "/vials/{id}"),
+    ("GET", "/vials"),
+    ("GET", "/api/v1/vials"),
     ("POST", "/vials/{id}/move"),
     ("GET", "/vials/{id}/label"),
     ("GET", "/vials/{id}/label.pdf"),
@@ -49,6 +54,7 @@ pub const ROUTES: &[(&str, &str)] = &[
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[
     ("/freezers", "inv.nav.freezers", READ),
+    ("/vials", "inv.nav.vials", READ),
     ("/admin/settings", "inv.nav.settings", ADMIN),
 ];
 
@@ -61,6 +67,8 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     r = guarded(r, "/freezers/{id}", get(freezers::map), READ);
     r = guarded(r, "/inventory/expire", post(freezers::expire), EXPIRE);
     r = guarded(r, "/vials/{id}", get(vials::show), VIAL);
+    r = guarded(r, "/vials", get(vial_list::list), READ);
+    r = guarded(r, "/api/v1/vials", get(vial_list::api), READ);
     r = guarded(r, "/vials/{id}/move", post(vials::move_to), MOVE);
     r = guarded(r, "/vials/{id}/label", get(vials::label), VIAL);
     r = guarded(r, "/vials/{id}/label.pdf", get(vials::label_pdf), VIAL);

@@ -131,4 +131,12 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "ICCBBA が発行した施設識別番号 (FIN, 5文字)。充填時に各バイアルの DIN に使われます。変更は以後の充填にだけ影響します。",
         "The Facility Identification Number ICCBBA issued (5 characters). Filling gives each vial a DIN from it; a change affects later fillings only.",
     ),
+    // The vial list (issue 19).
+    ("inv.nav.vials", "バイアル一覧", "Vials"),
+    ("inv.vials.title", "バイアル一覧", "Vials"),
+    (
+        "inv.vials.none",
+        "条件に合うバイアルはありません。",
+        "No vial matches.",
+    ),
 ];

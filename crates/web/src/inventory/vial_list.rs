@@ -1,0 +1,101 @@
+//! The vial list (issue 19): every vial a page at a time in id order, filtered by lot, state and
+//! location prefix (`FRZ-1/`, `FRZ-1/R2/` …) — each filter pushed into SQL and served by an index
+//! (a location prefix is a range, never `LIKE`) — with links to the next and previous page; and the
+//! same page as JSON at `/api/v1/vials`, documented in the OpenAPI.
+
+use crate::paging::{PageParams, Pager};
+use crate::quality::support::{fail, page};
+use crate::{AppError, AppState, auth::Viewer, ctx::PageCtx};
+use askama::Template;
+use axum::{
+    Extension, Json,
+    extract::{Query, State},
+    http::{StatusCode, Uri},
+    response::Response,
+};
+use secretome_domain::vial::{Vial, VialStatus};
+use secretome_service::{Page, VialFilter};
+
+#[derive(Template)]
+#[template(path = "inventory/vials.html")]
+struct VialsPage {
+    c: PageCtx,
+    rows: Vec<Vial>,
+    filter: VialFilter,
+    pager: Pager,
+}
+
+impl VialsPage {
+    fn statuses(&self) -> &'static [VialStatus] {
+        &VialStatus::ALL
+    }
+    fn is(&self, v: &Option<String>, s: &str) -> bool {
+        v.as_deref() == Some(s)
+    }
+    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+/// GET /vials: a page of vials, filtered.
+pub async fn list(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    uri: Uri,
+    Query(filter): Query<VialFilter>,
+    Query(p): Query<PageParams>,
+) -> Response {
+    let rows = match st.service.vials_page(&filter, p.cursor(), p.limit).await {
+        Ok(r) => r,
+        Err(e) => return fail(&v, e),
+    };
+    let pager = Pager::new(
+        uri.path(),
+        &[
+            ("lot", filter.lot.as_deref()),
+            ("status", filter.status.as_deref()),
+            ("location", filter.location.as_deref()),
+        ],
+        &rows,
+    );
+    page(
+        StatusCode::OK,
+        &VialsPage {
+            c: PageCtx::new(&v, uri.path()),
+            rows: rows.rows,
+            filter,
+            pager,
+        },
+    )
+}
+
+/// GET /api/v1/vials: the same page as JSON (`rows`, `next`, `prev`).
+pub async fn api(
+    State(st): State<AppState>,
+    Query(filter): Query<VialFilter>,
+    Query(p): Query<PageParams>,
+) -> Result<Json<Page<Vial>>, AppError> {
+    Ok(Json(
+        st.service.vials_page(&filter, p.cursor(), p.limit).await?,
+    ))
+}
+
+/// The OpenAPI paths of the inventory lists.
+pub fn openapi_paths() -> serde_json::Value {
+    let statuses: Vec<&str> = VialStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let mut ps = vec![
+        serde_json::json!({"name": "lot", "in": "query", "required": false, "schema": {"type": "string"}, "description": "only this lot's vials"}),
+        serde_json::json!({"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": statuses}}),
+        serde_json::json!({"name": "location", "in": "query", "required": false, "schema": {"type": "string"}, "description": "locations starting with this text (`FRZ-1/`, `FRZ-1/R2/`)"}),
+    ];
+    if let serde_json::Value::Array(more) = crate::paging::openapi_params() {
+        ps.extend(more);
+    }
+    serde_json::json!({
+        "/api/v1/vials": {"get": {"summary": "A page of vials in id order, filtered by lot, state and location prefix", "tags": ["inventory"],
+            "parameters": ps,
+            "responses": {"200": {"description": "a page of vials", "content": {"application/json": {"schema": crate::paging::openapi_page("vials (id, lot, state, DIN, location, expiry …)")}}},
+                "401": {"description": "no session or token"}, "403": {"description": "wrong role"},
+                "422": {"description": "a filter is not valid (named)"}}}}
+    })
+}
