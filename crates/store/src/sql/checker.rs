@@ -44,6 +44,77 @@ fn dig(text: &[u8]) -> Dig {
     short(Sha256::digest(text).as_slice())
 }
 
+/// What can be computed of one item on its own — its hashes — before the in-order checks: the
+/// batches are split between two threads for this (the chain's links and the per-entity map are
+/// then checked in order on one).
+#[derive(Default, Clone, Copy)]
+pub(super) struct Pre {
+    /// An event's recomputed hash equals its stored `hash`.
+    hash_ok: bool,
+    /// The entity's key (events; rows with an id).
+    key: Key,
+    /// Digest of an event's `before`.
+    before: Option<Dig>,
+    /// Digest of an event's `after`, or of a row's canonical text.
+    after: Option<Dig>,
+}
+
+fn prepare(item: &Item, buf: &mut Vec<u8>) -> Pre {
+    match item {
+        Item::Event(ev) => {
+            let d = ev.digest(buf);
+            let mut hexed = [0u8; 64];
+            let hash_ok = hex::encode_to_slice(d, &mut hexed).is_ok()
+                && hexed.as_slice() == ev.hash.as_bytes();
+            Pre {
+                hash_ok,
+                key: key(&ev.entity_table, &ev.entity_id),
+                before: ev.before.as_deref().map(|b| dig(b.as_bytes())),
+                after: ev.after.as_deref().map(|a| dig(a.as_bytes())),
+            }
+        }
+        Item::Row {
+            table,
+            id: Some(id),
+            snap,
+        } => {
+            let after = snap.as_ref().ok().map(|s| {
+                buf.clear();
+                s.write_canonical(buf);
+                dig(buf)
+            });
+            Pre {
+                hash_ok: true,
+                key: key(table.name(), id),
+                before: None,
+                after,
+            }
+        }
+        _ => Pre::default(),
+    }
+}
+
+/// The hashes of a batch's items, the batch's first half on a second thread.
+pub(super) fn prepare_all(batch: &[Item], buf: &mut Vec<u8>) -> Vec<Pre> {
+    if batch.len() < 64 {
+        return batch.iter().map(|i| prepare(i, buf)).collect();
+    }
+    let (a, b) = batch.split_at(batch.len() / 2);
+    std::thread::scope(|s| {
+        let first = s.spawn(|| {
+            let mut own = Vec::with_capacity(4096);
+            a.iter().map(|i| prepare(i, &mut own)).collect::<Vec<_>>()
+        });
+        let second: Vec<Pre> = b.iter().map(|i| prepare(i, buf)).collect();
+        // A panic in the helper is a bug; the checks then start from recomputing on this thread.
+        let mut out = first
+            .join()
+            .unwrap_or_else(|_| a.iter().map(|i| prepare(i, buf)).collect());
+        out.extend(second);
+        out
+    })
+}
+
 pub(super) struct Checker {
     /// Entity → (seq of its latest event, digest of that event's `after`; seq negated if none).
     latest: HashMap<Key, (i64, Dig)>,
@@ -79,9 +150,17 @@ impl Checker {
         }
     }
 
-    pub(super) fn check(&mut self, item: Item) {
+    /// Checks a batch in order, its hashes computed on two threads first.
+    pub(super) fn check_batch(&mut self, batch: Vec<Item>) {
+        let pres = prepare_all(&batch, &mut self.buf);
+        for (item, pre) in batch.into_iter().zip(pres) {
+            self.check(item, pre);
+        }
+    }
+
+    fn check(&mut self, item: Item, pre: Pre) {
         match item {
-            Item::Event(ev) => self.event(ev),
+            Item::Event(ev) => self.event(ev, pre),
             Item::UnreadableEvent(e) => {
                 self.report.add(
                     FindingKind::Unreadable,
@@ -93,11 +172,11 @@ impl Checker {
                 self.expected_seq += 1;
             }
             Item::EndOfEvents => self.end_of_events(),
-            Item::Row { table, id, snap } => self.row(table, id, snap),
+            Item::Row { table, id, snap } => self.row(table, id, snap, pre),
         }
     }
 
-    fn event(&mut self, ev: AuditEvent) {
+    fn event(&mut self, ev: AuditEvent, pre: Pre) {
         let seq = ev.seq;
         if seq != self.expected_seq {
             let msg = if seq > self.expected_seq {
@@ -123,7 +202,7 @@ impl Checker {
                 ),
             );
         }
-        if hex::encode(ev.digest(&mut self.buf)) != ev.hash {
+        if !pre.hash_ok {
             self.report.add(
                 FindingKind::Hash,
                 format!(
@@ -152,9 +231,9 @@ impl Checker {
                 ),
             );
         }
-        let k = key(&ev.entity_table, &ev.entity_id);
+        let k = pre.key;
         let previous = self.latest.get(&k).copied();
-        let before = ev.before.as_deref().map(|b| dig(b.as_bytes()));
+        let before = pre.before;
         let previous_after = previous.and_then(|(s, d)| (s > 0).then_some(d));
         if before != previous_after {
             let since = match previous {
@@ -169,8 +248,8 @@ impl Checker {
                 ),
             );
         }
-        let entry = match ev.after.as_deref() {
-            Some(a) => (seq, dig(a.as_bytes())),
+        let entry = match pre.after {
+            Some(a) => (seq, a),
             None => (-seq, [0; 16]),
         };
         self.latest.insert(k, entry);
@@ -201,7 +280,8 @@ impl Checker {
             .map(|(_, a)| a.clone());
     }
 
-    fn row(&mut self, table: Table, id: Option<String>, snap: Result<Snapshot, String>) {
+    /// A row against its entity's latest event (its canonical text's digest is in `pre`).
+    fn row(&mut self, table: Table, id: Option<String>, snap: Result<Snapshot, String>, pre: Pre) {
         let Some(id) = id.filter(|i| !i.is_empty()) else {
             self.report.add(
                 FindingKind::UnrecordedRow,
@@ -212,20 +292,17 @@ impl Checker {
             );
             return;
         };
-        let found = self.latest.remove(&key(table.name(), &id));
-        let snap = match snap {
-            Ok(s) => s,
-            Err(e) => {
-                self.report.add(
+        let found = self.latest.remove(&pre.key);
+        if let Err(e) = snap {
+            self.report.add(
                     FindingKind::Unreadable,
                     format!(
                         "{} row {id} cannot be read (a value of the wrong type was stored behind the application): {e}",
                         table.name()
                     ),
                 );
-                return;
-            }
-        };
+            return;
+        }
         match found {
             None => self.report.add(
                 FindingKind::UnrecordedRow,
@@ -235,9 +312,7 @@ impl Checker {
                 ),
             ),
             Some((seq, after)) => {
-                self.buf.clear();
-                snap.write_canonical(&mut self.buf);
-                if seq < 0 || dig(&self.buf) != after {
+                if seq < 0 || pre.after != Some(after) {
                     self.report.add(
                         FindingKind::ChangedRow,
                         format!(

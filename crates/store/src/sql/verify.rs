@@ -42,7 +42,7 @@ pub(super) fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
 }
 
 /// Items per batch handed to the checking thread, and batches in flight at most.
-const BATCH: usize = 1024;
+const BATCH: usize = 4096;
 const IN_FLIGHT: usize = 8;
 
 pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOutcome, StoreError> {
@@ -88,9 +88,7 @@ pub(super) async fn verify_report(
     let worker = std::thread::spawn(move || {
         let mut checker = checker;
         for batch in receiver {
-            for item in batch {
-                checker.check(item);
-            }
+            checker.check_batch(batch);
         }
         checker.finish()
     });
