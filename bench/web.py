@@ -79,6 +79,10 @@ def pages(base, out, repeat=15):
              "/patients?indication=stroke", "/api/v1/patients", "/indications", "/indications/stroke",
              "/freezers", "/recalls", "/qc"]
     paths += [p.replace("&amp;", "&") for p in [lot, freezer, patient, nxt] if p]
+    # The vial list (paged, filtered by state and by a freezer's location range).
+    paths += ["/vials", "/vials?status=available", "/api/v1/vials"]
+    if freezer:
+        paths.append("/vials?location=" + urllib.parse.quote(freezer.rsplit("/", 1)[-1]) + "/")
     res = {}
     for p in paths:
         timed(c, p, cookie)  # warm-up
@@ -89,7 +93,8 @@ def pages(base, out, repeat=15):
             ts.append(t)
         res[p] = {"median_ms": statistics.median(ts) * 1e3, "status": status, "bytes": size}
         print(f"{p:45s} {status} {size:>9d} B  median {res[p]['median_ms']:9.2f} ms", flush=True)
-    label = lambda p: re.sub(r"/(lots|patients|freezers)/[^?]+$", r"/\1/{id}", p).split("cursor=")[0]
+    label = lambda p: re.sub(r"location=[^&]+", "location={freezer}/",
+                             re.sub(r"/(lots|patients|freezers)/[^?]+$", r"/\1/{id}", p)).split("cursor=")[0]
     json.dump({label(p): v for p, v in res.items()}, open(out, "w"), indent=1)
 
 

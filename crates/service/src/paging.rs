@@ -241,15 +241,22 @@ impl Service {
         Ok(out)
     }
 
-    /// A page of vials by id, filtered by lot, state and location prefix (a range on the location
-    /// index, not `LIKE`).
+    /// A page of vials by id — by location when a location prefix is given — filtered by lot,
+    /// state and location prefix (a range on the location index, not `LIKE`).
     pub async fn vials_page(
         &self,
         filter: &VialFilter,
         cursor: Option<&str>,
         n: Option<usize>,
     ) -> Result<Page<Vial>, ServiceError> {
-        let mut q = PageQuery::newest("id", limit(n)).at(cursor);
+        // By location within a location range (the location index serves filter and order; in id
+        // order a whole freezer's vials would be sorted first), else by id.
+        let order = if given(&filter.location).is_some() {
+            "location"
+        } else {
+            "id"
+        };
+        let mut q = PageQuery::newest(order, limit(n)).at(cursor);
         q.desc = false;
         let mut errors = Vec::new();
         if let Some(l) = given(&filter.lot) {

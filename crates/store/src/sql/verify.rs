@@ -42,8 +42,8 @@ pub(super) fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
 }
 
 /// Items per batch handed to the checking thread, and batches in flight at most.
-const BATCH: usize = 4096;
-const IN_FLIGHT: usize = 8;
+const BATCH: usize = 2048;
+const IN_FLIGHT: usize = 4;
 
 pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOutcome, StoreError> {
     Ok(verify_report(pool, backend, &VerifyOptions::default())

@@ -1,14 +1,15 @@
 //! The reading half of `audit verify` on SQLite, through SQLite's C API (`rusqlite`, linking the same
 //! `libsqlite3-sys` as sqlx) on a thread of its own: sqlx hands each row over a channel from its
 //! worker thread, which costs tens of microseconds a row and made verify a tenth of hashing speed.
-//! One read transaction (a WAL snapshot) covers events and rows; values are decoded as
-//! `Snapshot::from_row` decodes them, and a value of the wrong type is a finding, not an error.
+//! One read transaction (a WAL snapshot) covers events and rows; each row's canonical text is
+//! written straight from its cells (as `Snapshot::write_canonical` writes the values
+//! `Snapshot::from_row` reads) and digested here, and a value of the wrong type is a finding, not
+//! an error.
 
 use super::checker::Item;
-use crate::{StoreError, audit::AuditEvent, row::Snapshot, schema::Kind, schema::Table};
+use crate::{StoreError, audit::AuditEvent, schema::Kind, schema::Table};
 use rusqlite::{OpenFlags, types::ValueRef};
-use serde_json::{Number, Value};
-use std::{collections::BTreeMap, sync::mpsc::SyncSender};
+use std::sync::mpsc::SyncSender;
 
 fn text(v: ValueRef<'_>) -> Result<Option<String>, String> {
     match v {
@@ -50,29 +51,55 @@ fn event(r: &rusqlite::Row<'_>) -> Result<AuditEvent, String> {
     })
 }
 
-fn snapshot(table: Table, r: &rusqlite::Row<'_>) -> Result<Snapshot, String> {
-    let mut values = BTreeMap::new();
-    for (i, (col, kind)) in table.columns().iter().enumerate() {
+/// The row's canonical text (as `Snapshot::write_canonical` writes it) written straight from the
+/// row's cells into `out` — no `Snapshot`, no `Value`, no owned string — in `order` (the table's
+/// column indexes sorted by name).
+fn canonical(
+    table: Table,
+    order: &[usize],
+    r: &rusqlite::Row<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    use crate::canonical::{write_f64, write_i64, write_str};
+    use sha2::Digest;
+    let columns = table.columns();
+    out.clear();
+    out.push(b'{');
+    let mut first = true;
+    for &i in order {
+        let (col, kind) = columns[i];
         let v = r.get_ref(i).map_err(|e| e.to_string())?;
+        if matches!(v, ValueRef::Null) && table.added_later(col) {
+            continue;
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        write_str(out, col);
+        out.push(b':');
         let wrong = || format!("{col}: {kind:?} column holds {:?}", v.data_type());
-        let value = match (kind, v) {
-            (_, ValueRef::Null) => Value::Null,
-            (Kind::Text | Kind::Json | Kind::Secret, t @ ValueRef::Text(_)) => {
-                Value::String(required(t)?)
+        match (kind, v) {
+            (_, ValueRef::Null) => out.extend_from_slice(b"null"),
+            (Kind::Text | Kind::Json, ValueRef::Text(t)) => {
+                write_str(out, std::str::from_utf8(t).map_err(|e| e.to_string())?)
             }
-            (Kind::Int, ValueRef::Integer(i)) => Value::from(i),
-            (Kind::Bool, ValueRef::Integer(i)) => Value::Bool(i != 0),
-            (Kind::Real, ValueRef::Real(f)) => {
-                Value::Number(Number::from_f64(f).ok_or("not finite")?)
+            (Kind::Secret, ValueRef::Text(t)) => {
+                let digest = hex::encode(sha2::Sha256::digest(t));
+                write_str(out, &format!("sha256:{digest}"));
             }
-            (Kind::Real, ValueRef::Integer(i)) => {
-                Value::Number(Number::from_f64(i as f64).ok_or("not finite")?)
+            (Kind::Int, ValueRef::Integer(i)) => write_i64(out, i),
+            (Kind::Bool, ValueRef::Integer(i)) => {
+                out.extend_from_slice(if i != 0 { b"true" } else { b"false" })
             }
+            (Kind::Real, ValueRef::Real(f)) if f.is_finite() => write_f64(out, f),
+            (Kind::Real, ValueRef::Integer(i)) => write_f64(out, i as f64),
+            (Kind::Real, ValueRef::Real(_)) => return Err(format!("{col}: not finite")),
             _ => return Err(wrong()),
-        };
-        values.insert(*col, value);
+        }
     }
-    Ok(Snapshot { table, values })
+    out.push(b'}');
+    Ok(())
 }
 
 fn db(e: rusqlite::Error) -> StoreError {
@@ -95,6 +122,7 @@ pub(super) fn walk(
     conn.execute_batch("BEGIN").map_err(db)?;
     let closed = || StoreError::Db(sqlx::Error::WorkerCrashed);
     let mut items = Vec::with_capacity(batch);
+    let mut buf = Vec::with_capacity(4096);
     {
         let mut st = conn
             .prepare(&format!(
@@ -124,17 +152,18 @@ pub(super) fn walk(
             ))
             .map_err(db)?;
         let id_index = table.columns().len();
+        let mut order: Vec<usize> = (0..id_index).collect();
+        order.sort_by_key(|&i| table.columns()[i].0.as_bytes());
         let mut rows = st.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
             let id = r
                 .get_ref(id_index)
                 .ok()
                 .and_then(|v| text(v).ok().flatten());
-            items.push(Item::Row {
-                table,
-                id,
-                snap: snapshot(table, r),
-            });
+            // The row's digest is taken here, on the reading thread, from its canonical text
+            // written into one reused buffer: the checking thread only compares it.
+            let digest = canonical(table, &order, r, &mut buf).map(|()| super::checker::dig(&buf));
+            items.push(Item::RowDigest { table, id, digest });
             if items.len() == batch {
                 out.send(std::mem::replace(&mut items, Vec::with_capacity(batch)))
                     .map_err(|_| closed())?;
