@@ -95,6 +95,8 @@ impl Service {
         let p = tx.must_load::<Patient>(patient.trim()).await?;
         scope.require(actor, &p)?;
         let lot = tx.must_load::<Lot>(v.lot.as_str()).await?;
+        // Only where the vial is: received there (shipment not quarantined) or in a freezer there.
+        crate::shipments::dispensable_at(&mut *tx, &v, &p.site).await?;
         let mut next = v.dispense(lot.status, now)?;
         let c = ctx(actor, now, "vial.dispense", None);
         if let Some(from) = next.location.take() {
