@@ -329,15 +329,14 @@ async fn freezer_of(tx: &mut dyn Tx, v: &Vial) -> Result<Option<Freezer>, Servic
     Ok(tx.load::<Freezer>(&loc.freezer).await?)
 }
 
-/// The rule dispensing applies: a vial is dispensed only at the site where it is — the site it
-/// was received at (its latest shipment received or released by QA there), or, never shipped,
-/// the site of the freezer it sits in. A vial in transit, in a quarantined or rejected shipment,
-/// or without a known site is refused.
-pub(crate) async fn dispensable_at(
+/// The rule dispensing applies, part one: a vial that was ever shipped is dispensed only at the
+/// site its latest shipment was received at (or released there by QA) — not in transit, not
+/// from a quarantined or rejected shipment. `Ok(false)`: never shipped (see `in_freezer_at`).
+pub(crate) async fn received_at(
     tx: &mut dyn Tx,
     v: &Vial,
     site: &SiteCode,
-) -> Result<(), ServiceError> {
+) -> Result<bool, ServiceError> {
     let latest = tx
         .select(Table::ShipmentItem, Some(("vial", v.id.as_str())))
         .await?
@@ -346,10 +345,20 @@ pub(crate) async fn dispensable_at(
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .max_by_key(|i| i.packed_at);
-    if let Some(item) = latest {
-        let s = tx.must_load::<Shipment>(&item.shipment).await?;
-        return Ok(s.usable_at(site)?);
-    }
+    let Some(item) = latest else {
+        return Ok(false);
+    };
+    let s = tx.must_load::<Shipment>(&item.shipment).await?;
+    s.usable_at(site)?;
+    Ok(true)
+}
+
+/// Part two, for a vial never shipped: it is dispensed only at the site of the freezer it sits in.
+pub(crate) async fn in_freezer_at(
+    tx: &mut dyn Tx,
+    v: &Vial,
+    site: &SiteCode,
+) -> Result<(), ServiceError> {
     match freezer_of(tx, v).await? {
         Some(f) if &f.site == site => Ok(()),
         Some(f) => Err(DomainError::Rule(format!(
