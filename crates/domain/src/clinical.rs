@@ -1,6 +1,7 @@
 //! Clinical use (DESIGN.md §5): pseudonymised patients, indications, dispensing and administration
 //! of vials, adverse events graded by CTCAE v5.0, and outcome measures over follow-up visits.
 
+pub mod reporting;
 mod scale;
 #[cfg(test)]
 mod tests;

@@ -60,6 +60,21 @@ impl Freezer {
         })
     }
 
+    /// Refuses storing a product whose storage temperature is `storage_c` in this freezer when the
+    /// freezer is set warmer than that (a −80 °C product does not go into a −20 °C freezer).
+    pub fn check_cold_enough(&self, product: &str, storage_c: f64) -> Result<(), DomainError> {
+        if self.temperature_c > storage_c {
+            return Err(DomainError::invalid(
+                "location",
+                format!(
+                    "freezer {} is set to {} °C, warmer than {product}'s storage temperature {} °C",
+                    self.id, self.temperature_c, storage_c
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks that `loc` is in this freezer and its position inside the box grid.
     pub fn check(&self, loc: &Location) -> Result<(), DomainError> {
         if loc.freezer != self.id.as_str() {

@@ -20,6 +20,7 @@ pub mod qc;
 pub mod quantity;
 pub mod recall;
 pub mod role;
+pub mod shipment;
 pub mod site;
 pub mod time;
 pub mod vial;

@@ -138,6 +138,27 @@ impl Vial {
         Ok(self.to(VialStatus::Dispensed))
     }
 
+    /// Packed into a shipment: an available vial leaves its freezer position (location cleared).
+    pub fn pack(&self) -> Result<Vial, DomainError> {
+        match self.status {
+            VialStatus::Available => {
+                let mut v = self.clone();
+                v.location = None;
+                Ok(v)
+            }
+            _ => Err(self.refuse("be packed for shipment")),
+        }
+    }
+
+    /// Its shipment had a temperature excursion: an available vial goes back to quarantine until
+    /// QA decides (`make_available` on release, `destroy` on rejection). Other vials are left.
+    pub fn quarantine_for_excursion(&self) -> Option<Vial> {
+        match self.status {
+            VialStatus::Available => Some(self.to(VialStatus::Quarantine)),
+            _ => None,
+        }
+    }
+
     /// Administered (投与) to a patient after dispensing.
     pub fn administer(&self) -> Result<Vial, DomainError> {
         match self.status {

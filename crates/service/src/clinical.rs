@@ -95,7 +95,12 @@ impl Service {
         let p = tx.must_load::<Patient>(patient.trim()).await?;
         scope.require(actor, &p)?;
         let lot = tx.must_load::<Lot>(v.lot.as_str()).await?;
+        // Only where the vial is: received there (shipment not quarantined) or in a freezer there.
+        let shipped = crate::shipments::received_at(&mut *tx, &v, &p.site).await?;
         let mut next = v.dispense(lot.status, now)?;
+        if !shipped {
+            crate::shipments::in_freezer_at(&mut *tx, &v, &p.site).await?;
+        }
         let c = ctx(actor, now, "vial.dispense", None);
         if let Some(from) = next.location.take() {
             let mv = VialMove {

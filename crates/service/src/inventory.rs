@@ -83,7 +83,12 @@ impl Service {
             )
             .into());
         }
-        check_place(&mut *tx, &loc, Some(&v.id)).await?;
+        let f = check_place(&mut *tx, &loc, Some(&v.id)).await?;
+        let lot = tx
+            .must_load::<secretome_domain::lot::Lot>(v.lot.as_str())
+            .await?;
+        let product = tx.must_load::<Product>(&lot.product).await?;
+        f.check_cold_enough(product.id.as_str(), product.storage_temperature_c)?;
         let n = tx
             .select(Table::VialMove, Some(("vial", v.id.as_str())))
             .await?
@@ -206,6 +211,11 @@ pub(crate) async fn place_filled(
     vials: &mut [Vial],
 ) -> Result<(), ServiceError> {
     let f = registered_freezer(tx, p.freezer.trim()).await?;
+    let l = tx
+        .must_load::<secretome_domain::lot::Lot>(lot.as_str())
+        .await?;
+    let product = tx.must_load::<Product>(&l.product).await?;
+    f.check_cold_enough(product.id.as_str(), product.storage_temperature_c)?;
     let per_box = (f.box_rows * f.box_cols).max(1) as usize;
     for (i, v) in vials.iter_mut().enumerate() {
         let (bx, pos) = (i / per_box + 1, (i % per_box) as i64);

@@ -27,6 +27,7 @@ pub mod planning;
 mod qc;
 mod queries;
 pub mod recall;
+mod shipments;
 pub mod throttle;
 pub mod trace;
 pub mod visibility;
@@ -42,6 +43,7 @@ pub use qc::{LotQc, NewProduct, NewResult, NewTest, ResultRow};
 pub use queries::{LotDetail, LotSummary, Node};
 pub use secretome_label::LabelData;
 pub use secretome_store::Page;
+pub use shipments::NewShipment;
 
 use secretome_domain::genealogy::{Edge, NodeKind, Relation};
 use secretome_domain::{Actor, UtcTime, ids::UserName, site::User};

@@ -22,6 +22,7 @@ use secretome_domain::{
     processing::ProcessingStep,
     qc::{Deviation, Product, Specification, TestResult},
     recall::{Exposure, Recall},
+    shipment::{Shipment, ShipmentItem},
     site::{ApiToken, Credential, DinSequence, Setting, Site, User},
     vial::Vial,
 };
@@ -48,6 +49,7 @@ records! {
     Administration => Administration, AdverseEvent => AdverseEvent,
     OutcomeMeasure => OutcomeMeasure, Recall => Recall, Exposure => Exposure,
 }
+records! { Shipment => Shipment, ShipmentItem => ShipmentItem }
 
 impl dyn Tx + '_ {
     /// One page of records inside this transaction.

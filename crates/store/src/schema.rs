@@ -50,12 +50,14 @@ pub enum Table {
     OutcomeMeasure,
     Recall,
     Exposure,
+    Shipment,
+    ShipmentItem,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 31] = [
+    pub const ALL: [Table; 33] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -87,6 +89,8 @@ impl Table {
         Table::OutcomeMeasure,
         Table::Recall,
         Table::Exposure,
+        Table::Shipment,
+        Table::ShipmentItem,
     ];
 
     /// The SQL table name.
@@ -123,6 +127,8 @@ impl Table {
             Table::OutcomeMeasure => "outcome_measure",
             Table::Recall => "recall",
             Table::Exposure => "recall_exposure",
+            Table::Shipment => "shipment",
+            Table::ShipmentItem => "shipment_item",
         }
     }
 
@@ -438,6 +444,35 @@ impl Table {
                 ("followed_up_at", Text),
                 ("followed_up_by", Text),
                 ("note", Text),
+            ],
+            Table::Shipment => &[
+                ("id", Text),
+                ("from_site", Text),
+                ("to_site", Text),
+                ("vials", Json),
+                ("shipper", Text),
+                ("logger_id", Text),
+                ("limit_c", Real),
+                ("status", Text),
+                ("packed_at", Text),
+                ("packed_by", Text),
+                ("dispatched_at", Text),
+                ("dispatched_by", Text),
+                ("received_at", Text),
+                ("received_by", Text),
+                ("condition", Text),
+                ("log_file", Text),
+                ("log_readings", Json),
+                ("excursion", Json),
+                ("decided_at", Text),
+                ("decided_by", Text),
+                ("decision_reason", Text),
+            ],
+            Table::ShipmentItem => &[
+                ("id", Text),
+                ("shipment", Text),
+                ("vial", Text),
+                ("packed_at", Text),
             ],
         }
     }

@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "flat_pages",
         include_str!("../../migrations/0011_flat_pages.sql"),
     ),
+    (
+        13,
+        "shipments",
+        include_str!("../../migrations/0013_shipments.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
