@@ -7,7 +7,7 @@
 # processes: start-up, CSV parsing, fitting, JSON output), wall-clock and CPU time (user + system,
 # all threads), and a table row.
 #
-# Usage: bench/peers.sh [--family NAME] [N] [BINARY]
+# Usage: [RUNS=3] bench/peers.sh [--family NAME] [N] [BINARY]
 #   NAME    curve family (default classic): classic elisa above below competitive weighted fivepl
 #           (described in bench/peers.py; the family also sets --model and --weight)
 #   N       number of curves (default 10000)
@@ -25,7 +25,7 @@ if [ "${1:-}" = "--family" ]; then
 fi
 N="${1:-10000}"
 HERE=bench
-RUNS=3
+RUNS="${RUNS:-3}"
 if [ -n "${2:-}" ]; then
   BIN="$2"
 else

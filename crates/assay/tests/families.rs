@@ -276,7 +276,6 @@ fn weighted_one_over_y_squared() {
 }
 
 #[test]
-#[ignore = "not yet met: 2 of 400 5PL curves end in a worse local minimum than the reference (issue 10, 5PL part open)"]
 fn five_parameter_curves() {
     check(Family::FivePl, 400, 6);
 }

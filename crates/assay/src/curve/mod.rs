@@ -288,6 +288,14 @@ fn slope(model: Model, p: &[f64], x: f64) -> f64 {
     (model.eval(p, x + h) - model.eval(p, (x - h).max(0.0))) / (x + h - (x - h).max(0.0))
 }
 
+/// Iterations of the full LM from the analyst's start before it counts as walking along a valley.
+const ANALYST_BUDGET: usize = 60;
+/// Iterations of the LM on the log scale along a valley.
+const POLISH_BUDGET: usize = 200;
+/// Relative tolerance of that LM: 100× below the 1e-8 a general-purpose LM stops at (scipy's and R's
+/// default ftol 1.5e-8), so the point is never worse than where those stop along the same valley.
+const POLISH_TOL: f64 = 1e-10;
+
 /// Solver options used for curves: MINPACK-style tolerances tight enough to agree with R to 7+ digits.
 pub fn curve_options() -> LmOptions {
     LmOptions {
@@ -323,43 +331,55 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
     let full_look = !verdict.flags.is_empty() || !clean(&best, &span);
     // A 5PL has local minima more often than a 4PL: it always also runs from the analyst's start.
     if full_look || model == Model::FivePl {
-        let opts = curve_options();
         let mut improved = false;
-        let starts = second_look_starts(&problem, &span);
-        let take = if full_look { starts.len() } else { 1 };
-        for start in starts.into_iter().take(take) {
-            let direct = start.direct;
-            let outcome = if direct {
-                solve_full(&problem, &start.params, &opts)?
-            } else {
-                run_start(&problem, &span, &start.params, &opts)?
-            };
-            if let Some(r) = outcome
-                && plausible(&r.params)
-                && (r.rss < best.rss * (1.0 - 1e-13) || (!plausible(&best.params)))
+        let mut consider = |r: lm::LmResult, best: &mut lm::LmResult| {
+            if plausible(&r.params)
+                && (r.rss < best.rss * (1.0 - 1e-13) || !plausible(&best.params))
             {
-                best = r;
+                *best = r;
                 improved = true;
             }
+        };
+        // The analyst's start with the full LM (where a general-purpose LM would go), on a budget;
+        // where it has not converged by then it is walking along a valley, and the LM on log c
+        // (log |b|, log g) continues from where it got, geometrically rather than arithmetically.
+        let opts = LmOptions {
+            max_iterations: ANALYST_BUDGET,
+            ..curve_options()
+        };
+        if let Some(r) = solve_full(&problem, &analyst_start(&problem, &span), &opts)? {
+            let walking = r.termination == Termination::MaxIterations;
+            let from = r.params.clone();
+            consider(r, &mut best);
+            if walking && let Some(r) = polish_log(&problem, &from) {
+                consider(r, &mut best);
+            }
         }
-        // Still at an edge: the infimum may lie out along a valley. Follow it with the full LM on
-        // log c (and log g), which crawls there geometrically rather than arithmetically, and try
-        // the points far along the valleys towards the power-law limits.
-        if full_look && (span.near_edge(&best.params) || verdict.limit_is_better) {
-            let mut candidates = vec![];
-            for high in [true, false] {
-                if let Some(p) = limits::limit_point(model, &data, &span, high) {
-                    candidates.push(p);
+        // A 5PL has more local minima than the cheap starts reach: starts spread over the
+        // concentration range (inflection at and beyond the extreme standards, in the middle; a
+        // moderate and a steep slope), each projected.
+        if full_look && model == Model::FivePl {
+            for start in spread_starts(&problem, &span) {
+                if let Some(r) = run_start(&problem, &span, &start, &curve_options())? {
+                    consider(r, &mut best);
                 }
             }
-            candidates.push(best.params.clone());
+        }
+        // Still not a clean minimum: follow the valley from the best point, and try the points far
+        // along the valleys towards the limits (power laws without one plateau, a step).
+        if full_look && (!clean(&best, &span) || verdict.limit_is_better) {
+            let mut candidates = vec![best.params.clone()];
+            if span.near_edge(&best.params) || verdict.limit_is_better {
+                for high in [true, false] {
+                    candidates.extend(limits::limit_point(model, &data, &span, high));
+                }
+            }
+            if best.params[1].abs() > 20.0 {
+                candidates.extend(limits::step_point(model, &data));
+            }
             for p in candidates {
-                if let Some(r) = polish_log(&problem, &p)
-                    && plausible(&r.params)
-                    && r.rss < best.rss
-                {
-                    best = r;
-                    improved = true;
+                if let Some(r) = polish_log(&problem, &p) {
+                    consider(r, &mut best);
                 }
             }
         }
@@ -446,6 +466,10 @@ fn run_start(
         Some(p) if p.converged && !span.near_edge(&p.params) => {
             lm::result_at(problem, &p.params, p.iterations, Termination::Ftol)
         }
+        // Out along a valley: the LM would only crawl; the caller follows valleys on the log scale.
+        Some(p) if span.near_edge(&p.params) => {
+            lm::result_at(problem, &p.params, p.iterations, Termination::MaxIterations)
+        }
         Some(p) => lm::solve(problem, &p.params, opts).map(|mut r| {
             r.iterations += p.iterations;
             r
@@ -473,12 +497,14 @@ fn solve_full(
 }
 
 /// The curve problem with `c` (and `g`) on the log scale, for crawling along a valley towards an edge.
-struct LogScale<'a, 'b>(&'a CurveProblem<'b>);
+/// The second field is the sign of `b`, which stays fixed (`|b|` is on the log scale too).
+struct LogScale<'a, 'b>(&'a CurveProblem<'b>, f64);
 
 impl LogScale<'_, '_> {
-    fn natural(q: &[f64]) -> [f64; 5] {
+    fn natural(&self, q: &[f64]) -> [f64; 5] {
         let mut p = [0.0; 5];
         p[..q.len()].copy_from_slice(q);
+        p[1] = self.1 * q[1].exp();
         p[2] = q[2].exp();
         if q.len() > 4 {
             p[4] = q[4].exp();
@@ -495,14 +521,15 @@ impl Problem for LogScale<'_, '_> {
         self.0.n_residuals()
     }
     fn residuals(&self, q: &[f64], out: &mut [f64]) {
-        let p = Self::natural(q);
+        let p = self.natural(q);
         self.0.residuals(&p[..q.len()], out);
     }
     fn jacobian(&self, q: &[f64], out: &mut [f64]) {
         let n = q.len();
-        let p = Self::natural(q);
+        let p = self.natural(q);
         self.0.jacobian(&p[..n], out);
         for row in out.chunks_mut(n) {
+            row[1] *= p[1];
             row[2] *= p[2];
             if n > 4 {
                 row[4] *= p[4];
@@ -514,35 +541,35 @@ impl Problem for LogScale<'_, '_> {
 /// Full LM on [`LogScale`] from `p` (natural parameters, `c`, `g` > 0), with a larger budget; the
 /// result in natural parameters with its covariance there.
 fn polish_log(problem: &CurveProblem, p: &[f64]) -> Option<lm::LmResult> {
-    if !(p[2] > 0.0 && p.get(4).is_none_or(|g| *g > 0.0)) {
+    if !(p[1] != 0.0 && p[2] > 0.0 && p.get(4).is_none_or(|g| *g > 0.0)) {
         return None;
     }
     let mut q = p.to_vec();
+    q[1] = p[1].abs().ln();
     q[2] = p[2].ln();
     if let Some(g) = q.get_mut(4) {
         *g = g.ln();
     }
     let opts = LmOptions {
-        max_iterations: 400,
-        ftol: 1e-15,
-        xtol: 1e-15,
+        // A 5PL's valleys (g → 0 with an asymptote running off) are longer.
+        max_iterations: if p.len() > 4 {
+            2 * POLISH_BUDGET
+        } else {
+            POLISH_BUDGET
+        },
+        ftol: POLISH_TOL,
+        xtol: POLISH_TOL,
         gtol: 0.0,
     };
-    let r = lm::solve(&LogScale(problem), &q, &opts).ok()?;
-    let natural = LogScale::natural(&r.params);
+    let log = LogScale(problem, p[1].signum());
+    let r = lm::solve(&log, &q, &opts).ok()?;
+    let natural = log.natural(&r.params);
     lm::result_at(problem, &natural[..p.len()], r.iterations, r.termination).ok()
 }
 
-struct SecondStart {
-    params: Vec<f64>,
-    /// Full LM from the start itself (no projection first).
-    direct: bool,
-}
-
-/// Starts for the second look: the analyst's start (full LM, and projected), and inflections at the
-/// top and bottom standards, beyond them, and at the geometric middle, with a moderate and a steep
-/// slope; asymptotes from the projection.
-fn second_look_starts(problem: &CurveProblem, span: &limits::Span) -> Vec<SecondStart> {
+/// The analyst's start: asymptotes at the mean responses of the lowest and highest standards, slope
+/// 1, inflection at the median positive concentration (5PL: g = 1).
+fn analyst_start(problem: &CurveProblem, span: &limits::Span) -> Vec<f64> {
     let (x, y) = (problem.x, problem.y);
     let mean_at = |target: f64| {
         let (s, k) = x
@@ -554,40 +581,41 @@ fn second_look_starts(problem: &CurveProblem, span: &limits::Span) -> Vec<Second
     };
     let xmin = x.iter().copied().fold(f64::INFINITY, f64::min);
     let mut pos: Vec<f64> = x.iter().copied().filter(|v| *v > 0.0).collect();
-    pos.sort_by(f64::total_cmp);
+    pos.sort_unstable_by(f64::total_cmp);
+    let n = pos.len();
     let median = if pos.is_empty() {
         span.top / 2.0
-    } else if pos.len() % 2 == 1 {
-        pos[pos.len() / 2]
+    } else if n % 2 == 1 {
+        pos[n / 2]
     } else {
-        0.5 * (pos[pos.len() / 2 - 1] + pos[pos.len() / 2])
+        0.5 * (pos[n / 2 - 1] + pos[n / 2])
     };
-    let (lo, hi) = (mean_at(xmin), mean_at(span.top));
-    let five = problem.model == Model::FivePl;
-    let with_g = |mut p: Vec<f64>| {
-        if five {
-            p.push(1.0);
-        }
-        p
-    };
-    let mut out = vec![SecondStart {
-        params: with_g(vec![lo, 1.0, median, hi]),
-        direct: true,
-    }];
+    let mut p = vec![mean_at(xmin), 1.0, median, mean_at(span.top)];
+    if problem.model == Model::FivePl {
+        p.push(1.0);
+    }
+    p
+}
+
+/// Starts with the inflection at the top and bottom standards, beyond them, at their geometric
+/// middle and at the median, each with slope 1 and 2.5; asymptotes and g as in [`analyst_start`].
+fn spread_starts(problem: &CurveProblem, span: &limits::Span) -> Vec<Vec<f64>> {
+    let base = analyst_start(problem, span);
     let geo = (span.top * span.low).sqrt();
+    let mut out = vec![];
     for c in [
         span.top,
         3.0 * span.top,
         span.low,
         span.low / 3.0,
         geo,
-        median,
+        base[2],
     ] {
         for b in [1.0, 2.5] {
-            out.push(SecondStart {
-                params: with_g(vec![lo, b, c, hi]),
-                direct: false,
-            });
+            let mut p = base.clone();
+            p[1] = b;
+            p[2] = c;
+            out.push(p);
         }
     }
     out
