@@ -19,7 +19,10 @@ use secretome_domain::{
     lot::Lot,
     material::{MaterialUse, RawMaterialLot},
     processing::ProcessingStep,
-    qc::{Deviation, Product, Specification, TestResult},
+    qc::{
+        Deviation, Product, Specification, TestResult,
+        plate::{PlateFile, PlateRun},
+    },
     recall::{Exposure, Recall},
     site::{ApiToken, Credential, DinSequence, Setting, Site, User},
     vial::Vial,
@@ -46,6 +49,7 @@ records! {
     VialMove => VialMove, Patient => Patient, Dispensing => Dispensing,
     Administration => Administration, AdverseEvent => AdverseEvent,
     OutcomeMeasure => OutcomeMeasure, Recall => Recall, Exposure => Exposure,
+    PlateFile => PlateFile, PlateRun => PlateRun,
 }
 
 impl dyn Tx + '_ {

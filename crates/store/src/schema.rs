@@ -12,7 +12,8 @@ pub enum Kind {
     Bool,
     /// JSON value stored as TEXT.
     Json,
-    /// TEXT that must not appear in the audit trail (a password hash): events carry its SHA-256.
+    /// TEXT that must not appear in the audit trail (a password hash; a raw plate file, which the
+    /// trail need not carry twice): events carry its SHA-256.
     Secret,
 }
 
@@ -50,12 +51,14 @@ pub enum Table {
     OutcomeMeasure,
     Recall,
     Exposure,
+    PlateFile,
+    PlateRun,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 31] = [
+    pub const ALL: [Table; 33] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -87,6 +90,8 @@ impl Table {
         Table::OutcomeMeasure,
         Table::Recall,
         Table::Exposure,
+        Table::PlateFile,
+        Table::PlateRun,
     ];
 
     /// The SQL table name.
@@ -123,6 +128,8 @@ impl Table {
             Table::OutcomeMeasure => "outcome_measure",
             Table::Recall => "recall",
             Table::Exposure => "recall_exposure",
+            Table::PlateFile => "plate_file",
+            Table::PlateRun => "plate_run",
         }
     }
 
@@ -438,6 +445,27 @@ impl Table {
                 ("followed_up_at", Text),
                 ("followed_up_by", Text),
                 ("note", Text),
+            ],
+            Table::PlateFile => &[
+                ("id", Text),
+                ("name", Text),
+                ("size", Int),
+                ("content", Secret),
+                ("stored_at", Text),
+                ("stored_by", Text),
+            ],
+            Table::PlateRun => &[
+                ("id", Text),
+                ("lot", Text),
+                ("file", Text),
+                ("file_name", Text),
+                ("format", Text),
+                ("layout_source", Text),
+                ("layout", Text),
+                ("fits", Json),
+                ("adopted", Json),
+                ("accepted_at", Text),
+                ("accepted_by", Text),
             ],
         }
     }
