@@ -62,6 +62,10 @@ pub struct Analysed {
     pub cols: u16,
 }
 
+/// Why an export without a layout cannot be analysed, and what to do.
+pub const NO_LAYOUT: &str =
+    "the export carries no layout: upload a layout file or assign the wells on the grid";
+
 /// The SHA-256 of `bytes`, hex.
 pub fn digest(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -115,7 +119,13 @@ pub fn analyse_plate(up: &PlateUpload) -> Result<Analysed, ServiceError> {
         .plates
         .iter()
         .enumerate()
-        .map(|(i, p)| analysis::analyse(p, i + 1, given.as_ref(), &opts))
+        .map(|(i, p)| {
+            let mut a = analysis::analyse(p, i + 1, given.as_ref(), &opts);
+            if given.is_none() && p.layout.is_none() {
+                a.fit_error = Some(NO_LAYOUT.into());
+            }
+            a
+        })
         .collect();
     Ok(Analysed {
         format,
@@ -193,11 +203,7 @@ impl Service {
         actor.require(Role::Qc, "accept a plate run")?;
         let analysed = analyse_plate(&up)?;
         if !analysed.has_layout {
-            return Err(DomainError::invalid(
-                "layout",
-                "the export carries no layout: upload a layout file or assign the wells on the grid",
-            )
-            .into());
+            return Err(DomainError::invalid("layout", NO_LAYOUT).into());
         }
         let mut errors = Vec::new();
         let mut adoptions = Vec::with_capacity(adopt.len());
