@@ -15,6 +15,7 @@
 
 pub mod catalogue;
 pub mod deviation;
+pub mod plate;
 pub mod product;
 pub mod reading;
 pub mod release;

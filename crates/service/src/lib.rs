@@ -24,6 +24,7 @@ mod manufacture;
 pub mod manufacture_queries;
 pub mod paging;
 pub mod planning;
+pub mod plates;
 mod qc;
 mod queries;
 pub mod recall;

@@ -20,7 +20,10 @@ use secretome_domain::{
     lot::Lot,
     material::{MaterialUse, RawMaterialLot},
     processing::ProcessingStep,
-    qc::{Deviation, Product, Specification, TestResult},
+    qc::{
+        Deviation, Product, Specification, TestResult,
+        plate::{PlateFile, PlateRun},
+    },
     recall::{Exposure, Recall},
     shipment::{Shipment, ShipmentItem},
     site::{ApiToken, Credential, DinSequence, Setting, Site, User},
@@ -48,6 +51,7 @@ records! {
     VialMove => VialMove, Patient => Patient, Dispensing => Dispensing,
     Administration => Administration, AdverseEvent => AdverseEvent,
     OutcomeMeasure => OutcomeMeasure, Recall => Recall, Exposure => Exposure,
+    PlateFile => PlateFile, PlateRun => PlateRun,
 }
 records! { Shipment => Shipment, ShipmentItem => ShipmentItem }
 

@@ -12,7 +12,8 @@ pub enum Kind {
     Bool,
     /// JSON value stored as TEXT.
     Json,
-    /// TEXT that must not appear in the audit trail (a password hash): events carry its SHA-256.
+    /// TEXT that must not appear in the audit trail (a password hash; a raw plate file, which the
+    /// trail need not carry twice): events carry its SHA-256.
     Secret,
 }
 
@@ -52,12 +53,14 @@ pub enum Table {
     Exposure,
     Shipment,
     ShipmentItem,
+    PlateFile,
+    PlateRun,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 33] = [
+    pub const ALL: [Table; 35] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -91,6 +94,8 @@ impl Table {
         Table::Exposure,
         Table::Shipment,
         Table::ShipmentItem,
+        Table::PlateFile,
+        Table::PlateRun,
     ];
 
     /// The SQL table name.
@@ -129,6 +134,8 @@ impl Table {
             Table::Exposure => "recall_exposure",
             Table::Shipment => "shipment",
             Table::ShipmentItem => "shipment_item",
+            Table::PlateFile => "plate_file",
+            Table::PlateRun => "plate_run",
         }
     }
 
@@ -473,6 +480,26 @@ impl Table {
                 ("shipment", Text),
                 ("vial", Text),
                 ("packed_at", Text),
+            Table::PlateFile => &[
+                ("id", Text),
+                ("name", Text),
+                ("size", Int),
+                ("content", Secret),
+                ("stored_at", Text),
+                ("stored_by", Text),
+            ],
+            Table::PlateRun => &[
+                ("id", Text),
+                ("lot", Text),
+                ("file", Text),
+                ("file_name", Text),
+                ("format", Text),
+                ("layout_source", Text),
+                ("layout", Text),
+                ("fits", Json),
+                ("adopted", Json),
+                ("accepted_at", Text),
+                ("accepted_by", Text),
             ],
         }
     }

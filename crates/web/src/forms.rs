@@ -96,6 +96,45 @@ impl FieldErrors {
         }
         FieldErrors(m)
     }
+    /// A refusal naming several fields at once (`a, b` with `a: …; b: …`, as the service joins
+    /// every refusal of one request) split into one error per field.
+    pub fn split(self) -> FieldErrors {
+        let mut out = BTreeMap::new();
+        for (field, message) in self.0 {
+            let fields: Vec<&str> = field.split(", ").collect();
+            if fields.len() < 2 {
+                out.insert(field, message);
+                continue;
+            }
+            let mut starts = Vec::new();
+            let mut from = 0;
+            for f in &fields {
+                let tag = format!("{f}: ");
+                match message[from..].find(&tag) {
+                    Some(i) => {
+                        starts.push((from + i, from + i + tag.len()));
+                        from += i + tag.len();
+                    }
+                    None => break,
+                }
+            }
+            if starts.len() != fields.len() {
+                out.insert(field, message);
+                continue;
+            }
+            for (k, f) in fields.iter().enumerate() {
+                let end = starts.get(k + 1).map_or(message.len(), |s| s.0);
+                let text = message[starts[k].1..end].trim_end_matches("; ").to_string();
+                out.entry((*f).to_string())
+                    .and_modify(|old: &mut String| {
+                        old.push_str("; ");
+                        old.push_str(&text);
+                    })
+                    .or_insert(text);
+            }
+        }
+        FieldErrors(out)
+    }
     pub fn one(field: &str, message: &str) -> FieldErrors {
         FieldErrors(BTreeMap::from([(field.to_string(), message.to_string())]))
     }

@@ -1,46 +1,43 @@
 //! Plate import (QC): a plate-reader export uploaded as `multipart/form-data` (CSRF token in the
-//! action's query string) goes through `secretome_assay::import` and `analysis`; the page shows the
-//! standard curve (SVG), the calibrators and the per-sample results with their flags, and QC maps
-//! chosen samples to tests of the lot's specification. Accepting re-analyses the same file (carried
-//! in the form, hex-encoded, so the values cannot drift from the file) and records each chosen
-//! sample's mean through `record_result`, with the assay run named by the file's SHA-256 digest.
+//! action's query string) is analysed by the service (`plates::analyse_plate`); the page shows the
+//! standard curve (SVG), the calibrators and the per-sample results with their flags. An export
+//! without a layout gets one here: a layout file, or roles assigned well by well on the plate grid.
+//! Accepting hands the file (carried in the form, hex-encoded, so the values cannot drift from the
+//! file), the layout and the chosen samples to the one use case `accept_plate`, which keeps them
+//! all in one transaction. `GET /plates/{digest}` gives a kept file back.
 
 use super::lot_qc::lot_page;
-use super::support::{Fields, actor, hex, multipart, num, opt_num, page, see_other, seg, unhex};
-use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use super::support::{
+    Fields, actor, fail, hex, multipart, num, opt_num, page, see_other, seg, unhex,
+};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
 use axum::{
     Extension,
     body::Bytes,
     extract::{Path, State},
     http::{HeaderMap, StatusCode, header},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use secretome_assay::{
-    analysis::{self, AnalysisOptions, Flag, PlateAnalysis, StandardLevel},
-    import,
-    plate::Group,
+    analysis::{PlateAnalysis, StandardLevel},
+    plate::{Group, Well},
 };
-use secretome_domain::qc::Acceptance;
-use secretome_service::NewResult;
-use sha2::{Digest, Sha256};
+use secretome_domain::qc::{
+    Acceptance,
+    plate::{FILE_MAX, LayoutSource, NO_VALUE},
+};
+use secretome_service::plates::{Adopt, Analysed, LayoutInput, PlateUpload, analyse_plate, run_id};
 
 /// Largest plate file accepted (its hex copy must fit the form limit of the accept post).
-pub const MAX_FILE: usize = 400 * 1024;
-
-/// Flags that leave a sample without a reportable value (never accepted silently).
-const UNREPORTABLE: [Flag; 5] = [
-    Flag::NoInverse,
-    Flag::AboveUloq,
-    Flag::BelowLloq,
-    Flag::NoCurve,
-    Flag::CurveFailsAcceptance,
-];
+pub const MAX_FILE: usize = FILE_MAX;
 
 pub struct SampleView {
     pub key: String,
-    /// The accept form's field for this sample (`map.<key>`).
+    /// The accept form's fields for this sample (`map.<key>`, `reason.<key>`).
     pub field: String,
+    pub reason_field: String,
+    pub plate: usize,
     pub name: String,
     pub group: &'static str,
     pub n: usize,
@@ -48,7 +45,10 @@ pub struct SampleView {
     pub sd: Option<f64>,
     pub cv: Option<f64>,
     pub flags: Vec<&'static str>,
+    /// A sample group with a value: it may be adopted (flagged ones with a reason).
     pub reportable: bool,
+    /// A control: shown, never adopted.
+    pub control: bool,
 }
 
 pub struct PlateView {
@@ -72,6 +72,15 @@ impl PlateView {
     }
 }
 
+/// One well of the layout grid.
+pub struct GridCell {
+    pub well: String,
+    /// Its fields: role (`g.A1`), name (`n.A1`), nominal concentration (`c.A1`).
+    pub g: String,
+    pub n: String,
+    pub c: String,
+}
+
 #[derive(Template)]
 #[template(path = "quality/plate.html")]
 struct PlatePage {
@@ -81,6 +90,12 @@ struct PlatePage {
     file_hex: String,
     run_id: String,
     format: String,
+    has_layout: bool,
+    /// `embedded`, `file` or `grid`.
+    layout_source: &'static str,
+    layout_text: String,
+    grid: Vec<Vec<GridCell>>,
+    cols: Vec<u16>,
     plates: Vec<PlateView>,
     /// Tests of the lot's specification still without a result and taking a number: (code, name).
     tests: Vec<(String, String)>,
@@ -88,25 +103,10 @@ struct PlatePage {
     e: FieldErrors,
 }
 
-/// The assay run's identifier: the file's digest, so a result names exactly the file it came from.
-pub fn run_id(bytes: &[u8]) -> String {
-    format!("PLATE-{}", &hex(&Sha256::digest(bytes))[..16])
-}
-
-/// Imports and analyses a file: (format, analyses); the error names file, line and column.
-pub fn analyse(name: &str, bytes: &[u8]) -> Result<(String, Vec<PlateView>), String> {
-    let imported = import::import(name, bytes).map_err(|e| e.to_string())?;
-    let opts = AnalysisOptions::default();
-    let format = serde_json::to_value(imported.format)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    let views = imported
-        .plates
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let a = analysis::analyse(p, i + 1, None, &opts);
+fn views(a: Analysed) -> Vec<PlateView> {
+    a.plates
+        .into_iter()
+        .map(|a| {
             let svg = if a.fit.is_some() {
                 secretome_assay::plot::curve_svg(&a).unwrap_or_default()
             } else {
@@ -117,24 +117,30 @@ pub fn analyse(name: &str, bytes: &[u8]) -> Result<(String, Vec<PlateView>), Str
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| matches!(s.group, Group::Sample | Group::Control))
-                .map(|(j, s)| SampleView {
-                    key: format!("p{}-{j}", i + 1),
-                    field: format!("map.p{}-{j}", i + 1),
-                    name: s.sample.clone(),
-                    group: s.group.name(),
-                    n: s.n,
-                    mean: s.mean,
-                    sd: s.sd,
-                    cv: s.cv_percent,
-                    flags: s.flags.iter().map(|f| f.name()).collect(),
-                    reportable: s.mean.is_some_and(f64::is_finite)
-                        && !s.flags.iter().any(|f| UNREPORTABLE.contains(f)),
+                .map(|(j, s)| {
+                    let key = format!("p{}-{j}", a.plate);
+                    SampleView {
+                        field: format!("map.{key}"),
+                        reason_field: format!("reason.{key}"),
+                        key,
+                        plate: a.plate,
+                        name: s.sample.clone(),
+                        group: s.group.name(),
+                        n: s.n,
+                        mean: s.mean,
+                        sd: s.sd,
+                        cv: s.cv_percent,
+                        flags: s.flags.iter().map(|f| f.name()).collect(),
+                        reportable: s.group == Group::Sample
+                            && s.mean.is_some_and(f64::is_finite)
+                            && !s.flags.iter().any(|f| NO_VALUE.contains(&f.name())),
+                        control: s.group == Group::Control,
+                    }
                 })
                 .collect();
             PlateView { a, svg, samples }
         })
-        .collect();
-    Ok((format, views))
+        .collect()
 }
 
 async fn numeric_pending(
@@ -142,12 +148,8 @@ async fn numeric_pending(
     v: &Viewer,
     lot: &str,
 ) -> Result<Vec<(String, String)>, Response> {
-    let q = st
-        .service
-        .lot_qc(lot)
-        .await
-        .map_err(|e| super::support::fail(v, e))?;
-    let ja = v.lang == crate::i18n::Lang::Ja;
+    let q = st.service.lot_qc(lot).await.map_err(|e| fail(v, e))?;
+    let ja = v.lang == Lang::Ja;
     Ok(q.rows
         .iter()
         .filter(|r| r.result.is_none() && !matches!(r.test.acceptance, Acceptance::PassFail { .. }))
@@ -164,25 +166,95 @@ async fn numeric_pending(
         .collect())
 }
 
+/// Japanese for this page's refusals (the English original kept, it carries the values).
+const ERRORS: &[(&str, &str)] = &[
+    ("only sample wells", "q.plate.err.not_sample"),
+    ("no reportable value", "q.plate.err.no_value"),
+    ("give the reason it is adopted", "q.plate.err.reason"),
+    ("carries no layout", "q.plate.err.no_layout"),
+    ("already has a result", "q.plate.err.has_result"),
+    ("already accepted", "q.plate.err.accepted"),
+    ("chosen for two samples", "q.plate.err.twice"),
+    ("does not take a number", "q.plate.err.not_numeric"),
+    ("choose a test", "q.plate.err.choose"),
+];
+
+fn localise(lang: Lang, m: &str) -> String {
+    if lang == Lang::Ja
+        && let Some((_, key)) = ERRORS.iter().find(|(p, _)| m.contains(p))
+    {
+        return format!("{} ({m})", lang.t(key));
+    }
+    crate::manufacture::support::localise(lang, m)
+}
+
+/// A refusal of `accept_plate` as errors next to the sample each one names (`adopt[i]` is the
+/// i-th chosen sample), every one of them.
+fn placed(lang: Lang, e: &secretome_service::ServiceError, chosen: &[String]) -> FieldErrors {
+    let mut out = FieldErrors::default();
+    for (field, message) in crate::forms::FieldErrors::from_service(e).split().0 {
+        let target = match field.strip_prefix("adopt[").and_then(|r| r.split_once(']')) {
+            Some((i, rest)) => match i.parse::<usize>().ok().and_then(|i| chosen.get(i)) {
+                Some(key) if rest == ".reason" => format!("reason.{key}"),
+                Some(key) => format!("map.{key}"),
+                None => String::new(),
+            },
+            None if field == "adopt" || field == "plate" || field == "layout" => String::new(),
+            None => field,
+        };
+        let m = localise(lang, &message);
+        out.0
+            .entry(target)
+            .and_modify(|old| {
+                old.push_str("; ");
+                old.push_str(&m);
+            })
+            .or_insert(m);
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn plate_page(
     st: &AppState,
     v: &Viewer,
     lot: &str,
-    name: String,
-    bytes: &[u8],
+    up: &PlateUpload,
     f: Fields,
-    e: FieldErrors,
+    mut e: FieldErrors,
     status: StatusCode,
 ) -> Response {
-    let (format, plates) = match analyse(&name, bytes) {
+    let analysed = match analyse_plate(up) {
         Ok(x) => x,
-        Err(m) => {
+        Err(err) => {
+            let fe = FieldErrors::from_service(&err);
+            let (field, m) = fe.0.into_iter().next().unwrap_or_default();
+            if field == "layout" {
+                // The layout was refused: show the plate again without it, the error at the layout.
+                let bare = PlateUpload {
+                    layout: None,
+                    ..up.clone()
+                };
+                if analyse_plate(&bare).is_ok() {
+                    e.0.insert("layout".into(), localise(v.lang, &m));
+                    return Box::pin(plate_page(
+                        st,
+                        v,
+                        lot,
+                        &bare,
+                        f,
+                        e,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    ))
+                    .await;
+                }
+            }
             return lot_page(
                 st,
                 v,
                 lot,
                 Fields::default(),
-                FieldErrors::one("plate", &m),
+                FieldErrors::one("plate", &localise(v.lang, &m)),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -193,15 +265,46 @@ async fn plate_page(
         Ok(t) => t,
         Err(r) => return r,
     };
+    let (rows, cols) = (analysed.rows.min(32), analysed.cols.min(48));
+    let grid = (0..rows)
+        .map(|row| {
+            (0..cols)
+                .map(|col| {
+                    let well = Well { row, col }.to_string();
+                    GridCell {
+                        g: format!("g.{well}"),
+                        n: format!("n.{well}"),
+                        c: format!("c.{well}"),
+                        well,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let has_layout = analysed.has_layout;
+    let format = analysed.format.clone();
     let c = PageCtx::new(v, &format!("/lots/{}/qc", seg(lot)));
     let p = PlatePage {
         c,
         lot: lot.to_string(),
-        file_name: name,
-        file_hex: hex(bytes),
-        run_id: run_id(bytes),
+        file_name: up.file_name.clone(),
+        file_hex: hex(&up.bytes),
+        run_id: run_id(&up.bytes, up.layout.as_ref().map(|l| l.text.as_str())),
         format,
-        plates,
+        has_layout,
+        layout_source: match up.layout.as_ref().map(|l| l.source) {
+            Some(LayoutSource::File) => "file",
+            Some(LayoutSource::Grid) => "grid",
+            _ => "embedded",
+        },
+        layout_text: up
+            .layout
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default(),
+        grid,
+        cols: (1..=cols).collect(),
+        plates: views(analysed),
         tests,
         f,
         e,
@@ -209,7 +312,100 @@ async fn plate_page(
     page(status, &p)
 }
 
-/// POST /lots/{id}/plates: analyses an uploaded export and shows the curve and results.
+/// The layout the form carries: an uploaded file, the grid's roles, or the one already applied.
+fn layout_of(
+    parts: &[(String, Option<String>, Vec<u8>)],
+    f: &Fields,
+) -> Result<Option<LayoutInput>, FieldErrors> {
+    if let Some((_, name, data)) = parts
+        .iter()
+        .find(|(n, name, d)| n == "layout" && name.is_some() && !d.is_empty())
+    {
+        return Ok(Some(LayoutInput {
+            source: LayoutSource::File,
+            name: name.clone().unwrap_or_else(|| "layout".into()),
+            text: String::from_utf8_lossy(data).into_owned(),
+        }));
+    }
+    let roles: Vec<(&str, &str)> =
+        f.0.iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("g.")?, v.as_str())))
+            .filter(|(_, g)| !g.is_empty())
+            .collect();
+    if !roles.is_empty() {
+        let mut e = FieldErrors::default();
+        let unit = f.text("unit");
+        let mut csv = String::from("well,group,sample,concentration,dilution,masked,unit\n");
+        for (well, group) in roles {
+            if Well::parse(well).is_none()
+                || !["standard", "blank", "control", "sample"].contains(&group)
+            {
+                e.0.insert(
+                    format!("g.{well}"),
+                    "choose standard, blank, control or sample".into(),
+                );
+                continue;
+            }
+            let name = f
+                .opt(&format!("n.{well}"))
+                .unwrap_or_else(|| well.to_string());
+            let conc = f.text(&format!("c.{well}"));
+            if group == "standard" {
+                match conc.replace(',', "").parse::<f64>() {
+                    Ok(c) if c.is_finite() && c >= 0.0 => {}
+                    _ => {
+                        e.0.insert(
+                            format!("c.{well}"),
+                            "enter the standard's nominal concentration (a number, not negative)"
+                                .into(),
+                        );
+                        continue;
+                    }
+                }
+            }
+            let clean = |s: &str| s.replace([',', '"', '\n', '\r'], " ");
+            csv.push_str(&format!(
+                "{well},{group},{},{},1,false,{}\n",
+                clean(&name),
+                if group == "standard" {
+                    clean(&conc)
+                } else {
+                    String::new()
+                },
+                clean(&unit)
+            ));
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        return Ok(Some(LayoutInput {
+            source: LayoutSource::Grid,
+            name: "grid".into(),
+            text: csv,
+        }));
+    }
+    Ok(applied_layout(f))
+}
+
+/// The layout applied earlier, carried in the form's hidden fields.
+fn applied_layout(f: &Fields) -> Option<LayoutInput> {
+    let text = f.get("layout_text");
+    if text.trim().is_empty() {
+        return None;
+    }
+    Some(LayoutInput {
+        source: if f.get("layout_source") == "grid" {
+            LayoutSource::Grid
+        } else {
+            LayoutSource::File
+        },
+        name: "layout".into(),
+        text: text.to_string(),
+    })
+}
+
+/// POST /lots/{id}/plates: analyses an uploaded export (and the layout given with it) and shows
+/// the curve and results, or the layout form when the export has none.
 pub async fn upload(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
@@ -221,53 +417,73 @@ pub async fn upload(
         .get(header::CONTENT_TYPE)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    let file = multipart(ct, &body).and_then(|parts| {
-        let p = parts
+    let parts: Vec<(String, Option<String>, Vec<u8>)> = match multipart(ct, &body) {
+        Ok(p) => p
             .into_iter()
-            .find(|p| p.name == "plate")
-            .ok_or("choose a plate-reader export file")?;
-        if p.data.is_empty() {
-            return Err("choose a plate-reader export file".into());
+            .map(|p| (p.name, p.filename, p.data))
+            .collect(),
+        Err(m) => return refuse_upload(&st, &v, &id, &m).await,
+    };
+    let f = Fields(
+        parts
+            .iter()
+            .filter(|(n, name, _)| name.is_none() && n != "csrf")
+            .map(|(n, _, d)| (n.clone(), String::from_utf8_lossy(d).into_owned()))
+            .collect(),
+    );
+    let file = parts
+        .iter()
+        .find(|(n, _, d)| n == "plate" && !d.is_empty())
+        .map(|(_, name, d)| (name.clone().unwrap_or_default(), d.clone()))
+        .or_else(|| {
+            unhex(f.get("file_hex"))
+                .filter(|b| !b.is_empty())
+                .map(|b| (f.text("file_name"), b))
+        });
+    let Some((name, bytes)) = file else {
+        let m = localise(v.lang, "choose a plate-reader export file");
+        return refuse_upload(&st, &v, &id, &m).await;
+    };
+    let name = Some(name)
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "plate".into());
+    let mut up = PlateUpload {
+        file_name: name,
+        bytes,
+        layout: None,
+    };
+    match layout_of(&parts, &f) {
+        Ok(l) => {
+            up.layout = l;
+            plate_page(&st, &v, &id, &up, f, FieldErrors::default(), StatusCode::OK).await
         }
-        if p.data.len() > MAX_FILE {
-            return Err(format!("the file is larger than {} KiB", MAX_FILE / 1024));
-        }
-        Ok(p)
-    });
-    match file {
-        Ok(p) => {
-            let name = p
-                .filename
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| "plate".into());
-            plate_page(
-                &st,
-                &v,
-                &id,
-                name,
-                &p.data,
-                Fields::default(),
-                FieldErrors::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(m) => {
-            lot_page(
-                &st,
-                &v,
-                &id,
-                Fields::default(),
-                FieldErrors::one("plate", &m),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            up.layout = applied_layout(&f);
+            let e = FieldErrors(
+                e.0.into_iter()
+                    .map(|(k, m)| (k, localise(v.lang, &m)))
+                    .collect(),
+            );
+            plate_page(&st, &v, &id, &up, f, e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }
 
-/// POST /lots/{id}/plates/accept: records the chosen samples' means as results of the mapped tests.
+async fn refuse_upload(st: &AppState, v: &Viewer, id: &str, m: &str) -> Response {
+    lot_page(
+        st,
+        v,
+        id,
+        Fields::default(),
+        FieldErrors::one("plate", m),
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// POST /lots/{id}/plates/accept: hands the file, its layout and the chosen samples to
+/// `accept_plate` (one transaction); refusals are shown next to each sample they name.
 pub async fn accept(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
@@ -281,112 +497,99 @@ pub async fn accept(
     };
     let Some(bytes) = unhex(f.get("file_hex")).filter(|b| !b.is_empty() && b.len() <= MAX_FILE)
     else {
-        let e = FieldErrors::one(
-            "plate",
+        let m = localise(
+            v.lang,
             "the plate file did not come with the form: upload it again",
         );
-        return lot_page(
+        return refuse_upload(&st, &v, &id, &m).await;
+    };
+    let up = PlateUpload {
+        file_name: Some(f.text("file_name"))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "plate".into()),
+        bytes,
+        layout: applied_layout(&f),
+    };
+    let Ok(analysed) = analyse_plate(&up) else {
+        return plate_page(
             &st,
             &v,
             &id,
-            Fields::default(),
-            e,
-            None,
+            &up,
+            f,
+            FieldErrors::default(),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
     };
-    let name = Some(f.text("file_name"))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "plate".into());
-    let plates = match analyse(&name, &bytes) {
-        Ok((_, p)) => p,
-        Err(m) => {
-            return lot_page(
-                &st,
-                &v,
-                &id,
-                Fields::default(),
-                FieldErrors::one("plate", &m),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+    let samples: Vec<SampleView> = views(analysed)
+        .into_iter()
+        .flat_map(|p| p.samples)
+        .collect();
+    let mut keys = Vec::new();
+    let mut adopt = Vec::new();
+    for s in &samples {
+        let Some(test) = f.opt(&s.field) else {
+            continue;
+        };
+        keys.push(s.key.clone());
+        adopt.push(Adopt {
+            plate: s.plate,
+            sample: s.name.clone(),
+            test,
+            reason: f.opt(&s.reason_field),
+        });
+    }
+    match st
+        .service
+        .accept_plate(&a, now(), &id, up.clone(), adopt)
+        .await
+    {
+        Ok(_) => see_other(&format!("/lots/{}/qc#results", seg(&id))),
+        Err(err) => {
+            let status = crate::forms::status_of(&err);
+            let e = placed(v.lang, &err, &keys);
+            plate_page(&st, &v, &id, &up, f, e, status).await
         }
+    }
+}
+
+/// GET /plates/{digest}: a kept plate file, as uploaded (qc, qa).
+pub async fn download(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(digest): Path<String>,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
     };
-    let pending = match numeric_pending(&st, &v, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    let mut e = FieldErrors::default();
-    let mut chosen: Vec<(String, &SampleView, Option<String>)> = Vec::new();
-    for p in &plates {
-        for s in &p.samples {
-            let field = s.field.clone();
-            let Some(test) = f.opt(&field) else { continue };
-            if !s.reportable {
-                e.0.insert(
-                    field,
-                    format!(
-                        "{}: no reportable value (flags: {})",
-                        s.name,
-                        s.flags.join(", ")
+    match st.service.plate_file(&a, &digest).await {
+        Ok((name, bytes)) => {
+            let safe: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            (
+                [
+                    (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{safe}\""),
                     ),
-                );
-            } else if !pending.iter().any(|(c, _)| *c == test) {
-                e.0.insert(
-                    field,
-                    format!("test {test} is not awaiting a numeric result on this lot"),
-                );
-            } else if chosen.iter().any(|(t, _, _)| *t == test) {
-                e.0.insert(field, format!("test {test} is chosen for two samples"));
-            } else {
-                chosen.push((test, s, p.a.unit.clone()));
-            }
+                ],
+                bytes,
+            )
+                .into_response()
         }
+        Err(e) => fail(&v, e),
     }
-    if chosen.is_empty() && e.is_empty() {
-        e.0.insert(
-            String::new(),
-            "choose a test for at least one sample".into(),
-        );
-    }
-    if e.is_empty() {
-        let run = run_id(&bytes);
-        for (test, s, unit) in &chosen {
-            let r = NewResult {
-                lot: id.clone(),
-                test: test.clone(),
-                value: s.mean,
-                outcome: None,
-                unit: unit.clone(),
-                assay_run: Some(run.clone()),
-                typed: None,
-            };
-            if let Err(err) = st.service.record_result(&a, now(), r).await {
-                let msg = FieldErrors::from_service(&err)
-                    .0
-                    .into_values()
-                    .next()
-                    .unwrap_or_default();
-                e.0.insert(s.field.clone(), msg);
-            }
-        }
-        if e.is_empty() {
-            return see_other(&format!("/lots/{}/qc#results", seg(&id)));
-        }
-    }
-    plate_page(
-        &st,
-        &v,
-        &id,
-        name,
-        &bytes,
-        f,
-        e,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
 }
 
 /// Numbers for the plate template.

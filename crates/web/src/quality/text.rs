@@ -198,6 +198,102 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "選択した結果を採用",
         "Accept chosen results",
     ),
+    // Plate runs as records (issue 12 item 3).
+    (
+        "q.plate.reason",
+        "採用理由 (フラグ付きは必須)",
+        "Reason (required when flagged)",
+    ),
+    (
+        "q.plate.control",
+        "管理試料 (採用不可)",
+        "control (never adopted)",
+    ),
+    ("q.plate.layout_title", "プレートレイアウト", "Plate layout"),
+    (
+        "q.plate.layout_missing",
+        "このエクスポートにはレイアウトがありません。レイアウトファイル (TOML/CSV) をアップロードするか、下の格子で各ウェルの区分を指定してください。",
+        "This export carries no layout: upload a layout file (TOML/CSV) or assign each well's role on the grid below.",
+    ),
+    ("q.plate.layout_file", "レイアウトファイル", "Layout file"),
+    ("q.plate.layout_apply", "レイアウトを適用", "Apply layout"),
+    (
+        "q.plate.grid_hint",
+        "区分: 標準 / ブランク / 管理試料 / 検体。名前 (同じ名前は反復測定)、標準は公称濃度。",
+        "Role: standard / blank / control / sample; name (wells with the same name are replicates); nominal concentration for standards.",
+    ),
+    ("q.plate.unit", "濃度単位", "Concentration unit"),
+    ("q.plate.g.standard", "標準", "standard"),
+    ("q.plate.g.blank", "ブランク", "blank"),
+    ("q.plate.g.control", "管理試料", "control"),
+    ("q.plate.g.sample", "検体", "sample"),
+    ("q.plate.layout_used", "使用したレイアウト", "Layout used"),
+    (
+        "q.plate.layout_src.embedded",
+        "エクスポートに含まれるもの",
+        "carried by the export",
+    ),
+    (
+        "q.plate.layout_src.file",
+        "レイアウトファイル",
+        "layout file",
+    ),
+    (
+        "q.plate.layout_src.grid",
+        "格子で指定",
+        "assigned on the grid",
+    ),
+    (
+        "q.plate.runs",
+        "受入れ済みプレート測定",
+        "Accepted plate runs",
+    ),
+    ("q.plate.download", "元ファイル", "Raw file"),
+    (
+        "q.plate.err.not_sample",
+        "検体ウェルのみ採用できます (標準・管理試料は不可)",
+        "only sample wells can be adopted",
+    ),
+    (
+        "q.plate.err.no_value",
+        "報告可能な値がありません",
+        "no reportable value",
+    ),
+    (
+        "q.plate.err.reason",
+        "アッセイのフラグがあるため採用理由が必要です",
+        "flagged: give the reason",
+    ),
+    (
+        "q.plate.err.no_layout",
+        "レイアウトがありません",
+        "no layout",
+    ),
+    (
+        "q.plate.err.has_result",
+        "この試験には既に結果があります (再試験として記録してください)",
+        "the test already has a result",
+    ),
+    (
+        "q.plate.err.accepted",
+        "このファイルとレイアウトは受入れ済みです",
+        "already accepted",
+    ),
+    (
+        "q.plate.err.twice",
+        "同じ試験項目が2つの検体に選ばれています",
+        "test chosen twice",
+    ),
+    (
+        "q.plate.err.not_numeric",
+        "この試験は数値を取りません",
+        "the test takes no number",
+    ),
+    (
+        "q.plate.err.choose",
+        "少なくとも1つの検体に試験項目を選んでください",
+        "choose a test",
+    ),
     (
         "q.plate.nothing_pending",
         "このロットには数値結果待ちの試験がありません。",
