@@ -480,6 +480,7 @@ impl Table {
                 ("shipment", Text),
                 ("vial", Text),
                 ("packed_at", Text),
+            ],
             Table::PlateFile => &[
                 ("id", Text),
                 ("name", Text),
