@@ -7,6 +7,7 @@ pub mod batch;
 pub mod clinical;
 pub mod culture;
 pub mod donor;
+pub mod facility;
 pub mod error;
 pub mod genealogy;
 pub mod ids;

@@ -14,6 +14,9 @@ use secretome_domain::{
     clinical::{Administration, AdverseEvent, Dispensing, OutcomeMeasure, Patient},
     culture::{CellBank, TissueCollection},
     donor::Donor,
+    facility::{
+        EmResult, Equipment, IntegrityTest, MediaFill, Qualification, Room, SterileFiltration,
+    },
     genealogy::Edge,
     inventory::{Freezer, VialMove},
     lot::Lot,
@@ -46,6 +49,9 @@ records! {
     VialMove => VialMove, Patient => Patient, Dispensing => Dispensing,
     Administration => Administration, AdverseEvent => AdverseEvent,
     OutcomeMeasure => OutcomeMeasure, Recall => Recall, Exposure => Exposure,
+    Room => Room, EmResult => EmResult, SterileFiltration => SterileFiltration,
+    IntegrityTest => IntegrityTest, Equipment => Equipment, Qualification => Qualification,
+    MediaFill => MediaFill,
 }
 
 impl dyn Tx + '_ {

@@ -50,12 +50,20 @@ pub enum Table {
     OutcomeMeasure,
     Recall,
     Exposure,
+    // Issue 14: sterility assurance and facility control.
+    Room,
+    EmResult,
+    SterileFiltration,
+    IntegrityTest,
+    Equipment,
+    Qualification,
+    MediaFill,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 31] = [
+    pub const ALL: [Table; 38] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -87,6 +95,13 @@ impl Table {
         Table::OutcomeMeasure,
         Table::Recall,
         Table::Exposure,
+        Table::Room,
+        Table::EmResult,
+        Table::SterileFiltration,
+        Table::IntegrityTest,
+        Table::Equipment,
+        Table::Qualification,
+        Table::MediaFill,
     ];
 
     /// The SQL table name.
@@ -123,6 +138,13 @@ impl Table {
             Table::OutcomeMeasure => "outcome_measure",
             Table::Recall => "recall",
             Table::Exposure => "recall_exposure",
+            Table::Room => "room",
+            Table::EmResult => "em_result",
+            Table::SterileFiltration => "sterile_filtration",
+            Table::IntegrityTest => "integrity_test",
+            Table::Equipment => "equipment",
+            Table::Qualification => "qualification",
+            Table::MediaFill => "media_fill",
         }
     }
 
@@ -137,7 +159,9 @@ impl Table {
     pub fn added_later(self, column: &str) -> bool {
         matches!(
             (self, column),
-            (Table::Harvest, "deviation") | (Table::TestResult, "censor" | "history")
+            (Table::Harvest, "deviation")
+                | (Table::TestResult, "censor" | "history")
+                | (Table::ProcessingStep, "room" | "equipment" | "operator")
         )
     }
 
@@ -262,6 +286,9 @@ impl Table {
                 ("concentration_factor", Real),
                 ("method", Text),
                 ("performed_at", Text),
+                ("room", Text),
+                ("equipment", Text),
+                ("operator", Text),
             ],
             Table::Vial => &[
                 ("id", Text),
@@ -438,6 +465,86 @@ impl Table {
                 ("followed_up_at", Text),
                 ("followed_up_by", Text),
                 ("note", Text),
+            ],
+            Table::Room => &[
+                ("id", Text),
+                ("name", Text),
+                ("kind", Text),
+                ("grade", Text),
+                ("parent", Text),
+                ("created_at", Text),
+            ],
+            Table::EmResult => &[
+                ("id", Text),
+                ("room", Text),
+                ("point", Text),
+                ("sample_type", Text),
+                ("value", Real),
+                ("alert_limit", Real),
+                ("action_limit", Real),
+                ("outcome", Text),
+                ("sampled_at", Text),
+                ("recorded_at", Text),
+                ("recorded_by", Text),
+            ],
+            Table::SterileFiltration => &[
+                ("id", Text),
+                ("lot", Text),
+                ("filter_maker", Text),
+                ("filter_model", Text),
+                ("filter_lot", Text),
+                ("pore_um", Real),
+                ("sterilising_grade", Bool),
+                ("room", Text),
+                ("performed_at", Text),
+                ("performed_by", Text),
+            ],
+            Table::IntegrityTest => &[
+                ("id", Text),
+                ("filtration", Text),
+                ("lot", Text),
+                ("stage", Text),
+                ("method", Text),
+                ("maker_limit", Real),
+                ("measured", Real),
+                ("unit", Text),
+                ("passed", Bool),
+                ("tested_at", Text),
+                ("tested_by", Text),
+            ],
+            Table::Equipment => &[
+                ("id", Text),
+                ("name", Text),
+                ("kind", Text),
+                ("room", Text),
+                ("freezer", Text),
+                ("calibration_due", Text),
+                ("qualification_due", Text),
+                ("created_at", Text),
+            ],
+            Table::Qualification => &[
+                ("id", Text),
+                ("operator", Text),
+                ("kind", Text),
+                ("sop", Text),
+                ("sop_version", Text),
+                ("trained_at", Text),
+                ("assessed_by", Text),
+                ("expires_at", Text),
+            ],
+            Table::MediaFill => &[
+                ("id", Text),
+                ("product", Text),
+                ("room", Text),
+                ("performed_at", Text),
+                ("units_filled", Int),
+                ("units_positive", Int),
+                ("passed", Bool),
+                ("participants", Json),
+                ("closed_at", Text),
+                ("closed_by", Text),
+                ("closure", Text),
+                ("recorded_by", Text),
             ],
         }
     }

@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "records",
         include_str!("../../migrations/0008_records.sql"),
     ),
+    (
+        12,
+        "facility",
+        include_str!("../../migrations/0012_facility.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
