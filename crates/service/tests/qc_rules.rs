@@ -106,6 +106,7 @@ async fn the_specification_in_force_at_filling_stays_with_the_lot() {
         svc.pool_lot(&op, now, "L-EXO", "EXO-01", &parts)
             .await
             .unwrap();
+        sterile_filter(&svc, &op, "L-EXO", now).await;
         refused(
             &svc,
             svc.fill_vials(&op, now, "L-EXO", 5, 2.0, exp, None),

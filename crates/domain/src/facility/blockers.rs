@@ -55,8 +55,12 @@ pub fn filtration_blockers(
                 ),
             ));
         }
-        if !mine.iter().any(|t| t.stage == IntegrityStage::PostUse && t.passed)
-            && !mine.iter().any(|t| t.stage == IntegrityStage::PostUse && !t.passed)
+        if !mine
+            .iter()
+            .any(|t| t.stage == IntegrityStage::PostUse && t.passed)
+            && !mine
+                .iter()
+                .any(|t| t.stage == IntegrityStage::PostUse && !t.passed)
         {
             out.push(blocker(
                 BlockerKind::IntegrityTestMissing,
@@ -83,12 +87,20 @@ pub fn excursion_blocker(e: &EmResult) -> ReleaseBlocker {
         &e.id,
         format!(
             "environmental monitoring {}: {} {} {} at {} exceeds the action limit {} and no deviation on the lot covers it",
-            e.id, e.room, e.sample_type.name(), e.value, e.sampled_at,
+            e.id,
+            e.room,
+            e.sample_type.name(),
+            e.value,
+            e.sampled_at,
             e.action_limit.unwrap_or_default()
         ),
         format!(
             "環境モニタリング処置基準超過: {} {} {} = {} ({}) 、処置基準 {} — ロットに逸脱がありません",
-            e.id, e.room, e.sample_type.name_ja(), e.value, e.sampled_at,
+            e.id,
+            e.room,
+            e.sample_type.name_ja(),
+            e.value,
+            e.sampled_at,
             e.action_limit.unwrap_or_default()
         ),
     )

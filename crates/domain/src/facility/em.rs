@@ -105,9 +105,18 @@ pub struct Limits {
 
 /// Annex 1 (2022) Table 6 action limits, viable, per grade A, B, C, D (None: not set).
 const VIABLE_ACTION: [(EmSampleType, [Option<f64>; 4]); 4] = [
-    (EmSampleType::ActiveAir, [Some(0.0), Some(10.0), Some(100.0), Some(200.0)]),
-    (EmSampleType::SettlePlate, [Some(0.0), Some(5.0), Some(50.0), Some(100.0)]),
-    (EmSampleType::ContactPlate, [Some(0.0), Some(5.0), Some(25.0), Some(50.0)]),
+    (
+        EmSampleType::ActiveAir,
+        [Some(0.0), Some(10.0), Some(100.0), Some(200.0)],
+    ),
+    (
+        EmSampleType::SettlePlate,
+        [Some(0.0), Some(5.0), Some(50.0), Some(100.0)],
+    ),
+    (
+        EmSampleType::ContactPlate,
+        [Some(0.0), Some(5.0), Some(25.0), Some(50.0)],
+    ),
     (EmSampleType::GlovePrint, [Some(0.0), Some(5.0), None, None]),
 ];
 
@@ -205,10 +214,16 @@ impl EmResult {
     ) -> Result<EmResult, DomainError> {
         let value = non_negative("value", value)?;
         if sample_type.is_viable() && value.fract() != 0.0 {
-            return Err(DomainError::invalid("value", "a colony count is a whole number"));
+            return Err(DomainError::invalid(
+                "value",
+                "a colony count is a whole number",
+            ));
         }
         if sampled_at > now {
-            return Err(DomainError::invalid("sampled_at", "must not be in the future"));
+            return Err(DomainError::invalid(
+                "sampled_at",
+                "must not be in the future",
+            ));
         }
         let point = match point.map(str::trim) {
             None | Some("") => None,

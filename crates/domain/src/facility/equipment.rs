@@ -76,7 +76,10 @@ impl Equipment {
         now: UtcTime,
     ) -> Result<Equipment, DomainError> {
         if freezer.is_some() && kind != EquipmentKind::Freezer {
-            return Err(DomainError::invalid("freezer", "only a freezer links to one"));
+            return Err(DomainError::invalid(
+                "freezer",
+                "only a freezer links to one",
+            ));
         }
         Ok(Equipment {
             id: text("id", id)?,
@@ -94,14 +97,26 @@ impl Equipment {
     pub fn unfit_at(&self, at: UtcTime) -> Option<(String, String)> {
         if let Some(d) = self.calibration_due.filter(|d| *d < at) {
             return Some((
-                format!("equipment {} ({}) is out of calibration: calibration was due {d}", self.id, self.name),
-                format!("校正期限切れ: 機器 {} ({}) の校正期限 {d}", self.id, self.name),
+                format!(
+                    "equipment {} ({}) is out of calibration: calibration was due {d}",
+                    self.id, self.name
+                ),
+                format!(
+                    "校正期限切れ: 機器 {} ({}) の校正期限 {d}",
+                    self.id, self.name
+                ),
             ));
         }
         if let Some(d) = self.qualification_due.filter(|d| *d < at) {
             return Some((
-                format!("equipment {} ({}) is out of qualification: requalification was due {d}", self.id, self.name),
-                format!("適格性確認期限切れ: 機器 {} ({}) の期限 {d}", self.id, self.name),
+                format!(
+                    "equipment {} ({}) is out of qualification: requalification was due {d}",
+                    self.id, self.name
+                ),
+                format!(
+                    "適格性確認期限切れ: 機器 {} ({}) の期限 {d}",
+                    self.id, self.name
+                ),
             ));
         }
         None
@@ -116,8 +131,14 @@ mod tests {
     fn overdue_calibration_is_named() {
         let t = |s| UtcTime::parse("t", s).unwrap();
         let e = Equipment::new(
-            "CF-01", "遠心機", EquipmentKind::Centrifuge, None, None,
-            Some(t("2026-11-30T00:00:00Z")), None, t("2026-01-01T00:00:00Z"),
+            "CF-01",
+            "遠心機",
+            EquipmentKind::Centrifuge,
+            None,
+            None,
+            Some(t("2026-11-30T00:00:00Z")),
+            None,
+            t("2026-01-01T00:00:00Z"),
         )
         .unwrap();
         assert!(e.unfit_at(t("2026-11-29T00:00:00Z")).is_none());

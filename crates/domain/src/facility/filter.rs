@@ -67,7 +67,10 @@ impl SterileFiltration {
         let maker = text("filter_maker", filter_maker);
         let model = text("filter_model", filter_model);
         let flot = text("filter_lot", filter_lot);
-        for e in [&maker, &model, &flot].into_iter().filter_map(|r| r.as_ref().err()) {
+        for e in [&maker, &model, &flot]
+            .into_iter()
+            .filter_map(|r| r.as_ref().err())
+        {
             errors.push(e.clone());
         }
         if performed_at > now || performed_at < lot.created_at {
@@ -76,9 +79,10 @@ impl SterileFiltration {
                 "must be after the lot was pooled and not in the future",
             ));
         }
-        if let Some(e) = errors.into_iter().reduce(|a, b| {
-            DomainError::invalid("filtration", format!("{a}; {b}"))
-        }) {
+        if let Some(e) = errors
+            .into_iter()
+            .reduce(|a, b| DomainError::invalid("filtration", format!("{a}; {b}")))
+        {
             return Err(e);
         }
         Ok(SterileFiltration {
@@ -186,7 +190,10 @@ impl IntegrityTest {
         let limit = positive("maker_limit", limit)?;
         let measured = non_negative("measured", measured)?;
         if tested_at > now {
-            return Err(DomainError::invalid("tested_at", "must not be in the future"));
+            return Err(DomainError::invalid(
+                "tested_at",
+                "must not be in the future",
+            ));
         }
         let order_ok = match stage {
             IntegrityStage::PreUse => tested_at <= f.performed_at,
@@ -198,7 +205,11 @@ impl IntegrityTest {
                 format!(
                     "a {} test must be {} the filtration ({})",
                     stage.as_str(),
-                    if stage == IntegrityStage::PreUse { "before" } else { "after" },
+                    if stage == IntegrityStage::PreUse {
+                        "before"
+                    } else {
+                        "after"
+                    },
                     f.performed_at
                 ),
             ));

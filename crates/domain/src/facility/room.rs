@@ -89,7 +89,10 @@ impl Room {
         }
         match (kind, parent) {
             (ZoneKind::Room, Some(_)) => {
-                return Err(DomainError::invalid("parent", "a room stands in no other room"));
+                return Err(DomainError::invalid(
+                    "parent",
+                    "a room stands in no other room",
+                ));
             }
             (ZoneKind::Cabinet | ZoneKind::Isolator, None) => {
                 return Err(DomainError::invalid(
@@ -137,10 +140,32 @@ mod tests {
 
     #[test]
     fn cabinets_are_grade_a_zones_inside_a_room() {
-        let room = Room::new("CPC-1", "細胞培養室1", ZoneKind::Room, Grade::B, None, now()).unwrap();
-        let bsc = Room::new("BSC-1", "BSC 1", ZoneKind::Cabinet, Grade::A, Some(&room), now());
+        let room = Room::new(
+            "CPC-1",
+            "細胞培養室1",
+            ZoneKind::Room,
+            Grade::B,
+            None,
+            now(),
+        )
+        .unwrap();
+        let bsc = Room::new(
+            "BSC-1",
+            "BSC 1",
+            ZoneKind::Cabinet,
+            Grade::A,
+            Some(&room),
+            now(),
+        );
         assert_eq!(bsc.unwrap().parent.as_deref(), Some("CPC-1"));
-        let e = Room::new("BSC-2", "BSC 2", ZoneKind::Cabinet, Grade::B, Some(&room), now());
+        let e = Room::new(
+            "BSC-2",
+            "BSC 2",
+            ZoneKind::Cabinet,
+            Grade::B,
+            Some(&room),
+            now(),
+        );
         assert!(e.unwrap_err().to_string().starts_with("grade:"));
         let e = Room::new("BSC-3", "BSC 3", ZoneKind::Isolator, Grade::A, None, now());
         assert!(e.unwrap_err().to_string().starts_with("parent:"));

@@ -76,10 +76,16 @@ impl Qualification {
         now: UtcTime,
     ) -> Result<Qualification, DomainError> {
         if trained_at > now {
-            return Err(DomainError::invalid("trained_at", "must not be in the future"));
+            return Err(DomainError::invalid(
+                "trained_at",
+                "must not be in the future",
+            ));
         }
         if expires_at.is_some_and(|e| e <= trained_at) {
-            return Err(DomainError::invalid("expires_at", "must be after trained_at"));
+            return Err(DomainError::invalid(
+                "expires_at",
+                "must be after trained_at",
+            ));
         }
         if kind != QualificationKind::Sop && expires_at.is_none() {
             return Err(DomainError::invalid(
@@ -88,7 +94,10 @@ impl Qualification {
             ));
         }
         if assessed_by == user {
-            return Err(DomainError::invalid("assessed_by", "nobody assesses themselves"));
+            return Err(DomainError::invalid(
+                "assessed_by",
+                "nobody assesses themselves",
+            ));
         }
         Ok(Qualification {
             id,
@@ -114,21 +123,36 @@ pub fn aseptic_unqualified(
     records: &[Qualification],
     at: UtcTime,
 ) -> Option<(String, String)> {
-    let missing: Vec<QualificationKind> = [QualificationKind::Gowning, QualificationKind::AsepticProcess]
-        .into_iter()
-        .filter(|k| !records.iter().any(|q| &q.operator == user && q.kind == *k && q.in_force(at)))
-        .collect();
+    let missing: Vec<QualificationKind> = [
+        QualificationKind::Gowning,
+        QualificationKind::AsepticProcess,
+    ]
+    .into_iter()
+    .filter(|k| {
+        !records
+            .iter()
+            .any(|q| &q.operator == user && q.kind == *k && q.in_force(at))
+    })
+    .collect();
     if missing.is_empty() {
         return None;
     }
     Some((
         format!(
             "operator {user} has no {} qualification in force at {at}",
-            missing.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")
+            missing
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
         ),
         format!(
             "無菌操作資格なし: 作業者 {user} の {} が {at} に有効ではありません",
-            missing.iter().map(|k| k.name_ja()).collect::<Vec<_>>().join("・")
+            missing
+                .iter()
+                .map(|k| k.name_ja())
+                .collect::<Vec<_>>()
+                .join("・")
         ),
     ))
 }
@@ -170,10 +194,16 @@ impl MediaFill {
         }
         non_negative("units_positive", units_positive as f64)?;
         if units_positive > units_filled {
-            return Err(DomainError::invalid("units_positive", "must not exceed units_filled"));
+            return Err(DomainError::invalid(
+                "units_positive",
+                "must not exceed units_filled",
+            ));
         }
         if performed_at > now {
-            return Err(DomainError::invalid("performed_at", "must not be in the future"));
+            return Err(DomainError::invalid(
+                "performed_at",
+                "must not be in the future",
+            ));
         }
         let passed = units_positive == 0;
         Ok(MediaFill {
@@ -193,9 +223,17 @@ impl MediaFill {
     }
 
     /// QA closes a failed media fill after its investigation.
-    pub fn close(&self, by: &UserName, reason: &str, now: UtcTime) -> Result<MediaFill, DomainError> {
+    pub fn close(
+        &self,
+        by: &UserName,
+        reason: &str,
+        now: UtcTime,
+    ) -> Result<MediaFill, DomainError> {
         if self.closed_at.is_some() {
-            return Err(DomainError::Rule(format!("media fill {} is already closed", self.id)));
+            return Err(DomainError::Rule(format!(
+                "media fill {} is already closed",
+                self.id
+            )));
         }
         let mut m = self.clone();
         m.closure = Some(text("reason", reason)?);
@@ -220,8 +258,15 @@ mod tests {
         let qa = UserName::new("qa").unwrap();
         let q = |k, exp| {
             Qualification::new(
-                "q".into(), &op, k, "SOP-ASEP-01", "3", t("2026-01-01T00:00:00Z"), &qa,
-                Some(t(exp)), t("2026-11-01T00:00:00Z"),
+                "q".into(),
+                &op,
+                k,
+                "SOP-ASEP-01",
+                "3",
+                t("2026-01-01T00:00:00Z"),
+                &qa,
+                Some(t(exp)),
+                t("2026-11-01T00:00:00Z"),
             )
             .unwrap()
         };
@@ -231,7 +276,10 @@ mod tests {
         ];
         assert!(aseptic_unqualified(&op, &recs, t("2026-06-01T00:00:00Z")).is_none());
         let (en, _) = aseptic_unqualified(&op, &recs, t("2026-08-01T00:00:00Z")).unwrap();
-        assert!(en.contains("aseptic_process") && !en.contains("gowning"), "{en}");
+        assert!(
+            en.contains("aseptic_process") && !en.contains("gowning"),
+            "{en}"
+        );
         assert!(aseptic_unqualified(&qa, &recs, t("2026-06-01T00:00:00Z")).is_some());
     }
 
@@ -240,11 +288,13 @@ mod tests {
         let t = |s| UtcTime::parse("t", s).unwrap();
         let qa = UserName::new("qa").unwrap();
         let now = t("2026-11-01T00:00:00Z");
-        let m = MediaFill::new("MF-1".into(), "P", "BSC-1", now, 3000, 1, vec![], &qa, now).unwrap();
+        let m =
+            MediaFill::new("MF-1".into(), "P", "BSC-1", now, 3000, 1, vec![], &qa, now).unwrap();
         assert!(m.blocks());
         let c = m.close(&qa, "root cause found, CAPA-12", now).unwrap();
         assert!(!c.blocks());
-        let ok = MediaFill::new("MF-2".into(), "P", "BSC-1", now, 3000, 0, vec![], &qa, now).unwrap();
+        let ok =
+            MediaFill::new("MF-2".into(), "P", "BSC-1", now, 3000, 0, vec![], &qa, now).unwrap();
         assert!(!ok.blocks());
     }
 }

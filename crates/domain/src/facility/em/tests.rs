@@ -37,7 +37,12 @@ fn annex1_defaults() {
     assert_eq!(EmOutcome::judge(11.0, Some(b)), EmOutcome::Action);
     let c = default_limits(Grade::C, EmSampleType::Particles05).unwrap();
     assert_eq!(c.action, 3_520_000.0);
-    assert_eq!(default_limits(Grade::A, EmSampleType::Particles5).unwrap().action, 29.0);
+    assert_eq!(
+        default_limits(Grade::A, EmSampleType::Particles5)
+            .unwrap()
+            .action,
+        29.0
+    );
     assert!(default_limits(Grade::D, EmSampleType::Particles05).is_none());
     assert!(default_limits(Grade::C, EmSampleType::GlovePrint).is_none());
 }
@@ -47,12 +52,28 @@ fn colony_counts_are_whole_and_not_in_future() {
     let user = UserName::new("op1").unwrap();
     let now = t("2026-12-01T00:00:00Z");
     let e = EmResult::new(
-        "x".into(), "R", None, EmSampleType::ActiveAir, 1.5, None, now, &user, now,
+        "x".into(),
+        "R",
+        None,
+        EmSampleType::ActiveAir,
+        1.5,
+        None,
+        now,
+        &user,
+        now,
     );
     assert!(e.unwrap_err().to_string().starts_with("value:"));
     let later = t("2026-12-02T00:00:00Z");
     let e = EmResult::new(
-        "x".into(), "R", None, EmSampleType::ActiveAir, 1.0, None, later, &user, now,
+        "x".into(),
+        "R",
+        None,
+        EmSampleType::ActiveAir,
+        1.0,
+        None,
+        later,
+        &user,
+        now,
     );
     assert!(e.unwrap_err().to_string().starts_with("sampled_at:"));
 }
@@ -82,7 +103,10 @@ fn particle_csv() {
     assert_eq!(rows[1].p5, 3100.0);
     let bad = "time,location,>=0.5um,>=5um\nyesterday,BSC-1,1,0\n2026-11-25T02:00:00Z,BSC-1,-4,0\n";
     let e = parse_particle_csv(bad).unwrap_err().to_string();
-    assert!(e.contains("line 2: time:") && e.contains("line 3: >=0.5um:"), "{e}");
+    assert!(
+        e.contains("line 2: time:") && e.contains("line 3: >=0.5um:"),
+        "{e}"
+    );
     assert!(parse_particle_csv("a,b\n1,2\n").is_err());
 }
 
