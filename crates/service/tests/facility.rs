@@ -81,7 +81,7 @@ async fn filling_needs_a_passing_sterilising_filtration() {
             "B-2026-009",
             "H-F1",
             500.0,
-            now.plus_hours(-30.0 * 24.0).unwrap(),
+            now.plus_hours(-36.0 * 24.0).unwrap(),
             None,
         )
         .await
@@ -144,7 +144,8 @@ async fn filling_needs_a_passing_sterilising_filtration() {
             .await
             .unwrap();
         let k = kinds(&svc, "L-F1").await;
-        assert!(k.contains(&BlockerKind::IntegrityTestFailed), "{k:?}");
+        // The replaced filter (failed before use) does not count; the one used awaits its test.
+        assert!(!k.contains(&BlockerKind::IntegrityTestFailed), "{k:?}");
         assert!(k.contains(&BlockerKind::IntegrityTestMissing), "{k:?}");
         let _ = qc;
         svc.record_integrity_test(
@@ -156,6 +157,23 @@ async fn filling_needs_a_passing_sterilising_filtration() {
         .unwrap();
         let k = kinds(&svc, "L-F1").await;
         assert!(!k.contains(&BlockerKind::IntegrityTestMissing), "{k:?}");
+        // A failed post-use test blocks release.
+        svc.record_integrity_test(
+            &op,
+            later,
+            integrity(&f2.id, IntegrityStage::PostUse, 2.0, later),
+        )
+        .await
+        .unwrap();
+        let b = svc
+            .release_check(&svc.actor("qa").await.unwrap(), "L-F1")
+            .await
+            .unwrap();
+        assert!(
+            b.iter().any(|b| b.kind == BlockerKind::IntegrityTestFailed
+                && b.message.contains("measured 2 bar, maker's limit 3.2 bar")),
+            "{backend:?}: {b:?}"
+        );
     }
 }
 
@@ -167,13 +185,13 @@ async fn an_action_excursion_opens_deviations_on_exactly_the_lots_in_its_window(
         demo::build(&svc, now).await.unwrap();
         let qc = svc.actor("qc").await.unwrap();
         let qa = svc.actor("qa").await.unwrap();
-        // The demo's own excursion reached L-2026-006 only.
-        let d6 = svc.lot_qc("L-2026-006").await.unwrap().deviations;
+        // The demo's own excursion reached L-2026-007 (in process) only.
+        let d7 = svc.lot_qc("L-2026-007").await.unwrap().deviations;
         assert!(
-            d6.iter().any(|d| d.description.contains("ISO-1/EM-")),
+            d7.iter().any(|d| d.description.contains("ISO-1/EM-")),
             "{backend:?}"
         );
-        for lot in ["L-2026-004", "L-2026-005", "L-2026-007"] {
+        for lot in ["L-2026-004", "L-2026-005", "L-2026-006"] {
             let d = svc.lot_qc(lot).await.unwrap().deviations;
             assert!(!d.iter().any(|d| d.description.contains("EM-")), "{lot}");
         }

@@ -40,6 +40,15 @@ pub fn filtration_blockers(
     let mut out = Vec::new();
     for f in filtrations {
         let mine: Vec<&IntegrityTest> = tests.iter().filter(|t| t.filtration == f.id).collect();
+        // A filter that failed its pre-use test and has no post-use test was replaced before use
+        // (filling needed another, passing filtration): it neither blocks nor waits for a test.
+        let failed_pre = mine
+            .iter()
+            .any(|t| t.stage == IntegrityStage::PreUse && !t.passed);
+        let post = mine.iter().any(|t| t.stage == IntegrityStage::PostUse);
+        if failed_pre && !post && filtrations.len() > 1 {
+            continue;
+        }
         for t in mine.iter().filter(|t| !t.passed) {
             out.push(blocker(
                 BlockerKind::IntegrityTestFailed,

@@ -2,7 +2,7 @@
 //! an isolator (grade A zones), a grade C preparation room, the equipment register (the CO₂
 //! incubator's calibration overdue), the operator's gowning and aseptic-process qualifications, a
 //! passing media fill, and — entered at the end — a month of environmental monitoring with one
-//! action excursion in the isolator on the day L-2026-006 was processed there, which opens its
+//! action excursion in the isolator on the day L-2026-007 was processed there, which opens its
 //! deviation.
 
 use super::at;
@@ -174,9 +174,9 @@ pub(super) async fn setup(
     Ok(())
 }
 
-/// A month of monitoring (days 60–90 of the demo) entered by QC at `now`: daily settle plates in
+/// A month of monitoring (days 65–95 of the demo) entered by QC at `now`: daily settle plates in
 /// the isolator and active air in the room, and the particle counter's export; one settle plate in
-/// the isolator grows a colony on day 80.5, just after L-2026-006 was processed there.
+/// the isolator grows a colony on day 92.5, just after L-2026-007 was processed there.
 pub(super) async fn monitoring(
     svc: &Service,
     qc: &Actor,
@@ -184,9 +184,9 @@ pub(super) async fn monitoring(
     base: UtcTime,
 ) -> Result<(), ServiceError> {
     let mut csv = String::from("time,location,>=0.5um,>=5um\n");
-    for d in 60..=90 {
+    for d in 65..=95 {
         let day = at(base, d as f64 + 0.5)?;
-        let colonies = if d == 80 { 1.0 } else { 0.0 };
+        let colonies = if d == 92 { 1.0 } else { 0.0 };
         let air = ((d * 7) % 4) as f64;
         for (room, t, v) in [
             (ISOLATOR, EmSampleType::SettlePlate, colonies),
