@@ -8,6 +8,7 @@ pub mod clinical;
 pub mod culture;
 pub mod donor;
 pub mod error;
+pub mod facility;
 pub mod genealogy;
 pub mod ids;
 pub mod inventory;

@@ -3,7 +3,7 @@
 
 use crate::{
     DomainError, UtcTime,
-    ids::LotNumber,
+    ids::{LotNumber, UserName},
     lot::Lot,
     plausible::{event_time, not_before},
     quantity::{positive, text},
@@ -103,6 +103,15 @@ pub struct ProcessingStep {
     #[serde(flatten)]
     pub step: StepKind,
     pub performed_at: UtcTime,
+    /// The room or grade A zone it was done in (issue 14; None on steps recorded before).
+    #[serde(default)]
+    pub room: Option<String>,
+    /// The registered equipment used, if any.
+    #[serde(default)]
+    pub equipment: Option<String>,
+    /// Who performed it (checked for aseptic qualification in a grade A zone).
+    #[serde(default)]
+    pub operator: Option<UserName>,
 }
 
 impl ProcessingStep {
@@ -137,6 +146,9 @@ impl ProcessingStep {
             seq,
             step: step.validated()?,
             performed_at,
+            room: None,
+            equipment: None,
+            operator: None,
         })
     }
 }

@@ -4,6 +4,7 @@
 //! Events are made in time order: each batch runs its course before the next one starts.
 
 mod clinical;
+mod facility;
 mod inventory;
 mod lots;
 mod qc;
@@ -97,6 +98,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
     lots::receive_materials(svc, &op, base).await?;
     qc::setup(svc, &admin, &qa, at(base, -20.0)?).await?;
     inventory::freezers(svc, &admin, at(base, -20.0)?, "CPC-TOKYO").await?;
+    facility::setup(svc, &qa, at(base, -20.0)?, base).await?;
 
     // Donors: five eligible (three sources), one ineligible, one still in screening.
     let donors = [
@@ -400,6 +402,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         )
         .await?;
     }
+    facility::monitoring(svc, &crew.qc, at(now, -0.5)?, base).await?;
     summary.events = svc.store().event_count().await?;
     Ok(summary)
 }

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod documents;
 mod error;
 pub mod esign;
+pub mod facility;
 pub mod fhir;
 pub mod generate;
 pub mod idempotency;

@@ -2,7 +2,7 @@
 //! and rejection — each moving the lot's vials with it in the same transaction. (Recall, which
 //! reaches every lot downstream of a lot, raw-material lot or donor, is in `recall.rs`.)
 
-use crate::{Service, ServiceError, ctx, link, qc::QcRecords};
+use crate::{Service, ServiceError, ctx, facility::StepPlace, link, qc::QcRecords};
 use secretome_domain::DomainError;
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -97,7 +97,7 @@ impl Service {
         Ok(lot)
     }
 
-    /// Records a processing step on a lot in process. Role: operator.
+    /// Records a processing step on a lot in process, with no room or equipment. Role: operator.
     pub async fn record_processing_step(
         &self,
         actor: &Actor,
@@ -106,22 +106,54 @@ impl Service {
         step: StepKind,
         performed_at: UtcTime,
     ) -> Result<ProcessingStep, ServiceError> {
+        self.record_processing_step_at(actor, now, lot, step, performed_at, &StepPlace::default())
+            .await
+    }
+
+    /// Records a processing step with the room/zone it was done in and the equipment used:
+    /// refused, with the reason named, when the room is not registered, the equipment is out of
+    /// calibration or qualification at `performed_at`, or the room is a grade A zone and the acting
+    /// operator's aseptic qualification is not in force. Role: operator.
+    pub async fn record_processing_step_at(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        step: StepKind,
+        performed_at: UtcTime,
+        place: &StepPlace,
+    ) -> Result<ProcessingStep, ServiceError> {
         actor.require(Role::Operator, "record a processing step")?;
+        let room = place
+            .room
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        let equipment = place
+            .equipment
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
         let mut tx = self.store.begin().await?;
+        crate::facility::check_place(&mut *tx, actor, room, equipment, performed_at).await?;
         let l = tx.must_load::<Lot>(lot).await?;
         let mut steps = tx
             .list::<ProcessingStep>(Some(("lot", l.id.as_str())))
             .await?;
         steps.sort_by_key(|s| s.seq);
         let seq = steps.len() as i64 + 1;
-        let s = ProcessingStep::new(&l, seq, step, performed_at, steps.last(), now)?;
+        let mut s = ProcessingStep::new(&l, seq, step, performed_at, steps.last(), now)?;
+        s.room = room.map(str::to_string);
+        s.equipment = equipment.map(str::to_string);
+        s.operator = Some(actor.user.clone());
         tx.insert_record(&s, &ctx(actor, now, "processing.record", None))
             .await?;
         tx.commit().await?;
         Ok(s)
     }
 
-    /// Fills vials from a lot (充填); the lot goes to quarantine and records the specification
+    /// Fills vials from a lot (充填), which needs a sterilising (≤ 0.22 µm) filtration whose filter
+    /// failed no integrity test; the lot goes to quarantine and records the specification
     /// version of its product in force now (refused if there is none). The expiry may not be later
     /// than filling + the product's shelf life. With a placement, the freezer must be registered
     /// and each vial's put-away is recorded as its first move (`{vial}-MV-001`). Role: operator.
@@ -159,6 +191,7 @@ impl Service {
             )?;
         }
         let (mut next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;
+        crate::facility::require_sterile_filtration(&mut *tx, lot).await?;
         // The lot is tested against the specification version in force now, whatever comes later.
         let versions = tx
             .list::<Specification>(Some(("product", l.product.as_str())))
@@ -202,7 +235,8 @@ impl Service {
     }
 
     /// Everyone who recorded a step of this lot's manufacture: batches and their observations and
-    /// material use, harvests, the lot itself, its processing steps and its vials.
+    /// material use, harvests, the lot itself, its processing steps, sterilising filtrations and
+    /// integrity tests, and its vials.
     pub async fn lot_participants(&self, lot: &str) -> Result<BTreeSet<String>, ServiceError> {
         let mut entities: Vec<(Table, String)> = vec![(Table::Lot, lot.to_string())];
         for e in self
@@ -223,7 +257,12 @@ impl Service {
                 _ => {}
             }
         }
-        for t in [Table::ProcessingStep, Table::Vial] {
+        for t in [
+            Table::ProcessingStep,
+            Table::Vial,
+            Table::SterileFiltration,
+            Table::IntegrityTest,
+        ] {
             for s in self.store.select(t, Some(("lot", lot))).await? {
                 entities.push((t, s.id().to_string()));
             }

@@ -370,6 +370,7 @@ async fn filling_into_a_position_a_vial_was_moved_to_names_the_occupant() {
         )
         .await
         .unwrap();
+        sterile_filter(&svc, &op, "L-2026-NEXT", now).await;
         let place = Placement {
             freezer: "FRZ-01".into(),
             rack: "R7".into(),

@@ -50,6 +50,7 @@ async fn release_lists_every_reason_and_writes_nothing() {
             .await
             .unwrap();
         let exp = t("2027-11-25T03:00:00Z");
+        sterile_filter(&svc, &opqa, "L-T1", now).await;
         svc.fill_vials(&opqa, now, "L-T1", 10, 2.0, exp, None)
             .await
             .unwrap();

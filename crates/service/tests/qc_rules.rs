@@ -74,7 +74,12 @@ async fn the_specification_in_force_at_filling_stays_with_the_lot() {
             .unwrap();
         assert_eq!(spec_of("L-2026-007").await.as_deref(), Some("MSC-CM-01/v3"));
         let b = svc.release_check(&qa, "L-2026-007").await.unwrap();
-        assert_eq!(b.len(), 16, "every v3 test is missing: {b:?}");
+        // (Besides the demo's EM deviation and the filter's pending post-use test, issue 14.)
+        let missing = b
+            .iter()
+            .filter(|b| b.kind == secretome_domain::qc::BlockerKind::MissingResult)
+            .count();
+        assert_eq!(missing, 16, "every v3 test is missing: {b:?}");
 
         // A product without an effective specification cannot be filled.
         svc.create_product(
@@ -106,6 +111,7 @@ async fn the_specification_in_force_at_filling_stays_with_the_lot() {
         svc.pool_lot(&op, now, "L-EXO", "EXO-01", &parts)
             .await
             .unwrap();
+        sterile_filter(&svc, &op, "L-EXO", now).await;
         refused(
             &svc,
             svc.fill_vials(&op, now, "L-EXO", 5, 2.0, exp, None),

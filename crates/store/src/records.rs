@@ -15,6 +15,9 @@ use secretome_domain::{
     clinical::{Administration, AdverseEvent, Dispensing, OutcomeMeasure, Patient},
     culture::{CellBank, TissueCollection},
     donor::Donor,
+    facility::{
+        EmResult, Equipment, IntegrityTest, MediaFill, Qualification, Room, SterileFiltration,
+    },
     genealogy::Edge,
     inventory::{Freezer, VialMove},
     lot::Lot,
@@ -52,6 +55,9 @@ records! {
     Administration => Administration, AdverseEvent => AdverseEvent,
     OutcomeMeasure => OutcomeMeasure, Recall => Recall, Exposure => Exposure,
     PlateFile => PlateFile, PlateRun => PlateRun,
+    Room => Room, EmResult => EmResult, SterileFiltration => SterileFiltration,
+    IntegrityTest => IntegrityTest, Equipment => Equipment, Qualification => Qualification,
+    MediaFill => MediaFill,
 }
 records! { Shipment => Shipment, ShipmentItem => ShipmentItem }
 

@@ -55,12 +55,20 @@ pub enum Table {
     ShipmentItem,
     PlateFile,
     PlateRun,
+    // Issue 14: sterility assurance and facility control.
+    Room,
+    EmResult,
+    SterileFiltration,
+    IntegrityTest,
+    Equipment,
+    Qualification,
+    MediaFill,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 35] = [
+    pub const ALL: [Table; 42] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -96,6 +104,13 @@ impl Table {
         Table::ShipmentItem,
         Table::PlateFile,
         Table::PlateRun,
+        Table::Room,
+        Table::EmResult,
+        Table::SterileFiltration,
+        Table::IntegrityTest,
+        Table::Equipment,
+        Table::Qualification,
+        Table::MediaFill,
     ];
 
     /// The SQL table name.
@@ -136,6 +151,13 @@ impl Table {
             Table::ShipmentItem => "shipment_item",
             Table::PlateFile => "plate_file",
             Table::PlateRun => "plate_run",
+            Table::Room => "room",
+            Table::EmResult => "em_result",
+            Table::SterileFiltration => "sterile_filtration",
+            Table::IntegrityTest => "integrity_test",
+            Table::Equipment => "equipment",
+            Table::Qualification => "qualification",
+            Table::MediaFill => "media_fill",
         }
     }
 
@@ -150,7 +172,9 @@ impl Table {
     pub fn added_later(self, column: &str) -> bool {
         matches!(
             (self, column),
-            (Table::Harvest, "deviation") | (Table::TestResult, "censor" | "history")
+            (Table::Harvest, "deviation")
+                | (Table::TestResult, "censor" | "history")
+                | (Table::ProcessingStep, "room" | "equipment" | "operator")
         )
     }
 
@@ -275,6 +299,9 @@ impl Table {
                 ("concentration_factor", Real),
                 ("method", Text),
                 ("performed_at", Text),
+                ("room", Text),
+                ("equipment", Text),
+                ("operator", Text),
             ],
             Table::Vial => &[
                 ("id", Text),
@@ -501,6 +528,86 @@ impl Table {
                 ("adopted", Json),
                 ("accepted_at", Text),
                 ("accepted_by", Text),
+            ],
+            Table::Room => &[
+                ("id", Text),
+                ("name", Text),
+                ("kind", Text),
+                ("grade", Text),
+                ("parent", Text),
+                ("created_at", Text),
+            ],
+            Table::EmResult => &[
+                ("id", Text),
+                ("room", Text),
+                ("point", Text),
+                ("sample_type", Text),
+                ("value", Real),
+                ("alert_limit", Real),
+                ("action_limit", Real),
+                ("outcome", Text),
+                ("sampled_at", Text),
+                ("recorded_at", Text),
+                ("recorded_by", Text),
+            ],
+            Table::SterileFiltration => &[
+                ("id", Text),
+                ("lot", Text),
+                ("filter_maker", Text),
+                ("filter_model", Text),
+                ("filter_lot", Text),
+                ("pore_um", Real),
+                ("sterilising_grade", Bool),
+                ("room", Text),
+                ("performed_at", Text),
+                ("performed_by", Text),
+            ],
+            Table::IntegrityTest => &[
+                ("id", Text),
+                ("filtration", Text),
+                ("lot", Text),
+                ("stage", Text),
+                ("method", Text),
+                ("maker_limit", Real),
+                ("measured", Real),
+                ("unit", Text),
+                ("passed", Bool),
+                ("tested_at", Text),
+                ("tested_by", Text),
+            ],
+            Table::Equipment => &[
+                ("id", Text),
+                ("name", Text),
+                ("kind", Text),
+                ("room", Text),
+                ("freezer", Text),
+                ("calibration_due", Text),
+                ("qualification_due", Text),
+                ("created_at", Text),
+            ],
+            Table::Qualification => &[
+                ("id", Text),
+                ("operator", Text),
+                ("kind", Text),
+                ("sop", Text),
+                ("sop_version", Text),
+                ("trained_at", Text),
+                ("assessed_by", Text),
+                ("expires_at", Text),
+            ],
+            Table::MediaFill => &[
+                ("id", Text),
+                ("product", Text),
+                ("room", Text),
+                ("performed_at", Text),
+                ("units_filled", Int),
+                ("units_positive", Int),
+                ("passed", Bool),
+                ("participants", Json),
+                ("closed_at", Text),
+                ("closed_by", Text),
+                ("closure", Text),
+                ("recorded_by", Text),
             ],
         }
     }

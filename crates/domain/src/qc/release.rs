@@ -27,6 +27,21 @@ pub enum BlockerKind {
     OpenDeviation,
     /// The signer recorded a step of the lot's manufacture (職務分掌).
     SegregationOfDuties,
+    /// No sterilising (≤ 0.22 µm) filtration is recorded (無菌ろ過なし).
+    NoSterileFiltration,
+    /// The sterilising filter has no post-use integrity test (完全性試験未実施).
+    IntegrityTestMissing,
+    /// An integrity test of the sterilising filter failed (完全性試験不適合).
+    IntegrityTestFailed,
+    /// An action excursion of environmental monitoring in the lot's room/zone and window with no
+    /// deviation on the lot (環境モニタリング処置基準超過).
+    EmExcursion,
+    /// Equipment used in a step was out of calibration or qualification (校正期限切れ).
+    EquipmentUnfit,
+    /// An operator recorded an aseptic step without qualification in force (無菌操作資格なし).
+    OperatorUnqualified,
+    /// A media fill of the product's process failed and is not closed (培地充填試験不適合).
+    MediaFillFailed,
 }
 
 /// One reason a release is refused: the kind, what it is about (a test code, a deviation id or a

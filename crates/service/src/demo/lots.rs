@@ -2,12 +2,21 @@
 //! reaching the state the demo needs, through the use cases in time order.
 
 use super::DemoSummary;
+use super::facility;
 use super::{
     at,
     qc::{Outcome, test_lot},
 };
-use crate::{NewMaterialLot, Service, ServiceError, lots::Placement};
-use secretome_domain::{Actor, UtcTime, processing::StepKind};
+use crate::{
+    NewMaterialLot, Service, ServiceError,
+    facility::{NewFiltration, NewIntegrityTest, StepPlace},
+    lots::Placement,
+};
+use secretome_domain::{
+    Actor, UtcTime,
+    facility::{IntegrityMethod, IntegrityStage},
+    processing::StepKind,
+};
 
 /// The people who make, test and decide on the demo's lots.
 pub(super) struct Crew {
@@ -124,12 +133,73 @@ pub(super) async fn make_lot(
         steps.len()
     };
     for (i, s) in steps.into_iter().take(n_steps).enumerate() {
-        svc.record_processing_step(
+        // Centrifugation in the room, with the registered centrifuge; the rest in the isolator.
+        let place = match s {
+            StepKind::Centrifugation { .. } => StepPlace {
+                room: Some(facility::ROOM.into()),
+                equipment: Some(facility::CENTRIFUGE.into()),
+            },
+            _ => StepPlace {
+                room: Some(facility::ISOLATOR.into()),
+                equipment: None,
+            },
+        };
+        svc.record_processing_step_at(
             op,
             t.plus_hours(1.0 + i as f64).unwrap_or(t),
             lot,
             s,
             t.plus_hours(1.0 + i as f64).unwrap_or(t),
+            &place,
+        )
+        .await?;
+    }
+    // Sterilising filtration in the isolator, its filter tested before use (bubble point); the
+    // post-use test follows for every lot that goes on to be filled now.
+    let sf_t = t.plus_hours(n_steps as f64 + 1.0).unwrap_or(t);
+    let f = svc
+        .record_sterile_filtration(
+            op,
+            sf_t,
+            NewFiltration {
+                lot: lot.into(),
+                filter_maker: "Merck Millipore".into(),
+                filter_model: "Millipak-20 0.22 µm PVDF".into(),
+                filter_lot: "R1HB12345".into(),
+                pore_um: 0.22,
+                sterilising_grade: true,
+                room: Some(facility::ISOLATOR.into()),
+                performed_at: sf_t,
+            },
+        )
+        .await?;
+    for (stage, at_t, measured) in [
+        (
+            IntegrityStage::PreUse,
+            sf_t.plus_hours(-0.25).unwrap_or(sf_t),
+            3.8,
+        ),
+        (
+            IntegrityStage::PostUse,
+            sf_t.plus_hours(0.25).unwrap_or(sf_t),
+            3.7,
+        ),
+    ] {
+        if stage == IntegrityStage::PostUse && state == "in_process" {
+            continue;
+        }
+        svc.record_integrity_test(
+            op,
+            at_t.max(sf_t.plus_hours(0.25).unwrap_or(sf_t)),
+            NewIntegrityTest {
+                filtration: f.id.clone(),
+                stage,
+                method: IntegrityMethod::BubblePoint,
+                maker_limit: 3.45,
+                measured,
+                unit: "bar".into(),
+                tested_at: at_t,
+            },
         )
         .await?;
     }

@@ -133,6 +133,9 @@ impl Emitter<'_> {
                 seq,
                 step: step.validated()?,
                 performed_at: day(pooled_at, 0.1 * seq as f64)?,
+                room: None,
+                equipment: None,
+                operator: None,
             });
         }
         let filled_at = day(pooled_at, FILL_AFTER_POOL)?;

@@ -2,7 +2,7 @@
 //! against its specification (test, criterion, value, verdict) with its deviations, for the batch
 //! record review; products and specification versions.
 
-use crate::{Service, ServiceError};
+use crate::{Service, ServiceError, facility::FacilityRecords};
 use secretome_domain::{
     Actor,
     ids::UserName,
@@ -22,6 +22,8 @@ pub(crate) struct QcRecords {
     pub spec: Option<Specification>,
     pub results: Vec<TestResult>,
     pub deviations: Vec<Deviation>,
+    /// Sterility assurance: filtration and integrity, EM, equipment, operators, media fills.
+    pub facility: FacilityRecords,
 }
 
 impl QcRecords {
@@ -31,12 +33,15 @@ impl QcRecords {
             Some(id) => Some(tx.must_load::<Specification>(id).await?),
             None => None,
         };
+        let deviations = tx.list::<Deviation>(Some(("lot", lot.id.as_str()))).await?;
+        let facility = FacilityRecords::in_tx(tx, lot, &deviations).await?;
         Ok(QcRecords {
             spec,
             results: tx
                 .list::<TestResult>(Some(("lot", lot.id.as_str())))
                 .await?,
-            deviations: tx.list::<Deviation>(Some(("lot", lot.id.as_str()))).await?,
+            deviations,
+            facility,
         })
     }
 
@@ -45,14 +50,17 @@ impl QcRecords {
             Some(id) => store.fetch::<Specification>(id).await?,
             None => None,
         };
+        let deviations = store
+            .list::<Deviation>(Some(("lot", lot.id.as_str())))
+            .await?;
+        let facility = FacilityRecords::read(store, lot, &deviations).await?;
         Ok(QcRecords {
             spec,
             results: store
                 .list::<TestResult>(Some(("lot", lot.id.as_str())))
                 .await?,
-            deviations: store
-                .list::<Deviation>(Some(("lot", lot.id.as_str())))
-                .await?,
+            deviations,
+            facility,
         })
     }
 
@@ -69,6 +77,7 @@ impl QcRecords {
                 .chain(open_deviations(&self.deviations))
                 .collect(),
         };
+        out.extend(self.facility.blockers(&lot.id));
         if let Some(s) = signer.filter(|s| participants.contains(s.as_str())) {
             out.push(segregation_of_duties(s, &lot.id));
         }

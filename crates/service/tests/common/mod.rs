@@ -39,3 +39,42 @@ pub async fn refused<T: std::fmt::Debug>(
     );
     e
 }
+
+/// Records a sterilising filtration of `lot` at `at` (0.22 µm, rated, with its filter lot) and a
+/// passing post-use bubble point test, as filling and release need (issue 14).
+pub async fn sterile_filter(svc: &Service, op: &secretome_domain::Actor, lot: &str, at: UtcTime) {
+    use secretome_domain::facility::{IntegrityMethod, IntegrityStage};
+    use secretome_service::facility::{NewFiltration, NewIntegrityTest};
+    let f = svc
+        .record_sterile_filtration(
+            op,
+            at,
+            NewFiltration {
+                lot: lot.into(),
+                filter_maker: "Merck Millipore".into(),
+                filter_model: "Millipak-20".into(),
+                filter_lot: "R1HB12345".into(),
+                pore_um: 0.22,
+                sterilising_grade: true,
+                room: None,
+                performed_at: at,
+            },
+        )
+        .await
+        .unwrap();
+    svc.record_integrity_test(
+        op,
+        at,
+        NewIntegrityTest {
+            filtration: f.id,
+            stage: IntegrityStage::PostUse,
+            method: IntegrityMethod::BubblePoint,
+            maker_limit: 3.45,
+            measured: 3.7,
+            unit: "bar".into(),
+            tested_at: at,
+        },
+    )
+    .await
+    .unwrap();
+}

@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0011_flat_pages.sql"),
     ),
     (
+        12,
+        "facility",
+        include_str!("../../migrations/0012_facility.sql"),
+    ),
+    (
         13,
         "shipments",
         include_str!("../../migrations/0013_shipments.sql"),

@@ -57,6 +57,9 @@ pub struct Page {
     pub driver: WebDriver,
     pub base: String,
     pub lang: Lang,
+    /// The service behind the app, for records the flow makes without a page of their own yet
+    /// (the sterilising filtration and its integrity test, issue 14).
+    pub svc: secretome_service::Service,
 }
 
 struct Tools {
@@ -132,7 +135,7 @@ async fn once<F, Fut>(
     F: Fn(Page) -> Fut,
     Fut: Future<Output = Flow> + Send + 'static,
 {
-    let (app, _svc) = crate::common::demo_app(store).await;
+    let (app, svc) = crate::common::demo_app(store).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind the app");
@@ -157,6 +160,7 @@ async fn once<F, Fut>(
         driver: driver.clone(),
         base,
         lang,
+        svc,
     };
     let mut task = tokio::spawn(flow(page));
     let outcome = tokio::time::timeout(FLOW_TIMEOUT, &mut task).await;

@@ -1,0 +1,23 @@
+//! Sterility assurance and facility control (issue 14) as use cases: the register of rooms and
+//! zones, equipment and qualifications (`register`), environmental monitoring with the
+//! particle-counter import and the deviations an action excursion opens (`em`), sterilising
+//! filtration, integrity tests and media fills (`sterile`), and what a lot's release and a step's
+//! recording check against all of it (`checks`).
+
+mod checks;
+mod em;
+mod register;
+mod sterile;
+
+pub(crate) use checks::{FacilityRecords, check_place, require_sterile_filtration};
+pub use em::{EmRecorded, NewEmResult};
+pub use register::{NewEquipment, NewQualification, NewRoom};
+pub use sterile::{NewFiltration, NewIntegrityTest, NewMediaFill};
+
+/// Where a step was done and with what (both optional; a room that is a grade A zone requires the
+/// operator's aseptic qualification, equipment must be in calibration).
+#[derive(Debug, Clone, Default)]
+pub struct StepPlace {
+    pub room: Option<String>,
+    pub equipment: Option<String>,
+}

@@ -1,0 +1,217 @@
+//! Environmental monitoring results (環境モニタリング): entered one by one or imported from a
+//! particle counter's CSV export, judged against the room's grade limits, and — on an action
+//! excursion — a deviation opened in the same transaction on every lot processed in that room or
+//! its zones in the affected window (`em::affected_window`). Role: qc or operator.
+
+use crate::{Service, ServiceError, ctx};
+use secretome_domain::{
+    Actor, DomainError, Role, UtcTime,
+    facility::{
+        EmOutcome, EmResult, EmSampleType, Room, SterileFiltration,
+        em::{affected_window, default_limits, parse_particle_csv},
+    },
+    lot::{Lot, LotStatus},
+    processing::ProcessingStep,
+    qc::Deviation,
+};
+use secretome_store::Tx;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone)]
+pub struct NewEmResult {
+    pub room: String,
+    pub point: Option<String>,
+    pub sample_type: EmSampleType,
+    pub value: f64,
+    pub sampled_at: UtcTime,
+}
+
+/// A stored result and, for an action excursion, the deviations it opened and the lots it reached
+/// that were already decided (no deviation can be taken on them: QA assesses them for recall).
+#[derive(Debug, Clone, Serialize)]
+pub struct EmRecorded {
+    pub result: EmResult,
+    pub deviations: Vec<String>,
+    pub decided_lots: Vec<String>,
+}
+
+fn may_record(actor: &Actor) -> Result<(), DomainError> {
+    if actor.has(Role::Operator) {
+        Ok(())
+    } else {
+        actor.require(Role::Qc, "record environmental monitoring")
+    }
+}
+
+/// Stores one result inside `tx`, with the deviations of an action excursion.
+async fn record_in(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    now: UtcTime,
+    room: &Room,
+    n: &NewEmResult,
+) -> Result<EmRecorded, ServiceError> {
+    let history = tx
+        .list::<EmResult>(Some(("room", room.id.as_str())))
+        .await?;
+    let e = EmResult::new(
+        format!("{}/EM-{:05}", room.id, history.len() + 1),
+        &room.id,
+        n.point.as_deref(),
+        n.sample_type,
+        n.value,
+        default_limits(room.grade, n.sample_type),
+        n.sampled_at,
+        &actor.user,
+        now,
+    )?;
+    tx.insert_record(&e, &ctx(actor, now, "em.record", None))
+        .await?;
+    let mut out = EmRecorded {
+        result: e.clone(),
+        deviations: Vec::new(),
+        decided_lots: Vec::new(),
+    };
+    if e.outcome != EmOutcome::Action {
+        return Ok(out);
+    }
+    let (from, to) = affected_window(&e, &history);
+    let mut rooms = vec![room.id.clone()];
+    rooms.extend(
+        tx.list::<Room>(Some(("parent", room.id.as_str())))
+            .await?
+            .into_iter()
+            .map(|z| z.id),
+    );
+    let mut lots = BTreeSet::new();
+    let inside = |at: UtcTime| from <= at && at <= to;
+    for r in &rooms {
+        for s in tx
+            .list::<ProcessingStep>(Some(("room", r.as_str())))
+            .await?
+        {
+            if inside(s.performed_at) {
+                lots.insert(s.lot.to_string());
+            }
+        }
+        for f in tx
+            .list::<SterileFiltration>(Some(("room", r.as_str())))
+            .await?
+        {
+            if inside(f.performed_at) {
+                lots.insert(f.lot.to_string());
+            }
+        }
+    }
+    for lot in lots {
+        let l = tx.must_load::<Lot>(&lot).await?;
+        if !matches!(l.status, LotStatus::InProcess | LotStatus::Quarantine) {
+            out.decided_lots.push(lot);
+            continue;
+        }
+        let k = tx
+            .list::<Deviation>(Some(("lot", lot.as_str())))
+            .await?
+            .len();
+        let d = Deviation::open(
+            format!("{lot}/DEV-{:02}", k + 1),
+            &l,
+            None,
+            None,
+            &format!(
+                "environmental monitoring action excursion [{}]: {} {} = {} {} above the action limit {} (sampled {}); the lot was processed there between {from} and {to}",
+                e.id,
+                e.room,
+                e.sample_type.name(),
+                e.value,
+                e.sample_type.unit(),
+                e.action_limit.unwrap_or_default(),
+                e.sampled_at
+            ),
+            &actor.user,
+            now,
+        )?;
+        tx.insert_record(&d, &ctx(actor, now, "deviation.open", Some(&e.id)))
+            .await?;
+        out.deviations.push(d.id);
+    }
+    Ok(out)
+}
+
+impl Service {
+    /// Records one EM result; an action excursion opens a deviation on every lot processed in the
+    /// room (or its zones) in the affected window, in the same transaction.
+    pub async fn record_em_result(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        n: NewEmResult,
+    ) -> Result<EmRecorded, ServiceError> {
+        may_record(actor)?;
+        let mut tx = self.store.begin().await?;
+        let room = tx.load::<Room>(&n.room).await?.ok_or_else(|| {
+            DomainError::invalid("room", format!("room {} is not registered", n.room))
+        })?;
+        let out = record_in(&mut *tx, actor, now, &room, &n).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Imports a particle counter's CSV export (`time,location,>=0.5um,>=5um`, counts per m³):
+    /// two results per row, all or nothing; every bad row or unknown location is reported at once.
+    pub async fn import_particle_csv(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        csv: &str,
+    ) -> Result<Vec<EmRecorded>, ServiceError> {
+        may_record(actor)?;
+        let rows = parse_particle_csv(csv)?;
+        let mut tx = self.store.begin().await?;
+        let mut rooms = Vec::new();
+        let mut unknown = Vec::new();
+        for r in &rows {
+            match tx.load::<Room>(&r.location).await? {
+                Some(room) => rooms.push(room),
+                None => unknown.push(format!(
+                    "line {}: location {} is not registered",
+                    r.line, r.location
+                )),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(DomainError::invalid("file", unknown.join("; ")).into());
+        }
+        let mut out = Vec::new();
+        for (r, room) in rows.iter().zip(&rooms) {
+            for (t, v) in [
+                (EmSampleType::Particles05, r.p05),
+                (EmSampleType::Particles5, r.p5),
+            ] {
+                let n = NewEmResult {
+                    room: room.id.clone(),
+                    point: None,
+                    sample_type: t,
+                    value: v,
+                    sampled_at: r.time,
+                };
+                out.push(record_in(&mut *tx, actor, now, room, &n).await?);
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// A room's results, oldest first (for the trend chart and the EM page).
+    pub async fn em_results(&self, room: &str) -> Result<Vec<EmResult>, ServiceError> {
+        let mut v = self.store.list::<EmResult>(Some(("room", room))).await?;
+        v.sort_by_key(|e| e.sampled_at);
+        Ok(v)
+    }
+
+    /// Every room and zone, by id.
+    pub async fn rooms(&self) -> Result<Vec<Room>, ServiceError> {
+        Ok(self.store.list::<Room>(None).await?)
+    }
+}
