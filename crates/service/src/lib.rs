@@ -27,6 +27,7 @@ pub mod planning;
 mod qc;
 mod queries;
 pub mod recall;
+pub mod scan;
 pub mod throttle;
 pub mod trace;
 pub mod visibility;

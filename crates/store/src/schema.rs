@@ -138,6 +138,9 @@ impl Table {
         matches!(
             (self, column),
             (Table::Harvest, "deviation") | (Table::TestResult, "censor" | "history")
+        ) || matches!(
+            (self, column),
+            (Table::Lot, "dins") | (Table::Donor, "autologous_for")
         )
     }
 
@@ -169,6 +172,7 @@ impl Table {
                 ("screening", Json),
                 ("ineligible_reason", Text),
                 ("registered_at", Text),
+                ("autologous_for", Text),
             ],
             Table::Tissue => &[
                 ("id", Text),
@@ -249,6 +253,7 @@ impl Table {
                 ("decided_by", Text),
                 ("decision_reason", Text),
                 ("specification", Text),
+                ("dins", Json),
             ],
             Table::ProcessingStep => &[
                 ("id", Text),

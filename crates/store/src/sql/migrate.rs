@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "records",
         include_str!("../../migrations/0008_records.sql"),
     ),
+    (
+        9,
+        "isbt_divisions",
+        include_str!("../../migrations/0009_isbt_divisions.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
