@@ -1,5 +1,6 @@
 //! `secretome label` as a user runs it, on both backends: the SVG printed is the label the service
-//! renders (which `crates/service/tests/labels.rs` scans back), found by vial id or DIN; `--format
+//! renders (which `crates/service/tests/labels.rs` scans back), found by vial id or by DIN and
+//! product code (the DIN alone names the lot); `--format
 //! pdf --out FILE` writes a PDF; a vial without a DIN and an unknown vial are refused (exit 2)
 //! with the reason, and nothing is written.
 
@@ -29,19 +30,26 @@ async fn label_prints_svg_or_pdf_and_refuses_a_vial_without_a_din() {
     cases.extend(postgres_store("cli_label").await);
     for (store, url) in cases {
         let svc = Service::new(Arc::new(store.clone()));
-        demo::build(&svc, UtcTime::parse("now", "2026-11-25T03:00:00Z").unwrap())
-            .await
-            .unwrap();
-        let v: Vial = svc.store().fetch("L-2026-004-0007").await.unwrap().unwrap();
+        // The demo is built around today, as the CLI reads the clock: its released vials are
+        // within their shelf life whatever the date the test runs on.
         let now = UtcTime::from_timestamp(jiff::Timestamp::now());
+        demo::build(&svc, now).await.unwrap();
+        let v: Vial = svc.store().fetch("L-2026-004-0007").await.unwrap().unwrap();
+        assert!(v.expires_at > now, "the demo vial is in date");
         let want = svc.vial_label_svg("L-2026-004-0007", now).await.unwrap();
 
         let (code, out, err) = label(&["L-2026-004-0007", "--db", &url]);
         assert_eq!(code, 0, "{err}");
         assert_eq!(String::from_utf8(out).unwrap(), want);
+        // By its DIN and product code (the DIN alone names the lot and is refused, naming it).
         let din = v.din.clone().unwrap();
-        let (code, out, err) = label(&[&din, "--db", &url]);
+        let typed = format!("{din} {}", v.product_code.clone().unwrap());
+        let (code, out, err) = label(&[&typed, "--db", &url]);
         assert_eq!((code, String::from_utf8(out).unwrap()), (0, want), "{err}");
+        let (code, out, err) = label(&[&din, "--db", &url]);
+        assert_eq!(code, 2, "{err}");
+        assert!(out.is_empty());
+        assert!(err.contains("is lot L-2026-004 (40 vials)"), "{err}");
 
         let file = std::env::temp_dir().join(format!(
             "secretome-label-{}-{}.pdf",

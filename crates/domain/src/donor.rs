@@ -1,7 +1,11 @@
 //! Donors: pseudonymised code, tissue source, consent, infectious-disease screen, and the donor state
 //! machine `screening → eligible | ineligible` (DESIGN.md §3). Only eligible donors' tissue may be banked.
 
-use crate::{DomainError, TransitionError, UtcTime, ids::DonorCode, quantity::text};
+use crate::{
+    DomainError, TransitionError, UtcTime,
+    ids::{DonorCode, PatientCode},
+    quantity::text,
+};
 use serde::{Deserialize, Serialize};
 
 /// The kind of tissue MSCs are derived from (骨髄 / 脂肪 / 臍帯 / 歯髄 / other).
@@ -130,6 +134,10 @@ pub struct Donor {
     /// Why the donor is ineligible, when they are.
     pub ineligible_reason: Option<String>,
     pub registered_at: UtcTime,
+    /// The patient this donor is, when the donation is for autologous use only (自家): the lot's
+    /// ISBT 128 collection type is then `1`, else `V` (docs/isbt128.md).
+    #[serde(default)]
+    pub autologous_for: Option<PatientCode>,
 }
 
 impl Donor {
@@ -156,6 +164,7 @@ impl Donor {
             screening: Vec::new(),
             ineligible_reason: None,
             registered_at: now,
+            autologous_for: None,
         })
     }
 
@@ -196,6 +205,21 @@ impl Donor {
             next.ineligible_reason = Some(not_negative.join(", "));
         }
         Ok(next)
+    }
+
+    /// Records that the donation is for autologous use only: the donor is `patient` (自家). Set once;
+    /// a different patient later is refused, the same one again changes nothing.
+    pub fn for_autologous_use(&self, patient: PatientCode) -> Result<Self, DomainError> {
+        match &self.autologous_for {
+            Some(p) if *p != patient => Err(DomainError::Rule(format!(
+                "donor {} is already recorded as patient {p} (autologous use)",
+                self.id
+            ))),
+            _ => Ok(Self {
+                autologous_for: Some(patient),
+                ..self.clone()
+            }),
+        }
     }
 
     /// Tissue may be collected for banking only from an eligible donor.

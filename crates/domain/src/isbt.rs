@@ -12,6 +12,10 @@
 //!   product code.
 
 use crate::DomainError;
+pub use assign::{
+    CollectionType, Container, FIRST_LEVEL_DIVISIONS, LotDonor, LotIdentity, MAX_DIVISIONS, assign,
+    collection_type, dins_needed, division,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use thiserror::Error;
@@ -381,5 +385,10 @@ impl ProductCode {
 }
 text_type!(ProductCode, |v, f| f.write_str(v.part(0..8)));
 
+mod assign;
+pub mod scan;
+
+#[cfg(test)]
+mod assign_tests;
 #[cfg(test)]
 mod tests;

@@ -64,6 +64,11 @@ pub struct Lot {
     pub decision_reason: Option<String>,
     /// The specification version in force when the lot was filled (`<product>/v<n>`), tested against.
     pub specification: Option<String>,
+    /// The ISBT 128 DINs its vials carry (13 characters each), assigned at filling: one for up to
+    /// 676 vials, the next DINs of the sequence for more (docs/isbt128.md). None before filling, and
+    /// for lots filled before migration 0009 (their vials keep a DIN each).
+    #[serde(default)]
+    pub dins: Option<Vec<String>>,
 }
 
 /// One harvest's contribution to a pooled lot.
@@ -125,6 +130,7 @@ impl Lot {
             decided_by: None,
             decision_reason: None,
             specification: None,
+            dins: None,
         };
         Ok((lot, used))
     }

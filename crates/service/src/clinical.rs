@@ -2,6 +2,7 @@
 //! them by scanning or typing its id, and recording the dose given. Adverse events, outcomes and
 //! the clinical pages' reads are in `clinical_records` and `clinical_queries`.
 
+use crate::scan::{ScanError, ScanFound};
 use crate::{Service, ServiceError, ctx, link};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
@@ -9,7 +10,6 @@ use secretome_domain::{
     genealogy::{NodeKind, Relation},
     ids::{PatientCode, SiteCode, UserName, VialId},
     inventory::VialMove,
-    isbt::Din,
     lot::Lot,
     site::{Site, User},
     vial::Vial,
@@ -209,11 +209,29 @@ pub(crate) enum VialRows<'a> {
 }
 
 impl VialRows<'_> {
-    async fn by(&mut self, column: &str, value: &str) -> Result<Vec<Snapshot>, StoreError> {
+    pub(crate) async fn by(
+        &mut self,
+        column: &str,
+        value: &str,
+    ) -> Result<Vec<Snapshot>, StoreError> {
         let filter = Some((column, value));
         match self {
             VialRows::Tx(tx) => tx.select(Table::Vial, filter).await,
             VialRows::Store(s) => s.select(Table::Vial, filter).await,
+        }
+    }
+
+    pub(crate) async fn lot(&mut self, id: &str) -> Result<Lot, ServiceError> {
+        let found = match self {
+            VialRows::Tx(tx) => tx.get(Table::Lot, id).await?,
+            VialRows::Store(s) => s.get(Table::Lot, id).await?,
+        };
+        match found {
+            Some(s) => Ok(s.to_record()?),
+            None => Err(ServiceError::NotFound {
+                what: "lot",
+                id: id.to_string(),
+            }),
         }
     }
 }
@@ -229,10 +247,25 @@ pub(crate) async fn find_vial_in(
     {
         return Ok(s.to_record()?);
     }
-    if let Ok(din) = Din::from_barcode(typed).or_else(|_| Din::parse(typed))
-        && let Some(s) = rows.by("din", &din.to_string()).await?.into_iter().next()
-    {
-        return Ok(s.to_record()?);
+    match crate::scan::lookup(&mut rows, typed).await? {
+        Some(ScanFound::Vial { vial, .. }) => return Ok(vial),
+        Some(ScanFound::Lot {
+            lot,
+            din,
+            mut vials,
+            ..
+        }) => {
+            if vials.len() == 1 {
+                return Ok(vials.remove(0));
+            }
+            return Err(ScanError::DinNamesLot {
+                din,
+                lot: lot.id.to_string(),
+                vials: vials.len(),
+            }
+            .into());
+        }
+        None => {}
     }
     Err(ServiceError::NotFound {
         what: "vial (by id or DIN)",

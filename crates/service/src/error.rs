@@ -1,6 +1,7 @@
 //! The service layer's error: domain refusals and storage failures, classified once into kinds that
 //! the web maps to HTTP statuses and the CLI to messages.
 
+use crate::scan::ScanError;
 use secretome_domain::DomainError;
 use secretome_store::StoreError;
 use thiserror::Error;
@@ -21,6 +22,9 @@ pub enum ServiceError {
     /// A failure of the machine, not of the request (hashing, randomness, a worker thread).
     #[error("internal failure: {0}")]
     Internal(String),
+    /// A scanned or typed DIN was refused or not found; the code tells which (`scan.rs`).
+    #[error(transparent)]
+    Scan(#[from] crate::scan::ScanError),
 }
 
 /// What kind of failure, for a caller that must choose a status or exit code.
@@ -55,6 +59,10 @@ impl ServiceError {
             ServiceError::Store(StoreError::Duplicate { .. }) => ErrorKind::Conflict,
             ServiceError::Planning(_) => ErrorKind::Invalid,
             ServiceError::Internal(_) => ErrorKind::Internal,
+            ServiceError::Scan(
+                ScanError::UnknownDin { .. } | ScanError::UnknownContainer { .. },
+            ) => ErrorKind::NotFound,
+            ServiceError::Scan(_) => ErrorKind::Invalid,
             ServiceError::Store(
                 StoreError::Dangling { .. }
                 | StoreError::Constraint { .. }

@@ -34,6 +34,10 @@ use std::collections::BTreeMap;
 pub const DIN_SYSTEM: &str = "urn:oid:2.16.840.1.113883.6.18.2.1";
 /// HL7's code system URI for ISBT 128 (OID 2.16.840.1.113883.6.18).
 pub const ISBT_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/ib";
+/// The container's ISBT 128 identity: DIN followed by the product code with its division (21
+/// characters). The vials of one lot share the DIN (the pool's), so this is what tells them apart
+/// (docs/isbt128.md); a local system, since no published identifier system carries the pair.
+pub const CONTAINER_SYSTEM: &str = "urn:secretome:isbt128:din-product-code";
 const UCUM: &str = "http://unitsofmeasure.org";
 
 /// A resource's logical id and the `fullUrl` that references it inside the bundle.
@@ -186,6 +190,9 @@ fn product_entry(
     let mut identifiers = vec![local("vial", vial.id.as_str())];
     if let Some(din) = &vial.din {
         identifiers.insert(0, json!({ "system": DIN_SYSTEM, "value": din }));
+        if let Some(pc) = &vial.product_code {
+            identifiers.push(json!({ "system": CONTAINER_SYSTEM, "value": format!("{din}{pc}") }));
+        }
     }
     let mut code = json!({ "text": product.map_or(lot.product.clone(), |p| p.name.clone()) });
     if let Some(pc) = &vial.product_code {

@@ -118,7 +118,8 @@ struct Emitter<'a> {
     start: UtcTime,
     now: UtcTime,
     product: String,
-    product_code: String,
+    /// ISBT 128 product description code; the generated donors are volunteers (collection type V).
+    isbt_description: String,
     spec: Specification,
     fin: Fin,
     din_next: BTreeMap<u8, i64>,
@@ -201,8 +202,9 @@ impl Service {
             start,
             now,
             product: PRODUCT.to_string(),
-            product_code: ProductCode::new("S0001", 'V', "00")
+            isbt_description: ProductCode::new("S0001", 'V', "00")
                 .map_err(|e| DomainError::Rule(e.to_string()))?
+                .description_code()
                 .to_string(),
             spec: spec_row,
             fin: Fin::parse(FIN).map_err(|e| DomainError::Rule(e.to_string()))?,

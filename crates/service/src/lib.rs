@@ -29,6 +29,7 @@ pub mod plates;
 mod qc;
 mod queries;
 pub mod recall;
+pub mod scan;
 mod shipments;
 pub mod throttle;
 pub mod trace;

@@ -204,7 +204,7 @@ impl Service {
         crate::inventory::check_shelf_life(&mut *tx, &l.product, expires_at, now).await?;
         assign_isbt(
             &mut *tx,
-            &l.product,
+            &mut next,
             &mut vials,
             &ctx(actor, now, "lot.fill", None),
             now,
@@ -398,50 +398,82 @@ impl Service {
     }
 }
 
-/// Gives each new vial its ISBT 128 DIN (the facility's FIN, the two-digit year of filling, the
-/// next sequence numbers of that FIN and year) and product code (the product's description code,
-/// allogeneic volunteer donation `V`, undivided `00`). Refused, naming what is missing, when the
-/// FIN or the product's code is not configured: nothing is guessed.
+/// Gives the lot its ISBT 128 DIN(s) — the facility's FIN, the two-digit year of filling, the next
+/// sequence number of that FIN and year; one DIN per 676 vials — and each new vial the product code
+/// of its container: the product's description code, the collection type of the lot's donors
+/// (`1` autologous, `V` allogeneic) and its division (`A0`…`Z0`, or `Aa`…`Zz` above 26 vials per
+/// DIN). See docs/isbt128.md. Refused, naming what is missing, when the FIN or the product's code
+/// is not configured, or the donors do not decide the collection type: nothing is guessed.
 async fn assign_isbt(
     tx: &mut dyn Tx,
-    product: &str,
+    lot: &mut Lot,
     vials: &mut [Vial],
     c: &crate::AuditCtx,
     now: UtcTime,
 ) -> Result<(), ServiceError> {
-    use secretome_domain::isbt::{self, Din, Fin};
+    use secretome_domain::isbt::{self, Fin};
     use secretome_domain::qc::Product;
     use secretome_domain::site::{DinSequence, SETTING_FIN, Setting};
     let rule = |m: String| ServiceError::from(DomainError::Rule(m));
+    let product = lot.product.clone();
     let fin = tx.load::<Setting>(SETTING_FIN).await?.ok_or_else(|| {
         rule(format!(
             "vials cannot be filled: the facility's ISBT 128 FIN (setting {SETTING_FIN}) is not configured"
         ))
     })?;
     let fin = Fin::parse(&fin.value).map_err(|e| rule(e.to_string()))?;
-    let p = tx.must_load::<Product>(product).await?;
+    let p = tx.must_load::<Product>(&product).await?;
     let code = p.isbt_code.as_deref().ok_or_else(|| {
         rule(format!(
             "vials cannot be filled: product {product} has no ISBT 128 product description code"
         ))
     })?;
-    let code = isbt::ProductCode::new(code, 'V', "00").map_err(|e| rule(e.to_string()))?;
+    let collection = isbt::collection_type(lot.id.as_str(), &lot_donors(tx, lot).await?)?;
     let year = (jiff::tz::TimeZone::UTC.to_datetime(now.timestamp()).year() % 100) as u8;
     let key = format!("{fin}{year:02}");
     let existing = tx.load::<DinSequence>(&key).await?;
-    let mut next = existing.as_ref().map_or(1, |s| s.next);
-    for v in vials.iter_mut() {
-        let din = Din::new(fin, year, u32::try_from(next).unwrap_or(u32::MAX))
-            .map_err(|e| rule(format!("DIN sequence for {key} is exhausted: {e}")))?;
-        v.din = Some(din.to_string());
-        v.product_code = Some(code.to_string());
-        next += 1;
+    let first = existing.as_ref().map_or(1, |s| s.next);
+    let first = u32::try_from(first).unwrap_or(u32::MAX);
+    let identity = isbt::assign(fin, year, first, code, collection, vials.len())
+        .map_err(|e| rule(format!("DIN sequence for {key} is exhausted: {e}")))?;
+    for (v, id) in vials.iter_mut().zip(&identity.containers) {
+        v.din = Some(id.din.to_string());
+        v.product_code = Some(id.product_code.to_string());
     }
-    let seq = DinSequence { id: key, next };
+    lot.dins = Some(identity.dins.iter().map(ToString::to_string).collect());
+    let seq = DinSequence {
+        id: key,
+        next: i64::from(identity.next_sequence(first)),
+    };
     if existing.is_some() {
         tx.update_record(&seq, c).await?;
     } else {
         tx.insert_record(&seq, c).await?;
     }
     Ok(())
+}
+
+/// The donors upstream of a lot (donor → tissue → bank → batch → harvest → lot), with the patient
+/// each one is when the donation is autologous.
+pub(crate) async fn lot_donors(
+    tx: &mut dyn Tx,
+    lot: &Lot,
+) -> Result<Vec<secretome_domain::isbt::LotDonor>, ServiceError> {
+    use secretome_domain::donor::Donor;
+    let codes: BTreeSet<String> = tx
+        .trace(Direction::Backward, NodeKind::Lot, lot.id.as_str())
+        .await?
+        .into_iter()
+        .filter(|e| e.parent_kind == NodeKind::Donor)
+        .map(|e| e.parent_id)
+        .collect();
+    let mut donors = Vec::with_capacity(codes.len());
+    for code in codes {
+        let d = tx.must_load::<Donor>(&code).await?;
+        donors.push(secretome_domain::isbt::LotDonor {
+            donor: d.id,
+            autologous_for: d.autologous_for,
+        });
+    }
+    Ok(donors)
 }

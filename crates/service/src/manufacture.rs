@@ -93,6 +93,31 @@ impl Service {
         Ok(d)
     }
 
+    /// Records that a donor's donation is for autologous use only: the donor is patient `patient`
+    /// (自家). Lots made from this donor alone carry ISBT 128 collection type `1`; pooling it with
+    /// other donors is refused at filling (docs/isbt128.md). Role: operator.
+    pub async fn designate_autologous(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        donor: &str,
+        patient: &str,
+    ) -> Result<Donor, ServiceError> {
+        actor.require(Role::Operator, "record an autologous donation")?;
+        let patient = secretome_domain::ids::PatientCode::new(patient)?;
+        let mut tx = self.store.begin().await?;
+        tx.must_load::<secretome_domain::clinical::Patient>(patient.as_str())
+            .await?;
+        let d = tx
+            .must_load::<Donor>(donor)
+            .await?
+            .for_autologous_use(patient)?;
+        tx.update_record(&d, &ctx(actor, now, "donor.autologous", None))
+            .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
     /// Records the infectious-disease screen; the donor becomes eligible or ineligible. Role: operator.
     pub async fn record_screening(
         &self,

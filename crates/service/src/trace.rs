@@ -60,9 +60,28 @@ impl Service {
         })
     }
 
-    /// Everything reachable from `id` in `direction`.
+    /// Which record an identifier names, or else the vial or lot a scanned ISBT 128 code names
+    /// (DIN with product code and division → the vial; DIN alone → the lot), with its id.
+    pub async fn resolve_scanned(&self, id: &str) -> Result<(NodeKind, String), ServiceError> {
+        match self.resolve_node(id).await {
+            Err(e @ ServiceError::NotFound { .. }) => match self.scan(id).await {
+                Ok(crate::scan::ScanFound::Vial { vial, .. }) => {
+                    Ok((NodeKind::Vial, vial.id.to_string()))
+                }
+                Ok(crate::scan::ScanFound::Lot { lot, .. }) => {
+                    Ok((NodeKind::Lot, lot.id.to_string()))
+                }
+                Err(ServiceError::NotFound { .. }) => Err(e),
+                Err(other) => Err(other),
+            },
+            other => other.map(|k| (k, id.to_string())),
+        }
+    }
+
+    /// Everything reachable from `id` (a record's id, or a scanned DIN) in `direction`.
     pub async fn trace(&self, direction: Direction, id: &str) -> Result<Trace, ServiceError> {
-        let kind = self.resolve_node(id).await?;
+        let (kind, id) = self.resolve_scanned(id).await?;
+        let id = id.as_str();
         let edges: Vec<Edge> = self.store().trace(direction, kind, id).await?;
         let mut nodes = BTreeSet::new();
         for e in &edges {

@@ -56,7 +56,7 @@ async fn refusals_say_why_and_write_nothing() {
             &svc,
             svc.dispense_vial(&doc, later, "=G12342699999900", "PT-R-001"),
             ErrorKind::NotFound,
-            "not found",
+            "DIN G123426999999 is not known here",
         )
         .await;
 

@@ -15,7 +15,7 @@ use secretome_domain::{
 };
 use secretome_service::{
     ErrorKind, NewAdministration, NewPatient, Service, demo,
-    fhir::{DIN_SYSTEM, ISBT_SYSTEM},
+    fhir::{CONTAINER_SYSTEM, DIN_SYSTEM, ISBT_SYSTEM},
 };
 use secretome_store::testing;
 use serde_json::{Value, json};
@@ -97,7 +97,12 @@ async fn a_patients_bundle_validates_against_the_r4_schema_on_both_backends() {
         }
         let dose = NewAdministration {
             // scanned: the DIN, not the vial id
-            vial: given.din.clone().expect("filled vials have a DIN"),
+            // scanned as the label's DIN and product code (the DIN alone names the lot)
+            vial: format!(
+                "{}{}",
+                given.din.clone().expect("filled vials have a DIN"),
+                given.product_code.clone().expect("and a product code")
+            ),
             route: "intranasal".into(),
             dose_ml: 0.5,
             administered_at: t("2026-11-20T04:30:00Z"),
@@ -136,6 +141,18 @@ async fn a_patients_bundle_validates_against_the_r4_schema_on_both_backends() {
             .expect("the administered vial");
         assert_eq!(bdp["identifier"][0]["system"], DIN_SYSTEM);
         assert_eq!(bdp["identifier"][0]["value"], json!(given.din));
+        // The two vials share their lot's DIN; the container identifier tells them apart.
+        let container = |r: &Value| r["identifier"][2]["value"].clone();
+        assert_eq!(bdp["identifier"][2]["system"], CONTAINER_SYSTEM);
+        assert_eq!(
+            container(bdp),
+            json!(format!(
+                "{}{}",
+                given.din.as_deref().unwrap(),
+                given.product_code.as_deref().unwrap()
+            ))
+        );
+        assert_ne!(container(products[0]), container(products[1]));
         assert_eq!(bdp["productCode"]["coding"][0]["system"], ISBT_SYSTEM);
         assert_eq!(
             bdp["productCode"]["coding"][0]["code"],

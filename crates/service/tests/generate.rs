@@ -79,12 +79,22 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
             "{b}"
         );
 
-        // DINs: one per vial, unique, and each year's sequence row is one past its highest number.
+        // DINs: one per lot (its vials are divisions), each (DIN, product code) once, and each
+        // year's sequence row is one past its highest number.
         let mut per_year: BTreeMap<String, u32> = BTreeMap::new();
         let mut dins = BTreeSet::new();
+        let mut lot_of_din: BTreeMap<String, String> = BTreeMap::new();
         for v in &vials {
             let din = Din::parse(v.din.as_deref().expect("every vial has a DIN")).unwrap();
-            assert!(dins.insert(din.to_string()), "{b}: duplicate DIN {din}");
+            let code = v.product_code.clone().expect("and a product code");
+            assert!(
+                dins.insert((din.to_string(), code.clone())),
+                "{b}: duplicate {din} {code}"
+            );
+            let lot = lot_of_din
+                .entry(din.to_string())
+                .or_insert_with(|| v.lot.to_string());
+            assert_eq!(lot.as_str(), v.lot.as_str(), "{b}: DIN {din} in two lots");
             let key = format!("{}{:02}", din.fin().as_str(), din.year());
             let top = per_year.entry(key).or_default();
             *top = (*top).max(din.sequence());

@@ -132,11 +132,16 @@ async fn a_demo_vials_label_scans_back_to_its_din_and_product_code() {
         let message = parse_compound_message(&datamatrix(&svg)).unwrap();
         assert_eq!(message.din, din);
         assert_eq!(Some(message.product_code.to_string()), v.product_code);
-        assert_eq!(message.product_code.to_string(), "S0001V00");
+        // The 7th of the lot's 40 vials: division A then g (second level, 26 per first level).
+        assert_eq!(message.product_code.to_string(), "S0001VAg");
 
-        // Found by its DIN too (as typed from the label, with the check character, or scanned).
-        let eye = din.eye_readable().replace(' ', "");
-        for typed in [eye.as_str(), scanned.as_str()] {
+        // Found by its DIN and product code too (as typed from the label with the check character,
+        // as the two linear barcodes scanned one after the other, or as the DataMatrix message).
+        let pc = message.product_code;
+        let eye = format!("{} {} {pc}", din.eye_readable(), din.check_character());
+        let linear = format!("{scanned}{}", pc.barcode_data());
+        let matrix = datamatrix(&svg);
+        for typed in [eye.as_str(), linear.as_str(), matrix.as_str()] {
             let data = svc
                 .vial_label(typed, t("2026-11-25T03:00:00Z"))
                 .await

@@ -175,6 +175,8 @@ impl Table {
             (Table::Harvest, "deviation")
                 | (Table::TestResult, "censor" | "history")
                 | (Table::ProcessingStep, "room" | "equipment" | "operator")
+                | (Table::Lot, "dins")
+                | (Table::Donor, "autologous_for")
         )
     }
 
@@ -206,6 +208,7 @@ impl Table {
                 ("screening", Json),
                 ("ineligible_reason", Text),
                 ("registered_at", Text),
+                ("autologous_for", Text),
             ],
             Table::Tissue => &[
                 ("id", Text),
@@ -286,6 +289,7 @@ impl Table {
                 ("decided_by", Text),
                 ("decision_reason", Text),
                 ("specification", Text),
+                ("dins", Json),
             ],
             Table::ProcessingStep => &[
                 ("id", Text),

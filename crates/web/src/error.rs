@@ -55,6 +55,13 @@ impl IntoResponse for AppError {
             ServiceError::Domain(DomainError::Invalid { field, .. }) => {
                 body["field"] = serde_json::json!(field);
             }
+            ServiceError::Scan(e) => {
+                use crate::clinical::scan_message;
+                use crate::i18n::Lang;
+                body["code"] = serde_json::json!(e.code());
+                body["field"] = serde_json::json!("vial");
+                body["message_ja"] = serde_json::json!(scan_message(Lang::Ja, e));
+            }
             ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) => {
                 if let Ok(r) = serde_json::to_value(blockers) {
                     body["reasons"] = r;

@@ -67,7 +67,7 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
             &app,
             &doc,
             &format!("{base}/dispense"),
-            json!({"vial": din(v).barcode_data()}),
+            json!({"vial": format!("{}=<{}", din(v).barcode_data(), v.product_code.as_deref().unwrap())}),
         )
         .await;
         assert_eq!(

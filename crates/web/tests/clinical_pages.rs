@@ -88,7 +88,8 @@ async fn a_physician_dispenses_gives_and_follows_up_through_the_pages() {
         let avail = vials(&svc, "L-2026-004", VialStatus::Available).await;
         let (v1, v2) = (&avail[0], &avail[1]);
         let d = din(v1);
-        let typed = format!("{} {}", d.eye_readable(), d.check_character());
+        let code = v1.product_code.as_deref().unwrap();
+        let typed = format!("{} {} {code}", d.eye_readable(), d.check_character());
         let r = post(&app, &doc, &format!("{page}/dispense"), &[("vial", &typed)]).await;
         assert_eq!(r.status, 303, "{backend:?}: {}", r.body);
         let r = post(
@@ -125,7 +126,11 @@ async fn a_physician_dispenses_gives_and_follows_up_through_the_pages() {
             r.body.contains(&format!("value=\"{}\"", recalled[0].id)),
             "what was typed is kept"
         );
-        let barcode = din(&recalled[1]).barcode_data();
+        let barcode = format!(
+            "{}=<{}",
+            din(&recalled[1]).barcode_data(),
+            recalled[1].product_code.as_deref().unwrap()
+        );
         let en_doc = (en.clone(), doc.1.clone());
         let r = post(
             &app,

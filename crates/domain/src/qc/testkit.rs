@@ -67,6 +67,7 @@ pub fn lot(spec: &Specification) -> Lot {
         decided_by: None,
         decision_reason: None,
         specification: Some(spec.id.clone()),
+        dins: None,
     }
 }
 

@@ -13,7 +13,7 @@ use secretome_domain::{
     clinical::{Administration, Dispensing, Indication, Patient, Route, Sex},
     genealogy::{Edge, NodeKind, Relation},
     ids::{LotNumber, PatientCode, UserName},
-    isbt::Din,
+    isbt::{self, CollectionType},
     lot::{Lot, LotStatus, PoolPart},
     processing::{ProcessingStep, StepKind},
     qc::{ResultSource, TestResult, result::ResultEntry},
@@ -141,8 +141,9 @@ impl Emitter<'_> {
         let filled_at = day(pooled_at, FILL_AFTER_POOL)?;
         let expires = day(filled_at, SHELF_LIFE_DAYS)?;
         let count = i64::try_from(plan.vials).unwrap_or(i64::MAX);
-        let (mut filled, vials) = lot.fill(count, FILL_ML, expires, filled_at)?;
+        let (mut filled, mut vials) = lot.fill(count, FILL_ML, expires, filled_at)?;
         filled.specification = Some(self.spec.id.clone());
+        self.identify(&mut filled, &mut vials, filled_at)?;
         // QC a week after filling; QA decides when planned, if that is already past.
         let tested_at = day(filled_at, plan.decision_after - 7.0)?;
         let decided_at = day(filled_at, plan.decision_after)?;
@@ -214,20 +215,8 @@ impl Emitter<'_> {
     ) -> Result<(), ServiceError> {
         let site = self.site_of(lot)?;
         let crew = self.sites[site].clone();
-        let year = (jiff::tz::TimeZone::UTC
-            .to_datetime(filled_at.timestamp())
-            .year()
-            % 100) as u8;
         let rack = 1 + self.counts.lots % 20;
         for (i, v) in vials.into_iter().enumerate() {
-            let next = self.din_next.entry(year).or_insert(1);
-            let din = Din::new(self.fin, year, u32::try_from(*next).unwrap_or(u32::MAX)).map_err(
-                |e| DomainError::Rule(format!("DIN sequence for year {year:02} is exhausted: {e}")),
-            )?;
-            *next += 1;
-            let mut v = v;
-            v.din = Some(din.to_string());
-            v.product_code = Some(self.product_code.clone());
             let (bx, pos) = (i / 81 + 1, i % 81);
             let place = format!(
                 "{}/R{rack}/{}-B{bx:02}/{}{}",
@@ -268,6 +257,41 @@ impl Emitter<'_> {
             self.push(&row, by, at, "lot.fill")?;
             self.push(&edge, &crew.operator, filled_at, "lot.fill")?;
         }
+        Ok(())
+    }
+
+    /// The lot's DIN(s) and each vial's product code with its division, as filling assigns them
+    /// (`lots.rs::assign_isbt`, docs/isbt128.md): the next DINs of the FIN and year, up to 676
+    /// divisions each; the generated donors are volunteers (allogeneic, `V`).
+    fn identify(
+        &mut self,
+        lot: &mut Lot,
+        vials: &mut [Vial],
+        filled_at: UtcTime,
+    ) -> Result<(), ServiceError> {
+        let year = (jiff::tz::TimeZone::UTC
+            .to_datetime(filled_at.timestamp())
+            .year()
+            % 100) as u8;
+        let next = self.din_next.entry(year).or_insert(1);
+        let first = u32::try_from(*next).unwrap_or(u32::MAX);
+        let id = isbt::assign(
+            self.fin,
+            year,
+            first,
+            &self.isbt_description,
+            CollectionType::Allogeneic,
+            vials.len(),
+        )
+        .map_err(|e| {
+            DomainError::Rule(format!("DIN sequence for year {year:02} is exhausted: {e}"))
+        })?;
+        *next = i64::from(id.next_sequence(first));
+        for (v, c) in vials.iter_mut().zip(&id.containers) {
+            v.din = Some(c.din.to_string());
+            v.product_code = Some(c.product_code.to_string());
+        }
+        lot.dins = Some(id.dins.iter().map(ToString::to_string).collect());
         Ok(())
     }
 

@@ -5,7 +5,7 @@
 
 use secretome_domain::{
     UtcTime,
-    isbt::Din,
+    isbt::{Din, ProductCode},
     vial::{Vial, VialStatus},
 };
 use secretome_service::{NewAdministration, NewAdverseEvent, NewOutcome, NewPatient, Service};
@@ -22,10 +22,12 @@ pub async fn vial(svc: &Service, lot: &str, status: VialStatus, skip: usize) -> 
         .unwrap_or_else(|| panic!("demo has a {status:?} vial in {lot}"))
 }
 
+/// The vial's DIN and product code barcodes as a scanner sends them, one after the other (the DIN
+/// alone names the lot: its vials are divisions of one product).
 pub fn barcode(v: &Vial) -> String {
-    Din::parse(v.din.as_deref().expect("filled vials carry a DIN"))
-        .unwrap()
-        .barcode_data()
+    let din = Din::parse(v.din.as_deref().expect("filled vials carry a DIN")).unwrap();
+    let code = ProductCode::parse(v.product_code.as_deref().expect("and a product code")).unwrap();
+    format!("{}{}", din.barcode_data(), code.barcode_data())
 }
 
 pub fn patient(id: &str, indication: &str) -> NewPatient {

@@ -7,31 +7,15 @@ use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 /// (version, name, SQL) of every migration, oldest first.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "init",
-        include_str!("../../migrations/0001_init.sql"),
-    ),
-    (
-        2,
-        "qc",
-        include_str!("../../migrations/0002_qc.sql"),
-    ),
-    (
-        3,
-        "auth",
-        include_str!("../../migrations/0003_auth.sql"),
-    ),
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (2, "qc", include_str!("../../migrations/0002_qc.sql")),
+    (3, "auth", include_str!("../../migrations/0003_auth.sql")),
     (
         4,
         "clinical",
         include_str!("../../migrations/0004_clinical.sql"),
     ),
-    (
-        6,
-        "doors",
-        include_str!("../../migrations/0006_doors.sql"),
-    ),
+    (6, "doors", include_str!("../../migrations/0006_doors.sql")),
     (
         7,
         "paged_reads",
@@ -41,6 +25,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "records",
         include_str!("../../migrations/0008_records.sql"),
+    ),
+    (
+        9,
+        "isbt_divisions",
+        include_str!("../../migrations/0009_isbt_divisions.sql"),
     ),
     (
         10,

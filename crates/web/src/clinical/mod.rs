@@ -7,6 +7,7 @@
 mod api;
 mod indications;
 mod patients;
+pub(crate) use patients::scan_message;
 mod plot;
 mod record;
 mod text;

@@ -21,6 +21,7 @@ use secretome_domain::{
     clinical::{Indication, Sex},
 };
 use secretome_service::{NewPatient, PatientFilter, clinical_queries::PatientSummary};
+use secretome_service::{ServiceError, scan::ScanError};
 use std::collections::BTreeMap;
 
 #[derive(Template)]
@@ -47,8 +48,24 @@ pub fn label(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// A refused DIN scan in the viewer's language, from the catalogue by the error's code.
+pub fn scan_message(lang: Lang, e: &ScanError) -> String {
+    let key = format!("scan.err.{}", e.code());
+    let mut m = lang.t(&key).to_string();
+    for (name, value) in e.values() {
+        m = m.replace(&format!("{{{name}}}"), &value);
+    }
+    if e.full_width() {
+        m = format!("{m} ({})", lang.t("scan.full_width"));
+    }
+    m
+}
+
 /// A refusal's errors in the viewer's language: the clinical messages first, then the shared ones.
 pub fn errors(r: &Refusal, lang: Lang) -> FieldErrors {
+    if let Refusal::Service(ServiceError::Scan(e)) = r {
+        return FieldErrors::one("vial", &scan_message(lang, e));
+    }
     let raw = r.errors(Lang::En);
     if lang == Lang::En {
         return raw;

@@ -219,6 +219,37 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "未来の日時は記録できません",
         "in the future",
     ),
+    // DIN scans (issue 17 item 5; `secretome_service::scan::ScanError`, by its code).
+    (
+        "scan.err.check_character",
+        "DIN {din} のチェックキャラクタ {found} が誤っています (正しくは {expected})。DIN を入力し直すか、バーコードを読み取ってください",
+        "DIN {din}: check character {found} is wrong (the DIN's is {expected}): retype the DIN or scan its barcode",
+    ),
+    (
+        "scan.err.flag",
+        "DIN {din} のバーコードのフラグ {found} が DIN と合いません (正しくは {expected})。ラベルの破損または誤印刷の可能性があります",
+        "DIN {din}: barcode flag {found} does not match the DIN (expected {expected}): the label may be damaged or misprinted",
+    ),
+    (
+        "scan.err.unknown_din",
+        "DIN {din} はこの施設で割り当てられていません",
+        "DIN {din} is not known here",
+    ),
+    (
+        "scan.err.unknown_container",
+        "DIN {din} に製品コード {product_code} のバイアルはありません",
+        "DIN {din} has no vial with product code {product_code}",
+    ),
+    (
+        "scan.err.din_names_lot",
+        "DIN {din} はロット {lot} (バイアル {vials} 本) を表します。ラベルの 2 次元コード (DIN と製品コード・分割コード) を読み取るか、バイアル ID を入力してください",
+        "DIN {din} is lot {lot} ({vials} vials): scan the label's 2D code (DIN with product code and division) or type the vial id",
+    ),
+    (
+        "scan.full_width",
+        "全角の入力を半角に直して照合しました",
+        "full-width input was read as half-width",
+    ),
 ];
 
 /// (part of the English message, key of its Japanese), first match wins.

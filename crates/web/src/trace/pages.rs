@@ -20,6 +20,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use secretome_domain::{Role, genealogy::NodeKind};
+use secretome_service::ServiceError;
 use secretome_service::trace::{Direction, Trace};
 use std::collections::BTreeMap;
 
@@ -126,7 +127,11 @@ pub async fn show(
         }
         Err(err) => {
             let s = status_of(&err);
-            p.e = FieldErrors::one("id", &err.to_string());
+            let m = match &err {
+                ServiceError::Scan(e) => crate::clinical::scan_message(v.lang, e),
+                _ => err.to_string(),
+            };
+            p.e = FieldErrors::one("id", &m);
             page(s, &p)
         }
     }
