@@ -507,16 +507,19 @@ fn mid_of(a: f64, b: f64) -> f64 {
 
 /// A point of the logistic model far along the valley towards the best step (`b → ∞` with `c` in the
 /// gap between two adjacent standards): the curve within 1e-8 of its two levels at those standards.
-/// `None` when there is no gap between positive concentrations.
+/// `None` when the concentrations do not have two distinct values.
 pub(super) fn step_point(model: Model, data: &Data) -> Option<Vec<f64>> {
     let (_, gap) = step(data);
     let (lo_x, hi_x, left, right) = gap?;
-    if lo_x <= 0.0 {
-        return None;
-    }
-    let c = (lo_x * hi_x).sqrt();
-    // (lo_x / c)^b = 1e-8.
-    let b = 8.0 * std::f64::consts::LN_10 / (c / lo_x).ln();
+    let (b, c) = if lo_x > 0.0 {
+        let c = (lo_x * hi_x).sqrt();
+        // (lo_x / c)^b = 1e-8.
+        (8.0 * std::f64::consts::LN_10 / (c / lo_x).ln(), c)
+    } else {
+        // Between the zero standard and the lowest one: a steep rise well below the lowest
+        // standard, (hi_x / c)^b = 1e8 with b = 10, from which the LM can still bend.
+        (10.0, hi_x * 10f64.powf(-0.8))
+    };
     let mut p = vec![left, b, c, right];
     if model == Model::FivePl {
         p.push(1.0);

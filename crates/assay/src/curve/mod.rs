@@ -374,7 +374,8 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
                     candidates.extend(limits::limit_point(model, &data, &span, high));
                 }
             }
-            if best.params[1].abs() > 20.0 {
+            // A step (b → ∞), or a flat line that a steep rise near the zero standard may beat.
+            if best.params[1].abs() > 20.0 || best.params[1].abs() < 1e-3 {
                 candidates.extend(limits::step_point(model, &data));
             }
             for p in candidates {
