@@ -14,7 +14,7 @@
 use crate::DomainError;
 pub use assign::{
     CollectionType, Container, FIRST_LEVEL_DIVISIONS, LotDonor, LotIdentity, MAX_DIVISIONS, assign,
-    collection_type, division, dins_needed,
+    collection_type, dins_needed, division,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;

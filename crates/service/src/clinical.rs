@@ -204,7 +204,11 @@ pub(crate) enum VialRows<'a> {
 }
 
 impl VialRows<'_> {
-    pub(crate) async fn by(&mut self, column: &str, value: &str) -> Result<Vec<Snapshot>, StoreError> {
+    pub(crate) async fn by(
+        &mut self,
+        column: &str,
+        value: &str,
+    ) -> Result<Vec<Snapshot>, StoreError> {
         let filter = Some((column, value));
         match self {
             VialRows::Tx(tx) => tx.select(Table::Vial, filter).await,
@@ -241,7 +245,10 @@ pub(crate) async fn find_vial_in(
     match crate::scan::lookup(&mut rows, typed).await? {
         Some(ScanFound::Vial { vial, .. }) => return Ok(vial),
         Some(ScanFound::Lot {
-            lot, din, mut vials, ..
+            lot,
+            din,
+            mut vials,
+            ..
         }) => {
             if vials.len() == 1 {
                 return Ok(vials.remove(0));

@@ -1,9 +1,9 @@
 //! The service layer's error: domain refusals and storage failures, classified once into kinds that
 //! the web maps to HTTP statuses and the CLI to messages.
 
+use crate::scan::ScanError;
 use secretome_domain::DomainError;
 use secretome_store::StoreError;
-use crate::scan::ScanError;
 use thiserror::Error;
 
 #[derive(Debug, Error)]

@@ -108,7 +108,10 @@ impl Service {
         let mut tx = self.store.begin().await?;
         tx.must_load::<secretome_domain::clinical::Patient>(patient.as_str())
             .await?;
-        let d = tx.must_load::<Donor>(donor).await?.for_autologous_use(patient)?;
+        let d = tx
+            .must_load::<Donor>(donor)
+            .await?
+            .for_autologous_use(patient)?;
         tx.update_record(&d, &ctx(actor, now, "donor.autologous", None))
             .await?;
         tx.commit().await?;

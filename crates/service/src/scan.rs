@@ -34,7 +34,11 @@ pub enum ScanError {
     #[error(
         "DIN {din}: barcode flag {found:02} does not match the DIN (expected {expected:02}): the label may be damaged or misprinted"
     )]
-    Flag { din: String, found: u8, expected: u8 },
+    Flag {
+        din: String,
+        found: u8,
+        expected: u8,
+    },
     /// A well-formed DIN this facility never assigned.
     #[error("DIN {din} is not known here{}", full_width_note(*.full_width))]
     UnknownDin { din: String, full_width: bool },
@@ -141,7 +145,12 @@ fn read_isbt(typed: &str) -> Result<Option<(Scanned, bool)>, ScanError> {
         Err(IsbtError::CheckCharacter {
             found, expected, ..
         }) => {
-            let din: String = n.text.chars().filter(|c| !c.is_whitespace()).take(13).collect();
+            let din: String = n
+                .text
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .take(13)
+                .collect();
             Err(ScanError::CheckCharacter {
                 din,
                 found,
@@ -197,10 +206,12 @@ pub(crate) async fn lookup(
             }
         }
         // A DIN of one undivided vial (each vial filled before migration 0009 has its own).
-        Scanned::Din(_) if vials.len() == 1 && is_undivided(&vials[0]) => Ok(Some(ScanFound::Vial {
-            vial: vials.remove(0),
-            full_width,
-        })),
+        Scanned::Din(_) if vials.len() == 1 && is_undivided(&vials[0]) => {
+            Ok(Some(ScanFound::Vial {
+                vial: vials.remove(0),
+                full_width,
+            }))
+        }
         Scanned::Din(_) => {
             let lot = rows.lot(vials[0].lot.as_str()).await?;
             Ok(Some(ScanFound::Lot {

@@ -117,13 +117,19 @@ async fn a_lot_is_one_din_and_its_vials_are_divisions_found_by_scanning() {
             }
         }
         // Trace from a scanned DIN starts at the lot; from DIN + product code, at the vial.
-        let tr = svc.trace(Direction::Backward, &din.barcode_data()).await.unwrap();
+        let tr = svc
+            .trace(Direction::Backward, &din.barcode_data())
+            .await
+            .unwrap();
         assert_eq!(
             (tr.root.kind, tr.root.id.as_str()),
             (NodeKind::Lot, "L-2026-004")
         );
         let tr = svc.trace(Direction::Backward, &linear).await.unwrap();
-        assert_eq!((tr.root.kind, tr.root.id.clone()), (NodeKind::Vial, v.id.to_string()));
+        assert_eq!(
+            (tr.root.kind, tr.root.id.clone()),
+            (NodeKind::Vial, v.id.to_string())
+        );
 
         // Each failure its own answer.
         let wrong_check = format!(
@@ -132,12 +138,18 @@ async fn a_lot_is_one_din_and_its_vials_are_divisions_found_by_scanning() {
         );
         let e = scan_error(svc.scan(&wrong_check).await.unwrap_err());
         assert_eq!(e.code(), "check_character", "{backend:?}");
-        assert!(e.to_string().contains(&format!("the DIN's is {}", din.check_character())));
+        assert!(
+            e.to_string()
+                .contains(&format!("the DIN's is {}", din.check_character()))
+        );
         let wrong_flag = format!("={din}{:02}", 60 + (din.checksum() + 1) % 37);
         let e = scan_error(svc.scan(&wrong_flag).await.unwrap_err());
         assert_eq!(e.code(), "flag", "{backend:?}");
         let unknown = Din::new(din.fin(), din.year(), 999_999).unwrap();
-        let e = svc.scan(&full_width(&unknown.barcode_data())).await.unwrap_err();
+        let e = svc
+            .scan(&full_width(&unknown.barcode_data()))
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::NotFound);
         let e = scan_error(e);
         assert_eq!(
@@ -156,13 +168,9 @@ async fn a_lot_is_one_din_and_its_vials_are_divisions_found_by_scanning() {
 
         // Dispensing needs one vial: the DIN alone is refused, naming the lot; nothing written.
         let doc = actor("physician", Role::Physician);
-        svc.register_patient(
-            &doc,
-            t(NOW),
-            patient("PT-I-001", "stroke"),
-        )
-        .await
-        .unwrap();
+        svc.register_patient(&doc, t(NOW), patient("PT-I-001", "stroke"))
+            .await
+            .unwrap();
         let e = refused(
             &svc,
             svc.dispense_vial(&doc, t(NOW), &din.barcode_data(), "PT-I-001"),
@@ -204,13 +212,9 @@ async fn the_collection_type_follows_the_donor_autologous_or_not() {
         let donor = donors.first().unwrap();
         let op = actor("operator", Role::Operator);
         let doc = actor("physician", Role::Physician);
-        svc.register_patient(
-            &doc,
-            t(NOW),
-            patient("PT-AUTO-01", "stroke"),
-        )
-        .await
-        .unwrap();
+        svc.register_patient(&doc, t(NOW), patient("PT-AUTO-01", "stroke"))
+            .await
+            .unwrap();
         refused(
             &svc,
             svc.designate_autologous(&op, t(NOW), donor, "PT-NONE"),
@@ -222,10 +226,21 @@ async fn the_collection_type_follows_the_donor_autologous_or_not() {
             .designate_autologous(&op, t(NOW), donor, "PT-AUTO-01")
             .await
             .unwrap();
-        assert_eq!(d.autologous_for.as_ref().map(|p| p.as_str()), Some("PT-AUTO-01"));
+        assert_eq!(
+            d.autologous_for.as_ref().map(|p| p.as_str()),
+            Some("PT-AUTO-01")
+        );
         let fill = t("2026-11-25T04:00:00Z");
         let vials = svc
-            .fill_vials(&op, fill, "L-2026-007", 3, 1.0, t("2027-11-25T04:00:00Z"), None)
+            .fill_vials(
+                &op,
+                fill,
+                "L-2026-007",
+                3,
+                1.0,
+                t("2027-11-25T04:00:00Z"),
+                None,
+            )
             .await
             .unwrap();
         let codes: Vec<&str> = vials

@@ -6,8 +6,8 @@
 //! collection follows the donors: `1` autologous (the one donor is the patient), `V` allogeneic.
 
 use super::{Din, Fin, IsbtError, ProductCode};
-use crate::ids::{DonorCode, PatientCode};
 use crate::DomainError;
+use crate::ids::{DonorCode, PatientCode};
 
 /// Containers one DIN + product description code can carry with first-level divisions only.
 pub const FIRST_LEVEL_DIVISIONS: usize = 26;

@@ -280,7 +280,9 @@ impl Emitter<'_> {
             CollectionType::Allogeneic,
             vials.len(),
         )
-        .map_err(|e| DomainError::Rule(format!("DIN sequence for year {year:02} is exhausted: {e}")))?;
+        .map_err(|e| {
+            DomainError::Rule(format!("DIN sequence for year {year:02} is exhausted: {e}"))
+        })?;
         *next = i64::from(id.next_sequence(first));
         for (v, c) in vials.iter_mut().zip(&id.containers) {
             v.din = Some(c.din.to_string());

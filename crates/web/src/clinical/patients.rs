@@ -3,7 +3,6 @@
 //! who may write. A refused form is shown again with what was typed and the reason.
 
 use super::text::ERRORS;
-use secretome_service::{ServiceError, scan::ScanError};
 use crate::manufacture::support::{
     Fields, Refusal, actor, localise, page_error, path, render, see_other,
 };
@@ -22,6 +21,7 @@ use secretome_domain::{
     clinical::{Indication, Sex},
 };
 use secretome_service::{NewPatient, PatientFilter, clinical_queries::PatientSummary};
+use secretome_service::{ServiceError, scan::ScanError};
 use std::collections::BTreeMap;
 
 #[derive(Template)]
