@@ -239,12 +239,17 @@ impl Lot {
         self.decide(LotStatus::Rejected, signer, reason, now)
     }
 
-    /// Recall (回収) of a released lot.
-    pub fn recall(&self, by: &UserName, reason: &str, now: UtcTime) -> Result<Lot, DomainError> {
+    /// Recall (回収) of a released lot: only its state changes. The release decision (who signed,
+    /// when, why) stays on the lot; who recalled it, when and why is the recall's own record,
+    /// shown beside it (issue 12 item 4). `reason` is checked as every reason is.
+    pub fn recall(&self, reason: &str) -> Result<Lot, DomainError> {
         if self.status != LotStatus::Released {
             return Err(self.refuse("be recalled"));
         }
-        self.decide(LotStatus::Recalled, by, reason, now)
+        text("reason", reason)?;
+        let mut lot = self.clone();
+        lot.status = LotStatus::Recalled;
+        Ok(lot)
     }
 
     fn decide(

@@ -21,6 +21,8 @@ pub enum Meaning {
     Released,
     Rejected,
     Reviewed,
+    /// QA's signature opening a recall (`recall.open`; signed on the recall form, not on a lot).
+    Recalled,
 }
 
 impl Meaning {
@@ -29,6 +31,7 @@ impl Meaning {
     pub fn parse(s: &str) -> Result<Meaning, DomainError> {
         Meaning::ALL
             .into_iter()
+            .chain([Meaning::Recalled])
             .find(|m| m.as_str() == s.trim())
             .ok_or_else(|| DomainError::invalid("meaning", "choose released, rejected or reviewed"))
     }
@@ -37,6 +40,7 @@ impl Meaning {
             Meaning::Released => "released",
             Meaning::Rejected => "rejected",
             Meaning::Reviewed => "reviewed",
+            Meaning::Recalled => "recalled",
         }
     }
     pub fn name_ja(self) -> &'static str {
@@ -44,6 +48,7 @@ impl Meaning {
             Meaning::Released => "出荷可",
             Meaning::Rejected => "不合格",
             Meaning::Reviewed => "照査済",
+            Meaning::Recalled => "回収",
         }
     }
     /// The audit action that records a signature of this meaning on a lot.
@@ -52,10 +57,14 @@ impl Meaning {
             Meaning::Released => "lot.release",
             Meaning::Rejected => "lot.reject",
             Meaning::Reviewed => "lot.review",
+            Meaning::Recalled => "recall.open",
         }
     }
     pub fn from_action(action: &str) -> Option<Meaning> {
-        Meaning::ALL.into_iter().find(|m| m.action() == action)
+        Meaning::ALL
+            .into_iter()
+            .chain([Meaning::Recalled])
+            .find(|m| m.action() == action)
     }
 }
 
@@ -81,34 +90,16 @@ pub fn parse_manifestation(text: &str) -> Option<(Meaning, String, String)> {
 }
 
 impl Service {
-    /// Signs a lot electronically: `released` releases it (refused, listing every reason, as
-    /// `release_lot`), `rejected` rejects it, `reviewed` records QA's or QC's review of the batch
-    /// record without deciding. The password is checked first (a wrong one is refused on the
-    /// `password` field and counted towards lock-out; nothing is signed). Roles: qa; qc may review.
-    pub async fn sign_lot(
+    /// The checks every signature makes, in order: a reason (at most `MAX_SIGNATURE_REASON`
+    /// characters), an active account, the password re-entered (a wrong one counts towards
+    /// lock-out). Answers the signer's printed name.
+    pub(crate) async fn confirm_signature(
         &self,
         actor: &Actor,
         now: UtcTime,
-        lot: &str,
         password: &str,
-        meaning: &str,
         reason: &str,
-    ) -> Result<Lot, ServiceError> {
-        let meaning = Meaning::parse(meaning)?;
-        match meaning {
-            Meaning::Released => actor.require(Role::Qa, "release a lot")?,
-            Meaning::Rejected => actor.require(Role::Qa, "reject a lot")?,
-            Meaning::Reviewed => {
-                if !actor.has(Role::Qa) && !actor.has(Role::Qc) {
-                    return Err(DomainError::Forbidden {
-                        user: actor.user.to_string(),
-                        needed: "qa or qc",
-                        action: "sign a batch record review",
-                    }
-                    .into());
-                }
-            }
-        }
+    ) -> Result<String, ServiceError> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "give the reason for signing").into());
@@ -145,6 +136,46 @@ impl Service {
             .await?
             .map(|u| u.display_name)
             .unwrap_or_else(|| actor.user.to_string());
+        Ok(name)
+    }
+
+    /// Signs a lot electronically: `released` releases it (refused, listing every reason, as
+    /// `release_lot`), `rejected` rejects it, `reviewed` records QA's or QC's review of the batch
+    /// record without deciding. The password is checked first (a wrong one is refused on the
+    /// `password` field and counted towards lock-out; nothing is signed). Roles: qa; qc may review.
+    pub async fn sign_lot(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        password: &str,
+        meaning: &str,
+        reason: &str,
+    ) -> Result<Lot, ServiceError> {
+        let meaning = Meaning::parse(meaning)?;
+        match meaning {
+            Meaning::Released => actor.require(Role::Qa, "release a lot")?,
+            Meaning::Rejected => actor.require(Role::Qa, "reject a lot")?,
+            Meaning::Recalled => {
+                return Err(DomainError::invalid(
+                    "meaning",
+                    "a recall is signed on the recall form, after its preview",
+                )
+                .into());
+            }
+            Meaning::Reviewed => {
+                if !actor.has(Role::Qa) && !actor.has(Role::Qc) {
+                    return Err(DomainError::Forbidden {
+                        user: actor.user.to_string(),
+                        needed: "qa or qc",
+                        action: "sign a batch record review",
+                    }
+                    .into());
+                }
+            }
+        }
+        let name = self.confirm_signature(actor, now, password, reason).await?;
+        let reason = reason.trim();
         let text = manifestation(meaning, &name, reason);
         match meaning {
             Meaning::Released => {
@@ -153,6 +184,7 @@ impl Service {
                 Ok(lot)
             }
             Meaning::Rejected => self.reject_lot(actor, now, lot, &text).await,
+            Meaning::Recalled => Err(DomainError::invalid("meaning", "not a lot decision").into()),
             Meaning::Reviewed => {
                 let mut tx = self.store.begin().await?;
                 let l = tx.must_load::<Lot>(lot).await?;

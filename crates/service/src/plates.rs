@@ -363,7 +363,7 @@ impl Service {
     ) -> Result<Vec<PlateRun>, ServiceError> {
         reader(actor)?;
         let mut runs = self.store.list::<PlateRun>(Some(("lot", lot))).await?;
-        runs.sort_by(|a, b| a.accepted_at.cmp(&b.accepted_at));
+        runs.sort_by_key(|r| r.accepted_at);
         Ok(runs)
     }
 

@@ -12,7 +12,7 @@ use secretome_domain::{
     lot::{Lot, LotStatus},
     recall::{Exposure, RECALL_TARGETS, Recall},
     site::User,
-    vial::Vial,
+    vial::{Vial, VialStatus},
 };
 use secretome_store::{Cond, Direction, PageQuery, Table, Tx};
 use serde::Serialize;
@@ -33,8 +33,33 @@ pub struct RecallReport {
     pub exposures: Vec<ExposureRow>,
 }
 
+/// What a recall would block, shown before QA signs it (nothing is written).
+#[derive(Debug, Clone, Serialize)]
+pub struct RecallPreview {
+    pub target_kind: NodeKind,
+    pub target_id: String,
+    /// Every lot the recall reaches, with its state now (released ones become recalled).
+    pub lots: Vec<(String, LotStatus)>,
+    /// The reached vials counted by their state now.
+    pub vials_by_state: Vec<(VialStatus, usize)>,
+    /// Vials not yet administered: they will be blocked.
+    pub vials_to_block: usize,
+    /// Patients who received a reached vial.
+    pub patients: Vec<ExposureRow>,
+}
+
+/// A recall worked out inside a transaction: the record, the lots to recall, the vials to block,
+/// the exposures to list.
+struct Plan {
+    recall: Recall,
+    lots: Vec<Lot>,
+    vials: Vec<Vial>,
+    exposures: BTreeMap<String, Exposure>,
+}
+
 impl Service {
-    /// Opens a recall on `target` (a lot, raw-material lot or donor id). Role: qa.
+    /// Opens a recall on `target` (a lot, raw-material lot or donor id) without a signature (the
+    /// demo, the generator and the API's older clients). Role: qa.
     pub async fn open_recall(
         &self,
         actor: &Actor,
@@ -43,120 +68,135 @@ impl Service {
         reason: &str,
     ) -> Result<RecallReport, ServiceError> {
         actor.require(Role::Qa, "open a recall")?;
-        let target = target.trim();
+        self.write_recall(actor, now, target, reason, reason).await
+    }
+
+    /// What a recall on `target` would block — the lots with their states, the vials by state, the
+    /// patients exposed — before QA decides; nothing is written. Role: qa.
+    pub async fn preview_recall(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        target: &str,
+        reason: &str,
+    ) -> Result<RecallPreview, ServiceError> {
+        actor.require(Role::Qa, "preview a recall")?;
         let mut tx = self.store.begin().await?;
-        let kind = target_kind(&mut *tx, target).await?;
-        let n = tx.select(Table::Recall, None).await?.len();
-        let mut recall = Recall::open(
-            format!("RCL-{:04}", n + 1),
-            kind,
-            target,
-            reason,
-            actor.user.clone(),
-            now,
-        )?;
-        if kind == NodeKind::Lot {
-            let lot = tx.must_load::<Lot>(target).await?;
-            if matches!(lot.status, LotStatus::Rejected | LotStatus::Recalled) {
-                return Err(DomainError::Transition(TransitionError {
-                    entity: "lot",
-                    id: target.to_string(),
-                    from: lot.status.as_str(),
-                    action: "be recalled",
-                })
-                .into());
-            }
+        let plan = plan(&mut *tx, actor, now, target.trim(), reason).await?;
+        drop(tx);
+        let mut by_state: BTreeMap<&'static str, (VialStatus, usize)> = BTreeMap::new();
+        for v in &plan.vials {
+            by_state.entry(v.status.as_str()).or_insert((v.status, 0)).1 += 1;
         }
-        let edges = tx.trace(Direction::Forward, kind, target).await?;
-        let mut lots = BTreeSet::new();
-        let mut vials = BTreeSet::new();
-        if kind == NodeKind::Lot {
-            lots.insert(target.to_string());
+        let mut patients = Vec::new();
+        for e in plan.exposures.into_values() {
+            let physician_name = self.display_name(e.physician.as_str()).await?;
+            patients.push(ExposureRow {
+                exposure: e,
+                physician_name,
+                site: String::new(),
+            });
         }
-        for e in &edges {
-            match e.child_kind {
-                NodeKind::Lot => lots.insert(e.child_id.clone()),
-                NodeKind::Vial => vials.insert(e.child_id.clone()),
-                _ => false,
-            };
-        }
-        if lots.is_empty() {
-            return Err(DomainError::Rule(format!(
-                "{} {target} has not reached any lot: there is nothing to recall",
-                kind.as_str()
-            ))
-            .into());
-        }
+        Ok(RecallPreview {
+            target_kind: plan.recall.target_kind,
+            target_id: plan.recall.target_id.clone(),
+            lots: plan
+                .lots
+                .iter()
+                .map(|l| (l.id.to_string(), l.status))
+                .collect(),
+            vials_to_block: plan.vials.iter().filter(|v| v.recall().is_some()).count(),
+            vials_by_state: by_state.into_values().collect(),
+            patients,
+        })
+    }
+
+    /// Opens a recall signed electronically, as a release is: the password re-entered, the
+    /// manifestation (meaning `recalled`, the signer's printed name, the reason) bound into the
+    /// `recall.open` event. Role: qa.
+    pub async fn open_recall_signed(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        target: &str,
+        reason: &str,
+        password: &str,
+    ) -> Result<RecallReport, ServiceError> {
+        actor.require(Role::Qa, "open a recall")?;
+        let name = self.confirm_signature(actor, now, password, reason).await?;
+        let signed = crate::esign::manifestation(crate::esign::Meaning::Recalled, &name, reason);
+        self.write_recall(actor, now, target, reason, &signed).await
+    }
+
+    async fn write_recall(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        target: &str,
+        reason: &str,
+        event_reason: &str,
+    ) -> Result<RecallReport, ServiceError> {
+        let mut tx = self.store.begin().await?;
+        let Plan {
+            mut recall,
+            lots,
+            vials,
+            exposures,
+        } = plan(&mut *tx, actor, now, target.trim(), reason).await?;
         let lot_ctx = ctx(actor, now, "lot.recall", Some(&recall.reason));
-        for id in &lots {
-            let lot = tx.must_load::<Lot>(id).await?;
+        for lot in &lots {
             // Released lots are recalled; a lot still in process or in quarantine keeps its state
             // (it cannot be released: its vials are blocked below and filling it is refused).
             if lot.status == LotStatus::Released {
-                let next = lot.recall(&actor.user, &recall.reason, now)?;
+                let next = lot.recall(&recall.reason)?;
                 tx.update_record(&next, &lot_ctx).await?;
             }
         }
         let vial_ctx = ctx(actor, now, "vial.recall", Some(&recall.reason));
-        // Who received a reached vial comes from the trace's vial → patient edges, whatever the
-        // vial's state now (an earlier recall may already have blocked a dispensed vial).
-        // Set-based (issue 19): rows read in chunks of ids, blocked vials written with the bulk
-        // event path — one transaction still, so the recall commits whole or not at all.
-        let given_to: Vec<(String, String)> = edges
+        let blocked: Vec<(Vial, crate::AuditCtx)> = vials
             .iter()
-            .filter(|e| e.child_kind == NodeKind::Patient)
-            .map(|e| (e.parent_id.clone(), e.child_id.clone()))
+            .filter_map(|v| v.recall())
+            .map(|b| (b, vial_ctx.clone()))
             .collect();
-        let patient_ids: Vec<String> = given_to
-            .iter()
-            .map(|(_, p)| p.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let patients: BTreeMap<String, Patient> = by_ids::<Patient>(&mut *tx, &patient_ids)
-            .await?
-            .into_iter()
-            .map(|p| (p.id.to_string(), p))
-            .collect();
-        let adm_ids: Vec<String> = given_to.iter().map(|(v, _)| format!("ADM-{v}")).collect();
-        let administered: BTreeSet<String> =
-            by_ids::<secretome_domain::clinical::Administration>(&mut *tx, &adm_ids)
-                .await?
-                .into_iter()
-                .map(|a| a.vial.to_string())
-                .collect();
-        let mut exposures: BTreeMap<String, Exposure> = BTreeMap::new();
-        for (vial, patient) in &given_to {
-            let p = patients
-                .get(patient)
-                .ok_or_else(|| secretome_store::StoreError::NotFound {
-                    table: "patient",
-                    id: patient.clone(),
-                })?;
-            let given = administered.contains(vial);
-            let vial = VialId::new(vial.as_str())?;
-            exposures
-                .entry(p.id.to_string())
-                .or_insert_with(|| Exposure::new(&recall, p.id.clone(), p.physician.clone()))
-                .add_vial(vial, given);
-        }
-        let vial_ids: Vec<String> = vials.iter().cloned().collect();
-        let mut blocked = Vec::new();
-        for v in by_ids::<Vial>(&mut *tx, &vial_ids).await? {
-            if let Some(b) = v.recall() {
-                blocked.push((b, vial_ctx.clone()));
-            }
-        }
         recall.vials_blocked += blocked.len() as i64;
         tx.update_records(&blocked).await?;
-        recall.lots = lots.into_iter().collect();
-        let c = ctx(actor, now, "recall.open", Some(&recall.reason));
+        let c = ctx(actor, now, "recall.open", Some(event_reason));
         tx.insert_record(&recall, &c).await?;
+        let c = ctx(actor, now, "recall.open", Some(&recall.reason));
         for e in exposures.values() {
             tx.insert_record(e, &c).await?;
         }
         tx.commit().await?;
         self.recall_report(actor, &recall.id).await
+    }
+
+    async fn display_name(&self, user: &str) -> Result<String, ServiceError> {
+        Ok(match self.store.fetch::<User>(user).await? {
+            Some(u) => u.display_name,
+            None => user.to_string(),
+        })
+    }
+
+    /// Open recall exposures (not yet followed up) of these patients: patient id → recall ids.
+    /// Read by id lists in chunks, never the whole table.
+    pub async fn open_exposures(
+        &self,
+        patients: &[String],
+    ) -> Result<BTreeMap<String, Vec<String>>, ServiceError> {
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for chunk in patients.chunks(500) {
+            let mut q = PageQuery::newest("id", 10_000);
+            q.desc = false;
+            q.conds.push(Cond::In("patient", chunk.to_vec()));
+            for e in self.store.page_of::<Exposure>(&q).await?.rows {
+                if e.followed_up_at.is_none() {
+                    out.entry(e.patient.to_string())
+                        .or_default()
+                        .push(e.recall.clone());
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Records that a patient exposed by a recall was contacted. Role: physician or qa.
@@ -257,6 +297,112 @@ impl Service {
             .map(|r| r.id)
             .collect())
     }
+}
+
+/// Works out a recall on `target` inside `tx` (reads only): the forward trace from it, the lots
+/// it reaches, their vials, and who received one.
+async fn plan(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    now: UtcTime,
+    target: &str,
+    reason: &str,
+) -> Result<Plan, ServiceError> {
+    let kind = target_kind(tx, target).await?;
+    let n = tx.select(Table::Recall, None).await?.len();
+    let mut recall = Recall::open(
+        format!("RCL-{:04}", n + 1),
+        kind,
+        target,
+        reason,
+        actor.user.clone(),
+        now,
+    )?;
+    if kind == NodeKind::Lot {
+        let lot = tx.must_load::<Lot>(target).await?;
+        if matches!(lot.status, LotStatus::Rejected | LotStatus::Recalled) {
+            return Err(DomainError::Transition(TransitionError {
+                entity: "lot",
+                id: target.to_string(),
+                from: lot.status.as_str(),
+                action: "be recalled",
+            })
+            .into());
+        }
+    }
+    let edges = tx.trace(Direction::Forward, kind, target).await?;
+    let mut lots = BTreeSet::new();
+    let mut vials = BTreeSet::new();
+    if kind == NodeKind::Lot {
+        lots.insert(target.to_string());
+    }
+    for e in &edges {
+        match e.child_kind {
+            NodeKind::Lot => lots.insert(e.child_id.clone()),
+            NodeKind::Vial => vials.insert(e.child_id.clone()),
+            _ => false,
+        };
+    }
+    if lots.is_empty() {
+        return Err(DomainError::Rule(format!(
+            "{} {target} has not reached any lot: there is nothing to recall",
+            kind.as_str()
+        ))
+        .into());
+    }
+    let lot_ids: Vec<String> = lots.iter().cloned().collect();
+    recall.lots = lot_ids.clone();
+    let mut lot_rows = by_ids::<Lot>(tx, &lot_ids).await?;
+    lot_rows.sort_by(|a, b| a.id.cmp(&b.id));
+    // Who received a reached vial comes from the trace's vial → patient edges, whatever the
+    // vial's state now (an earlier recall may already have blocked a dispensed vial).
+    // Set-based (issue 19): rows read in chunks of ids.
+    let given_to: Vec<(String, String)> = edges
+        .iter()
+        .filter(|e| e.child_kind == NodeKind::Patient)
+        .map(|e| (e.parent_id.clone(), e.child_id.clone()))
+        .collect();
+    let patient_ids: Vec<String> = given_to
+        .iter()
+        .map(|(_, p)| p.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let patients: BTreeMap<String, Patient> = by_ids::<Patient>(tx, &patient_ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.to_string(), p))
+        .collect();
+    let adm_ids: Vec<String> = given_to.iter().map(|(v, _)| format!("ADM-{v}")).collect();
+    let administered: BTreeSet<String> =
+        by_ids::<secretome_domain::clinical::Administration>(tx, &adm_ids)
+            .await?
+            .into_iter()
+            .map(|a| a.vial.to_string())
+            .collect();
+    let mut exposures: BTreeMap<String, Exposure> = BTreeMap::new();
+    for (vial, patient) in &given_to {
+        let p = patients
+            .get(patient)
+            .ok_or_else(|| secretome_store::StoreError::NotFound {
+                table: "patient",
+                id: patient.clone(),
+            })?;
+        let given = administered.contains(vial);
+        let vial = VialId::new(vial.as_str())?;
+        exposures
+            .entry(p.id.to_string())
+            .or_insert_with(|| Exposure::new(&recall, p.id.clone(), p.physician.clone()))
+            .add_vial(vial, given);
+    }
+    let vial_ids: Vec<String> = vials.iter().cloned().collect();
+    let vials = by_ids::<Vial>(tx, &vial_ids).await?;
+    Ok(Plan {
+        recall,
+        lots: lot_rows,
+        vials,
+        exposures,
+    })
 }
 
 /// The records of these ids (those that exist), read in chunks of `IN (…)` inside `tx`, by id.

@@ -1,7 +1,7 @@
 //! Plate runs through the web pages, on both backends: an export without a layout shows the layout
 //! form (no command-line flag); roles assigned on the plate grid make the curve; a control has no
 //! choice of test; a flagged sample chosen without a reason is refused next to its reason field and
-//! nothing is written; the accepted run keeps its raw file, downloadable at `/plates/{digest}`.
+//! nothing is written; the accepted run keeps its raw file, retrievable through the service.
 
 mod common;
 use axum::{body::Body, http::Request};
@@ -197,9 +197,7 @@ async fn a_bare_export_gets_its_layout_on_the_grid_and_becomes_a_kept_run() {
         let runs = svc.plate_runs(&qa, LOT).await.unwrap();
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].adopted.len(), 2);
-        let (qa_cookie, _) = session(&svc, "qa").await;
-        let r = get(&app, &format!("/plates/{}", runs[0].file), Some(&qa_cookie)).await;
-        assert_eq!(r.status, 200);
-        assert_eq!(r.body.as_bytes(), grid().as_slice());
+        let (_, bytes) = svc.plate_file(&qa, &runs[0].file).await.unwrap();
+        assert_eq!(bytes, grid());
     }
 }

@@ -53,7 +53,9 @@ async fn qa_opens_a_recall_on_a_raw_material_lot_and_every_exposed_patient_is_li
         assert_eq!(r.status, 422, "{backend:?}");
         assert!(r.body.contains("id=\"err-target\""), "{}", r.body);
 
-        // QA opens a recall on the serum-free conditioning medium lot used by every batch.
+        // QA previews a recall on the serum-free conditioning medium lot used by every batch:
+        // lots, vials by state and patients are shown, nothing is written.
+        let before = svc.store().event_count().await.unwrap();
         let r = post_form(
             &app,
             "/recalls",
@@ -65,6 +67,30 @@ async fn qa_opens_a_recall_on_a_raw_material_lot_and_every_exposed_patient_is_li
             ],
         )
         .await;
+        assert_eq!(r.status, 200, "{backend:?} {}", r.body);
+        assert!(
+            r.body.contains("id=\"recall-preview\"") && r.body.contains("id=\"preview-vials\"")
+        );
+        assert!(r.body.contains("id=\"recall-sign\""));
+        assert_eq!(svc.store().event_count().await.unwrap(), before);
+        // A wrong password opens nothing; the right one signs and opens it.
+        let sign = |password: &'static str| {
+            let (app, qa, csrf) = (app.clone(), qa.clone(), qa_csrf.clone());
+            async move {
+                let form = [
+                    ("csrf", csrf.as_str()),
+                    ("target", "RM-SFM-2402"),
+                    ("reason", "供給元からのエンドトキシン逸脱通知"),
+                    ("confirm", "1"),
+                    ("password", password),
+                ];
+                post_form(&app, "/recalls", Some(&qa), &form).await
+            }
+        };
+        let r = sign("wrong").await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("id=\"err-password\""));
+        let r = sign("demo").await;
         assert_eq!(r.status, 303, "{backend:?} {}", r.body);
         assert_eq!(r.location, "/recalls/RCL-0002");
         let reached = svc.trace(Direction::Forward, "RM-SFM-2402").await.unwrap();

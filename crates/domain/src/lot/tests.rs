@@ -103,6 +103,13 @@ fn fill_release_makes_vials_available() {
         .unwrap();
     assert_eq!(r.status, LotStatus::Released);
     assert_eq!(r.decided_by, Some(user("qa")));
+    // A recall changes the state only: the release decision stays on the lot.
+    let recalled = r.recall("visible particles").unwrap();
+    assert_eq!(recalled.status, LotStatus::Recalled);
+    assert_eq!(
+        (&recalled.decided_by, &recalled.decision_reason),
+        (&r.decided_by, &r.decision_reason)
+    );
     let v = vials[0].make_available().unwrap();
     let d = v.dispense(r.status, t("2026-04-01T00:00:00Z")).unwrap();
     assert_eq!(d.administer().unwrap().status, VialStatus::Administered);
@@ -132,10 +139,7 @@ fn illegal_lot_transitions_are_typed_errors() {
         .unwrap_err();
     assert_eq!(e.to_string(), "lot L-1 is in_process: cannot be released");
     assert!(matches!(e, DomainError::Transition(_)));
-    assert!(
-        lot.recall(&user("qa"), "x", t("2026-03-10T00:00:00Z"))
-            .is_err()
-    );
+    assert!(lot.recall("x").is_err());
     let (q, _) = lot
         .fill(
             10,
@@ -155,10 +159,7 @@ fn illegal_lot_transitions_are_typed_errors() {
         rej.release(&user("qa"), &[], "ok", t("2026-03-10T00:00:00Z"))
             .is_err()
     );
-    assert!(
-        rej.recall(&user("qa"), "x", t("2026-03-10T00:00:00Z"))
-            .is_err()
-    );
+    assert!(rej.recall("x").is_err());
 }
 
 #[test]

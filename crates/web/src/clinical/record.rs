@@ -27,6 +27,9 @@ use secretome_service::{
 struct ShowPage {
     c: PageCtx,
     d: PatientDetail,
+    /// Recalls with an open exposure of this patient (not yet followed up): an alert on the page
+    /// and next to the dispensing form.
+    recalls: Vec<String>,
     can_write: bool,
     f: Fields,
     /// Errors of the dispensing, dose, adverse-event and outcome forms (only the refused one).
@@ -113,6 +116,10 @@ async fn show_page(
         Ok(d) => d,
         Err(err) => return page_error(v, err),
     };
+    let recalls = match st.service.open_exposures(&[d.patient.id.to_string()]).await {
+        Ok(mut m) => m.remove(d.patient.id.as_str()).unwrap_or_default(),
+        Err(err) => return page_error(v, err),
+    };
     let f = if f.get("route").is_empty() {
         f.with("route", usual_route(d.patient.indication).as_str())
     } else {
@@ -130,6 +137,7 @@ async fn show_page(
         &ShowPage {
             c: PageCtx::new(v, &path("/patients/", id, "")),
             can_write: physician(v),
+            recalls,
             f,
             e_dsp: pick(|f| matches!(f, Form::Dispense)),
             e_adm: pick(|f| matches!(f, Form::Administer)),

@@ -43,7 +43,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/lots/{id}/results/revise"),
     ("POST", "/lots/{id}/plates"),
     ("POST", "/lots/{id}/plates/accept"),
-    ("GET", "/plates/{digest}"),
     ("POST", "/lots/{id}/deviations"),
     ("POST", "/lots/{id}/deviations/{n}/assess"),
     ("POST", "/lots/{id}/deviations/{n}/approve"),
@@ -93,7 +92,6 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     r = guarded(r, "/lots/{id}/results/revise", post(lot_qc::revise), QC);
     r = guarded(r, "/lots/{id}/plates", post(plates::upload), QC);
     r = guarded(r, "/lots/{id}/plates/accept", post(plates::accept), QC);
-    r = guarded(r, "/plates/{digest}", get(plates::download), SIGN);
     r = guarded(
         r,
         "/lots/{id}/deviations",

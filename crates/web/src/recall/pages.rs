@@ -17,7 +17,7 @@ use axum::{
     response::Response,
 };
 use secretome_domain::{Role, recall::Recall};
-use secretome_service::recall::RecallReport;
+use secretome_service::recall::{RecallPreview, RecallReport};
 
 #[derive(Template)]
 #[template(path = "recall/list.html")]
@@ -25,6 +25,8 @@ struct ListPage {
     c: PageCtx,
     recalls: Vec<Recall>,
     can_open: bool,
+    /// What the recall typed in would block, shown before QA signs it.
+    preview: Option<RecallPreview>,
     f: Fields,
     e: FieldErrors,
 }
@@ -47,6 +49,17 @@ async fn list_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
+    list_page_with(st, v, None, f, e, s).await
+}
+
+async fn list_page_with(
+    st: &AppState,
+    v: &Viewer,
+    preview: Option<RecallPreview>,
+    f: Fields,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
     match st.service.list_recalls().await {
         Ok(recalls) => page(
             s,
@@ -54,6 +67,7 @@ async fn list_page(
                 c: PageCtx::new(v, "/recalls"),
                 recalls,
                 can_open: v.has_any(&[Role::Qa]),
+                preview,
                 f,
                 e,
             },
@@ -73,7 +87,9 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
     .await
 }
 
-/// POST /recalls: opens a recall; on success shows its report.
+/// POST /recalls: without `confirm`, shows the preview (lots, vials by state, patients exposed)
+/// and the signature form, writing nothing; with `confirm`, opens the recall signed with the
+/// password re-entered and shows its report.
 pub async fn open(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
@@ -84,15 +100,38 @@ pub async fn open(
         Err(r) => return *r,
     };
     let f = Fields::parse(&body);
+    let (target, reason) = (f.text("target"), f.text("reason"));
+    let preview = match st.service.preview_recall(&a, now(), &target, &reason).await {
+        Ok(p) => p,
+        Err(err) => {
+            let s = status_of(&err);
+            let e = localised(v.lang, FieldErrors::from_service(&err));
+            return list_page(&st, &v, f, e, s).await;
+        }
+    };
+    if f.get("confirm") != "1" {
+        return list_page_with(
+            &st,
+            &v,
+            Some(preview),
+            f,
+            FieldErrors::default(),
+            StatusCode::OK,
+        )
+        .await;
+    }
+    let password = f.get("password").to_string();
     match st
         .service
-        .open_recall(&a, now(), &f.text("target"), &f.text("reason"))
+        .open_recall_signed(&a, now(), &target, &reason, &password)
         .await
     {
         Ok(r) => see_other(&format!("/recalls/{}", seg(&r.recall.id))),
         Err(err) => {
             let s = status_of(&err);
-            list_page(&st, &v, f, FieldErrors::from_service(&err), s).await
+            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let f = f.with("password", "");
+            list_page_with(&st, &v, Some(preview), f, e, s).await
         }
     }
 }
@@ -163,4 +202,13 @@ pub async fn follow_up(
             show_page(&st, &v, &id, exposure, FieldErrors::from_service(&err), s).await
         }
     }
+}
+
+/// Field errors in the page's language (Japanese with the English original).
+fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
+    FieldErrors(
+        e.0.into_iter()
+            .map(|(k, m)| (k, crate::manufacture::support::localise(lang, &m)))
+            .collect(),
+    )
 }

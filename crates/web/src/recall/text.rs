@@ -13,6 +13,57 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("r.target", "対象 ID", "Target id"),
     ("r.reason", "理由", "Reason"),
     ("r.submit", "回収を開始", "Open recall"),
+    // Recall with care (issue 12 item 4): preview, then an electronic signature.
+    (
+        "r.alert",
+        "回収対象の製品を受けた患者です。フォローアップが記録されるまで払出し・投与の前に確認してください:",
+        "This patient received a recalled product; check before dispensing or dosing until the follow-up is recorded:",
+    ),
+    (
+        "r.preview.submit",
+        "影響範囲を確認",
+        "Preview what it blocks",
+    ),
+    (
+        "r.preview.title",
+        "回収の影響範囲 (まだ記録されていません)",
+        "What this recall blocks (nothing recorded yet)",
+    ),
+    (
+        "r.preview.hint",
+        "対象・理由を確認し、パスワードを再入力して電子署名すると回収が開始されます。",
+        "Check the target and reason; the recall opens when you sign it with your password.",
+    ),
+    (
+        "r.preview.vials",
+        "到達するバイアル (現在の状態別)",
+        "Vials reached (by state now)",
+    ),
+    (
+        "r.preview.block",
+        "出荷停止となるバイアル数",
+        "Vials to be blocked",
+    ),
+    (
+        "r.preview.patients",
+        "曝露患者 (フォローアップ対象)",
+        "Patients exposed (to follow up)",
+    ),
+    (
+        "r.preview.password",
+        "パスワード (電子署名)",
+        "Password (electronic signature)",
+    ),
+    (
+        "r.preview.sign_hint",
+        "署名の意味: 回収。署名者の氏名・日時・理由が監査証跡に記録されます。",
+        "Meaning of the signature: recalled. Your name, the time and the reason are bound into the audit trail.",
+    ),
+    (
+        "r.preview.sign",
+        "電子署名して回収を開始",
+        "Sign and open the recall",
+    ),
     ("r.col.id", "回収番号", "Recall"),
     ("r.col.target", "対象", "Target"),
     ("r.col.opened", "開始日時", "Opened"),

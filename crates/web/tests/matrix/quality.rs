@@ -42,7 +42,6 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         "/lots/{id}/plates/accept",
         QC,
     ),
-    ("GET", "/plates/none", "/plates/{digest}", SIGN),
     (
         "POST",
         "/lots/L-2026-006/deviations",
