@@ -83,9 +83,14 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
         )
         .await
         .unwrap();
-        // P2's vial is dispensed by scanning its DIN barcode.
+        // P2's vial is dispensed by scanning its DIN and product code barcodes (the DIN alone
+        // names the lot, whose vials are its divisions).
         let din = secretome_domain::isbt::Din::parse(vials[1].din.as_deref().unwrap()).unwrap();
-        svc.dispense_vial(&dr, now(), &din.barcode_data(), "PT-900002")
+        let pc =
+            secretome_domain::isbt::ProductCode::parse(vials[1].product_code.as_deref().unwrap())
+                .unwrap();
+        let scanned = format!("{}{}", din.barcode_data(), pc.barcode_data());
+        svc.dispense_vial(&dr, now(), &scanned, "PT-900002")
             .await
             .unwrap();
 

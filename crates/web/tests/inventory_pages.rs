@@ -79,9 +79,10 @@ async fn freezer_map_vial_page_and_moves() {
             .check_character()
             .to_string();
         assert_eq!(by_id(&v.body, "din-check"), Some(check), "{backend:?}");
+        // The demo lot's 40 vials are second-level divisions of its one DIN: the first is `Aa`.
         assert_eq!(
             by_id(&v.body, "vial-product-code").as_deref(),
-            Some("S0001V00")
+            Some("S0001VAa")
         );
         assert!(
             v.body.contains("id=\"move-L-2026-001-0001-MV-001\""),
@@ -149,7 +150,7 @@ async fn freezer_map_vial_page_and_moves() {
         assert!(l.body.contains("data-modules=") && l.body.contains("class=\"check-box\""));
         assert_eq!(
             by_id(&l.body, "label-product-code").as_deref(),
-            Some("S0001V00")
+            Some("S0001VAb")
         );
         let pdf = get(&app, "/vials/L-2026-001-0002/label.pdf", Some(&doc)).await;
         assert_eq!(pdf.status, 200);

@@ -86,3 +86,44 @@ pub async fn post_form(
     }
     send(app, b.body(Body::from(body)).unwrap()).await
 }
+
+/// A sterilising filtration of `lot` (0.22 µm, rated, with its filter lot) and a passing
+/// post-use integrity test, recorded by the operator now.
+pub async fn sterile_filtration(svc: &secretome_service::Service, lot: &str) {
+    use secretome_domain::facility::{IntegrityMethod, IntegrityStage};
+    use secretome_service::facility::{NewFiltration, NewIntegrityTest};
+    let op = svc.actor("operator").await.unwrap();
+    let t = now();
+    let f = svc
+        .record_sterile_filtration(
+            &op,
+            t,
+            NewFiltration {
+                lot: lot.into(),
+                filter_maker: "Merck Millipore".into(),
+                filter_model: "Millipak-20".into(),
+                filter_lot: "R1HB12345".into(),
+                pore_um: 0.22,
+                sterilising_grade: true,
+                room: None,
+                performed_at: t,
+            },
+        )
+        .await
+        .unwrap();
+    svc.record_integrity_test(
+        &op,
+        t,
+        NewIntegrityTest {
+            filtration: f.id,
+            stage: IntegrityStage::PostUse,
+            method: IntegrityMethod::BubblePoint,
+            maker_limit: 3.45,
+            measured: 3.7,
+            unit: "bar".into(),
+            tested_at: t,
+        },
+    )
+    .await
+    .unwrap();
+}

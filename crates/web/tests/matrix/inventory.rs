@@ -17,6 +17,8 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         "/inventory/expire",
         &["operator", "qa"],
     ),
+    ("GET", "/vials", "/vials", READ),
+    ("GET", "/api/v1/vials", "/api/v1/vials", READ),
     ("GET", "/vials/L-2026-001-0001", "/vials/{id}", VIAL),
     (
         "POST",
