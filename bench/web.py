@@ -124,7 +124,7 @@ def stall(base, target, kind):
     c = connect(base)
     t0 = time.perf_counter()
     if kind == "recall":
-        body = json.dumps({"target": target, "reason": "bench: donor recall"})
+        body = json.dumps({"target": target, "reason": "bench: donor recall", "password": "demo"})
         c.request("POST", "/api/v1/recalls", body=body, headers={
             "Cookie": cookie, "Content-Type": "application/json", "X-CSRF-Token": csrf})
     else:

@@ -205,12 +205,24 @@ async fn token_writes_work_through_the_api_and_name_the_user_behind_the_token() 
         )
         .await;
         assert_eq!(s, 201, "{backend:?} QC deviation by token: {v}");
+        // Opening a recall is signed: without the password, or with a wrong one, nothing opens.
+        for body in [
+            json!({"target": "RM-SFM-2402", "reason": "supplier notice"}),
+            json!({"target": "RM-SFM-2402", "reason": "supplier notice", "password": "wrong"}),
+        ] {
+            let (s, v, _) = call(&app, "/api/v1/recalls", &qa, None, Some(body)).await;
+            assert_eq!(
+                (s, v["field"].as_str()),
+                (422, Some("password")),
+                "{backend:?}: {v}"
+            );
+        }
         let (s, v, _) = call(
             &app,
             "/api/v1/recalls",
             &qa,
             None,
-            Some(json!({"target": "RM-SFM-2402", "reason": "supplier notice"})),
+            Some(json!({"target": "RM-SFM-2402", "reason": "supplier notice", "password": "demo"})),
         )
         .await;
         assert_eq!(s, 201, "{backend:?} recall by token: {v}");

@@ -1,5 +1,6 @@
 //! The recall operations under `/api/v1`, through the same service functions as the pages:
-//! list, open (`{"target", "reason"}`, role qa) and one recall's report with its exposures.
+//! list, open (`{"target", "reason", "password"}`, role qa: an e-signature like the page's) and one
+//! recall's report with its exposures.
 
 use crate::json::{actor, object, ok, required, tri};
 use crate::{AppState, auth::Viewer, auth::now};
@@ -25,7 +26,8 @@ pub async fn show(
     ok(StatusCode::OK, st.service.recall_report(&a, &id).await)
 }
 
-/// POST: `{"target", "reason"}` → 201 the recall with the patients to follow up.
+/// POST: `{"target", "reason", "password"}` → 201 the recall with the patients to follow up. The
+/// password is re-entered: opening a recall is signed (meaning "recalled") as on the page.
 pub async fn open(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
@@ -35,9 +37,12 @@ pub async fn open(
     let m = tri!(object(&body));
     let target = tri!(required(&m, "target"));
     let reason = tri!(required(&m, "reason"));
+    let password = tri!(required(&m, "password"));
     ok(
         StatusCode::CREATED,
-        st.service.open_recall(&a, now(), &target, &reason).await,
+        st.service
+            .open_recall_signed(&a, now(), &target, &reason, &password)
+            .await,
     )
 }
 
@@ -48,8 +53,9 @@ pub fn openapi_paths() -> Value {
         "/api/v1/recalls": {
             "get": {"summary": "Recalls, newest first", "tags": ["recall"], "responses": {"200": {"description": "recalls"}, "401": auth["401"]}},
             "post": {"summary": "Open a recall on a lot, raw-material lot or donor (role qa): every vial it reaches is blocked in the same transaction; exposed patients are listed", "tags": ["recall"],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"target": {"type": "string"}, "reason": {"type": "string"}}, "required": ["target", "reason"]}}}},
-                "responses": {"201": {"description": "the recall and its exposures"}, "401": auth["401"], "403": {"description": "wrong role"}, "409": {"description": "nothing to recall, with the reason"}, "422": {"description": "bad input: `field` names it"}}}
+                "description": "An electronic signature (meaning recalled): the QA user's password is re-entered, and a wrong one counts towards lock-out.",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"target": {"type": "string"}, "reason": {"type": "string"}, "password": {"type": "string", "format": "password"}}, "required": ["target", "reason", "password"]}}}},
+                "responses": {"201": {"description": "the recall and its exposures"}, "401": auth["401"], "403": {"description": "wrong role"}, "409": {"description": "nothing to recall, with the reason"}, "422": {"description": "bad input, or the signature's password is missing or wrong (`field`: password): `field` names it"}}}
         },
         "/api/v1/recalls/{id}": {"get": {"summary": "A recall: lots reached, vials blocked, patients to follow up with their physician", "tags": ["recall"],
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
