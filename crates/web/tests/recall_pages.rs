@@ -27,6 +27,16 @@ async fn qa_opens_a_recall_on_a_raw_material_lot_and_every_exposed_patient_is_li
         }
         assert!(!r.body.contains("data-patient=\"PT-000007\""));
         assert!(r.body.contains("data-physician=\"physician\""));
+        // The patient list flags the patients with an open exposure, and only those.
+        let list = get(&app, "/patients", Some(&dr)).await;
+        assert!(
+            list.body.contains("id=\"recall-alert-PT-000001\""),
+            "{backend:?}"
+        );
+        assert!(
+            !list.body.contains("id=\"recall-alert-PT-000007\""),
+            "{backend:?}"
+        );
 
         // A physician cannot open a recall.
         let r = post_form(
@@ -115,6 +125,13 @@ async fn qa_opens_a_recall_on_a_raw_material_lot_and_every_exposed_patient_is_li
             12,
             "every demo patient was treated from these lots"
         );
+        let list = get(&app, "/patients", Some(&dr)).await;
+        for p in &exposed {
+            assert!(
+                list.body.contains(&format!("id=\"recall-alert-{p}\"")),
+                "{backend:?}: {p} flagged on the patient list"
+            );
+        }
         let r = get(&app, "/recalls/RCL-0002", Some(&dr)).await;
         assert_eq!(r.status, 200);
         for p in &exposed {

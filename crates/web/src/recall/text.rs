@@ -20,6 +20,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "This patient received a recalled product; check before dispensing or dosing until the follow-up is recorded:",
     ),
     (
+        "r.alert.short",
+        "回収対象 (要フォローアップ)",
+        "Recall: follow up",
+    ),
+    (
         "r.preview.submit",
         "影響範囲を確認",
         "Preview what it blocks",
