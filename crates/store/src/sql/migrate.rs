@@ -51,6 +51,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "shipments",
         include_str!("../../migrations/0013_shipments.sql"),
     ),
+    (
+        14,
+        "exposure_by_patient",
+        include_str!("../../migrations/0014_exposure_by_patient.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
