@@ -22,6 +22,8 @@ pub struct PatientSummary {
     pub doses: usize,
     pub adverse_events: usize,
     pub last_visit: Option<UtcTime>,
+    /// Recalls this patient was exposed to and not yet followed up (the list's recall flag).
+    pub open_recalls: Vec<String>,
 }
 
 /// A dispensed vial with whether a dose has been recorded from it yet.
@@ -96,27 +98,6 @@ pub struct IndicationRow {
     pub adverse_events: usize,
 }
 
-fn summaries(
-    patients: Vec<Patient>,
-    given: &[Administration],
-    aes: &[AdverseEvent],
-    outcomes: &[OutcomeMeasure],
-) -> Vec<PatientSummary> {
-    patients
-        .into_iter()
-        .map(|p| PatientSummary {
-            doses: given.iter().filter(|a| a.patient == p.id).count(),
-            adverse_events: aes.iter().filter(|a| a.patient == p.id).count(),
-            last_visit: outcomes
-                .iter()
-                .filter(|o| o.patient == p.id)
-                .map(|o| o.visit_at)
-                .max(),
-            patient: p,
-        })
-        .collect()
-}
-
 /// Each patient's series of `scale` and the change first → last.
 fn series(
     scale: Scale,
@@ -177,25 +158,6 @@ fn series(
 }
 
 impl Service {
-    /// Patients by pseudonym, optionally only those of one indication (`stroke`, …).
-    pub async fn list_patients(
-        &self,
-        indication: Option<&str>,
-    ) -> Result<Vec<PatientSummary>, ServiceError> {
-        let filter = match indication {
-            Some(i) => Some(Indication::parse(i)?.as_str()),
-            None => None,
-        };
-        let patients = self
-            .store()
-            .list::<Patient>(filter.map(|i| ("indication", i)))
-            .await?;
-        let given = self.store().list::<Administration>(None).await?;
-        let aes = self.store().list::<AdverseEvent>(None).await?;
-        let outcomes = self.store().list::<OutcomeMeasure>(None).await?;
-        Ok(summaries(patients, &given, &aes, &outcomes))
-    }
-
     /// A patient's dispensings, doses, adverse events and outcomes, each oldest first.
     pub async fn patient_detail(&self, id: &str) -> Result<PatientDetail, ServiceError> {
         let id = id.trim();

@@ -212,7 +212,9 @@ impl Service {
         let doses = count_by(Table::Administration).await?;
         let aes = count_by(Table::AdverseEvent).await?;
         let visits = self.last_visits(&ids).await?;
+        let mut recalls = self.open_exposures(&ids).await?;
         Ok(page.map(|p| PatientSummary {
+            open_recalls: recalls.remove(p.id.as_str()).unwrap_or_default(),
             doses: doses.get(p.id.as_str()).copied().unwrap_or(0),
             adverse_events: aes.get(p.id.as_str()).copied().unwrap_or(0),
             last_visit: visits.get(p.id.as_str()).copied(),

@@ -266,7 +266,7 @@ pub fn openapi_paths() -> Value {
     let id = |o: Value| with_param(o, "id");
     json!({
         "/api/v1/patients": {
-            "get": paged(op("A page of patients, newest registration first, with their dose and adverse-event counts and last visit; `indication`, `site` and `pseudonym` (prefix) filter", None, &[("200", "a page of patients: `rows`, `next`, `prev`"), invalid]),
+            "get": paged(op("A page of patients, newest registration first, with their dose and adverse-event counts, last visit and `open_recalls` (recalls not yet followed up); `indication`, `site` and `pseudonym` (prefix) filter", None, &[("200", "a page of patients: `rows`, `next`, `prev`"), invalid]),
                 &["indication", "site", "pseudonym"], "patients"),
             "post": op("Register a pseudonymised patient (role physician)",
                 Some(schema(&[("id", "string"), ("site", "string"), ("birth_year", "integer"), ("sex", "string"), ("indication", "string"), ("physician", "string")], &["id", "site", "birth_year", "sex", "indication"])),

@@ -35,8 +35,6 @@ struct ListPage {
     site: String,
     pseudonym: String,
     pager: Pager,
-    /// Patients on this page with an open recall exposure (not yet followed up) → the recalls.
-    alerts: BTreeMap<String, Vec<String>>,
     can_write: bool,
     f: Fields,
     e: FieldErrors,
@@ -106,10 +104,6 @@ impl ListPage {
     fn href(&self, id: &str) -> String {
         path("/patients/", id, "")
     }
-    /// The open recalls this patient was exposed to, as one line (empty: none).
-    fn recall_alert(&self, id: &str) -> String {
-        self.alerts.get(id).map(|r| r.join(" ")).unwrap_or_default()
-    }
 }
 
 async fn list_page(
@@ -130,37 +124,28 @@ async fn list_page(
         .patients_page_for(&a, &filter, cursor, None)
         .await
     {
-        Ok(page) => {
-            // Only this page's patients are read for exposures (bounded by the page size).
-            let ids: Vec<String> = page.rows.iter().map(|r| r.patient.id.to_string()).collect();
-            let alerts = match st.service.open_exposures(&ids).await {
-                Ok(m) => m,
-                Err(err) => return page_error(v, err),
-            };
-            render(
-                s,
-                &ListPage {
-                    c: PageCtx::new(v, "/patients"),
-                    pager: Pager::new(
-                        "/patients",
-                        &[
-                            ("indication", filter.indication.as_deref()),
-                            ("site", filter.site.as_deref()),
-                            ("pseudonym", filter.pseudonym.as_deref()),
-                        ],
-                        &page,
-                    ),
-                    rows: page.rows,
-                    filter: filter.indication.unwrap_or_default(),
-                    site: filter.site.unwrap_or_default(),
-                    pseudonym: filter.pseudonym.unwrap_or_default(),
-                    alerts,
-                    can_write: physician(v),
-                    f,
-                    e,
-                },
-            )
-        }
+        Ok(page) => render(
+            s,
+            &ListPage {
+                c: PageCtx::new(v, "/patients"),
+                pager: Pager::new(
+                    "/patients",
+                    &[
+                        ("indication", filter.indication.as_deref()),
+                        ("site", filter.site.as_deref()),
+                        ("pseudonym", filter.pseudonym.as_deref()),
+                    ],
+                    &page,
+                ),
+                rows: page.rows,
+                filter: filter.indication.unwrap_or_default(),
+                site: filter.site.unwrap_or_default(),
+                pseudonym: filter.pseudonym.unwrap_or_default(),
+                can_write: physician(v),
+                f,
+                e,
+            },
+        ),
         Err(err) => page_error(v, err),
     }
 }

@@ -233,46 +233,8 @@ async fn bank_fields(
     Ok(())
 }
 
-/// The lot's sterilising filtration (0.22 µm, rated, with its filter lot) and a passing post-use
-/// integrity test, which filling and release need (issue 14). Recorded through the service: the
-/// page for it is not built yet.
+/// The lot's sterilising filtration and its passing post-use integrity test, which filling and
+/// release need (issue 14): recorded through the service, the page for it is not built yet.
 async fn sterile_filtration(p: &Page) {
-    use secretome_domain::facility::{IntegrityMethod, IntegrityStage};
-    use secretome_service::facility::{NewFiltration, NewIntegrityTest};
-    let op = p.svc.actor("operator").await.expect("operator");
-    let now = crate::common::now();
-    let f = p
-        .svc
-        .record_sterile_filtration(
-            &op,
-            now,
-            NewFiltration {
-                lot: LOT.into(),
-                filter_maker: "Merck Millipore".into(),
-                filter_model: "Millipak-20".into(),
-                filter_lot: "R1HB12345".into(),
-                pore_um: 0.22,
-                sterilising_grade: true,
-                room: None,
-                performed_at: now,
-            },
-        )
-        .await
-        .expect("sterilising filtration");
-    p.svc
-        .record_integrity_test(
-            &op,
-            now,
-            NewIntegrityTest {
-                filtration: f.id,
-                stage: IntegrityStage::PostUse,
-                method: IntegrityMethod::BubblePoint,
-                maker_limit: 3.45,
-                measured: 3.7,
-                unit: "bar".into(),
-                tested_at: now,
-            },
-        )
-        .await
-        .expect("integrity test");
+    crate::common::sterile_filtration(&p.svc, LOT).await;
 }
