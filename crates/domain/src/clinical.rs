@@ -54,7 +54,7 @@ choice!(/// What a patient is treated for (the source article's applications).
 
 choice!(/// How a dose is given.
     Route, "route" {
-    IvDrip => "iv_drip", "IV drip", "点滴";
+    IvDrip => "iv_drip", "IV drip", "点滴静注";
     Intranasal => "intranasal", "Intranasal", "点鼻";
     LocalInjection => "local_injection", "Local injection", "局所注射";
     ScalpInjection => "scalp_injection", "Scalp injection", "頭皮注射";

@@ -236,7 +236,9 @@ async fn a_physician_dispenses_gives_and_follows_up_through_the_pages() {
                 .contains("data-ae=\"PT-WEB-001-AE-001\" data-grade=\"2\"")
                 && r.body.contains("2 中等症")
         );
-        assert!(r.body.contains("data-outcome=\"PT-WEB-001-OC-0002\"") && r.body.contains("点滴"));
+        assert!(
+            r.body.contains("data-outcome=\"PT-WEB-001-OC-0002\"") && r.body.contains("点滴静注")
+        );
 
         // the indication page: the plot and the adverse events by grade as the summary counts them
         let s = svc.indication_summary("stroke").await.unwrap();

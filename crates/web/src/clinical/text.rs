@@ -96,7 +96,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("cl.administrations", "投与", "Doses given"),
     (
         "cl.ae.title",
-        "有害事象の報告 (CTCAE v5.0)",
+        "有害事象の記録 (CTCAE v5.0)",
         "Report an adverse event (CTCAE v5.0)",
     ),
     (

@@ -194,10 +194,10 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.no", "なし", "No"),
     ("mf.harvest.title", "上清回収", "Harvest"),
     ("mf.harvest.record", "上清を回収", "Record harvest"),
-    ("mf.col.harvest", "回収番号", "Harvest"),
-    ("mf.col.volume_ml", "回収液量 (mL)", "Volume (mL)"),
+    ("mf.col.harvest", "上清回収番号", "Harvest"),
+    ("mf.col.volume_ml", "上清液量 (mL)", "Volume (mL)"),
     ("mf.col.remaining_ml", "残量 (mL)", "Remaining (mL)"),
-    ("mf.col.harvested_at", "回収日時", "Harvested"),
+    ("mf.col.harvested_at", "上清回収日時", "Harvested"),
     (
         "mf.col.harvest_deviation",
         "逸脱 (馴化時間外の理由)",
@@ -206,7 +206,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.harvest.flag", "逸脱", "Deviation"),
     (
         "mf.harvest.window",
-        "回収は馴化開始から規定時間の −10 %〜+25 % の間に行います。範囲外の回収は逸脱の理由を記入した場合のみ記録され、製造記録に表示され、ロットの逸脱として QA の承認が必要になります。",
+        "上清回収は馴化開始から規定時間の −10 %〜+25 % の間に行います。範囲外の回収は逸脱の理由を記入した場合のみ記録され、製造記録に表示され、ロットの逸脱として QA の承認が必要になります。",
         "Harvest between −10 % and +25 % of the stated conditioning time. A harvest outside it is recorded only with a deviation reason; the batch record flags it and the lot carries a deviation QA must close.",
     ),
     ("mf.col.lots", "ロット", "Lots"),

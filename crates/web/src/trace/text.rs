@@ -39,7 +39,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("tr.kind.cell_bank", "セルバンク", "Cell bank"),
     ("tr.kind.material_lot", "原材料ロット", "Raw-material lot"),
     ("tr.kind.batch", "培養バッチ", "Culture batch"),
-    ("tr.kind.harvest", "回収 (上清)", "Harvest"),
+    ("tr.kind.harvest", "上清回収", "Harvest"),
     ("tr.kind.lot", "ロット", "Lot"),
     ("tr.kind.vial", "バイアル", "Vial"),
     ("tr.kind.patient", "患者", "Patient"),
