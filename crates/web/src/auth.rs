@@ -109,18 +109,34 @@ fn is_api(req: &Request) -> bool {
     req.uri().path().starts_with("/api/")
 }
 
-fn refuse(viewer: Option<&Viewer>, api: bool, status: StatusCode, message: &str) -> Response {
+/// A refusal at the door, in the viewer's language: the app's page for a browser, JSON (English
+/// `error` and `message_ja`) for the API.
+pub(crate) fn refuse(
+    viewer: Option<&Viewer>,
+    api: bool,
+    status: StatusCode,
+    (ja, en): (String, String),
+) -> Response {
     match viewer {
-        Some(v) if !api => (
-            status,
-            axum::response::Html(crate::pages::error_html(v, status, message)),
-        )
-            .into_response(),
+        Some(v) if !api => {
+            let message = if v.lang == Lang::Ja { &ja } else { &en };
+            (
+                status,
+                axum::response::Html(crate::pages::error_html(v, status, message)),
+            )
+                .into_response()
+        }
         _ => {
-            let body = serde_json::json!({ "error": message, "status": status.as_u16() });
+            let body =
+                serde_json::json!({ "error": en, "message_ja": ja, "status": status.as_u16() });
             (status, axum::Json(body)).into_response()
         }
     }
+}
+
+/// A catalogue text in both languages, for `refuse`.
+pub(crate) fn both(key: &str) -> (String, String) {
+    (Lang::Ja.t(key).to_string(), Lang::En.t(key).to_string())
 }
 
 /// The role guard of one route: `roles` may pass.
@@ -131,12 +147,12 @@ pub async fn guard(roles: &'static [Role], req: Request, next: Next) -> Response
             None,
             api,
             StatusCode::INTERNAL_SERVER_ERROR,
-            "request context missing",
+            both("error.internal"),
         );
     };
     let Some(session) = viewer.session.clone() else {
         if api {
-            return refuse(None, true, StatusCode::UNAUTHORIZED, "sign-in required");
+            return refuse(None, true, StatusCode::UNAUTHORIZED, both("error.signin"));
         }
         let next_path = req
             .uri()
@@ -149,16 +165,21 @@ pub async fn guard(roles: &'static [Role], req: Request, next: Next) -> Response
         return Redirect::to(&format!("/login?{q}")).into_response();
     };
     if !viewer.has_any(roles) {
-        let needed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        let needed = |l: Lang| {
+            let names: Vec<&str> = roles
+                .iter()
+                .map(|r| l.t(&format!("role.{}", r.as_str())))
+                .collect();
+            l.t("error.forbidden").replace(
+                "{roles}",
+                &names.join(if l == Lang::Ja { "・" } else { ", " }),
+            )
+        };
         return refuse(
             Some(&viewer),
             api,
             StatusCode::FORBIDDEN,
-            &format!(
-                "{} may not do this (needs one of: {})",
-                session.actor.user,
-                needed.join(", ")
-            ),
+            (needed(Lang::Ja), needed(Lang::En)),
         );
     }
     if req.method() == Method::POST && !viewer.via_token {
@@ -171,7 +192,7 @@ pub async fn guard(roles: &'static [Role], req: Request, next: Next) -> Response
                 Some(&viewer),
                 api,
                 StatusCode::FORBIDDEN,
-                "the form's CSRF token is missing or wrong: reload the page and try again",
+                both("error.csrf"),
             );
         }
         return next.run(req).await;
@@ -213,7 +234,7 @@ async fn csrf_ok(
             Some(viewer),
             false,
             StatusCode::PAYLOAD_TOO_LARGE,
-            "form too large",
+            both("error.too_large"),
         )
     })?;
     let ok = form_urlencoded::parse(&bytes).any(|(k, v)| k == "csrf" && constant_eq(&v, expected));

@@ -210,6 +210,46 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("error.title", "エラー", "Error"),
     ("error.back", "ロット一覧へ戻る", "Back to lots"),
     (
+        "error.forbidden",
+        "この操作・画面には権限がありません (必要なロール: {roles})。",
+        "You may not do this (it needs one of the roles: {roles}).",
+    ),
+    (
+        "error.csrf",
+        "フォームの確認用トークンがないか一致しません。ページを再読み込みしてからやり直してください。",
+        "The form's CSRF token is missing or wrong: reload the page and try again.",
+    ),
+    (
+        "error.too_large",
+        "送信されたデータが大きすぎます (上限 2 MB)。ファイルを分けるか小さくしてからやり直してください。何も記録されていません。",
+        "What was sent is too large (the limit is 2 MB): split or shrink the file and try again. Nothing was recorded.",
+    ),
+    (
+        "error.not_found",
+        "このページはありません。アドレスを確認してください。",
+        "There is no such page: check the address.",
+    ),
+    (
+        "error.bad_request",
+        "送信された内容を読み取れませんでした。フォームからやり直してください。何も記録されていません。",
+        "What was sent could not be read: try again from the form. Nothing was recorded.",
+    ),
+    (
+        "error.method",
+        "このアドレスではこの操作はできません。",
+        "This address does not accept that action.",
+    ),
+    (
+        "error.internal",
+        "内部エラーが発生しました。何も変更されていません (詳細はサーバーのログにあります)。",
+        "Internal error: nothing was changed (see the server log).",
+    ),
+    (
+        "error.signin",
+        "サインインが必要です。",
+        "Sign-in required.",
+    ),
+    (
         "footer.zone",
         "時刻は次のタイムゾーンで表示:",
         "Times shown in",

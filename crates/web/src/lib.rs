@@ -119,13 +119,15 @@ pub fn router_with(service: Service, config: WebConfig) -> Router {
     r = inventory::routes(r);
     r = recall::routes(r);
     r = trace::routes(r);
-    r.layer(middleware::from_fn_with_state(
-        state.clone(),
-        idempotency::layer,
-    ))
-    .layer(middleware::from_fn_with_state(state.clone(), auth::context))
-    .layer(middleware::from_fn_with_state(config, security::doors))
-    .with_state(state)
+    r.fallback(pages::not_found)
+        .layer(middleware::from_fn(pages::plain_refusals))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::context))
+        .layer(middleware::from_fn_with_state(config, security::doors))
+        .with_state(state)
 }
 
 /// Serves the application until Ctrl-C (network configuration from the environment:

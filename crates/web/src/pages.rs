@@ -66,6 +66,42 @@ fn fail(v: &Viewer) -> impl FnOnce(secretome_service::ServiceError) -> PageError
     move |e| PageError(AppError(e), v.clone())
 }
 
+/// Unknown addresses: the app's 404 page in the viewer's language (JSON under `/api/`).
+pub async fn not_found(Extension(v): Extension<Viewer>, uri: axum::http::Uri) -> Response {
+    let api = uri.path().starts_with("/api/");
+    crate::auth::refuse(
+        Some(&v),
+        api,
+        StatusCode::NOT_FOUND,
+        crate::auth::both("error.not_found"),
+    )
+}
+
+/// Rejections that axum's extractors answer as bare text (a body over the 2 MB limit, a form that
+/// does not parse, a method the route does not take) become the app's refusal page in the viewer's
+/// language, or JSON under `/api/`, so no request ends on a plain-text page.
+pub async fn plain_refusals(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let viewer = req.extensions().get::<Viewer>().cloned();
+    let res = next.run(req).await;
+    let status = res.status();
+    let plain = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !(status.is_client_error() && plain) {
+        return res;
+    }
+    let key = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
+        StatusCode::NOT_FOUND => "error.not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "error.method",
+        _ => "error.bad_request",
+    };
+    crate::auth::refuse(viewer.as_ref(), api, status, crate::auth::both(key))
+}
+
 pub async fn home() -> Redirect {
     Redirect::to("/lots")
 }
@@ -253,7 +289,7 @@ pub async fn set_lang(
             Html(error_html(
                 &v,
                 StatusCode::FORBIDDEN,
-                "the form's CSRF token is missing or wrong",
+                v.lang.t("error.csrf"),
             )),
         )
             .into_response());

@@ -329,3 +329,69 @@ async fn every_answer_carries_the_security_headers_and_cookies_are_secure_behind
         );
     }
 }
+
+/// Refusals at the door are the app's own page in the viewer's language, with the navigation and a
+/// way back: an unknown address (404), a role that may not open a page (403, naming the roles it
+/// needs), an upload over the 2 MB limit (413, instead of axum's bare text); the API answers JSON.
+#[tokio::test]
+async fn refusal_pages_are_the_apps_own_in_the_viewers_language() {
+    for (backend, store) in stores("doors_refusal_pages").await {
+        let (app, svc) = demo_app(store).await;
+        let (cookie, _) = session(&svc, "physician").await;
+        let r = get(&app, "/no-such-page", Some(&cookie)).await;
+        assert_eq!(r.status, 404, "{backend:?}");
+        assert!(r.body.contains("このページはありません"), "{}", r.body);
+        assert!(r.body.contains("<nav") && r.body.contains("href=\"/lots\""));
+
+        let r = get(&app, "/api/v1/no-such-thing", Some(&cookie)).await;
+        assert_eq!(r.status, 404);
+        let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(j["status"], 404);
+        assert!(
+            j["message_ja"]
+                .as_str()
+                .unwrap()
+                .contains("ページはありません")
+        );
+
+        let r = get(&app, "/admin/users", Some(&cookie)).await;
+        assert_eq!(r.status, 403);
+        assert!(
+            r.body.contains("権限がありません") && r.body.contains("管理者"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("may not do this"));
+
+        let (qc_cookie, qc_csrf) = session(&svc, "qc").await;
+        let big = vec![b'x'; 3 * 1024 * 1024];
+        let mut body =
+            b"--XX\r\nContent-Disposition: form-data; name=\"plate\"; filename=\"p.csv\"\r\n\r\n"
+                .to_vec();
+        body.extend_from_slice(&big);
+        body.extend_from_slice(b"\r\n--XX--\r\n");
+        let before = svc.store().event_count().await.unwrap();
+        let r = send(
+            &app,
+            Request::post("/lots/L-2026-007/plates")
+                .header("cookie", &qc_cookie)
+                .header("x-csrf-token", &qc_csrf)
+                .header("content-type", "multipart/form-data; boundary=XX")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, 413);
+        assert!(
+            r.body.contains("上限 2 MB") && r.body.contains("<nav"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("Failed to buffer"));
+        assert_eq!(
+            svc.store().event_count().await.unwrap(),
+            before,
+            "nothing recorded"
+        );
+    }
+}
