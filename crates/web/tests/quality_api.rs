@@ -129,7 +129,7 @@ async fn api_statuses_and_signed_release() {
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["lot"]["status"], "released");
         assert_eq!(v["signature"]["meaning"], "released");
-        assert_eq!(v["signature"]["signer_name"], "保証 次郎 (QA)");
+        assert_eq!(v["signature"]["signer_name"], "高橋 次郎");
         let r = get(&app, "/api/v1/lots/L-2026-006/record", Some(&qc.0)).await;
         let rec: Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(rec["signatures"][0]["signer"], "qa");

@@ -120,6 +120,19 @@ async fn show_page(
         Ok(mut m) => m.remove(d.patient.id.as_str()).unwrap_or_default(),
         Err(err) => return page_error(v, err),
     };
+    let people = std::iter::once(d.patient.physician.to_string())
+        .chain(
+            d.dispensings
+                .iter()
+                .map(|x| x.dispensing.dispensed_by.to_string()),
+        )
+        .chain(d.administrations.iter().map(|a| a.physician.to_string()))
+        .chain(d.adverse_events.iter().map(|a| a.reported_by.to_string()))
+        .chain(d.outcomes.iter().map(|o| o.recorded_by.to_string()));
+    let names = match st.service.names(people).await {
+        Ok(n) => n,
+        Err(err) => return page_error(v, err),
+    };
     let f = if f.get("route").is_empty() {
         f.with("route", usual_route(d.patient.indication).as_str())
     } else {
@@ -135,7 +148,7 @@ async fn show_page(
     render(
         s,
         &ShowPage {
-            c: PageCtx::new(v, &path("/patients/", id, "")),
+            c: PageCtx::new(v, &path("/patients/", id, "")).with_names(names),
             can_write: physician(v),
             recalls,
             f,
