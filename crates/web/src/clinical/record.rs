@@ -258,12 +258,14 @@ pub async fn administer(
     };
     let t = now();
     let res = async {
+        let mut r = f.reader();
         let new = NewAdministration {
             vial: f.text("given_vial"),
             route: f.text("route"),
-            dose_ml: f.number("dose_ml")?,
-            administered_at: f.time("administered_at", &zone(&v), t)?,
+            dose_ml: r.number("dose_ml"),
+            administered_at: r.time("administered_at", &zone(&v), t),
         };
+        r.done()?;
         Ok(st
             .service
             .record_administration_for(&a, t, &id, new)
@@ -286,15 +288,17 @@ pub async fn adverse_event(
     };
     let t = now();
     let res = async {
+        let mut r = f.reader();
         let new = NewAdverseEvent {
             patient: id.clone(),
             administration: Some(f.text("administration")).filter(|s| !s.is_empty()),
             term: f.text("term"),
-            grade: f.integer("grade")?,
+            grade: r.integer("grade"),
             serious: f.is("serious", "on"),
-            onset_at: f.time("onset_at", &zone(&v), t)?,
+            onset_at: r.time("onset_at", &zone(&v), t),
             outcome: f.text("outcome"),
         };
+        r.done()?;
         Ok(st.service.report_adverse_event(&a, t, new).await?)
     }
     .await;
