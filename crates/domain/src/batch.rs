@@ -118,25 +118,33 @@ impl CultureBatch {
         seeded_at: UtcTime,
         now: UtcTime,
     ) -> Result<Self, DomainError> {
-        let seeded_at = event_time(
+        // Every bad field at once.
+        let mut all = crate::Invalids::default();
+        let seeded_at = all.take(event_time(
             "seeded_at",
             seeded_at,
             Some((bank.banked_at, "the cell bank was made")),
             now,
-        )?;
+        ));
         if !(1..=1000).contains(&vessel_count) {
-            return Err(DomainError::invalid(
+            all.take::<()>(Err(DomainError::invalid(
                 "vessel_count",
                 "must be between 1 and 1000",
-            ));
+            )));
         }
+        let seeding_density = all.take(positive("seeding_density", seeding_density));
+        let (Some(seeded_at), Some(seeding_density), true) =
+            (seeded_at, seeding_density, all.is_empty())
+        else {
+            return Err(all.into_error());
+        };
         Ok(Self {
             id,
             cell_bank: bank.id.clone(),
             vessel,
             vessel_count,
             passage: bank.passage + 1,
-            seeding_density: positive("seeding_density", seeding_density)?,
+            seeding_density,
             seeded_at,
             status: BatchStatus::Culturing,
             conditioning_started_at: None,
@@ -269,21 +277,36 @@ impl Observation {
         now: UtcTime,
     ) -> Result<Self, DomainError> {
         batch.check_observable()?;
-        let observed_at = event_time(
+        // Every bad field at once.
+        let mut all = crate::Invalids::default();
+        let observed_at = all.take(event_time(
             "observed_at",
             observed_at,
             Some((batch.seeded_at, "seeding")),
             now,
-        )?;
-        Ok(Self {
-            id,
-            batch: batch.id.clone(),
-            observed_at,
-            cell_count: non_negative("cell_count", cell_count)?,
-            viability_pct: percent("viability_pct", viability_pct)?,
-            confluence_pct: percent("confluence_pct", confluence_pct)?,
-            note: plausible::note("note", note)?,
-        })
+        ));
+        let cell_count = all.take(non_negative("cell_count", cell_count));
+        let viability_pct = all.take(percent("viability_pct", viability_pct));
+        let confluence_pct = all.take(percent("confluence_pct", confluence_pct));
+        let note = all.take(plausible::note("note", note));
+        match (observed_at, cell_count, viability_pct, confluence_pct, note) {
+            (
+                Some(observed_at),
+                Some(cell_count),
+                Some(viability_pct),
+                Some(confluence_pct),
+                Some(note),
+            ) => Ok(Self {
+                id,
+                batch: batch.id.clone(),
+                observed_at,
+                cell_count,
+                viability_pct,
+                confluence_pct,
+                note,
+            }),
+            _ => Err(all.into_error()),
+        }
     }
 }
 

@@ -46,3 +46,93 @@ impl DomainError {
         }
     }
 }
+
+/// Collects the refusals of one input's fields so every bad field is reported at once (issue 12
+/// item 7), not only the first: `Invalid` refusals are joined as field `a, b` with message
+/// `a: …; b: …`, which the edges split back into one error per field. Any other refusal is kept
+/// as it is (the first one wins).
+#[derive(Debug, Default)]
+pub struct Invalids {
+    fields: Vec<(String, String)>,
+    other: Option<DomainError>,
+}
+
+impl Invalids {
+    /// The value if `r` passed; else the refusal is kept and `None` given.
+    pub fn take<T>(&mut self, r: Result<T, DomainError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(DomainError::Invalid { field, message }) => {
+                self.fields.push((field, message));
+                None
+            }
+            Err(e) => {
+                self.other.get_or_insert(e);
+                None
+            }
+        }
+    }
+    /// Whether nothing was refused so far.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.other.is_none()
+    }
+    /// The refusal of everything taken: the other refusal if any, else every field joined.
+    pub fn into_error(self) -> DomainError {
+        if let Some(e) = self.other {
+            return e;
+        }
+        match self.fields.len() {
+            0 => DomainError::Rule("refused".into()),
+            1 => {
+                let (field, message) = self.fields.into_iter().next().unwrap_or_default();
+                DomainError::Invalid { field, message }
+            }
+            _ => DomainError::Invalid {
+                field: self
+                    .fields
+                    .iter()
+                    .map(|(f, _)| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                message: self
+                    .fields
+                    .iter()
+                    .map(|(f, m)| format!("{f}: {m}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            },
+        }
+    }
+    /// `Ok` when nothing was refused, else every refusal at once.
+    pub fn done(self) -> Result<(), DomainError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.into_error())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_invalid_field_is_reported_at_once() {
+        let mut all = Invalids::default();
+        assert_eq!(all.take(Ok::<_, DomainError>(1)), Some(1));
+        assert_eq!(
+            all.take(Err::<i32, _>(DomainError::invalid("a", "too big"))),
+            None
+        );
+        all.take(Err::<i32, _>(DomainError::invalid("b", "negative")));
+        assert_eq!(
+            all.done(),
+            Err(DomainError::invalid("a, b", "a: too big; b: negative"))
+        );
+        let mut one = Invalids::default();
+        one.take(Err::<(), _>(DomainError::invalid("a", "too big")));
+        assert_eq!(one.into_error(), DomainError::invalid("a", "too big"));
+        assert!(Invalids::default().done().is_ok());
+    }
+}

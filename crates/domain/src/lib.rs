@@ -26,6 +26,6 @@ pub mod site;
 pub mod time;
 pub mod vial;
 
-pub use error::{DomainError, TransitionError};
+pub use error::{DomainError, Invalids, TransitionError};
 pub use role::{Actor, Role};
 pub use time::UtcTime;

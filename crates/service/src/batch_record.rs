@@ -13,11 +13,9 @@ use crate::{
 use secretome_domain::{
     batch::{CultureBatch, Harvest},
     genealogy::NodeKind,
-    site::User,
 };
 use secretome_store::{AuditEvent, Table};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// One recorded step: an audit event on the lot or a record it was made from.
 #[derive(Debug, Clone, Serialize)]
@@ -155,33 +153,33 @@ impl Service {
                 entities.push((t, s.id().to_string()));
             }
         }
-        let names: BTreeMap<String, String> = self
-            .store
-            .list::<User>(None)
-            .await?
-            .into_iter()
-            .map(|u| (u.id.to_string(), u.display_name))
+        let mut events: Vec<(Table, AuditEvent)> = detail
+            .events
+            .iter()
+            .map(|e| (Table::Lot, e.clone()))
             .collect();
-        let step = |table: Table, e: &AuditEvent| RecordStep {
-            seq: e.seq,
-            at: e.at.clone(),
-            record: table.name(),
-            record_id: e.entity_id.clone(),
-            action: e.action.clone(),
-            actor: e.actor.clone(),
-            actor_name: names
-                .get(&e.actor)
-                .cloned()
-                .unwrap_or_else(|| e.actor.clone()),
-            reason: e.reason.clone(),
-        };
-        let mut steps: Vec<RecordStep> =
-            detail.events.iter().map(|e| step(Table::Lot, e)).collect();
         for (table, id) in &entities {
             for e in self.store.events_for(*table, id).await? {
-                steps.push(step(*table, &e));
+                events.push((*table, e));
             }
         }
+        // The people by name, read by the ids these events name (never the whole user table).
+        let names = self
+            .names(events.iter().map(|(_, e)| e.actor.as_str()))
+            .await?;
+        let mut steps: Vec<RecordStep> = events
+            .iter()
+            .map(|(table, e)| RecordStep {
+                seq: e.seq,
+                at: e.at.clone(),
+                record: table.name(),
+                record_id: e.entity_id.clone(),
+                action: e.action.clone(),
+                actor: e.actor.clone(),
+                actor_name: names.of(&e.actor).to_string(),
+                reason: e.reason.clone(),
+            })
+            .collect();
         steps.sort_by_key(|s| s.seq);
         steps.dedup_by_key(|s| s.seq);
         let signatures = signatures(&detail.events);

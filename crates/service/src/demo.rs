@@ -20,11 +20,11 @@ use secretome_domain::{
 
 /// The demo's sign-in names (one per role).
 pub const DEMO_USERS: [(&str, &str, Role); 5] = [
-    ("operator", "製造 太郎 (Operator)", Role::Operator),
-    ("qc", "品質 花子 (QC)", Role::Qc),
-    ("qa", "保証 次郎 (QA)", Role::Qa),
-    ("physician", "医師 一郎 (Physician)", Role::Physician),
-    ("admin", "管理 者 (Admin)", Role::Admin),
+    ("operator", "佐藤 太郎", Role::Operator),
+    ("qc", "鈴木 花子", Role::Qc),
+    ("qa", "高橋 次郎", Role::Qa),
+    ("physician", "田中 一郎", Role::Physician),
+    ("admin", "伊藤 三郎", Role::Admin),
 ];
 
 /// What the demo made, for the CLI to print.

@@ -127,6 +127,7 @@ impl Service {
     /// What the certificate of `lot` shows, read from the records.
     pub async fn certificate(&self, lot: &str, now: UtcTime) -> Result<Certificate, ServiceError> {
         let qc = self.lot_qc(lot).await?;
+        let names = self.names(qc.people()).await?;
         let l = &qc.lot;
         if !matches!(l.status, LotStatus::Released | LotStatus::Recalled) {
             return Err(DomainError::Rule(format!(
@@ -275,6 +276,7 @@ impl Service {
                     outcome.push_str(&format!("\n評価 / assessment: {a}"));
                 }
                 if let (Some(by), Some(at)) = (&d.decided_by, d.decided_at) {
+                    let by = names.of(by.as_str());
                     outcome.push_str(&format!("\n{by}, {}", document_time(at)));
                 }
                 if let Some(r) = &d.decision_reason {
@@ -296,10 +298,11 @@ impl Service {
             .iter()
             .map(|s| SignatureLine {
                 meaning: format!("{} / {}", s.meaning_ja, s.meaning),
+                // The signer's printed name (the login id only for a signature without one).
                 signer: if s.signer_name.trim().is_empty() {
                     s.signer.clone()
                 } else {
-                    format!("{} ({})", s.signer_name, s.signer)
+                    s.signer_name.clone()
                 },
                 at: stored_time(&s.at),
                 reason: s.reason.clone(),

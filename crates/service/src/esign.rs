@@ -130,13 +130,7 @@ impl Service {
             )
             .into());
         }
-        let name = self
-            .store
-            .fetch::<User>(actor.user.as_str())
-            .await?
-            .map(|u| u.display_name)
-            .unwrap_or_else(|| actor.user.to_string());
-        Ok(name)
+        self.name_of(actor.user.as_str()).await
     }
 
     /// Signs a lot electronically: `released` releases it (refused, listing every reason, as

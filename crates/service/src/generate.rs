@@ -273,7 +273,7 @@ impl Service {
                 .map_or_else(|| format!("Site {}", i + 1), |s| s.1.to_string())
         };
         let admin = self
-            .bootstrap(t, &code(0), &name(0), "admin", "管理 者 (Admin)")
+            .bootstrap(t, &code(0), &name(0), "admin", "伊藤 三郎")
             .await?;
         let mut crews = Vec::with_capacity(count);
         for i in 0..count {

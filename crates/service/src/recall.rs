@@ -11,7 +11,6 @@ use secretome_domain::{
     ids::VialId,
     lot::{Lot, LotStatus},
     recall::{Exposure, RECALL_TARGETS, Recall},
-    site::User,
     vial::{Vial, VialStatus},
 };
 use secretome_store::{Cond, Direction, PageQuery, Table, Tx};
@@ -88,15 +87,18 @@ impl Service {
         for v in &plan.vials {
             by_state.entry(v.status.as_str()).or_insert((v.status, 0)).1 += 1;
         }
-        let mut patients = Vec::new();
-        for e in plan.exposures.into_values() {
-            let physician_name = self.display_name(e.physician.as_str()).await?;
-            patients.push(ExposureRow {
+        let names = self
+            .names(plan.exposures.values().map(|e| e.physician.as_str()))
+            .await?;
+        let patients = plan
+            .exposures
+            .into_values()
+            .map(|e| ExposureRow {
+                physician_name: names.of(e.physician.as_str()).to_string(),
                 exposure: e,
-                physician_name,
                 site: String::new(),
-            });
-        }
+            })
+            .collect();
         Ok(RecallPreview {
             target_kind: plan.recall.target_kind,
             target_id: plan.recall.target_id.clone(),
@@ -170,13 +172,6 @@ impl Service {
         self.recall_report(actor, &recall.id).await
     }
 
-    async fn display_name(&self, user: &str) -> Result<String, ServiceError> {
-        Ok(match self.store.fetch::<User>(user).await? {
-            Some(u) => u.display_name,
-            None => user.to_string(),
-        })
-    }
-
     /// Open recall exposures (not yet followed up) of these patients: patient id → recall ids.
     /// Read by id lists in chunks, never the whole table.
     pub async fn open_exposures(
@@ -248,11 +243,12 @@ impl Service {
                     id: id.to_string(),
                 })?;
         let mut exposures = Vec::new();
-        for e in self.store.list::<Exposure>(Some(("recall", id))).await? {
-            let physician_name = match self.store.fetch::<User>(e.physician.as_str()).await? {
-                Some(u) => u.display_name,
-                None => e.physician.to_string(),
-            };
+        let listed = self.store.list::<Exposure>(Some(("recall", id))).await?;
+        let names = self
+            .names(listed.iter().map(|e| e.physician.as_str()))
+            .await?;
+        for e in listed {
+            let physician_name = names.of(e.physician.as_str()).to_string();
             let site = match self.store.fetch::<Patient>(e.patient.as_str()).await? {
                 Some(p) => p.site.to_string(),
                 None => String::new(),

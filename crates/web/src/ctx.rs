@@ -1,9 +1,11 @@
 //! What every page template gets as `c`: the language and its catalogue, the signed-in user, the
-//! CSRF token for forms, the navigation their roles allow, and the zone times are shown in.
+//! CSRF token for forms, the navigation their roles allow, the zone times are shown in, and the
+//! display names of the people the page's records name (`c.who(id)`, issue 12 item 6).
 
 use crate::{auth::Viewer, i18n::Lang};
 use jiff::tz::TimeZone;
 use secretome_domain::{Role, UtcTime};
+use secretome_service::names::Names;
 
 pub struct NavItem {
     pub href: &'static str,
@@ -19,6 +21,7 @@ pub struct PageCtx {
     pub nav: Vec<NavItem>,
     pub path: String,
     zone: TimeZone,
+    names: Names,
 }
 
 /// Navigation entries and the roles that see them: the core's, then each page module's `NAV`.
@@ -79,7 +82,19 @@ impl PageCtx {
             nav,
             path: path.to_string(),
             zone,
+            names: Names::default(),
         }
+    }
+    /// The same page context, showing these users by name.
+    pub fn with_names(mut self, names: Names) -> PageCtx {
+        self.names = names;
+        self
+    }
+    /// A person on a record by display name (`Service::names` read them for this page); the
+    /// login id itself only when no such user exists (a system actor).
+    pub fn who(&self, id: impl std::fmt::Display) -> String {
+        let id = id.to_string();
+        self.names.of(&id).to_string()
     }
     /// The text of a catalogue key in the page's language.
     pub fn t(&self, key: &str) -> &'static str {

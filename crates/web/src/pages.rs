@@ -373,8 +373,14 @@ pub async fn lot(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let d = st.service.lot_detail(&id).await.map_err(fail(&v))?;
+    let people = d
+        .events
+        .iter()
+        .map(|e| e.actor.to_string())
+        .chain(d.lot.decided_by.iter().map(|u| u.to_string()));
+    let names = st.service.names(people).await.map_err(fail(&v))?;
     Ok(render(&LotPage {
-        c: PageCtx::new(&v, uri.path()),
+        c: PageCtx::new(&v, uri.path()).with_names(names),
         d,
     }))
 }

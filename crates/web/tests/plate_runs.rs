@@ -189,6 +189,27 @@ async fn a_bare_export_gets_its_layout_on_the_grid_and_becomes_a_kept_run() {
         );
         assert_eq!(svc.store().event_count().await.unwrap(), before);
 
+        // A control cannot be adopted as a lot's result, even by a crafted form that names it:
+        // refused next to the control's row (in Japanese), nothing written.
+        let crafted_keys: Vec<String> = (0..96)
+            .map(|j| format!("map.p1-{j}"))
+            .filter(|k| *k != x1 && *k != x2)
+            .collect();
+        let mut crafted = form.clone();
+        crafted.push((x2_reason.as_str(), "B4 re-pipetted per SOP"));
+        for k in &crafted_keys {
+            crafted.push((k.as_str(), "hgf"));
+        }
+        let r = post_form(&app, &format!("{path}/accept"), Some(&qc), &crafted).await;
+        assert_eq!(r.status, 422, "{backend:?} {}", r.body);
+        assert!(r.body.contains("id=\"err-map.p1-"), "{}", r.body);
+        let not_sample = r.body.split("id=\"err-map.p1-").nth(1).unwrap_or("");
+        assert!(
+            not_sample.contains("検体ウェルのみ採用できます"),
+            "{not_sample}"
+        );
+        assert_eq!(svc.store().event_count().await.unwrap(), before);
+
         // With the reason: one run, its file, two results.
         form.push((x2_reason.as_str(), "B4 re-pipetted per SOP"));
         let r = post_form(&app, &format!("{path}/accept"), Some(&qc), &form).await;
@@ -199,5 +220,12 @@ async fn a_bare_export_gets_its_layout_on_the_grid_and_becomes_a_kept_run() {
         assert_eq!(runs[0].adopted.len(), 2);
         let (_, bytes) = svc.plate_file(&qa, &runs[0].file).await.unwrap();
         assert_eq!(bytes, grid());
+        // The raw file is fetched back over the web, byte for byte (qc, qa; not an operator).
+        let file = format!("/plates/files/{}", runs[0].file);
+        let r = get(&app, &file, Some(&qc)).await;
+        assert_eq!(r.status, 200, "{backend:?}");
+        assert_eq!(r.body.as_bytes(), grid().as_slice());
+        let (op_cookie, _) = session(&svc, "operator").await;
+        assert_eq!(get(&app, &file, Some(&op_cookie)).await.status, 403);
     }
 }

@@ -129,7 +129,7 @@ async fn api_statuses_and_signed_release() {
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["lot"]["status"], "released");
         assert_eq!(v["signature"]["meaning"], "released");
-        assert_eq!(v["signature"]["signer_name"], "保証 次郎 (QA)");
+        assert_eq!(v["signature"]["signer_name"], "高橋 次郎");
         let r = get(&app, "/api/v1/lots/L-2026-006/record", Some(&qc.0)).await;
         let rec: Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(rec["signatures"][0]["signer"], "qa");
@@ -146,5 +146,77 @@ async fn api_statuses_and_signed_release() {
             doc.contains("/api/v1/lots/{id}/sign")
                 && doc.contains("/api/v1/lots/{id}/deviations/{n}/assess")
         );
+    }
+}
+
+#[tokio::test]
+async fn api_corrects_and_retests_a_result_keeping_the_original() {
+    for (backend, store) in stores("quality_api_revise").await {
+        let (app, svc) = demo_app(store).await;
+        let op = svc.actor("operator").await.unwrap();
+        let t = now();
+        let expiry = t.plus_hours(24.0 * 300.0).unwrap();
+        svc.fill_vials(&op, t, "L-2026-007", 4, 2.0, expiry, None)
+            .await
+            .unwrap();
+        let qc = session(&svc, "qc").await;
+        let qa = session(&svc, "qa").await;
+        let results = "/api/v1/lots/L-2026-007/results";
+        let revise = "/api/v1/lots/L-2026-007/results/revise";
+        let (s, _) = post_json(
+            &app,
+            results,
+            Some(&qc),
+            json!({"test": "endotoxin", "value": 0.12}),
+        )
+        .await;
+        assert_eq!(s, 201, "{backend:?}");
+
+        // Refused, each naming its field, and nothing written.
+        let before = svc.store().event_count().await.unwrap();
+        let fix = |extra: Value| {
+            let mut b = json!({"test": "endotoxin", "change": "correction", "value": 0.1, "reason": "typing error"});
+            for (k, v) in extra.as_object().unwrap() {
+                b[k] = v.clone();
+            }
+            b
+        };
+        assert_eq!(
+            post_json(&app, revise, Some(&qa), fix(json!({}))).await.0,
+            403
+        );
+        for (extra, field) in [
+            (json!({"reason": ""}), "reason"),
+            (json!({"change": "undo"}), "change"),
+            (json!({"value": "high"}), "value"),
+            (json!({"value": -0.3}), "value"),
+        ] {
+            let (s, v) = post_json(&app, revise, Some(&qc), fix(extra.clone())).await;
+            assert_eq!(
+                (s, v["field"].as_str()),
+                (422, Some(field)),
+                "{backend:?} {extra}: {v}"
+            );
+        }
+        assert_eq!(svc.store().event_count().await.unwrap(), before);
+
+        // A correction, then a retest: the valid result, the earlier ones in its history.
+        let (s, v) = post_json(&app, revise, Some(&qc), fix(json!({}))).await;
+        assert_eq!(s, 200, "{backend:?} {v}");
+        assert_eq!(v["value"], 0.1);
+        assert_eq!(v["history"][0]["value"], 0.12);
+        assert_eq!(v["history"][0]["change"], "correction");
+        assert_eq!(v["history"][0]["reason"], "typing error");
+        let (s, v) = post_json(
+            &app,
+            revise,
+            Some(&qc),
+            json!({"test": "endotoxin", "change": "retest", "typed": "< 0.25", "reason": "rerun on retained sample"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{backend:?} {v}");
+        assert_eq!(v["history"].as_array().map(Vec::len), Some(2));
+        assert_eq!(v["history"][1]["change"], "retest");
+        assert_eq!(v["verdict"], "pass");
     }
 }

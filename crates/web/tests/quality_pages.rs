@@ -43,7 +43,7 @@ async fn release_refused_then_signed_and_shown_on_lot_record_and_coa() {
         assert!(
             r.body.contains("id=\"record-steps\"")
                 && r.body.contains("lot.pool")
-                && r.body.contains("製造 太郎"),
+                && r.body.contains("佐藤 太郎"),
             "steps with who"
         );
 
@@ -131,7 +131,7 @@ async fn release_refused_then_signed_and_shown_on_lot_record_and_coa() {
             ev.reason
                 .as_deref()
                 .unwrap()
-                .starts_with("電子署名 (released) | 保証 次郎 (QA) | ")
+                .starts_with("電子署名 (released) | 高橋 次郎 | ")
         );
         UtcTime::parse("at", &ev.at).unwrap();
 
@@ -147,7 +147,7 @@ async fn release_refused_then_signed_and_shown_on_lot_record_and_coa() {
                 r.body.contains("電子署名 (released)") || r.body.contains("id=\"signature\""),
                 "{path}"
             );
-            assert!(r.body.contains("保証 次郎 (QA)"), "{path}: printed name");
+            assert!(r.body.contains("高橋 次郎"), "{path}: printed name");
         }
         let r = get(&app, &format!("/lots/{LOT}/coa"), Some(&qc)).await;
         assert!(

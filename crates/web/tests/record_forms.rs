@@ -27,6 +27,19 @@ async fn refused(
     form: &[(&str, &str)],
     field: &str,
 ) -> String {
+    refused_all(app, svc, who, path, form, &[field]).await
+}
+
+/// Like `refused`, with an error next to each of `fields` at once (every bad field, not only the
+/// first).
+async fn refused_all(
+    app: &axum::Router,
+    svc: &secretome_service::Service,
+    who: &(String, String),
+    path: &str,
+    form: &[(&str, &str)],
+    fields: &[&str],
+) -> String {
     let before = svc.store().event_count().await.unwrap();
     let mut all = form.to_vec();
     all.push(("csrf", &who.1));
@@ -37,21 +50,32 @@ async fn refused(
         "{path} {form:?}: {}",
         &r.body[..r.body.len().min(2000)]
     );
-    let marker = format!("id=\"err-{field}\"");
-    assert!(
-        r.body.contains(&marker),
-        "{path}: no error next to {field}: {}",
-        r.body
-            .find("field-error")
-            .map(|i| &r.body[i..(i + 300).min(r.body.len())])
-            .unwrap_or("(no field error at all)")
-    );
+    for field in fields {
+        let marker = format!("id=\"err-{field}\"");
+        assert!(
+            r.body.contains(&marker),
+            "{path}: no error next to {field}: {}",
+            r.body
+                .find("field-error")
+                .map(|i| &r.body[i..(i + 600).min(r.body.len())])
+                .unwrap_or("(no field error at all)")
+        );
+    }
     assert_eq!(
         svc.store().event_count().await.unwrap(),
         before,
         "{path}: nothing may be written"
     );
     r.body
+}
+
+/// The text of the error shown next to `field`.
+fn error_at(body: &str, field: &str) -> String {
+    body.split(&format!("id=\"err-{field}\">"))
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or("")
+        .to_string()
 }
 
 async fn accepted(app: &axum::Router, who: &(String, String), path: &str, form: &[(&str, &str)]) {
@@ -387,5 +411,135 @@ async fn qc_results_as_the_lab_writes_them_through_the_forms() {
                     || page.body.contains("<s>&lt; 0.25 EU/mL</s>")),
             "the original stays visible"
         );
+    }
+}
+
+#[tokio::test]
+async fn every_bad_field_at_once_overlong_text_and_the_clinical_and_recall_forms() {
+    for (backend, store) in stores("records_forms_all").await {
+        let (app, svc) = demo_app(store).await;
+        let op = session(&svc, "operator").await;
+        let obs = "/batches/B-2026-010/observations";
+        // Two numbers that cannot be read: each refused next to its own field, in Japanese.
+        let body = refused_all(
+            &app,
+            &svc,
+            &op,
+            obs,
+            &[
+                ("cell_count", "many"),
+                ("viability_pct", "high"),
+                ("confluence_pct", "60"),
+            ],
+            &["cell_count", "viability_pct"],
+        )
+        .await;
+        assert!(error_at(&body, "cell_count").contains("数値を入力してください"));
+        assert!(error_at(&body, "viability_pct").contains("数値を入力してください"));
+        assert!(!body.contains("id=\"err-confluence_pct\""), "{backend:?}");
+        // Three implausible values at once: a future time, 150 % viability, a negative confluence.
+        let fut = future();
+        let body = refused_all(
+            &app,
+            &svc,
+            &op,
+            obs,
+            &[
+                ("observed_at", &fut),
+                ("cell_count", "1000000"),
+                ("viability_pct", "150"),
+                ("confluence_pct", "-5"),
+            ],
+            &["observed_at", "viability_pct", "confluence_pct"],
+        )
+        .await;
+        assert!(error_at(&body, "observed_at").contains("未来の日時は記録できません"));
+        assert!(error_at(&body, "viability_pct").contains("100 % 以下"));
+        assert!(!error_at(&body, "confluence_pct").is_empty());
+        assert!(!body.contains("id=\"err-cell_count\""), "{backend:?}");
+        // Seeding: a future time, no vessels and a negative density, all three at once.
+        refused_all(
+            &app,
+            &svc,
+            &op,
+            "/batches",
+            &[
+                ("batch", "B-ALL"),
+                ("cell_bank", "WCB-UC-002"),
+                ("vessel", "t175"),
+                ("vessel_count", "0"),
+                ("seeding_density", "-3000"),
+                ("seeded_at", &fut),
+            ],
+            &["seeded_at", "vessel_count", "seeding_density"],
+        )
+        .await;
+        // Overlong text: a note past its stated limit (2,000 characters).
+        let long = "記".repeat(2001);
+        let body = refused(
+            &app,
+            &svc,
+            &op,
+            obs,
+            &[
+                ("observed_at", &ago(0.5)),
+                ("cell_count", "1000000"),
+                ("viability_pct", "95"),
+                ("confluence_pct", "60"),
+                ("note", &long),
+            ],
+            "note",
+        )
+        .await;
+        assert!(
+            error_at(&body, "note").contains("長すぎます"),
+            "{backend:?}"
+        );
+
+        // The clinical forms: an adverse event with a grade and an onset that cannot be read (both
+        // shown), then with an onset in the future.
+        let dr = session(&svc, "physician").await;
+        let ae = "/patients/PT-000001/adverse-events";
+        refused_all(
+            &app,
+            &svc,
+            &dr,
+            ae,
+            &[
+                ("term", "Injection site reaction"),
+                ("grade", "two"),
+                ("onset_at", "soon"),
+                ("outcome", "recovering"),
+            ],
+            &["grade", "onset_at"],
+        )
+        .await;
+        let body = refused(
+            &app,
+            &svc,
+            &dr,
+            ae,
+            &[
+                ("term", "Injection site reaction"),
+                ("grade", "2"),
+                ("onset_at", &fut),
+                ("outcome", "recovering"),
+            ],
+            "onset_at",
+        )
+        .await;
+        assert!(!error_at(&body, "onset_at").is_empty(), "{backend:?}");
+
+        // The recall form: no reason given, refused at the reason, nothing previewed or opened.
+        let qa = session(&svc, "qa").await;
+        refused(
+            &app,
+            &svc,
+            &qa,
+            "/recalls",
+            &[("target", "RM-SFM-2402"), ("reason", "")],
+            "reason",
+        )
+        .await;
     }
 }

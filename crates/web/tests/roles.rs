@@ -52,6 +52,7 @@ async fn role_by_route_matrix() {
     }
     for (backend, store) in stores("roles").await {
         let (app, svc) = demo_app(store).await;
+        keep_a_plate_run(&svc).await;
         for (method, path, _, allowed) in &expected {
             // no session: pages go to sign-in, the API says 401
             let r = if *method == "GET" {
@@ -91,6 +92,41 @@ async fn role_by_route_matrix() {
             }
         }
     }
+}
+
+/// A plate run accepted on L-2026-007 (P8 as VEGF), so its kept raw file can be fetched
+/// (`/plates/files/{digest}` in `matrix/quality.rs`).
+async fn keep_a_plate_run(svc: &secretome_service::Service) {
+    use secretome_service::plates::{Adopt, PlateUpload};
+    let op = svc.actor("operator").await.unwrap();
+    let expiry = now().plus_hours(24.0 * 365.0).unwrap();
+    svc.fill_vials(&op, now(), "L-2026-007", 4, 2.0, expiry, None)
+        .await
+        .unwrap();
+    let qc = svc.actor("qc").await.unwrap();
+    let up = PlateUpload {
+        file_name: "softmaxpro_ELISAtools_Assay_2.txt".into(),
+        bytes: std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/softmaxpro_ELISAtools_Assay_2.txt"
+        ))
+        .unwrap(),
+        layout: None,
+    };
+    let adopt = vec![Adopt {
+        plate: 1,
+        sample: "P8".into(),
+        test: "vegf".into(),
+        reason: None,
+    }];
+    let run = svc
+        .accept_plate(&qc, now(), "L-2026-007", up, adopt)
+        .await
+        .unwrap();
+    assert_eq!(
+        run.file,
+        "6a9c7bd408b24ffe12ea42b30c7fcea21f68f5fa80d5ac938b3138ba68dddc56"
+    );
 }
 
 #[tokio::test]

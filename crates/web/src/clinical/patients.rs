@@ -119,15 +119,23 @@ async fn list_page(
         Ok(a) => a,
         Err(r) => return *r,
     };
-    match st
+    let page = match st
         .service
         .patients_page_for(&a, &filter, cursor, None)
         .await
     {
-        Ok(page) => render(
+        Ok(p) => p,
+        Err(err) => return page_error(v, err),
+    };
+    let names = st
+        .service
+        .names(page.rows.iter().map(|r| r.patient.physician.to_string()))
+        .await;
+    match names {
+        Ok(names) => render(
             s,
             &ListPage {
-                c: PageCtx::new(v, "/patients"),
+                c: PageCtx::new(v, "/patients").with_names(names),
                 pager: Pager::new(
                     "/patients",
                     &[

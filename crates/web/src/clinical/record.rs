@@ -120,6 +120,19 @@ async fn show_page(
         Ok(mut m) => m.remove(d.patient.id.as_str()).unwrap_or_default(),
         Err(err) => return page_error(v, err),
     };
+    let people = std::iter::once(d.patient.physician.to_string())
+        .chain(
+            d.dispensings
+                .iter()
+                .map(|x| x.dispensing.dispensed_by.to_string()),
+        )
+        .chain(d.administrations.iter().map(|a| a.physician.to_string()))
+        .chain(d.adverse_events.iter().map(|a| a.reported_by.to_string()))
+        .chain(d.outcomes.iter().map(|o| o.recorded_by.to_string()));
+    let names = match st.service.names(people).await {
+        Ok(n) => n,
+        Err(err) => return page_error(v, err),
+    };
     let f = if f.get("route").is_empty() {
         f.with("route", usual_route(d.patient.indication).as_str())
     } else {
@@ -135,7 +148,7 @@ async fn show_page(
     render(
         s,
         &ShowPage {
-            c: PageCtx::new(v, &path("/patients/", id, "")),
+            c: PageCtx::new(v, &path("/patients/", id, "")).with_names(names),
             can_write: physician(v),
             recalls,
             f,
@@ -245,12 +258,14 @@ pub async fn administer(
     };
     let t = now();
     let res = async {
+        let mut r = f.reader();
         let new = NewAdministration {
             vial: f.text("given_vial"),
             route: f.text("route"),
-            dose_ml: f.number("dose_ml")?,
-            administered_at: f.time("administered_at", &zone(&v), t)?,
+            dose_ml: r.number("dose_ml"),
+            administered_at: r.time("administered_at", &zone(&v), t),
         };
+        r.done()?;
         Ok(st
             .service
             .record_administration_for(&a, t, &id, new)
@@ -273,15 +288,17 @@ pub async fn adverse_event(
     };
     let t = now();
     let res = async {
+        let mut r = f.reader();
         let new = NewAdverseEvent {
             patient: id.clone(),
             administration: Some(f.text("administration")).filter(|s| !s.is_empty()),
             term: f.text("term"),
-            grade: f.integer("grade")?,
+            grade: r.integer("grade"),
             serious: f.is("serious", "on"),
-            onset_at: f.time("onset_at", &zone(&v), t)?,
+            onset_at: r.time("onset_at", &zone(&v), t),
             outcome: f.text("outcome"),
         };
+        r.done()?;
         Ok(st.service.report_adverse_event(&a, t, new).await?)
     }
     .await;

@@ -62,13 +62,22 @@ async fn vial_page(
         Ok(a) => a,
         Err(r) => return *r,
     };
-    match st.service.vial_detail_for(&a, id, now()).await {
-        Ok(d) => {
+    let d = match st.service.vial_detail_for(&a, id, now()).await {
+        Ok(d) => d,
+        Err(err) => return fail(v, err),
+    };
+    match st
+        .service
+        .names(d.moves.iter().map(|m| m.moved_by.to_string()))
+        .await
+    {
+        Ok(names) => {
             let stored = !d.vial.status.is_terminal() && d.vial.status != VialStatus::Dispensed;
             page(
                 status,
                 &VialPage {
-                    c: PageCtx::new(v, &format!("/vials/{}", seg(d.vial.id.as_str()))),
+                    c: PageCtx::new(v, &format!("/vials/{}", seg(d.vial.id.as_str())))
+                        .with_names(names),
                     din: din_view(&d),
                     freezer: d
                         .vial

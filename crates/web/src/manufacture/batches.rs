@@ -162,14 +162,16 @@ pub async fn seed(
     let zone = PageCtx::new(&v, "").zone_name;
     let t = now();
     let res = async {
+        let mut r = f.reader();
         let new = NewBatch {
             id: f.text("batch"),
             cell_bank: f.text("cell_bank"),
             vessel: f.text("vessel"),
-            vessel_count: f.integer("vessel_count")?,
-            seeding_density: f.number("seeding_density")?,
-            seeded_at: f.time("seeded_at", &zone, t)?,
+            vessel_count: r.integer("vessel_count"),
+            seeding_density: r.number("seeding_density"),
+            seeded_at: r.time("seeded_at", &zone, t),
         };
+        r.done()?;
         let (id, bank) = (new.id.clone(), new.cell_bank.clone());
         st.service
             .seed_batch(&a, t, new)
@@ -199,14 +201,16 @@ pub async fn observation(
     on_batch(&st, &v, &id, Fields::parse(&body), |f| async move {
         let t = now();
         let note = f.text("note");
+        let mut r = f.reader();
         let new = NewObservation {
             batch,
-            observed_at: f.time("observed_at", &zone, t)?,
-            cell_count: f.number("cell_count")?,
-            viability_pct: f.number("viability_pct")?,
-            confluence_pct: f.number("confluence_pct")?,
+            observed_at: r.time("observed_at", &zone, t),
+            cell_count: r.number("cell_count"),
+            viability_pct: r.number("viability_pct"),
+            confluence_pct: r.number("confluence_pct"),
             note: (!note.is_empty()).then_some(note),
         };
+        r.done()?;
         svc.record_observation(&a, t, new)
             .await
             .map(|_| ())
@@ -231,7 +235,9 @@ pub async fn material_use(
     on_batch(&st, &v, &id, Fields::parse(&body), |f| async move {
         let t = now();
         let lot = f.text("material_lot");
-        let (qty, used_at) = (f.number("quantity")?, f.time("used_at", &zone, t)?);
+        let mut r = f.reader();
+        let (qty, used_at) = (r.number("quantity"), r.time("used_at", &zone, t));
+        r.done()?;
         svc.record_material_use(&a, t, &batch, &lot, qty, &f.text("unit"), used_at)
             .await
             .map(|_| ())
@@ -257,7 +263,9 @@ pub async fn conditioning(
         let t = now();
         let medium = f.text("medium_lot");
         let hypoxia = f.get("hypoxia") == "yes";
-        let (hours, at) = (f.number("hours")?, f.time("started_at", &zone, t)?);
+        let mut r = f.reader();
+        let (hours, at) = (r.number("hours"), r.time("started_at", &zone, t));
+        r.done()?;
         svc.start_conditioning(&a, t, &batch, &medium, hours, hypoxia, at)
             .await
             .map(|_| ())
@@ -283,7 +291,9 @@ pub async fn harvest(
         let t = now();
         let hid = f.text("harvest");
         let deviation = f.opt("deviation");
-        let (volume, at) = (f.number("volume_ml")?, f.time("harvested_at", &zone, t)?);
+        let mut r = f.reader();
+        let (volume, at) = (r.number("volume_ml"), r.time("harvested_at", &zone, t));
+        r.done()?;
         svc.harvest(&a, t, &batch, &hid, volume, at, deviation.as_deref())
             .await
             .map(|_| ())

@@ -245,13 +245,15 @@ pub async fn tissue(
     let zone = PageCtx::new(&v, "").zone_name;
     let t = now();
     let res = async {
+        let mut r = f.reader();
         let new = NewTissue {
             id: f.text("tissue"),
             donor: code.clone(),
-            collected_at: f.time("collected_at", &zone, t)?,
-            amount: f.number("amount")?,
+            collected_at: r.time("collected_at", &zone, t),
+            amount: r.number("amount"),
             amount_unit: f.text("amount_unit"),
         };
+        r.done()?;
         let id = new.id.clone();
         st.service
             .collect_tissue(&a, t, new)
@@ -273,16 +275,19 @@ pub fn new_bank(
     zone: &str,
     t: secretome_domain::UtcTime,
 ) -> Result<NewBank, Refusal> {
-    Ok(NewBank {
+    let mut r = f.reader();
+    let bank = NewBank {
         id: f.text("cell_bank"),
         from,
         working,
-        passage: f.integer("passage")?,
-        population_doublings: f.number("population_doublings")?,
-        vials_frozen: f.integer("vials_frozen")?,
-        cells_per_vial: f.number("cells_per_vial")?,
-        banked_at: f.time("banked_at", zone, t)?,
-    })
+        passage: r.integer("passage"),
+        population_doublings: r.number("population_doublings"),
+        vials_frozen: r.integer("vials_frozen"),
+        cells_per_vial: r.number("cells_per_vial"),
+        banked_at: r.time("banked_at", zone, t),
+    };
+    r.done()?;
+    Ok(bank)
 }
 
 /// POST /donors/{id}/banks: establishes a master cell bank from one of this donor's tissues.

@@ -166,23 +166,26 @@ pub async fn pool(
 
 /// Reads the step form: the chosen kind and its parameters.
 pub fn step_kind(f: &Fields) -> Result<StepKind, Refusal> {
-    Ok(match f.get("kind") {
+    let mut r = f.reader();
+    let kind = match f.get("kind") {
         "centrifugation" => StepKind::Centrifugation {
-            g_force: f.number("g_force")?,
-            minutes: f.number("minutes")?,
+            g_force: r.number("g_force"),
+            minutes: r.number("minutes"),
         },
         "filtration" => StepKind::Filtration {
-            pore_um: f.number("pore_um")?,
+            pore_um: r.number("pore_um"),
         },
         "ultrafiltration" => StepKind::Ultrafiltration {
-            cutoff_kda: f.number("cutoff_kda")?,
-            concentration_factor: f.number("concentration_factor")?,
+            cutoff_kda: r.number("cutoff_kda"),
+            concentration_factor: r.number("concentration_factor"),
         },
         "sterilisation" => StepKind::Sterilisation {
             method: f.get("method").to_string(),
         },
         _ => return Err(Refusal::bad(FieldErrors::one("kind", "choose a step"))),
-    })
+    };
+    r.done()?;
+    Ok(kind)
 }
 
 /// POST /lots/{id}/steps: records a processing step, then back to the processing record.
@@ -219,9 +222,11 @@ pub fn fill_input(
     zone: &str,
     t: UtcTime,
 ) -> Result<(i64, f64, UtcTime, Option<Placement>), Refusal> {
-    let count = f.integer("count")?;
-    let volume = f.number("fill_volume_ml")?;
-    let expires = f.required_time("expires_at", zone, t)?;
+    let mut r = f.reader();
+    let count = r.integer("count");
+    let volume = r.number("fill_volume_ml");
+    let expires = r.required_time("expires_at", zone, t);
+    r.done()?;
     let (freezer, rack) = (f.text("freezer"), f.text("rack"));
     let place = match (freezer.is_empty(), rack.is_empty()) {
         (true, true) => None,

@@ -100,15 +100,18 @@ pub async fn show(
 
 /// Reads the receiving form.
 pub fn new_material(f: &Fields, zone: &str, t: UtcTime) -> Result<NewMaterialLot, Refusal> {
-    Ok(NewMaterialLot {
+    let mut r = f.reader();
+    let new = NewMaterialLot {
         id: f.text("material_lot"),
         material: f.get("material").to_string(),
         category: f.text("category"),
         supplier: f.get("supplier").to_string(),
         supplier_lot: f.get("supplier_lot").to_string(),
-        received_at: f.time("received_at", zone, t)?,
-        expires_at: f.required_time("expires_at", zone, t)?,
-    })
+        received_at: r.time("received_at", zone, t),
+        expires_at: r.required_time("expires_at", zone, t),
+    };
+    r.done()?;
+    Ok(new)
 }
 
 /// POST /materials: receives a raw-material lot, then to its page.

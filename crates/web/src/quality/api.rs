@@ -12,6 +12,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use secretome_domain::qc::result::Change;
 use secretome_service::NewResult;
 use serde_json::{Map, Value, json};
 
@@ -59,6 +60,48 @@ pub async fn record(
     ok(
         StatusCode::CREATED,
         st.service.record_result(&a, now(), r).await,
+    )
+}
+
+/// POST results/revise: `{"test", "change": "correction"|"retest", "value"?, "typed"?, "outcome"?,
+/// "reason"}` → 200 the result, the one before kept in its history (the page's revise form, typed
+/// the same).
+pub async fn revise(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let value = match m.get("value") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(_) => return bad("value", "expected a number"),
+    };
+    let change = match tri!(required(&m, "change")).as_str() {
+        "correction" => Change::Correction,
+        "retest" => Change::Retest,
+        _ => return bad("change", "choose correction or retest"),
+    };
+    let reason = tri!(text(&m, "reason")).unwrap_or_default();
+    if reason.trim().is_empty() {
+        return bad("reason", "give the reason");
+    }
+    let r = NewResult {
+        lot: id,
+        test: tri!(required(&m, "test")),
+        value,
+        outcome: tri!(text(&m, "outcome")),
+        unit: tri!(text(&m, "unit")),
+        assay_run: None,
+        typed: tri!(text(&m, "typed")),
+    };
+    ok(
+        StatusCode::OK,
+        st.service
+            .revise_result(&a, now(), r, change, &reason)
+            .await,
     )
 }
 
@@ -205,6 +248,9 @@ pub fn openapi_paths() -> Value {
         "/api/v1/lots/{id}/results": {"post": op("Record a result (role qc); the verdict is computed", "qc",
             Some(schema(&[("test", "string"), ("value", "number"), ("outcome", "string"), ("unit", "string"), ("assay_run", "string")], &["test"])),
             &[("201", "the result"), ("404", "no such lot"), conflict, invalid])},
+        "/api/v1/lots/{id}/results/revise": {"post": op("Correct a result or record a retest (role qc), with a required reason; the earlier result stays in the history and an out-of-specification original opens an OOS deviation", "qc",
+            Some(schema(&[("test", "string"), ("change", "string"), ("value", "number"), ("typed", "string"), ("outcome", "string"), ("unit", "string"), ("reason", "string")], &["test", "change", "reason"])),
+            &[("200", "the valid result, its history kept"), ("404", "no such lot or result"), conflict, invalid])},
         "/api/v1/lots/{id}/deviations": {"post": op("Open a deviation (roles qc, qa, operator)", "qc",
             Some(schema(&[("test", "string"), ("description", "string")], &["description"])), &[("201", "the deviation"), ("404", "no such lot"), conflict, invalid])},
         "/api/v1/lots/{id}/deviations/{n}/assess": {"post": op("Assess a deviation (role qc)", "qc",

@@ -74,11 +74,16 @@ pub async fn html(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    match Coa::load(&st.service, &id).await {
-        Ok(coa) => page(
+    let coa = match Coa::load(&st.service, &id).await {
+        Ok(coa) => coa,
+        Err(e) => return fail(&v, e),
+    };
+    match st.service.names(coa.qc.people()).await {
+        Ok(names) => page(
             StatusCode::OK,
             &CoaPage {
-                c: PageCtx::new(&v, &format!("/lots/{}/coa", super::support::seg(&id))),
+                c: PageCtx::new(&v, &format!("/lots/{}/coa", super::support::seg(&id)))
+                    .with_names(names),
                 coa,
             },
         ),

@@ -71,11 +71,18 @@ pub async fn overview(State(st): State<AppState>, Extension(v): Extension<Viewer
         Ok(p) => p.rows,
         Err(e) => return fail(&v, e),
     };
-    match st.service.open_deviations().await {
-        Ok(deviations) => page(
+    let deviations = match st.service.open_deviations().await {
+        Ok(d) => d,
+        Err(e) => return fail(&v, e),
+    };
+    let people = deviations
+        .iter()
+        .flat_map(secretome_service::names::deviation_people);
+    match st.service.names(people).await {
+        Ok(names) => page(
             StatusCode::OK,
             &OverviewPage {
-                c: PageCtx::new(&v, "/qc"),
+                c: PageCtx::new(&v, "/qc").with_names(names),
                 lots,
                 deviations,
             },
@@ -100,6 +107,10 @@ pub async fn lot_page(
     };
     let sigs = match st.service.lot_signatures(lot).await {
         Ok(s) => s,
+        Err(err) => return fail(v, err),
+    };
+    let names = match st.service.names(q.people()).await {
+        Ok(n) => n,
         Err(err) => return fail(v, err),
     };
     let ja = v.lang == crate::i18n::Lang::Ja;
@@ -150,7 +161,7 @@ pub async fn lot_page(
     let e = if matched { FieldErrors::default() } else { e };
     let quarantine = q.lot.status == LotStatus::Quarantine;
     let page_ = LotQcPage {
-        c: PageCtx::new(v, &format!("/lots/{}/qc", seg(lot))),
+        c: PageCtx::new(v, &format!("/lots/{}/qc", seg(lot))).with_names(names),
         q,
         devs,
         pending,

@@ -43,6 +43,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/lots/{id}/results/revise"),
     ("POST", "/lots/{id}/plates"),
     ("POST", "/lots/{id}/plates/accept"),
+    ("GET", "/plates/files/{digest}"),
     ("POST", "/lots/{id}/deviations"),
     ("POST", "/lots/{id}/deviations/{n}/assess"),
     ("POST", "/lots/{id}/deviations/{n}/approve"),
@@ -55,6 +56,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/products/{code}/specifications"),
     ("GET", "/api/v1/lots/{id}/qc"),
     ("POST", "/api/v1/lots/{id}/results"),
+    ("POST", "/api/v1/lots/{id}/results/revise"),
     ("POST", "/api/v1/lots/{id}/deviations"),
     ("POST", "/api/v1/lots/{id}/deviations/{n}/assess"),
     ("POST", "/api/v1/lots/{id}/deviations/{n}/approve"),
@@ -92,6 +94,7 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     r = guarded(r, "/lots/{id}/results/revise", post(lot_qc::revise), QC);
     r = guarded(r, "/lots/{id}/plates", post(plates::upload), QC);
     r = guarded(r, "/lots/{id}/plates/accept", post(plates::accept), QC);
+    r = guarded(r, "/plates/files/{digest}", get(plates::download), SIGN);
     r = guarded(
         r,
         "/lots/{id}/deviations",
@@ -129,6 +132,7 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     );
     r = guarded(r, "/api/v1/lots/{id}/qc", get(api::lot_qc), ANY);
     r = guarded(r, "/api/v1/lots/{id}/results", post(api::record), QC);
+    r = guarded(r, "/api/v1/lots/{id}/results/revise", post(api::revise), QC);
     r = guarded(
         r,
         "/api/v1/lots/{id}/deviations",

@@ -4,7 +4,7 @@
 //! without a layout gets one here: a layout file, or roles assigned well by well on the plate grid.
 //! Accepting hands the file (carried in the form, hex-encoded, so the values cannot drift from the
 //! file), the layout and the chosen samples to the one use case `accept_plate`, which keeps them
-//! all in one transaction. `download` gives a kept file back (not yet routed).
+//! all in one transaction. `download` gives a kept file back (`/plates/files/{digest}`).
 
 use super::lot_qc::lot_page;
 use super::support::{
@@ -554,8 +554,8 @@ pub async fn accept(
     }
 }
 
-/// A kept plate file, as uploaded (qc, qa); to be routed with a role-matrix fixture holding a run.
-#[allow(dead_code)]
+/// GET /plates/files/{digest}: a kept plate file, byte for byte as uploaded (qc, qa), so the run
+/// can be re-analysed outside the system too.
 pub async fn download(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,

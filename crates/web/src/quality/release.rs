@@ -84,8 +84,17 @@ async fn record_page(
             Err(err) => return fail(v, err),
         }
     }
+    let people =
+        r.qc.people()
+            .into_iter()
+            .chain(r.detail.events.iter().map(|e| e.actor.clone()))
+            .chain(r.participants.iter().cloned());
+    let names = match st.service.names(people).await {
+        Ok(n) => n,
+        Err(err) => return fail(v, err),
+    };
     let p = RecordPage {
-        c: PageCtx::new(v, &format!("/lots/{}/record", seg(lot))),
+        c: PageCtx::new(v, &format!("/lots/{}/record", seg(lot))).with_names(names),
         r,
         check,
         refused: blocker_views(v.lang, refused),

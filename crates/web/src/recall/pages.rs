@@ -60,11 +60,19 @@ async fn list_page_with(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    match st.service.list_recalls().await {
-        Ok(recalls) => page(
+    let recalls = match st.service.list_recalls().await {
+        Ok(r) => r,
+        Err(err) => return fail(v, err),
+    };
+    match st
+        .service
+        .names(recalls.iter().map(|r| r.opened_by.to_string()))
+        .await
+    {
+        Ok(names) => page(
             s,
             &ListPage {
-                c: PageCtx::new(v, "/recalls"),
+                c: PageCtx::new(v, "/recalls").with_names(names),
                 recalls,
                 can_open: v.has_any(&[Role::Qa]),
                 preview,
@@ -148,11 +156,20 @@ async fn show_page(
         Ok(a) => a,
         Err(r) => return *r,
     };
-    match st.service.recall_report(&a, id).await {
-        Ok(r) => page(
+    let r = match st.service.recall_report(&a, id).await {
+        Ok(r) => r,
+        Err(err) => return fail(v, err),
+    };
+    let people = std::iter::once(r.recall.opened_by.to_string()).chain(
+        r.exposures
+            .iter()
+            .filter_map(|x| x.exposure.followed_up_by.as_ref().map(|u| u.to_string())),
+    );
+    match st.service.names(people).await {
+        Ok(names) => page(
             s,
             &ShowPage {
-                c: PageCtx::new(v, "/recalls"),
+                c: PageCtx::new(v, "/recalls").with_names(names),
                 r,
                 can_follow: v.has_any(&[Role::Qa, Role::Physician]),
                 e_for,

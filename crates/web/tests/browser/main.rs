@@ -3,7 +3,8 @@
 //! user sees. `signin`: sign-in as every role, sign-out, a wrong password, a protected page, lot
 //! list and genealogy, the language switch. `quality` (with `manufacture`): a lot made from a new
 //! donor, tested (plate import), refused, its deviation approved, released with an e-signature and
-//! certified — in Japanese and in English.
+//! certified — in Japanese and in English. `recall`: QA previews a recall, signs it with the
+//! password, and the physician sees the alert on the patient list, page and dispensing form.
 //!
 //! Run: `cargo test -p secretome-web --test browser` (PostgreSQL too with
 //! `SECRETOME_TEST_DATABASE_URL`). Without a browser they are reported as SKIPPED (a failure when
@@ -14,4 +15,5 @@ mod common;
 mod harness;
 mod manufacture;
 mod quality;
+mod recall;
 mod signin;

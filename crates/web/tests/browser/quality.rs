@@ -214,7 +214,7 @@ async fn make_test_and_release(p: Page) -> Result<(), Seen> {
     assert_eq!(p.text_of("lot-state").await?, p.tr("出荷可", "Released"));
     let signature = p.text_of("signature").await?;
     assert!(
-        signature.contains("保証 次郎 (QA)"),
+        signature.contains("高橋 次郎"),
         "signer's printed name: {signature}"
     );
     assert!(
@@ -237,7 +237,7 @@ async fn make_test_and_release(p: Page) -> Result<(), Seen> {
     assert!(!p.text_of("coa-spec").await?.is_empty());
     let results = p.driver.find_all(By::Css("#coa-results tr.result")).await?;
     assert_eq!(results.len(), 15, "every test of the specification");
-    assert!(p.text_of("signature").await?.contains("保証 次郎 (QA)"));
+    assert!(p.text_of("signature").await?.contains("高橋 次郎"));
     // Its PDF link answers with a PDF document.
     let href = p
         .id("coa-pdf")

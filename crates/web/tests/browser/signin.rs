@@ -7,11 +7,11 @@ use thirtyfour::prelude::*;
 
 /// Each demo sign-in: (user, the name the header shows, the role it shows in Japanese).
 const ROLES: [(&str, &str, &str); 5] = [
-    ("operator", "製造 太郎 (Operator)", "製造担当者"),
-    ("qc", "品質 花子 (QC)", "品質管理担当者"),
-    ("qa", "保証 次郎 (QA)", "品質保証責任者"),
-    ("physician", "医師 一郎 (Physician)", "医師"),
-    ("admin", "管理 者 (Admin)", "管理者"),
+    ("operator", "佐藤 太郎", "製造担当者"),
+    ("qc", "鈴木 花子", "品質管理担当者"),
+    ("qa", "高橋 次郎", "品質保証責任者"),
+    ("physician", "田中 一郎", "医師"),
+    ("admin", "伊藤 三郎", "管理者"),
 ];
 
 #[tokio::test]

@@ -2,7 +2,8 @@
 //! specifications, a lot's results, the batch record, the certificate of analysis); qc records
 //! results, imports plates and assesses deviations; qa approves or rejects deviations and signs
 //! release or rejection; qa and qc sign reviews; admin and qa manage specifications; qc, qa and
-//! operators open deviations. POSTs go with an empty form, which every handler refuses (422/409).
+//! operators open deviations; qc and qa fetch a kept plate file. POSTs go with an empty form, which
+//! every handler refuses (422/409).
 
 use crate::ALL;
 
@@ -41,6 +42,13 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         "/lots/L-2026-006/plates/accept",
         "/lots/{id}/plates/accept",
         QC,
+    ),
+    // The raw file of the plate run `roles.rs` accepts before the matrix (its SHA-256).
+    (
+        "GET",
+        "/plates/files/6a9c7bd408b24ffe12ea42b30c7fcea21f68f5fa80d5ac938b3138ba68dddc56",
+        "/plates/files/{digest}",
+        SIGN,
     ),
     (
         "POST",
@@ -87,6 +95,12 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         "POST",
         "/api/v1/lots/L-2026-006/results",
         "/api/v1/lots/{id}/results",
+        QC,
+    ),
+    (
+        "POST",
+        "/api/v1/lots/L-2026-006/results/revise",
+        "/api/v1/lots/{id}/results/revise",
         QC,
     ),
     (
