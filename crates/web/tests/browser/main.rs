@@ -13,5 +13,6 @@
 mod common;
 mod harness;
 mod manufacture;
+mod mbr;
 mod quality;
 mod signin;
