@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod isbt;
 pub mod lot;
 pub mod material;
+pub mod mbr;
 pub mod plausible;
 pub mod processing;
 pub mod qc;

@@ -7,6 +7,7 @@ mod clinical;
 mod facility;
 mod inventory;
 mod lots;
+mod mbr;
 mod qc;
 
 use crate::{
@@ -99,6 +100,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
     qc::setup(svc, &admin, &qa, at(base, -20.0)?).await?;
     inventory::freezers(svc, &admin, at(base, -20.0)?, "CPC-TOKYO").await?;
     facility::setup(svc, &qa, at(base, -20.0)?, base).await?;
+    mbr::masters(svc, &op, &qa, at(base, -20.0)?).await?;
 
     // Donors: five eligible (three sources), one ineligible, one still in screening.
     let donors = [
@@ -294,6 +296,10 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
             .await?;
         svc.record_material_use(&op, start, &batch, "RM-HPL-2403", 65.0, "mL", start)
             .await?;
+        if batch == "B-2026-010" {
+            // Issue 15: this batch runs against its master; its thaw viability was out of limit.
+            mbr::guided_batch(svc, &op, &batch, density, start).await?;
+        }
         // Logistic growth to ~3 × 10⁴ cells/cm² after a 24 h lag; one count a day.
         let (n0, nmax) = (density * area, 3.0e4 * area);
         let mu = std::f64::consts::LN_2 / b.doubling_h;

@@ -23,6 +23,7 @@ mod labels;
 mod lots;
 mod manufacture;
 pub mod manufacture_queries;
+pub mod mbr;
 pub mod names;
 pub mod paging;
 pub mod planning;

@@ -192,6 +192,7 @@ impl Service {
         }
         let (mut next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;
         crate::facility::require_sterile_filtration(&mut *tx, lot).await?;
+        crate::mbr::require_steps_before_filling(&mut *tx, lot).await?;
         // The lot is tested against the specification version in force now, whatever comes later.
         let versions = tx
             .list::<Specification>(Some(("product", l.product.as_str())))

@@ -22,6 +22,7 @@ use secretome_domain::{
     inventory::{Freezer, VialMove},
     lot::Lot,
     material::{MaterialUse, RawMaterialLot},
+    mbr::{BatchExecution, ControlledDocument, DocumentVersion, StepDeviation, StepRecord},
     processing::ProcessingStep,
     qc::{
         Deviation, Product, Specification, TestResult,
@@ -60,6 +61,10 @@ records! {
     MediaFill => MediaFill,
 }
 records! { Shipment => Shipment, ShipmentItem => ShipmentItem }
+records! {
+    ControlledDocument => ControlledDocument, DocumentVersion => DocumentVersion,
+    BatchExecution => BatchExecution, StepRecord => ExecutionStep, StepDeviation => StepDeviation,
+}
 
 impl dyn Tx + '_ {
     /// One page of records inside this transaction.

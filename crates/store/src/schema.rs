@@ -63,12 +63,18 @@ pub enum Table {
     Equipment,
     Qualification,
     MediaFill,
+    // Issue 15: document control, master batch records and their execution.
+    ControlledDocument,
+    DocumentVersion,
+    BatchExecution,
+    ExecutionStep,
+    StepDeviation,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 42] = [
+    pub const ALL: [Table; 47] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -111,6 +117,11 @@ impl Table {
         Table::Equipment,
         Table::Qualification,
         Table::MediaFill,
+        Table::ControlledDocument,
+        Table::DocumentVersion,
+        Table::BatchExecution,
+        Table::ExecutionStep,
+        Table::StepDeviation,
     ];
 
     /// The SQL table name.
@@ -158,6 +169,11 @@ impl Table {
             Table::Equipment => "equipment",
             Table::Qualification => "qualification",
             Table::MediaFill => "media_fill",
+            Table::ControlledDocument => "controlled_document",
+            Table::DocumentVersion => "document_version",
+            Table::BatchExecution => "batch_execution",
+            Table::ExecutionStep => "execution_step",
+            Table::StepDeviation => "step_deviation",
         }
     }
 
@@ -612,6 +628,67 @@ impl Table {
                 ("closed_by", Text),
                 ("closure", Text),
                 ("recorded_by", Text),
+            ],
+            Table::ControlledDocument => &[
+                ("id", Text),
+                ("kind", Text),
+                ("title", Text),
+                ("title_ja", Text),
+                ("product", Text),
+                ("cell_source", Text),
+                ("created_at", Text),
+                ("created_by", Text),
+            ],
+            Table::DocumentVersion => &[
+                ("id", Text),
+                ("document", Text),
+                ("version", Int),
+                ("status", Text),
+                ("change_reason", Text),
+                ("master", Json),
+                ("author", Text),
+                ("created_at", Text),
+                ("submitted_at", Text),
+                ("approved_at", Text),
+                ("approved_by", Text),
+                ("signature", Text),
+                ("effective_at", Text),
+                ("superseded_at", Text),
+            ],
+            Table::BatchExecution => &[
+                ("id", Text),
+                ("batch", Text),
+                ("master", Text),
+                ("started_at", Text),
+                ("started_by", Text),
+            ],
+            Table::ExecutionStep => &[
+                ("id", Text),
+                ("execution", Text),
+                ("step", Text),
+                ("seq", Int),
+                ("stage", Text),
+                ("status", Text),
+                ("entered", Json),
+                ("performed_at", Text),
+                ("recorded_at", Text),
+                ("recorded_by", Text),
+                ("verified_at", Text),
+                ("verified_by", Text),
+                ("note", Text),
+            ],
+            Table::StepDeviation => &[
+                ("id", Text),
+                ("execution", Text),
+                ("step", Text),
+                ("parameter", Text),
+                ("description", Text),
+                ("status", Text),
+                ("opened_at", Text),
+                ("opened_by", Text),
+                ("decided_at", Text),
+                ("decided_by", Text),
+                ("decision_reason", Text),
             ],
         }
     }

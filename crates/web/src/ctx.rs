@@ -41,6 +41,7 @@ const NAV: &[&[(&str, &str, &[Role])]] = &[
     crate::inventory::NAV,
     crate::recall::NAV,
     crate::trace::NAV,
+    crate::mbr::NAV,
 ];
 
 impl PageCtx {

@@ -14,6 +14,7 @@ mod idempotency;
 mod inventory;
 mod json;
 mod manufacture;
+mod mbr;
 mod pages;
 mod paging;
 mod planning;
@@ -61,6 +62,7 @@ pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
         inventory::ROUTES,
         recall::ROUTES,
         trace::ROUTES,
+        mbr::ROUTES,
     ]
     .concat()
 }
@@ -119,6 +121,7 @@ pub fn router_with(service: Service, config: WebConfig) -> Router {
     r = inventory::routes(r);
     r = recall::routes(r);
     r = trace::routes(r);
+    r = mbr::routes(r);
     r.fallback(pages::not_found)
         .layer(middleware::from_fn(pages::plain_refusals))
         .layer(middleware::from_fn_with_state(

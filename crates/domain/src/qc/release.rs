@@ -42,6 +42,9 @@ pub enum BlockerKind {
     OperatorUnqualified,
     /// A media fill of the product's process failed and is not closed (培地充填試験不適合).
     MediaFillFailed,
+    /// A batch record exception against its master batch record not dispositioned: a deviation
+    /// of a step not decided, a step missing or awaiting verification (製造記録の例外未処理).
+    BatchRecordException,
 }
 
 /// One reason a release is refused: the kind, what it is about (a test code, a deviation id or a

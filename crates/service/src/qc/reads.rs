@@ -24,6 +24,8 @@ pub(crate) struct QcRecords {
     pub deviations: Vec<Deviation>,
     /// Sterility assurance: filtration and integrity, EM, equipment, operators, media fills.
     pub facility: FacilityRecords,
+    /// What the lot's batches departed from their master batch record in (issue 15).
+    pub exceptions: Vec<secretome_domain::mbr::Exception>,
 }
 
 impl QcRecords {
@@ -35,7 +37,9 @@ impl QcRecords {
         };
         let deviations = tx.list::<Deviation>(Some(("lot", lot.id.as_str()))).await?;
         let facility = FacilityRecords::in_tx(tx, lot, &deviations).await?;
+        let exceptions = crate::mbr::lot_exceptions(crate::mbr::Src::Tx(tx), lot).await?;
         Ok(QcRecords {
+            exceptions,
             spec,
             results: tx
                 .list::<TestResult>(Some(("lot", lot.id.as_str())))
@@ -54,7 +58,9 @@ impl QcRecords {
             .list::<Deviation>(Some(("lot", lot.id.as_str())))
             .await?;
         let facility = FacilityRecords::read(store, lot, &deviations).await?;
+        let exceptions = crate::mbr::lot_exceptions(crate::mbr::Src::Store(store), lot).await?;
         Ok(QcRecords {
+            exceptions,
             spec,
             results: store
                 .list::<TestResult>(Some(("lot", lot.id.as_str())))
@@ -78,6 +84,7 @@ impl QcRecords {
                 .collect(),
         };
         out.extend(self.facility.blockers(&lot.id));
+        out.extend(secretome_domain::mbr::review::blockers(&self.exceptions));
         if let Some(s) = signer.filter(|s| participants.contains(s.as_str())) {
             out.push(segregation_of_duties(s, &lot.id));
         }

@@ -56,6 +56,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "exposure_by_patient",
         include_str!("../../migrations/0014_exposure_by_patient.sql"),
     ),
+    (
+        19,
+        "master_batch_records",
+        include_str!("../../migrations/0019_master_batch_records.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

@@ -56,6 +56,8 @@ struct RecordPage {
     can_decide: bool,
     can_review: bool,
     quarantine: bool,
+    /// What departed from the master batch record, shown first (issue 15).
+    x: secretome_service::mbr::LotExceptions,
 }
 
 async fn record_page(
@@ -69,6 +71,10 @@ async fn record_page(
 ) -> Response {
     let r = match st.service.batch_record(lot).await {
         Ok(r) => r,
+        Err(err) => return fail(v, err),
+    };
+    let x = match st.service.batch_record_exceptions(lot).await {
+        Ok(x) => x,
         Err(err) => return fail(v, err),
     };
     let quarantine = r.detail.lot.status == LotStatus::Quarantine;
@@ -103,6 +109,7 @@ async fn record_page(
         can_decide,
         can_review: v.has_any(&[Role::Qa, Role::Qc]),
         quarantine,
+        x,
     };
     page(status, &p)
 }

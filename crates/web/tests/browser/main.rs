@@ -14,6 +14,7 @@
 mod common;
 mod harness;
 mod manufacture;
+mod mbr;
 mod quality;
 mod recall;
 mod signin;

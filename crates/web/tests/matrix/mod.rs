@@ -7,6 +7,7 @@ pub mod admin;
 pub mod clinical;
 pub mod inventory;
 pub mod manufacture;
+pub mod mbr;
 pub mod quality;
 pub mod recall;
 pub mod trace;

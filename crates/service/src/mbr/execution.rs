@@ -1,0 +1,308 @@
+//! Guided execution: a batch started from the effective version of a master batch record (the
+//! version is fixed for the batch), steps recorded in the master's order with their values judged
+//! against the limits — a value outside them recorded with a deviation opened in the same
+//! transaction, or refused where the master says so — skipping a step only through a recorded
+//! deviation, a second, different person's verification with their password, and QA's
+//! disposition of the deviations.
+
+use crate::{Service, ServiceError, ctx};
+use secretome_domain::{
+    Actor, DomainError, Role, UtcTime,
+    batch::CultureBatch,
+    ids::BatchId,
+    mbr::{
+        BatchExecution, ControlledDocument, DocumentKind, DocumentVersion, MasterRecord,
+        MasterStep, StepDeviation, StepRecord,
+        execution::{check_order, evaluate, next_step},
+    },
+};
+use secretome_store::Tx;
+use serde::Serialize;
+
+/// What recording a step made: the record and the deviations its values opened.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepOutcome {
+    pub record: StepRecord,
+    pub deviations: Vec<StepDeviation>,
+}
+
+/// A batch's execution for the operator's page: the master version, what is recorded, the
+/// deviations, and the next step with its instructions and targets.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExecutionView {
+    pub execution: BatchExecution,
+    pub version: DocumentVersion,
+    pub records: Vec<StepRecord>,
+    pub deviations: Vec<StepDeviation>,
+    pub next: Option<MasterStep>,
+}
+
+impl ExecutionView {
+    pub fn master(&self) -> Option<&MasterRecord> {
+        self.version.master.as_ref()
+    }
+}
+
+/// The execution of `batch` and everything recorded against it, inside a transaction.
+pub(crate) async fn load_execution(
+    tx: &mut dyn Tx,
+    batch: &str,
+) -> Result<
+    (
+        BatchExecution,
+        MasterRecord,
+        Vec<StepRecord>,
+        Vec<StepDeviation>,
+    ),
+    ServiceError,
+> {
+    let ex = tx
+        .load::<BatchExecution>(batch)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound {
+            what: "batch execution (the batch was not started from a master batch record)",
+            id: batch.to_string(),
+        })?;
+    let version = tx.must_load::<DocumentVersion>(&ex.master).await?;
+    let master = version
+        .master
+        .ok_or_else(|| DomainError::Rule(format!("{} has no steps", ex.master)))?;
+    let mut records = tx
+        .list::<StepRecord>(Some(("execution", ex.id.as_str())))
+        .await?;
+    records.sort_by_key(|r| r.seq);
+    let mut deviations = tx
+        .list::<StepDeviation>(Some(("execution", ex.id.as_str())))
+        .await?;
+    deviations.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then(a.id.cmp(&b.id)));
+    Ok((ex, master, records, deviations))
+}
+
+impl Service {
+    /// Starts `batch`'s execution against a master batch record `version`, which must be the
+    /// effective version (a draft, an approved-not-yet-effective or a superseded one is refused);
+    /// the batch follows that version to the end. Role: operator.
+    pub async fn start_execution(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        batch: &str,
+        version: &str,
+    ) -> Result<BatchExecution, ServiceError> {
+        actor.require(Role::Operator, "start a batch from a master batch record")?;
+        let id = BatchId::new(batch)?;
+        let mut tx = self.store.begin().await?;
+        tx.must_load::<CultureBatch>(batch).await?;
+        let v = tx.must_load::<DocumentVersion>(version).await?;
+        let doc = tx.must_load::<ControlledDocument>(&v.document).await?;
+        if doc.kind != DocumentKind::MasterBatchRecord {
+            return Err(DomainError::invalid(
+                "master",
+                format!("{} is not a master batch record", doc.id),
+            )
+            .into());
+        }
+        if let Some(ex) = tx.load::<BatchExecution>(batch).await? {
+            return Err(DomainError::Rule(format!(
+                "batch {batch} was started from {} already",
+                ex.master
+            ))
+            .into());
+        }
+        let ex = BatchExecution::start(&id, &v, &actor.user, now)?;
+        tx.insert_record(&ex, &ctx(actor, now, "execution.start", None))
+            .await?;
+        tx.commit().await?;
+        Ok(ex)
+    }
+
+    /// Records a step of `batch` with its values (`(parameter, value)`), done at `performed_at`.
+    /// The step must be the next in the master's order; a value outside its limits is recorded
+    /// and opens a deviation naming the step, the parameter, the limit and the value (or is
+    /// refused where the master says so). A step needing a second person waits for
+    /// `verify_step`. Role: operator.
+    pub async fn record_step(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        batch: &str,
+        step: &str,
+        values: &[(String, f64)],
+        performed_at: UtcTime,
+        note: Option<String>,
+    ) -> Result<StepOutcome, ServiceError> {
+        actor.require(Role::Operator, "record a batch step")?;
+        let mut tx = self.store.begin().await?;
+        let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
+        let (idx, s) = check_order(&master, &records, step)?;
+        let entered = evaluate(s, values)?;
+        let record =
+            StepRecord::record(&ex, idx, s, entered, performed_at, note, &actor.user, now)?;
+        let opened: Vec<StepDeviation> = record
+            .entered
+            .iter()
+            .filter(|v| !v.within)
+            .enumerate()
+            .map(|(i, v)| {
+                StepDeviation::breach(&ex, s, deviations.len() + i + 1, v, &actor.user, now)
+            })
+            .collect();
+        let c = ctx(actor, now, "execution.step", None);
+        tx.insert_record(&record, &c).await?;
+        for d in &opened {
+            tx.insert_record(d, &ctx(actor, now, "execution.deviation", None))
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(StepOutcome {
+            record,
+            deviations: opened,
+        })
+    }
+
+    /// Skips the next step through a deviation stating why (QA decides it; filling waits for its
+    /// approval). Steps are never skipped silently. Role: operator.
+    pub async fn skip_step(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        batch: &str,
+        step: &str,
+        reason: &str,
+    ) -> Result<StepDeviation, ServiceError> {
+        actor.require(Role::Operator, "skip a batch step")?;
+        let mut tx = self.store.begin().await?;
+        let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
+        let (idx, s) = check_order(&master, &records, step)?;
+        let d = StepDeviation::skip(&ex, s, deviations.len() + 1, reason, &actor.user, now)?;
+        let record = StepRecord::skipped(&ex, idx, s, &actor.user, now);
+        tx.insert_record(
+            &record,
+            &ctx(actor, now, "execution.skip", Some(reason.trim())),
+        )
+        .await?;
+        tx.insert_record(&d, &ctx(actor, now, "execution.deviation", None))
+            .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// The second person's verification of a recorded step: `verifier` confirms with their own
+    /// password; whoever recorded the step is refused (before the password is asked for). Roles:
+    /// operator, qc or qa.
+    pub async fn verify_step(
+        &self,
+        verifier: &Actor,
+        now: UtcTime,
+        batch: &str,
+        step: &str,
+        password: &str,
+    ) -> Result<StepRecord, ServiceError> {
+        if ![Role::Operator, Role::Qc, Role::Qa]
+            .iter()
+            .any(|r| verifier.has(*r))
+        {
+            return Err(DomainError::Forbidden {
+                user: verifier.user.to_string(),
+                needed: "operator, qc or qa",
+                action: "verify a batch step",
+            }
+            .into());
+        }
+        let id = format!("{batch}/{step}");
+        let current =
+            self.store
+                .fetch::<StepRecord>(&id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "step record",
+                    id: id.clone(),
+                })?;
+        current.verify(&verifier.user, now)?;
+        if password.is_empty() {
+            return Err(DomainError::invalid("password", "enter your password to verify").into());
+        }
+        if !self.confirm_password(verifier, now, password).await? {
+            return Err(DomainError::invalid(
+                "password",
+                "the password is not correct (or the account is locked): nothing was verified",
+            )
+            .into());
+        }
+        let mut tx = self.store.begin().await?;
+        let r = tx
+            .must_load::<StepRecord>(&id)
+            .await?
+            .verify(&verifier.user, now)?;
+        tx.update_record(&r, &ctx(verifier, now, "execution.verify", None))
+            .await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    /// QA's disposition of a step deviation: approved (the batch may go on) or rejected. Not by
+    /// whoever opened it. Role: qa.
+    pub async fn decide_step_deviation(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        deviation: &str,
+        approve: bool,
+        reason: &str,
+    ) -> Result<StepDeviation, ServiceError> {
+        actor.require(Role::Qa, "decide a deviation")?;
+        let mut tx = self.store.begin().await?;
+        let d = tx.must_load::<StepDeviation>(deviation).await?.decide(
+            approve,
+            &actor.user,
+            reason,
+            now,
+        )?;
+        let action = if approve {
+            "execution.deviation_approve"
+        } else {
+            "execution.deviation_reject"
+        };
+        tx.update_record(&d, &ctx(actor, now, action, Some(reason.trim())))
+            .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// A batch's execution for the operator's page, or None for a batch not started from a master.
+    pub async fn execution(&self, batch: &str) -> Result<Option<ExecutionView>, ServiceError> {
+        let Some(execution) = self.store.fetch::<BatchExecution>(batch).await? else {
+            return Ok(None);
+        };
+        let version = self
+            .store
+            .fetch::<DocumentVersion>(&execution.master)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "document version",
+                id: execution.master.clone(),
+            })?;
+        let mut records = self
+            .store
+            .list::<StepRecord>(Some(("execution", batch)))
+            .await?;
+        records.sort_by_key(|r| r.seq);
+        let mut deviations = self
+            .store
+            .list::<StepDeviation>(Some(("execution", batch)))
+            .await?;
+        deviations.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then(a.id.cmp(&b.id)));
+        let next = version
+            .master
+            .as_ref()
+            .and_then(|m| next_step(m, &records))
+            .cloned();
+        Ok(Some(ExecutionView {
+            execution,
+            version,
+            records,
+            deviations,
+            next,
+        }))
+    }
+}

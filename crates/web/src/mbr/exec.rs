@@ -1,0 +1,256 @@
+//! The operator's page of a batch made against a master batch record: the next step with its
+//! instructions and targets and the value form (values outside their limits are recorded with a
+//! deviation, or refused where the master says so), the steps recorded so far, the second
+//! person's verification (their user name and password, at the same workstation), skipping a step
+//! through a deviation, and QA's disposition of the step deviations. A batch not yet started shows
+//! the effective master records to start it from.
+
+use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::{
+    AppState,
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::{FieldErrors, local_time, status_of},
+};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::{Role, mbr::DocumentVersion};
+use secretome_service::mbr::ExecutionView;
+
+#[derive(Template)]
+#[template(path = "mbr/execute.html")]
+struct ExecPage {
+    c: PageCtx,
+    batch: String,
+    x: Option<ExecutionView>,
+    /// Effective master batch record versions a batch not yet started may start from.
+    masters: Vec<DocumentVersion>,
+    can_record: bool,
+    can_verify: bool,
+    can_decide: bool,
+    f: Fields,
+    e: FieldErrors,
+}
+
+fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
+    FieldErrors(
+        e.0.into_iter()
+            .map(|(k, m)| (k, crate::manufacture::support::localise(lang, &m)))
+            .collect(),
+    )
+}
+
+async fn exec_page(
+    st: &AppState,
+    v: &Viewer,
+    batch: &str,
+    f: Fields,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
+    let x = match st.service.execution(batch).await {
+        Ok(x) => x,
+        Err(err) => return fail(v, err),
+    };
+    let masters = if x.is_none() {
+        match st.service.documents().await {
+            Ok(docs) => docs
+                .iter()
+                .filter_map(|d| d.effective().filter(|v| v.master.is_some()).cloned())
+                .collect(),
+            Err(err) => return fail(v, err),
+        }
+    } else {
+        Vec::new()
+    };
+    page(
+        s,
+        &ExecPage {
+            c: PageCtx::new(v, &format!("/batches/{}/execute", seg(batch))),
+            batch: batch.to_string(),
+            x,
+            masters,
+            can_record: v.has_any(&[Role::Operator]),
+            can_verify: v.has_any(&[Role::Operator, Role::Qc, Role::Qa]),
+            can_decide: v.has_any(&[Role::Qa]),
+            f,
+            e,
+        },
+    )
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    exec_page(
+        &st,
+        &v,
+        &id,
+        Fields::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// After a use case: back to the page, or the page again with the refusal by its field.
+async fn after<T>(
+    st: &AppState,
+    v: &Viewer,
+    batch: &str,
+    f: Fields,
+    r: Result<T, secretome_service::ServiceError>,
+) -> Response {
+    match r {
+        Ok(_) => see_other(&format!("/batches/{}/execute", seg(batch))),
+        Err(err) => {
+            let s = status_of(&err);
+            let e = localised(v.lang, FieldErrors::from_service(&err));
+            exec_page(st, v, batch, f.with("password", ""), e, s).await
+        }
+    }
+}
+
+pub async fn start(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let r = st
+        .service
+        .start_execution(&a, now(), &id, &f.text("master"))
+        .await;
+    after(&st, &v, &id, f, r).await
+}
+
+/// POST …/step: the values come as `p.<parameter>` fields.
+pub async fn step(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let mut values = Vec::new();
+    for (k, raw) in &f.0 {
+        let Some(code) = k.strip_prefix("p.") else {
+            continue;
+        };
+        match crate::forms::number(code, raw) {
+            Ok(n) => values.push((code.to_string(), n)),
+            Err(e) => {
+                let e = localised(v.lang, e);
+                return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        }
+    }
+    let t = now();
+    let c = PageCtx::new(&v, "");
+    let zone = jiff::tz::TimeZone::get(&c.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+    let performed_at = match local_time("performed_at", f.get("performed_at"), &zone, t) {
+        Ok(x) => x,
+        Err(e) => {
+            let e = localised(v.lang, e);
+            return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let r = st
+        .service
+        .record_step(
+            &a,
+            t,
+            &id,
+            &f.text("step"),
+            &values,
+            performed_at,
+            f.opt("note"),
+        )
+        .await;
+    after(&st, &v, &id, f, r).await
+}
+
+pub async fn skip(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let r = st
+        .service
+        .skip_step(&a, now(), &id, &f.text("step"), &f.text("reason"))
+        .await;
+    after(&st, &v, &id, f, r).await
+}
+
+/// POST …/verify: the second person types their user name and password here; they must hold an
+/// operator, qc or qa role and not be the person who recorded the step.
+pub async fn verify(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let who = f.text("verifier");
+    if who.is_empty() {
+        let e = localised(
+            v.lang,
+            FieldErrors::one("verifier", "enter the verifier's user name"),
+        );
+        return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let verifier = match st.service.actor(&who).await {
+        Ok(a) => a,
+        Err(_) => {
+            let e = localised(v.lang, FieldErrors::one("verifier", "no such active user"));
+            return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let r = st
+        .service
+        .verify_step(&verifier, now(), &id, &f.text("step"), f.get("password"))
+        .await;
+    after(&st, &v, &id, f, r).await
+}
+
+pub async fn decide(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let approve = f.is("decision", "approve");
+    let r = st
+        .service
+        .decide_step_deviation(&a, now(), &f.text("deviation"), approve, &f.text("reason"))
+        .await;
+    after(&st, &v, &id, f, r).await
+}

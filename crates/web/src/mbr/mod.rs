@@ -1,0 +1,99 @@
+//! Master batch records (製造指図書) and guided execution (issue 15): the list of controlled
+//! documents, a document's versions and steps with QA's actions (new version under change
+//! control, review, signed approval, putting in force), the operator's page of a batch that shows
+//! the next step with its instructions and targets and takes its values, the second person's
+//! verification and QA's disposition of step deviations — and `/api/v1` twins for reading and
+//! recording steps.
+//!
+//! Roles: everyone signed in reads the documents; operators (production) and qa write and submit
+//! them; qa approves them and puts them in force; operators start
+//! batches, record and skip steps; operators, qc and qa verify; qa decides step deviations.
+
+mod api;
+mod exec;
+mod pages;
+mod text;
+
+use crate::{AppState, auth::ANY, guarded};
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use secretome_domain::Role;
+
+const QA: &[Role] = &[Role::Qa];
+const AUTHOR: &[Role] = &[Role::Operator, Role::Qa];
+const OP: &[Role] = &[Role::Operator];
+const FLOOR: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
+const VERIFY: &[Role] = &[Role::Operator, Role::Qc, Role::Qa];
+
+/// This module's guarded routes (method, path pattern).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/masters"),
+    ("POST", "/masters"),
+    ("GET", "/masters/{id}"),
+    ("POST", "/masters/{id}/revise"),
+    ("POST", "/masters/{id}/v/{n}/submit"),
+    ("POST", "/masters/{id}/v/{n}/approve"),
+    ("POST", "/masters/{id}/v/{n}/effective"),
+    ("GET", "/batches/{id}/execute"),
+    ("POST", "/batches/{id}/execute/start"),
+    ("POST", "/batches/{id}/execute/step"),
+    ("POST", "/batches/{id}/execute/skip"),
+    ("POST", "/batches/{id}/execute/verify"),
+    ("POST", "/batches/{id}/execute/decide"),
+    ("GET", "/api/v1/masters"),
+    ("GET", "/api/v1/batches/{id}/execution"),
+    ("POST", "/api/v1/batches/{id}/execution/steps"),
+];
+
+/// Navigation entries (href, catalogue key, roles that see it).
+pub const NAV: &[(&str, &str, &[Role])] = &[("/masters", "mbr.nav", &Role::ALL)];
+
+/// This module's texts (key, 日本語, English).
+pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
+
+pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+    r = guarded(r, "/masters", get(pages::list), ANY);
+    r = guarded(r, "/masters", post(pages::create), AUTHOR);
+    r = guarded(r, "/masters/{id}", get(pages::show), ANY);
+    r = guarded(r, "/masters/{id}/revise", post(pages::revise), AUTHOR);
+    r = guarded(r, "/masters/{id}/v/{n}/submit", post(pages::submit), AUTHOR);
+    r = guarded(r, "/masters/{id}/v/{n}/approve", post(pages::approve), QA);
+    r = guarded(
+        r,
+        "/masters/{id}/v/{n}/effective",
+        post(pages::effective),
+        QA,
+    );
+    r = guarded(r, "/batches/{id}/execute", get(exec::show), FLOOR);
+    r = guarded(r, "/batches/{id}/execute/start", post(exec::start), OP);
+    r = guarded(r, "/batches/{id}/execute/step", post(exec::step), OP);
+    r = guarded(r, "/batches/{id}/execute/skip", post(exec::skip), OP);
+    r = guarded(
+        r,
+        "/batches/{id}/execute/verify",
+        post(exec::verify),
+        VERIFY,
+    );
+    r = guarded(r, "/batches/{id}/execute/decide", post(exec::decide), QA);
+    r = guarded(r, "/api/v1/masters", get(api::masters), ANY);
+    r = guarded(
+        r,
+        "/api/v1/batches/{id}/execution",
+        get(api::execution),
+        FLOOR,
+    );
+    r = guarded(
+        r,
+        "/api/v1/batches/{id}/execution/steps",
+        post(api::record_step),
+        OP,
+    );
+    r
+}
+
+/// This module's part of the OpenAPI document.
+pub fn openapi_paths() -> serde_json::Value {
+    api::openapi_paths()
+}

@@ -1,0 +1,289 @@
+//! The master batch record pages: the list of controlled documents with QA's form for a new one,
+//! and a document's page — its versions with their status and change-control reasons, the steps of
+//! the newest version with targets and limits, and QA's actions: a new version (the steps as
+//! JSON, prefilled from the newest version), submit for review, signed approval (refused to the
+//! author), put in force.
+
+use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::{
+    AppState,
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::{FieldErrors, status_of},
+};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::{
+    Role,
+    donor::TissueSource,
+    mbr::{DocumentKind, DocumentVersion, MasterStep},
+};
+use secretome_service::mbr::{DocumentSummary, NewDocument};
+
+#[derive(Template)]
+#[template(path = "mbr/list.html")]
+struct ListPage {
+    c: PageCtx,
+    docs: Vec<DocumentSummary>,
+    can_write: bool,
+    f: Fields,
+    e: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "mbr/document.html")]
+struct DocPage {
+    c: PageCtx,
+    d: DocumentSummary,
+    /// The newest version, whose steps are shown.
+    latest: Option<DocumentVersion>,
+    steps_json: String,
+    can_write: bool,
+    can_approve: bool,
+    f: Fields,
+    e: FieldErrors,
+}
+
+/// The steps typed as JSON (an array of steps), the error on the `steps` field.
+fn parse_steps(s: &str) -> Result<Option<Vec<MasterStep>>, FieldErrors> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str::<Vec<MasterStep>>(s)
+        .map(Some)
+        .map_err(|e| FieldErrors::one("steps", &format!("not a list of steps: {e}")))
+}
+
+fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
+    FieldErrors(
+        e.0.into_iter()
+            .map(|(k, m)| (k, crate::manufacture::support::localise(lang, &m)))
+            .collect(),
+    )
+}
+
+async fn list_page(
+    st: &AppState,
+    v: &Viewer,
+    f: Fields,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
+    match st.service.documents().await {
+        Ok(docs) => page(
+            s,
+            &ListPage {
+                c: PageCtx::new(v, "/masters"),
+                docs,
+                can_write: v.has_any(&[Role::Operator, Role::Qa]),
+                f,
+                e,
+            },
+        ),
+        Err(err) => fail(v, err),
+    }
+}
+
+pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    list_page(
+        &st,
+        &v,
+        Fields::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST /masters: a new document and its draft version 1.
+pub async fn create(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let steps = match parse_steps(f.get("steps")) {
+        Ok(s) => s,
+        Err(e) => return list_page(&st, &v, f, e, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let kind = if f.is("kind", "sop") {
+        DocumentKind::Sop
+    } else {
+        DocumentKind::MasterBatchRecord
+    };
+    let cell_source = match f.opt("cell_source") {
+        None => None,
+        Some(s) => match serde_json::from_value::<TissueSource>(serde_json::Value::String(s)) {
+            Ok(x) => Some(x),
+            Err(_) => {
+                let e = FieldErrors::one("cell_source", "choose a cell source");
+                return list_page(&st, &v, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        },
+    };
+    let new = NewDocument {
+        code: f.text("code"),
+        kind,
+        title: f.text("title"),
+        title_ja: f.text("title_ja"),
+        product: f.opt("product"),
+        cell_source,
+    };
+    match st
+        .service
+        .create_document(&a, now(), new, &f.text("change_reason"), steps)
+        .await
+    {
+        Ok(ver) => see_other(&format!("/masters/{}", seg(&ver.document))),
+        Err(err) => {
+            let s = status_of(&err);
+            let e = localised(v.lang, FieldErrors::from_service(&err));
+            list_page(&st, &v, f, e, s).await
+        }
+    }
+}
+
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    id: &str,
+    f: Fields,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
+    match st.service.document(id).await {
+        Ok(d) => {
+            let latest = d.versions.first().cloned();
+            let steps_json = latest
+                .as_ref()
+                .and_then(|l| l.master.as_ref())
+                .and_then(|m| serde_json::to_string_pretty(&m.steps).ok())
+                .unwrap_or_default();
+            page(
+                s,
+                &DocPage {
+                    c: PageCtx::new(v, &format!("/masters/{}", seg(id))),
+                    d,
+                    latest,
+                    steps_json,
+                    can_write: v.has_any(&[Role::Operator, Role::Qa]),
+                    can_approve: v.has_any(&[Role::Qa]),
+                    f,
+                    e,
+                },
+            )
+        }
+        Err(err) => fail(v, err),
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    show_page(
+        &st,
+        &v,
+        &id,
+        Fields::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST …/revise: the next version under change control.
+pub async fn revise(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let steps = match parse_steps(f.get("steps")) {
+        Ok(s) => s,
+        Err(e) => return show_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    match st
+        .service
+        .revise_document(&a, now(), &id, &f.text("change_reason"), steps)
+        .await
+    {
+        Ok(_) => see_other(&format!("/masters/{}", seg(&id))),
+        Err(err) => {
+            let s = status_of(&err);
+            let e = localised(v.lang, FieldErrors::from_service(&err));
+            show_page(&st, &v, &id, f, e, s).await
+        }
+    }
+}
+
+/// Submit, approve (signed) and put in force share this: the version is `<id>/v<n>`.
+async fn act(st: &AppState, v: &Viewer, id: &str, n: &str, what: &str, body: &Bytes) -> Response {
+    let a = match actor(v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(body);
+    let version = format!("{id}/v{}", n.trim_start_matches('v'));
+    let t = now();
+    let r = match what {
+        "submit" => st.service.submit_version(&a, t, &version).await,
+        "approve" => {
+            st.service
+                .approve_version(&a, t, &version, f.get("password"), &f.text("reason"))
+                .await
+        }
+        _ => st.service.make_effective(&a, t, &version).await,
+    };
+    match r {
+        Ok(_) => see_other(&format!("/masters/{}", seg(id))),
+        Err(err) => {
+            let s = status_of(&err);
+            let e = localised(v.lang, FieldErrors::from_service(&err));
+            show_page(st, v, id, f.with("password", ""), e, s).await
+        }
+    }
+}
+
+pub async fn submit(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, n)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    act(&st, &v, &id, &n, "submit", &body).await
+}
+
+pub async fn approve(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, n)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    act(&st, &v, &id, &n, "approve", &body).await
+}
+
+pub async fn effective(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, n)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    act(&st, &v, &id, &n, "effective", &body).await
+}
