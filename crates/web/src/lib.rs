@@ -20,6 +20,7 @@ mod planning;
 mod quality;
 mod recall;
 pub mod security;
+mod shipments;
 mod trace;
 mod view;
 
@@ -60,6 +61,7 @@ pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
         clinical::ROUTES,
         inventory::ROUTES,
         recall::ROUTES,
+        shipments::ROUTES,
         trace::ROUTES,
     ]
     .concat()
@@ -118,6 +120,7 @@ pub fn router_with(service: Service, config: WebConfig) -> Router {
     r = clinical::routes(r);
     r = inventory::routes(r);
     r = recall::routes(r);
+    r = shipments::routes(r);
     r = trace::routes(r);
     r.layer(middleware::from_fn_with_state(
         state.clone(),

@@ -14,4 +14,5 @@ mod common;
 mod harness;
 mod manufacture;
 mod quality;
+mod shipments;
 mod signin;

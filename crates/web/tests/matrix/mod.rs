@@ -9,4 +9,5 @@ pub mod inventory;
 pub mod manufacture;
 pub mod quality;
 pub mod recall;
+pub mod shipments;
 pub mod trace;
