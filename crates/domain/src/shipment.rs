@@ -198,7 +198,9 @@ impl Shipment {
     }
 
     /// Received at `site` with the vials scanned there: every packed vial must be scanned and no
-    /// other. An arrival not intact, or an excursion already found in the log, quarantines it.
+    /// other. An arrival not intact, or an excursion already found in the log, quarantines it. A
+    /// shipment quarantined in transit (its log imported before arrival) is still received: it
+    /// arrives and stays quarantined until QA decides.
     pub fn receive(
         &self,
         site: &SiteCode,
@@ -207,7 +209,12 @@ impl Shipment {
         by: UserName,
         now: UtcTime,
     ) -> Result<Shipment, DomainError> {
-        if self.status != ShipmentStatus::Dispatched {
+        let in_transit = match self.status {
+            ShipmentStatus::Dispatched => true,
+            ShipmentStatus::Quarantined => self.received_at.is_none(),
+            _ => false,
+        };
+        if !in_transit {
             return Err(self.refuse("be received"));
         }
         let mut errors = Vec::new();
@@ -250,7 +257,10 @@ impl Shipment {
         s.received_at = Some(now);
         s.received_by = Some(by);
         s.condition = Some(condition);
-        s.status = if condition != ArrivalCondition::Intact || s.excursion.is_some() {
+        s.status = if condition != ArrivalCondition::Intact
+            || s.excursion.is_some()
+            || self.status == ShipmentStatus::Quarantined
+        {
             ShipmentStatus::Quarantined
         } else {
             ShipmentStatus::Received

@@ -195,6 +195,18 @@ impl Service {
             self.store_password(&system, now, UserName::new(id)?, "demo")
                 .await?;
         }
+        self.set_demo_clinic_passwords(now).await
+    }
+
+    /// The demo clinic's staff get the password `demo`, once the demo has made them.
+    pub(crate) async fn set_demo_clinic_passwords(&self, now: UtcTime) -> Result<(), ServiceError> {
+        let system = Actor::new(UserName::new("system")?, vec![Role::Admin]);
+        for (id, _, _) in crate::demo::DEMO_CLINIC_USERS {
+            if self.store.fetch::<User>(id).await?.is_some() {
+                self.store_password(&system, now, UserName::new(id)?, "demo")
+                    .await?;
+            }
+        }
         Ok(())
     }
 

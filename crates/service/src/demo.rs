@@ -9,6 +9,9 @@ mod inventory;
 mod lots;
 mod mbr;
 mod qc;
+mod shipments;
+
+pub use shipments::{CLINIC_SITE, DEMO_CLINIC_USERS};
 
 use crate::{
     Service, ServiceError,
@@ -408,6 +411,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
         )
         .await?;
     }
+    shipments::build(svc, &admin, &op, now).await?;
     facility::monitoring(svc, &crew.qc, at(now, -0.5)?, base).await?;
     summary.events = svc.store().event_count().await?;
     Ok(summary)

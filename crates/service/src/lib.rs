@@ -32,6 +32,7 @@ mod qc;
 mod queries;
 pub mod recall;
 pub mod scan;
+pub mod shipment_queries;
 mod shipments;
 pub mod throttle;
 pub mod trace;
@@ -48,6 +49,7 @@ pub use qc::{LotQc, NewProduct, NewResult, NewTest, ResultRow};
 pub use queries::{LotDetail, LotSummary, Node};
 pub use secretome_label::LabelData;
 pub use secretome_store::Page;
+pub use shipment_queries::{ShipmentDetail, ShipmentFilter};
 pub use shipments::NewShipment;
 
 use secretome_domain::genealogy::{Edge, NodeKind, Relation};

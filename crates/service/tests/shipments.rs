@@ -373,3 +373,57 @@ async fn a_freezer_warmer_than_the_products_storage_temperature_is_refused() {
             .unwrap();
     }
 }
+
+#[tokio::test]
+async fn an_excursion_found_in_transit_quarantines_before_arrival_and_receipt_keeps_it() {
+    for (backend, store) in stores("shipment_transit").await {
+        let svc = Service::new(Arc::new(store));
+        let now = t("2026-11-25T03:00:00Z");
+        setup(&svc, now).await;
+        let (op, osaka, qa) = (
+            svc.actor("operator").await.unwrap(),
+            svc.actor("dr-osaka").await.unwrap(),
+            svc.actor("qa").await.unwrap(),
+        );
+        let vs = available(&svc, 2).await;
+        let ids: Vec<String> = vs.iter().map(|v| v.id.to_string()).collect();
+        svc.pack_shipment(&op, now, shipment("SHP-T", &ids))
+            .await
+            .unwrap();
+        svc.dispatch_shipment(&op, h(now, 0.5), "SHP-T")
+            .await
+            .unwrap();
+        // the carrier's logger is read out before the box arrives: warm in transit
+        let s = svc
+            .import_shipment_log(
+                &qa,
+                h(now, 10.0),
+                "SHP-T",
+                "t.csv",
+                "time,temperature_c\n2026-11-25T05:00:00Z,-78\n2026-11-25T06:00:00Z,-40\n",
+            )
+            .await
+            .unwrap();
+        assert_eq!(s.status, ShipmentStatus::Quarantined, "{backend:?}");
+        assert_eq!(status(&svc, &vs[0]).await, VialStatus::Quarantine);
+        // it still arrives and is received, quarantined
+        let r = svc
+            .receive_shipment(&osaka, h(now, 20.0), "SHP-T", &ids, "intact")
+            .await
+            .unwrap();
+        assert_eq!(r.status, ShipmentStatus::Quarantined, "{backend:?}");
+        refused(
+            &svc,
+            svc.dispense_vial(&osaka, h(now, 21.0), &ids[1], "PT-OS-001"),
+            ErrorKind::Conflict,
+            "quarantined",
+        )
+        .await;
+        svc.decide_shipment(&qa, h(now, 22.0), "SHP-T", true, "within stability data")
+            .await
+            .unwrap();
+        svc.dispense_vial(&osaka, h(now, 23.0), &ids[1], "PT-OS-001")
+            .await
+            .unwrap();
+    }
+}

@@ -57,6 +57,7 @@ pub fn openapi() -> serde_json::Value {
         crate::admin::openapi_paths(),
         crate::clinical::openapi_paths(),
         crate::recall::openapi_paths(),
+        crate::shipments::openapi_paths(),
         crate::trace::openapi_paths(),
         crate::inventory::openapi_paths(),
         crate::mbr::openapi_paths(),

@@ -40,6 +40,7 @@ const NAV: &[&[(&str, &str, &[Role])]] = &[
     crate::clinical::NAV,
     crate::inventory::NAV,
     crate::recall::NAV,
+    crate::shipments::NAV,
     crate::trace::NAV,
     crate::mbr::NAV,
 ];

@@ -80,6 +80,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::clinical::TEXT,
     crate::inventory::TEXT,
     crate::recall::TEXT,
+    crate::shipments::TEXT,
     crate::trace::TEXT,
     crate::mbr::TEXT,
     crate::paging::TEXT,

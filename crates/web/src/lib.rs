@@ -21,6 +21,7 @@ mod planning;
 mod quality;
 mod recall;
 pub mod security;
+mod shipments;
 mod trace;
 mod view;
 
@@ -61,6 +62,7 @@ pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
         clinical::ROUTES,
         inventory::ROUTES,
         recall::ROUTES,
+        shipments::ROUTES,
         trace::ROUTES,
         mbr::ROUTES,
     ]
@@ -120,6 +122,7 @@ pub fn router_with(service: Service, config: WebConfig) -> Router {
     r = clinical::routes(r);
     r = inventory::routes(r);
     r = recall::routes(r);
+    r = shipments::routes(r);
     r = trace::routes(r);
     r = mbr::routes(r);
     r.fallback(pages::not_found)

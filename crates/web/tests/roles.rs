@@ -34,6 +34,7 @@ fn expected() -> Vec<(
         matrix::clinical::ROWS,
         matrix::inventory::ROWS,
         matrix::recall::ROWS,
+        matrix::shipments::ROWS,
         matrix::trace::ROWS,
         matrix::mbr::ROWS,
     ]

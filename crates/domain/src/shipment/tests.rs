@@ -219,3 +219,49 @@ fn every_bad_cell_is_named_with_line_and_column() {
     assert!(e.contains("line 1"), "{e}");
     assert!(parse("e.csv", "time,temperature_c\n", &tz).is_err());
 }
+
+#[test]
+fn a_shipment_quarantined_in_transit_is_still_received_and_stays_quarantined() {
+    let s = packed()
+        .dispatch(user(), t("2026-11-01T01:00:00Z"))
+        .unwrap()
+        .import_log("warm.csv", vec![reading("2026-11-01T05:00:00Z", -30.0)])
+        .unwrap();
+    assert_eq!(
+        (s.status, s.received_at),
+        (ShipmentStatus::Quarantined, None)
+    );
+    let both = [vid("L-1-0001"), vid("L-1-0002")];
+    let r = s
+        .receive(
+            &site("CL-OSAKA"),
+            &both,
+            ArrivalCondition::Intact,
+            user(),
+            t("2026-11-02T00:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(r.status, ShipmentStatus::Quarantined, "QA has not decided");
+    assert!(r.received_at.is_some());
+    assert!(
+        r.receive(
+            &site("CL-OSAKA"),
+            &both,
+            ArrivalCondition::Intact,
+            user(),
+            t("2026-11-02T00:00:00Z")
+        )
+        .is_err(),
+        "received once"
+    );
+    let released = r
+        .decide(
+            true,
+            "stability study covers it",
+            user(),
+            t("2026-11-03T00:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(released.status, ShipmentStatus::Released);
+    assert!(released.usable_at(&site("CL-OSAKA")).is_ok());
+}

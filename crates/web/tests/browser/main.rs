@@ -17,4 +17,5 @@ mod manufacture;
 mod mbr;
 mod quality;
 mod recall;
+mod shipments;
 mod signin;

@@ -10,4 +10,5 @@ pub mod manufacture;
 pub mod mbr;
 pub mod quality;
 pub mod recall;
+pub mod shipments;
 pub mod trace;

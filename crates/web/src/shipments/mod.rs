@@ -1,0 +1,84 @@
+//! Shipment pages and API (出荷・輸送・受領, issue 16): the list of shipments (paged, filtered by
+//! state, destination, vial or lot) with the packing form (vials scanned by DIN and product code,
+//! shipper type, logger id); a shipment's page with dispatch, receipt at the clinic (vials scanned
+//! again, condition on arrival), the logger's CSV upload drawn as a temperature plot against the
+//! products' limits, and QA's decision on a quarantined shipment; and their `/api/v1` twins, which
+//! read the same typed inputs (`input.rs`) and call the same service functions.
+//!
+//! Roles: everyone signed in reads; operators pack and dispatch; operators and physicians (clinic
+//! staff) receive; operators, physicians and QA upload the logger file; QA decides.
+
+mod api;
+mod input;
+mod pages;
+mod plot;
+mod text;
+
+use crate::{AppState, auth::ANY, guarded};
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use secretome_domain::Role;
+
+const PACK: &[Role] = &[Role::Operator];
+const RECEIVE: &[Role] = &[Role::Operator, Role::Physician];
+const LOG: &[Role] = &[Role::Operator, Role::Physician, Role::Qa];
+const QA: &[Role] = &[Role::Qa];
+
+/// This module's guarded routes (method, path pattern).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/shipments"),
+    ("POST", "/shipments"),
+    ("GET", "/shipments/{id}"),
+    ("POST", "/shipments/{id}/dispatch"),
+    ("POST", "/shipments/{id}/receive"),
+    ("POST", "/shipments/{id}/log"),
+    ("POST", "/shipments/{id}/decide"),
+    ("GET", "/api/v1/shipments"),
+    ("POST", "/api/v1/shipments"),
+    ("GET", "/api/v1/shipments/{id}"),
+    ("POST", "/api/v1/shipments/{id}/dispatch"),
+    ("POST", "/api/v1/shipments/{id}/receive"),
+    ("POST", "/api/v1/shipments/{id}/log"),
+    ("POST", "/api/v1/shipments/{id}/decide"),
+];
+
+/// Navigation entries (href, catalogue key, roles that see it).
+pub const NAV: &[(&str, &str, &[Role])] = &[("/shipments", "shp.nav", &Role::ALL)];
+
+/// This module's texts (key, 日本語, English).
+pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
+
+pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+    r = guarded(r, "/shipments", get(pages::list), ANY);
+    r = guarded(r, "/shipments", post(pages::pack), PACK);
+    r = guarded(r, "/shipments/{id}", get(pages::show), ANY);
+    r = guarded(r, "/shipments/{id}/dispatch", post(pages::dispatch), PACK);
+    r = guarded(r, "/shipments/{id}/receive", post(pages::receive), RECEIVE);
+    r = guarded(r, "/shipments/{id}/log", post(pages::log), LOG);
+    r = guarded(r, "/shipments/{id}/decide", post(pages::decide), QA);
+    r = guarded(r, "/api/v1/shipments", get(api::list), ANY);
+    r = guarded(r, "/api/v1/shipments", post(api::pack), PACK);
+    r = guarded(r, "/api/v1/shipments/{id}", get(api::show), ANY);
+    r = guarded(
+        r,
+        "/api/v1/shipments/{id}/dispatch",
+        post(api::dispatch),
+        PACK,
+    );
+    r = guarded(
+        r,
+        "/api/v1/shipments/{id}/receive",
+        post(api::receive),
+        RECEIVE,
+    );
+    r = guarded(r, "/api/v1/shipments/{id}/log", post(api::log), LOG);
+    r = guarded(r, "/api/v1/shipments/{id}/decide", post(api::decide), QA);
+    r
+}
+
+/// This module's part of the OpenAPI document.
+pub fn openapi_paths() -> serde_json::Value {
+    api::openapi_paths()
+}

@@ -1,0 +1,420 @@
+//! The shipment pages: the list (paged, filtered) with the packing form, and a shipment's page with
+//! the forms of the step it is at — dispatch, receipt, the logger upload (`multipart/form-data`,
+//! the CSRF token in the query) and QA's decision — and its temperature plot. A refused form is
+//! shown again with the refusal next to its field, in the page's language.
+
+use super::input::{self, Decision, Receipt};
+use super::plot::{Labels, temperature_svg};
+use super::text::localise;
+use crate::paging::{PageParams, Pager};
+use crate::quality::support::{Fields, actor, fail, multipart, page, see_other, seg};
+use crate::{
+    AppState,
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::{FieldErrors, status_of},
+    i18n::Lang,
+};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::Response,
+};
+use secretome_domain::{
+    Role,
+    shipment::{ArrivalCondition, Shipment, ShipmentStatus, ShipperType},
+};
+use secretome_service::{ServiceError, ShipmentDetail, ShipmentFilter};
+
+/// A choice's label in the page's language.
+fn label(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::Ja { ja } else { en }
+}
+
+pub fn status_badge(s: &ShipmentStatus) -> &'static str {
+    match s {
+        ShipmentStatus::Received | ShipmentStatus::Released => "ok",
+        ShipmentStatus::Quarantined => "warn",
+        ShipmentStatus::Rejected => "bad",
+        ShipmentStatus::Packed | ShipmentStatus::Dispatched => "info",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "shipments/list.html")]
+struct ListPage {
+    c: PageCtx,
+    rows: Vec<Shipment>,
+    filter: ShipmentFilter,
+    pager: Pager,
+    can_pack: bool,
+    f: Fields,
+    e: FieldErrors,
+}
+
+impl ListPage {
+    fn status(&self, s: &ShipmentStatus) -> &'static str {
+        label(self.c.lang, s.label_ja(), s.label_en())
+    }
+    fn statuses(&self) -> &'static [ShipmentStatus] {
+        ShipmentStatus::ALL
+    }
+    fn shippers(&self) -> Vec<(&'static str, &'static str)> {
+        ShipperType::ALL
+            .iter()
+            .map(|s| (s.as_str(), label(self.c.lang, s.label_ja(), s.label_en())))
+            .collect()
+    }
+    fn is(&self, v: &Option<String>, s: &str) -> bool {
+        v.as_deref() == Some(s)
+    }
+    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "shipments/show.html")]
+struct ShowPage {
+    c: PageCtx,
+    d: ShipmentDetail,
+    svg: Option<String>,
+    can_dispatch: bool,
+    can_receive: bool,
+    can_log: bool,
+    can_decide: bool,
+    /// The form that was refused (`receive`, `log`, `decide`, `dispatch`), and why.
+    e_for: String,
+    f: Fields,
+    e: FieldErrors,
+}
+
+impl ShowPage {
+    fn status(&self) -> &'static str {
+        let s = self.d.shipment.status;
+        label(self.c.lang, s.label_ja(), s.label_en())
+    }
+    fn badge(&self) -> &'static str {
+        status_badge(&self.d.shipment.status)
+    }
+    fn shipper(&self) -> &'static str {
+        let s = self.d.shipment.shipper;
+        label(self.c.lang, s.label_ja(), s.label_en())
+    }
+    fn condition(&self) -> &'static str {
+        match self.d.shipment.condition {
+            Some(c) => label(self.c.lang, c.label_ja(), c.label_en()),
+            None => "—",
+        }
+    }
+    fn conditions(&self) -> Vec<(&'static str, &'static str)> {
+        ArrivalCondition::ALL
+            .iter()
+            .map(|s| (s.as_str(), label(self.c.lang, s.label_ja(), s.label_en())))
+            .collect()
+    }
+    /// The errors of form `name` (none when another form was refused).
+    fn err(&self, name: &str) -> FieldErrors {
+        if self.e_for == name {
+            self.e.clone()
+        } else {
+            FieldErrors::default()
+        }
+    }
+}
+
+fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
+    FieldErrors(
+        e.0.into_iter()
+            .map(|(k, m)| (k, localise(lang, &m)))
+            .collect(),
+    )
+}
+
+/// GET /shipments: a page of shipments (`?status=&site=&vial=&lot=`), the packing form for operators.
+pub async fn list(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Query(filter): Query<ShipmentFilter>,
+    Query(p): Query<PageParams>,
+) -> Response {
+    let f = Fields::default().with("id", &suggested_id());
+    list_page(
+        &st,
+        &v,
+        filter,
+        p,
+        f,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// A fresh shipment id for the packing form: `SHP-` and the time in UTC to the second.
+fn suggested_id() -> String {
+    let t = now().to_string();
+    let digits: String = t.chars().filter(char::is_ascii_digit).take(14).collect();
+    format!(
+        "SHP-{}-{}",
+        &digits[..8.min(digits.len())],
+        &digits[8.min(digits.len())..]
+    )
+}
+
+async fn list_page(
+    st: &AppState,
+    v: &Viewer,
+    filter: ShipmentFilter,
+    p: PageParams,
+    f: Fields,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
+    let rows = match st
+        .service
+        .shipments_page(&filter, p.cursor(), p.limit)
+        .await
+    {
+        Ok(r) => r,
+        Err(err) => return fail(v, err),
+    };
+    let pager = Pager::new(
+        "/shipments",
+        &[
+            ("status", filter.status.as_deref()),
+            ("site", filter.site.as_deref()),
+            ("vial", filter.vial.as_deref()),
+            ("lot", filter.lot.as_deref()),
+        ],
+        &rows,
+    );
+    page(
+        s,
+        &ListPage {
+            c: PageCtx::new(v, "/shipments"),
+            rows: rows.rows,
+            filter,
+            pager,
+            can_pack: v.has_any(&[Role::Operator]),
+            f,
+            e,
+        },
+    )
+}
+
+/// POST /shipments: packs the scanned vials; the shipment's page on success.
+pub async fn pack(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    match st
+        .service
+        .pack_shipment(&a, now(), input::pack_from_form(&f))
+        .await
+    {
+        Ok(s) => see_other(&format!("/shipments/{}", seg(&s.id))),
+        Err(err) => {
+            let s = status_of(&err);
+            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let p = PageParams::default();
+            list_page(&st, &v, ShipmentFilter::default(), p, f, e, s).await
+        }
+    }
+}
+
+async fn show_page(
+    st: &AppState,
+    v: &Viewer,
+    id: &str,
+    e_for: &str,
+    f: Fields,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
+    let d = match st.service.shipment_detail(id).await {
+        Ok(d) => d,
+        Err(err) => return fail(v, err),
+    };
+    let labels = Labels {
+        x: v.lang.t("shp.plot.x"),
+        y: v.lang.t("shp.plot.y"),
+        limit: v.lang.t("shp.plot.limit"),
+        storage: v.lang.t("shp.plot.storage"),
+        readings: v.lang.t("shp.plot.readings"),
+    };
+    let svg = temperature_svg(&d.shipment, &d.products, &labels);
+    let st_ = d.shipment.status;
+    let in_transit = st_ == ShipmentStatus::Dispatched
+        || (st_ == ShipmentStatus::Quarantined && d.shipment.received_at.is_none());
+    page(
+        s,
+        &ShowPage {
+            c: PageCtx::new(v, "/shipments"),
+            svg,
+            can_dispatch: st_ == ShipmentStatus::Packed && v.has_any(&[Role::Operator]),
+            can_receive: in_transit && v.has_any(&[Role::Operator, Role::Physician]),
+            can_log: matches!(
+                st_,
+                ShipmentStatus::Dispatched | ShipmentStatus::Received | ShipmentStatus::Quarantined
+            ) && v.has_any(&[Role::Operator, Role::Physician, Role::Qa]),
+            can_decide: st_ == ShipmentStatus::Quarantined && v.has_any(&[Role::Qa]),
+            d,
+            e_for: e_for.to_string(),
+            f,
+            e,
+        },
+    )
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    let (f, e) = (Fields::default(), FieldErrors::default());
+    show_page(&st, &v, &id, "", f, e, StatusCode::OK).await
+}
+
+/// After an action: back to the shipment, or its page with the refusal on form `form`.
+async fn after(
+    st: &AppState,
+    v: &Viewer,
+    id: &str,
+    form: &str,
+    f: Fields,
+    r: Result<Shipment, ServiceError>,
+) -> Response {
+    match r {
+        Ok(s) => see_other(&format!("/shipments/{}", seg(&s.id))),
+        Err(err) => {
+            let s = status_of(&err);
+            if s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN {
+                return fail(v, err);
+            }
+            let e = localised(v.lang, FieldErrors::from_service(&err));
+            show_page(st, v, id, form, f, e, s).await
+        }
+    }
+}
+
+/// POST …/dispatch.
+pub async fn dispatch(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let r = st.service.dispatch_shipment(&a, now(), &id).await;
+    after(&st, &v, &id, "dispatch", Fields::default(), r).await
+}
+
+/// POST …/receive: the vials scanned at the clinic and the condition on arrival.
+pub async fn receive(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let x = Receipt::from_form(&f);
+    let r = st
+        .service
+        .receive_shipment(&a, now(), &id, &x.vials, &x.condition)
+        .await;
+    after(&st, &v, &id, "receive", f, r).await
+}
+
+/// POST …/log?csrf=…: the logger's CSV export as a file (`file`) or pasted (`csv`).
+pub async fn log(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let (name, text) = if ct.starts_with("multipart/form-data") {
+        let parts = match multipart(ct, &body) {
+            Ok(p) => p,
+            Err(m) => {
+                let e = FieldErrors::one("file", &localise(v.lang, &m));
+                let s = StatusCode::UNPROCESSABLE_ENTITY;
+                return show_page(&st, &v, &id, "log", Fields::default(), e, s).await;
+            }
+        };
+        let file = parts
+            .iter()
+            .find(|p| p.name == "file" && !p.data.is_empty())
+            .map(|p| (p.filename.clone().unwrap_or_default(), p.data.clone()));
+        let pasted = parts
+            .iter()
+            .find(|p| p.name == "csv")
+            .map(|p| String::from_utf8_lossy(&p.data).into_owned())
+            .unwrap_or_default();
+        match file {
+            Some((n, d)) => (n, String::from_utf8_lossy(&d).into_owned()),
+            None => ("pasted.csv".to_string(), pasted),
+        }
+    } else {
+        let f = Fields::parse(&body);
+        ("pasted.csv".to_string(), f.get("csv").to_string())
+    };
+    let name = if name.trim().is_empty() {
+        "logger.csv".to_string()
+    } else {
+        name
+    };
+    let r = st
+        .service
+        .import_shipment_log(&a, now(), &id, &name, &text)
+        .await;
+    after(&st, &v, &id, "log", Fields::default(), r).await
+}
+
+/// POST …/decide: QA releases (with a reason) or rejects a quarantined shipment.
+pub async fn decide(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let d = Decision::from_form(&f);
+    let r = match d.release() {
+        Ok(release) => {
+            st.service
+                .decide_shipment(&a, now(), &id, release, &d.reason)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after(&st, &v, &id, "decide", f, r).await
+}
