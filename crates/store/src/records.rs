@@ -12,7 +12,9 @@ use crate::{
 };
 use secretome_domain::{
     batch::{CultureBatch, Harvest, Observation},
-    clinical::{Administration, AdverseEvent, Dispensing, OutcomeMeasure, Patient},
+    clinical::{
+        Administration, AdverseEvent, AeReport, Consent, Dispensing, OutcomeMeasure, Patient,
+    },
     culture::{CellBank, TissueCollection},
     donor::Donor,
     facility::{
@@ -60,6 +62,7 @@ records! {
     MediaFill => MediaFill,
 }
 records! { Shipment => Shipment, ShipmentItem => ShipmentItem }
+records! { Consent => Consent, AeReport => AeReport }
 
 impl dyn Tx + '_ {
     /// One page of records inside this transaction.

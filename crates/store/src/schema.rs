@@ -63,12 +63,15 @@ pub enum Table {
     Equipment,
     Qualification,
     MediaFill,
+    // Issue 16: consent, adverse-event reports.
+    Consent,
+    AeReport,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 42] = [
+    pub const ALL: [Table; 44] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -111,6 +114,8 @@ impl Table {
         Table::Equipment,
         Table::Qualification,
         Table::MediaFill,
+        Table::Consent,
+        Table::AeReport,
     ];
 
     /// The SQL table name.
@@ -158,6 +163,8 @@ impl Table {
             Table::Equipment => "equipment",
             Table::Qualification => "qualification",
             Table::MediaFill => "media_fill",
+            Table::Consent => "consent",
+            Table::AeReport => "ae_report",
         }
     }
 
@@ -177,6 +184,21 @@ impl Table {
                 | (Table::ProcessingStep, "room" | "equipment" | "operator")
                 | (Table::Lot, "dins")
                 | (Table::Donor, "autologous_for")
+                | (
+                    Table::Dispensing,
+                    "indication"
+                        | "thawed_at"
+                        | "use_by"
+                        | "ended"
+                        | "ended_at"
+                        | "ended_by"
+                        | "end_reason"
+                )
+                | (Table::Administration, "dose_reason")
+                | (
+                    Table::AdverseEvent,
+                    "meddra_code" | "causality" | "criteria" | "aware_at"
+                )
         )
     }
 
@@ -429,6 +451,13 @@ impl Table {
                 ("patient", Text),
                 ("dispensed_at", Text),
                 ("dispensed_by", Text),
+                ("indication", Text),
+                ("thawed_at", Text),
+                ("use_by", Text),
+                ("ended", Text),
+                ("ended_at", Text),
+                ("ended_by", Text),
+                ("end_reason", Text),
             ],
             Table::Administration => &[
                 ("id", Text),
@@ -440,6 +469,7 @@ impl Table {
                 ("administered_at", Text),
                 ("physician", Text),
                 ("recorded_at", Text),
+                ("dose_reason", Text),
             ],
             Table::AdverseEvent => &[
                 ("id", Text),
@@ -452,6 +482,10 @@ impl Table {
                 ("outcome", Text),
                 ("reported_at", Text),
                 ("reported_by", Text),
+                ("meddra_code", Text),
+                ("causality", Text),
+                ("criteria", Json),
+                ("aware_at", Text),
             ],
             Table::OutcomeMeasure => &[
                 ("id", Text),
@@ -612,6 +646,38 @@ impl Table {
                 ("closed_by", Text),
                 ("closure", Text),
                 ("recorded_by", Text),
+            ],
+            Table::Consent => &[
+                ("id", Text),
+                ("patient", Text),
+                ("indication", Text),
+                ("document_version", Text),
+                ("explained_by", Text),
+                ("explained_at", Text),
+                ("consented_at", Text),
+                ("recorded_at", Text),
+                ("recorded_by", Text),
+                ("withdrawn_at", Text),
+                ("withdrawal_reason", Text),
+                ("withdrawn_by", Text),
+            ],
+            Table::AeReport => &[
+                ("id", Text),
+                ("adverse_event", Text),
+                ("patient", Text),
+                ("lot", Text),
+                ("serious", Bool),
+                ("related", Bool),
+                ("days", Int),
+                ("due_date", Text),
+                ("due_at", Text),
+                ("status", Text),
+                ("committee_reported_at", Text),
+                ("authority_reported_at", Text),
+                ("reference", Text),
+                ("created_at", Text),
+                ("updated_at", Text),
+                ("updated_by", Text),
             ],
         }
     }
