@@ -386,7 +386,18 @@ async fn adverse_events_take_ctcae_terms_and_their_reports_come_due_in_jst() {
             .iter()
             .find(|l| l.lot == "L-2026-004")
             .expect("lot listed");
-        assert_eq!(l4.reports.len(), 1);
+        assert!(
+            l4.reports
+                .iter()
+                .any(|r| r.report.patient.as_str() == "PT-C-001" && r.report.related),
+            "{backend:?}"
+        );
+        assert!(
+            lots.iter()
+                .flat_map(|l| &l.reports)
+                .all(|r| r.report.serious && r.report.related),
+            "only serious related events"
+        );
         refused(
             &svc,
             svc.serious_related_by_lot(&doc),
