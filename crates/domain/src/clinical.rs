@@ -1,17 +1,25 @@
 //! Clinical use (DESIGN.md §5): pseudonymised patients, indications, dispensing and administration
 //! of vials, adverse events graded by CTCAE v5.0, and outcome measures over follow-up visits.
 
+mod adverse;
+pub mod care;
+pub mod codes;
+pub mod consent;
+pub mod ctcae;
 pub mod reporting;
 mod scale;
 #[cfg(test)]
 mod tests;
 
+pub use adverse::{AdverseEvent, AeFacts, AeReport, Causality, ReportStatus};
+pub use care::VialEnd;
+pub use consent::Consent;
 pub use scale::Scale;
 
 use crate::{
     DomainError, UtcTime,
     ids::{PatientCode, SiteCode, UserName, VialId},
-    quantity::{positive, text},
+    quantity::positive,
 };
 use serde::{Deserialize, Serialize};
 
@@ -143,6 +151,24 @@ pub struct Dispensing {
     pub patient: PatientCode,
     pub dispensed_at: UtcTime,
     pub dispensed_by: UserName,
+    /// What it is dispensed for (one of the patient's consented indications); none on records
+    /// made before consents were kept (the patient's indication).
+    #[serde(default)]
+    pub indication: Option<Indication>,
+    /// Point of care (`care.rs`): thawed at, and to be given by.
+    #[serde(default)]
+    pub thawed_at: Option<UtcTime>,
+    #[serde(default)]
+    pub use_by: Option<UtcTime>,
+    /// How the vial ended: administered, discarded or returned; none while at the point of care.
+    #[serde(default)]
+    pub ended: Option<VialEnd>,
+    #[serde(default)]
+    pub ended_at: Option<UtcTime>,
+    #[serde(default)]
+    pub ended_by: Option<UserName>,
+    #[serde(default)]
+    pub end_reason: Option<String>,
 }
 
 impl Dispensing {
@@ -153,6 +179,13 @@ impl Dispensing {
             patient,
             dispensed_at: now,
             dispensed_by: by,
+            indication: None,
+            thawed_at: None,
+            use_by: None,
+            ended: None,
+            ended_at: None,
+            ended_by: None,
+            end_reason: None,
         }
     }
 }
@@ -169,6 +202,9 @@ pub struct Administration {
     pub administered_at: UtcTime,
     pub physician: UserName,
     pub recorded_at: UtcTime,
+    /// Why a dose above the route's configured maximum was given (`care::check_dose`).
+    #[serde(default)]
+    pub dose_reason: Option<String>,
 }
 
 impl Administration {
@@ -222,77 +258,7 @@ impl Administration {
             administered_at,
             physician,
             recorded_at: now,
-        })
-    }
-}
-
-/// An adverse event (有害事象), graded by CTCAE v5.0 (1 mild … 5 death).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AdverseEvent {
-    pub id: String,
-    pub patient: PatientCode,
-    pub administration: Option<String>,
-    pub term: String,
-    pub grade: i64,
-    pub serious: bool,
-    pub onset_at: UtcTime,
-    pub outcome: AeOutcome,
-    pub reported_at: UtcTime,
-    pub reported_by: UserName,
-}
-
-impl AdverseEvent {
-    /// Grade 4–5 events are serious whatever the reporter ticked; grade 5 must have outcome fatal.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: String,
-        patient: &Patient,
-        administration: Option<&Administration>,
-        term: &str,
-        grade: i64,
-        serious: bool,
-        onset_at: UtcTime,
-        outcome: AeOutcome,
-        by: UserName,
-        now: UtcTime,
-    ) -> Result<Self, DomainError> {
-        if !(1..=5).contains(&grade) {
-            return Err(DomainError::invalid(
-                "grade",
-                format!("CTCAE grade must be 1–5 (got {grade})"),
-            ));
-        }
-        if (grade == 5) != (outcome == AeOutcome::Fatal) {
-            return Err(DomainError::invalid(
-                "outcome",
-                "grade 5 (death related to the event) and outcome \"fatal\" go together",
-            ));
-        }
-        if onset_at > now {
-            return Err(DomainError::invalid(
-                "onset_at",
-                "must not be in the future",
-            ));
-        }
-        if let Some(a) = administration
-            && a.patient != patient.id
-        {
-            return Err(DomainError::invalid(
-                "administration",
-                format!("{} was given to another patient", a.id),
-            ));
-        }
-        Ok(AdverseEvent {
-            id,
-            patient: patient.id.clone(),
-            administration: administration.map(|a| a.id.clone()),
-            term: text("term", term)?,
-            grade,
-            serious: serious || grade >= 4,
-            onset_at,
-            outcome,
-            reported_at: now,
-            reported_by: by,
+            dose_reason: None,
         })
     }
 }

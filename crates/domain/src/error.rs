@@ -29,6 +29,14 @@ pub enum DomainError {
         lot: String,
         blockers: Vec<crate::qc::ReleaseBlocker>,
     },
+    /// Dispensing refused: the patient has no consent in force for the indication (説明・同意).
+    #[error(
+        "patient {patient} has no valid consent for {indication}: record the explanation and consent first"
+    )]
+    NoConsent {
+        patient: String,
+        indication: &'static str,
+    },
     /// The acting user lacks the role the action needs.
     #[error("{user} needs role {needed} to {action}")]
     Forbidden {

@@ -298,10 +298,23 @@ pub struct Setting {
 pub const SETTING_FIN: &str = "isbt.fin";
 
 /// Settings an administrator may set, with what each means.
-pub const SETTING_KEYS: &[(&str, &str)] = &[(
-    SETTING_FIN,
-    "ISBT 128 Facility Identification Number (5 characters, issued by ICCBBA)",
-)];
+pub const SETTING_KEYS: &[(&str, &str)] = &[
+    (
+        SETTING_FIN,
+        "ISBT 128 Facility Identification Number (5 characters, issued by ICCBBA)",
+    ),
+    ("dose.max_ml.iv_drip", "Maximum dose by IV drip, mL"),
+    ("dose.max_ml.intranasal", "Maximum intranasal dose, mL"),
+    (
+        "dose.max_ml.local_injection",
+        "Maximum dose by local injection, mL",
+    ),
+    (
+        "dose.max_ml.scalp_injection",
+        "Maximum dose by scalp injection, mL",
+    ),
+    ("dose.max_ml.topical", "Maximum topical dose, mL"),
+];
 
 impl Setting {
     pub fn new(key: &str, value: &str, now: UtcTime) -> Result<Setting, DomainError> {
@@ -310,6 +323,14 @@ impl Setting {
             SETTING_FIN => {
                 crate::isbt::Fin::parse(value)
                     .map_err(|e| DomainError::invalid("value", e.to_string()))?;
+            }
+            k if k.starts_with("dose.max_ml.")
+                && crate::clinical::Route::parse(&k["dose.max_ml.".len()..]).is_ok() =>
+            {
+                let ml: f64 = value
+                    .parse()
+                    .map_err(|_| DomainError::invalid("value", "must be a volume in mL"))?;
+                crate::quantity::positive("value", ml)?;
             }
             _ => {
                 return Err(DomainError::invalid(

@@ -167,6 +167,24 @@ impl Vial {
         }
     }
 
+    /// A dispensed vial not given is discarded at the point of care (thawed and not used in time,
+    /// opened, damaged): destroyed (terminal).
+    pub fn discard_dispensed(&self) -> Result<Vial, DomainError> {
+        match self.status {
+            VialStatus::Dispensed => Ok(self.to(VialStatus::Destroyed)),
+            _ => Err(self.refuse("be discarded at the point of care")),
+        }
+    }
+
+    /// A dispensed vial returned unopened and within temperature goes back to quarantine: QA
+    /// decides whether it may be used again.
+    pub fn return_dispensed(&self) -> Result<Vial, DomainError> {
+        match self.status {
+            VialStatus::Dispensed => Ok(self.to(VialStatus::Quarantine)),
+            _ => Err(self.refuse("be returned")),
+        }
+    }
+
     /// Marks an unused vial past its expiry as expired.
     pub fn expire(&self, now: UtcTime) -> Result<Vial, DomainError> {
         if now < self.expires_at {

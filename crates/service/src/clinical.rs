@@ -6,7 +6,7 @@ use crate::scan::{ScanError, ScanFound};
 use crate::{Service, ServiceError, ctx, link};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
-    clinical::{Administration, Dispensing, Indication, Patient, Route, Sex},
+    clinical::{Administration, Dispensing, Indication, Patient, Route, Sex, care::check_dose},
     genealogy::{NodeKind, Relation},
     ids::{PatientCode, SiteCode, UserName, VialId},
     inventory::VialMove,
@@ -36,6 +36,8 @@ pub struct NewAdministration {
     pub route: String,
     pub dose_ml: f64,
     pub administered_at: UtcTime,
+    /// Why a dose above the route's configured maximum is given (refused without one).
+    pub dose_reason: Option<String>,
 }
 
 impl Service {
@@ -77,10 +79,8 @@ impl Service {
         Ok(patient)
     }
 
-    /// Dispenses a vial for a patient (払出し), by its id or its scanned/typed DIN. Refused, with
-    /// the reason, for a vial that is recalled, expired, quarantined, rejected or already
-    /// dispensed. The vial leaves its freezer position (a move is recorded) and a genealogy edge
-    /// vial → patient is written, all in one transaction. Role: physician.
+    /// Dispenses a vial for a patient (払出し) for their registered indication; see
+    /// `dispense_vial_for`. Role: physician.
     pub async fn dispense_vial(
         &self,
         actor: &Actor,
@@ -88,12 +88,36 @@ impl Service {
         vial: &str,
         patient: &str,
     ) -> Result<Dispensing, ServiceError> {
+        self.dispense_vial_for(actor, now, vial, patient, None)
+            .await
+    }
+
+    /// Dispenses a vial for a patient (払出し), by its id or its scanned/typed DIN, for an
+    /// indication (none: the one they were registered for). Refused, with the reason, without a
+    /// consent in force for that indication (`DomainError::NoConsent`), and for a vial that is
+    /// recalled, expired, quarantined, rejected or already dispensed. The vial leaves its freezer
+    /// position (a move is recorded) and a genealogy edge vial → patient is written, all in one
+    /// transaction. Role: physician.
+    pub async fn dispense_vial_for(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        vial: &str,
+        patient: &str,
+        indication: Option<&str>,
+    ) -> Result<Dispensing, ServiceError> {
         actor.require(Role::Physician, "dispense a vial")?;
+        let indication = match indication.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(i) => Some(Indication::parse(i)?),
+            None => None,
+        };
         let scope = self.patient_scope(actor).await?;
         let mut tx = self.store.begin().await?;
         let v = find_vial(&mut *tx, vial).await?;
         let p = tx.must_load::<Patient>(patient.trim()).await?;
         scope.require(actor, &p)?;
+        let indication = indication.unwrap_or(p.indication);
+        crate::clinical_care::consent_for(&mut *tx, &p, indication, now).await?;
         let lot = tx.must_load::<Lot>(v.lot.as_str()).await?;
         // Only where the vial is: received there (shipment not quarantined) or in a freezer there.
         let shipped = crate::shipments::received_at(&mut *tx, &v, &p.site).await?;
@@ -114,7 +138,8 @@ impl Service {
             };
             tx.insert_record(&mv, &c).await?;
         }
-        let d = Dispensing::new(v.id.clone(), p.id.clone(), actor.user.clone(), now);
+        let mut d = Dispensing::new(v.id.clone(), p.id.clone(), actor.user.clone(), now);
+        d.indication = Some(indication);
         tx.update_record(&next, &c).await?;
         tx.insert_record(&d, &c).await?;
         link(
@@ -178,7 +203,10 @@ impl Service {
             .await?;
         scope.require(actor, &p)?;
         let given = v.administer()?;
-        let a = Administration::new(
+        let ended = d.administered(new.administered_at, actor.user.clone())?;
+        let max = crate::clinical_care::max_dose_ml(&mut *tx, route).await?;
+        let reason = check_dose(route, new.dose_ml, max, new.dose_reason.as_deref())?;
+        let mut a = Administration::new(
             &d,
             &p,
             v.fill_volume_ml,
@@ -188,8 +216,11 @@ impl Service {
             actor.user.clone(),
             now,
         )?;
-        let c = ctx(actor, now, "vial.administer", None);
+        a.indication = d.indication.unwrap_or(p.indication);
+        a.dose_reason = reason;
+        let c = ctx(actor, now, "vial.administer", a.dose_reason.as_deref());
         tx.update_record(&given, &c).await?;
+        tx.update_record(&ended, &c).await?;
         tx.insert_record(&a, &c).await?;
         tx.commit().await?;
         Ok(a)

@@ -51,6 +51,7 @@ impl ServiceError {
             ServiceError::Domain(
                 DomainError::Transition(_)
                 | DomainError::Rule(_)
+                | DomainError::NoConsent { .. }
                 | DomainError::ReleaseBlocked { .. },
             ) => ErrorKind::Conflict,
             ServiceError::NotFound { .. } | ServiceError::Store(StoreError::NotFound { .. }) => {

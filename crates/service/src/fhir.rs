@@ -1,6 +1,7 @@
 //! FHIR R4 export of one patient's treatment (DESIGN.md §5–6): a `collection` Bundle with the
 //! pseudonymised Patient, one BiologicallyDerivedProduct per vial dispensed for them, the
-//! physicians as Practitioners, and one MedicationAdministration per dose given. Written by hand
+//! physicians as Practitioners, one MedicationAdministration per dose given, one AdverseEvent per
+//! adverse event and one Observation per outcome value (`fhir_events.rs`). Written by hand
 //! with serde_json (no FHIR crate); the test validates it against HL7's R4 JSON schema.
 //!
 //! Choices a receiver should know:
@@ -14,13 +15,13 @@
 //!   one constant (`DIN_SYSTEM`) to change if a receiver expects another. The value is the
 //!   13-character DIN data content, without flag and check characters (not the eye-readable form).
 //! - Product codes use HL7's URI for ISBT 128, `http://terminology.hl7.org/CodeSystem/ib`.
-//! - Indications and routes are our local codes (`urn:secretome:indication|route`) with text:
-//!   no SNOMED CT mapping is claimed.
+//! - Indications and routes carry our local codes (`urn:secretome:indication|route`) and, where a
+//!   concept fits, the SNOMED CT code beside them (`clinical/codes.rs`).
 
 use crate::{Service, ServiceError};
 use secretome_domain::{
     Actor, DomainError, Role,
-    clinical::{Administration, Dispensing, Patient},
+    clinical::{Administration, AdverseEvent, Dispensing, OutcomeMeasure, Patient, codes::SNOMED},
     lot::Lot,
     qc::Product,
     site::User,
@@ -62,22 +63,22 @@ fn full_url(resource_type: &str, id: &str) -> String {
     format!("urn:uuid:{}", uuid(resource_type, id))
 }
 
-fn reference(resource_type: &str, id: &str) -> Value {
+pub(crate) fn reference(resource_type: &str, id: &str) -> Value {
     json!({ "reference": full_url(resource_type, id) })
 }
 
-fn entry(resource_type: &str, id: &str, mut resource: Value) -> Value {
+pub(crate) fn entry(resource_type: &str, id: &str, mut resource: Value) -> Value {
     resource["resourceType"] = json!(resource_type);
     resource["id"] = json!(uuid(resource_type, id));
     json!({ "fullUrl": full_url(resource_type, id), "resource": resource })
 }
 
-fn local(kind: &str, value: &str) -> Value {
+pub(crate) fn local(kind: &str, value: &str) -> Value {
     json!({ "system": format!("urn:secretome:{kind}"), "value": value })
 }
 
 /// FHIR `dateTime` (our stored form is already RFC 3339 UTC with microseconds).
-fn date_time(t: secretome_domain::UtcTime) -> String {
+pub(crate) fn date_time(t: secretome_domain::UtcTime) -> String {
     t.to_string()
 }
 
@@ -122,6 +123,16 @@ impl Service {
             let lot: Lot = self.fetch_or_missing(vial.lot.as_str(), "lot").await?;
             let product = products.get(&lot.product).and_then(Option::as_ref);
             entries.push(administration_entry(a, &vial, product));
+        }
+        let events: Vec<AdverseEvent> = store.list(Some(("patient", key))).await?;
+        for e in &events {
+            physicians.insert(e.reported_by.to_string(), ());
+            entries.push(crate::fhir_events::adverse_event_entry(e));
+        }
+        let measures: Vec<OutcomeMeasure> = store.list(Some(("patient", key))).await?;
+        for m in &measures {
+            physicians.insert(m.recorded_by.to_string(), ());
+            entries.push(crate::fhir_events::observation_entry(m));
         }
         for name in physicians.keys() {
             let user: Option<User> = store.fetch(name).await?;
@@ -260,25 +271,41 @@ fn administration_entry(a: &Administration, vial: &Vial, product: Option<&Produc
             "effectiveDateTime": date_time(a.administered_at),
             "performer": [{ "actor": reference("Practitioner", a.physician.as_str()) }],
             "reasonCode": [{
-                "coding": [{
-                    "system": "urn:secretome:indication",
-                    "code": a.indication.as_str(),
-                    "display": a.indication.label_en(),
-                }],
+                "coding": with_snomed(
+                    json!({
+                        "system": "urn:secretome:indication",
+                        "code": a.indication.as_str(),
+                        "display": a.indication.label_en(),
+                    }),
+                    a.indication.snomed(),
+                ),
                 "text": a.indication.label_en(),
             }],
             "supportingInformation": [reference("BiologicallyDerivedProduct", vial.id.as_str())],
             "dosage": {
                 "route": {
-                    "coding": [{
-                        "system": "urn:secretome:route",
-                        "code": a.route.as_str(),
-                        "display": a.route.label_en(),
-                    }],
+                    "coding": with_snomed(
+                        json!({
+                            "system": "urn:secretome:route",
+                            "code": a.route.as_str(),
+                            "display": a.route.label_en(),
+                        }),
+                        a.route.snomed(),
+                    ),
                     "text": a.route.label_en(),
                 },
                 "dose": { "value": a.dose_ml, "unit": "mL", "system": UCUM, "code": "mL" },
             },
         }),
     )
+}
+
+/// The SNOMED CT coding (if any) first, then the local one.
+fn with_snomed(local: Value, snomed: Option<(&str, &str)>) -> Value {
+    match snomed {
+        Some((code, display)) => {
+            json!([{ "system": SNOMED, "code": code, "display": display }, local])
+        }
+        None => json!([local]),
+    }
 }

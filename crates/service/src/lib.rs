@@ -4,9 +4,11 @@
 
 mod admin;
 pub mod admin_queries;
+pub mod ae_reports;
 pub mod auth;
 pub mod batch_record;
 mod clinical;
+mod clinical_care;
 pub mod clinical_queries;
 mod clinical_records;
 pub mod demo;
@@ -15,6 +17,7 @@ mod error;
 pub mod esign;
 pub mod facility;
 pub mod fhir;
+mod fhir_events;
 pub mod generate;
 pub mod idempotency;
 mod inventory;
@@ -39,6 +42,7 @@ pub mod trace;
 pub mod visibility;
 
 pub use clinical::{NewAdministration, NewPatient};
+pub use clinical_care::NewConsent;
 pub use clinical_records::{NewAdverseEvent, NewOutcome};
 pub use error::{ErrorKind, ServiceError};
 pub use inventory::NewFreezer;

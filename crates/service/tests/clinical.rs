@@ -26,6 +26,8 @@ async fn a_physician_dispenses_gives_and_follows_up_a_dose() {
         svc.register_patient(&doc, now, patient("PT-T-002", "stroke"))
             .await
             .unwrap();
+        common::consent(&svc, &doc, "PT-T-001", "stroke", now).await;
+        common::consent(&svc, &doc, "PT-T-002", "stroke", now).await;
 
         // by the vial id, then by the DIN as a scanner sends it
         let v1 = vial(&svc, "L-2026-004", VialStatus::Available, 0).await;

@@ -26,6 +26,8 @@ async fn refusals_say_why_and_write_nothing() {
         svc.register_patient(&doc, now, patient("PT-R-002", "osteoarthritis"))
             .await
             .unwrap();
+        common::consent(&svc, &doc, "PT-R-001", "stroke", now).await;
+        common::consent(&svc, &doc, "PT-R-002", "osteoarthritis", now).await;
         let later = h(now, 1.0);
 
         let q = vial(&svc, "L-2026-005", VialStatus::Quarantine, 0).await;

@@ -1,8 +1,10 @@
 //! FHIR R4 export (issue 5): a patient's bundle, made from records written through the use cases on
 //! both databases, validates against HL7's official R4 JSON schema (`tests/data/fhir/`); the
 //! vial carries its ISBT 128 DIN and product code, the dose its route, volume, time, physician and
-//! indication; a deliberately broken bundle fails the same validation; only physician and qa may
-//! export; both backends give the same bundle.
+//! indication (SNOMED CT beside the local codes); the adverse event is an AdverseEvent coded in
+//! MedDRA/CTCAE with its seriousness, the outcome value an Observation; a deliberately broken
+//! bundle fails the same validation; only physician and qa may export; both backends give the
+//! same bundle.
 
 mod common;
 
@@ -14,7 +16,7 @@ use secretome_domain::{
     vial::{Vial, VialStatus},
 };
 use secretome_service::{
-    ErrorKind, NewAdministration, NewPatient, Service, demo,
+    ErrorKind, NewAdministration, NewAdverseEvent, NewOutcome, NewPatient, Service, demo,
     fhir::{CONTAINER_SYSTEM, DIN_SYSTEM, ISBT_SYSTEM},
 };
 use secretome_store::testing;
@@ -89,6 +91,7 @@ async fn a_patients_bundle_validates_against_the_r4_schema_on_both_backends() {
             physician: None,
         };
         svc.register_patient(&dr, now(), patient).await.unwrap();
+        common::consent(&svc, &dr, "PT_2026/001", "spinal_cord_injury", now()).await;
         let (given, kept) = two_vials(&svc).await;
         for v in [&given, &kept] {
             svc.dispense_vial(&dr, now(), v.id.as_str(), "PT_2026/001")
@@ -106,10 +109,43 @@ async fn a_patients_bundle_validates_against_the_r4_schema_on_both_backends() {
             route: "intranasal".into(),
             dose_ml: 0.5,
             administered_at: t("2026-11-20T04:30:00Z"),
+            dose_reason: None,
         };
-        svc.record_administration(&dr, t("2026-11-20T05:00:00Z"), dose)
+        let adm = svc
+            .record_administration(&dr, t("2026-11-20T05:00:00Z"), dose)
             .await
             .unwrap();
+        // A serious event after the dose (hospitalised), and a follow-up value.
+        svc.report_adverse_event(
+            &dr,
+            t("2026-11-20T08:00:00Z"),
+            NewAdverseEvent {
+                patient: "PT_2026/001".into(),
+                administration: Some(adm.id.clone()),
+                term: "10028735".into(), // Nasal congestion, by its MedDRA code
+                grade: 2,
+                serious: false,
+                criteria: vec!["hospitalisation".into()],
+                causality: "possibly".into(),
+                onset_at: t("2026-11-20T06:00:00Z"),
+                aware_at: Some(t("2026-11-20T07:00:00Z")),
+                outcome: "recovering".into(),
+            },
+        )
+        .await
+        .unwrap();
+        svc.record_outcome(
+            &dr,
+            t("2026-11-20T08:00:00Z"),
+            NewOutcome {
+                patient: "PT_2026/001".into(),
+                scale: "asia".into(),
+                value: "C".into(),
+                visit_at: t("2026-11-20T07:30:00Z"),
+            },
+        )
+        .await
+        .unwrap();
 
         // Every demo patient's bundle is valid too.
         let demo_patients: Vec<Patient> = svc.store().list(None).await.unwrap();
@@ -166,12 +202,19 @@ async fn a_patients_bundle_validates_against_the_r4_schema_on_both_backends() {
         let doses = resources(&bundle, "MedicationAdministration");
         assert_eq!(doses.len(), 1, "one per administration");
         let a = doses[0];
-        assert_eq!(a["dosage"]["route"]["coding"][0]["code"], "intranasal");
+        let route = &a["dosage"]["route"]["coding"];
+        assert_eq!(
+            (&route[0]["system"], &route[0]["code"]),
+            (&json!("http://snomed.info/sct"), &json!("46713006")),
+            "SNOMED CT nasal route first"
+        );
+        assert_eq!(route[1]["code"], "intranasal", "the local code kept");
         assert_eq!(a["dosage"]["dose"]["value"], json!(0.5));
         assert_eq!(a["dosage"]["dose"]["code"], "mL");
         assert_eq!(a["effectiveDateTime"], "2026-11-20T04:30:00.000000Z");
+        assert_eq!(a["reasonCode"][0]["coding"][0]["code"], "90584004");
         assert_eq!(
-            a["reasonCode"][0]["coding"][0]["code"],
+            a["reasonCode"][0]["coding"][1]["code"],
             "spinal_cord_injury"
         );
         let full_url = |r: &Value| format!("urn:uuid:{}", r["id"].as_str().unwrap());
@@ -180,6 +223,38 @@ async fn a_patients_bundle_validates_against_the_r4_schema_on_both_backends() {
             a["supportingInformation"][0]["reference"],
             full_url(bdp).as_str()
         );
+        let events = resources(&bundle, "AdverseEvent");
+        assert_eq!(events.len(), 1);
+        let ae = events[0];
+        assert_eq!(ae["actuality"], "actual");
+        assert_eq!(
+            ae["event"]["coding"][0],
+            json!({"system": "http://terminology.hl7.org/CodeSystem/mdr", "code": "10028735", "display": "Nasal congestion"})
+        );
+        assert_eq!(
+            ae["event"]["coding"][1]["system"],
+            "urn:secretome:ctcae-v5.0"
+        );
+        assert_eq!(
+            ae["seriousness"]["coding"][0]["code"],
+            "SeriousResultsInHospitalization"
+        );
+        assert_eq!(ae["severity"]["coding"][0]["code"], "moderate");
+        assert_eq!(ae["severity"]["coding"][1]["code"], "2");
+        assert_eq!(ae["detected"], "2026-11-20T07:00:00.000000Z");
+        assert_eq!(
+            ae["suspectEntity"][0]["instance"]["reference"],
+            full_url(a).as_str()
+        );
+        assert_eq!(
+            ae["suspectEntity"][0]["causality"][0]["assessment"]["coding"][0]["code"],
+            "possibly"
+        );
+        let obs = resources(&bundle, "Observation");
+        assert_eq!(obs.len(), 1);
+        assert_eq!(obs[0]["code"]["coding"][0]["code"], "asia");
+        assert_eq!(obs[0]["valueString"], "C");
+        assert_eq!(obs[0]["subject"]["reference"], full_url(p).as_str());
         let doctors = resources(&bundle, "Practitioner");
         assert_eq!(doctors.len(), 1);
         assert_eq!(doctors[0]["identifier"][0]["value"], "physician");
@@ -201,6 +276,8 @@ async fn a_patients_bundle_validates_against_the_r4_schema_on_both_backends() {
                 json!("0.5"),
             ),
             ("Patient", "/birthDate", json!(1961)),
+            ("AdverseEvent", "/actuality", json!("maybe")),
+            ("Observation", "/status", json!(true)),
         ] {
             let mut broken = bundle.clone();
             let entry = broken["entry"]

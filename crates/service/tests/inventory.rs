@@ -241,6 +241,7 @@ async fn expiry_sweep_marks_only_unused_vials_past_expiry() {
         )
         .await
         .unwrap();
+        common::consent(&svc, &doc, "PT-000901", "osteoarthritis", now).await;
         svc.dispense_vial(&doc, now, "L-2026-001-0003", "PT-000901")
             .await
             .unwrap();

@@ -171,6 +171,7 @@ async fn a_lot_is_one_din_and_its_vials_are_divisions_found_by_scanning() {
         svc.register_patient(&doc, t(NOW), patient("PT-I-001", "stroke"))
             .await
             .unwrap();
+        common::consent(&svc, &doc, "PT-I-001", "stroke", t(NOW)).await;
         let e = refused(
             &svc,
             svc.dispense_vial(&doc, t(NOW), &din.barcode_data(), "PT-I-001"),

@@ -67,6 +67,8 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
         svc.register_patient(&dr, now(), patient("PT-900002", "osteoarthritis"))
             .await
             .unwrap();
+        common::consent(&svc, &dr, "PT-900001", "stroke", now()).await;
+        common::consent(&svc, &dr, "PT-900002", "osteoarthritis", now()).await;
         // P1 is given a dose; P2's vial is dispensed but not yet given.
         svc.dispense_vial(&dr, now(), vials[0].id.as_str(), "PT-900001")
             .await
@@ -79,6 +81,7 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
                 route: "iv_drip".into(),
                 dose_ml: 1.0,
                 administered_at: now(),
+                dose_reason: None,
             },
         )
         .await
@@ -226,6 +229,7 @@ async fn a_recall_on_a_raw_material_lot_blocks_every_vial_and_lists_every_expose
                     route: "iv_drip".into(),
                     dose_ml: 1.0,
                     administered_at: now(),
+                    dose_reason: None,
                 },
             ),
             ErrorKind::Conflict,
@@ -273,6 +277,7 @@ async fn two_concurrent_dispensings_of_one_vial_exactly_one_succeeds() {
             a.register_patient(&dr, now(), patient(p, "hair_loss"))
                 .await
                 .unwrap();
+            common::consent(&a, &dr, p, "hair_loss", now()).await;
         }
         let (_, vials) = released(&a).await;
         for v in vials.iter().take(5) {
@@ -308,6 +313,7 @@ async fn a_recall_keeps_reaching_what_an_earlier_recall_blocked_and_what_is_made
         svc.register_patient(&dr, now(), patient("PT-900003", "chronic_pain"))
             .await
             .unwrap();
+        common::consent(&svc, &dr, "PT-900003", "chronic_pain", now()).await;
         svc.dispense_vial(&dr, now(), vials[0].id.as_str(), "PT-900003")
             .await
             .unwrap();

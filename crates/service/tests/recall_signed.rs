@@ -56,6 +56,7 @@ async fn a_recall_is_previewed_then_signed_and_the_release_decision_stays() {
         )
         .await
         .unwrap();
+        common::consent(&svc, &dr, "PT-900010", "chronic_pain", now()).await;
         svc.dispense_vial(&dr, now(), vials[0].id.as_str(), "PT-900010")
             .await
             .unwrap();

@@ -57,10 +57,12 @@ async fn setup(svc: &Service, now: UtcTime) {
     )
     .await
     .unwrap();
+    common::consent(svc, &osaka, "PT-OS-001", "stroke", now).await;
     let tokyo = svc.actor("physician").await.unwrap();
     svc.register_patient(&tokyo, now, patient("PT-TK-001", "stroke"))
         .await
         .unwrap();
+    common::consent(svc, &tokyo, "PT-TK-001", "stroke", now).await;
 }
 
 async fn available(svc: &Service, n: usize) -> Vec<Vial> {

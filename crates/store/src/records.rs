@@ -12,7 +12,9 @@ use crate::{
 };
 use secretome_domain::{
     batch::{CultureBatch, Harvest, Observation},
-    clinical::{Administration, AdverseEvent, Dispensing, OutcomeMeasure, Patient},
+    clinical::{
+        Administration, AdverseEvent, AeReport, Consent, Dispensing, OutcomeMeasure, Patient,
+    },
     culture::{CellBank, TissueCollection},
     donor::Donor,
     facility::{
@@ -65,6 +67,7 @@ records! {
     ControlledDocument => ControlledDocument, DocumentVersion => DocumentVersion,
     BatchExecution => BatchExecution, StepRecord => ExecutionStep, StepDeviation => StepDeviation,
 }
+records! { Consent => Consent, AeReport => AeReport }
 
 impl dyn Tx + '_ {
     /// One page of records inside this transaction.

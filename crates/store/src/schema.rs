@@ -69,12 +69,15 @@ pub enum Table {
     BatchExecution,
     ExecutionStep,
     StepDeviation,
+    // Issue 16: consent, adverse-event reports.
+    Consent,
+    AeReport,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 47] = [
+    pub const ALL: [Table; 49] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -122,6 +125,8 @@ impl Table {
         Table::BatchExecution,
         Table::ExecutionStep,
         Table::StepDeviation,
+        Table::Consent,
+        Table::AeReport,
     ];
 
     /// The SQL table name.
@@ -174,6 +179,8 @@ impl Table {
             Table::BatchExecution => "batch_execution",
             Table::ExecutionStep => "execution_step",
             Table::StepDeviation => "step_deviation",
+            Table::Consent => "consent",
+            Table::AeReport => "ae_report",
         }
     }
 
@@ -193,6 +200,21 @@ impl Table {
                 | (Table::ProcessingStep, "room" | "equipment" | "operator")
                 | (Table::Lot, "dins")
                 | (Table::Donor, "autologous_for")
+                | (
+                    Table::Dispensing,
+                    "indication"
+                        | "thawed_at"
+                        | "use_by"
+                        | "ended"
+                        | "ended_at"
+                        | "ended_by"
+                        | "end_reason"
+                )
+                | (Table::Administration, "dose_reason")
+                | (
+                    Table::AdverseEvent,
+                    "meddra_code" | "causality" | "criteria" | "aware_at"
+                )
         )
     }
 
@@ -445,6 +467,13 @@ impl Table {
                 ("patient", Text),
                 ("dispensed_at", Text),
                 ("dispensed_by", Text),
+                ("indication", Text),
+                ("thawed_at", Text),
+                ("use_by", Text),
+                ("ended", Text),
+                ("ended_at", Text),
+                ("ended_by", Text),
+                ("end_reason", Text),
             ],
             Table::Administration => &[
                 ("id", Text),
@@ -456,6 +485,7 @@ impl Table {
                 ("administered_at", Text),
                 ("physician", Text),
                 ("recorded_at", Text),
+                ("dose_reason", Text),
             ],
             Table::AdverseEvent => &[
                 ("id", Text),
@@ -468,6 +498,10 @@ impl Table {
                 ("outcome", Text),
                 ("reported_at", Text),
                 ("reported_by", Text),
+                ("meddra_code", Text),
+                ("causality", Text),
+                ("criteria", Json),
+                ("aware_at", Text),
             ],
             Table::OutcomeMeasure => &[
                 ("id", Text),
@@ -689,6 +723,37 @@ impl Table {
                 ("decided_at", Text),
                 ("decided_by", Text),
                 ("decision_reason", Text),
+            Table::Consent => &[
+                ("id", Text),
+                ("patient", Text),
+                ("indication", Text),
+                ("document_version", Text),
+                ("explained_by", Text),
+                ("explained_at", Text),
+                ("consented_at", Text),
+                ("recorded_at", Text),
+                ("recorded_by", Text),
+                ("withdrawn_at", Text),
+                ("withdrawal_reason", Text),
+                ("withdrawn_by", Text),
+            ],
+            Table::AeReport => &[
+                ("id", Text),
+                ("adverse_event", Text),
+                ("patient", Text),
+                ("lot", Text),
+                ("serious", Bool),
+                ("related", Bool),
+                ("days", Int),
+                ("due_date", Text),
+                ("due_at", Text),
+                ("status", Text),
+                ("committee_reported_at", Text),
+                ("authority_reported_at", Text),
+                ("reference", Text),
+                ("created_at", Text),
+                ("updated_at", Text),
+                ("updated_by", Text),
             ],
         }
     }

@@ -78,6 +78,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::quality::TEXT,
     crate::admin::TEXT,
     crate::clinical::TEXT,
+    crate::clinical::CARE_TEXT,
     crate::inventory::TEXT,
     crate::recall::TEXT,
     crate::shipments::TEXT,

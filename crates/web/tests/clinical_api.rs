@@ -67,6 +67,33 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
             &app,
             &doc,
             &format!("{base}/dispense"),
+            json!({"vial": v.id.as_str()}),
+        )
+        .await;
+        assert_eq!(s, 409, "no consent yet: {body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap_or("")
+                .contains("has no valid consent for hair_loss"),
+            "{body}"
+        );
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/consents"),
+            json!({"indication": "hair_loss", "document_version": "IC-HAIR v1", "explained_by": "Dr. API"}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["id"].as_str()),
+            (201, Some("PT-API-001-CN-01")),
+            "{body}"
+        );
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/dispense"),
             json!({"vial": format!("{}=<{}", din(v).barcode_data(), v.product_code.as_deref().unwrap())}),
         )
         .await;
@@ -112,7 +139,7 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
             &app,
             &doc,
             &format!("{base}/adverse-events"),
-            json!({"term": "Scalp erythema", "grade": 1, "outcome": "recovered"}),
+            json!({"term": "Pruritus", "grade": 1, "causality": "unlikely", "outcome": "recovered"}),
         )
         .await;
         assert_eq!(
@@ -132,6 +159,63 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
             (201, Some("PT-API-001-OC-0001")),
             "{body}"
         );
+        // A life-threatening event the physician knew of weeks ago, not yet reported: overdue
+        // on the dashboard (page and API) until both submissions are recorded.
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/adverse-events"),
+            json!({"term": "Anaphylaxis", "grade": 4, "causality": "possibly", "outcome": "recovered",
+                   "onset_at": "2026-10-01T00:00:00Z", "aware_at": "2026-10-01T01:00:00Z"}),
+        )
+        .await;
+        assert_eq!((s, body["serious"].as_bool()), (201, Some(true)), "{body}");
+        let rpt = "PT-API-001-AE-002-RPT";
+        let r = get(&app, "/ae-reports", Some(&qa.0)).await;
+        assert_eq!(r.status, 200, "{backend:?}");
+        let overdue = &r.body[r
+            .body
+            .find("id=\"overdue-table\"")
+            .expect("an overdue table")..];
+        let overdue = &overdue[..overdue.find("id=\"due-soon\"").unwrap_or(overdue.len())];
+        assert!(
+            overdue.contains(&format!("data-report=\"{rpt}\"")) && overdue.contains("2026-10-08"),
+            "7 days from 1 October (JST): {overdue}"
+        );
+        let d: Value =
+            serde_json::from_str(&get(&app, "/api/v1/ae-reports", Some(&doc.0)).await.body)
+                .unwrap();
+        assert!(
+            d["overdue"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["report"]["id"] == rpt),
+            "{d}"
+        );
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("/api/v1/ae-reports/{rpt}/submit"),
+            json!({"committee_reported_at": "2026-10-05T00:00:00Z", "authority_reported_at": "2026-10-06T00:00:00Z", "reference": "R-1"}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["status"].as_str()),
+            (200, Some("submitted")),
+            "{body}"
+        );
+        let r = get(&app, "/ae-reports", Some(&qa.0)).await;
+        assert!(!r.body.contains(&format!("data-report=\"{rpt}\"")));
+        let terms: Value = serde_json::from_str(
+            &get(&app, "/api/v1/ctcae?q=10002218", Some(&doc.0))
+                .await
+                .body,
+        )
+        .unwrap();
+        assert_eq!(terms["terms"][0]["term"], "Anaphylaxis");
+        assert_eq!(terms["terms"][0]["grades"], json!([3, 4, 5]));
+
         let (s, _) = post_json(
             &app,
             &qa,

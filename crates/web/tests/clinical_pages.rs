@@ -73,7 +73,42 @@ async fn a_physician_dispenses_gives_and_follows_up_through_the_pages() {
             r.body
         );
         let page = "/patients/PT-WEB-001";
+        // No consent yet: dispensing is refused next to the indication, in Japanese.
+        let first = vials(&svc, "L-2026-004", VialStatus::Available).await;
+        let r = post(
+            &app,
+            &doc,
+            &format!("{page}/dispense"),
+            &[("vial", first[0].id.as_str()), ("indication", "stroke")],
+        )
+        .await;
+        assert_eq!(r.status, 409, "{backend:?}: {}", r.body);
+        assert!(
+            r.body.contains("id=\"err-indication\"")
+                && r.body.contains("説明・同意を先に記録してください"),
+            "{}",
+            r.body
+        );
+        let r = post(
+            &app,
+            &doc,
+            &format!("{page}/consents"),
+            &[
+                ("consent_indication", "stroke"),
+                ("document_version", "IC-STROKE v2"),
+                ("explained_by", "Dr. Web"),
+                ("explained_at", ""),
+                ("consented_at", ""),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, 303, "{}", r.body);
         let r = get(&app, page, c).await;
+        assert!(
+            r.body
+                .contains("data-consent=\"PT-WEB-001-CN-01\" data-indication=\"stroke\""),
+            "the consent is listed"
+        );
         assert!(r.body.contains("id=\"dispense-form\"") && r.body.contains("払出し"));
         assert!(
             r.body.contains("name=\"vial\"") && r.body.contains(" autofocus"),
@@ -192,6 +227,7 @@ async fn a_physician_dispenses_gives_and_follows_up_through_the_pages() {
             &[
                 ("term", "Headache"),
                 ("grade", "2"),
+                ("causality", "possibly"),
                 ("outcome", "recovered"),
                 ("onset_at", ""),
                 ("administration", &adm),
@@ -203,12 +239,19 @@ async fn a_physician_dispenses_gives_and_follows_up_through_the_pages() {
             &app,
             &doc,
             &format!("{page}/adverse-events"),
-            &[("term", "Fever"), ("grade", "6"), ("outcome", "recovered")],
+            &[
+                ("term", "Headache"),
+                ("grade", "4"),
+                ("causality", "possibly"),
+                ("outcome", "recovered"),
+            ],
         )
         .await;
         assert_eq!(r.status, 422);
         assert!(
-            r.body.contains("id=\"err-grade\"") && r.body.contains("CTCAE グレードは 1–5 です")
+            r.body.contains("id=\"err-grade\"")
+                && r.body.contains("この用語では選べないグレードです"),
+            "Headache has no grade 4 in CTCAE v5.0"
         );
         for (value, visit) in [("4", at(-20.0)), ("3", at(-0.01))] {
             let r = post(

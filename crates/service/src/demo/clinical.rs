@@ -1,9 +1,13 @@
 //! The demo's clinic: pseudonymised patients across the indications, each given one to three doses
 //! from the released lots (dispensed by vial id, then administered), before the recall of
 //! L-2026-002 — so that recall has patients to follow up; outcome visits and a few adverse events.
+//! Every patient consents to their indication at registration (PT-000006 also to chronic pain);
+//! PT-000009's wound infection is serious (hospitalisation), with its 15-day report.
 
 use super::{Lcg, at};
-use crate::{NewAdministration, NewAdverseEvent, NewOutcome, NewPatient, Service, ServiceError};
+use crate::{
+    NewAdministration, NewAdverseEvent, NewConsent, NewOutcome, NewPatient, Service, ServiceError,
+};
 use secretome_domain::{
     Actor, UtcTime,
     clinical::{Administration, Patient, Scale},
@@ -118,6 +122,25 @@ pub(super) async fn treat(
             },
         )
         .await?;
+        let mut consented = vec![*indication];
+        if *id == "PT-000006" {
+            consented.push("chronic_pain");
+        }
+        for ind in consented {
+            svc.record_consent(
+                dr,
+                registered,
+                id,
+                NewConsent {
+                    indication: ind.into(),
+                    document_version: format!("IC-{ind} v1"),
+                    explained_by: "Dr. Demo".into(),
+                    explained_at: registered,
+                    consented_at: registered,
+                },
+            )
+            .await?;
+        }
         for d in 0..*doses {
             let t = at(registered, 1.0 + d as f64 * 21.0 + rng.around(1.0, 0.5))?;
             if t >= until {
@@ -134,8 +157,13 @@ pub(super) async fn treat(
                 NewAdministration {
                     vial: v.id.to_string(),
                     route: route.to_string(),
-                    dose_ml: if *route == "iv_drip" { 2.0 } else { 1.0 },
+                    dose_ml: match *route {
+                        "iv_drip" => 2.0,
+                        "intranasal" => 0.4,
+                        _ => 1.0,
+                    },
                     administered_at: given_at,
+                    dose_reason: None,
                 },
             )
             .await?;
@@ -206,33 +234,29 @@ pub(super) async fn follow_up(
             }
         }
     }
-    // (patient, term, grade, outcome, days after the first dose)
-    let events: [(&str, &str, i64, &str, f64); 5] = [
-        ("PT-000001", "Headache / 頭痛", 1, "recovered", 0.2),
-        ("PT-000004", "Fever / 発熱", 2, "recovered", 0.5),
+    // (patient, CTCAE term, grade, outcome, days after the first dose, causality)
+    let events: [(&str, &str, i64, &str, f64, &str); 5] = [
+        ("PT-000001", "Headache", 1, "recovered", 0.2, "possibly"),
+        ("PT-000004", "Fever", 2, "recovered", 0.5, "possibly"),
         (
             "PT-000006",
-            "Injection site pain / 注射部位疼痛",
+            "Injection site reaction",
             1,
             "recovered",
             0.1,
+            "related",
         ),
         (
             "PT-000009",
-            "Wound infection / 創部感染",
+            "Wound infection",
             3,
             "recovering",
             9.0,
+            "possibly",
         ),
-        (
-            "PT-000010",
-            "Scalp erythema / 頭皮紅斑",
-            1,
-            "recovered",
-            0.3,
-        ),
+        ("PT-000010", "Pruritus", 1, "recovered", 0.3, "unlikely"),
     ];
-    for (patient, term, grade, outcome, days) in events {
+    for (patient, term, grade, outcome, days, causality) in events {
         let given = svc
             .store()
             .list::<Administration>(Some(("patient", patient)))
@@ -244,20 +268,56 @@ pub(super) async fn follow_up(
             continue;
         };
         let onset = at(first.administered_at, days)?;
-        svc.report_adverse_event(
-            dr,
-            at(onset, 0.5)?,
-            NewAdverseEvent {
-                patient: patient.into(),
-                administration: Some(first.id.clone()),
-                term: term.into(),
-                grade,
-                serious: false,
-                onset_at: onset,
-                outcome: outcome.into(),
-            },
-        )
-        .await?;
+        let aware = at(onset, 0.5)?;
+        // The wound infection needed a hospital stay: serious, reported within 15 days.
+        let serious = patient == "PT-000009";
+        let ae = svc
+            .report_adverse_event(
+                dr,
+                aware,
+                NewAdverseEvent {
+                    patient: patient.into(),
+                    administration: Some(first.id.clone()),
+                    term: term.into(),
+                    grade,
+                    serious: false,
+                    criteria: if serious {
+                        vec!["hospitalisation".into()]
+                    } else {
+                        vec![]
+                    },
+                    causality: causality.into(),
+                    onset_at: onset,
+                    aware_at: Some(aware),
+                    outcome: outcome.into(),
+                },
+            )
+            .await?;
+        if serious {
+            let committee = at(aware, 4.0)?;
+            let authority = at(aware, 9.0)?;
+            if authority < until {
+                svc.submit_ae_report(
+                    dr,
+                    authority,
+                    &format!("{}-RPT", ae.id),
+                    Some(committee),
+                    Some(authority),
+                    Some("PMDA-DEMO-0001"),
+                )
+                .await?;
+            } else if committee < until {
+                svc.submit_ae_report(
+                    dr,
+                    committee,
+                    &format!("{}-RPT", ae.id),
+                    Some(committee),
+                    None,
+                    None,
+                )
+                .await?;
+            }
+        }
     }
     Ok(())
 }

@@ -47,6 +47,7 @@ pub fn dose(vial: &str, ml: f64, at: UtcTime) -> NewAdministration {
         route: "iv_drip".into(),
         dose_ml: ml,
         administered_at: at,
+        dose_reason: None,
     }
 }
 
@@ -66,7 +67,10 @@ pub fn ae(p: &str, adm: Option<&str>, grade: i64, outcome: &str, at: UtcTime) ->
         term: "Injection site reaction".into(),
         grade,
         serious: false,
+        criteria: vec![],
+        causality: "possibly".into(),
         onset_at: at,
+        aware_at: None,
         outcome: outcome.into(),
     }
 }

@@ -78,3 +78,27 @@ pub async fn sterile_filter(svc: &Service, op: &secretome_domain::Actor, lot: &s
     .await
     .unwrap();
 }
+
+/// The patient's explanation and consent for `indication`, given at `at` (dispensing needs one).
+pub async fn consent(
+    svc: &Service,
+    dr: &secretome_domain::Actor,
+    patient: &str,
+    indication: &str,
+    at: UtcTime,
+) {
+    svc.record_consent(
+        dr,
+        at,
+        patient,
+        secretome_service::NewConsent {
+            indication: indication.into(),
+            document_version: format!("IC-{indication} v1"),
+            explained_by: "Dr. Test".into(),
+            explained_at: at,
+            consented_at: at,
+        },
+    )
+    .await
+    .unwrap();
+}

@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0014_exposure_by_patient.sql"),
     ),
     (
+        17,
+        "clinic",
+        include_str!("../../migrations/0017_clinic.sql"),
+    ),
+    (
         19,
         "master_batch_records",
         include_str!("../../migrations/0019_master_batch_records.sql"),

@@ -38,7 +38,11 @@ fn integer(m: &Map<String, Value>, field: &str) -> Result<i64, Refused> {
 }
 
 /// An RFC 3339 time; omitted means `default`.
-fn time(m: &Map<String, Value>, field: &str, default: UtcTime) -> Result<UtcTime, Refused> {
+pub(super) fn time(
+    m: &Map<String, Value>,
+    field: &str,
+    default: UtcTime,
+) -> Result<UtcTime, Refused> {
     match text(m, field)? {
         None => Ok(default),
         Some(s) => {
@@ -47,7 +51,23 @@ fn time(m: &Map<String, Value>, field: &str, default: UtcTime) -> Result<UtcTime
     }
 }
 
-fn flag(m: &Map<String, Value>, field: &str) -> Result<bool, Refused> {
+/// A list of strings; omitted means none.
+fn strings(m: &Map<String, Value>, field: &str) -> Result<Vec<String>, Refused> {
+    match m.get(field) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| Box::new(bad(field, "expected a list of strings")))
+            })
+            .collect(),
+        Some(_) => Err(Box::new(bad(field, "expected a list of strings"))),
+    }
+}
+
+pub(super) fn flag(m: &Map<String, Value>, field: &str) -> Result<bool, Refused> {
     match m.get(field) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
@@ -136,9 +156,12 @@ pub async fn dispense(
     let a = tri!(actor(&v));
     let m = tri!(object(&body));
     let vial = tri!(required(&m, "vial"));
+    let indication = tri!(text(&m, "indication"));
     ok(
         StatusCode::CREATED,
-        st.service.dispense_vial(&a, now(), &vial, &id).await,
+        st.service
+            .dispense_vial_for(&a, now(), &vial, &id, indication.as_deref())
+            .await,
     )
 }
 
@@ -157,6 +180,7 @@ pub async fn administer(
         route: tri!(required(&m, "route")),
         dose_ml: tri!(number(&m, "dose_ml")),
         administered_at: tri!(time(&m, "administered_at", t)),
+        dose_reason: tri!(text(&m, "dose_reason")),
     };
     ok(
         StatusCode::CREATED,
@@ -181,7 +205,10 @@ pub async fn adverse_event(
         term: tri!(required(&m, "term")),
         grade: tri!(integer(&m, "grade")),
         serious: tri!(flag(&m, "serious")),
+        criteria: tri!(strings(&m, "criteria")),
+        causality: tri!(required(&m, "causality")),
         onset_at: tri!(time(&m, "onset_at", t)),
+        aware_at: Some(tri!(time(&m, "aware_at", t))),
         outcome: tri!(required(&m, "outcome")),
     };
     ok(
@@ -233,7 +260,7 @@ fn paged(mut o: Value, filters: &[&str], rows: &str) -> Value {
     o
 }
 
-fn op(summary: &str, body: Option<Value>, codes: &[(&str, &str)]) -> Value {
+pub(super) fn op(summary: &str, body: Option<Value>, codes: &[(&str, &str)]) -> Value {
     let mut responses = Map::new();
     for (c, d) in [("401", "no session or token"), ("403", "wrong role")]
         .iter()
@@ -249,7 +276,7 @@ fn op(summary: &str, body: Option<Value>, codes: &[(&str, &str)]) -> Value {
     o
 }
 
-fn with_param(mut o: Value, name: &str) -> Value {
+pub(super) fn with_param(mut o: Value, name: &str) -> Value {
     o["parameters"] =
         json!([{"name": name, "in": "path", "required": true, "schema": {"type": "string"}}]);
     o
@@ -274,12 +301,12 @@ pub fn openapi_paths() -> Value {
         },
         "/api/v1/patients/{id}": {"get": id(op("A patient's dispensings, doses, adverse events and outcomes, oldest first", None, &[("200", "the patient's record"), missing]))},
         "/api/v1/patients/{id}/dispense": {"post": id(op("Dispense a vial for the patient by its id, DIN or scanned DIN barcode data (role physician)",
-            Some(schema(&[("vial", "string")], &["vial"])), &[("201", "the dispensing"), missing, conflict, invalid]))},
+            Some(schema(&[("vial", "string"), ("indication", "string")], &["vial"])), &[("201", "the dispensing (refused without a consent in force for the indication: 409)"), missing, conflict, invalid]))},
         "/api/v1/patients/{id}/administrations": {"post": id(op("Record the dose given from a vial dispensed for the patient (role physician)",
-            Some(schema(&[("vial", "string"), ("route", "string"), ("dose_ml", "number"), ("administered_at", "string")], &["vial", "route", "dose_ml"])),
+            Some(schema(&[("vial", "string"), ("route", "string"), ("dose_ml", "number"), ("administered_at", "string"), ("dose_reason", "string")], &["vial", "route", "dose_ml"])),
             &[("201", "the administration"), missing, conflict, invalid]))},
-        "/api/v1/patients/{id}/adverse-events": {"post": id(op("Report an adverse event, CTCAE grade 1–5 (role physician)",
-            Some(schema(&[("term", "string"), ("grade", "integer"), ("serious", "boolean"), ("onset_at", "string"), ("outcome", "string"), ("administration", "string")], &["term", "grade", "outcome"])),
+        "/api/v1/patients/{id}/adverse-events": {"post": id(op("Report an adverse event: a CTCAE v5.0 term (or MedDRA code) with a grade it allows, causality, seriousness criteria, when the physician became aware; its report deadline is computed (role physician)",
+            Some(schema(&[("term", "string"), ("grade", "integer"), ("serious", "boolean"), ("criteria", "array"), ("causality", "string"), ("onset_at", "string"), ("aware_at", "string"), ("outcome", "string"), ("administration", "string")], &["term", "grade", "causality", "outcome"])),
             &[("201", "the adverse event"), missing, invalid]))},
         "/api/v1/patients/{id}/outcomes": {"post": id(op("Record an outcome value at a follow-up visit (role physician)",
             Some(schema(&[("scale", "string"), ("value", "string"), ("visit_at", "string")], &["scale", "value"])),

@@ -2,9 +2,15 @@
 //! typing its id or DIN, the dose given, adverse events (CTCAE) and outcomes at follow-up visits,
 //! and a page per indication with doses, adverse events by grade and the outcome plot.
 //!
-//! Roles: physicians (医師) write and read; qa and admin read the patient and indication pages.
+//! Consent, the point of care and adverse-event reports (issue 16) are in `care` and `care_api`.
+//!
+//! Roles: physicians (医師) write and read; qa and admin read the patient and indication pages;
+//! QA and physicians read the report dashboard, QA the events per lot.
 
 mod api;
+mod care;
+mod care_api;
+mod care_text;
 mod indications;
 mod patients;
 pub(crate) use patients::scan_message;
@@ -21,6 +27,8 @@ use secretome_domain::Role;
 
 const DOC: &[Role] = &[Role::Physician];
 const READ: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
+const REPORTS: &[Role] = &[Role::Physician, Role::Qa];
+const QA: &[Role] = &[Role::Qa];
 
 /// This module's guarded routes (method, path pattern).
 pub const ROUTES: &[(&str, &str)] = &[
@@ -31,6 +39,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/patients/{id}/administrations"),
     ("POST", "/patients/{id}/adverse-events"),
     ("POST", "/patients/{id}/outcomes"),
+    ("POST", "/patients/{id}/consents"),
+    ("POST", "/patients/{id}/consents/{consent}/withdraw"),
+    ("POST", "/patients/{id}/point-of-care"),
+    ("GET", "/ae-reports"),
+    ("POST", "/ae-reports/{id}/submit"),
     ("GET", "/indications"),
     ("GET", "/indications/{indication}"),
     ("GET", "/api/v1/patients"),
@@ -41,16 +54,27 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/patients/{id}/adverse-events"),
     ("POST", "/api/v1/patients/{id}/outcomes"),
     ("GET", "/api/v1/indications/{indication}"),
+    ("GET", "/api/v1/patients/{id}/consents"),
+    ("POST", "/api/v1/patients/{id}/consents"),
+    ("POST", "/api/v1/consents/{consent}/withdraw"),
+    ("POST", "/api/v1/dispensed/{vial}/{action}"),
+    ("GET", "/api/v1/ae-reports"),
+    ("GET", "/api/v1/ae-reports/by-lot"),
+    ("POST", "/api/v1/ae-reports/{id}/submit"),
+    ("GET", "/api/v1/ctcae"),
 ];
 
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[
     ("/patients", "cl.nav.patients", READ),
     ("/indications", "cl.nav.indications", READ),
+    ("/ae-reports", "cl.nav.reports", REPORTS),
 ];
 
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
+/// Texts of consent, point of care and reports.
+pub const CARE_TEXT: &[(&str, &str, &str)] = care_text::TEXT;
 
 pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     // Same path, roles per method: GET for readers, POST for physicians.
@@ -71,6 +95,54 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
         DOC,
     );
     r = guarded(r, "/patients/{id}/outcomes", post(record::outcome), DOC);
+    r = guarded(r, "/patients/{id}/consents", post(care::consent), DOC);
+    r = guarded(
+        r,
+        "/patients/{id}/consents/{consent}/withdraw",
+        post(care::withdraw),
+        DOC,
+    );
+    r = guarded(
+        r,
+        "/patients/{id}/point-of-care",
+        post(care::point_of_care),
+        DOC,
+    );
+    r = guarded(r, "/ae-reports", get(care::reports), REPORTS);
+    r = guarded(r, "/ae-reports/{id}/submit", post(care::submit), DOC);
+    r = guarded(
+        r,
+        "/api/v1/patients/{id}/consents",
+        get(care_api::consents),
+        READ,
+    );
+    r = guarded(
+        r,
+        "/api/v1/patients/{id}/consents",
+        post(care_api::consent),
+        DOC,
+    );
+    r = guarded(
+        r,
+        "/api/v1/consents/{consent}/withdraw",
+        post(care_api::withdraw),
+        DOC,
+    );
+    r = guarded(
+        r,
+        "/api/v1/dispensed/{vial}/{action}",
+        post(care_api::care),
+        DOC,
+    );
+    r = guarded(r, "/api/v1/ae-reports", get(care_api::dashboard), REPORTS);
+    r = guarded(r, "/api/v1/ae-reports/by-lot", get(care_api::by_lot), QA);
+    r = guarded(
+        r,
+        "/api/v1/ae-reports/{id}/submit",
+        post(care_api::submit),
+        DOC,
+    );
+    r = guarded(r, "/api/v1/ctcae", get(care_api::terms), REPORTS);
     r = guarded(r, "/indications", get(indications::list), READ);
     r = guarded(r, "/indications/{indication}", get(indications::show), READ);
     r = guarded(r, "/api/v1/patients", get(api::list), READ);
@@ -106,7 +178,13 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 
 /// This module's part of the OpenAPI document.
 pub fn openapi_paths() -> serde_json::Value {
-    api::openapi_paths()
+    let mut paths = api::openapi_paths();
+    if let (Some(all), serde_json::Value::Object(more)) =
+        (paths.as_object_mut(), care_api::openapi_paths())
+    {
+        all.extend(more);
+    }
+    paths
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use axum::{
     response::Response,
 };
 use secretome_domain::{
-    Role,
+    DomainError, Role,
     clinical::{Indication, Sex},
 };
 use secretome_service::{NewPatient, PatientFilter, clinical_queries::PatientSummary};
@@ -66,6 +66,14 @@ pub fn errors(r: &Refusal, lang: Lang) -> FieldErrors {
     if let Refusal::Service(ServiceError::Scan(e)) = r {
         return FieldErrors::one("vial", &scan_message(lang, e));
     }
+    if let Refusal::Service(ServiceError::Domain(DomainError::NoConsent { indication, .. })) = r {
+        let ind =
+            Indication::parse(indication).map_or("", |i| label(lang, i.label_ja(), i.label_en()));
+        return FieldErrors::one(
+            "indication",
+            &format!("{ind}: {}", lang.t("cl.err.no_consent")),
+        );
+    }
     let raw = r.errors(Lang::En);
     if lang == Lang::En {
         return raw;
@@ -74,7 +82,11 @@ pub fn errors(r: &Refusal, lang: Lang) -> FieldErrors {
         raw.0
             .into_iter()
             .map(|(k, m)| {
-                let ja = match ERRORS.iter().find(|(part, _)| m.contains(part)) {
+                let ja = match ERRORS
+                    .iter()
+                    .chain(super::care_text::ERRORS)
+                    .find(|(part, _)| m.contains(part))
+                {
                     Some((_, key)) => format!("{} ({m})", lang.t(key)),
                     None => localise(lang, &m),
                 };

@@ -16,7 +16,11 @@ use axum::{
 };
 use secretome_domain::{
     UtcTime,
-    clinical::{AeOutcome, Indication, OutcomeMeasure, Route, Scale, Sex},
+    clinical::{
+        AdverseEvent, AeOutcome, AeReport, Causality, Consent, Indication, OutcomeMeasure,
+        ReportStatus, Route, Scale, Sex, VialEnd, consent::consented_indications, ctcae,
+        reporting::SeriousCriterion,
+    },
 };
 use secretome_service::{
     NewAdministration, NewAdverseEvent, NewOutcome, clinical_queries::PatientDetail,
@@ -31,8 +35,15 @@ struct ShowPage {
     /// and next to the dispensing form.
     recalls: Vec<String>,
     can_write: bool,
+    /// The patient's consents and adverse-event reports.
+    consents: Vec<Consent>,
+    reports: Vec<AeReport>,
+    now: UtcTime,
     f: Fields,
-    /// Errors of the dispensing, dose, adverse-event and outcome forms (only the refused one).
+    /// Errors of the consent, dispensing, point-of-care, dose, adverse-event and outcome forms
+    /// (only the refused one).
+    e_cn: FieldErrors,
+    e_care: FieldErrors,
     e_dsp: FieldErrors,
     e_adm: FieldErrors,
     e_ae: FieldErrors,
@@ -58,6 +69,57 @@ impl ShowPage {
     fn routes(&self) -> &'static [Route] {
         Route::ALL
     }
+    fn indications(&self) -> &'static [Indication] {
+        Indication::ALL
+    }
+    /// The dispensing form's indication: as typed, else the registered one if consented, else
+    /// the first consented one.
+    fn dispense_for(&self, i: &Indication) -> bool {
+        if !self.f.get("indication").is_empty() {
+            return self.f.is("indication", i.as_str());
+        }
+        let ok = consented_indications(&self.consents, self.now);
+        let pick = if ok.contains(&self.d.patient.indication) || ok.is_empty() {
+            self.d.patient.indication
+        } else {
+            ok[0]
+        };
+        *i == pick
+    }
+    fn end(&self, e: &VialEnd) -> &'static str {
+        label(self.c.lang, e.label_ja(), e.label_en())
+    }
+    fn causality(&self, k: &Causality) -> &'static str {
+        label(self.c.lang, k.label_ja(), k.label_en())
+    }
+    fn causalities(&self) -> &'static [Causality] {
+        Causality::ALL
+    }
+    fn criterion(&self, k: &SeriousCriterion) -> &'static str {
+        label(self.c.lang, k.label_ja(), k.label_en())
+    }
+    fn all_criteria(&self) -> &'static [SeriousCriterion] {
+        SeriousCriterion::ALL
+    }
+    fn checked(&self, k: &SeriousCriterion) -> bool {
+        self.f.is(&format!("criterion_{}", k.as_str()), "on")
+    }
+    fn criteria_of(&self, x: &AdverseEvent) -> String {
+        x.criteria
+            .iter()
+            .map(|k| self.criterion(k))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    fn terms(&self) -> &'static [ctcae::Term] {
+        ctcae::terms()
+    }
+    fn report_of(&self, ae: &str) -> Option<&AeReport> {
+        self.reports.iter().find(|r| r.adverse_event == ae)
+    }
+    fn status(&self, s: &ReportStatus) -> &'static str {
+        label(self.c.lang, s.label_ja(), s.label_en())
+    }
     fn ae_outcomes(&self) -> &'static [AeOutcome] {
         AeOutcome::ALL
     }
@@ -69,7 +131,7 @@ impl ShowPage {
         self.d
             .dispensings
             .iter()
-            .filter(|x| !x.administered)
+            .filter(|x| !x.administered && x.dispensing.ended.is_none())
             .map(|x| x.dispensing.vial.as_str())
             .collect()
     }
@@ -91,8 +153,10 @@ impl ShowPage {
 
 /// Which form of the patient page a refusal belongs to.
 #[derive(Clone, Copy)]
-enum Form {
+pub(super) enum Form {
     None,
+    Consent,
+    Care,
     Dispense,
     Administer,
     AdverseEvent,
@@ -133,6 +197,14 @@ async fn show_page(
         Ok(n) => n,
         Err(err) => return page_error(v, err),
     };
+    let consents = match st.service.consents_for(&a, id).await {
+        Ok(c) => c,
+        Err(err) => return page_error(v, err),
+    };
+    let reports = match st.service.ae_reports_for(&a, id).await {
+        Ok(r) => r,
+        Err(err) => return page_error(v, err),
+    };
     let f = if f.get("route").is_empty() {
         f.with("route", usual_route(d.patient.indication).as_str())
     } else {
@@ -151,7 +223,12 @@ async fn show_page(
             c: PageCtx::new(v, &path("/patients/", id, "")).with_names(names),
             can_write: physician(v),
             recalls,
+            consents,
+            reports,
+            now: now(),
             f,
+            e_cn: pick(|f| matches!(f, Form::Consent)),
+            e_care: pick(|f| matches!(f, Form::Care)),
             e_dsp: pick(|f| matches!(f, Form::Dispense)),
             e_adm: pick(|f| matches!(f, Form::Administer)),
             e_ae: pick(|f| matches!(f, Form::AdverseEvent)),
@@ -176,6 +253,7 @@ fn blank() -> Fields {
     Fields::default()
         .with("grade", "1")
         .with("outcome", "recovering")
+        .with("causality", "possibly")
 }
 
 pub async fn show(
@@ -196,7 +274,7 @@ pub async fn show(
 }
 
 /// Runs one form's use case: 303 back to the patient's page, or the page again with the refusal.
-async fn answer<T>(
+pub(super) async fn answer<T>(
     st: &AppState,
     v: &Viewer,
     id: &str,
@@ -219,7 +297,7 @@ async fn answer<T>(
     }
 }
 
-fn zone(v: &Viewer) -> String {
+pub(super) fn zone(v: &Viewer) -> String {
     PageCtx::new(v, "").zone_name
 }
 
@@ -239,7 +317,11 @@ pub async fn dispense(
         if typed.is_empty() {
             return Err(Refusal::bad(FieldErrors::one("vial", "must not be empty")));
         }
-        Ok(st.service.dispense_vial(&a, now(), &typed, &id).await?)
+        let indication = f.opt("indication");
+        Ok(st
+            .service
+            .dispense_vial_for(&a, now(), &typed, &id, indication.as_deref())
+            .await?)
     }
     .await;
     answer(&st, &v, &id, f, Form::Dispense, res, "#dispensings").await
@@ -264,6 +346,7 @@ pub async fn administer(
             route: f.text("route"),
             dose_ml: r.number("dose_ml"),
             administered_at: r.time("administered_at", &zone(&v), t),
+            dose_reason: f.opt("dose_reason"),
         };
         r.done()?;
         Ok(st
@@ -295,7 +378,14 @@ pub async fn adverse_event(
             term: f.text("term"),
             grade: r.integer("grade"),
             serious: f.is("serious", "on"),
+            criteria: SeriousCriterion::ALL
+                .iter()
+                .filter(|c| f.is(&format!("criterion_{}", c.as_str()), "on"))
+                .map(|c| c.as_str().to_string())
+                .collect(),
+            causality: f.text("causality"),
             onset_at: r.time("onset_at", &zone(&v), t),
+            aware_at: Some(r.time("aware_at", &zone(&v), t)),
             outcome: f.text("outcome"),
         };
         r.done()?;

@@ -5,6 +5,8 @@
 
 const DOC: &[&str] = &["physician"];
 const READ: &[&str] = &["physician", "qa", "admin"];
+const REPORTS: &[&str] = &["physician", "qa"];
+const QA: &[&str] = &["qa"];
 
 pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
     ("GET", "/patients", "/patients", READ),
@@ -80,4 +82,67 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         "/api/v1/indications/{indication}",
         READ,
     ),
+    (
+        "POST",
+        "/patients/PT-000001/consents",
+        "/patients/{id}/consents",
+        DOC,
+    ),
+    (
+        "POST",
+        "/patients/PT-000001/consents/PT-000001-CN-01/withdraw",
+        "/patients/{id}/consents/{consent}/withdraw",
+        DOC,
+    ),
+    (
+        "POST",
+        "/patients/PT-000001/point-of-care",
+        "/patients/{id}/point-of-care",
+        DOC,
+    ),
+    ("GET", "/ae-reports", "/ae-reports", REPORTS),
+    (
+        "POST",
+        "/ae-reports/PT-000009-AE-001-RPT/submit",
+        "/ae-reports/{id}/submit",
+        DOC,
+    ),
+    (
+        "GET",
+        "/api/v1/patients/PT-000001/consents",
+        "/api/v1/patients/{id}/consents",
+        READ,
+    ),
+    (
+        "POST",
+        "/api/v1/patients/PT-000001/consents",
+        "/api/v1/patients/{id}/consents",
+        DOC,
+    ),
+    (
+        "POST",
+        "/api/v1/consents/PT-000001-CN-01/withdraw",
+        "/api/v1/consents/{consent}/withdraw",
+        DOC,
+    ),
+    (
+        "POST",
+        "/api/v1/dispensed/L-2026-001-0001/thaw",
+        "/api/v1/dispensed/{vial}/{action}",
+        DOC,
+    ),
+    ("GET", "/api/v1/ae-reports", "/api/v1/ae-reports", REPORTS),
+    (
+        "GET",
+        "/api/v1/ae-reports/by-lot",
+        "/api/v1/ae-reports/by-lot",
+        QA,
+    ),
+    (
+        "POST",
+        "/api/v1/ae-reports/PT-000009-AE-001-RPT/submit",
+        "/api/v1/ae-reports/{id}/submit",
+        DOC,
+    ),
+    ("GET", "/api/v1/ctcae?q=fever", "/api/v1/ctcae", REPORTS),
 ];

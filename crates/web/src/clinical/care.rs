@@ -1,0 +1,285 @@
+//! The consent, point-of-care and adverse-event report pages (issue 16): on the patient's page the
+//! consent form and its withdrawal, and one point-of-care form (thaw, discard with the reason,
+//! return unopened within temperature); the report dashboard `/ae-reports` — overdue, due soon and
+//! other open reports, each with the form to record its submission — and, for QA, the serious
+//! related events per lot with a link to open a recall of the lot.
+
+use super::patients::{errors, label, physician};
+use super::record::{Form, answer, zone};
+use crate::manufacture::support::{Fields, Refusal, actor, page_error, path, render, see_other};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use secretome_domain::{
+    Role,
+    clinical::{Causality, ReportStatus, reporting::SeriousCriterion},
+};
+use secretome_service::{
+    NewConsent,
+    ae_reports::{LotSignal, ReportDashboard, ReportRow},
+};
+
+/// POST /patients/{id}/consents: the explanation and consent for an indication.
+pub async fn consent(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let t = now();
+    let res = async {
+        let new = NewConsent {
+            indication: f.text("consent_indication"),
+            document_version: f.text("document_version"),
+            explained_by: f.text("explained_by"),
+            explained_at: f.time("explained_at", &zone(&v), t)?,
+            consented_at: f.time("consented_at", &zone(&v), t)?,
+        };
+        Ok(st.service.record_consent(&a, t, &id, new).await?)
+    }
+    .await;
+    answer(&st, &v, &id, f, Form::Consent, res, "#consents").await
+}
+
+/// POST /patients/{id}/consents/{consent}/withdraw: the patient withdrew it (reason required).
+pub async fn withdraw(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((id, consent)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let t = now();
+    let res: Result<_, Refusal> = async {
+        Ok(st
+            .service
+            .withdraw_consent(&a, t, &consent, t, &f.text("reason"))
+            .await?)
+    }
+    .await;
+    answer(&st, &v, &id, f, Form::Consent, res, "#consents").await
+}
+
+/// POST /patients/{id}/point-of-care: `do` = thaw | discard | return for the chosen vial.
+pub async fn point_of_care(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let t = now();
+    let res = async {
+        let vial = f.text("care_vial");
+        if vial.is_empty() {
+            return Err(Refusal::bad(FieldErrors::one("care_vial", "choose a vial")));
+        }
+        let at = f.time("care_at", &zone(&v), t)?;
+        let svc = &st.service;
+        Ok(match f.get("do") {
+            "thaw" => svc.record_thaw(&a, t, &vial, at).await?,
+            "discard" => {
+                svc.discard_dispensed(&a, t, &vial, at, &f.text("reason"))
+                    .await?
+            }
+            "return" => {
+                svc.return_dispensed(
+                    &a,
+                    t,
+                    &vial,
+                    at,
+                    f.is("unopened", "on"),
+                    f.is("within_temperature", "on"),
+                )
+                .await?
+            }
+            _ => {
+                return Err(Refusal::bad(FieldErrors::one(
+                    "do",
+                    "choose thaw, discard or return",
+                )));
+            }
+        })
+    }
+    .await;
+    answer(&st, &v, &id, f, Form::Care, res, "#dispensings").await
+}
+
+#[derive(Template)]
+#[template(path = "clinical/ae_reports.html")]
+struct ReportsPage {
+    c: PageCtx,
+    d: ReportDashboard,
+    /// QA: serious related events per lot (empty for physicians).
+    lots: Vec<LotSignal>,
+    is_qa: bool,
+    can_write: bool,
+    /// The report whose submission was refused, with what was typed.
+    refused: String,
+    f: Fields,
+    e: FieldErrors,
+}
+
+impl ReportsPage {
+    fn status(&self, s: &ReportStatus) -> &'static str {
+        label(self.c.lang, s.label_ja(), s.label_en())
+    }
+    fn causality(&self, r: &ReportRow) -> &'static str {
+        r.event.causality.map_or("—", |k: Causality| {
+            label(self.c.lang, k.label_ja(), k.label_en())
+        })
+    }
+    fn criteria(&self, r: &ReportRow) -> String {
+        r.event
+            .criteria
+            .iter()
+            .map(|k: &SeriousCriterion| label(self.c.lang, k.label_ja(), k.label_en()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    fn patient_href(&self, r: &ReportRow) -> String {
+        path("/patients/", r.report.patient.as_str(), "#adverse-events")
+    }
+    fn action(&self, r: &ReportRow) -> String {
+        path("/ae-reports/", &r.report.id, "/submit")
+    }
+    fn errors_for(&self, r: &ReportRow) -> FieldErrors {
+        if self.refused == r.report.id {
+            self.e.clone()
+        } else {
+            FieldErrors::default()
+        }
+    }
+    fn typed(&self, r: &ReportRow, field: &str) -> String {
+        if self.refused == r.report.id {
+            self.f.text(field)
+        } else {
+            String::new()
+        }
+    }
+    /// (anchor, heading key, rows) of the three lists.
+    fn sections(&self) -> Vec<(&'static str, &'static str, &[ReportRow])> {
+        vec![
+            ("overdue", "cl.reports.overdue", self.d.overdue.as_slice()),
+            (
+                "due-soon",
+                "cl.reports.due_soon",
+                self.d.due_soon.as_slice(),
+            ),
+            ("later", "cl.reports.later", self.d.later.as_slice()),
+        ]
+    }
+}
+
+async fn reports_page(
+    st: &AppState,
+    v: &Viewer,
+    refused: &str,
+    f: Fields,
+    e: FieldErrors,
+    s: StatusCode,
+) -> Response {
+    let a = match crate::quality::support::actor(v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let d = match st.service.ae_report_dashboard(&a, now()).await {
+        Ok(d) => d,
+        Err(err) => return page_error(v, err),
+    };
+    let is_qa = v.has_any(&[Role::Qa]);
+    let lots = if is_qa {
+        match st.service.serious_related_by_lot(&a).await {
+            Ok(l) => l,
+            Err(err) => return page_error(v, err),
+        }
+    } else {
+        Vec::new()
+    };
+    render(
+        s,
+        &ReportsPage {
+            c: PageCtx::new(v, "/ae-reports"),
+            d,
+            lots,
+            is_qa,
+            can_write: physician(v),
+            refused: refused.to_string(),
+            f,
+            e,
+        },
+    )
+}
+
+/// GET /ae-reports: the report dashboard.
+pub async fn reports(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    reports_page(
+        &st,
+        &v,
+        "",
+        Fields::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST /ae-reports/{id}/submit: dates of the report to the committee and/or the authority.
+pub async fn submit(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Some(a) = actor(&v) else {
+        return see_other("/login");
+    };
+    let t = now();
+    let z = zone(&v);
+    let res: Result<_, Refusal> = async {
+        let when = |field: &str| -> Result<Option<_>, FieldErrors> {
+            match f.opt(field) {
+                Some(_) => Ok(Some(f.time(field, &z, t)?)),
+                None => Ok(None),
+            }
+        };
+        let committee = when("committee_reported_at")?;
+        let authority = when("authority_reported_at")?;
+        Ok(st
+            .service
+            .submit_ae_report(
+                &a,
+                t,
+                &id,
+                committee,
+                authority,
+                f.opt("reference").as_deref(),
+            )
+            .await?)
+    }
+    .await;
+    match res {
+        Ok(_) => see_other("/ae-reports"),
+        Err(r) => {
+            let e = errors(&r, v.lang);
+            reports_page(&st, &v, &id, f, e, r.status()).await
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The consent, point-of-care, adverse-event report and CTCAE term operations under `/api/v1`
+//! (issue 16), through the same service functions as the pages. Times are RFC 3339 (UTC);
+//! omitted means now.
+
+use super::api::{flag, op, time, with_param};
+use crate::json::{actor, object, ok, required, schema, text, tri};
+use crate::{AppState, auth::Viewer, auth::now};
+use axum::{
+    Extension, Json,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use secretome_domain::clinical::ctcae;
+use secretome_service::{NewConsent, ae_reports::ReportRow};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// POST …/patients/{id}/consents: `{"indication", "document_version", "explained_by",
+/// "explained_at"?, "consented_at"?}` → 201.
+pub async fn consent(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let t = now();
+    let new = NewConsent {
+        indication: tri!(required(&m, "indication")),
+        document_version: tri!(required(&m, "document_version")),
+        explained_by: tri!(required(&m, "explained_by")),
+        explained_at: tri!(time(&m, "explained_at", t)),
+        consented_at: tri!(time(&m, "consented_at", t)),
+    };
+    ok(
+        StatusCode::CREATED,
+        st.service.record_consent(&a, t, &id, new).await,
+    )
+}
+
+/// GET …/patients/{id}/consents → the patient's consents.
+pub async fn consents(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Response {
+    let a = tri!(actor(&v));
+    ok(StatusCode::OK, st.service.consents_for(&a, &id).await)
+}
+
+/// POST …/consents/{consent}/withdraw: `{"reason", "withdrawn_at"?}` → 200.
+pub async fn withdraw(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(consent): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let t = now();
+    let at = tri!(time(&m, "withdrawn_at", t));
+    let reason = tri!(required(&m, "reason"));
+    ok(
+        StatusCode::OK,
+        st.service
+            .withdraw_consent(&a, t, &consent, at, &reason)
+            .await,
+    )
+}
+
+/// POST …/dispensed/{vial}/{action}: thaw `{"at"?}`, discard `{"reason", "at"?}`, return
+/// `{"unopened", "within_temperature", "at"?}` → 200 with the dispensing.
+pub async fn care(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path((vial, action)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let t = now();
+    let at = tri!(time(&m, "at", t));
+    let svc = &st.service;
+    let r = match action.as_str() {
+        "thaw" => svc.record_thaw(&a, t, &vial, at).await,
+        "discard" => {
+            let reason = tri!(required(&m, "reason"));
+            svc.discard_dispensed(&a, t, &vial, at, &reason).await
+        }
+        "return" => {
+            let unopened = tri!(flag(&m, "unopened"));
+            let within = tri!(flag(&m, "within_temperature"));
+            svc.return_dispensed(&a, t, &vial, at, unopened, within)
+                .await
+        }
+        _ => return crate::json::bad("action", "thaw, discard or return"),
+    };
+    ok(StatusCode::OK, r)
+}
+
+fn row(r: &ReportRow) -> Value {
+    json!({ "report": r.report, "event": r.event, "site": r.site })
+}
+
+/// GET …/ae-reports → `{"overdue", "due_soon", "later"}`, each a list of `{report, event, site}`.
+pub async fn dashboard(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    let a = tri!(actor(&v));
+    let r = st.service.ae_report_dashboard(&a, now()).await.map(|d| {
+        json!({
+            "now": d.now,
+            "overdue": d.overdue.iter().map(row).collect::<Vec<_>>(),
+            "due_soon": d.due_soon.iter().map(row).collect::<Vec<_>>(),
+            "later": d.later.iter().map(row).collect::<Vec<_>>(),
+        })
+    });
+    ok(StatusCode::OK, r)
+}
+
+/// GET …/ae-reports/by-lot → `[{"lot", "reports"}]` (QA).
+pub async fn by_lot(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    let a = tri!(actor(&v));
+    let r = st.service.serious_related_by_lot(&a).await.map(|lots| {
+        lots.iter()
+            .map(|l| json!({ "lot": l.lot, "reports": l.reports.iter().map(row).collect::<Vec<_>>() }))
+            .collect::<Vec<_>>()
+    });
+    ok(StatusCode::OK, r)
+}
+
+/// POST …/ae-reports/{id}/submit: `{"committee_reported_at"?, "authority_reported_at"?,
+/// "reference"?}` → 200.
+pub async fn submit(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let a = tri!(actor(&v));
+    let m = tri!(object(&body));
+    let t = now();
+    let when = |f: &str| match text(&m, f) {
+        Ok(None) => Ok(None),
+        Ok(Some(_)) => time(&m, f, t).map(Some),
+        Err(e) => Err(e),
+    };
+    let committee = tri!(when("committee_reported_at"));
+    let authority = tri!(when("authority_reported_at"));
+    let reference = tri!(text(&m, "reference"));
+    ok(
+        StatusCode::OK,
+        st.service
+            .submit_ae_report(&a, t, &id, committee, authority, reference.as_deref())
+            .await,
+    )
+}
+
+/// GET …/ctcae?q= → up to 20 CTCAE v5.0 terms matching English words or a MedDRA code, each
+/// with the grades it allows.
+pub async fn terms(Query(q): Query<HashMap<String, String>>) -> Response {
+    let query = q.get("q").map(String::as_str).unwrap_or("");
+    let hits: Vec<Value> = ctcae::search(query, 20)
+        .into_iter()
+        .map(|t| {
+            json!({
+                "term": t.term,
+                "meddra_code": t.meddra_code,
+                "soc": t.soc,
+                "grades": t.allowed_grades(),
+            })
+        })
+        .collect();
+    (
+        StatusCode::OK,
+        Json(json!({ "version": ctcae::VERSION, "terms": hits })),
+    )
+        .into_response()
+}
+
+/// The OpenAPI `paths` of these operations.
+pub fn openapi_paths() -> Value {
+    let invalid = ("422", "bad input: `field` names it");
+    let conflict = ("409", "refused, with the reason");
+    let missing = ("404", "no such patient, consent, vial or report");
+    json!({
+        "/api/v1/patients/{id}/consents": {
+            "get": with_param(op("A patient's consents (explanation and consent per indication)", None, &[("200", "the consents"), missing]), "id"),
+            "post": with_param(op("Record the patient's explanation and consent for an indication (role physician)",
+                Some(schema(&[("indication", "string"), ("document_version", "string"), ("explained_by", "string"), ("explained_at", "string"), ("consented_at", "string")], &["indication", "document_version", "explained_by"])),
+                &[("201", "the consent"), missing, invalid]), "id")
+        },
+        "/api/v1/consents/{consent}/withdraw": {"post": with_param(op("Record the withdrawal of a consent (role physician)",
+            Some(schema(&[("reason", "string"), ("withdrawn_at", "string")], &["reason"])),
+            &[("200", "the consent, withdrawn"), missing, conflict, invalid]), "consent")},
+        "/api/v1/dispensed/{vial}/{action}": {"post": {
+            "summary": "Point of care for a dispensed vial: `thaw` (use-by starts), `discard` (reason), `return` (only unopened and within temperature) (role physician)",
+            "tags": ["clinical"],
+            "parameters": [
+                {"name": "vial", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "action", "in": "path", "required": true, "schema": {"type": "string", "enum": ["thaw", "discard", "return"]}}
+            ],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": schema(&[("at", "string"), ("reason", "string"), ("unopened", "boolean"), ("within_temperature", "boolean")], &[])}}},
+            "responses": {"200": {"description": "the dispensing"}, "401": {"description": "no session or token"}, "403": {"description": "wrong role"}, "404": {"description": missing.1}, "409": {"description": conflict.1}, "422": {"description": invalid.1}}
+        }},
+        "/api/v1/ae-reports": {"get": op("Open adverse-event reports: overdue, due within 3 days, later (physician: own site; QA: all)", None, &[("200", "`overdue`, `due_soon`, `later`")])},
+        "/api/v1/ae-reports/by-lot": {"get": op("Serious, related or possibly related events by lot (role qa)", None, &[("200", "`[{lot, reports}]`")])},
+        "/api/v1/ae-reports/{id}/submit": {"post": with_param(op("Record a report's submission to the committee and/or the authority (role physician)",
+            Some(schema(&[("committee_reported_at", "string"), ("authority_reported_at", "string"), ("reference", "string")], &[])),
+            &[("200", "the report"), missing, conflict, invalid]), "id")},
+        "/api/v1/ctcae": {"get": {
+            "summary": "Search CTCAE v5.0 terms by English words or MedDRA code",
+            "tags": ["clinical"],
+            "parameters": [{"name": "q", "in": "query", "required": false, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "`{version, terms: [{term, meddra_code, soc, grades}]}`"}, "401": {"description": "no session or token"}, "403": {"description": "wrong role"}}
+        }}
+    })
+}

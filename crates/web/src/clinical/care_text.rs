@@ -1,0 +1,156 @@
+//! Texts (key, 日本語, English) of the consent, point-of-care and adverse-event report parts of the
+//! clinical pages (issue 16), and Japanese for their refusals.
+
+pub const TEXT: &[(&str, &str, &str)] = &[
+    ("cl.nav.reports", "疾病等報告", "AE reports"),
+    ("cl.consents", "説明・同意", "Explanation and consent"),
+    (
+        "cl.consents.none",
+        "同意の記録がありません。払出しには適応症ごとの同意が必要です。",
+        "No consent recorded: dispensing needs a consent for the indication.",
+    ),
+    ("cl.consent.title", "同意を記録する", "Record a consent"),
+    ("cl.consent.submit", "同意を記録する", "Record consent"),
+    (
+        "cl.col.document_version",
+        "説明文書・同意書の版",
+        "Document version",
+    ),
+    ("cl.col.explained_by", "説明者", "Explained by"),
+    ("cl.col.explained_at", "説明日時", "Explained at"),
+    ("cl.col.consented_at", "同意日時", "Consented at"),
+    ("cl.col.consent_state", "状態", "State"),
+    ("cl.consent.valid", "有効", "In force"),
+    ("cl.consent.withdrawn", "撤回", "Withdrawn"),
+    ("cl.consent.withdraw", "撤回を記録する", "Record withdrawal"),
+    (
+        "cl.col.withdrawal_reason",
+        "撤回の理由",
+        "Reason for withdrawal",
+    ),
+    ("cl.col.dispensed_for", "払出しの適応症", "Dispensed for"),
+    (
+        "cl.care.title",
+        "投与の現場 (解凍・廃棄・返品)",
+        "Point of care (thaw, discard, return)",
+    ),
+    (
+        "cl.care.hint",
+        "解凍後 4 時間以内に投与してください。返品は未開封かつ保管温度を保ったバイアルのみ (解凍後は不可)。",
+        "Give within 4 h of thawing. Only an unopened vial kept within its temperature can be returned (never after thawing).",
+    ),
+    ("cl.col.care_at", "日時", "At"),
+    ("cl.col.reason", "理由 (廃棄)", "Reason (discard)"),
+    ("cl.care.unopened", "未開封", "Unopened"),
+    (
+        "cl.care.within_temperature",
+        "保管温度を保った",
+        "Kept within temperature",
+    ),
+    ("cl.care.thaw", "解凍を記録", "Record thaw"),
+    ("cl.care.discard", "廃棄", "Discard"),
+    ("cl.care.return", "返品", "Return"),
+    ("cl.col.use_by", "解凍後の使用期限", "Use by (after thaw)"),
+    ("cl.col.end", "結果", "Ended"),
+    (
+        "cl.col.dose_reason",
+        "上限を超える投与量の理由",
+        "Reason for a dose above the maximum",
+    ),
+    ("cl.col.causality", "因果関係", "Causality"),
+    ("cl.col.criteria", "重篤性の基準", "Seriousness criteria"),
+    ("cl.col.aware_at", "医師が知った日時", "Physician aware at"),
+    ("cl.col.meddra", "MedDRA", "MedDRA"),
+    ("cl.col.report_due", "報告期限 (JST)", "Report due (JST)"),
+    ("cl.col.report_status", "報告状況", "Report status"),
+    ("cl.periodic", "定期報告", "Periodic report"),
+    (
+        "cl.ae.terms_hint",
+        "事象名は CTCAE v5.0 の用語から選びます (英語の語または MedDRA コードで検索)。グレードは用語ごとに許されるものだけです。",
+        "Choose the term from CTCAE v5.0 (search by English words or MedDRA code); only the grades the term allows are accepted.",
+    ),
+    (
+        "cl.reports.title",
+        "疾病等報告の期限",
+        "Adverse-event report deadlines",
+    ),
+    (
+        "cl.reports.hint",
+        "死亡・死亡につながるおそれ: 7 日以内、その他の重篤: 15 日以内 (医師が知った日から日本時間の暦日で数えます)。それ以外は定期報告。",
+        "Death or life-threatening: within 7 days; other serious: within 15 days (calendar days in JST from the day the physician became aware); the rest in the periodic report.",
+    ),
+    ("cl.reports.overdue", "期限超過", "Overdue"),
+    (
+        "cl.reports.due_soon",
+        "期限間近 (3 日以内)",
+        "Due within 3 days",
+    ),
+    ("cl.reports.later", "その他の未報告", "Other open reports"),
+    ("cl.reports.none", "ありません。", "None."),
+    ("cl.col.report", "報告", "Report"),
+    ("cl.col.days", "期間", "Period"),
+    (
+        "cl.col.committee_at",
+        "委員会への報告日時",
+        "Reported to the committee",
+    ),
+    (
+        "cl.col.authority_at",
+        "厚生労働大臣への報告日時",
+        "Reported to the authority",
+    ),
+    ("cl.col.reference", "受付番号", "Reference"),
+    ("cl.reports.submit", "報告を記録する", "Record the report"),
+    (
+        "cl.reports.by_lot",
+        "ロット別の重篤かつ関連のある事象 (製造者への通知)",
+        "Serious related events by lot (notice to the manufacturer)",
+    ),
+    (
+        "cl.reports.open_recall",
+        "このロットの回収を開始する",
+        "Open a recall of this lot",
+    ),
+    ("cl.col.lot", "ロット", "Lot"),
+    (
+        "cl.err.no_consent",
+        "この適応症への有効な同意がありません。説明・同意を先に記録してください",
+        "no valid consent for this indication: record the explanation and consent first",
+    ),
+    (
+        "cl.err.not_ctcae",
+        "CTCAE v5.0 の用語ではありません",
+        "not a CTCAE v5.0 term",
+    ),
+    (
+        "cl.err.grade_option",
+        "この用語では選べないグレードです",
+        "grade not allowed for the term",
+    ),
+    (
+        "cl.err.dose_max",
+        "投与経路の上限を超えています。理由を入力してください",
+        "above the route's maximum: give a reason",
+    ),
+    (
+        "cl.err.use_by",
+        "解凍後の使用期限を過ぎています。廃棄してください",
+        "past its use-by after thawing: discard it",
+    ),
+    (
+        "cl.err.return",
+        "返品できません (未開封かつ保管温度を保ったもののみ)",
+        "cannot be returned (only unopened and within temperature)",
+    ),
+];
+
+/// (part of the English message, key of its Japanese), first match wins.
+pub const ERRORS: &[(&str, &str)] = &[
+    ("is not a CTCAE v5.0 term", "cl.err.not_ctcae"),
+    ("is not an option for", "cl.err.grade_option"),
+    ("give a reason to go above it", "cl.err.dose_max"),
+    ("it had to be given by", "cl.err.use_by"),
+    ("cannot be returned", "cl.err.return"),
+    ("only an unopened vial", "cl.err.return"),
+    ("kept within its storage temperature", "cl.err.return"),
+];
