@@ -723,6 +723,7 @@ impl Table {
                 ("decided_at", Text),
                 ("decided_by", Text),
                 ("decision_reason", Text),
+            ],
             Table::Consent => &[
                 ("id", Text),
                 ("patient", Text),
