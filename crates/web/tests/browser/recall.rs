@@ -72,9 +72,7 @@ async fn recall_with_preview_and_signature(p: Page) -> Result<(), Seen> {
     assert!(body.contains(TARGET), "the recall names its target");
     assert!(
         p.driver
-            .find(thirtyfour::By::Css(&format!(
-                "[data-patient=\"{PATIENT}\"]"
-            )))
+            .find(thirtyfour::By::Css(format!("[data-patient=\"{PATIENT}\"]")))
             .await
             .is_ok(),
         "{at} lists the exposed patient"
