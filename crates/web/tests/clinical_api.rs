@@ -233,7 +233,16 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
             Some(v.id.as_str())
         );
         assert_eq!(d["administrations"][0]["dose_ml"].as_f64(), Some(1.0));
-        assert_eq!(d["adverse_events"][0]["grade"].as_i64(), Some(1));
+        let pruritus = d["adverse_events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == "PT-API-001-AE-001")
+            .expect("the first event");
+        assert_eq!(
+            (pruritus["grade"].as_i64(), pruritus["meddra_code"].as_str()),
+            (Some(1), Some("10037087"))
+        );
         assert_eq!(d["outcomes"][0]["value"].as_f64(), Some(142.0));
 
         let r = get(&app, "/patients/PT-API-001", Some(&qa.0)).await;
