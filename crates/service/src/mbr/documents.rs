@@ -233,7 +233,7 @@ impl Service {
     /// Every controlled document with its versions (a facility has tens, not thousands).
     pub async fn documents(&self) -> Result<Vec<DocumentSummary>, ServiceError> {
         let mut versions = self.store.list::<DocumentVersion>(None).await?;
-        versions.sort_by(|a, b| b.version.cmp(&a.version));
+        versions.sort_by_key(|v| std::cmp::Reverse(v.version));
         let mut docs = self.store.list::<ControlledDocument>(None).await?;
         docs.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(docs
@@ -263,7 +263,7 @@ impl Service {
             .store
             .list::<DocumentVersion>(Some(("document", id)))
             .await?;
-        versions.sort_by(|a, b| b.version.cmp(&a.version));
+        versions.sort_by_key(|v| std::cmp::Reverse(v.version));
         Ok(DocumentSummary { document, versions })
     }
 }
