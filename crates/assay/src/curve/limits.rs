@@ -195,14 +195,18 @@ pub(super) fn assess(
     if dof > 0 && rss.is_finite() && !sharp {
         let bound = rss * (1.0 + f_crit(dof) / dof as f64);
         let (cover_lo, cover_hi) = coverage(model, p, span);
+        // A power law is convex or concave in ln x: where the standards bend both ways by more than
+        // the bound allows, neither limit can compete and neither need be fitted.
+        let bent =
+            (cover_hi < 0.99 || (cover_lo < 0.99 && !span.zero)) && curvature_bound(data) > bound;
         // Only where the fitted curve leaves part of its transition outside the standards can a
         // plateau-free limit compete (a curve 99 % of the way to a plateau at the last standard is
         // bent far beyond what a power law can follow within the noise).
-        if cover_hi < 0.99 {
+        if cover_hi < 0.99 && !bent {
             let lim = power_law_judged(data, b.abs().max(0.05), rss, bound);
             judge(&mut out, lim, rss, bound, end_flag(true));
         }
-        if cover_lo < 0.99 && !span.zero {
+        if cover_lo < 0.99 && !span.zero && !bent {
             let g = p.get(4).copied().unwrap_or(1.0);
             let lim = power_law_judged(data, -((b * g).abs().max(0.05)), rss, bound);
             judge(&mut out, lim, rss, bound, end_flag(false));
@@ -277,6 +281,56 @@ fn coverage(model: Model, p: &[f64], span: &Span) -> (f64, f64) {
     (ok(lo), ok(hi))
 }
 
+/// A lower bound on the RSS of every function of `x` that is convex in `ln x`, and of every one that
+/// is concave in it — so of every power law `α + k·x^β` (`k·e^{β ln x}` is convex for `k > 0`,
+/// concave for `k < 0`, whatever the sign of β). The scatter of replicates about their level's mean
+/// plus, for the most bent triple of adjacent levels, the least weighted change of the three means
+/// that straightens it (the distance to the half-space of the convexity constraint). Costs no `exp`.
+fn curvature_bound(data: &Data) -> f64 {
+    // Levels: (ln x, Σw², Σw²y, Σw²y²), sorted by concentration; the zero standard adds only scatter.
+    let mut lv = [(0.0f64, 0.0f64, 0.0f64, 0.0f64); super::varpro::MAX_POINTS];
+    let mut n = 0;
+    let (mut zw, mut zy, mut zyy) = (0.0, 0.0, 0.0);
+    for i in 0..data.x.len() {
+        let w2 = data.w[i] * data.w[i];
+        let y = data.y[i];
+        if data.x[i] <= 0.0 {
+            (zw, zy, zyy) = (zw + w2, zy + w2 * y, zyy + w2 * y * y);
+            continue;
+        }
+        let u = data.ln_x[i];
+        if let Some(l) = lv[..n].iter_mut().find(|l| l.0 == u) {
+            *l = (u, l.1 + w2, l.2 + w2 * y, l.3 + w2 * y * y);
+        } else if n < lv.len() {
+            lv[n] = (u, w2, w2 * y, w2 * y * y);
+            n += 1;
+        } else {
+            return 0.0;
+        }
+    }
+    let lv = &mut lv[..n];
+    lv.sort_unstable_by(|p, q| p.0.total_cmp(&q.0));
+    let mut scatter = if zw > 0.0 { zyy - zy * zy / zw } else { 0.0 };
+    for l in lv.iter() {
+        scatter += l.3 - l.2 * l.2 / l.1;
+    }
+    let (mut convex, mut concave) = (0.0f64, 0.0f64);
+    for j in 1..n.saturating_sub(1) {
+        let (p, q, r) = (lv[j - 1], lv[j], lv[j + 1]);
+        let lam = (r.0 - q.0) / (r.0 - p.0);
+        // Positive: the middle mean lies above the chord (bent like a concave function).
+        let delta = q.2 / q.1 - lam * p.2 / p.1 - (1.0 - lam) * r.2 / r.1;
+        let cost = delta * delta / (lam * lam / p.1 + 1.0 / q.1 + (1.0 - lam).powi(2) / r.1);
+        if delta > 0.0 {
+            convex = convex.max(cost);
+        } else {
+            concave = concave.max(cost);
+        }
+    }
+    let out = scatter.max(0.0) + convex.min(concave);
+    if out.is_finite() { out } else { 0.0 }
+}
+
 /// Weighted least squares of `y` on `[1, t]`: the residual sum of squares, or ∞ when `t` is constant.
 fn line_rss(data: &Data, t: &[f64]) -> f64 {
     let (mut sw, mut st, mut stt, mut sy, mut sty, mut syy) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
@@ -315,11 +369,9 @@ fn power_law_judged(data: &Data, beta0: f64, rss: f64, bound: f64) -> f64 {
     power_law(data, beta0, Some((rss * (1.0 + 1e-9), 1.2 * bound))).0
 }
 
-/// A point of the logistic model `model` far along the valley towards the power-law limit on the
-/// `high` (c → ∞) or low (c → 0) concentration end: the asymptote moved so far that the curve differs
-/// from the best power law by 1e-8 of its change over the standards (further out, rounding in
-/// `d + (a − d)·s` would cost more than the approximation). `None` when the limit cannot be fitted.
-pub(super) fn limit_point(model: Model, data: &Data, span: &Span, high: bool) -> Option<Vec<f64>> {
+/// The best power law `y = α + k·x^β` at the `high` (β > 0, c → ∞) or low (β < 0, c → 0) end:
+/// `(β, α, k)`, `None` when it cannot be fitted (or, at the low end, a zero standard pins the plateau).
+pub(super) fn limit_fit(data: &Data, span: &Span, high: bool) -> Option<(f64, f64, f64)> {
     if !high && span.zero {
         return None;
     }
@@ -328,21 +380,40 @@ pub(super) fn limit_point(model: Model, data: &Data, span: &Span, high: bool) ->
         return None;
     }
     let (alpha, k) = line_fit(data, beta)?;
+    Some((beta, alpha, k))
+}
+
+/// A point of the logistic model `model` far along the valley towards the power-law limit `fit` (of
+/// [`limit_fit`]): the asymptote moved so far that the curve differs from the power law by `tail` of
+/// its change over the standards. Around 1e-8 the approximation and the rounding in
+/// `d + (a − d)·s` (with `d` of order 1/`tail`) cost about the same.
+pub(super) fn limit_params(
+    model: Model,
+    span: &Span,
+    high: bool,
+    fit: (f64, f64, f64),
+    tail: f64,
+) -> Option<Vec<f64>> {
+    let (beta, alpha, k) = fit;
     let gamma = beta.abs();
-    const T: f64 = 1e-8;
     let mut p = if high {
-        // y ≈ a + (d − a)(x/c)^b: b = β, (d − a) = k c^β with (top/c)^β = T.
-        let c = span.top * T.powf(-1.0 / gamma);
+        // y ≈ a + (d − a)(x/c)^b: b = β, (d − a) = k c^β with (top/c)^β = tail.
+        let c = span.top * tail.powf(-1.0 / gamma);
         vec![alpha, gamma, c, alpha + k * c.powf(gamma)]
     } else {
-        // y ≈ d + (a − d)(c/x)^b: b = γ, (a − d) = k c^-γ with (c/low)^γ = T.
-        let c = span.low * T.powf(1.0 / gamma);
+        // y ≈ d + (a − d)(c/x)^b: b = γ, (a − d) = k c^-γ with (c/low)^γ = tail.
+        let c = span.low * tail.powf(1.0 / gamma);
         vec![alpha + k * c.powf(-gamma), gamma, c, alpha]
     };
     if model == Model::FivePl {
         p.push(1.0);
     }
     p.iter().all(|v| v.is_finite()).then_some(p)
+}
+
+/// [`limit_params`] of the best power law with `tail` 1e-8. `None` when the limit cannot be fitted.
+pub(super) fn limit_point(model: Model, data: &Data, span: &Span, high: bool) -> Option<Vec<f64>> {
+    limit_params(model, span, high, limit_fit(data, span, high)?, 1e-8)
 }
 
 /// `(α, k)` of the weighted line of `y` on `x^β`.
@@ -527,6 +598,12 @@ pub(super) fn step_point(model: Model, data: &Data) -> Option<Vec<f64>> {
     p.iter().all(|v| v.is_finite()).then_some(p)
 }
 
+/// A step fits within the likelihood bound of a fit with `rss` and `dof` (its valley, b → ∞, is
+/// worth following).
+pub(super) fn step_competes(data: &Data, rss: f64, dof: usize) -> bool {
+    dof > 0 && step_rss(data) <= rss * (1.0 + f_crit(dof) / dof as f64)
+}
+
 /// Best RSS of a step: one level for every concentration up to a gap between adjacent distinct
 /// concentrations, another beyond it (the limit b → ∞ with c in that gap).
 fn step_rss(data: &Data) -> f64 {
@@ -586,6 +663,35 @@ mod tests {
         assert!(power_law_rss(&data(&x, &ln_x, &y, &w), 1.5) < 1e-10);
         let y: Vec<f64> = x.iter().map(|v| 2.0 - 1.5 * v.powf(-1.3)).collect();
         assert!(power_law_rss(&data(&x, &ln_x, &y, &w), -0.5) < 1e-10);
+    }
+
+    #[test]
+    fn curvature_bound_never_exceeds_the_power_laws_rss() {
+        let x = [0.0, 0.0, 1.0, 2.0, 4.0, 4.0, 8.0, 16.0, 32.0, 64.0];
+        let ln_x: Vec<f64> = x.iter().map(|v: &f64| v.ln()).collect();
+        let w = [1.0; 10];
+        // A sigmoid in ln x bends both ways; noise on top.
+        let noise = [
+            0.01, -0.02, 0.015, -0.01, 0.02, 0.0, -0.015, 0.01, -0.005, 0.02,
+        ];
+        let y: Vec<f64> = x
+            .iter()
+            .zip(noise)
+            .map(|(v, e)| 0.1 + 2.0 / (1.0 + (8.0 / v).powf(1.5)) + e)
+            .collect();
+        let d = data(&x, &ln_x, &y, &w);
+        let bound = curvature_bound(&d);
+        assert!(bound > 0.0);
+        for beta0 in [1.0, -1.0] {
+            assert!(
+                bound <= power_law_rss(&d, beta0),
+                "{bound} vs {}",
+                power_law_rss(&d, beta0)
+            );
+        }
+        // An exact power law is not bent the other way anywhere.
+        let y: Vec<f64> = x.iter().map(|v| 0.1 + 0.3 * v.powf(0.7)).collect();
+        assert!(curvature_bound(&data(&x, &ln_x, &y, &w)) < 1e-20);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! intervals, and back-calculation (inverse) with a confidence interval.
 #![allow(clippy::needless_range_loop)] // index loops over parallel x, y, w arrays
 
+mod edge;
 pub mod limits;
 mod model;
 mod start;
@@ -351,7 +352,11 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
             let walking = r.termination == Termination::MaxIterations;
             let from = r.params.clone();
             consider(r, &mut best);
-            if walking && let Some(r) = polish_log(&problem, &from) {
+            if walking && model == Model::FourPl {
+                for r in follow_edges(&problem, &span, &data, &from) {
+                    consider(r, &mut best);
+                }
+            } else if walking && let Some(r) = polish_log(&problem, &from) {
                 consider(r, &mut best);
             }
         }
@@ -365,17 +370,53 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
                 }
             }
         }
-        // Still not a clean minimum: follow the valley from the best point, and try the points far
-        // along the valleys towards the limits (power laws without one plateau, a step).
+        // Still not a clean minimum: follow the valley from the best point (4PL: to its end in edge
+        // coordinates; 5PL: on the log scale), and try the points far along the valleys towards the
+        // limits (power laws without one plateau, a step).
         if full_look && (!clean(&best, &span) || verdict.limit_is_better) {
-            let mut candidates = vec![best.params.clone()];
-            if span.near_edge(&best.params) || verdict.limit_is_better {
-                for high in [true, false] {
-                    candidates.extend(limits::limit_point(model, &data, &span, high));
+            let mut candidates = vec![];
+            if model == Model::FourPl {
+                let from = best.params.clone();
+                for r in follow_edges(&problem, &span, &data, &from) {
+                    consider(r, &mut best);
+                }
+                // Other valleys (b → ∞ through a point on the foot of a step, b → 0, c → 0 beside a
+                // zero standard) have no edge coordinates here: followed on the log scale.
+                if !clean(&best, &span) && !at_power_law_limit(&best, &span) {
+                    candidates.push(best.params.clone());
+                }
+                let steep_or_flat = !(0.25..=4.0).contains(&from[1].abs());
+                if steep_or_flat && from != best.params {
+                    candidates.push(from);
+                }
+                // Still at asymptotes far beyond the responses: the valleys followed so far lead
+                // nowhere useful; starts spread over the range, and the points far along the limits.
+                if !clean(&best, &span)
+                    && !at_power_law_limit(&best, &span)
+                    && wild(&best.params, y)
+                {
+                    for start in spread_starts(&problem, &span) {
+                        if let Some(r) = run_start(&problem, &span, &start, &curve_options())? {
+                            consider(r, &mut best);
+                        }
+                    }
+                    for high in [true, false] {
+                        candidates.extend(limits::limit_point(model, &data, &span, high));
+                    }
+                }
+            } else {
+                candidates.push(best.params.clone());
+                if span.near_edge(&best.params) || verdict.limit_is_better {
+                    for high in [true, false] {
+                        candidates.extend(limits::limit_point(model, &data, &span, high));
+                    }
                 }
             }
             // A step (b → ∞), or a flat line that a steep rise near the zero standard may beat.
-            if best.params[1].abs() > 20.0 || best.params[1].abs() < 1e-3 {
+            if best.params[1].abs() > 20.0
+                || best.params[1].abs() < 1e-3
+                || (model == Model::FourPl && limits::step_competes(&data, best.rss, best.dof))
+            {
                 candidates.extend(limits::step_point(model, &data));
             }
             for p in candidates {
@@ -495,6 +536,83 @@ fn solve_full(
         Err(LmError::NonFiniteStart) => Ok(None),
         Err(e) => Err(e.into()),
     }
+}
+
+/// 4PL: from `from`, the minimum along the valley towards each end in edge coordinates (see
+/// [`edge`]): a finite curve, or where the power-law limit is the optimum, the point far along the
+/// valley that fits best (the tail 1e-6 … 1e-8 of the way; further out rounding costs more). At the
+/// limit the power law's own β is tried once more, in case the valley turns back inwards there.
+fn follow_edges(
+    problem: &CurveProblem,
+    span: &limits::Span,
+    data: &limits::Data,
+    from: &[f64],
+) -> Vec<lm::LmResult> {
+    let mut out = vec![];
+    for end in [edge::End::High, edge::End::Low] {
+        let high = end == edge::End::High;
+        let Some(theta) = edge::theta_of(from, end, span) else {
+            continue;
+        };
+        let mut outcome = edge::solve(problem, span, end, theta);
+        let mut limit = None;
+        if let Some(edge::Outcome::Limit) = outcome {
+            limit = limits::limit_fit(data, span, high);
+            outcome = limit.and_then(|(beta, _, _)| edge::solve(problem, span, end, [beta, 0.0]));
+        }
+        match outcome {
+            Some(edge::Outcome::Finite(p, iterations)) => {
+                out.extend(lm::result_at(problem, &p, iterations, Termination::Ftol).ok());
+            }
+            Some(edge::Outcome::Limit) => {
+                let Some(fit) = limit else { continue };
+                let far = [1e-6, 1e-7, 1e-8]
+                    .into_iter()
+                    .filter_map(|tail| limits::limit_params(problem.model, span, high, fit, tail))
+                    .map(|p| (rss_at(problem, &p), p))
+                    .min_by(|u, v| u.0.total_cmp(&v.0));
+                if let Some((_, p)) = far {
+                    // No finite minimum along this valley: reported as not converged.
+                    out.extend(lm::result_at(problem, &p, 0, Termination::MaxIterations).ok());
+                }
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// Asymptotes more than 1000 times the responses' range beyond them.
+fn wild(p: &[f64], y: &[f64]) -> bool {
+    let (lo, hi) = y
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    let reach = 1e3 * (hi - lo);
+    [p[0], p[3]]
+        .iter()
+        .any(|&v| !(v > lo - reach && v < hi + reach))
+}
+
+/// A point [`follow_edges`] placed far along a power-law valley (no finite minimum there).
+fn at_power_law_limit(r: &lm::LmResult, span: &limits::Span) -> bool {
+    r.iterations == 0 && r.termination == Termination::MaxIterations && span.near_edge(&r.params)
+}
+
+/// Residual sum of squares of `problem` at `p` (∞ where not finite).
+fn rss_at(problem: &CurveProblem, p: &[f64]) -> f64 {
+    let ln_c = p[2].ln();
+    let mut s = 0.0;
+    for i in 0..problem.x.len() {
+        let r = problem.w[i]
+            * (problem.y[i]
+                - problem
+                    .model
+                    .eval_ln(p, problem.x[i], problem.ln_x[i], ln_c));
+        s += r * r;
+    }
+    if s.is_finite() { s } else { f64::INFINITY }
 }
 
 /// The curve problem with `c` (and `g`) on the log scale, for crawling along a valley towards an edge.
@@ -638,6 +756,7 @@ fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<Projected> {
         ln_x: &problem.ln_x,
         y: problem.y,
         w: &problem.w,
+        edge: None,
     };
     let k = problem.model.n_params() - 2;
     let theta0 = [start[1], start[2], start.get(4).copied().unwrap_or(1.0)];

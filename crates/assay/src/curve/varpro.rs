@@ -14,10 +14,16 @@ pub(super) struct Reduced<'a> {
     pub ln_x: &'a [f64],
     pub y: &'a [f64],
     pub w: &'a [f64],
+    /// `Some(ln x_ref)`: the 4PL in its edge form (see [`super::edge`]), θ = (β, ε) with ε ≥ 0 and
+    /// the basis `φ = t/(1 + εt)`, `t = (x/x_ref)^β`; `None`: the logistic shape θ = (b, c[, g]).
+    pub edge: Option<f64>,
 }
 
 /// `s_i` and `ds_i/dθ_k` (k < 3) at θ.
 fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
+    if let Some(ln_ref) = r.edge {
+        return edge_basis(r, th, ln_ref, i);
+    }
     let (b, c) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
         return (if b > 0.0 { 1.0 } else { 0.0 }, [0.0; 3]);
@@ -39,6 +45,24 @@ fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
             (s, [ds_du * u * lr, ds_du * (-b * u / c), -s * lq])
         }
     }
+}
+
+/// The edge form's basis `φ = t/(1 + εt)` and its derivatives by β and ε. A zero standard has
+/// `φ = 0` for β > 0; for β < 0 it has no finite value (the edge form of the low end does not apply).
+fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize) -> (f64, [f64; 3]) {
+    let (beta, eps) = (th[0], th[1]);
+    if r.x[i] <= 0.0 {
+        return if beta > 0.0 {
+            (0.0, [0.0; 3])
+        } else {
+            (f64::NAN, [0.0; 3])
+        };
+    }
+    let l = r.ln_x[i] - ln_ref;
+    let t = (beta * l).exp();
+    let q = 1.0 / (1.0 + eps * t);
+    let phi = t * q;
+    (phi, [l * phi * q, -phi * phi, 0.0])
 }
 
 /// Weighted least squares of `y` on `[s, 1 − s]`: returns `(a, d)` and the 2 × 2 normal-matrix inverse
@@ -162,6 +186,9 @@ pub(super) struct Solution {
     pub iterations: usize,
     /// Stopped by the convergence test on a nearly Gauss–Newton step (not by running out of descent).
     pub converged: bool,
+    /// Edge form only: stopped at ε = 0 with the step pointing to ε < 0 (the limit is the optimum
+    /// along this valley; β there is not refined).
+    pub at_bound: bool,
 }
 
 /// Levenberg–Marquardt on the reduced problem through its k × k normal equations (k ≤ 3), with
@@ -219,6 +246,7 @@ fn iterate(
             d: ev.ad.1,
             iterations,
             converged,
+            at_bound: false,
         })
     };
     let mut jac = [0.0; 3 * MAX_POINTS];
@@ -268,6 +296,16 @@ fn iterate(
             let mut trial = th;
             for p in 0..k {
                 trial[p] -= delta[p];
+            }
+            // The edge form keeps ε ≥ 0: a step across is cut at the bound, and a step from the
+            // bound that points across again ends there.
+            if r.edge.is_some() && trial[1] < 0.0 {
+                if th[1] <= 0.0 {
+                    let mut s = solution(th, &evs[c], it, true)?;
+                    s.at_bound = true;
+                    return Some(s);
+                }
+                trial[1] = 0.0;
             }
             let f = evs[c].f;
             if r.evaluate(&trial[..k], &mut evs[1 - c]) && evs[1 - c].f <= f {

@@ -1,0 +1,136 @@
+//! The 4PL along the valleys of a plateau the standards do not reach, in coordinates where the end of
+//! the valley is an ordinary point.
+//!
+//! With `b > 0`, `(x/c)^b = ε·t` where `t = (x/x_ref)^β`: at the high end `β = b`, `x_ref` the top
+//! standard and `ε = (top/c)^b`; at the low end `β = −b`, `x_ref` the lowest non-zero standard and
+//! `ε = (c/low)^b`. Then
+//!
+//! `y = α + k·t/(1 + ε·t)`
+//!
+//! is the same 4PL for every `ε > 0` (high end: `α = a`, `k = (d − a)·ε`; low end: `α = d`,
+//! `k = (a − d)·ε`), and at `ε = 0` it is the power-law limit `α + k·x^β` that the curve tends to as
+//! `c → ∞` (or `c → 0`) with the far asymptote running away. The walk along the valley that costs a
+//! general-purpose LM hundreds of iterations (and stops it wherever its tolerance happens to bite) is
+//! here a bounded two-parameter problem in `(β, ε)`, `ε ≥ 0`, with `α`, `k` solved exactly (variable
+//! projection): it converges in a few Gauss–Newton steps either to a finite 4PL (`ε > 0`, a true
+//! minimum of the full problem: the map is smooth and invertible there) or to the bound `ε = 0`,
+//! where no finite curve does better than the limit.
+//!
+//! Not for the low end when a zero standard is present (it pins the plateau at zero concentration;
+//! `t` would be infinite there).
+
+use super::limits::Span;
+use super::{CurveProblem, varpro};
+
+/// The end of the concentration range whose plateau runs away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum End {
+    /// `c → ∞`: the plateau at high concentration.
+    High,
+    /// `c → 0`: the plateau at zero concentration.
+    Low,
+}
+
+/// Where an edge solve ended.
+pub(super) enum Outcome {
+    /// A finite 4PL `[a, b, c, d]` (b > 0) at a minimum of the edge problem, with its iterations.
+    Finite(Vec<f64>, usize),
+    /// The bound `ε = 0`: the power-law limit is the optimum along this valley.
+    Limit,
+}
+
+fn x_ref(end: End, span: &Span) -> f64 {
+    match end {
+        End::High => span.top,
+        End::Low => span.low,
+    }
+}
+
+/// `(β, ε)` of a 4PL `[a, b, c, d]` at `end`, `None` where it has no finite edge coordinates.
+pub(super) fn theta_of(p: &[f64], end: End, span: &Span) -> Option<[f64; 2]> {
+    let (b, c) = (p[1].abs(), p[2]);
+    if !(b > 0.0 && c > 0.0 && b.is_finite() && c.is_finite()) {
+        return None;
+    }
+    let th = match end {
+        End::High => [b, (span.top / c).powf(b)],
+        End::Low => [-b, (c / span.low).powf(b)],
+    };
+    (th[1].is_finite() && th[1] < 1e12).then_some(th)
+}
+
+/// The 4PL `[a, b, c, d]` (b > 0) of edge coordinates `θ = (β, ε)`, `ε > 0`, and linear part `(α, k)`.
+fn params_of(theta: [f64; 2], alpha: f64, k: f64, end: End, span: &Span) -> Option<Vec<f64>> {
+    let (beta, eps) = (theta[0], theta[1]);
+    if !(eps > 0.0) {
+        return None;
+    }
+    let far = alpha + k / eps;
+    let p = match end {
+        End::High if beta > 0.0 => vec![alpha, beta, span.top * eps.powf(-1.0 / beta), far],
+        End::Low if beta < 0.0 => vec![far, -beta, span.low * eps.powf(-1.0 / beta), alpha],
+        _ => return None,
+    };
+    p.iter().all(|v| v.is_finite()).then_some(p)
+}
+
+/// Minimise the 4PL's RSS over the edge coordinates of `end` from `theta0`.
+pub(super) fn solve(
+    problem: &CurveProblem,
+    span: &Span,
+    end: End,
+    theta0: [f64; 2],
+) -> Option<Outcome> {
+    if end == End::Low && span.zero {
+        return None;
+    }
+    let reduced = varpro::Reduced {
+        model: problem.model,
+        x: problem.x,
+        ln_x: &problem.ln_x,
+        y: problem.y,
+        w: &problem.w,
+        edge: Some(x_ref(end, span).ln()),
+    };
+    let sol = varpro::solve_reduced(&reduced, &theta0, 100, 1e-10)?;
+    // ε below 1e-12 is the limit as far as doubles can tell (the far asymptote would be 1e12 times
+    // the change over the standards).
+    if sol.at_bound || sol.theta[1] <= 1e-12 {
+        return Some(Outcome::Limit);
+    }
+    // y = a_vp·φ + d_vp·(1 − φ) = d_vp + (a_vp − d_vp)·φ.
+    let (alpha, k) = (sol.d, sol.a - sol.d);
+    params_of([sol.theta[0], sol.theta[1]], alpha, k, end, span)
+        .map(|p| Outcome::Finite(p, sol.iterations))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edge_coordinates_map_back_to_the_same_curve() {
+        let span = Span::of(&[10.0, 100.0, 1000.0]);
+        let p = [0.05, 1.3, 700.0, 3.2];
+        for end in [End::High, End::Low] {
+            let th = theta_of(&p, end, &span).expect("finite");
+            let (b, c) = (p[1], p[2]);
+            let eps = th[1];
+            let (alpha, k) = match end {
+                End::High => (p[0], (p[3] - p[0]) * eps),
+                End::Low => (p[3], (p[0] - p[3]) * eps),
+            };
+            let back = params_of(th, alpha, k, end, &span).expect("finite");
+            for (u, v) in back.iter().zip(p) {
+                assert!((u - v).abs() < 1e-9 * v.abs(), "{end:?}: {back:?} vs {p:?}");
+            }
+            // The edge form is the 4PL at every concentration.
+            for x in [5.0f64, 50.0, 500.0, 5000.0] {
+                let y4 = p[3] + (p[0] - p[3]) / (1.0 + (x / c).powf(b));
+                let t = (x / x_ref(end, &span)).powf(th[0]);
+                let ye = alpha + k * t / (1.0 + eps * t);
+                assert!((y4 - ye).abs() < 1e-12, "{end:?} at {x}: {y4} vs {ye}");
+            }
+        }
+    }
+}
