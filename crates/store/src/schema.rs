@@ -177,6 +177,8 @@ impl Table {
                 | (Table::ProcessingStep, "room" | "equipment" | "operator")
                 | (Table::Lot, "dins")
                 | (Table::Donor, "autologous_for")
+                | (Table::Harvest, "room" | "equipment" | "operator")
+                | (Table::Lot, "fill_room" | "fill_equipment" | "filled_by")
         )
     }
 
@@ -276,6 +278,9 @@ impl Table {
                 ("volume_ml", Real),
                 ("remaining_ml", Real),
                 ("deviation", Text),
+                ("room", Text),
+                ("equipment", Text),
+                ("operator", Text),
             ],
             Table::Lot => &[
                 ("id", Text),
@@ -290,6 +295,9 @@ impl Table {
                 ("decision_reason", Text),
                 ("specification", Text),
                 ("dins", Json),
+                ("fill_room", Text),
+                ("fill_equipment", Text),
+                ("filled_by", Text),
             ],
             Table::ProcessingStep => &[
                 ("id", Text),

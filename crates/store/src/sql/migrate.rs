@@ -56,6 +56,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "exposure_by_patient",
         include_str!("../../migrations/0014_exposure_by_patient.sql"),
     ),
+    (
+        16,
+        "harvest_fill_place",
+        include_str!("../../migrations/0016_harvest_fill_place.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
