@@ -38,6 +38,7 @@ const NAV: &[&[(&str, &str, &[Role])]] = &[
     crate::inventory::NAV,
     crate::recall::NAV,
     crate::trace::NAV,
+    crate::facility::NAV,
 ];
 
 impl PageCtx {

@@ -81,6 +81,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::inventory::TEXT,
     crate::recall::TEXT,
     crate::trace::TEXT,
+    crate::facility::TEXT,
     crate::paging::TEXT,
 ];
 

@@ -8,6 +8,7 @@ pub mod auth;
 mod clinical;
 mod ctx;
 mod error;
+mod facility;
 pub mod forms;
 pub mod i18n;
 mod idempotency;
@@ -61,6 +62,7 @@ pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
         inventory::ROUTES,
         recall::ROUTES,
         trace::ROUTES,
+        facility::ROUTES,
     ]
     .concat()
 }
@@ -119,6 +121,7 @@ pub fn router_with(service: Service, config: WebConfig) -> Router {
     r = inventory::routes(r);
     r = recall::routes(r);
     r = trace::routes(r);
+    r = facility::routes(r);
     r.layer(middleware::from_fn_with_state(
         state.clone(),
         idempotency::layer,

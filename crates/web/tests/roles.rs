@@ -35,6 +35,7 @@ fn expected() -> Vec<(
         matrix::inventory::ROWS,
         matrix::recall::ROWS,
         matrix::trace::ROWS,
+        matrix::facility::ROWS,
     ]
     .concat()
 }

@@ -56,6 +56,8 @@ struct RecordPage {
     can_decide: bool,
     can_review: bool,
     quarantine: bool,
+    /// Rooms, EM, filtration, equipment and operators of the lot (issue 14).
+    sterility: Option<secretome_service::facility::LotSterility>,
 }
 
 async fn record_page(
@@ -84,6 +86,10 @@ async fn record_page(
             Err(err) => return fail(v, err),
         }
     }
+    let sterility = match st.service.lot_sterility(lot).await {
+        Ok(s) => Some(s),
+        Err(err) => return fail(v, err),
+    };
     let p = RecordPage {
         c: PageCtx::new(v, &format!("/lots/{}/record", seg(lot))),
         r,
@@ -94,6 +100,7 @@ async fn record_page(
         can_decide,
         can_review: v.has_any(&[Role::Qa, Role::Qc]),
         quarantine,
+        sterility,
     };
     page(status, &p)
 }

@@ -3,7 +3,8 @@
 //! user sees. `signin`: sign-in as every role, sign-out, a wrong password, a protected page, lot
 //! list and genealogy, the language switch. `quality` (with `manufacture`): a lot made from a new
 //! donor, tested (plate import), refused, its deviation approved, released with an e-signature and
-//! certified — in Japanese and in English.
+//! certified — in Japanese and in English. `facility`: an environmental monitoring excursion entered
+//! on the EM page reaches the lot as a deviation and QA's release page as a blocker.
 //!
 //! Run: `cargo test -p secretome-web --test browser` (PostgreSQL too with
 //! `SECRETOME_TEST_DATABASE_URL`). Without a browser they are reported as SKIPPED (a failure when
@@ -11,6 +12,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod facility;
 mod harness;
 mod manufacture;
 mod quality;
