@@ -11,3 +11,4 @@ pub mod plate;
 pub mod plot;
 pub mod qc;
 pub mod stats;
+pub mod trend;

@@ -247,6 +247,9 @@ impl CultureBatch {
             volume_ml: positive("volume_ml", volume_ml)?,
             remaining_ml: volume_ml,
             deviation,
+            room: None,
+            equipment: None,
+            operator: None,
         };
         Ok((next, h))
     }
@@ -339,6 +342,13 @@ pub struct Harvest {
     /// The batch record flags it and pooling opens a deviation on the lot for QA.
     #[serde(default)]
     pub deviation: Option<String>,
+    /// Where it was harvested, with what and by whom (issue 14; None before migration 0016).
+    #[serde(default)]
+    pub room: Option<String>,
+    #[serde(default)]
+    pub equipment: Option<String>,
+    #[serde(default)]
+    pub operator: Option<crate::ids::UserName>,
 }
 
 #[cfg(test)]

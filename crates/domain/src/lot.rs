@@ -69,6 +69,13 @@ pub struct Lot {
     /// for lots filled before migration 0009 (their vials keep a DIN each).
     #[serde(default)]
     pub dins: Option<Vec<String>>,
+    /// Where the lot was filled, with what and by whom (issue 14; None before migration 0016).
+    #[serde(default)]
+    pub fill_room: Option<String>,
+    #[serde(default)]
+    pub fill_equipment: Option<String>,
+    #[serde(default)]
+    pub filled_by: Option<UserName>,
 }
 
 /// One harvest's contribution to a pooled lot.
@@ -131,6 +138,9 @@ impl Lot {
             decision_reason: None,
             specification: None,
             dins: None,
+            fill_room: None,
+            fill_equipment: None,
+            filled_by: None,
         };
         Ok((lot, used))
     }

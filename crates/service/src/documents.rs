@@ -226,6 +226,10 @@ impl Service {
             ("有効期限 / Expiry".into(), opt_time(l.expires_at)),
             ("保管条件 / Storage".into(), storage),
             ("判定 / Decision".into(), decision),
+            (
+                "無菌性保証 / Sterility assurance".into(),
+                self.lot_sterility(lot).await?.one_line(),
+            ),
         ];
         let deviation_of = |test: &str| {
             qc.deviations

@@ -1,6 +1,8 @@
 //! Synthetic multi-site history for load tests and benchmarks (`secretome generate`): S sites over
 //! Y years, donors → tissue → banks → batches (with raw-material lots used) → harvests → pooled
-//! lots → vials (with DINs) → patients dispensed and administered, QC results and QA decisions.
+//! lots → vials (with DINs) → patients dispensed and administered, QC results and QA decisions;
+//! per site a processing room and isolator, equipment, qualifications and daily environmental
+//! monitoring, and every lot's sterilising filtration with its integrity tests (`facility`).
 //!
 //! Sites, users, the product, its specification and the FIN are made through the ordinary use
 //! cases. The bulk is planned first (`plan`), then each record is made through the domain's
@@ -10,6 +12,7 @@
 //! `audit verify` passes on the result. Only an empty database is accepted.
 
 mod bench;
+mod facility;
 mod lots;
 mod plan;
 mod upstream;
@@ -230,6 +233,7 @@ impl Service {
             )?;
             em.push(&f, &crew.operator, em.origin, "freezer.create")?;
         }
+        em.facility()?;
         for (lot, doses) in lot_plans.iter().zip(&doses) {
             em.lot(lot, doses)?;
             if em.buf.len() >= BATCH_ROWS {

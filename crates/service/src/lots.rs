@@ -167,8 +167,40 @@ impl Service {
         expires_at: UtcTime,
         place: Option<&Placement>,
     ) -> Result<Vec<Vial>, ServiceError> {
+        let at = StepPlace::default();
+        self.fill_vials_at(
+            actor,
+            now,
+            lot,
+            count,
+            fill_volume_ml,
+            expires_at,
+            place,
+            &at,
+        )
+        .await
+    }
+
+    /// Fills vials (as `fill_vials`) recording the room/zone and equipment of the filling, checked
+    /// like a processing step's (`facility::check_place`, at `now`): refused, naming the reason,
+    /// for an unregistered room, equipment out of calibration or qualification, or an operator
+    /// without aseptic qualification in a grade A zone. The acting operator is recorded.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn fill_vials_at(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        lot: &str,
+        count: i64,
+        fill_volume_ml: f64,
+        expires_at: UtcTime,
+        place: Option<&Placement>,
+        at: &StepPlace,
+    ) -> Result<Vec<Vial>, ServiceError> {
         actor.require(Role::Operator, "fill vials")?;
+        let (room, equipment) = at.parts();
         let mut tx = self.store.begin().await?;
+        crate::facility::check_place(&mut *tx, actor, room, equipment, now).await?;
         let l = tx.must_load::<Lot>(lot).await?;
         let recalls = Service::recalls_covering(&mut *tx, lot).await?;
         if !recalls.is_empty() {
@@ -191,6 +223,9 @@ impl Service {
             )?;
         }
         let (mut next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;
+        next.fill_room = room.map(str::to_string);
+        next.fill_equipment = equipment.map(str::to_string);
+        next.filled_by = Some(actor.user.clone());
         crate::facility::require_sterile_filtration(&mut *tx, lot).await?;
         crate::mbr::require_steps_before_filling(&mut *tx, lot).await?;
         // The lot is tested against the specification version in force now, whatever comes later.

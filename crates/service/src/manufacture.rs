@@ -425,11 +425,39 @@ impl Service {
         at: UtcTime,
         deviation: Option<&str>,
     ) -> Result<Harvest, ServiceError> {
+        let place = crate::facility::StepPlace::default();
+        self.harvest_at(
+            actor, now, batch, harvest_id, volume_ml, at, deviation, &place,
+        )
+        .await
+    }
+
+    /// Harvests with the room/zone and equipment it was done with, checked like a processing
+    /// step's (`facility::check_place`): refused, naming the reason, for an unregistered room,
+    /// equipment out of calibration or qualification at `at`, or an operator without aseptic
+    /// qualification in a grade A zone. The acting operator is recorded. Role: operator.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn harvest_at(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        batch: &str,
+        harvest_id: &str,
+        volume_ml: f64,
+        at: UtcTime,
+        deviation: Option<&str>,
+        place: &crate::facility::StepPlace,
+    ) -> Result<Harvest, ServiceError> {
         actor.require(Role::Operator, "harvest")?;
         let id = HarvestId::new(harvest_id)?;
+        let (room, equipment) = place.parts();
         let mut tx = self.store.begin().await?;
+        crate::facility::check_place(&mut *tx, actor, room, equipment, at).await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;
-        let (next, h) = b.harvest(id, volume_ml, at, deviation, now)?;
+        let (next, mut h) = b.harvest(id, volume_ml, at, deviation, now)?;
+        h.room = room.map(str::to_string);
+        h.equipment = equipment.map(str::to_string);
+        h.operator = Some(actor.user.clone());
         let c = ctx(actor, now, "batch.harvest", h.deviation.as_deref());
         tx.update_record(&next, &c).await?;
         tx.insert_record(&h, &c).await?;

@@ -2,7 +2,7 @@
 //! both backends: the certificate of analysis of a released lot (Japanese and English, `TGF-β1`,
 //! every test, the signer's printed name and JST signing time, the release event's digest, fonts
 //! embedded, PDF/A, the creation date it was made at); refused for a lot in quarantine; a recalled
-//! lot's certificate says so. Labels: the PDF carries the Japanese product name; a label of a
+//! lot's certificate says so, and every certificate summarises the lot's sterility assurance. Labels: the PDF carries the Japanese product name; a label of a
 //! recalled, quarantined or expired vial is refused.
 
 mod common;
@@ -79,6 +79,19 @@ async fn the_certificate_of_a_released_lot_reads_back_exactly() {
             ] {
                 assert!(all.contains(&squash(want)), "{backend:?}: {want}");
             }
+        }
+        // The sterility summary (issue 14): the demo lot's filtration passed its integrity tests
+        // and its equipment and operators were in order.
+        for want in [
+            "無菌性保証 / Sterility assurance",
+            "完全性試験適合 / integrity tests passed",
+            "機器: 校正有効 / equipment: in calibration",
+            "作業者: 資格有効 / operators: qualified",
+        ] {
+            assert!(
+                all.contains(&squash(want)),
+                "{backend:?}: {want} not in:\n{text}"
+            );
         }
         for (name, _, emb, ..) in pdffonts(&pdf).unwrap() {
             assert!(emb, "{backend:?}: {name} not embedded");

@@ -8,8 +8,11 @@ mod common;
 use secretome_domain::{
     UtcTime,
     clinical::{Administration, Dispensing, Patient},
+    facility::{EmResult, Room, SterileFiltration},
     isbt::Din,
+    lot::{Lot, LotStatus},
     material::RawMaterialLot,
+    qc::BlockerKind,
     site::DinSequence,
     vial::{Vial, VialStatus},
 };
@@ -48,6 +51,39 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         let vials: Vec<Vial> = store.list(None).await.unwrap();
         let patients: Vec<Patient> = store.list(None).await.unwrap();
         assert_eq!((vials.len(), patients.len()), (2_000, 300), "{b}");
+
+        // The facility at scale (issue 14): a room and an isolator per site, daily EM, and every
+        // lot filtered with passing integrity tests, so a quarantined lot's release check shows
+        // no sterility blocker.
+        let rooms: Vec<Room> = store.list(None).await.unwrap();
+        assert_eq!(rooms.len(), 4, "{b}");
+        let em: Vec<EmResult> = store.list(None).await.unwrap();
+        assert!(em.len() > 2 * 2 * 700, "{b}: {} EM results", em.len());
+        let filtrations: Vec<SterileFiltration> = store.list(None).await.unwrap();
+        assert_eq!(filtrations.len(), s.lots, "{b}");
+        let lots: Vec<Lot> = store.list(None).await.unwrap();
+        let waiting = lots
+            .iter()
+            .find(|l| l.status == LotStatus::Quarantine)
+            .expect("a lot in quarantine");
+        assert_eq!(
+            waiting.fill_room.as_deref().map(|r| r.starts_with("ISO-")),
+            Some(true)
+        );
+        let qa = svc.actor("qa").await.unwrap();
+        let blockers = svc.release_check(&qa, waiting.id.as_str()).await.unwrap();
+        assert!(
+            !blockers.iter().any(|x| matches!(
+                x.kind,
+                BlockerKind::NoSterileFiltration
+                    | BlockerKind::IntegrityTestMissing
+                    | BlockerKind::IntegrityTestFailed
+                    | BlockerKind::EmExcursion
+                    | BlockerKind::EquipmentUnfit
+                    | BlockerKind::OperatorUnqualified
+            )),
+            "{b}: {blockers:?}"
+        );
         assert_eq!(
             patients
                 .iter()

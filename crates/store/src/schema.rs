@@ -215,6 +215,8 @@ impl Table {
                     Table::AdverseEvent,
                     "meddra_code" | "causality" | "criteria" | "aware_at"
                 )
+                | (Table::Harvest, "room" | "equipment" | "operator")
+                | (Table::Lot, "fill_room" | "fill_equipment" | "filled_by")
         )
     }
 
@@ -314,6 +316,9 @@ impl Table {
                 ("volume_ml", Real),
                 ("remaining_ml", Real),
                 ("deviation", Text),
+                ("room", Text),
+                ("equipment", Text),
+                ("operator", Text),
             ],
             Table::Lot => &[
                 ("id", Text),
@@ -328,6 +333,9 @@ impl Table {
                 ("decision_reason", Text),
                 ("specification", Text),
                 ("dins", Json),
+                ("fill_room", Text),
+                ("fill_equipment", Text),
+                ("filled_by", Text),
             ],
             Table::ProcessingStep => &[
                 ("id", Text),

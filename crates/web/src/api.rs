@@ -61,6 +61,7 @@ pub fn openapi() -> serde_json::Value {
         crate::trace::openapi_paths(),
         crate::inventory::openapi_paths(),
         crate::mbr::openapi_paths(),
+        crate::facility::openapi_paths(),
     ] {
         let (Some(all), serde_json::Value::Object(more)) = (paths.as_object_mut(), part) else {
             continue;

@@ -43,6 +43,7 @@ const NAV: &[&[(&str, &str, &[Role])]] = &[
     crate::shipments::NAV,
     crate::trace::NAV,
     crate::mbr::NAV,
+    crate::facility::NAV,
 ];
 
 impl PageCtx {

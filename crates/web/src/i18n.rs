@@ -84,6 +84,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::shipments::TEXT,
     crate::trace::TEXT,
     crate::mbr::TEXT,
+    crate::facility::TEXT,
     crate::paging::TEXT,
 ];
 

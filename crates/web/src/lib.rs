@@ -8,6 +8,7 @@ pub mod auth;
 mod clinical;
 mod ctx;
 mod error;
+mod facility;
 pub mod forms;
 pub mod i18n;
 mod idempotency;
@@ -65,6 +66,7 @@ pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
         shipments::ROUTES,
         trace::ROUTES,
         mbr::ROUTES,
+        facility::ROUTES,
     ]
     .concat()
 }
@@ -124,6 +126,7 @@ pub fn router_with(service: Service, config: WebConfig) -> Router {
     r = recall::routes(r);
     r = shipments::routes(r);
     r = trace::routes(r);
+    r = facility::routes(r);
     r = mbr::routes(r);
     r.fallback(pages::not_found)
         .layer(middleware::from_fn(pages::plain_refusals))

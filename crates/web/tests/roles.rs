@@ -37,6 +37,7 @@ fn expected() -> Vec<(
         matrix::shipments::ROWS,
         matrix::trace::ROWS,
         matrix::mbr::ROWS,
+        matrix::facility::ROWS,
     ]
     .concat()
 }

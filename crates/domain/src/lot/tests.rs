@@ -15,6 +15,9 @@ fn harvest(id: &str, ml: f64) -> Harvest {
         volume_ml: ml,
         remaining_ml: ml,
         deviation: None,
+        room: None,
+        equipment: None,
+        operator: None,
     }
 }
 fn user(s: &str) -> UserName {

@@ -68,6 +68,9 @@ pub fn lot(spec: &Specification) -> Lot {
         decision_reason: None,
         specification: Some(spec.id.clone()),
         dins: None,
+        fill_room: None,
+        fill_equipment: None,
+        filled_by: None,
     }
 }
 

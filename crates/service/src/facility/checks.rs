@@ -12,7 +12,7 @@ use secretome_domain::{
         SterileFiltration, blockers, em::affected_window, filter::fit_for_filling,
         training::aseptic_unqualified,
     },
-    ids::LotNumber,
+    ids::{LotNumber, UserName},
     lot::Lot,
     processing::ProcessingStep,
     qc::{Deviation, ReleaseBlocker},
@@ -64,6 +64,15 @@ fn affected(
     (e.room == used_room || parent == Some(e.room.as_str())) && window.0 <= at && at <= window.1
 }
 
+/// Something done to the lot somewhere: a processing step or the filling.
+struct Act {
+    id: String,
+    room: Option<String>,
+    equipment: Option<String>,
+    operator: Option<UserName>,
+    at: UtcTime,
+}
+
 /// A lot's sterility records, ready to be turned into release blockers.
 pub(crate) struct FacilityRecords {
     filtrations: Vec<SterileFiltration>,
@@ -110,6 +119,19 @@ impl FacilityRecords {
                 .iter()
                 .filter_map(|f| f.room.clone().map(|r| (r, f.performed_at))),
         );
+        // The filling is a use of its room too.
+        let fill = lot.filled_at.map(|at| Act {
+            id: format!("{} fill", lot.id),
+            room: lot.fill_room.clone(),
+            equipment: lot.fill_equipment.clone(),
+            operator: lot.filled_by.clone(),
+            at,
+        });
+        if let Some(f) = &fill {
+            if let Some(r) = &f.room {
+                uses.push((r.clone(), f.at));
+            }
+        }
         let mut parents: BTreeMap<String, Option<String>> = BTreeMap::new();
         for (r, _) in &uses {
             if !parents.contains_key(r) {
@@ -141,11 +163,21 @@ impl FacilityRecords {
         let mut equipment = Vec::new();
         let mut operators = Vec::new();
         let mut quals: BTreeMap<String, Vec<Qualification>> = BTreeMap::new();
-        for s in &steps {
+        let acts = steps
+            .iter()
+            .map(|s| Act {
+                id: s.id.clone(),
+                room: s.room.clone(),
+                equipment: s.equipment.clone(),
+                operator: s.operator.clone(),
+                at: s.performed_at,
+            })
+            .chain(fill);
+        for s in acts {
             if let Some(id) = &s.equipment {
                 match src.load::<Equipment>(id).await? {
                     Some(eq) => {
-                        if let Some(why) = eq.unfit_at(s.performed_at) {
+                        if let Some(why) = eq.unfit_at(s.at) {
                             equipment.push((s.id.clone(), why));
                         }
                     }
@@ -169,7 +201,7 @@ impl FacilityRecords {
                         .await?;
                     quals.insert(op.to_string(), q);
                 }
-                if let Some(why) = aseptic_unqualified(op, &quals[op.as_str()], s.performed_at) {
+                if let Some(why) = aseptic_unqualified(op, &quals[op.as_str()], s.at) {
                     operators.push((s.id.clone(), why));
                 }
             }

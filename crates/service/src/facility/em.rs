@@ -103,6 +103,11 @@ async fn record_in(
                 lots.insert(f.lot.to_string());
             }
         }
+        for l in tx.list::<Lot>(Some(("fill_room", r.as_str()))).await? {
+            if l.filled_at.is_some_and(inside) {
+                lots.insert(l.id.to_string());
+            }
+        }
     }
     for lot in lots {
         let l = tx.must_load::<Lot>(&lot).await?;

@@ -124,6 +124,8 @@ impl Emitter<'_> {
             },
             StepKind::Filtration { pore_um: 0.22 },
         ];
+        let (room, iso, cf) = super::facility::places(&crew);
+        let op = UserName::new(crew.operator.clone())?;
         let mut step_rows = Vec::new();
         for (i, step) in steps.into_iter().enumerate() {
             let seq = i as i64 + 1;
@@ -133,15 +135,17 @@ impl Emitter<'_> {
                 seq,
                 step: step.validated()?,
                 performed_at: day(pooled_at, 0.1 * seq as f64)?,
-                room: None,
-                equipment: None,
-                operator: None,
+                room: Some(room.clone()),
+                equipment: (seq == 1).then(|| cf.clone()),
+                operator: Some(op.clone()),
             });
         }
         let filled_at = day(pooled_at, FILL_AFTER_POOL)?;
         let expires = day(filled_at, SHELF_LIFE_DAYS)?;
         let count = i64::try_from(plan.vials).unwrap_or(i64::MAX);
         let (mut filled, mut vials) = lot.fill(count, FILL_ML, expires, filled_at)?;
+        filled.fill_room = Some(iso);
+        filled.filled_by = Some(op);
         filled.specification = Some(self.spec.id.clone());
         self.identify(&mut filled, &mut vials, filled_at)?;
         // QC a week after filling; QA decides when planned, if that is already past.
@@ -197,6 +201,7 @@ impl Emitter<'_> {
         for s in &step_rows {
             self.push(s, &crew.operator, s.performed_at, "processing.record")?;
         }
+        self.filtration(&crew, &lot, day(filled_at, -0.1)?)?;
         for r in &results {
             self.push(r, &crew.qc, tested_at, "test_result.record")?;
         }

@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0014_exposure_by_patient.sql"),
     ),
     (
+        16,
+        "harvest_fill_place",
+        include_str!("../../migrations/0016_harvest_fill_place.sql"),
+    ),
+    (
         17,
         "clinic",
         include_str!("../../migrations/0017_clinic.sql"),

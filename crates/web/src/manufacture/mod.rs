@@ -3,7 +3,7 @@
 //! filling. Each page is a form that calls one service use case; `api` offers the same under /api/v1.
 //! Everyone signed in may read these pages; only operators (製造担当者) see and post the forms.
 
-mod api;
+pub(crate) mod api;
 mod banks;
 mod batches;
 mod donors;

@@ -58,6 +58,8 @@ struct RecordPage {
     quarantine: bool,
     /// What departed from the master batch record, shown first (issue 15).
     x: secretome_service::mbr::LotExceptions,
+    /// Rooms, EM, filtration, equipment and operators of the lot (issue 14).
+    sterility: Option<secretome_service::facility::LotSterility>,
 }
 
 async fn record_page(
@@ -99,6 +101,10 @@ async fn record_page(
         Ok(n) => n,
         Err(err) => return fail(v, err),
     };
+    let sterility = match st.service.lot_sterility(lot).await {
+        Ok(s) => Some(s),
+        Err(err) => return fail(v, err),
+    };
     let p = RecordPage {
         c: PageCtx::new(v, &format!("/lots/{}/record", seg(lot))).with_names(names),
         r,
@@ -110,6 +116,7 @@ async fn record_page(
         can_review: v.has_any(&[Role::Qa, Role::Qc]),
         quarantine,
         x,
+        sterility,
     };
     page(status, &p)
 }

@@ -4,7 +4,8 @@
 //! list and genealogy, the language switch. `quality` (with `manufacture`): a lot made from a new
 //! donor, tested (plate import), refused, its deviation approved, released with an e-signature and
 //! certified — in Japanese and in English. `recall`: QA previews a recall, signs it with the
-//! password, and the physician sees the alert on the patient list, page and dispensing form.
+//! password, and the physician sees the alert on the patient list, page and dispensing form. `facility`: an environmental monitoring excursion entered
+//! on the EM page reaches the lot as a deviation and QA's release page as a blocker.
 //!
 //! Run: `cargo test -p secretome-web --test browser` (PostgreSQL too with
 //! `SECRETOME_TEST_DATABASE_URL`). Without a browser they are reported as SKIPPED (a failure when
@@ -12,6 +13,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod facility;
 mod harness;
 mod manufacture;
 mod mbr;

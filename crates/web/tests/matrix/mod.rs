@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod clinical;
+pub mod facility;
 pub mod inventory;
 pub mod manufacture;
 pub mod mbr;

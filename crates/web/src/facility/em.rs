@@ -1,0 +1,243 @@
+//! The environmental monitoring page (`/facility/em?room=`): a room's or zone's results, newest
+//! first, with a trend chart per sample type against its alert and action limits (the assay
+//! crate's limit chart), the entry form and the particle counter CSV import. After an entry or an
+//! import the page lists what was recorded and the deviations an action excursion opened.
+
+use super::inputs;
+use crate::manufacture::support::Refusal;
+use crate::quality::support::{Fields, actor, fail, multipart, page};
+use crate::{
+    AppState,
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::FieldErrors,
+};
+use askama::Template;
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::Response,
+};
+use secretome_assay::trend::{TrendLimits, TrendPoint, limits_chart_svg};
+use secretome_domain::{
+    Role,
+    facility::{EmResult, EmSampleType, Room},
+};
+use secretome_service::facility::EmRecorded;
+use std::collections::BTreeMap;
+
+/// One sample type's trend chart (SVG) of the room shown.
+pub struct Chart {
+    pub sample_type: &'static str,
+    pub svg: String,
+}
+
+#[derive(Template)]
+#[template(path = "facility/em.html")]
+struct EmPage {
+    c: PageCtx,
+    rooms: Vec<Room>,
+    room: String,
+    results: Vec<EmResult>,
+    charts: Vec<Chart>,
+    types: Vec<&'static str>,
+    recorded: Vec<EmRecorded>,
+    can_record: bool,
+    f: Fields,
+    e: FieldErrors,
+    import_e: FieldErrors,
+}
+
+/// The trend charts of a room's results, one per sample type present (chronological).
+pub fn charts(c: &PageCtx, results: &[EmResult]) -> Vec<Chart> {
+    EmSampleType::ALL
+        .into_iter()
+        .filter_map(|t| {
+            let mine: Vec<&EmResult> = results.iter().filter(|r| r.sample_type == t).collect();
+            let last = mine.last()?;
+            let points: Vec<TrendPoint> = mine
+                .iter()
+                .map(|r| TrendPoint {
+                    label: c.time(&r.sampled_at).chars().skip(5).take(5).collect(),
+                    value: r.value,
+                })
+                .collect();
+            let limits = TrendLimits {
+                alert: last.alert_limit,
+                action: last.action_limit,
+            };
+            let title = format!("{} — {}", last.room, c.tk("fac.em", t.as_str()));
+            limits_chart_svg(&title, t.unit(), &points, limits)
+                .ok()
+                .map(|svg| Chart {
+                    sample_type: t.as_str(),
+                    svg,
+                })
+        })
+        .collect()
+}
+
+struct Shown {
+    room: String,
+    recorded: Vec<EmRecorded>,
+    f: Fields,
+    e: FieldErrors,
+    import_e: FieldErrors,
+}
+
+async fn em_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) -> Response {
+    let mut rooms = match st.service.rooms().await {
+        Ok(r) => r,
+        Err(e) => return fail(v, e),
+    };
+    rooms.sort_by(|a, b| a.id.cmp(&b.id));
+    let room = if s.room.is_empty() {
+        rooms.first().map(|r| r.id.clone()).unwrap_or_default()
+    } else {
+        s.room
+    };
+    let results = if room.is_empty() {
+        Vec::new()
+    } else {
+        match st.service.em_results(&room).await {
+            Ok(r) => r,
+            Err(e) => return fail(v, e),
+        }
+    };
+    let c = PageCtx::new(v, "/facility/em");
+    let charts = charts(&c, &results);
+    let mut results = results;
+    results.reverse();
+    let f = if s.f.0.is_empty() {
+        Fields::default().with("room", &room)
+    } else {
+        s.f
+    };
+    page(
+        status,
+        &EmPage {
+            c,
+            rooms,
+            room,
+            results,
+            charts,
+            types: EmSampleType::ALL.iter().map(|t| t.as_str()).collect(),
+            recorded: s.recorded,
+            can_record: v.has_any(&[Role::Qc, Role::Operator]),
+            f,
+            e: s.e,
+            import_e: s.import_e,
+        },
+    )
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let room = q.get("room").cloned().unwrap_or_default();
+    let s = Shown {
+        room,
+        recorded: Vec::new(),
+        f: Fields::default(),
+        e: FieldErrors::default(),
+        import_e: FieldErrors::default(),
+    };
+    em_page(&st, &v, s, StatusCode::OK).await
+}
+
+/// POST /facility/em: one result; the page shows it and any deviations it opened.
+pub async fn record(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let f = Fields::parse(&body);
+    let zone = PageCtx::new(&v, "/facility/em").zone_name;
+    let t = now();
+    let res: Result<EmRecorded, Refusal> = async {
+        let n = inputs::em_result(&f, &zone, t)?;
+        Ok(st.service.record_em_result(&a, t, n).await?)
+    }
+    .await;
+    let room = f.text("room");
+    match res {
+        Ok(r) => {
+            let s = Shown {
+                room,
+                recorded: vec![r],
+                f: Fields::default(),
+                e: FieldErrors::default(),
+                import_e: FieldErrors::default(),
+            };
+            em_page(&st, &v, s, StatusCode::OK).await
+        }
+        Err(r) => {
+            let (e, status) = (r.errors(v.lang), r.status());
+            let s = Shown {
+                room,
+                recorded: Vec::new(),
+                f,
+                e,
+                import_e: FieldErrors::default(),
+            };
+            em_page(&st, &v, s, status).await
+        }
+    }
+}
+
+/// POST /facility/em/import: a particle counter's CSV export uploaded as `file`.
+pub async fn import(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let a = match actor(&v) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let res: Result<Vec<EmRecorded>, Refusal> = async {
+        let parts = multipart(ct, &body).map_err(|m| FieldErrors::one("file", &m))?;
+        let file = parts
+            .iter()
+            .find(|p| p.name == "file")
+            .filter(|p| !p.data.is_empty())
+            .ok_or_else(|| FieldErrors::one("file", "choose a CSV file"))?;
+        let text = String::from_utf8_lossy(&file.data).into_owned();
+        Ok(st.service.import_particle_csv(&a, now(), &text).await?)
+    }
+    .await;
+    let (recorded, import_e, status) = match res {
+        Ok(r) => (r, FieldErrors::default(), StatusCode::OK),
+        Err(r) => (Vec::new(), r.errors(v.lang), r.status()),
+    };
+    let room = recorded
+        .first()
+        .map(|r| r.result.room.clone())
+        .unwrap_or_default();
+    let s = Shown {
+        room,
+        recorded,
+        f: Fields::default(),
+        e: FieldErrors::default(),
+        import_e,
+    };
+    em_page(&st, &v, s, status).await
+}
+
+/// The lot of a deviation id (`L-2026-005/DEV-01` → `L-2026-005`).
+pub fn lot_of(id: &str) -> &str {
+    id.split('/').next().unwrap_or(id)
+}

@@ -1,0 +1,168 @@
+//! Facility control pages and API (issue 14: 衛生管理・検証・教育訓練): rooms and grade A zones,
+//! the equipment register with calibration (校正) due status, training and aseptic qualification
+//! records (教育訓練), media fills (無菌操作プロセスシミュレーション), environmental monitoring
+//! (環境モニタリング) with trend charts and the particle counter import, and sterilising
+//! filtrations with their integrity tests (完全性試験).
+//!
+//! Roles: operators, QC, QA and admin read; QA registers rooms, equipment, qualifications and
+//! media fills; QC and operators record EM results; operators record filtrations and integrity
+//! tests. Physicians see none of it.
+
+mod api;
+mod em;
+mod filters;
+mod inputs;
+mod pages;
+mod text;
+
+use crate::{AppState, guarded};
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use secretome_domain::Role;
+
+const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
+const QA: &[Role] = &[Role::Qa];
+const EM: &[Role] = &[Role::Qc, Role::Operator];
+const OP: &[Role] = &[Role::Operator];
+
+/// This module's guarded routes (method, path pattern).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/facility"),
+    ("POST", "/facility/rooms"),
+    ("POST", "/facility/equipment"),
+    ("POST", "/facility/equipment/calibrate"),
+    ("POST", "/facility/qualifications"),
+    ("POST", "/facility/media-fills"),
+    ("POST", "/facility/media-fills/close"),
+    ("GET", "/facility/em"),
+    ("POST", "/facility/em"),
+    ("POST", "/facility/em/import"),
+    ("GET", "/facility/filtrations"),
+    ("POST", "/facility/filtrations"),
+    ("POST", "/facility/integrity-tests"),
+    ("GET", "/api/v1/rooms"),
+    ("POST", "/api/v1/rooms"),
+    ("GET", "/api/v1/em-results"),
+    ("POST", "/api/v1/em-results"),
+    ("POST", "/api/v1/em-results/import"),
+    ("GET", "/api/v1/equipment"),
+    ("POST", "/api/v1/equipment"),
+    ("POST", "/api/v1/equipment/{id}/calibration"),
+    ("GET", "/api/v1/qualifications"),
+    ("POST", "/api/v1/qualifications"),
+    ("GET", "/api/v1/media-fills"),
+    ("POST", "/api/v1/media-fills"),
+    ("POST", "/api/v1/media-fills/close"),
+    ("GET", "/api/v1/lots/{id}/filtrations"),
+    ("POST", "/api/v1/filtrations"),
+    ("POST", "/api/v1/integrity-tests"),
+];
+
+/// Navigation entries (href, catalogue key, roles that see it).
+pub const NAV: &[(&str, &str, &[Role])] = &[
+    ("/facility", "fac.nav", READ),
+    ("/facility/em", "fac.nav.em", READ),
+];
+
+/// This module's texts (key, 日本語, English).
+pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
+
+pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+    r = guarded(r, "/facility", get(pages::overview), READ);
+    r = guarded(r, "/facility/rooms", post(pages::add_room), QA);
+    r = guarded(
+        r,
+        "/facility/equipment",
+        post(pages::register_equipment),
+        QA,
+    );
+    r = guarded(
+        r,
+        "/facility/equipment/calibrate",
+        post(pages::calibrate),
+        QA,
+    );
+    r = guarded(
+        r,
+        "/facility/qualifications",
+        post(pages::record_qualification),
+        QA,
+    );
+    r = guarded(
+        r,
+        "/facility/media-fills",
+        post(pages::record_media_fill),
+        QA,
+    );
+    r = guarded(
+        r,
+        "/facility/media-fills/close",
+        post(pages::close_media_fill),
+        QA,
+    );
+    r = guarded(r, "/facility/em", get(em::show), READ);
+    r = guarded(r, "/facility/em", post(em::record), EM);
+    r = guarded(r, "/facility/em/import", post(em::import), EM);
+    r = guarded(r, "/facility/filtrations", get(filters::show), READ);
+    r = guarded(
+        r,
+        "/facility/filtrations",
+        post(filters::record_filtration),
+        OP,
+    );
+    r = guarded(
+        r,
+        "/facility/integrity-tests",
+        post(filters::record_test),
+        OP,
+    );
+    r = guarded(r, "/api/v1/rooms", get(api::rooms), READ);
+    r = guarded(r, "/api/v1/rooms", post(api::add_room), QA);
+    r = guarded(r, "/api/v1/em-results", get(api::em_results), READ);
+    r = guarded(r, "/api/v1/em-results", post(api::record_em), EM);
+    r = guarded(r, "/api/v1/em-results/import", post(api::import_em), EM);
+    r = guarded(r, "/api/v1/equipment", get(api::equipment), READ);
+    r = guarded(r, "/api/v1/equipment", post(api::register_equipment), QA);
+    r = guarded(
+        r,
+        "/api/v1/equipment/{id}/calibration",
+        post(api::calibrate),
+        QA,
+    );
+    r = guarded(r, "/api/v1/qualifications", get(api::qualifications), READ);
+    r = guarded(
+        r,
+        "/api/v1/qualifications",
+        post(api::record_qualification),
+        QA,
+    );
+    r = guarded(r, "/api/v1/media-fills", get(api::media_fills), READ);
+    r = guarded(r, "/api/v1/media-fills", post(api::record_media_fill), QA);
+    r = guarded(
+        r,
+        "/api/v1/media-fills/close",
+        post(api::close_media_fill),
+        QA,
+    );
+    r = guarded(
+        r,
+        "/api/v1/lots/{id}/filtrations",
+        get(api::lot_filtrations),
+        READ,
+    );
+    r = guarded(r, "/api/v1/filtrations", post(api::record_filtration), OP);
+    r = guarded(
+        r,
+        "/api/v1/integrity-tests",
+        post(api::record_integrity_test),
+        OP,
+    );
+    r
+}
+
+/// This module's part of the OpenAPI document.
+pub fn openapi_paths() -> serde_json::Value {
+    api::openapi_paths()
+}

@@ -1,0 +1,184 @@
+//! The facility register page (`/facility`): rooms and their grade A zones, the equipment register
+//! with each instrument's due status, training and aseptic qualification records, and media fills
+//! — with QA's forms to add to each. A refused form is shown again with the error by its field.
+
+use super::inputs;
+use crate::manufacture::support::Refusal;
+use crate::quality::support::{Fields, actor, fail, page, see_other};
+use crate::{
+    AppState,
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::FieldErrors,
+};
+use askama::Template;
+use axum::{Extension, body::Bytes, extract::State, http::StatusCode, response::Response};
+use secretome_domain::{
+    Role,
+    facility::{EquipmentKind, MediaFill, Qualification, Room},
+};
+use secretome_service::facility::EquipmentStatus;
+
+/// What was typed into one form and why it was refused.
+#[derive(Default)]
+pub struct Form {
+    pub f: Fields,
+    pub e: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "facility/overview.html")]
+struct OverviewPage {
+    c: PageCtx,
+    rooms: Vec<Room>,
+    equipment: Vec<EquipmentStatus>,
+    quals: Vec<Qualification>,
+    fills: Vec<MediaFill>,
+    kinds: Vec<&'static str>,
+    is_qa: bool,
+    room: Form,
+    eq: Form,
+    cal: Form,
+    qual: Form,
+    mf: Form,
+    close: Form,
+}
+
+/// Renders the page; `refused` puts one form's input and errors back next to it.
+async fn overview_page(
+    st: &AppState,
+    v: &Viewer,
+    refused: Option<(&str, Form)>,
+    status: StatusCode,
+) -> Response {
+    let svc = &st.service;
+    let read = async {
+        let mut rooms = svc.rooms().await?;
+        rooms.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok::<_, secretome_service::ServiceError>((
+            rooms,
+            svc.equipment_register(now()).await?,
+            svc.qualifications().await?,
+            svc.media_fills().await?,
+        ))
+    };
+    let (rooms, equipment, quals, fills) = match read.await {
+        Ok(x) => x,
+        Err(e) => return fail(v, e),
+    };
+    let mut p = OverviewPage {
+        c: PageCtx::new(v, "/facility"),
+        rooms,
+        equipment,
+        quals,
+        fills,
+        kinds: EquipmentKind::ALL.iter().map(|k| k.as_str()).collect(),
+        is_qa: v.has_any(&[Role::Qa]),
+        room: Form::default(),
+        eq: Form::default(),
+        cal: Form::default(),
+        qual: Form::default(),
+        mf: Form::default(),
+        close: Form::default(),
+    };
+    if let Some((which, form)) = refused {
+        let slot = match which {
+            "room" => &mut p.room,
+            "eq" => &mut p.eq,
+            "cal" => &mut p.cal,
+            "qual" => &mut p.qual,
+            "mf" => &mut p.mf,
+            _ => &mut p.close,
+        };
+        *slot = form;
+    }
+    page(status, &p)
+}
+
+pub async fn overview(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+    overview_page(&st, &v, None, StatusCode::OK).await
+}
+
+/// After a form post: back to the page, or the page again with the refusal by its field.
+async fn done(
+    st: &AppState,
+    v: &Viewer,
+    which: &str,
+    f: Fields,
+    res: Result<(), Refusal>,
+) -> Response {
+    match res {
+        Ok(()) => see_other(&format!("/facility#{which}")),
+        Err(r) => {
+            let (e, s) = (r.errors(v.lang), r.status());
+            overview_page(st, v, Some((which, Form { f, e })), s).await
+        }
+    }
+}
+
+/// Runs one form's action: reads the fields with `$input`, calls the service with `$call`.
+macro_rules! form_action {
+    ($name:ident, $which:literal, |$st:ident, $a:ident, $f:ident, $zone:ident, $t:ident| $body:expr) => {
+        pub async fn $name(
+            State($st): State<AppState>,
+            Extension(v): Extension<Viewer>,
+            body: Bytes,
+        ) -> Response {
+            let $a = match actor(&v) {
+                Ok(a) => a,
+                Err(r) => return *r,
+            };
+            let $f = Fields::parse(&body);
+            let $zone = PageCtx::new(&v, "/facility").zone_name;
+            let $t = now();
+            let res: Result<(), Refusal> = async { $body }.await;
+            done(&$st, &v, $which, $f, res).await
+        }
+    };
+}
+
+form_action!(add_room, "room", |st, a, f, zone, t| {
+    let _ = &zone;
+    st.service.add_room(&a, t, inputs::room(&f)?).await?;
+    Ok(())
+});
+
+form_action!(register_equipment, "eq", |st, a, f, zone, t| {
+    let n = inputs::equipment(&f, &zone, t)?;
+    st.service.register_equipment(&a, t, n).await?;
+    Ok(())
+});
+
+form_action!(calibrate, "cal", |st, a, f, zone, t| {
+    let c = inputs::calibration(&f, &zone, t)?;
+    st.service
+        .calibrate_equipment(
+            &a,
+            t,
+            &c.id,
+            c.calibration_due,
+            c.qualification_due,
+            &c.reason,
+        )
+        .await?;
+    Ok(())
+});
+
+form_action!(record_qualification, "qual", |st, a, f, zone, t| {
+    let n = inputs::qualification(&f, &zone, t)?;
+    st.service.record_qualification(&a, t, n).await?;
+    Ok(())
+});
+
+form_action!(record_media_fill, "mf", |st, a, f, zone, t| {
+    let n = inputs::media_fill(&f, &zone, t)?;
+    st.service.record_media_fill(&a, t, n).await?;
+    Ok(())
+});
+
+form_action!(close_media_fill, "close", |st, a, f, zone, t| {
+    let _ = &zone;
+    let (id, reason) = inputs::closure(&f)?;
+    st.service.close_media_fill(&a, t, &id, &reason).await?;
+    Ok(())
+});
