@@ -62,7 +62,7 @@ pub(super) fn theta_of(p: &[f64], end: End, span: &Span) -> Option<[f64; 2]> {
 /// The 4PL `[a, b, c, d]` (b > 0) of edge coordinates `θ = (β, ε)`, `ε > 0`, and linear part `(α, k)`.
 fn params_of(theta: [f64; 2], alpha: f64, k: f64, end: End, span: &Span) -> Option<Vec<f64>> {
     let (beta, eps) = (theta[0], theta[1]);
-    if !(eps > 0.0) {
+    if eps.is_nan() || eps <= 0.0 {
         return None;
     }
     let far = alpha + k / eps;

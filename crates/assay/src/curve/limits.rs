@@ -314,19 +314,32 @@ fn curvature_bound(data: &Data) -> f64 {
     for l in lv.iter() {
         scatter += l.3 - l.2 * l.2 / l.1;
     }
-    let (mut convex, mut concave) = (0.0f64, 0.0f64);
+    // Disjoint triples straighten independent means, so their costs add: the best set of disjoint
+    // adjacent triples by dynamic programming, once for each direction of bending.
+    let (mut convex, mut concave) = (
+        [0.0f64; super::varpro::MAX_POINTS],
+        [0.0f64; super::varpro::MAX_POINTS],
+    );
     for j in 1..n.saturating_sub(1) {
         let (p, q, r) = (lv[j - 1], lv[j], lv[j + 1]);
         let lam = (r.0 - q.0) / (r.0 - p.0);
         // Positive: the middle mean lies above the chord (bent like a concave function).
         let delta = q.2 / q.1 - lam * p.2 / p.1 - (1.0 - lam) * r.2 / r.1;
         let cost = delta * delta / (lam * lam / p.1 + 1.0 / q.1 + (1.0 - lam).powi(2) / r.1);
-        if delta > 0.0 {
-            convex = convex.max(cost);
+        let before = |t: &[f64]| if j >= 2 { t[j - 2] } else { 0.0 };
+        let (cv, cc) = if delta > 0.0 {
+            (cost, 0.0)
         } else {
-            concave = concave.max(cost);
-        }
+            (0.0, cost)
+        };
+        convex[j + 1] = convex[j].max(before(&convex) + cv);
+        concave[j + 1] = concave[j].max(before(&concave) + cc);
     }
+    let (convex, concave) = if n >= 3 {
+        (convex[n - 1], concave[n - 1])
+    } else {
+        (0.0, 0.0)
+    };
     let out = scatter.max(0.0) + convex.min(concave);
     if out.is_finite() { out } else { 0.0 }
 }
