@@ -144,6 +144,14 @@ async fn demo_cmd(path: &str, addr: &str) -> anyhow::Result<ExitCode> {
     for (id, name, role) in demo::DEMO_USERS {
         println!("  {id:<10} {} / {}  {name}", role.as_str(), role.name_ja());
     }
+    for (id, name, role) in demo::DEMO_CLINIC_USERS {
+        let site = demo::CLINIC_SITE;
+        println!(
+            "  {id:<10} {} / {}  {name} @ {site}",
+            role.as_str(),
+            role.name_ja()
+        );
+    }
     serve(svc, addr).await
 }
 

@@ -136,8 +136,8 @@ async fn a_physician_reads_and_writes_only_the_patients_of_their_site() {
         let (_, v, _) = call(&app, "/api/v1/patients", &qa, None, None).await;
         assert_eq!(
             v["rows"].as_array().unwrap().len(),
-            tokyo_count,
-            "QA reads every site"
+            tokyo_count + 1,
+            "QA reads every site: Tokyo's and the demo clinic's PT-CL-0001"
         );
         assert_eq!(
             call(&app, "/api/v1/patients/PT-000001", &osaka, None, None)
