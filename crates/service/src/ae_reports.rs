@@ -89,7 +89,7 @@ impl Service {
             );
         }
         let mut rows = self.rows(actor, open).await?;
-        rows.sort_by(|a, b| a.report.due_at.cmp(&b.report.due_at));
+        rows.sort_by_key(|r| r.report.due_at);
         let mut d = ReportDashboard {
             now,
             overdue: Vec::new(),

@@ -71,7 +71,7 @@ impl Service {
     ) -> Result<Vec<Consent>, ServiceError> {
         self.readable_patient(actor, patient).await?;
         let mut all: Vec<Consent> = self.store().list(Some(("patient", patient.trim()))).await?;
-        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all.sort_by(|a, b| a.id.cmp(&b.id)); // ids are `{patient}-CN-nn`
         Ok(all)
     }
 

@@ -130,7 +130,7 @@ async fn refusals_say_why_and_write_nothing() {
             &svc,
             svc.report_adverse_event(&doc, later, ae("PT-R-001", None, 6, "recovered", later)),
             ErrorKind::Invalid,
-            "CTCAE grade must be 1–5",
+            "grade 6 is not an option for \"Injection site reaction\" in CTCAE v5.0",
         )
         .await;
         refused(

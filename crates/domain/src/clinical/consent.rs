@@ -151,7 +151,7 @@ mod tests {
         assert!(w.covers(Indication::Stroke, t("2026-11-09T00:00:00Z")));
         assert!(!w.covers(Indication::Stroke, t("2026-11-10T00:00:00Z")));
         assert_eq!(
-            consented_indications(&[w.clone()], t("2026-11-11T00:00:00Z")),
+            consented_indications(std::slice::from_ref(&w), t("2026-11-11T00:00:00Z")),
             vec![]
         );
         assert!(
