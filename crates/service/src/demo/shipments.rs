@@ -69,6 +69,20 @@ pub(super) async fn build(
         },
     )
     .await?;
+    // Explained and consented at registration, so the clinic may dispense to the patient.
+    svc.record_consent(
+        &dr,
+        t0,
+        "PT-CL-0001",
+        crate::NewConsent {
+            indication: "osteoarthritis".into(),
+            document_version: "IC-osteoarthritis v1".into(),
+            explained_by: "Dr. Demo".into(),
+            explained_at: t0,
+            consented_at: t0,
+        },
+    )
+    .await?;
     let shipments = [
         ("SHP-DEMO-001", &[35, 36, 37][..], None),
         ("SHP-DEMO-002", &[38, 39][..], Some((6.0, 7.5, -61.0))),
