@@ -127,10 +127,11 @@ impl FacilityRecords {
             operator: lot.filled_by.clone(),
             at,
         });
-        if let Some(f) = &fill {
-            if let Some(r) = &f.room {
-                uses.push((r.clone(), f.at));
-            }
+        if let Some(Act {
+            room: Some(r), at, ..
+        }) = &fill
+        {
+            uses.push((r.clone(), *at));
         }
         let mut parents: BTreeMap<String, Option<String>> = BTreeMap::new();
         for (r, _) in &uses {

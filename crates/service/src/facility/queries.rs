@@ -79,7 +79,7 @@ impl Service {
     /// Every media fill, newest first.
     pub async fn media_fills(&self) -> Result<Vec<MediaFill>, ServiceError> {
         let mut v = self.store.list::<MediaFill>(None).await?;
-        v.sort_by(|a, b| b.performed_at.cmp(&a.performed_at));
+        v.sort_by_key(|m| std::cmp::Reverse(m.performed_at));
         Ok(v)
     }
 }

@@ -54,6 +54,15 @@ pub struct LotSterility {
     pub equipment: Vec<EquipmentUse>,
 }
 
+/// (what, room, equipment, operator, when) of one thing done to the lot.
+type ActRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    UtcTime,
+);
+
 impl LotSterility {
     /// One bilingual line for the certificate of analysis: the filtration and its integrity
     /// tests, the EM of the lot's rooms, the equipment and the operators.
@@ -115,13 +124,7 @@ impl Service {
         let filtrations = s.list::<SterileFiltration>(Some(("lot", lot))).await?;
         let tests = s.list::<IntegrityTest>(Some(("lot", lot))).await?;
         // (what, room, equipment, operator, at)
-        let mut acts: Vec<(
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            UtcTime,
-        )> = steps
+        let mut acts: Vec<ActRow> = steps
             .iter()
             .map(|x| {
                 (
