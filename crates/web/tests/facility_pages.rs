@@ -163,7 +163,7 @@ async fn registers_em_entry_import_and_filtration_through_pages_and_api() {
             .unwrap();
         let r = send(&app, req).await;
         assert_eq!(r.status, 200, "{}", r.body);
-        assert_eq!(r.body.matches("data-outcome=\"within\"").count() >= 2, true);
+        assert!(r.body.matches("data-outcome=\"within\"").count() >= 2);
         // …and through the API, where an unknown location refuses the whole file.
         let req = Request::post("/api/v1/em-results/import")
             .header("content-type", "text/csv")
