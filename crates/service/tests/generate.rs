@@ -10,9 +10,8 @@ use secretome_domain::{
     clinical::{Administration, Dispensing, Patient},
     facility::{EmResult, Room, SterileFiltration},
     isbt::Din,
-    lot::{Lot, LotStatus},
+    lot::Lot,
     material::RawMaterialLot,
-    qc::BlockerKind,
     site::DinSequence,
     vial::{Vial, VialStatus},
 };
