@@ -220,7 +220,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     (
         "error.csrf",
-        "フォームの確認用トークンがないか一致しません。ページを再読み込みしてからやり直してください。",
+        "フォームの確認用トークン (CSRF) がないか一致しません。ページを再読み込みしてからやり直してください。",
         "The form's CSRF token is missing or wrong: reload the page and try again.",
     ),
     (

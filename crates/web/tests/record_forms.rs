@@ -522,6 +522,7 @@ async fn every_bad_field_at_once_overlong_text_and_the_clinical_and_recall_forms
             &[
                 ("term", "Injection site reaction"),
                 ("grade", "2"),
+                ("causality", "possibly"),
                 ("onset_at", &fut),
                 ("outcome", "recovering"),
             ],

@@ -92,17 +92,18 @@ async fn record_page(
             Err(err) => return fail(v, err),
         }
     }
-    let people =
-        r.qc.people()
-            .into_iter()
-            .chain(r.detail.events.iter().map(|e| e.actor.clone()))
-            .chain(r.participants.iter().cloned());
-    let names = match st.service.names(people).await {
-        Ok(n) => n,
-        Err(err) => return fail(v, err),
-    };
     let sterility = match st.service.lot_sterility(lot).await {
         Ok(s) => Some(s),
+        Err(err) => return fail(v, err),
+    };
+    let mut people: Vec<String> = r.qc.people().into_iter().collect();
+    people.extend(r.detail.events.iter().map(|e| e.actor.to_string()));
+    people.extend(r.participants.iter().map(|p| p.to_string()));
+    if let Some(s) = &sterility {
+        people.extend(s.uses.iter().filter_map(|u| u.operator.clone()));
+    }
+    let names = match st.service.names(people).await {
+        Ok(n) => n,
         Err(err) => return fail(v, err),
     };
     let p = RecordPage {
