@@ -221,10 +221,11 @@ impl Administration {
         now: UtcTime,
     ) -> Result<Self, DomainError> {
         if dispensing.patient != patient.id {
-            return Err(DomainError::Rule(format!(
-                "vial {} was dispensed for patient {}, not {}",
-                dispensing.vial, dispensing.patient, patient.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::VialForOtherPatient {
+                vial: dispensing.vial.to_string(),
+                dispensed_for: dispensing.patient.to_string(),
+                patient: patient.id.to_string(),
+            }));
         }
         let dose_ml = positive("dose_ml", dose_ml)?;
         if dose_ml > vial_volume_ml {

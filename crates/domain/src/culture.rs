@@ -137,10 +137,9 @@ impl CellBank {
             now,
         )?;
         if master.kind != BankKind::Master {
-            return Err(DomainError::Rule(format!(
-                "cell bank {} is a working bank: a working bank is made from a master bank",
-                master.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::WorkingBankFromWorking {
+                bank: master.id.to_string(),
+            }));
         }
         if passage <= master.passage {
             return Err(DomainError::invalid(

@@ -211,10 +211,10 @@ impl Donor {
     /// a different patient later is refused, the same one again changes nothing.
     pub fn for_autologous_use(&self, patient: PatientCode) -> Result<Self, DomainError> {
         match &self.autologous_for {
-            Some(p) if *p != patient => Err(DomainError::Rule(format!(
-                "donor {} is already recorded as patient {p} (autologous use)",
-                self.id
-            ))),
+            Some(p) if *p != patient => Err(DomainError::Rule(crate::rule::Rule::DonorIsPatient {
+                donor: self.id.to_string(),
+                patient: p.to_string(),
+            })),
             _ => Ok(Self {
                 autologous_for: Some(patient),
                 ..self.clone()

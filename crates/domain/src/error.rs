@@ -20,9 +20,10 @@ pub enum DomainError {
     Invalid { field: String, message: String },
     #[error(transparent)]
     Transition(#[from] TransitionError),
-    /// A rule between entities was broken (e.g. tissue from a donor who is not eligible).
-    #[error("{0}")]
-    Rule(String),
+    /// A rule between entities was broken (e.g. tissue from a donor who is not eligible): a coded
+    /// refusal with the data to render it (`rule.rs`).
+    #[error(transparent)]
+    Rule(#[from] crate::rule::Rule),
     /// Release refused: every reason, each with an English and a Japanese message.
     #[error("lot {lot} cannot be released: {}", crate::qc::release::list(.blockers))]
     ReleaseBlocked {
@@ -47,6 +48,17 @@ pub enum DomainError {
 }
 
 impl DomainError {
+    /// The stable code of the refusal, for API clients and the edges' message tables.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::Invalid { .. } => "invalid",
+            DomainError::Transition(_) => "transition",
+            DomainError::Rule(r) => r.code(),
+            DomainError::ReleaseBlocked { .. } => "release_blocked",
+            DomainError::NoConsent { .. } => "no_consent",
+            DomainError::Forbidden { .. } => "forbidden",
+        }
+    }
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         DomainError::Invalid {
             field: field.into(),
@@ -90,7 +102,7 @@ impl Invalids {
             return e;
         }
         match self.fields.len() {
-            0 => DomainError::Rule("refused".into()),
+            0 => DomainError::Rule(crate::rule::Rule::Refused),
             1 => {
                 let (field, message) = self.fields.into_iter().next().unwrap_or_default();
                 DomainError::Invalid { field, message }

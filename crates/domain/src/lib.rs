@@ -22,6 +22,7 @@ pub mod qc;
 pub mod quantity;
 pub mod recall;
 pub mod role;
+pub mod rule;
 pub mod shipment;
 pub mod site;
 pub mod time;
@@ -29,4 +30,5 @@ pub mod vial;
 
 pub use error::{DomainError, Invalids, TransitionError};
 pub use role::{Actor, Role};
+pub use rule::Rule;
 pub use time::UtcTime;

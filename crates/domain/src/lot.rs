@@ -228,10 +228,10 @@ impl Lot {
             return Err(self.refuse("be released"));
         }
         if participants.contains(signer) {
-            return Err(DomainError::Rule(format!(
-                "segregation of duties: {signer} recorded a step of lot {}'s manufacture and may not release it",
-                self.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::MakerReleases {
+                by: signer.to_string(),
+                lot: self.id.to_string(),
+            }));
         }
         self.decide(LotStatus::Released, signer, reason, now)
     }

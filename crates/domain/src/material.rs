@@ -88,10 +88,10 @@ impl RawMaterialLot {
     /// An expired lot may not be used.
     pub fn check_usable(&self, at: UtcTime) -> Result<(), DomainError> {
         if at >= self.expires_at {
-            return Err(DomainError::Rule(format!(
-                "raw-material lot {} expired at {}",
-                self.id, self.expires_at
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::MaterialExpired {
+                material: self.id.to_string(),
+                at: self.expires_at.to_string(),
+            }));
         }
         Ok(())
     }

@@ -98,10 +98,10 @@ impl Exposure {
     /// Records that the patient was contacted; once only.
     pub fn follow_up(&self, by: UserName, note: &str, now: UtcTime) -> Result<Self, DomainError> {
         if self.followed_up_at.is_some() {
-            return Err(DomainError::Rule(format!(
-                "patient {} has already been followed up for recall {}",
-                self.patient, self.recall
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::FollowedUp {
+                patient: self.patient.to_string(),
+                recall: self.recall.to_string(),
+            }));
         }
         let mut e = self.clone();
         e.followed_up_at = Some(now);

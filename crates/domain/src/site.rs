@@ -83,16 +83,15 @@ impl User {
     /// sign.
     pub fn with_active(&self, active: bool, by: &UserName) -> Result<Self, DomainError> {
         if self.active == active {
-            return Err(DomainError::Rule(format!(
-                "user {} is already {}",
-                self.id,
-                if active { "active" } else { "inactive" }
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::UserAlready {
+                user: self.id.to_string(),
+                active,
+            }));
         }
         if !active && &self.id == by {
-            return Err(DomainError::Rule(format!(
-                "{by} cannot deactivate their own account: ask another administrator"
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::SelfDeactivation {
+                by: by.to_string(),
+            }));
         }
         let mut u = self.clone();
         u.active = active;
@@ -274,10 +273,9 @@ impl ApiToken {
     /// Revokes a live token.
     pub fn revoke(&self, now: UtcTime) -> Result<Self, DomainError> {
         if !self.is_live() {
-            return Err(DomainError::Rule(format!(
-                "API token {} is already revoked",
-                self.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::TokenRevoked {
+                token: self.id.to_string(),
+            }));
         }
         let mut t = self.clone();
         t.revoked_at = Some(now);

@@ -122,18 +122,17 @@ impl Vial {
             return Err(self.refuse("be dispensed"));
         }
         if lot_status != LotStatus::Released {
-            return Err(DomainError::Rule(format!(
-                "vial {} cannot be dispensed: its lot {} is {}",
-                self.id,
-                self.lot,
-                lot_status.as_str()
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::LotNotReleased {
+                vial: self.id.to_string(),
+                lot: self.lot.to_string(),
+                status: lot_status.as_str().to_string(),
+            }));
         }
         if now >= self.expires_at {
-            return Err(DomainError::Rule(format!(
-                "vial {} cannot be dispensed: it expired at {}",
-                self.id, self.expires_at
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::VialExpired {
+                vial: self.id.to_string(),
+                at: self.expires_at.to_string(),
+            }));
         }
         Ok(self.to(VialStatus::Dispensed))
     }
@@ -188,10 +187,9 @@ impl Vial {
     /// Marks an unused vial past its expiry as expired.
     pub fn expire(&self, now: UtcTime) -> Result<Vial, DomainError> {
         if now < self.expires_at {
-            return Err(DomainError::Rule(format!(
-                "vial {} has not expired yet",
-                self.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::VialNotExpired {
+                vial: self.id.to_string(),
+            }));
         }
         match self.status {
             VialStatus::Quarantine | VialStatus::Available => Ok(self.to(VialStatus::Expired)),

@@ -6,7 +6,7 @@
 
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, Role, UtcTime,
     clinical::{AdverseEvent, AeReport, Patient, ReportStatus},
     ids::SiteCode,
 };
@@ -184,7 +184,9 @@ impl Service {
                 .store()
                 .fetch(&report.adverse_event)
                 .await?
-                .ok_or_else(|| DomainError::Rule(format!("report {} has no event", report.id)))?;
+                .ok_or_else(|| {
+                    ServiceError::Internal(format!("report {} has no event", report.id))
+                })?;
             out.push(ReportRow {
                 report,
                 event,

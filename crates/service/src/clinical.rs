@@ -193,10 +193,9 @@ impl Service {
             .load::<Dispensing>(&format!("DSP-{}", v.id))
             .await?
             .ok_or_else(|| {
-                DomainError::Rule(format!(
-                    "vial {} has not been dispensed for a patient",
-                    v.id
-                ))
+                DomainError::Rule(secretome_domain::Rule::VialNotDispensed {
+                    vial: v.id.to_string(),
+                })
             })?;
         let p = tx
             .must_load::<Patient>(patient.unwrap_or(d.patient.as_str()).trim())

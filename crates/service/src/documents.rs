@@ -130,10 +130,10 @@ impl Service {
         let names = self.names(qc.people()).await?;
         let l = &qc.lot;
         if !matches!(l.status, LotStatus::Released | LotStatus::Recalled) {
-            return Err(DomainError::Rule(format!(
-                "lot {lot} is {}: a certificate of analysis is issued for released lots only",
-                l.status.as_str()
-            ))
+            return Err(DomainError::Rule(secretome_domain::Rule::CoaNotReleased {
+                lot: lot.to_string(),
+                status: l.status.as_str().to_string(),
+            })
             .into());
         }
         let product = self
@@ -359,7 +359,10 @@ impl Service {
 
 /// A document that cannot be made, as a service error naming why.
 pub(crate) fn document_error(e: secretome_document::DocumentError) -> ServiceError {
-    DomainError::Rule(format!("the document cannot be made: {e}")).into()
+    DomainError::Rule(secretome_domain::Rule::DocumentFailed {
+        detail: e.to_string(),
+    })
+    .into()
 }
 
 #[cfg(test)]

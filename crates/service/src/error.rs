@@ -42,6 +42,26 @@ pub enum ErrorKind {
 }
 
 impl ServiceError {
+    /// The stable code of the failure (`snake_case`): the domain's rule codes, the scan codes, and
+    /// one code per service or storage failure. The edges map it to a status and to ja/en text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::Domain(e) => e.code(),
+            ServiceError::Scan(e) => e.code(),
+            ServiceError::NotFound { .. } | ServiceError::Store(StoreError::NotFound { .. }) => {
+                "not_found"
+            }
+            ServiceError::Store(StoreError::Duplicate { .. }) => "duplicate",
+            ServiceError::Store(StoreError::Dangling { .. }) => "dangling",
+            ServiceError::Store(StoreError::Constraint { .. }) => "constraint",
+            ServiceError::Store(StoreError::Invalid { .. }) => "invalid",
+            ServiceError::Store(StoreError::ReasonRequired { .. }) => "reason_required",
+            ServiceError::Inactive(_) => "inactive",
+            ServiceError::Planning(_) => "planning",
+            ServiceError::Internal(_) | ServiceError::Store(_) => "internal",
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             ServiceError::Domain(DomainError::Invalid { .. }) => ErrorKind::Invalid,

@@ -183,9 +183,7 @@ impl Service {
         check(spec)?;
         let events = self.store().event_count().await?;
         if events > 0 {
-            return Err(DomainError::Rule(format!(
-                "the database is not empty ({events} audit events): generate writes only into a new, empty database"
-            ))
+            return Err(DomainError::Rule(secretome_domain::Rule::DatabaseNotEmpty { events })
             .into());
         }
         let span = f64::from(spec.years) * 365.0;
@@ -206,11 +204,11 @@ impl Service {
             now,
             product: PRODUCT.to_string(),
             isbt_description: ProductCode::new("S0001", 'V', "00")
-                .map_err(|e| DomainError::Rule(e.to_string()))?
+                .map_err(|e| ServiceError::Internal(e.to_string()))?
                 .description_code()
                 .to_string(),
             spec: spec_row,
-            fin: Fin::parse(FIN).map_err(|e| DomainError::Rule(e.to_string()))?,
+            fin: Fin::parse(FIN).map_err(|e| ServiceError::Internal(e.to_string()))?,
             din_next: BTreeMap::new(),
             patients: vec![None; patient_plans.len()],
             patient_plans,

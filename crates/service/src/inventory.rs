@@ -179,10 +179,10 @@ pub(crate) async fn check_place(
         .iter()
         .find(|s| Some(s.id()) != moving.map(VialId::as_str))
     {
-        return Err(DomainError::Rule(format!(
-            "position {target} is occupied by vial {}",
-            occupant.id()
-        ))
+        return Err(DomainError::Rule(secretome_domain::Rule::PositionOccupied {
+            position: target.to_string(),
+            vial: occupant.id().to_string(),
+        })
         .into());
     }
     Ok(f)

@@ -54,7 +54,10 @@ fn label_error(e: LabelError) -> ServiceError {
         LabelError::Invalid { field, message } => DomainError::invalid(field, message).into(),
         LabelError::Isbt(e) => DomainError::from(e).into(),
         LabelError::Document(e) => crate::documents::document_error(e),
-        other => DomainError::Rule(format!("the label cannot be made: {other}")).into(),
+        other => DomainError::Rule(secretome_domain::Rule::LabelFailed {
+            detail: other.to_string(),
+        })
+        .into(),
     }
 }
 
@@ -70,7 +73,8 @@ pub(crate) fn label_data(
     product: Option<&Product>,
     now: UtcTime,
 ) -> Result<LabelData, ServiceError> {
-    let refuse = |why: String| ServiceError::from(DomainError::Rule(why));
+    use secretome_domain::Rule;
+    let refuse = |why: Rule| ServiceError::from(DomainError::Rule(why));
     let state = match v.status {
         VialStatus::Available | VialStatus::Dispensed | VialStatus::Administered => None,
         VialStatus::Quarantine => Some(("出荷判定待ち", "in quarantine (not released)")),
@@ -80,28 +84,27 @@ pub(crate) fn label_data(
     };
     let state = state.or_else(|| (v.expires_at <= now).then_some(("期限切れ", "expired")));
     if let Some((ja, en)) = state {
-        return Err(refuse(format!(
-            "vial {} is {en} ({ja}): no label is printed for it / このバイアルのラベルは発行できません",
-            v.id
-        )));
+        return Err(refuse(Rule::NoLabelInState {
+            vial: v.id.to_string(),
+            state_en: en.to_string(),
+            state_ja: ja.to_string(),
+        }));
     }
     let din = v.din.as_deref().ok_or_else(|| {
-        refuse(format!(
-            "vial {} has no ISBT 128 DIN (it was filled before the facility's FIN was configured): no label can be printed for it",
-            v.id
-        ))
+        refuse(Rule::VialWithoutDin {
+            vial: v.id.to_string(),
+        })
     })?;
     let code = v.product_code.as_deref().ok_or_else(|| {
-        refuse(format!(
-            "vial {} has no ISBT 128 product code: no label can be printed for it",
-            v.id
-        ))
+        refuse(Rule::VialWithoutProductCode {
+            vial: v.id.to_string(),
+        })
     })?;
     let product = product.ok_or_else(|| {
-        refuse(format!(
-            "product {} of lot {} is not in the product master",
-            lot.product, lot.id
-        ))
+        refuse(Rule::ProductNotInMaster {
+            product: lot.product.to_string(),
+            lot: lot.id.to_string(),
+        })
     })?;
     let tz = jiff::tz::TimeZone::get(LABEL_ZONE)
         .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
@@ -111,7 +114,7 @@ pub(crate) fn label_data(
         .to_zoned_datetime(tz)
         .date()
         .yesterday()
-        .map_err(|e| refuse(format!("vial {} expiry out of range: {e}", v.id)))?;
+        .map_err(|e| ServiceError::Internal(format!("vial {} expiry out of range: {e}", v.id)))?;
     let storage = product.storage_temperature_c.round();
     if !(f64::from(i16::MIN)..=f64::from(i16::MAX)).contains(&storage) {
         return Err(DomainError::invalid(

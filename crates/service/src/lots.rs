@@ -204,10 +204,10 @@ impl Service {
         let l = tx.must_load::<Lot>(lot).await?;
         let recalls = Service::recalls_covering(&mut *tx, lot).await?;
         if !recalls.is_empty() {
-            return Err(DomainError::Rule(format!(
-                "lot {lot} cannot be filled: it is under recall {}",
-                recalls.join(", ")
-            ))
+            return Err(DomainError::Rule(secretome_domain::Rule::FillUnderRecall {
+                lot: lot.to_string(),
+                recalls,
+            })
             .into());
         }
         let mut steps = tx
@@ -323,10 +323,10 @@ impl Service {
         l.release(&actor.user, &[], reason, now)?; // state and reason first
         let recalls = Service::recalls_covering(&mut *tx, lot).await?;
         if !recalls.is_empty() {
-            return Err(DomainError::Rule(format!(
-                "lot {lot} cannot be released: it is under recall {}",
-                recalls.join(", ")
-            ))
+            return Err(DomainError::Rule(secretome_domain::Rule::ReleaseUnderRecall {
+                lot: lot.to_string(),
+                recalls,
+            })
             .into());
         }
         let participants = self.lot_participants(lot).await?;
@@ -450,19 +450,24 @@ async fn assign_isbt(
     use secretome_domain::isbt::{self, Fin};
     use secretome_domain::qc::Product;
     use secretome_domain::site::{DinSequence, SETTING_FIN, Setting};
-    let rule = |m: String| ServiceError::from(DomainError::Rule(m));
+    use secretome_domain::Rule;
+    let rule = |r: Rule| ServiceError::from(DomainError::Rule(r));
     let product = lot.product.clone();
     let fin = tx.load::<Setting>(SETTING_FIN).await?.ok_or_else(|| {
-        rule(format!(
-            "vials cannot be filled: the facility's ISBT 128 FIN (setting {SETTING_FIN}) is not configured"
-        ))
+        rule(Rule::FinNotConfigured {
+            setting: SETTING_FIN.to_string(),
+        })
     })?;
-    let fin = Fin::parse(&fin.value).map_err(|e| rule(e.to_string()))?;
+    let fin = Fin::parse(&fin.value).map_err(|e| {
+        rule(Rule::FinInvalid {
+            detail: e.to_string(),
+        })
+    })?;
     let p = tx.must_load::<Product>(&product).await?;
     let code = p.isbt_code.as_deref().ok_or_else(|| {
-        rule(format!(
-            "vials cannot be filled: product {product} has no ISBT 128 product description code"
-        ))
+        rule(Rule::NoProductCode {
+            product: product.to_string(),
+        })
     })?;
     let collection = isbt::collection_type(lot.id.as_str(), &lot_donors(tx, lot).await?)?;
     let year = (jiff::tz::TimeZone::UTC.to_datetime(now.timestamp()).year() % 100) as u8;
@@ -471,7 +476,12 @@ async fn assign_isbt(
     let first = existing.as_ref().map_or(1, |s| s.next);
     let first = u32::try_from(first).unwrap_or(u32::MAX);
     let identity = isbt::assign(fin, year, first, code, collection, vials.len())
-        .map_err(|e| rule(format!("DIN sequence for {key} is exhausted: {e}")))?;
+        .map_err(|e| {
+            rule(Rule::DinExhausted {
+                key: key.clone(),
+                detail: e.to_string(),
+            })
+        })?;
     for (v, id) in vials.iter_mut().zip(&identity.containers) {
         v.din = Some(id.din.to_string());
         v.product_code = Some(id.product_code.to_string());

@@ -314,7 +314,9 @@ impl Service {
             }
         };
         let spec =
-            spec.ok_or_else(|| DomainError::Rule(format!("lot {} has no specification", l.id)))?;
+            spec.ok_or_else(|| DomainError::Rule(secretome_domain::Rule::LotWithoutSpecification {
+                lot: l.id.to_string(),
+            }))?;
         if tx.load::<PlateFile>(&file.id).await?.is_none() {
             tx.insert_record(&file, &ctx(actor, now, "plate_file.store", None))
                 .await?;

@@ -254,10 +254,10 @@ impl Service {
         let entry = r.entry(&spec)?;
         let result = TestResult::record(&lot, &spec, entry, &actor.user, now)?;
         if tx.load::<TestResult>(&result.id).await?.is_some() {
-            return Err(DomainError::Rule(format!(
-                "lot {} already has a result for test {}: correct it, giving a reason",
-                lot.id, result.test
-            ))
+            return Err(DomainError::Rule(secretome_domain::Rule::ResultExists {
+                lot: lot.id.to_string(),
+                test: result.test.to_string(),
+            })
             .into());
         }
         tx.insert_record(&result, &ctx(actor, now, "test_result.record", None))

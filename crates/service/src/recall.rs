@@ -340,10 +340,10 @@ async fn plan(
         };
     }
     if lots.is_empty() {
-        return Err(DomainError::Rule(format!(
-            "{} {target} has not reached any lot: there is nothing to recall",
-            kind.as_str()
-        ))
+        return Err(DomainError::Rule(secretome_domain::Rule::NothingToRecall {
+            kind: kind.as_str().to_string(),
+            target: target.to_string(),
+        })
         .into());
     }
     let lot_ids: Vec<String> = lots.iter().cloned().collect();
@@ -428,11 +428,11 @@ pub(crate) async fn refuse_if_recalled(
         .into_iter()
         .find(|r| r.target_kind == kind)
     {
-        return Err(DomainError::Rule(format!(
-            "{} {id} is under recall {}: it cannot be used",
-            kind.as_str(),
-            r.id
-        ))
+        return Err(DomainError::Rule(secretome_domain::Rule::UnderRecall {
+            kind: kind.as_str().to_string(),
+            id: id.to_string(),
+            recall: r.id.to_string(),
+        })
         .into());
     }
     Ok(())

@@ -361,15 +361,16 @@ pub(crate) async fn in_freezer_at(
 ) -> Result<(), ServiceError> {
     match freezer_of(tx, v).await? {
         Some(f) if &f.site == site => Ok(()),
-        Some(f) => Err(DomainError::Rule(format!(
-            "vial {} is at {} (freezer {}), not at {site}: ship it and receive it there first",
-            v.id, f.site, f.id
-        ))
+        Some(f) => Err(DomainError::Rule(secretome_domain::Rule::VialAtOtherSite {
+            vial: v.id.to_string(),
+            site: f.site.to_string(),
+            freezer: f.id.to_string(),
+            here: site.to_string(),
+        })
         .into()),
-        None => Err(DomainError::Rule(format!(
-            "vial {} has no known site (not in a freezer, never shipped)",
-            v.id
-        ))
+        None => Err(DomainError::Rule(secretome_domain::Rule::VialWithoutSite {
+            vial: v.id.to_string(),
+        })
         .into()),
     }
 }

@@ -228,10 +228,9 @@ impl AeReport {
         now: UtcTime,
     ) -> Result<Self, DomainError> {
         if self.status == ReportStatus::Periodic {
-            return Err(DomainError::Rule(format!(
-                "{} is not serious: it goes in the periodic report",
-                self.adverse_event
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::NotSerious {
+                event: self.adverse_event.to_string(),
+            }));
         }
         let check = |field: &str, t: Option<UtcTime>| -> Result<Option<UtcTime>, DomainError> {
             t.map(|t| event_time(field, t, None, now)).transpose()

@@ -64,10 +64,9 @@ impl Dispensing {
     pub fn thaw(&self, at: UtcTime, now: UtcTime) -> Result<Self, DomainError> {
         self.open("be thawed")?;
         if self.thawed_at.is_some() {
-            return Err(DomainError::Rule(format!(
-                "vial {} was already thawed",
-                self.vial
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::VialThawed {
+                vial: self.vial.to_string(),
+            }));
         }
         let at = event_time(
             "thawed_at",
@@ -160,11 +159,11 @@ impl Dispensing {
     fn open(&self, action: &'static str) -> Result<(), DomainError> {
         match self.ended {
             None => Ok(()),
-            Some(end) => Err(DomainError::Rule(format!(
-                "vial {} was already {}: it cannot {action}",
-                self.vial,
-                end.as_str()
-            ))),
+            Some(end) => Err(DomainError::Rule(crate::rule::Rule::VialEnded {
+                vial: self.vial.to_string(),
+                state: end.as_str().to_string(),
+                action: action.to_string(),
+            })),
         }
     }
 

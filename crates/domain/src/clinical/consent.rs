@@ -78,10 +78,9 @@ impl Consent {
         now: UtcTime,
     ) -> Result<Self, DomainError> {
         if self.withdrawn_at.is_some() {
-            return Err(DomainError::Rule(format!(
-                "consent {} was already withdrawn",
-                self.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::ConsentWithdrawn {
+                consent: self.id.to_string(),
+            }));
         }
         let at = event_time("withdrawn_at", at, None, now)?;
         not_before("withdrawn_at", at, self.consented_at, "the consent")?;

@@ -230,10 +230,9 @@ impl MediaFill {
         now: UtcTime,
     ) -> Result<MediaFill, DomainError> {
         if self.closed_at.is_some() {
-            return Err(DomainError::Rule(format!(
-                "media fill {} is already closed",
-                self.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::MediaFillClosed {
+                media_fill: self.id.to_string(),
+            }));
         }
         let mut m = self.clone();
         m.closure = Some(text("reason", reason)?);

@@ -71,21 +71,19 @@ pub fn collection_type(lot: &str, donors: &[LotDonor]) -> Result<CollectionType,
         .filter(|d| d.autologous_for.is_some())
         .collect();
     match (donors.len(), autologous.len()) {
-        (0, _) => Err(DomainError::Rule(format!(
-            "lot {lot}: no donor is on record upstream of it, so its ISBT 128 collection type \
-             (autologous 1 or allogeneic V) cannot be decided"
-        ))),
+        (0, _) => Err(DomainError::Rule(crate::rule::Rule::NoDonorUpstream {
+            lot: lot.to_string(),
+        })),
         (_, 0) => Ok(CollectionType::Allogeneic),
         (1, 1) => Ok(CollectionType::Autologous),
-        _ => Err(DomainError::Rule(format!(
-            "lot {lot} pools the autologous donation of {} with other donors' tissue: an \
-             autologous product must come from its patient alone",
-            autologous
+        _ => Err(DomainError::Rule(crate::rule::Rule::AutologousPooled {
+            lot: lot.to_string(),
+            donor: autologous
                 .iter()
                 .map(|d| d.donor.as_str())
                 .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+                .join(", "),
+        })),
     }
 }
 

@@ -186,11 +186,10 @@ impl DocumentVersion {
         if let Some(p) = previous
             && matches!(p.status, VersionStatus::Draft | VersionStatus::InReview)
         {
-            return Err(DomainError::Rule(format!(
-                "{} is still {}: finish or withdraw it before a new version",
-                p.id,
-                p.status.as_str()
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::VersionOpen {
+                document: p.id.to_string(),
+                status: p.status.as_str().to_string(),
+            }));
         }
         let version = previous.map_or(1, |p| p.version + 1);
         Ok(DocumentVersion {
@@ -243,10 +242,10 @@ impl DocumentVersion {
             return Err(self.refuse("be approved"));
         }
         if by == &self.author {
-            return Err(DomainError::Rule(format!(
-                "{by} wrote {} and may not approve it: another QA member signs the approval",
-                self.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::AuthorApproves {
+                by: by.to_string(),
+                document: self.id.to_string(),
+            }));
         }
         let mut v = self.clone();
         v.status = VersionStatus::Approved;

@@ -114,24 +114,22 @@ pub fn check_order<'a>(
         DomainError::invalid("step", format!("{step:?} is not a step of this master"))
     })?;
     if records.iter().any(|r| r.step == s.code) {
-        return Err(DomainError::Rule(format!(
-            "step {} is already recorded",
-            s.code
-        )));
+        return Err(DomainError::Rule(crate::rule::Rule::StepRecorded {
+            step: s.code.to_string(),
+        }));
     }
     for earlier in &master.steps[..idx] {
         match records.iter().find(|r| r.step == earlier.code) {
             None => {
-                return Err(DomainError::Rule(format!(
-                    "step {} ({}) comes first: steps are done in the master's order, or skipped through a recorded deviation",
-                    earlier.code, earlier.name
-                )));
+                return Err(DomainError::Rule(crate::rule::Rule::StepComesFirst {
+                    step: earlier.code.to_string(),
+                    name: earlier.name.to_string(),
+                }));
             }
             Some(r) if r.status == StepStatus::AwaitingVerification => {
-                return Err(DomainError::Rule(format!(
-                    "step {} awaits a second person's verification",
-                    earlier.code
-                )));
+                return Err(DomainError::Rule(crate::rule::Rule::StepAwaitsVerification {
+                    step: earlier.code.to_string(),
+                }));
             }
             Some(_) => {}
         }
@@ -408,10 +406,10 @@ impl StepDeviation {
             .into());
         }
         if by == &self.opened_by {
-            return Err(DomainError::Rule(format!(
-                "{by} opened deviation {} and may not decide it",
-                self.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::OpenerDecides {
+                by: by.to_string(),
+                deviation: self.id.to_string(),
+            }));
         }
         let mut d = self.clone();
         d.status = if approve {

@@ -175,10 +175,10 @@ impl Deviation {
             return Err(self.refuse(action));
         }
         if self.assessed_by.as_ref() == Some(by) {
-            return Err(DomainError::Rule(format!(
-                "segregation of duties: {by} assessed deviation {} and may not decide on it",
-                self.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::AssessorDecides {
+                by: by.to_string(),
+                deviation: self.id.to_string(),
+            }));
         }
         let mut d = self.clone();
         d.status = to;

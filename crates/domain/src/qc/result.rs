@@ -234,12 +234,15 @@ impl TestResult {
             .into());
         }
         if lot.specification.as_deref() != Some(spec.id.as_str()) {
-            return Err(DomainError::Rule(format!(
-                "lot {} is tested against {}, not {}",
-                lot.id,
-                lot.specification.as_deref().unwrap_or("no specification"),
-                spec.id
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::OtherSpecification {
+                lot: lot.id.to_string(),
+                tested_against: lot
+                    .specification
+                    .as_deref()
+                    .unwrap_or("no specification")
+                    .to_string(),
+                given: spec.id.to_string(),
+            }));
         }
         let test = spec.test(&entry.test).ok_or_else(|| {
             DomainError::invalid(

@@ -351,10 +351,10 @@ impl Specification {
             .find(|s| s.product == self.product && s.status == SpecStatus::Effective);
         let previous = match current {
             Some(c) if c.version > self.version => {
-                return Err(DomainError::Rule(format!(
-                    "specification {} is effective and newer than {}: make a new version instead",
-                    c.id, self.id
-                )));
+                return Err(DomainError::Rule(crate::rule::Rule::NewerSpecification {
+                    newer: c.id.to_string(),
+                    spec: self.id.to_string(),
+                }));
             }
             Some(c) if c.effective_from.is_some_and(|f| f > at) => {
                 return Err(DomainError::invalid(
@@ -389,9 +389,9 @@ impl Specification {
             .filter(|s| s.effective_from.is_some_and(|f| f <= at))
             .max_by_key(|s| s.version)
             .ok_or_else(|| {
-                DomainError::Rule(format!(
-                    "product {product} has no effective specification: make a specification version effective before filling"
-                ))
+                DomainError::Rule(crate::rule::Rule::NoEffectiveSpecification {
+                    product: product.to_string(),
+                })
             })
     }
 }

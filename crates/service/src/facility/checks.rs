@@ -261,10 +261,12 @@ pub(crate) async fn check_place(
             let q = tx
                 .list::<Qualification>(Some(("operator", actor.user.as_str())))
                 .await?;
-            if let Some((en, _)) = aseptic_unqualified(&actor.user, &q, at) {
-                return Err(DomainError::Rule(format!(
-                    "{en}: may not record an aseptic step in grade A zone {r}"
-                ))
+            if let Some((en, ja)) = aseptic_unqualified(&actor.user, &q, at) {
+                return Err(DomainError::Rule(secretome_domain::Rule::AsepticUnqualified {
+                    room: r.to_string(),
+                    en,
+                    ja,
+                })
                 .into());
             }
         }
@@ -273,8 +275,13 @@ pub(crate) async fn check_place(
         let eq = tx.load::<Equipment>(e).await?.ok_or_else(|| {
             DomainError::invalid("equipment", format!("equipment {e} is not registered"))
         })?;
-        if let Some((en, _)) = eq.unfit_at(at) {
-            return Err(DomainError::Rule(format!("{en}: the step is refused")).into());
+        if let Some((en, ja)) = eq.unfit_at(at) {
+            return Err(DomainError::Rule(secretome_domain::Rule::EquipmentUnfit {
+                equipment: e.to_string(),
+                en,
+                ja,
+            })
+            .into());
         }
     }
     Ok(())
@@ -291,10 +298,11 @@ pub(crate) async fn require_sterile_filtration(
     if fs.iter().any(|f| fit_for_filling(f, &tests)) {
         return Ok(());
     }
+    let lot = lot.to_string();
     Err(DomainError::Rule(if fs.is_empty() {
-        format!("lot {lot} cannot be filled: no sterilising (≤ 0.22 µm) filtration is recorded")
+        secretome_domain::Rule::NoSterileFiltration { lot }
     } else {
-        format!("lot {lot} cannot be filled: its sterilising filter failed an integrity test")
+        secretome_domain::Rule::FilterIntegrityFailed { lot }
     })
     .into())
 }

@@ -56,9 +56,9 @@ impl Service {
             .collect();
         match (eligible.get(eligible.len() / 2), dmem.get(dmem.len() / 2)) {
             (Some(d), Some(m)) => Ok(vec![d.id.to_string(), m.id.to_string()]),
-            _ => Err(DomainError::Rule(
-                "no eligible donor or DMEM lot: bench-trace runs on a generated database".into(),
-            )
+            _ => Err(DomainError::Rule(secretome_domain::Rule::NotGenerated {
+                what: "no eligible donor or DMEM lot".into(),
+            })
             .into()),
         }
     }
@@ -74,7 +74,7 @@ impl Service {
             .collect();
         let got = self.edges_by_key(&keys).await?;
         if got.len() != keys.len() {
-            return Err(DomainError::Rule(format!(
+            return Err(ServiceError::Internal(format!(
                 "fetched {} of {} edges by key",
                 got.len(),
                 keys.len()

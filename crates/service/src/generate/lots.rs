@@ -289,7 +289,10 @@ impl Emitter<'_> {
             vials.len(),
         )
         .map_err(|e| {
-            DomainError::Rule(format!("DIN sequence for year {year:02} is exhausted: {e}"))
+            DomainError::Rule(secretome_domain::Rule::DinExhausted {
+                key: format!("year {year:02}"),
+                detail: e.to_string(),
+            })
         })?;
         *next = i64::from(id.next_sequence(first));
         for (v, c) in vials.iter_mut().zip(&id.containers) {
@@ -304,7 +307,7 @@ impl Emitter<'_> {
         self.sites
             .iter()
             .position(|s| lot.id.as_str().starts_with(&format!("L-{}-", s.code)))
-            .ok_or_else(|| DomainError::Rule(format!("lot {} has no site", lot.id)).into())
+            .ok_or_else(|| ServiceError::Internal(format!("lot {} has no site", lot.id)))
     }
 
     /// A vial of a released lot dispensed for its patient two hours before the dose and, unless the

@@ -87,7 +87,9 @@ impl Emitter<'_> {
         }
         let op = self.sites[site].operator.clone();
         let Some((master, n)) = self.lines[site].master.clone() else {
-            return Err(DomainError::Rule("no master bank".into()).into());
+            return Err(DomainError::Rule(secretome_domain::Rule::NotGenerated {
+                what: "no master bank".into(),
+            }).into());
         };
         let banked = day(at, -20.0)?;
         let wcb = CellBank::working(

@@ -66,7 +66,9 @@ pub(crate) async fn load_execution(
     let version = tx.must_load::<DocumentVersion>(&ex.master).await?;
     let master = version
         .master
-        .ok_or_else(|| DomainError::Rule(format!("{} has no steps", ex.master)))?;
+        .ok_or_else(|| DomainError::Rule(secretome_domain::Rule::MasterWithoutSteps {
+            master: ex.master.to_string(),
+        }))?;
     let mut records = tx
         .list::<StepRecord>(Some(("execution", ex.id.as_str())))
         .await?;
@@ -103,10 +105,10 @@ impl Service {
             .into());
         }
         if let Some(ex) = tx.load::<BatchExecution>(batch).await? {
-            return Err(DomainError::Rule(format!(
-                "batch {batch} was started from {} already",
-                ex.master
-            ))
+            return Err(DomainError::Rule(secretome_domain::Rule::BatchStarted {
+                batch: batch.to_string(),
+                master: ex.master.to_string(),
+            })
             .into());
         }
         let ex = BatchExecution::start(&id, &v, &actor.user, now)?;

@@ -106,10 +106,10 @@ pub(crate) async fn require_steps_before_filling(
     if reasons.is_empty() {
         Ok(())
     } else {
-        Err(DomainError::Rule(format!(
-            "lot {lot} cannot be filled: {}",
-            reasons.join("; ")
-        ))
+        Err(DomainError::Rule(secretome_domain::Rule::StepsBeforeFilling {
+            lot: lot.to_string(),
+            reasons,
+        })
         .into())
     }
 }
