@@ -45,6 +45,8 @@ pub use clinical::{NewAdministration, NewPatient};
 pub use clinical_care::NewConsent;
 pub use clinical_records::{NewAdverseEvent, NewOutcome};
 pub use error::{ErrorKind, ServiceError};
+/// The storage failures a `ServiceError::Store` carries (typed: `Duplicate { table, id }` …).
+pub use secretome_store::StoreError;
 pub use inventory::NewFreezer;
 pub use lots::Placement;
 pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};

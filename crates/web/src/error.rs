@@ -1,13 +1,15 @@
-//! The one mapping from service errors to HTTP: 422 bad input (field named), 403 role, 404 missing,
-//! 409 illegal transition or duplicate, 500 database (details logged, not shown).
+//! The HTTP answer of a service error, from the one code → status/message table (`messages.rs`):
+//! 422 bad input (field named), 403 role, 404 missing, 409 illegal transition, rule or duplicate,
+//! 500 internal (cause logged under an id shown to the user, nothing else).
 
 use axum::{
     Json,
-    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use secretome_domain::DomainError;
-use secretome_service::{ErrorKind, ServiceError};
+use secretome_service::ServiceError;
+
+pub use crate::messages::status_for;
 
 #[derive(Debug)]
 pub struct AppError(pub ServiceError);
@@ -18,57 +20,36 @@ impl From<ServiceError> for AppError {
     }
 }
 
-/// The one mapping from an error's kind to its HTTP status.
-pub fn status_for(kind: ErrorKind) -> StatusCode {
-    match kind {
-        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Conflict => StatusCode::CONFLICT,
-        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
 impl AppError {
-    pub fn status(&self) -> StatusCode {
+    pub fn status(&self) -> axum::http::StatusCode {
         status_for(self.0.kind())
     }
-    /// What the user is told: the error itself, except for database failures.
+    /// What the user is told in English (an internal failure: its logged id only).
     pub fn message(&self) -> String {
-        match self.0.kind() {
-            ErrorKind::Internal => {
-                tracing::error!(error = %self.0, "request failed");
-                "internal error: nothing was changed (see the server log)".to_string()
-            }
-            _ => self.0.to_string(),
-        }
+        crate::messages::tell(&self.0).en
     }
 }
 
 impl IntoResponse for AppError {
-    /// `{"error", "status"}`, plus `"field"` for bad input and `"reasons"` (each with `message` and
-    /// `message_ja`) when a release is refused.
+    /// `{"code", "error" (English), "message_ja", "status"}`, plus `"field"` when the refusal
+    /// names an input field and `"reasons"` (each with `message` and `message_ja`) when a release
+    /// is refused.
     fn into_response(self) -> Response {
-        let status = self.status();
-        let mut body = serde_json::json!({ "error": self.message(), "status": status.as_u16() });
-        match &self.0 {
-            ServiceError::Domain(DomainError::Invalid { field, .. }) => {
-                body["field"] = serde_json::json!(field);
-            }
-            ServiceError::Scan(e) => {
-                use crate::clinical::scan_message;
-                use crate::i18n::Lang;
-                body["code"] = serde_json::json!(e.code());
-                body["field"] = serde_json::json!("vial");
-                body["message_ja"] = serde_json::json!(scan_message(Lang::Ja, e));
-            }
-            ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) => {
-                if let Ok(r) = serde_json::to_value(blockers) {
-                    body["reasons"] = r;
-                }
-            }
-            _ => {}
+        let told = crate::messages::tell(&self.0);
+        let mut body = serde_json::json!({
+            "code": told.code,
+            "error": told.en,
+            "message_ja": told.ja,
+            "status": told.status.as_u16(),
+        });
+        if let Some(field) = &told.field {
+            body["field"] = serde_json::json!(field);
         }
-        (status, Json(body)).into_response()
+        if let ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) = &self.0
+            && let Ok(r) = serde_json::to_value(blockers)
+        {
+            body["reasons"] = r;
+        }
+        (told.status, Json(body)).into_response()
     }
 }

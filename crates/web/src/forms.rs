@@ -143,10 +143,18 @@ impl FieldErrors {
                 m.insert(field.clone(), message.clone());
             }
             other => {
-                m.insert(String::new(), other.to_string());
+                m.insert(String::new(), crate::messages::tell(other).en);
             }
         }
         FieldErrors(m).split()
+    }
+    /// Like `from_service`, with every coded refusal in `lang` (from `messages.rs`); a field
+    /// message (`DomainError::Invalid`) stays as the domain wrote it, for the page's phrase table.
+    pub fn from_service_in(e: &ServiceError, lang: crate::i18n::Lang) -> FieldErrors {
+        match e {
+            ServiceError::Domain(DomainError::Invalid { .. }) => FieldErrors::from_service(e),
+            other => FieldErrors::one("", crate::messages::tell(other).text(lang)),
+        }
     }
     /// A refusal naming several fields at once (`a, b` with `a: …; b: …`, as the service joins
     /// every refusal of one request) split into one error per field.

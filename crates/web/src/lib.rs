@@ -15,6 +15,7 @@ mod idempotency;
 mod inventory;
 mod json;
 mod manufacture;
+mod messages;
 mod mbr;
 mod pages;
 mod paging;

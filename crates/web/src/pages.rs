@@ -57,8 +57,9 @@ pub fn error_html(v: &Viewer, status: StatusCode, message: &str) -> String {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let status = self.0.status();
-        (status, Html(error_html(&self.1, status, &self.0.message()))).into_response()
+        let told = crate::messages::tell(&self.0.0);
+        let page = error_html(&self.1, told.status, told.text(self.1.lang));
+        (told.status, Html(page)).into_response()
     }
 }
 

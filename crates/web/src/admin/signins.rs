@@ -103,7 +103,7 @@ pub async fn unlock(
         Ok(()) => see_other("/admin/sign-ins"),
         Err(err) => {
             let status = status_of(&err);
-            let mut e = FieldErrors::from_service(&err);
+            let mut e = FieldErrors::from_service_in(&err, v.lang);
             if let Some(m) = e.0.remove("") {
                 e.0.insert("user".into(), m);
             }

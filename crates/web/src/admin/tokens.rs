@@ -124,7 +124,7 @@ pub async fn create(
             let status = status_of(&err);
             let s = Shown {
                 f,
-                e: FieldErrors::from_service(&err),
+                e: FieldErrors::from_service_in(&err, v.lang),
                 ..Shown::blank()
             };
             tokens_page(&st, &v, s, status).await
@@ -155,7 +155,7 @@ pub async fn revoke(
             .revoke_api_token(&a, now(), &id, &reason)
             .await
             .map_err(|e| {
-                let mut fe = FieldErrors::from_service(&e);
+                let mut fe = FieldErrors::from_service_in(&e, v.lang);
                 if let Some(m) = fe.0.remove("") {
                     fe.0.insert("reason".into(), m);
                 }

@@ -181,7 +181,7 @@ pub async fn account(
         Ok(_) => see_other("/admin/users"),
         Err(err) => {
             let status = status_of(&err);
-            refuse(FieldErrors::from_service(&err), status).await
+            refuse(FieldErrors::from_service_in(&err, v.lang), status).await
         }
     }
 }
@@ -256,7 +256,7 @@ pub async fn create(
         Ok(u) => u,
         Err(err) => {
             let status = status_of(&err);
-            s.e = FieldErrors::from_service(&err);
+            s.e = FieldErrors::from_service_in(&err, v.lang);
             return users_page(&st, &v, s, status).await;
         }
     };

@@ -74,6 +74,11 @@ pub fn errors(r: &Refusal, lang: Lang) -> FieldErrors {
             &format!("{ind}: {}", lang.t("cl.err.no_consent")),
         );
     }
+    if let Refusal::Service(e) = r
+        && !matches!(e, ServiceError::Domain(DomainError::Invalid { .. }))
+    {
+        return r.errors(lang); // a coded refusal: `messages.rs`
+    }
     let raw = r.errors(Lang::En);
     if lang == Lang::En {
         return raw;

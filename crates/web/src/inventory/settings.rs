@@ -99,7 +99,7 @@ pub async fn set(
             settings_page(&st, &v, s, StatusCode::OK).await
         }
         Err(err) => {
-            let mut e = FieldErrors::from_service(&err);
+            let mut e = FieldErrors::from_service_in(&err, v.lang);
             if let Some(m) = e.0.remove("key") {
                 e.0.insert(String::new(), format!("key: {m}"));
             }

@@ -38,21 +38,24 @@ impl Refusal {
     /// A service refusal; a referenced record that does not exist is bad input in the field that
     /// named it (422), an identifier already taken is shown next to its field (409).
     pub fn service(e: ServiceError, refs: &[(&str, &str)]) -> Refusal {
-        let text = e.to_string();
-        let named = |v: &str| !v.trim().is_empty() && text.contains(&format!(" {} ", v.trim()));
-        let kind = e.kind();
-        if let Some((field, v)) = refs.iter().find(|(_, v)| named(v)) {
-            if kind == secretome_service::ErrorKind::NotFound {
-                return Refusal::bad(FieldErrors::one(field, &format!("not found: {}", v.trim())));
+        use secretome_service::StoreError;
+        // The typed id of a missing or duplicate record, matched against the values the form gave.
+        let (id, duplicate) = match &e {
+            ServiceError::NotFound { id, .. }
+            | ServiceError::Store(StoreError::NotFound { id, .. }) => (id.as_str(), false),
+            ServiceError::Store(StoreError::Duplicate { id, .. }) => (id.as_str(), true),
+            _ => return Refusal::Service(e),
+        };
+        match refs.iter().find(|(_, v)| !v.trim().is_empty() && v.trim() == id) {
+            Some((field, v)) if duplicate => Refusal::Fields(
+                FieldErrors::one(field, &format!("already exists: {}", v.trim())),
+                StatusCode::CONFLICT,
+            ),
+            Some((field, v)) => {
+                Refusal::bad(FieldErrors::one(field, &format!("not found: {}", v.trim())))
             }
-            if kind == secretome_service::ErrorKind::Conflict && text.ends_with("already exists") {
-                return Refusal::Fields(
-                    FieldErrors::one(field, &format!("already exists: {}", v.trim())),
-                    StatusCode::CONFLICT,
-                );
-            }
+            None => Refusal::Service(e),
         }
-        Refusal::Service(e)
     }
     pub fn status(&self) -> StatusCode {
         match self {
@@ -64,14 +67,11 @@ impl Refusal {
     pub fn errors(&self, lang: Lang) -> FieldErrors {
         let raw = match self {
             Refusal::Fields(f, _) => f.clone(),
-            Refusal::Service(e) if e.kind() == secretome_service::ErrorKind::Internal => {
-                tracing::error!(error = %e, "form refused by a database failure");
-                FieldErrors::one(
-                    "",
-                    "internal error: nothing was changed (see the server log)",
-                )
+            Refusal::Service(e @ ServiceError::Domain(DomainError::Invalid { .. })) => {
+                FieldErrors::from_service(e)
             }
-            Refusal::Service(e) => FieldErrors::from_service(e),
+            // A coded refusal (or an internal failure, with its logged id): from `messages.rs`.
+            Refusal::Service(e) => return FieldErrors::from_service_in(e, lang),
         };
         FieldErrors(
             raw.0

@@ -113,7 +113,7 @@ async fn after<T>(
         Ok(_) => see_other(&format!("/batches/{}/execute", seg(batch))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
             exec_page(st, v, batch, f.with("password", ""), e, s).await
         }
     }

@@ -147,7 +147,7 @@ pub async fn create(
         Ok(ver) => see_other(&format!("/masters/{}", seg(&ver.document))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
             list_page(&st, &v, f, e, s).await
         }
     }
@@ -227,7 +227,7 @@ pub async fn revise(
         Ok(_) => see_other(&format!("/masters/{}", seg(&id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
             show_page(&st, &v, &id, f, e, s).await
         }
     }
@@ -255,7 +255,7 @@ async fn act(st: &AppState, v: &Viewer, id: &str, n: &str, what: &str, body: &By
         Ok(_) => see_other(&format!("/masters/{}", seg(id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
             show_page(st, v, id, f.with("password", ""), e, s).await
         }
     }

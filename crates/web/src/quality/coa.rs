@@ -30,10 +30,10 @@ impl Coa {
     pub async fn load(svc: &Service, lot: &str) -> Result<Coa, ServiceError> {
         let qc = svc.lot_qc(lot).await?;
         if !matches!(qc.lot.status, LotStatus::Released | LotStatus::Recalled) {
-            return Err(DomainError::Rule(format!(
-                "lot {lot} is {}: a certificate of analysis is issued for released lots only",
-                qc.lot.status.as_str()
-            ))
+            return Err(DomainError::Rule(secretome_domain::Rule::CoaNotReleased {
+                lot: lot.to_string(),
+                status: qc.lot.status.as_str().to_string(),
+            })
             .into());
         }
         let product = svc

@@ -180,7 +180,7 @@ pub async fn sign(
                 &v,
                 &id,
                 typed,
-                FieldErrors::from_service(&err),
+                FieldErrors::from_service_in(&err, v.lang),
                 &[],
                 status,
             )

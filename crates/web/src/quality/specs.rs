@@ -277,7 +277,7 @@ pub async fn effective(
         )),
         Err(e) => {
             let status = crate::forms::status_of(&e);
-            let mut fe = FieldErrors::from_service(&e);
+            let mut fe = FieldErrors::from_service_in(&e, v.lang);
             if let Some(m) = fe.0.remove("") {
                 fe.0.insert("effective".into(), m);
             }

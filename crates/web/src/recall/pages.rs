@@ -113,7 +113,7 @@ pub async fn open(
         Ok(p) => p,
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
             return list_page(&st, &v, f, e, s).await;
         }
     };
@@ -137,7 +137,7 @@ pub async fn open(
         Ok(r) => see_other(&format!("/recalls/{}", seg(&r.recall.id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
             let f = f.with("password", "");
             list_page_with(&st, &v, Some(preview), f, e, s).await
         }
@@ -216,7 +216,7 @@ pub async fn follow_up(
         Ok(_) => see_other(&format!("/recalls/{}", seg(&id))),
         Err(err) => {
             let s = status_of(&err);
-            show_page(&st, &v, &id, exposure, FieldErrors::from_service(&err), s).await
+            show_page(&st, &v, &id, exposure, FieldErrors::from_service_in(&err, v.lang), s).await
         }
     }
 }

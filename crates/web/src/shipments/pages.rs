@@ -225,7 +225,7 @@ pub async fn pack(
         Ok(s) => see_other(&format!("/shipments/{}", seg(&s.id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
             let p = PageParams::default();
             list_page(&st, &v, ShipmentFilter::default(), p, f, e, s).await
         }
@@ -301,7 +301,7 @@ async fn after(
             if s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN {
                 return fail(v, err);
             }
-            let e = localised(v.lang, FieldErrors::from_service(&err));
+            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
             show_page(st, v, id, form, f, e, s).await
         }
     }
