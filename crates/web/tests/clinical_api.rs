@@ -123,6 +123,28 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
         )
         .await;
         assert_eq!((s, body["field"].as_str()), (422, Some("dose_ml")));
+        // A rule's refusal answers with its code, the English and the Japanese, from its data.
+        let never = &avail[1];
+        let (s, body) = post_json(
+            &app,
+            &doc,
+            &format!("{base}/administrations"),
+            json!({"vial": never.id.as_str(), "route": "scalp_injection", "dose_ml": 1.0}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["code"].as_str()),
+            (409, Some("vial_not_dispensed")),
+            "{body}"
+        );
+        assert_eq!(
+            body["error"].as_str(),
+            Some(format!("vial {} has not been dispensed for a patient", never.id).as_str())
+        );
+        assert_eq!(
+            body["message_ja"].as_str(),
+            Some(format!("バイアル {} は患者に払い出されていません", never.id).as_str())
+        );
         let (s, body) = post_json(
             &app,
             &doc,
