@@ -56,8 +56,8 @@ impl IntoResponse for AppError {
                 body["field"] = serde_json::json!(field);
             }
             ServiceError::Scan(e) => {
-                use crate::clinical::scan_message;
                 use crate::i18n::Lang;
+                use crate::kit::scan_message;
                 body["code"] = serde_json::json!(e.code());
                 body["field"] = serde_json::json!("vial");
                 body["message_ja"] = serde_json::json!(scan_message(Lang::Ja, e));
