@@ -8,7 +8,6 @@ use crate::kit::{Action, Input};
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, Query, State},
     http::StatusCode,
     response::Response,

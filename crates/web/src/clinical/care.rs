@@ -21,10 +21,7 @@ use secretome_domain::{
     Role,
     clinical::{Causality, ReportStatus, reporting::SeriousCriterion},
 };
-use secretome_service::{
-    NewConsent,
-    ae_reports::{LotSignal, ReportDashboard, ReportRow},
-};
+use secretome_service::ae_reports::{LotSignal, ReportDashboard, ReportRow};
 
 /// POST /patients/{id}/consents: the explanation and consent for an indication.
 pub async fn consent(
@@ -53,7 +50,7 @@ pub async fn withdraw(
     Path((id, consent)): Path<(String, String)>,
     input: Input<Withdraw>,
 ) -> Response {
-    let (svc, pid) = (st.service.clone(), id.clone());
+    let svc = st.service.clone();
     on_patient(
         &st,
         &v,

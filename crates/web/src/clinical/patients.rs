@@ -13,7 +13,6 @@ use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors,
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Query, State},
     http::StatusCode,
     response::Response,
@@ -23,7 +22,7 @@ use secretome_domain::{
     clinical::{Indication, Sex},
 };
 use secretome_service::ServiceError;
-use secretome_service::{NewPatient, PatientFilter, clinical_queries::PatientSummary};
+use secretome_service::{PatientFilter, clinical_queries::PatientSummary};
 use std::collections::BTreeMap;
 
 #[derive(Template)]

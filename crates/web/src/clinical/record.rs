@@ -5,14 +5,11 @@
 
 use super::inputs::{Administer, Dispense, RecordOutcome, ReportAdverseEvent};
 use super::patients::{errors, label, physician};
-use crate::kit::{
-    Action, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
-};
+use crate::kit::{Action, Fields, Input, Refusal, fail, page as render, path, see_other};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,

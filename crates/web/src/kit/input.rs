@@ -91,10 +91,6 @@ impl<T: Action> Input<T> {
         let input = self.read.as_ref().map_err(|e| Refusal::bad(e.clone()))?;
         input.command(&at).map_err(Refusal::bad)
     }
-    /// The read input itself (for the parts a handler checks against the records).
-    pub fn input(&self) -> Result<&T, Refusal> {
-        self.read.as_ref().map_err(|e| Refusal::bad(e.clone()))
-    }
     pub fn at(&self, v: &Viewer) -> At {
         let zone = if self.json {
             "UTC".to_string()
@@ -106,6 +102,11 @@ impl<T: Action> Input<T> {
 }
 
 impl<T: DeserializeOwned> Input<T> {
+    /// The read input itself (for the parts a handler checks against the records).
+    pub fn input(&self) -> Result<&T, Refusal> {
+        self.read.as_ref().map_err(|e| Refusal::bad(e.clone()))
+    }
+
     pub fn parse(content_type: &str, body: &[u8]) -> Input<T> {
         let json = content_type.contains("json")
             || (!content_type.contains("urlencoded") && body.trim_ascii_start().starts_with(b"{"));
@@ -208,9 +209,6 @@ impl<'a> Check<'a> {
     }
     pub fn integer(&mut self, field: &str, s: &str) -> i64 {
         self.keep(forms::integer(field, s), 0)
-    }
-    pub fn opt_number(&mut self, field: &str, s: &str) -> Option<f64> {
-        (!s.trim().is_empty()).then(|| self.number(field, s))
     }
     /// A `datetime-local` value in the input's zone or RFC 3339; empty means now.
     pub fn time(&mut self, field: &str, s: &str) -> UtcTime {

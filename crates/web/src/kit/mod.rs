@@ -14,5 +14,5 @@ pub use crate::forms::{FieldErrors, Fields, seg};
 pub use answer::{actor, fail, page, path, see_other, signed_in};
 pub use format::*;
 pub use input::{Action, At, Check, Input, flag, json_fields, text};
-pub use multipart::{Part, hex, multipart, unhex};
+pub use multipart::{hex, multipart, unhex};
 pub use refusal::{Refusal, localise, scan_message};

@@ -7,13 +7,12 @@ use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors}
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
 use secretome_domain::Role;
-use secretome_service::manufacture_queries::BankDetail;
+use secretome_service::{NewBank, manufacture_queries::BankDetail};
 
 #[derive(Template)]
 #[template(path = "manufacture/bank.html")]

@@ -9,14 +9,13 @@ use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors}
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Role, UtcTime, batch::VesselKind, culture::CellBank};
+use secretome_domain::{Actor, Role, UtcTime, batch::VesselKind, culture::CellBank};
 use secretome_service::{
-    NewBatch, NewObservation, ServiceError,
+    NewObservation, ServiceError,
     manufacture_queries::{BatchDetail, BatchSummary, MaterialSummary},
 };
 

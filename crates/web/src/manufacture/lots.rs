@@ -7,12 +7,11 @@ use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors}
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Actor, Role, UtcTime, batch::Harvest, lot::Lot};
+use secretome_domain::{Actor, Role, batch::Harvest, lot::Lot};
 use secretome_service::LotDetail;
 
 /// Rows of the pooling form.

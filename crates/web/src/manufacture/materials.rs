@@ -9,16 +9,12 @@ use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors}
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Role, UtcTime, material::MaterialCategory};
-use secretome_service::{
-    NewMaterialLot,
-    manufacture_queries::{MaterialDetail, MaterialSummary},
-};
+use secretome_domain::{Role, material::MaterialCategory};
+use secretome_service::manufacture_queries::{MaterialDetail, MaterialSummary};
 
 #[derive(Template)]
 #[template(path = "manufacture/materials.html")]

@@ -135,9 +135,8 @@ pub async fn assess(
     input: Input<Assess>,
 ) -> Response {
     let (a, text) = tri!(command(&v, &input));
-    let r = st
-        .service
-        .assess_deviation(&a, now(), &format!("{id}/{n}"), &text);
+    let dev = format!("{id}/{n}");
+    let r = st.service.assess_deviation(&a, now(), &dev, &text);
     ok(StatusCode::OK, r.await)
 }
 
@@ -149,9 +148,8 @@ pub async fn approve(
     input: Input<Decide>,
 ) -> Response {
     let (a, reason) = tri!(command(&v, &input));
-    let r = st
-        .service
-        .approve_deviation(&a, now(), &format!("{id}/{n}"), &reason);
+    let dev = format!("{id}/{n}");
+    let r = st.service.approve_deviation(&a, now(), &dev, &reason);
     ok(StatusCode::OK, r.await)
 }
 
@@ -163,9 +161,8 @@ pub async fn reject(
     input: Input<Decide>,
 ) -> Response {
     let (a, reason) = tri!(command(&v, &input));
-    let r = st
-        .service
-        .reject_deviation(&a, now(), &format!("{id}/{n}"), &reason);
+    let dev = format!("{id}/{n}");
+    let r = st.service.reject_deviation(&a, now(), &dev, &reason);
     ok(StatusCode::OK, r.await)
 }
 

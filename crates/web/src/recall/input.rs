@@ -1,7 +1,7 @@
 //! The recall's typed input, shared by QA's form and `POST /api/v1/recalls`: what is recalled, why,
 //! and the signer's password (`confirm`: the form's second step, after the preview).
 
-use crate::kit::{Action, At, Check, FieldErrors, flag, text};
+use crate::kit::{Action, At, Check, FieldErrors, flag};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]

@@ -6,7 +6,6 @@
 use super::input::{DecideShipment, Pack, Receive};
 use super::plot::{Labels, temperature_svg};
 use super::text::localise;
-use crate::i18n::Lang;
 use crate::kit::{Fields, Input, Refusal, actor, fail, multipart, page, see_other, seg};
 use crate::paging::{PageParams, Pager};
 use crate::{
@@ -28,7 +27,7 @@ use secretome_domain::{
     Role,
     shipment::{ArrivalCondition, Shipment, ShipmentStatus, ShipperType},
 };
-use secretome_service::{ServiceError, ShipmentDetail, ShipmentFilter};
+use secretome_service::{ShipmentDetail, ShipmentFilter};
 
 /// A choice's label in the page's language.
 fn label(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {

@@ -11,7 +11,6 @@ use crate::manufacture::lots;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     response::Response,
 };
