@@ -441,3 +441,41 @@ impl Action for Fill {
         c.done((count, volume, expires, place))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::Input;
+
+    fn at() -> At {
+        let now = UtcTime::parse("t", "2026-01-01T00:00:00Z").unwrap();
+        At {
+            zone: "UTC".into(),
+            now,
+        }
+    }
+
+    #[test]
+    fn a_form_and_json_read_alike_and_every_bad_field_is_named() {
+        let form = b"medium_lot=RM-1&hours=48&hypoxia=yes";
+        let json = br#"{"medium_lot": "RM-1", "hours": 48, "hypoxia": true}"#;
+        for i in [
+            Input::<Condition>::parse("application/x-www-form-urlencoded", form),
+            Input::<Condition>::parse("application/json", json),
+        ] {
+            let c = i.input().unwrap().command(&at()).unwrap();
+            assert_eq!(
+                (c.medium.as_str(), c.hours, c.hypoxia),
+                ("RM-1", 48.0, true)
+            );
+        }
+        let two = br#"{"batch": "B-1", "vessel_count": "x", "seeding_density": "y"}"#;
+        let bad = Input::<SeedBatch>::parse("application/json", two);
+        let e = bad.input().unwrap().command(&at()).unwrap_err();
+        assert_eq!(e.get("vessel_count"), "enter a whole number");
+        assert_eq!(e.get("seeding_density"), "enter a number");
+        let flag = Input::<Condition>::parse("application/json", br#"{"hypoxia": "maybe"}"#);
+        let field = flag.input().err().and_then(|r| r.field());
+        assert_eq!(field.as_deref(), Some("hypoxia"));
+    }
+}
