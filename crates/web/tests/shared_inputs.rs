@@ -116,7 +116,10 @@ const SHARED: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// (API path, page path) of twins that still read their body their own way (issue 13 item 2 left).
+/// (API path, page path) of twins not yet on `Input<T>` (issue 13 item 2 left): the QC results
+/// (per-test rows on the page), the shipment's dispatch (no body) and logger file (a multipart
+/// upload on the page, JSON text in the API), the facility's actions (they already share one
+/// reader per action over named fields, `facility/inputs.rs`) and the guided batch execution.
 const PENDING: &[(&str, &str)] = &[
     ("/api/v1/lots/{id}/results", "/lots/{id}/results"),
     (
