@@ -4,7 +4,7 @@
 
 use crate::{auth::Viewer, i18n::Lang};
 use jiff::tz::TimeZone;
-use secretome_domain::{Role, UtcTime};
+use secretome_domain::UtcTime;
 use secretome_service::names::Names;
 
 pub struct NavItem {
@@ -24,28 +24,6 @@ pub struct PageCtx {
     names: Names,
 }
 
-/// Navigation entries and the roles that see them: the core's, then each page module's `NAV`.
-const NAV: &[&[(&str, &str, &[Role])]] = &[
-    &[
-        ("/lots", "nav.lots", &Role::ALL),
-        (
-            "/plan",
-            "nav.plan",
-            &[Role::Operator, Role::Qc, Role::Qa, Role::Admin],
-        ),
-    ],
-    crate::manufacture::NAV,
-    crate::quality::NAV,
-    crate::admin::NAV,
-    crate::clinical::NAV,
-    crate::inventory::NAV,
-    crate::recall::NAV,
-    crate::shipments::NAV,
-    crate::trace::NAV,
-    crate::mbr::NAV,
-    crate::facility::NAV,
-];
-
 impl PageCtx {
     pub fn new(v: &Viewer, path: &str) -> PageCtx {
         let zone_name = v
@@ -55,9 +33,9 @@ impl PageCtx {
             .unwrap_or_else(|| "Asia/Tokyo".to_string());
         let zone =
             TimeZone::get(&zone_name).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9)));
-        let nav = NAV
+        let nav = crate::registry::MODULES
             .iter()
-            .flat_map(|n| n.iter())
+            .flat_map(|m| m.nav.iter())
             .filter(|(_, _, roles)| v.has_any(roles))
             .map(|(href, key, _)| NavItem { href, key })
             .collect();

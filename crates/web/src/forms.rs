@@ -64,57 +64,6 @@ impl Fields {
     }
 }
 
-impl Fields {
-    /// A reader of several typed fields that keeps every error, so a form with several bad
-    /// fields shows them all at once (issue 12 item 7); `done` refuses when any was bad.
-    pub fn reader(&self) -> Reader<'_> {
-        Reader {
-            f: self,
-            errors: FieldErrors::default(),
-        }
-    }
-}
-
-/// Reads typed fields, collecting each field's error instead of stopping at the first; a field
-/// that could not be read gives a placeholder that must never reach a use case (`done` first).
-pub struct Reader<'a> {
-    f: &'a Fields,
-    errors: FieldErrors,
-}
-
-impl Reader<'_> {
-    fn keep<T>(&mut self, r: Result<T, FieldErrors>, placeholder: T) -> T {
-        r.unwrap_or_else(|e| {
-            self.errors.0.extend(e.0);
-            placeholder
-        })
-    }
-    pub fn number(&mut self, field: &str) -> f64 {
-        let r = self.f.number(field);
-        self.keep(r, f64::NAN)
-    }
-    pub fn integer(&mut self, field: &str) -> i64 {
-        let r = self.f.integer(field);
-        self.keep(r, 0)
-    }
-    pub fn time(&mut self, field: &str, zone: &str, now: UtcTime) -> UtcTime {
-        let r = self.f.time(field, zone, now);
-        self.keep(r, now)
-    }
-    pub fn required_time(&mut self, field: &str, zone: &str, now: UtcTime) -> UtcTime {
-        let r = self.f.required_time(field, zone, now);
-        self.keep(r, now)
-    }
-    /// Every field was read; else all their errors at once.
-    pub fn done(self) -> Result<(), FieldErrors> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(self.errors)
-        }
-    }
-}
-
 /// Percent-encodes an id as one URL path segment (for redirects built in Rust; templates use
 /// askama's `urlencode_strict`).
 pub fn seg(s: &str) -> String {
@@ -273,22 +222,5 @@ mod tests {
         assert_eq!(t.to_string(), "2026-11-25T00:30:00.000000Z");
         assert_eq!(local_time("at", "", &tokyo, d).unwrap(), d);
         assert!(local_time("at", "soon", &tokyo, d).is_err());
-    }
-
-    #[test]
-    fn a_reader_keeps_every_bad_field() {
-        let f = Fields::parse(b"a=x&b=2&c=soon&d=1.5");
-        let d = UtcTime::parse("t", "2026-01-01T00:00:00Z").unwrap();
-        let mut r = f.reader();
-        let _ = (r.number("a"), r.integer("b"), r.time("c", "UTC", d));
-        assert_eq!(r.integer("d"), 0);
-        let e = r.done().unwrap_err();
-        assert_eq!(e.get("a"), "enter a number");
-        assert_eq!(e.get("c"), "enter a date and time");
-        assert_eq!(e.get("d"), "enter a whole number");
-        assert_eq!(e.get("b"), "");
-        let mut r = f.reader();
-        assert_eq!(r.integer("b"), 2);
-        assert!(r.done().is_ok());
     }
 }

@@ -57,11 +57,7 @@ impl Lang {
     /// Looks a key up in every module's table; an unknown key shows `??` (and a test keeps
     /// templates and catalogue in step).
     pub fn t(self, key: &str) -> &'static str {
-        match TABLES
-            .iter()
-            .flat_map(|t| t.iter())
-            .find(|(k, _, _)| *k == key)
-        {
+        match crate::registry::texts().find(|(k, _, _)| *k == key) {
             Some((_, ja, en)) => match self {
                 Lang::Ja => ja,
                 Lang::En => en,
@@ -70,23 +66,6 @@ impl Lang {
         }
     }
 }
-
-/// Every module's table of texts: the core's here, each page module its own `TEXT`.
-pub const TABLES: &[&[(&str, &str, &str)]] = &[
-    CATALOGUE,
-    crate::manufacture::TEXT,
-    crate::quality::TEXT,
-    crate::admin::TEXT,
-    crate::clinical::TEXT,
-    crate::clinical::CARE_TEXT,
-    crate::inventory::TEXT,
-    crate::recall::TEXT,
-    crate::shipments::TEXT,
-    crate::trace::TEXT,
-    crate::mbr::TEXT,
-    crate::facility::TEXT,
-    crate::paging::TEXT,
-];
 
 /// (key, 日本語, English)
 pub const CATALOGUE: &[(&str, &str, &str)] = &[
@@ -307,7 +286,7 @@ mod tests {
 
     #[test]
     fn every_key_has_both_languages_and_is_unique() {
-        let all: Vec<_> = TABLES.iter().flat_map(|t| t.iter()).collect();
+        let all: Vec<_> = crate::registry::texts().collect();
         for (i, (k, ja, en)) in all.iter().enumerate() {
             assert!(!ja.is_empty() && !en.is_empty(), "{k}");
             assert!(

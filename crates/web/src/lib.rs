@@ -14,6 +14,7 @@ pub mod i18n;
 mod idempotency;
 mod inventory;
 mod json;
+mod kit;
 mod manufacture;
 mod messages;
 mod mbr;
@@ -22,20 +23,21 @@ mod paging;
 mod planning;
 mod quality;
 mod recall;
+mod registry;
 pub mod security;
 mod shipments;
 mod trace;
 mod view;
 
-use auth::ANY;
 use axum::{
     Router, middleware,
-    routing::{MethodRouter, get, post},
+    routing::{get, post},
 };
 use secretome_domain::Role;
 use secretome_service::Service;
 
 pub use error::AppError;
+pub(crate) use registry::guarded;
 pub use security::{SecureCookies, WebConfig};
 
 /// What every handler gets.
@@ -44,52 +46,15 @@ pub struct AppState {
     pub service: Service,
 }
 
-/// The core's guarded routes as (method, path pattern).
-const CORE_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/logout"),
-    ("GET", "/lots"),
-    ("GET", "/lots/{id}"),
-    ("GET", "/api/v1/lots"),
-    ("GET", "/api/v1/lots/{id}"),
-    ("GET", "/plan"),
-];
-
-/// Every guarded route as (method, path pattern): the role × route test must cover each of them.
+/// Every guarded route as (method, path pattern), as the registration made them: the role ×
+/// route test must cover each of them.
 pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
-    [
-        CORE_ROUTES,
-        manufacture::ROUTES,
-        quality::ROUTES,
-        admin::ROUTES,
-        clinical::ROUTES,
-        inventory::ROUTES,
-        recall::ROUTES,
-        shipments::ROUTES,
-        trace::ROUTES,
-        mbr::ROUTES,
-        facility::ROUTES,
-    ]
-    .concat()
+    role_routes().into_iter().map(|(m, p, _)| (m, p)).collect()
 }
 
-/// Adds a route that only `roles` may use (and, for POST, only with the session's CSRF token).
-/// Every path registered here must be listed in `guarded_routes()`.
-pub(crate) fn guarded(
-    r: Router<AppState>,
-    path: &'static str,
-    m: MethodRouter<AppState>,
-    roles: &'static [Role],
-) -> Router<AppState> {
-    debug_assert!(
-        guarded_routes().iter().any(|(_, p)| *p == path),
-        "{path} missing from guarded_routes()"
-    );
-    r.route(
-        path,
-        m.route_layer(middleware::from_fn(move |req, next| {
-            auth::guard(roles, req, next)
-        })),
-    )
+/// The role × route table: every guarded route with the roles it admits.
+pub fn role_routes() -> Vec<(&'static str, &'static str, &'static [Role])> {
+    registry::routes().table
 }
 
 /// The whole application, with the default network configuration (`WebConfig::default`).
@@ -101,34 +66,14 @@ pub fn router(service: Service) -> Router {
 /// client address).
 pub fn router_with(service: Service, config: WebConfig) -> Router {
     let state = AppState { service };
-    let mut r = Router::new()
+    let r = registry::routes()
+        .router
         .route("/", get(pages::home))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/lang", post(pages::set_lang))
         .route("/static/app.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v1/openapi.json", get(api::openapi_json));
-    r = guarded(r, "/logout", post(pages::logout), ANY);
-    r = guarded(r, "/lots", get(pages::lots), ANY);
-    r = guarded(r, "/lots/{id}", get(pages::lot), ANY);
-    r = guarded(r, "/api/v1/lots", get(api::lots), ANY);
-    r = guarded(r, "/api/v1/lots/{id}", get(api::lot), ANY);
-    r = guarded(
-        r,
-        "/plan",
-        get(planning::page),
-        &[Role::Operator, Role::Qc, Role::Qa, Role::Admin],
-    );
-    r = manufacture::routes(r);
-    r = quality::routes(r);
-    r = admin::routes(r);
-    r = clinical::routes(r);
-    r = inventory::routes(r);
-    r = recall::routes(r);
-    r = shipments::routes(r);
-    r = trace::routes(r);
-    r = facility::routes(r);
-    r = mbr::routes(r);
     r.fallback(pages::not_found)
         .layer(middleware::from_fn(pages::plain_refusals))
         .layer(middleware::from_fn_with_state(

@@ -9,27 +9,11 @@ mod text;
 mod tokens;
 mod users;
 
-use crate::{AppState, auth::ANY, guarded};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use crate::registry::{Routes, get, post};
+use crate::{auth::ANY, guarded};
 use secretome_domain::Role;
 
 const ADMIN: &[Role] = &[Role::Admin];
-
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/admin/users"),
-    ("POST", "/admin/users"),
-    ("POST", "/admin/users/{id}/password"),
-    ("POST", "/admin/users/{id}/account"),
-    ("GET", "/admin/tokens"),
-    ("POST", "/admin/tokens"),
-    ("POST", "/admin/tokens/{id}/revoke"),
-    ("GET", "/admin/sign-ins"),
-    ("POST", "/admin/sign-ins/unlock"),
-];
 
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[
@@ -41,7 +25,7 @@ pub const NAV: &[(&str, &str, &[Role])] = &[
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     r = guarded(
         r,
         "/admin/users",
@@ -71,3 +55,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 pub fn openapi_paths() -> serde_json::Value {
     serde_json::json!({})
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT],
+    openapi: openapi_paths,
+};

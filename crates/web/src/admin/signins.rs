@@ -2,7 +2,7 @@
 //! sign-ins, how many in a row and until when they wait, and the administrator's unlock of an
 //! account (with a reason, audited as `user.unlock` on its credential). Role: admin.
 
-use crate::quality::support::{Fields, actor, fail, page, see_other};
+use crate::kit::{Fields, actor, fail, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},

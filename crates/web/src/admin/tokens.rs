@@ -3,7 +3,7 @@
 //! scoped to one of their own roles, whose secret is shown once on the response page, and
 //! revocation with a reason. Every user manages their own tokens; an admin sees and revokes all.
 
-use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},

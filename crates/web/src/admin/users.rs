@@ -3,7 +3,7 @@
 //! is created first, then the password is set — so when the password is refused after the user
 //! exists, the page says so and points to the per-user password form. Role: admin.
 
-use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},

@@ -2,40 +2,21 @@
 //! patients, a patient's record, dispensing (vial id, DIN or barcode data), the dose given, adverse
 //! events, outcomes and an indication's summary. Times are RFC 3339 (UTC); omitted means now.
 
-use crate::json::{actor, bad, object, ok, required, schema, text, tri};
+use super::inputs::{Administer, Dispense, RecordOutcome, RegisterPatient, ReportAdverseEvent};
+use crate::json::{actor, bad, ok, schema, text, tri};
+use crate::kit::{Action, Input};
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::UtcTime;
-use secretome_service::{NewAdministration, NewAdverseEvent, NewOutcome, NewPatient};
+use secretome_domain::{Actor, UtcTime};
+use secretome_service::{NewAdverseEvent, NewOutcome};
 use serde_json::{Map, Value, json};
 
 type Refused = Box<Response>;
-
-fn number(m: &Map<String, Value>, field: &str) -> Result<f64, Refused> {
-    match m.get(field) {
-        Some(Value::Number(n)) => n
-            .as_f64()
-            .ok_or_else(|| Box::new(bad(field, "expected a number"))),
-        None | Some(Value::Null) => Err(Box::new(bad(field, "required"))),
-        Some(_) => Err(Box::new(bad(field, "expected a number"))),
-    }
-}
-
-fn integer(m: &Map<String, Value>, field: &str) -> Result<i64, Refused> {
-    match m.get(field) {
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .ok_or_else(|| Box::new(bad(field, "expected a whole number"))),
-        None | Some(Value::Null) => Err(Box::new(bad(field, "required"))),
-        Some(_) => Err(Box::new(bad(field, "expected a whole number"))),
-    }
-}
 
 /// An RFC 3339 time; omitted means `default`.
 pub(super) fn time(
@@ -48,22 +29,6 @@ pub(super) fn time(
         Some(s) => {
             UtcTime::parse(field, &s).map_err(|_| Box::new(bad(field, "expected an RFC 3339 time")))
         }
-    }
-}
-
-/// A list of strings; omitted means none.
-fn strings(m: &Map<String, Value>, field: &str) -> Result<Vec<String>, Refused> {
-    match m.get(field) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| Box::new(bad(field, "expected a list of strings")))
-            })
-            .collect(),
-        Some(_) => Err(Box::new(bad(field, "expected a list of strings"))),
     }
 }
 
@@ -83,7 +48,7 @@ pub async fn list(
     Query(filter): Query<secretome_service::PatientFilter>,
     Query(p): Query<crate::paging::PageParams>,
 ) -> Response {
-    let a = match crate::quality::support::actor(&v) {
+    let a = match crate::kit::actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
@@ -100,7 +65,7 @@ pub async fn show(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    let a = match crate::quality::support::actor(&v) {
+    let a = match crate::kit::actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
@@ -114,7 +79,7 @@ pub async fn indication(
     Path(ind): Path<String>,
     Query(p): Query<crate::paging::PageParams>,
 ) -> Response {
-    let a = match crate::quality::support::actor(&v) {
+    let a = match crate::kit::actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
@@ -124,26 +89,21 @@ pub async fn indication(
     )
 }
 
+/// The acting user and the input's command, or the refusal as JSON (401, 422).
+fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Refused> {
+    let a = actor(v)?;
+    Ok((a, input.command(v).map_err(|r| Box::new(r.json()))?))
+}
+
 /// POST patients: `{"id", "site", "birth_year", "sex", "indication", "physician"?}` → 201.
 pub async fn register(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<RegisterPatient>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let new = NewPatient {
-        id: tri!(required(&m, "id")),
-        site: tri!(required(&m, "site")),
-        birth_year: tri!(integer(&m, "birth_year")),
-        sex: tri!(required(&m, "sex")),
-        indication: tri!(required(&m, "indication")),
-        physician: tri!(text(&m, "physician")),
-    };
-    ok(
-        StatusCode::CREATED,
-        st.service.register_patient(&a, now(), new).await,
-    )
+    let (a, new) = tri!(command(&v, &input));
+    let r = st.service.register_patient(&a, now(), new).await;
+    ok(StatusCode::CREATED, r)
 }
 
 /// POST …/dispense: `{"vial"}` — the vial id, its DIN, or the DIN barcode data → 201.
@@ -151,18 +111,13 @@ pub async fn dispense(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Dispense>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let vial = tri!(required(&m, "vial"));
-    let indication = tri!(text(&m, "indication"));
-    ok(
-        StatusCode::CREATED,
-        st.service
-            .dispense_vial_for(&a, now(), &vial, &id, indication.as_deref())
-            .await,
-    )
+    let (a, (vial, indication)) = tri!(command(&v, &input));
+    let r = st
+        .service
+        .dispense_vial_for(&a, now(), &vial, &id, indication.as_deref());
+    ok(StatusCode::CREATED, r.await)
 }
 
 /// POST …/administrations: `{"vial", "route", "dose_ml", "administered_at"?}` → 201.
@@ -170,22 +125,11 @@ pub async fn administer(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Administer>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let t = now();
-    let new = NewAdministration {
-        vial: tri!(required(&m, "vial")),
-        route: tri!(required(&m, "route")),
-        dose_ml: tri!(number(&m, "dose_ml")),
-        administered_at: tri!(time(&m, "administered_at", t)),
-        dose_reason: tri!(text(&m, "dose_reason")),
-    };
-    ok(
-        StatusCode::CREATED,
-        st.service.record_administration_for(&a, t, &id, new).await,
-    )
+    let (a, new) = tri!(command(&v, &input));
+    let r = st.service.record_administration_for(&a, now(), &id, new);
+    ok(StatusCode::CREATED, r.await)
 }
 
 /// POST …/adverse-events: `{"term", "grade", "outcome", "serious"?, "onset_at"?,
@@ -194,26 +138,13 @@ pub async fn adverse_event(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<ReportAdverseEvent>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let t = now();
-    let new = NewAdverseEvent {
-        patient: id,
-        administration: tri!(text(&m, "administration")),
-        term: tri!(required(&m, "term")),
-        grade: tri!(integer(&m, "grade")),
-        serious: tri!(flag(&m, "serious")),
-        criteria: tri!(strings(&m, "criteria")),
-        causality: tri!(required(&m, "causality")),
-        onset_at: tri!(time(&m, "onset_at", t)),
-        aware_at: Some(tri!(time(&m, "aware_at", t))),
-        outcome: tri!(required(&m, "outcome")),
-    };
+    let (a, new) = tri!(command(&v, &input));
+    let new = NewAdverseEvent { patient: id, ..new };
     ok(
         StatusCode::CREATED,
-        st.service.report_adverse_event(&a, t, new).await,
+        st.service.report_adverse_event(&a, now(), new).await,
     )
 }
 
@@ -222,26 +153,13 @@ pub async fn outcome(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<RecordOutcome>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let t = now();
-    let value = match m.get("value") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        None | Some(Value::Null) => return bad("value", "required"),
-        Some(_) => return bad("value", "expected a string or a number"),
-    };
-    let new = NewOutcome {
-        patient: id,
-        scale: tri!(required(&m, "scale")),
-        value,
-        visit_at: tri!(time(&m, "visit_at", t)),
-    };
+    let (a, new) = tri!(command(&v, &input));
+    let new = NewOutcome { patient: id, ..new };
     ok(
         StatusCode::CREATED,
-        st.service.record_outcome(&a, t, new).await,
+        st.service.record_outcome(&a, now(), new).await,
     )
 }
 

@@ -4,9 +4,10 @@
 //! other open reports, each with the form to record its submission — and, for QA, the serious
 //! related events per lot with a link to open a recall of the lot.
 
+use super::inputs::{RecordConsent, SubmitReport, Withdraw};
 use super::patients::{errors, label, physician};
-use super::record::{Form, answer, zone};
-use crate::manufacture::support::{Fields, Refusal, actor, page_error, path, render, see_other};
+use super::record::{Form, answer, on_patient, zone};
+use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
@@ -20,35 +21,26 @@ use secretome_domain::{
     Role,
     clinical::{Causality, ReportStatus, reporting::SeriousCriterion},
 };
-use secretome_service::{
-    NewConsent,
-    ae_reports::{LotSignal, ReportDashboard, ReportRow},
-};
+use secretome_service::ae_reports::{LotSignal, ReportDashboard, ReportRow};
 
 /// POST /patients/{id}/consents: the explanation and consent for an indication.
 pub async fn consent(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<RecordConsent>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
-        return see_other("/login");
-    };
-    let t = now();
-    let res = async {
-        let new = NewConsent {
-            indication: f.text("consent_indication"),
-            document_version: f.text("document_version"),
-            explained_by: f.text("explained_by"),
-            explained_at: f.time("explained_at", &zone(&v), t)?,
-            consented_at: f.time("consented_at", &zone(&v), t)?,
-        };
-        Ok(st.service.record_consent(&a, t, &id, new).await?)
-    }
-    .await;
-    answer(&st, &v, &id, f, Form::Consent, res, "#consents").await
+    let (svc, pid) = (st.service.clone(), id.clone());
+    on_patient(
+        &st,
+        &v,
+        &id,
+        input,
+        Form::Consent,
+        "#consents",
+        move |a, new| async move { svc.record_consent(a, now(), &pid, new).await },
+    )
+    .await
 }
 
 /// POST /patients/{id}/consents/{consent}/withdraw: the patient withdrew it (reason required).
@@ -56,21 +48,21 @@ pub async fn withdraw(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path((id, consent)): Path<(String, String)>,
-    body: Bytes,
+    input: Input<Withdraw>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
-        return see_other("/login");
-    };
-    let t = now();
-    let res: Result<_, Refusal> = async {
-        Ok(st
-            .service
-            .withdraw_consent(&a, t, &consent, t, &f.text("reason"))
-            .await?)
-    }
-    .await;
-    answer(&st, &v, &id, f, Form::Consent, res, "#consents").await
+    let svc = st.service.clone();
+    on_patient(
+        &st,
+        &v,
+        &id,
+        input,
+        Form::Consent,
+        "#consents",
+        move |a, (at, reason)| async move {
+            svc.withdraw_consent(a, now(), &consent, at, &reason).await
+        },
+    )
+    .await
 }
 
 /// POST /patients/{id}/point-of-care: `do` = thaw | discard | return for the chosen vial.
@@ -81,7 +73,7 @@ pub async fn point_of_care(
     body: Bytes,
 ) -> Response {
     let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
     let t = now();
@@ -195,19 +187,19 @@ async fn reports_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let a = match crate::quality::support::actor(v) {
+    let a = match crate::kit::actor(v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
     let d = match st.service.ae_report_dashboard(&a, now()).await {
         Ok(d) => d,
-        Err(err) => return page_error(v, err),
+        Err(err) => return fail(v, err),
     };
     let is_qa = v.has_any(&[Role::Qa]);
     let lots = if is_qa {
         match st.service.serious_related_by_lot(&a).await {
             Ok(l) => l,
-            Err(err) => return page_error(v, err),
+            Err(err) => return fail(v, err),
         }
     } else {
         Vec::new()
@@ -245,34 +237,18 @@ pub async fn submit(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<SubmitReport>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let f = input.fields.clone();
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
-    let t = now();
-    let z = zone(&v);
     let res: Result<_, Refusal> = async {
-        let when = |field: &str| -> Result<Option<_>, FieldErrors> {
-            match f.opt(field) {
-                Some(_) => Ok(Some(f.time(field, &z, t)?)),
-                None => Ok(None),
-            }
-        };
-        let committee = when("committee_reported_at")?;
-        let authority = when("authority_reported_at")?;
-        Ok(st
-            .service
-            .submit_ae_report(
-                &a,
-                t,
-                &id,
-                committee,
-                authority,
-                f.opt("reference").as_deref(),
-            )
-            .await?)
+        let (committee, authority, reference) = input.command(&v)?;
+        let r =
+            st.service
+                .submit_ae_report(&a, now(), &id, committee, authority, reference.as_deref());
+        Ok(r.await?)
     }
     .await;
     match res {

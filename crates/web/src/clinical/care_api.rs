@@ -3,7 +3,9 @@
 //! omitted means now.
 
 use super::api::{flag, op, time, with_param};
-use crate::json::{actor, object, ok, required, schema, text, tri};
+use super::inputs::{RecordConsent, SubmitReport, Withdraw};
+use crate::json::{actor, object, ok, required, schema, tri};
+use crate::kit::{Action, Input};
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension, Json,
@@ -12,10 +14,16 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use secretome_domain::clinical::ctcae;
-use secretome_service::{NewConsent, ae_reports::ReportRow};
+use secretome_domain::{Actor, clinical::ctcae};
+use secretome_service::ae_reports::ReportRow;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+
+/// The acting user and the input's command, or the refusal as JSON (401, 422).
+fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Box<Response>> {
+    let a = actor(v)?;
+    Ok((a, input.command(v).map_err(|r| Box::new(r.json()))?))
+}
 
 /// POST …/patients/{id}/consents: `{"indication", "document_version", "explained_by",
 /// "explained_at"?, "consented_at"?}` → 201.
@@ -23,21 +31,12 @@ pub async fn consent(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<RecordConsent>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let t = now();
-    let new = NewConsent {
-        indication: tri!(required(&m, "indication")),
-        document_version: tri!(required(&m, "document_version")),
-        explained_by: tri!(required(&m, "explained_by")),
-        explained_at: tri!(time(&m, "explained_at", t)),
-        consented_at: tri!(time(&m, "consented_at", t)),
-    };
+    let (a, new) = tri!(command(&v, &input));
     ok(
         StatusCode::CREATED,
-        st.service.record_consent(&a, t, &id, new).await,
+        st.service.record_consent(&a, now(), &id, new).await,
     )
 }
 
@@ -56,17 +55,13 @@ pub async fn withdraw(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(consent): Path<String>,
-    body: Bytes,
+    input: Input<Withdraw>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let t = now();
-    let at = tri!(time(&m, "withdrawn_at", t));
-    let reason = tri!(required(&m, "reason"));
+    let (a, (at, reason)) = tri!(command(&v, &input));
     ok(
         StatusCode::OK,
         st.service
-            .withdraw_consent(&a, t, &consent, at, &reason)
+            .withdraw_consent(&a, now(), &consent, at, &reason)
             .await,
     )
 }
@@ -136,25 +131,13 @@ pub async fn submit(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<SubmitReport>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let t = now();
-    let when = |f: &str| match text(&m, f) {
-        Ok(None) => Ok(None),
-        Ok(Some(_)) => time(&m, f, t).map(Some),
-        Err(e) => Err(e),
-    };
-    let committee = tri!(when("committee_reported_at"));
-    let authority = tri!(when("authority_reported_at"));
-    let reference = tri!(text(&m, "reference"));
-    ok(
-        StatusCode::OK,
-        st.service
-            .submit_ae_report(&a, t, &id, committee, authority, reference.as_deref())
-            .await,
-    )
+    let (a, (committee, authority, reference)) = tri!(command(&v, &input));
+    let r = st
+        .service
+        .submit_ae_report(&a, now(), &id, committee, authority, reference.as_deref());
+    ok(StatusCode::OK, r.await)
 }
 
 /// GET …/ctcae?q= → up to 20 CTCAE v5.0 terms matching English words or a MedDRA code, each

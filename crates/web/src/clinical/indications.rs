@@ -3,7 +3,7 @@
 //! days since their first dose with the change first → last.
 
 use super::{patients::label, plot::outcome_svg};
-use crate::manufacture::support::{num, page_error, path, render};
+use crate::kit::{fail, page as render, path, sci};
 use crate::{AppState, auth::Viewer, ctx::PageCtx};
 use askama::Template;
 use axum::{
@@ -67,7 +67,7 @@ impl ShowPage {
             .collect()
     }
     fn ml(&self) -> String {
-        num(&self.s.total_ml)
+        sci(&self.s.total_ml)
     }
     fn first(&self, sv: &ScaleView, p: &PatientSeries) -> String {
         p.points
@@ -82,7 +82,7 @@ impl ShowPage {
             .unwrap_or_default()
     }
     fn change(&self, c: &Option<f64>) -> String {
-        c.map(|v| format!("{}{}", if v > 0.0 { "+" } else { "" }, num(&v)))
+        c.map(|v| format!("{}{}", if v > 0.0 { "+" } else { "" }, sci(&v)))
             .unwrap_or_else(|| "—".into())
     }
 }
@@ -96,7 +96,7 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
                 rows,
             },
         ),
-        Err(e) => page_error(&v, e),
+        Err(e) => fail(&v, e),
     }
 }
 
@@ -111,9 +111,9 @@ pub async fn show(
             what: "indication",
             id: indication,
         };
-        return page_error(&v, e);
+        return fail(&v, e);
     }
-    let a = match crate::quality::support::actor(&v) {
+    let a = match crate::kit::actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
@@ -123,7 +123,7 @@ pub async fn show(
         .await
     {
         Ok(s) => s,
-        Err(e) => return page_error(&v, e),
+        Err(e) => return fail(&v, e),
     };
     let c = PageCtx::new(&v, &path("/indications/", &indication, ""));
     let scales = s

@@ -12,57 +12,20 @@ mod care;
 mod care_api;
 mod care_text;
 mod indications;
+mod inputs;
 mod patients;
-pub(crate) use patients::scan_message;
 mod plot;
 mod record;
 mod text;
 
-use crate::{AppState, guarded};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use crate::guarded;
+use crate::registry::{Routes, get, post};
 use secretome_domain::Role;
 
 const DOC: &[Role] = &[Role::Physician];
 const READ: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
 const REPORTS: &[Role] = &[Role::Physician, Role::Qa];
 const QA: &[Role] = &[Role::Qa];
-
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/patients"),
-    ("POST", "/patients"),
-    ("GET", "/patients/{id}"),
-    ("POST", "/patients/{id}/dispense"),
-    ("POST", "/patients/{id}/administrations"),
-    ("POST", "/patients/{id}/adverse-events"),
-    ("POST", "/patients/{id}/outcomes"),
-    ("POST", "/patients/{id}/consents"),
-    ("POST", "/patients/{id}/consents/{consent}/withdraw"),
-    ("POST", "/patients/{id}/point-of-care"),
-    ("GET", "/ae-reports"),
-    ("POST", "/ae-reports/{id}/submit"),
-    ("GET", "/indications"),
-    ("GET", "/indications/{indication}"),
-    ("GET", "/api/v1/patients"),
-    ("POST", "/api/v1/patients"),
-    ("GET", "/api/v1/patients/{id}"),
-    ("POST", "/api/v1/patients/{id}/dispense"),
-    ("POST", "/api/v1/patients/{id}/administrations"),
-    ("POST", "/api/v1/patients/{id}/adverse-events"),
-    ("POST", "/api/v1/patients/{id}/outcomes"),
-    ("GET", "/api/v1/indications/{indication}"),
-    ("GET", "/api/v1/patients/{id}/consents"),
-    ("POST", "/api/v1/patients/{id}/consents"),
-    ("POST", "/api/v1/consents/{consent}/withdraw"),
-    ("POST", "/api/v1/dispensed/{vial}/{action}"),
-    ("GET", "/api/v1/ae-reports"),
-    ("GET", "/api/v1/ae-reports/by-lot"),
-    ("POST", "/api/v1/ae-reports/{id}/submit"),
-    ("GET", "/api/v1/ctcae"),
-];
 
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[
@@ -76,7 +39,7 @@ pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 /// Texts of consent, point of care and reports.
 pub const CARE_TEXT: &[(&str, &str, &str)] = care_text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     // Same path, roles per method: GET for readers, POST for physicians.
     r = guarded(r, "/patients", get(patients::list), READ);
     r = guarded(r, "/patients", post(patients::register), DOC);
@@ -192,10 +155,19 @@ mod tests {
     #[test]
     fn every_api_route_is_in_the_openapi_document() {
         let doc = super::openapi_paths();
-        for (method, path) in super::ROUTES.iter().filter(|(_, p)| p.starts_with("/api/")) {
+        let routes = crate::registry::table_of(super::routes);
+        for (method, path) in routes.iter().filter(|(_, p)| p.starts_with("/api/")) {
             let op = &doc[*path][method.to_ascii_lowercase()];
             assert!(op["summary"].is_string(), "{method} {path} missing");
             assert!(op["responses"]["401"].is_object(), "{method} {path}");
         }
     }
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT, CARE_TEXT],
+    openapi: openapi_paths,
+};

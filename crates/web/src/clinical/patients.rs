@@ -2,16 +2,17 @@
 //! the clinical pages share: labels in the page's language, refusals in Japanese or English, and
 //! who may write. A refused form is shown again with what was typed and the reason.
 
+use super::inputs::RegisterPatient;
 use super::text::ERRORS;
-use crate::manufacture::support::{
-    Fields, Refusal, actor, localise, page_error, path, render, see_other,
+use crate::kit::{
+    Fields, Input, Refusal, fail, localise, page as render, path, scan_message, see_other,
+    signed_in,
 };
 use crate::paging::Pager;
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Query, State},
     http::StatusCode,
     response::Response,
@@ -20,8 +21,8 @@ use secretome_domain::{
     DomainError, Role,
     clinical::{Indication, Sex},
 };
-use secretome_service::{NewPatient, PatientFilter, clinical_queries::PatientSummary};
-use secretome_service::{ServiceError, scan::ScanError};
+use secretome_service::ServiceError;
+use secretome_service::{PatientFilter, clinical_queries::PatientSummary};
 use std::collections::BTreeMap;
 
 #[derive(Template)]
@@ -46,19 +47,6 @@ pub fn label(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
         Lang::Ja => ja,
         Lang::En => en,
     }
-}
-
-/// A refused DIN scan in the viewer's language, from the catalogue by the error's code.
-pub fn scan_message(lang: Lang, e: &ScanError) -> String {
-    let key = format!("scan.err.{}", e.code());
-    let mut m = lang.t(&key).to_string();
-    for (name, value) in e.values() {
-        m = m.replace(&format!("{{{name}}}"), &value);
-    }
-    if e.full_width() {
-        m = format!("{m} ({})", lang.t("scan.full_width"));
-    }
-    m
 }
 
 /// A refusal's errors in the viewer's language: the clinical messages first, then the shared ones.
@@ -132,7 +120,7 @@ async fn list_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let a = match crate::quality::support::actor(v) {
+    let a = match crate::kit::actor(v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
@@ -142,7 +130,7 @@ async fn list_page(
         .await
     {
         Ok(p) => p,
-        Err(err) => return page_error(v, err),
+        Err(err) => return fail(v, err),
     };
     let names = st
         .service
@@ -171,7 +159,7 @@ async fn list_page(
                 e,
             },
         ),
-        Err(err) => page_error(v, err),
+        Err(err) => fail(v, err),
     }
 }
 
@@ -214,24 +202,17 @@ pub async fn list(
 pub async fn register(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<RegisterPatient>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let f = input.fields.clone();
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
     let res = async {
-        let new = NewPatient {
-            id: f.text("id"),
-            site: f.text("site"),
-            birth_year: f.integer("birth_year")?,
-            sex: f.text("sex"),
-            indication: f.text("indication"),
-            physician: Some(f.text("physician")).filter(|p| !p.is_empty()),
-        };
+        let new = input.command(&v)?;
         let refs = [
             ("site", new.site.clone()),
-            ("physician", f.text("physician")),
+            ("physician", new.physician.clone().unwrap_or_default()),
         ];
         st.service
             .register_patient(&a, now(), new)

@@ -3,19 +3,19 @@
 //! focused on load — and the dose, adverse-event and outcome forms. A refused form is shown again
 //! with what was typed and the reason next to its field or above the form.
 
+use super::inputs::{Administer, Dispense, RecordOutcome, ReportAdverseEvent};
 use super::patients::{errors, label, physician};
-use crate::manufacture::support::{Fields, Refusal, actor, page_error, path, render, see_other};
+use crate::kit::{Action, Fields, Input, Refusal, fail, page as render, path, see_other};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
 use secretome_domain::{
-    UtcTime,
+    Actor, UtcTime,
     clinical::{
         AdverseEvent, AeOutcome, AeReport, Causality, Consent, Indication, OutcomeMeasure,
         ReportStatus, Route, Scale, Sex, VialEnd, consent::consented_indications, ctcae,
@@ -23,7 +23,7 @@ use secretome_domain::{
     },
 };
 use secretome_service::{
-    NewAdministration, NewAdverseEvent, NewOutcome, clinical_queries::PatientDetail,
+    NewAdverseEvent, NewOutcome, ServiceError, clinical_queries::PatientDetail,
 };
 
 #[derive(Template)]
@@ -172,17 +172,17 @@ async fn show_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let a = match crate::quality::support::actor(v) {
+    let a = match crate::kit::actor(v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
     let d = match st.service.patient_detail_for(&a, id).await {
         Ok(d) => d,
-        Err(err) => return page_error(v, err),
+        Err(err) => return fail(v, err),
     };
     let recalls = match st.service.open_exposures(&[d.patient.id.to_string()]).await {
         Ok(mut m) => m.remove(d.patient.id.as_str()).unwrap_or_default(),
-        Err(err) => return page_error(v, err),
+        Err(err) => return fail(v, err),
     };
     let people = std::iter::once(d.patient.physician.to_string())
         .chain(
@@ -195,15 +195,15 @@ async fn show_page(
         .chain(d.outcomes.iter().map(|o| o.recorded_by.to_string()));
     let names = match st.service.names(people).await {
         Ok(n) => n,
-        Err(err) => return page_error(v, err),
+        Err(err) => return fail(v, err),
     };
     let consents = match st.service.consents_for(&a, id).await {
         Ok(c) => c,
-        Err(err) => return page_error(v, err),
+        Err(err) => return fail(v, err),
     };
     let reports = match st.service.ae_reports_for(&a, id).await {
         Ok(r) => r,
-        Err(err) => return page_error(v, err),
+        Err(err) => return fail(v, err),
     };
     let f = if f.get("route").is_empty() {
         f.with("route", usual_route(d.patient.indication).as_str())
@@ -306,25 +306,22 @@ pub async fn dispense(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Dispense>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
-        return see_other("/login");
-    };
-    let res = async {
-        let typed = f.text("vial");
-        if typed.is_empty() {
-            return Err(Refusal::bad(FieldErrors::one("vial", "must not be empty")));
-        }
-        let indication = f.opt("indication");
-        Ok(st
-            .service
-            .dispense_vial_for(&a, now(), &typed, &id, indication.as_deref())
-            .await?)
-    }
-    .await;
-    answer(&st, &v, &id, f, Form::Dispense, res, "#dispensings").await
+    let (svc, pid) = (st.service.clone(), id.clone());
+    on_patient(
+        &st,
+        &v,
+        &id,
+        input,
+        Form::Dispense,
+        "#dispensings",
+        move |a, (vial, ind)| async move {
+            svc.dispense_vial_for(a, now(), &vial, &pid, ind.as_deref())
+                .await
+        },
+    )
+    .await
 }
 
 /// POST /patients/{id}/administrations: the dose given from a vial dispensed for this patient.
@@ -332,30 +329,19 @@ pub async fn administer(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Administer>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
-        return see_other("/login");
-    };
-    let t = now();
-    let res = async {
-        let mut r = f.reader();
-        let new = NewAdministration {
-            vial: f.text("given_vial"),
-            route: f.text("route"),
-            dose_ml: r.number("dose_ml"),
-            administered_at: r.time("administered_at", &zone(&v), t),
-            dose_reason: f.opt("dose_reason"),
-        };
-        r.done()?;
-        Ok(st
-            .service
-            .record_administration_for(&a, t, &id, new)
-            .await?)
-    }
-    .await;
-    answer(&st, &v, &id, f, Form::Administer, res, "#administrations").await
+    let (svc, pid) = (st.service.clone(), id.clone());
+    on_patient(
+        &st,
+        &v,
+        &id,
+        input,
+        Form::Administer,
+        "#administrations",
+        move |a, new| async move { svc.record_administration_for(a, now(), &pid, new).await },
+    )
+    .await
 }
 
 /// POST /patients/{id}/adverse-events.
@@ -363,36 +349,25 @@ pub async fn adverse_event(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<ReportAdverseEvent>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
-        return see_other("/login");
-    };
-    let t = now();
-    let res = async {
-        let mut r = f.reader();
-        let new = NewAdverseEvent {
-            patient: id.clone(),
-            administration: Some(f.text("administration")).filter(|s| !s.is_empty()),
-            term: f.text("term"),
-            grade: r.integer("grade"),
-            serious: f.is("serious", "on"),
-            criteria: SeriousCriterion::ALL
-                .iter()
-                .filter(|c| f.is(&format!("criterion_{}", c.as_str()), "on"))
-                .map(|c| c.as_str().to_string())
-                .collect(),
-            causality: f.text("causality"),
-            onset_at: r.time("onset_at", &zone(&v), t),
-            aware_at: Some(r.time("aware_at", &zone(&v), t)),
-            outcome: f.text("outcome"),
-        };
-        r.done()?;
-        Ok(st.service.report_adverse_event(&a, t, new).await?)
-    }
-    .await;
-    answer(&st, &v, &id, f, Form::AdverseEvent, res, "#adverse-events").await
+    let (svc, pid) = (st.service.clone(), id.clone());
+    on_patient(
+        &st,
+        &v,
+        &id,
+        input,
+        Form::AdverseEvent,
+        "#adverse-events",
+        move |a, new| async move {
+            let new = NewAdverseEvent {
+                patient: pid.clone(),
+                ..new
+            };
+            svc.report_adverse_event(a, now(), new).await
+        },
+    )
+    .await
 }
 
 /// POST /patients/{id}/outcomes: one scale's value at a visit.
@@ -400,22 +375,47 @@ pub async fn outcome(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<RecordOutcome>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let (svc, pid) = (st.service.clone(), id.clone());
+    on_patient(
+        &st,
+        &v,
+        &id,
+        input,
+        Form::Outcome,
+        "#outcomes",
+        move |a, new| async move {
+            let new = NewOutcome {
+                patient: pid.clone(),
+                ..new
+            };
+            svc.record_outcome(a, now(), new).await
+        },
+    )
+    .await
+}
+
+/// Runs one form of a patient's page: the input's command to `op` (the use case), then the
+/// patient's page at `anchor`, or the page again with the refusal next to its fields.
+pub(super) async fn on_patient<'a, T: Action, R, Fut>(
+    st: &AppState,
+    v: &'a Viewer,
+    id: &str,
+    input: Input<T>,
+    form: Form,
+    anchor: &str,
+    op: impl FnOnce(&'a Actor, T::Command) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Result<R, ServiceError>>,
+{
+    let Some(a) = v.session.as_ref().map(|s| &s.actor) else {
         return see_other("/login");
     };
-    let t = now();
-    let res = async {
-        let new = NewOutcome {
-            patient: id.clone(),
-            scale: f.text("scale"),
-            value: f.text("value"),
-            visit_at: f.time("visit_at", &zone(&v), t)?,
-        };
-        Ok(st.service.record_outcome(&a, t, new).await?)
-    }
-    .await;
-    answer(&st, &v, &id, f, Form::Outcome, res, "#outcomes").await
+    let res = match input.command(v) {
+        Ok(cmd) => op(a, cmd).await.map_err(Refusal::from),
+        Err(r) => Err(r),
+    };
+    answer(st, v, id, input.fields, form, res, anchor).await
 }

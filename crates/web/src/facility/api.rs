@@ -5,7 +5,7 @@
 //! the body.
 
 use super::inputs;
-use crate::manufacture::{api::json_fields, support::Refusal};
+use crate::kit::{Refusal, json_fields};
 use crate::{AppState, auth::Viewer, auth::now, forms::FieldErrors};
 use axum::{
     Extension, Json,
@@ -25,12 +25,7 @@ const ZONE: &str = "UTC";
 fn answer<T: Serialize>(status: StatusCode, res: Result<T, Refusal>) -> Response {
     match res {
         Ok(v) => (status, Json(v)).into_response(),
-        Err(r) => {
-            let s = r.status();
-            let field = r.field();
-            let body = json!({ "error": r.message(), "field": field, "status": s.as_u16() });
-            (s, Json(body)).into_response()
-        }
+        Err(r) => r.json(),
     }
 }
 

@@ -4,8 +4,8 @@
 //! import the page lists what was recorded and the deviations an action excursion opened.
 
 use super::inputs;
-use crate::manufacture::support::Refusal;
-use crate::quality::support::{Fields, actor, fail, multipart, page};
+use crate::kit::Refusal;
+use crate::kit::{Fields, actor, fail, multipart, page};
 use crate::{
     AppState,
     auth::{Viewer, now},

@@ -3,8 +3,8 @@
 //! tests against the maker's limit, with the operator's forms to record both.
 
 use super::inputs;
-use crate::manufacture::support::Refusal;
-use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::Refusal;
+use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},

@@ -15,50 +15,14 @@ mod inputs;
 mod pages;
 mod text;
 
-use crate::{AppState, guarded};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use crate::guarded;
+use crate::registry::{Routes, get, post};
 use secretome_domain::Role;
 
 const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
 const QA: &[Role] = &[Role::Qa];
 const EM: &[Role] = &[Role::Qc, Role::Operator];
 const OP: &[Role] = &[Role::Operator];
-
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/facility"),
-    ("POST", "/facility/rooms"),
-    ("POST", "/facility/equipment"),
-    ("POST", "/facility/equipment/calibrate"),
-    ("POST", "/facility/qualifications"),
-    ("POST", "/facility/media-fills"),
-    ("POST", "/facility/media-fills/close"),
-    ("GET", "/facility/em"),
-    ("POST", "/facility/em"),
-    ("POST", "/facility/em/import"),
-    ("GET", "/facility/filtrations"),
-    ("POST", "/facility/filtrations"),
-    ("POST", "/facility/integrity-tests"),
-    ("GET", "/api/v1/rooms"),
-    ("POST", "/api/v1/rooms"),
-    ("GET", "/api/v1/em-results"),
-    ("POST", "/api/v1/em-results"),
-    ("POST", "/api/v1/em-results/import"),
-    ("GET", "/api/v1/equipment"),
-    ("POST", "/api/v1/equipment"),
-    ("POST", "/api/v1/equipment/{id}/calibration"),
-    ("GET", "/api/v1/qualifications"),
-    ("POST", "/api/v1/qualifications"),
-    ("GET", "/api/v1/media-fills"),
-    ("POST", "/api/v1/media-fills"),
-    ("POST", "/api/v1/media-fills/close"),
-    ("GET", "/api/v1/lots/{id}/filtrations"),
-    ("POST", "/api/v1/filtrations"),
-    ("POST", "/api/v1/integrity-tests"),
-];
 
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[
@@ -69,7 +33,7 @@ pub const NAV: &[(&str, &str, &[Role])] = &[
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/facility", get(pages::overview), READ);
     r = guarded(r, "/facility/rooms", post(pages::add_room), QA);
     r = guarded(
@@ -166,3 +130,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 pub fn openapi_paths() -> serde_json::Value {
     api::openapi_paths()
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT],
+    openapi: openapi_paths,
+};

@@ -3,8 +3,8 @@
 //! — with QA's forms to add to each. A refused form is shown again with the error by its field.
 
 use super::inputs;
-use crate::manufacture::support::Refusal;
-use crate::quality::support::{Fields, actor, fail, page, see_other};
+use crate::kit::Refusal;
+use crate::kit::{Fields, actor, fail, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},

@@ -2,7 +2,7 @@
 //! and QA) and one freezer's map: per rack, per box, the grid of positions, each occupied cell
 //! coloured by its vial's state, past-expiry vials flagged, and linked to the vial's page.
 
-use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},

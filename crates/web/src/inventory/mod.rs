@@ -16,11 +16,8 @@ mod vials;
 
 pub use vial_list::openapi_paths;
 
-use crate::{AppState, guarded};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use crate::guarded;
+use crate::registry::{Routes, get, post};
 use secretome_domain::Role;
 
 const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
@@ -35,22 +32,6 @@ const MOVE: &[Role] = &[Role::Operator];
 const EXPIRE: &[Role] = &[Role::Operator, Role::Qa];
 const ADMIN: &[Role] = &[Role::Admin];
 
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/freezers"),
-    ("POST", "/freezers"),
-    ("GET", "/freezers/{id}"),
-    ("POST", "/inventory/expire"),
-    ("GET", "/vials/{id}"),
-    ("GET", "/vials"),
-    ("GET", "/api/v1/vials"),
-    ("POST", "/vials/{id}/move"),
-    ("GET", "/vials/{id}/label"),
-    ("GET", "/vials/{id}/label.pdf"),
-    ("GET", "/admin/settings"),
-    ("POST", "/admin/settings"),
-];
-
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[
     ("/freezers", "inv.nav.freezers", READ),
@@ -61,7 +42,7 @@ pub const NAV: &[(&str, &str, &[Role])] = &[
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/freezers", get(freezers::list), READ);
     r = guarded(r, "/freezers", post(freezers::create), ADMIN);
     r = guarded(r, "/freezers/{id}", get(freezers::map), READ);
@@ -76,3 +57,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
     r = guarded(r, "/admin/settings", post(settings::set), ADMIN);
     r
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT],
+    openapi: openapi_paths,
+};

@@ -2,7 +2,7 @@
 //! value, and a form to change it — today the ISBT 128 FIN that filling builds each vial's DIN
 //! from. Values are checked by the service (`Setting::new`); a refusal is shown at the field.
 
-use crate::quality::support::{Fields, actor, fail, page};
+use crate::kit::{Fields, actor, fail, page};
 use crate::{
     AppState,
     auth::{Viewer, now},

@@ -3,8 +3,8 @@
 //! (a location prefix is a range, never `LIKE`) — with links to the next and previous page; and the
 //! same page as JSON at `/api/v1/vials`, documented in the OpenAPI.
 
+use crate::kit::{fail, page};
 use crate::paging::{PageParams, Pager};
-use crate::quality::support::{fail, page};
 use crate::{AppError, AppState, auth::Viewer, ctx::PageCtx};
 use askama::Template;
 use axum::{

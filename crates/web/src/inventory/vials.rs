@@ -3,7 +3,7 @@
 //! SVG inline with the fields it carries, and the PDF for the label printer. A vial without a DIN
 //! gets the reason instead of a label (409), never a blank one.
 
-use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -58,7 +58,7 @@ async fn vial_page(
     e: FieldErrors,
     status: StatusCode,
 ) -> Response {
-    let a = match crate::quality::support::actor(v) {
+    let a = match crate::kit::actor(v) {
         Ok(a) => a,
         Err(r) => return *r,
     };

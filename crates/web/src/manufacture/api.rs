@@ -1,13 +1,13 @@
 //! The manufacturing operations as JSON under /api/v1, through the same service functions and the
-//! same field readers as the forms: a JSON body is flattened to named fields, so a bad value is
-//! refused with the same field name (422), a broken rule or taken identifier with 409.
+//! same typed inputs as the forms (`inputs.rs`, read by `kit::Input`), so a bad value is refused
+//! with the same field name (422), a broken rule or taken identifier with 409. Times are RFC 3339
+//! (a time without offset is read as UTC).
 
-use super::support::{Fields, Refusal};
-use super::{donors, materials};
+use super::inputs::{CollectTissue, CreateBank, ReceiveMaterial, RegisterDonor, Screening};
+use crate::kit::{Action, Input, Refusal};
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension, Json,
-    body::Bytes,
     extract::{Path, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
@@ -15,23 +15,11 @@ use axum::{
 use secretome_domain::Actor;
 use secretome_service::{NewTissue, ServiceError};
 use serde::Serialize;
-use serde_json::Value;
-
-/// Times in API bodies are RFC 3339; a time without offset is read as UTC.
-const ZONE: &str = "UTC";
-
-fn refused(r: Refusal) -> Response {
-    let status = r.status();
-    let field = r.field();
-    let body =
-        serde_json::json!({ "error": r.message(), "field": field, "status": status.as_u16() });
-    (status, Json(body)).into_response()
-}
 
 fn ok<T: Serialize>(res: Result<T, Refusal>) -> Response {
     match res {
         Ok(v) => Json(v).into_response(),
-        Err(r) => refused(r),
+        Err(r) => r.json(),
     }
 }
 
@@ -44,7 +32,7 @@ fn created<T: Serialize>(res: Result<T, Refusal>, location: impl FnOnce(&T) -> S
             Json(v),
         )
             .into_response(),
-        Err(r) => refused(r),
+        Err(r) => r.json(),
     }
 }
 
@@ -52,66 +40,16 @@ fn read<T: Serialize>(res: Result<T, ServiceError>) -> Response {
     ok(res.map_err(Refusal::from))
 }
 
-fn scalar(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
+/// The acting user and the input's command, or the refusal (401, 422).
+fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Refusal> {
+    Ok((who(v)?, input.command(v)?))
 }
 
-/// Flattens a JSON object into form fields: scalars by name, arrays of objects as `name[i].key`.
-pub fn json_fields(body: &[u8]) -> Result<Fields, Refusal> {
-    let bad = |m: &str| Refusal::bad(crate::forms::FieldErrors::one("body", m));
-    let v: Value = serde_json::from_slice(body).map_err(|e| bad(&format!("not JSON: {e}")))?;
-    let Value::Object(obj) = v else {
-        return Err(bad("expected a JSON object"));
-    };
-    let mut f = Fields::default();
-    for (k, v) in obj {
-        match v {
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    match item {
-                        Value::Object(o) => {
-                            for (k2, v2) in o {
-                                f = f.with(&format!("{k}[{i}].{k2}"), &scalar(v2));
-                            }
-                        }
-                        other => f = f.with(&format!("{k}[{i}]"), &scalar(other)),
-                    }
-                }
-            }
-            Value::Object(_) => {
-                return Err(Refusal::bad(crate::forms::FieldErrors::one(
-                    &k,
-                    "expected a value, not an object",
-                )));
-            }
-            other => f = f.with(&k, &scalar(&other)),
-        }
-    }
-    Ok(f)
-}
-
-/// The acting user and the body's fields, or the refusal.
-fn input(v: &Viewer, body: &[u8]) -> Result<(Actor, Fields), Refusal> {
-    let a = v.session.as_ref().map(|s| s.actor.clone());
-    let a = a.ok_or_else(|| {
+fn who(v: &Viewer) -> Result<Actor, Refusal> {
+    v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| {
         let e = crate::forms::FieldErrors::one("", "sign-in required");
         Refusal::Fields(e, axum::http::StatusCode::UNAUTHORIZED)
-    })?;
-    json_fields(body).map(|f| (a, f))
-}
-
-/// The acting user and fields of a request, or its refusal returned at once.
-macro_rules! take {
-    ($v:expr, $body:expr) => {
-        match input(&$v, &$body) {
-            Ok(x) => x,
-            Err(r) => return refused(r),
-        }
-    };
+    })
 }
 
 mod process;
@@ -128,17 +66,21 @@ pub async fn donor(State(st): State<AppState>, Path(id): Path<String>) -> Respon
 pub async fn register_donor(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<RegisterDonor>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let at = f.time("consented_at", ZONE, t)?;
-        let code = f.text("donor");
+        let (a, d) = command(&v, &input)?;
         st.service
-            .register_donor(&a, t, &code, &f.text("source"), f.get("consent_form"), at)
+            .register_donor(
+                &a,
+                now(),
+                &d.code,
+                &d.source,
+                &d.consent_form,
+                d.consented_at,
+            )
             .await
-            .map_err(|e| Refusal::service(e, &[("donor", &code)]))
+            .map_err(|e| Refusal::service(e, &[("donor", &d.code)]))
     }
     .await;
     created(res, |d| format!("/api/v1/donors/{}", d.id))
@@ -149,20 +91,10 @@ pub async fn screening(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Screening>,
 ) -> Response {
-    let (a, mut f) = take!(v, body);
-    for i in 0..donors::MARKERS.len() * 2 {
-        let (m, o) = (
-            f.text(&format!("results[{i}].marker")),
-            f.text(&format!("results[{i}].outcome")),
-        );
-        if !m.is_empty() {
-            f = f.with(&m, &o);
-        }
-    }
     let res = async {
-        let results = donors::screen_results(&f)?;
+        let (a, results) = command(&v, &input)?;
         st.service
             .record_screening(&a, now(), &id, results)
             .await
@@ -176,21 +108,14 @@ pub async fn tissue(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<CollectTissue>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let new = NewTissue {
-            id: f.text("tissue"),
-            donor: id.clone(),
-            collected_at: f.time("collected_at", ZONE, t)?,
-            amount: f.number("amount")?,
-            amount_unit: f.text("amount_unit"),
-        };
+        let (a, new) = command(&v, &input)?;
+        let new = NewTissue { donor: id, ..new };
         let tid = new.id.clone();
         st.service
-            .collect_tissue(&a, t, new)
+            .collect_tissue(&a, now(), new)
             .await
             .map_err(|e| Refusal::service(e, &[("tissue", &tid)]))
     }
@@ -206,26 +131,13 @@ pub async fn bank(State(st): State<AppState>, Path(id): Path<String>) -> Respons
 pub async fn create_bank(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<CreateBank>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let working = match f.get("working") {
-            "true" => true,
-            "false" | "" => false,
-            _ => {
-                return Err(Refusal::bad(crate::forms::FieldErrors::one(
-                    "working",
-                    "expected true or false",
-                )));
-            }
-        };
-        let from = f.text("from");
-        let new = donors::new_bank(&f, from.clone(), working, ZONE, t)?;
-        let id = new.id.clone();
+        let (a, new) = command(&v, &input)?;
+        let (id, from) = (new.id.clone(), new.from.clone());
         st.service
-            .create_cell_bank(&a, t, new)
+            .create_cell_bank(&a, now(), new)
             .await
             .map_err(|e| Refusal::service(e, &[("cell_bank", &id), ("from", &from)]))
     }
@@ -244,15 +156,13 @@ pub async fn material(State(st): State<AppState>, Path(id): Path<String>) -> Res
 pub async fn receive(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<ReceiveMaterial>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let new = materials::new_material(&f, ZONE, t)?;
+        let (a, new) = command(&v, &input)?;
         let id = new.id.clone();
         st.service
-            .receive_material(&a, t, new)
+            .receive_material(&a, now(), new)
             .await
             .map_err(|e| Refusal::service(e, &[("material_lot", &id)]))
     }

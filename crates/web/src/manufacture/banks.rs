@@ -1,19 +1,18 @@
 //! Cell-bank pages: a bank's page (its tissue and donor, the working banks made from a master bank,
 //! the batches seeded from it) and establishing a working cell bank from a master bank.
 
-use super::donors::new_bank;
-use super::support::{Fields, Refusal, actor, page_error, path, render, see_other};
+use super::inputs::CreateBank;
+use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
 use secretome_domain::Role;
-use secretome_service::manufacture_queries::BankDetail;
+use secretome_service::{NewBank, manufacture_queries::BankDetail};
 
 #[derive(Template)]
 #[template(path = "manufacture/bank.html")]
@@ -44,7 +43,7 @@ async fn bank_page(
             };
             render(status, &page)
         }
-        Err(err) => page_error(v, err),
+        Err(err) => fail(v, err),
     }
 }
 
@@ -69,25 +68,26 @@ pub async fn working(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<CreateBank>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let t = now();
     let res = async {
-        let new = new_bank(&f, id.clone(), true, &zone, t)?;
+        let new = NewBank {
+            from: id.clone(),
+            working: true,
+            ..input.command(&v)?
+        };
         let new_id = new.id.clone();
         st.service
-            .create_cell_bank(&a, t, new)
+            .create_cell_bank(&a, now(), new)
             .await
             .map_err(|e| Refusal::service(e, &[("cell_bank", &new_id)]))
     }
     .await;
     match res {
         Ok(b) => see_other(&path("/banks/", b.id.as_str(), "")),
-        Err(r) => bank_page(&st, &v, &id, f, r.errors(v.lang), r.status()).await,
+        Err(r) => bank_page(&st, &v, &id, input.fields, r.errors(v.lang), r.status()).await,
     }
 }

@@ -1,19 +1,21 @@
 //! Culture-batch pages: the batch list with seeding (播種), and a batch's page with observations
 //! and the growth plot, raw-material use, conditioning (馴化培養) and harvest (上清回収).
 
-use super::support::{Fields, Refusal, actor, page_error, path, render, see_other};
+use super::inputs::{Condition, Harvest, Observe, SeedBatch, UseMaterial};
+use crate::kit::{
+    Action, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
+};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Role, UtcTime, batch::VesselKind, culture::CellBank};
+use secretome_domain::{Actor, Role, UtcTime, batch::VesselKind, culture::CellBank};
 use secretome_service::{
-    NewBatch, NewObservation, ServiceError,
+    NewObservation, ServiceError,
     manufacture_queries::{BatchDetail, BatchSummary, MaterialSummary},
 };
 
@@ -68,7 +70,7 @@ async fn batches_page(
             };
             render(status, &page)
         }
-        Err(err) => page_error(v, err),
+        Err(err) => fail(v, err),
     }
 }
 
@@ -111,7 +113,7 @@ async fn batch_page(
             };
             render(status, &page)
         }
-        Err(err) => page_error(v, err),
+        Err(err) => fail(v, err),
     }
 }
 
@@ -131,21 +133,28 @@ pub async fn show(
     batch_page(&st, &v, &id, f, FieldErrors::default(), StatusCode::OK).await
 }
 
-/// Runs one form of a batch page: `op` reads the fields and calls the use case; success goes to the
-/// batch's page, a refusal shows the page again with the errors next to their fields.
-async fn on_batch<Fut>(
+/// Runs one form of a batch page: `op` calls the use case with the input's command; success goes
+/// to the batch's page, a refusal shows the page again with the errors next to their fields.
+async fn on_batch<T: Action, Fut>(
     st: &AppState,
     v: &Viewer,
     id: &str,
-    f: Fields,
-    op: impl FnOnce(Fields) -> Fut,
+    input: Input<T>,
+    op: impl FnOnce(Actor, T::Command) -> Fut,
 ) -> Response
 where
     Fut: std::future::Future<Output = Result<(), Refusal>>,
 {
-    match op(f.clone()).await {
+    let Some(a) = signed_in(v) else {
+        return see_other("/login");
+    };
+    let res = match input.command(v) {
+        Ok(cmd) => op(a, cmd).await,
+        Err(r) => Err(r),
+    };
+    match res {
         Ok(()) => see_other(&path("/batches/", id, "")),
-        Err(r) => batch_page(st, v, id, f, r.errors(v.lang), r.status()).await,
+        Err(r) => batch_page(st, v, id, input.fields, r.errors(v.lang), r.status()).await,
     }
 }
 
@@ -153,35 +162,23 @@ where
 pub async fn seed(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<SeedBatch>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let t = now();
     let res = async {
-        let mut r = f.reader();
-        let new = NewBatch {
-            id: f.text("batch"),
-            cell_bank: f.text("cell_bank"),
-            vessel: f.text("vessel"),
-            vessel_count: r.integer("vessel_count"),
-            seeding_density: r.number("seeding_density"),
-            seeded_at: r.time("seeded_at", &zone, t),
-        };
-        r.done()?;
+        let new = input.command(&v)?;
         let (id, bank) = (new.id.clone(), new.cell_bank.clone());
         st.service
-            .seed_batch(&a, t, new)
+            .seed_batch(&a, now(), new)
             .await
             .map_err(|e| Refusal::service(e, &[("batch", &id), ("cell_bank", &bank)]))
     }
     .await;
     match res {
         Ok(b) => see_other(&path("/batches/", b.id.as_str(), "")),
-        Err(r) => batches_page(&st, &v, f, r.errors(v.lang), r.status()).await,
+        Err(r) => batches_page(&st, &v, input.fields, r.errors(v.lang), r.status()).await,
     }
 }
 
@@ -190,31 +187,13 @@ pub async fn observation(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Observe>,
 ) -> Response {
-    let Some(a) = actor(&v) else {
-        return see_other("/login");
-    };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let svc = st.service.clone();
-    let batch = id.clone();
-    on_batch(&st, &v, &id, Fields::parse(&body), |f| async move {
-        let t = now();
-        let note = f.text("note");
-        let mut r = f.reader();
-        let new = NewObservation {
-            batch,
-            observed_at: r.time("observed_at", &zone, t),
-            cell_count: r.number("cell_count"),
-            viability_pct: r.number("viability_pct"),
-            confluence_pct: r.number("confluence_pct"),
-            note: (!note.is_empty()).then_some(note),
-        };
-        r.done()?;
-        svc.record_observation(&a, t, new)
-            .await
-            .map(|_| ())
-            .map_err(|e| Refusal::service(e, &[]))
+    let (svc, batch) = (st.service.clone(), id.clone());
+    on_batch(&st, &v, &id, input, |a, new| async move {
+        let new = NewObservation { batch, ..new };
+        let r = svc.record_observation(&a, now(), new).await;
+        r.map(|_| ()).map_err(|e| Refusal::service(e, &[]))
     })
     .await
 }
@@ -224,24 +203,13 @@ pub async fn material_use(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<UseMaterial>,
 ) -> Response {
-    let Some(a) = actor(&v) else {
-        return see_other("/login");
-    };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let svc = st.service.clone();
-    let batch = id.clone();
-    on_batch(&st, &v, &id, Fields::parse(&body), |f| async move {
-        let t = now();
-        let lot = f.text("material_lot");
-        let mut r = f.reader();
-        let (qty, used_at) = (r.number("quantity"), r.time("used_at", &zone, t));
-        r.done()?;
-        svc.record_material_use(&a, t, &batch, &lot, qty, &f.text("unit"), used_at)
-            .await
-            .map(|_| ())
-            .map_err(|e| Refusal::service(e, &[("material_lot", &lot)]))
+    let (svc, batch) = (st.service.clone(), id.clone());
+    on_batch(&st, &v, &id, input, |a, u| async move {
+        let r = svc.record_material_use(&a, now(), &batch, &u.lot, u.quantity, &u.unit, u.used_at);
+        let refs = [("material_lot", u.lot.as_str())];
+        r.await.map(|_| ()).map_err(|e| Refusal::service(e, &refs))
     })
     .await
 }
@@ -251,25 +219,21 @@ pub async fn conditioning(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Condition>,
 ) -> Response {
-    let Some(a) = actor(&v) else {
-        return see_other("/login");
-    };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let svc = st.service.clone();
-    let batch = id.clone();
-    on_batch(&st, &v, &id, Fields::parse(&body), |f| async move {
-        let t = now();
-        let medium = f.text("medium_lot");
-        let hypoxia = f.get("hypoxia") == "yes";
-        let mut r = f.reader();
-        let (hours, at) = (r.number("hours"), r.time("started_at", &zone, t));
-        r.done()?;
-        svc.start_conditioning(&a, t, &batch, &medium, hours, hypoxia, at)
-            .await
-            .map(|_| ())
-            .map_err(|e| Refusal::service(e, &[("medium_lot", &medium)]))
+    let (svc, batch) = (st.service.clone(), id.clone());
+    on_batch(&st, &v, &id, input, |a, c| async move {
+        let r = svc.start_conditioning(
+            &a,
+            now(),
+            &batch,
+            &c.medium,
+            c.hours,
+            c.hypoxia,
+            c.started_at,
+        );
+        let refs = [("medium_lot", c.medium.as_str())];
+        r.await.map(|_| ()).map_err(|e| Refusal::service(e, &refs))
     })
     .await
 }
@@ -279,25 +243,14 @@ pub async fn harvest(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Harvest>,
 ) -> Response {
-    let Some(a) = actor(&v) else {
-        return see_other("/login");
-    };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let svc = st.service.clone();
-    let batch = id.clone();
-    on_batch(&st, &v, &id, Fields::parse(&body), |f| async move {
-        let t = now();
-        let hid = f.text("harvest");
-        let deviation = f.opt("deviation");
-        let mut r = f.reader();
-        let (volume, at) = (r.number("volume_ml"), r.time("harvested_at", &zone, t));
-        r.done()?;
-        svc.harvest(&a, t, &batch, &hid, volume, at, deviation.as_deref())
-            .await
-            .map(|_| ())
-            .map_err(|e| Refusal::service(e, &[("harvest", &hid)]))
+    let (svc, batch) = (st.service.clone(), id.clone());
+    on_batch(&st, &v, &id, input, |a, h| async move {
+        let dev = h.deviation.as_deref();
+        let r = svc.harvest(&a, now(), &batch, &h.id, h.volume_ml, h.harvested_at, dev);
+        let refs = [("harvest", h.id.as_str())];
+        r.await.map(|_| ()).map_err(|e| Refusal::service(e, &refs))
     })
     .await
 }

@@ -1,19 +1,19 @@
 //! Donor pages: the donor list with registration (ドナー登録), a donor's page with the
 //! infectious-disease screen (適格性判定), tissue collections (組織採取) and master cell banks.
 
-use super::support::{Fields, Refusal, actor, page_error, path, render, see_other};
+use super::inputs::{CollectTissue, CreateBank, RegisterDonor, Screening};
+use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
 use secretome_domain::{
     Role,
-    donor::{Marker, ScreenOutcome, ScreenResult, TissueSource},
+    donor::{Marker, ScreenOutcome, TissueSource},
 };
 use secretome_service::{
     NewBank, NewTissue,
@@ -100,7 +100,7 @@ async fn donors_page(
             };
             render(status, &page)
         }
-        Err(err) => page_error(v, err),
+        Err(err) => fail(v, err),
     }
 }
 
@@ -123,7 +123,7 @@ async fn donor_page(
             };
             render(status, &page)
         }
-        Err(err) => page_error(v, err),
+        Err(err) => fail(v, err),
     }
 }
 
@@ -151,58 +151,29 @@ pub async fn show(
 pub async fn register(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<RegisterDonor>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let t = now();
     let res = async {
-        let consented_at = f.time("consented_at", &zone, t)?;
-        let code = f.text("donor");
+        let d = input.command(&v)?;
         st.service
             .register_donor(
                 &a,
-                t,
-                &code,
-                &f.text("source"),
-                f.get("consent_form"),
-                consented_at,
+                now(),
+                &d.code,
+                &d.source,
+                &d.consent_form,
+                d.consented_at,
             )
             .await
-            .map_err(|e| Refusal::service(e, &[("donor", &code)]))
+            .map_err(|e| Refusal::service(e, &[("donor", &d.code)]))
     }
     .await;
     match res {
         Ok(d) => see_other(&path("/donors/", d.id.as_str(), "")),
-        Err(r) => donors_page(&st, &v, f, r.errors(v.lang), r.status()).await,
-    }
-}
-
-/// Reads the screening form: one outcome per marker, all required.
-pub fn screen_results(f: &Fields) -> Result<Vec<ScreenResult>, Refusal> {
-    let mut out = Vec::new();
-    let mut errors = FieldErrors::default();
-    for (field, marker) in MARKERS {
-        match OUTCOMES.iter().find(|(k, _)| *k == f.get(field)) {
-            Some((_, outcome)) => out.push(ScreenResult {
-                marker,
-                outcome: *outcome,
-            }),
-            None => {
-                errors.0.insert(
-                    field.to_string(),
-                    "choose negative, positive or indeterminate".to_string(),
-                );
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(Refusal::bad(errors))
+        Err(r) => donors_page(&st, &v, input.fields, r.errors(v.lang), r.status()).await,
     }
 }
 
@@ -211,14 +182,13 @@ pub async fn screening(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(code): Path<String>,
-    body: Bytes,
+    input: Input<Screening>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
     let res = async {
-        let results = screen_results(&f)?;
+        let results = input.command(&v)?;
         st.service
             .record_screening(&a, now(), &code, results)
             .await
@@ -227,7 +197,7 @@ pub async fn screening(
     .await;
     match res {
         Ok(d) => see_other(&path("/donors/", d.id.as_str(), "")),
-        Err(r) => donor_page(&st, &v, &code, f, r.errors(v.lang), r.status()).await,
+        Err(r) => donor_page(&st, &v, &code, input.fields, r.errors(v.lang), r.status()).await,
     }
 }
 
@@ -236,58 +206,27 @@ pub async fn tissue(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(code): Path<String>,
-    body: Bytes,
+    input: Input<CollectTissue>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let t = now();
     let res = async {
-        let mut r = f.reader();
         let new = NewTissue {
-            id: f.text("tissue"),
             donor: code.clone(),
-            collected_at: r.time("collected_at", &zone, t),
-            amount: r.number("amount"),
-            amount_unit: f.text("amount_unit"),
+            ..input.command(&v)?
         };
-        r.done()?;
         let id = new.id.clone();
         st.service
-            .collect_tissue(&a, t, new)
+            .collect_tissue(&a, now(), new)
             .await
             .map_err(|e| Refusal::service(e, &[("tissue", &id)]))
     }
     .await;
     match res {
         Ok(_) => see_other(&path("/donors/", &code, "")),
-        Err(r) => donor_page(&st, &v, &code, f, r.errors(v.lang), r.status()).await,
+        Err(r) => donor_page(&st, &v, &code, input.fields, r.errors(v.lang), r.status()).await,
     }
-}
-
-/// Reads a cell-bank form (master or working).
-pub fn new_bank(
-    f: &Fields,
-    from: String,
-    working: bool,
-    zone: &str,
-    t: secretome_domain::UtcTime,
-) -> Result<NewBank, Refusal> {
-    let mut r = f.reader();
-    let bank = NewBank {
-        id: f.text("cell_bank"),
-        from,
-        working,
-        passage: r.integer("passage"),
-        population_doublings: r.number("population_doublings"),
-        vials_frozen: r.integer("vials_frozen"),
-        cells_per_vial: r.number("cells_per_vial"),
-        banked_at: r.time("banked_at", zone, t),
-    };
-    r.done()?;
-    Ok(bank)
 }
 
 /// POST /donors/{id}/banks: establishes a master cell bank from one of this donor's tissues.
@@ -295,39 +234,30 @@ pub async fn master_bank(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(code): Path<String>,
-    body: Bytes,
+    input: Input<CreateBank>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let t = now();
     let res = async {
-        let tissue = f.text("from");
-        let mine = st
-            .service
-            .donor_detail(&code)
-            .await?
-            .tissues
-            .iter()
-            .any(|x| x.id.as_str() == tissue);
-        if !mine {
-            return Err(Refusal::bad(FieldErrors::one(
-                "from",
-                "choose one of this donor's tissue collections",
-            )));
+        let new = NewBank {
+            working: false,
+            ..input.command(&v)?
+        };
+        let detail = st.service.donor_detail(&code).await?;
+        if !detail.tissues.iter().any(|x| x.id.as_str() == new.from) {
+            let m = "choose one of this donor's tissue collections";
+            return Err(Refusal::bad(FieldErrors::one("from", m)));
         }
-        let new = new_bank(&f, tissue.clone(), false, &zone, t)?;
-        let id = new.id.clone();
+        let (id, tissue) = (new.id.clone(), new.from.clone());
         st.service
-            .create_cell_bank(&a, t, new)
+            .create_cell_bank(&a, now(), new)
             .await
             .map_err(|e| Refusal::service(e, &[("cell_bank", &id), ("from", &tissue)]))
     }
     .await;
     match res {
         Ok(b) => see_other(&path("/banks/", b.id.as_str(), "")),
-        Err(r) => donor_page(&st, &v, &code, f, r.errors(v.lang), r.status()).await,
+        Err(r) => donor_page(&st, &v, &code, input.fields, r.errors(v.lang), r.status()).await,
     }
 }

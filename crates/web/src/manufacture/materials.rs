@@ -1,21 +1,20 @@
 //! Raw-material pages (原材料ロット): the list with expiry badges and receiving a lot, and a lot's
 //! page with every batch that used it (so a recalled medium traces forward).
 
-use super::support::{Fields, Refusal, actor, material_state, page_error, path, render, see_other};
+use super::inputs::ReceiveMaterial;
+use crate::kit::{
+    Fields, Input, Refusal, fail, material_state, page as render, path, see_other, signed_in,
+};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Role, UtcTime, material::MaterialCategory};
-use secretome_service::{
-    NewMaterialLot,
-    manufacture_queries::{MaterialDetail, MaterialSummary},
-};
+use secretome_domain::{Role, material::MaterialCategory};
+use secretome_service::manufacture_queries::{MaterialDetail, MaterialSummary};
 
 #[derive(Template)]
 #[template(path = "manufacture/materials.html")]
@@ -62,7 +61,7 @@ async fn materials_page(
             };
             render(status, &page)
         }
-        Err(err) => page_error(v, err),
+        Err(err) => fail(v, err),
     }
 }
 
@@ -94,49 +93,30 @@ pub async fn show(
                 },
             )
         }
-        Err(err) => page_error(&v, err),
+        Err(err) => fail(&v, err),
     }
-}
-
-/// Reads the receiving form.
-pub fn new_material(f: &Fields, zone: &str, t: UtcTime) -> Result<NewMaterialLot, Refusal> {
-    let mut r = f.reader();
-    let new = NewMaterialLot {
-        id: f.text("material_lot"),
-        material: f.get("material").to_string(),
-        category: f.text("category"),
-        supplier: f.get("supplier").to_string(),
-        supplier_lot: f.get("supplier_lot").to_string(),
-        received_at: r.time("received_at", zone, t),
-        expires_at: r.required_time("expires_at", zone, t),
-    };
-    r.done()?;
-    Ok(new)
 }
 
 /// POST /materials: receives a raw-material lot, then to its page.
 pub async fn receive(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<ReceiveMaterial>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = actor(&v) else {
+    let Some(a) = signed_in(&v) else {
         return see_other("/login");
     };
-    let zone = PageCtx::new(&v, "").zone_name;
-    let t = now();
     let res = async {
-        let new = new_material(&f, &zone, t)?;
+        let new = input.command(&v)?;
         let id = new.id.clone();
         st.service
-            .receive_material(&a, t, new)
+            .receive_material(&a, now(), new)
             .await
             .map_err(|e| Refusal::service(e, &[("material_lot", &id)]))
     }
     .await;
     match res {
         Ok(m) => see_other(&path("/materials/", m.id.as_str(), "")),
-        Err(r) => materials_page(&st, &v, f, r.errors(v.lang), r.status()).await,
+        Err(r) => materials_page(&st, &v, input.fields, r.errors(v.lang), r.status()).await,
     }
 }

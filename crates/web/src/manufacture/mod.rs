@@ -3,74 +3,22 @@
 //! filling. Each page is a form that calls one service use case; `api` offers the same under /api/v1.
 //! Everyone signed in may read these pages; only operators (製造担当者) see and post the forms.
 
-pub(crate) mod api;
+mod api;
 mod banks;
 mod batches;
 mod donors;
-mod errors;
+mod inputs;
 mod lots;
 mod materials;
 mod openapi;
 mod plot;
-pub(crate) mod support;
 mod text;
 
-use crate::{AppState, auth::ANY, guarded};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use crate::registry::{Routes, get, post};
+use crate::{auth::ANY, guarded};
 use secretome_domain::Role;
 
 const OP: &[Role] = &[Role::Operator];
-
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/donors"),
-    ("POST", "/donors"),
-    ("GET", "/donors/{id}"),
-    ("POST", "/donors/{id}/screening"),
-    ("POST", "/donors/{id}/tissues"),
-    ("POST", "/donors/{id}/banks"),
-    ("GET", "/banks/{id}"),
-    ("POST", "/banks/{id}/working"),
-    ("GET", "/batches"),
-    ("POST", "/batches"),
-    ("GET", "/batches/{id}"),
-    ("POST", "/batches/{id}/observations"),
-    ("POST", "/batches/{id}/materials"),
-    ("POST", "/batches/{id}/conditioning"),
-    ("POST", "/batches/{id}/harvest"),
-    ("GET", "/materials"),
-    ("POST", "/materials"),
-    ("GET", "/materials/{id}"),
-    ("GET", "/harvests"),
-    ("POST", "/lots"),
-    ("GET", "/lots/{id}/processing"),
-    ("POST", "/lots/{id}/steps"),
-    ("POST", "/lots/{id}/fill"),
-    ("GET", "/api/v1/donors"),
-    ("POST", "/api/v1/donors"),
-    ("GET", "/api/v1/donors/{id}"),
-    ("POST", "/api/v1/donors/{id}/screening"),
-    ("POST", "/api/v1/donors/{id}/tissues"),
-    ("POST", "/api/v1/banks"),
-    ("GET", "/api/v1/banks/{id}"),
-    ("GET", "/api/v1/batches"),
-    ("POST", "/api/v1/batches"),
-    ("GET", "/api/v1/batches/{id}"),
-    ("POST", "/api/v1/batches/{id}/observations"),
-    ("POST", "/api/v1/batches/{id}/materials"),
-    ("POST", "/api/v1/batches/{id}/conditioning"),
-    ("POST", "/api/v1/batches/{id}/harvest"),
-    ("GET", "/api/v1/materials"),
-    ("POST", "/api/v1/materials"),
-    ("GET", "/api/v1/materials/{id}"),
-    ("GET", "/api/v1/harvests"),
-    ("POST", "/api/v1/lots"),
-    ("POST", "/api/v1/lots/{id}/steps"),
-    ("POST", "/api/v1/lots/{id}/fill"),
-];
 
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[
@@ -83,7 +31,7 @@ pub const NAV: &[(&str, &str, &[Role])] = &[
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/donors", get(donors::list), ANY);
     r = guarded(r, "/donors", post(donors::register), OP);
     r = guarded(r, "/donors/{id}", get(donors::show), ANY);
@@ -165,3 +113,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 pub fn openapi_paths() -> serde_json::Value {
     openapi::paths()
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT],
+    openapi: openapi_paths,
+};

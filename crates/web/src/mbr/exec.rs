@@ -5,7 +5,7 @@
 //! through a deviation, and QA's disposition of the step deviations. A batch not yet started shows
 //! the effective master records to start it from.
 
-use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -41,7 +41,7 @@ struct ExecPage {
 fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
     FieldErrors(
         e.0.into_iter()
-            .map(|(k, m)| (k, crate::manufacture::support::localise(lang, &m)))
+            .map(|(k, m)| (k, crate::kit::localise(lang, &m)))
             .collect(),
     )
 }

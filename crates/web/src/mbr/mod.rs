@@ -14,11 +14,8 @@ mod exec;
 mod pages;
 mod text;
 
-use crate::{AppState, auth::ANY, guarded};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use crate::registry::{Routes, get, post};
+use crate::{auth::ANY, guarded};
 use secretome_domain::Role;
 
 const QA: &[Role] = &[Role::Qa];
@@ -27,33 +24,13 @@ const OP: &[Role] = &[Role::Operator];
 const FLOOR: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
 const VERIFY: &[Role] = &[Role::Operator, Role::Qc, Role::Qa];
 
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/masters"),
-    ("POST", "/masters"),
-    ("GET", "/masters/{id}"),
-    ("POST", "/masters/{id}/revise"),
-    ("POST", "/masters/{id}/v/{n}/submit"),
-    ("POST", "/masters/{id}/v/{n}/approve"),
-    ("POST", "/masters/{id}/v/{n}/effective"),
-    ("GET", "/batches/{id}/execute"),
-    ("POST", "/batches/{id}/execute/start"),
-    ("POST", "/batches/{id}/execute/step"),
-    ("POST", "/batches/{id}/execute/skip"),
-    ("POST", "/batches/{id}/execute/verify"),
-    ("POST", "/batches/{id}/execute/decide"),
-    ("GET", "/api/v1/masters"),
-    ("GET", "/api/v1/batches/{id}/execution"),
-    ("POST", "/api/v1/batches/{id}/execution/steps"),
-];
-
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[("/masters", "mbr.nav", &Role::ALL)];
 
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/masters", get(pages::list), ANY);
     r = guarded(r, "/masters", post(pages::create), AUTHOR);
     r = guarded(r, "/masters/{id}", get(pages::show), ANY);
@@ -97,3 +74,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 pub fn openapi_paths() -> serde_json::Value {
     api::openapi_paths()
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT],
+    openapi: openapi_paths,
+};

@@ -4,7 +4,7 @@
 //! JSON, prefilled from the newest version), submit for review, signed approval (refused to the
 //! author), put in force.
 
-use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -63,7 +63,7 @@ fn parse_steps(s: &str) -> Result<Option<Vec<MasterStep>>, FieldErrors> {
 fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
     FieldErrors(
         e.0.into_iter()
-            .map(|(k, m)| (k, crate::manufacture::support::localise(lang, &m)))
+            .map(|(k, m)| (k, crate::kit::localise(lang, &m)))
             .collect(),
     )
 }

@@ -12,11 +12,13 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::qc::result::Change;
+use secretome_domain::{Actor, qc::result::Change};
 use secretome_service::NewResult;
 use serde_json::{Map, Value, json};
 
-use crate::json::{actor, bad, error, object, ok, required, schema, text, tri};
+use super::inputs::{Assess, Decide, OpenDeviation, Sign};
+use crate::json::{Refused, actor, bad, error, object, ok, required, schema, text, tri};
+use crate::kit::{Action, Input};
 
 pub async fn products(State(st): State<AppState>) -> Response {
     ok(StatusCode::OK, st.service.products().await)
@@ -105,23 +107,24 @@ pub async fn revise(
     )
 }
 
+/// The acting user and the input's command, or the refusal as JSON (401, 422).
+fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Refused> {
+    let a = actor(v)?;
+    Ok((a, input.command(v).map_err(|r| Box::new(r.json()))?))
+}
+
 /// POST deviations: `{"test"?, "description"}` → 201 the deviation.
 pub async fn open_deviation(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<OpenDeviation>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let description = tri!(required(&m, "description"));
-    let test = tri!(text(&m, "test"));
-    ok(
-        StatusCode::CREATED,
-        st.service
-            .open_deviation(&a, now(), &id, test.as_deref(), &description)
-            .await,
-    )
+    let (a, (test, description)) = tri!(command(&v, &input));
+    let r = st
+        .service
+        .open_deviation(&a, now(), &id, test.as_deref(), &description);
+    ok(StatusCode::CREATED, r.await)
 }
 
 /// POST …/assess: `{"assessment"}`.
@@ -129,17 +132,12 @@ pub async fn assess(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path((id, n)): Path<(String, String)>,
-    body: Bytes,
+    input: Input<Assess>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let text = tri!(required(&m, "assessment"));
-    ok(
-        StatusCode::OK,
-        st.service
-            .assess_deviation(&a, now(), &format!("{id}/{n}"), &text)
-            .await,
-    )
+    let (a, text) = tri!(command(&v, &input));
+    let dev = format!("{id}/{n}");
+    let r = st.service.assess_deviation(&a, now(), &dev, &text);
+    ok(StatusCode::OK, r.await)
 }
 
 /// POST …/approve: `{"reason"}`.
@@ -147,17 +145,12 @@ pub async fn approve(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path((id, n)): Path<(String, String)>,
-    body: Bytes,
+    input: Input<Decide>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let reason = tri!(required(&m, "reason"));
-    ok(
-        StatusCode::OK,
-        st.service
-            .approve_deviation(&a, now(), &format!("{id}/{n}"), &reason)
-            .await,
-    )
+    let (a, reason) = tri!(command(&v, &input));
+    let dev = format!("{id}/{n}");
+    let r = st.service.approve_deviation(&a, now(), &dev, &reason);
+    ok(StatusCode::OK, r.await)
 }
 
 /// POST …/reject: `{"reason"}`.
@@ -165,17 +158,12 @@ pub async fn reject(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path((id, n)): Path<(String, String)>,
-    body: Bytes,
+    input: Input<Decide>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let reason = tri!(required(&m, "reason"));
-    ok(
-        StatusCode::OK,
-        st.service
-            .reject_deviation(&a, now(), &format!("{id}/{n}"), &reason)
-            .await,
-    )
+    let (a, reason) = tri!(command(&v, &input));
+    let dev = format!("{id}/{n}");
+    let r = st.service.reject_deviation(&a, now(), &dev, &reason);
+    ok(StatusCode::OK, r.await)
 }
 
 /// POST sign: `{"password", "meaning", "reason"}` → 200 `{"lot", "signature"}`.
@@ -183,13 +171,9 @@ pub async fn sign(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Sign>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let password = tri!(text(&m, "password")).unwrap_or_default();
-    let meaning = tri!(required(&m, "meaning"));
-    let reason = tri!(text(&m, "reason")).unwrap_or_default();
+    let (a, (password, meaning, reason)) = tri!(command(&v, &input));
     let lot = match st
         .service
         .sign_lot(&a, now(), &id, &password, &meaning, &reason)

@@ -4,7 +4,7 @@
 //! certificate is made by the service (`Service::certificate_of_analysis`) and only passed on here.
 //! Only released (or since recalled) lots have one; anything else is 409.
 
-use super::support::{fail, page};
+use crate::kit::{fail, page};
 use crate::{AppState, auth::Viewer, ctx::PageCtx};
 use askama::Template;
 use axum::{
@@ -82,7 +82,7 @@ pub async fn html(
         Ok(names) => page(
             StatusCode::OK,
             &CoaPage {
-                c: PageCtx::new(&v, &format!("/lots/{}/coa", super::support::seg(&id)))
+                c: PageCtx::new(&v, &format!("/lots/{}/coa", crate::kit::seg(&id)))
                     .with_names(names),
                 coa,
             },

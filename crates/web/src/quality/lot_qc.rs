@@ -3,7 +3,8 @@
 //! plate-import form (qc) and its deviations — opened by qc, qa or operators, assessed by qc,
 //! approved or rejected by qa — each shown with its state.
 
-use super::support::{Fields, actor, dev_no, fail, page, see_other, seg};
+use super::inputs::{Assess, Decide, OpenDeviation};
+use crate::kit::{Action, Fields, Input, Refusal, actor, dev_no, fail, page, see_other, seg};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
@@ -14,7 +15,7 @@ use axum::{
     response::Response,
 };
 use secretome_domain::{
-    Role,
+    Actor, Role,
     lot::LotStatus,
     qc::{Acceptance, Deviation, result::Change},
 };
@@ -202,7 +203,7 @@ fn refused(e: &ServiceError) -> (FieldErrors, StatusCode) {
 fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
     FieldErrors(
         e.0.into_iter()
-            .map(|(k, m)| (k, crate::manufacture::support::localise(lang, &m)))
+            .map(|(k, m)| (k, crate::kit::localise(lang, &m)))
             .collect(),
     )
 }
@@ -328,27 +329,22 @@ pub async fn revise(
     }
 }
 
-/// POST /lots/{id}/deviations: opens a deviation, optionally naming the test it covers.
+/// POST /lots/{id}/deviations: opens a deviation (the form's test is `dev_test`).
 pub async fn open_deviation(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<OpenDeviation>,
 ) -> Response {
-    let f = Fields::parse(&body);
     let a = match actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let res = if f.text("description").is_empty() {
-        Err((
-            FieldErrors::one("description", "describe what happened"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ))
-    } else {
-        let test = f.opt("dev_test");
-        st.service
-            .open_deviation(&a, now(), &id, test.as_deref(), &f.text("description"))
+    let res = match input.command(&v) {
+        Err(r) => Err(raw(r)),
+        Ok((test, description)) => st
+            .service
+            .open_deviation(&a, now(), &id, test.as_deref(), &description)
             .await
             .map_err(|e| {
                 let (mut fe, s) = refused(&e);
@@ -356,59 +352,45 @@ pub async fn open_deviation(
                     fe.0.insert("dev_test".into(), m);
                 }
                 (fe, s)
-            })
+            }),
     };
     match res {
         Ok(d) => see_other(&format!("/lots/{}/qc#dev-{}", seg(&id), dev_no(&d.id))),
-        Err((e, status)) => lot_page(&st, &v, &id, f, e, None, status).await,
+        Err((e, status)) => lot_page(&st, &v, &id, input.fields, e, None, status).await,
     }
 }
 
-/// Which step of a deviation a form takes.
-#[derive(Clone, Copy)]
-enum Step {
-    Assess,
-    Approve,
-    Reject,
+/// A refused input's errors as typed (the lot page localises them) and its status.
+fn raw(r: Refusal) -> (FieldErrors, StatusCode) {
+    match r {
+        Refusal::Fields(f, s) => (f, s),
+        Refusal::Service(e) => refused(&e),
+    }
 }
 
-async fn move_deviation(
-    st: AppState,
-    v: Viewer,
-    id: String,
-    n: String,
-    body: Bytes,
-    step: Step,
-) -> Response {
-    let f = Fields::parse(&body);
+/// Runs one step of a deviation's form: success back to the deviation, a refusal shows the lot
+/// page again with the error on that deviation.
+async fn on_deviation<T: Action<Command = String>, Fut>(
+    (st, v, id, n): (AppState, Viewer, String, String),
+    input: Input<T>,
+    step: impl FnOnce(Actor, String, String) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Result<Deviation, ServiceError>>,
+{
     let a = match actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let field = if matches!(step, Step::Assess) {
-        "assessment"
-    } else {
-        "reason"
-    };
-    let text = f.text(field);
-    let dev = format!("{id}/{n}");
-    let res = if text.is_empty() {
-        Err((
-            FieldErrors::one(field, "required"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ))
-    } else {
-        let t = now();
-        let r = match step {
-            Step::Assess => st.service.assess_deviation(&a, t, &dev, &text).await,
-            Step::Approve => st.service.approve_deviation(&a, t, &dev, &text).await,
-            Step::Reject => st.service.reject_deviation(&a, t, &dev, &text).await,
-        };
-        r.map_err(|e| refused(&e))
+    let res = match input.command(&v) {
+        Err(r) => Err(raw(r)),
+        Ok(text) => step(a, format!("{id}/{n}"), text)
+            .await
+            .map_err(|e| refused(&e)),
     };
     match res {
         Ok(_) => see_other(&format!("/lots/{}/qc#dev-{}", seg(&id), seg(&n))),
-        Err((e, status)) => lot_page(&st, &v, &id, f, e, Some(&n), status).await,
+        Err((e, status)) => lot_page(&st, &v, &id, input.fields, e, Some(&n), status).await,
     }
 }
 
@@ -416,25 +398,37 @@ pub async fn assess(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path((id, n)): Path<(String, String)>,
-    body: Bytes,
+    input: Input<Assess>,
 ) -> Response {
-    move_deviation(st, v, id, n, body, Step::Assess).await
+    let svc = st.service.clone();
+    on_deviation((st, v, id, n), input, |a, dev, text| async move {
+        svc.assess_deviation(&a, now(), &dev, &text).await
+    })
+    .await
 }
 
 pub async fn approve(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path((id, n)): Path<(String, String)>,
-    body: Bytes,
+    input: Input<Decide>,
 ) -> Response {
-    move_deviation(st, v, id, n, body, Step::Approve).await
+    let svc = st.service.clone();
+    on_deviation((st, v, id, n), input, |a, dev, text| async move {
+        svc.approve_deviation(&a, now(), &dev, &text).await
+    })
+    .await
 }
 
 pub async fn reject(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path((id, n)): Path<(String, String)>,
-    body: Bytes,
+    input: Input<Decide>,
 ) -> Response {
-    move_deviation(st, v, id, n, body, Step::Reject).await
+    let svc = st.service.clone();
+    on_deviation((st, v, id, n), input, |a, dev, text| async move {
+        svc.reject_deviation(&a, now(), &dev, &text).await
+    })
+    .await
 }

@@ -9,18 +9,15 @@
 
 mod api;
 mod coa;
+mod inputs;
 mod lot_qc;
 mod plates;
 mod release;
 mod specs;
-pub(crate) mod support;
 mod text;
 
-use crate::{AppState, auth::ANY, guarded};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use crate::registry::{Routes, get, post};
+use crate::{auth::ANY, guarded};
 use secretome_domain::Role;
 
 const QC: &[Role] = &[Role::Qc];
@@ -28,42 +25,6 @@ const QA: &[Role] = &[Role::Qa];
 const SPEC: &[Role] = &[Role::Admin, Role::Qa];
 const DEVIATE: &[Role] = &[Role::Qc, Role::Qa, Role::Operator];
 const SIGN: &[Role] = &[Role::Qa, Role::Qc];
-
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/qc"),
-    ("GET", "/products"),
-    ("POST", "/products/{code}/specifications"),
-    (
-        "POST",
-        "/products/{code}/specifications/{version}/effective",
-    ),
-    ("GET", "/lots/{id}/qc"),
-    ("POST", "/lots/{id}/results"),
-    ("POST", "/lots/{id}/results/revise"),
-    ("POST", "/lots/{id}/plates"),
-    ("POST", "/lots/{id}/plates/accept"),
-    ("GET", "/plates/files/{digest}"),
-    ("POST", "/lots/{id}/deviations"),
-    ("POST", "/lots/{id}/deviations/{n}/assess"),
-    ("POST", "/lots/{id}/deviations/{n}/approve"),
-    ("POST", "/lots/{id}/deviations/{n}/reject"),
-    ("GET", "/lots/{id}/record"),
-    ("POST", "/lots/{id}/sign"),
-    ("GET", "/lots/{id}/coa"),
-    ("GET", "/lots/{id}/coa.pdf"),
-    ("GET", "/api/v1/products"),
-    ("GET", "/api/v1/products/{code}/specifications"),
-    ("GET", "/api/v1/lots/{id}/qc"),
-    ("POST", "/api/v1/lots/{id}/results"),
-    ("POST", "/api/v1/lots/{id}/results/revise"),
-    ("POST", "/api/v1/lots/{id}/deviations"),
-    ("POST", "/api/v1/lots/{id}/deviations/{n}/assess"),
-    ("POST", "/api/v1/lots/{id}/deviations/{n}/approve"),
-    ("POST", "/api/v1/lots/{id}/deviations/{n}/reject"),
-    ("GET", "/api/v1/lots/{id}/record"),
-    ("POST", "/api/v1/lots/{id}/sign"),
-];
 
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[
@@ -74,7 +35,7 @@ pub const NAV: &[(&str, &str, &[Role])] = &[
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/qc", get(lot_qc::overview), ANY);
     r = guarded(r, "/products", get(specs::list), ANY);
     r = guarded(
@@ -166,3 +127,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 pub fn openapi_paths() -> serde_json::Value {
     api::openapi_paths()
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT],
+    openapi: openapi_paths,
+};

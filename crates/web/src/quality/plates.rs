@@ -7,9 +7,7 @@
 //! all in one transaction. `download` gives a kept file back (`/plates/files/{digest}`).
 
 use super::lot_qc::lot_page;
-use super::support::{
-    Fields, actor, fail, hex, multipart, num, opt_num, page, see_other, seg, unhex,
-};
+use crate::kit::{Fields, actor, fail, hex, multipart, num, opt_num, page, see_other, seg, unhex};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
 use axum::{
@@ -185,7 +183,7 @@ fn localise(lang: Lang, m: &str) -> String {
     {
         return format!("{} ({m})", lang.t(key));
     }
-    crate::manufacture::support::localise(lang, m)
+    crate::kit::localise(lang, m)
 }
 
 /// A refusal of `accept_plate` as errors next to the sample each one names (`adopt[i]` is the

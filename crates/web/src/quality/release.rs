@@ -4,12 +4,12 @@
 //! meaning (released / rejected / reviewed) and reason, through `Service::sign_lot`. A refused
 //! release lists every reason (in the viewer's language) under `id="release-blockers"`.
 
-use super::support::{Fields, actor, fail, page, see_other, seg};
+use super::inputs::Sign;
+use crate::kit::{Fields, Input, Refusal, actor, fail, page, see_other, seg};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
@@ -144,24 +144,33 @@ pub async fn sign(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Sign>,
 ) -> Response {
-    let f = Fields::parse(&body);
     let a = match actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let res = st
-        .service
-        .sign_lot(
-            &a,
-            now(),
-            &id,
-            f.get("password"),
-            &f.text("meaning"),
-            &f.text("reason"),
-        )
-        .await;
+    let res = match input.command(&v) {
+        Ok((password, meaning, reason)) => {
+            let r = st
+                .service
+                .sign_lot(&a, now(), &id, &password, &meaning, &reason);
+            r.await
+        }
+        Err(Refusal::Service(e)) => Err(e),
+        Err(Refusal::Fields(e, status)) => {
+            let typed = Fields(
+                input
+                    .fields
+                    .0
+                    .into_iter()
+                    .filter(|(k, _)| k != "password")
+                    .collect(),
+            );
+            return record_page(&st, &v, &id, typed, e, &[], status).await;
+        }
+    };
+    let f = input.fields;
     // The password is never shown again.
     let typed = Fields(f.0.into_iter().filter(|(k, _)| k != "password").collect());
     match res {

@@ -2,11 +2,12 @@
 //! list, open (`{"target", "reason", "password"}`, role qa: an e-signature like the page's) and one
 //! recall's report with its exposures.
 
-use crate::json::{actor, object, ok, required, tri};
+use super::input::OpenRecall;
+use crate::json::{actor, ok, tri};
+use crate::kit::Input;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
@@ -31,13 +32,13 @@ pub async fn show(
 pub async fn open(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<OpenRecall>,
 ) -> Response {
     let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let target = tri!(required(&m, "target"));
-    let reason = tri!(required(&m, "reason"));
-    let password = tri!(required(&m, "password"));
+    let (target, reason, password) = match input.command(&v) {
+        Ok(cmd) => cmd,
+        Err(r) => return r.json(),
+    };
     ok(
         StatusCode::CREATED,
         st.service

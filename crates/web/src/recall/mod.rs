@@ -6,14 +6,12 @@
 //! list; a recall's report, which names patients, is for qa, physicians and admin.
 
 mod api;
+mod input;
 mod pages;
 mod text;
 
-use crate::{AppState, auth::ANY, guarded};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use crate::registry::{Routes, get, post};
+use crate::{auth::ANY, guarded};
 use secretome_domain::Role;
 
 const QA: &[Role] = &[Role::Qa];
@@ -21,24 +19,13 @@ const FOLLOW: &[Role] = &[Role::Qa, Role::Physician];
 /// A recall's report names patients: the roles that may read patient records.
 const READ: &[Role] = &[Role::Qa, Role::Physician, Role::Admin];
 
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/recalls"),
-    ("POST", "/recalls"),
-    ("GET", "/recalls/{id}"),
-    ("POST", "/recalls/{id}/exposures/{exposure}/follow-up"),
-    ("GET", "/api/v1/recalls"),
-    ("POST", "/api/v1/recalls"),
-    ("GET", "/api/v1/recalls/{id}"),
-];
-
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[("/recalls", "r.nav", &Role::ALL)];
 
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     // Same path, different roles per method: GET for everyone, POST for QA only.
     r = guarded(r, "/recalls", get(pages::list), ANY);
     r = guarded(r, "/recalls", post(pages::open), QA);
@@ -59,3 +46,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 pub fn openapi_paths() -> serde_json::Value {
     api::openapi_paths()
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT],
+    openapi: openapi_paths,
+};

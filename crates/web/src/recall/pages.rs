@@ -1,7 +1,8 @@
 //! The recall pages: the list with QA's form to open a recall, and one recall's report with the
 //! patients to follow up and the follow-up form per patient.
 
-use crate::quality::support::{Fields, actor, fail, page, see_other, seg};
+use super::input::OpenRecall;
+use crate::kit::{Fields, Input, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -101,14 +102,17 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
 pub async fn open(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<OpenRecall>,
 ) -> Response {
     let a = match actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let f = Fields::parse(&body);
-    let (target, reason) = (f.text("target"), f.text("reason"));
+    let f = input.fields.clone();
+    let (target, reason, password) = match input.command(&v) {
+        Ok(cmd) => cmd,
+        Err(r) => return list_page(&st, &v, f, r.errors(v.lang), r.status()).await,
+    };
     let preview = match st.service.preview_recall(&a, now(), &target, &reason).await {
         Ok(p) => p,
         Err(err) => {
@@ -117,7 +121,7 @@ pub async fn open(
             return list_page(&st, &v, f, e, s).await;
         }
     };
-    if f.get("confirm") != "1" {
+    if !input.input().is_ok_and(|i| i.confirm) {
         return list_page_with(
             &st,
             &v,
@@ -128,7 +132,6 @@ pub async fn open(
         )
         .await;
     }
-    let password = f.get("password").to_string();
     match st
         .service
         .open_recall_signed(&a, now(), &target, &reason, &password)
@@ -225,7 +228,7 @@ pub async fn follow_up(
 fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
     FieldErrors(
         e.0.into_iter()
-            .map(|(k, m)| (k, crate::manufacture::support::localise(lang, &m)))
+            .map(|(k, m)| (k, crate::kit::localise(lang, &m)))
             .collect(),
     )
 }

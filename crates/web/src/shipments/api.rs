@@ -2,18 +2,21 @@
 //! functions as the pages: a page of shipments, one shipment with its vials and limits, packing,
 //! dispatch, receipt, the logger's CSV (`{"file", "csv"}`) and QA's decision.
 
-use super::input::{self, Decision, LogFile, Receipt};
-use crate::json::{actor, object, ok, schema, tri};
+use super::input::{DecideShipment, LogFile, Pack, Receive};
+use crate::json::{actor, bad, ok, schema, tri};
+use crate::kit::{Action, Input};
 use crate::paging::PageParams;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::shipment::{ArrivalCondition, ShipmentStatus, ShipperType};
+use secretome_domain::{
+    Actor,
+    shipment::{ArrivalCondition, ShipmentStatus, ShipperType},
+};
 use secretome_service::ShipmentFilter;
 use serde_json::{Value, json};
 
@@ -34,15 +37,19 @@ pub async fn show(State(st): State<AppState>, Path(id): Path<String>) -> Respons
     ok(StatusCode::OK, st.service.shipment_detail(&id).await)
 }
 
+/// The acting user and the input's command, or the refusal as JSON (401, 422).
+fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Box<Response>> {
+    let a = actor(v)?;
+    Ok((a, input.command(v).map_err(|r| Box::new(r.json()))?))
+}
+
 /// POST: `{"id", "to_site", "vials": [scans], "shipper", "logger_id"}` → 201 the shipment.
 pub async fn pack(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<Pack>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let new = tri!(input::pack_from_json(&m));
+    let (a, new) = tri!(command(&v, &input));
     ok(
         StatusCode::CREATED,
         st.service.pack_shipment(&a, now(), new).await,
@@ -66,17 +73,13 @@ pub async fn receive(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Receive>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let x = tri!(Receipt::from_json(&m));
-    ok(
-        StatusCode::OK,
-        st.service
-            .receive_shipment(&a, now(), &id, &x.vials, &x.condition)
-            .await,
-    )
+    let (a, (vials, condition)) = tri!(command(&v, &input));
+    let r = st
+        .service
+        .receive_shipment(&a, now(), &id, &vials, &condition);
+    ok(StatusCode::OK, r.await)
 }
 
 /// POST: `{"file", "csv"}`, the logger's CSV export as text.
@@ -84,17 +87,19 @@ pub async fn log(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<LogFile>,
 ) -> Response {
     let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let x = tri!(LogFile::from_json(&m));
-    ok(
-        StatusCode::OK,
-        st.service
-            .import_shipment_log(&a, now(), &id, &x.file, &x.csv)
-            .await,
-    )
+    let x = match input.input() {
+        Ok(x) if !x.csv.trim().is_empty() => x,
+        Ok(_) => return bad("csv", "required"),
+        Err(r) => return r.json(),
+    };
+    let file = Some(x.file.trim())
+        .filter(|f| !f.is_empty())
+        .unwrap_or("logger.csv");
+    let r = st.service.import_shipment_log(&a, now(), &id, file, &x.csv);
+    ok(StatusCode::OK, r.await)
 }
 
 /// POST: `{"decision": "release" | "reject", "reason"}` (role qa).
@@ -102,20 +107,15 @@ pub async fn decide(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<DecideShipment>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let d = tri!(Decision::from_json(&m));
-    let r = match d.release() {
-        Ok(release) => {
-            st.service
-                .decide_shipment(&a, now(), &id, release, &d.reason)
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    ok(StatusCode::OK, r)
+    let (a, (release, reason)) = tri!(command(&v, &input));
+    ok(
+        StatusCode::OK,
+        st.service
+            .decide_shipment(&a, now(), &id, release, &reason)
+            .await,
+    )
 }
 
 /// The OpenAPI `paths` of these operations.

@@ -4,11 +4,9 @@
 //! (release or reject, reason). Scans are one per line (or comma-separated) on the form, an array
 //! (or the same text) in JSON.
 
-use crate::forms::Fields;
-use crate::json::{Refused, bad, required, text};
-use secretome_domain::DomainError;
-use secretome_service::{NewShipment, ServiceError};
-use serde_json::{Map, Value};
+use crate::kit::{Action, At, Check, FieldErrors, text};
+use secretome_service::NewShipment;
+use serde::{Deserialize, Deserializer};
 
 /// Scans typed or read into a box: one per line, or separated by commas or semicolons (a DIN's
 /// eye-readable form has spaces, so spaces do not separate).
@@ -20,119 +18,102 @@ pub fn scans(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// `vials` in JSON: an array of strings, or one text of scans.
-fn json_scans(m: &Map<String, Value>, field: &str) -> Result<Vec<String>, Refused> {
-    match m.get(field) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(scans(s)),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s.trim().to_string()),
-                _ => Err(Box::new(bad(field, "expected an array of strings"))),
-            })
-            .collect(),
-        Some(_) => Err(Box::new(bad(field, "expected an array of strings"))),
+/// `vials`: one text of scans (the form's box) or an array of them (JSON).
+fn scan_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum List {
+        Text(String),
+        Each(Vec<String>),
     }
-}
-
-pub fn pack_from_form(f: &Fields) -> NewShipment {
-    NewShipment {
-        id: f.text("id"),
-        to_site: f.text("to_site"),
-        vials: scans(f.get("vials")),
-        shipper: f.text("shipper"),
-        logger_id: f.text("logger_id"),
-    }
-}
-
-pub fn pack_from_json(m: &Map<String, Value>) -> Result<NewShipment, Refused> {
-    Ok(NewShipment {
-        id: required(m, "id")?,
-        to_site: required(m, "to_site")?,
-        vials: json_scans(m, "vials")?,
-        shipper: required(m, "shipper")?,
-        logger_id: text(m, "logger_id")?.unwrap_or_default(),
+    Ok(match List::deserialize(d)? {
+        List::Text(s) => scans(&s),
+        List::Each(v) => v.iter().flat_map(|s| scans(s)).collect(),
     })
 }
 
+/// The packing: destination, vials scanned, shipper and its temperature logger.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Pack {
+    pub id: String,
+    pub to_site: String,
+    #[serde(deserialize_with = "scan_list")]
+    pub vials: Vec<String>,
+    pub shipper: String,
+    pub logger_id: String,
+}
+
+impl Action for Pack {
+    type Command = NewShipment;
+    fn command(&self, at: &At) -> Result<NewShipment, FieldErrors> {
+        let mut c = Check::new(at);
+        let new = NewShipment {
+            id: c.required("id", &self.id),
+            to_site: c.required("to_site", &self.to_site),
+            vials: self.vials.clone(),
+            shipper: c.required("shipper", &self.shipper),
+            logger_id: text(&self.logger_id),
+        };
+        c.done(new)
+    }
+}
+
 /// What the clinic scanned and saw on arrival.
-#[derive(Debug, Clone, Default)]
-pub struct Receipt {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Receive {
+    #[serde(deserialize_with = "scan_list")]
     pub vials: Vec<String>,
     pub condition: String,
 }
 
-impl Receipt {
-    pub fn from_form(f: &Fields) -> Receipt {
-        Receipt {
-            vials: scans(f.get("vials")),
-            condition: f.text("condition"),
-        }
-    }
-    pub fn from_json(m: &Map<String, Value>) -> Result<Receipt, Refused> {
-        Ok(Receipt {
-            vials: json_scans(m, "vials")?,
-            condition: required(m, "condition")?,
-        })
+impl Action for Receive {
+    /// (vials scanned, condition).
+    type Command = (Vec<String>, String);
+    fn command(&self, at: &At) -> Result<Self::Command, FieldErrors> {
+        let mut c = Check::new(at);
+        let condition = c.required("condition", &self.condition);
+        c.done((self.vials.clone(), condition))
     }
 }
 
-/// The logger's CSV export: its file name and text.
-#[derive(Debug, Clone, Default)]
+/// The logger's CSV export as text, with its file name (API; the page uploads the file).
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct LogFile {
     pub file: String,
     pub csv: String,
 }
 
-impl LogFile {
-    pub fn from_json(m: &Map<String, Value>) -> Result<LogFile, Refused> {
-        Ok(LogFile {
-            file: text(m, "file")?
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| "logger.csv".into()),
-            csv: required(m, "csv")?,
-        })
-    }
-}
-
 /// QA's decision: `release` (with its reason) or `reject`.
-#[derive(Debug, Clone, Default)]
-pub struct Decision {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecideShipment {
     pub decision: String,
     pub reason: String,
 }
 
-impl Decision {
-    pub fn from_form(f: &Fields) -> Decision {
-        Decision {
-            decision: f.text("decision"),
-            reason: f.text("reason"),
-        }
-    }
-    pub fn from_json(m: &Map<String, Value>) -> Result<Decision, Refused> {
-        Ok(Decision {
-            decision: required(m, "decision")?,
-            reason: text(m, "reason")?.unwrap_or_default(),
-        })
-    }
-    /// Whether it releases; anything but `release` or `reject` is refused on the field.
-    pub fn release(&self) -> Result<bool, ServiceError> {
-        match self.decision.trim() {
-            "release" => Ok(true),
-            "reject" => Ok(false),
-            other => Err(DomainError::invalid(
-                "decision",
-                format!("{other:?} is not one of release, reject"),
-            )
-            .into()),
-        }
+impl Action for DecideShipment {
+    /// (releases, reason).
+    type Command = (bool, String);
+    fn command(&self, _: &At) -> Result<Self::Command, FieldErrors> {
+        let release = match self.decision.trim() {
+            "release" => true,
+            "reject" => false,
+            other => {
+                let m = format!("{other:?} is not one of release, reject");
+                return Err(FieldErrors::one("decision", &m));
+            }
+        };
+        Ok((release, text(&self.reason)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kit::Input;
 
     #[test]
     fn scans_split_on_lines_and_commas_but_keep_a_spaced_din() {
@@ -140,18 +121,34 @@ mod tests {
             scans("L-1-0001\r\n W1234 26 000001 \n,=W123426000002,;"),
             vec!["L-1-0001", "W1234 26 000001", "=W123426000002"]
         );
-        let m = serde_json::json!({"vials": ["a", " b "], "condition": "intact"});
-        let r = Receipt::from_json(m.as_object().unwrap()).unwrap();
-        assert_eq!(
-            (r.vials, r.condition.as_str()),
-            (vec!["a".into(), "b".into()], "intact")
-        );
-        let bad = serde_json::json!({"vials": [1], "condition": "intact"});
-        assert!(Receipt::from_json(bad.as_object().unwrap()).is_err());
-        let d = Decision {
+        let json = br#"{"vials": ["a", " b "], "condition": "intact"}"#;
+        let form = b"vials=a%0D%0Ab&condition=intact";
+        for r in [
+            Input::<Receive>::parse("application/json", json),
+            Input::<Receive>::parse("application/x-www-form-urlencoded", form),
+        ] {
+            let r = r
+                .input()
+                .ok()
+                .map(|r| (r.vials.clone(), r.condition.clone()));
+            assert_eq!(r, Some((vec!["a".into(), "b".into()], "intact".into())));
+        }
+        let bad = Input::<Receive>::parse("application/json", br#"{"vials": {"a": 1}}"#);
+        assert!(bad.input().is_err());
+        let now = secretome_domain::UtcTime::parse("t", "2026-01-01T00:00:00Z").unwrap();
+        let at = At {
+            zone: "UTC".into(),
+            now,
+        };
+        let d = DecideShipment {
             decision: "maybe".into(),
             reason: String::new(),
         };
-        assert!(d.release().unwrap_err().to_string().contains("decision"));
+        assert!(
+            d.command(&at)
+                .unwrap_err()
+                .get("decision")
+                .contains("maybe")
+        );
     }
 }

@@ -14,11 +14,8 @@ mod pages;
 mod plot;
 mod text;
 
-use crate::{AppState, auth::ANY, guarded};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use crate::registry::{Routes, get, post};
+use crate::{auth::ANY, guarded};
 use secretome_domain::Role;
 
 const PACK: &[Role] = &[Role::Operator];
@@ -26,31 +23,13 @@ const RECEIVE: &[Role] = &[Role::Operator, Role::Physician];
 const LOG: &[Role] = &[Role::Operator, Role::Physician, Role::Qa];
 const QA: &[Role] = &[Role::Qa];
 
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/shipments"),
-    ("POST", "/shipments"),
-    ("GET", "/shipments/{id}"),
-    ("POST", "/shipments/{id}/dispatch"),
-    ("POST", "/shipments/{id}/receive"),
-    ("POST", "/shipments/{id}/log"),
-    ("POST", "/shipments/{id}/decide"),
-    ("GET", "/api/v1/shipments"),
-    ("POST", "/api/v1/shipments"),
-    ("GET", "/api/v1/shipments/{id}"),
-    ("POST", "/api/v1/shipments/{id}/dispatch"),
-    ("POST", "/api/v1/shipments/{id}/receive"),
-    ("POST", "/api/v1/shipments/{id}/log"),
-    ("POST", "/api/v1/shipments/{id}/decide"),
-];
-
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[("/shipments", "shp.nav", &Role::ALL)];
 
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/shipments", get(pages::list), ANY);
     r = guarded(r, "/shipments", post(pages::pack), PACK);
     r = guarded(r, "/shipments/{id}", get(pages::show), ANY);
@@ -82,3 +61,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 pub fn openapi_paths() -> serde_json::Value {
     api::openapi_paths()
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT],
+    openapi: openapi_paths,
+};

@@ -3,11 +3,11 @@
 //! the CSRF token in the query) and QA's decision — and its temperature plot. A refused form is
 //! shown again with the refusal next to its field, in the page's language.
 
-use super::input::{self, Decision, Receipt};
+use super::input::{DecideShipment, Pack, Receive};
 use super::plot::{Labels, temperature_svg};
 use super::text::localise;
+use crate::kit::{Fields, Input, Refusal, actor, fail, multipart, page, see_other, seg};
 use crate::paging::{PageParams, Pager};
-use crate::quality::support::{Fields, actor, fail, multipart, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -27,7 +27,7 @@ use secretome_domain::{
     Role,
     shipment::{ArrivalCondition, Shipment, ShipmentStatus, ShipperType},
 };
-use secretome_service::{ServiceError, ShipmentDetail, ShipmentFilter};
+use secretome_service::{ShipmentDetail, ShipmentFilter};
 
 /// A choice's label in the page's language.
 fn label(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
@@ -210,18 +210,22 @@ async fn list_page(
 pub async fn pack(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<Pack>,
 ) -> Response {
     let a = match actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let f = Fields::parse(&body);
-    match st
-        .service
-        .pack_shipment(&a, now(), input::pack_from_form(&f))
-        .await
-    {
+    let f = input.fields.clone();
+    let new = match input.command(&v) {
+        Ok(new) => new,
+        Err(r) => {
+            let (s, p) = (r.status(), PageParams::default());
+            let e = r.errors(v.lang);
+            return list_page(&st, &v, ShipmentFilter::default(), p, f, e, s).await;
+        }
+    };
+    match st.service.pack_shipment(&a, now(), new).await {
         Ok(s) => see_other(&format!("/shipments/{}", seg(&s.id))),
         Err(err) => {
             let s = status_of(&err);
@@ -292,17 +296,21 @@ async fn after(
     id: &str,
     form: &str,
     f: Fields,
-    r: Result<Shipment, ServiceError>,
+    r: Result<Shipment, Refusal>,
 ) -> Response {
     match r {
         Ok(s) => see_other(&format!("/shipments/{}", seg(&s.id))),
-        Err(err) => {
-            let s = status_of(&err);
-            if s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN {
-                return fail(v, err);
-            }
-            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
-            show_page(st, v, id, form, f, e, s).await
+        Err(Refusal::Service(err))
+            if matches!(
+                status_of(&err),
+                StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+            ) =>
+        {
+            fail(v, err)
+        }
+        Err(r) => {
+            let e = localised(v.lang, r.errors(v.lang));
+            show_page(st, v, id, form, f, e, r.status()).await
         }
     }
 }
@@ -318,6 +326,7 @@ pub async fn dispatch(
         Err(r) => return *r,
     };
     let r = st.service.dispatch_shipment(&a, now(), &id).await;
+    let r = r.map_err(Refusal::from);
     after(&st, &v, &id, "dispatch", Fields::default(), r).await
 }
 
@@ -326,18 +335,22 @@ pub async fn receive(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Receive>,
 ) -> Response {
     let a = match actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let f = Fields::parse(&body);
-    let x = Receipt::from_form(&f);
-    let r = st
-        .service
-        .receive_shipment(&a, now(), &id, &x.vials, &x.condition)
-        .await;
+    let r = match input.command(&v) {
+        Ok((vials, condition)) => {
+            let r = st
+                .service
+                .receive_shipment(&a, now(), &id, &vials, &condition);
+            r.await.map_err(Refusal::from)
+        }
+        Err(r) => Err(r),
+    };
+    let f = input.fields;
     after(&st, &v, &id, "receive", f, r).await
 }
 
@@ -391,7 +404,8 @@ pub async fn log(
     let r = st
         .service
         .import_shipment_log(&a, now(), &id, &name, &text)
-        .await;
+        .await
+        .map_err(Refusal::from);
     after(&st, &v, &id, "log", Fields::default(), r).await
 }
 
@@ -400,21 +414,19 @@ pub async fn decide(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<DecideShipment>,
 ) -> Response {
     let a = match actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let f = Fields::parse(&body);
-    let d = Decision::from_form(&f);
-    let r = match d.release() {
-        Ok(release) => {
-            st.service
-                .decide_shipment(&a, now(), &id, release, &d.reason)
-                .await
+    let r = match input.command(&v) {
+        Ok((release, reason)) => {
+            let r = st.service.decide_shipment(&a, now(), &id, release, &reason);
+            r.await.map_err(Refusal::from)
         }
-        Err(e) => Err(e),
+        Err(r) => Err(r),
     };
+    let f = input.fields;
     after(&st, &v, &id, "decide", f, r).await
 }

@@ -134,6 +134,6 @@ pub fn localise(lang: Lang, message: &str) -> String {
     }
     match ERRORS.iter().find(|(frag, _)| message.contains(frag)) {
         Some((_, ja)) => format!("{ja} ({message})"),
-        None => crate::manufacture::support::localise(lang, message),
+        None => crate::kit::localise(lang, message),
     }
 }

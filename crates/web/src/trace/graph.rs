@@ -5,7 +5,7 @@
 //! records it stands for end on it, so a trace over a thousand vials stays a readable picture.
 //! Hand-written SVG (like the growth plot): boxes, lines and text, escaped, no extra dependency.
 
-use crate::quality::support::seg;
+use crate::kit::seg;
 use secretome_domain::genealogy::NodeKind;
 use secretome_service::trace::{Trace, TraceNode};
 use std::collections::{BTreeMap, BTreeSet};

@@ -10,18 +10,11 @@ mod graph;
 mod pages;
 mod text;
 
-use crate::{AppState, auth::ANY, guarded};
-use axum::{Router, routing::get};
+use crate::registry::{Routes, get};
+use crate::{auth::ANY, guarded};
 use secretome_domain::Role;
 
 const CLINICAL: &[Role] = &[Role::Physician, Role::Qa];
-
-/// This module's guarded routes (method, path pattern).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/trace"),
-    ("GET", "/api/v1/trace"),
-    ("GET", "/api/v1/patients/{id}/fhir"),
-];
 
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[("/trace", "tr.nav", &Role::ALL)];
@@ -29,7 +22,7 @@ pub const NAV: &[(&str, &str, &[Role])] = &[("/trace", "tr.nav", &Role::ALL)];
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
-pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
+pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/trace", get(pages::show), ANY);
     r = guarded(r, "/api/v1/trace", get(pages::api), ANY);
     r = guarded(r, "/api/v1/patients/{id}/fhir", get(pages::fhir), CLINICAL);
@@ -40,3 +33,11 @@ pub fn routes(mut r: Router<AppState>) -> Router<AppState> {
 pub fn openapi_paths() -> serde_json::Value {
     pages::openapi_paths()
 }
+
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT],
+    openapi: openapi_paths,
+};

@@ -3,7 +3,7 @@
 //! FHIR R4 Bundle (`/api/v1/patients/{id}/fhir`, `application/fhir+json`).
 
 use super::graph::{self, Column, Labels};
-use crate::quality::support::{actor, page, seg};
+use crate::kit::{actor, page, seg};
 use crate::{
     AppState,
     auth::Viewer,
@@ -98,7 +98,7 @@ pub async fn show(
     if p.id.is_empty() {
         return page(StatusCode::OK, &p);
     }
-    let a = match crate::quality::support::actor(&v) {
+    let a = match crate::kit::actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };
@@ -128,7 +128,7 @@ pub async fn show(
         Err(err) => {
             let s = status_of(&err);
             let m = match &err {
-                ServiceError::Scan(e) => crate::clinical::scan_message(v.lang, e),
+                ServiceError::Scan(e) => crate::kit::scan_message(v.lang, e),
                 _ => err.to_string(),
             };
             p.e = FieldErrors::one("id", &m);
@@ -143,7 +143,7 @@ pub async fn api(
     Extension(v): Extension<Viewer>,
     q: Params,
 ) -> Response {
-    let a = match crate::quality::support::actor(&v) {
+    let a = match crate::kit::actor(&v) {
         Ok(a) => a,
         Err(r) => return *r,
     };

@@ -1,16 +1,20 @@
 //! The culture-batch and lot operations of the API: seeding, observations, material use,
 //! conditioning, harvest, harvests to pool, pooling, processing steps and filling.
 
-use super::{ZONE, created, input, ok, read, refused};
-use crate::manufacture::{lots, support::Refusal};
+use super::{command, created, ok, read, who};
+use crate::kit::Input;
+use crate::kit::Refusal;
+use crate::manufacture::inputs::{
+    Condition, Fill, Harvest, Observe, Pool, SeedBatch, Step, UseMaterial,
+};
+use crate::manufacture::lots;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     response::Response,
 };
-use secretome_service::{NewBatch, NewObservation};
+use secretome_service::NewObservation;
 
 pub async fn batches(State(st): State<AppState>) -> Response {
     read(st.service.list_batches().await)
@@ -23,22 +27,13 @@ pub async fn batch(State(st): State<AppState>, Path(id): Path<String>) -> Respon
 pub async fn seed(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<SeedBatch>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let new = NewBatch {
-            id: f.text("batch"),
-            cell_bank: f.text("cell_bank"),
-            vessel: f.text("vessel"),
-            vessel_count: f.integer("vessel_count")?,
-            seeding_density: f.number("seeding_density")?,
-            seeded_at: f.time("seeded_at", ZONE, t)?,
-        };
+        let (a, new) = command(&v, &input)?;
         let (id, bank) = (new.id.clone(), new.cell_bank.clone());
         st.service
-            .seed_batch(&a, t, new)
+            .seed_batch(&a, now(), new)
             .await
             .map_err(|e| Refusal::service(e, &[("batch", &id), ("cell_bank", &bank)]))
     }
@@ -50,24 +45,13 @@ pub async fn observation(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Observe>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let note = f.text("note");
-        let new = NewObservation {
-            batch: id.clone(),
-            observed_at: f.time("observed_at", ZONE, t)?,
-            cell_count: f.number("cell_count")?,
-            viability_pct: f.number("viability_pct")?,
-            confluence_pct: f.number("confluence_pct")?,
-            note: (!note.is_empty()).then_some(note),
-        };
-        st.service
-            .record_observation(&a, t, new)
-            .await
-            .map_err(|e| Refusal::service(e, &[]))
+        let (a, new) = command(&v, &input)?;
+        let new = NewObservation { batch: id, ..new };
+        let r = st.service.record_observation(&a, now(), new).await;
+        r.map_err(|e| Refusal::service(e, &[]))
     }
     .await;
     created(res, |o| format!("/api/v1/batches/{}", o.batch))
@@ -77,17 +61,15 @@ pub async fn material_use(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<UseMaterial>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let lot = f.text("material_lot");
-        let (qty, at) = (f.number("quantity")?, f.time("used_at", ZONE, t)?);
-        st.service
-            .record_material_use(&a, t, &id, &lot, qty, &f.text("unit"), at)
-            .await
-            .map_err(|e| Refusal::service(e, &[("material_lot", &lot)]))
+        let (a, u) = command(&v, &input)?;
+        let r =
+            st.service
+                .record_material_use(&a, now(), &id, &u.lot, u.quantity, &u.unit, u.used_at);
+        r.await
+            .map_err(|e| Refusal::service(e, &[("material_lot", &u.lot)]))
     }
     .await;
     created(res, |u| format!("/api/v1/batches/{}", u.batch))
@@ -97,18 +79,21 @@ pub async fn conditioning(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Condition>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let medium = f.text("medium_lot");
-        let hypoxia = matches!(f.get("hypoxia"), "true" | "yes");
-        let (hours, at) = (f.number("hours")?, f.time("started_at", ZONE, t)?);
-        st.service
-            .start_conditioning(&a, t, &id, &medium, hours, hypoxia, at)
-            .await
-            .map_err(|e| Refusal::service(e, &[("medium_lot", &medium)]))
+        let (a, c) = command(&v, &input)?;
+        let r = st.service.start_conditioning(
+            &a,
+            now(),
+            &id,
+            &c.medium,
+            c.hours,
+            c.hypoxia,
+            c.started_at,
+        );
+        r.await
+            .map_err(|e| Refusal::service(e, &[("medium_lot", &c.medium)]))
     }
     .await;
     ok(res)
@@ -118,18 +103,16 @@ pub async fn harvest(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Harvest>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let hid = f.text("harvest");
-        let deviation = f.opt("deviation");
-        let (volume, at) = (f.number("volume_ml")?, f.time("harvested_at", ZONE, t)?);
-        st.service
-            .harvest(&a, t, &id, &hid, volume, at, deviation.as_deref())
-            .await
-            .map_err(|e| Refusal::service(e, &[("harvest", &hid)]))
+        let (a, h) = command(&v, &input)?;
+        let dev = h.deviation.as_deref();
+        let r = st
+            .service
+            .harvest(&a, now(), &id, &h.id, h.volume_ml, h.harvested_at, dev);
+        r.await
+            .map_err(|e| Refusal::service(e, &[("harvest", &h.id)]))
     }
     .await;
     created(res, |h| format!("/api/v1/batches/{}", h.batch))
@@ -143,30 +126,11 @@ pub async fn harvests(State(st): State<AppState>) -> Response {
 pub async fn pool(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<Pool>,
 ) -> Response {
-    let (a, mut f) = take!(v, body);
-    for i in 0..64 {
-        let h = f.text(&format!("harvests[{i}].harvest"));
-        if !h.is_empty() {
-            f = f.with(&format!("harvests[{i}]"), &h);
-        }
-    }
     let res = async {
-        let parts = lots::pool_parts(&f)?;
-        let lot = f.text("lot");
-        let refs: Vec<(String, String)> = parts
-            .iter()
-            .enumerate()
-            .map(|(i, (h, _))| (format!("harvests[{i}]"), h.clone()))
-            .collect();
-        let mut named: Vec<(&str, &str)> =
-            refs.iter().map(|(k, h)| (k.as_str(), h.as_str())).collect();
-        named.push(("lot", &lot));
-        st.service
-            .pool_lot(&a, now(), &lot, &f.text("product"), &parts)
-            .await
-            .map_err(|e| Refusal::service(e, &named))
+        let a = who(&v)?;
+        lots::pool_lot(&st, &a, input.command(&v)).await
     }
     .await;
     created(res, |l| format!("/api/v1/lots/{}", l.id))
@@ -177,17 +141,12 @@ pub async fn step(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Step>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let kind = lots::step_kind(&f)?;
-        let at = f.time("performed_at", ZONE, t)?;
-        st.service
-            .record_processing_step(&a, t, &id, kind, at)
-            .await
-            .map_err(|e| Refusal::service(e, &[]))
+        let (a, (kind, at)) = command(&v, &input)?;
+        let r = st.service.record_processing_step(&a, now(), &id, kind, at);
+        r.await.map_err(|e| Refusal::service(e, &[]))
     }
     .await;
     created(res, |s| format!("/api/v1/lots/{}", s.lot))
@@ -198,16 +157,14 @@ pub async fn fill(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<Fill>,
 ) -> Response {
-    let (a, f) = take!(v, body);
-    let t = now();
     let res = async {
-        let (count, volume, expires, place) = lots::fill_input(&f, ZONE, t)?;
-        st.service
-            .fill_vials(&a, t, &id, count, volume, expires, place.as_ref())
-            .await
-            .map_err(|e| Refusal::service(e, &[]))
+        let (a, (count, volume, expires, place)) = command(&v, &input)?;
+        let r = st
+            .service
+            .fill_vials(&a, now(), &id, count, volume, expires, place.as_ref());
+        r.await.map_err(|e| Refusal::service(e, &[]))
     }
     .await;
     created(res, |_| format!("/api/v1/lots/{id}"))

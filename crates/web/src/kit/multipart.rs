@@ -1,18 +1,6 @@
-//! What the QC and QA pages share: typed reading of urlencoded forms, a small `multipart/form-data`
-//! reader for plate uploads (bounded, never panics on malformed input), rendering with a status,
-//! redirects, badges, hex for carrying an uploaded file through the accept form, and the lot
-//! segment of deviation ids (`L-2026-006/DEV-01`).
-
-use crate::{auth::Viewer, pages::PageError};
-use askama::Template;
-use axum::{
-    http::StatusCode,
-    response::{Html, IntoResponse, Redirect, Response},
-};
-use secretome_domain::{Actor, qc::Verdict};
-use secretome_service::ServiceError;
-
-pub use crate::forms::{Fields, seg};
+//! A small `multipart/form-data` reader for uploads (plates, particle counts, logger files;
+//! bounded, never panics on malformed input) and hex for carrying an uploaded file through a
+//! confirmation form.
 
 /// One part of a `multipart/form-data` body.
 #[derive(Debug, Clone)]
@@ -99,76 +87,6 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Renders a page with a status (500, logged, if the template fails).
-pub fn page<T: Template>(status: StatusCode, t: &T) -> Response {
-    match t.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            let body = Html("template error".to_string());
-            (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
-        }
-    }
-}
-
-/// A service failure as an error page in the viewer's language.
-pub fn fail(v: &Viewer, e: ServiceError) -> Response {
-    PageError::new(e, v).into_response()
-}
-
-/// After a successful form post: back to a page (303).
-pub fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
-}
-
-/// The signed-in actor (the guard lets no request without one through).
-pub fn actor(v: &Viewer) -> Result<Actor, Box<Response>> {
-    v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| {
-        let msg = "sign-in required";
-        Box::new(
-            (
-                StatusCode::UNAUTHORIZED,
-                Html(crate::pages::error_html(v, StatusCode::UNAUTHORIZED, msg)),
-            )
-                .into_response(),
-        )
-    })
-}
-
-/// The short number of a deviation id (`L-2026-006/DEV-01` → `DEV-01`).
-pub fn dev_no(id: &str) -> &str {
-    id.rsplit('/').next().unwrap_or(id)
-}
-
-pub fn verdict_badge(v: &Option<Verdict>) -> &'static str {
-    match v {
-        Some(Verdict::Pass) => "ok",
-        Some(Verdict::Fail) => "bad",
-        Some(Verdict::Reported) => "info",
-        None => "warn",
-    }
-}
-
-pub fn verdict_key(v: &Option<Verdict>) -> &'static str {
-    v.map(|v| v.as_str()).unwrap_or("missing")
-}
-
-/// A number as a person reads it: up to 4 significant decimals, scientific for large values.
-pub fn num(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    if v != 0.0 && (v.abs() >= 1e7 || v.abs() < 1e-3) {
-        return format!("{v:.3e}");
-    }
-    let s = format!("{v:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-pub fn opt_num(v: &Option<f64>) -> String {
-    v.map(num).unwrap_or_else(|| "—".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,12 +118,8 @@ mod tests {
     }
 
     #[test]
-    fn hex_round_trip_and_numbers() {
+    fn hex_round_trips() {
         assert_eq!(unhex(&hex(b"\x00\xffab")).unwrap(), b"\x00\xffab");
         assert!(unhex("abc").is_none() && unhex("zz").is_none() && unhex("é1").is_none());
-        assert_eq!(num(195.78012), "195.7801");
-        assert_eq!(num(4.2e8), "4.200e8");
-        assert_eq!(dev_no("L-2026-006/DEV-01"), "DEV-01");
-        assert_eq!(seg("a b/c"), "a%20b%2Fc");
     }
 }

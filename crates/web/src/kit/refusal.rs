@@ -1,13 +1,14 @@
-//! What the manufacturing pages share: typed reading of form fields (errors naming the field),
-//! refusals that become errors next to their field in the viewer's language, rendering, redirects
-//! and status badges.
+//! Why a form or API call was refused (`Refusal`: fields that could not be read, or the service's
+//! refusal), its errors next to their field in the viewer's language, and the shared translations
+//! of the domain's English messages and of scan errors.
 
-use crate::{AppError, auth::Viewer, forms::FieldErrors, i18n::Lang};
-use axum::{http::StatusCode, response::Response};
-use secretome_domain::{Actor, DomainError, UtcTime, batch::BatchStatus, donor::DonorStatus};
-use secretome_service::ServiceError;
-
-pub use crate::forms::Fields;
+use crate::{AppError, forms::FieldErrors, i18n::Lang};
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use secretome_domain::DomainError;
+use secretome_service::{ServiceError, scan::ScanError};
 
 /// Why a form or API call was refused.
 #[derive(Debug)]
@@ -90,6 +91,13 @@ impl Refusal {
             Refusal::Service(_) => None,
         }
     }
+    /// The refusal as the API's JSON answer: `{"error", "field", "status"}`.
+    pub fn json(self) -> Response {
+        let status = self.status();
+        let field = self.field();
+        let body = serde_json::json!({ "error": self.message(), "field": field, "status": status.as_u16() });
+        (status, axum::Json(body)).into_response()
+    }
     pub fn message(self) -> String {
         match self {
             Refusal::Fields(f, _) => {
@@ -124,67 +132,15 @@ pub fn localise(lang: Lang, message: &str) -> String {
     }
 }
 
-/// The signed-in actor (the guard has already admitted the request).
-pub fn actor(v: &Viewer) -> Option<Actor> {
-    v.session.as_ref().map(|s| s.actor.clone())
-}
-
-pub use crate::quality::support::{page as render, see_other};
-
-/// A page that could not be shown (404 for a missing record, …), in the viewer's language.
-pub fn page_error(v: &Viewer, e: ServiceError) -> Response {
-    crate::quality::support::fail(v, e)
-}
-
-/// `/x/{id}` with the id percent-encoded as a path segment.
-pub fn path(prefix: &str, id: &str, suffix: &str) -> String {
-    format!("{prefix}{}{suffix}", crate::forms::seg(id))
-}
-
-pub fn donor_badge(s: &DonorStatus) -> &'static str {
-    match s {
-        DonorStatus::Screening => "warn",
-        DonorStatus::Eligible => "ok",
-        DonorStatus::Ineligible => "bad",
+/// A refused DIN scan in the viewer's language, from the catalogue by the error's code.
+pub fn scan_message(lang: Lang, e: &ScanError) -> String {
+    let key = format!("scan.err.{}", e.code());
+    let mut m = lang.t(&key).to_string();
+    for (name, value) in e.values() {
+        m = m.replace(&format!("{{{name}}}"), &value);
     }
-}
-
-pub fn batch_badge(s: &BatchStatus) -> &'static str {
-    match s {
-        BatchStatus::Culturing => "info",
-        BatchStatus::Conditioning => "warn",
-        BatchStatus::Harvested => "ok",
+    if e.full_width() {
+        m = format!("{m} ({})", lang.t("scan.full_width"));
     }
-}
-
-/// A raw-material lot: expired (bad), expiring within 30 days (warn), usable (ok).
-pub fn material_state(expires_at: &UtcTime, now: &UtcTime) -> &'static str {
-    let days = now.hours_until(*expires_at) / 24.0;
-    if days <= 0.0 {
-        "expired"
-    } else if days <= 30.0 {
-        "expiring"
-    } else {
-        "usable"
-    }
-}
-
-pub fn material_badge(state: &str) -> &'static str {
-    match state {
-        "expired" => "bad",
-        "expiring" => "warn",
-        _ => "ok",
-    }
-}
-
-/// A number for a table cell: large counts in scientific form (1.9 × 10⁷), others as typed.
-pub fn num(v: &f64) -> String {
-    if v.abs() >= 1e5 {
-        let exp = v.abs().log10().floor() as i32;
-        let mant = v / 10f64.powi(exp);
-        format!("{mant:.2}e{exp}")
-    } else {
-        let s = format!("{v:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
+    m
 }

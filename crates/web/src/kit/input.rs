@@ -1,0 +1,256 @@
+//! Reading a request's input, one way for pages and the API: `Input<T>` takes an urlencoded form
+//! or a JSON object alike into a use case's typed input (`Action`), whose `command` gives the
+//! service's command or every bad field at once; `json_fields` flattens a JSON body to the page
+//! form's field names (for the pages that show a refused API body's fields, and older readers).
+
+use super::Refusal;
+use crate::{
+    auth::{Viewer, now},
+    ctx::PageCtx,
+    forms::{self, FieldErrors, Fields},
+};
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::header,
+    response::{IntoResponse, Response},
+};
+use secretome_domain::UtcTime;
+use serde::{Deserialize, Deserializer, de::DeserializeOwned};
+use serde_json::Value;
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Flattens a JSON object into form fields: scalars by name, arrays of objects as `name[i].key`.
+pub fn json_fields(body: &[u8]) -> Result<Fields, Refusal> {
+    let bad = |m: &str| Refusal::bad(FieldErrors::one("body", m));
+    let v: Value = serde_json::from_slice(body).map_err(|e| bad(&format!("not JSON: {e}")))?;
+    let Value::Object(obj) = v else {
+        return Err(bad("expected a JSON object"));
+    };
+    let mut f = Fields::default();
+    for (k, v) in obj {
+        match v {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::Object(o) => {
+                            for (k2, v2) in o {
+                                f = f.with(&format!("{k}[{i}].{k2}"), &scalar(v2));
+                            }
+                        }
+                        other => f = f.with(&format!("{k}[{i}]"), &scalar(other)),
+                    }
+                }
+            }
+            Value::Object(_) => {
+                return Err(Refusal::bad(FieldErrors::one(
+                    &k,
+                    "expected a value, not an object",
+                )));
+            }
+            other => f = f.with(&k, &scalar(&other)),
+        }
+    }
+    Ok(f)
+}
+
+/// A use case's input as the page form and the API send it: a `#[derive(Deserialize)]` struct of
+/// what was typed, turned into the service's command with every bad field reported at once.
+pub trait Action: DeserializeOwned {
+    type Command;
+    fn command(&self, at: &At) -> Result<Self::Command, FieldErrors>;
+}
+
+/// Where and when an input is read: times without an offset are in `zone` (the viewer's zone for a
+/// form, UTC for a JSON body); an empty time means `now`.
+pub struct At {
+    pub zone: String,
+    pub now: UtcTime,
+}
+
+/// The one extractor of action inputs: an urlencoded form or a JSON object alike (by the body's
+/// content type), read into `T`; a value serde cannot read is a field error naming its path.
+/// `fields` keeps what was typed, to show a refused form again.
+pub struct Input<T> {
+    pub fields: Fields,
+    pub json: bool,
+    read: Result<T, FieldErrors>,
+}
+
+impl<T: Action> Input<T> {
+    /// The service's command, or every bad field at once (422).
+    pub fn command(&self, v: &Viewer) -> Result<T::Command, Refusal> {
+        let at = self.at(v);
+        let input = self.read.as_ref().map_err(|e| Refusal::bad(e.clone()))?;
+        input.command(&at).map_err(Refusal::bad)
+    }
+    pub fn at(&self, v: &Viewer) -> At {
+        let zone = if self.json {
+            "UTC".to_string()
+        } else {
+            PageCtx::new(v, "").zone_name
+        };
+        At { zone, now: now() }
+    }
+}
+
+impl<T: DeserializeOwned> Input<T> {
+    /// The read input itself (for the parts a handler checks against the records).
+    pub fn input(&self) -> Result<&T, Refusal> {
+        self.read.as_ref().map_err(|e| Refusal::bad(e.clone()))
+    }
+
+    pub fn parse(content_type: &str, body: &[u8]) -> Input<T> {
+        let json = content_type.contains("json")
+            || (!content_type.contains("urlencoded") && body.trim_ascii_start().starts_with(b"{"));
+        let (fields, value) = if json {
+            match json_fields(body) {
+                Ok(f) => {
+                    let v = serde_json::from_slice::<Value>(body).map(texts);
+                    (f, v.map_err(|e| FieldErrors::one("body", &e.to_string())))
+                }
+                Err(Refusal::Fields(e, _)) => (Fields::default(), Err(e)),
+                Err(r) => (
+                    Fields::default(),
+                    Err(FieldErrors::one("body", &r.message())),
+                ),
+            }
+        } else {
+            let f = Fields::parse(body);
+            let m =
+                f.0.iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())));
+            (f.clone(), Ok(Value::Object(m.collect())))
+        };
+        let read = value.and_then(|v| {
+            serde_path_to_error::deserialize(v).map_err(|e| {
+                let field = e.path().to_string();
+                FieldErrors::one(&field, &e.into_inner().to_string())
+            })
+        });
+        Input { fields, json, read }
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for Input<T> {
+    type Rejection = Response;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let ct = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Input::parse(&ct, &body))
+    }
+}
+
+/// JSON scalars as the text a form would send (`12.5`, `true`), so one struct reads both.
+fn texts(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, texts(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(texts).collect()),
+        Value::Null => Value::String(String::new()),
+        Value::String(s) => Value::String(s),
+        other => Value::String(other.to_string()),
+    }
+}
+
+/// A yes/no field: a checkbox (`on`), `true|yes|1` or `false|no|0|` (empty or absent: no); the
+/// one vocabulary of every flag a page or the API sends.
+pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let s = String::deserialize(d)?;
+    match s.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "yes" | "1" => Ok(true),
+        "off" | "false" | "no" | "0" | "" => Ok(false),
+        _ => Err(serde::de::Error::custom(
+            "expected yes or no (true or false)",
+        )),
+    }
+}
+
+/// Gathers the typed values of an input's text fields, keeping every field's error; a field that
+/// could not be read gives a placeholder that never reaches a use case (`done` refuses first).
+pub struct Check<'a> {
+    at: &'a At,
+    errors: FieldErrors,
+}
+
+impl<'a> Check<'a> {
+    pub fn new(at: &'a At) -> Check<'a> {
+        Check {
+            at,
+            errors: FieldErrors::default(),
+        }
+    }
+    fn keep<T>(&mut self, r: Result<T, FieldErrors>, placeholder: T) -> T {
+        r.unwrap_or_else(|e| {
+            self.errors.0.extend(e.0);
+            placeholder
+        })
+    }
+    pub fn number(&mut self, field: &str, s: &str) -> f64 {
+        self.keep(forms::number(field, s), f64::NAN)
+    }
+    pub fn integer(&mut self, field: &str, s: &str) -> i64 {
+        self.keep(forms::integer(field, s), 0)
+    }
+    /// A `datetime-local` value in the input's zone or RFC 3339; empty means now.
+    pub fn time(&mut self, field: &str, s: &str) -> UtcTime {
+        let tz = jiff::tz::TimeZone::get(&self.at.zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let now = self.at.now;
+        self.keep(forms::local_time(field, s, &tz, now), now)
+    }
+    /// A time that may be left empty (None).
+    pub fn opt_time(&mut self, field: &str, s: &str) -> Option<UtcTime> {
+        (!s.trim().is_empty()).then(|| self.time(field, s))
+    }
+    /// A text that must be filled in (trimmed).
+    pub fn required(&mut self, field: &str, s: &str) -> String {
+        let t = text(s);
+        if t.is_empty() {
+            self.errors
+                .0
+                .insert(field.into(), "must not be empty".into());
+        }
+        t
+    }
+    /// Like `time`, but the field must be filled in.
+    pub fn required_time(&mut self, field: &str, s: &str) -> UtcTime {
+        if s.trim().is_empty() {
+            self.errors
+                .0
+                .insert(field.into(), "enter a date and time".into());
+            return self.at.now;
+        }
+        self.time(field, s)
+    }
+    /// Every field was read: `value`; else all their errors at once.
+    pub fn done<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// Trims a text field (forms send surrounding spaces; the records keep none).
+pub fn text(s: &str) -> String {
+    s.trim().to_string()
+}
