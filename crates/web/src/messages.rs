@@ -69,7 +69,7 @@ pub fn tell(e: &ServiceError) -> Told {
     let en = e.to_string();
     let (ja, field) = match e {
         ServiceError::Domain(d) => (domain_ja(d), domain_field(d)),
-        ServiceError::Scan(s) => (crate::clinical::scan_message(Lang::Ja, s), Some("vial".into())),
+        ServiceError::Scan(s) => (crate::kit::scan_message(Lang::Ja, s), Some("vial".into())),
         ServiceError::NotFound { what, id } => (format!("{what} {id} が見つかりません"), None),
         ServiceError::Store(StoreError::NotFound { table, id }) => {
             (format!("{table} {id} が見つかりません"), None)
@@ -109,7 +109,7 @@ fn domain_ja(d: &DomainError) -> String {
         // Field messages are free text today (250 call sites): the Japanese comes from the page's
         // phrase table (`phrase`), the English original kept.
         DomainError::Invalid { message, .. } => {
-            crate::manufacture::support::localise(Lang::Ja, message)
+            crate::kit::localise(Lang::Ja, message)
         }
         DomainError::Transition(t) => format!(
             "{} {} は現在「{}」のため、この操作 ({}) はできません",
