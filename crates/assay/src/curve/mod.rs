@@ -356,8 +356,15 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
                 for r in follow_edges(&problem, &span, &data, &from) {
                     consider(r, &mut best);
                 }
-            } else if walking && let Some(r) = polish_log(&problem, &from) {
-                consider(r, &mut best);
+            } else if walking {
+                // 5PL: the valley in edge coordinates (g → 0 and c → ∞ are ordinary points there),
+                // and on the log scale.
+                for r in follow_edges(&problem, &span, &data, &from) {
+                    consider(r, &mut best);
+                }
+                if let Some(r) = polish_log(&problem, &from) {
+                    consider(r, &mut best);
+                }
             }
         }
         // A 5PL has more local minima than the cheap starts reach: starts spread over the
@@ -405,6 +412,10 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
                     }
                 }
             } else {
+                let from = best.params.clone();
+                for r in follow_edges(&problem, &span, &data, &from) {
+                    consider(r, &mut best);
+                }
                 candidates.push(best.params.clone());
                 if span.near_edge(&best.params) || verdict.limit_is_better {
                     for high in [true, false] {
@@ -538,7 +549,7 @@ fn solve_full(
     }
 }
 
-/// 4PL: from `from`, the minimum along the valley towards each end in edge coordinates (see
+/// 4PL (5PL: the high end): from `from`, the minimum along the valley towards each end in edge coordinates (see
 /// [`edge`]): a finite curve, or where the power-law limit is the optimum, the point far along the
 /// valley that fits best (the tail 1e-6 … 1e-8 of the way; further out rounding costs more). At the
 /// limit the power law's own β is tried once more, in case the valley turns back inwards there.
@@ -554,15 +565,33 @@ fn follow_edges(
         let Some(theta) = edge::theta_of(from, end, span) else {
             continue;
         };
-        let mut outcome = edge::solve(problem, span, end, theta);
+        let mut outcome = edge::solve(problem, span, end, &theta);
         let mut limit = None;
         if let Some(edge::Outcome::Limit) = outcome {
             limit = limits::limit_fit(data, span, high);
-            outcome = limit.and_then(|(beta, _, _)| edge::solve(problem, span, end, [beta, 0.0]));
+            // (5PL: at ε = 0 the basis does not depend on g, so that start would not move it.)
+            if problem.model == Model::FourPl {
+                outcome =
+                    limit.and_then(|(beta, _, _)| edge::solve(problem, span, end, &[beta, 0.0]));
+            }
         }
         match outcome {
             Some(edge::Outcome::Finite(p, iterations)) => {
                 out.extend(lm::result_at(problem, &p, iterations, Termination::Ftol).ok());
+            }
+            Some(edge::Outcome::LogLimit(lim, iterations)) => {
+                // g → 0 is the optimum along this valley: the point with small g that fits best
+                // (below about 1e-8 the rounding of the far asymptote costs more), not converged.
+                let far = [1e-5, 1e-6, 1e-7, 1e-8]
+                    .into_iter()
+                    .filter_map(|g| edge::params_at_g(lim, g, span))
+                    .map(|p| (rss_at(problem, &p), p))
+                    .min_by(|u, v| u.0.total_cmp(&v.0));
+                if let Some((_, p)) = far {
+                    out.extend(
+                        lm::result_at(problem, &p, iterations, Termination::MaxIterations).ok(),
+                    );
+                }
             }
             Some(edge::Outcome::Limit) => {
                 let Some(fit) = limit else { continue };

@@ -49,6 +49,7 @@ fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
 
 /// The edge form's basis `φ = t/(1 + εt)` and its derivatives by β and ε. A zero standard has
 /// `φ = 0` for β > 0; for β < 0 it has no finite value (the edge form of the low end does not apply).
+/// 5PL: see [`edge_basis_5pl`].
 fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize) -> (f64, [f64; 3]) {
     let (beta, eps) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
@@ -60,9 +61,58 @@ fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize) -> (f64, [f64; 3])
     }
     let l = r.ln_x[i] - ln_ref;
     let t = (beta * l).exp();
+    if r.model == Model::FivePl {
+        return edge_basis_5pl(t, l, eps, th[2]);
+    }
     let q = 1.0 / (1.0 + eps * t);
     let phi = t * q;
     (phi, [l * phi * q, -phi * phi, 0.0])
+}
+
+/// The 5PL's edge basis at the high end, `θ = (β, ε, g)` with `ε ≥ 0`, `g ≥ 0`:
+///
+/// `φ = (1 − (1 + εt)^−g) / (g·ε)`, so that `y = α + k·φ` is the 5PL `[α, β, top·ε^(−1/β),
+/// α + k/(gε), g]` for `ε, g > 0`; at `ε = 0` it is the power law `t` (the plateau at high
+/// concentration never reached) and at `g = 0` the log-logistic `ln(1 + εt)/ε` (g → 0 with the far
+/// asymptote running off). Written as `t·p(w)·h(z)` with `w = εt`, `z = g·ln(1 + w)`,
+/// `p(w) = ln(1 + w)/w`, `h(z) = (1 − e^−z)/z` (series near 0), so both limits are ordinary points.
+fn edge_basis_5pl(t: f64, l: f64, eps: f64, g: f64) -> (f64, [f64; 3]) {
+    let w = eps * t;
+    let (p, dp) = log1p_ratio(w);
+    let lq = w * p; // ln(1 + w)
+    let z = g * lq;
+    let (h, dh) = expm1_ratio(z);
+    let phi = t * p * h;
+    let d_beta = t * l * (-z).exp() / (1.0 + w);
+    let d_eps = t * t * (dp * h + p * dh * g / (1.0 + w));
+    let d_g = t * p * dh * lq;
+    (phi, [d_beta, d_eps, d_g])
+}
+
+/// `p(w) = ln(1 + w)/w` and `p′(w)`, `w ≥ 0` (Taylor series below 0.01, where the closed form of
+/// `p′` loses digits to cancellation; truncation error < 1e-12).
+fn log1p_ratio(w: f64) -> (f64, f64) {
+    if w < 1e-2 {
+        let p = 1.0 - w * (0.5 - w * (1.0 / 3.0 - w * (0.25 - w * (0.2 - w / 6.0))));
+        let dp = -0.5 + w * (2.0 / 3.0 - w * (0.75 - w * (0.8 - w * (5.0 / 6.0 - w * 6.0 / 7.0))));
+        (p, dp)
+    } else {
+        let lq = w.ln_1p();
+        (lq / w, (w / (1.0 + w) - lq) / (w * w))
+    }
+}
+
+/// `h(z) = (1 − e^−z)/z` and `h′(z)`, `z ≥ 0` (Taylor series below 0.05; truncation error < 1e-11).
+fn expm1_ratio(z: f64) -> (f64, f64) {
+    if z < 5e-2 {
+        let h = 1.0 - z * (0.5 - z * (1.0 / 6.0 - z * (1.0 / 24.0 - z * (1.0 / 120.0 - z / 720.0))));
+        let dh =
+            -0.5 + z * (1.0 / 3.0 - z * (0.125 - z * (1.0 / 30.0 - z * (1.0 / 144.0 - z / 840.0))));
+        (h, dh)
+    } else {
+        let e = (-z).exp();
+        ((1.0 - e) / z, (e * (1.0 + z) - 1.0) / (z * z))
+    }
 }
 
 /// Weighted least squares of `y` on `[s, 1 − s]`: returns `(a, d)` and the 2 × 2 normal-matrix inverse
@@ -266,12 +316,28 @@ fn iterate(
         if !(a.iter().flatten().all(|v| v.is_finite()) && g.iter().all(|v| v.is_finite())) {
             return None;
         }
+        // The 5PL's edge form also bounds g ≥ 0 (component 2): held at the bound while the step
+        // points across it (an active set, renewed every iteration), and held where its column
+        // vanishes (at ε = 0 the basis does not depend on g).
+        let g_bounded = r.edge.is_some() && k == 3;
+        let mut fixed = [false; 3];
+        if g_bounded && a[2][2] == 0.0 {
+            fixed[2] = true;
+        }
         loop {
             let mut damped = a;
+            let mut rhs = g;
             for p in 0..k {
                 damped[p][p] = a[p][p] * (1.0 + lambda) + 1e-300;
             }
-            let Some(delta) = cholesky_solve(&damped, &g, k) else {
+            for p in (0..k).filter(|&p| fixed[p]) {
+                for q in 0..k {
+                    damped[p.max(q)][p.min(q)] = 0.0;
+                }
+                damped[p][p] = 1.0;
+                rhs[p] = 0.0;
+            }
+            let Some(delta) = cholesky_solve(&damped, &rhs, k) else {
                 lambda *= 10.0;
                 if lambda > 1e16 {
                     return None;
@@ -296,6 +362,13 @@ fn iterate(
             let mut trial = th;
             for p in 0..k {
                 trial[p] -= delta[p];
+            }
+            if g_bounded && trial[2] < 0.0 {
+                if th[2] <= 0.0 && !fixed[2] {
+                    fixed[2] = true;
+                    continue;
+                }
+                trial[2] = 0.0;
             }
             // The edge form keeps ε ≥ 0: a step across is cut at the bound, and a step from the
             // bound that points across again ends there.
