@@ -41,13 +41,16 @@ pub(super) enum End {
 /// Where an edge solve ended.
 pub(super) enum Outcome {
     /// A finite 4PL `[a, b, c, d]` (b > 0; 5PL `[a, b, c, d, g]`) at a minimum of the edge problem,
-    /// with its iterations.
-    Finite(Vec<f64>, usize),
+    /// with its iterations; `false`: the 5PL's iterations ran out before (its best point).
+    Finite(Vec<f64>, usize, bool),
     /// The bound `ε = 0`: the power-law limit is the optimum along this valley.
     Limit,
     /// 5PL: the bound `g = 0`, the log-logistic limit `α + k·ln(1 + εt)/ε` is the optimum: `(β, ε,
     /// α, k)`; [`params_at_g`] gives the 5PL a given small `g` along that valley.
     LogLimit([f64; 4], usize),
+    /// 5PL: the bound `1/g = 0` of [`solve_inv_g`], the limit `d + (a − d)·exp(−(x/κ)^b)` is the
+    /// optimum: `[a, b, ln κ, d]`; [`params_at_large_g`] gives the 5PL with a given large `g`.
+    SteepLimit([f64; 4], usize),
 }
 
 fn x_ref(end: End, span: &Span) -> f64 {
@@ -122,8 +125,14 @@ pub(super) fn solve(
         y: problem.y,
         w: &problem.w,
         edge: Some(x_ref(end, span).ln()),
+        inv_g: false,
     };
-    let sol = varpro::solve_reduced(&reduced, theta0, 100, 1e-10)?;
+    // The 5PL's valleys are longer: more iterations, and the best point when they run out.
+    let sol = if theta0.len() == 3 {
+        varpro::solve_reduced_keep(&reduced, theta0, 300, 1e-10)?
+    } else {
+        varpro::solve_reduced(&reduced, theta0, 100, 1e-10)?
+    };
     // ε below 1e-12 is the limit as far as doubles can tell (the far asymptote would be 1e12 times
     // the change over the standards).
     if sol.at_bound || sol.theta[1] <= 1e-12 {
@@ -139,7 +148,46 @@ pub(super) fn solve(
             sol.iterations,
         ));
     }
-    params_of(theta, alpha, k, end, span).map(|p| Outcome::Finite(p, sol.iterations))
+    params_of(theta, alpha, k, end, span).map(|p| Outcome::Finite(p, sol.iterations, !sol.exhausted))
+}
+
+/// 5PL: minimise over `(b, ln κ, h = 1/g)`, `h ≥ 0` (the `g → ∞` form of `varpro::Reduced::inv_g`)
+/// from the 5PL `p` (g > 0). `Finite` 5PL, or at `h = 0` the limit `[a, b, ln κ, d]` as
+/// [`Outcome::SteepLimit`].
+pub(super) fn solve_inv_g(problem: &CurveProblem, p: &[f64]) -> Option<Outcome> {
+    let (b, c, g) = (p[1], p[2], *p.get(4)?);
+    if !(b != 0.0 && c > 0.0 && g > 0.0 && b.is_finite() && c.is_finite() && g.is_finite()) {
+        return None;
+    }
+    let reduced = varpro::Reduced {
+        model: problem.model,
+        x: problem.x,
+        ln_x: &problem.ln_x,
+        y: problem.y,
+        w: &problem.w,
+        edge: None,
+        inv_g: true,
+    };
+    let theta0 = [b, c.ln() - g.ln() / b, 1.0 / g];
+    let sol = varpro::solve_reduced_keep(&reduced, &theta0, 300, 1e-10)?;
+    let [b, ln_k, h] = sol.theta;
+    if !(ln_k.is_finite() && b.is_finite()) {
+        return None;
+    }
+    if h <= 1e-10 {
+        return Some(Outcome::SteepLimit([sol.a, b, ln_k, sol.d], sol.iterations));
+    }
+    let q = vec![sol.a, b, (ln_k - h.ln() / b).exp(), sol.d, 1.0 / h];
+    q.iter()
+        .all(|v| v.is_finite())
+        .then_some(Outcome::Finite(q, sol.iterations, !sol.exhausted))
+}
+
+/// The 5PL with the given large `g` on the limit `[a, b, ln κ, d]` of [`Outcome::SteepLimit`].
+pub(super) fn params_at_large_g(limit: [f64; 4], g: f64) -> Option<Vec<f64>> {
+    let [a, b, ln_k, d] = limit;
+    let q = vec![a, b, (ln_k + g.ln() / b).exp(), d, g];
+    q.iter().all(|v| v.is_finite()).then_some(q)
 }
 
 #[cfg(test)]

@@ -348,7 +348,15 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
             max_iterations: ANALYST_BUDGET,
             ..curve_options()
         };
-        if let Some(r) = solve_full(&problem, &analyst_start(&problem, &span), &opts)? {
+        let start = analyst_start(&problem, &span);
+        if model == Model::FivePl {
+            // The analyst's start in the 5PL's edge coordinates: another basin (g → 0 with a far
+            // asymptote) that the self-starts may not reach.
+            for r in follow_edges(&problem, &span, &data, &start) {
+                consider(r, &mut best);
+            }
+        }
+        if let Some(r) = solve_full(&problem, &start, &opts)? {
             let walking = r.termination == Termination::MaxIterations;
             let from = r.params.clone();
             consider(r, &mut best);
@@ -360,6 +368,9 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
                 // 5PL: the valley in edge coordinates (g → 0 and c → ∞ are ordinary points there),
                 // and on the log scale.
                 for r in follow_edges(&problem, &span, &data, &from) {
+                    consider(r, &mut best);
+                }
+                if let Some(r) = follow_large_g(&problem, &from) {
                     consider(r, &mut best);
                 }
                 if let Some(r) = polish_log(&problem, &from) {
@@ -414,6 +425,9 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
             } else {
                 let from = best.params.clone();
                 for r in follow_edges(&problem, &span, &data, &from) {
+                    consider(r, &mut best);
+                }
+                if let Some(r) = follow_large_g(&problem, &from) {
                     consider(r, &mut best);
                 }
                 candidates.push(best.params.clone());
@@ -576,8 +590,8 @@ fn follow_edges(
             }
         }
         match outcome {
-            Some(edge::Outcome::Finite(p, iterations)) => {
-                out.extend(lm::result_at(problem, &p, iterations, Termination::Ftol).ok());
+            Some(edge::Outcome::Finite(p, iterations, converged)) => {
+                out.extend(lm::result_at(problem, &p, iterations, termination(converged)).ok());
             }
             Some(edge::Outcome::LogLimit(lim, iterations)) => {
                 // g → 0 is the optimum along this valley: the point with small g that fits best
@@ -605,10 +619,38 @@ fn follow_edges(
                     out.extend(lm::result_at(problem, &p, 0, Termination::MaxIterations).ok());
                 }
             }
-            None => {}
+            Some(edge::Outcome::SteepLimit(..)) | None => {}
         }
     }
     out
+}
+
+/// 5PL: from `from`, the minimum over `(b, ln κ, 1/g)` (see [`edge::solve_inv_g`]): a finite 5PL, or
+/// where `g → ∞` is the optimum, the point with large `g` that fits best (not converged).
+fn follow_large_g(problem: &CurveProblem, from: &[f64]) -> Option<lm::LmResult> {
+    match edge::solve_inv_g(problem, from)? {
+        edge::Outcome::Finite(p, iterations, converged) => {
+            lm::result_at(problem, &p, iterations, termination(converged)).ok()
+        }
+        edge::Outcome::SteepLimit(lim, iterations) => {
+            let (_, p) = [1e3, 1e4, 1e6, 1e8, 1e10, 1e12]
+                .into_iter()
+                .filter_map(|g| edge::params_at_large_g(lim, g))
+                .map(|p| (rss_at(problem, &p), p))
+                .min_by(|u, v| u.0.total_cmp(&v.0))?;
+            lm::result_at(problem, &p, iterations, Termination::MaxIterations).ok()
+        }
+        _ => None,
+    }
+}
+
+/// How an edge solve that did (`true`) or did not meet its convergence test is reported.
+fn termination(converged: bool) -> Termination {
+    if converged {
+        Termination::Ftol
+    } else {
+        Termination::MaxIterations
+    }
 }
 
 /// Asymptotes more than 1000 times the responses' range beyond them.
@@ -786,6 +828,7 @@ fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<Projected> {
         y: problem.y,
         w: &problem.w,
         edge: None,
+        inv_g: false,
     };
     let k = problem.model.n_params() - 2;
     let theta0 = [start[1], start[2], start.get(4).copied().unwrap_or(1.0)];

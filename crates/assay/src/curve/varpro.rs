@@ -17,12 +17,17 @@ pub(super) struct Reduced<'a> {
     /// `Some(ln x_ref)`: the 4PL in its edge form (see [`super::edge`]), θ = (β, ε) with ε ≥ 0 and
     /// the basis `φ = t/(1 + εt)`, `t = (x/x_ref)^β`; `None`: the logistic shape θ = (b, c[, g]).
     pub edge: Option<f64>,
+    /// 5PL in the form of its `g → ∞` limit (see [`inv_g_basis`]): θ = (b, ln κ, h = 1/g), h ≥ 0.
+    pub inv_g: bool,
 }
 
 /// `s_i` and `ds_i/dθ_k` (k < 3) at θ.
 fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
     if let Some(ln_ref) = r.edge {
         return edge_basis(r, th, ln_ref, i);
+    }
+    if r.inv_g {
+        return inv_g_basis(r, th, i);
     }
     let (b, c) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
@@ -87,6 +92,27 @@ fn edge_basis_5pl(t: f64, l: f64, eps: f64, g: f64) -> (f64, [f64; 3]) {
     let d_eps = t * t * (dp * h + p * dh * g / (1.0 + w));
     let d_g = t * p * dh * lq;
     (phi, [d_beta, d_eps, d_g])
+}
+
+/// The 5PL towards `g → ∞`: with `h = 1/g`, `v = (x/κ)^b` and `κ = c·g^(−1/b)`,
+///
+/// `s = (1 + h·v)^(−1/h) = exp(−v·p(hv))`,
+///
+/// the same 5PL for every `h > 0` and at `h = 0` its limit `exp(−v)` (a Weibull-type curve that a
+/// general-purpose LM approaches with g growing without end). θ = (b, ln κ, h), `h ≥ 0`;
+/// `∂s/∂v = −s/(1 + hv)`, `∂s/∂h = −s·p′(hv)·v²`.
+fn inv_g_basis(r: &Reduced, th: &[f64], i: usize) -> (f64, [f64; 3]) {
+    let (b, ln_k, h) = (th[0], th[1], th[2]);
+    if r.x[i] <= 0.0 {
+        return (if b > 0.0 { 1.0 } else { 0.0 }, [0.0; 3]);
+    }
+    let lr = r.ln_x[i] - ln_k;
+    let v = (b * lr).exp();
+    let w = h * v;
+    let (p, dp) = log1p_ratio(w);
+    let s = (-v * p).exp();
+    let ds_dv = -s / (1.0 + w);
+    (s, [ds_dv * v * lr, -ds_dv * b * v, -s * dp * v * v])
 }
 
 /// `p(w) = ln(1 + w)/w` and `p′(w)`, `w ≥ 0` (Taylor series below 0.01, where the closed form of
@@ -239,20 +265,22 @@ pub(super) struct Solution {
     /// Edge form only: stopped at ε = 0 with the step pointing to ε < 0 (the limit is the optimum
     /// along this valley; β there is not refined).
     pub at_bound: bool,
+    /// Ran out of iterations (only [`solve_reduced_keep`] returns such a point).
+    pub exhausted: bool,
 }
 
 /// Levenberg–Marquardt on the reduced problem through its k × k normal equations (k ≤ 3), with
 /// Marquardt's diagonal scaling. Hand-written because the reduced problem is tiny and well scaled
 /// by construction: a QR-based trust region costs more than the residuals here, and the full-problem
 /// MINPACK polish that follows restores QR-grade accuracy and judges convergence. Returns `None` when
-/// it cannot make progress within `max_iter`.
+/// it cannot make progress; a point that ran out of `max_iter` is returned with `exhausted` set.
 ///
 /// Stops when a nearly undamped (Gauss–Newton) step is below `tol` relative in every component or is
 /// predicted to lower the RSS by less than 1e-15 of it (the RSS's own rounding) — θ is then that close
 /// to the minimiser, and the step is not even evaluated — or when an accepted step gained less than
 /// that. Converging this far here is cheap (one `exp` per point per iteration) and lets the
 /// full-problem polish stop after about one iteration instead of three.
-pub(super) fn solve_reduced(
+pub(super) fn solve_reduced_keep(
     r: &Reduced,
     theta0: &[f64],
     max_iter: usize,
@@ -273,6 +301,16 @@ pub(super) fn solve_reduced(
     let out = iterate(r, theta0, max_iter, tol, &mut evs);
     EVALS.with(|e| *e.borrow_mut() = Some(evs));
     out
+}
+
+/// [`solve_reduced`], returning `None` when it runs out of iterations.
+pub(super) fn solve_reduced(
+    r: &Reduced,
+    theta0: &[f64],
+    max_iter: usize,
+    tol: f64,
+) -> Option<Solution> {
+    solve_reduced_keep(r, theta0, max_iter, tol).filter(|s| !s.exhausted)
 }
 
 fn iterate(
@@ -297,6 +335,7 @@ fn iterate(
             iterations,
             converged,
             at_bound: false,
+            exhausted: false,
         })
     };
     let mut jac = [0.0; 3 * MAX_POINTS];
@@ -319,7 +358,7 @@ fn iterate(
         // The 5PL's edge form also bounds g ≥ 0 (component 2): held at the bound while the step
         // points across it (an active set, renewed every iteration), and held where its column
         // vanishes (at ε = 0 the basis does not depend on g).
-        let g_bounded = r.edge.is_some() && k == 3;
+        let g_bounded = (r.edge.is_some() || r.inv_g) && k == 3;
         let mut fixed = [false; 3];
         if g_bounded && a[2][2] == 0.0 {
             fixed[2] = true;
@@ -400,7 +439,9 @@ fn iterate(
             }
         }
     }
-    None
+    let mut s = solution(th, &evs[c], max_iter, false)?;
+    s.exhausted = true;
+    Some(s)
 }
 
 /// Solve `A x = b` for symmetric positive definite `A` (lower triangle used), `k ≤ 3`.
