@@ -355,6 +355,14 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
             for r in follow_edges(&problem, &span, &data, &start) {
                 consider(r, &mut best);
             }
+            // The 5PL is not symmetric in b: the curve mirrored (b → −b, a ↔ d, the same curve at
+            // g = 1) starts the other branch, where the asymmetry lies at the other end.
+            for p in [&best.params.clone(), &start] {
+                let mirror = [p[3], -p[1], p[2], p[0], 1.0];
+                if let Some(r) = run_start(&problem, &span, &mirror, &curve_options())? {
+                    consider(r, &mut best);
+                }
+            }
         }
         if let Some(r) = solve_full(&problem, &start, &opts)? {
             let walking = r.termination == Termination::MaxIterations;
