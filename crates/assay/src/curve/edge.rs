@@ -148,7 +148,8 @@ pub(super) fn solve(
             sol.iterations,
         ));
     }
-    params_of(theta, alpha, k, end, span).map(|p| Outcome::Finite(p, sol.iterations, !sol.exhausted))
+    params_of(theta, alpha, k, end, span)
+        .map(|p| Outcome::Finite(p, sol.iterations, !sol.exhausted))
 }
 
 /// 5PL: minimise over `(b, ln κ, h = 1/g)`, `h ≥ 0` (the `g → ∞` form of `varpro::Reduced::inv_g`)

@@ -131,7 +131,8 @@ fn log1p_ratio(w: f64) -> (f64, f64) {
 /// `h(z) = (1 − e^−z)/z` and `h′(z)`, `z ≥ 0` (Taylor series below 0.05; truncation error < 1e-11).
 fn expm1_ratio(z: f64) -> (f64, f64) {
     if z < 5e-2 {
-        let h = 1.0 - z * (0.5 - z * (1.0 / 6.0 - z * (1.0 / 24.0 - z * (1.0 / 120.0 - z / 720.0))));
+        let h =
+            1.0 - z * (0.5 - z * (1.0 / 6.0 - z * (1.0 / 24.0 - z * (1.0 / 120.0 - z / 720.0))));
         let dh =
             -0.5 + z * (1.0 / 3.0 - z * (0.125 - z * (1.0 / 30.0 - z * (1.0 / 144.0 - z / 840.0))));
         (h, dh)
@@ -480,4 +481,102 @@ fn cholesky_solve(a: &[[f64; 3]; 3], b: &[f64; 3], k: usize) -> Option<[f64; 3]>
         x[i] = s / l[i][i];
     }
     x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logistic5(p: [f64; 5], x: f64) -> f64 {
+        let [a, b, c, d, g] = p;
+        d + (a - d) * (1.0 + (x / c).powf(b)).powf(-g)
+    }
+
+    /// Central differences of `f` in each of the three coordinates.
+    fn numeric(f: impl Fn([f64; 3]) -> f64, th: [f64; 3]) -> [f64; 3] {
+        let mut out = [0.0; 3];
+        for j in 0..3 {
+            let h = 1e-6 * th[j].abs().max(1e-3);
+            let (mut up, mut dn) = (th, th);
+            up[j] += h;
+            dn[j] -= h;
+            out[j] = (f(up) - f(dn)) / (2.0 * h);
+        }
+        out
+    }
+
+    #[test]
+    fn the_5pl_edge_form_is_the_5pl_and_its_derivatives_are_exact_near_both_limits() {
+        let (top, x) = (1000.0f64, 300.0f64);
+        let l = (x / top).ln();
+        // [β, ε, g]: an ordinary point, ε and g small (the series branches), g large.
+        for th in [
+            [1.3, 0.7, 0.4],
+            [0.9, 1e-4, 2.0],
+            [2.0, 3.0, 1e-4],
+            [1.1, 1e-3, 1e-3],
+        ] {
+            let [beta, eps, g] = th;
+            let f = |th: [f64; 3]| edge_basis_5pl((th[0] * l).exp(), l, th[1], th[2]).0;
+            let (phi, d) = edge_basis_5pl((beta * l).exp(), l, eps, g);
+            // y = α + k·φ is the 5PL [α, β, top·ε^(−1/β), α + k/(gε), g].
+            let (alpha, k) = (0.1, 2.0);
+            let p = [
+                alpha,
+                beta,
+                top * eps.powf(-1.0 / beta),
+                alpha + k / (g * eps),
+                g,
+            ];
+            let y5 = logistic5(p, x);
+            assert!((alpha + k * phi - y5).abs() < 1e-9 * y5.abs(), "{th:?}");
+            let n = numeric(f, th);
+            for j in 0..3 {
+                assert!(
+                    (d[j] - n[j]).abs() <= 1e-6 * n[j].abs().max(1e-6),
+                    "{th:?} {j}: {d:?} {n:?}"
+                );
+            }
+        }
+        // The limits themselves: ε = 0 the power law t, g = 0 the log-logistic ln(1 + εt)/ε.
+        let t = (1.3 * l).exp();
+        assert!((edge_basis_5pl(t, l, 0.0, 0.7).0 - t).abs() < 1e-15);
+        let eps = 0.5;
+        assert!((edge_basis_5pl(t, l, eps, 0.0).0 - (eps * t).ln_1p() / eps).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_large_g_form_is_the_5pl_and_tends_to_its_limit() {
+        let x = [0.0, 2.0, 20.0, 200.0];
+        let ln_x: Vec<f64> = x.iter().map(|v: &f64| v.ln()).collect();
+        let (y, w) = ([0.0; 4], [1.0; 4]);
+        let r = Reduced {
+            model: Model::FivePl,
+            x: &x,
+            ln_x: &ln_x,
+            y: &y,
+            w: &w,
+            edge: None,
+            inv_g: true,
+        };
+        let (b, c, g) = (1.2f64, 40.0f64, 3.0f64);
+        let th = [b, c.ln() - g.ln() / b, 1.0 / g];
+        for i in 0..x.len() {
+            let s = inv_g_basis(&r, &th, i).0;
+            let s5 = logistic5([1.0, b, c, 0.0, g], x[i]);
+            let s5 = if x[i] == 0.0 { 1.0 } else { s5 };
+            assert!((s - s5).abs() < 1e-12, "x {}: {s} vs {s5}", x[i]);
+            let n = numeric(|t| inv_g_basis(&r, &t, i).0, th);
+            let d = inv_g_basis(&r, &th, i).1;
+            for j in 0..3 {
+                assert!(
+                    (d[j] - n[j]).abs() <= 1e-6 * n[j].abs().max(1e-6),
+                    "{i} {j}"
+                );
+            }
+        }
+        // h = 0: exp(−(x/κ)^b).
+        let v = (b * (20f64.ln() - th[1])).exp();
+        assert!((inv_g_basis(&r, &[th[0], th[1], 0.0], 2).0 - (-v).exp()).abs() < 1e-15);
+    }
 }
