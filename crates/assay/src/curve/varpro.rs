@@ -496,7 +496,7 @@ mod tests {
     fn numeric(f: impl Fn([f64; 3]) -> f64, th: [f64; 3]) -> [f64; 3] {
         let mut out = [0.0; 3];
         for j in 0..3 {
-            let h = 1e-6 * th[j].abs().max(1e-3);
+            let h = 1e-5 * th[j].abs().max(0.1);
             let (mut up, mut dn) = (th, th);
             up[j] += h;
             dn[j] -= h;
@@ -533,7 +533,7 @@ mod tests {
             let n = numeric(f, th);
             for j in 0..3 {
                 assert!(
-                    (d[j] - n[j]).abs() <= 1e-6 * n[j].abs().max(1e-6),
+                    (d[j] - n[j]).abs() <= 1e-6 * n[j].abs() + 1e-9,
                     "{th:?} {j}: {d:?} {n:?}"
                 );
             }
@@ -570,7 +570,7 @@ mod tests {
             let d = inv_g_basis(&r, &th, i).1;
             for j in 0..3 {
                 assert!(
-                    (d[j] - n[j]).abs() <= 1e-6 * n[j].abs().max(1e-6),
+                    (d[j] - n[j]).abs() <= 1e-6 * n[j].abs() + 1e-9,
                     "{i} {j}"
                 );
             }
