@@ -569,10 +569,7 @@ mod tests {
             let n = numeric(|t| inv_g_basis(&r, &t, i).0, th);
             let d = inv_g_basis(&r, &th, i).1;
             for j in 0..3 {
-                assert!(
-                    (d[j] - n[j]).abs() <= 1e-6 * n[j].abs() + 1e-9,
-                    "{i} {j}"
-                );
+                assert!((d[j] - n[j]).abs() <= 1e-6 * n[j].abs() + 1e-9, "{i} {j}");
             }
         }
         // h = 0: exp(−(x/κ)^b).
