@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Helper of bench/peers.sh: generate synthetic 4PL/5PL curve families, fit them with scipy, compare.
 
-  peers.py gen N OUT.csv [FAMILY]   write N synthetic curves of FAMILY (fixed seed) as curve,x,y
+  peers.py gen N OUT.csv [FAMILY]   write N synthetic curves of FAMILY (fixed seed; SEED=k in the
+                                    environment draws another sample of the family) as curve,x,y
   peers.py opts FAMILY              print the `assay fit` options of FAMILY (model and weighting)
   peers.py scipy IN.csv [MODEL [WEIGHT]]
                                     fit every curve with scipy.optimize.curve_fit (LM), JSON lines
@@ -24,6 +25,7 @@ noise, b 0.5–3, with or without a zero standard (blank wells at x = 0).
 """
 import json
 import math
+import os
 import sys
 
 FAMILIES = {
@@ -131,6 +133,8 @@ def gen(n, out, family="classic"):
     if family not in FAMILIES:
         sys.exit(f"unknown family {family}: one of {', '.join(FAMILIES)}")
     seed = 20240611 if family == "classic" else 20261206 + sorted(FAMILIES).index(family)
+    # SEED=k draws another sample of the same family (checks that nothing is tuned to one file).
+    seed += 1000003 * int(os.environ.get("SEED", "0"))
     rng = random.Random(seed)
     with open(out, "w") as fh:
         fh.write("curve,x,y\n")

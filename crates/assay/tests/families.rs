@@ -280,6 +280,13 @@ fn five_parameter_curves() {
     check(Family::FivePl, 400, 6);
 }
 
+/// Another sample of 5PL curves (the valleys g → 0, g → ∞ and the mirrored branch b < 0 are
+/// followed for any data, not for one file).
+#[test]
+fn five_parameter_curves_second_sample() {
+    check(Family::FivePl, 600, 16);
+}
+
 #[test]
 fn a_straight_line_has_no_upper_plateau_and_is_not_converged() {
     // y linear in x over the whole range: the power law (β = 1) is exact, no 4PL does better.

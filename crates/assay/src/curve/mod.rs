@@ -348,7 +348,23 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
             max_iterations: ANALYST_BUDGET,
             ..curve_options()
         };
-        if let Some(r) = solve_full(&problem, &analyst_start(&problem, &span), &opts)? {
+        let start = analyst_start(&problem, &span);
+        if model == Model::FivePl {
+            // The analyst's start in the 5PL's edge coordinates: another basin (g → 0 with a far
+            // asymptote) that the self-starts may not reach.
+            for r in follow_edges(&problem, &span, &data, &start) {
+                consider(r, &mut best);
+            }
+            // The 5PL is not symmetric in b: the curve mirrored (b → −b, a ↔ d, the same curve at
+            // g = 1) starts the other branch, where the asymmetry lies at the other end.
+            for p in [&best.params.clone(), &start] {
+                let mirror = [p[3], -p[1], p[2], p[0], 1.0];
+                if let Some(r) = run_start(&problem, &span, &mirror, &curve_options())? {
+                    consider(r, &mut best);
+                }
+            }
+        }
+        if let Some(r) = solve_full(&problem, &start, &opts)? {
             let walking = r.termination == Termination::MaxIterations;
             let from = r.params.clone();
             consider(r, &mut best);
@@ -356,8 +372,18 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
                 for r in follow_edges(&problem, &span, &data, &from) {
                     consider(r, &mut best);
                 }
-            } else if walking && let Some(r) = polish_log(&problem, &from) {
-                consider(r, &mut best);
+            } else if walking {
+                // 5PL: the valley in edge coordinates (g → 0 and c → ∞ are ordinary points there),
+                // and on the log scale.
+                for r in follow_edges(&problem, &span, &data, &from) {
+                    consider(r, &mut best);
+                }
+                if let Some(r) = follow_large_g(&problem, &from) {
+                    consider(r, &mut best);
+                }
+                if let Some(r) = polish_log(&problem, &from) {
+                    consider(r, &mut best);
+                }
             }
         }
         // A 5PL has more local minima than the cheap starts reach: starts spread over the
@@ -405,6 +431,13 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
                     }
                 }
             } else {
+                let from = best.params.clone();
+                for r in follow_edges(&problem, &span, &data, &from) {
+                    consider(r, &mut best);
+                }
+                if let Some(r) = follow_large_g(&problem, &from) {
+                    consider(r, &mut best);
+                }
                 candidates.push(best.params.clone());
                 if span.near_edge(&best.params) || verdict.limit_is_better {
                     for high in [true, false] {
@@ -538,7 +571,7 @@ fn solve_full(
     }
 }
 
-/// 4PL: from `from`, the minimum along the valley towards each end in edge coordinates (see
+/// 4PL (5PL: the high end): from `from`, the minimum along the valley towards each end in edge coordinates (see
 /// [`edge`]): a finite curve, or where the power-law limit is the optimum, the point far along the
 /// valley that fits best (the tail 1e-6 … 1e-8 of the way; further out rounding costs more). At the
 /// limit the power law's own β is tried once more, in case the valley turns back inwards there.
@@ -554,15 +587,33 @@ fn follow_edges(
         let Some(theta) = edge::theta_of(from, end, span) else {
             continue;
         };
-        let mut outcome = edge::solve(problem, span, end, theta);
+        let mut outcome = edge::solve(problem, span, end, &theta);
         let mut limit = None;
         if let Some(edge::Outcome::Limit) = outcome {
             limit = limits::limit_fit(data, span, high);
-            outcome = limit.and_then(|(beta, _, _)| edge::solve(problem, span, end, [beta, 0.0]));
+            // (5PL: at ε = 0 the basis does not depend on g, so that start would not move it.)
+            if problem.model == Model::FourPl {
+                outcome =
+                    limit.and_then(|(beta, _, _)| edge::solve(problem, span, end, &[beta, 0.0]));
+            }
         }
         match outcome {
-            Some(edge::Outcome::Finite(p, iterations)) => {
-                out.extend(lm::result_at(problem, &p, iterations, Termination::Ftol).ok());
+            Some(edge::Outcome::Finite(p, iterations, converged)) => {
+                out.extend(lm::result_at(problem, &p, iterations, termination(converged)).ok());
+            }
+            Some(edge::Outcome::LogLimit(lim, iterations)) => {
+                // g → 0 is the optimum along this valley: the point with small g that fits best
+                // (below about 1e-8 the rounding of the far asymptote costs more), not converged.
+                let far = [1e-5, 1e-6, 1e-7, 1e-8]
+                    .into_iter()
+                    .filter_map(|g| edge::params_at_g(lim, g, span))
+                    .map(|p| (rss_at(problem, &p), p))
+                    .min_by(|u, v| u.0.total_cmp(&v.0));
+                if let Some((_, p)) = far {
+                    out.extend(
+                        lm::result_at(problem, &p, iterations, Termination::MaxIterations).ok(),
+                    );
+                }
             }
             Some(edge::Outcome::Limit) => {
                 let Some(fit) = limit else { continue };
@@ -576,10 +627,38 @@ fn follow_edges(
                     out.extend(lm::result_at(problem, &p, 0, Termination::MaxIterations).ok());
                 }
             }
-            None => {}
+            Some(edge::Outcome::SteepLimit(..)) | None => {}
         }
     }
     out
+}
+
+/// 5PL: from `from`, the minimum over `(b, ln κ, 1/g)` (see [`edge::solve_inv_g`]): a finite 5PL, or
+/// where `g → ∞` is the optimum, the point with large `g` that fits best (not converged).
+fn follow_large_g(problem: &CurveProblem, from: &[f64]) -> Option<lm::LmResult> {
+    match edge::solve_inv_g(problem, from)? {
+        edge::Outcome::Finite(p, iterations, converged) => {
+            lm::result_at(problem, &p, iterations, termination(converged)).ok()
+        }
+        edge::Outcome::SteepLimit(lim, iterations) => {
+            let (_, p) = [1e3, 1e4, 1e6, 1e8, 1e10, 1e12]
+                .into_iter()
+                .filter_map(|g| edge::params_at_large_g(lim, g))
+                .map(|p| (rss_at(problem, &p), p))
+                .min_by(|u, v| u.0.total_cmp(&v.0))?;
+            lm::result_at(problem, &p, iterations, Termination::MaxIterations).ok()
+        }
+        _ => None,
+    }
+}
+
+/// How an edge solve that did (`true`) or did not meet its convergence test is reported.
+fn termination(converged: bool) -> Termination {
+    if converged {
+        Termination::Ftol
+    } else {
+        Termination::MaxIterations
+    }
 }
 
 /// Asymptotes more than 1000 times the responses' range beyond them.
@@ -757,6 +836,7 @@ fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<Projected> {
         y: problem.y,
         w: &problem.w,
         edge: None,
+        inv_g: false,
     };
     let k = problem.model.n_params() - 2;
     let theta0 = [start[1], start[2], start.get(4).copied().unwrap_or(1.0)];

@@ -17,12 +17,17 @@ pub(super) struct Reduced<'a> {
     /// `Some(ln x_ref)`: the 4PL in its edge form (see [`super::edge`]), θ = (β, ε) with ε ≥ 0 and
     /// the basis `φ = t/(1 + εt)`, `t = (x/x_ref)^β`; `None`: the logistic shape θ = (b, c[, g]).
     pub edge: Option<f64>,
+    /// 5PL in the form of its `g → ∞` limit (see [`inv_g_basis`]): θ = (b, ln κ, h = 1/g), h ≥ 0.
+    pub inv_g: bool,
 }
 
 /// `s_i` and `ds_i/dθ_k` (k < 3) at θ.
 fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
     if let Some(ln_ref) = r.edge {
         return edge_basis(r, th, ln_ref, i);
+    }
+    if r.inv_g {
+        return inv_g_basis(r, th, i);
     }
     let (b, c) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
@@ -49,6 +54,7 @@ fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
 
 /// The edge form's basis `φ = t/(1 + εt)` and its derivatives by β and ε. A zero standard has
 /// `φ = 0` for β > 0; for β < 0 it has no finite value (the edge form of the low end does not apply).
+/// 5PL: see [`edge_basis_5pl`].
 fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize) -> (f64, [f64; 3]) {
     let (beta, eps) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
@@ -60,9 +66,80 @@ fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize) -> (f64, [f64; 3])
     }
     let l = r.ln_x[i] - ln_ref;
     let t = (beta * l).exp();
+    if r.model == Model::FivePl {
+        return edge_basis_5pl(t, l, eps, th[2]);
+    }
     let q = 1.0 / (1.0 + eps * t);
     let phi = t * q;
     (phi, [l * phi * q, -phi * phi, 0.0])
+}
+
+/// The 5PL's edge basis at the high end, `θ = (β, ε, g)` with `ε ≥ 0`, `g ≥ 0`:
+///
+/// `φ = (1 − (1 + εt)^−g) / (g·ε)`, so that `y = α + k·φ` is the 5PL `[α, β, top·ε^(−1/β),
+/// α + k/(gε), g]` for `ε, g > 0`; at `ε = 0` it is the power law `t` (the plateau at high
+/// concentration never reached) and at `g = 0` the log-logistic `ln(1 + εt)/ε` (g → 0 with the far
+/// asymptote running off). Written as `t·p(w)·h(z)` with `w = εt`, `z = g·ln(1 + w)`,
+/// `p(w) = ln(1 + w)/w`, `h(z) = (1 − e^−z)/z` (series near 0), so both limits are ordinary points.
+fn edge_basis_5pl(t: f64, l: f64, eps: f64, g: f64) -> (f64, [f64; 3]) {
+    let w = eps * t;
+    let (p, dp) = log1p_ratio(w);
+    let lq = w * p; // ln(1 + w)
+    let z = g * lq;
+    let (h, dh) = expm1_ratio(z);
+    let phi = t * p * h;
+    let d_beta = t * l * (-z).exp() / (1.0 + w);
+    let d_eps = t * t * (dp * h + p * dh * g / (1.0 + w));
+    let d_g = t * p * dh * lq;
+    (phi, [d_beta, d_eps, d_g])
+}
+
+/// The 5PL towards `g → ∞`: with `h = 1/g`, `v = (x/κ)^b` and `κ = c·g^(−1/b)`,
+///
+/// `s = (1 + h·v)^(−1/h) = exp(−v·p(hv))`,
+///
+/// the same 5PL for every `h > 0` and at `h = 0` its limit `exp(−v)` (a Weibull-type curve that a
+/// general-purpose LM approaches with g growing without end). θ = (b, ln κ, h), `h ≥ 0`;
+/// `∂s/∂v = −s/(1 + hv)`, `∂s/∂h = −s·p′(hv)·v²`.
+fn inv_g_basis(r: &Reduced, th: &[f64], i: usize) -> (f64, [f64; 3]) {
+    let (b, ln_k, h) = (th[0], th[1], th[2]);
+    if r.x[i] <= 0.0 {
+        return (if b > 0.0 { 1.0 } else { 0.0 }, [0.0; 3]);
+    }
+    let lr = r.ln_x[i] - ln_k;
+    let v = (b * lr).exp();
+    let w = h * v;
+    let (p, dp) = log1p_ratio(w);
+    let s = (-v * p).exp();
+    let ds_dv = -s / (1.0 + w);
+    (s, [ds_dv * v * lr, -ds_dv * b * v, -s * dp * v * v])
+}
+
+/// `p(w) = ln(1 + w)/w` and `p′(w)`, `w ≥ 0` (Taylor series below 0.01, where the closed form of
+/// `p′` loses digits to cancellation; truncation error < 1e-12).
+fn log1p_ratio(w: f64) -> (f64, f64) {
+    if w < 1e-2 {
+        let p = 1.0 - w * (0.5 - w * (1.0 / 3.0 - w * (0.25 - w * (0.2 - w / 6.0))));
+        let dp = -0.5 + w * (2.0 / 3.0 - w * (0.75 - w * (0.8 - w * (5.0 / 6.0 - w * 6.0 / 7.0))));
+        (p, dp)
+    } else {
+        let lq = w.ln_1p();
+        (lq / w, (w / (1.0 + w) - lq) / (w * w))
+    }
+}
+
+/// `h(z) = (1 − e^−z)/z` and `h′(z)`, `z ≥ 0` (Taylor series below 0.05; truncation error < 1e-11).
+fn expm1_ratio(z: f64) -> (f64, f64) {
+    if z < 5e-2 {
+        let h =
+            1.0 - z * (0.5 - z * (1.0 / 6.0 - z * (1.0 / 24.0 - z * (1.0 / 120.0 - z / 720.0))));
+        let dh =
+            -0.5 + z * (1.0 / 3.0 - z * (0.125 - z * (1.0 / 30.0 - z * (1.0 / 144.0 - z / 840.0))));
+        (h, dh)
+    } else {
+        let e = (-z).exp();
+        ((1.0 - e) / z, (e * (1.0 + z) - 1.0) / (z * z))
+    }
 }
 
 /// Weighted least squares of `y` on `[s, 1 − s]`: returns `(a, d)` and the 2 × 2 normal-matrix inverse
@@ -189,20 +266,22 @@ pub(super) struct Solution {
     /// Edge form only: stopped at ε = 0 with the step pointing to ε < 0 (the limit is the optimum
     /// along this valley; β there is not refined).
     pub at_bound: bool,
+    /// Ran out of iterations (only [`solve_reduced_keep`] returns such a point).
+    pub exhausted: bool,
 }
 
 /// Levenberg–Marquardt on the reduced problem through its k × k normal equations (k ≤ 3), with
 /// Marquardt's diagonal scaling. Hand-written because the reduced problem is tiny and well scaled
 /// by construction: a QR-based trust region costs more than the residuals here, and the full-problem
 /// MINPACK polish that follows restores QR-grade accuracy and judges convergence. Returns `None` when
-/// it cannot make progress within `max_iter`.
+/// it cannot make progress; a point that ran out of `max_iter` is returned with `exhausted` set.
 ///
 /// Stops when a nearly undamped (Gauss–Newton) step is below `tol` relative in every component or is
 /// predicted to lower the RSS by less than 1e-15 of it (the RSS's own rounding) — θ is then that close
 /// to the minimiser, and the step is not even evaluated — or when an accepted step gained less than
 /// that. Converging this far here is cheap (one `exp` per point per iteration) and lets the
 /// full-problem polish stop after about one iteration instead of three.
-pub(super) fn solve_reduced(
+pub(super) fn solve_reduced_keep(
     r: &Reduced,
     theta0: &[f64],
     max_iter: usize,
@@ -223,6 +302,16 @@ pub(super) fn solve_reduced(
     let out = iterate(r, theta0, max_iter, tol, &mut evs);
     EVALS.with(|e| *e.borrow_mut() = Some(evs));
     out
+}
+
+/// [`solve_reduced`], returning `None` when it runs out of iterations.
+pub(super) fn solve_reduced(
+    r: &Reduced,
+    theta0: &[f64],
+    max_iter: usize,
+    tol: f64,
+) -> Option<Solution> {
+    solve_reduced_keep(r, theta0, max_iter, tol).filter(|s| !s.exhausted)
 }
 
 fn iterate(
@@ -247,6 +336,7 @@ fn iterate(
             iterations,
             converged,
             at_bound: false,
+            exhausted: false,
         })
     };
     let mut jac = [0.0; 3 * MAX_POINTS];
@@ -266,12 +356,28 @@ fn iterate(
         if !(a.iter().flatten().all(|v| v.is_finite()) && g.iter().all(|v| v.is_finite())) {
             return None;
         }
+        // The 5PL's edge form also bounds g ≥ 0 (component 2): held at the bound while the step
+        // points across it (an active set, renewed every iteration), and held where its column
+        // vanishes (at ε = 0 the basis does not depend on g).
+        let g_bounded = (r.edge.is_some() || r.inv_g) && k == 3;
+        let mut fixed = [false; 3];
+        if g_bounded && a[2][2] == 0.0 {
+            fixed[2] = true;
+        }
         loop {
             let mut damped = a;
+            let mut rhs = g;
             for p in 0..k {
                 damped[p][p] = a[p][p] * (1.0 + lambda) + 1e-300;
             }
-            let Some(delta) = cholesky_solve(&damped, &g, k) else {
+            for p in (0..k).filter(|&p| fixed[p]) {
+                for q in 0..k {
+                    damped[p.max(q)][p.min(q)] = 0.0;
+                }
+                damped[p][p] = 1.0;
+                rhs[p] = 0.0;
+            }
+            let Some(delta) = cholesky_solve(&damped, &rhs, k) else {
                 lambda *= 10.0;
                 if lambda > 1e16 {
                     return None;
@@ -296,6 +402,13 @@ fn iterate(
             let mut trial = th;
             for p in 0..k {
                 trial[p] -= delta[p];
+            }
+            if g_bounded && trial[2] < 0.0 {
+                if th[2] <= 0.0 && !fixed[2] {
+                    fixed[2] = true;
+                    continue;
+                }
+                trial[2] = 0.0;
             }
             // The edge form keeps ε ≥ 0: a step across is cut at the bound, and a step from the
             // bound that points across again ends there.
@@ -327,7 +440,9 @@ fn iterate(
             }
         }
     }
-    None
+    let mut s = solution(th, &evs[c], max_iter, false)?;
+    s.exhausted = true;
+    Some(s)
 }
 
 /// Solve `A x = b` for symmetric positive definite `A` (lower triangle used), `k ≤ 3`.
@@ -366,4 +481,99 @@ fn cholesky_solve(a: &[[f64; 3]; 3], b: &[f64; 3], k: usize) -> Option<[f64; 3]>
         x[i] = s / l[i][i];
     }
     x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logistic5(p: [f64; 5], x: f64) -> f64 {
+        let [a, b, c, d, g] = p;
+        d + (a - d) * (1.0 + (x / c).powf(b)).powf(-g)
+    }
+
+    /// Central differences of `f` in each of the three coordinates.
+    fn numeric(f: impl Fn([f64; 3]) -> f64, th: [f64; 3]) -> [f64; 3] {
+        let mut out = [0.0; 3];
+        for j in 0..3 {
+            let h = 1e-5 * th[j].abs().max(0.1);
+            let (mut up, mut dn) = (th, th);
+            up[j] += h;
+            dn[j] -= h;
+            out[j] = (f(up) - f(dn)) / (2.0 * h);
+        }
+        out
+    }
+
+    #[test]
+    fn the_5pl_edge_form_is_the_5pl_and_its_derivatives_are_exact_near_both_limits() {
+        let (top, x) = (1000.0f64, 300.0f64);
+        let l = (x / top).ln();
+        // [β, ε, g]: an ordinary point, ε and g small (the series branches), g large.
+        for th in [
+            [1.3, 0.7, 0.4],
+            [0.9, 1e-4, 2.0],
+            [2.0, 3.0, 1e-4],
+            [1.1, 1e-3, 1e-3],
+        ] {
+            let [beta, eps, g] = th;
+            let f = |th: [f64; 3]| edge_basis_5pl((th[0] * l).exp(), l, th[1], th[2]).0;
+            let (phi, d) = edge_basis_5pl((beta * l).exp(), l, eps, g);
+            // y = α + k·φ is the 5PL [α, β, top·ε^(−1/β), α + k/(gε), g].
+            let (alpha, k) = (0.1, 2.0);
+            let p = [
+                alpha,
+                beta,
+                top * eps.powf(-1.0 / beta),
+                alpha + k / (g * eps),
+                g,
+            ];
+            let y5 = logistic5(p, x);
+            assert!((alpha + k * phi - y5).abs() < 1e-9 * y5.abs(), "{th:?}");
+            let n = numeric(f, th);
+            for j in 0..3 {
+                assert!(
+                    (d[j] - n[j]).abs() <= 1e-6 * n[j].abs() + 1e-9,
+                    "{th:?} {j}: {d:?} {n:?}"
+                );
+            }
+        }
+        // The limits themselves: ε = 0 the power law t, g = 0 the log-logistic ln(1 + εt)/ε.
+        let t = (1.3 * l).exp();
+        assert!((edge_basis_5pl(t, l, 0.0, 0.7).0 - t).abs() < 1e-15);
+        let eps = 0.5;
+        assert!((edge_basis_5pl(t, l, eps, 0.0).0 - (eps * t).ln_1p() / eps).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_large_g_form_is_the_5pl_and_tends_to_its_limit() {
+        let x = [0.0, 2.0, 20.0, 200.0];
+        let ln_x: Vec<f64> = x.iter().map(|v: &f64| v.ln()).collect();
+        let (y, w) = ([0.0; 4], [1.0; 4]);
+        let r = Reduced {
+            model: Model::FivePl,
+            x: &x,
+            ln_x: &ln_x,
+            y: &y,
+            w: &w,
+            edge: None,
+            inv_g: true,
+        };
+        let (b, c, g) = (1.2f64, 40.0f64, 3.0f64);
+        let th = [b, c.ln() - g.ln() / b, 1.0 / g];
+        for i in 0..x.len() {
+            let s = inv_g_basis(&r, &th, i).0;
+            let s5 = logistic5([1.0, b, c, 0.0, g], x[i]);
+            let s5 = if x[i] == 0.0 { 1.0 } else { s5 };
+            assert!((s - s5).abs() < 1e-12, "x {}: {s} vs {s5}", x[i]);
+            let n = numeric(|t| inv_g_basis(&r, &t, i).0, th);
+            let d = inv_g_basis(&r, &th, i).1;
+            for j in 0..3 {
+                assert!((d[j] - n[j]).abs() <= 1e-6 * n[j].abs() + 1e-9, "{i} {j}");
+            }
+        }
+        // h = 0: exp(−(x/κ)^b).
+        let v = (b * (20f64.ln() - th[1])).exp();
+        assert!((inv_g_basis(&r, &[th[0], th[1], 0.0], 2).0 - (-v).exp()).abs() < 1e-15);
+    }
 }
