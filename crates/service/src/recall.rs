@@ -165,9 +165,8 @@ impl Service {
         let c = ctx(actor, now, "recall.open", Some(event_reason));
         tx.insert_record(&recall, &c).await?;
         let c = ctx(actor, now, "recall.open", Some(&recall.reason));
-        for e in exposures.values() {
-            tx.insert_record(e, &c).await?;
-        }
+        // Thousands of patients for a donor's recall: one bulk insert, not a statement each.
+        tx.insert_records(exposures.values(), &c).await?;
         tx.commit().await?;
         self.recall_report(actor, &recall.id).await
     }

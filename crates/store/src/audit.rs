@@ -52,31 +52,24 @@ impl AuditEvent {
 
     /// Appends the canonical encoding to `out` (keys in sorted order, written by hand).
     pub fn write_canonical(&self, out: &mut Vec<u8>) {
-        let opt = |out: &mut Vec<u8>, v: &Option<String>| match v {
-            Some(s) => canonical::write_str(out, s),
-            None => out.extend_from_slice(b"null"),
-        };
-        out.extend_from_slice(b"{\"action\":");
-        canonical::write_str(out, &self.action);
-        out.extend_from_slice(b",\"actor\":");
-        canonical::write_str(out, &self.actor);
-        out.extend_from_slice(b",\"after\":");
-        opt(out, &self.after);
-        out.extend_from_slice(b",\"at\":");
-        canonical::write_str(out, &self.at);
-        out.extend_from_slice(b",\"before\":");
-        opt(out, &self.before);
-        out.extend_from_slice(b",\"entity_id\":");
-        canonical::write_str(out, &self.entity_id);
-        out.extend_from_slice(b",\"entity_table\":");
-        canonical::write_str(out, &self.entity_table);
-        out.extend_from_slice(b",\"prev_hash\":");
-        canonical::write_str(out, &self.prev_hash);
-        out.extend_from_slice(b",\"reason\":");
-        opt(out, &self.reason);
-        out.extend_from_slice(b",\"seq\":");
-        canonical::write_i64(out, self.seq);
-        out.push(b'}');
+        self.borrowed().write_canonical(out)
+    }
+
+    /// The event's fields borrowed.
+    pub fn borrowed(&self) -> EventRef<'_> {
+        EventRef {
+            seq: self.seq,
+            at: &self.at,
+            actor: &self.actor,
+            action: &self.action,
+            entity_table: &self.entity_table,
+            entity_id: &self.entity_id,
+            before: self.before.as_deref(),
+            after: self.after.as_deref(),
+            reason: self.reason.as_deref(),
+            prev_hash: &self.prev_hash,
+            hash: &self.hash,
+        }
     }
 
     /// The hash this event must carry, given its content and `prev_hash`.
@@ -85,6 +78,59 @@ impl AuditEvent {
     }
 
     /// The raw SHA-256 of `prev_hash ‖ "\n" ‖ canonical`, with `buf` as reusable scratch space.
+    pub fn digest(&self, buf: &mut Vec<u8>) -> [u8; 32] {
+        self.borrowed().digest(buf)
+    }
+}
+
+/// An event's fields borrowed — from a database row or a batch's buffer (`audit verify` hashes
+/// events without an owned string per field).
+#[derive(Debug, Clone, Copy)]
+pub struct EventRef<'a> {
+    pub seq: i64,
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub entity_table: &'a str,
+    pub entity_id: &'a str,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}
+
+impl EventRef<'_> {
+    /// `AuditEvent::write_canonical` of these fields.
+    pub fn write_canonical(&self, out: &mut Vec<u8>) {
+        let opt = |out: &mut Vec<u8>, v: Option<&str>| match v {
+            Some(s) => canonical::write_str(out, s),
+            None => out.extend_from_slice(b"null"),
+        };
+        out.extend_from_slice(b"{\"action\":");
+        canonical::write_str(out, self.action);
+        out.extend_from_slice(b",\"actor\":");
+        canonical::write_str(out, self.actor);
+        out.extend_from_slice(b",\"after\":");
+        opt(out, self.after);
+        out.extend_from_slice(b",\"at\":");
+        canonical::write_str(out, self.at);
+        out.extend_from_slice(b",\"before\":");
+        opt(out, self.before);
+        out.extend_from_slice(b",\"entity_id\":");
+        canonical::write_str(out, self.entity_id);
+        out.extend_from_slice(b",\"entity_table\":");
+        canonical::write_str(out, self.entity_table);
+        out.extend_from_slice(b",\"prev_hash\":");
+        canonical::write_str(out, self.prev_hash);
+        out.extend_from_slice(b",\"reason\":");
+        opt(out, self.reason);
+        out.extend_from_slice(b",\"seq\":");
+        canonical::write_i64(out, self.seq);
+        out.push(b'}');
+    }
+
+    /// `AuditEvent::digest` of these fields.
     pub fn digest(&self, buf: &mut Vec<u8>) -> [u8; 32] {
         buf.clear();
         buf.extend_from_slice(self.prev_hash.as_bytes());

@@ -16,8 +16,8 @@ pub mod store;
 pub mod testing;
 
 pub use audit::{
-    Anchor, AuditCtx, AuditEvent, FindingGroup, FindingKind, VerifyOptions, VerifyOutcome,
-    VerifyReport,
+    Anchor, AuditCtx, AuditEvent, EventRef, FindingGroup, FindingKind, VerifyOptions,
+    VerifyOutcome, VerifyReport,
 };
 pub use decode::RawRow;
 pub use error::StoreError;

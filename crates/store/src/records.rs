@@ -103,6 +103,19 @@ impl dyn Tx + '_ {
         self.insert(Snapshot::from_record(R::TABLE, rec)?, ctx)
             .await
     }
+    /// `Tx::insert_many` for records (one multi-row statement per chunk, the bulk event path), all
+    /// with the same audit context.
+    pub async fn insert_records<'r, R: Record + 'r>(
+        &mut self,
+        recs: impl IntoIterator<Item = &'r R>,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let rows = recs
+            .into_iter()
+            .map(|r| Ok((Snapshot::from_record(R::TABLE, r)?, ctx.clone())))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        self.insert_many(rows).await
+    }
     /// `Tx::update_many` for records, each with its own audit context.
     pub async fn update_records<R: Record>(
         &mut self,

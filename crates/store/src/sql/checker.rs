@@ -5,15 +5,63 @@
 //! (Truncated SHA-256: forging a matching text needs a second preimage, about 2^128 work.)
 
 use crate::{
-    audit::{Anchor, AuditEvent, FindingKind, GENESIS, VerifyOptions, VerifyReport},
+    audit::{Anchor, AuditEvent, EventRef, FindingKind, GENESIS, VerifyOptions, VerifyReport},
     row::Snapshot,
     schema::Table,
 };
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, hash_map::Entry};
+
+/// Items in sequence order, and the text of the packed events among them.
+#[derive(Default)]
+pub(super) struct Batch {
+    pub items: Vec<Item>,
+    /// The fields of every `Item::Packed` of the batch, one after another.
+    pub text: String,
+}
+
+impl Batch {
+    pub fn with_capacity(n: usize) -> Batch {
+        Batch {
+            items: Vec::with_capacity(n),
+            text: String::with_capacity(n * 512),
+        }
+    }
+}
+
+/// Where a packed event's fields are in its batch's `text`.
+#[derive(Clone, Copy)]
+pub(super) struct Packed {
+    pub seq: i64,
+    /// (start, end) of at, actor, action, entity_table, entity_id, before, after, reason,
+    /// prev_hash, hash; `None` for NULL.
+    pub spans: [Option<(u32, u32)>; 10],
+}
+
+impl Packed {
+    fn view<'a>(&self, text: &'a str) -> EventRef<'a> {
+        let f = |i: usize| self.spans[i].and_then(|(a, b)| text.get(a as usize..b as usize));
+        let r = |i: usize| f(i).unwrap_or("");
+        EventRef {
+            seq: self.seq,
+            at: r(0),
+            actor: r(1),
+            action: r(2),
+            entity_table: r(3),
+            entity_id: r(4),
+            before: f(5),
+            after: f(6),
+            reason: f(7),
+            prev_hash: r(8),
+            hash: r(9),
+        }
+    }
+}
 
 pub(super) enum Item {
     Event(AuditEvent),
+    /// An event read into its batch's `text` (SQLite): no owned string per field.
+    Packed(Packed),
     UnreadableEvent(String),
     EndOfEvents,
     Row {
@@ -65,20 +113,23 @@ pub(super) struct Pre {
     after: Option<Dig>,
 }
 
-fn prepare(item: &Item, buf: &mut Vec<u8>) -> Pre {
+fn prepare_event(ev: EventRef<'_>, buf: &mut Vec<u8>) -> Pre {
+    let d = ev.digest(buf);
+    let mut hexed = [0u8; 64];
+    let hash_ok =
+        hex::encode_to_slice(d, &mut hexed).is_ok() && hexed.as_slice() == ev.hash.as_bytes();
+    Pre {
+        hash_ok,
+        key: key(ev.entity_table, ev.entity_id),
+        before: ev.before.map(|b| dig(b.as_bytes())),
+        after: ev.after.map(|a| dig(a.as_bytes())),
+    }
+}
+
+fn prepare(item: &Item, text: &str, buf: &mut Vec<u8>) -> Pre {
     match item {
-        Item::Event(ev) => {
-            let d = ev.digest(buf);
-            let mut hexed = [0u8; 64];
-            let hash_ok = hex::encode_to_slice(d, &mut hexed).is_ok()
-                && hexed.as_slice() == ev.hash.as_bytes();
-            Pre {
-                hash_ok,
-                key: key(&ev.entity_table, &ev.entity_id),
-                before: ev.before.as_deref().map(|b| dig(b.as_bytes())),
-                after: ev.after.as_deref().map(|a| dig(a.as_bytes())),
-            }
-        }
+        Item::Event(ev) => prepare_event(ev.borrowed(), buf),
+        Item::Packed(p) => prepare_event(p.view(text), buf),
         Item::Row {
             table,
             id: Some(id),
@@ -111,21 +162,23 @@ fn prepare(item: &Item, buf: &mut Vec<u8>) -> Pre {
 }
 
 /// The hashes of a batch's items, the batch's first half on a second thread.
-pub(super) fn prepare_all(batch: &[Item], buf: &mut Vec<u8>) -> Vec<Pre> {
+pub(super) fn prepare_all(batch: &[Item], text: &str, buf: &mut Vec<u8>) -> Vec<Pre> {
     if batch.len() < 64 {
-        return batch.iter().map(|i| prepare(i, buf)).collect();
+        return batch.iter().map(|i| prepare(i, text, buf)).collect();
     }
     let (a, b) = batch.split_at(batch.len() / 2);
     std::thread::scope(|s| {
         let first = s.spawn(|| {
             let mut own = Vec::with_capacity(4096);
-            a.iter().map(|i| prepare(i, &mut own)).collect::<Vec<_>>()
+            a.iter()
+                .map(|i| prepare(i, text, &mut own))
+                .collect::<Vec<_>>()
         });
-        let second: Vec<Pre> = b.iter().map(|i| prepare(i, buf)).collect();
+        let second: Vec<Pre> = b.iter().map(|i| prepare(i, text, buf)).collect();
         // A panic in the helper is a bug; the checks then start from recomputing on this thread.
         let mut out = first
             .join()
-            .unwrap_or_else(|_| a.iter().map(|i| prepare(i, buf)).collect());
+            .unwrap_or_else(|_| a.iter().map(|i| prepare(i, text, buf)).collect());
         out.extend(second);
         out
     })
@@ -133,10 +186,11 @@ pub(super) fn prepare_all(batch: &[Item], buf: &mut Vec<u8>) -> Vec<Pre> {
 
 pub(super) struct Checker {
     /// Entity → (seq of its latest event, digest of that event's `after`; seq negated if none).
-    latest: HashMap<Key, (i64, Dig)>,
+    latest: HashMap<Key, (i64, Dig), foldhash::fast::FixedState>,
+    /// The hash of the last event (the next one's expected `prev_hash`).
     prev_hash: String,
     expected_seq: i64,
-    last: Option<(i64, String)>,
+    last_seq: Option<i64>,
     buf: Vec<u8>,
     anchors: BTreeMap<i64, Anchor>,
     report: VerifyReport,
@@ -151,10 +205,10 @@ impl Checker {
             anchors.insert(a.seq, a.clone());
         }
         Checker {
-            latest: HashMap::with_capacity(entities),
+            latest: HashMap::with_capacity_and_hasher(entities, Default::default()),
             prev_hash: GENESIS.to_string(),
             expected_seq: 1,
-            last: None,
+            last_seq: None,
             buf: Vec::with_capacity(4096),
             anchors,
             report: VerifyReport {
@@ -167,16 +221,17 @@ impl Checker {
     }
 
     /// Checks a batch in order, its hashes computed on two threads first.
-    pub(super) fn check_batch(&mut self, batch: Vec<Item>) {
-        let pres = prepare_all(&batch, &mut self.buf);
-        for (item, pre) in batch.into_iter().zip(pres) {
-            self.check(item, pre);
+    pub(super) fn check_batch(&mut self, batch: Batch) {
+        let pres = prepare_all(&batch.items, &batch.text, &mut self.buf);
+        for (item, pre) in batch.items.into_iter().zip(pres) {
+            self.check(item, &batch.text, pre);
         }
     }
 
-    fn check(&mut self, item: Item, pre: Pre) {
+    fn check(&mut self, item: Item, text: &str, pre: Pre) {
         match item {
-            Item::Event(ev) => self.event(ev, pre),
+            Item::Event(ev) => self.event(ev.borrowed(), pre),
+            Item::Packed(p) => self.event(p.view(text), pre),
             Item::UnreadableEvent(e) => {
                 self.report.add(
                     FindingKind::Unreadable,
@@ -193,7 +248,7 @@ impl Checker {
         }
     }
 
-    fn event(&mut self, ev: AuditEvent, pre: Pre) {
+    fn event(&mut self, ev: EventRef<'_>, pre: Pre) {
         let seq = ev.seq;
         if seq != self.expected_seq {
             let msg = if seq > self.expected_seq {
@@ -239,7 +294,7 @@ impl Checker {
                 ),
             );
         }
-        if Table::from_name(&ev.entity_table).is_none() {
+        if Table::from_name(ev.entity_table).is_none() {
             self.report.add(
                 FindingKind::UnknownTable,
                 format!(
@@ -248,10 +303,26 @@ impl Checker {
                 ),
             );
         }
-        let k = pre.key;
-        let previous = self.latest.get(&k).copied();
+        // One look-up per event: the slot is read, then overwritten with this event.
+        let slot = self.latest.entry(pre.key);
+        let previous = match &slot {
+            Entry::Occupied(o) => Some(*o.get()),
+            Entry::Vacant(_) => None,
+        };
         let before = pre.before;
         let previous_after = previous.and_then(|(s, d)| (s > 0).then_some(d));
+        let entry = match pre.after {
+            Some(a) => (seq, a),
+            None => (-seq, [0; 16]),
+        };
+        match slot {
+            Entry::Occupied(mut o) => {
+                o.insert(entry);
+            }
+            Entry::Vacant(v) => {
+                v.insert(entry);
+            }
+        }
         if before != previous_after {
             let since = match previous {
                 Some((s, _)) => format!("event #{}'s after", s.abs()),
@@ -265,20 +336,16 @@ impl Checker {
                 ),
             );
         }
-        let entry = match pre.after {
-            Some(a) => (seq, a),
-            None => (-seq, [0; 16]),
-        };
-        self.latest.insert(k, entry);
-        self.prev_hash = ev.hash.clone();
+        self.prev_hash.clear();
+        self.prev_hash.push_str(ev.hash);
         self.expected_seq = seq + 1;
-        self.last = Some((seq, ev.hash));
+        self.last_seq = Some(seq);
     }
 
     fn end_of_events(&mut self) {
-        let last_seq = self.last.as_ref().map_or(0, |(s, _)| *s);
-        self.report.events = self.last.as_ref().map_or(0, |_| last_seq as u64);
-        self.report.head = self.last.clone();
+        let last_seq = self.last_seq.unwrap_or(0);
+        self.report.events = self.last_seq.map_or(0, |s| s as u64);
+        self.report.head = self.last_seq.map(|s| (s, self.prev_hash.clone()));
         for a in self.anchors.values() {
             if a.seq > last_seq {
                 self.report.add(

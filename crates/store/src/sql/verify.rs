@@ -10,7 +10,7 @@
 //! reused buffer, and per entity only a 16-byte digest of its key and of its latest `after` is kept —
 //! memory grows with the number of rows, never with the length of the history.
 
-use super::checker::{Checker, Item};
+use super::checker::{Batch, Checker, Item};
 use crate::{
     StoreError,
     audit::{AuditEvent, VerifyOptions, VerifyOutcome, VerifyReport},
@@ -51,13 +51,16 @@ pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOut
         .outcome())
 }
 
-fn send(tx: &SyncSender<Vec<Item>>, batch: &mut Vec<Item>) -> Result<(), StoreError> {
+fn send(tx: &SyncSender<Batch>, batch: &mut Vec<Item>) -> Result<(), StoreError> {
     if batch.is_empty() {
         return Ok(());
     }
-    let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
-    tx.send(full)
-        .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))
+    let items = std::mem::replace(batch, Vec::with_capacity(BATCH));
+    tx.send(Batch {
+        items,
+        text: String::new(),
+    })
+    .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))
 }
 
 pub(super) async fn verify_report(
@@ -83,7 +86,7 @@ pub(super) async fn verify_report(
             .try_get(0)?;
         entities += n.max(0) as usize;
     }
-    let (sender, receiver) = sync_channel::<Vec<Item>>(IN_FLIGHT);
+    let (sender, receiver) = sync_channel::<Batch>(IN_FLIGHT);
     let checker = Checker::new(opts, entities);
     let worker = std::thread::spawn(move || {
         let mut checker = checker;

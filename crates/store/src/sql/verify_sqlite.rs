@@ -6,8 +6,8 @@
 //! `Snapshot::from_row` reads) and digested here, and a value of the wrong type is a finding, not
 //! an error.
 
-use super::checker::Item;
-use crate::{StoreError, audit::AuditEvent, schema::Kind, schema::Table};
+use super::checker::{Batch, Item, Packed};
+use crate::{StoreError, schema::Kind, schema::Table};
 use rusqlite::{OpenFlags, types::ValueRef};
 use std::sync::mpsc::SyncSender;
 
@@ -21,11 +21,15 @@ fn text(v: ValueRef<'_>) -> Result<Option<String>, String> {
     }
 }
 
-fn required(v: ValueRef<'_>) -> Result<String, String> {
-    text(v)?.ok_or_else(|| "unexpected NULL".to_string())
-}
+/// Column 1 + i of an event may be NULL (before, after, reason).
+const NULLABLE: [bool; 10] = [
+    false, false, false, false, false, true, true, true, false, false,
+];
 
-fn event(r: &rusqlite::Row<'_>) -> Result<AuditEvent, String> {
+/// The event's text fields appended to `text` (the batch's buffer), their places returned: one
+/// growing buffer per batch instead of an owned string per field. On an error `text` may hold
+/// part of the event (harmless: nothing points there).
+fn pack(r: &rusqlite::Row<'_>, text: &mut String) -> Result<Packed, String> {
     let g = |i: usize| r.get_ref(i).map_err(|e| e.to_string());
     let seq = match g(0)? {
         ValueRef::Integer(i) => i,
@@ -36,19 +40,22 @@ fn event(r: &rusqlite::Row<'_>) -> Result<AuditEvent, String> {
             ));
         }
     };
-    Ok(AuditEvent {
-        seq,
-        at: required(g(1)?)?,
-        actor: required(g(2)?)?,
-        action: required(g(3)?)?,
-        entity_table: required(g(4)?)?,
-        entity_id: required(g(5)?)?,
-        before: text(g(6)?)?,
-        after: text(g(7)?)?,
-        reason: text(g(8)?)?,
-        prev_hash: required(g(9)?)?,
-        hash: required(g(10)?)?,
-    })
+    let mut spans = [None; 10];
+    for (i, span) in spans.iter_mut().enumerate() {
+        match g(i + 1)? {
+            ValueRef::Null if NULLABLE[i] => {}
+            ValueRef::Null => return Err("unexpected NULL".to_string()),
+            ValueRef::Text(t) => {
+                let t = std::str::from_utf8(t).map_err(|e| e.to_string())?;
+                let start = text.len();
+                text.push_str(t);
+                let at = |n: usize| u32::try_from(n).map_err(|_| "batch too large".to_string());
+                *span = Some((at(start)?, at(text.len())?));
+            }
+            other => return Err(format!("expected text, found {:?}", other.data_type())),
+        }
+    }
+    Ok(Packed { seq, spans })
 }
 
 /// The row's canonical text (as `Snapshot::write_canonical` writes it) written straight from the
@@ -107,11 +114,7 @@ fn db(e: rusqlite::Error) -> StoreError {
 }
 
 /// Reads events in sequence order, then every audited row, into `out` in batches.
-pub(super) fn walk(
-    path: &str,
-    out: &SyncSender<Vec<Item>>,
-    batch: usize,
-) -> Result<(), StoreError> {
+pub(super) fn walk(path: &str, out: &SyncSender<Batch>, batch: usize) -> Result<(), StoreError> {
     let conn = rusqlite::Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -121,7 +124,7 @@ pub(super) fn walk(
         .map_err(db)?;
     conn.execute_batch("BEGIN").map_err(db)?;
     let closed = || StoreError::Db(sqlx::Error::WorkerCrashed);
-    let mut items = Vec::with_capacity(batch);
+    let mut items = Batch::with_capacity(batch);
     let mut buf = Vec::with_capacity(4096);
     {
         let mut st = conn
@@ -132,17 +135,18 @@ pub(super) fn walk(
             .map_err(db)?;
         let mut rows = st.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
-            items.push(match event(r) {
-                Ok(ev) => Item::Event(ev),
+            let item = match pack(r, &mut items.text) {
+                Ok(p) => Item::Packed(p),
                 Err(e) => Item::UnreadableEvent(e),
-            });
-            if items.len() == batch {
-                out.send(std::mem::replace(&mut items, Vec::with_capacity(batch)))
+            };
+            items.items.push(item);
+            if items.items.len() == batch {
+                out.send(std::mem::replace(&mut items, Batch::with_capacity(batch)))
                     .map_err(|_| closed())?;
             }
         }
     }
-    items.push(Item::EndOfEvents);
+    items.items.push(Item::EndOfEvents);
     for table in Table::ALL {
         let mut st = conn
             .prepare(&format!(
@@ -163,14 +167,14 @@ pub(super) fn walk(
             // The row's digest is taken here, on the reading thread, from its canonical text
             // written into one reused buffer: the checking thread only compares it.
             let digest = canonical(table, &order, r, &mut buf).map(|()| super::checker::dig(&buf));
-            items.push(Item::RowDigest { table, id, digest });
-            if items.len() == batch {
-                out.send(std::mem::replace(&mut items, Vec::with_capacity(batch)))
+            items.items.push(Item::RowDigest { table, id, digest });
+            if items.items.len() == batch {
+                out.send(std::mem::replace(&mut items, Batch::with_capacity(batch)))
                     .map_err(|_| closed())?;
             }
         }
     }
-    if !items.is_empty() {
+    if !items.items.is_empty() {
         out.send(items).map_err(|_| closed())?;
     }
     conn.execute_batch("ROLLBACK").map_err(db)?;
