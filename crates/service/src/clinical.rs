@@ -139,6 +139,12 @@ impl Service {
             tx.insert_record(&mv, &c).await?;
         }
         let mut d = Dispensing::new(v.id.clone(), p.id.clone(), actor.user.clone(), now);
+        // A vial back in stock after a return is dispensed again under the next id.
+        let before = tx
+            .select(Table::Dispensing, Some(("vial", v.id.as_str())))
+            .await?
+            .len();
+        d.id = Dispensing::id_for(&v.id, before + 1);
         d.indication = Some(indication);
         tx.update_record(&next, &c).await?;
         tx.insert_record(&d, &c).await?;
@@ -189,8 +195,7 @@ impl Service {
         let scope = self.patient_scope(actor).await?;
         let mut tx = self.store.begin().await?;
         let v = find_vial(&mut *tx, &new.vial).await?;
-        let d = tx
-            .load::<Dispensing>(&format!("DSP-{}", v.id))
+        let d = crate::clinical_returns::current_dispensing(&mut *tx, &v)
             .await?
             .ok_or_else(|| {
                 DomainError::Rule(format!(

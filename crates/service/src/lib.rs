@@ -9,6 +9,7 @@ pub mod auth;
 pub mod batch_record;
 mod clinical;
 mod clinical_care;
+pub mod clinical_returns;
 pub mod clinical_queries;
 mod clinical_records;
 pub mod demo;
