@@ -131,7 +131,7 @@ async fn qa_changes_em_limits_on_the_page_and_through_the_api() {
 
 async fn returned(svc: &Service, skip: usize) -> String {
     let doc = svc.actor("physician").await.unwrap();
-    let t = now();
+    let t = now().plus_hours(-0.5).unwrap();
     if skip == 0 {
         svc.register_patient(
             &doc,
@@ -170,10 +170,11 @@ async fn returned(svc: &Service, skip: usize) -> String {
         .into_iter()
         .find(|v| v.status == VialStatus::Available)
         .unwrap();
-    svc.dispense_vial(&doc, t, v.id.as_str(), "PT-RET-01")
+    let (given, back) = (t.plus_hours(0.1).unwrap(), t.plus_hours(0.2).unwrap());
+    svc.dispense_vial(&doc, given, v.id.as_str(), "PT-RET-01")
         .await
         .unwrap();
-    svc.return_dispensed(&doc, t, v.id.as_str(), t, true, true)
+    svc.return_dispensed(&doc, back, v.id.as_str(), back, true, true)
         .await
         .unwrap();
     v.id.to_string()

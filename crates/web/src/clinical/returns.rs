@@ -52,6 +52,13 @@ struct ReturnsPage {
     e: FieldErrors,
 }
 
+impl ReturnsPage {
+    /// Whether the form of `vial` is the one refused (its input and errors shown again).
+    fn is_refused(&self, vial: &str) -> bool {
+        self.refused.as_deref() == Some(vial)
+    }
+}
+
 async fn returns_page(
     st: &AppState,
     v: &Viewer,
@@ -65,14 +72,16 @@ async fn returns_page(
         Ok(r) => r,
         Err(e) => return fail(v, e),
     };
-    let people = rows.iter().flat_map(|r| {
-        [
-            Some(r.dispensing.dispensed_by.to_string()),
-            r.dispensing.ended_by.as_ref().map(|u| u.to_string()),
-        ]
-        .into_iter()
+    let people: Vec<String> = rows
+        .iter()
+        .flat_map(|r| {
+            [
+                Some(r.dispensing.dispensed_by.to_string()),
+                r.dispensing.ended_by.as_ref().map(|u| u.to_string()),
+            ]
+        })
         .flatten()
-    });
+        .collect();
     let names = match st.service.names(people).await {
         Ok(n) => n,
         Err(e) => return fail(v, e),
@@ -127,8 +136,8 @@ pub async fn decide(
 }
 
 fn refusal(r: Refusal) -> Response {
-    let s = r.status();
-    let body = json!({ "error": r.message(), "field": r.field(), "status": s.as_u16() });
+    let (s, field) = (r.status(), r.field());
+    let body = json!({ "error": r.message(), "field": field, "status": s.as_u16() });
     (s, Json(body)).into_response()
 }
 

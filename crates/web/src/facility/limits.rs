@@ -103,9 +103,10 @@ async fn limits_page(
         Ok(r) => r,
         Err(e) => return fail(v, e),
     };
-    let people = rows
+    let people: Vec<String> = rows
         .iter()
-        .flat_map(|r| r.changes.iter().map(|c| c.set_by.to_string()));
+        .flat_map(|r| r.changes.iter().map(|c| c.set_by.to_string()))
+        .collect();
     let names = match st.service.names(people).await {
         Ok(n) => n,
         Err(e) => return fail(v, e),
@@ -196,8 +197,8 @@ pub async fn api_change(
 }
 
 fn refusal(r: Refusal) -> Response {
-    let s = r.status();
-    let body = json!({ "error": r.message(), "field": r.field(), "status": s.as_u16() });
+    let (s, field) = (r.status(), r.field());
+    let body = json!({ "error": r.message(), "field": field, "status": s.as_u16() });
     (s, Json(body)).into_response()
 }
 
