@@ -126,9 +126,18 @@ impl Service {
             crate::shipments::in_freezer_at(&mut *tx, &v, &p.site).await?;
         }
         let c = ctx(actor, now, "vial.dispense", None);
+        // A vial back in stock after a return is dispensed again under the next ids.
+        let before = tx
+            .select(Table::Dispensing, Some(("vial", v.id.as_str())))
+            .await?
+            .len();
         if let Some(from) = next.location.take() {
             let mv = VialMove {
-                id: format!("{}-MV-DSP", v.id),
+                id: if before == 0 {
+                    format!("{}-MV-DSP", v.id)
+                } else {
+                    format!("{}-MV-DSP{}", v.id, before + 1)
+                },
                 vial: v.id.clone(),
                 from_location: Some(from),
                 to_location: None,
@@ -139,11 +148,6 @@ impl Service {
             tx.insert_record(&mv, &c).await?;
         }
         let mut d = Dispensing::new(v.id.clone(), p.id.clone(), actor.user.clone(), now);
-        // A vial back in stock after a return is dispensed again under the next id.
-        let before = tx
-            .select(Table::Dispensing, Some(("vial", v.id.as_str())))
-            .await?
-            .len();
         d.id = Dispensing::id_for(&v.id, before + 1);
         d.indication = Some(indication);
         tx.update_record(&next, &c).await?;
