@@ -16,7 +16,7 @@ pub mod training;
 
 pub use em::{EmOutcome, EmResult, EmSampleType, Limits};
 pub use equipment::{Equipment, EquipmentKind};
-pub use limits::{EmLimit, effective_limits};
 pub use filter::{IntegrityMethod, IntegrityStage, IntegrityTest, SterileFiltration};
+pub use limits::{EmLimit, effective_limits};
 pub use room::{Grade, Room, ZoneKind};
 pub use training::{MediaFill, Qualification, QualificationKind};

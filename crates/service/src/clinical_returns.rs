@@ -67,7 +67,10 @@ impl Service {
             .into_iter()
             .filter_map(|d| {
                 let vial = vials.iter().find(|v| v.id == d.vial)?.clone();
-                Some(ReturnedVial { dispensing: d, vial })
+                Some(ReturnedVial {
+                    dispensing: d,
+                    vial,
+                })
             })
             .collect())
     }

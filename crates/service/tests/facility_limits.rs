@@ -82,7 +82,10 @@ async fn qa_changes_a_limit_under_change_control_and_results_follow_the_limit_in
             .set_em_limit(&qa, now, change(Some(2.0), 6.0, "trend review TR-2026-11"))
             .await
             .unwrap();
-        assert_eq!((l.previous_alert, l.previous_action), (Some(5.0), Some(10.0)));
+        assert_eq!(
+            (l.previous_alert, l.previous_action),
+            (Some(5.0), Some(10.0))
+        );
         assert_eq!(l.set_by.as_str(), "qa");
         let rows = svc.em_limits(now).await.unwrap();
         assert_eq!(

@@ -9,7 +9,7 @@ mod common;
 
 use secretome_domain::{
     UtcTime,
-    clinical::{AdverseEvent, AeReport, Administration, Consent, Dispensing, Patient},
+    clinical::{Administration, AdverseEvent, AeReport, Consent, Dispensing, Patient},
     facility::{EmResult, Room, SterileFiltration},
     isbt::Din,
     lot::Lot,
@@ -117,7 +117,9 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         assert_eq!(consents.len(), s.consents, "{b}");
         assert_eq!(s.consents, s.patients, "{b}");
         for d in &dispensed {
-            let i = d.indication.expect("generated dispensings name the indication");
+            let i = d
+                .indication
+                .expect("generated dispensings name the indication");
             assert!(
                 consents
                     .iter()
@@ -141,7 +143,10 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         );
         for sh in &shipments {
             assert_ne!(sh.from_site, sh.to_site, "{b}");
-            assert!(sh.log_readings.as_ref().is_some_and(|r| r.len() > 24), "{b}");
+            assert!(
+                sh.log_readings.as_ref().is_some_and(|r| r.len() > 24),
+                "{b}"
+            );
             for id in &sh.vials {
                 let v = vials.iter().find(|v| &v.id == id).unwrap();
                 assert!(
@@ -158,7 +163,11 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         }
         let events: Vec<AdverseEvent> = store.list(None).await.unwrap();
         let reports: Vec<AeReport> = store.list(None).await.unwrap();
-        assert_eq!((events.len(), reports.len()), (s.adverse_events, s.adverse_events), "{b}");
+        assert_eq!(
+            (events.len(), reports.len()),
+            (s.adverse_events, s.adverse_events),
+            "{b}"
+        );
 
         // DINs: one per lot (its vials are divisions), each (DIN, product code) once, and each
         // year's sequence row is one past its highest number.

@@ -64,13 +64,7 @@ async fn qa_returns_a_returned_vial_to_stock_or_destroys_it() {
             .map(|r| r.vial.id.to_string())
             .collect();
         assert_eq!(listed, vec![a.to_string(), b.to_string()], "{backend:?}");
-        refused(
-            &svc,
-            svc.returned_vials(&doc),
-            ErrorKind::Forbidden,
-            "",
-        )
-        .await;
+        refused(&svc, svc.returned_vials(&doc), ErrorKind::Forbidden, "").await;
         refused(
             &svc,
             svc.decide_returned_vial(&doc, h(now, 3.0), a, ReturnDecision::Stock, "ok"),

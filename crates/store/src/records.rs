@@ -18,7 +18,8 @@ use secretome_domain::{
     culture::{CellBank, TissueCollection},
     donor::Donor,
     facility::{
-        EmLimit, EmResult, Equipment, IntegrityTest, MediaFill, Qualification, Room, SterileFiltration,
+        EmLimit, EmResult, Equipment, IntegrityTest, MediaFill, Qualification, Room,
+        SterileFiltration,
     },
     genealogy::Edge,
     inventory::{Freezer, VialMove},

@@ -125,7 +125,11 @@ async fn qa_changes_em_limits_on_the_page_and_through_the_api() {
         assert_eq!(s, 422, "{v}");
         let r = get(&app, "/api/v1/em-limits", Some(&op.0)).await;
         let rows: Value = serde_json::from_str(&r.body).unwrap();
-        assert_eq!(rows.as_array().map(Vec::len), Some(24), "4 grades × 6 types");
+        assert_eq!(
+            rows.as_array().map(Vec::len),
+            Some(24),
+            "4 grades × 6 types"
+        );
     }
 }
 
@@ -215,15 +219,33 @@ async fn qa_decides_returned_vials_on_the_page_and_through_the_api() {
             ],
         )
         .await;
-        assert_eq!((r.status, r.location.as_str()), (303, "/returns"), "{}", r.body);
+        assert_eq!(
+            (r.status, r.location.as_str()),
+            (303, "/returns"),
+            "{}",
+            r.body
+        );
         let status = |id: String| {
             let svc = svc.clone();
-            async move { svc.store().fetch::<Vial>(&id).await.unwrap().unwrap().status }
+            async move {
+                svc.store()
+                    .fetch::<Vial>(&id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .status
+            }
         };
         assert_eq!(status(a.clone()).await, VialStatus::Available);
 
         let api = format!("/api/v1/returns/{b}/decision");
-        let (s, _) = post_json(&app, &api, &doc, json!({"decision": "destroy", "reason": "x"})).await;
+        let (s, _) = post_json(
+            &app,
+            &api,
+            &doc,
+            json!({"decision": "destroy", "reason": "x"}),
+        )
+        .await;
         assert_eq!(s, 403);
         let (s, v) = post_json(
             &app,

@@ -74,7 +74,8 @@ impl EmLimit {
                 format!("must be below the action limit {ac}"),
             )));
         }
-        let (Some(alert), Some(action), Some(reason), true) = (alert, action, reason, all.is_empty())
+        let (Some(alert), Some(action), Some(reason), true) =
+            (alert, action, reason, all.is_empty())
         else {
             return Err(all.into_error());
         };

@@ -41,10 +41,7 @@ impl Src<'_> {
             Src::Store(s) => s.fetch::<R>(id).await,
         }
     }
-    pub(crate) async fn page_of<R: Record>(
-        &mut self,
-        q: &PageQuery,
-    ) -> Result<Vec<R>, StoreError> {
+    pub(crate) async fn page_of<R: Record>(&mut self, q: &PageQuery) -> Result<Vec<R>, StoreError> {
         match self {
             Src::Tx(t) => Ok(t.page_of::<R>(q).await?.rows),
             Src::Store(s) => Ok(s.page_of::<R>(q).await?.rows),

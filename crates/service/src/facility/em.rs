@@ -161,7 +161,10 @@ async fn record_in(
 /// The lots a harvest was pooled into (its genealogy edges harvest → lot, read by the
 /// `(parent_kind, parent_id)` index). A harvest not yet pooled reaches no lot now; the release
 /// check finds the excursion once it is (`checks::FacilityRecords`).
-pub(crate) async fn pooled_into(tx: &mut dyn Tx, harvest: &str) -> Result<Vec<String>, ServiceError> {
+pub(crate) async fn pooled_into(
+    tx: &mut dyn Tx,
+    harvest: &str,
+) -> Result<Vec<String>, ServiceError> {
     let q = PageQuery {
         conds: vec![
             Cond::Eq("parent_kind", NodeKind::Harvest.as_str().into()),

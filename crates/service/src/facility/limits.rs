@@ -42,9 +42,7 @@ pub(crate) async fn changes_for(
     tx: &mut dyn Tx,
     grade: Grade,
 ) -> Result<Vec<EmLimit>, ServiceError> {
-    Ok(tx
-        .list::<EmLimit>(Some(("grade", grade.as_str())))
-        .await?)
+    Ok(tx.list::<EmLimit>(Some(("grade", grade.as_str()))).await?)
 }
 
 impl Service {
@@ -78,8 +76,11 @@ impl Service {
             &actor.user,
             now,
         )?;
-        tx.insert_record(&limit, &ctx(actor, now, "em_limit.set", Some(&limit.reason)))
-            .await?;
+        tx.insert_record(
+            &limit,
+            &ctx(actor, now, "em_limit.set", Some(&limit.reason)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(limit)
     }

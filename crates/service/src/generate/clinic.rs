@@ -11,11 +11,11 @@ use super::{Crew, Emitter, day};
 use crate::ServiceError;
 use secretome_domain::{
     UtcTime,
+    clinical::Administration,
     clinical::{
         AdverseEvent, AeFacts, AeOutcome, AeReport, Causality, Consent, Patient,
         reporting::SeriousCriterion,
     },
-    clinical::Administration,
     ids::UserName,
     lot::Lot,
     shipment::{ArrivalCondition, Shipment, ShipmentItem, ShipperType, logger::Reading},
@@ -256,7 +256,8 @@ impl Emitter<'_> {
             let sent = day(aware, self.rng.range(1.0, days as f64 - 1.0))?;
             if sent <= self.now {
                 let reference = format!("MHLW-{}-{n:03}", p.id);
-                report = report.submitted(Some(sent), Some(sent), Some(&reference), doctor, sent)?;
+                report =
+                    report.submitted(Some(sent), Some(sent), Some(&reference), doctor, sent)?;
                 (at, action) = (sent, "ae_report.submit");
             }
         }

@@ -225,7 +225,8 @@ impl Emitter<'_> {
         let crew = self.sites[site].clone();
         let rack = 1 + self.counts.lots % 20;
         // Part of the stock of some released lots goes to the next site (`clinic::ship`).
-        let ship = status == LotStatus::Released && lot.decided_at.is_some_and(|t| self.ships_stock(t));
+        let ship =
+            status == LotStatus::Released && lot.decided_at.is_some_and(|t| self.ships_stock(t));
         let mut shipped = Vec::new();
         for (i, v) in vials.into_iter().enumerate() {
             let (bx, pos) = (i / 81 + 1, i % 81);

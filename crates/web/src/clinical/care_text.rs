@@ -154,7 +154,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "未開封・温度管理内で返品されたバイアルは隔離保管中です。在庫に戻す (再び払出し可能) か廃棄するかを、理由を付けて判定してください。判定まで払出しできません。",
         "Vials returned unopened and kept within temperature wait in quarantine. Put each back in stock (it can be dispensed again) or destroy it, with a reason. Until then it cannot be dispensed.",
     ),
-    ("ret.none", "判定待ちの返品はありません。", "No returned vial awaits a decision."),
+    (
+        "ret.none",
+        "判定待ちの返品はありません。",
+        "No returned vial awaits a decision.",
+    ),
     ("ret.vial", "バイアル", "Vial"),
     ("ret.lot", "ロット", "Lot"),
     ("ret.patient", "患者", "Patient"),

@@ -49,7 +49,11 @@ pub fn limit_input(f: &Fields, zone: &str, now: UtcTime) -> Result<NewEmLimit, F
     let sample_type = sample_type.map_err(|e| keep(Err(domain(e)))).ok();
     let alert = match f.opt("alert_limit") {
         None => Some(None),
-        Some(_) => f.number("alert_limit").map(Some).map_err(|e| keep(Err(e))).ok(),
+        Some(_) => f
+            .number("alert_limit")
+            .map(Some)
+            .map_err(|e| keep(Err(e)))
+            .ok(),
     };
     let action = f.number("action_limit").map_err(|e| keep(Err(e))).ok();
     let effective_from = match f.opt("effective_from") {
@@ -65,18 +69,21 @@ pub fn limit_input(f: &Fields, zone: &str, now: UtcTime) -> Result<NewEmLimit, F
         keep(Err(FieldErrors::one("reason", "required")));
     }
     match (grade, sample_type, alert, action, effective_from, reason) {
-        (Some(grade), Some(sample_type), Some(alert), Some(action), Some(effective_from), Some(reason))
-            if errors.is_empty() =>
-        {
-            Ok(NewEmLimit {
-                grade,
-                sample_type,
-                alert,
-                action,
-                effective_from,
-                reason,
-            })
-        }
+        (
+            Some(grade),
+            Some(sample_type),
+            Some(alert),
+            Some(action),
+            Some(effective_from),
+            Some(reason),
+        ) if errors.is_empty() => Ok(NewEmLimit {
+            grade,
+            sample_type,
+            alert,
+            action,
+            effective_from,
+            reason,
+        }),
         _ => Err(errors),
     }
 }
