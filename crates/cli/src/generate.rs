@@ -80,7 +80,7 @@ pub async fn run(a: GenerateArgs) -> anyhow::Result<ExitCode> {
     let secs = started.elapsed().as_secs_f64();
     println!(
         "generated {} sites, {} donors, {} cell banks, {} raw-material lots, {} batches, {} lots, {} vials, \
-         {} patients, {} dispensed, {} administered",
+         {} patients, {} dispensed, {} administered, {} consents, {} shipments, {} adverse events",
         s.sites,
         s.donors,
         s.banks,
@@ -90,7 +90,10 @@ pub async fn run(a: GenerateArgs) -> anyhow::Result<ExitCode> {
         s.vials,
         s.patients,
         s.dispensed,
-        s.administered
+        s.administered,
+        s.consents,
+        s.shipments,
+        s.adverse_events
     );
     println!(
         "{} rows, {} audit events in {secs:.1} s ({:.0} rows/s)",

@@ -143,7 +143,8 @@ impl Patient {
     }
 }
 
-/// A vial handed out for one patient (払出し). One per vial: the store refuses a second.
+/// A vial handed out for one patient (払出し). A vial returned unopened and put back in stock by
+/// QA may be dispensed again: its next dispensing is `DSP-{vial}-2`, … (the first `DSP-{vial}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dispensing {
     pub id: String,
@@ -169,6 +170,15 @@ pub struct Dispensing {
     pub ended_by: Option<UserName>,
     #[serde(default)]
     pub end_reason: Option<String>,
+    /// QA's decision on a returned vial (`care.rs`): back to stock or destroyed, with the reason.
+    #[serde(default)]
+    pub qa_decision: Option<care::ReturnDecision>,
+    #[serde(default)]
+    pub qa_reason: Option<String>,
+    #[serde(default)]
+    pub qa_decided_at: Option<UtcTime>,
+    #[serde(default)]
+    pub qa_decided_by: Option<UserName>,
 }
 
 impl Dispensing {
@@ -186,6 +196,19 @@ impl Dispensing {
             ended_at: None,
             ended_by: None,
             end_reason: None,
+            qa_decision: None,
+            qa_reason: None,
+            qa_decided_at: None,
+            qa_decided_by: None,
+        }
+    }
+
+    /// The `n`th dispensing of a vial (1: `DSP-{vial}`, then `DSP-{vial}-2`, …).
+    pub fn id_for(vial: &VialId, n: usize) -> String {
+        if n <= 1 {
+            format!("DSP-{vial}")
+        } else {
+            format!("DSP-{vial}-{n}")
         }
     }
 }

@@ -126,9 +126,18 @@ impl Service {
             crate::shipments::in_freezer_at(&mut *tx, &v, &p.site).await?;
         }
         let c = ctx(actor, now, "vial.dispense", None);
+        // A vial back in stock after a return is dispensed again under the next ids.
+        let before = tx
+            .select(Table::Dispensing, Some(("vial", v.id.as_str())))
+            .await?
+            .len();
         if let Some(from) = next.location.take() {
             let mv = VialMove {
-                id: format!("{}-MV-DSP", v.id),
+                id: if before == 0 {
+                    format!("{}-MV-DSP", v.id)
+                } else {
+                    format!("{}-MV-DSP{}", v.id, before + 1)
+                },
                 vial: v.id.clone(),
                 from_location: Some(from),
                 to_location: None,
@@ -139,6 +148,7 @@ impl Service {
             tx.insert_record(&mv, &c).await?;
         }
         let mut d = Dispensing::new(v.id.clone(), p.id.clone(), actor.user.clone(), now);
+        d.id = Dispensing::id_for(&v.id, before + 1);
         d.indication = Some(indication);
         tx.update_record(&next, &c).await?;
         tx.insert_record(&d, &c).await?;
@@ -189,8 +199,7 @@ impl Service {
         let scope = self.patient_scope(actor).await?;
         let mut tx = self.store.begin().await?;
         let v = find_vial(&mut *tx, &new.vial).await?;
-        let d = tx
-            .load::<Dispensing>(&format!("DSP-{}", v.id))
+        let d = crate::clinical_returns::current_dispensing(&mut *tx, &v)
             .await?
             .ok_or_else(|| {
                 DomainError::Rule(secretome_domain::Rule::VialNotDispensed {

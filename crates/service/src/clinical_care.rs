@@ -136,7 +136,7 @@ impl Service {
     }
 
     /// A dispensed vial returned: only unopened, never thawed, and kept within temperature. It
-    /// goes back to quarantine for QA to decide. Role: physician.
+    /// goes back to quarantine for QA to decide (`clinical_returns`). Role: physician.
     pub async fn return_dispensed(
         &self,
         actor: &Actor,
@@ -165,8 +165,7 @@ impl Service {
         let scope = self.patient_scope(actor).await?;
         let mut tx = self.store.begin().await?;
         let v = crate::clinical::find_vial(&mut *tx, vial).await?;
-        let d = tx
-            .load::<Dispensing>(&format!("DSP-{}", v.id))
+        let d = crate::clinical_returns::current_dispensing(&mut *tx, &v)
             .await?
             .ok_or_else(|| {
                 DomainError::Rule(secretome_domain::Rule::VialNotDispensed {

@@ -1,12 +1,14 @@
 //! Sterility assurance and facility control (issue 14) as use cases: the register of rooms and
 //! zones, equipment and qualifications (`register`), environmental monitoring with the
-//! particle-counter import and the deviations an action excursion opens (`em`), sterilising
+//! particle-counter import and the deviations an action excursion opens (`em`), the site's EM
+//! limits under change control (`limits`), sterilising
 //! filtration, integrity tests and media fills (`sterile`), and what a lot's release and a step's
 //! recording check against all of it (`checks`); the registers as the pages read them
 //! (`queries`), and a lot's sterility summary for the release page (`summary`).
 
 mod checks;
 mod em;
+mod limits;
 mod queries;
 mod register;
 mod sterile;
@@ -14,6 +16,7 @@ mod summary;
 
 pub(crate) use checks::{FacilityRecords, check_place, require_sterile_filtration};
 pub use em::{EmRecorded, NewEmResult};
+pub use limits::{LimitRow, NewEmLimit};
 pub use queries::{DUE_SOON_DAYS, DueStatus, EquipmentStatus};
 pub use register::{NewEquipment, NewQualification, NewRoom};
 pub use sterile::{NewFiltration, NewIntegrityTest, NewMediaFill};

@@ -2,7 +2,9 @@
 //! Y years, donors → tissue → banks → batches (with raw-material lots used) → harvests → pooled
 //! lots → vials (with DINs) → patients dispensed and administered, QC results and QA decisions;
 //! per site a processing room and isolator, equipment, qualifications and daily environmental
-//! monitoring, and every lot's sterilising filtration with its integrity tests (`facility`).
+//! monitoring, and every lot's sterilising filtration with its integrity tests (`facility`); each
+//! patient's consent, shipments of stock between sites with their logger series (some with an
+//! excursion QA decided), and adverse events with their reports (`clinic`).
 //!
 //! Sites, users, the product, its specification and the FIN are made through the ordinary use
 //! cases. The bulk is planned first (`plan`), then each record is made through the domain's
@@ -12,6 +14,7 @@
 //! `audit verify` passes on the result. Only an empty database is accepted.
 
 mod bench;
+mod clinic;
 mod facility;
 mod lots;
 mod plan;
@@ -80,6 +83,10 @@ pub struct GenerateSummary {
     pub patients: usize,
     pub dispensed: usize,
     pub administered: usize,
+    /// Issue 16 at scale: consents, shipments (some with an excursion), adverse events.
+    pub consents: usize,
+    pub shipments: usize,
+    pub adverse_events: usize,
     /// Rows written through the bulk path (each with its audit event).
     pub rows: usize,
     pub events: i64,
@@ -130,6 +137,8 @@ struct Emitter<'a> {
     patients: Vec<Option<Patient>>,
     vials_total: u64,
     counts: GenerateSummary,
+    /// Adverse events numbered so far per patient (`{patient}-AE-nnn`).
+    ae_numbers: BTreeMap<String, usize>,
 }
 
 impl Emitter<'_> {
@@ -217,6 +226,7 @@ impl Service {
                 sites: sites.len(),
                 ..Default::default()
             },
+            ae_numbers: BTreeMap::new(),
             sites,
         };
         for crew in em.sites.clone() {

@@ -11,6 +11,7 @@ mod clinical;
 mod clinical_care;
 pub mod clinical_queries;
 mod clinical_records;
+pub mod clinical_returns;
 pub mod demo;
 pub mod documents;
 mod error;

@@ -1,17 +1,20 @@
 //! `secretome generate` on both backends: a small synthetic history has the counts asked for, an
 //! intact audit chain (written through the bulk path), unique DINs consistent with the DIN
 //! sequence rows, vials in states that match their dispensings and administrations, a raw-material
-//! lot whose forward trace reaches patients; and a second run into the same database is refused.
+//! lot whose forward trace reaches patients; consents behind every dispensing, shipments with
+//! their logger series and an excursion QA decided, adverse events with their reports; and a
+//! second run into the same database is refused.
 
 mod common;
 
 use secretome_domain::{
     UtcTime,
-    clinical::{Administration, Dispensing, Patient},
+    clinical::{Administration, AdverseEvent, AeReport, Consent, Dispensing, Patient},
     facility::{EmResult, Room, SterileFiltration},
     isbt::Din,
     lot::Lot,
     material::RawMaterialLot,
+    shipment::{Shipment, ShipmentStatus},
     site::DinSequence,
     vial::{Vial, VialStatus},
 };
@@ -103,6 +106,66 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         );
         assert!(
             status(VialStatus::Available) + status(VialStatus::Expired) > 0,
+            "{b}"
+        );
+
+        // The clinic side at scale (issue 16): every dispensing has its patient's consent for
+        // its indication; shipments of stock went to the other site with their logger series,
+        // the first with an excursion QA decided (its vials available or destroyed, none left in
+        // quarantine); adverse events each have their report.
+        let consents: Vec<Consent> = store.list(None).await.unwrap();
+        assert_eq!(consents.len(), s.consents, "{b}");
+        assert_eq!(s.consents, s.patients, "{b}");
+        for d in &dispensed {
+            let i = d
+                .indication
+                .expect("generated dispensings name the indication");
+            assert!(
+                consents
+                    .iter()
+                    .any(|c| c.patient == d.patient && c.covers(i, d.dispensed_at)),
+                "{b}: {} has no consent",
+                d.id
+            );
+        }
+        let shipments: Vec<Shipment> = store.list(None).await.unwrap();
+        assert_eq!(shipments.len(), s.shipments, "{b}");
+        assert!(!shipments.is_empty(), "{b}: no shipment");
+        let first = shipments.iter().min_by_key(|x| x.packed_at).unwrap();
+        assert!(first.excursion.is_some(), "{b}");
+        assert!(
+            matches!(
+                first.status,
+                ShipmentStatus::Released | ShipmentStatus::Rejected
+            ),
+            "{b}: {:?}",
+            first.status
+        );
+        for sh in &shipments {
+            assert_ne!(sh.from_site, sh.to_site, "{b}");
+            assert!(
+                sh.log_readings.as_ref().is_some_and(|r| r.len() > 24),
+                "{b}"
+            );
+            for id in &sh.vials {
+                let v = vials.iter().find(|v| &v.id == id).unwrap();
+                assert!(
+                    matches!(
+                        v.status,
+                        VialStatus::Available | VialStatus::Destroyed | VialStatus::Expired
+                    ),
+                    "{b}: {} {:?}",
+                    v.id,
+                    v.status
+                );
+                assert_eq!(v.location, None, "{b}: a shipped vial left its freezer");
+            }
+        }
+        let events: Vec<AdverseEvent> = store.list(None).await.unwrap();
+        let reports: Vec<AeReport> = store.list(None).await.unwrap();
+        assert_eq!(
+            (events.len(), reports.len()),
+            (s.adverse_events, s.adverse_events),
             "{b}"
         );
 

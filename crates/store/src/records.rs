@@ -18,7 +18,8 @@ use secretome_domain::{
     culture::{CellBank, TissueCollection},
     donor::Donor,
     facility::{
-        EmResult, Equipment, IntegrityTest, MediaFill, Qualification, Room, SterileFiltration,
+        EmLimit, EmResult, Equipment, IntegrityTest, MediaFill, Qualification, Room,
+        SterileFiltration,
     },
     genealogy::Edge,
     inventory::{Freezer, VialMove},
@@ -67,7 +68,7 @@ records! {
     ControlledDocument => ControlledDocument, DocumentVersion => DocumentVersion,
     BatchExecution => BatchExecution, StepRecord => ExecutionStep, StepDeviation => StepDeviation,
 }
-records! { Consent => Consent, AeReport => AeReport }
+records! { Consent => Consent, AeReport => AeReport, EmLimit => EmLimit }
 
 impl dyn Tx + '_ {
     /// One page of records inside this transaction.

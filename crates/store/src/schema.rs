@@ -72,12 +72,14 @@ pub enum Table {
     // Issue 16: consent, adverse-event reports.
     Consent,
     AeReport,
+    // Issue 14: the site's EM limits under change control.
+    EmLimit,
 }
 
 use Kind::*;
 
 impl Table {
-    pub const ALL: [Table; 49] = [
+    pub const ALL: [Table; 50] = [
         Table::Site,
         Table::User,
         Table::Donor,
@@ -127,6 +129,7 @@ impl Table {
         Table::StepDeviation,
         Table::Consent,
         Table::AeReport,
+        Table::EmLimit,
     ];
 
     /// The SQL table name.
@@ -181,6 +184,7 @@ impl Table {
             Table::StepDeviation => "step_deviation",
             Table::Consent => "consent",
             Table::AeReport => "ae_report",
+            Table::EmLimit => "em_limit",
         }
     }
 
@@ -217,6 +221,10 @@ impl Table {
                 )
                 | (Table::Harvest, "room" | "equipment" | "operator")
                 | (Table::Lot, "fill_room" | "fill_equipment" | "filled_by")
+                | (
+                    Table::Dispensing,
+                    "qa_decision" | "qa_reason" | "qa_decided_at" | "qa_decided_by"
+                )
         )
     }
 
@@ -482,6 +490,10 @@ impl Table {
                 ("ended_at", Text),
                 ("ended_by", Text),
                 ("end_reason", Text),
+                ("qa_decision", Text),
+                ("qa_reason", Text),
+                ("qa_decided_at", Text),
+                ("qa_decided_by", Text),
             ],
             Table::Administration => &[
                 ("id", Text),
@@ -763,6 +775,19 @@ impl Table {
                 ("created_at", Text),
                 ("updated_at", Text),
                 ("updated_by", Text),
+            ],
+            Table::EmLimit => &[
+                ("id", Text),
+                ("grade", Text),
+                ("sample_type", Text),
+                ("alert_limit", Real),
+                ("action_limit", Real),
+                ("previous_alert", Real),
+                ("previous_action", Real),
+                ("effective_from", Text),
+                ("reason", Text),
+                ("set_by", Text),
+                ("set_at", Text),
             ],
         }
     }

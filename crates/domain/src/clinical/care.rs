@@ -59,7 +59,50 @@ choice!(/// How a dispensed vial ended.
     Returned => "returned", "Returned", "返品";
 });
 
+choice!(/// QA's decision on a vial returned unopened from the point of care.
+    ReturnDecision, "decision" {
+    Stock => "stock", "Returned to stock", "在庫に戻す";
+    Destroy => "destroy", "Destroyed", "廃棄";
+});
+
 impl Dispensing {
+    /// Returned and not yet decided by QA (the vial waits in quarantine).
+    pub fn awaits_qa(&self) -> bool {
+        self.ended == Some(VialEnd::Returned) && self.qa_decision.is_none()
+    }
+
+    /// QA decides a returned vial: back to stock (available, can be dispensed again) or destroyed,
+    /// always with the reason. Only once, and only for a returned vial.
+    pub fn decide_return(
+        &self,
+        decision: ReturnDecision,
+        reason: &str,
+        by: UserName,
+        now: UtcTime,
+    ) -> Result<Self, DomainError> {
+        if self.ended != Some(VialEnd::Returned) {
+            return Err(DomainError::Rule(format!(
+                "vial {} was not returned: there is nothing for QA to decide",
+                self.vial
+            )));
+        }
+        if let Some(d) = self.qa_decision {
+            return Err(DomainError::Rule(format!(
+                "QA already decided returned vial {}: {}",
+                self.vial,
+                d.label_en()
+            )));
+        }
+        let reason = text("reason", reason)?;
+        Ok(Dispensing {
+            qa_decision: Some(decision),
+            qa_reason: Some(reason),
+            qa_decided_at: Some(now),
+            qa_decided_by: Some(by),
+            ..self.clone()
+        })
+    }
+
     /// The vial was thawed at `at`: it must then be given by `at` + [`POST_THAW_USE_HOURS`].
     pub fn thaw(&self, at: UtcTime, now: UtcTime) -> Result<Self, DomainError> {
         self.open("be thawed")?;
@@ -249,6 +292,33 @@ mod tests {
         );
         let x = d.discard(now, "vial cracked", dr(), now).unwrap();
         assert_eq!(x.end_reason.as_deref(), Some("vial cracked"));
+    }
+
+    #[test]
+    fn qa_decides_a_returned_vial_once_with_a_reason() {
+        let now = t("2026-11-01T03:00:00Z");
+        let qa = UserName::new("qa").unwrap();
+        let d = dispensed();
+        assert!(
+            d.decide_return(ReturnDecision::Stock, "ok", qa.clone(), now)
+                .is_err(),
+            "not returned"
+        );
+        let r = d.return_unopened(now, true, true, dr(), now).unwrap();
+        assert!(r.awaits_qa());
+        assert!(
+            r.decide_return(ReturnDecision::Stock, " ", qa.clone(), now)
+                .is_err(),
+            "a reason is required"
+        );
+        let k = r
+            .decide_return(ReturnDecision::Stock, "seal intact", qa.clone(), now)
+            .unwrap();
+        assert!(!k.awaits_qa());
+        assert!(
+            k.decide_return(ReturnDecision::Destroy, "again", qa, now)
+                .is_err()
+        );
     }
 
     #[test]

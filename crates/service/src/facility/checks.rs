@@ -7,17 +7,19 @@
 use crate::ServiceError;
 use secretome_domain::{
     Actor, DomainError, UtcTime,
+    batch::Harvest,
     facility::{
         EmOutcome, EmResult, Equipment, IntegrityTest, MediaFill, Qualification, Room,
         SterileFiltration, blockers, em::affected_window, filter::fit_for_filling,
         training::aseptic_unqualified,
     },
+    genealogy::{Edge, NodeKind},
     ids::{LotNumber, UserName},
     lot::Lot,
     processing::ProcessingStep,
     qc::{Deviation, ReleaseBlocker},
 };
-use secretome_store::{Filter, Record, Store, StoreError, Tx};
+use secretome_store::{Cond, Filter, PageQuery, Record, Store, StoreError, Tx};
 use std::collections::BTreeMap;
 
 /// Reads from inside a transaction or from the store, alike.
@@ -39,6 +41,36 @@ impl Src<'_> {
             Src::Store(s) => s.fetch::<R>(id).await,
         }
     }
+    pub(crate) async fn page_of<R: Record>(&mut self, q: &PageQuery) -> Result<Vec<R>, StoreError> {
+        match self {
+            Src::Tx(t) => Ok(t.page_of::<R>(q).await?.rows),
+            Src::Store(s) => Ok(s.page_of::<R>(q).await?.rows),
+        }
+    }
+}
+
+/// The harvests pooled into a lot (its genealogy edges harvest → lot, by the `(child_kind,
+/// child_id)` index): where they were done is a use of that room too.
+async fn lot_harvests(src: &mut Src<'_>, lot: &str) -> Result<Vec<Harvest>, ServiceError> {
+    let q = PageQuery {
+        conds: vec![
+            Cond::Eq("child_kind", NodeKind::Lot.as_str().into()),
+            Cond::Eq("child_id", lot.into()),
+        ],
+        order: "id",
+        desc: false,
+        cursor: None,
+        limit: 1_000,
+    };
+    let mut out = Vec::new();
+    for e in src.page_of::<Edge>(&q).await? {
+        if e.parent_kind == NodeKind::Harvest
+            && let Some(h) = src.load::<Harvest>(&e.parent_id).await?
+        {
+            out.push(h);
+        }
+    }
+    Ok(out)
 }
 
 /// Where a lot was handled: (room, time, what) for each step and sterilising filtration that
@@ -119,7 +151,13 @@ impl FacilityRecords {
                 .iter()
                 .filter_map(|f| f.room.clone().map(|r| (r, f.performed_at))),
         );
-        // The filling is a use of its room too.
+        // Harvests pooled into the lot and the filling are uses of their rooms too.
+        let harvests = lot_harvests(&mut src, lot.id.as_str()).await?;
+        uses.extend(
+            harvests
+                .iter()
+                .filter_map(|h| h.room.clone().map(|r| (r, h.harvested_at))),
+        );
         let fill = lot.filled_at.map(|at| Act {
             id: format!("{} fill", lot.id),
             room: lot.fill_room.clone(),
@@ -173,6 +211,13 @@ impl FacilityRecords {
                 operator: s.operator.clone(),
                 at: s.performed_at,
             })
+            .chain(harvests.iter().map(|h| Act {
+                id: h.id.to_string(),
+                room: h.room.clone(),
+                equipment: h.equipment.clone(),
+                operator: h.operator.clone(),
+                at: h.harvested_at,
+            }))
             .chain(fill);
         for s in acts {
             if let Some(id) = &s.equipment {

@@ -1,20 +1,24 @@
 //! Environmental monitoring results (環境モニタリング): entered one by one or imported from a
 //! particle counter's CSV export, judged against the room's grade limits, and — on an action
 //! excursion — a deviation opened in the same transaction on every lot processed in that room or
-//! its zones in the affected window (`em::affected_window`). Role: qc or operator.
+//! its zones in the affected window (`em::affected_window`): processing steps, sterilising
+//! filtrations, fills, and harvests (reaching the lots they were pooled into). Results are judged
+//! against the site's limit in force at the sampling time (`limits`). Role: qc or operator.
 
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
+    batch::Harvest,
     facility::{
-        EmOutcome, EmResult, EmSampleType, Room, SterileFiltration,
-        em::{affected_window, default_limits, parse_particle_csv},
+        EmOutcome, EmResult, EmSampleType, Room, SterileFiltration, effective_limits,
+        em::{affected_window, parse_particle_csv},
     },
+    genealogy::{Edge, NodeKind},
     lot::{Lot, LotStatus},
     processing::ProcessingStep,
     qc::Deviation,
 };
-use secretome_store::Tx;
+use secretome_store::{Cond, PageQuery, Tx};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -61,7 +65,12 @@ async fn record_in(
         n.point.as_deref(),
         n.sample_type,
         n.value,
-        default_limits(room.grade, n.sample_type),
+        effective_limits(
+            room.grade,
+            n.sample_type,
+            n.sampled_at,
+            &super::limits::changes_for(tx, room.grade).await?,
+        ),
         n.sampled_at,
         &actor.user,
         now,
@@ -108,6 +117,11 @@ async fn record_in(
                 lots.insert(l.id.to_string());
             }
         }
+        for h in tx.list::<Harvest>(Some(("room", r.as_str()))).await? {
+            if inside(h.harvested_at) {
+                lots.extend(pooled_into(tx, h.id.as_str()).await?);
+            }
+        }
     }
     for lot in lots {
         let l = tx.must_load::<Lot>(&lot).await?;
@@ -142,6 +156,33 @@ async fn record_in(
         out.deviations.push(d.id);
     }
     Ok(out)
+}
+
+/// The lots a harvest was pooled into (its genealogy edges harvest → lot, read by the
+/// `(parent_kind, parent_id)` index). A harvest not yet pooled reaches no lot now; the release
+/// check finds the excursion once it is (`checks::FacilityRecords`).
+pub(crate) async fn pooled_into(
+    tx: &mut dyn Tx,
+    harvest: &str,
+) -> Result<Vec<String>, ServiceError> {
+    let q = PageQuery {
+        conds: vec![
+            Cond::Eq("parent_kind", NodeKind::Harvest.as_str().into()),
+            Cond::Eq("parent_id", harvest.into()),
+        ],
+        order: "id",
+        desc: false,
+        cursor: None,
+        limit: 1_000,
+    };
+    Ok(tx
+        .page_of::<Edge>(&q)
+        .await?
+        .rows
+        .into_iter()
+        .filter(|e| e.child_kind == NodeKind::Lot)
+        .map(|e| e.child_id)
+        .collect())
 }
 
 impl Service {

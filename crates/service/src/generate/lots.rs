@@ -1,7 +1,8 @@
 //! A lot as the generator writes it: its harvests pooled, processing steps, vials filled with their
 //! DINs, QC results against the specification in force, the QA decision, and then each vial's
-//! life — stored in a freezer, dispensed for and administered to a patient, expired or destroyed —
-//! each through the domain's constructors and transitions.
+//! life — stored in a freezer, shipped to another site, dispensed for and administered to a
+//! patient (with the consent and, now and then, an adverse event: `clinic`), expired or destroyed
+//! — each through the domain's constructors and transitions.
 
 use super::{
     Emitter, day,
@@ -84,6 +85,8 @@ impl Emitter<'_> {
             registered,
         )?;
         self.push(&p, physician.as_str(), registered, "patient.register")?;
+        let crew = self.sites[site].clone();
+        self.consent(&p, &crew)?;
         self.patients[j] = Some(p.clone());
         self.counts.patients += 1;
         Ok(p)
@@ -221,6 +224,10 @@ impl Emitter<'_> {
         let site = self.site_of(lot)?;
         let crew = self.sites[site].clone();
         let rack = 1 + self.counts.lots % 20;
+        // Part of the stock of some released lots goes to the next site (`clinic::ship`).
+        let ship =
+            status == LotStatus::Released && lot.decided_at.is_some_and(|t| self.ships_stock(t));
+        let mut shipped = Vec::new();
         for (i, v) in vials.into_iter().enumerate() {
             let (bx, pos) = (i / 81 + 1, i % 81);
             let place = format!(
@@ -253,6 +260,11 @@ impl Emitter<'_> {
                     &crew.operator,
                     v.expires_at,
                 ),
+                _ if ship && shipped.len() < super::clinic::SHIP_VIALS => {
+                    self.push(&edge, &crew.operator, filled_at, "lot.fill")?;
+                    shipped.push(v);
+                    continue;
+                }
                 _ => (
                     v.make_available()?.store_at(&place)?,
                     &crew.operator,
@@ -262,7 +274,8 @@ impl Emitter<'_> {
             self.push(&row, by, at, "lot.fill")?;
             self.push(&edge, &crew.operator, filled_at, "lot.fill")?;
         }
-        Ok(())
+        let released = lot.decided_at.unwrap_or(filled_at);
+        self.ship(lot, site, shipped, released)
     }
 
     /// The lot's DIN(s) and each vial's product code with its division, as filling assigns them
@@ -320,7 +333,8 @@ impl Emitter<'_> {
         let out = v
             .make_available()?
             .dispense(LotStatus::Released, dispensed_at)?;
-        let d = Dispensing::new(v.id.clone(), p.id.clone(), doctor.clone(), dispensed_at);
+        let mut d = Dispensing::new(v.id.clone(), p.id.clone(), doctor.clone(), dispensed_at);
+        d.indication = Some(p.indication);
         let recorded = day(given_at, 1.0 / 24.0)?;
         let given = if recorded <= self.now {
             let dose_ml = (FILL_ML * self.rng.range(0.5, 1.0) * 10.0).round() / 10.0;
@@ -355,6 +369,7 @@ impl Emitter<'_> {
         if let Some((_, a)) = given {
             self.push(&a, physician, recorded, "vial.administer")?;
             self.counts.administered += 1;
+            self.adverse_event(&p, &a, v.lot.as_str(), physician)?;
         }
         Ok(())
     }

@@ -71,6 +71,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "master_batch_records",
         include_str!("../../migrations/0019_master_batch_records.sql"),
     ),
+    (
+        21,
+        "limits_and_returns",
+        include_str!("../../migrations/0021_limits_and_returns.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

@@ -142,6 +142,33 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "返品できません (未開封かつ保管温度を保ったもののみ)",
         "cannot be returned (only unopened and within temperature)",
     ),
+    // Returned vials awaiting QA.
+    ("cl.nav.returns", "返品バイアル", "Returned vials"),
+    (
+        "ret.title",
+        "返品バイアルの品質保証判定",
+        "Returned vials awaiting QA",
+    ),
+    (
+        "ret.hint",
+        "未開封・温度管理内で返品されたバイアルは隔離保管中です。在庫に戻す (再び払出し可能) か廃棄するかを、理由を付けて判定してください。判定まで払出しできません。",
+        "Vials returned unopened and kept within temperature wait in quarantine. Put each back in stock (it can be dispensed again) or destroy it, with a reason. Until then it cannot be dispensed.",
+    ),
+    (
+        "ret.none",
+        "判定待ちの返品はありません。",
+        "No returned vial awaits a decision.",
+    ),
+    ("ret.vial", "バイアル", "Vial"),
+    ("ret.lot", "ロット", "Lot"),
+    ("ret.patient", "患者", "Patient"),
+    ("ret.dispensed", "払出し", "Dispensed"),
+    ("ret.returned", "返品", "Returned"),
+    ("ret.decision", "判定", "Decision"),
+    ("ret.stock", "在庫に戻す", "Return to stock"),
+    ("ret.destroy", "廃棄", "Destroy"),
+    ("ret.reason", "理由", "Reason"),
+    ("ret.submit", "判定を記録", "Record the decision"),
 ];
 
 /// (part of the English message, key of its Japanese), first match wins.

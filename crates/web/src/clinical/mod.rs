@@ -2,7 +2,8 @@
 //! typing its id or DIN, the dose given, adverse events (CTCAE) and outcomes at follow-up visits,
 //! and a page per indication with doses, adverse events by grade and the outcome plot.
 //!
-//! Consent, the point of care and adverse-event reports (issue 16) are in `care` and `care_api`.
+//! Consent, the point of care and adverse-event reports (issue 16) are in `care` and `care_api`;
+//! QA's decision on returned vials in `returns`.
 //!
 //! Roles: physicians (医師) write and read; qa and admin read the patient and indication pages;
 //! QA and physicians read the report dashboard, QA the events per lot.
@@ -16,6 +17,7 @@ mod inputs;
 mod patients;
 mod plot;
 mod record;
+mod returns;
 mod text;
 
 use crate::guarded;
@@ -32,6 +34,7 @@ pub const NAV: &[(&str, &str, &[Role])] = &[
     ("/patients", "cl.nav.patients", READ),
     ("/indications", "cl.nav.indications", READ),
     ("/ae-reports", "cl.nav.reports", REPORTS),
+    ("/returns", "cl.nav.returns", QA),
 ];
 
 /// This module's texts (key, 日本語, English).
@@ -106,6 +109,15 @@ pub fn routes(mut r: Routes) -> Routes {
         DOC,
     );
     r = guarded(r, "/api/v1/ctcae", get(care_api::terms), REPORTS);
+    r = guarded(r, "/returns", get(returns::show), QA);
+    r = guarded(r, "/returns/{vial}/decide", post(returns::decide), QA);
+    r = guarded(r, "/api/v1/returns", get(returns::api_list), QA);
+    r = guarded(
+        r,
+        "/api/v1/returns/{vial}/decision",
+        post(returns::api_decide),
+        QA,
+    );
     r = guarded(r, "/indications", get(indications::list), READ);
     r = guarded(r, "/indications/{indication}", get(indications::show), READ);
     r = guarded(r, "/api/v1/patients", get(api::list), READ);
@@ -142,10 +154,10 @@ pub fn routes(mut r: Routes) -> Routes {
 /// This module's part of the OpenAPI document.
 pub fn openapi_paths() -> serde_json::Value {
     let mut paths = api::openapi_paths();
-    if let (Some(all), serde_json::Value::Object(more)) =
-        (paths.as_object_mut(), care_api::openapi_paths())
-    {
-        all.extend(more);
+    for more in [care_api::openapi_paths(), returns::openapi_paths()] {
+        if let (Some(all), serde_json::Value::Object(more)) = (paths.as_object_mut(), more) {
+            all.extend(more);
+        }
     }
     paths
 }

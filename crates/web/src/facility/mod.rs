@@ -2,16 +2,18 @@
 //! the equipment register with calibration (校正) due status, training and aseptic qualification
 //! records (教育訓練), media fills (無菌操作プロセスシミュレーション), environmental monitoring
 //! (環境モニタリング) with trend charts and the particle counter import, and sterilising
-//! filtrations with their integrity tests (完全性試験).
+//! filtrations with their integrity tests (完全性試験); the site's EM alert/action limits under
+//! change control (`limits`).
 //!
 //! Roles: operators, QC, QA and admin read; QA registers rooms, equipment, qualifications and
-//! media fills; QC and operators record EM results; operators record filtrations and integrity
+//! media fills and changes EM limits; QC and operators record EM results; operators record filtrations and integrity
 //! tests. Physicians see none of it.
 
 mod api;
 mod em;
 mod filters;
 mod inputs;
+mod limits;
 mod pages;
 mod text;
 
@@ -28,6 +30,7 @@ const OP: &[Role] = &[Role::Operator];
 pub const NAV: &[(&str, &str, &[Role])] = &[
     ("/facility", "fac.nav", READ),
     ("/facility/em", "fac.nav.em", READ),
+    ("/facility/limits", "fac.nav.limits", READ),
 ];
 
 /// This module's texts (key, 日本語, English).
@@ -82,6 +85,10 @@ pub fn routes(mut r: Routes) -> Routes {
         post(filters::record_test),
         OP,
     );
+    r = guarded(r, "/facility/limits", get(limits::show), READ);
+    r = guarded(r, "/facility/limits", post(limits::change), QA);
+    r = guarded(r, "/api/v1/em-limits", get(limits::api_list), READ);
+    r = guarded(r, "/api/v1/em-limits", post(limits::api_change), QA);
     r = guarded(r, "/api/v1/rooms", get(api::rooms), READ);
     r = guarded(r, "/api/v1/rooms", post(api::add_room), QA);
     r = guarded(r, "/api/v1/em-results", get(api::em_results), READ);
@@ -128,7 +135,13 @@ pub fn routes(mut r: Routes) -> Routes {
 
 /// This module's part of the OpenAPI document.
 pub fn openapi_paths() -> serde_json::Value {
-    api::openapi_paths()
+    let mut paths = api::openapi_paths();
+    if let (Some(all), serde_json::Value::Object(more)) =
+        (paths.as_object_mut(), limits::openapi_paths())
+    {
+        all.extend(more);
+    }
+    paths
 }
 
 /// This module in the registry (`crate::registry`).

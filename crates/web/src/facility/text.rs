@@ -276,4 +276,42 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "このロットに無菌ろ過の記録はありません。",
         "No sterilising filtration is recorded for this lot.",
     ),
+    // The site's EM limits under change control.
+    ("fac.nav.limits", "環境モニタリング基準値", "EM limits"),
+    (
+        "fac.lim.title",
+        "環境モニタリングの警報基準・処置基準 (変更管理)",
+        "Environmental monitoring alert and action limits (change control)",
+    ),
+    (
+        "fac.lim.hint",
+        "既定値は EU GMP Annex 1 (2022) の表の値です (警報基準は処置基準の半分)。施設の基準値への変更は品質保証が理由を付けて記録し、変更前の値・変更者・日時とともに監査証跡に残ります。結果は採取時点で有効な基準値で判定されます。",
+        "The defaults are the EU GMP Annex 1 (2022) table values (alert: half the action limit). QA changes a site limit with a reason; the previous value, who and when are kept and audited. Each result is judged against the limit in force when it was sampled.",
+    ),
+    (
+        "fac.lim.table",
+        "グレード × 試料の種類",
+        "Grade × sample type",
+    ),
+    (
+        "fac.lim.default",
+        "既定値 (警報 / 処置)",
+        "Default (alert / action)",
+    ),
+    ("fac.lim.in_force", "現在の基準値", "In force now"),
+    ("fac.lim.changes", "変更履歴", "Changes"),
+    ("fac.lim.was", "変更前", "was"),
+    ("fac.lim.none", "設定なし", "none set"),
+    ("fac.lim.change", "基準値を変更", "Change a limit"),
+    (
+        "fac.lim.effective_from",
+        "適用開始日時 (空欄: 今)",
+        "Effective from (empty: now)",
+    ),
+    (
+        "fac.lim.reason",
+        "変更理由 (変更管理番号など)",
+        "Reason (change control reference)",
+    ),
+    ("fac.lim.submit", "変更を記録", "Record the change"),
 ];

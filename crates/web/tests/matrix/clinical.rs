@@ -145,4 +145,18 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         DOC,
     ),
     ("GET", "/api/v1/ctcae?q=fever", "/api/v1/ctcae", REPORTS),
+    ("GET", "/returns", "/returns", QA),
+    (
+        "POST",
+        "/returns/L-2026-004-0001/decide",
+        "/returns/{vial}/decide",
+        QA,
+    ),
+    ("GET", "/api/v1/returns", "/api/v1/returns", QA),
+    (
+        "POST",
+        "/api/v1/returns/L-2026-004-0001/decision",
+        "/api/v1/returns/{vial}/decision",
+        QA,
+    ),
 ];

@@ -32,6 +32,10 @@ pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
         QA,
     ),
     ("GET", "/facility/em?room=ISO-1", "/facility/em", READ),
+    ("GET", "/facility/limits", "/facility/limits", READ),
+    ("POST", "/facility/limits", "/facility/limits", QA),
+    ("GET", "/api/v1/em-limits", "/api/v1/em-limits", READ),
+    ("POST", "/api/v1/em-limits", "/api/v1/em-limits", QA),
     ("POST", "/facility/em", "/facility/em", EM),
     ("POST", "/facility/em/import", "/facility/em/import", EM),
     (
