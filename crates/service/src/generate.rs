@@ -12,6 +12,7 @@
 //! `audit verify` passes on the result. Only an empty database is accepted.
 
 mod bench;
+mod execution;
 mod facility;
 mod lots;
 mod plan;
@@ -83,6 +84,9 @@ pub struct GenerateSummary {
     /// Rows written through the bulk path (each with its audit event).
     pub rows: usize,
     pub events: i64,
+    /// Batches executed against the master batch record, and their step records.
+    pub executions: usize,
+    pub step_records: usize,
 }
 
 /// The users of one site and its freezer.
@@ -130,6 +134,10 @@ struct Emitter<'a> {
     patients: Vec<Option<Patient>>,
     vials_total: u64,
     counts: GenerateSummary,
+    /// The master batch record version every batch is executed against.
+    master: secretome_domain::mbr::DocumentVersion,
+    /// Executions of the batches seeded for the lot being written.
+    guided: Vec<execution::Guided>,
 }
 
 impl Emitter<'_> {
@@ -191,6 +199,7 @@ impl Service {
         let span = f64::from(spec.years) * 365.0;
         let start = day(now, -span)?;
         let (sites, spec_row) = self.setup(day(start, -120.0)?, spec.sites).await?;
+        let master = self.generate_master(day(start, -120.0)?, &sites[0]).await?;
         let mut rng = Rng::new(spec.seed);
         let lot_plans = plan::lots(&mut rng, spec.vials, spec.sites, span);
         let patient_plans = plan::patients(&mut rng, spec.patients, spec.sites, span);
@@ -220,6 +229,8 @@ impl Service {
                 ..Default::default()
             },
             sites,
+            master,
+            guided: Vec::new(),
         };
         for crew in em.sites.clone() {
             let f = Freezer::new(

@@ -217,6 +217,8 @@ impl Table {
                 )
                 | (Table::Harvest, "room" | "equipment" | "operator")
                 | (Table::Lot, "fill_room" | "fill_equipment" | "filled_by")
+                | (Table::ExecutionStep, "room" | "equipment" | "corrections")
+                | (Table::Qualification, "document_version")
         )
     }
 
@@ -656,6 +658,7 @@ impl Table {
                 ("trained_at", Text),
                 ("assessed_by", Text),
                 ("expires_at", Text),
+                ("document_version", Text),
             ],
             Table::MediaFill => &[
                 ("id", Text),
@@ -718,6 +721,9 @@ impl Table {
                 ("verified_at", Text),
                 ("verified_by", Text),
                 ("note", Text),
+                ("room", Text),
+                ("equipment", Text),
+                ("corrections", Json),
             ],
             Table::StepDeviation => &[
                 ("id", Text),

@@ -71,6 +71,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "master_batch_records",
         include_str!("../../migrations/0019_master_batch_records.sql"),
     ),
+    (
+        22,
+        "step_place_corrections",
+        include_str!("../../migrations/0022_step_place_corrections.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
