@@ -16,8 +16,8 @@ pub mod master;
 pub mod review;
 pub mod use_case;
 
-pub use document::{ControlledDocument, DocumentKind, DocumentVersion, VersionStatus};
 pub use deviation::StepDeviation;
+pub use document::{ControlledDocument, DocumentKind, DocumentVersion, VersionStatus};
 pub use execution::{BatchExecution, Correction, ParamValue, StepRecord, StepStatus};
 pub use master::{Limit, MasterRecord, MasterStep, OnBreach, Parameter, Stage};
 pub use review::{Exception, ExceptionKind};

@@ -15,8 +15,8 @@ mod execution;
 pub(crate) mod guided;
 mod review;
 
-pub use documents::{DocumentSummary, NewDocument};
 pub(crate) use documents::trained_version;
+pub use documents::{DocumentSummary, NewDocument};
 pub use execution::{ExecutionView, StepOutcome};
 pub use review::LotExceptions;
 pub(crate) use review::{Src, lot_exceptions, require_steps_before_filling};

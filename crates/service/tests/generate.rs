@@ -1,7 +1,8 @@
 //! `secretome generate` on both backends: a small synthetic history has the counts asked for, an
 //! intact audit chain (written through the bulk path), unique DINs consistent with the DIN
 //! sequence rows, vials in states that match their dispensings and administrations, a raw-material
-//! lot whose forward trace reaches patients; and a second run into the same database is refused.
+//! lot whose forward trace reaches patients, every batch executed against the master batch record;
+//! and a second run into the same database is refused.
 
 mod common;
 
@@ -65,6 +66,16 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         assert_eq!(
             last.fill_room.as_deref().map(|r| r.starts_with("ISO-")),
             Some(true)
+        );
+        // Issue 15: every batch executed against the master in force, each of its six steps
+        // recorded through the use-case rules, and nothing departed.
+        assert_eq!(s.executions, s.batches, "{b}");
+        assert_eq!(s.step_records, 6 * s.batches, "{b}");
+        let ex = svc.batch_record_exceptions(last.id.as_str()).await.unwrap();
+        assert!(
+            ex.guided && ex.exceptions.is_empty(),
+            "{b}: {:?}",
+            ex.exceptions
         );
         let st = svc.lot_sterility(last.id.as_str()).await.unwrap();
         assert!(!st.uses.is_empty(), "{b}");

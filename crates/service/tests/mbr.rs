@@ -38,7 +38,12 @@ pub(crate) fn param(code: &str, unit: &str, low: f64, high: f64, on_breach: OnBr
     }
 }
 
-pub(crate) fn step(code: &str, stage: Stage, parameters: Vec<Parameter>, second: bool) -> MasterStep {
+pub(crate) fn step(
+    code: &str,
+    stage: Stage,
+    parameters: Vec<Parameter>,
+    second: bool,
+) -> MasterStep {
     MasterStep {
         code: code.into(),
         stage,

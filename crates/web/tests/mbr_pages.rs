@@ -320,7 +320,12 @@ async fn a_master_is_written_through_a_form_per_step_and_parameter() {
             r.body.contains("id=\"steps-errors\"") && r.body.contains("volume_ml"),
             "{backend:?}"
         );
-        assert!(!get(&app, "/masters", Some(&qa)).await.body.contains("MBR-FORM"));
+        assert!(
+            !get(&app, "/masters", Some(&qa))
+                .await
+                .body
+                .contains("MBR-FORM")
+        );
         let r = post(form("2500", "3500", "seeding")).await;
         assert_eq!(r.status, 303, "{backend:?}: {}", r.body);
         let r = get(&app, "/masters/MBR-FORM", Some(&qa)).await;

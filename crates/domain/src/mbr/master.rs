@@ -257,7 +257,9 @@ impl MasterRecord {
             if s.use_case == Some(UseCase::Seeding) && !out.is_empty() {
                 return Err(DomainError::invalid(
                     "use_case",
-                    format!("step {c}: only the first step can be the seeding (the batch starts with it)"),
+                    format!(
+                        "step {c}: only the first step can be the seeding (the batch starts with it)"
+                    ),
                 ));
             }
             let mut params: Vec<Parameter> = Vec::with_capacity(s.parameters.len());

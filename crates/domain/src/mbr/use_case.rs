@@ -112,9 +112,7 @@ impl UseCase {
                 UseCase::Centrifugation,
                 v(&[("g_force", *g_force), ("minutes", *minutes)]),
             ),
-            StepKind::Filtration { pore_um } => {
-                (UseCase::Filtration, v(&[("pore_um", *pore_um)]))
-            }
+            StepKind::Filtration { pore_um } => (UseCase::Filtration, v(&[("pore_um", *pore_um)])),
             StepKind::Ultrafiltration {
                 cutoff_kda,
                 concentration_factor,
@@ -229,5 +227,15 @@ pub fn execute(
     let (idx, s) = check_order(master, records, &step.code)
         .map_err(|e| DomainError::Rule(format!("batch {batch}: {e}")))?;
     let entered = evaluate_supplied(s, supplied)?;
-    record(ex, (idx, s), entered, deviations, performed_at, None, by, now).map(Some)
+    record(
+        ex,
+        (idx, s),
+        entered,
+        deviations,
+        performed_at,
+        None,
+        by,
+        now,
+    )
+    .map(Some)
 }

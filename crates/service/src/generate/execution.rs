@@ -26,7 +26,12 @@ pub(super) struct Guided {
     deviations: Vec<StepDeviation>,
 }
 
-fn param(code: &str, names: (&str, &str), unit: &str, lim: (Option<f64>, Option<f64>)) -> Parameter {
+fn param(
+    code: &str,
+    names: (&str, &str),
+    unit: &str,
+    lim: (Option<f64>, Option<f64>),
+) -> Parameter {
     Parameter {
         code: code.into(),
         name: names.0.into(),
@@ -97,7 +102,12 @@ fn steps() -> Vec<MasterStep> {
             Stage::Harvest,
             ("Harvest", "回収"),
             vec![
-                param("volume_ml", ("Harvest volume", "回収量"), "mL", (None, None)),
+                param(
+                    "volume_ml",
+                    ("Harvest volume", "回収量"),
+                    "mL",
+                    (None, None),
+                ),
                 param(
                     "conditioning_hours",
                     ("Conditioned for", "馴化実時間"),
@@ -176,18 +186,23 @@ impl Service {
             )
             .await?;
         self.submit_version(&op, t, &v.id).await?;
-        self.approve_version(&qa, t, &v.id, "demo", "process validation / プロセスバリデーション完了")
-            .await?;
+        self.approve_version(
+            &qa,
+            t,
+            &v.id,
+            "demo",
+            "process validation / プロセスバリデーション完了",
+        )
+        .await?;
         self.make_effective(&qa, t, &v.id).await
     }
 }
 
 impl Emitter<'_> {
     fn master(&self) -> Result<&MasterRecord, ServiceError> {
-        self.master
-            .master
-            .as_ref()
-            .ok_or_else(|| secretome_domain::DomainError::Rule(format!("{MASTER} has no steps")).into())
+        self.master.master.as_ref().ok_or_else(|| {
+            secretome_domain::DomainError::Rule(format!("{MASTER} has no steps")).into()
+        })
     }
 
     /// Starts `batch` from the master at its seeding.

@@ -215,7 +215,14 @@ impl Emitter<'_> {
                 ("count".to_string(), count as f64),
             ];
             let place = (fill_room.as_deref(), None);
-            self.execute(&mut g, UseCase::Filling, &fill, filled_at, &crew.operator, place)?;
+            self.execute(
+                &mut g,
+                UseCase::Filling,
+                &fill,
+                filled_at,
+                &crew.operator,
+                place,
+            )?;
             self.verify_guided(&mut g, &crew.qc, filled_at)?;
             self.write_guided(g)?;
         }

@@ -43,13 +43,14 @@ impl Service {
         let mut tx = self.store.begin().await?;
         let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
         let (_, s) = step_of(&master, step)?;
-        let current = records
-            .iter()
-            .find(|r| r.step == s.code)
-            .ok_or_else(|| ServiceError::NotFound {
-                what: "step record",
-                id: format!("{batch}/{step}"),
-            })?;
+        let current =
+            records
+                .iter()
+                .find(|r| r.step == s.code)
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "step record",
+                    id: format!("{batch}/{step}"),
+                })?;
         let entered = evaluate(s, values)?;
         let corrected = current.correct(s, entered, reason, &actor.user, now)?;
         let was_out: Vec<&str> = current
@@ -108,14 +109,7 @@ impl Service {
             ))
             .into());
         }
-        let d = StepDeviation::raised(
-            &ex,
-            s,
-            deviations.len() + 1,
-            description,
-            &actor.user,
-            now,
-        )?;
+        let d = StepDeviation::raised(&ex, s, deviations.len() + 1, description, &actor.user, now)?;
         tx.insert_record(&d, &ctx(actor, now, "execution.deviation", None))
             .await?;
         tx.commit().await?;

@@ -283,9 +283,7 @@ pub(crate) async fn trained_version(
     if tx.load::<ControlledDocument>(code).await?.is_none() {
         return Ok(None);
     }
-    let versions = tx
-        .list::<DocumentVersion>(Some(("document", code)))
-        .await?;
+    let versions = tx.list::<DocumentVersion>(Some(("document", code))).await?;
     let v = secretome_domain::mbr::document::trained_version(code, &versions, version, trained_at)?;
     Ok(Some(v.id.clone()))
 }

@@ -19,8 +19,8 @@ use secretome_domain::{
     batch::CultureBatch,
     ids::BatchId,
     mbr::{
-        BatchExecution, ControlledDocument, DocumentKind, DocumentVersion, MasterStep,
-        ParamValue, StepDeviation, StepRecord, UseCase, use_case,
+        BatchExecution, ControlledDocument, DocumentKind, DocumentVersion, MasterStep, ParamValue,
+        StepDeviation, StepRecord, UseCase, use_case,
     },
 };
 use secretome_store::Tx;
@@ -199,12 +199,8 @@ impl Service {
             ("vessel_count".to_string(), new.vessel_count as f64),
         ];
         let b = crate::manufacture::seed_in_tx(&mut *tx, actor, now, new).await?;
-        let ex = BatchExecution::start(
-            &BatchId::new(b.id.as_str())?,
-            &v,
-            &actor.user,
-            b.seeded_at,
-        )?;
+        let ex =
+            BatchExecution::start(&BatchId::new(b.id.as_str())?, &v, &actor.user, b.seeded_at)?;
         tx.insert_record(&ex, &ctx(actor, now, "execution.start", None))
             .await?;
         let seeded = execute_for_batch(

@@ -8,9 +8,9 @@
 use crate::{Service, ServiceError};
 use secretome_domain::{
     DomainError,
+    facility::{Equipment, Qualification, training::aseptic_unqualified},
     genealogy::NodeKind,
     lot::Lot,
-    facility::{Equipment, Qualification, training::aseptic_unqualified},
     mbr::{
         BatchExecution, DocumentVersion, Exception, MasterRecord, MasterStep, StepDeviation,
         StepRecord, StepStatus,
@@ -59,7 +59,10 @@ impl Src<'_> {
 }
 
 /// The ids of the batches upstream of `lot`, inside a transaction.
-pub(crate) async fn upstream_batches(tx: &mut dyn Tx, lot: &str) -> Result<Vec<String>, ServiceError> {
+pub(crate) async fn upstream_batches(
+    tx: &mut dyn Tx,
+    lot: &str,
+) -> Result<Vec<String>, ServiceError> {
     Ok(Src::Tx(tx).batches(lot).await?)
 }
 

@@ -37,7 +37,13 @@ fn bound_steps() -> Vec<MasterStep> {
             step(
                 "SEED",
                 Stage::Culture,
-                vec![param("seeding_density", "cells/cm²", 2500.0, 3500.0, Deviation)],
+                vec![param(
+                    "seeding_density",
+                    "cells/cm²",
+                    2500.0,
+                    3500.0,
+                    Deviation,
+                )],
                 false,
             ),
             UseCase::Seeding,
@@ -124,13 +130,24 @@ async fn the_use_cases_execute_the_steps_their_master_binds() {
         let c = setup(&svc, now).await;
         let v = effective_master_of(&svc, &c, h(-300.0), "MBR-BOUND", bound_steps()).await;
         let draft = svc
-            .create_document(&c.qa, h(-300.0), new_doc("MBR-DRAFT"), "first", Some(bound_steps()))
+            .create_document(
+                &c.qa,
+                h(-300.0),
+                new_doc("MBR-DRAFT"),
+                "first",
+                Some(bound_steps()),
+            )
             .await
             .unwrap();
         // A draft seeds nothing.
         refused(
             &svc,
-            svc.seed_batch_from_master(&c.op, h(-240.0), new_batch("B-G1", 3000.0, h(-240.0)), &draft.id),
+            svc.seed_batch_from_master(
+                &c.op,
+                h(-240.0),
+                new_batch("B-G1", 3000.0, h(-240.0)),
+                &draft.id,
+            ),
             ErrorKind::Conflict,
             "is draft",
         )
@@ -146,7 +163,11 @@ async fn the_use_cases_execute_the_steps_their_master_binds() {
         let seeded = seeded.expect("the seeding step is recorded");
         assert_eq!(seeded.record.step, "SEED");
         assert_eq!(seeded.deviations.len(), 1, "{backend:?}");
-        assert!(seeded.deviations[0].description.contains("2500–3500 cells/cm²"));
+        assert!(
+            seeded.deviations[0]
+                .description
+                .contains("2500–3500 cells/cm²")
+        );
         // The operator's page does not take a step a use case records.
         refused(
             &svc,
@@ -165,9 +186,17 @@ async fn the_use_cases_execute_the_steps_their_master_binds() {
         .await;
         // Conditioning for 53 h: recorded through the use case, with its deviation, awaiting a
         // second person; the harvest waits for that verification.
-        svc.start_conditioning(&c.op, h(-96.0), "B-G1", "RM-SFM-2402", 53.0, false, h(-96.0))
-            .await
-            .unwrap();
+        svc.start_conditioning(
+            &c.op,
+            h(-96.0),
+            "B-G1",
+            "RM-SFM-2402",
+            53.0,
+            false,
+            h(-96.0),
+        )
+        .await
+        .unwrap();
         let view = svc.execution("B-G1").await.unwrap().unwrap();
         let cond = view.records.iter().find(|r| r.step == "COND").unwrap();
         assert_eq!(cond.status.as_str(), "awaiting_verification", "{backend:?}");
@@ -190,11 +219,21 @@ async fn the_use_cases_execute_the_steps_their_master_binds() {
         let view = svc.execution("B-G1").await.unwrap().unwrap();
         let harv = view.records.iter().find(|r| r.step == "HARV").unwrap();
         assert!(!harv.entered[0].within, "700 mL is above 650");
-        assert!((harv.entered[1].value - 53.0).abs() < 1e-6, "{:?}", harv.entered);
+        assert!(
+            (harv.entered[1].value - 53.0).abs() < 1e-6,
+            "{:?}",
+            harv.entered
+        );
         assert_eq!(view.deviations.len(), 3, "{backend:?}");
-        svc.pool_lot(&c.op, h(-40.0), "L-G1", "MSC-CM-01", &[("H-G1".into(), 600.0)])
-            .await
-            .unwrap();
+        svc.pool_lot(
+            &c.op,
+            h(-40.0),
+            "L-G1",
+            "MSC-CM-01",
+            &[("H-G1".into(), 600.0)],
+        )
+        .await
+        .unwrap();
         // A centrifugation the master refuses records nothing at all.
         let cent = |g: f64| StepKind::Centrifugation {
             g_force: g,
@@ -246,9 +285,17 @@ async fn the_use_cases_execute_the_steps_their_master_binds() {
         // aseptic qualification, until QA decides a deviation on it.
         let ex = svc.batch_record_exceptions("L-G1").await.unwrap();
         let of = |k: ExceptionKind| ex.exceptions.iter().find(|e| e.kind == k).cloned();
-        assert!(of(ExceptionKind::Correction).unwrap().message.contains("timer"));
+        assert!(
+            of(ExceptionKind::Correction)
+                .unwrap()
+                .message
+                .contains("timer")
+        );
         let unq = of(ExceptionKind::Unqualified).expect("unqualified operator flagged");
-        assert!(!unq.dispositioned && unq.step == "CENT", "{backend:?}: {unq:?}");
+        assert!(
+            !unq.dispositioned && unq.step == "CENT",
+            "{backend:?}: {unq:?}"
+        );
         let d = svc
             .raise_step_deviation(
                 &c.qa,

@@ -103,7 +103,10 @@ pub fn rows_of(steps: &[MasterStep]) -> Vec<StepRow> {
                 equipment: s.equipment.clone().unwrap_or_default(),
                 grade: s.room_grade.clone().unwrap_or_default(),
                 second: s.needs_second_person,
-                use_case: s.use_case.map(|u| u.as_str().to_string()).unwrap_or_default(),
+                use_case: s
+                    .use_case
+                    .map(|u| u.as_str().to_string())
+                    .unwrap_or_default(),
                 params,
             }
         })
@@ -183,7 +186,10 @@ fn opt_text(s: &str) -> Option<String> {
 pub fn parse(f: &Fields) -> Result<Option<Vec<MasterStep>>, FieldErrors> {
     let mut e = FieldErrors::default();
     let mut steps = Vec::new();
-    for s in rows_posted(f).into_iter().filter(|s| !s.code.trim().is_empty()) {
+    for s in rows_posted(f)
+        .into_iter()
+        .filter(|s| !s.code.trim().is_empty())
+    {
         let stage = Stage::parse(&s.stage).unwrap_or_else(|_| {
             e.0.insert(format!("{}.stage", s.key), "choose a stage".into());
             Stage::Culture
