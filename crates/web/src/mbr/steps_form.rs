@@ -15,6 +15,67 @@ const BLANK_STEPS: usize = 1;
 const MAX_STEPS: usize = 60;
 const MAX_PARAMS: usize = 20;
 
+/// One text input of a block or row, ready for the template: the field name (`s0.p1.low`), the
+/// element id, its label key and value, and whether it takes a number.
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub name: String,
+    pub id: String,
+    pub label: &'static str,
+    pub value: String,
+    pub number: bool,
+}
+
+fn cells(key: &str, items: &[(&'static str, &'static str, &str, bool)]) -> Vec<Cell> {
+    items
+        .iter()
+        .map(|(x, label, value, number)| Cell {
+            name: format!("{key}.{x}"),
+            id: format!("f-{}-{x}", key.replace('.', "-")),
+            label,
+            value: value.to_string(),
+            number: *number,
+        })
+        .collect()
+}
+
+impl ParamRow {
+    /// The row's text inputs, in column order.
+    pub fn cells(&self) -> Vec<Cell> {
+        cells(
+            &self.key,
+            &[
+                ("code", "mbr.f.param_code", &self.code, false),
+                ("name", "mbr.f.name", &self.name, false),
+                ("name_ja", "mbr.f.name_ja", &self.name_ja, false),
+                ("unit", "mbr.f.unit", &self.unit, false),
+                ("target", "mbr.exec.target", &self.target, true),
+                ("low", "mbr.f.low", &self.low, true),
+                ("high", "mbr.f.high", &self.high, true),
+            ],
+        )
+    }
+}
+
+impl StepRow {
+    /// The block's text inputs.
+    pub fn cells(&self) -> Vec<Cell> {
+        cells(
+            &self.key,
+            &[
+                ("code", "mbr.f.step_code", &self.code, false),
+                ("name", "mbr.f.name", &self.name, false),
+                ("name_ja", "mbr.f.name_ja", &self.name_ja, false),
+                ("instructions", "mbr.f.instructions", &self.instructions, false),
+                ("instructions_ja", "mbr.f.instructions_ja", &self.instructions_ja, false),
+                ("materials", "mbr.f.materials", &self.materials, false),
+                ("equipment", "mbr.f.equipment", &self.equipment, false),
+                ("grade", "mbr.f.grade", &self.grade, false),
+            ],
+        )
+    }
+}
+
 /// One parameter row as typed.
 #[derive(Debug, Clone, Default)]
 pub struct ParamRow {
