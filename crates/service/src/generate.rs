@@ -134,8 +134,11 @@ struct Emitter<'a> {
     patients: Vec<Option<Patient>>,
     vials_total: u64,
     counts: GenerateSummary,
-    /// The master batch record version every batch is executed against.
-    master: secretome_domain::mbr::DocumentVersion,
+    /// The master batch record versions batches are executed against, by cell source.
+    masters: Vec<(
+        secretome_domain::donor::TissueSource,
+        secretome_domain::mbr::DocumentVersion,
+    )>,
     /// Executions of the batches seeded for the lot being written.
     guided: Vec<execution::Guided>,
 }
@@ -199,7 +202,9 @@ impl Service {
         let span = f64::from(spec.years) * 365.0;
         let start = day(now, -span)?;
         let (sites, spec_row) = self.setup(day(start, -120.0)?, spec.sites).await?;
-        let master = self.generate_master(day(start, -120.0)?, &sites[0]).await?;
+        let masters = self
+            .generate_masters(day(start, -120.0)?, &sites[0])
+            .await?;
         let mut rng = Rng::new(spec.seed);
         let lot_plans = plan::lots(&mut rng, spec.vials, spec.sites, span);
         let patient_plans = plan::patients(&mut rng, spec.patients, spec.sites, span);
@@ -229,7 +234,7 @@ impl Service {
                 ..Default::default()
             },
             sites,
-            master,
+            masters,
             guided: Vec::new(),
         };
         for crew in em.sites.clone() {

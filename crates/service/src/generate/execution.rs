@@ -1,14 +1,15 @@
 //! Batches executed against a master batch record at scale (issue 15): the generator's product has
-//! one master (`MBR-GEN`), drafted, approved with QA's e-signature and put in force through the
-//! document-control use cases before the first batch; every generated batch starts from it at
-//! seeding, and its seeding, conditioning, harvest, centrifugation, filtration and filling are
+//! one master per cell source (`MBR-GEN-BM`, `-AD`, `-UC`, `-DP`), drafted, approved with QA's
+//! e-signature and put in force through the document-control use cases before the first batch;
+//! every generated batch starts from the master of its bank's cell source at seeding, and its seeding, conditioning, harvest, centrifugation, filtration and filling are
 //! recorded as the execution of the bound steps by `use_case::execute` — the same rules the
 //! service's use cases apply (order, limits, deviations) — with the filling verified by QC.
 
 use super::{Crew, Emitter};
 use crate::{Service, ServiceError, mbr::NewDocument};
 use secretome_domain::{
-    UtcTime,
+    DomainError, UtcTime,
+    donor::TissueSource,
     ids::{BatchId, UserName},
     mbr::{
         BatchExecution, DocumentKind, DocumentVersion, Limit, MasterRecord, MasterStep, OnBreach,
@@ -16,12 +17,19 @@ use secretome_domain::{
     },
 };
 
-/// The generator's master batch record.
+/// The generator's master batch records, one per cell source.
 pub(super) const MASTER: &str = "MBR-GEN";
+const SOURCES: [(TissueSource, &str); 4] = [
+    (TissueSource::BoneMarrow, "BM"),
+    (TissueSource::Adipose, "AD"),
+    (TissueSource::UmbilicalCord, "UC"),
+    (TissueSource::DentalPulp, "DP"),
+];
 
-/// A batch's execution as it is being written.
+/// A batch's execution as it is being written (`master`: index into the emitter's masters).
 pub(super) struct Guided {
     ex: BatchExecution,
+    master: usize,
     records: Vec<StepRecord>,
     deviations: Vec<StepDeviation>,
 }
@@ -160,62 +168,75 @@ fn steps() -> Vec<MasterStep> {
 }
 
 impl Service {
-    /// The generator's master, written by site 0's operator, approved (e-signature) by its QA and
-    /// in force from `t`.
-    pub(super) async fn generate_master(
+    /// The generator's masters, one per cell source, written by site 0's operator, approved
+    /// (e-signature) by its QA and in force from `t`.
+    pub(super) async fn generate_masters(
         &self,
         t: UtcTime,
         crew: &Crew,
-    ) -> Result<DocumentVersion, ServiceError> {
+    ) -> Result<Vec<(TissueSource, DocumentVersion)>, ServiceError> {
         let op = self.actor(&crew.operator).await?;
         let qa = self.actor(&crew.qa).await?;
-        let v = self
-            .create_document(
-                &op,
+        let mut out = Vec::new();
+        for (source, code) in SOURCES {
+            let v = self
+                .create_document(
+                    &op,
+                    t,
+                    NewDocument {
+                        code: format!("{MASTER}-{code}"),
+                        kind: DocumentKind::MasterBatchRecord,
+                        title: format!("MSC conditioned medium from {}", source.as_str()),
+                        title_ja: format!("幹細胞培養上清液 製造指図書 ({})", source.as_str()),
+                        product: Some(super::PRODUCT.into()),
+                        cell_source: Some(source),
+                    },
+                    "first issue / 初版制定",
+                    Some(steps()),
+                )
+                .await?;
+            self.submit_version(&op, t, &v.id).await?;
+            self.approve_version(
+                &qa,
                 t,
-                NewDocument {
-                    code: MASTER.into(),
-                    kind: DocumentKind::MasterBatchRecord,
-                    title: "MSC conditioned medium (generated history)".into(),
-                    title_ja: "幹細胞培養上清液 製造指図書 (生成データ)".into(),
-                    product: Some(super::PRODUCT.into()),
-                    cell_source: None,
-                },
-                "first issue / 初版制定",
-                Some(steps()),
+                &v.id,
+                "demo",
+                "process validation / プロセスバリデーション完了",
             )
             .await?;
-        self.submit_version(&op, t, &v.id).await?;
-        self.approve_version(
-            &qa,
-            t,
-            &v.id,
-            "demo",
-            "process validation / プロセスバリデーション完了",
-        )
-        .await?;
-        self.make_effective(&qa, t, &v.id).await
+            out.push((source, self.make_effective(&qa, t, &v.id).await?));
+        }
+        Ok(out)
     }
 }
 
 impl Emitter<'_> {
-    fn master(&self) -> Result<&MasterRecord, ServiceError> {
-        self.master.master.as_ref().ok_or_else(|| {
-            secretome_domain::DomainError::Rule(format!("{MASTER} has no steps")).into()
-        })
+    fn master(&self, i: usize) -> Result<&MasterRecord, ServiceError> {
+        self.masters
+            .get(i)
+            .and_then(|(_, v)| v.master.as_ref())
+            .ok_or_else(|| DomainError::Rule(format!("{MASTER}: no master {i}")).into())
     }
 
-    /// Starts `batch` from the master at its seeding.
+    /// Starts `batch` from the master of its cell source at its seeding.
     pub(super) fn start_guided(
         &mut self,
         batch: &BatchId,
+        source: TissueSource,
         seeded: UtcTime,
         op: &str,
     ) -> Result<Guided, ServiceError> {
-        let ex = BatchExecution::start(batch, &self.master, &UserName::new(op)?, seeded)?;
+        let master = self
+            .masters
+            .iter()
+            .position(|(s, _)| *s == source)
+            .unwrap_or(0);
+        let version = &self.masters[master].1;
+        let ex = BatchExecution::start(batch, version, &UserName::new(op)?, seeded)?;
         self.counts.executions += 1;
         Ok(Guided {
             ex,
+            master,
             records: Vec::new(),
             deviations: Vec::new(),
         })
@@ -232,7 +253,7 @@ impl Emitter<'_> {
         place: (Option<&str>, Option<&str>),
     ) -> Result<(), ServiceError> {
         let by = UserName::new(by)?;
-        let master = self.master()?;
+        let master = self.master(g.master)?;
         if let Some((mut r, d)) = use_case::execute(
             &g.ex,
             master,

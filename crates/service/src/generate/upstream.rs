@@ -64,6 +64,9 @@ pub(super) struct SiteLine {
     donors: usize,
     batches: usize,
     materials: HashMap<(usize, i64), RawMaterialLot>,
+    /// The cell source of the master bank in use, and of the working bank in use.
+    master_source: Option<TissueSource>,
+    working_source: Option<TissueSource>,
 }
 
 impl Emitter<'_> {
@@ -112,6 +115,7 @@ impl Emitter<'_> {
         self.push(&e, &op, banked, "cell_bank.create")?;
         self.lines[site].master = Some((master, n + 1));
         self.lines[site].working = Some((wcb.clone(), 1));
+        self.lines[site].working_source = self.lines[site].master_source;
         self.counts.banks += 1;
         Ok(wcb)
     }
@@ -195,6 +199,7 @@ impl Emitter<'_> {
             );
             self.push(&e, &op, banked, "cell_bank.create")?;
             self.lines[site].master = Some((master, 0));
+            self.lines[site].master_source = Some(source);
             self.counts.banks += 1;
             return Ok(());
         }
@@ -258,7 +263,10 @@ impl Emitter<'_> {
             seeded,
         )?;
         // Started from the master at its seeding; each bound step recorded as it is done.
-        let mut g = self.start_guided(&b.id, seeded, &op)?;
+        let source = self.lines[site]
+            .working_source
+            .unwrap_or(TissueSource::BoneMarrow);
+        let mut g = self.start_guided(&b.id, source, seeded, &op)?;
         self.execute(
             &mut g,
             UseCase::Seeding,
