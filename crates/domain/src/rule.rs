@@ -208,6 +208,27 @@ pub enum Rule {
     DatabaseNotEmpty { events: i64 },
     #[error("{what}: bench-trace runs on a generated database")]
     NotGenerated { what: String },
+    // --- master batch records, returned vials (merged after the coded refusals)
+    #[error("step {step} is not recorded: skip it instead")]
+    StepNotRecorded { step: String },
+    #[error("step {step} is recorded by the {use_case} use case, not entered here")]
+    StepByUseCase {
+        step: String,
+        use_case: String,
+        use_case_ja: String,
+    },
+    #[error("batch {batch}: its master has no further {use_case} step ({recorded} recorded already)")]
+    NoFurtherStep {
+        batch: String,
+        use_case: String,
+        recorded: String,
+    },
+    #[error("vial {vial} was never dispensed: there is no return to decide")]
+    NeverDispensed { vial: String },
+    #[error("vial {vial} was not returned: there is nothing for QA to decide")]
+    NotReturned { vial: String },
+    #[error("QA already decided returned vial {vial}: {decision}")]
+    ReturnDecided { vial: String, decision: String },
 }
 
 impl Rule {
@@ -280,6 +301,12 @@ impl Rule {
             Rule::LabelFailed { .. } => "label_failed",
             Rule::DatabaseNotEmpty { .. } => "database_not_empty",
             Rule::NotGenerated { .. } => "not_generated",
+            Rule::StepNotRecorded { .. } => "step_not_recorded",
+            Rule::StepByUseCase { .. } => "step_by_use_case",
+            Rule::NoFurtherStep { .. } => "no_further_step",
+            Rule::NeverDispensed { .. } => "never_dispensed",
+            Rule::NotReturned { .. } => "not_returned",
+            Rule::ReturnDecided { .. } => "return_decided",
         }
     }
 }

@@ -92,10 +92,9 @@ impl Service {
         let mut tx = self.store.begin().await?;
         let v = tx.must_load::<Vial>(id.as_str()).await?;
         let d = current_dispensing(&mut *tx, &v).await?.ok_or_else(|| {
-            DomainError::Rule(format!(
-                "vial {} was never dispensed: there is no return to decide",
-                v.id
-            ))
+            DomainError::Rule(secretome_domain::Rule::NeverDispensed {
+                vial: v.id.to_string(),
+            })
         })?;
         let decided = d.decide_return(decision, reason, actor.user.clone(), now)?;
         let next = match decision {

@@ -15,6 +15,7 @@
 
 mod bench;
 mod clinic;
+mod execution;
 mod facility;
 mod lots;
 mod plan;
@@ -90,6 +91,9 @@ pub struct GenerateSummary {
     /// Rows written through the bulk path (each with its audit event).
     pub rows: usize,
     pub events: i64,
+    /// Batches executed against the master batch record, and their step records.
+    pub executions: usize,
+    pub step_records: usize,
 }
 
 /// The users of one site and its freezer.
@@ -139,6 +143,13 @@ struct Emitter<'a> {
     counts: GenerateSummary,
     /// Adverse events numbered so far per patient (`{patient}-AE-nnn`).
     ae_numbers: BTreeMap<String, usize>,
+    /// The master batch record versions batches are executed against, by cell source.
+    masters: Vec<(
+        secretome_domain::donor::TissueSource,
+        secretome_domain::mbr::DocumentVersion,
+    )>,
+    /// Executions of the batches seeded for the lot being written.
+    guided: Vec<execution::Guided>,
 }
 
 impl Emitter<'_> {
@@ -198,6 +209,9 @@ impl Service {
         let span = f64::from(spec.years) * 365.0;
         let start = day(now, -span)?;
         let (sites, spec_row) = self.setup(day(start, -120.0)?, spec.sites).await?;
+        let masters = self
+            .generate_masters(day(start, -120.0)?, &sites[0])
+            .await?;
         let mut rng = Rng::new(spec.seed);
         let lot_plans = plan::lots(&mut rng, spec.vials, spec.sites, span);
         let patient_plans = plan::patients(&mut rng, spec.patients, spec.sites, span);
@@ -228,6 +242,8 @@ impl Service {
             },
             ae_numbers: BTreeMap::new(),
             sites,
+            masters,
+            guided: Vec::new(),
         };
         for crew in em.sites.clone() {
             let f = Freezer::new(

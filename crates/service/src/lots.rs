@@ -2,7 +2,9 @@
 //! and rejection — each moving the lot's vials with it in the same transaction. (Recall, which
 //! reaches every lot downstream of a lot, raw-material lot or donor, is in `recall.rs`.)
 
-use crate::{Service, ServiceError, ctx, facility::StepPlace, link, qc::QcRecords};
+use crate::{
+    Service, ServiceError, ctx, facility::StepPlace, link, mbr::guided::At, qc::QcRecords,
+};
 use secretome_domain::DomainError;
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -10,6 +12,7 @@ use secretome_domain::{
     genealogy::{NodeKind, Relation},
     ids::{LotNumber, UserName},
     lot::{Lot, PoolPart},
+    mbr::UseCase,
     processing::{ProcessingStep, StepKind},
     qc::{Deviation, Specification},
     vial::Vial,
@@ -142,7 +145,19 @@ impl Service {
             .await?;
         steps.sort_by_key(|s| s.seq);
         let seq = steps.len() as i64 + 1;
+        let (use_case, supplied) = UseCase::of_processing(&step);
         let mut s = ProcessingStep::new(&l, seq, step, performed_at, steps.last(), now)?;
+        crate::mbr::guided::execute_for_lot(
+            &mut *tx,
+            actor,
+            now,
+            lot,
+            use_case,
+            &supplied,
+            performed_at,
+            At { room, equipment },
+        )
+        .await?;
         s.room = room.map(str::to_string);
         s.equipment = equipment.map(str::to_string);
         s.operator = Some(actor.user.clone());
@@ -228,6 +243,20 @@ impl Service {
         next.filled_by = Some(actor.user.clone());
         crate::facility::require_sterile_filtration(&mut *tx, lot).await?;
         crate::mbr::require_steps_before_filling(&mut *tx, lot).await?;
+        crate::mbr::guided::execute_for_lot(
+            &mut *tx,
+            actor,
+            now,
+            lot,
+            UseCase::Filling,
+            &[
+                ("fill_volume".into(), fill_volume_ml),
+                ("count".into(), count as f64),
+            ],
+            now,
+            At { room, equipment },
+        )
+        .await?;
         // The lot is tested against the specification version in force now, whatever comes later.
         let versions = tx
             .list::<Specification>(Some(("product", l.product.as_str())))

@@ -2,7 +2,7 @@
 //! raw-material lots, culture batches with observations and material use, conditioning, harvest.
 //! Inputs arrive as plain values (as from a form) and are parsed here, so errors name the field.
 
-use crate::{Service, ServiceError, ctx, link};
+use crate::{Service, ServiceError, ctx, link, mbr::guided::At};
 use secretome_domain::{
     Actor, Role, UtcTime,
     batch::{CultureBatch, Harvest, Observation, VesselKind},
@@ -11,6 +11,7 @@ use secretome_domain::{
     genealogy::{NodeKind, Relation},
     ids::{BatchId, CellBankId, DonorCode, HarvestId, MaterialLotId, TissueId},
     material::{MaterialCategory, MaterialUse, RawMaterialLot},
+    mbr::UseCase,
 };
 use serde::Deserialize;
 
@@ -250,7 +251,8 @@ impl Service {
         Ok(lot)
     }
 
-    /// Seeds a culture batch from a cell bank. Role: operator.
+    /// Seeds a culture batch from a cell bank. Role: operator. (`seed_batch_from_master` seeds
+    /// and starts it from a master batch record.)
     pub async fn seed_batch(
         &self,
         actor: &Actor,
@@ -258,30 +260,8 @@ impl Service {
         new: NewBatch,
     ) -> Result<CultureBatch, ServiceError> {
         actor.require(Role::Operator, "seed a culture batch")?;
-        let id = BatchId::new(new.id)?;
-        let vessel = VesselKind::parse("vessel", &new.vessel)?;
         let mut tx = self.store.begin().await?;
-        let bank = tx.must_load::<CellBank>(&new.cell_bank).await?;
-        let b = CultureBatch::seed(
-            id,
-            &bank,
-            vessel,
-            new.vessel_count,
-            new.seeding_density,
-            new.seeded_at,
-            now,
-        )?;
-        let c = ctx(actor, now, "batch.seed", None);
-        tx.insert_record(&b, &c).await?;
-        link(
-            &mut *tx,
-            (NodeKind::CellBank, bank.id.as_str()),
-            (NodeKind::Batch, b.id.as_str()),
-            Relation::Derived,
-            None,
-            &c,
-        )
-        .await?;
+        let b = seed_in_tx(&mut *tx, actor, now, new).await?;
         tx.commit().await?;
         Ok(b)
     }
@@ -397,6 +377,17 @@ impl Service {
         let next = b.start_conditioning(medium.id.clone(), hours, hypoxia, at, now)?;
         let c = ctx(actor, now, "batch.condition", None);
         tx.update_record(&next, &c).await?;
+        crate::mbr::guided::execute_for_batch(
+            &mut *tx,
+            actor,
+            now,
+            batch,
+            UseCase::Conditioning,
+            &[("hours".into(), hours)],
+            at,
+            At::default(),
+        )
+        .await?;
         link(
             &mut *tx,
             (NodeKind::MaterialLot, medium.id.as_str()),
@@ -458,6 +449,21 @@ impl Service {
         h.room = room.map(str::to_string);
         h.equipment = equipment.map(str::to_string);
         h.operator = Some(actor.user.clone());
+        let mut supplied = vec![("volume_ml".to_string(), h.volume_ml)];
+        if let Some(started) = b.conditioning_started_at {
+            supplied.push(("conditioning_hours".into(), started.hours_until(at)));
+        }
+        crate::mbr::guided::execute_for_batch(
+            &mut *tx,
+            actor,
+            now,
+            batch,
+            UseCase::Harvest,
+            &supplied,
+            at,
+            At { room, equipment },
+        )
+        .await?;
         let c = ctx(actor, now, "batch.harvest", h.deviation.as_deref());
         tx.update_record(&next, &c).await?;
         tx.insert_record(&h, &c).await?;
@@ -473,4 +479,37 @@ impl Service {
         tx.commit().await?;
         Ok(h)
     }
+}
+
+/// Seeds a batch inside the caller's transaction (the batch and its edge from the bank).
+pub(crate) async fn seed_in_tx(
+    tx: &mut dyn secretome_store::Tx,
+    actor: &Actor,
+    now: UtcTime,
+    new: NewBatch,
+) -> Result<CultureBatch, ServiceError> {
+    let id = BatchId::new(new.id)?;
+    let vessel = VesselKind::parse("vessel", &new.vessel)?;
+    let bank = tx.must_load::<CellBank>(&new.cell_bank).await?;
+    let b = CultureBatch::seed(
+        id,
+        &bank,
+        vessel,
+        new.vessel_count,
+        new.seeding_density,
+        new.seeded_at,
+        now,
+    )?;
+    let c = ctx(actor, now, "batch.seed", None);
+    tx.insert_record(&b, &c).await?;
+    link(
+        &mut *tx,
+        (NodeKind::CellBank, bank.id.as_str()),
+        (NodeKind::Batch, b.id.as_str()),
+        Relation::Derived,
+        None,
+        &c,
+    )
+    .await?;
+    Ok(b)
 }

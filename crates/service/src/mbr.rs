@@ -5,12 +5,17 @@
 //! recorded in the master's order with its values judged against the limits, a deviation opened
 //! automatically for a value outside them, skipping only through a deviation, second-person
 //! verification with the verifier's password, QA's disposition of the deviations (`execution`);
-//! review by exception and the checks filling and release make (`review`).
+//! how the manufacturing use cases execute the steps their master binds to them, through the same
+//! rules (`guided`); corrections of recorded steps and deviations raised by hand (`amend`); review
+//! by exception and the checks filling and release make (`review`).
 
+mod amend;
 mod documents;
 mod execution;
+pub(crate) mod guided;
 mod review;
 
+pub(crate) use documents::trained_version;
 pub use documents::{DocumentSummary, NewDocument};
 pub use execution::{ExecutionView, StepOutcome};
 pub use review::LotExceptions;

@@ -4,6 +4,8 @@
 //! lot whose forward trace reaches patients; consents behind every dispensing, shipments with
 //! their logger series and an excursion QA decided, adverse events with their reports; and a
 //! second run into the same database is refused.
+//! lot whose forward trace reaches patients, every batch executed against the master batch record;
+//! and a second run into the same database is refused.
 
 mod common;
 
@@ -68,6 +70,16 @@ async fn a_small_generated_history_is_complete_consistent_and_verifiable() {
         assert_eq!(
             last.fill_room.as_deref().map(|r| r.starts_with("ISO-")),
             Some(true)
+        );
+        // Issue 15: every batch executed against the master in force, each of its six steps
+        // recorded through the use-case rules, and nothing departed.
+        assert_eq!(s.executions, s.batches, "{b}");
+        assert_eq!(s.step_records, 6 * s.batches, "{b}");
+        let ex = svc.batch_record_exceptions(last.id.as_str()).await.unwrap();
+        assert!(
+            ex.guided && ex.exceptions.is_empty(),
+            "{b}: {:?}",
+            ex.exceptions
         );
         let st = svc.lot_sterility(last.id.as_str()).await.unwrap();
         assert!(!st.uses.is_empty(), "{b}");

@@ -8,6 +8,9 @@
 mod common;
 use common::*;
 
+#[path = "mbr/use_cases.rs"]
+mod use_cases;
+
 use secretome_domain::{
     Actor, Role, UtcTime,
     donor::TissueSource,
@@ -18,9 +21,9 @@ use secretome_service::{ErrorKind, Service, auth::PasswordHashing, demo, mbr::Ne
 use secretome_store::{VerifyOutcome, testing::stores};
 use std::sync::Arc;
 
-const NOW: &str = "2026-11-25T03:00:00Z";
+pub(crate) const NOW: &str = "2026-11-25T03:00:00Z";
 
-fn param(code: &str, unit: &str, low: f64, high: f64, on_breach: OnBreach) -> Parameter {
+pub(crate) fn param(code: &str, unit: &str, low: f64, high: f64, on_breach: OnBreach) -> Parameter {
     Parameter {
         code: code.into(),
         name: code.replace('_', " "),
@@ -35,7 +38,12 @@ fn param(code: &str, unit: &str, low: f64, high: f64, on_breach: OnBreach) -> Pa
     }
 }
 
-fn step(code: &str, stage: Stage, parameters: Vec<Parameter>, second: bool) -> MasterStep {
+pub(crate) fn step(
+    code: &str,
+    stage: Stage,
+    parameters: Vec<Parameter>,
+    second: bool,
+) -> MasterStep {
     MasterStep {
         code: code.into(),
         stage,
@@ -48,6 +56,7 @@ fn step(code: &str, stage: Stage, parameters: Vec<Parameter>, second: bool) -> M
         equipment: None,
         room_grade: Some("B".into()),
         needs_second_person: second,
+        use_case: None,
     }
 }
 
@@ -88,7 +97,7 @@ fn steps() -> Vec<MasterStep> {
     ]
 }
 
-fn new_doc(code: &str) -> NewDocument {
+pub(crate) fn new_doc(code: &str) -> NewDocument {
     NewDocument {
         code: code.into(),
         kind: DocumentKind::MasterBatchRecord,
@@ -99,15 +108,15 @@ fn new_doc(code: &str) -> NewDocument {
     }
 }
 
-struct Crew {
-    op: Actor,
-    op2: Actor,
-    qa: Actor,
-    qa2: Actor,
+pub(crate) struct Crew {
+    pub(crate) op: Actor,
+    pub(crate) op2: Actor,
+    pub(crate) qa: Actor,
+    pub(crate) qa2: Actor,
 }
 
 /// The demo facility plus a second operator and a second QA member (password `second-pw`).
-async fn setup(svc: &Service, now: UtcTime) -> Crew {
+pub(crate) async fn setup(svc: &Service, now: UtcTime) -> Crew {
     demo::build(svc, now).await.unwrap();
     let admin = svc.actor("admin").await.unwrap();
     for (id, name, role) in [
@@ -131,8 +140,19 @@ async fn setup(svc: &Service, now: UtcTime) -> Crew {
 
 /// Drafts, reviews, approves (qa2) and puts in force version 1 of `code`.
 async fn effective_master(svc: &Service, c: &Crew, now: UtcTime, code: &str) -> String {
+    effective_master_of(svc, c, now, code, steps()).await
+}
+
+/// The same with the given steps.
+pub(crate) async fn effective_master_of(
+    svc: &Service,
+    c: &Crew,
+    now: UtcTime,
+    code: &str,
+    steps: Vec<MasterStep>,
+) -> String {
     let v = svc
-        .create_document(&c.qa, now, new_doc(code), "first issue", Some(steps()))
+        .create_document(&c.qa, now, new_doc(code), "first issue", Some(steps))
         .await
         .unwrap();
     svc.submit_version(&c.qa, now, &v.id).await.unwrap();
@@ -149,7 +169,7 @@ async fn effective_master(svc: &Service, c: &Crew, now: UtcTime, code: &str) -> 
     v.id
 }
 
-fn service(store: secretome_store::SqlStore) -> Service {
+pub(crate) fn service(store: secretome_store::SqlStore) -> Service {
     Service::new(Arc::new(store)).with_password_hashing(PasswordHashing::cheap_for_tests())
 }
 

@@ -225,6 +225,8 @@ impl Table {
                     Table::Dispensing,
                     "qa_decision" | "qa_reason" | "qa_decided_at" | "qa_decided_by"
                 )
+                | (Table::ExecutionStep, "room" | "equipment" | "corrections")
+                | (Table::Qualification, "document_version")
         )
     }
 
@@ -668,6 +670,7 @@ impl Table {
                 ("trained_at", Text),
                 ("assessed_by", Text),
                 ("expires_at", Text),
+                ("document_version", Text),
             ],
             Table::MediaFill => &[
                 ("id", Text),
@@ -730,6 +733,9 @@ impl Table {
                 ("verified_at", Text),
                 ("verified_by", Text),
                 ("note", Text),
+                ("room", Text),
+                ("equipment", Text),
+                ("corrections", Json),
             ],
             Table::StepDeviation => &[
                 ("id", Text),

@@ -142,6 +142,26 @@ fn domain_ja(d: &DomainError) -> String {
 /// The Japanese of every rule, from its data.
 pub fn rule_ja(r: &Rule) -> String {
     match r {
+        Rule::StepNotRecorded { step } => {
+            format!("工程 {step} は記録されていません: スキップとして記録してください")
+        }
+        Rule::StepByUseCase {
+            step, use_case_ja, ..
+        } => format!("工程 {step} は「{use_case_ja}」で記録します (ここでは入力しません)"),
+        Rule::NoFurtherStep {
+            batch, recorded, ..
+        } => format!(
+            "バッチ {batch}: マスターにはこれ以上この工程がありません (記録済み: {recorded})"
+        ),
+        Rule::NeverDispensed { vial } => {
+            format!("バイアル {vial} は払い出されていません: 判定する返品はありません")
+        }
+        Rule::NotReturned { vial } => {
+            format!("バイアル {vial} は返品されていません: QA が判定するものはありません")
+        }
+        Rule::ReturnDecided { vial, decision } => {
+            format!("返品バイアル {vial} は QA が判定済みです: {decision}")
+        }
         Rule::UserAlready { user, active } => format!(
             "ユーザー {user} は既に{}です",
             if *active { "有効" } else { "無効" }

@@ -81,17 +81,15 @@ impl Dispensing {
         now: UtcTime,
     ) -> Result<Self, DomainError> {
         if self.ended != Some(VialEnd::Returned) {
-            return Err(DomainError::Rule(format!(
-                "vial {} was not returned: there is nothing for QA to decide",
-                self.vial
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::NotReturned {
+                vial: self.vial.to_string(),
+            }));
         }
         if let Some(d) = self.qa_decision {
-            return Err(DomainError::Rule(format!(
-                "QA already decided returned vial {}: {}",
-                self.vial,
-                d.label_en()
-            )));
+            return Err(DomainError::Rule(crate::rule::Rule::ReturnDecided {
+                vial: self.vial.to_string(),
+                decision: d.label_en().to_string(),
+            }));
         }
         let reason = text("reason", reason)?;
         Ok(Dispensing {

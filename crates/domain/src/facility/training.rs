@@ -60,6 +60,10 @@ pub struct Qualification {
     pub trained_at: UtcTime,
     pub assessed_by: UserName,
     pub expires_at: Option<UtcTime>,
+    /// The controlled document version trained on (`<code>/v<n>`, issue 15), when the SOP is
+    /// under document control.
+    #[serde(default)]
+    pub document_version: Option<String>,
 }
 
 impl Qualification {
@@ -108,6 +112,7 @@ impl Qualification {
             trained_at,
             assessed_by: assessed_by.clone(),
             expires_at,
+            document_version: None,
         })
     }
 

@@ -290,3 +290,35 @@ impl DocumentVersion {
         })
     }
 }
+
+/// Whether `v` was the version in force at `at` (effective then, not yet superseded).
+pub fn in_force_at(v: &DocumentVersion, at: UtcTime) -> bool {
+    v.effective_at.is_some_and(|e| e <= at) && v.superseded_at.is_none_or(|s| at < s)
+}
+
+/// The version a training record names (`version`: `4` or `v4`) among a document's `versions`,
+/// which must be the one in force when the training was given (`trained_at`): training on a draft,
+/// a version not yet in force or one already superseded is refused, naming the version in force.
+pub fn trained_version<'a>(
+    document: &str,
+    versions: &'a [DocumentVersion],
+    version: &str,
+    trained_at: UtcTime,
+) -> Result<&'a DocumentVersion, DomainError> {
+    let n = version.trim().trim_start_matches(['v', 'V']);
+    let named = versions.iter().find(|v| v.version.to_string() == n);
+    let in_force = versions.iter().find(|v| in_force_at(v, trained_at));
+    match named {
+        Some(v) if in_force_at(v, trained_at) => Ok(v),
+        _ => Err(DomainError::invalid(
+            "sop_version",
+            format!(
+                "{document} v{n} was not in force at {trained_at}: {}",
+                in_force.map_or("no version was".to_string(), |v| format!(
+                    "v{} was",
+                    v.version
+                ))
+            ),
+        )),
+    }
+}

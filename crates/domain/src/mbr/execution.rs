@@ -1,7 +1,7 @@
 //! A batch executed against one fixed master batch record version (製造記録): the step records
-//! with the values entered and how each compares with its limits, the second person's
-//! verification, and the deviations (逸脱) a value outside its limits or a skipped step opens.
-//! Order rule: a step is recorded only after every earlier step is complete or skipped through a
+//! with the values entered and how each compares with its limits, the place (room, equipment) they
+//! were done in, the second person's verification and the corrections made afterwards (each with
+//! its reason and the values it replaced). The deviations live in `deviation`. Order rule: a step is recorded only after every earlier step is complete or skipped through a
 //! recorded deviation; a step needing verification is complete only when a different person
 //! confirms it.
 
@@ -13,7 +13,6 @@ use crate::{
         master::{MasterRecord, MasterStep, OnBreach, Stage},
     },
     plausible,
-    qc::DeviationStatus,
     quantity::text,
 };
 use serde::{Deserialize, Serialize};
@@ -29,19 +28,20 @@ pub struct BatchExecution {
 }
 
 impl BatchExecution {
-    /// Starts `batch` against `version`, which must be the effective version of a master record.
+    /// Starts `batch` against `version`, which must be the effective version of a master record;
+    /// `at` is when the batch began (its seeding): steps are not done before it.
     pub fn start(
         batch: &BatchId,
         version: &DocumentVersion,
         by: &UserName,
-        now: UtcTime,
+        at: UtcTime,
     ) -> Result<BatchExecution, DomainError> {
         version.require_effective()?;
         Ok(BatchExecution {
             id: batch.to_string(),
             batch: batch.clone(),
             master: version.id.clone(),
-            started_at: now,
+            started_at: at,
             started_by: by.clone(),
         })
     }
@@ -101,6 +101,31 @@ pub struct StepRecord {
     pub verified_at: Option<UtcTime>,
     pub verified_by: Option<UserName>,
     pub note: Option<String>,
+    /// The room/zone and the equipment the step was done in/with, when the use case names them.
+    #[serde(default)]
+    pub room: Option<String>,
+    #[serde(default)]
+    pub equipment: Option<String>,
+    /// Corrections made after the step was recorded, oldest first (stored NULL while none).
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub corrections: Vec<Correction>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Correction>, D::Error> {
+    Ok(Option::<Vec<Correction>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A correction of a step's values: who, when, why, and the values it replaced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    pub at: UtcTime,
+    pub by: UserName,
+    pub reason: String,
+    pub previous: Vec<ParamValue>,
 }
 
 /// The step a record for `step` would be, checked against the order rule: the step exists, is not
@@ -189,6 +214,20 @@ pub fn evaluate(
     Ok(out)
 }
 
+/// Judges the values a use case supplies (`use_case::UseCase::supplies`) for its bound step: only
+/// the step's parameters are taken, then judged as `evaluate` does.
+pub fn evaluate_supplied(
+    step: &MasterStep,
+    supplied: &[(String, f64)],
+) -> Result<Vec<ParamValue>, DomainError> {
+    let taken: Vec<(String, f64)> = supplied
+        .iter()
+        .filter(|(c, _)| step.parameters.iter().any(|p| &p.code == c))
+        .cloned()
+        .collect();
+    evaluate(step, &taken)
+}
+
 impl StepRecord {
     /// Records `step` (position `seq`) with its judged values, done at `performed_at`.
     #[allow(clippy::too_many_arguments)]
@@ -227,6 +266,9 @@ impl StepRecord {
             verified_at: None,
             verified_by: None,
             note: plausible::note("note", note)?,
+            room: None,
+            equipment: None,
+            corrections: Vec::new(),
         })
     }
 
@@ -252,7 +294,46 @@ impl StepRecord {
             verified_at: None,
             verified_by: None,
             note: None,
+            room: None,
+            equipment: None,
+            corrections: Vec::new(),
         }
+    }
+
+    /// The step with corrected values (already judged by `evaluate`), keeping the values replaced
+    /// with the reason. A skipped step has nothing to correct; a step needing a second person
+    /// awaits a new verification.
+    pub fn correct(
+        &self,
+        step: &MasterStep,
+        values: Vec<ParamValue>,
+        reason: &str,
+        by: &UserName,
+        now: UtcTime,
+    ) -> Result<StepRecord, DomainError> {
+        if self.status == StepStatus::Skipped {
+            return Err(TransitionError {
+                entity: "step record",
+                id: self.id.clone(),
+                from: self.status.as_str(),
+                action: "be corrected",
+            }
+            .into());
+        }
+        let reason = text("reason", reason)?;
+        let mut r = self.clone();
+        r.corrections.push(Correction {
+            at: now,
+            by: by.clone(),
+            reason,
+            previous: std::mem::replace(&mut r.entered, values),
+        });
+        if step.needs_second_person {
+            r.status = StepStatus::AwaitingVerification;
+            r.verified_at = None;
+            r.verified_by = None;
+        }
+        Ok(r)
     }
 
     /// The second person's confirmation: `awaiting_verification → complete`, never by the person
@@ -282,178 +363,4 @@ impl StepRecord {
         r.verified_by = Some(by.clone());
         Ok(r)
     }
-}
-
-/// A deviation taken on a batch's step (`<batch>/<step>/D<n>`): a value outside its limits, or a
-/// step skipped. QA decides it: `open → approved | rejected`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepDeviation {
-    pub id: String,
-    pub execution: String,
-    pub step: String,
-    pub parameter: Option<String>,
-    pub description: String,
-    pub status: DeviationStatus,
-    pub opened_at: UtcTime,
-    pub opened_by: UserName,
-    pub decided_at: Option<UtcTime>,
-    pub decided_by: Option<UserName>,
-    pub decision_reason: Option<String>,
-}
-
-impl StepDeviation {
-    fn new(
-        execution: &BatchExecution,
-        step: &MasterStep,
-        n: usize,
-        parameter: Option<String>,
-        description: String,
-        by: &UserName,
-        now: UtcTime,
-    ) -> StepDeviation {
-        StepDeviation {
-            id: format!("{}/{}/D{n}", execution.id, step.code),
-            execution: execution.id.clone(),
-            step: step.code.clone(),
-            parameter,
-            description,
-            status: DeviationStatus::Open,
-            opened_at: now,
-            opened_by: by.clone(),
-            decided_at: None,
-            decided_by: None,
-            decision_reason: None,
-        }
-    }
-
-    /// Opened automatically for a value outside its limits: names step, parameter, limit and value.
-    pub fn breach(
-        execution: &BatchExecution,
-        step: &MasterStep,
-        n: usize,
-        v: &ParamValue,
-        by: &UserName,
-        now: UtcTime,
-    ) -> StepDeviation {
-        let name = step
-            .parameters
-            .iter()
-            .find(|p| p.code == v.parameter)
-            .map_or(v.parameter.as_str(), |p| p.name.as_str());
-        let description = format!(
-            "step {} ({}): {} ({}) = {} {} is outside the limit {} / 工程 {} の {} が規格外",
-            step.code,
-            step.name,
-            name,
-            v.parameter,
-            v.value,
-            v.unit,
-            v.limit,
-            step.name_ja,
-            v.parameter
-        );
-        StepDeviation::new(
-            execution,
-            step,
-            n,
-            Some(v.parameter.clone()),
-            description,
-            by,
-            now,
-        )
-    }
-
-    /// Opened when a step is skipped, with the operator's reason.
-    pub fn skip(
-        execution: &BatchExecution,
-        step: &MasterStep,
-        n: usize,
-        reason: &str,
-        by: &UserName,
-        now: UtcTime,
-    ) -> Result<StepDeviation, DomainError> {
-        let reason = text("reason", reason)?;
-        let description = format!(
-            "step {} ({}) skipped / 工程省略: {reason}",
-            step.code, step.name
-        );
-        Ok(StepDeviation::new(
-            execution,
-            step,
-            n,
-            None,
-            description,
-            by,
-            now,
-        ))
-    }
-
-    /// QA's disposition (`open → approved | rejected`), not by whoever opened it.
-    pub fn decide(
-        &self,
-        approve: bool,
-        by: &UserName,
-        reason: &str,
-        now: UtcTime,
-    ) -> Result<StepDeviation, DomainError> {
-        if self.status != DeviationStatus::Open {
-            return Err(TransitionError {
-                entity: "deviation",
-                id: self.id.clone(),
-                from: self.status.as_str(),
-                action: "be decided",
-            }
-            .into());
-        }
-        if by == &self.opened_by {
-            return Err(DomainError::Rule(crate::rule::Rule::OpenerDecides {
-                by: by.to_string(),
-                deviation: self.id.to_string(),
-            }));
-        }
-        let mut d = self.clone();
-        d.status = if approve {
-            DeviationStatus::Approved
-        } else {
-            DeviationStatus::Rejected
-        };
-        d.decided_at = Some(now);
-        d.decided_by = Some(by.clone());
-        d.decision_reason = Some(text("reason", reason)?);
-        Ok(d)
-    }
-}
-
-/// Why a batch may not go on to filling: every step of a stage before filling must be complete,
-/// or skipped with its deviation approved by QA.
-pub fn unfinished_before_filling(
-    master: &MasterRecord,
-    records: &[StepRecord],
-    deviations: &[StepDeviation],
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in master.steps.iter().filter(|s| s.stage < Stage::Filling) {
-        match records.iter().find(|r| r.step == s.code) {
-            None => out.push(format!("step {} ({}) is not recorded", s.code, s.name)),
-            Some(r) if r.status == StepStatus::AwaitingVerification => out.push(format!(
-                "step {} ({}) awaits a second person's verification",
-                s.code, s.name
-            )),
-            Some(r) if r.status == StepStatus::Skipped => {
-                let approved = deviations.iter().any(|d| {
-                    d.step == s.code
-                        && d.parameter.is_none()
-                        && d.status == DeviationStatus::Approved
-                });
-                if !approved {
-                    out.push(format!(
-                        "step {} ({}) was skipped and QA has not approved its deviation",
-                        s.code, s.name
-                    ));
-                }
-            }
-            Some(_) => {}
-        }
-    }
-    out
 }

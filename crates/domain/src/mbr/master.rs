@@ -4,7 +4,7 @@
 //! the materials it consumes by type, the equipment kind and room grade it needs, and whether a
 //! second person verifies it. Pure checks: a master's shape, and an entered value against its limits.
 
-use crate::{DomainError, quantity::text};
+use crate::{DomainError, mbr::use_case::UseCase, quantity::text};
 use serde::{Deserialize, Serialize};
 
 /// The stages of manufacture, in the order a master lists them.
@@ -140,6 +140,10 @@ pub struct MasterStep {
     pub room_grade: Option<String>,
     /// A second, different person verifies the step before it is complete.
     pub needs_second_person: bool,
+    /// The manufacturing use case that records this step (`use_case`), or None: entered on the
+    /// operator's page.
+    #[serde(default)]
+    pub use_case: Option<UseCase>,
 }
 
 /// The instructions of one master batch record version.
@@ -250,9 +254,20 @@ impl MasterRecord {
             {
                 return Err(DomainError::invalid("room_grade", "A, B, C or D"));
             }
+            if s.use_case == Some(UseCase::Seeding) && !out.is_empty() {
+                return Err(DomainError::invalid(
+                    "use_case",
+                    format!(
+                        "step {c}: only the first step can be the seeding (the batch starts with it)"
+                    ),
+                ));
+            }
             let mut params: Vec<Parameter> = Vec::with_capacity(s.parameters.len());
             for p in s.parameters.iter().cloned() {
                 let p = p.checked()?;
+                if let Some(u) = s.use_case {
+                    u.check_parameter(&c, &p.code)?;
+                }
                 if params.iter().any(|q| q.code == p.code) {
                     return Err(DomainError::invalid(
                         "parameter",

@@ -1,11 +1,16 @@
 //! Review by exception (例外照査): what departed from the master in a batch's record — values
 //! outside their limits, deviations and their status, skipped or missing steps, steps awaiting
-//! verification, entries made long after the event — each marked dispositioned or not, and the
-//! release blockers the undispositioned ones make.
+//! verification, entries made long after the event, corrections, steps done by someone without
+//! the aseptic qualifications a grade A step needs or with equipment out of calibration or
+//! qualification — each marked dispositioned or not, and the release blockers the
+//! undispositioned ones make. Late entries and corrections (which carry their reason) need no
+//! decision; an unqualified operator or overdue equipment is dispositioned by a deviation on the
+//! step that QA has decided.
 
 use crate::{
     mbr::{
-        execution::{StepDeviation, StepRecord, StepStatus},
+        deviation::StepDeviation,
+        execution::{StepRecord, StepStatus},
         master::{MasterRecord, Stage},
     },
     qc::{BlockerKind, ReleaseBlocker},
@@ -24,6 +29,9 @@ pub enum ExceptionKind {
     Missing,
     AwaitingVerification,
     LateEntry,
+    Correction,
+    Unqualified,
+    EquipmentOverdue,
 }
 
 impl ExceptionKind {
@@ -36,6 +44,9 @@ impl ExceptionKind {
             ExceptionKind::Missing => "missing",
             ExceptionKind::AwaitingVerification => "awaiting_verification",
             ExceptionKind::LateEntry => "late_entry",
+            ExceptionKind::Correction => "correction",
+            ExceptionKind::Unqualified => "unqualified",
+            ExceptionKind::EquipmentOverdue => "equipment_overdue",
         }
     }
     pub fn name_ja(self) -> &'static str {
@@ -46,6 +57,9 @@ impl ExceptionKind {
             ExceptionKind::Missing => "未記録の工程",
             ExceptionKind::AwaitingVerification => "ダブルチェック待ち",
             ExceptionKind::LateEntry => "遅延記入",
+            ExceptionKind::Correction => "訂正",
+            ExceptionKind::Unqualified => "無資格者による作業",
+            ExceptionKind::EquipmentOverdue => "校正・適格性期限切れの機器",
         }
     }
     pub fn name(self) -> &'static str {
@@ -56,6 +70,9 @@ impl ExceptionKind {
             ExceptionKind::Missing => "step not recorded",
             ExceptionKind::AwaitingVerification => "awaiting second-person verification",
             ExceptionKind::LateEntry => "late entry",
+            ExceptionKind::Correction => "correction",
+            ExceptionKind::Unqualified => "done by an unqualified person",
+            ExceptionKind::EquipmentOverdue => "equipment overdue",
         }
     }
 }
@@ -154,8 +171,64 @@ pub fn exceptions(
                 true,
             ));
         }
+        for c in &r.corrections {
+            out.push(ex(
+                ExceptionKind::Correction,
+                &s.code,
+                format!(
+                    "step {} corrected at {} by {}: {} (was {})",
+                    s.code,
+                    c.at,
+                    c.by,
+                    c.reason,
+                    c.previous
+                        .iter()
+                        .map(|v| format!("{} = {} {}", v.parameter, v.value, v.unit))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                true,
+            ));
+        }
     }
     out
+}
+
+/// What the facility records say about one recorded step: the message (en) when the person who
+/// recorded it lacked the qualifications its grade A room needs, and when its equipment was out
+/// of calibration or qualification at the time (found by the service from issue 14's records).
+#[derive(Debug, Clone, Default)]
+pub struct PlaceFacts {
+    pub unqualified: Option<String>,
+    pub equipment_overdue: Option<String>,
+}
+
+/// The exceptions of a step's place; dispositioned once QA decided a deviation on that step
+/// (other than a value's).
+pub fn place_exceptions(
+    batch: &str,
+    record: &StepRecord,
+    facts: &PlaceFacts,
+    deviations: &[StepDeviation],
+) -> Vec<Exception> {
+    let decided = deviations
+        .iter()
+        .any(|d| d.step == record.step && d.parameter.is_none() && d.status.is_closed());
+    [
+        (ExceptionKind::Unqualified, &facts.unqualified),
+        (ExceptionKind::EquipmentOverdue, &facts.equipment_overdue),
+    ]
+    .into_iter()
+    .filter_map(|(kind, m)| {
+        m.as_ref().map(|m| Exception {
+            kind,
+            batch: batch.to_string(),
+            step: record.step.clone(),
+            message: format!("step {}: {m}", record.step),
+            dispositioned: decided,
+        })
+    })
+    .collect()
 }
 
 /// The release blockers of exceptions not dispositioned.

@@ -5,7 +5,10 @@ use crate::{
     UtcTime,
     donor::TissueSource,
     ids::{BatchId, ProductCode, UserName},
-    mbr::execution::{check_order, evaluate, next_step, unfinished_before_filling},
+    mbr::{
+        deviation::unfinished_before_filling,
+        execution::{check_order, evaluate, next_step},
+    },
     qc::DeviationStatus,
 };
 
@@ -47,6 +50,7 @@ fn step(code: &str, stage: Stage, params: Vec<Parameter>, second: bool) -> Maste
         equipment: None,
         room_grade: None,
         needs_second_person: second,
+        use_case: None,
     }
 }
 
@@ -253,4 +257,143 @@ fn steps_follow_the_master_and_verification_needs_a_second_person() {
         .unwrap();
     assert_eq!(dev.status, DeviationStatus::Approved);
     assert!(unfinished_before_filling(&m, &recs, &[dev]).is_empty());
+}
+
+#[test]
+fn a_use_case_executes_its_bound_step_in_order_and_a_correction_keeps_what_it_replaced() {
+    use crate::mbr::use_case::{UseCase, execute};
+    let mut steps = master().steps;
+    steps[0].parameters[0].code = "seeding_density".into();
+    steps[0].use_case = Some(UseCase::Seeding);
+    steps[1].use_case = Some(UseCase::Conditioning);
+    // A bound step asks only for what its use case supplies; seeding comes first.
+    let mut bad = steps.clone();
+    bad[1].parameters[0].code = "volume_ml".into();
+    assert!(
+        MasterRecord::new(bad)
+            .unwrap_err()
+            .to_string()
+            .contains("hours")
+    );
+    let mut bad = steps.clone();
+    bad[1].use_case = Some(UseCase::Seeding);
+    bad[1].parameters.clear();
+    assert!(MasterRecord::new(bad).is_err());
+    let m = MasterRecord::new(steps).unwrap();
+    let v = DocumentVersion::draft(&doc(), None, "first", Some(m.clone()), &u("qa"), t(0.0))
+        .unwrap()
+        .submit(t(0.0))
+        .unwrap()
+        .approve(&u("qa2"), "s", t(0.0))
+        .unwrap()
+        .make_effective(t(0.0))
+        .unwrap();
+    let ex = BatchExecution::start(&BatchId::new("B-1").unwrap(), &v, &u("op"), t(1.0)).unwrap();
+    let sup = |c: &str, x: f64| vec![(c.to_string(), x), ("other".to_string(), 1.0)];
+    // Conditioning before seeding is refused; a master without a filling use case ignores it.
+    let e = execute(
+        &ex,
+        &m,
+        &[],
+        0,
+        UseCase::Conditioning,
+        &sup("hours", 48.0),
+        t(2.0),
+        &u("op"),
+        t(2.0),
+    );
+    assert!(e.unwrap_err().to_string().contains("SEED"));
+    let none = execute(
+        &ex,
+        &m,
+        &[],
+        0,
+        UseCase::Filling,
+        &[],
+        t(2.0),
+        &u("op"),
+        t(2.0),
+    );
+    assert!(none.unwrap().is_none());
+    let (r, d) = execute(
+        &ex,
+        &m,
+        &[],
+        0,
+        UseCase::Seeding,
+        &sup("seeding_density", 9000.0),
+        t(2.0),
+        &u("op"),
+        t(2.0),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!((r.step.as_str(), d.len()), ("SEED", 1));
+    let again = execute(
+        &ex,
+        &m,
+        std::slice::from_ref(&r),
+        1,
+        UseCase::Seeding,
+        &sup("seeding_density", 5000.0),
+        t(3.0),
+        &u("op"),
+        t(3.0),
+    );
+    assert!(
+        again
+            .unwrap_err()
+            .to_string()
+            .contains("no further seeding")
+    );
+    let (_, s) = m.step("SEED").unwrap();
+    let fixed = r
+        .correct(
+            s,
+            evaluate(s, &[("seeding_density".into(), 5000.0)]).unwrap(),
+            "typo",
+            &u("op"),
+            t(4.0),
+        )
+        .unwrap();
+    assert_eq!(fixed.corrections[0].previous[0].value, 9000.0);
+    assert!(fixed.entered[0].within);
+    assert!(
+        r.correct(s, vec![], " ", &u("op"), t(4.0)).is_err(),
+        "a reason is needed"
+    );
+}
+
+#[test]
+fn training_names_the_version_in_force_then() {
+    use crate::mbr::document::trained_version;
+    let d = doc();
+    let v1 = DocumentVersion::draft(&d, None, "first", Some(master()), &u("qa"), t(0.0))
+        .unwrap()
+        .submit(t(0.0))
+        .unwrap()
+        .approve(&u("qa2"), "s", t(0.0))
+        .unwrap()
+        .make_effective(t(10.0))
+        .unwrap();
+    let v2 = DocumentVersion::draft(&d, Some(&v1), "CC-1", Some(master()), &u("qa"), t(20.0))
+        .unwrap()
+        .submit(t(20.0))
+        .unwrap()
+        .approve(&u("qa2"), "s", t(20.0))
+        .unwrap()
+        .make_effective(t(30.0))
+        .unwrap();
+    let v1 = v1.supersede(t(30.0)).unwrap();
+    let all = [v1, v2];
+    assert_eq!(
+        trained_version("D", &all, "v1", t(15.0)).unwrap().version,
+        1
+    );
+    assert_eq!(trained_version("D", &all, "2", t(31.0)).unwrap().version, 2);
+    let e = trained_version("D", &all, "1", t(31.0))
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("sop_version") && e.contains("v2 was"), "{e}");
+    assert!(trained_version("D", &all, "1", t(5.0)).is_err());
 }

@@ -7,7 +7,7 @@ use crate::{Service, ServiceError, mbr::NewDocument};
 use secretome_domain::{
     Actor, UtcTime,
     donor::TissueSource,
-    mbr::{DocumentKind, Limit, MasterStep, OnBreach, Parameter, Stage},
+    mbr::{DocumentKind, Limit, MasterStep, OnBreach, Parameter, Stage, UseCase},
 };
 
 #[allow(clippy::too_many_arguments)]
@@ -56,11 +56,25 @@ fn step(
         equipment: equipment.map(str::to_string),
         room_grade: Some(grade.into()),
         needs_second_person: second,
+        use_case: None,
     }
 }
 
-/// The steps of the demo product's process, from thawing the working bank to filling.
+/// The steps of the demo product's process, from thawing the working bank to filling; the harvest
+/// and the filling are executed by their use cases, the others entered on the operator's page.
 pub(crate) fn steps() -> Vec<MasterStep> {
+    let mut steps = page_steps();
+    for s in &mut steps {
+        s.use_case = match s.code.as_str() {
+            "HARV" => Some(UseCase::Harvest),
+            "FILL" => Some(UseCase::Filling),
+            _ => None,
+        };
+    }
+    steps
+}
+
+fn page_steps() -> Vec<MasterStep> {
     use OnBreach::{Deviation, Refuse};
     vec![
         step(

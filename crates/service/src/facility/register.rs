@@ -133,7 +133,9 @@ impl Service {
     }
 
     /// Records a user's training on an SOP version or an aseptic qualification, assessed by the
-    /// acting QA user. Role: qa.
+    /// acting QA user. When the SOP (its code, the first word of `sop`) is under document control,
+    /// the training refers to that version, which must have been in force at the training
+    /// (`mbr::trained_version`). Role: qa.
     pub async fn record_qualification(
         &self,
         actor: &Actor,
@@ -148,7 +150,7 @@ impl Service {
             .list::<Qualification>(Some(("operator", user.as_str())))
             .await?
             .len();
-        let rec = Qualification::new(
+        let mut rec = Qualification::new(
             format!("{user}/Q-{:03}", n + 1),
             &user,
             q.kind,
@@ -159,6 +161,8 @@ impl Service {
             q.expires_at,
             now,
         )?;
+        rec.document_version =
+            crate::mbr::trained_version(&mut *tx, &q.sop, &q.sop_version, q.trained_at).await?;
         tx.insert_record(&rec, &ctx(actor, now, "qualification.record", None))
             .await?;
         tx.commit().await?;

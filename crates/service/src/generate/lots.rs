@@ -16,6 +16,7 @@ use secretome_domain::{
     ids::{LotNumber, PatientCode, UserName},
     isbt::{self, CollectionType},
     lot::{Lot, LotStatus, PoolPart},
+    mbr::UseCase,
     processing::{ProcessingStep, StepKind},
     qc::{ResultSource, TestResult, result::ResultEntry},
     vial::Vial,
@@ -203,6 +204,30 @@ impl Emitter<'_> {
         self.push(&final_lot, lot_by, lot_at, "lot.fill")?;
         for s in &step_rows {
             self.push(s, &crew.operator, s.performed_at, "processing.record")?;
+        }
+        // Each pooled batch's execution goes on with the lot's processing and filling.
+        let fill_room = final_lot.fill_room.clone();
+        for mut g in std::mem::take(&mut self.guided) {
+            for st in &step_rows {
+                let (u, supplied) = UseCase::of_processing(&st.step);
+                let place = (st.room.as_deref(), st.equipment.as_deref());
+                self.execute(&mut g, u, &supplied, st.performed_at, &crew.operator, place)?;
+            }
+            let fill = [
+                ("fill_volume".to_string(), FILL_ML),
+                ("count".to_string(), count as f64),
+            ];
+            let place = (fill_room.as_deref(), None);
+            self.execute(
+                &mut g,
+                UseCase::Filling,
+                &fill,
+                filled_at,
+                &crew.operator,
+                place,
+            )?;
+            self.verify_guided(&mut g, &crew.qc, filled_at)?;
+            self.write_guided(g)?;
         }
         self.filtration(&crew, &lot, day(filled_at, -0.1)?)?;
         for r in &results {

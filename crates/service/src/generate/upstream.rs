@@ -1,7 +1,8 @@
 //! Upstream of a lot, as the generator writes it: donors (with the occasional ineligible one),
 //! tissue, master and working banks per site, raw-material lots received every two months per
 //! site and material, and culture batches seeded from the current working bank, with their material
-//! use, conditioning and harvest — each made through the domain's constructors and transitions.
+//! use, conditioning and harvest — each made through the domain's constructors and transitions, and
+//! executed against the master batch record (`execution`).
 
 use super::{Emitter, day};
 use crate::ServiceError;
@@ -13,6 +14,7 @@ use secretome_domain::{
     genealogy::{Edge, NodeKind, Relation},
     ids::{BatchId, CellBankId, DonorCode, HarvestId, MaterialLotId, TissueId},
     material::{MaterialCategory, MaterialUse, RawMaterialLot},
+    mbr::UseCase,
 };
 use std::collections::HashMap;
 
@@ -62,6 +64,9 @@ pub(super) struct SiteLine {
     donors: usize,
     batches: usize,
     materials: HashMap<(usize, i64), RawMaterialLot>,
+    /// The cell source of the master bank in use, and of the working bank in use.
+    master_source: Option<TissueSource>,
+    working_source: Option<TissueSource>,
 }
 
 impl Emitter<'_> {
@@ -112,6 +117,7 @@ impl Emitter<'_> {
         self.push(&e, &op, banked, "cell_bank.create")?;
         self.lines[site].master = Some((master, n + 1));
         self.lines[site].working = Some((wcb.clone(), 1));
+        self.lines[site].working_source = self.lines[site].master_source;
         self.counts.banks += 1;
         Ok(wcb)
     }
@@ -195,6 +201,7 @@ impl Emitter<'_> {
             );
             self.push(&e, &op, banked, "cell_bank.create")?;
             self.lines[site].master = Some((master, 0));
+            self.lines[site].master_source = Some(source);
             self.counts.banks += 1;
             return Ok(());
         }
@@ -257,6 +264,22 @@ impl Emitter<'_> {
             seeded,
             seeded,
         )?;
+        // Started from the master at its seeding; each bound step recorded as it is done.
+        let source = self.lines[site]
+            .working_source
+            .unwrap_or(TissueSource::BoneMarrow);
+        let mut g = self.start_guided(&b.id, source, seeded, &op)?;
+        self.execute(
+            &mut g,
+            UseCase::Seeding,
+            &[
+                ("seeding_density".into(), b.seeding_density),
+                ("vessel_count".into(), vessels as f64),
+            ],
+            seeded,
+            &op,
+            (None, None),
+        )?;
         let mut uses = Vec::new();
         for (m, spec) in MATERIALS.iter().enumerate() {
             let Some(per) = spec.4 else { continue };
@@ -276,6 +299,14 @@ impl Emitter<'_> {
         let hypoxia = self.rng.unit() < 0.5;
         let conditioned =
             b.start_conditioning(medium.id.clone(), 48.0, hypoxia, cond_at, cond_at)?;
+        self.execute(
+            &mut g,
+            UseCase::Conditioning,
+            &[("hours".into(), 48.0)],
+            cond_at,
+            &op,
+            (None, None),
+        )?;
         let at = day(seeded, 8.0)?;
         let volume = (volume_ml * self.rng.range(1.02, 1.15)).round().max(1.0);
         let (done, h) = conditioned.harvest(
@@ -285,6 +316,18 @@ impl Emitter<'_> {
             None,
             at,
         )?;
+        self.execute(
+            &mut g,
+            UseCase::Harvest,
+            &[
+                ("volume_ml".into(), h.volume_ml),
+                ("conditioning_hours".into(), cond_at.hours_until(at)),
+            ],
+            at,
+            &op,
+            (None, None),
+        )?;
+        self.guided.push(g);
         self.push(&done, &op, at, "batch.harvest")?;
         let e = Edge::new(
             (NodeKind::CellBank, bank.id.as_str()),

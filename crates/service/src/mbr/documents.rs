@@ -267,3 +267,23 @@ impl Service {
         Ok(DocumentSummary { document, versions })
     }
 }
+
+/// The controlled document version a training record names: None when the SOP (the first word of
+/// `sop`) is not under document control; else `<code>/v<n>`, refused unless that version was in
+/// force at `trained_at`.
+pub(crate) async fn trained_version(
+    tx: &mut dyn secretome_store::Tx,
+    sop: &str,
+    version: &str,
+    trained_at: UtcTime,
+) -> Result<Option<String>, ServiceError> {
+    let Some(code) = sop.split_whitespace().next() else {
+        return Ok(None);
+    };
+    if tx.load::<ControlledDocument>(code).await?.is_none() {
+        return Ok(None);
+    }
+    let versions = tx.list::<DocumentVersion>(Some(("document", code))).await?;
+    let v = secretome_domain::mbr::document::trained_version(code, &versions, version, trained_at)?;
+    Ok(Some(v.id.clone()))
+}

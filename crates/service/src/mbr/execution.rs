@@ -5,14 +5,16 @@
 //! deviation, a second, different person's verification with their password, and QA's
 //! disposition of the deviations.
 
-use crate::{Service, ServiceError, ctx};
+use crate::{
+    Service, ServiceError, ctx,
+    mbr::guided::{At, master_version, record_in_tx, refuse_bound},
+};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
     batch::CultureBatch,
     ids::BatchId,
     mbr::{
-        BatchExecution, ControlledDocument, DocumentKind, DocumentVersion, MasterRecord,
-        MasterStep, StepDeviation, StepRecord,
+        BatchExecution, DocumentVersion, MasterRecord, MasterStep, StepDeviation, StepRecord,
         execution::{check_order, evaluate, next_step},
     },
 };
@@ -94,16 +96,8 @@ impl Service {
         actor.require(Role::Operator, "start a batch from a master batch record")?;
         let id = BatchId::new(batch)?;
         let mut tx = self.store.begin().await?;
-        tx.must_load::<CultureBatch>(batch).await?;
-        let v = tx.must_load::<DocumentVersion>(version).await?;
-        let doc = tx.must_load::<ControlledDocument>(&v.document).await?;
-        if doc.kind != DocumentKind::MasterBatchRecord {
-            return Err(DomainError::invalid(
-                "master",
-                format!("{} is not a master batch record", doc.id),
-            )
-            .into());
-        }
+        let b = tx.must_load::<CultureBatch>(batch).await?;
+        let v = master_version(&mut *tx, version).await?;
         if let Some(ex) = tx.load::<BatchExecution>(batch).await? {
             return Err(DomainError::Rule(secretome_domain::Rule::BatchStarted {
                 batch: batch.to_string(),
@@ -111,7 +105,7 @@ impl Service {
             })
             .into());
         }
-        let ex = BatchExecution::start(&id, &v, &actor.user, now)?;
+        let ex = BatchExecution::start(&id, &v, &actor.user, b.seeded_at)?;
         tx.insert_record(&ex, &ctx(actor, now, "execution.start", None))
             .await?;
         tx.commit().await?;
@@ -122,7 +116,9 @@ impl Service {
     /// The step must be the next in the master's order; a value outside its limits is recorded
     /// and opens a deviation naming the step, the parameter, the limit and the value (or is
     /// refused where the master says so). A step needing a second person waits for
-    /// `verify_step`. Role: operator.
+    /// `verify_step`. A step the master binds to a use case (harvest, filling …) is recorded by
+    /// that use case, not here (`guided`). Role: operator.
+    #[allow(clippy::too_many_arguments)]
     pub async fn record_step(
         &self,
         actor: &Actor,
@@ -133,33 +129,49 @@ impl Service {
         performed_at: UtcTime,
         note: Option<String>,
     ) -> Result<StepOutcome, ServiceError> {
+        let place = crate::facility::StepPlace::default();
+        self.record_step_at(actor, now, batch, step, values, performed_at, note, &place)
+            .await
+    }
+
+    /// Records a step as `record_step`, with the room/zone and the equipment it was done in/with.
+    /// What was done is recorded as it happened: a grade A step by someone without the aseptic
+    /// qualifications, or with equipment out of calibration, is not refused here but shown first
+    /// in the review by exception until QA decides a deviation on it. Role: operator.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_step_at(
+        &self,
+        actor: &Actor,
+        now: UtcTime,
+        batch: &str,
+        step: &str,
+        values: &[(String, f64)],
+        performed_at: UtcTime,
+        note: Option<String>,
+        place: &crate::facility::StepPlace,
+    ) -> Result<StepOutcome, ServiceError> {
         actor.require(Role::Operator, "record a batch step")?;
+        let (room, equipment) = place.parts();
         let mut tx = self.store.begin().await?;
         let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
         let (idx, s) = check_order(&master, &records, step)?;
+        refuse_bound(s)?;
         let entered = evaluate(s, values)?;
-        let record =
-            StepRecord::record(&ex, idx, s, entered, performed_at, note, &actor.user, now)?;
-        let opened: Vec<StepDeviation> = record
-            .entered
-            .iter()
-            .filter(|v| !v.within)
-            .enumerate()
-            .map(|(i, v)| {
-                StepDeviation::breach(&ex, s, deviations.len() + i + 1, v, &actor.user, now)
-            })
-            .collect();
-        let c = ctx(actor, now, "execution.step", None);
-        tx.insert_record(&record, &c).await?;
-        for d in &opened {
-            tx.insert_record(d, &ctx(actor, now, "execution.deviation", None))
-                .await?;
-        }
+        let out = record_in_tx(
+            &mut *tx,
+            actor,
+            now,
+            &ex,
+            deviations.len(),
+            (idx, s),
+            entered,
+            performed_at,
+            note,
+            At { room, equipment },
+        )
+        .await?;
         tx.commit().await?;
-        Ok(StepOutcome {
-            record,
-            deviations: opened,
-        })
+        Ok(out)
     }
 
     /// Skips the next step through a deviation stating why (QA decides it; filling waits for its

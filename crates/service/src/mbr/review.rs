@@ -1,17 +1,21 @@
 //! Review by exception: the batches a lot was made from (the backward trace), and for each batch
 //! started from a master what departed from it (`secretome_domain::mbr::review`). Filling checks
 //! that every step before filling is complete (or skipped with an approved deviation); the release
-//! check turns every exception not dispositioned into a blocker. Batches not started from a master
+//! check turns every exception not dispositioned into a blocker. Steps done by someone without the
+//! grade A qualifications or with equipment overdue are found from issue 14's facility records. Batches not started from a master
 //! are not judged against one.
 
 use crate::{Service, ServiceError};
 use secretome_domain::{
     DomainError,
+    facility::{Equipment, Qualification, training::aseptic_unqualified},
     genealogy::NodeKind,
     lot::Lot,
     mbr::{
-        BatchExecution, DocumentVersion, Exception, MasterRecord, StepDeviation, StepRecord,
-        execution::unfinished_before_filling, review::exceptions,
+        BatchExecution, DocumentVersion, Exception, MasterRecord, MasterStep, StepDeviation,
+        StepRecord, StepStatus,
+        deviation::unfinished_before_filling,
+        review::{PlaceFacts, exceptions, place_exceptions},
     },
     qc::Deviation,
 };
@@ -52,6 +56,14 @@ impl Src<'_> {
         out.dedup();
         Ok(out)
     }
+}
+
+/// The ids of the batches upstream of `lot`, inside a transaction.
+pub(crate) async fn upstream_batches(
+    tx: &mut dyn Tx,
+    lot: &str,
+) -> Result<Vec<String>, ServiceError> {
+    Ok(Src::Tx(tx).batches(lot).await?)
 }
 
 /// One batch's execution as recorded.
@@ -114,17 +126,52 @@ pub(crate) async fn require_steps_before_filling(
     }
 }
 
+/// What issue 14's records say about a recorded step: whoever recorded a grade A step without the
+/// gowning and aseptic-process qualifications in force then, equipment out of calibration or
+/// qualification when the step was done.
+async fn place_facts(
+    src: &mut Src<'_>,
+    step: &MasterStep,
+    r: &StepRecord,
+) -> Result<PlaceFacts, ServiceError> {
+    let mut facts = PlaceFacts::default();
+    if step.room_grade.as_deref() == Some("A") && r.status != StepStatus::Skipped {
+        let quals: Vec<Qualification> = src.list("operator", r.recorded_by.as_str()).await?;
+        facts.unqualified =
+            aseptic_unqualified(&r.recorded_by, &quals, r.performed_at).map(|(en, _)| en);
+    }
+    if let Some(e) = &r.equipment
+        && let Some(eq) = src.load::<Equipment>(e).await?
+    {
+        facts.equipment_overdue = eq.unfit_at(r.performed_at).map(|(en, _)| en);
+    }
+    Ok(facts)
+}
+
 /// Every exception of the batches of `lot` started from a master.
 pub(crate) async fn lot_exceptions(
     mut src: Src<'_>,
     lot: &Lot,
 ) -> Result<Vec<Exception>, ServiceError> {
     let filled = lot.filled_at.is_some();
-    Ok(executed(&mut src, lot.id.as_str())
-        .await?
-        .iter()
-        .flat_map(|e| exceptions(&e.batch, &e.master, &e.records, &e.deviations, filled))
-        .collect())
+    let mut out = Vec::new();
+    for e in executed(&mut src, lot.id.as_str()).await? {
+        out.extend(exceptions(
+            &e.batch,
+            &e.master,
+            &e.records,
+            &e.deviations,
+            filled,
+        ));
+        for r in &e.records {
+            let Some((_, step)) = e.master.step(&r.step) else {
+                continue;
+            };
+            let facts = place_facts(&mut src, step, r).await?;
+            out.extend(place_exceptions(&e.batch, r, &facts, &e.deviations));
+        }
+    }
+    Ok(out)
 }
 
 /// The batch record's exceptions, shown before the full record: those of the batches' executions

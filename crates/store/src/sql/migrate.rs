@@ -76,6 +76,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "limits_and_returns",
         include_str!("../../migrations/0021_limits_and_returns.sql"),
     ),
+    (
+        22,
+        "step_place_corrections",
+        include_str!("../../migrations/0022_step_place_corrections.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

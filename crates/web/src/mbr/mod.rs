@@ -12,6 +12,7 @@
 mod api;
 mod exec;
 mod pages;
+pub mod steps_form;
 mod text;
 
 use crate::registry::{Routes, get, post};

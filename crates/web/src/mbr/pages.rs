@@ -1,8 +1,8 @@
 //! The master batch record pages: the list of controlled documents with QA's form for a new one,
 //! and a document's page — its versions with their status and change-control reasons, the steps of
-//! the newest version with targets and limits, and QA's actions: a new version (the steps as
-//! JSON, prefilled from the newest version), submit for review, signed approval (refused to the
-//! author), put in force.
+//! the newest version with targets and limits, and QA's actions: a new version (the steps through
+//! a form per step and per parameter, `steps_form`, prefilled from the newest version), submit for
+//! review, signed approval (refused to the author), put in force.
 
 use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
@@ -26,12 +26,18 @@ use secretome_domain::{
 };
 use secretome_service::mbr::{DocumentSummary, NewDocument};
 
+use super::steps_form::{self, StepRow};
+
 #[derive(Template)]
 #[template(path = "mbr/list.html")]
 struct ListPage {
     c: PageCtx,
     docs: Vec<DocumentSummary>,
     can_write: bool,
+    rows: Vec<StepRow>,
+    stages: Vec<&'static str>,
+    use_cases: Vec<&'static str>,
+    step_errors: Vec<String>,
     f: Fields,
     e: FieldErrors,
 }
@@ -43,21 +49,48 @@ struct DocPage {
     d: DocumentSummary,
     /// The newest version, whose steps are shown.
     latest: Option<DocumentVersion>,
-    steps_json: String,
+    rows: Vec<StepRow>,
+    stages: Vec<&'static str>,
+    use_cases: Vec<&'static str>,
+    step_errors: Vec<String>,
     can_write: bool,
     can_approve: bool,
     f: Fields,
     e: FieldErrors,
 }
 
-/// The steps typed as JSON (an array of steps), the error on the `steps` field.
-fn parse_steps(s: &str) -> Result<Option<Vec<MasterStep>>, FieldErrors> {
-    if s.trim().is_empty() {
-        return Ok(None);
+/// The fields of the document forms themselves; any other error not on a step field is a master
+/// rule (stage order, limits, a use case's values) and is listed above the steps.
+const OWN: &[&str] = &[
+    "",
+    "code",
+    "kind",
+    "title",
+    "title_ja",
+    "product",
+    "cell_source",
+    "change_reason",
+    "password",
+    "reason",
+];
+
+fn step_errors(e: &FieldErrors) -> Vec<String> {
+    e.0.iter()
+        .filter(|(k, _)| {
+            !OWN.contains(&k.as_str())
+                && !(k.starts_with('s') && k[1..].starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .map(|(k, m)| format!("{k}: {m}"))
+        .collect()
+}
+
+/// The step blocks to show: as posted after a refusal, else from `steps`.
+fn rows(f: &Fields, steps: &[MasterStep]) -> Vec<StepRow> {
+    if f.0.contains_key("s0.code") {
+        steps_form::rows_posted(f)
+    } else {
+        steps_form::rows_of(steps)
     }
-    serde_json::from_str::<Vec<MasterStep>>(s)
-        .map(Some)
-        .map_err(|e| FieldErrors::one("steps", &format!("not a list of steps: {e}")))
 }
 
 fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
@@ -82,6 +115,10 @@ async fn list_page(
                 c: PageCtx::new(v, "/masters"),
                 docs,
                 can_write: v.has_any(&[Role::Operator, Role::Qa]),
+                rows: rows(&f, &[]),
+                stages: steps_form::stages(),
+                use_cases: steps_form::use_cases(),
+                step_errors: step_errors(&e),
                 f,
                 e,
             },
@@ -112,9 +149,12 @@ pub async fn create(
         Err(r) => return *r,
     };
     let f = Fields::parse(&body);
-    let steps = match parse_steps(f.get("steps")) {
+    let steps = match steps_form::parse(&f) {
         Ok(s) => s,
-        Err(e) => return list_page(&st, &v, f, e, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => {
+            let e = localised(v.lang, e);
+            return list_page(&st, &v, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     let kind = if f.is("kind", "sop") {
         DocumentKind::Sop
@@ -164,18 +204,21 @@ async fn show_page(
     match st.service.document(id).await {
         Ok(d) => {
             let latest = d.versions.first().cloned();
-            let steps_json = latest
+            let steps: &[MasterStep] = latest
                 .as_ref()
                 .and_then(|l| l.master.as_ref())
-                .and_then(|m| serde_json::to_string_pretty(&m.steps).ok())
-                .unwrap_or_default();
+                .map_or(&[], |m| m.steps.as_slice());
+            let rows = rows(&f, steps);
             page(
                 s,
                 &DocPage {
                     c: PageCtx::new(v, &format!("/masters/{}", seg(id))),
                     d,
                     latest,
-                    steps_json,
+                    rows,
+                    stages: steps_form::stages(),
+                    use_cases: steps_form::use_cases(),
+                    step_errors: step_errors(&e),
                     can_write: v.has_any(&[Role::Operator, Role::Qa]),
                     can_approve: v.has_any(&[Role::Qa]),
                     f,
@@ -215,9 +258,12 @@ pub async fn revise(
         Err(r) => return *r,
     };
     let f = Fields::parse(&body);
-    let steps = match parse_steps(f.get("steps")) {
+    let steps = match steps_form::parse(&f) {
         Ok(s) => s,
-        Err(e) => return show_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => {
+            let e = localised(v.lang, e);
+            return show_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     match st
         .service

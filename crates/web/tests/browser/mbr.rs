@@ -1,8 +1,9 @@
 //! The operator runs a master batch record from start to fill on the operator's page (issue 15):
 //! a culture batch is started from the demo's umbilical-cord master in force, each step is entered
 //! against its targets, a confluence outside its limit is recorded with its deviation, the
-//! conditioning is verified by QA with their password at the same workstation, and after the lot is
-//! filled the filling step closes the record; the lot's batch record then opens with the exception.
+//! conditioning is verified by QA with their password at the same workstation; the harvest and the
+//! filling, which the master binds to their use cases, are recorded by them, and the filling is
+//! verified on the page; the lot's batch record then opens with the exception.
 
 use crate::harness::{Backends, Lang, Page, Seen, run};
 
@@ -55,12 +56,8 @@ async fn run_master(p: Page) -> Result<(), Seen> {
     );
     step(&p, "COND-START", &[("hours", "48")]).await?;
     verify(&p, "COND-START", "qa").await?;
-    step(&p, "HARV", &[("volume_ml", "520")]).await?;
-    step(&p, "PROC-CENT", &[("g_force", "400"), ("minutes", "10")]).await?;
-    step(&p, "PROC-FILT", &[("pore_um", "0.22")]).await?;
-    verify(&p, "PROC-FILT", "qc").await?;
-    // Harvest, pooling, filtration and filling through the use cases (their own pages are
-    // covered by the manufacture flow); then the filling step on the operator's page.
+    // The harvest is the use case the master binds to HARV: recorded through it, with its volume
+    // judged against the limits; the page then offers the next step.
     let svc = &p.svc;
     let op = svc.actor("operator").await?;
     let now = crate::common::now();
@@ -75,6 +72,12 @@ async fn run_master(p: Page) -> Result<(), Seen> {
         None,
     )
     .await?;
+    p.open(PAGE).await?;
+    step(&p, "PROC-CENT", &[("g_force", "400"), ("minutes", "10")]).await?;
+    step(&p, "PROC-FILT", &[("pore_um", "0.22")]).await?;
+    verify(&p, "PROC-FILT", "qc").await?;
+    // Pooling, filtration and filling through the use cases (their own pages are covered by the
+    // manufacture flow): filling records FILL, which the page shows awaiting verification.
     svc.pool_lot(
         &op,
         now,
@@ -95,7 +98,6 @@ async fn run_master(p: Page) -> Result<(), Seen> {
     )
     .await?;
     p.open(PAGE).await?;
-    step(&p, "FILL", &[("fill_volume", "2.0")]).await?;
     verify(&p, "FILL", "qa").await?;
     p.id("all-done").await?;
     // QA's batch record review opens with the exception.
