@@ -8,7 +8,7 @@
 use super::{Crew, Emitter};
 use crate::{Service, ServiceError, mbr::NewDocument};
 use secretome_domain::{
-    DomainError, UtcTime,
+    UtcTime,
     donor::TissueSource,
     ids::{BatchId, UserName},
     mbr::{

@@ -4,8 +4,7 @@
 //! on the dispensing and in the audit event). Until then the vial stays in quarantine and cannot
 //! be dispensed. Role: QA.
 
-use crate::manufacture::{api::json_fields, support::Refusal};
-use crate::quality::support::{Fields, actor, fail, page, see_other};
+use crate::kit::{Fields, Refusal, actor, fail, json_fields, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},

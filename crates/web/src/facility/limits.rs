@@ -4,8 +4,7 @@
 //! required). Page and API read the same typed input (`limit_input`), so a bad value is refused
 //! naming the same field on both.
 
-use crate::manufacture::{api::json_fields, support::Refusal};
-use crate::quality::support::{Fields, actor, fail, page, see_other};
+use crate::kit::{Fields, Refusal, actor, fail, json_fields, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},
