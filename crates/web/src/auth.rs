@@ -4,6 +4,7 @@
 //! page; API: 401), with the wrong role (403), or a form post without the session's CSRF token (403).
 
 use crate::{AppState, i18n::Lang};
+use secretome_domain::site::SETTING_LANGUAGE;
 use axum::{
     body::{Body, to_bytes},
     extract::{Request, State},
@@ -84,11 +85,21 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         },
         None => None,
     };
-    let lang = session
+    let chosen = session
         .as_ref()
         .and_then(|s| s.language.as_deref())
         .and_then(Lang::parse)
-        .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
+        .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())));
+    // Nobody chose: the facility's default language (a setting), before the browser's wish.
+    let site = match chosen {
+        Some(_) => None,
+        None => match st.service.setting(SETTING_LANGUAGE).await {
+            Ok(v) => v.as_deref().and_then(Lang::parse),
+            Err(e) => return crate::AppError(e).into_response(),
+        },
+    };
+    let lang = chosen
+        .or(site)
         .unwrap_or_else(|| {
             let accept = req
                 .headers()

@@ -109,3 +109,51 @@ async fn planning_page_shows_calibration_and_a_plan() {
         "error names the field"
     );
 }
+
+/// `GET path` as an English-speaking browser (Accept-Language en) with these cookies.
+async fn get_as_english(app: &axum::Router, path: &str, cookie: Option<&str>) -> Res {
+    let mut b = axum::http::Request::get(path).header("accept-language", "en-US,en;q=0.9");
+    if let Some(c) = cookie {
+        b = b.header("cookie", c);
+    }
+    send(app, b.body(axum::body::Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn the_facility_default_language_goes_before_the_browser_and_a_choice_before_both() {
+    for (backend, store) in stores("site_language").await {
+        let (app, svc) = demo_app(store).await;
+        // Unset: an English browser gets English.
+        let r = get_as_english(&app, "/login", None).await;
+        assert!(r.body.contains("<html lang=\"en\""), "{backend:?}");
+
+        // The administrator makes Japanese the facility's language; a wrong value names the field.
+        let (admin, csrf) = session(&svc, "admin").await;
+        let bad = [("csrf", csrf.as_str()), ("key", "ui.language"), ("value", "fr")];
+        let r = post_form(&app, "/admin/settings", Some(&admin), &bad).await;
+        assert_eq!(r.status, 422, "{backend:?}: {}", r.body);
+        assert!(r.body.contains("fr"), "{backend:?}: the refused value is named");
+        assert_eq!(svc.setting("ui.language").await.unwrap(), None, "nothing written");
+        let ok = [("csrf", csrf.as_str()), ("key", "ui.language"), ("value", "ja")];
+        let r = post_form(&app, "/admin/settings", Some(&admin), &ok).await;
+        assert_eq!(r.status, 200, "{backend:?}");
+        assert_eq!(svc.setting("ui.language").await.unwrap().as_deref(), Some("ja"));
+
+        // Now an English browser that chose nothing gets the facility's Japanese …
+        let r = get_as_english(&app, "/login", None).await;
+        assert!(r.body.contains("<html lang=\"ja\"") && r.body.contains("サインイン"));
+        let (qa, qa_csrf) = session(&svc, "qa").await;
+        let r = get_as_english(&app, "/lots", Some(&qa)).await;
+        assert!(r.body.contains("ロット一覧"), "{backend:?}: a user with no choice");
+        // … a signed-out visitor's switch (the cookie) goes before it …
+        let r = get_as_english(&app, "/login", Some("secretome_lang=en")).await;
+        assert!(r.body.contains("<html lang=\"en\""), "{backend:?}: the cookie");
+        // … and so does a user's own choice, kept on the user.
+        let to_en = [("csrf", qa_csrf.as_str()), ("to", "en"), ("back", "/lots")];
+        let r = post_form(&app, "/lang", Some(&qa), &to_en).await;
+        assert_eq!(r.status, 303, "{backend:?}");
+        let (qa2, _) = session(&svc, "qa").await;
+        let r = get_as_english(&app, "/lots", Some(&qa2)).await;
+        assert!(r.body.contains("<html lang=\"en\""), "{backend:?}: the user's choice");
+    }
+}

@@ -13,11 +13,14 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod checks;
 mod facility;
 mod harness;
+mod layout;
 mod manufacture;
 mod mbr;
 mod quality;
 mod recall;
+mod screenshots;
 mod shipments;
 mod signin;
