@@ -62,6 +62,8 @@ pub struct PageCtx {
     pub path: String,
     zone: TimeZone,
     names: Names,
+    /// The viewer's roles, for `c.may(…)`: a link is shown only where the viewer may follow it.
+    role_set: Vec<Role>,
 }
 
 /// Navigation entries and the roles that see them: the core's, then each page module's `NAV`.
@@ -138,6 +140,11 @@ impl PageCtx {
             path: path.to_string(),
             zone,
             names: Names::default(),
+            role_set: v
+                .session
+                .as_ref()
+                .map(|s| s.actor.roles.clone())
+                .unwrap_or_default(),
         }
     }
     /// The same page context, showing these users by name.
@@ -150,6 +157,11 @@ impl PageCtx {
     pub fn who(&self, id: impl std::fmt::Display) -> String {
         let id = id.to_string();
         self.names.of(&id).to_string()
+    }
+    /// Whether the viewer has one of `roles` (the roles a route admits, e.g. `crate::recall::READ`):
+    /// pages show a link only where the viewer may follow it (issue 17 item 4).
+    pub fn may(&self, roles: &[Role]) -> bool {
+        self.role_set.iter().any(|r| roles.contains(r))
     }
     /// The text of a catalogue key in the page's language.
     pub fn t(&self, key: &str) -> &'static str {

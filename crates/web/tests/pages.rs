@@ -157,3 +157,84 @@ async fn the_facility_default_language_goes_before_the_browser_and_a_choice_befo
         assert!(r.body.contains("<html lang=\"en\""), "{backend:?}: the user's choice");
     }
 }
+
+#[tokio::test]
+async fn each_record_offers_the_steps_that_follow_it_and_links_only_where_the_viewer_may_go() {
+    for (backend, store) in stores("next_steps").await {
+        let (app, svc) = demo_app(store).await;
+        let (op, _) = session(&svc, "operator").await;
+        let op = Some(op.as_str());
+
+        // A cell bank → seed a batch from it: the seeding form has the bank chosen.
+        let r = get(&app, "/banks/WCB-BM-001", op).await;
+        assert!(
+            r.body
+                .contains("href=\"/batches?bank=WCB-BM-001#seed-form\" id=\"seed-from-bank\""),
+            "{backend:?}"
+        );
+        let r = get(&app, "/batches?bank=WCB-BM-001", op).await;
+        assert!(r.body.contains("<option value=\"WCB-BM-001\" selected>"), "{backend:?}");
+
+        // A harvested batch with supernatant left → pool it: the pooling form starts with it.
+        let mut pooled = None;
+        for n in 1..=12 {
+            let r = get(&app, &format!("/batches/B-2026-{n:03}"), op).await;
+            if let Some(at) = r.body.find("<a href=\"/harvests?harvest=") {
+                let rest = &r.body[at + "<a href=\"".len()..];
+                pooled = Some(rest[..rest.find('"').unwrap()].replace("&amp;", "&"));
+                break;
+            }
+        }
+        let link = pooled.expect("a demo batch has a harvest left to pool");
+        let harvest = link["/harvests?harvest=".len()..link.find('#').unwrap()].to_string();
+        let r = get(&app, &link, op).await;
+        assert!(
+            r.body
+                .contains(&format!("<option value=\"{harvest}\" selected>")),
+            "{backend:?}: {harvest} chosen in the first row"
+        );
+
+        // A lot → processing and filling → QC → record review and release; the step due is marked.
+        let (qa, _) = session(&svc, "qa").await;
+        let qa = Some(qa.as_str());
+        let r = get(&app, "/lots/L-2026-005", qa).await;
+        let next = &r.body[r.body.find("id=\"lot-next\"").expect("next steps")..];
+        let next = &next[..next.find("</ol>").unwrap()];
+        for href in [
+            "/lots/L-2026-005/processing",
+            "/lots/L-2026-005/qc",
+            "/lots/L-2026-005/record",
+        ] {
+            assert!(next.contains(&format!("href=\"{href}\"")), "{href}");
+        }
+        assert!(next.contains("class=\"now\" aria-current=\"step\"><a href=\"/lots/L-2026-005/qc\""));
+        // … and its genealogy entries are links to their records.
+        let r = get(&app, "/lots/L-2026-001", qa).await;
+        for href in [
+            "/donors/D-BM-001",
+            "/banks/MCB-BM-001",
+            "/batches/B-2026-001",
+            "/materials/RM-SFM-2402",
+        ] {
+            assert!(r.body.contains(&format!("href=\"{href}\"")), "{backend:?}: {href}");
+        }
+
+        // Recall reports are for QA, physicians and the administrator: no link for QC.
+        let (qc, _) = session(&svc, "qc").await;
+        let r = get(&app, "/recalls", Some(&qc)).await;
+        assert!(r.body.contains("data-recall=") && !r.body.contains("href=\"/recalls/"));
+        let r = get(&app, "/recalls", qa).await;
+        assert!(r.body.contains("href=\"/recalls/"), "{backend:?}: QA opens them");
+        // Freezer maps are not for physicians: a vial's location is text for them.
+        let (doc, _) = session(&svc, "physician").await;
+        let r = get(&app, "/lots/L-2026-004", Some(&doc)).await;
+        let at = r.body.find("href=\"/vials/").expect("a vial link");
+        let rest = &r.body[at + "href=\"".len()..];
+        let vial = rest[..rest.find('"').unwrap()].to_string();
+        let r = get(&app, &vial, Some(&doc)).await;
+        assert_eq!(r.status, 200, "{vial}");
+        assert!(r.body.contains("id=\"vial-location\"") && !r.body.contains("href=\"/freezers/"));
+        let r = get(&app, &vial, qa).await;
+        assert!(r.body.contains("href=\"/freezers/"), "{backend:?}: QA sees the map link");
+    }
+}

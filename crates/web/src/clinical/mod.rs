@@ -26,7 +26,7 @@ use axum::{
 use secretome_domain::Role;
 
 const DOC: &[Role] = &[Role::Physician];
-const READ: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
+pub(crate) const READ: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
 const REPORTS: &[Role] = &[Role::Physician, Role::Qa];
 const QA: &[Role] = &[Role::Qa];
 

@@ -22,7 +22,7 @@ use axum::{
 };
 use secretome_domain::Role;
 
-const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
+pub(crate) const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
 const QA: &[Role] = &[Role::Qa];
 const EM: &[Role] = &[Role::Qc, Role::Operator];
 const OP: &[Role] = &[Role::Operator];

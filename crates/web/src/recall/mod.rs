@@ -19,7 +19,7 @@ use secretome_domain::Role;
 const QA: &[Role] = &[Role::Qa];
 const FOLLOW: &[Role] = &[Role::Qa, Role::Physician];
 /// A recall's report names patients: the roles that may read patient records.
-const READ: &[Role] = &[Role::Qa, Role::Physician, Role::Admin];
+pub(crate) const READ: &[Role] = &[Role::Qa, Role::Physician, Role::Admin];
 
 /// This module's guarded routes (method, path pattern).
 pub const ROUTES: &[(&str, &str)] = &[
