@@ -40,10 +40,20 @@ fn checkers() -> PathBuf {
     dir
 }
 
-/// The route a path belongs to: segments holding a digit are ids (`/lots/{}`), the query dropped.
-fn route(path: &str) -> String {
-    let path = path.split(['?', '#']).next().unwrap_or(path);
-    path.split('/')
+/// The route a link belongs to: segments holding a digit are ids (`/lots/{}`), and of the query
+/// only the names count (`/trace?dir&id`: the graph, not the empty form).
+fn route(href: &str) -> String {
+    let href = href.split('#').next().unwrap_or(href);
+    let (path, query) = href.split_once('?').unwrap_or((href, ""));
+    let mut names: Vec<&str> = query
+        .split('&')
+        .filter_map(|kv| kv.split('=').next())
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let path = path
+        .split('/')
         .map(|s| {
             if s.chars().any(|c| c.is_ascii_digit()) {
                 "{}"
@@ -52,7 +62,12 @@ fn route(path: &str) -> String {
             }
         })
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    if names.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", names.join("&"))
+    }
 }
 
 /// A link the walk follows: a page of the app, not a file (PDF, SVG, CSV), the API or a download.
@@ -62,7 +77,7 @@ fn followed(href: &str) -> bool {
         && !href.starts_with("//")
         && !path.starts_with("/api/")
         && !path.starts_with("/static/")
-        && ![".pdf", ".svg", ".csv", ".json", ".png", ".xml", "/label", "/fhir"]
+        && ![".pdf", ".svg", ".csv", ".json", ".png", ".xml"]
             .iter()
             .any(|e| path.ends_with(e))
 }
@@ -70,8 +85,8 @@ fn followed(href: &str) -> bool {
 /// What the checks found on one page.
 #[derive(Default)]
 struct Findings {
-    /// Pages checked: (role, path) → the HTML file handed to the Nu checker.
-    pages: BTreeMap<String, (String, PathBuf)>,
+    /// Pages checked: the HTML file handed to the Nu checker → (role, path).
+    pages: BTreeMap<String, (String, String)>,
     /// Problems, one line each.
     problems: Vec<String>,
 }

@@ -4,7 +4,7 @@
 //! nothing wider than the window; a long note in a table wraps inside its cell.
 
 use crate::harness::{Backends, Lang, Page, Seen, run};
-use secretome_service::manufacture::NewObservation;
+use secretome_service::NewObservation;
 use serde_json::Value;
 
 fn now() -> secretome_domain::UtcTime {
