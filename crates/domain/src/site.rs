@@ -308,10 +308,7 @@ pub const SETTING_KEYS: &[(&str, &str)] = &[
         SETTING_FIN,
         "ISBT 128 Facility Identification Number (5 characters, issued by ICCBBA)",
     ),
-    (
-        SETTING_LANGUAGE,
-        "Default language of the pages (ja or en)",
-    ),
+    (SETTING_LANGUAGE, "Default language of the pages (ja or en)"),
     ("dose.max_ml.iv_drip", "Maximum dose by IV drip, mL"),
     ("dose.max_ml.intranasal", "Maximum intranasal dose, mL"),
     (

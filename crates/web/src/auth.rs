@@ -4,7 +4,6 @@
 //! page; API: 401), with the wrong role (403), or a form post without the session's CSRF token (403).
 
 use crate::{AppState, i18n::Lang};
-use secretome_domain::site::SETTING_LANGUAGE;
 use axum::{
     body::{Body, to_bytes},
     extract::{Request, State},
@@ -13,6 +12,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::cookie::CookieJar;
+use secretome_domain::site::SETTING_LANGUAGE;
 use secretome_domain::{Role, UtcTime};
 use secretome_service::auth::SessionInfo;
 
@@ -98,16 +98,14 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
             Err(e) => return crate::AppError(e).into_response(),
         },
     };
-    let lang = chosen
-        .or(site)
-        .unwrap_or_else(|| {
-            let accept = req
-                .headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            Lang::from_accept_language(accept)
-        });
+    let lang = chosen.or(site).unwrap_or_else(|| {
+        let accept = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Lang::from_accept_language(accept)
+    });
     req.extensions_mut().insert(Viewer {
         session,
         lang,

@@ -24,11 +24,22 @@ fn group_of(href: &str) -> &'static str {
     const GROUPS: &[(&str, &[&str])] = &[
         (
             "nav.g.make",
-            &["/lots", "/plan", "/donors", "/batches", "/materials", "/harvests", "/masters"],
+            &[
+                "/lots",
+                "/plan",
+                "/donors",
+                "/batches",
+                "/materials",
+                "/harvests",
+                "/masters",
+            ],
         ),
         ("nav.g.quality", &["/qc", "/products", "/facility"]),
         ("nav.g.stock", &["/freezers", "/vials", "/shipments"]),
-        ("nav.g.clinical", &["/patients", "/indications", "/ae-reports"]),
+        (
+            "nav.g.clinical",
+            &["/patients", "/indications", "/ae-reports"],
+        ),
         ("nav.g.trace", &["/trace", "/recalls"]),
     ];
     GROUPS

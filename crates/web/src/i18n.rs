@@ -288,8 +288,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("lot.next", "次の工程", "Next steps"),
     ("lot.next.fill", "工程記録・充填", "Processing and filling"),
     ("lot.next.qc", "品質試験", "QC tests"),
-    ("lot.next.release", "記録照査・出荷判定", "Record review and release"),
-    ("lot.next.coa", "試験成績書 (CoA)", "Certificate of analysis"),
+    (
+        "lot.next.release",
+        "記録照査・出荷判定",
+        "Record review and release",
+    ),
+    (
+        "lot.next.coa",
+        "試験成績書 (CoA)",
+        "Certificate of analysis",
+    ),
     ("node.donor", "ドナー", "Donor"),
     ("node.tissue", "組織採取", "Tissue collection"),
     ("node.cell_bank", "セルバンク", "Cell bank"),

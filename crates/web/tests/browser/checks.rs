@@ -27,7 +27,9 @@ const MOST_PAGES: usize = 120;
 fn checkers() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/checkers");
     if !dir.join("node_modules/axe-core/axe.min.js").is_file()
-        || !dir.join("node_modules/vnu-jar/build/dist/vnu.jar").is_file()
+        || !dir
+            .join("node_modules/vnu-jar/build/dist/vnu.jar")
+            .is_file()
     {
         let ok = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
@@ -142,7 +144,13 @@ async fn links(p: &Page) -> Result<Vec<String>, Seen> {
 }
 
 /// Signs in as `user` and walks every route it is shown, checking each page once.
-async fn walk(p: &Page, user: &str, axe_src: &str, dir: &Path, f: &mut Findings) -> Result<(), Seen> {
+async fn walk(
+    p: &Page,
+    user: &str,
+    axe_src: &str,
+    dir: &Path,
+    f: &mut Findings,
+) -> Result<(), Seen> {
     p.sign_in(user).await?;
     let mut seen = BTreeSet::new();
     let mut queue = VecDeque::from([p.path().await?, "/lots".to_string()]);
@@ -152,13 +160,17 @@ async fn walk(p: &Page, user: &str, axe_src: &str, dir: &Path, f: &mut Findings)
             continue;
         }
         opened += 1;
-        assert!(opened <= MOST_PAGES, "{user}: more than {MOST_PAGES} routes");
+        assert!(
+            opened <= MOST_PAGES,
+            "{user}: more than {MOST_PAGES} routes"
+        );
         let (status, kind, html) = fetch(p, &path).await?;
         if !kind.starts_with("text/html") {
             continue;
         }
         if status != 200 {
-            f.problems.push(format!("{user} {path}: a link shown answers {status}"));
+            f.problems
+                .push(format!("{user} {path}: a link shown answers {status}"));
             continue;
         }
         let file = dir.join(format!("{}-{opened:03}.html", user));
@@ -218,24 +230,36 @@ fn nu(checkers: &Path, dir: &Path, f: &mut Findings) {
 async fn every_page_of_the_demo_for_every_role_passes_axe_and_the_nu_checker() {
     // The page HTML does not depend on the backend: SQLite is enough for the markup.
     let limit = Duration::from_secs(900);
-    run_for("checks", Lang::Ja, Backends::SqliteOnly, limit, |p: Page| async move {
-        let checkers = checkers();
-        let axe_src = std::fs::read_to_string(checkers.join("node_modules/axe-core/axe.min.js"))?;
-        let dir = tempfile::Builder::new().prefix("secretome-pages-").tempdir()?;
-        let mut f = Findings::default();
-        for user in USERS {
-            walk(&p, user, &axe_src, dir.path(), &mut f).await?;
-        }
-        nu(&checkers, dir.path(), &mut f);
-        eprintln!("checked {} pages with axe-core and the Nu HTML checker", f.pages.len());
-        assert!(
-            f.problems.is_empty(),
-            "{} problems on {} pages:\n{}",
-            f.problems.len(),
-            f.pages.len(),
-            f.problems.join("\n")
-        );
-        Ok(())
-    })
+    run_for(
+        "checks",
+        Lang::Ja,
+        Backends::SqliteOnly,
+        limit,
+        |p: Page| async move {
+            let checkers = checkers();
+            let axe_src =
+                std::fs::read_to_string(checkers.join("node_modules/axe-core/axe.min.js"))?;
+            let dir = tempfile::Builder::new()
+                .prefix("secretome-pages-")
+                .tempdir()?;
+            let mut f = Findings::default();
+            for user in USERS {
+                walk(&p, user, &axe_src, dir.path(), &mut f).await?;
+            }
+            nu(&checkers, dir.path(), &mut f);
+            eprintln!(
+                "checked {} pages with axe-core and the Nu HTML checker",
+                f.pages.len()
+            );
+            assert!(
+                f.problems.is_empty(),
+                "{} problems on {} pages:\n{}",
+                f.problems.len(),
+                f.pages.len(),
+                f.problems.join("\n")
+            );
+            Ok(())
+        },
+    )
     .await;
 }

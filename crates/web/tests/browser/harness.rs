@@ -101,13 +101,8 @@ where
 }
 
 /// `run` with a longer limit, for a flow that walks the whole demo.
-pub async fn run_for<F, Fut>(
-    name: &str,
-    lang: Lang,
-    backends: Backends,
-    limit: Duration,
-    flow: F,
-) where
+pub async fn run_for<F, Fut>(name: &str, lang: Lang, backends: Backends, limit: Duration, flow: F)
+where
     F: Fn(Page) -> Fut,
     Fut: Future<Output = Flow> + Send + 'static,
 {

@@ -49,7 +49,11 @@ async fn header_fits(p: &Page, user: &str) -> Result<(), Seen> {
             it[0]
         );
     }
-    assert_eq!(m["rows"], 1, "{user} ({:?}): the menus stand in one row", p.lang);
+    assert_eq!(
+        m["rows"], 1,
+        "{user} ({:?}): the menus stand in one row",
+        p.lang
+    );
     assert!(
         m["width"].as_i64() <= m["window"].as_i64(),
         "{user} ({:?}): the page is wider than the window: {m}",
@@ -73,40 +77,48 @@ async fn at_1280_by_800_every_japanese_menu_entry_stands_on_one_line_for_every_r
 
 #[tokio::test]
 async fn at_1280_by_800_the_english_header_fits_too_and_a_long_note_wraps() {
-    run("nav_en", Lang::En, Backends::SqliteOnly, |p: Page| async move {
-        p.driver.set_window_rect(0, 0, 1280, 800).await?;
-        for user in USERS {
-            header_fits(&p, user).await?;
-        }
-        // A 10,000-character observation note (no spaces) on the demo's batch still culturing
-        // stays inside the page's width.
-        let op = p.svc.actor("operator").await?;
-        let mut batch = None;
-        for n in 1..=20 {
-            let id = format!("B-2026-{n:03}");
-            let new = NewObservation {
-                batch: id.clone(),
-                observed_at: now(),
-                cell_count: 1.0e6,
-                viability_pct: 95.0,
-                confluence_pct: 50.0,
-                note: Some("x".repeat(10_000)),
-            };
-            if p.svc.record_observation(&op, now(), new).await.is_ok() {
-                batch = Some(id);
-                break;
+    run(
+        "nav_en",
+        Lang::En,
+        Backends::SqliteOnly,
+        |p: Page| async move {
+            p.driver.set_window_rect(0, 0, 1280, 800).await?;
+            for user in USERS {
+                header_fits(&p, user).await?;
             }
-        }
-        let batch = batch.expect("the demo has a batch still culturing");
-        p.sign_in("operator").await?;
-        p.open(&format!("/batches/{batch}")).await?;
-        let width: i64 = p
-            .driver
-            .execute("return document.documentElement.scrollWidth;", vec![])
-            .await?
-            .convert()?;
-        assert!(width <= 1280, "the long note stretches the page to {width} px");
-        Ok(())
-    })
+            // The longest observation note allowed (2,000 characters, no spaces; the 10,000 are
+            // refused since) on the demo's batch still culturing stays inside the page's width.
+            let op = p.svc.actor("operator").await?;
+            let mut batch = None;
+            for n in 1..=20 {
+                let id = format!("B-2026-{n:03}");
+                let new = NewObservation {
+                    batch: id.clone(),
+                    observed_at: now(),
+                    cell_count: 1.0e6,
+                    viability_pct: 95.0,
+                    confluence_pct: 50.0,
+                    note: Some("x".repeat(secretome_domain::plausible::NOTE_MAX)),
+                };
+                if p.svc.record_observation(&op, now(), new).await.is_ok() {
+                    batch = Some(id);
+                    break;
+                }
+            }
+            let batch = batch.expect("the demo has a batch still culturing");
+            p.sign_in("operator").await?;
+            p.open(&format!("/batches/{batch}")).await?;
+            let width: i64 = p
+                .driver
+                .execute("return document.documentElement.scrollWidth;", vec![])
+                .await?
+                .convert()?;
+            assert!(
+                width <= 1280,
+                "the long note stretches the page to {width} px"
+            );
+            Ok(())
+        },
+    )
     .await;
 }

@@ -11,9 +11,9 @@
 //! `SECRETOME_TEST_DATABASE_URL`). Without a browser they are reported as SKIPPED (a failure when
 //! `CI` is set); on failure a screenshot goes to `target/browser-screenshots/`.
 
+mod checks;
 #[path = "../common/mod.rs"]
 mod common;
-mod checks;
 mod facility;
 mod harness;
 mod layout;

@@ -18,24 +18,31 @@ const SHOTS: [(&str, &str, &str); 5] = [
 #[tokio::test]
 #[ignore = "rewrites docs/screenshots/: run by hand when the pages change"]
 async fn readme_screenshots() {
-    run("screenshots", Lang::Ja, Backends::SqliteOnly, |p: Page| async move {
-        p.driver.set_window_rect(0, 0, 1280, 800).await?;
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-        std::fs::create_dir_all(&dir)?;
-        let mut signed_in = "";
-        for (name, user, path) in SHOTS {
-            if signed_in != user {
-                if !signed_in.is_empty() {
-                    p.sign_out().await?;
+    run(
+        "screenshots",
+        Lang::Ja,
+        Backends::SqliteOnly,
+        |p: Page| async move {
+            p.driver.set_window_rect(0, 0, 1280, 800).await?;
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+            std::fs::create_dir_all(&dir)?;
+            let mut signed_in = "";
+            for (name, user, path) in SHOTS {
+                if signed_in != user {
+                    if !signed_in.is_empty() {
+                        p.sign_out().await?;
+                    }
+                    p.sign_in(user).await?;
+                    signed_in = user;
                 }
-                p.sign_in(user).await?;
-                signed_in = user;
+                p.open(path).await?;
+                p.css("h1").await?;
+                p.driver
+                    .screenshot(&dir.join(format!("{name}.png")))
+                    .await?;
             }
-            p.open(path).await?;
-            p.css("h1").await?;
-            p.driver.screenshot(&dir.join(format!("{name}.png"))).await?;
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
     .await;
 }
