@@ -295,12 +295,18 @@ pub struct Setting {
 /// The facility's ISBT 128 Facility Identification Number, issued by ICCBBA on registration.
 pub const SETTING_FIN: &str = "isbt.fin";
 
+/// The facility's default language for its pages (`ja` or `en`): what a viewer sees who has not
+/// chosen a language (the toggle stores a signed-in user's choice, a cookie a signed-out one's).
+/// Unset: the browser's Accept-Language decides.
+pub const SETTING_LANGUAGE: &str = "ui.language";
+
 /// Settings an administrator may set, with what each means.
 pub const SETTING_KEYS: &[(&str, &str)] = &[
     (
         SETTING_FIN,
         "ISBT 128 Facility Identification Number (5 characters, issued by ICCBBA)",
     ),
+    (SETTING_LANGUAGE, "Default language of the pages (ja or en)"),
     ("dose.max_ml.iv_drip", "Maximum dose by IV drip, mL"),
     ("dose.max_ml.intranasal", "Maximum intranasal dose, mL"),
     (
@@ -321,6 +327,14 @@ impl Setting {
             SETTING_FIN => {
                 crate::isbt::Fin::parse(value)
                     .map_err(|e| DomainError::invalid("value", e.to_string()))?;
+            }
+            SETTING_LANGUAGE => {
+                if !matches!(value, "ja" | "en") {
+                    return Err(DomainError::invalid(
+                        "value",
+                        format!("unknown language {value:?} (expected ja or en)"),
+                    ));
+                }
             }
             k if k.starts_with("dose.max_ml.")
                 && crate::clinical::Route::parse(&k["dose.max_ml.".len()..]).is_ok() =>

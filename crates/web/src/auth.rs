@@ -12,6 +12,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::cookie::CookieJar;
+use secretome_domain::site::SETTING_LANGUAGE;
 use secretome_domain::{Role, UtcTime};
 use secretome_service::auth::SessionInfo;
 
@@ -84,19 +85,27 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         },
         None => None,
     };
-    let lang = session
+    let chosen = session
         .as_ref()
         .and_then(|s| s.language.as_deref())
         .and_then(Lang::parse)
-        .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
-        .unwrap_or_else(|| {
-            let accept = req
-                .headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            Lang::from_accept_language(accept)
-        });
+        .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())));
+    // Nobody chose: the facility's default language (a setting), before the browser's wish.
+    let site = match chosen {
+        Some(_) => None,
+        None => match st.service.setting(SETTING_LANGUAGE).await {
+            Ok(v) => v.as_deref().and_then(Lang::parse),
+            Err(e) => return crate::AppError(e).into_response(),
+        },
+    };
+    let lang = chosen.or(site).unwrap_or_else(|| {
+        let accept = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Lang::from_accept_language(accept)
+    });
     req.extensions_mut().insert(Viewer {
         session,
         lang,

@@ -12,16 +12,69 @@ pub struct NavItem {
     pub key: &'static str,
 }
 
+/// A menu of the header: its entries the viewer's roles allow, under one heading (issue 17 item 4:
+/// grouped menus keep the header on one line at 1280 px in both languages).
+pub struct NavGroup {
+    pub key: &'static str,
+    pub items: Vec<NavItem>,
+}
+
+/// The menu an entry belongs to, by its address.
+fn group_of(href: &str) -> &'static str {
+    const GROUPS: &[(&str, &[&str])] = &[
+        (
+            "nav.g.make",
+            &[
+                "/lots",
+                "/plan",
+                "/donors",
+                "/batches",
+                "/materials",
+                "/harvests",
+                "/masters",
+            ],
+        ),
+        ("nav.g.quality", &["/qc", "/products", "/facility"]),
+        ("nav.g.stock", &["/freezers", "/vials", "/shipments"]),
+        (
+            "nav.g.clinical",
+            &["/patients", "/indications", "/ae-reports"],
+        ),
+        ("nav.g.trace", &["/trace", "/recalls"]),
+    ];
+    GROUPS
+        .iter()
+        .find(|(_, prefixes)| {
+            prefixes
+                .iter()
+                .any(|p| href == *p || href.starts_with(&format!("{p}/")))
+        })
+        .map(|(key, _)| *key)
+        .unwrap_or("nav.g.admin")
+}
+
+/// The menus in their order, each with the entries `roles` allow; empty menus left out.
+const GROUP_ORDER: [&str; 6] = [
+    "nav.g.make",
+    "nav.g.quality",
+    "nav.g.stock",
+    "nav.g.clinical",
+    "nav.g.trace",
+    "nav.g.admin",
+];
+
 pub struct PageCtx {
     pub lang: Lang,
     pub user: Option<String>,
     pub roles: String,
     pub csrf: String,
     pub zone_name: String,
-    pub nav: Vec<NavItem>,
+    pub nav: Vec<NavGroup>,
     pub path: String,
     zone: TimeZone,
     names: Names,
+    /// The viewer's roles, for `c.may(…)`: a link is shown only where the viewer may follow it.
+    role_set: Vec<Role>,
 }
 
 impl PageCtx {
@@ -33,12 +86,24 @@ impl PageCtx {
             .unwrap_or_else(|| "Asia/Tokyo".to_string());
         let zone =
             TimeZone::get(&zone_name).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9)));
-        let nav = crate::registry::MODULES
+        let mut nav: Vec<NavGroup> = GROUP_ORDER
+            .iter()
+            .map(|key| NavGroup {
+                key,
+                items: Vec::new(),
+            })
+            .collect();
+        for (href, key, _) in crate::registry::MODULES
             .iter()
             .flat_map(|m| m.nav.iter())
             .filter(|(_, _, roles)| v.has_any(roles))
-            .map(|(href, key, _)| NavItem { href, key })
-            .collect();
+        {
+            let g = group_of(href);
+            if let Some(group) = nav.iter_mut().find(|n| n.key == g) {
+                group.items.push(NavItem { href, key });
+            }
+        }
+        nav.retain(|g| !g.items.is_empty());
         PageCtx {
             lang: v.lang,
             user: v.session.as_ref().map(|s| s.display_name.clone()),
@@ -64,6 +129,11 @@ impl PageCtx {
             path: path.to_string(),
             zone,
             names: Names::default(),
+            role_set: v
+                .session
+                .as_ref()
+                .map(|s| s.actor.roles.clone())
+                .unwrap_or_default(),
         }
     }
     /// The same page context, showing these users by name.
@@ -76,6 +146,11 @@ impl PageCtx {
     pub fn who(&self, id: impl std::fmt::Display) -> String {
         let id = id.to_string();
         self.names.of(&id).to_string()
+    }
+    /// Whether the viewer has one of `roles` (the roles a route admits, e.g. `crate::recall::READ`):
+    /// pages show a link only where the viewer may follow it (issue 17 item 4).
+    pub fn may(&self, roles: &[Role]) -> bool {
+        self.role_set.iter().any(|r| roles.contains(r))
     }
     /// The text of a catalogue key in the page's language.
     pub fn t(&self, key: &str) -> &'static str {

@@ -1,5 +1,6 @@
 //! Japanese and English for every page: the language comes from the signed-in user's preference,
-//! else the `lang` cookie, else the browser's Accept-Language (Japanese when it says nothing).
+//! else the `lang` cookie, else the facility's default (setting `ui.language`), else the browser's
+//! Accept-Language (Japanese when it says nothing).
 //! The catalogue is a table (key, 日本語, English), written as a Japanese facility names things.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,14 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Culture supernatant production & QC",
     ),
     ("nav.lots", "ロット一覧", "Lots"),
+    // The header's menus (issue 17 item 4).
+    ("nav.g.make", "製造", "Manufacturing"),
+    ("nav.g.quality", "品質", "Quality"),
+    ("nav.g.stock", "在庫・出荷", "Stock & shipping"),
+    ("nav.g.clinical", "臨床", "Clinical"),
+    ("nav.g.trace", "追跡・回収", "Trace & recall"),
+    ("nav.g.admin", "管理", "Administration"),
+    ("nav.menu", "メニュー", "Menu"),
     ("nav.plan", "製造計画", "Planning"),
     (
         "plan.title",
@@ -254,6 +263,20 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("vial.status.expired", "期限切れ", "Expired"),
     ("vial.status.destroyed", "廃棄", "Destroyed"),
     ("vial.status.recalled", "回収", "Recalled"),
+    // What can follow a lot (issue 17 item 5).
+    ("lot.next", "次の工程", "Next steps"),
+    ("lot.next.fill", "工程記録・充填", "Processing and filling"),
+    ("lot.next.qc", "品質試験", "QC tests"),
+    (
+        "lot.next.release",
+        "記録照査・出荷判定",
+        "Record review and release",
+    ),
+    (
+        "lot.next.coa",
+        "試験成績書 (CoA)",
+        "Certificate of analysis",
+    ),
     ("node.donor", "ドナー", "Donor"),
     ("node.tissue", "組織採取", "Tissue collection"),
     ("node.cell_bank", "セルバンク", "Cell bank"),

@@ -25,7 +25,7 @@ use crate::registry::{Routes, get, post};
 use secretome_domain::Role;
 
 const DOC: &[Role] = &[Role::Physician];
-const READ: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
+pub(crate) const READ: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
 const REPORTS: &[Role] = &[Role::Physician, Role::Qa];
 const QA: &[Role] = &[Role::Qa];
 

@@ -21,7 +21,7 @@ use crate::guarded;
 use crate::registry::{Routes, get, post};
 use secretome_domain::Role;
 
-const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
+pub(crate) const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
 const QA: &[Role] = &[Role::Qa];
 const EM: &[Role] = &[Role::Qc, Role::Operator];
 const OP: &[Role] = &[Role::Operator];

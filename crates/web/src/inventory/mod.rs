@@ -20,8 +20,8 @@ use crate::guarded;
 use crate::registry::{Routes, get, post};
 use secretome_domain::Role;
 
-const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
-const VIAL: &[Role] = &[
+pub(crate) const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
+pub(crate) const VIAL: &[Role] = &[
     Role::Operator,
     Role::Qc,
     Role::Qa,

@@ -131,6 +131,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "ICCBBA が発行した施設識別番号 (FIN, 5文字)。充填時に各バイアルの DIN に使われます。変更は以後の充填にだけ影響します。",
         "The Facility Identification Number ICCBBA issued (5 characters). Filling gives each vial a DIN from it; a change affects later fillings only.",
     ),
+    (
+        "inv.settings.language_hint",
+        "ページの既定の言語 (ja: 日本語、en: English)。言語を選んでいない人に使われ、ブラウザの言語設定より優先します。各ユーザーはヘッダーの切り替えで自分の言語を選べます。",
+        "The pages' default language (ja: 日本語, en: English). Used for anyone who has not chosen a language, before the browser's language; each user can choose their own with the header's switch.",
+    ),
     // The vial list (issue 19).
     ("inv.nav.vials", "バイアル一覧", "Vials"),
     ("inv.vials.title", "バイアル一覧", "Vials"),

@@ -9,7 +9,7 @@ use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors}
 use askama::Template;
 use axum::{
     Extension,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -117,10 +117,18 @@ async fn batch_page(
     }
 }
 
-pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
-    let f = Fields::default()
+/// GET /batches (`?bank=` from a cell bank's page: the seeding form has that bank chosen).
+pub async fn list(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let mut f = Fields::default()
         .with("vessel", "multilayer5")
         .with("vessel_count", "1");
+    if let Some(bank) = q.get("bank") {
+        f = f.with("cell_bank", bank.trim());
+    }
     batches_page(&st, &v, f, FieldErrors::default(), StatusCode::OK).await
 }
 

@@ -7,7 +7,7 @@ use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors}
 use askama::Template;
 use axum::{
     Extension,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -97,15 +97,26 @@ async fn processing_page(
     }
 }
 
-pub async fn harvests(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
-    harvests_page(
-        &st,
-        &v,
-        Fields::default().with("product", "MSC-CM-01"),
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+/// GET /harvests (`?harvest=` from a harvested batch's page: the pooling form's first row has that
+/// harvest and its remaining volume).
+pub async fn harvests(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Query(q): Query<std::collections::BTreeMap<String, String>>,
+) -> Response {
+    let mut f = Fields::default().with("product", "MSC-CM-01");
+    if let Some(h) = q.get("harvest").map(|h| h.trim()) {
+        f = f.with("harvests[0]", h);
+        if let Ok(rows) = st.service.list_harvests().await
+            && let Some(row) = rows.iter().find(|r| r.id.as_str() == h)
+        {
+            f = f.with(
+                "harvests[0].volume_ml",
+                &super::support::num(&row.remaining_ml),
+            );
+        }
+    }
+    harvests_page(&st, &v, f, FieldErrors::default(), StatusCode::OK).await
 }
 
 pub async fn processing(

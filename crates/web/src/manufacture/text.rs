@@ -108,6 +108,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Establish master cell bank",
     ),
     (
+        "mf.bank.seed_here",
+        "このバンクから培養バッチを播種",
+        "Seed a batch from this bank",
+    ),
+    (
+        "mf.batch.pool_next",
+        "この上清をプールしてロットを作製",
+        "Pool this harvest into a lot",
+    ),
+    (
         "mf.bank.working_new",
         "ワーキングセルバンクを作製",
         "Establish working cell bank",

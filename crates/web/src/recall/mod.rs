@@ -17,7 +17,7 @@ use secretome_domain::Role;
 const QA: &[Role] = &[Role::Qa];
 const FOLLOW: &[Role] = &[Role::Qa, Role::Physician];
 /// A recall's report names patients: the roles that may read patient records.
-const READ: &[Role] = &[Role::Qa, Role::Physician, Role::Admin];
+pub(crate) const READ: &[Role] = &[Role::Qa, Role::Physician, Role::Admin];
 
 /// Navigation entries (href, catalogue key, roles that see it).
 pub const NAV: &[(&str, &str, &[Role])] = &[("/recalls", "r.nav", &Role::ALL)];

@@ -208,7 +208,7 @@ pub fn svg(trace: &Trace, labels: &Labels) -> String {
         }
     }
     format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" id="trace-graph" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="13" role="img">{lines}{body}</svg>"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" id="trace-graph" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="13" role="group" aria-labelledby="trace-graph-heading">{lines}{body}</svg>"#
     )
 }
 

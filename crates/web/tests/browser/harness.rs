@@ -97,6 +97,15 @@ where
     F: Fn(Page) -> Fut,
     Fut: Future<Output = Flow> + Send + 'static,
 {
+    run_for(name, lang, backends, FLOW_TIMEOUT, flow).await
+}
+
+/// `run` with a longer limit, for a flow that walks the whole demo.
+pub async fn run_for<F, Fut>(name: &str, lang: Lang, backends: Backends, limit: Duration, flow: F)
+where
+    F: Fn(Page) -> Fut,
+    Fut: Future<Output = Flow> + Send + 'static,
+{
     let Some(tools) = tools() else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -116,7 +125,7 @@ where
     };
     for (backend, store) in all {
         let started = Instant::now();
-        once(&tools, name, lang, backend, store, &flow).await;
+        once(&tools, name, lang, backend, store, limit, &flow).await;
         eprintln!(
             "browser flow `{name}` on {backend:?}: {:.1} s",
             started.elapsed().as_secs_f64()
@@ -130,6 +139,7 @@ async fn once<F, Fut>(
     lang: Lang,
     backend: Backend,
     store: secretome_store::SqlStore,
+    limit: Duration,
     flow: &F,
 ) where
     F: Fn(Page) -> Fut,
@@ -163,7 +173,7 @@ async fn once<F, Fut>(
         svc,
     };
     let mut task = tokio::spawn(flow(page));
-    let outcome = tokio::time::timeout(FLOW_TIMEOUT, &mut task).await;
+    let outcome = tokio::time::timeout(limit, &mut task).await;
     let failure: Option<Box<dyn FnOnce()>> = match outcome {
         Ok(Ok(Ok(()))) => None,
         Ok(Ok(Err(e))) => Some(Box::new(move || {
@@ -176,7 +186,7 @@ async fn once<F, Fut>(
             panic!("browser flow `{name}` on {backend:?} was cancelled: {join}")
         })),
         Err(_) => Some(Box::new(move || {
-            panic!("browser flow `{name}` on {backend:?} took longer than {FLOW_TIMEOUT:?}")
+            panic!("browser flow `{name}` on {backend:?} took longer than {limit:?}")
         })),
     };
     if failure.is_some() {

@@ -11,13 +11,16 @@
 //! `SECRETOME_TEST_DATABASE_URL`). Without a browser they are reported as SKIPPED (a failure when
 //! `CI` is set); on failure a screenshot goes to `target/browser-screenshots/`.
 
+mod checks;
 #[path = "../common/mod.rs"]
 mod common;
 mod facility;
 mod harness;
+mod layout;
 mod manufacture;
 mod mbr;
 mod quality;
 mod recall;
+mod screenshots;
 mod shipments;
 mod signin;

@@ -169,7 +169,7 @@ async fn the_header_switches_to_english_and_back_and_the_choice_follows_across_p
             assert_eq!(p.text_of("lang-switch").await?, "English");
 
             p.click("lang-switch").await?;
-            p.wait_text("Culture supernatant production & QC").await?;
+            p.wait_text("Trace & recall").await?;
             assert_eq!(p.path().await?, "/lots", "the switch stays on the page");
             assert_eq!(p.h1().await?, "Lots");
             assert_eq!(p.text_of("lang-switch").await?, "日本語");
@@ -191,7 +191,7 @@ async fn the_header_switches_to_english_and_back_and_the_choice_follows_across_p
             assert_eq!(p.h1().await?, "Lots", "the choice is kept for the user");
 
             p.click("lang-switch").await?;
-            p.wait_text("幹細胞培養上清液 製造・品質管理").await?;
+            p.wait_text("追跡・回収").await?;
             assert_eq!(p.h1().await?, "ロット一覧");
             p.open("/lots/L-2026-003").await?;
             assert!(p.h1().await?.contains("不合格"));
