@@ -162,6 +162,14 @@ pub fn openapi_paths() -> serde_json::Value {
     paths
 }
 
+/// This module in the registry (`crate::registry`).
+pub const MODULE: crate::registry::Module = crate::registry::Module {
+    routes,
+    nav: NAV,
+    texts: &[TEXT, CARE_TEXT],
+    openapi: openapi_paths,
+};
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -175,11 +183,3 @@ mod tests {
         }
     }
 }
-
-/// This module in the registry (`crate::registry`).
-pub const MODULE: crate::registry::Module = crate::registry::Module {
-    routes,
-    nav: NAV,
-    texts: &[TEXT, CARE_TEXT],
-    openapi: openapi_paths,
-};
