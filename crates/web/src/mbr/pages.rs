@@ -77,8 +77,8 @@ const OWN: &[&str] = &[
 fn step_errors(e: &FieldErrors) -> Vec<String> {
     e.0.iter()
         .filter(|(k, _)| {
-            !OWN.contains(&k.as_str())
-                && !(k.starts_with('s') && k[1..].starts_with(|c: char| c.is_ascii_digit()))
+            let step_field = k.starts_with('s') && k[1..].starts_with(|c: char| c.is_ascii_digit());
+            !(OWN.contains(&k.as_str()) || step_field)
         })
         .map(|(k, m)| format!("{k}: {m}"))
         .collect()
