@@ -111,10 +111,7 @@ fn domain_ja(d: &DomainError) -> String {
         DomainError::Invalid { message, .. } => {
             crate::manufacture::support::localise(Lang::Ja, message)
         }
-        DomainError::Transition(t) => format!(
-            "{} {} は現在「{}」のため、この操作 ({}) はできません",
-            t.entity, t.id, t.from, t.action
-        ),
+        DomainError::Transition(t) => transition_ja(t),
         DomainError::Rule(r) => rule_ja(r),
         DomainError::ReleaseBlocked { lot, blockers } => format!(
             "ロット {lot} は出荷判定できません: {}",
@@ -137,6 +134,40 @@ fn domain_ja(d: &DomainError) -> String {
             action,
         } => format!("{user} には {action} に必要な役割 {needed} がありません"),
     }
+}
+
+/// A refused transition in Japanese from its typed parts (entity, state and action are the
+/// domain's `&'static str` names), the English kept for an action without its Japanese.
+fn transition_ja(t: &secretome_domain::TransitionError) -> String {
+    let entity = match t.entity {
+        "vial" => "バイアル",
+        "lot" => "ロット",
+        "donor" => "ドナー",
+        "deviation" => "逸脱",
+        "step record" => "工程記録",
+        "specification" => "規格",
+        "shipment" => "出荷",
+        "document version" => "文書の版",
+        "culture batch" => "培養バッチ",
+        other => other,
+    };
+    let from = match t.from {
+        "recalled" => "回収対象",
+        "quarantine" => "出荷判定待ち",
+        "dispensed" => "払出し済み",
+        "administered" => "投与済み",
+        "expired" => "有効期限切れ",
+        "destroyed" => "廃棄済み",
+        "released" => "出荷可",
+        "rejected" => "不合格",
+        "available" => "在庫",
+        other => other,
+    };
+    let action = match t.action {
+        "be dispensed" => "払い出せません",
+        _ => "この操作はできません",
+    };
+    format!("{entity} {} は{from}のため{action} ({t})", t.id)
 }
 
 /// The Japanese of every rule, from its data.
