@@ -137,9 +137,11 @@ impl CellBank {
             now,
         )?;
         if master.kind != BankKind::Master {
-            return Err(DomainError::Rule(crate::rule::Rule::WorkingBankFromWorking {
-                bank: master.id.to_string(),
-            }));
+            return Err(DomainError::Rule(
+                crate::rule::Rule::WorkingBankFromWorking {
+                    bank: master.id.to_string(),
+                },
+            ));
         }
         if passage <= master.passage {
             return Err(DomainError::invalid(

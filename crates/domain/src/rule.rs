@@ -93,9 +93,17 @@ pub enum Rule {
     AutologousPooled { lot: String, donor: String },
     // --- facility
     #[error("{en}: may not record an aseptic step in grade A zone {room}")]
-    AsepticUnqualified { room: String, en: String, ja: String },
+    AsepticUnqualified {
+        room: String,
+        en: String,
+        ja: String,
+    },
     #[error("{en}: the step is refused")]
-    EquipmentUnfit { equipment: String, en: String, ja: String },
+    EquipmentUnfit {
+        equipment: String,
+        en: String,
+        ja: String,
+    },
     #[error("media fill {media_fill} is already closed")]
     MediaFillClosed { media_fill: String },
     // --- batch records
@@ -159,7 +167,9 @@ pub enum Rule {
     VialWithoutProductCode { vial: String },
     #[error("product {product} of lot {lot} is not in the product master")]
     ProductNotInMaster { product: String, lot: String },
-    #[error("vial {vial} is at {site} (freezer {freezer}), not at {here}: ship it and receive it there first")]
+    #[error(
+        "vial {vial} is at {site} (freezer {freezer}), not at {here}: ship it and receive it there first"
+    )]
     VialAtOtherSite {
         vial: String,
         site: String,

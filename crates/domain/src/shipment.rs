@@ -346,24 +346,36 @@ impl Shipment {
     pub fn usable_at(&self, site: &SiteCode) -> Result<(), DomainError> {
         match self.status {
             ShipmentStatus::Received | ShipmentStatus::Released if &self.to_site == site => Ok(()),
-            ShipmentStatus::Received | ShipmentStatus::Released => Err(DomainError::Rule(crate::rule::Rule::ShipmentElsewhere {
-                shipment: self.id.to_string(),
-                to_site: self.to_site.to_string(),
-                site: site.to_string(),
-            })),
-            ShipmentStatus::Quarantined => Err(DomainError::Rule(crate::rule::Rule::ShipmentQuarantined {
-                shipment: self.id.to_string(),
-                why: self.excursion.as_ref().map(Excursion::describe).unwrap_or_else(|| {
-                    format!("arrived {}", self.condition.map_or("—", |c| c.as_str()))
-                }),
-            })),
-            ShipmentStatus::Rejected => Err(DomainError::Rule(crate::rule::Rule::ShipmentRejected {
-                shipment: self.id.to_string(),
-            })),
-            ShipmentStatus::Packed | ShipmentStatus::Dispatched => Err(DomainError::Rule(crate::rule::Rule::ShipmentNotReceived {
-                shipment: self.id.to_string(),
-                status: self.status.as_str().to_string(),
-            })),
+            ShipmentStatus::Received | ShipmentStatus::Released => {
+                Err(DomainError::Rule(crate::rule::Rule::ShipmentElsewhere {
+                    shipment: self.id.to_string(),
+                    to_site: self.to_site.to_string(),
+                    site: site.to_string(),
+                }))
+            }
+            ShipmentStatus::Quarantined => {
+                Err(DomainError::Rule(crate::rule::Rule::ShipmentQuarantined {
+                    shipment: self.id.to_string(),
+                    why: self
+                        .excursion
+                        .as_ref()
+                        .map(Excursion::describe)
+                        .unwrap_or_else(|| {
+                            format!("arrived {}", self.condition.map_or("—", |c| c.as_str()))
+                        }),
+                }))
+            }
+            ShipmentStatus::Rejected => {
+                Err(DomainError::Rule(crate::rule::Rule::ShipmentRejected {
+                    shipment: self.id.to_string(),
+                }))
+            }
+            ShipmentStatus::Packed | ShipmentStatus::Dispatched => {
+                Err(DomainError::Rule(crate::rule::Rule::ShipmentNotReceived {
+                    shipment: self.id.to_string(),
+                    status: self.status.as_str().to_string(),
+                }))
+            }
         }
     }
 }

@@ -145,8 +145,9 @@ impl Service {
         let system = Actor::new(UserName::new("system")?, vec![Role::Admin]);
         let mut tx = self.store.begin().await?;
         if !tx.list::<User>(None).await?.is_empty() {
-            return Err(secretome_domain::DomainError::Rule(secretome_domain::Rule::UsersExist)
-            .into());
+            return Err(
+                secretome_domain::DomainError::Rule(secretome_domain::Rule::UsersExist).into(),
+            );
         }
         let s = Site::new(SiteCode::new(site)?, site_name, "Asia/Tokyo", now)?;
         tx.insert_record(&s, &ctx(&system, now, "site.create", None))
@@ -177,9 +178,11 @@ async fn last_admin_guard(
         .filter(|o| o.active && o.roles.contains(&Role::Admin) && &o.id != leaving)
         .count();
     if others == 0 {
-        return Err(secretome_domain::DomainError::Rule(secretome_domain::Rule::LastAdministrator {
-            user: leaving.to_string(),
-        })
+        return Err(secretome_domain::DomainError::Rule(
+            secretome_domain::Rule::LastAdministrator {
+                user: leaving.to_string(),
+            },
+        )
         .into());
     }
     Ok(())

@@ -203,8 +203,9 @@ impl Service {
         check(spec)?;
         let events = self.store().event_count().await?;
         if events > 0 {
-            return Err(DomainError::Rule(secretome_domain::Rule::DatabaseNotEmpty { events })
-            .into());
+            return Err(
+                DomainError::Rule(secretome_domain::Rule::DatabaseNotEmpty { events }).into(),
+            );
         }
         let span = f64::from(spec.years) * 365.0;
         let start = day(now, -span)?;

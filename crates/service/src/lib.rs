@@ -46,8 +46,6 @@ pub use clinical::{NewAdministration, NewPatient};
 pub use clinical_care::NewConsent;
 pub use clinical_records::{NewAdverseEvent, NewOutcome};
 pub use error::{ErrorKind, ServiceError};
-/// The storage failures a `ServiceError::Store` carries (typed: `Duplicate { table, id }` …).
-pub use secretome_store::StoreError;
 pub use inventory::NewFreezer;
 pub use lots::Placement;
 pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};
@@ -56,6 +54,8 @@ pub use qc::{LotQc, NewProduct, NewResult, NewTest, ResultRow};
 pub use queries::{LotDetail, LotSummary, Node};
 pub use secretome_label::LabelData;
 pub use secretome_store::Page;
+/// The storage failures a `ServiceError::Store` carries (typed: `Duplicate { table, id }` …).
+pub use secretome_store::StoreError;
 pub use shipment_queries::{ShipmentDetail, ShipmentFilter};
 pub use shipments::NewShipment;
 

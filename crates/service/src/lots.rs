@@ -352,11 +352,13 @@ impl Service {
         l.release(&actor.user, &[], reason, now)?; // state and reason first
         let recalls = Service::recalls_covering(&mut *tx, lot).await?;
         if !recalls.is_empty() {
-            return Err(DomainError::Rule(secretome_domain::Rule::ReleaseUnderRecall {
-                lot: lot.to_string(),
-                recalls,
-            })
-            .into());
+            return Err(
+                DomainError::Rule(secretome_domain::Rule::ReleaseUnderRecall {
+                    lot: lot.to_string(),
+                    recalls,
+                })
+                .into(),
+            );
         }
         let participants = self.lot_participants(lot).await?;
         let blockers =
@@ -476,10 +478,10 @@ async fn assign_isbt(
     c: &crate::AuditCtx,
     now: UtcTime,
 ) -> Result<(), ServiceError> {
+    use secretome_domain::Rule;
     use secretome_domain::isbt::{self, Fin};
     use secretome_domain::qc::Product;
     use secretome_domain::site::{DinSequence, SETTING_FIN, Setting};
-    use secretome_domain::Rule;
     let rule = |r: Rule| ServiceError::from(DomainError::Rule(r));
     let product = lot.product.clone();
     let fin = tx.load::<Setting>(SETTING_FIN).await?.ok_or_else(|| {
@@ -504,13 +506,12 @@ async fn assign_isbt(
     let existing = tx.load::<DinSequence>(&key).await?;
     let first = existing.as_ref().map_or(1, |s| s.next);
     let first = u32::try_from(first).unwrap_or(u32::MAX);
-    let identity = isbt::assign(fin, year, first, code, collection, vials.len())
-        .map_err(|e| {
-            rule(Rule::DinExhausted {
-                key: key.clone(),
-                detail: e.to_string(),
-            })
-        })?;
+    let identity = isbt::assign(fin, year, first, code, collection, vials.len()).map_err(|e| {
+        rule(Rule::DinExhausted {
+            key: key.clone(),
+            detail: e.to_string(),
+        })
+    })?;
     for (v, id) in vials.iter_mut().zip(&identity.containers) {
         v.din = Some(id.din.to_string());
         v.product_code = Some(id.product_code.to_string());

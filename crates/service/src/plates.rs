@@ -313,10 +313,11 @@ impl Service {
                 return Err(refuse_all(more));
             }
         };
-        let spec =
-            spec.ok_or_else(|| DomainError::Rule(secretome_domain::Rule::LotWithoutSpecification {
+        let spec = spec.ok_or_else(|| {
+            DomainError::Rule(secretome_domain::Rule::LotWithoutSpecification {
                 lot: l.id.to_string(),
-            }))?;
+            })
+        })?;
         if tx.load::<PlateFile>(&file.id).await?.is_none() {
             tx.insert_record(&file, &ctx(actor, now, "plate_file.store", None))
                 .await?;

@@ -4,7 +4,7 @@
 
 use crate::{auth::Viewer, i18n::Lang};
 use jiff::tz::TimeZone;
-use secretome_domain::UtcTime;
+use secretome_domain::{Role, UtcTime};
 use secretome_service::names::Names;
 
 pub struct NavItem {

@@ -6,8 +6,8 @@
 use crate::i18n::Lang;
 use axum::http::StatusCode;
 use secretome_domain::{DomainError, Rule};
-use secretome_service::{ErrorKind, ServiceError};
 use secretome_service::StoreError;
+use secretome_service::{ErrorKind, ServiceError};
 
 /// What is said about one refusal.
 #[derive(Debug, Clone)]
@@ -111,10 +111,7 @@ fn domain_ja(d: &DomainError) -> String {
         DomainError::Invalid { message, .. } => {
             crate::kit::localise(Lang::Ja, message)
         }
-        DomainError::Transition(t) => format!(
-            "{} {} は現在「{}」のため、この操作 ({}) はできません",
-            t.entity, t.id, t.from, t.action
-        ),
+        DomainError::Transition(t) => transition_ja(t),
         DomainError::Rule(r) => rule_ja(r),
         DomainError::ReleaseBlocked { lot, blockers } => format!(
             "ロット {lot} は出荷判定できません: {}",
@@ -137,6 +134,40 @@ fn domain_ja(d: &DomainError) -> String {
             action,
         } => format!("{user} には {action} に必要な役割 {needed} がありません"),
     }
+}
+
+/// A refused transition in Japanese from its typed parts (entity, state and action are the
+/// domain's `&'static str` names), the English kept for an action without its Japanese.
+fn transition_ja(t: &secretome_domain::TransitionError) -> String {
+    let entity = match t.entity {
+        "vial" => "バイアル",
+        "lot" => "ロット",
+        "donor" => "ドナー",
+        "deviation" => "逸脱",
+        "step record" => "工程記録",
+        "specification" => "規格",
+        "shipment" => "出荷",
+        "document version" => "文書の版",
+        "culture batch" => "培養バッチ",
+        other => other,
+    };
+    let from = match t.from {
+        "recalled" => "回収対象",
+        "quarantine" => "出荷判定待ち",
+        "dispensed" => "払出し済み",
+        "administered" => "投与済み",
+        "expired" => "有効期限切れ",
+        "destroyed" => "廃棄済み",
+        "released" => "出荷可",
+        "rejected" => "不合格",
+        "available" => "在庫",
+        other => other,
+    };
+    let action = match t.action {
+        "be dispensed" => "払い出せません",
+        _ => "この操作はできません",
+    };
+    format!("{entity} {} は{from}のため{action} ({t})", t.id)
 }
 
 /// The Japanese of every rule, from its data.
@@ -174,30 +205,30 @@ pub fn rule_ja(r: &Rule) -> String {
             "ユーザーは既に存在します: 管理者にユーザー追加を依頼してください".into()
         }
         Rule::TokenRevoked { token } => format!("API トークン {token} は既に失効しています"),
-        Rule::AssessorDecides { by, deviation } => format!(
-            "職務分掌: {by} は逸脱 {deviation} を評価したため、その判定はできません"
-        ),
+        Rule::AssessorDecides { by, deviation } => {
+            format!("職務分掌: {by} は逸脱 {deviation} を評価したため、その判定はできません")
+        }
         Rule::OpenerDecides { by, deviation } => {
             format!("{by} は逸脱 {deviation} を起票したため、その判定はできません")
         }
-        Rule::MakerReleases { by, lot } => format!(
-            "職務分掌: {by} はロット {lot} の製造記録を書いたため、出荷判定できません"
-        ),
-        Rule::AuthorApproves { by, document } => format!(
-            "{by} は {document} の作成者のため承認できません: 別の QA 担当者が承認します"
-        ),
-        Rule::DonorIsPatient { donor, patient } => format!(
-            "ドナー {donor} は既に患者 {patient} として記録されています (自家使用)"
-        ),
+        Rule::MakerReleases { by, lot } => {
+            format!("職務分掌: {by} はロット {lot} の製造記録を書いたため、出荷判定できません")
+        }
+        Rule::AuthorApproves { by, document } => {
+            format!("{by} は {document} の作成者のため承認できません: 別の QA 担当者が承認します")
+        }
+        Rule::DonorIsPatient { donor, patient } => {
+            format!("ドナー {donor} は既に患者 {patient} として記録されています (自家使用)")
+        }
         Rule::WorkingBankFromWorking { bank } => format!(
             "セルバンク {bank} はワーキングバンクです: ワーキングバンクはマスターバンクから作ります"
         ),
         Rule::MaterialExpired { material, at } => {
             format!("原材料ロット {material} は {at} に有効期限切れです")
         }
-        Rule::NewerSpecification { newer, spec } => format!(
-            "規格 {newer} が {spec} より新しく有効です: 新しい版を作ってください"
-        ),
+        Rule::NewerSpecification { newer, spec } => {
+            format!("規格 {newer} が {spec} より新しく有効です: 新しい版を作ってください")
+        }
         Rule::NoEffectiveSpecification { product } => format!(
             "製品 {product} に有効な規格がありません: 充填の前に規格の版を有効にしてください"
         ),
@@ -210,9 +241,9 @@ pub fn rule_ja(r: &Rule) -> String {
         Rule::ResultExists { lot, test } => format!(
             "ロット {lot} には試験 {test} の結果が既にあります: 理由を付けて訂正してください"
         ),
-        Rule::CoaNotReleased { lot, status } => format!(
-            "ロット {lot} は {status} です: 試験成績書は出荷可のロットにだけ発行されます"
-        ),
+        Rule::CoaNotReleased { lot, status } => {
+            format!("ロット {lot} は {status} です: 試験成績書は出荷可のロットにだけ発行されます")
+        }
         Rule::FillUnderRecall { lot, recalls } => format!(
             "ロット {lot} は回収 {} の対象のため充填できません",
             recalls.join(", ")
@@ -221,24 +252,24 @@ pub fn rule_ja(r: &Rule) -> String {
             "ロット {lot} は回収 {} の対象のため出荷判定できません",
             recalls.join(", ")
         ),
-        Rule::NoSterileFiltration { lot } => format!(
-            "ロット {lot} は充填できません: 除菌ろ過 (0.22 µm 以下) が記録されていません"
-        ),
-        Rule::FilterIntegrityFailed { lot } => format!(
-            "ロット {lot} は充填できません: 除菌フィルターが完全性試験に不合格です"
-        ),
+        Rule::NoSterileFiltration { lot } => {
+            format!("ロット {lot} は充填できません: 除菌ろ過 (0.22 µm 以下) が記録されていません")
+        }
+        Rule::FilterIntegrityFailed { lot } => {
+            format!("ロット {lot} は充填できません: 除菌フィルターが完全性試験に不合格です")
+        }
         Rule::StepsBeforeFilling { lot, reasons } => {
             format!("ロット {lot} は充填できません: {}", reasons.join("; "))
         }
-        Rule::FinNotConfigured { setting } => format!(
-            "充填できません: 施設の ISBT 128 FIN (設定 {setting}) が設定されていません"
-        ),
+        Rule::FinNotConfigured { setting } => {
+            format!("充填できません: 施設の ISBT 128 FIN (設定 {setting}) が設定されていません")
+        }
         Rule::FinInvalid { detail } => {
             format!("施設の ISBT 128 FIN が正しくありません: {detail}")
         }
-        Rule::NoProductCode { product } => format!(
-            "充填できません: 製品 {product} に ISBT 128 製品コードがありません"
-        ),
+        Rule::NoProductCode { product } => {
+            format!("充填できません: 製品 {product} に ISBT 128 製品コードがありません")
+        }
         Rule::DinExhausted { key, detail } => {
             format!("{key} の DIN 番号を使い切りました: {detail}")
         }
@@ -259,9 +290,9 @@ pub fn rule_ja(r: &Rule) -> String {
         Rule::BatchStarted { batch, master } => {
             format!("バッチ {batch} は既に {master} で開始されています")
         }
-        Rule::VersionOpen { document, status } => format!(
-            "{document} はまだ {status} です: 新しい版の前に完了または取り下げてください"
-        ),
+        Rule::VersionOpen { document, status } => {
+            format!("{document} はまだ {status} です: 新しい版の前に完了または取り下げてください")
+        }
         Rule::StepRecorded { step } => format!("工程 {step} は既に記録されています"),
         Rule::StepComesFirst { step, name } => format!(
             "工程 {step} ({name}) が先です: 工程は指図の順に行うか、記録した逸脱で省略します"
@@ -272,9 +303,9 @@ pub fn rule_ja(r: &Rule) -> String {
         Rule::PositionOccupied { position, vial } => {
             format!("位置 {position} にはバイアル {vial} があります")
         }
-        Rule::LotNotReleased { vial, lot, status } => format!(
-            "バイアル {vial} は払出しできません: ロット {lot} は {status} です"
-        ),
+        Rule::LotNotReleased { vial, lot, status } => {
+            format!("バイアル {vial} は払出しできません: ロット {lot} は {status} です")
+        }
         Rule::VialExpired { vial, at } => {
             format!("バイアル {vial} は払出しできません: {at} に有効期限切れです")
         }
@@ -301,9 +332,9 @@ pub fn rule_ja(r: &Rule) -> String {
         Rule::VialWithoutDin { vial } => format!(
             "バイアル {vial} に ISBT 128 DIN がありません (FIN 設定前に充填): ラベルは発行できません"
         ),
-        Rule::VialWithoutProductCode { vial } => format!(
-            "バイアル {vial} に ISBT 128 製品コードがありません: ラベルは発行できません"
-        ),
+        Rule::VialWithoutProductCode { vial } => {
+            format!("バイアル {vial} に ISBT 128 製品コードがありません: ラベルは発行できません")
+        }
         Rule::ProductNotInMaster { product, lot } => {
             format!("ロット {lot} の製品 {product} は製品マスターにありません")
         }
@@ -315,9 +346,9 @@ pub fn rule_ja(r: &Rule) -> String {
         } => format!(
             "バイアル {vial} は {site} (保管庫 {freezer}) にあり、{here} にはありません: 先に出荷して受領してください"
         ),
-        Rule::VialWithoutSite { vial } => format!(
-            "バイアル {vial} の所在施設が不明です (保管庫になく、出荷もされていません)"
-        ),
+        Rule::VialWithoutSite { vial } => {
+            format!("バイアル {vial} の所在施設が不明です (保管庫になく、出荷もされていません)")
+        }
         Rule::ShipmentElsewhere {
             shipment,
             to_site,
@@ -341,9 +372,9 @@ pub fn rule_ja(r: &Rule) -> String {
         Rule::FollowedUp { patient, recall } => {
             format!("患者 {patient} は回収 {recall} のフォローアップ済みです")
         }
-        Rule::NothingToRecall { kind, target } => format!(
-            "{kind} {target} はどのロットにも使われていません: 回収の対象がありません"
-        ),
+        Rule::NothingToRecall { kind, target } => {
+            format!("{kind} {target} はどのロットにも使われていません: 回収の対象がありません")
+        }
         Rule::UnderRecall { kind, id, recall } => {
             format!("{kind} {id} は回収 {recall} の対象です: 使用できません")
         }
@@ -368,9 +399,7 @@ mod tests {
 
     #[test]
     fn a_rule_is_told_by_its_code_in_both_languages() {
-        let e = ServiceError::Domain(DomainError::Rule(Rule::VialThawed {
-            vial: "V-1".into(),
-        }));
+        let e = ServiceError::Domain(DomainError::Rule(Rule::VialThawed { vial: "V-1".into() }));
         let t = tell(&e);
         assert_eq!(t.code, "vial_thawed");
         assert_eq!(t.status, StatusCode::CONFLICT);
@@ -387,7 +416,11 @@ mod tests {
         assert_eq!(t.code, "internal");
         assert!(t.en.starts_with("internal error ") && t.en.ends_with(": nothing was changed"));
         assert!(!t.en.contains("hashing"), "the cause is logged, not shown");
-        let id = t.en.split(' ').nth(2).unwrap_or_default().trim_end_matches(':');
+        let id =
+            t.en.split(' ')
+                .nth(2)
+                .unwrap_or_default()
+                .trim_end_matches(':');
         assert!(id.len() >= 6 && t.ja.contains(id), "{t:?}");
     }
 
@@ -413,7 +446,11 @@ mod tests {
                     stack.push(p);
                     continue;
                 }
-                let rel = p.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(&src)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 if rel == "messages.rs" {
                     continue; // this test's own patterns
                 }
@@ -439,7 +476,11 @@ mod tests {
                 }
             }
         }
-        assert!(bad.is_empty(), "matching on error text:\n{}", bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "matching on error text:\n{}",
+            bad.join("\n")
+        );
     }
 
     /// The one allowed form: a field message looked up in a phrase table.

@@ -99,7 +99,11 @@ async fn freezer_map_vial_page_and_moves() {
         let r = post_form(&app, "/vials/L-2026-001-0001/move", Some(&op), &to).await;
         assert_eq!(r.status, 409, "{backend:?} {}", r.body);
         let err = by_id(&r.body, "err-location").unwrap_or_default();
-        assert!(err.contains("occupied by vial L-2026-001-0002"), "{err}");
+        // In the page's language (Japanese first), from the coded refusal's data.
+        assert!(
+            err.contains("にはバイアル L-2026-001-0002 があります"),
+            "{err}"
+        );
         assert!(
             r.body.contains("value=\"FRZ-01/R1/L-2026-001-B01/A2\""),
             "typed kept"

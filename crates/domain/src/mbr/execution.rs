@@ -152,9 +152,11 @@ pub fn check_order<'a>(
                 }));
             }
             Some(r) if r.status == StepStatus::AwaitingVerification => {
-                return Err(DomainError::Rule(crate::rule::Rule::StepAwaitsVerification {
-                    step: earlier.code.to_string(),
-                }));
+                return Err(DomainError::Rule(
+                    crate::rule::Rule::StepAwaitsVerification {
+                        step: earlier.code.to_string(),
+                    },
+                ));
             }
             Some(_) => {}
         }

@@ -307,12 +307,14 @@ pub(crate) async fn check_place(
                 .list::<Qualification>(Some(("operator", actor.user.as_str())))
                 .await?;
             if let Some((en, ja)) = aseptic_unqualified(&actor.user, &q, at) {
-                return Err(DomainError::Rule(secretome_domain::Rule::AsepticUnqualified {
-                    room: r.to_string(),
-                    en,
-                    ja,
-                })
-                .into());
+                return Err(
+                    DomainError::Rule(secretome_domain::Rule::AsepticUnqualified {
+                        room: r.to_string(),
+                        en,
+                        ja,
+                    })
+                    .into(),
+                );
             }
         }
     }

@@ -78,8 +78,7 @@ impl Service {
                 "fetched {} of {} edges by key",
                 got.len(),
                 keys.len()
-            ))
-            .into());
+            )));
         }
         let (mut trace_ms, mut fetch_ms) = (Vec::new(), Vec::new());
         for _ in 0..repeat.max(1) {

@@ -94,7 +94,8 @@ impl Emitter<'_> {
         let Some((master, n)) = self.lines[site].master.clone() else {
             return Err(DomainError::Rule(secretome_domain::Rule::NotGenerated {
                 what: "no master bank".into(),
-            }).into());
+            })
+            .into());
         };
         let banked = day(at, -20.0)?;
         let wcb = CellBank::working(

@@ -66,11 +66,11 @@ pub(crate) async fn load_execution(
             id: batch.to_string(),
         })?;
     let version = tx.must_load::<DocumentVersion>(&ex.master).await?;
-    let master = version
-        .master
-        .ok_or_else(|| DomainError::Rule(secretome_domain::Rule::MasterWithoutSteps {
+    let master = version.master.ok_or_else(|| {
+        DomainError::Rule(secretome_domain::Rule::MasterWithoutSteps {
             master: ex.master.to_string(),
-        }))?;
+        })
+    })?;
     let mut records = tx
         .list::<StepRecord>(Some(("execution", ex.id.as_str())))
         .await?;

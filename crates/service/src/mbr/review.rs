@@ -118,11 +118,13 @@ pub(crate) async fn require_steps_before_filling(
     if reasons.is_empty() {
         Ok(())
     } else {
-        Err(DomainError::Rule(secretome_domain::Rule::StepsBeforeFilling {
-            lot: lot.to_string(),
-            reasons,
-        })
-        .into())
+        Err(
+            DomainError::Rule(secretome_domain::Rule::StepsBeforeFilling {
+                lot: lot.to_string(),
+                reasons,
+            })
+            .into(),
+        )
     }
 }
 

@@ -47,7 +47,10 @@ impl Refusal {
             ServiceError::Store(StoreError::Duplicate { id, .. }) => (id.as_str(), true),
             _ => return Refusal::Service(e),
         };
-        match refs.iter().find(|(_, v)| !v.trim().is_empty() && v.trim() == id) {
+        match refs
+            .iter()
+            .find(|(_, v)| !v.trim().is_empty() && v.trim() == id)
+        {
             Some((field, v)) if duplicate => Refusal::Fields(
                 FieldErrors::one(field, &format!("already exists: {}", v.trim())),
                 StatusCode::CONFLICT,

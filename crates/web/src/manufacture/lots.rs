@@ -112,7 +112,7 @@ pub async fn harvests(
         {
             f = f.with(
                 "harvests[0].volume_ml",
-                &super::support::num(&row.remaining_ml),
+                &crate::kit::sci(&row.remaining_ml),
             );
         }
     }

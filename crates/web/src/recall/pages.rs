@@ -219,7 +219,15 @@ pub async fn follow_up(
         Ok(_) => see_other(&format!("/recalls/{}", seg(&id))),
         Err(err) => {
             let s = status_of(&err);
-            show_page(&st, &v, &id, exposure, FieldErrors::from_service_in(&err, v.lang), s).await
+            show_page(
+                &st,
+                &v,
+                &id,
+                exposure,
+                FieldErrors::from_service_in(&err, v.lang),
+                s,
+            )
+            .await
         }
     }
 }
