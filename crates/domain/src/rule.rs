@@ -227,7 +227,9 @@ pub enum Rule {
         use_case: String,
         use_case_ja: String,
     },
-    #[error("batch {batch}: its master has no further {use_case} step ({recorded} recorded already)")]
+    #[error(
+        "batch {batch}: its master has no further {use_case} step ({recorded} recorded already)"
+    )]
     NoFurtherStep {
         batch: String,
         use_case: String,

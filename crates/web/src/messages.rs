@@ -108,9 +108,7 @@ fn domain_ja(d: &DomainError) -> String {
     match d {
         // Field messages are free text today (250 call sites): the Japanese comes from the page's
         // phrase table (`phrase`), the English original kept.
-        DomainError::Invalid { message, .. } => {
-            crate::kit::localise(Lang::Ja, message)
-        }
+        DomainError::Invalid { message, .. } => crate::kit::localise(Lang::Ja, message),
         DomainError::Transition(t) => transition_ja(t),
         DomainError::Rule(r) => rule_ja(r),
         DomainError::ReleaseBlocked { lot, blockers } => format!(
