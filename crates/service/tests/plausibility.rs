@@ -274,23 +274,31 @@ async fn early_harvest_needs_a_deviation_which_the_batch_record_flags_and_qa_mus
         let svc = Service::new(Arc::new(store));
         demo::build(&svc, now()).await.unwrap();
         let op = svc.actor("operator").await.unwrap();
-        let started = hours(-1.0);
-        svc.start_conditioning(
+        // A batch of its own, not run against a master batch record (the demo's culturing batch
+        // B-2026-010 is, and its master wants the confluence check and a verified start first).
+        svc.seed_batch(
             &op,
             now(),
-            "B-2026-010",
-            "RM-SFM-2402",
-            48.0,
-            false,
-            started,
+            NewBatch {
+                id: "B-EARLY".into(),
+                cell_bank: "WCB-AD-002".into(),
+                vessel: "multilayer5".into(),
+                vessel_count: 2,
+                seeding_density: 3000.0,
+                seeded_at: hours(-30.0),
+            },
         )
         .await
         .unwrap();
+        let started = hours(-1.0);
+        svc.start_conditioning(&op, now(), "B-EARLY", "RM-SFM-2402", 48.0, false, started)
+            .await
+            .unwrap();
         // One minute into a 48 h conditioning: refused without a reason, naming the window.
         let early = started.plus_hours(1.0 / 60.0).unwrap();
         let e = refused(
             &svc,
-            svc.harvest(&op, now(), "B-2026-010", "H-EARLY", 500.0, early, None),
+            svc.harvest(&op, now(), "B-EARLY", "H-EARLY", 500.0, early, None),
             ErrorKind::Invalid,
             "before the stated 48 h",
         )
@@ -300,7 +308,7 @@ async fn early_harvest_needs_a_deviation_which_the_batch_record_flags_and_qa_mus
             .harvest(
                 &op,
                 now(),
-                "B-2026-010",
+                "B-EARLY",
                 "H-EARLY",
                 500.0,
                 early,

@@ -429,7 +429,7 @@ mod tests {
     #[test]
     fn no_edge_matches_on_error_text() {
         const PHRASE_TABLES: &[&str] = &[
-            "manufacture/support.rs",
+            "kit/refusal.rs",
             "shipments/text.rs",
             "clinical/patients.rs",
             "quality/plates.rs",
@@ -461,9 +461,13 @@ mod tests {
                     let on_text = ["text", "message", "msg", "to_string()", "m", "e", "err"]
                         .iter()
                         .any(|v| {
-                            ["contains(", "starts_with(", "ends_with("]
-                                .iter()
-                                .any(|f| l.contains(&format!("{v}.{f}")))
+                            ["contains(", "starts_with(", "ends_with("].iter().any(|f| {
+                                // `{v}.{f}` as a whole name (not `content_type.contains(`).
+                                let pat = format!("{v}.{f}");
+                                l.match_indices(&pat).any(|(at, _)| {
+                                    !l[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                                })
+                            })
                         });
                     let phrase = l.contains("ERRORS") && l.contains("contains(");
                     if (on_text || phrase)

@@ -4,7 +4,6 @@
 //! the same record through the API and the pages, without the forms, and may not dispense.
 
 mod common;
-use axum::{body::Body, http::Request};
 use common::*;
 use secretome_domain::{
     isbt::Din,
@@ -29,35 +28,13 @@ fn din(v: &Vial) -> Din {
 }
 
 /// Posts a form as `who` and returns the response.
-async fn post_json(
-    app: &axum::Router,
-    who: &(String, String),
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let b = Request::post(path)
-        .header("content-type", "application/json")
-        .header("cookie", &who.0)
-        .header("x-csrf-token", &who.1);
-    let r = send(app, b.body(Body::from(body.to_string())).unwrap()).await;
-    (
-        r.status,
-        serde_json::from_str(&r.body).unwrap_or(Value::Null),
-    )
-}
-
 #[tokio::test]
 async fn readers_see_no_forms_and_the_api_answers_the_same() {
     for (backend, store) in stores("clinical_api").await {
         let (app, svc) = demo_app(store).await;
         let doc = session(&svc, "physician").await;
         let qa = session(&svc, "qa").await;
-        let (s, p) = post_json(
-            &app,
-            &doc,
-            "/api/v1/patients",
-            json!({"id": "PT-API-001", "site": "CPC-TOKYO", "birth_year": 1990, "sex": "female", "indication": "hair_loss"}),
-        )
+        let (s, p) = post_json(&app, "/api/v1/patients", &doc, json!({"id": "PT-API-001", "site": "CPC-TOKYO", "birth_year": 1990, "sex": "female", "indication": "hair_loss"}))
         .await;
         assert_eq!(s, 201, "{backend:?}: {p}");
         let avail = vials(&svc, "L-2026-004", VialStatus::Available).await;
@@ -65,8 +42,8 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
         let base = "/api/v1/patients/PT-API-001";
         let (s, body) = post_json(
             &app,
-            &doc,
             &format!("{base}/dispense"),
+            &doc,
             json!({"vial": v.id.as_str()}),
         )
         .await;
@@ -78,24 +55,14 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
                 .contains("has no valid consent for hair_loss"),
             "{body}"
         );
-        let (s, body) = post_json(
-            &app,
-            &doc,
-            &format!("{base}/consents"),
-            json!({"indication": "hair_loss", "document_version": "IC-HAIR v1", "explained_by": "Dr. API"}),
-        )
+        let (s, body) = post_json(&app, &format!("{base}/consents"), &doc, json!({"indication": "hair_loss", "document_version": "IC-HAIR v1", "explained_by": "Dr. API"}))
         .await;
         assert_eq!(
             (s, body["id"].as_str()),
             (201, Some("PT-API-001-CN-01")),
             "{body}"
         );
-        let (s, body) = post_json(
-            &app,
-            &doc,
-            &format!("{base}/dispense"),
-            json!({"vial": format!("{}=<{}", din(v).barcode_data(), v.product_code.as_deref().unwrap())}),
-        )
+        let (s, body) = post_json(&app, &format!("{base}/dispense"), &doc, json!({"vial": format!("{}=<{}", din(v).barcode_data(), v.product_code.as_deref().unwrap())}))
         .await;
         assert_eq!(
             (s, body["vial"].as_str()),
@@ -105,8 +72,8 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
         let recalled = vials(&svc, "L-2026-002", VialStatus::Recalled).await;
         let (s, body) = post_json(
             &app,
-            &doc,
             &format!("{base}/dispense"),
+            &doc,
             json!({"vial": recalled[0].id.as_str()}),
         )
         .await;
@@ -117,8 +84,8 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
         );
         let (s, body) = post_json(
             &app,
-            &doc,
             &format!("{base}/administrations"),
+            &doc,
             json!({"vial": v.id.as_str(), "route": "scalp_injection", "dose_ml": "lots"}),
         )
         .await;
@@ -127,8 +94,8 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
         let never = &avail[1];
         let (s, body) = post_json(
             &app,
-            &doc,
             &format!("{base}/administrations"),
+            &doc,
             json!({"vial": never.id.as_str(), "route": "scalp_injection", "dose_ml": 1.0}),
         )
         .await;
@@ -147,8 +114,8 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
         );
         let (s, body) = post_json(
             &app,
-            &doc,
             &format!("{base}/administrations"),
+            &doc,
             json!({"vial": v.id.as_str(), "route": "scalp_injection", "dose_ml": 1.0}),
         )
         .await;
@@ -157,12 +124,7 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
             (201, Some("scalp_injection")),
             "{body}"
         );
-        let (s, body) = post_json(
-            &app,
-            &doc,
-            &format!("{base}/adverse-events"),
-            json!({"term": "Pruritus", "grade": 1, "causality": "unlikely", "outcome": "recovered"}),
-        )
+        let (s, body) = post_json(&app, &format!("{base}/adverse-events"), &doc, json!({"term": "Pruritus", "grade": 1, "causality": "unlikely", "outcome": "recovered"}))
         .await;
         assert_eq!(
             (s, body["id"].as_str()),
@@ -171,8 +133,8 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
         );
         let (s, body) = post_json(
             &app,
-            &doc,
             &format!("{base}/outcomes"),
+            &doc,
             json!({"scale": "hair_count", "value": 142}),
         )
         .await;
@@ -183,13 +145,8 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
         );
         // A life-threatening event the physician knew of weeks ago, not yet reported: overdue
         // on the dashboard (page and API) until both submissions are recorded.
-        let (s, body) = post_json(
-            &app,
-            &doc,
-            &format!("{base}/adverse-events"),
-            json!({"term": "Anaphylaxis", "grade": 4, "causality": "possibly", "outcome": "recovered",
-                   "onset_at": "2026-10-01T00:00:00Z", "aware_at": "2026-10-01T01:00:00Z"}),
-        )
+        let (s, body) = post_json(&app, &format!("{base}/adverse-events"), &doc, json!({"term": "Anaphylaxis", "grade": 4, "causality": "possibly", "outcome": "recovered",
+                   "onset_at": "2026-10-01T00:00:00Z", "aware_at": "2026-10-01T01:00:00Z"}))
         .await;
         assert_eq!((s, body["serious"].as_bool()), (201, Some(true)), "{body}");
         let rpt = "PT-API-001-AE-002-RPT";
@@ -215,12 +172,7 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
                 .any(|r| r["report"]["id"] == rpt),
             "{d}"
         );
-        let (s, body) = post_json(
-            &app,
-            &doc,
-            &format!("/api/v1/ae-reports/{rpt}/submit"),
-            json!({"committee_reported_at": "2026-10-05T00:00:00Z", "authority_reported_at": "2026-10-06T00:00:00Z", "reference": "R-1"}),
-        )
+        let (s, body) = post_json(&app, &format!("/api/v1/ae-reports/{rpt}/submit"), &doc, json!({"committee_reported_at": "2026-10-05T00:00:00Z", "authority_reported_at": "2026-10-06T00:00:00Z", "reference": "R-1"}))
         .await;
         assert_eq!(
             (s, body["status"].as_str()),
@@ -240,8 +192,8 @@ async fn readers_see_no_forms_and_the_api_answers_the_same() {
 
         let (s, _) = post_json(
             &app,
-            &qa,
             &format!("{base}/dispense"),
+            &qa,
             json!({"vial": avail[1].id.as_str()}),
         )
         .await;

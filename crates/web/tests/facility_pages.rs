@@ -12,23 +12,6 @@ use common::*;
 use secretome_store::testing::stores;
 use serde_json::{Value, json};
 
-async fn post_json(
-    app: &axum::Router,
-    path: &str,
-    who: &(String, String),
-    body: Value,
-) -> (u16, Value) {
-    let b = Request::post(path)
-        .header("content-type", "application/json")
-        .header("cookie", &who.0)
-        .header("x-csrf-token", &who.1);
-    let r = send(app, b.body(Body::from(body.to_string())).unwrap()).await;
-    (
-        r.status,
-        serde_json::from_str(&r.body).unwrap_or(Value::Null),
-    )
-}
-
 /// RFC 3339 text of the lot's last step + `hours`.
 async fn after_last_step(svc: &secretome_service::Service, lot: &str, hours: f64) -> String {
     let d = svc.lot_detail(lot).await.unwrap();

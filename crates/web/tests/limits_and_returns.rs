@@ -5,29 +5,11 @@
 //! through the API; physicians may not.
 
 mod common;
-use axum::{body::Body, http::Request};
 use common::*;
 use secretome_domain::vial::{Vial, VialStatus};
 use secretome_service::{NewConsent, NewPatient, Service};
 use secretome_store::testing::stores;
 use serde_json::{Value, json};
-
-async fn post_json(
-    app: &axum::Router,
-    path: &str,
-    who: &(String, String),
-    body: Value,
-) -> (u16, Value) {
-    let b = Request::post(path)
-        .header("content-type", "application/json")
-        .header("cookie", &who.0)
-        .header("x-csrf-token", &who.1);
-    let r = send(app, b.body(Body::from(body.to_string())).unwrap()).await;
-    (
-        r.status,
-        serde_json::from_str(&r.body).unwrap_or(Value::Null),
-    )
-}
 
 #[tokio::test]
 async fn qa_changes_em_limits_on_the_page_and_through_the_api() {
@@ -103,12 +85,7 @@ async fn qa_changes_em_limits_on_the_page_and_through_the_api() {
         assert!(r.body.contains("data-by=\"qa\""));
 
         // The API: QA changes one, an operator may not; everyone who reads sees every row.
-        let (s, v) = post_json(
-            &app,
-            "/api/v1/em-limits",
-            &qa,
-            json!({"grade": "C", "sample_type": "settle_plate", "action_limit": 30, "reason": "trend"}),
-        )
+        let (s, v) = post_json(&app, "/api/v1/em-limits", &qa, json!({"grade": "C", "sample_type": "settle_plate", "action_limit": 30, "reason": "trend"}))
         .await;
         assert_eq!(s, 201, "{v}");
         assert_eq!(v["id"], "C/settle_plate/001");

@@ -53,7 +53,13 @@ async fn lots_and_lot_pages_show_the_facility() {
 
         let r = get(&app, "/lots/NOPE", c).await;
         assert_eq!(r.status, 404);
-        assert!(r.body.contains("lot NOPE not found"));
+        // In the page's language (coded refusal): names the lot and says it is not there.
+        assert!(
+            r.body.contains("NOPE")
+                && (r.body.contains("not found") || r.body.contains("見つかりません")),
+            "{}",
+            r.body
+        );
 
         let r = get(&app, "/api/v1/lots/L-2026-004", c).await;
         assert_eq!(r.status, 200);

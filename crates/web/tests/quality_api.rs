@@ -3,27 +3,9 @@
 //! release is refused, then the deviation assessed and approved and the lot released by signature.
 
 mod common;
-use axum::{body::Body, http::Request};
 use common::*;
 use secretome_store::testing::stores;
 use serde_json::{Value, json};
-
-async fn post_json(
-    app: &axum::Router,
-    path: &str,
-    who: Option<&(String, String)>,
-    body: Value,
-) -> (u16, Value) {
-    let mut b = Request::post(path).header("content-type", "application/json");
-    if let Some((cookie, csrf)) = who {
-        b = b.header("cookie", cookie).header("x-csrf-token", csrf);
-    }
-    let r = send(app, b.body(Body::from(body.to_string())).unwrap()).await;
-    (
-        r.status,
-        serde_json::from_str(&r.body).unwrap_or(Value::Null),
-    )
-}
 
 #[tokio::test]
 async fn api_statuses_and_signed_release() {
@@ -37,26 +19,17 @@ async fn api_statuses_and_signed_release() {
             json!({"password": "demo", "meaning": "released", "reason": "all tests reviewed"});
 
         assert_eq!(
-            post_json(&app, sign, None, release.clone()).await.0,
+            post_json_as(&app, sign, None, release.clone()).await.0,
             401,
             "{backend:?}"
         );
-        assert_eq!(
-            post_json(&app, sign, Some(&op), release.clone()).await.0,
-            403
-        );
-        let (s, v) = post_json(
-            &app,
-            sign,
-            Some(&qa),
-            json!({"password": "demo", "reason": "x"}),
-        )
-        .await;
+        assert_eq!(post_json(&app, sign, &op, release.clone()).await.0, 403);
+        let (s, v) = post_json(&app, sign, &qa, json!({"password": "demo", "reason": "x"})).await;
         assert_eq!((s, v["field"].as_str()), (422, Some("meaning")));
         let (s, v) = post_json(
             &app,
             sign,
-            Some(&qa),
+            &qa,
             json!({"password": "demo", "meaning": "approved", "reason": "x"}),
         )
         .await;
@@ -64,12 +37,12 @@ async fn api_statuses_and_signed_release() {
         let (s, v) = post_json(
             &app,
             sign,
-            Some(&qa),
+            &qa,
             json!({"password": "nope", "meaning": "released", "reason": "x"}),
         )
         .await;
         assert_eq!((s, v["field"].as_str()), (422, Some("password")));
-        let (s, v) = post_json(&app, sign, Some(&qa), release.clone()).await;
+        let (s, v) = post_json(&app, sign, &qa, release.clone()).await;
         assert_eq!(s, 409, "{v}");
         let kinds: Vec<&str> = v["reasons"]
             .as_array()
@@ -83,27 +56,22 @@ async fn api_statuses_and_signed_release() {
         let (s, v) = post_json(
             &app,
             "/api/v1/lots/L-2026-006/results",
-            Some(&qc),
+            &qc,
             json!({"test": "vegf", "value": "lots"}),
         )
         .await;
         assert_eq!((s, v["field"].as_str()), (422, Some("value")));
         let dev = "/api/v1/lots/L-2026-006/deviations/DEV-01";
         assert_eq!(
-            post_json(
-                &app,
-                &format!("{dev}/approve"),
-                Some(&qc),
-                json!({"reason": "x"})
-            )
-            .await
-            .0,
+            post_json(&app, &format!("{dev}/approve"), &qc, json!({"reason": "x"}))
+                .await
+                .0,
             403
         );
         let (s, v) = post_json(
             &app,
             &format!("{dev}/approve"),
-            Some(&qa),
+            &qa,
             json!({"reason": "too early"}),
         )
         .await;
@@ -111,7 +79,7 @@ async fn api_statuses_and_signed_release() {
         let (s, v) = post_json(
             &app,
             &format!("{dev}/assess"),
-            Some(&qc),
+            &qc,
             json!({"assessment": "dilution error"}),
         )
         .await;
@@ -119,13 +87,13 @@ async fn api_statuses_and_signed_release() {
         let (s, v) = post_json(
             &app,
             &format!("{dev}/approve"),
-            Some(&qa),
+            &qa,
             json!({"reason": "accepted"}),
         )
         .await;
         assert_eq!((s, v["status"].as_str()), (200, Some("approved")), "{v}");
 
-        let (s, v) = post_json(&app, sign, Some(&qa), release).await;
+        let (s, v) = post_json(&app, sign, &qa, release).await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["lot"]["status"], "released");
         assert_eq!(v["signature"]["meaning"], "released");
@@ -166,7 +134,7 @@ async fn api_corrects_and_retests_a_result_keeping_the_original() {
         let (s, _) = post_json(
             &app,
             results,
-            Some(&qc),
+            &qc,
             json!({"test": "endotoxin", "value": 0.12}),
         )
         .await;
@@ -181,17 +149,14 @@ async fn api_corrects_and_retests_a_result_keeping_the_original() {
             }
             b
         };
-        assert_eq!(
-            post_json(&app, revise, Some(&qa), fix(json!({}))).await.0,
-            403
-        );
+        assert_eq!(post_json(&app, revise, &qa, fix(json!({}))).await.0, 403);
         for (extra, field) in [
             (json!({"reason": ""}), "reason"),
             (json!({"change": "undo"}), "change"),
             (json!({"value": "high"}), "value"),
             (json!({"value": -0.3}), "value"),
         ] {
-            let (s, v) = post_json(&app, revise, Some(&qc), fix(extra.clone())).await;
+            let (s, v) = post_json(&app, revise, &qc, fix(extra.clone())).await;
             assert_eq!(
                 (s, v["field"].as_str()),
                 (422, Some(field)),
@@ -201,18 +166,13 @@ async fn api_corrects_and_retests_a_result_keeping_the_original() {
         assert_eq!(svc.store().event_count().await.unwrap(), before);
 
         // A correction, then a retest: the valid result, the earlier ones in its history.
-        let (s, v) = post_json(&app, revise, Some(&qc), fix(json!({}))).await;
+        let (s, v) = post_json(&app, revise, &qc, fix(json!({}))).await;
         assert_eq!(s, 200, "{backend:?} {v}");
         assert_eq!(v["value"], 0.1);
         assert_eq!(v["history"][0]["value"], 0.12);
         assert_eq!(v["history"][0]["change"], "correction");
         assert_eq!(v["history"][0]["reason"], "typing error");
-        let (s, v) = post_json(
-            &app,
-            revise,
-            Some(&qc),
-            json!({"test": "endotoxin", "change": "retest", "typed": "< 0.25", "reason": "rerun on retained sample"}),
-        )
+        let (s, v) = post_json(&app, revise, &qc, json!({"test": "endotoxin", "change": "retest", "typed": "< 0.25", "reason": "rerun on retained sample"}))
         .await;
         assert_eq!(s, 200, "{backend:?} {v}");
         assert_eq!(v["history"].as_array().map(Vec::len), Some(2));

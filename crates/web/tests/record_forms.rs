@@ -196,11 +196,27 @@ async fn future_and_out_of_order_manufacturing_times_are_refused_at_their_field(
             "used_at",
         )
         .await;
+        // The conditioning and harvest on a batch of its own, not run against a master batch
+        // record (the demo's culturing B-2026-010 is: its master wants earlier steps first).
+        svc.seed_batch(
+            &svc.actor("operator").await.unwrap(),
+            now(),
+            secretome_service::NewBatch {
+                id: "B-EARLY".into(),
+                cell_bank: "WCB-AD-002".into(),
+                vessel: "multilayer5".into(),
+                vessel_count: 2,
+                seeding_density: 3000.0,
+                seeded_at: now().plus_hours(-30.0).unwrap(),
+            },
+        )
+        .await
+        .unwrap();
         refused(
             &app,
             &svc,
             &op,
-            "/batches/B-2026-010/conditioning",
+            "/batches/B-EARLY/conditioning",
             &[
                 ("medium_lot", "RM-SFM-2402"),
                 ("hours", "48"),
@@ -214,7 +230,7 @@ async fn future_and_out_of_order_manufacturing_times_are_refused_at_their_field(
         accepted(
             &app,
             &op,
-            "/batches/B-2026-010/conditioning",
+            "/batches/B-EARLY/conditioning",
             &[
                 ("medium_lot", "RM-SFM-2402"),
                 ("hours", "48"),
@@ -227,7 +243,7 @@ async fn future_and_out_of_order_manufacturing_times_are_refused_at_their_field(
             &app,
             &svc,
             &op,
-            "/batches/B-2026-010/harvest",
+            "/batches/B-EARLY/harvest",
             &[
                 ("harvest", "H-EARLY"),
                 ("volume_ml", "500"),
@@ -241,7 +257,7 @@ async fn future_and_out_of_order_manufacturing_times_are_refused_at_their_field(
             &app,
             &svc,
             &op,
-            "/batches/B-2026-010/harvest",
+            "/batches/B-EARLY/harvest",
             &[
                 ("harvest", "H-EARLY"),
                 ("volume_ml", "500"),
@@ -254,7 +270,7 @@ async fn future_and_out_of_order_manufacturing_times_are_refused_at_their_field(
         accepted(
             &app,
             &op,
-            "/batches/B-2026-010/harvest",
+            "/batches/B-EARLY/harvest",
             &[
                 ("harvest", "H-EARLY"),
                 ("volume_ml", "500"),
@@ -263,7 +279,7 @@ async fn future_and_out_of_order_manufacturing_times_are_refused_at_their_field(
             ],
         )
         .await;
-        let page = get(&app, "/batches/B-2026-010", Some(&op.0)).await;
+        let page = get(&app, "/batches/B-EARLY", Some(&op.0)).await;
         assert!(page.body.contains("harvest-deviation") && page.body.contains("incubator alarm"));
     }
 }

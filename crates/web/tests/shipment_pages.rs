@@ -48,23 +48,6 @@ async fn upload(app: &axum::Router, who: &(String, String), path: &str, csv: &st
     send(app, b.body(Body::from(body)).unwrap()).await
 }
 
-async fn post_json(
-    app: &axum::Router,
-    who: &(String, String),
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let b = Request::post(path)
-        .header("content-type", "application/json")
-        .header("cookie", &who.0)
-        .header("x-csrf-token", &who.1);
-    let r = send(app, b.body(Body::from(body.to_string())).unwrap()).await;
-    (
-        r.status,
-        serde_json::from_str(&r.body).unwrap_or(Value::Null),
-    )
-}
-
 #[tokio::test]
 async fn a_shipment_is_packed_received_logged_and_released_through_the_pages() {
     for (backend, store) in stores("shipment_pages").await {
@@ -271,8 +254,8 @@ async fn the_api_packs_receives_logs_and_decides_like_the_pages() {
         let vs = stored(&svc, 1).await;
         let (s, b) = post_json(
             &app,
-            &op,
             "/api/v1/shipments",
+            &op,
             json!({
             "id": "SHP-A1", "to_site": "CL-SHIBUYA", "vials": [barcode(&vs[0])],
             "shipper": "ln2_dry_shipper", "logger_id": "EL-9"}),
@@ -282,37 +265,37 @@ async fn the_api_packs_receives_logs_and_decides_like_the_pages() {
         assert_eq!(b["vials"][0], json!(vs[0].id.as_str()));
         let (s, b) = post_json(
             &app,
-            &op,
             "/api/v1/shipments",
+            &op,
             json!({
             "id": "SHP-A2", "to_site": "CL-SHIBUYA", "vials": "x", "shipper": "box"}),
         )
         .await;
         assert_eq!((s, b["field"].as_str()), (422, Some("shipper")), "{b}");
-        let (s, _) = post_json(&app, &op, "/api/v1/shipments/SHP-A1/dispatch", json!({})).await;
+        let (s, _) = post_json(&app, "/api/v1/shipments/SHP-A1/dispatch", &op, json!({})).await;
         assert_eq!(s, 200);
         // receiving at the wrong site is refused (the Tokyo physician)
         let tokyo = session(&svc, "physician").await;
         let (s, b) = post_json(
             &app,
-            &tokyo,
             "/api/v1/shipments/SHP-A1/receive",
+            &tokyo,
             json!({"vials": [vs[0].id.as_str()], "condition": "intact"}),
         )
         .await;
         assert_eq!((s, b["field"].as_str()), (422, Some("site")), "{b}");
         let (s, b) = post_json(
             &app,
-            &clinic,
             "/api/v1/shipments/SHP-A1/receive",
+            &clinic,
             json!({"vials": [vs[0].id.as_str()], "condition": "coolant_depleted"}),
         )
         .await;
         assert_eq!((s, b["status"].as_str()), (200, Some("quarantined")), "{b}");
         let (s, b) = post_json(
             &app,
-            &clinic,
             "/api/v1/shipments/SHP-A1/log",
+            &clinic,
             json!({"file": "x.csv", "csv": "time,temperature_c\n2026-01-01T00:00:00Z,cold\n"}),
         )
         .await;
@@ -326,24 +309,24 @@ async fn the_api_packs_receives_logs_and_decides_like_the_pages() {
         );
         let (s, _) = post_json(
             &app,
-            &clinic,
             "/api/v1/shipments/SHP-A1/decide",
+            &clinic,
             json!({"decision": "reject", "reason": "x"}),
         )
         .await;
         assert_eq!(s, 403, "only QA decides");
         let (s, b) = post_json(
             &app,
-            &qa,
             "/api/v1/shipments/SHP-A1/decide",
+            &qa,
             json!({"decision": "perhaps"}),
         )
         .await;
         assert_eq!((s, b["field"].as_str()), (422, Some("decision")), "{b}");
         let (s, b) = post_json(
             &app,
-            &qa,
             "/api/v1/shipments/SHP-A1/decide",
+            &qa,
             json!({"decision": "reject", "reason": "coolant gone on arrival"}),
         )
         .await;

@@ -50,7 +50,8 @@ async fn pack_receive_dispense(p: Page) -> Result<(), Seen> {
     p.open(patient).await?;
     p.fill("f-vial", &vials[0]).await?;
     p.press("dispense-submit").await?;
-    p.wait_text("has not been received yet").await?;
+    p.wait_text(p.tr("まだ受領されていません", "has not been received yet"))
+        .await?;
 
     // It receives both vials, intact.
     p.open(&page).await?;

@@ -127,3 +127,32 @@ pub async fn sterile_filtration(svc: &secretome_service::Service, lot: &str) {
     .await
     .unwrap();
 }
+
+/// A JSON POST as `who` (session cookie, CSRF token): the status and the JSON answer (Null when
+/// the body is not JSON).
+pub async fn post_json(
+    app: &axum::Router,
+    path: &str,
+    who: &(String, String),
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    post_json_as(app, path, Some(who), body).await
+}
+
+/// A JSON POST, signed in or not.
+pub async fn post_json_as(
+    app: &axum::Router,
+    path: &str,
+    who: Option<&(String, String)>,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let mut b = Request::post(path).header("content-type", "application/json");
+    if let Some((cookie, csrf)) = who {
+        b = b.header("cookie", cookie).header("x-csrf-token", csrf);
+    }
+    let r = send(app, b.body(Body::from(body.to_string())).unwrap()).await;
+    (
+        r.status,
+        serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null),
+    )
+}
