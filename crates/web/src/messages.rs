@@ -70,12 +70,14 @@ pub fn tell(e: &ServiceError) -> Told {
     let (ja, field) = match e {
         ServiceError::Domain(d) => (domain_ja(d), domain_field(d)),
         ServiceError::Scan(s) => (crate::kit::scan_message(Lang::Ja, s), Some("vial".into())),
-        ServiceError::NotFound { what, id } => (format!("{what} {id} が見つかりません"), None),
+        ServiceError::NotFound { what, id } => {
+            (format!("{} {id} が見つかりません", entity_ja(what)), None)
+        }
         ServiceError::Store(StoreError::NotFound { table, id }) => {
-            (format!("{table} {id} が見つかりません"), None)
+            (format!("{} {id} が見つかりません", entity_ja(table)), None)
         }
         ServiceError::Store(StoreError::Duplicate { table, id }) => {
-            (format!("{table} {id} は既に存在します"), None)
+            (format!("{} {id} は既に存在します", entity_ja(table)), None)
         }
         ServiceError::Store(StoreError::Invalid { column, .. }) => (
             format!("入力値が受け付けられません ({en})"),
@@ -93,6 +95,48 @@ pub fn tell(e: &ServiceError) -> Told {
         en,
         ja,
         field,
+    }
+}
+
+/// The Japanese name of a record kind (a store table or a service's `what`), so a Japanese page
+/// does not say "lot L-1 が見つかりません"; a kind not listed is shown as it is.
+fn entity_ja(what: &str) -> &str {
+    match what {
+        "site" => "施設",
+        "app_user" | "user" => "ユーザー",
+        "donor" => "ドナー",
+        "tissue" => "組織",
+        "cell_bank" => "セルバンク",
+        "material_lot" => "原材料ロット",
+        "culture_batch" => "培養バッチ",
+        "observation" => "観察記録",
+        "harvest" => "上清回収",
+        "lot" => "ロット",
+        "processing_step" => "加工工程",
+        "vial" | "vial (by id or DIN)" | "vial or DIN" => "バイアル",
+        "product" => "製品",
+        "specification" => "規格",
+        "test_result" => "試験結果",
+        "deviation" | "step_deviation" => "逸脱",
+        "freezer" => "フリーザー",
+        "patient" => "患者",
+        "dispensing" => "払出し",
+        "adverse_event" => "有害事象",
+        "recall" => "回収",
+        "shipment" => "出荷",
+        "plate_file" | "plate file" => "プレートファイル",
+        "plate_run" | "plate run" => "プレート測定",
+        "room" => "部屋",
+        "equipment" => "機器",
+        "qualification" => "適格性",
+        "media_fill" => "培地充填試験",
+        "controlled_document" | "document" => "文書",
+        "document_version" | "document version" => "文書の版",
+        "batch_execution" => "バッチの製造指図記録",
+        "execution_step" | "step record" => "工程記録",
+        "consent" => "同意",
+        "ae_report" => "疾病等報告",
+        other => other,
     }
 }
 
@@ -403,6 +447,24 @@ mod tests {
         assert_eq!(t.status, StatusCode::CONFLICT);
         assert_eq!(t.en, "vial V-1 was already thawed");
         assert_eq!(t.ja, "バイアル V-1 は既に解凍されています");
+    }
+
+    #[test]
+    fn a_missing_record_is_named_in_japanese() {
+        let t = tell(&ServiceError::NotFound {
+            what: "lot",
+            id: "L-9".into(),
+        });
+        assert_eq!((t.code, t.status), ("not_found", StatusCode::NOT_FOUND));
+        assert_eq!(t.ja, "ロット L-9 が見つかりません");
+        let t = tell(&ServiceError::NotFound {
+            what: "something new",
+            id: "X".into(),
+        });
+        assert_eq!(
+            t.ja, "something new X が見つかりません",
+            "unlisted kinds as they are"
+        );
     }
 
     #[test]
