@@ -4,6 +4,7 @@
 //! No IO, no async, no SQL, no clock: the time and the acting user are always parameters.
 
 pub mod batch;
+pub mod capability;
 pub mod clinical;
 pub mod culture;
 pub mod donor;
@@ -28,6 +29,7 @@ pub mod site;
 pub mod time;
 pub mod vial;
 
+pub use capability::Capability;
 pub use error::{DomainError, Invalids, TransitionError};
 pub use role::{Actor, Role};
 pub use rule::Rule;

@@ -1,6 +1,6 @@
 //! Roles (DESIGN.md §1) and the acting user passed to every use case.
 
-use crate::{DomainError, ids::UserName};
+use crate::{DomainError, capability::Capability, ids::UserName};
 use serde::{Deserialize, Serialize};
 
 /// What a user may do. A user may hold several roles.
@@ -57,11 +57,11 @@ impl Role {
 
 /// Roles that read patients — their pseudonyms and who received which vial (traces, vial pages,
 /// the recall report). Other roles see how many patients, never which.
-pub const PATIENT_READERS: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
+pub const PATIENT_READERS: &[Role] = Capability::ReadPatients.roles();
 
 /// Roles that read the patients of every site (QA's pharmacovigilance, the administrator). A
 /// physician without one of them reads only the patients registered at their own site.
-pub const ALL_SITES_READERS: &[Role] = &[Role::Qa, Role::Admin];
+pub const ALL_SITES_READERS: &[Role] = Capability::ReadAllSites.roles();
 
 /// The user performing an action, with the roles they hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,13 +77,29 @@ impl Actor {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
-    /// Whether the actor may read patients at all (`PATIENT_READERS`).
-    pub fn reads_patients(&self) -> bool {
-        PATIENT_READERS.iter().any(|r| self.has(*r))
+    /// Whether the actor's roles grant `c` (the capability table).
+    pub fn may(&self, c: Capability) -> bool {
+        c.granted_to(&self.roles)
     }
-    /// Whether the actor reads the patients of every site (`ALL_SITES_READERS`).
+    /// Refuses unless the actor's roles grant `c`; `action` describes what was attempted.
+    pub fn require_to(&self, c: Capability, action: &'static str) -> Result<(), DomainError> {
+        if self.may(c) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden {
+                user: self.user.to_string(),
+                needed: c.needed(),
+                action,
+            })
+        }
+    }
+    /// Whether the actor may read patients at all (`Capability::ReadPatients`).
+    pub fn reads_patients(&self) -> bool {
+        self.may(Capability::ReadPatients)
+    }
+    /// Whether the actor reads the patients of every site (`Capability::ReadAllSites`).
     pub fn reads_all_sites(&self) -> bool {
-        ALL_SITES_READERS.iter().any(|r| self.has(*r))
+        self.may(Capability::ReadAllSites)
     }
     /// Refuses unless the actor holds `role`; `action` describes what was attempted.
     pub fn require(&self, role: Role, action: &'static str) -> Result<(), DomainError> {

@@ -1,5 +1,6 @@
 //! Administration: sites and users.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -16,7 +17,7 @@ impl Service {
         key: &str,
         value: &str,
     ) -> Result<Setting, ServiceError> {
-        actor.require(Role::Admin, "change a setting")?;
+        actor.require_to(Capability::Administer, "change a setting")?;
         let setting = Setting::new(key, value, now)?;
         let mut tx = self.store.begin().await?;
         let c = ctx(actor, now, "setting.set", None);
@@ -43,7 +44,7 @@ impl Service {
         name: &str,
         time_zone: &str,
     ) -> Result<Site, ServiceError> {
-        actor.require(Role::Admin, "create a site")?;
+        actor.require_to(Capability::Administer, "create a site")?;
         let site = Site::new(SiteCode::new(id)?, name, time_zone, now)?;
         let mut tx = self.store.begin().await?;
         tx.insert_record(&site, &ctx(actor, now, "site.create", None))
@@ -62,7 +63,7 @@ impl Service {
         site: &str,
         roles: Vec<Role>,
     ) -> Result<User, ServiceError> {
-        actor.require(Role::Admin, "create a user")?;
+        actor.require_to(Capability::Administer, "create a user")?;
         let user = User::new(
             UserName::new(id)?,
             display_name,
@@ -89,7 +90,7 @@ impl Service {
         active: bool,
         reason: &str,
     ) -> Result<User, ServiceError> {
-        actor.require(Role::Admin, "deactivate or reactivate a user")?;
+        actor.require_to(Capability::Administer, "deactivate or reactivate a user")?;
         let reason = secretome_domain::quantity::text("reason", reason)?;
         let mut tx = self.store.begin().await?;
         let u = tx.must_load::<User>(user).await?;
@@ -118,7 +119,7 @@ impl Service {
         roles: Vec<Role>,
         reason: &str,
     ) -> Result<User, ServiceError> {
-        actor.require(Role::Admin, "change a user's roles")?;
+        actor.require_to(Capability::Administer, "change a user's roles")?;
         let reason = secretome_domain::quantity::text("reason", reason)?;
         let mut tx = self.store.begin().await?;
         let u = tx.must_load::<User>(user).await?;

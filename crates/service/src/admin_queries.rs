@@ -2,6 +2,7 @@
 //! and the API tokens with their role, creator and revocation — never a token's secret or hash.
 //! Role: admin.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError};
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -33,7 +34,7 @@ pub struct TokenRow {
 impl Service {
     /// Every user, by id. Role: admin.
     pub async fn user_rows(&self, actor: &Actor) -> Result<Vec<UserRow>, ServiceError> {
-        actor.require(Role::Admin, "list users")?;
+        actor.require_to(Capability::Administer, "list users")?;
         let mut rows: Vec<UserRow> = self
             .store()
             .list::<User>(None)
@@ -53,7 +54,7 @@ impl Service {
 
     /// API tokens, newest first: an admin sees every token, anyone else their own.
     pub async fn token_rows(&self, actor: &Actor) -> Result<Vec<TokenRow>, ServiceError> {
-        let mine = (!actor.has(Role::Admin)).then(|| ("created_by", actor.user.as_str()));
+        let mine = (!actor.may(Capability::Administer)).then(|| ("created_by", actor.user.as_str()));
         let mut rows: Vec<TokenRow> = self
             .store()
             .list::<ApiToken>(mine)

@@ -4,6 +4,7 @@
 //! can open a recall. Open reports are read by status (indexed); the per-lot view reads every report,
 //! which grows with adverse events (rare beside vials), not with production.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -51,7 +52,7 @@ impl Service {
         authority_at: Option<UtcTime>,
         reference: Option<&str>,
     ) -> Result<AeReport, ServiceError> {
-        actor.require(Role::Physician, "record an adverse-event report")?;
+        actor.require_to(Capability::Treat, "record an adverse-event report")?;
         let scope = self.patient_scope(actor).await?;
         let mut tx = self.store.begin().await?;
         let r = tx.must_load::<AeReport>(report.trim()).await?;
@@ -77,9 +78,7 @@ impl Service {
         actor: &Actor,
         now: UtcTime,
     ) -> Result<ReportDashboard, ServiceError> {
-        if !actor.has(Role::Qa) {
-            actor.require(Role::Physician, "read adverse-event reports")?;
-        }
+        actor.require_to(Capability::ReportAdverseEvents, "read adverse-event reports")?;
         let mut open = Vec::new();
         for status in [ReportStatus::Due, ReportStatus::Partial] {
             open.extend(
@@ -114,7 +113,7 @@ impl Service {
         &self,
         actor: &Actor,
     ) -> Result<Vec<LotSignal>, ServiceError> {
-        actor.require(Role::Qa, "read adverse events per lot")?;
+        actor.require_to(Capability::AssureQuality, "read adverse events per lot")?;
         let all: Vec<AeReport> = self
             .store()
             .list::<AeReport>(None)

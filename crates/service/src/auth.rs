@@ -6,6 +6,7 @@
 //! sessions with idle expiry, CSRF tokens, per-user language, and password re-entry for
 //! e-signatures.
 
+use secretome_domain::Capability;
 use crate::throttle::{Throttled, account_key, address_key};
 use crate::{Service, ServiceError, ctx};
 use argon2::{
@@ -181,7 +182,7 @@ impl Service {
         password: &str,
     ) -> Result<(), ServiceError> {
         if actor.user.as_str() != user {
-            actor.require(Role::Admin, "set another user's password")?;
+            actor.require_to(Capability::Administer, "set another user's password")?;
         }
         let id = UserName::new(user)?;
         check_password(&id, password)?;
@@ -345,7 +346,7 @@ impl Service {
         actor: &Actor,
         now: UtcTime,
     ) -> Result<Vec<Throttled>, ServiceError> {
-        actor.require(Role::Admin, "see throttled sign-ins")?;
+        actor.require_to(Capability::Administer, "see throttled sign-ins")?;
         Ok(self.doors.throttle.list(now))
     }
 
@@ -359,7 +360,7 @@ impl Service {
         user: &str,
         reason: &str,
     ) -> Result<(), ServiceError> {
-        actor.require(Role::Admin, "unlock a sign-in")?;
+        actor.require_to(Capability::Administer, "unlock a sign-in")?;
         let reason = secretome_domain::quantity::text("reason", reason)?;
         let id = UserName::new(user.trim())?;
         let mut tx = self.store.begin().await?;
@@ -526,7 +527,7 @@ impl Service {
         let mut tx = self.store.begin().await?;
         let t = tx.must_load::<secretome_domain::site::ApiToken>(id).await?;
         if t.created_by != actor.user {
-            actor.require(Role::Admin, "revoke another user's API token")?;
+            actor.require_to(Capability::Administer, "revoke another user's API token")?;
         }
         let t = t.revoke(now)?;
         tx.update_record(&t, &ctx(actor, now, "api_token.revoke", Some(reason)))

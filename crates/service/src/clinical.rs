@@ -2,6 +2,7 @@
 //! them by scanning or typing its id, and recording the dose given. Adverse events, outcomes and
 //! the clinical pages' reads are in `clinical_records` and `clinical_queries`.
 
+use secretome_domain::Capability;
 use crate::scan::{ScanError, ScanFound};
 use crate::{Service, ServiceError, ctx, link};
 use secretome_domain::{
@@ -48,7 +49,7 @@ impl Service {
         now: UtcTime,
         new: NewPatient,
     ) -> Result<Patient, ServiceError> {
-        actor.require(Role::Physician, "register a patient")?;
+        actor.require_to(Capability::Treat, "register a patient")?;
         let physician = match new.physician.as_deref().map(str::trim) {
             Some(p) if !p.is_empty() => UserName::new(p)?,
             _ => actor.user.clone(),
@@ -106,7 +107,7 @@ impl Service {
         patient: &str,
         indication: Option<&str>,
     ) -> Result<Dispensing, ServiceError> {
-        actor.require(Role::Physician, "dispense a vial")?;
+        actor.require_to(Capability::Treat, "dispense a vial")?;
         let indication = match indication.map(str::trim).filter(|s| !s.is_empty()) {
             Some(i) => Some(Indication::parse(i)?),
             None => None,
@@ -194,7 +195,7 @@ impl Service {
         patient: Option<&str>,
         new: NewAdministration,
     ) -> Result<Administration, ServiceError> {
-        actor.require(Role::Physician, "record an administration")?;
+        actor.require_to(Capability::Treat, "record an administration")?;
         let route = Route::parse(&new.route)?;
         let scope = self.patient_scope(actor).await?;
         let mut tx = self.store.begin().await?;

@@ -4,6 +4,7 @@
 //! (`consent_for`) and administering the route's dose limit (`max_dose_ml`), both in
 //! `clinical.rs`. Role: physician, for patients of their own site.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
@@ -36,7 +37,7 @@ impl Service {
         patient: &str,
         new: NewConsent,
     ) -> Result<Consent, ServiceError> {
-        actor.require(Role::Physician, "record a consent")?;
+        actor.require_to(Capability::Treat, "record a consent")?;
         let scope = self.patient_scope(actor).await?;
         let indication = Indication::parse(&new.indication)?;
         let mut tx = self.store.begin().await?;
@@ -85,7 +86,7 @@ impl Service {
         at: UtcTime,
         reason: &str,
     ) -> Result<Consent, ServiceError> {
-        actor.require(Role::Physician, "record a consent withdrawal")?;
+        actor.require_to(Capability::Treat, "record a consent withdrawal")?;
         let scope = self.patient_scope(actor).await?;
         let mut tx = self.store.begin().await?;
         let c = tx.must_load::<Consent>(consent.trim()).await?;
@@ -106,7 +107,7 @@ impl Service {
         vial: &str,
         at: UtcTime,
     ) -> Result<Dispensing, ServiceError> {
-        actor.require(Role::Physician, "record a thaw")?;
+        actor.require_to(Capability::Treat, "record a thaw")?;
         let (mut tx, _, d) = self.dispensed(actor, vial).await?;
         let next = d.thaw(at, now)?;
         tx.update_record(&next, &ctx(actor, now, "vial.thaw", None))
@@ -125,7 +126,7 @@ impl Service {
         at: UtcTime,
         reason: &str,
     ) -> Result<Dispensing, ServiceError> {
-        actor.require(Role::Physician, "discard a dispensed vial")?;
+        actor.require_to(Capability::Treat, "discard a dispensed vial")?;
         let (mut tx, v, d) = self.dispensed(actor, vial).await?;
         let next = d.discard(at, reason, actor.user.clone(), now)?;
         let c = ctx(actor, now, "vial.discard", Some(reason));
@@ -146,7 +147,7 @@ impl Service {
         unopened: bool,
         within_temperature: bool,
     ) -> Result<Dispensing, ServiceError> {
-        actor.require(Role::Physician, "return a dispensed vial")?;
+        actor.require_to(Capability::Treat, "return a dispensed vial")?;
         let (mut tx, v, d) = self.dispensed(actor, vial).await?;
         let next = d.return_unopened(at, unopened, within_temperature, actor.user.clone(), now)?;
         let c = ctx(actor, now, "vial.return", None);

@@ -3,6 +3,7 @@
 //! follow-up visits (転帰・評価尺度), each numbered per patient (`{patient}-AE-001`,
 //! `{patient}-OC-0001`). Role: physician.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
@@ -62,7 +63,7 @@ impl Service {
         now: UtcTime,
         new: NewAdverseEvent,
     ) -> Result<AdverseEvent, ServiceError> {
-        actor.require(Role::Physician, "report an adverse event")?;
+        actor.require_to(Capability::Treat, "report an adverse event")?;
         let scope = self.patient_scope(actor).await?;
         let outcome = AeOutcome::parse(&new.outcome)?;
         let causality = Causality::parse(&new.causality)?;
@@ -134,7 +135,7 @@ impl Service {
         now: UtcTime,
         new: NewOutcome,
     ) -> Result<OutcomeMeasure, ServiceError> {
-        actor.require(Role::Physician, "record an outcome")?;
+        actor.require_to(Capability::Treat, "record an outcome")?;
         let scope = self.patient_scope(actor).await?;
         let scale = Scale::parse(&new.scale)?;
         let mut tx = self.store.begin().await?;

@@ -4,6 +4,7 @@
 //! next dispensing id) or destroys it, always with a reason, in one audited transaction. Before
 //! QA's decision the vial cannot be dispensed (it is in quarantine).
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
@@ -39,7 +40,7 @@ pub(crate) async fn current_dispensing(
 impl Service {
     /// Vials returned unopened and not yet decided by QA, oldest return first. Role: qa.
     pub async fn returned_vials(&self, actor: &Actor) -> Result<Vec<ReturnedVial>, ServiceError> {
-        actor.require(Role::Qa, "see returned vials")?;
+        actor.require_to(Capability::AssureQuality, "see returned vials")?;
         let q = PageQuery {
             conds: vec![Cond::Eq("ended", "returned".into())],
             order: "id",
@@ -86,7 +87,7 @@ impl Service {
         decision: ReturnDecision,
         reason: &str,
     ) -> Result<Dispensing, ServiceError> {
-        actor.require(Role::Qa, "decide on a returned vial")?;
+        actor.require_to(Capability::AssureQuality, "decide on a returned vial")?;
         let id = VialId::new(vial.trim())
             .map_err(|_| DomainError::invalid("vial", format!("{vial:?} is not a vial id")))?;
         let mut tx = self.store.begin().await?;

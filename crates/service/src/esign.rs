@@ -5,6 +5,7 @@
 //! `lot.reject` or `lot.review`), so actor, time, meaning and name are bound into the hash chain in
 //! the same transaction as the decision itself. `batch_record` reads them back as `Signature`s.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{Actor, DomainError, Role, UtcTime, lot::Lot, site::User};
 
@@ -148,8 +149,8 @@ impl Service {
     ) -> Result<Lot, ServiceError> {
         let meaning = Meaning::parse(meaning)?;
         match meaning {
-            Meaning::Released => actor.require(Role::Qa, "release a lot")?,
-            Meaning::Rejected => actor.require(Role::Qa, "reject a lot")?,
+            Meaning::Released => actor.require_to(Capability::AssureQuality, "release a lot")?,
+            Meaning::Rejected => actor.require_to(Capability::AssureQuality, "reject a lot")?,
             Meaning::Recalled => {
                 return Err(DomainError::invalid(
                     "meaning",
@@ -158,14 +159,7 @@ impl Service {
                 .into());
             }
             Meaning::Reviewed => {
-                if !actor.has(Role::Qa) && !actor.has(Role::Qc) {
-                    return Err(DomainError::Forbidden {
-                        user: actor.user.to_string(),
-                        needed: "qa or qc",
-                        action: "sign a batch record review",
-                    }
-                    .into());
-                }
+                actor.require_to(Capability::SignLot, "sign a batch record review")?;
             }
         }
         let name = self.confirm_signature(actor, now, password, reason).await?;

@@ -4,6 +4,7 @@
 //! expiry as expired. Every move is a `VialMove` row (`{vial}-MV-{n:03}`) with its audit event.
 //! The reads for pages (freezer map, vial detail) are in `inventory_queries`.
 
+use secretome_domain::Capability;
 use crate::{Placement, Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
@@ -37,7 +38,7 @@ impl Service {
         now: UtcTime,
         new: NewFreezer,
     ) -> Result<Freezer, ServiceError> {
-        actor.require(Role::Admin, "register a freezer")?;
+        actor.require_to(Capability::Administer, "register a freezer")?;
         let f = Freezer::new(
             FreezerId::new(new.id.trim())?,
             &new.name,
@@ -67,7 +68,7 @@ impl Service {
         to: &str,
         reason: Option<&str>,
     ) -> Result<VialMove, ServiceError> {
-        actor.require(Role::Operator, "move a vial")?;
+        actor.require_to(Capability::Produce, "move a vial")?;
         let loc = Location::parse(to)?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let mut tx = self.store.begin().await?;
@@ -119,14 +120,7 @@ impl Service {
         actor: &Actor,
         now: UtcTime,
     ) -> Result<Vec<Vial>, ServiceError> {
-        if !(actor.has(Role::Operator) || actor.has(Role::Qa)) {
-            return Err(DomainError::Forbidden {
-                user: actor.user.to_string(),
-                needed: "operator or qa",
-                action: "mark expired vials",
-            }
-            .into());
-        }
+        actor.require_to(Capability::ExpireVials, "mark expired vials")?;
         // Chunks of SWEEP_CHUNK vials, each its own short transaction (set-based, the bulk event
         // path): the chain lock is never held for long, so other writes go on during a large
         // sweep. Each vial's expiry is independent of the others, so a sweep cut short by a

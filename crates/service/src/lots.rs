@@ -2,6 +2,7 @@
 //! and rejection — each moving the lot's vials with it in the same transaction. (Recall, which
 //! reaches every lot downstream of a lot, raw-material lot or donor, is in `recall.rs`.)
 
+use secretome_domain::Capability;
 use crate::{
     Service, ServiceError, ctx, facility::StepPlace, link, mbr::guided::At, qc::QcRecords,
 };
@@ -50,7 +51,7 @@ impl Service {
         product: &str,
         parts: &[(String, f64)],
     ) -> Result<Lot, ServiceError> {
-        actor.require(Role::Operator, "create a lot")?;
+        actor.require_to(Capability::Produce, "create a lot")?;
         let id = LotNumber::new(lot)?;
         let mut tx = self.store.begin().await?;
         let mut pool = Vec::with_capacity(parts.len());
@@ -126,7 +127,7 @@ impl Service {
         performed_at: UtcTime,
         place: &StepPlace,
     ) -> Result<ProcessingStep, ServiceError> {
-        actor.require(Role::Operator, "record a processing step")?;
+        actor.require_to(Capability::Produce, "record a processing step")?;
         let room = place
             .room
             .as_deref()
@@ -212,7 +213,7 @@ impl Service {
         place: Option<&Placement>,
         at: &StepPlace,
     ) -> Result<Vec<Vial>, ServiceError> {
-        actor.require(Role::Operator, "fill vials")?;
+        actor.require_to(Capability::Produce, "fill vials")?;
         let (room, equipment) = at.parts();
         let mut tx = self.store.begin().await?;
         crate::facility::check_place(&mut *tx, actor, room, equipment, now).await?;
@@ -345,7 +346,7 @@ impl Service {
         lot: &str,
         reason: &str,
     ) -> Result<Lot, ServiceError> {
-        actor.require(Role::Qa, "release a lot")?;
+        actor.require_to(Capability::AssureQuality, "release a lot")?;
         // Checked under the chain lock: nothing can change between the check and the decision.
         let mut tx = self.store.begin().await?;
         let l = tx.must_load::<Lot>(lot).await?;
@@ -397,7 +398,7 @@ impl Service {
         lot: &str,
         reason: &str,
     ) -> Result<Lot, ServiceError> {
-        actor.require(Role::Qa, "reject a lot")?;
+        actor.require_to(Capability::AssureQuality, "reject a lot")?;
         self.decide(
             actor,
             now,

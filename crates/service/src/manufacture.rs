@@ -2,6 +2,7 @@
 //! raw-material lots, culture batches with observations and material use, conditioning, harvest.
 //! Inputs arrive as plain values (as from a form) and are parsed here, so errors name the field.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx, link, mbr::guided::At};
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -79,7 +80,7 @@ impl Service {
         consent_form: &str,
         consented_at: UtcTime,
     ) -> Result<Donor, ServiceError> {
-        actor.require(Role::Operator, "register a donor")?;
+        actor.require_to(Capability::Produce, "register a donor")?;
         let d = Donor::register(
             DonorCode::new(code)?,
             TissueSource::parse("source", source)?,
@@ -104,7 +105,7 @@ impl Service {
         donor: &str,
         patient: &str,
     ) -> Result<Donor, ServiceError> {
-        actor.require(Role::Operator, "record an autologous donation")?;
+        actor.require_to(Capability::Produce, "record an autologous donation")?;
         let patient = secretome_domain::ids::PatientCode::new(patient)?;
         let mut tx = self.store.begin().await?;
         tx.must_load::<secretome_domain::clinical::Patient>(patient.as_str())
@@ -127,7 +128,7 @@ impl Service {
         code: &str,
         results: Vec<ScreenResult>,
     ) -> Result<Donor, ServiceError> {
-        actor.require(Role::Operator, "record a donor's screening")?;
+        actor.require_to(Capability::Produce, "record a donor's screening")?;
         let mut tx = self.store.begin().await?;
         let d = tx
             .must_load::<Donor>(code)
@@ -146,7 +147,7 @@ impl Service {
         now: UtcTime,
         new: NewTissue,
     ) -> Result<TissueCollection, ServiceError> {
-        actor.require(Role::Operator, "record a tissue collection")?;
+        actor.require_to(Capability::Produce, "record a tissue collection")?;
         let id = TissueId::new(new.id)?;
         let mut tx = self.store.begin().await?;
         let donor = tx.must_load::<Donor>(&new.donor).await?;
@@ -181,7 +182,7 @@ impl Service {
         now: UtcTime,
         new: NewBank,
     ) -> Result<CellBank, ServiceError> {
-        actor.require(Role::Operator, "create a cell bank")?;
+        actor.require_to(Capability::Produce, "create a cell bank")?;
         let id = CellBankId::new(new.id)?;
         let mut tx = self.store.begin().await?;
         let (bank, parent) = if new.working {
@@ -233,7 +234,7 @@ impl Service {
         now: UtcTime,
         new: NewMaterialLot,
     ) -> Result<RawMaterialLot, ServiceError> {
-        actor.require(Role::Operator, "receive a raw-material lot")?;
+        actor.require_to(Capability::Produce, "receive a raw-material lot")?;
         let lot = RawMaterialLot::receive(
             MaterialLotId::new(new.id)?,
             &new.material,
@@ -259,7 +260,7 @@ impl Service {
         now: UtcTime,
         new: NewBatch,
     ) -> Result<CultureBatch, ServiceError> {
-        actor.require(Role::Operator, "seed a culture batch")?;
+        actor.require_to(Capability::Produce, "seed a culture batch")?;
         let mut tx = self.store.begin().await?;
         let b = seed_in_tx(&mut *tx, actor, now, new).await?;
         tx.commit().await?;
@@ -273,7 +274,7 @@ impl Service {
         now: UtcTime,
         new: NewObservation,
     ) -> Result<Observation, ServiceError> {
-        actor.require(Role::Operator, "record an observation")?;
+        actor.require_to(Capability::Produce, "record an observation")?;
         let mut tx = self.store.begin().await?;
         let batch = tx.must_load::<CultureBatch>(&new.batch).await?;
         let n = tx
@@ -311,7 +312,7 @@ impl Service {
         confluence_pct: f64,
         reason: &str,
     ) -> Result<Observation, ServiceError> {
-        actor.require(Role::Operator, "correct an observation")?;
+        actor.require_to(Capability::Produce, "correct an observation")?;
         let mut tx = self.store.begin().await?;
         let o = tx.must_load::<Observation>(id).await?.corrected(
             cell_count,
@@ -335,7 +336,7 @@ impl Service {
         unit: &str,
         used_at: UtcTime,
     ) -> Result<MaterialUse, ServiceError> {
-        actor.require(Role::Operator, "record material use")?;
+        actor.require_to(Capability::Produce, "record material use")?;
         let mut tx = self.store.begin().await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;
         let lot = tx.must_load::<RawMaterialLot>(material_lot).await?;
@@ -367,7 +368,7 @@ impl Service {
         hypoxia: bool,
         at: UtcTime,
     ) -> Result<CultureBatch, ServiceError> {
-        actor.require(Role::Operator, "start conditioning")?;
+        actor.require_to(Capability::Produce, "start conditioning")?;
         let mut tx = self.store.begin().await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;
         let medium = tx.must_load::<RawMaterialLot>(medium_lot).await?;
@@ -439,7 +440,7 @@ impl Service {
         deviation: Option<&str>,
         place: &crate::facility::StepPlace,
     ) -> Result<Harvest, ServiceError> {
-        actor.require(Role::Operator, "harvest")?;
+        actor.require_to(Capability::Produce, "harvest")?;
         let id = HarvestId::new(harvest_id)?;
         let (room, equipment) = place.parts();
         let mut tx = self.store.begin().await?;

@@ -4,6 +4,7 @@
 //! the run with its layout, fits and acceptance, and every adopted sample mean as the lot's result —
 //! in one transaction, every refusal at once. The kept file can be fetched back and re-analysed.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use secretome_assay::{
@@ -200,7 +201,7 @@ impl Service {
         up: PlateUpload,
         adopt: Vec<Adopt>,
     ) -> Result<PlateRun, ServiceError> {
-        actor.require(Role::Qc, "accept a plate run")?;
+        actor.require_to(Capability::TestQuality, "accept a plate run")?;
         let analysed = analyse_plate(&up)?;
         if !analysed.has_layout {
             return Err(DomainError::invalid("layout", NO_LAYOUT).into());
@@ -421,13 +422,5 @@ impl Service {
 }
 
 fn reader(actor: &Actor) -> Result<(), DomainError> {
-    if actor.has(Role::Qc) || actor.has(Role::Qa) {
-        Ok(())
-    } else {
-        Err(DomainError::Forbidden {
-            user: actor.user.to_string(),
-            needed: "qc or qa",
-            action: "read plate runs",
-        })
-    }
+    actor.require_to(Capability::ReadPlateRuns, "read plate runs")
 }

@@ -8,6 +8,7 @@ mod reads;
 pub(crate) use reads::QcRecords;
 pub use reads::{LotQc, ResultRow};
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, TransitionError, UtcTime,
@@ -102,24 +103,6 @@ impl NewResult {
     }
 }
 
-/// Refuses unless the actor holds one of `roles`.
-fn require_any(
-    actor: &Actor,
-    roles: &[Role],
-    needed: &'static str,
-    action: &'static str,
-) -> Result<(), DomainError> {
-    if roles.iter().any(|r| actor.has(*r)) {
-        Ok(())
-    } else {
-        Err(DomainError::Forbidden {
-            user: actor.user.to_string(),
-            needed,
-            action,
-        })
-    }
-}
-
 /// The specification a lot was filled under, or a refusal naming the lot's state.
 fn spec_of(lot: &Lot, action: &'static str) -> Result<String, DomainError> {
     lot.specification.clone().ok_or_else(|| {
@@ -141,7 +124,7 @@ impl Service {
         now: UtcTime,
         p: NewProduct,
     ) -> Result<Product, ServiceError> {
-        actor.require(Role::Admin, "create a product")?;
+        actor.require_to(Capability::Administer, "create a product")?;
         let product = Product::new(
             ProductCode::new(p.id)?,
             &p.name,
@@ -169,12 +152,7 @@ impl Service {
         product: &str,
         tests: Vec<NewTest>,
     ) -> Result<Specification, ServiceError> {
-        require_any(
-            actor,
-            &[Role::Admin, Role::Qa],
-            "admin or qa",
-            "create a specification",
-        )?;
+        actor.require_to(Capability::WriteSpecifications, "create a specification")?;
         let mut specs = Vec::with_capacity(tests.len());
         for (i, t) in tests.into_iter().enumerate() {
             specs.push(TestSpec {
@@ -216,12 +194,7 @@ impl Service {
         now: UtcTime,
         spec: &str,
     ) -> Result<Specification, ServiceError> {
-        require_any(
-            actor,
-            &[Role::Admin, Role::Qa],
-            "admin or qa",
-            "make a specification effective",
-        )?;
+        actor.require_to(Capability::WriteSpecifications, "make a specification effective")?;
         let mut tx = self.store.begin().await?;
         let s = tx.must_load::<Specification>(spec).await?;
         let versions = tx
@@ -245,7 +218,7 @@ impl Service {
         now: UtcTime,
         r: NewResult,
     ) -> Result<TestResult, ServiceError> {
-        actor.require(Role::Qc, "record a QC result")?;
+        actor.require_to(Capability::TestQuality, "record a QC result")?;
         let mut tx = self.store.begin().await?;
         let lot = tx.must_load::<Lot>(&r.lot).await?;
         let spec = tx
@@ -305,7 +278,7 @@ impl Service {
             Change::Correction => "correct a QC result",
             Change::Retest => "record a retest",
         };
-        actor.require(Role::Qc, action)?;
+        actor.require_to(Capability::TestQuality, action)?;
         let mut tx = self.store.begin().await?;
         let id = format!("{}/{}", r.lot, r.test);
         let old = tx.must_load::<TestResult>(&id).await?;
@@ -360,12 +333,7 @@ impl Service {
         test: Option<&str>,
         description: &str,
     ) -> Result<Deviation, ServiceError> {
-        require_any(
-            actor,
-            &[Role::Qc, Role::Qa, Role::Operator],
-            "qc, qa or operator",
-            "open a deviation",
-        )?;
+        actor.require_to(Capability::OpenDeviation, "open a deviation")?;
         let mut tx = self.store.begin().await?;
         let l = tx.must_load::<Lot>(lot).await?;
         let spec = match &l.specification {
@@ -396,7 +364,7 @@ impl Service {
         id: &str,
         assessment: &str,
     ) -> Result<Deviation, ServiceError> {
-        actor.require(Role::Qc, "assess a deviation")?;
+        actor.require_to(Capability::TestQuality, "assess a deviation")?;
         self.move_deviation(actor, now, id, "deviation.assess", None, |d| {
             d.assess(&actor.user, assessment, now)
         })
@@ -411,7 +379,7 @@ impl Service {
         id: &str,
         reason: &str,
     ) -> Result<Deviation, ServiceError> {
-        actor.require(Role::Qa, "approve a deviation")?;
+        actor.require_to(Capability::AssureQuality, "approve a deviation")?;
         self.move_deviation(actor, now, id, "deviation.approve", Some(reason), |d| {
             d.approve(&actor.user, reason, now)
         })
@@ -426,7 +394,7 @@ impl Service {
         id: &str,
         reason: &str,
     ) -> Result<Deviation, ServiceError> {
-        actor.require(Role::Qa, "reject a deviation")?;
+        actor.require_to(Capability::AssureQuality, "reject a deviation")?;
         self.move_deviation(actor, now, id, "deviation.reject", Some(reason), |d| {
             d.reject(&actor.user, reason, now)
         })

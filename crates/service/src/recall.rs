@@ -3,6 +3,7 @@
 //! every vial not yet administered is blocked (`recalled`), and every patient who received one of
 //! its vials is listed for follow-up with their contact physician.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, TransitionError, UtcTime,
@@ -66,7 +67,7 @@ impl Service {
         target: &str,
         reason: &str,
     ) -> Result<RecallReport, ServiceError> {
-        actor.require(Role::Qa, "open a recall")?;
+        actor.require_to(Capability::AssureQuality, "open a recall")?;
         self.write_recall(actor, now, target, reason, reason).await
     }
 
@@ -79,7 +80,7 @@ impl Service {
         target: &str,
         reason: &str,
     ) -> Result<RecallPreview, ServiceError> {
-        actor.require(Role::Qa, "preview a recall")?;
+        actor.require_to(Capability::AssureQuality, "preview a recall")?;
         let mut tx = self.store.begin().await?;
         let plan = plan(&mut *tx, actor, now, target.trim(), reason).await?;
         drop(tx);
@@ -124,7 +125,7 @@ impl Service {
         reason: &str,
         password: &str,
     ) -> Result<RecallReport, ServiceError> {
-        actor.require(Role::Qa, "open a recall")?;
+        actor.require_to(Capability::AssureQuality, "open a recall")?;
         let name = self.confirm_signature(actor, now, password, reason).await?;
         let signed = crate::esign::manifestation(crate::esign::Meaning::Recalled, &name, reason);
         self.write_recall(actor, now, target, reason, &signed).await
@@ -201,9 +202,7 @@ impl Service {
         exposure: &str,
         note: &str,
     ) -> Result<Exposure, ServiceError> {
-        if !(actor.has(Role::Physician) || actor.has(Role::Qa)) {
-            actor.require(Role::Physician, "record a recall follow-up")?;
-        }
+        actor.require_to(Capability::FollowRecall, "record a recall follow-up")?;
         let mut tx = self.store.begin().await?;
         let e = tx.must_load::<Exposure>(exposure).await?;
         let next = e.follow_up(actor.user.clone(), note, now)?;
@@ -227,12 +226,7 @@ impl Service {
         actor: &Actor,
         id: &str,
     ) -> Result<RecallReport, ServiceError> {
-        if ![Role::Qa, Role::Physician, Role::Admin]
-            .iter()
-            .any(|r| actor.has(*r))
-        {
-            actor.require(Role::Qa, "read a recall's exposed patients")?;
-        }
+        actor.require_to(Capability::ReadPatients, "read a recall's exposed patients")?;
         let recall =
             self.store
                 .fetch::<Recall>(id)

@@ -5,6 +5,7 @@
 //! shipment's vials, in the same transaction as the import. Each action is one transaction with
 //! its audit events. `dispensable_at` is the site rule dispensing applies.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, clinical::find_vial, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
@@ -38,7 +39,7 @@ impl Service {
         now: UtcTime,
         new: NewShipment,
     ) -> Result<Shipment, ServiceError> {
-        actor.require(Role::Operator, "pack a shipment")?;
+        actor.require_to(Capability::Produce, "pack a shipment")?;
         let shipper = ShipperType::parse(&new.shipper)?;
         let to_site = SiteCode::new(new.to_site.trim())?;
         let mut tx = self.store.begin().await?;
@@ -136,7 +137,7 @@ impl Service {
         now: UtcTime,
         id: &str,
     ) -> Result<Shipment, ServiceError> {
-        actor.require(Role::Operator, "dispatch a shipment")?;
+        actor.require_to(Capability::Produce, "dispatch a shipment")?;
         let mut tx = self.store.begin().await?;
         let s = tx.must_load::<Shipment>(id.trim()).await?;
         let next = s.dispatch(actor.user.clone(), now)?;
@@ -157,11 +158,7 @@ impl Service {
         scanned: &[String],
         condition: &str,
     ) -> Result<Shipment, ServiceError> {
-        require_any(
-            actor,
-            &[Role::Physician, Role::Operator],
-            "receive a shipment",
-        )?;
+        actor.require_to(Capability::ReceiveShipment, "receive a shipment")?;
         let condition = ArrivalCondition::parse(condition)?;
         let mut tx = self.store.begin().await?;
         let s = tx.must_load::<Shipment>(id.trim()).await?;
@@ -194,11 +191,7 @@ impl Service {
         file: &str,
         body: &str,
     ) -> Result<Shipment, ServiceError> {
-        require_any(
-            actor,
-            &[Role::Operator, Role::Physician, Role::Qa],
-            "import a logger file",
-        )?;
+        actor.require_to(Capability::LogShipment, "import a logger file")?;
         let mut tx = self.store.begin().await?;
         let s = tx.must_load::<Shipment>(id.trim()).await?;
         let site = tx.must_load::<Site>(s.to_site.as_str()).await?;
@@ -225,7 +218,7 @@ impl Service {
         release: bool,
         reason: &str,
     ) -> Result<Shipment, ServiceError> {
-        actor.require(Role::Qa, "decide on a quarantined shipment")?;
+        actor.require_to(Capability::AssureQuality, "decide on a quarantined shipment")?;
         let mut tx = self.store.begin().await?;
         let s = tx.must_load::<Shipment>(id.trim()).await?;
         let next = s.decide(release, reason, actor.user.clone(), now)?;
@@ -280,17 +273,6 @@ impl Service {
                 id: id.to_string(),
             })
     }
-}
-
-fn require_any(actor: &Actor, roles: &[Role], action: &'static str) -> Result<(), DomainError> {
-    if roles.iter().any(|r| actor.has(*r)) {
-        return Ok(());
-    }
-    Err(DomainError::Forbidden {
-        user: actor.user.to_string(),
-        needed: "physician, operator or qa",
-        action,
-    })
 }
 
 /// Puts exactly the shipment's available vials back in quarantine (one audit event each).

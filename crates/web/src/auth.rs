@@ -13,7 +13,7 @@ use axum::{
 };
 use axum_extra::extract::cookie::CookieJar;
 use secretome_domain::site::SETTING_LANGUAGE;
-use secretome_domain::{Role, UtcTime};
+use secretome_domain::{Capability, Role, UtcTime};
 use secretome_service::auth::SessionInfo;
 
 pub const SESSION_COOKIE: &str = "secretome_session";
@@ -23,7 +23,7 @@ pub const LANG_COOKIE: &str = "secretome_lang";
 const FORM_LIMIT: usize = 1 << 20;
 
 /// Everyone signed in, whatever their role.
-pub const ANY: &[Role] = &Role::ALL;
+pub const ANY: Capability = Capability::Read;
 
 /// The request's context, put into the request extensions for every route.
 #[derive(Clone)]
@@ -35,10 +35,9 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    pub fn has_any(&self, roles: &[Role]) -> bool {
-        self.session
-            .as_ref()
-            .is_some_and(|s| roles.iter().any(|r| s.actor.has(*r)))
+    /// Whether the viewer's roles grant `cap` (the domain's capability table).
+    pub fn can(&self, cap: Capability) -> bool {
+        self.session.as_ref().is_some_and(|s| s.actor.may(cap))
     }
 }
 
@@ -149,7 +148,7 @@ pub(crate) fn both(key: &str) -> (String, String) {
 }
 
 /// The role guard of one route: `roles` may pass.
-pub async fn guard(roles: &'static [Role], req: Request, next: Next) -> Response {
+pub async fn guard(cap: Capability, req: Request, next: Next) -> Response {
     let api = is_api(&req);
     let Some(viewer) = req.extensions().get::<Viewer>().cloned() else {
         return refuse(
@@ -173,9 +172,9 @@ pub async fn guard(roles: &'static [Role], req: Request, next: Next) -> Response
             .finish();
         return Redirect::to(&format!("/login?{q}")).into_response();
     };
-    if !viewer.has_any(roles) {
+    if !viewer.can(cap) {
         let needed = |l: Lang| {
-            let names: Vec<&str> = roles
+            let names: Vec<&str> = (cap.roles())
                 .iter()
                 .map(|r| l.t(&format!("role.{}", r.as_str())))
                 .collect();

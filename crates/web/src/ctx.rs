@@ -4,7 +4,7 @@
 
 use crate::{auth::Viewer, i18n::Lang};
 use jiff::tz::TimeZone;
-use secretome_domain::{Role, UtcTime};
+use secretome_domain::{Capability, Role, UtcTime};
 use secretome_service::names::Names;
 
 pub struct NavItem {
@@ -96,7 +96,7 @@ impl PageCtx {
         for (href, key, _) in crate::registry::MODULES
             .iter()
             .flat_map(|m| m.nav.iter())
-            .filter(|(_, _, roles)| v.has_any(roles))
+            .filter(|(_, _, cap)| v.can(*cap))
         {
             let g = group_of(href);
             if let Some(group) = nav.iter_mut().find(|n| n.key == g) {
@@ -147,10 +147,11 @@ impl PageCtx {
         let id = id.to_string();
         self.names.of(&id).to_string()
     }
-    /// Whether the viewer has one of `roles` (the roles a route admits, e.g. `crate::recall::READ`):
-    /// pages show a link only where the viewer may follow it (issue 17 item 4).
-    pub fn may(&self, roles: &[Role]) -> bool {
-        self.role_set.iter().any(|r| roles.contains(r))
+    /// Whether the viewer's roles grant `cap` (the capability a route needs, e.g.
+    /// `crate::recall::READ`): pages show a link or a form only where the viewer may use it
+    /// (issue 17 item 4).
+    pub fn may(&self, cap: Capability) -> bool {
+        cap.granted_to(&self.role_set)
     }
     /// The text of a catalogue key in the page's language.
     pub fn t(&self, key: &str) -> &'static str {

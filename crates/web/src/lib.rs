@@ -33,7 +33,7 @@ use axum::{
     Router, middleware,
     routing::{get, post},
 };
-use secretome_domain::Role;
+use secretome_domain::{Capability, Role};
 use secretome_service::Service;
 
 pub use error::AppError;
@@ -52,8 +52,14 @@ pub fn guarded_routes() -> Vec<(&'static str, &'static str)> {
     role_routes().into_iter().map(|(m, p, _)| (m, p)).collect()
 }
 
-/// The role × route table: every guarded route with the roles it admits.
+/// The role × route table: every guarded route with the roles it admits (its capability's).
 pub fn role_routes() -> Vec<(&'static str, &'static str, &'static [Role])> {
+    let table = capability_routes().into_iter();
+    table.map(|(m, p, c)| (m, p, c.roles())).collect()
+}
+
+/// Every guarded route with the capability it needs (`secretome_domain::Capability`).
+pub fn capability_routes() -> Vec<(&'static str, &'static str, Capability)> {
     registry::routes().table
 }
 

@@ -6,14 +6,14 @@
 
 use crate::{AppState, auth::ANY};
 use axum::{Router, handler::Handler, middleware, routing::MethodRouter};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 use serde_json::Value;
 
 /// The routes being registered: the router and the role × route table it makes.
 pub struct Routes {
     pub router: Router<AppState>,
-    /// (method, path pattern, roles admitted) of every guarded route.
-    pub table: Vec<(&'static str, &'static str, &'static [Role])>,
+    /// (method, path pattern, the capability it needs) of every guarded route.
+    pub table: Vec<(&'static str, &'static str, Capability)>,
 }
 
 /// Handlers by method, written as axum's `get(h).post(h)`, remembering the methods for the table.
@@ -46,13 +46,12 @@ impl Methods {
     }
 }
 
-/// Adds a route that only `roles` may use (and, for POST, only with the session's CSRF token),
-/// and records it in the role × route table.
-pub fn guarded(mut r: Routes, path: &'static str, m: Methods, roles: &'static [Role]) -> Routes {
-    let guard = middleware::from_fn(move |req, next| crate::auth::guard(roles, req, next));
+/// Adds a route that only the roles with capability `cap` may use (and, for POST, only with the
+/// session's CSRF token), and records it in the capability × route table.
+pub fn guarded(mut r: Routes, path: &'static str, m: Methods, cap: Capability) -> Routes {
+    let guard = middleware::from_fn(move |req, next| crate::auth::guard(cap, req, next));
     r.router = r.router.route(path, m.router.route_layer(guard));
-    r.table
-        .extend(m.verbs.into_iter().map(|v| (v, path, roles)));
+    r.table.extend(m.verbs.into_iter().map(|v| (v, path, cap)));
     r
 }
 
@@ -86,20 +85,20 @@ pub type Texts = &'static [(&'static str, &'static str, &'static str)];
 pub struct Module {
     /// Registers its routes through `guarded`.
     pub routes: fn(Routes) -> Routes,
-    /// Navigation entries (href, catalogue key, roles that see it).
-    pub nav: &'static [(&'static str, &'static str, &'static [Role])],
+    /// Navigation entries (href, catalogue key, the capability that sees it).
+    pub nav: &'static [(&'static str, &'static str, Capability)],
     pub texts: &'static [Texts],
     /// Its `/api/v1` paths for the OpenAPI document.
     pub openapi: fn() -> Value,
 }
 
-const PLANNERS: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
+const PLANNERS: Capability = Capability::ReadProduction;
 
 /// The core: sign-out, the lot list and page and their API, the production plan.
 const CORE: Module = Module {
     routes: core_routes,
     nav: &[
-        ("/lots", "nav.lots", &Role::ALL),
+        ("/lots", "nav.lots", ANY),
         ("/plan", "nav.plan", PLANNERS),
     ],
     texts: &[crate::i18n::CATALOGUE, crate::paging::TEXT],

@@ -1,5 +1,6 @@
 //! Every guarded route with every role and with no session: the expected allow/deny is written out
-//! here, independently of the router, and the table must cover every route the router guards.
+//! here, independently of the router, and the table must cover every route the router guards and
+//! agree with the domain's capability table the guard reads.
 
 mod common;
 use common::*;
@@ -40,6 +41,25 @@ fn expected() -> Vec<(
         matrix::facility::ROWS,
     ]
     .concat()
+}
+
+/// The routes' roles come from the domain's capability table (`Capability::roles`), which the use
+/// cases and the page flags read too: the matrix written out here must say the same.
+#[test]
+fn the_matrix_agrees_with_the_capability_table() {
+    let expected = expected();
+    for (method, pattern, cap) in secretome_web::capability_routes() {
+        let mut roles: Vec<&str> = cap.roles().iter().map(|r| r.as_str()).collect();
+        roles.sort();
+        for (_, path, _, allowed) in expected
+            .iter()
+            .filter(|(m, _, p, _)| *m == method && *p == pattern)
+        {
+            let mut allowed = allowed.to_vec();
+            allowed.sort();
+            assert_eq!(allowed, roles, "{method} {path}: {cap:?}");
+        }
+    }
 }
 
 #[tokio::test]

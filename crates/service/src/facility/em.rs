@@ -5,6 +5,7 @@
 //! filtrations, fills, and harvests (reaching the lots they were pooled into). Results are judged
 //! against the site's limit in force at the sampling time (`limits`). Role: qc or operator.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
@@ -41,11 +42,7 @@ pub struct EmRecorded {
 }
 
 fn may_record(actor: &Actor) -> Result<(), DomainError> {
-    if actor.has(Role::Operator) {
-        Ok(())
-    } else {
-        actor.require(Role::Qc, "record environmental monitoring")
-    }
+    actor.require_to(Capability::RecordEm, "record environmental monitoring")
 }
 
 /// Stores one result inside `tx`, with the deviations of an action excursion.

@@ -3,6 +3,7 @@
 //! its audit event); results are judged against the limit in force at their sampling time
 //! (`effective_limits`), the Annex 1 defaults where the site set none.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -55,7 +56,7 @@ impl Service {
         now: UtcTime,
         n: NewEmLimit,
     ) -> Result<EmLimit, ServiceError> {
-        actor.require(Role::Qa, "change an environmental monitoring limit")?;
+        actor.require_to(Capability::AssureQuality, "change an environmental monitoring limit")?;
         let mut tx = self.store.begin().await?;
         let changes = changes_for(&mut *tx, n.grade).await?;
         let at = n.effective_from.unwrap_or(now);

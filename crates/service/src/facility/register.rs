@@ -2,6 +2,7 @@
 //! dates, training records and aseptic-process qualifications. Role: QA (the facility's controls
 //! are QA's), each one audited in its own transaction.
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -62,7 +63,7 @@ impl Service {
         now: UtcTime,
         r: NewRoom,
     ) -> Result<Room, ServiceError> {
-        actor.require(Role::Qa, "register a room")?;
+        actor.require_to(Capability::AssureQuality, "register a room")?;
         let mut tx = self.store.begin().await?;
         let parent = match r.parent.as_deref().filter(|p| !p.trim().is_empty()) {
             Some(p) => Some(exists::<Room>(&mut *tx, "room", p.trim()).await?),
@@ -82,7 +83,7 @@ impl Service {
         now: UtcTime,
         e: NewEquipment,
     ) -> Result<Equipment, ServiceError> {
-        actor.require(Role::Qa, "register equipment")?;
+        actor.require_to(Capability::AssureQuality, "register equipment")?;
         let mut tx = self.store.begin().await?;
         if let Some(r) = &e.room {
             exists::<Room>(&mut *tx, "room", r).await?;
@@ -116,7 +117,7 @@ impl Service {
         qualification_due: Option<UtcTime>,
         reason: &str,
     ) -> Result<Equipment, ServiceError> {
-        actor.require(Role::Qa, "record a calibration")?;
+        actor.require_to(Capability::AssureQuality, "record a calibration")?;
         let reason = secretome_domain::quantity::text("reason", reason)?;
         let mut tx = self.store.begin().await?;
         let mut eq = exists::<Equipment>(&mut *tx, "equipment", id).await?;
@@ -142,7 +143,7 @@ impl Service {
         now: UtcTime,
         q: NewQualification,
     ) -> Result<Qualification, ServiceError> {
-        actor.require(Role::Qa, "record a qualification")?;
+        actor.require_to(Capability::AssureQuality, "record a qualification")?;
         let user = UserName::new(&q.operator)?;
         let mut tx = self.store.begin().await?;
         exists::<User>(&mut *tx, "user", user.as_str()).await?;

@@ -1,6 +1,7 @@
 //! Sterilising filtration of a lot with its filter's integrity tests, and media fills (aseptic
 //! process simulations) with QA's closure of a failed one.
 
+use secretome_domain::Capability;
 use super::checks::check_place;
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::{
@@ -55,7 +56,7 @@ impl Service {
         now: UtcTime,
         n: NewFiltration,
     ) -> Result<SterileFiltration, ServiceError> {
-        actor.require(Role::Operator, "record a sterilising filtration")?;
+        actor.require_to(Capability::Produce, "record a sterilising filtration")?;
         let mut tx = self.store.begin().await?;
         let lot = tx.must_load::<Lot>(&n.lot).await?;
         let room = n.room.as_deref().filter(|r| !r.trim().is_empty());
@@ -92,7 +93,7 @@ impl Service {
         now: UtcTime,
         n: NewIntegrityTest,
     ) -> Result<IntegrityTest, ServiceError> {
-        actor.require(Role::Operator, "record an integrity test")?;
+        actor.require_to(Capability::Produce, "record an integrity test")?;
         let mut tx = self.store.begin().await?;
         let f = tx.must_load::<SterileFiltration>(&n.filtration).await?;
         let k = tx
@@ -125,7 +126,7 @@ impl Service {
         now: UtcTime,
         n: NewMediaFill,
     ) -> Result<MediaFill, ServiceError> {
-        actor.require(Role::Qa, "record a media fill")?;
+        actor.require_to(Capability::AssureQuality, "record a media fill")?;
         let mut tx = self.store.begin().await?;
         tx.must_load::<Product>(&n.product).await?;
         let room = tx.load::<Room>(&n.room).await?.ok_or_else(|| {
@@ -171,7 +172,7 @@ impl Service {
         id: &str,
         reason: &str,
     ) -> Result<MediaFill, ServiceError> {
-        actor.require(Role::Qa, "close a media fill")?;
+        actor.require_to(Capability::AssureQuality, "close a media fill")?;
         let mut tx = self.store.begin().await?;
         let m = tx.must_load::<MediaFill>(id).await?;
         let closed = m.close(&actor.user, reason, now)?;

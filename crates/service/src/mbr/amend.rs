@@ -4,6 +4,7 @@
 //! person waits for a new verification), and raising a deviation on a recorded step by hand (how
 //! QA disposes of a step done by an unqualified person or with overdue equipment).
 
+use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx, mbr::execution::load_execution};
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
@@ -32,14 +33,7 @@ impl Service {
         values: &[(String, f64)],
         reason: &str,
     ) -> Result<(secretome_domain::mbr::StepRecord, Vec<StepDeviation>), ServiceError> {
-        if !actor.has(Role::Operator) && !actor.has(Role::Qa) {
-            return Err(DomainError::Forbidden {
-                user: actor.user.to_string(),
-                needed: "operator or qa",
-                action: "correct a batch step",
-            }
-            .into());
-        }
+        actor.require_to(Capability::AuthorMasters, "correct a batch step")?;
         let mut tx = self.store.begin().await?;
         let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
         let (_, s) = step_of(&master, step)?;
@@ -91,14 +85,7 @@ impl Service {
         step: &str,
         description: &str,
     ) -> Result<StepDeviation, ServiceError> {
-        if !actor.has(Role::Operator) && !actor.has(Role::Qa) {
-            return Err(DomainError::Forbidden {
-                user: actor.user.to_string(),
-                needed: "operator or qa",
-                action: "raise a deviation on a batch step",
-            }
-            .into());
-        }
+        actor.require_to(Capability::AuthorMasters, "raise a deviation on a batch step")?;
         let mut tx = self.store.begin().await?;
         let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
         let (_, s) = step_of(&master, step)?;

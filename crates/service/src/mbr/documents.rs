@@ -3,6 +3,7 @@
 //! write and submit versions; QA approves and puts them in force. Approval is an e-signature (password re-entered, meaning `approved`, bound
 //! into the `document.approve` event's reason) and is refused to the version's author.
 
+use secretome_domain::Capability;
 use crate::{
     Service, ServiceError, ctx,
     esign::{SIGNATURE_PREFIX, SIGNATURE_SEPARATOR},
@@ -47,15 +48,7 @@ impl DocumentSummary {
 
 /// Writing and submitting documents: production (operators) or QA.
 fn require_author(actor: &Actor, action: &'static str) -> Result<(), DomainError> {
-    if actor.has(Role::Operator) || actor.has(Role::Qa) {
-        Ok(())
-    } else {
-        Err(DomainError::Forbidden {
-            user: actor.user.to_string(),
-            needed: "operator or qa",
-            action,
-        })
-    }
+    actor.require_to(Capability::AuthorMasters, action)
 }
 
 fn master_of(steps: Option<Vec<MasterStep>>) -> Result<Option<MasterRecord>, DomainError> {
@@ -172,7 +165,7 @@ impl Service {
         password: &str,
         reason: &str,
     ) -> Result<DocumentVersion, ServiceError> {
-        actor.require(Role::Qa, "approve a controlled document")?;
+        actor.require_to(Capability::AssureQuality, "approve a controlled document")?;
         let current = self
             .store
             .fetch::<DocumentVersion>(version)
@@ -208,7 +201,7 @@ impl Service {
         now: UtcTime,
         version: &str,
     ) -> Result<DocumentVersion, ServiceError> {
-        actor.require(Role::Qa, "put a document version in force")?;
+        actor.require_to(Capability::AssureQuality, "put a document version in force")?;
         let mut tx = self.store.begin().await?;
         let v = tx
             .must_load::<DocumentVersion>(version)

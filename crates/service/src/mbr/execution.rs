@@ -5,6 +5,7 @@
 //! deviation, a second, different person's verification with their password, and QA's
 //! disposition of the deviations.
 
+use secretome_domain::Capability;
 use crate::{
     Service, ServiceError, ctx,
     mbr::guided::{At, master_version, record_in_tx, refuse_bound},
@@ -93,7 +94,7 @@ impl Service {
         batch: &str,
         version: &str,
     ) -> Result<BatchExecution, ServiceError> {
-        actor.require(Role::Operator, "start a batch from a master batch record")?;
+        actor.require_to(Capability::Produce, "start a batch from a master batch record")?;
         let id = BatchId::new(batch)?;
         let mut tx = self.store.begin().await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;
@@ -150,7 +151,7 @@ impl Service {
         note: Option<String>,
         place: &crate::facility::StepPlace,
     ) -> Result<StepOutcome, ServiceError> {
-        actor.require(Role::Operator, "record a batch step")?;
+        actor.require_to(Capability::Produce, "record a batch step")?;
         let (room, equipment) = place.parts();
         let mut tx = self.store.begin().await?;
         let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
@@ -184,7 +185,7 @@ impl Service {
         step: &str,
         reason: &str,
     ) -> Result<StepDeviation, ServiceError> {
-        actor.require(Role::Operator, "skip a batch step")?;
+        actor.require_to(Capability::Produce, "skip a batch step")?;
         let mut tx = self.store.begin().await?;
         let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
         let (idx, s) = check_order(&master, &records, step)?;
@@ -212,17 +213,7 @@ impl Service {
         step: &str,
         password: &str,
     ) -> Result<StepRecord, ServiceError> {
-        if ![Role::Operator, Role::Qc, Role::Qa]
-            .iter()
-            .any(|r| verifier.has(*r))
-        {
-            return Err(DomainError::Forbidden {
-                user: verifier.user.to_string(),
-                needed: "operator, qc or qa",
-                action: "verify a batch step",
-            }
-            .into());
-        }
+        verifier.require_to(Capability::VerifyStep, "verify a batch step")?;
         let id = format!("{batch}/{step}");
         let current =
             self.store
@@ -264,7 +255,7 @@ impl Service {
         approve: bool,
         reason: &str,
     ) -> Result<StepDeviation, ServiceError> {
-        actor.require(Role::Qa, "decide a deviation")?;
+        actor.require_to(Capability::AssureQuality, "decide a deviation")?;
         let mut tx = self.store.begin().await?;
         let d = tx.must_load::<StepDeviation>(deviation).await?.decide(
             approve,

@@ -11,14 +11,14 @@ mod users;
 
 use crate::registry::{Routes, get, post};
 use crate::{auth::ANY, guarded};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-const ADMIN: &[Role] = &[Role::Admin];
+const ADMIN: Capability = Capability::Administer;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[
+pub const NAV: &[(&str, &str, Capability)] = &[
     ("/admin/users", "a.nav.users", ADMIN),
-    ("/admin/tokens", "a.nav.tokens", &Role::ALL),
+    ("/admin/tokens", "a.nav.tokens", ANY),
     ("/admin/sign-ins", "a.nav.signins", ADMIN),
 ];
 

@@ -4,6 +4,7 @@
 //! other open reports, each with the form to record its submission — and, for QA, the serious
 //! related events per lot with a link to open a recall of the lot.
 
+use secretome_domain::Capability;
 use super::inputs::{RecordConsent, SubmitReport, Withdraw};
 use super::patients::{errors, label, physician};
 use super::record::{Form, answer, on_patient, zone};
@@ -195,7 +196,7 @@ async fn reports_page(
         Ok(d) => d,
         Err(err) => return fail(v, err),
     };
-    let is_qa = v.has_any(&[Role::Qa]);
+    let is_qa = v.can(Capability::AssureQuality);
     let lots = if is_qa {
         match st.service.serious_related_by_lot(&a).await {
             Ok(l) => l,

@@ -22,15 +22,15 @@ mod text;
 
 use crate::guarded;
 use crate::registry::{Routes, get, post};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-const DOC: &[Role] = &[Role::Physician];
-pub(crate) const READ: &[Role] = &[Role::Physician, Role::Qa, Role::Admin];
-const REPORTS: &[Role] = &[Role::Physician, Role::Qa];
-const QA: &[Role] = &[Role::Qa];
+const DOC: Capability = Capability::Treat;
+pub(crate) const READ: Capability = Capability::ReadPatients;
+const REPORTS: Capability = Capability::ReportAdverseEvents;
+const QA: Capability = Capability::AssureQuality;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[
+pub const NAV: &[(&str, &str, Capability)] = &[
     ("/patients", "cl.nav.patients", READ),
     ("/indications", "cl.nav.indications", READ),
     ("/ae-reports", "cl.nav.reports", REPORTS),

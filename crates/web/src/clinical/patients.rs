@@ -2,6 +2,7 @@
 //! the clinical pages share: labels in the page's language, refusals in Japanese or English, and
 //! who may write. A refused form is shown again with what was typed and the reason.
 
+use secretome_domain::Capability;
 use super::inputs::RegisterPatient;
 use super::text::ERRORS;
 use crate::kit::{
@@ -90,7 +91,7 @@ pub fn errors(r: &Refusal, lang: Lang) -> FieldErrors {
 }
 
 pub fn physician(v: &Viewer) -> bool {
-    v.has_any(&[Role::Physician])
+    v.can(Capability::Treat)
 }
 
 impl ListPage {

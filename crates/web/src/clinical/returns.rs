@@ -4,7 +4,7 @@
 //! on the dispensing and in the audit event). Until then the vial stays in quarantine and cannot
 //! be dispensed. Role: QA.
 
-use crate::kit::{Fields, Refusal, actor, fail, json_fields, page, see_other};
+use crate::kit::{Action, At, Check, Fields, Input, Refusal, actor, fail, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -14,29 +14,32 @@ use crate::{
 use askama::Template;
 use axum::{
     Extension, Json,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use secretome_domain::clinical::care::ReturnDecision;
+use secretome_domain::clinical::{Dispensing, care::ReturnDecision};
 use secretome_service::clinical_returns::ReturnedVial;
+use serde::Deserialize;
 use serde_json::json;
 
-/// The decision and its reason, read from the form's or the JSON body's fields; both errors at
-/// once.
-pub fn decision_input(f: &Fields) -> Result<(ReturnDecision, String), FieldErrors> {
-    let mut e = FieldErrors::default();
-    let d = ReturnDecision::parse(&f.text("decision")).map_err(|_| {
-        e.0.insert("decision".into(), "choose stock or destroy".into());
-    });
-    let reason = f.opt("reason");
-    if reason.is_none() {
-        e.0.insert("reason".into(), "required".into());
-    }
-    match (d, reason) {
-        (Ok(d), Some(r)) => Ok((d, r)),
-        _ => Err(e),
+/// QA's decision on a returned vial (the path's) and its reason, from the page's form or the
+/// API's JSON body; both errors at once.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecideReturn {
+    pub decision: String,
+    pub reason: String,
+}
+
+impl Action for DecideReturn {
+    type Command = (ReturnDecision, String);
+    fn command(&self, at: &At) -> Result<(ReturnDecision, String), FieldErrors> {
+        let mut c = Check::new(at);
+        let d = ReturnDecision::parse(self.decision.trim());
+        let d = c.read(d.map_err(|_| FieldErrors::one("decision", "choose stock or destroy")));
+        let reason = c.required("reason", &self.reason);
+        c.finish(|| Some((d?, reason)))
     }
 }
 
@@ -110,34 +113,27 @@ pub async fn decide(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(vial): Path<String>,
-    body: Bytes,
+    input: Input<DecideReturn>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
-    let f = Fields::parse(&body);
-    let res: Result<(), Refusal> = async {
-        let (d, reason) = decision_input(&f)?;
-        st.service
-            .decide_returned_vial(&a, now(), &vial, d, &reason)
-            .await?;
-        Ok(())
-    }
-    .await;
-    match res {
-        Ok(()) => see_other("/returns"),
+    match decided(&st, &v, &vial, &input).await {
+        Ok(_) => see_other("/returns"),
         Err(r) => {
             let (e, s) = (r.errors(v.lang), r.status());
-            returns_page(&st, &v, Some((vial, f, e)), s).await
+            returns_page(&st, &v, Some((vial, input.fields, e)), s).await
         }
     }
 }
 
-fn refusal(r: Refusal) -> Response {
-    let (s, field) = (r.status(), r.field());
-    let body = json!({ "error": r.message(), "field": field, "status": s.as_u16() });
-    (s, Json(body)).into_response()
+/// The decision on `vial`, for the page and the API alike.
+async fn decided(
+    st: &AppState,
+    v: &Viewer,
+    vial: &str,
+    input: &Input<DecideReturn>,
+) -> Result<Dispensing, Refusal> {
+    let (a, (d, reason)) = input.acting(v)?;
+    let r = st.service.decide_returned_vial(&a, now(), vial, d, &reason);
+    Ok(r.await?)
 }
 
 /// GET /api/v1/returns: the returned vials awaiting QA.
@@ -147,7 +143,7 @@ pub async fn api_list(State(st): State<AppState>, Extension(v): Extension<Viewer
     };
     match st.service.returned_vials(&a).await {
         Ok(rows) => (StatusCode::OK, Json(rows)).into_response(),
-        Err(e) => refusal(Refusal::from(e)),
+        Err(e) => Refusal::from(e).json(),
     }
 }
 
@@ -157,26 +153,11 @@ pub async fn api_decide(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(vial): Path<String>,
-    body: Bytes,
+    input: Input<DecideReturn>,
 ) -> Response {
-    let res = async {
-        let a = v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| {
-            Refusal::Fields(
-                FieldErrors::one("", "sign-in required"),
-                StatusCode::UNAUTHORIZED,
-            )
-        })?;
-        let (d, reason) = decision_input(&json_fields(&body)?)?;
-        Ok::<_, Refusal>(
-            st.service
-                .decide_returned_vial(&a, now(), &vial, d, &reason)
-                .await?,
-        )
-    }
-    .await;
-    match res {
+    match decided(&st, &v, &vial, &input).await {
         Ok(d) => (StatusCode::OK, Json(d)).into_response(),
-        Err(r) => refusal(r),
+        Err(r) => r.json(),
     }
 }
 
@@ -223,13 +204,19 @@ mod tests {
 
     #[test]
     fn a_decision_needs_a_choice_and_a_reason() {
-        let e = decision_input(&Fields::default().with("decision", "keep")).unwrap_err();
+        let read = |body: &str| {
+            let at = At {
+                zone: "UTC".into(),
+                now: now(),
+            };
+            let i = Input::<DecideReturn>::parse("application/json", body.as_bytes());
+            i.input().ok().unwrap().command(&at)
+        };
+        let e = read(r#"{"decision": "keep"}"#).err().unwrap();
         assert!(e.0.contains_key("decision") && e.0.contains_key("reason"));
-        let ok = Fields::default()
-            .with("decision", "destroy")
-            .with("reason", "label torn");
+        let ok = read(r#"{"decision": "destroy", "reason": " label torn "}"#);
         assert_eq!(
-            decision_input(&ok).unwrap(),
+            ok.ok().unwrap(),
             (ReturnDecision::Destroy, "label torn".to_string())
         );
     }

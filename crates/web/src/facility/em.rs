@@ -3,9 +3,9 @@
 //! crate's limit chart), the entry form and the particle counter CSV import. After an entry or an
 //! import the page lists what was recorded and the deviations an action excursion opened.
 
-use super::inputs;
-use crate::kit::Refusal;
-use crate::kit::{Fields, actor, fail, multipart, page};
+use secretome_domain::Capability;
+use super::inputs::{ImportEm, RecordEm};
+use crate::kit::{Fields, Input, Refusal, fail, page};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -15,9 +15,8 @@ use crate::{
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Query, State},
-    http::{HeaderMap, StatusCode, header},
+    http::StatusCode,
     response::Response,
 };
 use secretome_assay::trend::{TrendLimits, TrendPoint, limits_chart_svg};
@@ -125,7 +124,7 @@ async fn em_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) -> Res
             charts,
             types: EmSampleType::ALL.iter().map(|t| t.as_str()).collect(),
             recorded: s.recorded,
-            can_record: v.has_any(&[Role::Qc, Role::Operator]),
+            can_record: v.can(Capability::RecordEm),
             f,
             e: s.e,
             import_e: s.import_e,
@@ -153,88 +152,65 @@ pub async fn show(
 pub async fn record(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<RecordEm>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
+    let res = async {
+        let (a, n) = input.acting(&v)?;
+        Ok::<_, Refusal>(vec![st.service.record_em_result(&a, now(), n).await?])
     };
-    let f = Fields::parse(&body);
-    let zone = PageCtx::new(&v, "/facility/em").zone_name;
-    let t = now();
-    let res: Result<EmRecorded, Refusal> = async {
-        let n = inputs::em_result(&f, &zone, t)?;
-        Ok(st.service.record_em_result(&a, t, n).await?)
-    }
-    .await;
-    let room = f.text("room");
-    match res {
-        Ok(r) => {
-            let s = Shown {
-                room,
-                recorded: vec![r],
-                f: Fields::default(),
-                e: FieldErrors::default(),
-                import_e: FieldErrors::default(),
-            };
-            em_page(&st, &v, s, StatusCode::OK).await
-        }
-        Err(r) => {
-            let (e, status) = (r.errors(v.lang), r.status());
-            let s = Shown {
-                room,
-                recorded: Vec::new(),
-                f,
-                e,
-                import_e: FieldErrors::default(),
-            };
-            em_page(&st, &v, s, status).await
-        }
-    }
+    let room = input.fields.text("room");
+    after(&st, &v, res.await, room, input.fields, false).await
 }
 
 /// POST /facility/em/import: a particle counter's CSV export uploaded as `file`.
 pub async fn import(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    headers: HeaderMap,
-    body: Bytes,
+    input: Input<ImportEm>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
+    let res = async {
+        let (a, csv) = input.acting(&v)?;
+        Ok::<_, Refusal>(st.service.import_particle_csv(&a, now(), &csv).await?)
     };
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let res: Result<Vec<EmRecorded>, Refusal> = async {
-        let parts = multipart(ct, &body).map_err(|m| FieldErrors::one("file", &m))?;
-        let file = parts
-            .iter()
-            .find(|p| p.name == "file")
-            .filter(|p| !p.data.is_empty())
-            .ok_or_else(|| FieldErrors::one("file", "choose a CSV file"))?;
-        let text = String::from_utf8_lossy(&file.data).into_owned();
-        Ok(st.service.import_particle_csv(&a, now(), &text).await?)
-    }
-    .await;
-    let (recorded, import_e, status) = match res {
-        Ok(r) => (r, FieldErrors::default(), StatusCode::OK),
-        Err(r) => (Vec::new(), r.errors(v.lang), r.status()),
-    };
-    let room = recorded
-        .first()
-        .map(|r| r.result.room.clone())
-        .unwrap_or_default();
-    let s = Shown {
+    after(&st, &v, res.await, String::new(), Fields::default(), true).await
+}
+
+/// The page after an entry or an import: what was recorded (its room shown), or the refusal by
+/// its field next to the form it came from (`import`).
+async fn after(
+    st: &AppState,
+    v: &Viewer,
+    res: Result<Vec<EmRecorded>, Refusal>,
+    room: String,
+    f: Fields,
+    import: bool,
+) -> Response {
+    let mut s = Shown {
         room,
-        recorded,
+        recorded: Vec::new(),
         f: Fields::default(),
         e: FieldErrors::default(),
-        import_e,
+        import_e: FieldErrors::default(),
     };
-    em_page(&st, &v, s, status).await
+    let status = match res {
+        Ok(recorded) => {
+            if let Some(r) = recorded.first() {
+                s.room = r.result.room.clone();
+            }
+            s.recorded = recorded;
+            StatusCode::OK
+        }
+        Err(r) => {
+            let (e, status) = (r.errors(v.lang), r.status());
+            if import {
+                s.import_e = e;
+            } else {
+                (s.f, s.e) = (f, e);
+            }
+            status
+        }
+    };
+    em_page(st, v, s, status).await
 }
 
 /// The lot of a deviation id (`L-2026-005/DEV-01` → `L-2026-005`).

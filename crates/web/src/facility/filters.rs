@@ -2,9 +2,9 @@
 //! filter (maker, model, lot, pore size, rating) and each filter's pre- and post-use integrity
 //! tests against the maker's limit, with the operator's forms to record both.
 
-use super::inputs;
-use crate::kit::Refusal;
-use crate::kit::{Fields, actor, fail, page, see_other, seg};
+use secretome_domain::Capability;
+use super::inputs::{RecordFiltration, RecordIntegrityTest};
+use crate::kit::{Fields, Input, Refusal, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -14,7 +14,6 @@ use crate::{
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Query, State},
     http::StatusCode,
     response::Response,
@@ -88,7 +87,7 @@ async fn filtration_page(
             lot,
             filtrations,
             tests,
-            can_record: v.has_any(&[Role::Operator]),
+            can_record: v.can(Capability::Produce),
             which,
             f,
             e,
@@ -128,48 +127,29 @@ async fn after(
 pub async fn record_filtration(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<RecordFiltration>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
-    let f = Fields::parse(&body);
-    let zone = PageCtx::new(&v, "/facility/filtrations").zone_name;
-    let t = now();
     let res = async {
-        let n = inputs::filtration(&f, &zone, t)?;
-        st.service.record_sterile_filtration(&a, t, n).await?;
+        let (a, n) = input.acting(&v)?;
+        st.service.record_sterile_filtration(&a, now(), n).await?;
         Ok(())
-    }
-    .await;
-    after(&st, &v, "filtration", f.text("lot"), f, res).await
+    };
+    let lot = input.fields.text("lot");
+    after(&st, &v, "filtration", lot, input.fields, res.await).await
 }
 
 pub async fn record_test(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<RecordIntegrityTest>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
-    let f = Fields::parse(&body);
-    let zone = PageCtx::new(&v, "/facility/filtrations").zone_name;
-    let t = now();
     let res = async {
-        let n = inputs::integrity(&f, &zone, t)?;
-        st.service.record_integrity_test(&a, t, n).await?;
+        let (a, n) = input.acting(&v)?;
+        st.service.record_integrity_test(&a, now(), n).await?;
         Ok(())
-    }
-    .await;
+    };
     // The filtration id begins with its lot (`L-2026-005/SF-01`).
-    let lot = f
-        .text("filtration")
-        .split("/SF-")
-        .next()
-        .unwrap_or("")
-        .to_string();
-    after(&st, &v, "test", lot, f, res).await
+    let filtration = input.fields.text("filtration");
+    let lot = filtration.split("/SF-").next().unwrap_or("").to_string();
+    after(&st, &v, "test", lot, input.fields, res.await).await
 }

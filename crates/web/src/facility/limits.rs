@@ -1,10 +1,12 @@
 //! The site's EM limits under change control (`/facility/limits`, `/api/v1/em-limits`): every
 //! grade × sample type with its Annex 1 default and the limit in force now, each change with the
 //! value it replaced, who set it, when, from when and why; QA's form to change one (the reason is
-//! required). Page and API read the same typed input (`limit_input`), so a bad value is refused
+//! required). Page and API read the same typed input (`inputs::ChangeLimit`), so a bad value is refused
 //! naming the same field on both.
 
-use crate::kit::{Fields, Refusal, actor, fail, json_fields, page, see_other};
+use secretome_domain::Capability;
+use super::inputs::ChangeLimit;
+use crate::kit::{Fields, Input, Refusal, fail, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -14,78 +16,13 @@ use crate::{
 use askama::Template;
 use axum::{
     Extension, Json,
-    body::Bytes,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use secretome_domain::{
-    Role, UtcTime,
-    facility::{EmSampleType, Grade},
-};
-use secretome_service::facility::{LimitRow, NewEmLimit};
+use secretome_domain::{Role, facility::EmSampleType};
+use secretome_service::facility::LimitRow;
 use serde_json::json;
-
-/// The change of one limit, read from the form's or the JSON body's fields (`grade`,
-/// `sample_type`, `alert_limit` (optional), `action_limit`, `effective_from` (optional), `reason`);
-/// every bad field at once.
-pub fn limit_input(f: &Fields, zone: &str, now: UtcTime) -> Result<NewEmLimit, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let mut keep = |r: Result<(), FieldErrors>| {
-        if let Err(e) = r {
-            errors.0.extend(e.0);
-        }
-    };
-    let grade = Grade::parse("grade", &f.text("grade"));
-    let sample_type = EmSampleType::parse("sample_type", &f.text("sample_type"));
-    let domain = |e: secretome_domain::DomainError| match e {
-        secretome_domain::DomainError::Invalid { field, message } => {
-            FieldErrors::one(&field, &message)
-        }
-        other => FieldErrors::one("", &other.to_string()),
-    };
-    let grade = grade.map_err(|e| keep(Err(domain(e)))).ok();
-    let sample_type = sample_type.map_err(|e| keep(Err(domain(e)))).ok();
-    let alert = match f.opt("alert_limit") {
-        None => Some(None),
-        Some(_) => f
-            .number("alert_limit")
-            .map(Some)
-            .map_err(|e| keep(Err(e)))
-            .ok(),
-    };
-    let action = f.number("action_limit").map_err(|e| keep(Err(e))).ok();
-    let effective_from = match f.opt("effective_from") {
-        None => Some(None),
-        Some(_) => f
-            .time("effective_from", zone, now)
-            .map(Some)
-            .map_err(|e| keep(Err(e)))
-            .ok(),
-    };
-    let reason = f.opt("reason");
-    if reason.is_none() {
-        keep(Err(FieldErrors::one("reason", "required")));
-    }
-    match (grade, sample_type, alert, action, effective_from, reason) {
-        (
-            Some(grade),
-            Some(sample_type),
-            Some(alert),
-            Some(action),
-            Some(effective_from),
-            Some(reason),
-        ) if errors.is_empty() => Ok(NewEmLimit {
-            grade,
-            sample_type,
-            alert,
-            action,
-            effective_from,
-            reason,
-        }),
-        _ => Err(errors),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "facility/limits.html")]
@@ -123,7 +60,7 @@ async fn limits_page(
             c: PageCtx::new(v, "/facility/limits").with_names(names),
             rows,
             types: EmSampleType::ALL.iter().map(|t| t.as_str()).collect(),
-            is_qa: v.has_any(&[Role::Qa]),
+            is_qa: v.can(Capability::AssureQuality),
             f,
             e,
         },
@@ -145,26 +82,18 @@ pub async fn show(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
 pub async fn change(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<ChangeLimit>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
+    let res = async {
+        let (a, n) = input.acting(&v)?;
+        st.service.set_em_limit(&a, now(), n).await?;
+        Ok::<_, Refusal>(())
     };
-    let f = Fields::parse(&body);
-    let zone = PageCtx::new(&v, "/facility/limits").zone_name;
-    let t = now();
-    let res: Result<(), Refusal> = async {
-        let n = limit_input(&f, &zone, t)?;
-        st.service.set_em_limit(&a, t, n).await?;
-        Ok(())
-    }
-    .await;
-    match res {
+    match res.await {
         Ok(()) => see_other("/facility/limits#limits"),
         Err(r) => {
             let (e, s) = (r.errors(v.lang), r.status());
-            limits_page(&st, &v, f, e, s).await
+            limits_page(&st, &v, input.fields, e, s).await
         }
     }
 }
@@ -173,7 +102,7 @@ pub async fn change(
 pub async fn api_list(State(st): State<AppState>) -> Response {
     match st.service.em_limits(now()).await {
         Ok(rows) => (StatusCode::OK, Json(rows)).into_response(),
-        Err(e) => refusal(Refusal::from(e)),
+        Err(e) => Refusal::from(e).json(),
     }
 }
 
@@ -182,30 +111,16 @@ pub async fn api_list(State(st): State<AppState>) -> Response {
 pub async fn api_change(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
-    body: Bytes,
+    input: Input<ChangeLimit>,
 ) -> Response {
     let res = async {
-        let a = v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| {
-            Refusal::Fields(
-                FieldErrors::one("", "sign-in required"),
-                StatusCode::UNAUTHORIZED,
-            )
-        })?;
-        let t = now();
-        let n = limit_input(&json_fields(&body)?, "UTC", t)?;
-        Ok::<_, Refusal>(st.service.set_em_limit(&a, t, n).await?)
-    }
-    .await;
-    match res {
+        let (a, n) = input.acting(&v)?;
+        Ok::<_, Refusal>(st.service.set_em_limit(&a, now(), n).await?)
+    };
+    match res.await {
         Ok(l) => (StatusCode::CREATED, Json(l)).into_response(),
-        Err(r) => refusal(r),
+        Err(r) => r.json(),
     }
-}
-
-fn refusal(r: Refusal) -> Response {
-    let (s, field) = (r.status(), r.field());
-    let body = json!({ "error": r.message(), "field": field, "status": s.as_u16() });
-    (s, Json(body)).into_response()
 }
 
 /// The OpenAPI paths of the two endpoints.
@@ -243,29 +158,4 @@ pub fn openapi_paths() -> serde_json::Value {
             }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_bad_field_of_a_change_is_named() {
-        let now = UtcTime::parse("t", "2026-11-25T00:00:00Z").unwrap();
-        let f = Fields::default()
-            .with("grade", "E")
-            .with("sample_type", "swab")
-            .with("action_limit", "ten");
-        let e = limit_input(&f, "UTC", now).unwrap_err();
-        for field in ["grade", "sample_type", "action_limit", "reason"] {
-            assert!(e.0.contains_key(field), "{field}: {:?}", e.0);
-        }
-        let ok = Fields::default()
-            .with("grade", "B")
-            .with("sample_type", "active_air")
-            .with("action_limit", "6")
-            .with("reason", "trend review");
-        let n = limit_input(&ok, "UTC", now).unwrap();
-        assert_eq!((n.alert, n.action, n.effective_from), (None, 6.0, None));
-    }
 }

@@ -19,15 +19,15 @@ mod text;
 
 use crate::guarded;
 use crate::registry::{Routes, get, post};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-pub(crate) const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
-const QA: &[Role] = &[Role::Qa];
-const EM: &[Role] = &[Role::Qc, Role::Operator];
-const OP: &[Role] = &[Role::Operator];
+pub(crate) const READ: Capability = Capability::ReadProduction;
+const QA: Capability = Capability::AssureQuality;
+const EM: Capability = Capability::RecordEm;
+const OP: Capability = Capability::Produce;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[
+pub const NAV: &[(&str, &str, Capability)] = &[
     ("/facility", "fac.nav", READ),
     ("/facility/em", "fac.nav.em", READ),
     ("/facility/limits", "fac.nav.limits", READ),

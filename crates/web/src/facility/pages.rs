@@ -2,9 +2,11 @@
 //! with each instrument's due status, training and aseptic qualification records, and media fills
 //! — with QA's forms to add to each. A refused form is shown again with the error by its field.
 
-use super::inputs;
-use crate::kit::Refusal;
-use crate::kit::{Fields, actor, fail, page, see_other};
+use secretome_domain::Capability;
+use super::inputs::{
+    AddRoom, Calibrate, CloseMediaFill, RecordMediaFill, RecordQualification, RegisterEquipment,
+};
+use crate::kit::{Fields, Input, Refusal, fail, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -12,7 +14,7 @@ use crate::{
     forms::FieldErrors,
 };
 use askama::Template;
-use axum::{Extension, body::Bytes, extract::State, http::StatusCode, response::Response};
+use axum::{Extension, extract::State, http::StatusCode, response::Response};
 use secretome_domain::{
     Role,
     facility::{EquipmentKind, MediaFill, Qualification, Room},
@@ -73,7 +75,7 @@ async fn overview_page(
         quals,
         fills,
         kinds: EquipmentKind::ALL.iter().map(|k| k.as_str()).collect(),
-        is_qa: v.has_any(&[Role::Qa]),
+        is_qa: v.can(Capability::AssureQuality),
         room: Form::default(),
         eq: Form::default(),
         cal: Form::default(),
@@ -116,69 +118,53 @@ async fn done(
     }
 }
 
-/// Runs one form's action: reads the fields with `$input`, calls the service with `$call`.
+/// One form's action: its typed input (`inputs`), then `$body` with the actor and the command.
 macro_rules! form_action {
-    ($name:ident, $which:literal, |$st:ident, $a:ident, $f:ident, $zone:ident, $t:ident| $body:expr) => {
+    ($name:ident, $which:literal, $input:ty, |$st:ident, $a:ident, $n:ident, $t:ident| $body:expr) => {
         pub async fn $name(
             State($st): State<AppState>,
             Extension(v): Extension<Viewer>,
-            body: Bytes,
+            input: $input,
         ) -> Response {
-            let $a = match actor(&v) {
-                Ok(a) => a,
-                Err(r) => return *r,
-            };
-            let $f = Fields::parse(&body);
-            let $zone = PageCtx::new(&v, "/facility").zone_name;
-            let $t = now();
-            let res: Result<(), Refusal> = async { $body }.await;
-            done(&$st, &v, $which, $f, res).await
+            let res: Result<(), Refusal> = async {
+                let ($a, $n) = input.acting(&v)?;
+                let $t = now();
+                $body
+            }
+            .await;
+            done(&$st, &v, $which, input.fields, res).await
         }
     };
 }
 
-form_action!(add_room, "room", |st, a, f, zone, t| {
-    let _ = &zone;
-    st.service.add_room(&a, t, inputs::room(&f)?).await?;
+form_action!(add_room, "room", Input<AddRoom>, |st, a, n, t| {
+    st.service.add_room(&a, t, n).await?;
     Ok(())
 });
 
-form_action!(register_equipment, "eq", |st, a, f, zone, t| {
-    let n = inputs::equipment(&f, &zone, t)?;
+form_action!(register_equipment, "eq", Input<RegisterEquipment>, |st, a, n, t| {
     st.service.register_equipment(&a, t, n).await?;
     Ok(())
 });
 
-form_action!(calibrate, "cal", |st, a, f, zone, t| {
-    let c = inputs::calibration(&f, &zone, t)?;
-    st.service
-        .calibrate_equipment(
-            &a,
-            t,
-            &c.id,
-            c.calibration_due,
-            c.qualification_due,
-            &c.reason,
-        )
-        .await?;
+form_action!(calibrate, "cal", Input<Calibrate>, |st, a, c, t| {
+    let (due, requal) = (c.calibration_due, c.qualification_due);
+    let r = st.service.calibrate_equipment(&a, t, &c.id, due, requal, &c.reason);
+    r.await?;
     Ok(())
 });
 
-form_action!(record_qualification, "qual", |st, a, f, zone, t| {
-    let n = inputs::qualification(&f, &zone, t)?;
+form_action!(record_qualification, "qual", Input<RecordQualification>, |st, a, n, t| {
     st.service.record_qualification(&a, t, n).await?;
     Ok(())
 });
 
-form_action!(record_media_fill, "mf", |st, a, f, zone, t| {
-    let n = inputs::media_fill(&f, &zone, t)?;
+form_action!(record_media_fill, "mf", Input<RecordMediaFill>, |st, a, n, t| {
     st.service.record_media_fill(&a, t, n).await?;
     Ok(())
 });
 
-form_action!(close_media_fill, "close", |st, a, f, zone, t| {
-    let _ = &zone;
-    let (id, reason) = inputs::closure(&f)?;
-    st.service.close_media_fill(&a, t, &id, &reason).await?;
+form_action!(close_media_fill, "close", Input<CloseMediaFill>, |st, a, n, t| {
+    st.service.close_media_fill(&a, t, &n.0, &n.1).await?;
     Ok(())
 });

@@ -2,6 +2,7 @@
 //! and QA) and one freezer's map: per rack, per box, the grid of positions, each occupied cell
 //! coloured by its vial's state, past-expiry vials flagged, and linked to the vial's page.
 
+use secretome_domain::Capability;
 use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
@@ -50,8 +51,8 @@ async fn freezers_page(
             &FreezersPage {
                 c: PageCtx::new(v, "/freezers"),
                 freezers,
-                can_create: v.has_any(&[Role::Admin]),
-                can_expire: v.has_any(&[Role::Operator, Role::Qa]),
+                can_create: v.can(Capability::Administer),
+                can_expire: v.can(Capability::ExpireVials),
                 f,
                 e,
                 swept,

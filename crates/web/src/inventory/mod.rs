@@ -18,22 +18,16 @@ pub use vial_list::openapi_paths;
 
 use crate::guarded;
 use crate::registry::{Routes, get, post};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-pub(crate) const READ: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
-pub(crate) const VIAL: &[Role] = &[
-    Role::Operator,
-    Role::Qc,
-    Role::Qa,
-    Role::Admin,
-    Role::Physician,
-];
-const MOVE: &[Role] = &[Role::Operator];
-const EXPIRE: &[Role] = &[Role::Operator, Role::Qa];
-const ADMIN: &[Role] = &[Role::Admin];
+pub(crate) const READ: Capability = Capability::ReadProduction;
+pub(crate) const VIAL: Capability = Capability::ReadVial;
+const MOVE: Capability = Capability::Produce;
+const EXPIRE: Capability = Capability::ExpireVials;
+const ADMIN: Capability = Capability::Administer;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[
+pub const NAV: &[(&str, &str, Capability)] = &[
     ("/freezers", "inv.nav.freezers", READ),
     ("/vials", "inv.nav.vials", READ),
     ("/admin/settings", "inv.nav.settings", ADMIN),

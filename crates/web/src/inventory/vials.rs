@@ -3,6 +3,7 @@
 //! SVG inline with the fields it carries, and the PDF for the label printer. A vial without a DIN
 //! gets the reason instead of a label (409), never a blank one.
 
+use secretome_domain::Capability;
 use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
@@ -85,7 +86,7 @@ async fn vial_page(
                         .as_deref()
                         .and_then(|l| l.split('/').next())
                         .map(str::to_string),
-                    can_move: stored && v.has_any(&[Role::Operator]),
+                    can_move: stored && v.can(Capability::Produce),
                     d,
                     f,
                     e,

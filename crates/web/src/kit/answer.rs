@@ -48,6 +48,14 @@ pub fn actor(v: &Viewer) -> Result<Actor, Box<Response>> {
     })
 }
 
+/// The signed-in actor, or a 401 refusal (the guard lets no request without one through).
+pub fn who(v: &Viewer) -> Result<Actor, super::Refusal> {
+    signed_in(v).ok_or_else(|| {
+        let e = crate::forms::FieldErrors::one("", "sign-in required");
+        super::Refusal::Fields(e, StatusCode::UNAUTHORIZED)
+    })
+}
+
 /// The signed-in actor (the guard has already admitted the request).
 pub fn signed_in(v: &Viewer) -> Option<Actor> {
     v.session.as_ref().map(|s| s.actor.clone())

@@ -15,7 +15,7 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use secretome_domain::UtcTime;
+use secretome_domain::{Actor, UtcTime};
 use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 
@@ -27,7 +27,8 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-/// Flattens a JSON object into form fields: scalars by name, arrays of objects as `name[i].key`.
+/// Flattens a JSON object into form fields: scalars by name, arrays of objects as `name[i].key`,
+/// objects as `name.key`.
 pub fn json_fields(body: &[u8]) -> Result<Fields, Refusal> {
     let bad = |m: &str| Refusal::bad(FieldErrors::one("body", m));
     let v: Value = serde_json::from_slice(body).map_err(|e| bad(&format!("not JSON: {e}")))?;
@@ -49,11 +50,10 @@ pub fn json_fields(body: &[u8]) -> Result<Fields, Refusal> {
                     }
                 }
             }
-            Value::Object(_) => {
-                return Err(Refusal::bad(FieldErrors::one(
-                    &k,
-                    "expected a value, not an object",
-                )));
+            Value::Object(o) => {
+                for (k2, v2) in o {
+                    f = f.with(&format!("{k}.{k2}"), &scalar(&v2));
+                }
             }
             other => f = f.with(&k, &scalar(&other)),
         }
@@ -91,6 +91,10 @@ impl<T: Action> Input<T> {
         let input = self.read.as_ref().map_err(|e| Refusal::bad(e.clone()))?;
         input.command(&at).map_err(Refusal::bad)
     }
+    /// The signed-in actor (401 without one) and the service's command (422 with the bad fields).
+    pub fn acting(&self, v: &Viewer) -> Result<(Actor, T::Command), Refusal> {
+        Ok((super::who(v)?, self.command(v)?))
+    }
     pub fn at(&self, v: &Viewer) -> At {
         let zone = if self.json {
             "UTC".to_string()
@@ -107,27 +111,51 @@ impl<T: DeserializeOwned> Input<T> {
         self.read.as_ref().map_err(|e| Refusal::bad(e.clone()))
     }
 
+    /// The input with a part the path gives (an id), set on what was read.
+    pub fn with(mut self, set: impl FnOnce(&mut T)) -> Input<T> {
+        if let Ok(t) = self.read.as_mut() {
+            set(t);
+        }
+        self
+    }
+
+    /// Reads a body by its content type: JSON, an urlencoded form, a `multipart/form-data` upload
+    /// (every part as a text field: a file is read once, then typed like any field) or a text
+    /// body (`text/csv`: the field `file`).
     pub fn parse(content_type: &str, body: &[u8]) -> Input<T> {
-        let json = content_type.contains("json")
-            || (!content_type.contains("urlencoded") && body.trim_ascii_start().starts_with(b"{"));
-        let (fields, value) = if json {
-            match json_fields(body) {
-                Ok(f) => {
-                    let v = serde_json::from_slice::<Value>(body).map(texts);
-                    (f, v.map_err(|e| FieldErrors::one("body", &e.to_string())))
-                }
-                Err(Refusal::Fields(e, _)) => (Fields::default(), Err(e)),
-                Err(r) => (
-                    Fields::default(),
-                    Err(FieldErrors::one("body", &r.message())),
-                ),
-            }
+        let ct = content_type.to_ascii_lowercase();
+        let (upload, text) = (ct.starts_with("multipart/"), ct.starts_with("text/"));
+        let json = ct.contains("json")
+            || (!ct.contains("urlencoded") && !upload && !text)
+                && body.trim_ascii_start().starts_with(b"{");
+        let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let fields = if json {
+            json_fields(body).map_err(|r| match r {
+                Refusal::Fields(e, _) => e,
+                r => FieldErrors::one("body", &r.message()),
+            })
+        } else if upload {
+            let parts = super::multipart(content_type, body);
+            parts.map_err(|m| FieldErrors::one("file", &m)).map(|parts| {
+                (parts.iter()).fold(Fields::default(), |f, p| f.with(&p.name, &lossy(&p.data)))
+            })
+        } else if text {
+            Ok(Fields::default().with("file", &lossy(body)))
         } else {
-            let f = Fields::parse(body);
-            let m =
-                f.0.iter()
-                    .map(|(k, v)| (k.clone(), Value::String(v.clone())));
-            (f.clone(), Ok(Value::Object(m.collect())))
+            Ok(Fields::parse(body))
+        };
+        let (fields, value) = match fields {
+            Ok(f) if json => {
+                let v = serde_json::from_slice::<Value>(body).map(texts);
+                (f, v.map_err(|e| FieldErrors::one("body", &e.to_string())))
+            }
+            Ok(f) => {
+                let m =
+                    f.0.iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone())));
+                (f.clone(), Ok(Value::Object(m.collect())))
+            }
+            Err(e) => (Fields::default(), Err(e)),
         };
         let read = value.and_then(|v| {
             serde_path_to_error::deserialize(v).map_err(|e| {
@@ -147,7 +175,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for Input<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|h| h.to_str().ok())
             .unwrap_or("")
-            .to_ascii_lowercase();
+            .to_string();
         let body = Bytes::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -240,6 +268,29 @@ impl<'a> Check<'a> {
         }
         self.time(field, s)
     }
+    /// A value another reader made (a domain parser, `choice`), its error kept: None if bad.
+    pub fn read<T>(&mut self, r: Result<T, FieldErrors>) -> Option<T> {
+        r.map_err(|e| self.errors.0.extend(e.0)).ok()
+    }
+    /// A snake_case choice of one of the domain's enums (`cabinet`, `post_use`, …).
+    pub fn choice<T: DeserializeOwned>(&mut self, field: &str, s: &str) -> Option<T> {
+        let s = s.trim();
+        let r = if s.is_empty() {
+            Err(FieldErrors::one(field, "choose one"))
+        } else {
+            serde_json::from_value(Value::String(s.to_string()))
+                .map_err(|_| FieldErrors::one(field, &format!("unknown choice {s:?}")))
+        };
+        self.read(r)
+    }
+    /// Every field was read: what `build` makes of the values read (`read`, `choice`); else all
+    /// their errors at once.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, FieldErrors> {
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        build().ok_or_else(|| FieldErrors::one("body", "incomplete input"))
+    }
     /// Every field was read: `value`; else all their errors at once.
     pub fn done<T>(self, value: T) -> Result<T, FieldErrors> {
         if self.errors.is_empty() {
@@ -253,4 +304,9 @@ impl<'a> Check<'a> {
 /// Trims a text field (forms send surrounding spaces; the records keep none).
 pub fn text(s: &str) -> String {
     s.trim().to_string()
+}
+
+/// A text field that may be left empty (None), trimmed.
+pub fn opt_text(s: &str) -> Option<String> {
+    Some(text(s)).filter(|t| !t.is_empty())
 }

@@ -4,7 +4,7 @@
 //! (a time without offset is read as UTC).
 
 use super::inputs::{CollectTissue, CreateBank, ReceiveMaterial, RegisterDonor, Screening};
-use crate::kit::{Action, Input, Refusal};
+use crate::kit::{Input, Refusal};
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension, Json,
@@ -12,7 +12,6 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use secretome_domain::Actor;
 use secretome_service::{NewTissue, ServiceError};
 use serde::Serialize;
 
@@ -40,18 +39,6 @@ fn read<T: Serialize>(res: Result<T, ServiceError>) -> Response {
     ok(res.map_err(Refusal::from))
 }
 
-/// The acting user and the input's command, or the refusal (401, 422).
-fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Refusal> {
-    Ok((who(v)?, input.command(v)?))
-}
-
-fn who(v: &Viewer) -> Result<Actor, Refusal> {
-    v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| {
-        let e = crate::forms::FieldErrors::one("", "sign-in required");
-        Refusal::Fields(e, axum::http::StatusCode::UNAUTHORIZED)
-    })
-}
-
 mod process;
 pub use process::*;
 
@@ -69,7 +56,7 @@ pub async fn register_donor(
     input: Input<RegisterDonor>,
 ) -> Response {
     let res = async {
-        let (a, d) = command(&v, &input)?;
+        let (a, d) = input.acting(&v)?;
         st.service
             .register_donor(
                 &a,
@@ -94,7 +81,7 @@ pub async fn screening(
     input: Input<Screening>,
 ) -> Response {
     let res = async {
-        let (a, results) = command(&v, &input)?;
+        let (a, results) = input.acting(&v)?;
         st.service
             .record_screening(&a, now(), &id, results)
             .await
@@ -111,7 +98,7 @@ pub async fn tissue(
     input: Input<CollectTissue>,
 ) -> Response {
     let res = async {
-        let (a, new) = command(&v, &input)?;
+        let (a, new) = input.acting(&v)?;
         let new = NewTissue { donor: id, ..new };
         let tid = new.id.clone();
         st.service
@@ -134,7 +121,7 @@ pub async fn create_bank(
     input: Input<CreateBank>,
 ) -> Response {
     let res = async {
-        let (a, new) = command(&v, &input)?;
+        let (a, new) = input.acting(&v)?;
         let (id, from) = (new.id.clone(), new.from.clone());
         st.service
             .create_cell_bank(&a, now(), new)
@@ -159,7 +146,7 @@ pub async fn receive(
     input: Input<ReceiveMaterial>,
 ) -> Response {
     let res = async {
-        let (a, new) = command(&v, &input)?;
+        let (a, new) = input.acting(&v)?;
         let id = new.id.clone();
         st.service
             .receive_material(&a, now(), new)

@@ -1,6 +1,7 @@
 //! Cell-bank pages: a bank's page (its tissue and donor, the working banks made from a master bank,
 //! the batches seeded from it) and establishing a working cell bank from a master bank.
 
+use secretome_domain::Capability;
 use super::inputs::CreateBank;
 use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
@@ -39,7 +40,7 @@ async fn bank_page(
                 d,
                 f,
                 e,
-                can_write: v.has_any(&[Role::Operator]),
+                can_write: v.can(Capability::Produce),
             };
             render(status, &page)
         }

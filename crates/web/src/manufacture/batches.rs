@@ -1,6 +1,7 @@
 //! Culture-batch pages: the batch list with seeding (播種), and a batch's page with observations
 //! and the growth plot, raw-material use, conditioning (馴化培養) and harvest (上清回収).
 
+use secretome_domain::Capability;
 use super::inputs::{Condition, Harvest, Observe, SeedBatch, UseMaterial};
 use crate::kit::{
     Action, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
@@ -66,7 +67,7 @@ async fn batches_page(
                 vessels,
                 f,
                 e,
-                can_write: v.has_any(&[Role::Operator]),
+                can_write: v.can(Capability::Produce),
             };
             render(status, &page)
         }
@@ -109,7 +110,7 @@ async fn batch_page(
                 materials,
                 f,
                 e,
-                can_write: v.has_any(&[Role::Operator]),
+                can_write: v.can(Capability::Produce),
             };
             render(status, &page)
         }

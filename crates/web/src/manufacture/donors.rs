@@ -1,6 +1,7 @@
 //! Donor pages: the donor list with registration (ドナー登録), a donor's page with the
 //! infectious-disease screen (適格性判定), tissue collections (組織採取) and master cell banks.
 
+use secretome_domain::Capability;
 use super::inputs::{CollectTissue, CreateBank, RegisterDonor, Screening};
 use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
@@ -78,7 +79,7 @@ struct DonorPage {
 }
 
 fn operator(v: &Viewer) -> bool {
-    v.has_any(&[Role::Operator])
+    v.can(Capability::Produce)
 }
 
 async fn donors_page(

@@ -1,6 +1,7 @@
 //! Lot pages on the manufacturing side: harvests and pooling them into a new lot (プール), the lot's
 //! processing record (遠心分離, ろ過, 限外ろ過, 滅菌) and filling vials (充填).
 
+use secretome_domain::Capability;
 use super::inputs::{Fill, Pool, Pooling, Step};
 use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
@@ -64,7 +65,7 @@ async fn harvests_page(
                 rows,
                 f,
                 e,
-                can_write: v.has_any(&[Role::Operator]),
+                can_write: v.can(Capability::Produce),
             },
         ),
         Err(err) => fail(v, err),
@@ -89,7 +90,7 @@ async fn processing_page(
                     d,
                     f,
                     e,
-                    can_write: v.has_any(&[Role::Operator]),
+                    can_write: v.can(Capability::Produce),
                 },
             )
         }

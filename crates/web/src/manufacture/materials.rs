@@ -1,6 +1,7 @@
 //! Raw-material pages (原材料ロット): the list with expiry badges and receiving a lot, and a lot's
 //! page with every batch that used it (so a recalled medium traces forward).
 
+use secretome_domain::Capability;
 use super::inputs::ReceiveMaterial;
 use crate::kit::{
     Fields, Input, Refusal, fail, material_state, page as render, path, see_other, signed_in,
@@ -57,7 +58,7 @@ async fn materials_page(
                 categories,
                 f,
                 e,
-                can_write: v.has_any(&[Role::Operator]),
+                can_write: v.can(Capability::Produce),
             };
             render(status, &page)
         }

@@ -16,16 +16,16 @@ mod text;
 
 use crate::registry::{Routes, get, post};
 use crate::{auth::ANY, guarded};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-const OP: &[Role] = &[Role::Operator];
+const OP: Capability = Capability::Produce;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[
-    ("/donors", "mf.nav.donors", &Role::ALL),
-    ("/batches", "mf.nav.batches", &Role::ALL),
-    ("/materials", "mf.nav.materials", &Role::ALL),
-    ("/harvests", "mf.nav.harvests", &Role::ALL),
+pub const NAV: &[(&str, &str, Capability)] = &[
+    ("/donors", "mf.nav.donors", ANY),
+    ("/batches", "mf.nav.batches", ANY),
+    ("/materials", "mf.nav.materials", ANY),
+    ("/harvests", "mf.nav.harvests", ANY),
 ];
 
 /// This module's texts (key, 日本語, English).

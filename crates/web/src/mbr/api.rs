@@ -3,16 +3,16 @@
 //! version, the steps recorded, deviations, the next step), and recording a step
 //! (`{"step", "values": {"<parameter>": number}, "performed_at"?, "note"?}`, role operator).
 
-use crate::json::{actor, bad, object, ok, required, text, tri};
+use super::inputs::RecordStep;
+use crate::json::ok;
+use crate::kit::Input;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::UtcTime;
 use secretome_service::ServiceError;
 use serde_json::{Value, json};
 
@@ -37,39 +37,14 @@ pub async fn record_step(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<RecordStep>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let step = tri!(required(&m, "step"));
-    let mut values = Vec::new();
-    match m.get("values") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(o)) => {
-            for (k, x) in o {
-                match x.as_f64() {
-                    Some(n) => values.push((k.clone(), n)),
-                    None => return bad(k, "expected a number"),
-                }
-            }
-        }
-        Some(_) => return bad("values", "expected an object of numbers"),
-    }
-    let t = now();
-    let performed_at = match tri!(text(&m, "performed_at")) {
-        Some(s) => match UtcTime::parse("performed_at", &s) {
-            Ok(x) => x,
-            Err(e) => return crate::json::error(e.into()),
-        },
-        None => t,
+    let (a, (step, values, at, note)) = match input.acting(&v) {
+        Ok(x) => x,
+        Err(r) => return r.json(),
     };
-    let note = tri!(text(&m, "note"));
-    ok(
-        StatusCode::CREATED,
-        st.service
-            .record_step(&a, t, &id, &step, &values, performed_at, note)
-            .await,
-    )
+    let r = st.service.record_step(&a, now(), &id, &step, &values, at, note);
+    ok(StatusCode::CREATED, r.await)
 }
 
 /// The OpenAPI `paths` of these operations.

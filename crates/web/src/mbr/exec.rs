@@ -5,12 +5,14 @@
 //! through a deviation, and QA's disposition of the step deviations. A batch not yet started shows
 //! the effective master records to start it from.
 
-use crate::kit::{Fields, actor, fail, page, see_other, seg};
+use secretome_domain::Capability;
+use super::inputs::RecordStep;
+use crate::kit::{Fields, Input, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},
     ctx::PageCtx,
-    forms::{FieldErrors, local_time, status_of},
+    forms::{FieldErrors, status_of},
 };
 use askama::Template;
 use axum::{
@@ -76,9 +78,9 @@ async fn exec_page(
             batch: batch.to_string(),
             x,
             masters,
-            can_record: v.has_any(&[Role::Operator]),
-            can_verify: v.has_any(&[Role::Operator, Role::Qc, Role::Qa]),
-            can_decide: v.has_any(&[Role::Qa]),
+            can_record: v.can(Capability::Produce),
+            can_verify: v.can(Capability::VerifyStep),
+            can_decide: v.can(Capability::AssureQuality),
             f,
             e,
         },
@@ -137,54 +139,22 @@ pub async fn start(
     after(&st, &v, &id, f, r).await
 }
 
-/// POST …/step: the values come as `p.<parameter>` fields.
+/// POST …/step: the values come as `p.<parameter>` fields (`inputs::RecordStep`).
 pub async fn step(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<RecordStep>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
-    let f = Fields::parse(&body);
-    let mut values = Vec::new();
-    for (k, raw) in &f.0 {
-        let Some(code) = k.strip_prefix("p.") else {
-            continue;
-        };
-        match crate::forms::number(code, raw) {
-            Ok(n) => values.push((code.to_string(), n)),
-            Err(e) => {
-                let e = localised(v.lang, e);
-                return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
-            }
-        }
-    }
-    let t = now();
-    let c = PageCtx::new(&v, "");
-    let zone = jiff::tz::TimeZone::get(&c.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
-    let performed_at = match local_time("performed_at", f.get("performed_at"), &zone, t) {
+    let (a, (step, values, at, note)) = match input.acting(&v) {
         Ok(x) => x,
-        Err(e) => {
-            let e = localised(v.lang, e);
-            return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        Err(r) => {
+            let (e, s) = (r.errors(v.lang), r.status());
+            return exec_page(&st, &v, &id, input.fields, e, s).await;
         }
     };
-    let r = st
-        .service
-        .record_step(
-            &a,
-            t,
-            &id,
-            &f.text("step"),
-            &values,
-            performed_at,
-            f.opt("note"),
-        )
-        .await;
-    after(&st, &v, &id, f, r).await
+    let r = st.service.record_step(&a, now(), &id, &step, &values, at, note);
+    after(&st, &v, &id, input.fields, r.await).await
 }
 
 pub async fn skip(

@@ -11,22 +11,23 @@
 
 mod api;
 mod exec;
+mod inputs;
 mod pages;
 pub mod steps_form;
 mod text;
 
 use crate::registry::{Routes, get, post};
 use crate::{auth::ANY, guarded};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-const QA: &[Role] = &[Role::Qa];
-const AUTHOR: &[Role] = &[Role::Operator, Role::Qa];
-const OP: &[Role] = &[Role::Operator];
-const FLOOR: &[Role] = &[Role::Operator, Role::Qc, Role::Qa, Role::Admin];
-const VERIFY: &[Role] = &[Role::Operator, Role::Qc, Role::Qa];
+const QA: Capability = Capability::AssureQuality;
+const AUTHOR: Capability = Capability::AuthorMasters;
+const OP: Capability = Capability::Produce;
+const FLOOR: Capability = Capability::ReadProduction;
+const VERIFY: Capability = Capability::VerifyStep;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[("/masters", "mbr.nav", &Role::ALL)];
+pub const NAV: &[(&str, &str, Capability)] = &[("/masters", "mbr.nav", ANY)];
 
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;

@@ -4,6 +4,7 @@
 //! a form per step and per parameter, `steps_form`, prefilled from the newest version), submit for
 //! review, signed approval (refused to the author), put in force.
 
+use secretome_domain::Capability;
 use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{
     AppState,
@@ -114,7 +115,7 @@ async fn list_page(
             &ListPage {
                 c: PageCtx::new(v, "/masters"),
                 docs,
-                can_write: v.has_any(&[Role::Operator, Role::Qa]),
+                can_write: v.can(Capability::AuthorMasters),
                 rows: rows(&f, &[]),
                 stages: steps_form::stages(),
                 use_cases: steps_form::use_cases(),
@@ -219,8 +220,8 @@ async fn show_page(
                     stages: steps_form::stages(),
                     use_cases: steps_form::use_cases(),
                     step_errors: step_errors(&e),
-                    can_write: v.has_any(&[Role::Operator, Role::Qa]),
-                    can_approve: v.has_any(&[Role::Qa]),
+                    can_write: v.can(Capability::AuthorMasters),
+                    can_approve: v.can(Capability::AssureQuality),
                     f,
                     e,
                 },

@@ -7,17 +7,16 @@
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Actor, qc::result::Change};
+use secretome_domain::Actor;
 use secretome_service::NewResult;
 use serde_json::{Map, Value, json};
 
-use super::inputs::{Assess, Decide, OpenDeviation, Sign};
-use crate::json::{Refused, actor, bad, error, object, ok, required, schema, text, tri};
+use super::inputs::{Assess, Decide, OpenDeviation, RecordResult, ReviseResult, Sign};
+use crate::json::{Refused, actor, error, ok, schema, tri};
 use crate::kit::{Action, Input};
 
 pub async fn products(State(st): State<AppState>) -> Response {
@@ -41,70 +40,29 @@ pub async fn record(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<RecordResult>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let value = match m.get("value") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(_) => return bad("value", "expected a number"),
-    };
-    let r = NewResult {
-        lot: id,
-        test: tri!(required(&m, "test")),
-        value,
-        outcome: tri!(text(&m, "outcome")),
-        unit: tri!(text(&m, "unit")),
-        assay_run: tri!(text(&m, "assay_run")),
-        typed: tri!(text(&m, "typed")),
-    };
+    let (a, n) = tri!(command(&v, &input));
+    let n = NewResult { lot: id, ..n };
     ok(
         StatusCode::CREATED,
-        st.service.record_result(&a, now(), r).await,
+        st.service.record_result(&a, now(), n).await,
     )
 }
 
-/// POST results/revise: `{"test", "change": "correction"|"retest", "value"?, "typed"?, "outcome"?,
+/// POST results/revise: `{"test", "change": "correction"|"retest", "value"?, "outcome"?,
 /// "reason"}` → 200 the result, the one before kept in its history (the page's revise form, typed
 /// the same).
 pub async fn revise(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<ReviseResult>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let value = match m.get("value") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(_) => return bad("value", "expected a number"),
-    };
-    let change = match tri!(required(&m, "change")).as_str() {
-        "correction" => Change::Correction,
-        "retest" => Change::Retest,
-        _ => return bad("change", "choose correction or retest"),
-    };
-    let reason = tri!(text(&m, "reason")).unwrap_or_default();
-    if reason.trim().is_empty() {
-        return bad("reason", "give the reason");
-    }
-    let r = NewResult {
-        lot: id,
-        test: tri!(required(&m, "test")),
-        value,
-        outcome: tri!(text(&m, "outcome")),
-        unit: tri!(text(&m, "unit")),
-        assay_run: None,
-        typed: tri!(text(&m, "typed")),
-    };
-    ok(
-        StatusCode::OK,
-        st.service
-            .revise_result(&a, now(), r, change, &reason)
-            .await,
-    )
+    let (a, (n, change, reason)) = tri!(command(&v, &input));
+    let n = NewResult { lot: id, ..n };
+    let r = st.service.revise_result(&a, now(), n, change, &reason);
+    ok(StatusCode::OK, r.await)
 }
 
 /// The acting user and the input's command, or the refusal as JSON (401, 422).

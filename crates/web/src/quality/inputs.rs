@@ -1,9 +1,11 @@
 //! One typed input per QC/QA action that a page and the API share, read by `kit::Input` from a
 //! form or a JSON body alike: a deviation opened, assessed, approved or rejected, and the lot's
-//! electronic signature. The page's deviation form names its test `dev_test` (the lot page has
+//! electronic signature, a result entered or revised. The page's deviation form names its test `dev_test` (the lot page has
 //! other `test` fields); the API's `test` is the same field.
 
-use crate::kit::{Action, At, FieldErrors, text};
+use crate::kit::{Action, At, FieldErrors, opt_text, text};
+use secretome_domain::qc::result::Change;
+use secretome_service::NewResult;
 use serde::Deserialize;
 
 /// Refuses an empty required text, naming the field.
@@ -77,4 +79,99 @@ impl Action for Sign {
         let meaning = required("meaning", &self.meaning, "must not be empty")?;
         Ok((self.password.clone(), meaning, text(&self.reason)))
     }
+}
+
+/// A result entered by hand: `value` as the lab writes it (`< 0.25`, full-width digits; a JSON
+/// number alike) or an `outcome`, read by the domain against the test's criterion; `typed` is the
+/// API's older name of the same text. The lot is the path's.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RecordResult {
+    pub test: String,
+    pub value: String,
+    pub typed: String,
+    pub outcome: String,
+    pub unit: String,
+    pub assay_run: String,
+}
+
+impl RecordResult {
+    fn entry(&self) -> Result<NewResult, FieldErrors> {
+        let test = required("test", &self.test, "choose the test")?;
+        let typed = opt_text(&self.typed).or_else(|| opt_text(&self.value));
+        let outcome = opt_text(&self.outcome);
+        if typed.is_none() && outcome.is_none() {
+            return Err(FieldErrors::one("value", "enter a value or an outcome"));
+        }
+        Ok(NewResult {
+            test,
+            typed,
+            outcome,
+            unit: opt_text(&self.unit),
+            assay_run: opt_text(&self.assay_run),
+            ..Default::default()
+        })
+    }
+}
+
+impl Action for RecordResult {
+    type Command = NewResult;
+    fn command(&self, _: &At) -> Result<NewResult, FieldErrors> {
+        self.entry()
+    }
+}
+
+/// A correction or a retest of a result, with the reason; the page's revise form names its
+/// fields `rtest`, `rvalue`, `routcome` (the lot page has the entry form's too).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviseResult {
+    #[serde(alias = "rtest")]
+    pub test: String,
+    #[serde(alias = "rvalue")]
+    pub value: String,
+    pub typed: String,
+    #[serde(alias = "routcome")]
+    pub outcome: String,
+    pub change: String,
+    pub reason: String,
+}
+
+impl Action for ReviseResult {
+    /// (the new entry, correction or retest, the reason).
+    type Command = (NewResult, Change, String);
+    fn command(&self, _: &At) -> Result<Self::Command, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let entry = RecordResult {
+            test: self.test.clone(),
+            value: self.value.clone(),
+            typed: self.typed.clone(),
+            outcome: self.outcome.clone(),
+            ..Default::default()
+        }
+        .entry()
+        .map_err(|x| e.0.extend(x.0));
+        let change = match self.change.trim() {
+            "correction" => Some(Change::Correction),
+            "retest" => Some(Change::Retest),
+            _ => {
+                e.0.insert("change".into(), "choose correction or retest".into());
+                None
+            }
+        };
+        let reason = required("reason", &self.reason, "give the reason").map_err(|x| e.0.extend(x.0));
+        match (entry, change, reason) {
+            (Ok(n), Some(c), Ok(r)) => Ok((n, c, r)),
+            _ => Err(e),
+        }
+    }
+}
+
+/// The revise form's own field names for errors named by the entry (`test` → `rtest`, …).
+pub fn revise_fields(e: FieldErrors) -> FieldErrors {
+    let name = |k: String| match k.as_str() {
+        "test" | "value" | "outcome" => format!("r{k}"),
+        _ => k,
+    };
+    FieldErrors(e.0.into_iter().map(|(k, m)| (name(k), m)).collect())
 }

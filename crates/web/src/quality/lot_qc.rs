@@ -3,13 +3,13 @@
 //! plate-import form (qc) and its deviations — opened by qc, qa or operators, assessed by qc,
 //! approved or rejected by qa — each shown with its state.
 
-use super::inputs::{Assess, Decide, OpenDeviation};
+use secretome_domain::Capability;
+use super::inputs::{Assess, Decide, OpenDeviation, RecordResult, ReviseResult, revise_fields};
 use crate::kit::{Action, Fields, Input, Refusal, actor, dev_no, fail, page, see_other, seg};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
@@ -17,7 +17,7 @@ use axum::{
 use secretome_domain::{
     Actor, Role,
     lot::LotStatus,
-    qc::{Acceptance, Deviation, result::Change},
+    qc::{Acceptance, Deviation, TestResult},
 };
 use secretome_service::{LotQc, LotSummary, NewResult, ServiceError, batch_record::Signature};
 
@@ -170,9 +170,9 @@ pub async fn lot_page(
         sigs,
         f,
         e,
-        can_qc: v.has_any(&[Role::Qc]),
-        can_qa: v.has_any(&[Role::Qa]),
-        can_open: v.has_any(&[Role::Qc, Role::Qa, Role::Operator]),
+        can_qc: v.can(Capability::TestQuality),
+        can_qa: v.can(Capability::AssureQuality),
+        can_open: v.can(Capability::OpenDeviation),
         quarantine,
     };
     page(status, &page_)
@@ -208,55 +208,19 @@ fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
     )
 }
 
-/// A manual result from the form: a number in `value` or a text in `outcome`.
-pub fn new_result(lot: &str, f: &Fields) -> Result<NewResult, FieldErrors> {
-    if f.text("test").is_empty() {
-        return Err(FieldErrors::one("test", "choose the test"));
-    }
-    // The value is read by the domain as the lab writes it (`< 0.25`, full-width digits).
-    let typed = f.opt("value");
-    let outcome = f.opt("outcome");
-    if typed.is_none() && outcome.is_none() {
-        return Err(FieldErrors::one("value", "enter a value or an outcome"));
-    }
-    Ok(NewResult {
-        lot: lot.to_string(),
-        test: f.text("test"),
-        typed,
-        outcome,
-        unit: f.opt("unit"),
-        ..Default::default()
-    })
-}
-
 /// POST /lots/{id}/results: QC enters a result; the verdict is computed against the criterion.
 pub async fn record(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<RecordResult>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
+    let res = async {
+        let (a, n) = input.acting(&v)?;
+        let n = NewResult { lot: id.clone(), ..n };
+        Ok::<_, Refusal>(st.service.record_result(&a, now(), n).await?)
     };
-    let res = match new_result(&id, &f) {
-        Err(e) => Err((e, StatusCode::UNPROCESSABLE_ENTITY)),
-        Ok(r) => st
-            .service
-            .record_result(&a, now(), r)
-            .await
-            .map_err(|e| refused(&e)),
-    };
-    match res {
-        Ok(r) => see_other(&format!(
-            "/lots/{}/qc#result-{}",
-            seg(&id),
-            seg(r.test.as_str())
-        )),
-        Err((e, status)) => lot_page(&st, &v, &id, f, localised(v.lang, e), None, status).await,
-    }
+    after_result(&st, &v, &id, input.fields, res.await.map_err(raw)).await
 }
 
 /// POST /lots/{id}/results/revise: QC corrects a wrong entry or records a retest of a test that
@@ -266,66 +230,36 @@ pub async fn revise(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<ReviseResult>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
+    let res = async {
+        let (a, (n, change, reason)) = input.acting(&v)?;
+        let n = NewResult { lot: id.clone(), ..n };
+        let r = st.service.revise_result(&a, now(), n, change, &reason);
+        Ok::<_, Refusal>(r.await?)
     };
-    let mut e = FieldErrors::default();
-    if f.text("rtest").is_empty() {
-        e.0.insert("rtest".into(), "choose the test".into());
-    }
-    let change = match f.get("change") {
-        "correction" => Some(Change::Correction),
-        "retest" => Some(Change::Retest),
-        _ => {
-            e.0.insert("change".into(), "choose correction or retest".into());
-            None
-        }
-    };
-    if f.opt("rvalue").is_none() && f.opt("routcome").is_none() {
-        e.0.insert("rvalue".into(), "enter a value or an outcome".into());
-    }
-    if f.text("reason").is_empty() {
-        e.0.insert("reason".into(), "give the reason".into());
-    }
-    let res = match change {
-        Some(change) if e.is_empty() => {
-            let r = NewResult {
-                lot: id.clone(),
-                test: f.text("rtest"),
-                typed: f.opt("rvalue"),
-                outcome: f.opt("routcome"),
-                ..Default::default()
-            };
-            st.service
-                .revise_result(&a, now(), r, change, &f.text("reason"))
-                .await
-                .map_err(|err| {
-                    let (mut fe, s) = refused(&err);
-                    for (from, to) in [
-                        ("test", "rtest"),
-                        ("value", "rvalue"),
-                        ("outcome", "routcome"),
-                    ] {
-                        if let Some(m) = fe.0.remove(from) {
-                            fe.0.insert(to.into(), m);
-                        }
-                    }
-                    (fe, s)
-                })
-        }
-        _ => Err((e, StatusCode::UNPROCESSABLE_ENTITY)),
-    };
+    let res = res.await.map_err(|r| {
+        let (e, s) = raw(r);
+        (revise_fields(e), s)
+    });
+    after_result(&st, &v, &id, input.fields, res).await
+}
+
+/// After a result's form: to the result, or the lot page again with the errors.
+async fn after_result(
+    st: &AppState,
+    v: &Viewer,
+    id: &str,
+    f: Fields,
+    res: Result<TestResult, (FieldErrors, StatusCode)>,
+) -> Response {
     match res {
         Ok(r) => see_other(&format!(
             "/lots/{}/qc#result-{}",
-            seg(&id),
+            seg(id),
             seg(r.test.as_str())
         )),
-        Err((e, status)) => lot_page(&st, &v, &id, f, localised(v.lang, e), None, status).await,
+        Err((e, status)) => lot_page(st, v, id, f, localised(v.lang, e), None, status).await,
     }
 }
 

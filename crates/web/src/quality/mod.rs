@@ -18,18 +18,18 @@ mod text;
 
 use crate::registry::{Routes, get, post};
 use crate::{auth::ANY, guarded};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-const QC: &[Role] = &[Role::Qc];
-const QA: &[Role] = &[Role::Qa];
-const SPEC: &[Role] = &[Role::Admin, Role::Qa];
-const DEVIATE: &[Role] = &[Role::Qc, Role::Qa, Role::Operator];
-const SIGN: &[Role] = &[Role::Qa, Role::Qc];
+const QC: Capability = Capability::TestQuality;
+const QA: Capability = Capability::AssureQuality;
+const SPEC: Capability = Capability::WriteSpecifications;
+const DEVIATE: Capability = Capability::OpenDeviation;
+const SIGN: Capability = Capability::SignLot;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[
-    ("/qc", "q.nav.qc", &Role::ALL),
-    ("/products", "q.nav.products", &Role::ALL),
+pub const NAV: &[(&str, &str, Capability)] = &[
+    ("/qc", "q.nav.qc", ANY),
+    ("/products", "q.nav.products", ANY),
 ];
 
 /// This module's texts (key, 日本語, English).

@@ -4,6 +4,7 @@
 //! meaning (released / rejected / reviewed) and reason, through `Service::sign_lot`. A refused
 //! release lists every reason (in the viewer's language) under `id="release-blockers"`.
 
+use secretome_domain::Capability;
 use super::inputs::Sign;
 use crate::kit::{Fields, Input, Refusal, actor, fail, page, see_other, seg};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
@@ -80,7 +81,7 @@ async fn record_page(
         Err(err) => return fail(v, err),
     };
     let quarantine = r.detail.lot.status == LotStatus::Quarantine;
-    let can_decide = v.has_any(&[Role::Qa]);
+    let can_decide = v.can(Capability::AssureQuality);
     let mut check = Vec::new();
     if can_decide
         && quarantine
@@ -114,7 +115,7 @@ async fn record_page(
         f,
         e,
         can_decide,
-        can_review: v.has_any(&[Role::Qa, Role::Qc]),
+        can_review: v.can(Capability::SignLot),
         quarantine,
         x,
         sterility,

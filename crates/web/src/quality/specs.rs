@@ -3,6 +3,7 @@
 //! from the latest version's tests, and is created as a draft; making a draft effective supersedes
 //! the version in force. Roles: everyone reads, admin and qa write.
 
+use secretome_domain::Capability;
 use crate::kit::{Fields, actor, fail, page, see_other, seg};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
@@ -199,7 +200,7 @@ async fn products_page(
         });
     }
     let err_product = err_product.to_string();
-    let can_write = v.has_any(&[Role::Admin, Role::Qa]);
+    let can_write = v.can(Capability::WriteSpecifications);
     page(
         status,
         &ProductsPage {

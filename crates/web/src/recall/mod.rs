@@ -12,15 +12,15 @@ mod text;
 
 use crate::registry::{Routes, get, post};
 use crate::{auth::ANY, guarded};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-const QA: &[Role] = &[Role::Qa];
-const FOLLOW: &[Role] = &[Role::Qa, Role::Physician];
+const QA: Capability = Capability::AssureQuality;
+const FOLLOW: Capability = Capability::FollowRecall;
 /// A recall's report names patients: the roles that may read patient records.
-pub(crate) const READ: &[Role] = &[Role::Qa, Role::Physician, Role::Admin];
+pub(crate) const READ: Capability = Capability::ReadPatients;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[("/recalls", "r.nav", &Role::ALL)];
+pub const NAV: &[(&str, &str, Capability)] = &[("/recalls", "r.nav", ANY)];
 
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;

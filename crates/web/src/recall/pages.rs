@@ -1,6 +1,7 @@
 //! The recall pages: the list with QA's form to open a recall, and one recall's report with the
 //! patients to follow up and the follow-up form per patient.
 
+use secretome_domain::Capability;
 use super::input::OpenRecall;
 use crate::kit::{Fields, Input, actor, fail, page, see_other, seg};
 use crate::{
@@ -75,7 +76,7 @@ async fn list_page_with(
             &ListPage {
                 c: PageCtx::new(v, "/recalls").with_names(names),
                 recalls,
-                can_open: v.has_any(&[Role::Qa]),
+                can_open: v.can(Capability::AssureQuality),
                 preview,
                 f,
                 e,
@@ -174,7 +175,7 @@ async fn show_page(
             &ShowPage {
                 c: PageCtx::new(v, "/recalls").with_names(names),
                 r,
-                can_follow: v.has_any(&[Role::Qa, Role::Physician]),
+                can_follow: v.can(Capability::FollowRecall),
                 e_for,
                 e,
             },

@@ -16,15 +16,15 @@ mod text;
 
 use crate::registry::{Routes, get, post};
 use crate::{auth::ANY, guarded};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-const PACK: &[Role] = &[Role::Operator];
-const RECEIVE: &[Role] = &[Role::Operator, Role::Physician];
-const LOG: &[Role] = &[Role::Operator, Role::Physician, Role::Qa];
-const QA: &[Role] = &[Role::Qa];
+const PACK: Capability = Capability::Produce;
+const RECEIVE: Capability = Capability::ReceiveShipment;
+const LOG: Capability = Capability::LogShipment;
+const QA: Capability = Capability::AssureQuality;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[("/shipments", "shp.nav", &Role::ALL)];
+pub const NAV: &[(&str, &str, Capability)] = &[("/shipments", "shp.nav", ANY)];
 
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;

@@ -3,6 +3,7 @@
 //! the CSRF token in the query) and QA's decision — and its temperature plot. A refused form is
 //! shown again with the refusal next to its field, in the page's language.
 
+use secretome_domain::Capability;
 use super::input::{DecideShipment, Pack, Receive};
 use super::plot::{Labels, temperature_svg};
 use super::text::localise;
@@ -199,7 +200,7 @@ async fn list_page(
             rows: rows.rows,
             filter,
             pager,
-            can_pack: v.has_any(&[Role::Operator]),
+            can_pack: v.can(Capability::Produce),
             f,
             e,
         },
@@ -265,13 +266,13 @@ async fn show_page(
         &ShowPage {
             c: PageCtx::new(v, "/shipments"),
             svg,
-            can_dispatch: st_ == ShipmentStatus::Packed && v.has_any(&[Role::Operator]),
-            can_receive: in_transit && v.has_any(&[Role::Operator, Role::Physician]),
+            can_dispatch: st_ == ShipmentStatus::Packed && v.can(Capability::Produce),
+            can_receive: in_transit && v.can(Capability::ReceiveShipment),
             can_log: matches!(
                 st_,
                 ShipmentStatus::Dispatched | ShipmentStatus::Received | ShipmentStatus::Quarantined
-            ) && v.has_any(&[Role::Operator, Role::Physician, Role::Qa]),
-            can_decide: st_ == ShipmentStatus::Quarantined && v.has_any(&[Role::Qa]),
+            ) && v.can(Capability::LogShipment),
+            can_decide: st_ == ShipmentStatus::Quarantined && v.can(Capability::AssureQuality),
             d,
             e_for: e_for.to_string(),
             f,

@@ -12,12 +12,12 @@ mod text;
 
 use crate::registry::{Routes, get};
 use crate::{auth::ANY, guarded};
-use secretome_domain::Role;
+use secretome_domain::Capability;
 
-const CLINICAL: &[Role] = &[Role::Physician, Role::Qa];
+const CLINICAL: Capability = Capability::ReadClinical;
 
 /// Navigation entries (href, catalogue key, roles that see it).
-pub const NAV: &[(&str, &str, &[Role])] = &[("/trace", "tr.nav", &Role::ALL)];
+pub const NAV: &[(&str, &str, Capability)] = &[("/trace", "tr.nav", ANY)];
 
 /// This module's texts (key, 日本語, English).
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;

@@ -2,6 +2,7 @@
 //! the same trace as JSON (`/api/v1/trace`, the shape `secretome trace` prints), and a patient's
 //! FHIR R4 Bundle (`/api/v1/patients/{id}/fhir`, `application/fhir+json`).
 
+use secretome_domain::Capability;
 use super::graph::{self, Column, Labels};
 use crate::kit::{actor, page, seg};
 use crate::{
@@ -112,7 +113,7 @@ pub async fn show(
                     .replace("{kind}", &kind_label(lang, k))
             };
             // Patients' pages are for clinical roles: other roles see the pseudonym, no link.
-            let clinical = v.has_any(&[Role::Physician, Role::Qa, Role::Admin]);
+            let clinical = v.can(Capability::ReadPatients);
             let may_open = move |k: NodeKind| k != NodeKind::Patient || clinical;
             let labels = Labels {
                 kind: &kind,

@@ -1,9 +1,9 @@
 //! The culture-batch and lot operations of the API: seeding, observations, material use,
 //! conditioning, harvest, harvests to pool, pooling, processing steps and filling.
 
-use super::{command, created, ok, read, who};
+use super::{created, ok, read};
 use crate::kit::Input;
-use crate::kit::Refusal;
+use crate::kit::{Refusal, who};
 use crate::manufacture::inputs::{
     Condition, Fill, Harvest, Observe, Pool, SeedBatch, Step, UseMaterial,
 };
@@ -30,7 +30,7 @@ pub async fn seed(
     input: Input<SeedBatch>,
 ) -> Response {
     let res = async {
-        let (a, new) = command(&v, &input)?;
+        let (a, new) = input.acting(&v)?;
         let (id, bank) = (new.id.clone(), new.cell_bank.clone());
         st.service
             .seed_batch(&a, now(), new)
@@ -48,7 +48,7 @@ pub async fn observation(
     input: Input<Observe>,
 ) -> Response {
     let res = async {
-        let (a, new) = command(&v, &input)?;
+        let (a, new) = input.acting(&v)?;
         let new = NewObservation { batch: id, ..new };
         let r = st.service.record_observation(&a, now(), new).await;
         r.map_err(|e| Refusal::service(e, &[]))
@@ -64,7 +64,7 @@ pub async fn material_use(
     input: Input<UseMaterial>,
 ) -> Response {
     let res = async {
-        let (a, u) = command(&v, &input)?;
+        let (a, u) = input.acting(&v)?;
         let r =
             st.service
                 .record_material_use(&a, now(), &id, &u.lot, u.quantity, &u.unit, u.used_at);
@@ -82,7 +82,7 @@ pub async fn conditioning(
     input: Input<Condition>,
 ) -> Response {
     let res = async {
-        let (a, c) = command(&v, &input)?;
+        let (a, c) = input.acting(&v)?;
         let r = st.service.start_conditioning(
             &a,
             now(),
@@ -106,7 +106,7 @@ pub async fn harvest(
     input: Input<Harvest>,
 ) -> Response {
     let res = async {
-        let (a, h) = command(&v, &input)?;
+        let (a, h) = input.acting(&v)?;
         let dev = h.deviation.as_deref();
         let r = st
             .service
@@ -144,7 +144,7 @@ pub async fn step(
     input: Input<Step>,
 ) -> Response {
     let res = async {
-        let (a, (kind, at)) = command(&v, &input)?;
+        let (a, (kind, at)) = input.acting(&v)?;
         let r = st.service.record_processing_step(&a, now(), &id, kind, at);
         r.await.map_err(|e| Refusal::service(e, &[]))
     }
@@ -160,7 +160,7 @@ pub async fn fill(
     input: Input<Fill>,
 ) -> Response {
     let res = async {
-        let (a, (count, volume, expires, place)) = command(&v, &input)?;
+        let (a, (count, volume, expires, place)) = input.acting(&v)?;
         let r = st
             .service
             .fill_vials(&a, now(), &id, count, volume, expires, place.as_ref());
