@@ -1,11 +1,9 @@
-//! The JSON API's shared request and response handling: the body as an object, typed fields whose
-//! errors name the field (422), the signed-in actor (401), and a service result as JSON with the
-//! one status mapping of `error.rs`. Every API module reads and answers through these.
+//! The JSON API's shared answers: the signed-in actor (401), a bad field (422) and a service result
+//! as JSON with the one status mapping of `error.rs`. Request bodies are read by `kit::Input`.
 
 use crate::{AppError, auth::Viewer};
 use axum::{
     Json,
-    body::Bytes,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -33,32 +31,6 @@ pub(crate) fn ok<T: Serialize>(status: StatusCode, r: Result<T, ServiceError>) -
     }
 }
 
-/// The request body as a JSON object.
-pub(crate) fn object(body: &Bytes) -> Result<Map<String, Value>, Refused> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => Ok(m),
-        _ => Err(Box::new(bad(
-            "body",
-            "expected a JSON object (Content-Type: application/json)",
-        ))),
-    }
-}
-
-/// An optional text field; a value of another type is refused, naming the field.
-pub(crate) fn text(m: &Map<String, Value>, field: &str) -> Result<Option<String>, Refused> {
-    match m.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(Box::new(bad(field, "expected a string"))),
-    }
-}
-
-pub(crate) fn required(m: &Map<String, Value>, field: &str) -> Result<String, Refused> {
-    text(m, field)?
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| Box::new(bad(field, "required")))
-}
-
 pub(crate) fn actor(v: &Viewer) -> Result<Actor, Refused> {
     v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| {
         let body = json!({ "error": "sign-in required", "status": 401 });
@@ -66,16 +38,7 @@ pub(crate) fn actor(v: &Viewer) -> Result<Actor, Refused> {
     })
 }
 
-/// Unwraps a `Result<_, Refused>` or returns the refusal as the handler's response.
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return *r,
-        }
-    };
-}
-pub(crate) use tri;
+pub(crate) use crate::kit::tri;
 
 /// An OpenAPI request-body schema: an object with these (name, JSON type) properties.
 pub(crate) fn schema(props: &[(&str, &str)], required: &[&str]) -> Value {

@@ -1,7 +1,8 @@
 //! Every POST under `/api/v1` that has a page twin reads its body through the same typed input as
 //! the page (`kit::Input<T>`): `SHARED` lists the pairs and their input type, checked against the
-//! router's registration and the handlers' source; `PENDING` names the pairs not yet converted and
-//! `API_ONLY` the API POSTs without a twin, so a new API POST fails here until it is classified —
+//! router's registration and the handlers' source; `PENDING` names the pairs not yet converted,
+//! `BODILESS` the twins that read no body and `API_ONLY` the API POSTs without a twin, so a new API
+//! POST fails here until it is classified —
 //! a twin under another path (`/api/v1/em-limits` ~ `/facility/limits`) included. No handler
 //! reads a JSON body or checks the sign-in by hand (`json_fields`, `"sign-in required"` outside
 //! the kit): that is how such a twin escaped before.
@@ -160,13 +161,17 @@ const SHARED: &[(&str, &str, &str)] = &[
         "/batches/{id}/execute/step",
         "RecordStep",
     ),
+    ("/api/v1/shipments/{id}/log", "/shipments/{id}/log", "LogFile"),
+    (
+        "/api/v1/dispensed/{vial}/{action}",
+        "/patients/{id}/point-of-care",
+        "PointOfCare",
+    ),
 ];
 
-/// (API path, page path) of twins not yet on `Input<T>` (issue 13 item 2 left): the shipment's
-/// logger file — the page uploads it (`file`, its name from the upload) or pastes it (`csv`), the
-/// API sends `{"file": name, "csv": text}`, so `file` means the content on one and the name on the
-/// other; one input needs the API's field renamed first.
-const PENDING: &[(&str, &str)] = &[("/api/v1/shipments/{id}/log", "/shipments/{id}/log")];
+/// (API path, page path) of twins not yet on `Input<T>`: none left (issue 13 item 2); a new twin
+/// goes to `SHARED`.
+const PENDING: &[(&str, &str)] = &[];
 
 /// (API path, page path) of twins that read no body at all: nothing to share.
 const BODILESS: &[(&str, &str)] = &[(

@@ -2,7 +2,7 @@
 //! sign-ins, how many in a row and until when they wait, and the administrator's unlock of an
 //! account (with a reason, audited as `user.unlock` on its credential). Role: admin.
 
-use crate::kit::{Fields, actor, fail, page, see_other};
+use crate::kit::{Fields, actor, fail, page, see_other, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -37,10 +37,7 @@ async fn signins_page(
     e: FieldErrors,
     status: StatusCode,
 ) -> Response {
-    let a = match actor(v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let rows = match st.service.sign_in_throttles(&a, now()).await {
         Ok(t) => t
             .into_iter()
@@ -80,10 +77,7 @@ pub async fn unlock(
     Extension(v): Extension<Viewer>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let mut e = FieldErrors::default();
     if f.text("user").is_empty() {

@@ -3,7 +3,7 @@
 //! scoped to one of their own roles, whose secret is shown once on the response page, and
 //! revocation with a reason. Every user manages their own tokens; an admin sees and revokes all.
 
-use crate::kit::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -63,10 +63,7 @@ impl Shown {
 }
 
 async fn tokens_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) -> Response {
-    let a = match actor(v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let tokens = match st.service.token_rows(&a).await {
         Ok(t) => t,
         Err(err) => return fail(v, err),
@@ -100,10 +97,7 @@ pub async fn create(
     Extension(v): Extension<Viewer>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     match st
         .service
@@ -139,10 +133,7 @@ pub async fn revoke(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let reason = f.text("reason");
     let res = if reason.is_empty() {

@@ -3,7 +3,7 @@
 //! is created first, then the password is set — so when the password is refused after the user
 //! exists, the page says so and points to the per-user password form. Role: admin.
 
-use crate::kit::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -82,10 +82,7 @@ impl Shown {
 }
 
 async fn users_page(st: &AppState, v: &Viewer, mut s: Shown, status: StatusCode) -> Response {
-    let a = match actor(v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let users = match st.service.user_rows(&a).await {
         Ok(u) => u,
         Err(err) => return fail(v, err),
@@ -133,10 +130,7 @@ pub async fn account(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let reason = f.text("reason");
     let refuse = |acct: FieldErrors, status| {
@@ -205,10 +199,7 @@ pub async fn create(
     Extension(v): Extension<Viewer>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let ticked = ticked(&body);
     let mut s = Shown {
@@ -297,10 +288,7 @@ pub async fn password(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     match st
         .service

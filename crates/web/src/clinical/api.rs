@@ -3,8 +3,8 @@
 //! events, outcomes and an indication's summary. Times are RFC 3339 (UTC); omitted means now.
 
 use super::inputs::{Administer, Dispense, RecordOutcome, RegisterPatient, ReportAdverseEvent};
-use crate::json::{actor, bad, ok, schema, text, tri};
-use crate::kit::{Action, Input};
+use crate::json::{actor, ok, schema, tri};
+use crate::kit::Input;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
@@ -12,33 +12,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Actor, UtcTime};
 use secretome_service::{NewAdverseEvent, NewOutcome};
 use serde_json::{Map, Value, json};
-
-type Refused = Box<Response>;
-
-/// An RFC 3339 time; omitted means `default`.
-pub(super) fn time(
-    m: &Map<String, Value>,
-    field: &str,
-    default: UtcTime,
-) -> Result<UtcTime, Refused> {
-    match text(m, field)? {
-        None => Ok(default),
-        Some(s) => {
-            UtcTime::parse(field, &s).map_err(|_| Box::new(bad(field, "expected an RFC 3339 time")))
-        }
-    }
-}
-
-pub(super) fn flag(m: &Map<String, Value>, field: &str) -> Result<bool, Refused> {
-    match m.get(field) {
-        None | Some(Value::Null) => Ok(false),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(Box::new(bad(field, "expected true or false"))),
-    }
-}
 
 /// GET patients: a page, newest registration first (`?indication=&site=&pseudonym=` filter,
 /// `?cursor=&limit=` page).
@@ -48,10 +23,7 @@ pub async fn list(
     Query(filter): Query<secretome_service::PatientFilter>,
     Query(p): Query<crate::paging::PageParams>,
 ) -> Response {
-    let a = match crate::kit::actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(&v));
     ok(
         StatusCode::OK,
         st.service
@@ -65,10 +37,7 @@ pub async fn show(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    let a = match crate::kit::actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(&v));
     ok(StatusCode::OK, st.service.patient_detail_for(&a, &id).await)
 }
 
@@ -79,20 +48,11 @@ pub async fn indication(
     Path(ind): Path<String>,
     Query(p): Query<crate::paging::PageParams>,
 ) -> Response {
-    let a = match crate::kit::actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(&v));
     ok(
         StatusCode::OK,
         st.service.indication_page_for(&a, &ind, p.cursor()).await,
     )
-}
-
-/// The acting user and the input's command, or the refusal as JSON (401, 422).
-fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Refused> {
-    let a = actor(v)?;
-    Ok((a, input.command(v).map_err(|r| Box::new(r.json()))?))
 }
 
 /// POST patients: `{"id", "site", "birth_year", "sex", "indication", "physician"?}` → 201.
@@ -101,7 +61,7 @@ pub async fn register(
     Extension(v): Extension<Viewer>,
     input: Input<RegisterPatient>,
 ) -> Response {
-    let (a, new) = tri!(command(&v, &input));
+    let (a, new) = tri!(input.acting_api(&v));
     let r = st.service.register_patient(&a, now(), new).await;
     ok(StatusCode::CREATED, r)
 }
@@ -113,7 +73,7 @@ pub async fn dispense(
     Path(id): Path<String>,
     input: Input<Dispense>,
 ) -> Response {
-    let (a, (vial, indication)) = tri!(command(&v, &input));
+    let (a, (vial, indication)) = tri!(input.acting_api(&v));
     let r = st
         .service
         .dispense_vial_for(&a, now(), &vial, &id, indication.as_deref());
@@ -127,7 +87,7 @@ pub async fn administer(
     Path(id): Path<String>,
     input: Input<Administer>,
 ) -> Response {
-    let (a, new) = tri!(command(&v, &input));
+    let (a, new) = tri!(input.acting_api(&v));
     let r = st.service.record_administration_for(&a, now(), &id, new);
     ok(StatusCode::CREATED, r.await)
 }
@@ -140,7 +100,7 @@ pub async fn adverse_event(
     Path(id): Path<String>,
     input: Input<ReportAdverseEvent>,
 ) -> Response {
-    let (a, new) = tri!(command(&v, &input));
+    let (a, new) = tri!(input.acting_api(&v));
     let new = NewAdverseEvent { patient: id, ..new };
     ok(
         StatusCode::CREATED,
@@ -155,7 +115,7 @@ pub async fn outcome(
     Path(id): Path<String>,
     input: Input<RecordOutcome>,
 ) -> Response {
-    let (a, new) = tri!(command(&v, &input));
+    let (a, new) = tri!(input.acting_api(&v));
     let new = NewOutcome { patient: id, ..new };
     ok(
         StatusCode::CREATED,

@@ -5,7 +5,7 @@
 //! related events per lot with a link to open a recall of the lot.
 
 use secretome_domain::Capability;
-use super::inputs::{RecordConsent, SubmitReport, Withdraw};
+use super::inputs::{Care, PointOfCare, RecordConsent, SubmitReport, Withdraw, care_fields};
 use super::patients::{errors, label, physician};
 use super::record::{Form, answer, on_patient, zone};
 use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
@@ -71,47 +71,37 @@ pub async fn point_of_care(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    body: Bytes,
+    input: Input<PointOfCare>,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let Some(a) = signed_in(&v) else {
-        return see_other("/login");
-    };
-    let t = now();
     let res = async {
-        let vial = f.text("care_vial");
-        if vial.is_empty() {
-            return Err(Refusal::bad(FieldErrors::one("care_vial", "choose a vial")));
+        let (a, care) = input.acting(&v).map_err(|r| match r {
+            Refusal::Fields(e, s) => Refusal::Fields(care_fields(e), s),
+            r => r,
+        })?;
+        Ok(cared(&st, &a, care).await?)
+    };
+    let res = res.await;
+    answer(&st, &v, &id, input.fields, Form::Care, res, "#dispensings").await
+}
+
+/// Records the point of care of a dispensed vial, for the page and the API alike.
+pub(super) async fn cared(
+    st: &AppState,
+    a: &Actor,
+    (vial, at, care): (String, UtcTime, Care),
+) -> Result<Dispensing, ServiceError> {
+    let (svc, t) = (&st.service, now());
+    match care {
+        Care::Thaw => svc.record_thaw(a, t, &vial, at).await,
+        Care::Discard { reason } => svc.discard_dispensed(a, t, &vial, at, &reason).await,
+        Care::Return {
+            unopened,
+            within_temperature,
+        } => {
+            let r = svc.return_dispensed(a, t, &vial, at, unopened, within_temperature);
+            r.await
         }
-        let at = f.time("care_at", &zone(&v), t)?;
-        let svc = &st.service;
-        Ok(match f.get("do") {
-            "thaw" => svc.record_thaw(&a, t, &vial, at).await?,
-            "discard" => {
-                svc.discard_dispensed(&a, t, &vial, at, &f.text("reason"))
-                    .await?
-            }
-            "return" => {
-                svc.return_dispensed(
-                    &a,
-                    t,
-                    &vial,
-                    at,
-                    f.is("unopened", "on"),
-                    f.is("within_temperature", "on"),
-                )
-                .await?
-            }
-            _ => {
-                return Err(Refusal::bad(FieldErrors::one(
-                    "do",
-                    "choose thaw, discard or return",
-                )));
-            }
-        })
     }
-    .await;
-    answer(&st, &v, &id, f, Form::Care, res, "#dispensings").await
 }
 
 #[derive(Template)]
@@ -188,10 +178,7 @@ async fn reports_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let a = match crate::kit::actor(v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(v));
     let d = match st.service.ae_report_dashboard(&a, now()).await {
         Ok(d) => d,
         Err(err) => return fail(v, err),

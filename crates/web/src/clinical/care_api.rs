@@ -2,28 +2,21 @@
 //! (issue 16), through the same service functions as the pages. Times are RFC 3339 (UTC);
 //! omitted means now.
 
-use super::api::{flag, op, time, with_param};
-use super::inputs::{RecordConsent, SubmitReport, Withdraw};
-use crate::json::{actor, object, ok, required, schema, tri};
-use crate::kit::{Action, Input};
+use super::api::{op, with_param};
+use super::inputs::{PointOfCare, RecordConsent, SubmitReport, Withdraw};
+use crate::json::{actor, ok, schema, tri};
+use crate::kit::Input;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension, Json,
-    body::Bytes,
     extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use secretome_domain::{Actor, clinical::ctcae};
+use secretome_domain::clinical::ctcae;
 use secretome_service::ae_reports::ReportRow;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-
-/// The acting user and the input's command, or the refusal as JSON (401, 422).
-fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Box<Response>> {
-    let a = actor(v)?;
-    Ok((a, input.command(v).map_err(|r| Box::new(r.json()))?))
-}
 
 /// POST …/patients/{id}/consents: `{"indication", "document_version", "explained_by",
 /// "explained_at"?, "consented_at"?}` → 201.
@@ -33,7 +26,7 @@ pub async fn consent(
     Path(id): Path<String>,
     input: Input<RecordConsent>,
 ) -> Response {
-    let (a, new) = tri!(command(&v, &input));
+    let (a, new) = tri!(input.acting_api(&v));
     ok(
         StatusCode::CREATED,
         st.service.record_consent(&a, now(), &id, new).await,
@@ -57,7 +50,7 @@ pub async fn withdraw(
     Path(consent): Path<String>,
     input: Input<Withdraw>,
 ) -> Response {
-    let (a, (at, reason)) = tri!(command(&v, &input));
+    let (a, (at, reason)) = tri!(input.acting_api(&v));
     ok(
         StatusCode::OK,
         st.service
@@ -72,28 +65,11 @@ pub async fn care(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path((vial, action)): Path<(String, String)>,
-    body: Bytes,
+    input: Input<PointOfCare>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let m = tri!(object(&body));
-    let t = now();
-    let at = tri!(time(&m, "at", t));
-    let svc = &st.service;
-    let r = match action.as_str() {
-        "thaw" => svc.record_thaw(&a, t, &vial, at).await,
-        "discard" => {
-            let reason = tri!(required(&m, "reason"));
-            svc.discard_dispensed(&a, t, &vial, at, &reason).await
-        }
-        "return" => {
-            let unopened = tri!(flag(&m, "unopened"));
-            let within = tri!(flag(&m, "within_temperature"));
-            svc.return_dispensed(&a, t, &vial, at, unopened, within)
-                .await
-        }
-        _ => return crate::json::bad("action", "thaw, discard or return"),
-    };
-    ok(StatusCode::OK, r)
+    let input = input.with(|c| (c.vial, c.action) = (vial, action));
+    let (a, care) = tri!(input.acting_api(&v));
+    ok(StatusCode::OK, super::care::cared(&st, &a, care).await)
 }
 
 fn row(r: &ReportRow) -> Value {
@@ -133,7 +109,7 @@ pub async fn submit(
     Path(id): Path<String>,
     input: Input<SubmitReport>,
 ) -> Response {
-    let (a, (committee, authority, reference)) = tri!(command(&v, &input));
+    let (a, (committee, authority, reference)) = tri!(input.acting_api(&v));
     let r = st
         .service
         .submit_ae_report(&a, now(), &id, committee, authority, reference.as_deref());

@@ -113,10 +113,7 @@ pub async fn show(
         };
         return fail(&v, e);
     }
-    let a = match crate::kit::actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(&v));
     let s = match st
         .service
         .indication_page_for(&a, &indication, p.cursor())

@@ -222,3 +222,63 @@ impl Action for SubmitReport {
         c.done((committee, authority, opt(&self.reference)))
     }
 }
+
+/// A dispensed vial's point of care: thawed, discarded (with the reason) or returned (unopened,
+/// within temperature). The page names its fields `care_vial`, `do`, `care_at` (the patient page
+/// has other `vial` fields); the API gives the vial and the action by its path.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PointOfCare {
+    #[serde(alias = "care_vial")]
+    pub vial: String,
+    #[serde(alias = "do")]
+    pub action: String,
+    #[serde(alias = "care_at")]
+    pub at: String,
+    pub reason: String,
+    #[serde(deserialize_with = "flag")]
+    pub unopened: bool,
+    #[serde(deserialize_with = "flag")]
+    pub within_temperature: bool,
+}
+
+/// What happened to the vial at the point of care.
+pub enum Care {
+    Thaw,
+    Discard { reason: String },
+    Return { unopened: bool, within_temperature: bool },
+}
+
+impl Action for PointOfCare {
+    /// (the vial, when, what happened).
+    type Command = (String, UtcTime, Care);
+    fn command(&self, at: &At) -> Result<Self::Command, FieldErrors> {
+        let mut c = Check::new(at);
+        let vial = opt(&self.vial);
+        let vial = c.read(vial.ok_or_else(|| FieldErrors::one("vial", "choose a vial")));
+        let when = c.time("at", &self.at);
+        let care = match self.action.trim() {
+            "thaw" => Some(Care::Thaw),
+            "discard" => Some(Care::Discard {
+                reason: c.required("reason", &self.reason),
+            }),
+            "return" => Some(Care::Return {
+                unopened: self.unopened,
+                within_temperature: self.within_temperature,
+            }),
+            _ => c.read(Err(FieldErrors::one("action", "choose thaw, discard or return"))),
+        };
+        c.finish(|| Some((vial?, when, care?)))
+    }
+}
+
+/// The point-of-care form's own names for its fields' errors (`vial` → `care_vial`, …).
+pub fn care_fields(e: FieldErrors) -> FieldErrors {
+    let name = |k: String| match k.as_str() {
+        "vial" => "care_vial".to_string(),
+        "action" => "do".to_string(),
+        "at" => "care_at".to_string(),
+        _ => k,
+    };
+    FieldErrors(e.0.into_iter().map(|(k, m)| (name(k), m)).collect())
+}

@@ -121,10 +121,7 @@ async fn list_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let a = match crate::kit::actor(v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(v));
     let page = match st
         .service
         .patients_page_for(&a, &filter, cursor, None)

@@ -172,10 +172,7 @@ async fn show_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let a = match crate::kit::actor(v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(v));
     let d = match st.service.patient_detail_for(&a, id).await {
         Ok(d) => d,
         Err(err) => return fail(v, err),

@@ -3,7 +3,7 @@
 //! coloured by its vial's state, past-expiry vials flagged, and linked to the vial's page.
 
 use secretome_domain::Capability;
-use crate::kit::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -92,10 +92,7 @@ pub async fn create(
     Extension(v): Extension<Viewer>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let new = match new_freezer(&f) {
         Ok(n) => n,
@@ -123,10 +120,7 @@ pub async fn create(
 
 /// POST /inventory/expire: the expiry sweep; the list again with the vials it marked.
 pub async fn expire(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     match st.service.expire_vials(&a, now()).await {
         Ok(vials) => {
             let ids = vials.into_iter().map(|v| v.id.to_string()).collect();

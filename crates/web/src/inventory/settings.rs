@@ -2,7 +2,7 @@
 //! value, and a form to change it — today the ISBT 128 FIN that filling builds each vial's DIN
 //! from. Values are checked by the service (`Setting::new`); a refusal is shown at the field.
 
-use crate::kit::{Fields, actor, fail, page};
+use crate::kit::{Fields, actor, fail, page, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -82,10 +82,7 @@ pub async fn set(
     Extension(v): Extension<Viewer>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let (key, value) = (f.text("key"), f.text("value"));
     match st.service.set_setting(&a, now(), &key, &value).await {

@@ -4,7 +4,7 @@
 //! gets the reason instead of a label (409), never a blank one.
 
 use secretome_domain::Capability;
-use crate::kit::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -59,10 +59,7 @@ async fn vial_page(
     e: FieldErrors,
     status: StatusCode,
 ) -> Response {
-    let a = match crate::kit::actor(v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(v));
     let d = match st.service.vial_detail_for(&a, id, now()).await {
         Ok(d) => d,
         Err(err) => return fail(v, err),
@@ -113,10 +110,7 @@ pub async fn move_to(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let reason = f.opt("reason");
     match st

@@ -65,3 +65,15 @@ pub fn signed_in(v: &Viewer) -> Option<Actor> {
 pub fn path(prefix: &str, id: &str, suffix: &str) -> String {
     format!("{prefix}{}{suffix}", seg(id))
 }
+
+/// Unwraps a `Result<_, Box<Response>>` (`actor`, `Input::acting_api`) or returns the refusal as
+/// the handler's response.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return *r,
+        }
+    };
+}
+pub(crate) use tri;

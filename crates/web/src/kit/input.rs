@@ -95,6 +95,10 @@ impl<T: Action> Input<T> {
     pub fn acting(&self, v: &Viewer) -> Result<(Actor, T::Command), Refusal> {
         Ok((super::who(v)?, self.command(v)?))
     }
+    /// `acting`, a refusal already the API's JSON answer (for `json::tri!`).
+    pub fn acting_api(&self, v: &Viewer) -> Result<(Actor, T::Command), Box<Response>> {
+        self.acting(v).map_err(|r| Box::new(r.json()))
+    }
     pub fn at(&self, v: &Viewer) -> At {
         let zone = if self.json {
             "UTC".to_string()
@@ -120,8 +124,8 @@ impl<T: DeserializeOwned> Input<T> {
     }
 
     /// Reads a body by its content type: JSON, an urlencoded form, a `multipart/form-data` upload
-    /// (every part as a text field: a file is read once, then typed like any field) or a text
-    /// body (`text/csv`: the field `file`).
+    /// (every part as a text field: a file is read once, then typed like any field, its name in
+    /// `<part>.filename`) or a text body (`text/csv`: the field `file`).
     pub fn parse(content_type: &str, body: &[u8]) -> Input<T> {
         let ct = content_type.to_ascii_lowercase();
         let (upload, text) = (ct.starts_with("multipart/"), ct.starts_with("text/"));
@@ -137,7 +141,10 @@ impl<T: DeserializeOwned> Input<T> {
         } else if upload {
             let parts = super::multipart(content_type, body);
             parts.map_err(|m| FieldErrors::one("file", &m)).map(|parts| {
-                (parts.iter()).fold(Fields::default(), |f, p| f.with(&p.name, &lossy(&p.data)))
+                (parts.iter()).fold(Fields::default(), |f, p| match &p.filename {
+                    Some(n) => (f.with(&p.name, &lossy(&p.data))).with(&format!("{}.filename", p.name), n),
+                    None => f.with(&p.name, &lossy(&p.data)),
+                })
             })
         } else if text {
             Ok(Fields::default().with("file", &lossy(body)))

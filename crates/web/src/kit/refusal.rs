@@ -120,6 +120,16 @@ impl Refusal {
     }
 }
 
+/// Field errors in the viewer's language (Japanese with the English original, which carries values).
+pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
+    FieldErrors(e.0.into_iter().map(|(k, m)| (k, localise(lang, &m))).collect())
+}
+
+/// A service's refusal as field errors in the viewer's language.
+pub fn refused_in(lang: Lang, e: &ServiceError) -> FieldErrors {
+    localised(lang, FieldErrors::from_service_in(e, lang))
+}
+
 /// An English message from the domain or the form readers, in Japanese when known (the original
 /// kept in parentheses, since it carries the values).
 pub fn localise(lang: Lang, message: &str) -> String {

@@ -7,7 +7,7 @@
 
 use secretome_domain::Capability;
 use super::inputs::RecordStep;
-use crate::kit::{Fields, Input, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, Input, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -38,14 +38,6 @@ struct ExecPage {
     can_decide: bool,
     f: Fields,
     e: FieldErrors,
-}
-
-fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
-    FieldErrors(
-        e.0.into_iter()
-            .map(|(k, m)| (k, crate::kit::localise(lang, &m)))
-            .collect(),
-    )
 }
 
 async fn exec_page(
@@ -115,7 +107,7 @@ async fn after<T>(
         Ok(_) => see_other(&format!("/batches/{}/execute", seg(batch))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
+            let e = crate::kit::refused_in(v.lang, &err);
             exec_page(st, v, batch, f.with("password", ""), e, s).await
         }
     }
@@ -127,10 +119,7 @@ pub async fn start(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let r = st
         .service
@@ -163,10 +152,7 @@ pub async fn skip(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let r = st
         .service
@@ -186,7 +172,7 @@ pub async fn verify(
     let f = Fields::parse(&body);
     let who = f.text("verifier");
     if who.is_empty() {
-        let e = localised(
+        let e = crate::kit::localised(
             v.lang,
             FieldErrors::one("verifier", "enter the verifier's user name"),
         );
@@ -195,7 +181,7 @@ pub async fn verify(
     let verifier = match st.service.actor(&who).await {
         Ok(a) => a,
         Err(_) => {
-            let e = localised(v.lang, FieldErrors::one("verifier", "no such active user"));
+            let e = crate::kit::localised(v.lang, FieldErrors::one("verifier", "no such active user"));
             return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
@@ -212,10 +198,7 @@ pub async fn decide(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let approve = f.is("decision", "approve");
     let r = st

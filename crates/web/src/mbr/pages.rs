@@ -5,7 +5,7 @@
 //! review, signed approval (refused to the author), put in force.
 
 use secretome_domain::Capability;
-use crate::kit::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -94,14 +94,6 @@ fn rows(f: &Fields, steps: &[MasterStep]) -> Vec<StepRow> {
     }
 }
 
-fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
-    FieldErrors(
-        e.0.into_iter()
-            .map(|(k, m)| (k, crate::kit::localise(lang, &m)))
-            .collect(),
-    )
-}
-
 async fn list_page(
     st: &AppState,
     v: &Viewer,
@@ -145,15 +137,12 @@ pub async fn create(
     Extension(v): Extension<Viewer>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let steps = match steps_form::parse(&f) {
         Ok(s) => s,
         Err(e) => {
-            let e = localised(v.lang, e);
+            let e = crate::kit::localised(v.lang, e);
             return list_page(&st, &v, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
@@ -188,7 +177,7 @@ pub async fn create(
         Ok(ver) => see_other(&format!("/masters/{}", seg(&ver.document))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
+            let e = crate::kit::refused_in(v.lang, &err);
             list_page(&st, &v, f, e, s).await
         }
     }
@@ -254,15 +243,12 @@ pub async fn revise(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     let steps = match steps_form::parse(&f) {
         Ok(s) => s,
         Err(e) => {
-            let e = localised(v.lang, e);
+            let e = crate::kit::localised(v.lang, e);
             return show_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
@@ -274,7 +260,7 @@ pub async fn revise(
         Ok(_) => see_other(&format!("/masters/{}", seg(&id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
+            let e = crate::kit::refused_in(v.lang, &err);
             show_page(&st, &v, &id, f, e, s).await
         }
     }
@@ -282,10 +268,7 @@ pub async fn revise(
 
 /// Submit, approve (signed) and put in force share this: the version is `<id>/v<n>`.
 async fn act(st: &AppState, v: &Viewer, id: &str, n: &str, what: &str, body: &Bytes) -> Response {
-    let a = match actor(v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(body);
     let version = format!("{id}/v{}", n.trim_start_matches('v'));
     let t = now();
@@ -302,7 +285,7 @@ async fn act(st: &AppState, v: &Viewer, id: &str, n: &str, what: &str, body: &By
         Ok(_) => see_other(&format!("/masters/{}", seg(id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
+            let e = crate::kit::refused_in(v.lang, &err);
             show_page(st, v, id, f.with("password", ""), e, s).await
         }
     }

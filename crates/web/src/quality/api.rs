@@ -11,13 +11,12 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::Actor;
 use secretome_service::NewResult;
 use serde_json::{Map, Value, json};
 
 use super::inputs::{Assess, Decide, OpenDeviation, RecordResult, ReviseResult, Sign};
-use crate::json::{Refused, actor, error, ok, schema, tri};
-use crate::kit::{Action, Input};
+use crate::json::{error, ok, schema, tri};
+use crate::kit::Input;
 
 pub async fn products(State(st): State<AppState>) -> Response {
     ok(StatusCode::OK, st.service.products().await)
@@ -42,7 +41,7 @@ pub async fn record(
     Path(id): Path<String>,
     input: Input<RecordResult>,
 ) -> Response {
-    let (a, n) = tri!(command(&v, &input));
+    let (a, n) = tri!(input.acting_api(&v));
     let n = NewResult { lot: id, ..n };
     ok(
         StatusCode::CREATED,
@@ -59,16 +58,10 @@ pub async fn revise(
     Path(id): Path<String>,
     input: Input<ReviseResult>,
 ) -> Response {
-    let (a, (n, change, reason)) = tri!(command(&v, &input));
+    let (a, (n, change, reason)) = tri!(input.acting_api(&v));
     let n = NewResult { lot: id, ..n };
     let r = st.service.revise_result(&a, now(), n, change, &reason);
     ok(StatusCode::OK, r.await)
-}
-
-/// The acting user and the input's command, or the refusal as JSON (401, 422).
-fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Refused> {
-    let a = actor(v)?;
-    Ok((a, input.command(v).map_err(|r| Box::new(r.json()))?))
 }
 
 /// POST deviations: `{"test"?, "description"}` → 201 the deviation.
@@ -78,7 +71,7 @@ pub async fn open_deviation(
     Path(id): Path<String>,
     input: Input<OpenDeviation>,
 ) -> Response {
-    let (a, (test, description)) = tri!(command(&v, &input));
+    let (a, (test, description)) = tri!(input.acting_api(&v));
     let r = st
         .service
         .open_deviation(&a, now(), &id, test.as_deref(), &description);
@@ -92,7 +85,7 @@ pub async fn assess(
     Path((id, n)): Path<(String, String)>,
     input: Input<Assess>,
 ) -> Response {
-    let (a, text) = tri!(command(&v, &input));
+    let (a, text) = tri!(input.acting_api(&v));
     let dev = format!("{id}/{n}");
     let r = st.service.assess_deviation(&a, now(), &dev, &text);
     ok(StatusCode::OK, r.await)
@@ -105,7 +98,7 @@ pub async fn approve(
     Path((id, n)): Path<(String, String)>,
     input: Input<Decide>,
 ) -> Response {
-    let (a, reason) = tri!(command(&v, &input));
+    let (a, reason) = tri!(input.acting_api(&v));
     let dev = format!("{id}/{n}");
     let r = st.service.approve_deviation(&a, now(), &dev, &reason);
     ok(StatusCode::OK, r.await)
@@ -118,7 +111,7 @@ pub async fn reject(
     Path((id, n)): Path<(String, String)>,
     input: Input<Decide>,
 ) -> Response {
-    let (a, reason) = tri!(command(&v, &input));
+    let (a, reason) = tri!(input.acting_api(&v));
     let dev = format!("{id}/{n}");
     let r = st.service.reject_deviation(&a, now(), &dev, &reason);
     ok(StatusCode::OK, r.await)
@@ -131,7 +124,7 @@ pub async fn sign(
     Path(id): Path<String>,
     input: Input<Sign>,
 ) -> Response {
-    let (a, (password, meaning, reason)) = tri!(command(&v, &input));
+    let (a, (password, meaning, reason)) = tri!(input.acting_api(&v));
     let lot = match st
         .service
         .sign_lot(&a, now(), &id, &password, &meaning, &reason)

@@ -5,7 +5,7 @@
 
 use secretome_domain::Capability;
 use super::inputs::{Assess, Decide, OpenDeviation, RecordResult, ReviseResult, revise_fields};
-use crate::kit::{Action, Fields, Input, Refusal, actor, dev_no, fail, page, see_other, seg};
+use crate::kit::{Action, Fields, Input, Refusal, actor, dev_no, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
@@ -199,15 +199,6 @@ fn refused(e: &ServiceError) -> (FieldErrors, StatusCode) {
     (FieldErrors::from_service(e), crate::forms::status_of(e))
 }
 
-/// Field errors in the page's language (Japanese with the English original, which carries values).
-fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
-    FieldErrors(
-        e.0.into_iter()
-            .map(|(k, m)| (k, crate::kit::localise(lang, &m)))
-            .collect(),
-    )
-}
-
 /// POST /lots/{id}/results: QC enters a result; the verdict is computed against the criterion.
 pub async fn record(
     State(st): State<AppState>,
@@ -259,7 +250,7 @@ async fn after_result(
             seg(id),
             seg(r.test.as_str())
         )),
-        Err((e, status)) => lot_page(st, v, id, f, localised(v.lang, e), None, status).await,
+        Err((e, status)) => lot_page(st, v, id, f, crate::kit::localised(v.lang, e), None, status).await,
     }
 }
 
@@ -270,10 +261,7 @@ pub async fn open_deviation(
     Path(id): Path<String>,
     input: Input<OpenDeviation>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let res = match input.command(&v) {
         Err(r) => Err(raw(r)),
         Ok((test, description)) => st
@@ -312,10 +300,7 @@ async fn on_deviation<T: Action<Command = String>, Fut>(
 where
     Fut: std::future::Future<Output = Result<Deviation, ServiceError>>,
 {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let res = match input.command(&v) {
         Err(r) => Err(raw(r)),
         Ok(text) => step(a, format!("{id}/{n}"), text)

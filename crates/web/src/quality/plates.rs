@@ -7,7 +7,7 @@
 //! all in one transaction. `download` gives a kept file back (`/plates/files/{digest}`).
 
 use super::lot_qc::lot_page;
-use crate::kit::{Fields, actor, fail, hex, multipart, num, opt_num, page, see_other, seg, unhex};
+use crate::kit::{Fields, actor, fail, hex, multipart, num, opt_num, page, see_other, seg, unhex, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
 use axum::{
@@ -492,10 +492,7 @@ pub async fn accept(
     body: Bytes,
 ) -> Response {
     let f = Fields::parse(&body);
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let Some(bytes) = unhex(f.get("file_hex")).filter(|b| !b.is_empty() && b.len() <= MAX_FILE)
     else {
         let m = localise(
@@ -562,10 +559,7 @@ pub async fn download(
     Extension(v): Extension<Viewer>,
     Path(digest): Path<String>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     match st.service.plate_file(&a, &digest).await {
         Ok((name, bytes)) => {
             let safe: String = name

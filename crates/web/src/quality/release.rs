@@ -6,7 +6,7 @@
 
 use secretome_domain::Capability;
 use super::inputs::Sign;
-use crate::kit::{Fields, Input, Refusal, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, Input, Refusal, actor, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
 use axum::{
@@ -147,10 +147,7 @@ pub async fn sign(
     Path(id): Path<String>,
     input: Input<Sign>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let res = match input.command(&v) {
         Ok((password, meaning, reason)) => {
             let r = st

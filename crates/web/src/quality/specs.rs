@@ -4,7 +4,7 @@
 //! the version in force. Roles: everyone reads, admin and qa write.
 
 use secretome_domain::Capability;
-use crate::kit::{Fields, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
@@ -225,10 +225,7 @@ pub async fn create(
     body: Bytes,
 ) -> Response {
     let f = Fields::parse(&body);
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let text = f.get("tests").to_string();
     let tests = match parse_tests(&text) {
         Ok(t) if t.is_empty() => Err("enter at least one test".to_string()),
@@ -261,10 +258,7 @@ pub async fn effective(
     Extension(v): Extension<Viewer>,
     Path((code, version)): Path<(String, String)>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let id = format!("{code}/{version}");
     match st
         .service

@@ -3,7 +3,7 @@
 
 use secretome_domain::Capability;
 use super::input::OpenRecall;
-use crate::kit::{Fields, Input, actor, fail, page, see_other, seg};
+use crate::kit::{Fields, Input, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -105,10 +105,7 @@ pub async fn open(
     Extension(v): Extension<Viewer>,
     input: Input<OpenRecall>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = input.fields.clone();
     let (target, reason, password) = match input.command(&v) {
         Ok(cmd) => cmd,
@@ -118,7 +115,7 @@ pub async fn open(
         Ok(p) => p,
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
+            let e = crate::kit::refused_in(v.lang, &err);
             return list_page(&st, &v, f, e, s).await;
         }
     };
@@ -141,7 +138,7 @@ pub async fn open(
         Ok(r) => see_other(&format!("/recalls/{}", seg(&r.recall.id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
+            let e = crate::kit::refused_in(v.lang, &err);
             let f = f.with("password", "");
             list_page_with(&st, &v, Some(preview), f, e, s).await
         }
@@ -156,10 +153,7 @@ async fn show_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let a = match actor(v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let r = match st.service.recall_report(&a, id).await {
         Ok(r) => r,
         Err(err) => return fail(v, err),
@@ -207,10 +201,7 @@ pub async fn follow_up(
     Path((id, exposure)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = Fields::parse(&body);
     match st
         .service
@@ -233,11 +224,3 @@ pub async fn follow_up(
     }
 }
 
-/// Field errors in the page's language (Japanese with the English original).
-fn localised(lang: crate::i18n::Lang, e: FieldErrors) -> FieldErrors {
-    FieldErrors(
-        e.0.into_iter()
-            .map(|(k, m)| (k, crate::kit::localise(lang, &m)))
-            .collect(),
-    )
-}

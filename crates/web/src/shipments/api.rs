@@ -4,7 +4,7 @@
 
 use super::input::{DecideShipment, LogFile, Pack, Receive};
 use crate::json::{actor, bad, ok, schema, tri};
-use crate::kit::{Action, Input};
+use crate::kit::Input;
 use crate::paging::PageParams;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
@@ -13,10 +13,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{
-    Actor,
-    shipment::{ArrivalCondition, ShipmentStatus, ShipperType},
-};
+use secretome_domain::shipment::{ArrivalCondition, ShipmentStatus, ShipperType};
 use secretome_service::ShipmentFilter;
 use serde_json::{Value, json};
 
@@ -37,19 +34,13 @@ pub async fn show(State(st): State<AppState>, Path(id): Path<String>) -> Respons
     ok(StatusCode::OK, st.service.shipment_detail(&id).await)
 }
 
-/// The acting user and the input's command, or the refusal as JSON (401, 422).
-fn command<T: Action>(v: &Viewer, input: &Input<T>) -> Result<(Actor, T::Command), Box<Response>> {
-    let a = actor(v)?;
-    Ok((a, input.command(v).map_err(|r| Box::new(r.json()))?))
-}
-
 /// POST: `{"id", "to_site", "vials": [scans], "shipper", "logger_id"}` → 201 the shipment.
 pub async fn pack(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     input: Input<Pack>,
 ) -> Response {
-    let (a, new) = tri!(command(&v, &input));
+    let (a, new) = tri!(input.acting_api(&v));
     ok(
         StatusCode::CREATED,
         st.service.pack_shipment(&a, now(), new).await,
@@ -75,7 +66,7 @@ pub async fn receive(
     Path(id): Path<String>,
     input: Input<Receive>,
 ) -> Response {
-    let (a, (vials, condition)) = tri!(command(&v, &input));
+    let (a, (vials, condition)) = tri!(input.acting_api(&v));
     let r = st
         .service
         .receive_shipment(&a, now(), &id, &vials, &condition);
@@ -89,16 +80,8 @@ pub async fn log(
     Path(id): Path<String>,
     input: Input<LogFile>,
 ) -> Response {
-    let a = tri!(actor(&v));
-    let x = match input.input() {
-        Ok(x) if !x.csv.trim().is_empty() => x,
-        Ok(_) => return bad("csv", "required"),
-        Err(r) => return r.json(),
-    };
-    let file = Some(x.file.trim())
-        .filter(|f| !f.is_empty())
-        .unwrap_or("logger.csv");
-    let r = st.service.import_shipment_log(&a, now(), &id, file, &x.csv);
+    let (a, (name, csv)) = tri!(input.acting_api(&v));
+    let r = st.service.import_shipment_log(&a, now(), &id, &name, &csv);
     ok(StatusCode::OK, r.await)
 }
 
@@ -109,7 +92,7 @@ pub async fn decide(
     Path(id): Path<String>,
     input: Input<DecideShipment>,
 ) -> Response {
-    let (a, (release, reason)) = tri!(command(&v, &input));
+    let (a, (release, reason)) = tri!(input.acting_api(&v));
     ok(
         StatusCode::OK,
         st.service

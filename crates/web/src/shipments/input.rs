@@ -78,12 +78,32 @@ impl Action for Receive {
     }
 }
 
-/// The logger's CSV export as text, with its file name (API; the page uploads the file).
+/// The logger's CSV export: the API's `{"file": its name, "csv": its text}`, or the page's upload
+/// (`file`, its text; its name in `file.filename`) or pasted text (`csv`).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct LogFile {
     pub file: String,
+    #[serde(rename = "file.filename")]
+    pub uploaded_as: Option<String>,
     pub csv: String,
+}
+
+impl Action for LogFile {
+    /// (the file's name, its text).
+    type Command = (String, String);
+    fn command(&self, _: &At) -> Result<Self::Command, FieldErrors> {
+        let (name, csv) = match &self.uploaded_as {
+            Some(n) if !self.file.trim().is_empty() => (n.trim(), &self.file),
+            Some(_) => ("", &self.csv),
+            None => (self.file.trim(), &self.csv),
+        };
+        if csv.trim().is_empty() {
+            return Err(FieldErrors::one("csv", "required"));
+        }
+        let name = if name.is_empty() { "logger.csv" } else { name };
+        Ok((name.to_string(), csv.clone()))
+    }
 }
 
 /// QA's decision: `release` (with its reason) or `reject`.

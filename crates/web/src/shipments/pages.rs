@@ -4,10 +4,10 @@
 //! shown again with the refusal next to its field, in the page's language.
 
 use secretome_domain::Capability;
-use super::input::{DecideShipment, Pack, Receive};
+use super::input::{DecideShipment, LogFile, Pack, Receive};
 use super::plot::{Labels, temperature_svg};
 use super::text::localise;
-use crate::kit::{Fields, Input, Refusal, actor, fail, multipart, page, see_other, seg};
+use crate::kit::{Fields, Input, Refusal, actor, fail, multipart, page, see_other, seg, tri};
 use crate::paging::{PageParams, Pager};
 use crate::{
     AppState,
@@ -127,14 +127,6 @@ impl ShowPage {
     }
 }
 
-fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
-    FieldErrors(
-        e.0.into_iter()
-            .map(|(k, m)| (k, localise(lang, &m)))
-            .collect(),
-    )
-}
-
 /// GET /shipments: a page of shipments (`?status=&site=&vial=&lot=`), the packing form for operators.
 pub async fn list(
     State(st): State<AppState>,
@@ -213,10 +205,7 @@ pub async fn pack(
     Extension(v): Extension<Viewer>,
     input: Input<Pack>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let f = input.fields.clone();
     let new = match input.command(&v) {
         Ok(new) => new,
@@ -230,7 +219,7 @@ pub async fn pack(
         Ok(s) => see_other(&format!("/shipments/{}", seg(&s.id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
+            let e = crate::kit::refused_in(v.lang, &err);
             let p = PageParams::default();
             list_page(&st, &v, ShipmentFilter::default(), p, f, e, s).await
         }
@@ -310,7 +299,7 @@ async fn after(
             fail(v, err)
         }
         Err(r) => {
-            let e = localised(v.lang, r.errors(v.lang));
+            let e = crate::kit::localised(v.lang, r.errors(v.lang));
             show_page(st, v, id, form, f, e, r.status()).await
         }
     }
@@ -322,10 +311,7 @@ pub async fn dispatch(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let r = st.service.dispatch_shipment(&a, now(), &id).await;
     let r = r.map_err(Refusal::from);
     after(&st, &v, &id, "dispatch", Fields::default(), r).await
@@ -338,10 +324,7 @@ pub async fn receive(
     Path(id): Path<String>,
     input: Input<Receive>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let r = match input.command(&v) {
         Ok((vials, condition)) => {
             let r = st
@@ -360,54 +343,14 @@ pub async fn log(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    input: Input<LogFile>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
+    let r = async {
+        let (a, (name, csv)) = input.acting(&v)?;
+        let r = st.service.import_shipment_log(&a, now(), &id, &name, &csv);
+        Ok(r.await?)
     };
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let (name, text) = if ct.starts_with("multipart/form-data") {
-        let parts = match multipart(ct, &body) {
-            Ok(p) => p,
-            Err(m) => {
-                let e = FieldErrors::one("file", &localise(v.lang, &m));
-                let s = StatusCode::UNPROCESSABLE_ENTITY;
-                return show_page(&st, &v, &id, "log", Fields::default(), e, s).await;
-            }
-        };
-        let file = parts
-            .iter()
-            .find(|p| p.name == "file" && !p.data.is_empty())
-            .map(|p| (p.filename.clone().unwrap_or_default(), p.data.clone()));
-        let pasted = parts
-            .iter()
-            .find(|p| p.name == "csv")
-            .map(|p| String::from_utf8_lossy(&p.data).into_owned())
-            .unwrap_or_default();
-        match file {
-            Some((n, d)) => (n, String::from_utf8_lossy(&d).into_owned()),
-            None => ("pasted.csv".to_string(), pasted),
-        }
-    } else {
-        let f = Fields::parse(&body);
-        ("pasted.csv".to_string(), f.get("csv").to_string())
-    };
-    let name = if name.trim().is_empty() {
-        "logger.csv".to_string()
-    } else {
-        name
-    };
-    let r = st
-        .service
-        .import_shipment_log(&a, now(), &id, &name, &text)
-        .await
-        .map_err(Refusal::from);
-    after(&st, &v, &id, "log", Fields::default(), r).await
+    after(&st, &v, &id, "log", Fields::default(), r.await).await
 }
 
 /// POST …/decide: QA releases (with a reason) or rejects a quarantined shipment.
@@ -417,10 +360,7 @@ pub async fn decide(
     Path(id): Path<String>,
     input: Input<DecideShipment>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     let r = match input.command(&v) {
         Ok((release, reason)) => {
             let r = st.service.decide_shipment(&a, now(), &id, release, &reason);

@@ -4,7 +4,7 @@
 
 use secretome_domain::Capability;
 use super::graph::{self, Column, Labels};
-use crate::kit::{actor, page, seg};
+use crate::kit::{actor, page, seg, tri};
 use crate::{
     AppState,
     auth::Viewer,
@@ -99,10 +99,7 @@ pub async fn show(
     if p.id.is_empty() {
         return page(StatusCode::OK, &p);
     }
-    let a = match crate::kit::actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(&v));
     match st.service.trace_for(&a, dir, &p.id).await {
         Ok(t) => {
             let lang = v.lang;
@@ -144,10 +141,7 @@ pub async fn api(
     Extension(v): Extension<Viewer>,
     q: Params,
 ) -> Response {
-    let a = match crate::kit::actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = crate::kit::tri!(crate::kit::actor(&v));
     let id = q.get("id").map(|s| s.trim()).unwrap_or("");
     if id.is_empty() {
         return bad("id", "required");
@@ -167,10 +161,7 @@ pub async fn fhir(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    let a = match actor(&v) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let a = tri!(actor(&v));
     match st.service.fhir_bundle(&a, &id).await {
         Ok(bundle) => {
             let body = serde_json::to_vec(&bundle).unwrap_or_default();
