@@ -1,7 +1,7 @@
 //! Administration: sites and users.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
     Actor, Role, UtcTime,
     ids::{SiteCode, UserName},

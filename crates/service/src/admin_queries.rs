@@ -2,8 +2,8 @@
 //! and the API tokens with their role, creator and revocation — never a token's secret or hash.
 //! Role: admin.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError};
+use secretome_domain::Capability;
 use secretome_domain::{
     Actor, Role, UtcTime,
     site::{ApiToken, User},
@@ -54,7 +54,8 @@ impl Service {
 
     /// API tokens, newest first: an admin sees every token, anyone else their own.
     pub async fn token_rows(&self, actor: &Actor) -> Result<Vec<TokenRow>, ServiceError> {
-        let mine = (!actor.may(Capability::Administer)).then(|| ("created_by", actor.user.as_str()));
+        let mine =
+            (!actor.may(Capability::Administer)).then(|| ("created_by", actor.user.as_str()));
         let mut rows: Vec<TokenRow> = self
             .store()
             .list::<ApiToken>(mine)

@@ -4,10 +4,10 @@
 //! can open a recall. Open reports are read by status (indexed); the per-lot view reads every report,
 //! which grows with adverse events (rare beside vials), not with production.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, Role, UtcTime,
+    Actor, UtcTime,
     clinical::{AdverseEvent, AeReport, Patient, ReportStatus},
     ids::SiteCode,
 };
@@ -78,7 +78,10 @@ impl Service {
         actor: &Actor,
         now: UtcTime,
     ) -> Result<ReportDashboard, ServiceError> {
-        actor.require_to(Capability::ReportAdverseEvents, "read adverse-event reports")?;
+        actor.require_to(
+            Capability::ReportAdverseEvents,
+            "read adverse-event reports",
+        )?;
         let mut open = Vec::new();
         for status in [ReportStatus::Due, ReportStatus::Partial] {
             open.extend(

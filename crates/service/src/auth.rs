@@ -1,18 +1,18 @@
 //! Sign-in (21 CFR 11.10(d), 11.300): argon2id password hashes with an injected cost policy
-//! (`PasswordHashing`), verified on a blocking thread before any write transaction — never under
-//! the chain lock — with a dummy verification for unknown names so the answer and its timing do not
-//! tell which accounts exist; failures throttled per account name and per client address with
-//! exponential back-off (`throttle`), each failure of a known account recorded in the audit trail;
-//! sessions with idle expiry, CSRF tokens, per-user language, and password re-entry for
-//! e-signatures.
+//! (`PasswordHashing`), verified on a low-priority hashing thread (`hashing`) before any write
+//! transaction — never under the chain lock — with a dummy verification for unknown names so the
+//! answer and its timing do not tell which accounts exist; failures throttled per account name and
+//! per client address with exponential back-off (`throttle`), each failure of a known account
+//! recorded in the audit trail; sessions with idle expiry, CSRF tokens, per-user language, and
+//! password re-entry for e-signatures.
 
-use secretome_domain::Capability;
 use crate::throttle::{Throttled, account_key, address_key};
 use crate::{Service, ServiceError, ctx};
 use argon2::{
     Algorithm, Argon2, Params, Version,
     password_hash::{PasswordHasher, PasswordVerifier},
 };
+use secretome_domain::Capability;
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
     ids::UserName,
@@ -110,21 +110,13 @@ fn session_id(token: &str) -> String {
 }
 
 impl Service {
-    /// Runs CPU-heavy work (argon2) on tokio's blocking pool, off the async executor, in one of the
-    /// hashing slots (`Doors::hashing_slots`).
+    /// Runs CPU-heavy work (argon2) off the async executor on the low-priority hashing threads
+    /// (`hashing::HashingPool`, at most half the cores).
     async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ServiceError> {
-        let _slot = self
-            .doors
-            .hashing_slots
-            .acquire()
-            .await
-            .map_err(|e| ServiceError::Internal(format!("password hashing closed: {e}")))?;
-        tokio::task::spawn_blocking(f)
-            .await
-            .map_err(|e| ServiceError::Internal(format!("password hashing task failed: {e}")))
+        self.doors.hashing().run(f).await
     }
 
     async fn hash_password(&self, password: &str) -> Result<String, ServiceError> {

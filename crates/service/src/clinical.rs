@@ -2,9 +2,9 @@
 //! them by scanning or typing its id, and recording the dose given. Adverse events, outcomes and
 //! the clinical pages' reads are in `clinical_records` and `clinical_queries`.
 
-use secretome_domain::Capability;
 use crate::scan::{ScanError, ScanFound};
 use crate::{Service, ServiceError, ctx, link};
+use secretome_domain::Capability;
 use secretome_domain::{
     Actor, DomainError, Role, UtcTime,
     clinical::{Administration, Dispensing, Indication, Patient, Route, Sex, care::check_dose},

@@ -4,10 +4,10 @@
 //! (`consent_for`) and administering the route's dose limit (`max_dose_ml`), both in
 //! `clinical.rs`. Role: physician, for patients of their own site.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     clinical::{
         Consent, Dispensing, Indication, Patient, Route,
         care::{default_max_dose_ml, max_dose_setting},

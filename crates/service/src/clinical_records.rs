@@ -3,10 +3,10 @@
 //! follow-up visits (転帰・評価尺度), each numbered per patient (`{patient}-AE-001`,
 //! `{patient}-OC-0001`). Role: physician.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     clinical::{
         Administration, AdverseEvent, AeFacts, AeOutcome, AeReport, Causality, OutcomeMeasure,
         Patient, Scale, reporting::SeriousCriterion,

@@ -4,10 +4,10 @@
 //! next dispensing id) or destroys it, always with a reason, in one audited transaction. Before
 //! QA's decision the vial cannot be dispensed (it is in quarantine).
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     clinical::{Dispensing, care::ReturnDecision},
     ids::VialId,
     vial::Vial,

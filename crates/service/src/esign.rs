@@ -5,9 +5,9 @@
 //! `lot.reject` or `lot.review`), so actor, time, meaning and name are bound into the hash chain in
 //! the same transaction as the decision itself. `batch_record` reads them back as `Signature`s.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
-use secretome_domain::{Actor, DomainError, Role, UtcTime, lot::Lot, site::User};
+use secretome_domain::Capability;
+use secretome_domain::{Actor, DomainError, UtcTime, lot::Lot, site::User};
 
 /// The first word of every signature manifestation in a reason text.
 pub const SIGNATURE_PREFIX: &str = "電子署名";

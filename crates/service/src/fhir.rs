@@ -18,10 +18,10 @@
 //! - Indications and routes carry our local codes (`urn:secretome:indication|route`) and, where a
 //!   concept fits, the SNOMED CT code beside them (`clinical/codes.rs`).
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role,
+    Actor, DomainError,
     clinical::{Administration, AdverseEvent, Dispensing, OutcomeMeasure, Patient, codes::SNOMED},
     lot::Lot,
     qc::Product,
@@ -87,7 +87,10 @@ impl Service {
     /// The FHIR R4 Bundle (type `collection`) of one patient's dispensed vials and administrations.
     /// Role: physician or qa.
     pub async fn fhir_bundle(&self, actor: &Actor, patient: &str) -> Result<Value, ServiceError> {
-        actor.require_to(Capability::ReadClinical, "export a patient's record as FHIR")?;
+        actor.require_to(
+            Capability::ReadClinical,
+            "export a patient's record as FHIR",
+        )?;
         let store = self.store();
         let p: Patient =
             store

@@ -4,10 +4,10 @@
 //! expiry as expired. Every move is a `VialMove` row (`{vial}-MV-{n:03}`) with its audit event.
 //! The reads for pages (freezer map, vial detail) are in `inventory_queries`.
 
-use secretome_domain::Capability;
 use crate::{Placement, Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     ids::{FreezerId, LotNumber, SiteCode, VialId},
     inventory::{Freezer, Location, VialMove},
     qc::Product,

@@ -20,6 +20,7 @@ pub mod facility;
 pub mod fhir;
 mod fhir_events;
 pub mod generate;
+mod hashing;
 pub mod idempotency;
 mod inventory;
 pub mod inventory_queries;
@@ -76,25 +77,24 @@ pub struct Service {
 }
 
 /// Sign-in state shared by clones of one `Service`: the throttle, the dummy hash that unknown names
-/// are verified against, a count of verifications, and the slots for password hashing.
+/// are verified against, a count of verifications, and the password hashing threads.
+#[derive(Default)]
 struct Doors {
     throttle: throttle::Throttle,
     dummy: std::sync::OnceLock<String>,
     verifications: std::sync::atomic::AtomicU64,
-    /// At most half the cores hash passwords at once (at least one): a burst of sign-ins queues
-    /// here instead of taking every core from the other requests.
-    hashing_slots: tokio::sync::Semaphore,
+    /// At most half the cores hash passwords at once (at least one), at a low priority: a burst
+    /// of sign-ins queues there instead of taking the cores from the other requests. Started at
+    /// the first hash.
+    hashing: std::sync::OnceLock<hashing::HashingPool>,
 }
 
-impl Default for Doors {
-    fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Doors {
-            throttle: throttle::Throttle::default(),
-            dummy: std::sync::OnceLock::new(),
-            verifications: std::sync::atomic::AtomicU64::new(0),
-            hashing_slots: tokio::sync::Semaphore::new((cores / 2).max(1)),
-        }
+impl Doors {
+    fn hashing(&self) -> &hashing::HashingPool {
+        self.hashing.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            hashing::HashingPool::new(cores / 2)
+        })
     }
 }
 

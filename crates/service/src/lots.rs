@@ -2,13 +2,13 @@
 //! and rejection — each moving the lot's vials with it in the same transaction. (Recall, which
 //! reaches every lot downstream of a lot, raw-material lot or donor, is in `recall.rs`.)
 
-use secretome_domain::Capability;
 use crate::{
     Service, ServiceError, ctx, facility::StepPlace, link, mbr::guided::At, qc::QcRecords,
 };
+use secretome_domain::Capability;
 use secretome_domain::DomainError;
 use secretome_domain::{
-    Actor, Role, UtcTime,
+    Actor, UtcTime,
     batch::Harvest,
     genealogy::{NodeKind, Relation},
     ids::{LotNumber, UserName},

@@ -2,10 +2,10 @@
 //! raw-material lots, culture batches with observations and material use, conditioning, harvest.
 //! Inputs arrive as plain values (as from a form) and are parsed here, so errors name the field.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx, link, mbr::guided::At};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, Role, UtcTime,
+    Actor, UtcTime,
     batch::{CultureBatch, Harvest, Observation, VesselKind},
     culture::{CellBank, TissueCollection},
     donor::{Donor, ScreenResult, TissueSource},

@@ -4,7 +4,6 @@
 //! the run with its layout, fits and acceptance, and every adopted sample mean as the lot's result —
 //! in one transaction, every refusal at once. The kept file can be fetched back and re-analysed.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use secretome_assay::{
@@ -12,8 +11,9 @@ use secretome_assay::{
     import::{self, layout},
     plate::Layout,
 };
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     lot::Lot,
     qc::{
         ResultSource, Specification, TestResult,

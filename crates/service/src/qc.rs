@@ -8,10 +8,10 @@ mod reads;
 pub(crate) use reads::QcRecords;
 pub use reads::{LotQc, ResultRow};
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, TransitionError, UtcTime,
+    Actor, DomainError, TransitionError, UtcTime,
     ids::{ProductCode, TestCode},
     lot::Lot,
     qc::{
@@ -194,7 +194,10 @@ impl Service {
         now: UtcTime,
         spec: &str,
     ) -> Result<Specification, ServiceError> {
-        actor.require_to(Capability::WriteSpecifications, "make a specification effective")?;
+        actor.require_to(
+            Capability::WriteSpecifications,
+            "make a specification effective",
+        )?;
         let mut tx = self.store.begin().await?;
         let s = tx.must_load::<Specification>(spec).await?;
         let versions = tx

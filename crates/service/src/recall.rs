@@ -3,10 +3,10 @@
 //! every vial not yet administered is blocked (`recalled`), and every patient who received one of
 //! its vials is listed for follow-up with their contact physician.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, TransitionError, UtcTime,
+    Actor, DomainError, TransitionError, UtcTime,
     clinical::Patient,
     genealogy::NodeKind,
     ids::VialId,

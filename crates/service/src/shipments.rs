@@ -5,10 +5,10 @@
 //! shipment's vials, in the same transaction as the import. Each action is one transaction with
 //! its audit events. `dispensable_at` is the site rule dispensing applies.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, clinical::find_vial, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     ids::{SiteCode, VialId},
     inventory::{Freezer, Location, VialMove},
     lot::{Lot, LotStatus},
@@ -218,7 +218,10 @@ impl Service {
         release: bool,
         reason: &str,
     ) -> Result<Shipment, ServiceError> {
-        actor.require_to(Capability::AssureQuality, "decide on a quarantined shipment")?;
+        actor.require_to(
+            Capability::AssureQuality,
+            "decide on a quarantined shipment",
+        )?;
         let mut tx = self.store.begin().await?;
         let s = tx.must_load::<Shipment>(id.trim()).await?;
         let next = s.decide(release, reason, actor.user.clone(), now)?;

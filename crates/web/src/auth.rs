@@ -13,7 +13,7 @@ use axum::{
 };
 use axum_extra::extract::cookie::CookieJar;
 use secretome_domain::site::SETTING_LANGUAGE;
-use secretome_domain::{Capability, Role, UtcTime};
+use secretome_domain::{Capability, UtcTime};
 use secretome_service::auth::SessionInfo;
 
 pub const SESSION_COOKIE: &str = "secretome_session";

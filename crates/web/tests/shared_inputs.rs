@@ -120,20 +120,36 @@ const SHARED: &[(&str, &str, &str)] = &[
     ),
     ("/api/v1/rooms", "/facility/rooms", "AddRoom"),
     ("/api/v1/em-results", "/facility/em", "RecordEm"),
-    ("/api/v1/em-results/import", "/facility/em/import", "ImportEm"),
-    ("/api/v1/equipment", "/facility/equipment", "RegisterEquipment"),
+    (
+        "/api/v1/em-results/import",
+        "/facility/em/import",
+        "ImportEm",
+    ),
+    (
+        "/api/v1/equipment",
+        "/facility/equipment",
+        "RegisterEquipment",
+    ),
     (
         "/api/v1/equipment/{id}/calibration",
         "/facility/equipment/calibrate",
         "Calibrate",
     ),
-    ("/api/v1/filtrations", "/facility/filtrations", "RecordFiltration"),
+    (
+        "/api/v1/filtrations",
+        "/facility/filtrations",
+        "RecordFiltration",
+    ),
     (
         "/api/v1/integrity-tests",
         "/facility/integrity-tests",
         "RecordIntegrityTest",
     ),
-    ("/api/v1/media-fills", "/facility/media-fills", "RecordMediaFill"),
+    (
+        "/api/v1/media-fills",
+        "/facility/media-fills",
+        "RecordMediaFill",
+    ),
     (
         "/api/v1/media-fills/close",
         "/facility/media-fills/close",
@@ -150,7 +166,11 @@ const SHARED: &[(&str, &str, &str)] = &[
         "/returns/{vial}/decide",
         "DecideReturn",
     ),
-    ("/api/v1/lots/{id}/results", "/lots/{id}/results", "RecordResult"),
+    (
+        "/api/v1/lots/{id}/results",
+        "/lots/{id}/results",
+        "RecordResult",
+    ),
     (
         "/api/v1/lots/{id}/results/revise",
         "/lots/{id}/results/revise",
@@ -161,7 +181,11 @@ const SHARED: &[(&str, &str, &str)] = &[
         "/batches/{id}/execute/step",
         "RecordStep",
     ),
-    ("/api/v1/shipments/{id}/log", "/shipments/{id}/log", "LogFile"),
+    (
+        "/api/v1/shipments/{id}/log",
+        "/shipments/{id}/log",
+        "LogFile",
+    ),
     (
         "/api/v1/dispensed/{vial}/{action}",
         "/patients/{id}/point-of-care",

@@ -5,10 +5,10 @@
 //! filtrations, fills, and harvests (reaching the lots they were pooled into). Results are judged
 //! against the site's limit in force at the sampling time (`limits`). Role: qc or operator.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     batch::Harvest,
     facility::{
         EmOutcome, EmResult, EmSampleType, Room, SterileFiltration, effective_limits,

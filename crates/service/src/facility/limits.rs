@@ -3,10 +3,10 @@
 //! its audit event); results are judged against the limit in force at their sampling time
 //! (`effective_limits`), the Annex 1 defaults where the site set none.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, Role, UtcTime,
+    Actor, UtcTime,
     facility::{
         EmLimit, EmSampleType, Grade, effective_limits,
         em::{Limits, default_limits},
@@ -56,7 +56,10 @@ impl Service {
         now: UtcTime,
         n: NewEmLimit,
     ) -> Result<EmLimit, ServiceError> {
-        actor.require_to(Capability::AssureQuality, "change an environmental monitoring limit")?;
+        actor.require_to(
+            Capability::AssureQuality,
+            "change an environmental monitoring limit",
+        )?;
         let mut tx = self.store.begin().await?;
         let changes = changes_for(&mut *tx, n.grade).await?;
         let at = n.effective_from.unwrap_or(now);

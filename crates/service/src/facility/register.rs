@@ -2,10 +2,10 @@
 //! dates, training records and aseptic-process qualifications. Role: QA (the facility's controls
 //! are QA's), each one audited in its own transaction.
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, Role, UtcTime,
+    Actor, UtcTime,
     facility::{Equipment, EquipmentKind, Grade, Qualification, QualificationKind, Room, ZoneKind},
     ids::UserName,
     site::User,

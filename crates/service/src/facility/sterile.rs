@@ -1,11 +1,11 @@
 //! Sterilising filtration of a lot with its filter's integrity tests, and media fills (aseptic
 //! process simulations) with QA's closure of a failed one.
 
-use secretome_domain::Capability;
 use super::checks::check_place;
 use crate::{Service, ServiceError, ctx};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     facility::{
         IntegrityMethod, IntegrityStage, IntegrityTest, MediaFill, Room, SterileFiltration,
     },

@@ -4,10 +4,10 @@
 //! person waits for a new verification), and raising a deviation on a recorded step by hand (how
 //! QA disposes of a step done by an unqualified person or with overdue equipment).
 
-use secretome_domain::Capability;
 use crate::{Service, ServiceError, ctx, mbr::execution::load_execution};
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     mbr::{StepDeviation, execution::evaluate},
 };
 
@@ -85,7 +85,10 @@ impl Service {
         step: &str,
         description: &str,
     ) -> Result<StepDeviation, ServiceError> {
-        actor.require_to(Capability::AuthorMasters, "raise a deviation on a batch step")?;
+        actor.require_to(
+            Capability::AuthorMasters,
+            "raise a deviation on a batch step",
+        )?;
         let mut tx = self.store.begin().await?;
         let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
         let (_, s) = step_of(&master, step)?;

@@ -3,13 +3,13 @@
 //! write and submit versions; QA approves and puts them in force. Approval is an e-signature (password re-entered, meaning `approved`, bound
 //! into the `document.approve` event's reason) and is refused to the version's author.
 
-use secretome_domain::Capability;
 use crate::{
     Service, ServiceError, ctx,
     esign::{SIGNATURE_PREFIX, SIGNATURE_SEPARATOR},
 };
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     donor::TissueSource,
     ids::ProductCode,
     mbr::{

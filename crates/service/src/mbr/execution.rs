@@ -5,13 +5,13 @@
 //! deviation, a second, different person's verification with their password, and QA's
 //! disposition of the deviations.
 
-use secretome_domain::Capability;
 use crate::{
     Service, ServiceError, ctx,
     mbr::guided::{At, master_version, record_in_tx, refuse_bound},
 };
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     batch::CultureBatch,
     ids::BatchId,
     mbr::{
@@ -94,7 +94,10 @@ impl Service {
         batch: &str,
         version: &str,
     ) -> Result<BatchExecution, ServiceError> {
-        actor.require_to(Capability::Produce, "start a batch from a master batch record")?;
+        actor.require_to(
+            Capability::Produce,
+            "start a batch from a master batch record",
+        )?;
         let id = BatchId::new(batch)?;
         let mut tx = self.store.begin().await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;

@@ -9,14 +9,14 @@
 //! whose bound steps are all recorded is refused. A batch not started from a master, or a master
 //! that binds no step to the use case, leaves the use case as it was.
 
-use secretome_domain::Capability;
 use crate::{
     Service, ServiceError, ctx,
     manufacture::NewBatch,
     mbr::{StepOutcome, execution::load_execution, review::upstream_batches},
 };
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, DomainError, Role, UtcTime,
+    Actor, DomainError, UtcTime,
     batch::CultureBatch,
     ids::BatchId,
     mbr::{
@@ -191,7 +191,10 @@ impl Service {
         new: NewBatch,
         version: &str,
     ) -> Result<(CultureBatch, BatchExecution, Option<StepOutcome>), ServiceError> {
-        actor.require_to(Capability::Produce, "seed a batch from a master batch record")?;
+        actor.require_to(
+            Capability::Produce,
+            "seed a batch from a master batch record",
+        )?;
         let mut tx = self.store.begin().await?;
         let v = master_version(&mut *tx, version).await?;
         let supplied = vec![

@@ -3,7 +3,7 @@
 //! events, outcomes and an indication's summary. Times are RFC 3339 (UTC); omitted means now.
 
 use super::inputs::{Administer, Dispense, RecordOutcome, RegisterPatient, ReportAdverseEvent};
-use crate::json::{actor, ok, schema, tri};
+use crate::json::{ok, schema, tri};
 use crate::kit::Input;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{

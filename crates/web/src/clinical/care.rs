@@ -4,24 +4,24 @@
 //! other open reports, each with the form to record its submission — and, for QA, the serious
 //! related events per lot with a link to open a recall of the lot.
 
-use secretome_domain::Capability;
 use super::inputs::{Care, PointOfCare, RecordConsent, SubmitReport, Withdraw, care_fields};
 use super::patients::{errors, label, physician};
-use super::record::{Form, answer, on_patient, zone};
+use super::record::{Form, answer, on_patient};
 use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{
-    Role,
-    clinical::{Causality, ReportStatus, reporting::SeriousCriterion},
+use secretome_domain::Capability;
+use secretome_domain::clinical::{
+    Causality, Dispensing, ReportStatus, reporting::SeriousCriterion,
 };
+use secretome_domain::{Actor, UtcTime};
+use secretome_service::ServiceError;
 use secretome_service::ae_reports::{LotSignal, ReportDashboard, ReportRow};
 
 /// POST /patients/{id}/consents: the explanation and consent for an indication.

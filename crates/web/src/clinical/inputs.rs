@@ -245,8 +245,13 @@ pub struct PointOfCare {
 /// What happened to the vial at the point of care.
 pub enum Care {
     Thaw,
-    Discard { reason: String },
-    Return { unopened: bool, within_temperature: bool },
+    Discard {
+        reason: String,
+    },
+    Return {
+        unopened: bool,
+        within_temperature: bool,
+    },
 }
 
 impl Action for PointOfCare {
@@ -266,7 +271,10 @@ impl Action for PointOfCare {
                 unopened: self.unopened,
                 within_temperature: self.within_temperature,
             }),
-            _ => c.read(Err(FieldErrors::one("action", "choose thaw, discard or return"))),
+            _ => c.read(Err(FieldErrors::one(
+                "action",
+                "choose thaw, discard or return",
+            ))),
         };
         c.finish(|| Some((vial?, when, care?)))
     }

@@ -2,7 +2,6 @@
 //! the clinical pages share: labels in the page's language, refusals in Japanese or English, and
 //! who may write. A refused form is shown again with what was typed and the reason.
 
-use secretome_domain::Capability;
 use super::inputs::RegisterPatient;
 use super::text::ERRORS;
 use crate::kit::{
@@ -18,8 +17,9 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use secretome_domain::Capability;
 use secretome_domain::{
-    DomainError, Role,
+    DomainError,
     clinical::{Indication, Sex},
 };
 use secretome_service::ServiceError;

@@ -294,10 +294,6 @@ pub(super) async fn answer<T>(
     }
 }
 
-pub(super) fn zone(v: &Viewer) -> String {
-    PageCtx::new(v, "").zone_name
-}
-
 /// POST /patients/{id}/dispense: the scanned or typed vial.
 pub async fn dispense(
     State(st): State<AppState>,

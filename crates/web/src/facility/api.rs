@@ -54,7 +54,9 @@ pub async fn rooms(State(st): State<AppState>) -> Response {
     read(st.service.rooms().await)
 }
 
-create!(add_room, Input<AddRoom>, |st, a, n, t| st.service.add_room(&a, t, n));
+create!(add_room, Input<AddRoom>, |st, a, n, t| st
+    .service
+    .add_room(&a, t, n));
 
 pub async fn em_results(
     State(st): State<AppState>,
@@ -82,9 +84,11 @@ pub async fn equipment(State(st): State<AppState>) -> Response {
     read(st.service.equipment_register(now()).await)
 }
 
-create!(register_equipment, Input<RegisterEquipment>, |st, a, n, t| st
-    .service
-    .register_equipment(&a, t, n));
+create!(
+    register_equipment,
+    Input<RegisterEquipment>,
+    |st, a, n, t| st.service.register_equipment(&a, t, n)
+);
 
 /// POST …/equipment/{id}/calibration: `{"calibration_due"?, "qualification_due"?, "reason"}`.
 pub async fn calibrate(
@@ -97,7 +101,9 @@ pub async fn calibrate(
     let res = async {
         let (a, c) = input.acting(&v)?;
         let (due, requal) = (c.calibration_due, c.qualification_due);
-        let r = st.service.calibrate_equipment(&a, now(), &c.id, due, requal, &c.reason);
+        let r = st
+            .service
+            .calibrate_equipment(&a, now(), &c.id, due, requal, &c.reason);
         Ok::<_, Refusal>(r.await?)
     }
     .await;
@@ -108,9 +114,11 @@ pub async fn qualifications(State(st): State<AppState>) -> Response {
     read(st.service.qualifications().await)
 }
 
-create!(record_qualification, Input<RecordQualification>, |st, a, n, t| st
-    .service
-    .record_qualification(&a, t, n));
+create!(
+    record_qualification,
+    Input<RecordQualification>,
+    |st, a, n, t| st.service.record_qualification(&a, t, n)
+);
 
 pub async fn media_fills(State(st): State<AppState>) -> Response {
     read(st.service.media_fills().await)
@@ -146,9 +154,11 @@ create!(record_filtration, Input<RecordFiltration>, |st, a, n, t| st
     .service
     .record_sterile_filtration(&a, t, n));
 
-create!(record_integrity_test, Input<RecordIntegrityTest>, |st, a, n, t| st
-    .service
-    .record_integrity_test(&a, t, n));
+create!(
+    record_integrity_test,
+    Input<RecordIntegrityTest>,
+    |st, a, n, t| st.service.record_integrity_test(&a, t, n)
+);
 
 /// The OpenAPI `paths` of these operations.
 pub fn openapi_paths() -> Value {

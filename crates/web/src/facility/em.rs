@@ -3,7 +3,6 @@
 //! crate's limit chart), the entry form and the particle counter CSV import. After an entry or an
 //! import the page lists what was recorded and the deviations an action excursion opened.
 
-use secretome_domain::Capability;
 use super::inputs::{ImportEm, RecordEm};
 use crate::kit::{Fields, Input, Refusal, fail, page};
 use crate::{
@@ -20,10 +19,8 @@ use axum::{
     response::Response,
 };
 use secretome_assay::trend::{TrendLimits, TrendPoint, limits_chart_svg};
-use secretome_domain::{
-    Role,
-    facility::{EmResult, EmSampleType, Room},
-};
+use secretome_domain::Capability;
+use secretome_domain::facility::{EmResult, EmSampleType, Room};
 use secretome_service::facility::EmRecorded;
 use std::collections::BTreeMap;
 

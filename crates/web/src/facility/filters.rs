@@ -2,7 +2,6 @@
 //! filter (maker, model, lot, pore size, rating) and each filter's pre- and post-use integrity
 //! tests against the maker's limit, with the operator's forms to record both.
 
-use secretome_domain::Capability;
 use super::inputs::{RecordFiltration, RecordIntegrityTest};
 use crate::kit::{Fields, Input, Refusal, fail, page, see_other, seg};
 use crate::{
@@ -18,10 +17,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{
-    Role,
-    facility::{IntegrityTest, SterileFiltration},
-};
+use secretome_domain::Capability;
+use secretome_domain::facility::{IntegrityTest, SterileFiltration};
 use std::collections::BTreeMap;
 
 #[derive(Template)]
@@ -134,8 +131,9 @@ pub async fn record_filtration(
         st.service.record_sterile_filtration(&a, now(), n).await?;
         Ok(())
     };
+    let res = res.await;
     let lot = input.fields.text("lot");
-    after(&st, &v, "filtration", lot, input.fields, res.await).await
+    after(&st, &v, "filtration", lot, input.fields, res).await
 }
 
 pub async fn record_test(
@@ -148,8 +146,9 @@ pub async fn record_test(
         st.service.record_integrity_test(&a, now(), n).await?;
         Ok(())
     };
+    let res = res.await;
     // The filtration id begins with its lot (`L-2026-005/SF-01`).
     let filtration = input.fields.text("filtration");
     let lot = filtration.split("/SF-").next().unwrap_or("").to_string();
-    after(&st, &v, "test", lot, input.fields, res.await).await
+    after(&st, &v, "test", lot, input.fields, res).await
 }

@@ -3,7 +3,7 @@
 //! body), each turned into the service's command with every bad field at once. Times are
 //! `datetime-local` in the input's zone or RFC 3339.
 
-use crate::kit::{Action, At, Check, FieldErrors, opt_text, text};
+use crate::kit::{Action, At, Check, FieldErrors, opt_text};
 use secretome_domain::{
     DomainError, UtcTime,
     facility::{EmSampleType, EquipmentKind, Grade, QualificationKind},
@@ -379,7 +379,10 @@ mod tests {
 
     fn form<T: Action>(body: &str) -> Result<T::Command, FieldErrors> {
         let input = Input::<T>::parse("application/x-www-form-urlencoded", body.as_bytes());
-        input.input().map_err(|_| FieldErrors::one("", "unread"))?.command(&at())
+        input
+            .input()
+            .map_err(|_| FieldErrors::one("", "unread"))?
+            .command(&at())
     }
 
     #[test]
@@ -388,13 +391,22 @@ mod tests {
         let e = form::<RecordEm>(em).err().unwrap();
         assert_eq!(e.get("value"), "enter a number");
         let em = "room=ISO-1&sample_type=swab&value=2&sampled_at=2026-11-24T09:00";
-        assert!(form::<RecordEm>(em).err().unwrap().0.contains_key("sample_type"));
+        assert!(
+            form::<RecordEm>(em)
+                .err()
+                .unwrap()
+                .0
+                .contains_key("sample_type")
+        );
         let em = "room=ISO-1&sample_type=settle_plate&value=2&sampled_at=2026-11-24T09:00";
         let ok = form::<RecordEm>(em).ok().unwrap();
         assert_eq!(ok.sampled_at.to_string(), "2026-11-24T00:00:00.000000Z");
-        let e = form::<AddRoom>("id=X&name=x&kind=tent&grade=A").err().unwrap();
+        let e = form::<AddRoom>("id=X&name=x&kind=tent&grade=A")
+            .err()
+            .unwrap();
         assert!(e.0.contains_key("kind"));
-        let i = "filtration=F&stage=post_use&method=bubble_point&maker_limit=3.2&measured=3.5&unit=bar";
+        let i =
+            "filtration=F&stage=post_use&method=bubble_point&maker_limit=3.2&measured=3.5&unit=bar";
         assert!(form::<RecordIntegrityTest>(i).is_ok());
     }
 

@@ -4,7 +4,6 @@
 //! required). Page and API read the same typed input (`inputs::ChangeLimit`), so a bad value is refused
 //! naming the same field on both.
 
-use secretome_domain::Capability;
 use super::inputs::ChangeLimit;
 use crate::kit::{Fields, Input, Refusal, fail, page, see_other};
 use crate::{
@@ -20,7 +19,8 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use secretome_domain::{Role, facility::EmSampleType};
+use secretome_domain::Capability;
+use secretome_domain::facility::EmSampleType;
 use secretome_service::facility::LimitRow;
 use serde_json::json;
 

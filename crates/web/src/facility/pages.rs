@@ -2,7 +2,6 @@
 //! with each instrument's due status, training and aseptic qualification records, and media fills
 //! — with QA's forms to add to each. A refused form is shown again with the error by its field.
 
-use secretome_domain::Capability;
 use super::inputs::{
     AddRoom, Calibrate, CloseMediaFill, RecordMediaFill, RecordQualification, RegisterEquipment,
 };
@@ -15,10 +14,8 @@ use crate::{
 };
 use askama::Template;
 use axum::{Extension, extract::State, http::StatusCode, response::Response};
-use secretome_domain::{
-    Role,
-    facility::{EquipmentKind, MediaFill, Qualification, Room},
-};
+use secretome_domain::Capability;
+use secretome_domain::facility::{EquipmentKind, MediaFill, Qualification, Room};
 use secretome_service::facility::EquipmentStatus;
 
 /// What was typed into one form and why it was refused.
@@ -142,29 +139,51 @@ form_action!(add_room, "room", Input<AddRoom>, |st, a, n, t| {
     Ok(())
 });
 
-form_action!(register_equipment, "eq", Input<RegisterEquipment>, |st, a, n, t| {
-    st.service.register_equipment(&a, t, n).await?;
-    Ok(())
-});
+form_action!(
+    register_equipment,
+    "eq",
+    Input<RegisterEquipment>,
+    |st, a, n, t| {
+        st.service.register_equipment(&a, t, n).await?;
+        Ok(())
+    }
+);
 
 form_action!(calibrate, "cal", Input<Calibrate>, |st, a, c, t| {
     let (due, requal) = (c.calibration_due, c.qualification_due);
-    let r = st.service.calibrate_equipment(&a, t, &c.id, due, requal, &c.reason);
+    let r = st
+        .service
+        .calibrate_equipment(&a, t, &c.id, due, requal, &c.reason);
     r.await?;
     Ok(())
 });
 
-form_action!(record_qualification, "qual", Input<RecordQualification>, |st, a, n, t| {
-    st.service.record_qualification(&a, t, n).await?;
-    Ok(())
-});
+form_action!(
+    record_qualification,
+    "qual",
+    Input<RecordQualification>,
+    |st, a, n, t| {
+        st.service.record_qualification(&a, t, n).await?;
+        Ok(())
+    }
+);
 
-form_action!(record_media_fill, "mf", Input<RecordMediaFill>, |st, a, n, t| {
-    st.service.record_media_fill(&a, t, n).await?;
-    Ok(())
-});
+form_action!(
+    record_media_fill,
+    "mf",
+    Input<RecordMediaFill>,
+    |st, a, n, t| {
+        st.service.record_media_fill(&a, t, n).await?;
+        Ok(())
+    }
+);
 
-form_action!(close_media_fill, "close", Input<CloseMediaFill>, |st, a, n, t| {
-    st.service.close_media_fill(&a, t, &n.0, &n.1).await?;
-    Ok(())
-});
+form_action!(
+    close_media_fill,
+    "close",
+    Input<CloseMediaFill>,
+    |st, a, n, t| {
+        st.service.close_media_fill(&a, t, &n.0, &n.1).await?;
+        Ok(())
+    }
+);

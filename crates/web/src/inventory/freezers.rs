@@ -2,7 +2,6 @@
 //! and QA) and one freezer's map: per rack, per box, the grid of positions, each occupied cell
 //! coloured by its vial's state, past-expiry vials flagged, and linked to the vial's page.
 
-use secretome_domain::Capability;
 use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
@@ -18,7 +17,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Role, vial::VialStatus};
+use secretome_domain::Capability;
+use secretome_domain::vial::VialStatus;
 use secretome_service::{
     NewFreezer,
     inventory_queries::{FreezerMap, FreezerSummary},

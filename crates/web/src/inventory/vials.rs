@@ -3,7 +3,6 @@
 //! SVG inline with the fields it carries, and the PDF for the label printer. A vial without a DIN
 //! gets the reason instead of a label (409), never a blank one.
 
-use secretome_domain::Capability;
 use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
@@ -19,7 +18,8 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use secretome_domain::{Role, isbt::Din, vial::VialStatus};
+use secretome_domain::Capability;
+use secretome_domain::{isbt::Din, vial::VialStatus};
 use secretome_service::{LabelData, inventory_queries::VialDetail};
 
 /// The DIN as printed: eye-readable groups, flag, check character (shown boxed).

@@ -140,12 +140,15 @@ impl<T: DeserializeOwned> Input<T> {
             })
         } else if upload {
             let parts = super::multipart(content_type, body);
-            parts.map_err(|m| FieldErrors::one("file", &m)).map(|parts| {
-                (parts.iter()).fold(Fields::default(), |f, p| match &p.filename {
-                    Some(n) => (f.with(&p.name, &lossy(&p.data))).with(&format!("{}.filename", p.name), n),
-                    None => f.with(&p.name, &lossy(&p.data)),
+            parts
+                .map_err(|m| FieldErrors::one("file", &m))
+                .map(|parts| {
+                    (parts.iter()).fold(Fields::default(), |f, p| match &p.filename {
+                        Some(n) => (f.with(&p.name, &lossy(&p.data)))
+                            .with(&format!("{}.filename", p.name), n),
+                        None => f.with(&p.name, &lossy(&p.data)),
+                    })
                 })
-            })
         } else if text {
             Ok(Fields::default().with("file", &lossy(body)))
         } else {

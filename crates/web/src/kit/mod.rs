@@ -14,6 +14,6 @@ pub use crate::forms::{FieldErrors, Fields, seg};
 pub(crate) use answer::tri;
 pub use answer::{actor, fail, page, path, see_other, signed_in, who};
 pub use format::*;
-pub use input::{Action, At, Check, Input, flag, json_fields, opt_text, text};
+pub use input::{Action, At, Check, Input, flag, opt_text, text};
 pub use multipart::{hex, multipart, unhex};
 pub use refusal::{Refusal, localise, localised, refused_in, scan_message};

@@ -122,7 +122,11 @@ impl Refusal {
 
 /// Field errors in the viewer's language (Japanese with the English original, which carries values).
 pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
-    FieldErrors(e.0.into_iter().map(|(k, m)| (k, localise(lang, &m))).collect())
+    FieldErrors(
+        e.0.into_iter()
+            .map(|(k, m)| (k, localise(lang, &m)))
+            .collect(),
+    )
 }
 
 /// A service's refusal as field errors in the viewer's language.

@@ -1,7 +1,6 @@
 //! Cell-bank pages: a bank's page (its tissue and donor, the working banks made from a master bank,
 //! the batches seeded from it) and establishing a working cell bank from a master bank.
 
-use secretome_domain::Capability;
 use super::inputs::CreateBank;
 use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
@@ -12,7 +11,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::Role;
+use secretome_domain::Capability;
 use secretome_service::{NewBank, manufacture_queries::BankDetail};
 
 #[derive(Template)]

@@ -1,7 +1,6 @@
 //! Culture-batch pages: the batch list with seeding (播種), and a batch's page with observations
 //! and the growth plot, raw-material use, conditioning (馴化培養) and harvest (上清回収).
 
-use secretome_domain::Capability;
 use super::inputs::{Condition, Harvest, Observe, SeedBatch, UseMaterial};
 use crate::kit::{
     Action, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
@@ -14,7 +13,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Actor, Role, UtcTime, batch::VesselKind, culture::CellBank};
+use secretome_domain::Capability;
+use secretome_domain::{Actor, UtcTime, batch::VesselKind, culture::CellBank};
 use secretome_service::{
     NewObservation, ServiceError,
     manufacture_queries::{BatchDetail, BatchSummary, MaterialSummary},

@@ -1,7 +1,6 @@
 //! Donor pages: the donor list with registration (ドナー登録), a donor's page with the
 //! infectious-disease screen (適格性判定), tissue collections (組織採取) and master cell banks.
 
-use secretome_domain::Capability;
 use super::inputs::{CollectTissue, CreateBank, RegisterDonor, Screening};
 use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
@@ -12,10 +11,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{
-    Role,
-    donor::{Marker, ScreenOutcome, TissueSource},
-};
+use secretome_domain::Capability;
+use secretome_domain::donor::{Marker, ScreenOutcome, TissueSource};
 use secretome_service::{
     NewBank, NewTissue,
     manufacture_queries::{DonorDetail, DonorSummary},

@@ -1,7 +1,6 @@
 //! Lot pages on the manufacturing side: harvests and pooling them into a new lot (プール), the lot's
 //! processing record (遠心分離, ろ過, 限外ろ過, 滅菌) and filling vials (充填).
 
-use secretome_domain::Capability;
 use super::inputs::{Fill, Pool, Pooling, Step};
 use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
@@ -12,7 +11,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Actor, Role, batch::Harvest, lot::Lot};
+use secretome_domain::Capability;
+use secretome_domain::{Actor, batch::Harvest, lot::Lot};
 use secretome_service::LotDetail;
 
 /// Rows of the pooling form.

@@ -1,7 +1,6 @@
 //! Raw-material pages (原材料ロット): the list with expiry badges and receiving a lot, and a lot's
 //! page with every batch that used it (so a recalled medium traces forward).
 
-use secretome_domain::Capability;
 use super::inputs::ReceiveMaterial;
 use crate::kit::{
     Fields, Input, Refusal, fail, material_state, page as render, path, see_other, signed_in,
@@ -14,7 +13,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Role, material::MaterialCategory};
+use secretome_domain::Capability;
+use secretome_domain::material::MaterialCategory;
 use secretome_service::manufacture_queries::{MaterialDetail, MaterialSummary};
 
 #[derive(Template)]

@@ -43,7 +43,9 @@ pub async fn record_step(
         Ok(x) => x,
         Err(r) => return r.json(),
     };
-    let r = st.service.record_step(&a, now(), &id, &step, &values, at, note);
+    let r = st
+        .service
+        .record_step(&a, now(), &id, &step, &values, at, note);
     ok(StatusCode::CREATED, r.await)
 }
 

@@ -5,7 +5,6 @@
 //! through a deviation, and QA's disposition of the step deviations. A batch not yet started shows
 //! the effective master records to start it from.
 
-use secretome_domain::Capability;
 use super::inputs::RecordStep;
 use crate::kit::{Fields, Input, actor, fail, page, see_other, seg, tri};
 use crate::{
@@ -22,7 +21,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Role, mbr::DocumentVersion};
+use secretome_domain::Capability;
+use secretome_domain::mbr::DocumentVersion;
 use secretome_service::mbr::ExecutionView;
 
 #[derive(Template)]
@@ -142,7 +142,9 @@ pub async fn step(
             return exec_page(&st, &v, &id, input.fields, e, s).await;
         }
     };
-    let r = st.service.record_step(&a, now(), &id, &step, &values, at, note);
+    let r = st
+        .service
+        .record_step(&a, now(), &id, &step, &values, at, note);
     after(&st, &v, &id, input.fields, r.await).await
 }
 
@@ -181,7 +183,8 @@ pub async fn verify(
     let verifier = match st.service.actor(&who).await {
         Ok(a) => a,
         Err(_) => {
-            let e = crate::kit::localised(v.lang, FieldErrors::one("verifier", "no such active user"));
+            let e =
+                crate::kit::localised(v.lang, FieldErrors::one("verifier", "no such active user"));
             return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };

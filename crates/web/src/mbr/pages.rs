@@ -4,7 +4,6 @@
 //! a form per step and per parameter, `steps_form`, prefilled from the newest version), submit for
 //! review, signed approval (refused to the author), put in force.
 
-use secretome_domain::Capability;
 use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
@@ -20,8 +19,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use secretome_domain::Capability;
 use secretome_domain::{
-    Role,
     donor::TissueSource,
     mbr::{DocumentKind, DocumentVersion, MasterStep},
 };

@@ -159,7 +159,8 @@ impl Action for ReviseResult {
                 None
             }
         };
-        let reason = required("reason", &self.reason, "give the reason").map_err(|x| e.0.extend(x.0));
+        let reason =
+            required("reason", &self.reason, "give the reason").map_err(|x| e.0.extend(x.0));
         match (entry, change, reason) {
             (Ok(n), Some(c), Ok(r)) => Ok((n, c, r)),
             _ => Err(e),

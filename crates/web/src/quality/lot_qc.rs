@@ -3,7 +3,6 @@
 //! plate-import form (qc) and its deviations — opened by qc, qa or operators, assessed by qc,
 //! approved or rejected by qa — each shown with its state.
 
-use secretome_domain::Capability;
 use super::inputs::{Assess, Decide, OpenDeviation, RecordResult, ReviseResult, revise_fields};
 use crate::kit::{Action, Fields, Input, Refusal, actor, dev_no, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
@@ -14,8 +13,9 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use secretome_domain::Capability;
 use secretome_domain::{
-    Actor, Role,
+    Actor,
     lot::LotStatus,
     qc::{Acceptance, Deviation, TestResult},
 };
@@ -208,10 +208,14 @@ pub async fn record(
 ) -> Response {
     let res = async {
         let (a, n) = input.acting(&v)?;
-        let n = NewResult { lot: id.clone(), ..n };
+        let n = NewResult {
+            lot: id.clone(),
+            ..n
+        };
         Ok::<_, Refusal>(st.service.record_result(&a, now(), n).await?)
     };
-    after_result(&st, &v, &id, input.fields, res.await.map_err(raw)).await
+    let res = res.await.map_err(raw);
+    after_result(&st, &v, &id, input.fields, res).await
 }
 
 /// POST /lots/{id}/results/revise: QC corrects a wrong entry or records a retest of a test that
@@ -225,7 +229,10 @@ pub async fn revise(
 ) -> Response {
     let res = async {
         let (a, (n, change, reason)) = input.acting(&v)?;
-        let n = NewResult { lot: id.clone(), ..n };
+        let n = NewResult {
+            lot: id.clone(),
+            ..n
+        };
         let r = st.service.revise_result(&a, now(), n, change, &reason);
         Ok::<_, Refusal>(r.await?)
     };
@@ -250,7 +257,9 @@ async fn after_result(
             seg(id),
             seg(r.test.as_str())
         )),
-        Err((e, status)) => lot_page(st, v, id, f, crate::kit::localised(v.lang, e), None, status).await,
+        Err((e, status)) => {
+            lot_page(st, v, id, f, crate::kit::localised(v.lang, e), None, status).await
+        }
     }
 }
 

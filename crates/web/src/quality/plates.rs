@@ -7,7 +7,9 @@
 //! all in one transaction. `download` gives a kept file back (`/plates/files/{digest}`).
 
 use super::lot_qc::lot_page;
-use crate::kit::{Fields, actor, fail, hex, multipart, num, opt_num, page, see_other, seg, unhex, tri};
+use crate::kit::{
+    Fields, actor, fail, hex, multipart, num, opt_num, page, see_other, seg, tri, unhex,
+};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
 use axum::{

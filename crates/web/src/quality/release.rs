@@ -4,7 +4,6 @@
 //! meaning (released / rejected / reviewed) and reason, through `Service::sign_lot`. A refused
 //! release lists every reason (in the viewer's language) under `id="release-blockers"`.
 
-use secretome_domain::Capability;
 use super::inputs::Sign;
 use crate::kit::{Fields, Input, Refusal, actor, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
@@ -15,7 +14,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{DomainError, Role, lot::LotStatus, qc::ReleaseBlocker};
+use secretome_domain::Capability;
+use secretome_domain::{DomainError, lot::LotStatus, qc::ReleaseBlocker};
 use secretome_service::{ServiceError, batch_record::BatchRecord};
 
 /// A release blocker as shown: kind, subject and the message in the viewer's language.

@@ -3,7 +3,6 @@
 //! from the latest version's tests, and is created as a draft; making a draft effective supersedes
 //! the version in force. Roles: everyone reads, admin and qa write.
 
-use secretome_domain::Capability;
 use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
@@ -14,8 +13,9 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use secretome_domain::Capability;
 use secretome_domain::{
-    DomainError, Role,
+    DomainError,
     qc::{Acceptance, Product, Specification, TestSpec},
 };
 use secretome_service::{NewTest, ServiceError};

@@ -1,7 +1,6 @@
 //! The recall pages: the list with QA's form to open a recall, and one recall's report with the
 //! patients to follow up and the follow-up form per patient.
 
-use secretome_domain::Capability;
 use super::input::OpenRecall;
 use crate::kit::{Fields, Input, actor, fail, page, see_other, seg, tri};
 use crate::{
@@ -18,7 +17,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{Role, recall::Recall};
+use secretome_domain::Capability;
+use secretome_domain::recall::Recall;
 use secretome_service::recall::{RecallPreview, RecallReport};
 
 #[derive(Template)]
@@ -223,4 +223,3 @@ pub async fn follow_up(
         }
     }
 }
-

@@ -3,7 +3,7 @@
 //! dispatch, receipt, the logger's CSV (`{"file", "csv"}`) and QA's decision.
 
 use super::input::{DecideShipment, LogFile, Pack, Receive};
-use crate::json::{actor, bad, ok, schema, tri};
+use crate::json::{actor, ok, schema, tri};
 use crate::kit::Input;
 use crate::paging::PageParams;
 use crate::{AppState, auth::Viewer, auth::now};

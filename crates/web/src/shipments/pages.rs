@@ -3,11 +3,9 @@
 //! the CSRF token in the query) and QA's decision — and its temperature plot. A refused form is
 //! shown again with the refusal next to its field, in the page's language.
 
-use secretome_domain::Capability;
 use super::input::{DecideShipment, LogFile, Pack, Receive};
 use super::plot::{Labels, temperature_svg};
-use super::text::localise;
-use crate::kit::{Fields, Input, Refusal, actor, fail, multipart, page, see_other, seg, tri};
+use crate::kit::{Fields, Input, Refusal, actor, fail, page, see_other, seg, tri};
 use crate::paging::{PageParams, Pager};
 use crate::{
     AppState,
@@ -19,15 +17,12 @@ use crate::{
 use askama::Template;
 use axum::{
     Extension,
-    body::Bytes,
     extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode, header},
+    http::StatusCode,
     response::Response,
 };
-use secretome_domain::{
-    Role,
-    shipment::{ArrivalCondition, Shipment, ShipmentStatus, ShipperType},
-};
+use secretome_domain::Capability;
+use secretome_domain::shipment::{ArrivalCondition, Shipment, ShipmentStatus, ShipperType};
 use secretome_service::{ShipmentDetail, ShipmentFilter};
 
 /// A choice's label in the page's language.
@@ -219,7 +214,7 @@ pub async fn pack(
         Ok(s) => see_other(&format!("/shipments/{}", seg(&s.id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = crate::kit::refused_in(v.lang, &err);
+            let e = super::text::localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
             let p = PageParams::default();
             list_page(&st, &v, ShipmentFilter::default(), p, f, e, s).await
         }
@@ -299,7 +294,7 @@ async fn after(
             fail(v, err)
         }
         Err(r) => {
-            let e = crate::kit::localised(v.lang, r.errors(v.lang));
+            let e = super::text::localised(v.lang, r.errors(v.lang));
             show_page(st, v, id, form, f, e, r.status()).await
         }
     }

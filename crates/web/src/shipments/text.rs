@@ -2,6 +2,7 @@
 //! these pages show (matched on a fragment of the English message, which is kept beside it).
 
 use crate::i18n::Lang;
+use crate::kit::FieldErrors;
 
 pub const TEXT: &[(&str, &str, &str)] = &[
     ("shp.nav", "出荷・輸送", "Shipments"),
@@ -126,6 +127,15 @@ const ERRORS: &[(&str, &str)] = &[
     ("is quarantine", "隔離中のバイアルです"),
     ("cannot", "この状態ではできません"),
 ];
+
+/// Field errors in the page's language, the shipment phrases first.
+pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
+    FieldErrors(
+        e.0.into_iter()
+            .map(|(k, m)| (k, localise(lang, &m)))
+            .collect(),
+    )
+}
 
 /// A refusal in the page's language: Japanese first with the English original kept.
 pub fn localise(lang: Lang, message: &str) -> String {

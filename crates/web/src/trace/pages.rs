@@ -2,7 +2,6 @@
 //! the same trace as JSON (`/api/v1/trace`, the shape `secretome trace` prints), and a patient's
 //! FHIR R4 Bundle (`/api/v1/patients/{id}/fhir`, `application/fhir+json`).
 
-use secretome_domain::Capability;
 use super::graph::{self, Column, Labels};
 use crate::kit::{actor, page, seg, tri};
 use crate::{
@@ -20,7 +19,8 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use secretome_domain::{Role, genealogy::NodeKind};
+use secretome_domain::Capability;
+use secretome_domain::genealogy::NodeKind;
 use secretome_service::ServiceError;
 use secretome_service::trace::{Direction, Trace};
 use std::collections::BTreeMap;
