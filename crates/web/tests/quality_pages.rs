@@ -324,7 +324,8 @@ async fn plate_page_states_why_the_curve_is_not_determined() {
             r.body.contains("id=\"curve-not-determined-1\"")
                 && r.body
                     .contains("data-flag=\"upper_asymptote_not_determined\"")
-                && r.body.contains("最高濃度の標準が上側プラトーに達していません"),
+                && r.body
+                    .contains("最高濃度の標準が上側プラトーに達していません"),
             "{backend:?}: the reason in Japanese"
         );
         assert!(
