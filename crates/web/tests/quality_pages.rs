@@ -303,3 +303,42 @@ async fn plate_import_shows_the_curve_and_accepts_a_sample() {
         assert!(r.body.contains(&format!("id=\"err-{field}\"")));
     }
 }
+
+/// Issue 10 item 5: a plate whose curve has a parameter the standards do not determine (the Gen5
+/// mockBCA export: its top standard is still on the rising part) states the reason in words on the
+/// page, in Japanese and in English, and every sample read off it carries `curve_not_determined`.
+#[tokio::test]
+async fn plate_page_states_why_the_curve_is_not_determined() {
+    let file = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assay/tests/data/plates/gen5_endpoint_stdcurve_singleplate_mockBCA.txt"
+    ))
+    .unwrap();
+    let name = "gen5_endpoint_stdcurve_singleplate_mockBCA.txt";
+    for (backend, store) in stores("quality_plate_nd").await {
+        let (app, svc) = demo_app(store).await;
+        let (qc, csrf) = session(&svc, "qc").await;
+        let r = upload(&app, "/lots/L-2026-007/plates", &qc, &csrf, name, &file).await;
+        assert_eq!(r.status, 200, "{backend:?} {}", r.body);
+        assert!(
+            r.body.contains("id=\"curve-not-determined-1\"")
+                && r.body
+                    .contains("data-flag=\"upper_asymptote_not_determined\"")
+                && r.body
+                    .contains("最高濃度の標準が上側プラトーに達していません"),
+            "{backend:?}: the reason in Japanese"
+        );
+        assert!(
+            r.body.contains("curve_not_determined"),
+            "{backend:?}: samples read off the curve carry the flag"
+        );
+        let en = format!("{qc}; secretome_lang=en");
+        let r = upload(&app, "/lots/L-2026-007/plates", &en, &csrf, name, &file).await;
+        assert_eq!(r.status, 200, "{backend:?} {}", r.body);
+        assert!(
+            r.body
+                .contains("The highest standards do not reach the upper plateau"),
+            "{backend:?}: the reason in English"
+        );
+    }
+}

@@ -120,10 +120,11 @@ pub(super) fn solve(
     }
     let reduced = varpro::Reduced {
         model: problem.model,
-        x: problem.x,
+        x: &problem.x,
         ln_x: &problem.ln_x,
-        y: problem.y,
+        y: &problem.y,
         w: &problem.w,
+        scatter: problem.scatter,
         edge: Some(x_ref(end, span).ln()),
         inv_g: false,
     };
@@ -162,10 +163,11 @@ pub(super) fn solve_inv_g(problem: &CurveProblem, p: &[f64]) -> Option<Outcome> 
     }
     let reduced = varpro::Reduced {
         model: problem.model,
-        x: problem.x,
+        x: &problem.x,
         ln_x: &problem.ln_x,
-        y: problem.y,
+        y: &problem.y,
         w: &problem.w,
+        scatter: problem.scatter,
         edge: None,
         inv_g: true,
     };

@@ -144,6 +144,9 @@ pub(super) struct Data<'a> {
     pub ln_x: &'a [f64],
     pub y: &'a [f64],
     pub w: &'a [f64],
+    /// Scatter of folded replicates about their means (`CurveProblem::folded`), added to every RSS
+    /// here so that they compare with the fit's.
+    pub scatter: f64,
 }
 
 /// What the assessment found.
@@ -195,18 +198,24 @@ pub(super) fn assess(
     if dof > 0 && rss.is_finite() && !sharp {
         let bound = rss * (1.0 + f_crit(dof) / dof as f64);
         let (cover_lo, cover_hi) = coverage(model, p, span);
-        // A power law is convex or concave in ln x: where the standards bend both ways by more than
-        // the bound allows, neither limit can compete and neither need be fitted.
-        let bent =
-            (cover_hi < 0.99 || (cover_lo < 0.99 && !span.zero)) && curvature_bound(data) > bound;
+        // A power law is convex or concave in ln x, and monotone: where the standards bend or turn
+        // against every power law of one end by more than the bound allows, that limit cannot
+        // compete and need not be fitted.
+        let need_hi = cover_hi < 0.99;
+        let need_lo = cover_lo < 0.99 && !span.zero;
+        let bent = if need_hi || need_lo {
+            curvature_bound(data)
+        } else {
+            Bent::default()
+        };
         // Only where the fitted curve leaves part of its transition outside the standards can a
         // plateau-free limit compete (a curve 99 % of the way to a plateau at the last standard is
         // bent far beyond what a power law can follow within the noise).
-        if cover_hi < 0.99 && !bent {
+        if need_hi && bent.high <= bound {
             let lim = power_law_judged(data, b.abs().max(0.05), rss, bound);
             judge(&mut out, lim, rss, bound, end_flag(true));
         }
-        if cover_lo < 0.99 && !span.zero && !bent {
+        if need_lo && bent.low <= bound {
             let g = p.get(4).copied().unwrap_or(1.0);
             let lim = power_law_judged(data, -((b * g).abs().max(0.05)), rss, bound);
             judge(&mut out, lim, rss, bound, end_flag(false));
@@ -281,12 +290,23 @@ fn coverage(model: Model, p: &[f64], span: &Span) -> (f64, f64) {
     (ok(lo), ok(hi))
 }
 
-/// A lower bound on the RSS of every function of `x` that is convex in `ln x`, and of every one that
-/// is concave in it — so of every power law `α + k·x^β` (`k·e^{β ln x}` is convex for `k > 0`,
-/// concave for `k < 0`, whatever the sign of β). The scatter of replicates about their level's mean
-/// plus, for the most bent triple of adjacent levels, the least weighted change of the three means
-/// that straightens it (the distance to the half-space of the convexity constraint). Costs no `exp`.
-fn curvature_bound(data: &Data) -> f64 {
+/// Lower bounds on the RSS of the power laws `α + k·x^β` of each end (see [`curvature_bound`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Bent {
+    /// β > 0 (the high end, c → ∞): convex and increasing in `ln x` (k > 0), or concave and decreasing.
+    high: f64,
+    /// β < 0 (the low end, c → 0): convex and decreasing (k > 0), or concave and increasing.
+    low: f64,
+}
+
+/// Lower bounds on the RSS of every power law `α + k·x^β` of either end: `k·e^{β ln x}` is convex in
+/// `ln x` for `k > 0`, concave for `k < 0`, and monotone (increasing for `kβ > 0`). For each shape the
+/// scatter of replicates about their level's mean plus the larger of two costs, each a lower bound on
+/// the least weighted change of the level means that gives them that shape: for the bend, the most
+/// bent disjoint triples of adjacent levels straightened (each the distance to the half-space of its
+/// convexity constraint); for the direction, the weighted isotonic regression of the means (pool
+/// adjacent violators; a zero standard is the first level, where a β > 0 law takes α). Costs no `exp`.
+fn curvature_bound(data: &Data) -> Bent {
     // Levels: (ln x, Σw², Σw²y, Σw²y²), sorted by concentration; the zero standard adds only scatter.
     let mut lv = [(0.0f64, 0.0f64, 0.0f64, 0.0f64); super::varpro::MAX_POINTS];
     let mut n = 0;
@@ -305,7 +325,7 @@ fn curvature_bound(data: &Data) -> f64 {
             lv[n] = (u, w2, w2 * y, w2 * y * y);
             n += 1;
         } else {
-            return 0.0;
+            return Bent::default();
         }
     }
     let lv = &mut lv[..n];
@@ -340,8 +360,43 @@ fn curvature_bound(data: &Data) -> f64 {
     } else {
         (0.0, 0.0)
     };
-    let out = scatter.max(0.0) + convex.min(concave);
-    if out.is_finite() { out } else { 0.0 }
+    let (inc, dec) = if zw > 0.0 {
+        let zero = (f64::NEG_INFINITY, zw, zy, zyy);
+        let all: Vec<_> = std::iter::once(zero).chain(lv.iter().copied()).collect();
+        (isotonic_cost(&all, 1.0), isotonic_cost(&all, -1.0))
+    } else {
+        (isotonic_cost(lv, 1.0), isotonic_cost(lv, -1.0))
+    };
+    let base = scatter.max(0.0) + data.scatter;
+    let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+    Bent {
+        high: finite(base + convex.max(inc).min(concave.max(dec))),
+        low: finite(base + convex.max(dec).min(concave.max(inc))),
+    }
+}
+
+/// Least weighted squared change of the level means (levels `(·, Σw², Σw²y, ·)` in concentration
+/// order) that makes them non-decreasing (`sign` 1) or non-increasing (−1): pool adjacent violators.
+fn isotonic_cost(levels: &[(f64, f64, f64, f64)], sign: f64) -> f64 {
+    // Blocks (weight, weighted sum, Σ over the block of weight·mean²) of pooled levels.
+    let mut blocks: Vec<(f64, f64, f64)> = Vec::with_capacity(levels.len());
+    for l in levels {
+        let mut b = (l.1, l.2, l.2 * l.2 / l.1);
+        while let Some(&p) = blocks.last() {
+            if sign * (p.1 / p.0) > sign * (b.1 / b.0) {
+                blocks.pop();
+                b = (p.0 + b.0, p.1 + b.1, p.2 + b.2);
+            } else {
+                break;
+            }
+        }
+        blocks.push(b);
+    }
+    // Σ W·(mean − pooled mean)² within each block = Σ W·mean² − (Σ W·mean)²/Σ W.
+    blocks
+        .iter()
+        .map(|b| (b.2 - b.1 * b.1 / b.0).max(0.0))
+        .sum()
 }
 
 /// Weighted least squares of `y` on `[1, t]`: the residual sum of squares, or ∞ when `t` is constant.
@@ -363,7 +418,7 @@ fn line_rss(data: &Data, t: &[f64]) -> f64 {
     }
     let vty = sty - st * sy / sw;
     let vyy = syy - sy * sy / sw;
-    (vyy - vty * vty / vtt).max(0.0)
+    (vyy - vty * vty / vtt).max(0.0) + data.scatter
 }
 
 /// Best RSS of `y = α + k·x^β` over β of the sign of `beta0` (started there), by a safeguarded 1-D
@@ -620,7 +675,7 @@ pub(super) fn step_competes(data: &Data, rss: f64, dof: usize) -> bool {
 /// Best RSS of a step: one level for every concentration up to a gap between adjacent distinct
 /// concentrations, another beyond it (the limit b → ∞ with c in that gap).
 fn step_rss(data: &Data) -> f64 {
-    step(data).0
+    step(data).0 + data.scatter
 }
 
 /// A step's RSS and, for the best gap, `(x below, x above, level below, level above)`.
@@ -664,7 +719,13 @@ mod tests {
     use super::*;
 
     fn data<'a>(x: &'a [f64], ln_x: &'a [f64], y: &'a [f64], w: &'a [f64]) -> Data<'a> {
-        Data { x, ln_x, y, w }
+        Data {
+            x,
+            ln_x,
+            y,
+            w,
+            scatter: 0.0,
+        }
     }
 
     #[test]
@@ -693,18 +754,21 @@ mod tests {
             .map(|(v, e)| 0.1 + 2.0 / (1.0 + (8.0 / v).powf(1.5)) + e)
             .collect();
         let d = data(&x, &ln_x, &y, &w);
-        let bound = curvature_bound(&d);
-        assert!(bound > 0.0);
-        for beta0 in [1.0, -1.0] {
+        let bent = curvature_bound(&d);
+        assert!(bent.high > 0.0 && bent.low > 0.0);
+        for (beta0, bound) in [(1.0, bent.high), (-1.0, bent.low)] {
             assert!(
                 bound <= power_law_rss(&d, beta0),
                 "{bound} vs {}",
                 power_law_rss(&d, beta0)
             );
         }
-        // An exact power law is not bent the other way anywhere.
+        // An exact power law is not bent the other way anywhere, nor turns: at its own end.
         let y: Vec<f64> = x.iter().map(|v| 0.1 + 0.3 * v.powf(0.7)).collect();
-        assert!(curvature_bound(&data(&x, &ln_x, &y, &w)) < 1e-20);
+        assert!(curvature_bound(&data(&x, &ln_x, &y, &w)).high < 1e-20);
+        let y: Vec<f64> = x[2..].iter().map(|v| 0.1 + 0.3 * v.powf(-0.7)).collect();
+        let (x, ln_x) = (&x[2..], &ln_x[2..]);
+        assert!(curvature_bound(&data(x, ln_x, &y, &w[2..])).low < 1e-20);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub use start::self_start;
 
 use crate::lm::{self, LmError, LmOptions, Problem, Termination};
 use serde::Serialize;
+use std::borrow::Cow;
 use thiserror::Error;
 
 /// Weighting of the squared residuals.
@@ -100,10 +101,17 @@ pub enum FitError {
 /// The data of one curve as an `lm::Problem`.
 pub struct CurveProblem<'a> {
     model: Model,
-    x: &'a [f64],
-    y: &'a [f64],
+    x: Cow<'a, [f64]>,
+    y: Cow<'a, [f64]>,
     w: Vec<f64>,
     ln_x: Vec<f64>,
+    /// The points as given (the starts are taken from them).
+    given_x: &'a [f64],
+    given_y: &'a [f64],
+    /// Replicates folded into level means ([`CurveProblem::folded`]): their weighted scatter about
+    /// the means (part of every RSS), and the number of points given (for the degrees of freedom).
+    scatter: f64,
+    observations: usize,
 }
 
 impl<'a> CurveProblem<'a> {
@@ -142,11 +150,77 @@ impl<'a> CurveProblem<'a> {
         let ln_x = x.iter().map(|v| v.ln()).collect();
         Ok(CurveProblem {
             model,
-            x,
-            y,
+            x: Cow::Borrowed(x),
+            y: Cow::Borrowed(y),
             w,
             ln_x,
+            given_x: x,
+            given_y: y,
+            scatter: 0.0,
+            observations: x.len(),
         })
+    }
+
+    /// The same problem with the replicates of each concentration folded into one point: the
+    /// weighted mean `ȳ = Σw²y/Σw²` with weight `√Σw²`. `Σ w²(y − f)² = Σw²·(ȳ − f)² + Σ w²(y − ȳ)²`
+    /// for every curve `f`, so the minimiser, the RSS (the scatter is carried as
+    /// [`Problem::rss_offset`]), `JᵀJ` and `Jᵀr` are those of the points given, at a fraction of the
+    /// cost per evaluation. Unchanged where no concentration repeats or too few levels remain.
+    pub fn folded(self) -> Self {
+        let (x, y, w) = (self.given_x, self.given_y, &self.w);
+        let mut level: Vec<usize> = Vec::with_capacity(x.len());
+        let mut lx: Vec<f64> = Vec::with_capacity(x.len());
+        for &xi in x {
+            match lx.iter().position(|&v| v == xi) {
+                Some(k) => level.push(k),
+                None => {
+                    level.push(lx.len());
+                    lx.push(xi);
+                }
+            }
+        }
+        let n = lx.len();
+        if n == x.len() || n <= self.model.n_params() {
+            return self;
+        }
+        let (mut sw, mut swy) = (vec![0.0; n], vec![0.0; n]);
+        for i in 0..x.len() {
+            let w2 = w[i] * w[i];
+            sw[level[i]] += w2;
+            swy[level[i]] += w2 * y[i];
+        }
+        let ly: Vec<f64> = swy.iter().zip(&sw).map(|(s, t)| s / t).collect();
+        let mut scatter = 0.0;
+        for i in 0..x.len() {
+            let r = w[i] * (y[i] - ly[level[i]]);
+            scatter += r * r;
+        }
+        CurveProblem {
+            model: self.model,
+            ln_x: lx.iter().map(|v| v.ln()).collect(),
+            w: sw.iter().map(|v| v.sqrt()).collect(),
+            x: Cow::Owned(lx),
+            y: Cow::Owned(ly),
+            given_x: x,
+            given_y: y,
+            scatter,
+            observations: x.len(),
+        }
+    }
+
+    /// The problem of `model` on the same (folded) points and weights.
+    fn with_model(&self, model: Model) -> Self {
+        CurveProblem {
+            model,
+            x: self.x.clone(),
+            y: self.y.clone(),
+            w: self.w.clone(),
+            ln_x: self.ln_x.clone(),
+            given_x: self.given_x,
+            given_y: self.given_y,
+            scatter: self.scatter,
+            observations: self.observations,
+        }
     }
 }
 
@@ -156,6 +230,12 @@ impl Problem for CurveProblem<'_> {
     }
     fn n_residuals(&self) -> usize {
         self.x.len()
+    }
+    fn rss_offset(&self) -> f64 {
+        self.scatter
+    }
+    fn n_observations(&self) -> usize {
+        self.observations
     }
     fn residuals(&self, p: &[f64], out: &mut [f64]) {
         let ln_c = p[2].ln();
@@ -316,14 +396,15 @@ pub fn curve_options() -> LmOptions {
 /// concentration range and the analyst's start (asymptotes at the extremes, inflection at the median),
 /// and the lowest RSS wins. See `CurveFit::flags` and `CurveFit::converged`.
 pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<CurveFit, FitError> {
-    let problem = CurveProblem::new(model, x, y, weighting)?;
+    let problem = CurveProblem::new(model, x, y, weighting)?.folded();
     let span = limits::Span::of(x);
     let r = best_from_self_starts(&problem, &span)?;
     let data = limits::Data {
-        x,
+        x: &problem.x,
         ln_x: &problem.ln_x,
-        y,
+        y: &problem.y,
         w: &problem.w,
+        scatter: problem.scatter,
     };
     let judge =
         |r: &lm::LmResult| limits::assess(model, &data, &span, &r.params, r.rss, &r.se, r.dof);
@@ -470,16 +551,11 @@ fn best_from_self_starts(
     problem: &CurveProblem,
     span: &limits::Span,
 ) -> Result<lm::LmResult, FitError> {
-    let (model, x, y) = (problem.model, problem.x, problem.y);
+    let (model, x, y) = (problem.model, problem.given_x, problem.given_y);
     let candidates = start::Starts::new(model, x, y)?;
     // The 4PL solution with g = 1 is the natural first start for a 5PL.
     let from_4pl = if model == Model::FivePl {
-        CurveProblem::new(Model::FourPl, x, y, Weighting::None)
-            .ok()
-            .map(|mut p4| {
-                p4.w.clone_from(&problem.w);
-                p4
-            })
+        Some(problem.with_model(Model::FourPl))
             .and_then(|p4| best_from_self_starts(&p4, span).ok())
             .map(|r| {
                 let mut p = r.params;
@@ -691,6 +767,7 @@ fn rss_at(problem: &CurveProblem, p: &[f64]) -> f64 {
                     .eval_ln(p, problem.x[i], problem.ln_x[i], ln_c));
         s += r * r;
     }
+    let s = s + problem.scatter;
     if s.is_finite() { s } else { f64::INFINITY }
 }
 
@@ -717,6 +794,12 @@ impl Problem for LogScale<'_, '_> {
     }
     fn n_residuals(&self) -> usize {
         self.0.n_residuals()
+    }
+    fn rss_offset(&self) -> f64 {
+        self.0.rss_offset()
+    }
+    fn n_observations(&self) -> usize {
+        self.0.n_observations()
     }
     fn residuals(&self, q: &[f64], out: &mut [f64]) {
         let p = self.natural(q);
@@ -768,7 +851,7 @@ fn polish_log(problem: &CurveProblem, p: &[f64]) -> Option<lm::LmResult> {
 /// The analyst's start: asymptotes at the mean responses of the lowest and highest standards, slope
 /// 1, inflection at the median positive concentration (5PL: g = 1).
 fn analyst_start(problem: &CurveProblem, span: &limits::Span) -> Vec<f64> {
-    let (x, y) = (problem.x, problem.y);
+    let (x, y) = (problem.given_x, problem.given_y);
     let mean_at = |target: f64| {
         let (s, k) = x
             .iter()
@@ -831,10 +914,11 @@ struct Projected {
 fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<Projected> {
     let reduced = varpro::Reduced {
         model: problem.model,
-        x: problem.x,
+        x: &problem.x,
         ln_x: &problem.ln_x,
-        y: problem.y,
+        y: &problem.y,
         w: &problem.w,
+        scatter: problem.scatter,
         edge: None,
         inv_g: false,
     };

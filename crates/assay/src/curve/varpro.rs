@@ -19,6 +19,9 @@ pub(super) struct Reduced<'a> {
     pub edge: Option<f64>,
     /// 5PL in the form of its `g → ∞` limit (see [`inv_g_basis`]): θ = (b, ln κ, h = 1/g), h ≥ 0.
     pub inv_g: bool,
+    /// Scatter of folded replicates about their means (`CurveProblem::folded`): part of the RSS the
+    /// relative convergence tests are judged against.
+    pub scatter: f64,
 }
 
 /// `s_i` and `ds_i/dθ_k` (k < 3) at θ.
@@ -394,7 +397,7 @@ fn iterate(
                 pred += delta[p] * (2.0 * g[p] - ad);
             }
             let small_step = (0..k).all(|p| delta[p].abs() <= tol * th[p].abs().max(1e-300));
-            if lambda <= 1.0 && (small_step || pred <= 1e-15 * evs[c].f) {
+            if lambda <= 1.0 && (small_step || pred <= 1e-15 * (evs[c].f + r.scatter)) {
                 // A nearly Gauss–Newton step that small, or that cannot lower the RSS beyond its
                 // rounding: θ is the minimiser to that precision, no need to evaluate the step.
                 return solution(th, &evs[c], it, true);
@@ -421,15 +424,16 @@ fn iterate(
                 trial[1] = 0.0;
             }
             let f = evs[c].f;
+            let whole = f + r.scatter;
             if r.evaluate(&trial[..k], &mut evs[1 - c]) && evs[1 - c].f <= f {
-                let small_gain = f - evs[1 - c].f <= 1e-15 * f;
+                let small_gain = f - evs[1 - c].f <= 1e-15 * whole;
                 th = trial;
                 c = 1 - c;
                 lambda = (lambda * 0.1).max(1e-12);
                 if small_step || small_gain {
                     // Converged only if the gain was small because the model said so (a step that
                     // gained little against a large prediction is left to the full LM).
-                    return solution(th, &evs[c], it, lambda <= 0.1 && pred <= 1e-12 * f);
+                    return solution(th, &evs[c], it, lambda <= 0.1 && pred <= 1e-12 * whole);
                 }
                 break;
             }
@@ -558,6 +562,7 @@ mod tests {
             w: &w,
             edge: None,
             inv_g: true,
+            scatter: 0.0,
         };
         let (b, c, g) = (1.2f64, 40.0f64, 3.0f64);
         let th = [b, c.ln() - g.ln() / b, 1.0 / g];

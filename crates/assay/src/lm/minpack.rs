@@ -144,6 +144,7 @@ pub(super) fn lmder(
         return Err(LmError::NonFiniteStart);
     }
     let mut fnorm = enorm(&ws.fvec);
+    let offset = problem.rss_offset().max(0.0);
     let maxfev = opts.max_iterations.saturating_mul(10).saturating_add(100);
     let mut nfev = 1usize;
     let mut iter = 0usize;
@@ -246,6 +247,13 @@ pub(super) fn lmder(
             } else {
                 f64::INFINITY
             };
+            // Relative reductions are judged against the whole RSS, offset included (it is 0 but for
+            // replicates folded into level means: then this is the test on the unfolded problem).
+            let whole = if offset > 0.0 {
+                fnorm * fnorm / (fnorm * fnorm + offset)
+            } else {
+                1.0
+            };
             let actred = if 0.1 * fnorm1 < fnorm {
                 1.0 - (fnorm1 / fnorm).powi(2)
             } else {
@@ -264,6 +272,7 @@ pub(super) fn lmder(
             let prered = temp1 * temp1 + temp2 * temp2 / 0.5;
             let dirder = -(temp1 * temp1 + temp2 * temp2);
             let ratio = if prered != 0.0 { actred / prered } else { 0.0 };
+            let (actred_whole, prered_whole) = (actred * whole, prered * whole);
             if ratio <= 0.25 {
                 let mut temp = if actred >= 0.0 {
                     0.5
@@ -288,7 +297,8 @@ pub(super) fn lmder(
                 xnorm = enorm(&ws.wa2[..n]);
                 fnorm = fnorm1;
             }
-            let f_ok = actred.abs() <= opts.ftol && prered <= opts.ftol && 0.5 * ratio <= 1.0;
+            let f_ok =
+                actred_whole.abs() <= opts.ftol && prered_whole <= opts.ftol && 0.5 * ratio <= 1.0;
             let x_ok = delta <= opts.xtol * xnorm;
             if f_ok || x_ok {
                 termination = match (f_ok, x_ok) {
@@ -302,7 +312,7 @@ pub(super) fn lmder(
                 termination = Termination::MaxIterations;
                 break 'outer;
             }
-            if actred.abs() <= epsmch && prered <= epsmch && 0.5 * ratio <= 1.0 {
+            if actred_whole.abs() <= epsmch && prered_whole <= epsmch && 0.5 * ratio <= 1.0 {
                 termination = Termination::FtolAtMachinePrecision;
                 break 'outer;
             }

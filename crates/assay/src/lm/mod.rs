@@ -25,6 +25,17 @@ pub trait Problem {
     fn jacobian(&self, p: &[f64], out: &mut [f64]) {
         forward_difference_jacobian(self, p, out);
     }
+    /// A constant the residual sum of squares carries beyond `Σ r_i²` (default 0): a problem whose
+    /// replicates were folded into weighted level means (see `curve::CurveProblem`) has the same
+    /// minimiser and Jacobian products, and the replicates' scatter about their means added here.
+    /// The reported RSS and the relative convergence tests include it.
+    fn rss_offset(&self) -> f64 {
+        0.0
+    }
+    /// Observations behind the residuals, for the degrees of freedom (default `n_residuals`).
+    fn n_observations(&self) -> usize {
+        self.n_residuals()
+    }
 }
 
 /// Forward-difference Jacobian (row-major `m × n`), the default of [`Problem::jacobian`].
@@ -207,12 +218,13 @@ pub fn solve(problem: &dyn Problem, start: &[f64], opts: &LmOptions) -> Result<L
     let (m, n) = check(problem, start)?;
     with_workspace(m, n, |ws| {
         let out = minpack::lmder(problem, start, opts, ws)?;
-        let dof = m - n;
-        let (covariance, se) = covar::covariance(problem, &out.params, out.rss, dof, ws);
+        let dof = problem.n_observations().max(m) - n;
+        let rss = out.rss + problem.rss_offset();
+        let (covariance, se) = covar::covariance(problem, &out.params, rss, dof, ws);
         Ok(LmResult {
             converged: out.termination.is_converged(),
             params: out.params,
-            rss: out.rss,
+            rss,
             iterations: out.iterations,
             termination: out.termination,
             se,
@@ -237,8 +249,8 @@ pub fn result_at(
         if !(ws.fvec.iter().all(|v| v.is_finite()) && params.iter().all(|v| v.is_finite())) {
             return Err(LmError::NonFiniteStart);
         }
-        let rss = minpack::enorm(&ws.fvec).powi(2);
-        let dof = m - n;
+        let rss = minpack::enorm(&ws.fvec).powi(2) + problem.rss_offset();
+        let dof = problem.n_observations().max(m) - n;
         let (covariance, se) = covar::covariance(problem, params, rss, dof, ws);
         Ok(LmResult {
             converged: termination.is_converged(),
