@@ -242,9 +242,7 @@ impl CultureBatch {
                 "harvested_at",
                 format!("{why}; record it with a deviation reason or correct the time"),
             ))),
-            (Some(why), Some(reason)) => {
-                all.take(text("deviation", &format!("{why}: {reason}")))
-            }
+            (Some(why), Some(reason)) => all.take(text("deviation", &format!("{why}: {reason}"))),
         };
         let volume_ml = all.keep(positive("volume_ml", volume_ml), volume_ml);
         all.done()?;

@@ -116,17 +116,20 @@ impl CellBank {
             ),
             banked_at,
         );
-        Self::checked(all, CellBank {
-            id,
-            kind: BankKind::Master,
-            tissue: tissue.id.clone(),
-            parent: None,
-            passage,
-            population_doublings,
-            vials_frozen,
-            cells_per_vial,
-            banked_at,
-        })
+        Self::checked(
+            all,
+            CellBank {
+                id,
+                kind: BankKind::Master,
+                tissue: tissue.id.clone(),
+                parent: None,
+                passage,
+                population_doublings,
+                vials_frozen,
+                cells_per_vial,
+                banked_at,
+            },
+        )
     }
 
     /// A working bank expanded from a master bank: passage and doublings cannot go backwards.
@@ -173,17 +176,20 @@ impl CellBank {
                 ),
             )));
         }
-        Self::checked(all, CellBank {
-            id,
-            kind: BankKind::Working,
-            tissue: master.tissue.clone(),
-            parent: Some(master.id.clone()),
-            passage,
-            population_doublings,
-            vials_frozen,
-            cells_per_vial,
-            banked_at,
-        })
+        Self::checked(
+            all,
+            CellBank {
+                id,
+                kind: BankKind::Working,
+                tissue: master.tissue.clone(),
+                parent: Some(master.id.clone()),
+                passage,
+                population_doublings,
+                vials_frozen,
+                cells_per_vial,
+                banked_at,
+            },
+        )
     }
 
     /// The bank's own limits, added to what `all` already refused: every bad field at once.

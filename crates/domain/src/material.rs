@@ -72,9 +72,15 @@ impl RawMaterialLot {
     ) -> Result<Self, DomainError> {
         // Every bad field at once.
         let mut all = Invalids::default();
-        let received_at = all.keep(not_after_entry("received_at", received_at, now), received_at);
+        let received_at = all.keep(
+            not_after_entry("received_at", received_at, now),
+            received_at,
+        );
         if expires_at <= received_at {
-            all.take::<()>(Err(DomainError::invalid("expires_at", "must be after receipt")));
+            all.take::<()>(Err(DomainError::invalid(
+                "expires_at",
+                "must be after receipt",
+            )));
         }
         let material = all.take(text("material", material));
         let supplier = all.take(text("supplier", supplier));

@@ -116,7 +116,12 @@ impl AdverseEvent {
                     format!("{} was given to another patient", a.id),
                 )));
             } else if let Some(onset_at) = onset {
-                all.take(not_before("onset_at", onset_at, a.administered_at, "the dose"));
+                all.take(not_before(
+                    "onset_at",
+                    onset_at,
+                    a.administered_at,
+                    "the dose",
+                ));
             }
         }
         let (Some(term), Some(onset_at), Some(aware_at), true) =

@@ -135,9 +135,7 @@ pub async fn decide(
 }
 
 fn refusal(r: Refusal) -> Response {
-    let (s, field) = (r.status(), r.field());
-    let body = json!({ "error": r.message(), "field": field, "status": s.as_u16() });
-    (s, Json(body)).into_response()
+    r.json()
 }
 
 /// GET /api/v1/returns: the returned vials awaiting QA.

@@ -15,4 +15,4 @@ pub use answer::{actor, fail, page, path, see_other, signed_in};
 pub use format::*;
 pub use input::{Action, At, Check, Input, flag, json_fields, text};
 pub use multipart::{hex, multipart, unhex};
-pub use refusal::{Refusal, localise, scan_message};
+pub use refusal::{Refusal, field_list, localise, scan_message};
