@@ -189,11 +189,17 @@ impl CultureBatch {
         if self.status != BatchStatus::Culturing {
             return Err(self.refuse("start conditioning"));
         }
-        let at = event_time("started_at", at, Some((self.seeded_at, "seeding")), now)?;
-        let hours = positive("hours", hours)?;
+        // Every bad field at once.
+        let mut all = crate::Invalids::default();
+        let at = all.keep(
+            event_time("started_at", at, Some((self.seeded_at, "seeding")), now),
+            at,
+        );
+        let hours = all.keep(positive("hours", hours), hours);
         if hours > 240.0 {
-            return Err(DomainError::invalid("hours", "must be at most 240 h"));
+            all.take::<()>(Err(DomainError::invalid("hours", "must be at most 240 h")));
         }
+        all.done()?;
         let mut next = self.clone();
         next.status = BatchStatus::Conditioning;
         next.conditioning_started_at = Some(at);
@@ -218,33 +224,35 @@ impl CultureBatch {
             return Err(self.refuse("harvest"));
         }
         let started = self.conditioning_started_at;
-        let at = event_time(
+        // Every bad field at once.
+        let mut all = crate::Invalids::default();
+        let timely = all.take(event_time(
             "harvested_at",
             at,
             started.map(|s| (s, "the start of conditioning")),
             now,
-        )?;
-        let outside = match (started, self.conditioning_hours) {
-            (Some(s), Some(h)) => HarvestWindow::STANDARD.outside(h, s.hours_until(at)),
+        ));
+        let outside = match (timely, started, self.conditioning_hours) {
+            (Some(at), Some(s), Some(h)) => HarvestWindow::STANDARD.outside(h, s.hours_until(at)),
             _ => None,
         };
         let deviation = match (outside, deviation.map(str::trim).filter(|d| !d.is_empty())) {
             (None, _) => None,
-            (Some(why), None) => {
-                return Err(DomainError::invalid(
-                    "harvested_at",
-                    format!("{why}; record it with a deviation reason or correct the time"),
-                ));
-            }
-            (Some(why), Some(reason)) => Some(text("deviation", &format!("{why}: {reason}"))?),
+            (Some(why), None) => all.take(Err(DomainError::invalid(
+                "harvested_at",
+                format!("{why}; record it with a deviation reason or correct the time"),
+            ))),
+            (Some(why), Some(reason)) => all.take(text("deviation", &format!("{why}: {reason}"))),
         };
+        let volume_ml = all.keep(positive("volume_ml", volume_ml), volume_ml);
+        all.done()?;
         let mut next = self.clone();
         next.status = BatchStatus::Harvested;
         let h = Harvest {
             id,
             batch: self.id.clone(),
             harvested_at: at,
-            volume_ml: positive("volume_ml", volume_ml)?,
+            volume_ml,
             remaining_ml: volume_ml,
             deviation,
             room: None,
@@ -569,5 +577,24 @@ mod tests {
             .harvest(h(), 100.0, t("2026-02-07T00:00:00Z"), None, now)
             .unwrap();
         assert_eq!(ok.deviation, None);
+        // Every bad field at once: one minute in and a negative volume; a future start, no hours.
+        let e = c.harvest(h(), -500.0, early, None, now).unwrap_err();
+        let DomainError::Invalid { field, .. } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(field, "harvested_at, volume_ml");
+        let e = b
+            .start_conditioning(
+                MaterialLotId::new("RM-SFM-1").unwrap(),
+                0.0,
+                false,
+                t("2027-01-01T00:00:00Z"),
+                now,
+            )
+            .unwrap_err();
+        let DomainError::Invalid { field, .. } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(field, "started_at, hours");
     }
 }

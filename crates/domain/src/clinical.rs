@@ -250,28 +250,30 @@ impl Administration {
                 patient: patient.id.to_string(),
             }));
         }
-        let dose_ml = positive("dose_ml", dose_ml)?;
+        // Every bad field at once.
+        let mut all = crate::Invalids::default();
+        let dose_ml = all.keep(positive("dose_ml", dose_ml), dose_ml);
         if dose_ml > vial_volume_ml {
-            return Err(DomainError::invalid(
+            all.take::<()>(Err(DomainError::invalid(
                 "dose_ml",
                 format!("{dose_ml} mL is more than the vial holds ({vial_volume_ml} mL)"),
-            ));
+            )));
         }
-        if administered_at > now {
-            return Err(DomainError::invalid(
-                "administered_at",
-                "must not be in the future",
-            ));
-        }
-        if administered_at < dispensing.dispensed_at {
-            return Err(DomainError::invalid(
+        let timely = all.take(crate::plausible::not_after_entry(
+            "administered_at",
+            administered_at,
+            now,
+        ));
+        if timely.is_some() && administered_at < dispensing.dispensed_at {
+            all.take::<()>(Err(DomainError::invalid(
                 "administered_at",
                 format!(
                     "must not be before the vial was dispensed ({})",
                     dispensing.dispensed_at
                 ),
-            ));
+            )));
         }
+        all.done()?;
         Ok(Administration {
             id: format!("ADM-{}", dispensing.vial),
             vial: dispensing.vial.clone(),
@@ -311,8 +313,10 @@ impl OutcomeMeasure {
         by: UserName,
         now: UtcTime,
     ) -> Result<Self, DomainError> {
+        // Every bad field at once.
+        let mut all = crate::Invalids::default();
         if !patient.indication.scales().contains(&scale) {
-            return Err(DomainError::invalid(
+            all.take::<()>(Err(DomainError::invalid(
                 "scale",
                 format!(
                     "{} is not followed for {} (use {})",
@@ -326,19 +330,18 @@ impl OutcomeMeasure {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-            ));
+            )));
         }
-        if visit_at > now {
-            return Err(DomainError::invalid(
-                "visit_at",
-                "must not be in the future",
-            ));
-        }
+        all.take(crate::plausible::not_after_entry("visit_at", visit_at, now));
+        let value = all.take(scale.parse_value(raw));
+        let (Some(value), true) = (value, all.is_empty()) else {
+            return Err(all.into_error());
+        };
         Ok(OutcomeMeasure {
             id,
             patient: patient.id.clone(),
             scale,
-            value: scale.parse_value(raw)?,
+            value,
             visit_at,
             recorded_at: now,
             recorded_by: by,

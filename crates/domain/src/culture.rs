@@ -1,7 +1,7 @@
 //! Tissue collections and cell banks: what a donor gave, and the master / working banks expanded from it.
 
 use crate::{
-    DomainError, UtcTime,
+    DomainError, Invalids, UtcTime,
     donor::{Donor, TissueSource},
     ids::{CellBankId, DonorCode, TissueId},
     plausible::event_time,
@@ -32,24 +32,31 @@ impl TissueCollection {
         now: UtcTime,
     ) -> Result<Self, DomainError> {
         donor.check_can_donate()?;
-        let collected_at = event_time(
-            "collected_at",
+        // Every bad field at once.
+        let mut all = Invalids::default();
+        let collected_at = all.keep(
+            event_time(
+                "collected_at",
+                collected_at,
+                Some((donor.consented_at, "the donor's consent")),
+                now,
+            ),
             collected_at,
-            Some((donor.consented_at, "the donor's consent")),
-            now,
-        )?;
+        );
         if !matches!(amount_unit, "g" | "mL") {
-            return Err(DomainError::invalid(
+            all.take::<()>(Err(DomainError::invalid(
                 "amount_unit",
                 format!("unknown unit {amount_unit:?} (expected g or mL)"),
-            ));
+            )));
         }
+        let amount = all.keep(positive("amount", amount), amount);
+        all.done()?;
         Ok(Self {
             id,
             donor: donor.id.clone(),
             kind,
             collected_at,
-            amount: positive("amount", amount)?,
+            amount,
             amount_unit: amount_unit.to_string(),
         })
     }
@@ -99,23 +106,30 @@ impl CellBank {
         banked_at: UtcTime,
         now: UtcTime,
     ) -> Result<Self, DomainError> {
-        let banked_at = event_time(
-            "banked_at",
+        let mut all = Invalids::default();
+        let banked_at = all.keep(
+            event_time(
+                "banked_at",
+                banked_at,
+                Some((tissue.collected_at, "the tissue collection")),
+                now,
+            ),
             banked_at,
-            Some((tissue.collected_at, "the tissue collection")),
-            now,
-        )?;
-        Self::checked(CellBank {
-            id,
-            kind: BankKind::Master,
-            tissue: tissue.id.clone(),
-            parent: None,
-            passage,
-            population_doublings,
-            vials_frozen,
-            cells_per_vial,
-            banked_at,
-        })
+        );
+        Self::checked(
+            all,
+            CellBank {
+                id,
+                kind: BankKind::Master,
+                tissue: tissue.id.clone(),
+                parent: None,
+                passage,
+                population_doublings,
+                vials_frozen,
+                cells_per_vial,
+                banked_at,
+            },
+        )
     }
 
     /// A working bank expanded from a master bank: passage and doublings cannot go backwards.
@@ -130,12 +144,6 @@ impl CellBank {
         banked_at: UtcTime,
         now: UtcTime,
     ) -> Result<Self, DomainError> {
-        let banked_at = event_time(
-            "banked_at",
-            banked_at,
-            Some((master.banked_at, "the master bank")),
-            now,
-        )?;
         if master.kind != BankKind::Master {
             return Err(DomainError::Rule(
                 crate::rule::Rule::WorkingBankFromWorking {
@@ -143,43 +151,64 @@ impl CellBank {
                 },
             ));
         }
+        let mut all = Invalids::default();
+        let banked_at = all.keep(
+            event_time(
+                "banked_at",
+                banked_at,
+                Some((master.banked_at, "the master bank")),
+                now,
+            ),
+            banked_at,
+        );
         if passage <= master.passage {
-            return Err(DomainError::invalid(
+            all.take::<()>(Err(DomainError::invalid(
                 "passage",
                 format!("must be above the master bank's passage {}", master.passage),
-            ));
+            )));
         }
         if population_doublings < master.population_doublings {
-            return Err(DomainError::invalid(
+            all.take::<()>(Err(DomainError::invalid(
                 "population_doublings",
                 format!(
                     "cannot be below the master bank's {}",
                     master.population_doublings
                 ),
-            ));
+            )));
         }
-        Self::checked(CellBank {
-            id,
-            kind: BankKind::Working,
-            tissue: master.tissue.clone(),
-            parent: Some(master.id.clone()),
-            passage,
-            population_doublings,
-            vials_frozen,
-            cells_per_vial,
-            banked_at,
-        })
+        Self::checked(
+            all,
+            CellBank {
+                id,
+                kind: BankKind::Working,
+                tissue: master.tissue.clone(),
+                parent: Some(master.id.clone()),
+                passage,
+                population_doublings,
+                vials_frozen,
+                cells_per_vial,
+                banked_at,
+            },
+        )
     }
 
-    fn checked(b: CellBank) -> Result<Self, DomainError> {
+    /// The bank's own limits, added to what `all` already refused: every bad field at once.
+    fn checked(mut all: Invalids, b: CellBank) -> Result<Self, DomainError> {
         if !(0..=100).contains(&b.passage) {
-            return Err(DomainError::invalid("passage", "must be between 0 and 100"));
+            all.take::<()>(Err(DomainError::invalid(
+                "passage",
+                "must be between 0 and 100",
+            )));
         }
-        non_negative("population_doublings", b.population_doublings)?;
+        all.take(non_negative("population_doublings", b.population_doublings));
         if b.vials_frozen < 1 {
-            return Err(DomainError::invalid("vials_frozen", "must be at least 1"));
+            all.take::<()>(Err(DomainError::invalid(
+                "vials_frozen",
+                "must be at least 1",
+            )));
         }
-        positive("cells_per_vial", b.cells_per_vial)?;
+        all.take(positive("cells_per_vial", b.cells_per_vial));
+        all.done()?;
         Ok(b)
     }
 }

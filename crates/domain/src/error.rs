@@ -92,6 +92,11 @@ impl Invalids {
             }
         }
     }
+    /// Like `take`, with `otherwise` (typically the value as given) in place of a refused value, so
+    /// the checks after it can go on; `done` then refuses before anything uses it.
+    pub fn keep<T>(&mut self, r: Result<T, DomainError>, otherwise: T) -> T {
+        self.take(r).unwrap_or(otherwise)
+    }
     /// Whether nothing was refused so far.
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty() && self.other.is_none()

@@ -2,7 +2,7 @@
 //! so a recalled material lot traces forward to every vial and patient it reached.
 
 use crate::{
-    DomainError, UtcTime,
+    DomainError, Invalids, UtcTime,
     batch::CultureBatch,
     ids::{BatchId, MaterialLotId},
     plausible::{event_time, not_after_entry, not_before},
@@ -70,16 +70,32 @@ impl RawMaterialLot {
         expires_at: UtcTime,
         now: UtcTime,
     ) -> Result<Self, DomainError> {
-        let received_at = not_after_entry("received_at", received_at, now)?;
+        // Every bad field at once.
+        let mut all = Invalids::default();
+        let received_at = all.keep(
+            not_after_entry("received_at", received_at, now),
+            received_at,
+        );
         if expires_at <= received_at {
-            return Err(DomainError::invalid("expires_at", "must be after receipt"));
+            all.take::<()>(Err(DomainError::invalid(
+                "expires_at",
+                "must be after receipt",
+            )));
         }
+        let material = all.take(text("material", material));
+        let supplier = all.take(text("supplier", supplier));
+        let supplier_lot = all.take(text("supplier_lot", supplier_lot));
+        let (Some(material), Some(supplier), Some(supplier_lot), true) =
+            (material, supplier, supplier_lot, all.is_empty())
+        else {
+            return Err(all.into_error());
+        };
         Ok(Self {
             id,
-            material: text("material", material)?,
+            material,
             category,
-            supplier: text("supplier", supplier)?,
-            supplier_lot: text("supplier_lot", supplier_lot)?,
+            supplier,
+            supplier_lot,
             received_at,
             expires_at,
         })
@@ -118,20 +134,34 @@ impl MaterialUse {
         used_at: UtcTime,
         now: UtcTime,
     ) -> Result<Self, DomainError> {
-        let used_at = event_time(
+        // Every bad field at once (an expired lot is a rule, refused after the fields).
+        let mut all = Invalids::default();
+        let timely = all.take(event_time(
             "used_at",
             used_at,
             Some((batch.seeded_at, "the batch was seeded")),
             now,
-        )?;
-        not_before("used_at", used_at, lot.received_at, "the lot was received")?;
+        ));
+        if timely.is_some() {
+            all.take(not_before(
+                "used_at",
+                used_at,
+                lot.received_at,
+                "the lot was received",
+            ));
+        }
+        let quantity = all.keep(positive("quantity", quantity), quantity);
+        let unit = all.take(text("unit", unit));
+        let (Some(unit), true) = (unit, all.is_empty()) else {
+            return Err(all.into_error());
+        };
         lot.check_usable(used_at)?;
         Ok(Self {
             id: format!("{}>{}", lot.id, batch.id),
             batch: batch.id.clone(),
             material_lot: lot.id.clone(),
-            quantity: positive("quantity", quantity)?,
-            unit: text("unit", unit)?,
+            quantity,
+            unit,
             used_at,
         })
     }

@@ -31,8 +31,9 @@ impl AppError {
 }
 
 impl IntoResponse for AppError {
-    /// `{"code", "error" (English), "message_ja", "status"}`, plus `"field"` when the refusal
-    /// names an input field and `"reasons"` (each with `message` and `message_ja`) when a release
+    /// `{"code", "error" (English), "message_ja", "status"}`, plus `"field"` and `"fields"`
+    /// (`[{field, code, message, message_ja}]`, one per refused field) when the refusal names
+    /// input fields and `"reasons"` (each with `message` and `message_ja`) when a release
     /// is refused.
     fn into_response(self) -> Response {
         let told = crate::messages::tell(&self.0);
@@ -43,7 +44,15 @@ impl IntoResponse for AppError {
             "status": told.status.as_u16(),
         });
         if let Some(field) = &told.field {
+            // `field` as before (several refused fields joined `a, b`); `fields` one entry each.
             body["field"] = serde_json::json!(field);
+            let errors = match &self.0 {
+                ServiceError::Domain(DomainError::Invalid { .. }) => {
+                    crate::forms::FieldErrors::from_service(&self.0)
+                }
+                _ => crate::forms::FieldErrors::one(field, &told.en),
+            };
+            body["fields"] = serde_json::json!(crate::kit::field_list(&errors, told.code));
         }
         if let ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) = &self.0
             && let Ok(r) = serde_json::to_value(blockers)

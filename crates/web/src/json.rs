@@ -17,7 +17,15 @@ pub(crate) fn error(e: ServiceError) -> Response {
 }
 
 pub(crate) fn bad(field: &str, message: &str) -> Response {
-    let body = json!({ "error": format!("{field}: {message}"), "field": field, "status": 422 });
+    let one = crate::forms::FieldErrors::one(field, message);
+    let body = json!({
+        "code": "invalid",
+        "error": format!("{field}: {message}"),
+        "message_ja": crate::kit::localise(crate::i18n::Lang::Ja, &format!("{field}: {message}")),
+        "field": field,
+        "fields": crate::kit::field_list(&one, "invalid"),
+        "status": 422,
+    });
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 

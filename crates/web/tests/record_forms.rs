@@ -2,7 +2,9 @@
 //! manufacturing records, a harvest one minute into a 48 h conditioning, a negative endotoxin, text in
 //! a numeric test, a retest without a reason — is refused with a message next to its field (in the
 //! page's language) and writes no audit event; the inputs the lab really writes (陰性, `< 0.25`) are
-//! taken, and a retest keeps the original visible. On both backends.
+//! taken, and a retest keeps the original visible. On both backends. The other bad inputs of the
+//! issue are scripted beside it: a control well adopted as a lot's result (`plate_runs.rs`), and
+//! several bad fields of one submission shown at once, in forms and the API (`every_error_at_once.rs`).
 
 mod common;
 use common::*;

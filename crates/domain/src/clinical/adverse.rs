@@ -9,7 +9,7 @@ use super::{
     reporting::{ReportDue, SeriousCriterion, report_deadline},
 };
 use crate::{
-    DomainError, UtcTime,
+    DomainError, Invalids, UtcTime,
     ids::{PatientCode, UserName},
     plausible::{event_time, not_before},
     quantity::text,
@@ -87,26 +87,48 @@ impl AdverseEvent {
         by: UserName,
         now: UtcTime,
     ) -> Result<Self, DomainError> {
-        let term = ctcae::term(&facts.term)?;
-        ctcae::check_grade(term, facts.grade)?;
+        // Every bad field at once.
+        let mut all = Invalids::default();
+        let term = all.take(ctcae::term(&facts.term));
+        if let Some(term) = term {
+            all.take(ctcae::check_grade(term, facts.grade));
+        }
         if (facts.grade == 5) != (facts.outcome == AeOutcome::Fatal) {
-            return Err(DomainError::invalid(
+            all.take::<()>(Err(DomainError::invalid(
                 "outcome",
                 "grade 5 (death related to the event) and outcome \"fatal\" go together",
-            ));
+            )));
         }
-        let onset_at = event_time("onset_at", facts.onset_at, None, now)?;
-        let aware_at = event_time("aware_at", facts.aware_at.unwrap_or(now), None, now)?;
-        not_before("aware_at", aware_at, onset_at, "the onset")?;
+        let onset = all.take(event_time("onset_at", facts.onset_at, None, now));
+        let aware = all.take(event_time(
+            "aware_at",
+            facts.aware_at.unwrap_or(now),
+            None,
+            now,
+        ));
+        if let (Some(onset_at), Some(aware_at)) = (onset, aware) {
+            all.take(not_before("aware_at", aware_at, onset_at, "the onset"));
+        }
         if let Some(a) = administration {
             if a.patient != patient.id {
-                return Err(DomainError::invalid(
+                all.take::<()>(Err(DomainError::invalid(
                     "administration",
                     format!("{} was given to another patient", a.id),
+                )));
+            } else if let Some(onset_at) = onset {
+                all.take(not_before(
+                    "onset_at",
+                    onset_at,
+                    a.administered_at,
+                    "the dose",
                 ));
             }
-            not_before("onset_at", onset_at, a.administered_at, "the dose")?;
         }
+        let (Some(term), Some(onset_at), Some(aware_at), true) =
+            (term, onset, aware, all.is_empty())
+        else {
+            return Err(all.into_error());
+        };
         let mut criteria = facts.criteria.clone();
         if facts.grade == 5 {
             criteria.push(SeriousCriterion::Death);

@@ -224,9 +224,14 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 
 /// Gathers the typed values of an input's text fields, keeping every field's error; a field that
 /// could not be read gives a placeholder that never reaches a use case (`done` refuses first).
+/// Since a refused input never reaches its use case, `done` then also asks the domain about the
+/// event times it could read (`plausible::not_after_entry`), so a future date is shown together
+/// with the fields that could not be read, not on the next submission.
 pub struct Check<'a> {
     at: &'a At,
     errors: FieldErrors,
+    /// Event times read (`time`, `opt_time`), judged by the domain when another field was refused.
+    times: Vec<(String, UtcTime)>,
 }
 
 impl<'a> Check<'a> {
@@ -234,6 +239,7 @@ impl<'a> Check<'a> {
         Check {
             at,
             errors: FieldErrors::default(),
+            times: Vec::new(),
         }
     }
     fn keep<T>(&mut self, r: Result<T, FieldErrors>, placeholder: T) -> T {
@@ -248,8 +254,16 @@ impl<'a> Check<'a> {
     pub fn integer(&mut self, field: &str, s: &str) -> i64 {
         self.keep(forms::integer(field, s), 0)
     }
-    /// A `datetime-local` value in the input's zone or RFC 3339; empty means now.
+    /// An event's time (not after the moment of entry): a `datetime-local` value in the input's
+    /// zone or RFC 3339; empty means now.
     pub fn time(&mut self, field: &str, s: &str) -> UtcTime {
+        let t = self.read_time(field, s);
+        if !s.trim().is_empty() {
+            self.times.push((field.to_string(), t));
+        }
+        t
+    }
+    fn read_time(&mut self, field: &str, s: &str) -> UtcTime {
         let tz = jiff::tz::TimeZone::get(&self.at.zone).unwrap_or(jiff::tz::TimeZone::UTC);
         let now = self.at.now;
         self.keep(forms::local_time(field, s, &tz, now), now)
@@ -268,7 +282,7 @@ impl<'a> Check<'a> {
         }
         t
     }
-    /// Like `time`, but the field must be filled in.
+    /// A time that must be filled in and may lie ahead (an expiry, a due date).
     pub fn required_time(&mut self, field: &str, s: &str) -> UtcTime {
         if s.trim().is_empty() {
             self.errors
@@ -276,7 +290,7 @@ impl<'a> Check<'a> {
                 .insert(field.into(), "enter a date and time".into());
             return self.at.now;
         }
-        self.time(field, s)
+        self.read_time(field, s)
     }
     /// A value another reader made (a domain parser, `choice`), its error kept: None if bad.
     pub fn read<T>(&mut self, r: Result<T, FieldErrors>) -> Option<T> {
@@ -301,13 +315,20 @@ impl<'a> Check<'a> {
         }
         build().ok_or_else(|| FieldErrors::one("body", "incomplete input"))
     }
-    /// Every field was read: `value`; else all their errors at once.
-    pub fn done<T>(self, value: T) -> Result<T, FieldErrors> {
+    /// Every field was read: `value`; else all their errors at once, with the domain's refusal of
+    /// each event time read that lies in the future.
+    pub fn done<T>(mut self, value: T) -> Result<T, FieldErrors> {
         if self.errors.is_empty() {
-            Ok(value)
-        } else {
-            Err(self.errors)
+            return Ok(value);
         }
+        for (field, t) in std::mem::take(&mut self.times) {
+            if let Err(secretome_domain::DomainError::Invalid { field, message }) =
+                secretome_domain::plausible::not_after_entry(&field, t, self.at.now)
+            {
+                self.errors.0.entry(field).or_insert(message);
+            }
+        }
+        Err(self.errors)
     }
 }
 

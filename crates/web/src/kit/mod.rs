@@ -16,4 +16,4 @@ pub use answer::{actor, fail, page, path, see_other, signed_in, who};
 pub use format::*;
 pub use input::{Action, At, Check, Input, flag, opt_text, text};
 pub use multipart::{hex, multipart, unhex};
-pub use refusal::{Refusal, localise, localised, refused_in, scan_message};
+pub use refusal::{Refusal, field_list, localise, localised, refused_in, scan_message};

@@ -94,11 +94,34 @@ impl Refusal {
             Refusal::Service(_) => None,
         }
     }
-    /// The refusal as the API's JSON answer: `{"error", "field", "status"}`.
+    /// The refusal as the API's JSON answer: `{"code", "error", "message_ja", "status", "field",
+    /// "fields"}` — `fields` lists every refused field (`{field, code, message, message_ja}`),
+    /// `field` names the first (kept for older clients). A service refusal answers as `AppError`.
     pub fn json(self) -> Response {
-        let status = self.status();
-        let field = self.field();
-        let body = serde_json::json!({ "error": self.message(), "field": field, "status": status.as_u16() });
+        let (errors, status) = match self {
+            Refusal::Service(e) => return AppError(e).into_response(),
+            Refusal::Fields(errors, status) => (errors, status),
+        };
+        let code = fields_code(status);
+        let joined = |lang: Lang| {
+            errors
+                .0
+                .iter()
+                .map(|(k, m)| match k.as_str() {
+                    "" => localise(lang, m),
+                    k => format!("{k}: {}", localise(lang, m)),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let body = serde_json::json!({
+            "code": code,
+            "error": joined(Lang::En),
+            "message_ja": joined(Lang::Ja),
+            "field": errors.0.keys().find(|k| !k.is_empty()),
+            "fields": field_list(&errors, code),
+            "status": status.as_u16(),
+        });
         (status, axum::Json(body)).into_response()
     }
     pub fn message(self) -> String {
@@ -132,6 +155,33 @@ pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
 /// A service's refusal as field errors in the viewer's language.
 pub fn refused_in(lang: Lang, e: &ServiceError) -> FieldErrors {
     localised(lang, FieldErrors::from_service_in(e, lang))
+/// The code of a refusal made of field errors, by its status (the service's code is lost once a
+/// missing or duplicate reference is placed next to its field).
+fn fields_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::CONFLICT => "duplicate",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        _ => "invalid",
+    }
+}
+
+/// Every refused field for the API, `[{field, code, message, message_ja}]` in field order, from
+/// the English errors by field (a form-wide error, field `""`, is not listed).
+pub fn field_list(errors: &FieldErrors, code: &str) -> Vec<serde_json::Value> {
+    errors
+        .0
+        .iter()
+        .filter(|(field, _)| !field.is_empty())
+        .map(|(field, message)| {
+            serde_json::json!({
+                "field": field,
+                "code": code,
+                "message": message,
+                "message_ja": localise(Lang::Ja, message),
+            })
+        })
+        .collect()
 }
 
 /// An English message from the domain or the form readers, in Japanese when known (the original

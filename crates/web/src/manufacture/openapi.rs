@@ -264,7 +264,8 @@ fn schema(ty: &str) -> Value {
 
 pub fn paths() -> Value {
     let err = |d: &str| {
-        let schema = json!({"type": "object", "properties": {"error": {"type": "string"}, "field": {"type": ["string", "null"]}, "status": {"type": "integer"}}});
+        let each = json!({"type": "object", "properties": {"field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}, "message_ja": {"type": "string"}}});
+        let schema = json!({"type": "object", "properties": {"code": {"type": "string"}, "error": {"type": "string"}, "message_ja": {"type": "string"}, "field": {"type": ["string", "null"]}, "fields": {"type": "array", "items": each}, "status": {"type": "integer"}}});
         json!({"description": d, "content": {"application/json": {"schema": schema}}})
     };
     let mut paths = Map::new();

@@ -1,0 +1,330 @@
+//! Every error of one submission at once (issue 12 item 7): a future date together with a number
+//! that cannot be read, or with a number the domain refuses (a negative volume, no vessels), each
+//! shown next to its own field in the page's language, on the manufacturing and clinical forms;
+//! the API lists every refused field (`fields: [{field, code, message, message_ja}]`, `field` kept).
+//! Nothing is written (the audit event count does not move). On both backends.
+
+mod common;
+use common::*;
+use secretome_store::testing::stores;
+
+fn future() -> String {
+    now().plus_hours(24.0 * 50.0).unwrap().to_string()
+}
+fn ago(hours: f64) -> String {
+    now().plus_hours(-hours).unwrap().to_string()
+}
+
+/// Posts `form` as `who`: refused (422) with an error next to each of `fields`, nothing written.
+async fn refused_all(
+    app: &axum::Router,
+    svc: &secretome_service::Service,
+    who: &(String, String),
+    path: &str,
+    form: &[(&str, &str)],
+    fields: &[&str],
+) -> String {
+    let before = svc.store().event_count().await.unwrap();
+    let mut all = form.to_vec();
+    all.push(("csrf", &who.1));
+    let r = post_form(app, path, Some(&who.0), &all).await;
+    assert_eq!(
+        r.status,
+        422,
+        "{path} {form:?}: {}",
+        &r.body[..r.body.len().min(2000)]
+    );
+    for field in fields {
+        assert!(
+            r.body.contains(&format!("id=\"err-{field}\"")),
+            "{path}: no error next to {field}: {}",
+            r.body
+                .find("field-error")
+                .map(|i| &r.body[i..(i + 800).min(r.body.len())])
+                .unwrap_or("(no field error at all)")
+        );
+    }
+    assert_eq!(
+        svc.store().event_count().await.unwrap(),
+        before,
+        "{path}: nothing may be written"
+    );
+    r.body
+}
+
+/// The text of the error shown next to `field`.
+fn error_at(body: &str, field: &str) -> String {
+    body.split(&format!("id=\"err-{field}\">"))
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or("")
+        .to_string()
+}
+
+#[tokio::test]
+async fn unreadable_fields_and_rule_refusals_are_shown_together() {
+    for (backend, store) in stores("every_error_forms").await {
+        let (app, svc) = demo_app(store).await;
+        let op = session(&svc, "operator").await;
+        let fut = future();
+        // A count that cannot be read and an observation dated in the future: both shown.
+        let body = refused_all(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-2026-010/observations",
+            &[
+                ("observed_at", &fut),
+                ("cell_count", "many"),
+                ("viability_pct", "95"),
+                ("confluence_pct", "60"),
+            ],
+            &["observed_at", "cell_count"],
+        )
+        .await;
+        assert!(
+            error_at(&body, "observed_at").contains("未来の日時は記録できません"),
+            "{backend:?}"
+        );
+        assert!(error_at(&body, "cell_count").contains("数値を入力してください"));
+        // Tissue in the future with a negative amount.
+        let body = refused_all(
+            &app,
+            &svc,
+            &op,
+            "/donors/D-UC-002/tissues",
+            &[
+                ("tissue", "T-ALL"),
+                ("collected_at", &fut),
+                ("amount", "-10"),
+                ("amount_unit", "g"),
+            ],
+            &["collected_at", "amount"],
+        )
+        .await;
+        assert!(error_at(&body, "collected_at").contains("未来の日時は記録できません"));
+        // A cell bank in the future with no vials and a negative cell count per vial.
+        refused_all(
+            &app,
+            &svc,
+            &op,
+            "/donors/D-UC-002/banks",
+            &[
+                ("cell_bank", "MCB-ALL"),
+                ("from", "T-UC-002"),
+                ("passage", "2"),
+                ("population_doublings", "6"),
+                ("vials_frozen", "0"),
+                ("cells_per_vial", "-1"),
+                ("banked_at", &fut),
+            ],
+            &["banked_at", "vials_frozen", "cells_per_vial"],
+        )
+        .await;
+        // A material received in the future without its supplier.
+        refused_all(
+            &app,
+            &svc,
+            &op,
+            "/materials",
+            &[
+                ("material_lot", "RM-ALL"),
+                ("material", "DMEM"),
+                ("category", "medium"),
+                ("supplier", ""),
+                ("supplier_lot", "A1"),
+                ("received_at", &fut),
+                (
+                    "expires_at",
+                    &now().plus_hours(24.0 * 400.0).unwrap().to_string(),
+                ),
+            ],
+            &["received_at", "supplier"],
+        )
+        .await;
+        // A material used in the future in a negative quantity.
+        refused_all(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-2026-010/materials",
+            &[
+                ("material_lot", "RM-DMEM-2401"),
+                ("quantity", "-10"),
+                ("unit", "mL"),
+                ("used_at", &fut),
+            ],
+            &["used_at", "quantity"],
+        )
+        .await;
+        // Conditioning and harvest on a batch of its own (not run against a master batch record).
+        svc.seed_batch(
+            &svc.actor("operator").await.unwrap(),
+            now(),
+            secretome_service::NewBatch {
+                id: "B-ALL".into(),
+                cell_bank: "WCB-AD-002".into(),
+                vessel: "multilayer5".into(),
+                vessel_count: 2,
+                seeding_density: 3000.0,
+                seeded_at: now().plus_hours(-30.0).unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+        refused_all(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-ALL/conditioning",
+            &[
+                ("medium_lot", "RM-SFM-2402"),
+                ("hours", "0"),
+                ("started_at", &fut),
+            ],
+            &["started_at", "hours"],
+        )
+        .await;
+        let mut form = vec![("csrf", op.1.as_str())];
+        let started = ago(1.0);
+        form.extend([
+            ("medium_lot", "RM-SFM-2402"),
+            ("hours", "48"),
+            ("started_at", started.as_str()),
+        ]);
+        let r = post_form(&app, "/batches/B-ALL/conditioning", Some(&op.0), &form).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        // A harvest one minute into a 48 h conditioning with a negative volume: both refused.
+        let one_minute = now().plus_hours(-1.0 + 1.0 / 60.0).unwrap().to_string();
+        let body = refused_all(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-ALL/harvest",
+            &[
+                ("harvest", "H-ALL"),
+                ("volume_ml", "-500"),
+                ("harvested_at", &one_minute),
+            ],
+            &["harvested_at", "volume_ml"],
+        )
+        .await;
+        assert!(!error_at(&body, "volume_ml").is_empty(), "{backend:?}");
+        // … and a future harvest with a volume that cannot be read.
+        refused_all(
+            &app,
+            &svc,
+            &op,
+            "/batches/B-ALL/harvest",
+            &[
+                ("harvest", "H-ALL"),
+                ("volume_ml", "half a litre"),
+                ("harvested_at", &fut),
+            ],
+            &["harvested_at", "volume_ml"],
+        )
+        .await;
+
+        // An adverse event with a term that is not CTCAE and an onset in the future.
+        let dr = session(&svc, "physician").await;
+        refused_all(
+            &app,
+            &svc,
+            &dr,
+            "/patients/PT-000001/adverse-events",
+            &[
+                ("term", "Feeling odd"),
+                ("grade", "2"),
+                ("causality", "possibly"),
+                ("onset_at", &fut),
+                ("outcome", "recovering"),
+            ],
+            &["term", "onset_at"],
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn the_api_lists_every_refused_field() {
+    for (backend, store) in stores("every_error_api").await {
+        let (app, svc) = demo_app(store).await;
+        let op = session(&svc, "operator").await;
+        let path = "/api/v1/batches/B-2026-010/observations";
+        let before = svc.store().event_count().await.unwrap();
+        let fields = |body: &serde_json::Value| -> Vec<String> {
+            body["fields"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|f| f["field"].as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // Three values the domain refuses at once.
+        let (status, body) = post_json(
+            &app,
+            path,
+            &op,
+            serde_json::json!({
+                "observed_at": future(),
+                "cell_count": 1000000,
+                "viability_pct": 150,
+                "confluence_pct": -5,
+            }),
+        )
+        .await;
+        assert_eq!(status, 422, "{backend:?} {body}");
+        let mut got = fields(&body);
+        got.sort();
+        assert_eq!(
+            got,
+            ["confluence_pct", "observed_at", "viability_pct"],
+            "{body}"
+        );
+        for f in body["fields"].as_array().unwrap() {
+            assert_eq!(f["code"], "invalid", "{f}");
+            assert!(!f["message"].as_str().unwrap_or("").is_empty(), "{f}");
+            assert!(!f["message_ja"].as_str().unwrap_or("").is_empty(), "{f}");
+        }
+        let observed = body["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == "observed_at")
+            .unwrap();
+        assert!(
+            observed["message_ja"]
+                .as_str()
+                .unwrap()
+                .contains("未来の日時は記録できません"),
+            "{observed}"
+        );
+        // `field` is kept for older clients.
+        assert!(body["field"].as_str().is_some(), "{body}");
+        // Unreadable values and a future time: every one listed.
+        let (status, body) = post_json(
+            &app,
+            path,
+            &op,
+            serde_json::json!({
+                "observed_at": future(),
+                "cell_count": "many",
+                "viability_pct": "high",
+                "confluence_pct": 60,
+            }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        let mut got = fields(&body);
+        got.sort();
+        assert_eq!(
+            got,
+            ["cell_count", "observed_at", "viability_pct"],
+            "{body}"
+        );
+        assert_eq!(body["code"], "invalid", "{body}");
+        assert_eq!(svc.store().event_count().await.unwrap(), before);
+    }
+}
