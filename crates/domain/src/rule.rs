@@ -235,12 +235,48 @@ pub enum Rule {
         use_case: String,
         recorded: String,
     },
+    #[error(
+        "batch {batch}: step {step} takes the latest observation{}, and there is none: record an observation first",
+        made_after(.after)
+    )]
+    ObservationDue {
+        batch: String,
+        step: String,
+        /// The step before it (empty: it is the master's first step).
+        after: String,
+    },
+    #[error(
+        "master {master} is written for {} cells; batch {batch} is from {} (cell bank {bank})",
+        source_en(*.master_source),
+        source_en(*.batch_source)
+    )]
+    MasterForOtherSource {
+        master: String,
+        master_source: crate::donor::TissueSource,
+        batch: String,
+        batch_source: crate::donor::TissueSource,
+        bank: String,
+    },
     #[error("vial {vial} was never dispensed: there is no return to decide")]
     NeverDispensed { vial: String },
     #[error("vial {vial} was not returned: there is nothing for QA to decide")]
     NotReturned { vial: String },
     #[error("QA already decided returned vial {vial}: {decision}")]
     ReturnDecided { vial: String, decision: String },
+}
+
+/// A cell source in English words (`umbilical cord`).
+fn source_en(s: crate::donor::TissueSource) -> String {
+    s.as_str().replace('_', " ")
+}
+
+/// ` made after step X`, or nothing for the master's first step.
+fn made_after(after: &str) -> String {
+    if after.is_empty() {
+        String::new()
+    } else {
+        format!(" made after step {after}")
+    }
 }
 
 impl Rule {
@@ -316,6 +352,8 @@ impl Rule {
             Rule::StepNotRecorded { .. } => "step_not_recorded",
             Rule::StepByUseCase { .. } => "step_by_use_case",
             Rule::NoFurtherStep { .. } => "no_further_step",
+            Rule::ObservationDue { .. } => "observation_due",
+            Rule::MasterForOtherSource { .. } => "master_for_other_source",
             Rule::NeverDispensed { .. } => "never_dispensed",
             Rule::NotReturned { .. } => "not_returned",
             Rule::ReturnDecided { .. } => "return_decided",

@@ -3,13 +3,18 @@
 //! version cannot approve it; an out-of-limit value opens a deviation naming the step, parameter,
 //! limit and value (or is refused where the master says so); steps go in the master's order; a
 //! second-person verification by the same user is refused; a skipped or missing step blocks
-//! filling; undispositioned exceptions block release and are listed first for review.
+//! filling; undispositioned exceptions block release and are listed first for review; the culture
+//! stage's passage number, seeding density and confluence are checked against the master's limits
+//! through the use cases, and a master is used only for a batch of its cell source.
 
 mod common;
 use common::*;
 
 #[path = "mbr/use_cases.rs"]
 mod use_cases;
+
+#[path = "mbr/culture.rs"]
+mod culture;
 
 use secretome_domain::{
     Actor, Role, UtcTime,
@@ -98,13 +103,18 @@ fn steps() -> Vec<MasterStep> {
 }
 
 pub(crate) fn new_doc(code: &str) -> NewDocument {
+    doc_for(code, TissueSource::UmbilicalCord)
+}
+
+/// A master batch record of MSC-CM-01 for cells from `source`.
+pub(crate) fn doc_for(code: &str, source: TissueSource) -> NewDocument {
     NewDocument {
         code: code.into(),
         kind: DocumentKind::MasterBatchRecord,
-        title: "MSC-CM-01 from umbilical cord".into(),
-        title_ja: "臍帯由来 MSC-CM-01 製造指図書".into(),
+        title: format!("MSC-CM-01 from {}", source.as_str()),
+        title_ja: format!("{}由来 MSC-CM-01 製造指図書", source.name_ja()),
         product: Some("MSC-CM-01".into()),
-        cell_source: Some(TissueSource::UmbilicalCord),
+        cell_source: Some(source),
     }
 }
 
@@ -151,8 +161,19 @@ pub(crate) async fn effective_master_of(
     code: &str,
     steps: Vec<MasterStep>,
 ) -> String {
+    effective_master_for(svc, c, now, new_doc(code), steps).await
+}
+
+/// The same for the given document.
+pub(crate) async fn effective_master_for(
+    svc: &Service,
+    c: &Crew,
+    now: UtcTime,
+    doc: NewDocument,
+    steps: Vec<MasterStep>,
+) -> String {
     let v = svc
-        .create_document(&c.qa, now, new_doc(code), "first issue", Some(steps))
+        .create_document(&c.qa, now, doc, "first issue", Some(steps))
         .await
         .unwrap();
     svc.submit_version(&c.qa, now, &v.id).await.unwrap();

@@ -226,6 +226,27 @@ pub fn rule_ja(r: &Rule) -> String {
         } => format!(
             "バッチ {batch}: マスターにはこれ以上この工程がありません (記録済み: {recorded})"
         ),
+        Rule::ObservationDue { batch, step, after } => {
+            let after = if after.is_empty() {
+                String::new()
+            } else {
+                format!("工程 {after} 以降の")
+            };
+            format!(
+                "バッチ {batch}: 工程 {step} は{after}直近の観察記録を使いますが、まだありません: 先に観察を記録してください"
+            )
+        }
+        Rule::MasterForOtherSource {
+            master,
+            master_source,
+            batch,
+            batch_source,
+            bank,
+        } => format!(
+            "製造指図書 {master} は{}由来の細胞用です: バッチ {batch} はセルバンク {bank} の{}由来です",
+            master_source.name_ja(),
+            batch_source.name_ja()
+        ),
         Rule::NeverDispensed { vial } => {
             format!("バイアル {vial} は払い出されていません: 判定する返品はありません")
         }

@@ -336,3 +336,143 @@ async fn a_master_is_written_through_a_form_per_step_and_parameter() {
         );
     }
 }
+
+/// A step of a test master bound to `use_case`, with one parameter `code` within `low`–`high`.
+fn bound_step(
+    code: &str,
+    stage: secretome_domain::mbr::Stage,
+    use_case: secretome_domain::mbr::UseCase,
+    param: (&str, &str, f64, f64),
+) -> secretome_domain::mbr::MasterStep {
+    use secretome_domain::mbr::{Limit, MasterStep, OnBreach, Parameter};
+    MasterStep {
+        code: code.into(),
+        stage,
+        name: format!("{code} step"),
+        name_ja: format!("{code} 工程"),
+        instructions: "as the SOP".into(),
+        instructions_ja: "SOP に従う".into(),
+        parameters: vec![Parameter {
+            code: param.0.into(),
+            name: param.0.replace('_', " "),
+            name_ja: param.0.into(),
+            unit: param.1.into(),
+            target: None,
+            limit: Limit {
+                low: Some(param.2),
+                high: Some(param.3),
+            },
+            on_breach: OnBreach::Deviation,
+        }],
+        materials: Vec::new(),
+        equipment: None,
+        room_grade: None,
+        needs_second_person: false,
+        use_case: Some(use_case),
+    }
+}
+
+#[tokio::test]
+async fn the_operators_page_shows_the_observation_step_and_refuses_a_master_of_another_source() {
+    use secretome_domain::{
+        donor::TissueSource,
+        mbr::{DocumentKind, Stage, UseCase},
+    };
+    use secretome_service::{NewBatch, mbr::NewDocument};
+    for (backend, store) in stores("mbr_observing").await {
+        let (app, svc) = demo_app(store).await;
+        let (op, op_csrf) = session(&svc, "operator").await;
+        // B-2026-009 is grown from umbilical cord: the adipose master is refused, in Japanese.
+        let r = post_form(
+            &app,
+            "/batches/B-2026-009/execute/start",
+            Some(&op),
+            &[("csrf", &op_csrf), ("master", "MBR-CM01-AD/v1")],
+        )
+        .await;
+        assert_ne!(r.status, 303, "{backend:?}");
+        assert!(
+            r.body
+                .contains("製造指図書 MBR-CM01-AD は脂肪由来の細胞用です: バッチ B-2026-009 はセルバンク WCB-UC-002 の臍帯由来です"),
+            "{backend:?}: {}",
+            r.body
+        );
+        // A master whose confluence check is taken from the observations.
+        let (operator, qa) = (
+            svc.actor("operator").await.unwrap(),
+            svc.actor("qa").await.unwrap(),
+        );
+        let t0 = now().plus_hours(-48.0).unwrap();
+        let v = svc
+            .create_document(
+                &operator,
+                t0,
+                NewDocument {
+                    code: "MBR-OBS-UC".into(),
+                    kind: DocumentKind::MasterBatchRecord,
+                    title: "MSC-CM-01 from umbilical cord".into(),
+                    title_ja: "臍帯由来 MSC-CM-01 製造指図書".into(),
+                    product: Some("MSC-CM-01".into()),
+                    cell_source: Some(TissueSource::UmbilicalCord),
+                },
+                "first issue",
+                Some(vec![
+                    bound_step(
+                        "SEED",
+                        Stage::Culture,
+                        UseCase::Seeding,
+                        ("seeding_density", "cells/cm²", 2500.0, 3500.0),
+                    ),
+                    bound_step(
+                        "CONF",
+                        Stage::Culture,
+                        UseCase::Observation,
+                        ("confluence_pct", "%", 70.0, 95.0),
+                    ),
+                    bound_step(
+                        "COND",
+                        Stage::Conditioning,
+                        UseCase::Conditioning,
+                        ("hours", "h", 44.0, 52.0),
+                    ),
+                ]),
+            )
+            .await
+            .unwrap();
+        svc.submit_version(&operator, t0, &v.id).await.unwrap();
+        svc.approve_version(&qa, t0, &v.id, "demo", "reviewed")
+            .await
+            .unwrap();
+        svc.make_effective(&qa, t0, &v.id).await.unwrap();
+        svc.seed_batch_from_master(
+            &operator,
+            t0,
+            NewBatch {
+                id: "B-OBS".into(),
+                cell_bank: "WCB-UC-002".into(),
+                vessel: "multilayer5".into(),
+                vessel_count: 2,
+                seeding_density: 3000.0,
+                seeded_at: t0,
+            },
+            &v.id,
+        )
+        .await
+        .unwrap();
+        let r = get(&app, "/batches/B-OBS/execute", Some(&op)).await;
+        assert_eq!(r.status, 200, "{backend:?}");
+        let observing = r
+            .body
+            .find("id=\"observation-step\" data-step=\"CONF\"")
+            .expect("the observation step is shown");
+        let next = r
+            .body
+            .find("id=\"next-step\" data-step=\"COND\"")
+            .expect("the conditioning is next");
+        assert!(observing < next, "{backend:?}");
+        assert!(
+            r.body.contains("直近の観察記録") && r.body.contains("70–95 %"),
+            "{backend:?}"
+        );
+    }
+}

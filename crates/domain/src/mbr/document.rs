@@ -82,6 +82,30 @@ pub struct ControlledDocument {
     pub created_by: UserName,
 }
 
+impl ControlledDocument {
+    /// A master batch record is used only for a batch of the cell source it is written for:
+    /// `source` is the batch's, through its cell bank (`bank`) and tissue.
+    pub fn require_cell_source(
+        &self,
+        batch: &str,
+        bank: &str,
+        source: TissueSource,
+    ) -> Result<(), DomainError> {
+        match self.cell_source {
+            Some(s) if s != source => {
+                Err(DomainError::Rule(crate::rule::Rule::MasterForOtherSource {
+                    master: self.id.clone(),
+                    master_source: s,
+                    batch: batch.to_string(),
+                    batch_source: source,
+                    bank: bank.to_string(),
+                }))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Checks a document code: 3–40 characters of A–Z, 0–9 and `-`, starting with a letter.
 pub fn document_code(code: &str) -> Result<String, DomainError> {
     let c = code.trim();

@@ -262,6 +262,14 @@ impl MasterRecord {
                     ),
                 ));
             }
+            if s.use_case == Some(UseCase::Observation) && s.needs_second_person {
+                return Err(DomainError::invalid(
+                    "needs_second_person",
+                    format!(
+                        "step {c}: an observation step takes the latest observation as the batch moves on, so no second person verifies it"
+                    ),
+                ));
+            }
             let mut params: Vec<Parameter> = Vec::with_capacity(s.parameters.len());
             for p in s.parameters.iter().cloned() {
                 let p = p.checked()?;

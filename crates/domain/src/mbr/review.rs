@@ -12,6 +12,7 @@ use crate::{
         deviation::StepDeviation,
         execution::{StepRecord, StepStatus},
         master::{MasterRecord, Stage},
+        use_case::UseCase,
     },
     qc::{BlockerKind, ReleaseBlocker},
 };
@@ -159,8 +160,9 @@ pub fn exceptions(
             )),
             StepStatus::Complete => {}
         }
+        // An observation step's values were entered with the observation it takes.
         let late = r.performed_at.hours_until(r.recorded_at);
-        if late > LATE_ENTRY_HOURS {
+        if late > LATE_ENTRY_HOURS && s.use_case != Some(UseCase::Observation) {
             out.push(ex(
                 ExceptionKind::LateEntry,
                 &s.code,

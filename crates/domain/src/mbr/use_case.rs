@@ -6,16 +6,25 @@
 //! operator's page. A bound step's parameters must be values its use case supplies, so a master
 //! can never ask a use case for a value it does not have. `record` and `execute` are the one path
 //! a step takes, from the operator's page, a use case, or the generator.
+//!
+//! Observations are repeated (a count every day), so a step bound to `Observation` — the culture's
+//! check before it moves on (confluence before conditioning) — is not recorded by each one: it takes
+//! the batch's latest observation made since the step before it when the batch moves past it (the
+//! next step recorded, by a use case or on the operator's page; `settle_observations`).
 
 use crate::{
     DomainError, UtcTime,
+    batch::Observation,
     ids::UserName,
     mbr::{
         deviation::StepDeviation,
-        execution::{BatchExecution, ParamValue, StepRecord, check_order, evaluate_supplied},
+        execution::{
+            BatchExecution, ParamValue, StepRecord, check_order, evaluate_supplied, next_step,
+        },
         master::{MasterRecord, MasterStep},
     },
     processing::StepKind,
+    rule::Rule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +33,8 @@ use serde::{Deserialize, Serialize};
 pub enum UseCase {
     /// `seed_batch_from_master`: the batch is seeded and started from the master at once.
     Seeding,
+    /// `record_observation`: the latest observation when the batch moves past the step.
+    Observation,
     /// `start_conditioning`.
     Conditioning,
     /// `harvest` / `harvest_at`.
@@ -41,8 +52,9 @@ pub enum UseCase {
 }
 
 impl UseCase {
-    pub const ALL: [UseCase; 8] = [
+    pub const ALL: [UseCase; 9] = [
         UseCase::Seeding,
+        UseCase::Observation,
         UseCase::Conditioning,
         UseCase::Harvest,
         UseCase::Centrifugation,
@@ -55,6 +67,7 @@ impl UseCase {
     pub fn as_str(self) -> &'static str {
         match self {
             UseCase::Seeding => "seeding",
+            UseCase::Observation => "observation",
             UseCase::Conditioning => "conditioning",
             UseCase::Harvest => "harvest",
             UseCase::Centrifugation => "centrifugation",
@@ -68,6 +81,7 @@ impl UseCase {
     pub fn name_ja(self) -> &'static str {
         match self {
             UseCase::Seeding => "播種",
+            UseCase::Observation => "観察記録",
             UseCase::Conditioning => "馴化開始",
             UseCase::Harvest => "回収",
             UseCase::Centrifugation => "遠心分離",
@@ -88,7 +102,8 @@ impl UseCase {
     /// The values the use case supplies, by parameter code.
     pub fn supplies(self) -> &'static [&'static str] {
         match self {
-            UseCase::Seeding => &["seeding_density", "vessel_count"],
+            UseCase::Seeding => &["seeding_density", "vessel_count", "passage"],
+            UseCase::Observation => &["cell_count", "viability_pct", "confluence_pct"],
             UseCase::Conditioning => &["hours"],
             UseCase::Harvest => &["volume_ml", "conditioning_hours"],
             UseCase::Centrifugation => &["g_force", "minutes"],
@@ -237,4 +252,81 @@ pub fn execute(
         now,
     )
     .map(Some)
+}
+
+/// The observation step the batch moves past when `target` (or, for None, a use case's step) is
+/// recorded next: the first step not yet recorded, when it is bound to `Observation`, is not
+/// `target` and every step before it is complete.
+pub fn due_observation<'a>(
+    master: &'a MasterRecord,
+    records: &[StepRecord],
+    target: Option<&str>,
+) -> Option<(usize, &'a MasterStep)> {
+    let s = next_step(master, records)?;
+    if s.use_case != Some(UseCase::Observation) || target == Some(s.code.as_str()) {
+        return None;
+    }
+    check_order(master, records, &s.code).ok()
+}
+
+/// Records the observation steps due before `target` (`due_observation`), each from the batch's
+/// latest observation made since the step before it was done and not after `until` (when the
+/// batch moves on), its values judged against the step's limits like any step's; refused, naming
+/// the step, when no observation was made since.
+#[allow(clippy::too_many_arguments)]
+pub fn settle_observations(
+    ex: &BatchExecution,
+    master: &MasterRecord,
+    records: &[StepRecord],
+    deviations: usize,
+    target: Option<&str>,
+    observations: &[Observation],
+    until: UtcTime,
+    by: &UserName,
+    now: UtcTime,
+) -> Result<Vec<(StepRecord, Vec<StepDeviation>)>, DomainError> {
+    let mut done: Vec<StepRecord> = records.to_vec();
+    let mut opened = deviations;
+    let mut out = Vec::new();
+    while let Some((idx, s)) = due_observation(master, &done, target) {
+        let since = done
+            .iter()
+            .map(|r| r.performed_at)
+            .max()
+            .unwrap_or(ex.started_at);
+        let Some(o) = observations
+            .iter()
+            .filter(|o| o.observed_at >= since && o.observed_at <= until)
+            .max_by_key(|o| (o.observed_at, o.id.clone()))
+        else {
+            return Err(DomainError::Rule(Rule::ObservationDue {
+                batch: ex.batch.to_string(),
+                step: s.code.clone(),
+                after: idx
+                    .checked_sub(1)
+                    .map(|i| master.steps[i].code.clone())
+                    .unwrap_or_default(),
+            }));
+        };
+        let supplied = [
+            ("cell_count".to_string(), o.cell_count),
+            ("viability_pct".to_string(), o.viability_pct),
+            ("confluence_pct".to_string(), o.confluence_pct),
+        ];
+        let entered = evaluate_supplied(s, &supplied)?;
+        let (r, d) = record(
+            ex,
+            (idx, s),
+            entered,
+            opened,
+            o.observed_at,
+            Some(format!("observation {}", o.id)),
+            by,
+            now,
+        )?;
+        opened += d.len();
+        done.push(r.clone());
+        out.push((r, d));
+    }
+    Ok(out)
 }

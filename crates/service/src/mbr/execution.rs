@@ -7,7 +7,7 @@
 
 use crate::{
     Service, ServiceError, ctx,
-    mbr::guided::{At, master_version, record_in_tx, refuse_bound},
+    mbr::guided::{At, master_version, record_in_tx, refuse_bound, settle_observations},
 };
 use secretome_domain::Capability;
 use secretome_domain::{
@@ -16,6 +16,7 @@ use secretome_domain::{
     ids::BatchId,
     mbr::{
         BatchExecution, DocumentVersion, MasterRecord, MasterStep, StepDeviation, StepRecord,
+        UseCase,
         execution::{check_order, evaluate, next_step},
     },
 };
@@ -38,6 +39,30 @@ pub struct ExecutionView {
     pub records: Vec<StepRecord>,
     pub deviations: Vec<StepDeviation>,
     pub next: Option<MasterStep>,
+    /// The observation step before `next`, which takes the latest observation when `next` is
+    /// recorded (`use_case::settle_observations`).
+    pub observing: Option<MasterStep>,
+}
+
+/// The step the operator records next, and the observation step it moves past, if any.
+fn next_for_page(
+    master: &MasterRecord,
+    records: &[StepRecord],
+) -> (Option<MasterStep>, Option<MasterStep>) {
+    let Some(n) = next_step(master, records) else {
+        return (None, None);
+    };
+    if n.use_case != Some(UseCase::Observation) {
+        return (None, Some(n.clone()));
+    }
+    let after = master
+        .steps
+        .iter()
+        .skip_while(|s| s.code != n.code)
+        .skip(1)
+        .find(|s| !records.iter().any(|r| r.step == s.code))
+        .cloned();
+    (Some(n.clone()), after)
 }
 
 impl ExecutionView {
@@ -101,7 +126,7 @@ impl Service {
         let id = BatchId::new(batch)?;
         let mut tx = self.store.begin().await?;
         let b = tx.must_load::<CultureBatch>(batch).await?;
-        let v = master_version(&mut *tx, version).await?;
+        let v = master_version(&mut *tx, version, batch, b.cell_bank.as_str()).await?;
         if let Some(ex) = tx.load::<BatchExecution>(batch).await? {
             return Err(DomainError::Rule(secretome_domain::Rule::BatchStarted {
                 batch: batch.to_string(),
@@ -157,6 +182,7 @@ impl Service {
         actor.require_to(Capability::Produce, "record a batch step")?;
         let (room, equipment) = place.parts();
         let mut tx = self.store.begin().await?;
+        settle_observations(&mut *tx, actor, now, batch, Some(step), performed_at).await?;
         let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
         let (idx, s) = check_order(&master, &records, step)?;
         refuse_bound(s)?;
@@ -190,6 +216,7 @@ impl Service {
     ) -> Result<StepDeviation, ServiceError> {
         actor.require_to(Capability::Produce, "skip a batch step")?;
         let mut tx = self.store.begin().await?;
+        settle_observations(&mut *tx, actor, now, batch, Some(step), now).await?;
         let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
         let (idx, s) = check_order(&master, &records, step)?;
         let d = StepDeviation::skip(&ex, s, deviations.len() + 1, reason, &actor.user, now)?;
@@ -300,17 +327,17 @@ impl Service {
             .list::<StepDeviation>(Some(("execution", batch)))
             .await?;
         deviations.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then(a.id.cmp(&b.id)));
-        let next = version
-            .master
-            .as_ref()
-            .and_then(|m| next_step(m, &records))
-            .cloned();
+        let (observing, next) = match version.master.as_ref() {
+            Some(m) => next_for_page(m, &records),
+            None => (None, None),
+        };
         Ok(Some(ExecutionView {
             execution,
             version,
             records,
             deviations,
             next,
+            observing,
         }))
     }
 }

@@ -17,7 +17,8 @@ use crate::{
 use secretome_domain::Capability;
 use secretome_domain::{
     Actor, DomainError, UtcTime,
-    batch::CultureBatch,
+    batch::{CultureBatch, Observation},
+    culture::{CellBank, TissueCollection},
     ids::BatchId,
     mbr::{
         BatchExecution, ControlledDocument, DocumentKind, DocumentVersion, MasterStep, ParamValue,
@@ -99,6 +100,7 @@ pub(crate) async fn execute_for_batch(
     if tx.load::<BatchExecution>(batch).await?.is_none() {
         return Ok(None);
     }
+    settle_observations(&mut *tx, actor, now, batch, None, performed_at).await?;
     let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
     let Some((record, opened)) = use_case::execute(
         &ex,
@@ -115,6 +117,39 @@ pub(crate) async fn execute_for_batch(
         return Ok(None);
     };
     Ok(Some(insert(tx, actor, now, record, opened, at).await?))
+}
+
+/// Records the observation steps `batch` moves past when `target` (None: a use case's step) is
+/// recorded at `until`, each from the latest observation since the step before it
+/// (`use_case::settle_observations`).
+pub(crate) async fn settle_observations(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    now: UtcTime,
+    batch: &str,
+    target: Option<&str>,
+    until: UtcTime,
+) -> Result<(), ServiceError> {
+    let (ex, master, records, deviations) = load_execution(&mut *tx, batch).await?;
+    if use_case::due_observation(&master, &records, target).is_none() {
+        return Ok(());
+    }
+    let observations = tx.list::<Observation>(Some(("batch", batch))).await?;
+    let settled = use_case::settle_observations(
+        &ex,
+        &master,
+        &records,
+        deviations.len(),
+        target,
+        &observations,
+        until,
+        &actor.user,
+        now,
+    )?;
+    for (record, opened) in settled {
+        insert(&mut *tx, actor, now, record, opened, At::default()).await?;
+    }
+    Ok(())
 }
 
 /// The same for every batch a lot was pooled from (processing and filling act on the lot, and so
@@ -162,10 +197,13 @@ pub(crate) fn refuse_bound(s: &MasterStep) -> Result<(), DomainError> {
     }
 }
 
-/// The effective master batch record `version`, checked to be one.
+/// The effective master batch record `version`, checked to be one and to be written for the cell
+/// source of `batch`'s cell bank `bank` (through the bank's tissue).
 pub(crate) async fn master_version(
     tx: &mut dyn Tx,
     version: &str,
+    batch: &str,
+    bank: &str,
 ) -> Result<DocumentVersion, ServiceError> {
     let v = tx.must_load::<DocumentVersion>(version).await?;
     let doc = tx.must_load::<ControlledDocument>(&v.document).await?;
@@ -177,13 +215,19 @@ pub(crate) async fn master_version(
         .into());
     }
     v.require_effective()?;
+    let cells = tx.must_load::<CellBank>(bank).await?;
+    let tissue = tx
+        .must_load::<TissueCollection>(cells.tissue.as_str())
+        .await?;
+    doc.require_cell_source(batch, bank, tissue.kind)?;
     Ok(v)
 }
 
 impl Service {
     /// Seeds a culture batch and starts it from the effective master batch record `version` in one
     /// transaction; the master's first step, when bound to seeding, is recorded with the seeding
-    /// density and vessel count judged against its limits. Role: operator.
+    /// density, vessel count and passage number judged against its limits. A master written for
+    /// another cell source than the bank's is refused. Role: operator.
     pub async fn seed_batch_from_master(
         &self,
         actor: &Actor,
@@ -196,12 +240,13 @@ impl Service {
             "seed a batch from a master batch record",
         )?;
         let mut tx = self.store.begin().await?;
-        let v = master_version(&mut *tx, version).await?;
-        let supplied = vec![
-            ("seeding_density".to_string(), new.seeding_density),
-            ("vessel_count".to_string(), new.vessel_count as f64),
-        ];
+        let v = master_version(&mut *tx, version, &new.id, &new.cell_bank).await?;
         let b = crate::manufacture::seed_in_tx(&mut *tx, actor, now, new).await?;
+        let supplied = vec![
+            ("seeding_density".to_string(), b.seeding_density),
+            ("vessel_count".to_string(), b.vessel_count as f64),
+            ("passage".to_string(), b.passage as f64),
+        ];
         let ex =
             BatchExecution::start(&BatchId::new(b.id.as_str())?, &v, &actor.user, b.seeded_at)?;
         tx.insert_record(&ex, &ctx(actor, now, "execution.start", None))

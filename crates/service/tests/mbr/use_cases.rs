@@ -128,12 +128,19 @@ async fn the_use_cases_execute_the_steps_their_master_binds() {
         let now = t(NOW);
         let h = |x: f64| now.plus_hours(x).unwrap();
         let c = setup(&svc, now).await;
-        let v = effective_master_of(&svc, &c, h(-300.0), "MBR-BOUND", bound_steps()).await;
+        let v = effective_master_for(
+            &svc,
+            &c,
+            h(-300.0),
+            doc_for("MBR-BOUND", TissueSource::Adipose),
+            bound_steps(),
+        )
+        .await;
         let draft = svc
             .create_document(
                 &c.qa,
                 h(-300.0),
-                new_doc("MBR-DRAFT"),
+                doc_for("MBR-DRAFT", TissueSource::Adipose),
                 "first",
                 Some(bound_steps()),
             )

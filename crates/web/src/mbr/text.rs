@@ -136,6 +136,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mbr.use_case.sterilisation", "滅菌", "Sterilisation"),
     ("mbr.use_case.filling", "充填", "Filling"),
     (
+        "mbr.use_case.observation",
+        "観察記録 (直近の値)",
+        "Observation (the latest)",
+    ),
+    (
+        "mbr.exec.observing",
+        "この工程は、次の工程を記録するときに、前の工程以降の直近の観察記録の値で記録されます (値は指図の範囲と照合されます):",
+        "This step takes the batch's latest observation made since the step before it when the next step is recorded (its values are checked against the master's limits):",
+    ),
+    (
         "mbr.exec.bound",
         "この工程は次の業務の記録で実行されます (値は指図の範囲と照合されます):",
         "This step is executed by recording the following (its values are checked against the master's limits):",
