@@ -102,7 +102,12 @@ const CORE: Module = Module {
         ("/lots", "nav.lots", &Role::ALL),
         ("/plan", "nav.plan", PLANNERS),
     ],
-    texts: &[crate::i18n::CATALOGUE, crate::paging::TEXT],
+    texts: &[
+        crate::i18n::CATALOGUE,
+        crate::paging::TEXT,
+        crate::kit::FIELD_TEXT,
+        crate::i18n::audit::TEXT,
+    ],
     openapi: crate::api::openapi_paths,
 };
 

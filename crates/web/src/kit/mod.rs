@@ -5,13 +5,17 @@
 
 mod answer;
 mod errors;
+mod field_text;
 mod format;
 mod input;
+#[cfg(test)]
+mod invalid_texts;
 mod multipart;
 mod refusal;
 
 pub use crate::forms::{FieldErrors, Fields, seg};
 pub use answer::{actor, fail, page, path, see_other, signed_in};
+pub use field_text::TEXT as FIELD_TEXT;
 pub use format::*;
 pub use input::{Action, At, Check, Input, flag, json_fields, text};
 pub use multipart::{hex, multipart, unhex};
