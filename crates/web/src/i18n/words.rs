@@ -260,7 +260,7 @@ fn japanese(c: char) -> bool {
 /// words not on the allow-list, not broken by Japanese script. A chunk holding a digit is an id
 /// or a value and never counts; `{placeholders}` of catalogue texts do not either.
 pub fn english_runs(text: &str) -> Vec<String> {
-    let text = &without_placeholders(text);
+    let text: &str = &without_placeholders(text);
     let mut runs = Vec::new();
     let mut run: Vec<&str> = Vec::new();
     let mut close = |run: &mut Vec<&str>| {
