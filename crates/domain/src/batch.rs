@@ -51,6 +51,34 @@ impl VesselKind {
             VesselKind::Multilayer10 => "multilayer10",
         }
     }
+    /// The vessel as a Japanese facility names it (T フラスコ, 多段フラスコ).
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            VesselKind::T25 => "T25 フラスコ",
+            VesselKind::T75 => "T75 フラスコ",
+            VesselKind::T175 => "T175 フラスコ",
+            VesselKind::T225 => "T225 フラスコ",
+            VesselKind::Hyperflask => "HYPERFlask",
+            VesselKind::Multilayer1 => "1 段フラスコ",
+            VesselKind::Multilayer2 => "2 段フラスコ",
+            VesselKind::Multilayer5 => "5 段フラスコ",
+            VesselKind::Multilayer10 => "10 段フラスコ",
+        }
+    }
+    /// The vessel in English (`5-layer flask`).
+    pub fn name_en(self) -> &'static str {
+        match self {
+            VesselKind::T25 => "T25 flask",
+            VesselKind::T75 => "T75 flask",
+            VesselKind::T175 => "T175 flask",
+            VesselKind::T225 => "T225 flask",
+            VesselKind::Hyperflask => "HYPERFlask",
+            VesselKind::Multilayer1 => "1-layer flask",
+            VesselKind::Multilayer2 => "2-layer flask",
+            VesselKind::Multilayer5 => "5-layer flask",
+            VesselKind::Multilayer10 => "10-layer flask",
+        }
+    }
     /// Growth area per vessel, cm².
     pub fn area_cm2(self) -> f64 {
         match self {
@@ -87,6 +115,13 @@ impl BatchStatus {
             BatchStatus::Culturing => "culturing",
             BatchStatus::Conditioning => "conditioning",
             BatchStatus::Harvested => "harvested",
+        }
+    }
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            BatchStatus::Culturing => "培養中",
+            BatchStatus::Conditioning => "馴化培養中",
+            BatchStatus::Harvested => "上清回収済",
         }
     }
 }

@@ -76,6 +76,12 @@ impl BankKind {
             BankKind::Working => "working",
         }
     }
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            BankKind::Master => "マスターセルバンク",
+            BankKind::Working => "ワーキングセルバンク",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -119,6 +119,13 @@ impl DonorStatus {
             DonorStatus::Ineligible => "ineligible",
         }
     }
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            DonorStatus::Screening => "適格性判定中",
+            DonorStatus::Eligible => "適格",
+            DonorStatus::Ineligible => "不適格",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

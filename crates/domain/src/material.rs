@@ -37,6 +37,15 @@ impl MaterialCategory {
             MaterialCategory::Consumable => "consumable",
         }
     }
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            MaterialCategory::Medium => "培地",
+            MaterialCategory::Supplement => "添加剤",
+            MaterialCategory::Reagent => "試薬",
+            MaterialCategory::Filter => "フィルター",
+            MaterialCategory::Consumable => "消耗品",
+        }
+    }
     pub fn parse(field: &str, s: &str) -> Result<Self, DomainError> {
         Self::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
             DomainError::invalid(

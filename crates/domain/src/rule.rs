@@ -3,13 +3,15 @@
 //! the edges map to an HTTP status and to Japanese — nobody tells refusals apart by their text.
 //!
 //! To add a rule: add a variant with its English `#[error]`, its code in `Rule::code`, and its
-//! Japanese in the web's `messages.rs` (a test there fails for a code without Japanese).
+//! Japanese in the web's `messages.rs::rule_ja` (its match is exhaustive, and a test there fails
+//! for a rule whose text is not Japanese).
 
 use thiserror::Error;
 
 /// A rule between entities was broken. Ids and states are kept as text: they are shown, not used.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
+/// Not `non_exhaustive`: the web's `rule_ja` matches every variant, so a rule added without its
+/// Japanese does not compile; `EnumIter` gives the catalogue test one sample of each.
+#[derive(Debug, Clone, PartialEq, Eq, Error, strum::EnumIter)]
 pub enum Rule {
     /// An input had nothing to refuse, yet was refused (an empty `Invalids`).
     #[error("refused")]

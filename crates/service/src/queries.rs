@@ -23,12 +23,14 @@ pub struct LotSummary {
     pub by_status: BTreeMap<&'static str, usize>,
 }
 
-/// One upstream node of a lot's genealogy, with a one-line description.
+/// One upstream node of a lot's genealogy, with a one-line description in English and Japanese
+/// (states, kinds and vessels named, not their codes).
 #[derive(Debug, Clone, Serialize)]
 pub struct Node {
     pub kind: NodeKind,
     pub id: String,
     pub label: String,
+    pub label_ja: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,8 +122,13 @@ impl Service {
         keys.dedup();
         let mut upstream = Vec::with_capacity(keys.len());
         for (kind, id) in keys {
-            let label = self.node_label(kind, &id).await?;
-            upstream.push(Node { kind, id, label });
+            let (label, label_ja) = self.node_label(kind, &id).await?;
+            upstream.push(Node {
+                kind,
+                id,
+                label,
+                label_ja,
+            });
         }
         let steps = self
             .store
@@ -140,62 +147,105 @@ impl Service {
         })
     }
 
-    async fn node_label(&self, kind: NodeKind, id: &str) -> Result<String, ServiceError> {
+    /// A node's one-line description: (English, 日本語).
+    async fn node_label(&self, kind: NodeKind, id: &str) -> Result<(String, String), ServiceError> {
         let s = self.store();
+        let none = || (String::new(), String::new());
         Ok(match kind {
             NodeKind::Donor => match s.fetch::<Donor>(id).await? {
-                Some(d) => format!(
-                    "{} ({}) · {}",
-                    d.source.name_ja(),
-                    d.source.as_str(),
-                    d.status.as_str()
+                Some(d) => (
+                    format!(
+                        "{} · {}",
+                        d.source.as_str().replace('_', " "),
+                        d.status.as_str()
+                    ),
+                    format!("{} · {}", d.source.name_ja(), d.status.name_ja()),
                 ),
-                None => String::new(),
+                None => none(),
             },
             NodeKind::Tissue => match s.fetch::<TissueCollection>(id).await? {
-                Some(t) => format!(
-                    "{} {:.1} {} · {}",
-                    t.kind.as_str(),
-                    t.amount,
-                    t.amount_unit,
-                    facility_date(t.collected_at)
-                ),
-                None => String::new(),
+                Some(t) => {
+                    let at = facility_date(t.collected_at);
+                    (
+                        format!(
+                            "{} {:.1} {} · {at}",
+                            t.kind.as_str().replace('_', " "),
+                            t.amount,
+                            t.amount_unit
+                        ),
+                        format!(
+                            "{} {:.1} {} · {at}",
+                            t.kind.name_ja(),
+                            t.amount,
+                            t.amount_unit
+                        ),
+                    )
+                }
+                None => none(),
             },
             NodeKind::CellBank => match s.fetch::<CellBank>(id).await? {
-                Some(b) => format!(
-                    "{} bank · P{} · PD {:.1}",
-                    b.kind.as_str(),
-                    b.passage,
-                    b.population_doublings
+                Some(b) => (
+                    format!(
+                        "{} bank · P{} · PD {:.1}",
+                        b.kind.as_str(),
+                        b.passage,
+                        b.population_doublings
+                    ),
+                    format!(
+                        "{} · P{} · PD {:.1}",
+                        b.kind.name_ja(),
+                        b.passage,
+                        b.population_doublings
+                    ),
                 ),
-                None => String::new(),
+                None => none(),
             },
             NodeKind::Batch => match s.fetch::<CultureBatch>(id).await? {
-                Some(b) => format!(
-                    "{} × {} · {:.0} cells/cm² · {}",
-                    b.vessel_count,
-                    b.vessel.as_str(),
-                    b.seeding_density,
-                    b.status.as_str()
+                Some(b) => (
+                    format!(
+                        "{} × {} · {:.0} cells/cm² · {}",
+                        b.vessel_count,
+                        b.vessel.name_en(),
+                        b.seeding_density,
+                        b.status.as_str()
+                    ),
+                    format!(
+                        "{} × {} · {:.0} 細胞/cm² · {}",
+                        b.vessel_count,
+                        b.vessel.name_ja(),
+                        b.seeding_density,
+                        b.status.name_ja()
+                    ),
                 ),
-                None => String::new(),
+                None => none(),
             },
             NodeKind::MaterialLot => match s.fetch::<RawMaterialLot>(id).await? {
-                Some(m) => format!(
-                    "{} ({}) · {} lot {}",
-                    m.material,
-                    m.category.as_str(),
-                    m.supplier,
-                    m.supplier_lot
+                Some(m) => (
+                    format!(
+                        "{} ({}) · {} lot {}",
+                        m.material,
+                        m.category.as_str(),
+                        m.supplier,
+                        m.supplier_lot
+                    ),
+                    format!(
+                        "{} ({}) · {} ロット {}",
+                        m.material,
+                        m.category.name_ja(),
+                        m.supplier,
+                        m.supplier_lot
+                    ),
                 ),
-                None => String::new(),
+                None => none(),
             },
             NodeKind::Harvest => match s.fetch::<Harvest>(id).await? {
-                Some(h) => format!("{:.0} mL · {}", h.volume_ml, facility_date(h.harvested_at)),
-                None => String::new(),
+                Some(h) => {
+                    let l = format!("{:.0} mL · {}", h.volume_ml, facility_date(h.harvested_at));
+                    (l.clone(), l)
+                }
+                None => none(),
             },
-            NodeKind::Lot | NodeKind::Vial | NodeKind::Patient => String::new(),
+            NodeKind::Lot | NodeKind::Vial | NodeKind::Patient => none(),
         })
     }
 }

@@ -157,6 +157,21 @@ impl PageCtx {
     pub fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)
     }
+    /// One of a record's two names by the page's language (`c.pick(v.name_ja(), v.name_en())`).
+    pub fn pick<'a>(&self, ja: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            crate::i18n::Lang::Ja => ja,
+            crate::i18n::Lang::En => en,
+        }
+    }
+    /// An audit event's action as a reader names it (`lot.release` → 出荷判定 (出荷可)); the code
+    /// itself for an action the catalogue does not name yet.
+    pub fn action(&self, code: &str) -> String {
+        self.lang
+            .get(&format!("audit.{code}"))
+            .map(str::to_string)
+            .unwrap_or_else(|| code.to_string())
+    }
     /// A status/kind label, e.g. `c.tk("lot.status", "released")`.
     pub fn tk(&self, prefix: &str, key: &str) -> &'static str {
         self.lang.t(&format!("{prefix}.{key}"))

@@ -2,6 +2,10 @@
 //! else the `lang` cookie, else the facility's default (setting `ui.language`), else the browser's
 //! Accept-Language (Japanese when it says nothing).
 //! The catalogue is a table (key, 日本語, English), written as a Japanese facility names things.
+//! `words` tells English left in a Japanese text (the catalogue test below and `tests/catalogue.rs`).
+
+pub mod audit;
+pub mod words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -54,6 +58,15 @@ impl Lang {
             Lang::Ja => Lang::En,
             Lang::En => Lang::Ja,
         }
+    }
+    /// The text of `key`, if the catalogue has it.
+    pub fn get(self, key: &str) -> Option<&'static str> {
+        crate::registry::texts()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, ja, en)| match self {
+                Lang::Ja => *ja,
+                Lang::En => *en,
+            })
     }
     /// Looks a key up in every module's table; an unknown key shows `??` (and a test keeps
     /// templates and catalogue in step).
@@ -160,6 +173,23 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("plan.in_product", "予測値", "Predicted"),
     ("plan.rate_status", "分泌速度の出典", "Secretion rate from"),
+    // planner::Provenance (its Display is the key).
+    ("plan.provenance.literature", "文献値", "Literature"),
+    (
+        "plan.provenance.unverified",
+        "未確認の推定値",
+        "Unverified prior",
+    ),
+    (
+        "plan.provenance.calibrated",
+        "自施設データで校正",
+        "Calibrated",
+    ),
+    (
+        "plan.provenance.facility",
+        "施設の入力値",
+        "Entered by the facility",
+    ),
     ("nav.signin", "サインイン", "Sign in"),
     ("nav.signout", "サインアウト", "Sign out"),
     ("nav.language", "English", "日本語"),

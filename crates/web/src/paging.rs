@@ -80,6 +80,7 @@ pub fn openapi_page(rows: &str) -> serde_json::Value {
 
 /// (key, 日本語, English)
 pub const TEXT: &[(&str, &str, &str)] = &[
+    ("page.nav", "ページ送り", "Pages"),
     ("page.prev", "← 前へ", "← Previous"),
     ("page.next", "次へ →", "Next →"),
     ("page.newest", "最新", "Newest"),

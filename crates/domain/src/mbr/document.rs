@@ -62,7 +62,7 @@ impl VersionStatus {
             VersionStatus::Draft => "起案中",
             VersionStatus::InReview => "照査中",
             VersionStatus::Approved => "承認済",
-            VersionStatus::Effective => "発効",
+            VersionStatus::Effective => "施行中",
             VersionStatus::Superseded => "廃止 (改訂済)",
         }
     }

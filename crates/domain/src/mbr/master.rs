@@ -50,7 +50,7 @@ impl Stage {
             Stage::Bank => "セルバンク",
             Stage::Culture => "培養",
             Stage::Conditioning => "馴化",
-            Stage::Harvest => "回収",
+            Stage::Harvest => "上清回収",
             Stage::Processing => "加工",
             Stage::Pooling => "プール",
             Stage::Filling => "充填",

@@ -83,7 +83,7 @@ impl UseCase {
             UseCase::Seeding => "播種",
             UseCase::Observation => "観察記録",
             UseCase::Conditioning => "馴化開始",
-            UseCase::Harvest => "回収",
+            UseCase::Harvest => "上清回収",
             UseCase::Centrifugation => "遠心分離",
             UseCase::Filtration => "ろ過",
             UseCase::Ultrafiltration => "限外ろ過 / 濃縮",

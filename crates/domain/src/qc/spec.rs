@@ -264,7 +264,7 @@ impl SpecStatus {
     pub fn name_ja(self) -> &'static str {
         match self {
             SpecStatus::Draft => "草案",
-            SpecStatus::Effective => "有効",
+            SpecStatus::Effective => "施行中",
             SpecStatus::Superseded => "改訂により廃止",
         }
     }

@@ -164,12 +164,12 @@ fn page_steps() -> Vec<MasterStep> {
             ("Harvest supernatant", "上清回収"),
             (
                 "Collect the conditioned medium into a sterile bag.",
-                "馴化培地を無菌バッグに回収する。",
+                "馴化培地 (上清) を無菌バッグに採取する (上清回収)。",
             ),
             vec![param(
                 "volume_ml",
                 "Harvest volume",
-                "回収量",
+                "上清液量",
                 "mL",
                 Some(500.0),
                 Some(400.0),

@@ -108,11 +108,11 @@ fn steps() -> Vec<MasterStep> {
         step(
             "HARV",
             Stage::Harvest,
-            ("Harvest", "回収"),
+            ("Harvest", "上清回収"),
             vec![
                 param(
                     "volume_ml",
-                    ("Harvest volume", "回収量"),
+                    ("Harvest volume", "上清液量"),
                     "mL",
                     (None, None),
                 ),

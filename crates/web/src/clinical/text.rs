@@ -104,7 +104,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "グレード 4–5 は自動的に重篤として記録されます。グレード 5 は転帰「死亡」とともに記録します。",
         "Grades 4–5 are recorded as serious whatever is ticked; grade 5 goes with outcome \"fatal\".",
     ),
-    ("cl.ae.submit", "報告する", "Report"),
+    ("cl.ae.submit", "記録する", "Record"),
     ("cl.aes", "有害事象", "Adverse events"),
     (
         "cl.outcome.title",

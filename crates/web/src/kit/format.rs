@@ -1,6 +1,7 @@
-//! Numbers, badges and short ids as pages show them: `num` (up to 4 significant decimals), `sci`
-//! (large counts in scientific form), the status badges of verdicts, donors, batches and
-//! raw-material lots, and the short number of a deviation id.
+//! Numbers, badges and short ids as pages show them: `qty` (a quantity to the significant figures
+//! stated for it, `Quantity::figures`, digits grouped: `19,400,000`), `num` (up to 4 significant
+//! decimals), `sci` (large counts in scientific form), the status badges of verdicts, donors,
+//! batches and raw-material lots, and the short number of a deviation id.
 
 use secretome_domain::{UtcTime, batch::BatchStatus, donor::DonorStatus, qc::Verdict};
 
@@ -74,6 +75,76 @@ pub fn material_badge(state: &str) -> &'static str {
     }
 }
 
+/// What a page shows a number as (issue 17 item 2): each quantity with the significant figures
+/// stated for it, so no page shows float noise (`846.8473139`) or an unreadable count
+/// (`1000000000`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// Cells counted (a count, cells per vial): 3 significant figures — a haemocytometer or an
+    /// automated counter is good to a few per cent.
+    Cells,
+    /// A volume in mL (harvest, pool, fill, dose): 4 significant figures, the balance's or the
+    /// pipette's resolution at the volumes handled.
+    Volume,
+}
+
+impl Quantity {
+    /// The significant figures a value of this quantity is shown to.
+    pub const fn figures(self) -> usize {
+        match self {
+            Quantity::Cells => 3,
+            Quantity::Volume => 4,
+        }
+    }
+}
+
+/// `v` to `n` significant figures, the integer digits grouped by thousands (`19,400,000`,
+/// `1,250`, `0.0123`); trailing zeros of the decimals dropped.
+pub fn figures(v: f64, n: usize) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let n = n.max(1) as i32;
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (n - 1 - magnitude).max(0) as usize;
+    let scale = 10f64.powi(magnitude + 1 - n);
+    let rounded = (v / scale).round() * scale;
+    let text = format!("{:.*}", decimals, rounded.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let frac = frac.trim_end_matches('0');
+    let mut grouped = String::new();
+    for (i, d) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(d);
+    }
+    let sign = if rounded < 0.0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// A quantity as a page shows it: to its stated significant figures, digits grouped.
+pub fn qty(v: &f64, q: Quantity) -> String {
+    figures(*v, q.figures())
+}
+
+/// Cells counted, as a template shows them (`Quantity::Cells`).
+pub fn cells(v: &f64) -> String {
+    qty(v, Quantity::Cells)
+}
+
+/// A volume in mL, as a template shows it (`Quantity::Volume`).
+pub fn volume(v: &f64) -> String {
+    qty(v, Quantity::Volume)
+}
+
 /// A number for a table cell: large counts in scientific form (1.9 × 10⁷), others as typed.
 pub fn sci(v: &f64) -> String {
     if v.abs() >= 1e5 {
@@ -97,6 +168,16 @@ mod tests {
         assert_eq!(sci(&1.9e7), "1.90e7");
         assert_eq!(sci(&12.5), "12.5");
         assert_eq!(dev_no("L-2026-006/DEV-01"), "DEV-01");
+        // Stated significant figures, digits grouped.
+        assert_eq!(figures(846.8473139, 3), "847");
+        assert_eq!(figures(1_000_000_000.0, 3), "1,000,000,000");
+        assert_eq!(figures(19_437_000.0, 3), "19,400,000");
+        assert_eq!(figures(0.012345, 3), "0.0123");
+        assert_eq!(figures(512.26, 4), "512.3");
+        assert_eq!(figures(-1234.0, 2), "-1,200");
+        assert_eq!(figures(0.0, 3), "0");
+        assert_eq!(qty(&2.4e7, Quantity::Cells), "24,000,000");
+        assert_eq!(qty(&480.0, Quantity::Volume), "480");
         assert_eq!(crate::forms::seg("a b/c"), "a%20b%2Fc");
     }
 }

@@ -5,14 +5,18 @@
 
 mod answer;
 mod errors;
+mod field_text;
 mod format;
 mod input;
+#[cfg(test)]
+mod invalid_texts;
 mod multipart;
 mod refusal;
 
 pub use crate::forms::{FieldErrors, Fields, seg};
 pub(crate) use answer::tri;
 pub use answer::{actor, fail, page, path, see_other, signed_in, who};
+pub use field_text::TEXT as FIELD_TEXT;
 pub use format::*;
 pub use input::{Action, At, Check, Input, flag, opt_text, text};
 pub use multipart::{hex, multipart, unhex};

@@ -26,7 +26,7 @@ struct BatchesPage {
     c: PageCtx,
     rows: Vec<BatchSummary>,
     banks: Vec<CellBank>,
-    vessels: Vec<&'static str>,
+    vessels: Vec<VesselKind>,
     f: Fields,
     e: FieldErrors,
     can_write: bool,
@@ -59,7 +59,7 @@ async fn batches_page(
     };
     match load.await {
         Ok((rows, banks)) => {
-            let vessels = VesselKind::ALL.iter().map(|k| k.as_str()).collect();
+            let vessels = VesselKind::ALL.to_vec();
             let page = BatchesPage {
                 c: PageCtx::new(v, "/batches"),
                 rows,

@@ -203,7 +203,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mf.yes", "あり", "Yes"),
     ("mf.no", "なし", "No"),
     ("mf.harvest.title", "上清回収", "Harvest"),
-    ("mf.harvest.record", "上清を回収", "Record harvest"),
+    ("mf.harvest.record", "上清回収を記録", "Record harvest"),
     ("mf.col.harvest", "上清回収番号", "Harvest"),
     ("mf.col.volume_ml", "上清液量 (mL)", "Volume (mL)"),
     ("mf.col.remaining_ml", "残量 (mL)", "Remaining (mL)"),

@@ -17,7 +17,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mbr.col.title", "表題", "Title"),
     ("mbr.col.product", "製品", "Product"),
     ("mbr.col.source", "細胞ソース", "Cell source"),
-    ("mbr.col.effective", "発効版", "Effective version"),
+    ("mbr.col.effective", "現行版", "Effective version"),
     ("mbr.col.version", "版", "Version"),
     ("mbr.col.status", "状態", "Status"),
     (
@@ -27,7 +27,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("mbr.col.author", "起案者", "Author"),
     ("mbr.col.approved", "承認", "Approved"),
-    ("mbr.col.effective_at", "発効日時", "Effective from"),
+    ("mbr.col.effective_at", "施行日", "Effective from"),
     ("mbr.col.stage", "工程区分", "Stage"),
     ("mbr.col.step", "工程", "Step"),
     ("mbr.col.instructions", "指図", "Instructions"),
@@ -45,7 +45,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mbr.col.verified", "確認者", "Verified by"),
     ("mbr.col.performed", "実施日時", "Performed at"),
     ("mbr.col.deviation", "逸脱", "Deviation"),
-    ("mbr.none_effective", "発効版なし", "none in force"),
+    ("mbr.none_effective", "現行版なし", "none in force"),
     (
         "mbr.kind.master_batch_record",
         "製造指図書",
@@ -55,7 +55,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mbr.status.draft", "起案中", "Draft"),
     ("mbr.status.in_review", "照査中", "In review"),
     ("mbr.status.approved", "承認済", "Approved"),
-    ("mbr.status.effective", "発効", "Effective"),
+    ("mbr.status.effective", "施行中", "Effective"),
     ("mbr.status.superseded", "廃止 (改訂済)", "Superseded"),
     ("mbr.new.title", "新しい管理文書", "New controlled document"),
     (
@@ -111,7 +111,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("mbr.stage.bank", "セルバンク", "Cell bank"),
     ("mbr.stage.culture", "培養", "Culture"),
     ("mbr.stage.conditioning", "馴化", "Conditioning"),
-    ("mbr.stage.harvest", "回収", "Harvest"),
+    ("mbr.stage.harvest", "上清回収", "Harvest"),
     ("mbr.stage.processing", "加工", "Processing"),
     ("mbr.stage.pooling", "プール", "Pooling"),
     ("mbr.stage.filling", "充填", "Filling"),
@@ -125,7 +125,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "馴化開始",
         "Start of conditioning",
     ),
-    ("mbr.use_case.harvest", "回収", "Harvest"),
+    ("mbr.use_case.harvest", "上清回収", "Harvest"),
     ("mbr.use_case.centrifugation", "遠心分離", "Centrifugation"),
     ("mbr.use_case.filtration", "ろ過", "Filtration"),
     (
@@ -163,7 +163,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "電子署名して承認",
         "Approve with e-signature",
     ),
-    ("mbr.act.effective", "発効させる", "Put in force"),
+    ("mbr.act.effective", "この版を施行する", "Put in force"),
     (
         "mbr.f.password",
         "パスワード (電子署名)",
@@ -200,7 +200,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     (
         "mbr.exec.no_masters",
-        "発効中の製造指図書がありません。",
+        "施行中の製造指図書がありません。",
         "No master batch record is in force.",
     ),
     ("mbr.exec.next", "次の工程", "Next step"),

@@ -21,7 +21,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("tr.submit", "表示", "Trace"),
     (
         "tr.err.dir",
-        "forward または backward を指定してください",
+        "追跡の方向 (前方・遡及) を選んでください",
         "must be forward or backward",
     ),
     ("tr.counts", "到達した記録", "Records reached"),
