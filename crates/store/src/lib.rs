@@ -13,6 +13,7 @@ pub mod row;
 pub mod schema;
 pub mod sql;
 pub mod store;
+pub mod tally;
 pub mod testing;
 
 pub use audit::{
@@ -25,5 +26,6 @@ pub use query::{Cond, Cursor, Group, Page, PageQuery};
 pub use records::Record;
 pub use row::Snapshot;
 pub use schema::Table;
+pub use tally::{Tally, TallyKind};
 pub use sql::SqlStore;
 pub use store::{Backend, Direction, Filter, IdempotentRow, SessionRow, Store, Tx};
