@@ -17,7 +17,7 @@ use secretome_domain::{
     inventory::Freezer,
     vial::{Vial, VialStatus},
 };
-use secretome_service::{Service, demo, generate::GenerateSpec, LOT_VIALS};
+use secretome_service::{LOT_VIALS, Service, demo, generate::GenerateSpec};
 use secretome_store::{TallyKind, testing::stores};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -45,16 +45,31 @@ async fn recount(svc: &Service) -> Counts {
         };
         add(TallyKind::FreezerVials, f, v.status.as_str(), 0.0);
         if unused(v.status) {
-            add(TallyKind::FreezerUnusedExpiry, f, &v.expires_at.to_string(), 0.0);
+            add(
+                TallyKind::FreezerUnusedExpiry,
+                f,
+                &v.expires_at.to_string(),
+                0.0,
+            );
         }
     }
     let mut indication = BTreeMap::new();
     for p in st.list::<Patient>(None).await.unwrap() {
-        add(TallyKind::IndicationPatients, p.indication.as_str(), "", 0.0);
+        add(
+            TallyKind::IndicationPatients,
+            p.indication.as_str(),
+            "",
+            0.0,
+        );
         indication.insert(p.id.to_string(), p.indication);
     }
     for a in st.list::<Administration>(None).await.unwrap() {
-        add(TallyKind::IndicationDoses, a.indication.as_str(), "", a.dose_ml);
+        add(
+            TallyKind::IndicationDoses,
+            a.indication.as_str(),
+            "",
+            a.dose_ml,
+        );
     }
     for e in st.list::<AdverseEvent>(None).await.unwrap() {
         let key = format!("{}/{}", e.grade, i64::from(e.serious));
@@ -77,10 +92,15 @@ async fn stored(svc: &Service) -> Counts {
 
 async fn assert_counters_recount(svc: &Service, when: &str) {
     let (want, got) = (recount(svc).await, stored(svc).await);
-    let counts = |c: &Counts| -> BTreeMap<_, i64> { c.iter().map(|(k, v)| (k.clone(), v.0)).collect() };
+    let counts =
+        |c: &Counts| -> BTreeMap<_, i64> { c.iter().map(|(k, v)| (k.clone(), v.0)).collect() };
     assert_eq!(counts(&got), counts(&want), "{when}: counters ≠ recount");
     for (k, (_, ml)) in &want {
-        assert!((got[k].1 - ml).abs() < 1e-6, "{when}: {k:?} {} ≠ {ml}", got[k].1);
+        assert!(
+            (got[k].1 - ml).abs() < 1e-6,
+            "{when}: {k:?} {} ≠ {ml}",
+            got[k].1
+        );
     }
     assert!(!want.is_empty(), "{when}: something to count");
 }
@@ -89,7 +109,10 @@ async fn assert_counters_recount(svc: &Service, when: &str) {
 async fn assert_freezer_list(svc: &Service, now: UtcTime) {
     let vials = svc.store().list::<Vial>(None).await.unwrap();
     let listed = svc.freezers(now).await.unwrap();
-    assert_eq!(listed.len(), svc.store().list::<Freezer>(None).await.unwrap().len());
+    assert_eq!(
+        listed.len(),
+        svc.store().list::<Freezer>(None).await.unwrap().len()
+    );
     for f in listed {
         let here: Vec<&Vial> = vials
             .iter()
@@ -101,9 +124,16 @@ async fn assert_freezer_list(svc: &Service, now: UtcTime) {
             .collect();
         let expired = here
             .iter()
-            .filter(|v| v.status == VialStatus::Expired || (unused(v.status) && now >= v.expires_at))
+            .filter(|v| {
+                v.status == VialStatus::Expired || (unused(v.status) && now >= v.expires_at)
+            })
             .count();
-        assert_eq!((f.vials, f.expired), (here.len(), expired), "{}", f.freezer.id);
+        assert_eq!(
+            (f.vials, f.expired),
+            (here.len(), expired),
+            "{}",
+            f.freezer.id
+        );
     }
 }
 
@@ -129,13 +159,22 @@ async fn counters_equal_a_recount_after_every_kind_of_write() {
         svc.dispense_vial(&doc, h(now, 1.0), v.id.as_str(), "PT-T-101")
             .await
             .unwrap();
-        svc.record_administration_for(&doc, h(now, 2.0), "PT-T-101", dose(v.id.as_str(), 1.5, h(now, 2.0)))
+        svc.record_administration_for(
+            &doc,
+            h(now, 2.0),
+            "PT-T-101",
+            dose(v.id.as_str(), 1.5, h(now, 2.0)),
+        )
+        .await
+        .unwrap();
+        for (grade, at) in [(1, 26.0), (4, 28.0)] {
+            svc.report_adverse_event(
+                &doc,
+                h(now, 30.0),
+                ae("PT-T-101", None, grade, "recovering", h(now, at)),
+            )
             .await
             .unwrap();
-        for (grade, at) in [(1, 26.0), (4, 28.0)] {
-            svc.report_adverse_event(&doc, h(now, 30.0), ae("PT-T-101", None, grade, "recovering", h(now, at)))
-                .await
-                .unwrap();
         }
         assert_counters_recount(&svc, &format!("{b} new patient")).await;
         let after = svc.indication_summary("stroke").await.unwrap();
@@ -172,10 +211,17 @@ async fn counters_equal_a_recount_after_every_kind_of_write() {
         assert_freezer_list(&svc, later).await;
         let due = svc
             .store()
-            .tallies(TallyKind::FreezerUnusedExpiry, None, Some(&later.to_string()))
+            .tallies(
+                TallyKind::FreezerUnusedExpiry,
+                None,
+                Some(&later.to_string()),
+            )
             .await
             .unwrap();
-        assert!(due.is_empty(), "{b}: nothing unused is left past expiry: {due:?}");
+        assert!(
+            due.is_empty(),
+            "{b}: nothing unused is left past expiry: {due:?}"
+        );
     }
 }
 
@@ -201,11 +247,11 @@ async fn a_generated_history_keeps_its_counters() {
         for v in &vials {
             by_lot.entry(v.lot.to_string()).or_default().push(v);
         }
-        let (lot, mut of_lot) = by_lot
-            .into_iter()
-            .max_by_key(|(_, v)| v.len())
-            .unwrap();
-        assert!(of_lot.len() > LOT_VIALS, "{backend:?}: a lot larger than a page");
+        let (lot, mut of_lot) = by_lot.into_iter().max_by_key(|(_, v)| v.len()).unwrap();
+        assert!(
+            of_lot.len() > LOT_VIALS,
+            "{backend:?}: a lot larger than a page"
+        );
         of_lot.sort_by_key(|v| v.seq);
         let d = svc.lot_detail(&lot).await.unwrap();
         let shown: Vec<i64> = d.vials.iter().map(|v| v.seq).collect();

@@ -26,6 +26,6 @@ pub use query::{Cond, Cursor, Group, Page, PageQuery};
 pub use records::Record;
 pub use row::Snapshot;
 pub use schema::Table;
-pub use tally::{Tally, TallyKind};
 pub use sql::SqlStore;
 pub use store::{Backend, Direction, Filter, IdempotentRow, SessionRow, Store, Tx};
+pub use tally::{Tally, TallyKind};

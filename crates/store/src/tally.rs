@@ -111,8 +111,7 @@ impl Deltas {
     fn count(&mut self, s: &Snapshot, sign: i64) {
         match s.table {
             Table::Vial => {
-                let Some((freezer, _)) = text(s, "location").and_then(|l| l.split_once('/'))
-                else {
+                let Some((freezer, _)) = text(s, "location").and_then(|l| l.split_once('/')) else {
                     return;
                 };
                 if freezer.is_empty() {
@@ -133,7 +132,11 @@ impl Deltas {
             }
             Table::Administration => {
                 if let Some(ind) = text(s, "indication") {
-                    let ml = s.values.get("dose_ml").and_then(Value::as_f64).unwrap_or(0.0);
+                    let ml = s
+                        .values
+                        .get("dose_ml")
+                        .and_then(Value::as_f64)
+                        .unwrap_or(0.0);
                     self.bump(TallyKind::IndicationDoses, ind, "", sign, sign as f64 * ml);
                 }
             }
@@ -145,7 +148,8 @@ impl Deltas {
                     None => None,
                 };
                 if let (Some(p), Some(g), Some(se)) = (text(s, "patient"), grade, serious) {
-                    self.by_patient.push((p.to_string(), format!("{g}/{se}"), sign));
+                    self.by_patient
+                        .push((p.to_string(), format!("{g}/{se}"), sign));
                 }
             }
             _ => {}

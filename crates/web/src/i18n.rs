@@ -71,7 +71,7 @@ impl Lang {
             m
         });
         match INDEX.get(key) {
-            Some((ja, en)) => match self {
+            Some(&(ja, en)) => match self {
                 Lang::Ja => ja,
                 Lang::En => en,
             },
@@ -206,8 +206,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("lot.steps", "製造工程", "Processing steps"),
     ("lot.vials", "バイアル", "Vials"),
-    ("lot.vials.first", "番号順に表示中の本数", "Shown, in number order"),
-    ("lot.vials.all", "このロットのバイアルをすべて見る", "All vials of this lot"),
+    (
+        "lot.vials.first",
+        "番号順に表示中の本数",
+        "Shown, in number order",
+    ),
+    (
+        "lot.vials.all",
+        "このロットのバイアルをすべて見る",
+        "All vials of this lot",
+    ),
     ("lot.audit", "監査証跡", "Audit trail"),
     ("signin.title", "サインイン", "Sign in"),
     ("signin.user", "ユーザー名", "User name"),
