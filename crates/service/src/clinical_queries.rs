@@ -11,7 +11,7 @@ use secretome_domain::{
     ids::PatientCode,
     vial::Vial,
 };
-use secretome_store::{Cond, Group, PageQuery, Table};
+use secretome_store::{Cond, PageQuery, TallyKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -198,36 +198,35 @@ impl Service {
         })
     }
 
-    /// Every indication with its counts of patients, doses and adverse events (`GROUP BY` in SQL).
+    /// Every indication with its counts of patients, doses and adverse events, read from the
+    /// counters the store keeps with every write (`TallyKind::Indication*`): a few rows each.
     pub async fn indications_overview(&self) -> Result<Vec<IndicationRow>, ServiceError> {
-        let by = |groups: Vec<Group>| -> BTreeMap<String, usize> {
-            groups
-                .into_iter()
-                .filter_map(|g| Some((g.keys[0].clone()?, usize::try_from(g.count).ok()?)))
-                .collect()
-        };
         let st = self.store();
-        let patients = by(st
-            .aggregate(Table::Patient, &["indication"], &[], None, None)
-            .await?);
-        let doses = by(st
-            .aggregate(Table::Administration, &["indication"], &[], None, None)
-            .await?);
-        let mut rows = Vec::new();
-        for i in Indication::ALL {
-            let aes = st
-                .aggregate(Table::AdverseEvent, &[], &[of_indication(*i)], None, None)
-                .await?;
-            rows.push(IndicationRow {
-                indication: *i,
-                patients: patients.get(i.as_str()).copied().unwrap_or(0),
-                doses: doses.get(i.as_str()).copied().unwrap_or(0),
-                adverse_events: aes
-                    .first()
-                    .map_or(0, |g| usize::try_from(g.count).unwrap_or(0)),
-            });
+        let mut totals: BTreeMap<(TallyKind, String), usize> = BTreeMap::new();
+        for kind in [
+            TallyKind::IndicationPatients,
+            TallyKind::IndicationDoses,
+            TallyKind::IndicationAdverseEvents,
+        ] {
+            for t in st.tallies(kind, None, None).await? {
+                *totals.entry((kind, t.subject)).or_default() += usize::try_from(t.n).unwrap_or(0);
+            }
         }
-        Ok(rows)
+        let get = |kind, i: Indication| {
+            totals
+                .get(&(kind, i.as_str().to_string()))
+                .copied()
+                .unwrap_or(0)
+        };
+        Ok(Indication::ALL
+            .iter()
+            .map(|i| IndicationRow {
+                indication: *i,
+                patients: get(TallyKind::IndicationPatients, *i),
+                doses: get(TallyKind::IndicationDoses, *i),
+                adverse_events: get(TallyKind::IndicationAdverseEvents, *i),
+            })
+            .collect())
     }
 
     /// An indication's first page of patients (see `indication_page`).
@@ -258,45 +257,26 @@ impl Service {
     ) -> Result<IndicationSummary, ServiceError> {
         let indication = Indication::parse(indication)?;
         let st = self.store();
-        let ind = Cond::Eq("indication", indication.as_str().to_string());
-        let patients_total = st
-            .aggregate(Table::Patient, &[], std::slice::from_ref(&ind), None, None)
+        let of = |kind| st.tallies(kind, Some(indication.as_str()), None);
+        let patients_total: i64 = of(TallyKind::IndicationPatients)
             .await?
-            .first()
-            .map_or(0, |g| usize::try_from(g.count).unwrap_or(0));
-        let dose_total = st
-            .aggregate(
-                Table::Administration,
-                &[],
-                std::slice::from_ref(&ind),
-                Some("dose_ml"),
-                None,
-            )
-            .await?;
+            .iter()
+            .map(|t| t.n)
+            .sum();
+        let dose_total = of(TallyKind::IndicationDoses).await?;
         let mut ae_by_grade = [0usize; 5];
         let mut serious = 0;
-        for g in st
-            .aggregate(
-                Table::AdverseEvent,
-                &["grade", "serious"],
-                &[of_indication(indication)],
-                None,
-                None,
-            )
-            .await?
-        {
-            let n = usize::try_from(g.count).unwrap_or(0);
-            let grade: i64 = g.keys[0]
-                .as_deref()
-                .and_then(|x| x.parse().ok())
-                .unwrap_or(0);
+        for t in of(TallyKind::IndicationAdverseEvents).await? {
+            let n = usize::try_from(t.n).unwrap_or(0);
+            let (grade, is_serious) = t.key.split_once('/').unwrap_or((&t.key, "0"));
+            let grade: i64 = grade.parse().unwrap_or(0);
             if let Some(slot) = usize::try_from(grade - 1)
                 .ok()
                 .and_then(|i| ae_by_grade.get_mut(i))
             {
                 *slot += n;
             }
-            if matches!(g.keys[1].as_deref(), Some("1" | "true")) {
+            if is_serious == "1" {
                 serious += n;
             }
         }
@@ -332,11 +312,9 @@ impl Service {
             .collect();
         Ok(IndicationSummary {
             indication,
-            patients_total,
-            doses: dose_total
-                .first()
-                .map_or(0, |g| usize::try_from(g.count).unwrap_or(0)),
-            total_ml: dose_total.first().and_then(|g| g.sum).unwrap_or(0.0),
+            patients_total: usize::try_from(patients_total).unwrap_or(0),
+            doses: usize::try_from(dose_total.iter().map(|t| t.n).sum::<i64>()).unwrap_or(0),
+            total_ml: dose_total.iter().map(|t| t.amount).sum(),
             serious,
             ae_by_grade,
             scales,
@@ -344,14 +322,5 @@ impl Service {
             prev: page.prev,
             patients: page.rows,
         })
-    }
-}
-
-/// Rows whose `patient` is a patient of `i` (a semi-join in SQL).
-fn of_indication(i: Indication) -> Cond {
-    Cond::InSelect {
-        column: "patient",
-        table: Table::Patient,
-        conds: vec![Cond::Eq("indication", i.as_str().to_string())],
     }
 }

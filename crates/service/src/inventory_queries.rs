@@ -10,7 +10,7 @@ use secretome_domain::{
     qc::Product,
     vial::{Vial, VialStatus},
 };
-use secretome_store::{Cond, Cursor, PageQuery, Table};
+use secretome_store::{Cond, Cursor, PageQuery, TallyKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -99,56 +99,44 @@ fn in_freezer(freezer: &str) -> Cond {
     Cond::prefix("location", &format!("{freezer}/"))
 }
 
-fn count(g: Vec<secretome_store::Group>) -> usize {
-    g.first()
-        .map_or(0, |g| usize::try_from(g.count).unwrap_or(0))
-}
-
 impl Service {
-    /// Every registered freezer, by id, with its stored vials counted by the database.
+    /// Every registered freezer, by id, with its stored vials and those past expiry, read from
+    /// the counters the store keeps with every vial write (`TallyKind::FreezerVials`: vials per
+    /// freezer and state; `FreezerUnusedExpiry`: unused vials per expiry time, of which only the
+    /// times up to `now` are read) — a few rows per freezer, however many vials it holds.
     pub async fn freezers(&self, now: UtcTime) -> Result<Vec<FreezerSummary>, ServiceError> {
+        let mut stored: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for t in self
+            .store
+            .tallies(TallyKind::FreezerVials, None, None)
+            .await?
+        {
+            let n = usize::try_from(t.n).unwrap_or(0);
+            let e = stored.entry(t.subject).or_default();
+            e.0 += n;
+            if t.key == VialStatus::Expired.as_str() {
+                e.1 += n;
+            }
+        }
+        let now = now.to_string();
         let mut out = Vec::new();
         for f in self.store.list::<Freezer>(None).await? {
-            let here = in_freezer(f.id.as_str());
-            // One range of the location index, grouped by state (a count per state filtered on
-            // `status = 'expired'` was served from the status index and read every expired vial).
-            let mut vials = 0;
-            let mut swept = 0;
-            for g in self
+            let (vials, swept) = stored.get(f.id.as_str()).copied().unwrap_or((0, 0));
+            let due: i64 = self
                 .store
-                .aggregate(
-                    Table::Vial,
-                    &["status"],
-                    std::slice::from_ref(&here),
-                    None,
-                    None,
+                .tallies(
+                    TallyKind::FreezerUnusedExpiry,
+                    Some(f.id.as_str()),
+                    Some(&now),
                 )
                 .await?
-            {
-                let n = usize::try_from(g.count).unwrap_or(0);
-                vials += n;
-                if g.keys[0].as_deref() == Some(VialStatus::Expired.as_str()) {
-                    swept += n;
-                }
-            }
-            let unused = [VialStatus::Quarantine, VialStatus::Available]
                 .iter()
-                .map(|s| s.as_str().to_string())
-                .collect();
-            let due = [
-                here,
-                Cond::In("status", unused),
-                Cond::AtMost("expires_at", now.to_string()),
-            ];
-            let due = count(
-                self.store
-                    .aggregate(Table::Vial, &[], &due, None, None)
-                    .await?,
-            );
+                .map(|t| t.n)
+                .sum();
             out.push(FreezerSummary {
                 freezer: f,
                 vials,
-                expired: swept + due,
+                expired: swept + usize::try_from(due).unwrap_or(0),
             });
         }
         Ok(out)

@@ -52,7 +52,7 @@ pub use lots::Placement;
 pub use manufacture::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue};
 pub use paging::{LotFilter, PatientFilter, VialFilter};
 pub use qc::{LotQc, NewProduct, NewResult, NewTest, ResultRow};
-pub use queries::{LotDetail, LotSummary, Node};
+pub use queries::{LOT_VIALS, LotDetail, LotSummary, Node};
 pub use secretome_label::LabelData;
 pub use secretome_store::Page;
 /// The storage failures a `ServiceError::Store` carries (typed: `Duplicate { table, id }` …).

@@ -12,7 +12,7 @@ use secretome_domain::{
     processing::ProcessingStep,
     vial::{Vial, VialStatus},
 };
-use secretome_store::{AuditEvent, Direction, Table};
+use secretome_store::{AuditEvent, Cond, Direction, PageQuery, Table};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -40,9 +40,18 @@ pub struct LotDetail {
     pub upstream: Vec<Node>,
     pub edges: Vec<Edge>,
     pub steps: Vec<ProcessingStep>,
+    /// The lot's first `LOT_VIALS` vials in number order (every one of them: the vial list
+    /// filtered by lot, `/vials?lot=`).
     pub vials: Vec<Vial>,
+    /// How many vials the lot has, in all and per state (counted by the database).
+    pub vials_total: usize,
+    pub vials_by_status: BTreeMap<&'static str, usize>,
     pub events: Vec<AuditEvent>,
 }
+
+/// Vials a lot's page lists (a lot holds ~400 in a generated history; the rest are a page of the
+/// vial list away).
+pub const LOT_VIALS: usize = 50;
 
 /// A date in the facility's zone (labels are shared by every viewer; pages show full times in the
 /// viewer's own zone).
@@ -120,22 +129,51 @@ impl Service {
             .collect();
         keys.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then(a.1.cmp(&b.1)));
         keys.dedup();
-        let mut upstream = Vec::with_capacity(keys.len());
-        for (kind, id) in keys {
-            let (label, label_ja) = self.node_label(kind, &id).await?;
-            upstream.push(Node {
-                kind,
-                id,
-                label,
-                label_ja,
-            });
-        }
+        let mut labels = self.node_labels(&keys).await?;
+        let upstream = keys
+            .into_iter()
+            .map(|(kind, id)| {
+                let (label, label_ja) = labels.remove(&(kind, id.clone())).unwrap_or_default();
+                Node {
+                    kind,
+                    id,
+                    label,
+                    label_ja,
+                }
+            })
+            .collect();
         let steps = self
             .store
             .list::<ProcessingStep>(Some(("lot", lot)))
             .await?;
-        let mut vials = self.store.list::<Vial>(Some(("lot", lot))).await?;
+        // Vial ids are the lot number and a zero-padded sequence number: id order is number order.
+        let mut q = PageQuery::newest("id", LOT_VIALS);
+        q.desc = false;
+        q.conds.push(Cond::Eq("lot", lot.to_string()));
+        let mut vials = self.store.page_of::<Vial>(&q).await?.rows;
         vials.sort_by_key(|v| v.seq);
+        let mut vials_total = 0;
+        let mut vials_by_status = BTreeMap::new();
+        for g in self
+            .store
+            .aggregate(
+                Table::Vial,
+                &["status"],
+                &[Cond::Eq("lot", lot.to_string())],
+                None,
+                None,
+            )
+            .await?
+        {
+            let n = usize::try_from(g.count).unwrap_or(0);
+            vials_total += n;
+            if let Some(s) = VialStatus::ALL
+                .iter()
+                .find(|s| g.keys[0].as_deref() == Some(s.as_str()))
+            {
+                vials_by_status.insert(s.as_str(), n);
+            }
+        }
         let events = self.store.events_for(Table::Lot, lot).await?;
         Ok(LotDetail {
             lot: l,
@@ -143,109 +181,74 @@ impl Service {
             edges,
             steps,
             vials,
+            vials_total,
+            vials_by_status,
             events,
         })
     }
 
-    /// A node's one-line description: (English, 日本語).
-    async fn node_label(&self, kind: NodeKind, id: &str) -> Result<(String, String), ServiceError> {
+    /// Each node's one-line description, (English, 日本語): one read per kind of record.
+    async fn node_labels(
+        &self,
+        keys: &[(NodeKind, String)],
+    ) -> Result<BTreeMap<(NodeKind, String), (String, String)>, ServiceError> {
         let s = self.store();
-        let none = || (String::new(), String::new());
-        Ok(match kind {
-            NodeKind::Donor => match s.fetch::<Donor>(id).await? {
-                Some(d) => (
-                    format!(
-                        "{} · {}",
-                        d.source.as_str().replace('_', " "),
-                        d.status.as_str()
-                    ),
-                    format!("{} · {}", d.source.name_ja(), d.status.name_ja()),
-                ),
-                None => none(),
-            },
-            NodeKind::Tissue => match s.fetch::<TissueCollection>(id).await? {
-                Some(t) => {
-                    let at = facility_date(t.collected_at);
-                    (
-                        format!(
-                            "{} {:.1} {} · {at}",
-                            t.kind.as_str().replace('_', " "),
-                            t.amount,
-                            t.amount_unit
-                        ),
-                        format!(
-                            "{} {:.1} {} · {at}",
-                            t.kind.name_ja(),
-                            t.amount,
-                            t.amount_unit
-                        ),
-                    )
-                }
-                None => none(),
-            },
-            NodeKind::CellBank => match s.fetch::<CellBank>(id).await? {
-                Some(b) => (
-                    format!(
-                        "{} bank · P{} · PD {:.1}",
-                        b.kind.as_str(),
-                        b.passage,
-                        b.population_doublings
-                    ),
-                    format!(
-                        "{} · P{} · PD {:.1}",
-                        b.kind.name_ja(),
-                        b.passage,
-                        b.population_doublings
-                    ),
-                ),
-                None => none(),
-            },
-            NodeKind::Batch => match s.fetch::<CultureBatch>(id).await? {
-                Some(b) => (
-                    format!(
-                        "{} × {} · {:.0} cells/cm² · {}",
-                        b.vessel_count,
-                        b.vessel.name_en(),
-                        b.seeding_density,
-                        b.status.as_str()
-                    ),
-                    format!(
-                        "{} × {} · {:.0} 細胞/cm² · {}",
-                        b.vessel_count,
-                        b.vessel.name_ja(),
-                        b.seeding_density,
-                        b.status.name_ja()
-                    ),
-                ),
-                None => none(),
-            },
-            NodeKind::MaterialLot => match s.fetch::<RawMaterialLot>(id).await? {
-                Some(m) => (
-                    format!(
-                        "{} ({}) · {} lot {}",
-                        m.material,
-                        m.category.as_str(),
-                        m.supplier,
-                        m.supplier_lot
-                    ),
-                    format!(
-                        "{} ({}) · {} ロット {}",
-                        m.material,
-                        m.category.name_ja(),
-                        m.supplier,
-                        m.supplier_lot
-                    ),
-                ),
-                None => none(),
-            },
-            NodeKind::Harvest => match s.fetch::<Harvest>(id).await? {
-                Some(h) => {
-                    let l = format!("{:.0} mL · {}", h.volume_ml, facility_date(h.harvested_at));
-                    (l.clone(), l)
-                }
-                None => none(),
-            },
-            NodeKind::Lot | NodeKind::Vial | NodeKind::Patient => none(),
-        })
+        let ids = |k: NodeKind| -> Vec<String> {
+            keys.iter()
+                .filter(|(x, _)| *x == k)
+                .map(|(_, i)| i.clone())
+                .collect()
+        };
+        let mut out = BTreeMap::new();
+        for d in s.fetch_many::<Donor>(&ids(NodeKind::Donor)).await? {
+            let en = format!("{} · {}", d.source.as_str().replace('_', " "), d.status.as_str());
+            let ja = format!("{} · {}", d.source.name_ja(), d.status.name_ja());
+            out.insert((NodeKind::Donor, d.id.to_string()), (en, ja));
+        }
+        for t in s
+            .fetch_many::<TissueCollection>(&ids(NodeKind::Tissue))
+            .await?
+        {
+            let at = facility_date(t.collected_at);
+            let (amount, unit) = (t.amount, &t.amount_unit);
+            let en = format!("{} {amount:.1} {unit} · {at}", t.kind.as_str().replace('_', " "));
+            let ja = format!("{} {amount:.1} {unit} · {at}", t.kind.name_ja());
+            out.insert((NodeKind::Tissue, t.id.to_string()), (en, ja));
+        }
+        for b in s.fetch_many::<CellBank>(&ids(NodeKind::CellBank)).await? {
+            let (p, pd) = (b.passage, b.population_doublings);
+            let en = format!("{} bank · P{p} · PD {pd:.1}", b.kind.as_str());
+            let ja = format!("{} · P{p} · PD {pd:.1}", b.kind.name_ja());
+            out.insert((NodeKind::CellBank, b.id.to_string()), (en, ja));
+        }
+        for b in s.fetch_many::<CultureBatch>(&ids(NodeKind::Batch)).await? {
+            let (n, density) = (b.vessel_count, b.seeding_density);
+            let en = format!(
+                "{n} × {} · {density:.0} cells/cm² · {}",
+                b.vessel.name_en(),
+                b.status.as_str()
+            );
+            let ja = format!(
+                "{n} × {} · {density:.0} 細胞/cm² · {}",
+                b.vessel.name_ja(),
+                b.status.name_ja()
+            );
+            out.insert((NodeKind::Batch, b.id.to_string()), (en, ja));
+        }
+        for m in s
+            .fetch_many::<RawMaterialLot>(&ids(NodeKind::MaterialLot))
+            .await?
+        {
+            let (name, supplier, lot) = (&m.material, &m.supplier, &m.supplier_lot);
+            let en = format!("{name} ({}) · {supplier} lot {lot}", m.category.as_str());
+            let ja = format!("{name} ({}) · {supplier} ロット {lot}", m.category.name_ja());
+            out.insert((NodeKind::MaterialLot, m.id.to_string()), (en, ja));
+        }
+        for h in s.fetch_many::<Harvest>(&ids(NodeKind::Harvest)).await? {
+            let label = format!("{:.0} mL · {}", h.volume_ml, facility_date(h.harvested_at));
+            out.insert((NodeKind::Harvest, h.id.to_string()), (label.clone(), label));
+        }
+        Ok(out)
+    }
     }
 }

@@ -13,6 +13,7 @@ pub mod row;
 pub mod schema;
 pub mod sql;
 pub mod store;
+pub mod tally;
 pub mod testing;
 
 pub use audit::{
@@ -27,3 +28,4 @@ pub use row::Snapshot;
 pub use schema::Table;
 pub use sql::SqlStore;
 pub use store::{Backend, Direction, Filter, IdempotentRow, SessionRow, Store, Tx};
+pub use tally::{Tally, TallyKind};

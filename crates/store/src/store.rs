@@ -9,6 +9,7 @@ use crate::{
     query::{Cond, Group, Page, PageQuery},
     row::Snapshot,
     schema::Table,
+    tally::{Tally, TallyKind},
 };
 use async_trait::async_trait;
 use secretome_domain::genealogy::{Edge, NodeKind};
@@ -95,6 +96,14 @@ pub trait Store: Send + Sync {
         sum: Option<&str>,
         max: Option<&str>,
     ) -> Result<Vec<Group>, StoreError>;
+    /// The counters of `kind` kept with every write (see `crate::tally`): of one `subject` when
+    /// given, with keys up to `key_at_most` when given; ordered by subject and key.
+    async fn tallies(
+        &self,
+        kind: TallyKind,
+        subject: Option<&str>,
+        key_at_most: Option<&str>,
+    ) -> Result<Vec<Tally>, StoreError>;
     /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).
     async fn trace(
         &self,

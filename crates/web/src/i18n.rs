@@ -71,8 +71,20 @@ impl Lang {
     /// Looks a key up in every module's table; an unknown key shows `??` (and a test keeps
     /// templates and catalogue in step).
     pub fn t(self, key: &str) -> &'static str {
-        match crate::registry::texts().find(|(k, _, _)| *k == key) {
-            Some((_, ja, en)) => match self {
+        // An index built once: a scan of every module's table per look-up cost more than the
+        // rest of a page whose cells each name a state (a freezer map, a lot's vials).
+        static INDEX: std::sync::LazyLock<
+            std::collections::HashMap<&'static str, (&'static str, &'static str)>,
+        > = std::sync::LazyLock::new(|| {
+            let mut m = std::collections::HashMap::new();
+            for (k, ja, en) in crate::registry::texts() {
+                // The first entry of a key wins, as a scan in order would find it.
+                m.entry(*k).or_insert((*ja, *en));
+            }
+            m
+        });
+        match INDEX.get(key) {
+            Some(&(ja, en)) => match self {
                 Lang::Ja => ja,
                 Lang::En => en,
             },
@@ -224,6 +236,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("lot.steps", "製造工程", "Processing steps"),
     ("lot.vials", "バイアル", "Vials"),
+    (
+        "lot.vials.first",
+        "番号順に表示中の本数",
+        "Shown, in number order",
+    ),
+    (
+        "lot.vials.all",
+        "このロットのバイアルをすべて見る",
+        "All vials of this lot",
+    ),
     ("lot.audit", "監査証跡", "Audit trail"),
     ("signin.title", "サインイン", "Sign in"),
     ("signin.user", "ユーザー名", "User name"),

@@ -81,6 +81,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "step_place_corrections",
         include_str!("../../migrations/0022_step_place_corrections.sql"),
     ),
+    (
+        23,
+        "tallies",
+        include_str!("../../migrations/0023_tallies.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

@@ -9,6 +9,7 @@ mod idempotency;
 mod migrate;
 mod page;
 mod reads;
+mod tally;
 mod tx;
 mod verify;
 mod verify_sqlite;

@@ -185,6 +185,16 @@ impl Store for SqlStore {
         super::page::aggregate(&mut conn, table, group_by, conds, sum, max).await
     }
 
+    async fn tallies(
+        &self,
+        kind: crate::tally::TallyKind,
+        subject: Option<&str>,
+        key_at_most: Option<&str>,
+    ) -> Result<Vec<crate::tally::Tally>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        super::tally::read(&mut conn, kind, subject, key_at_most).await
+    }
+
     async fn trace(
         &self,
         direction: Direction,

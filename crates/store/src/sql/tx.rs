@@ -5,6 +5,7 @@
 use super::{
     bulk,
     reads::{get_row, select_rows, trace_edges},
+    tally,
 };
 use crate::{
     StoreError,
@@ -14,6 +15,7 @@ use crate::{
     row::Snapshot,
     schema::Table,
     store::{Backend, Direction, Filter, Tx},
+    tally::{Deltas, tallied},
 };
 use async_trait::async_trait;
 use secretome_domain::genealogy::{Edge, NodeKind};
@@ -246,6 +248,11 @@ impl SqlTx {
             .execute(&mut *self.tx)
             .await
             .map_err(|e| StoreError::from_write(table.name(), row.id(), e))?;
+        if tallied(table) {
+            let mut d = Deltas::default();
+            d.add(None, &row);
+            tally::apply(&mut self.tx, d).await?;
+        }
         let id = row.id().to_string();
         self.append_event(table, &id, None, Some(row.canonical()), ctx)
             .await
@@ -280,6 +287,11 @@ impl SqlTx {
             .execute(&mut *self.tx)
             .await
             .map_err(|e| StoreError::from_write(table.name(), &id, e))?;
+        if tallied(table) {
+            let mut d = Deltas::default();
+            d.add(Some(&before), &row);
+            tally::apply(&mut self.tx, d).await?;
+        }
         self.append_event(
             table,
             &id,
@@ -321,22 +333,33 @@ impl SqlTx {
         }
         bulk::replace_rows(&mut self.tx, &rows, self.bulk_params).await?;
         let mut events = Vec::with_capacity(rows.len());
+        let mut deltas = Deltas::default();
         for (row, ctx) in rows {
             let id = row.id().to_string();
             // A row listed twice: its second event's `before` is the first one's `after`.
-            let before = befores
-                .insert((row.table, id.clone()), row.clone())
-                .map(|b| b.canonical());
+            let before = befores.insert((row.table, id.clone()), row.clone());
+            deltas.add(before.as_ref(), &row);
+            let before = before.map(|b| b.canonical());
             events.push(
                 self.next_event(row.table, &id, before, Some(row.canonical()), &ctx)
                     .await?,
             );
+        }
+        if !deltas.is_empty() {
+            tally::apply(&mut self.tx, deltas).await?;
         }
         bulk::insert_events(&mut self.tx, events, self.bulk_params).await
     }
 
     async fn insert_bulk(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
         bulk::insert_rows(&mut self.tx, &rows, self.bulk_params).await?;
+        let mut deltas = Deltas::default();
+        for (row, _) in &rows {
+            deltas.add(None, row);
+        }
+        if !deltas.is_empty() {
+            tally::apply(&mut self.tx, deltas).await?;
+        }
         let mut events = Vec::with_capacity(rows.len());
         for (row, ctx) in rows {
             let id = row.id().to_string();

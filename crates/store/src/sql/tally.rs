@@ -1,0 +1,122 @@
+//! Writes and reads the counters of `crate::tally` (table `tally`, migration 0023). `apply` runs
+//! inside the write transaction right after the rows it counts, so the counters commit or roll
+//! back with them; it adds each net change with a multi-row upsert (`INSERT … ON CONFLICT DO
+//! UPDATE SET n = tally.n + excluded.n`, the same text on both engines).
+
+use crate::{
+    StoreError,
+    tally::{Deltas, Tally, TallyKind},
+};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Counter rows per upsert (5 parameters each: SQLite's `$n` lookup grows with their number).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// Adds `d` to the counters (resolving adverse events to their patient's indication first).
+pub(super) async fn apply(conn: &mut AnyConnection, mut d: Deltas) -> Result<(), StoreError> {
+    if !d.by_patient.is_empty() {
+        let patients: BTreeSet<&str> = d.by_patient.iter().map(|(p, _, _)| p.as_str()).collect();
+        let patients: Vec<&str> = patients.into_iter().collect();
+        let mut indication = BTreeMap::new();
+        for chunk in patients.chunks(500) {
+            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, indication FROM patient WHERE id IN ({})",
+                params.join(", ")
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
+            for p in chunk {
+                q = q.bind(p.to_string());
+            }
+            for r in q.fetch_all(&mut *conn).await? {
+                let id: String = r.try_get(0)?;
+                let ind: Option<String> = r.try_get(1)?;
+                if let Some(ind) = ind {
+                    indication.insert(id, ind);
+                }
+            }
+        }
+        for (p, key, sign) in std::mem::take(&mut d.by_patient) {
+            if let Some(ind) = indication.get(&p) {
+                d.bump(TallyKind::IndicationAdverseEvents, ind, &key, sign, 0.0);
+            }
+        }
+    }
+    let rows: Vec<_> = d
+        .changes
+        .into_iter()
+        .filter(|(_, (n, a))| *n != 0 || *a != 0.0)
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = String::from("INSERT INTO tally (kind, subject, key, n, amount) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let b = i * 5;
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            ));
+        }
+        sql.push_str(
+            " ON CONFLICT (kind, subject, key) DO UPDATE SET n = tally.n + excluded.n, \
+             amount = tally.amount + excluded.amount",
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
+        for ((kind, subject, key), (n, amount)) in chunk {
+            q = q
+                .bind(kind.as_str())
+                .bind(subject.clone())
+                .bind(key.clone())
+                .bind(*n)
+                .bind(*amount);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The counters of `kind` (of one `subject` if given; keys up to `key_at_most` if given), by
+/// subject and key. Rows counted down to zero are left out.
+pub(super) async fn read(
+    conn: &mut AnyConnection,
+    kind: TallyKind,
+    subject: Option<&str>,
+    key_at_most: Option<&str>,
+) -> Result<Vec<Tally>, StoreError> {
+    let mut sql = String::from("SELECT subject, key, n, amount FROM tally WHERE kind = $1");
+    let mut next = 2;
+    if subject.is_some() {
+        sql.push_str(&format!(" AND subject = ${next}"));
+        next += 1;
+    }
+    if key_at_most.is_some() {
+        sql.push_str(&format!(" AND key <= ${next}"));
+    }
+    sql.push_str(" AND n <> 0 ORDER BY subject, key");
+    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(kind.as_str());
+    if let Some(s) = subject {
+        q = q.bind(s.to_string());
+    }
+    if let Some(k) = key_at_most {
+        q = q.bind(k.to_string());
+    }
+    q.fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Tally {
+                subject: r.try_get(0)?,
+                key: r.try_get(1)?,
+                n: r.try_get(2)?,
+                amount: r.try_get(3)?,
+            })
+        })
+        .collect()
+}
