@@ -12,7 +12,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// Culture vessels with their growth area (planner-defaults.md, "Vessels").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VesselKind {
     T25,
@@ -73,7 +73,7 @@ impl VesselKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BatchStatus {
     Culturing,
@@ -91,7 +91,7 @@ impl BatchStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CultureBatch {
     pub id: BatchId,
     pub cell_bank: CellBankId,
@@ -255,7 +255,7 @@ impl CultureBatch {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Observation {
     pub id: String,
     pub batch: BatchId,
@@ -331,7 +331,7 @@ impl Observation {
 }
 
 /// Supernatant collected from one batch, cells removed. `remaining_ml` is what is not yet pooled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Harvest {
     pub id: HarvestId,
     pub batch: BatchId,

@@ -16,7 +16,7 @@ use secretome_store::{AuditEvent, Direction, Table};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LotSummary {
     pub lot: Lot,
     pub vials: usize,
@@ -24,14 +24,14 @@ pub struct LotSummary {
 }
 
 /// One upstream node of a lot's genealogy, with a one-line description.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Node {
     pub kind: NodeKind,
     pub id: String,
     pub label: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LotDetail {
     pub lot: Lot,
     /// Upstream nodes ordered donor → tissue → bank → batch → material → harvest.

@@ -2,7 +2,7 @@
 //! errors name the field (422), the signed-in actor (401), and a service result as JSON with the
 //! one status mapping of `error.rs`. Every API module reads and answers through these.
 
-use crate::{AppError, auth::Viewer};
+use crate::{AppError, auth::Viewer, error::ApiError};
 use axum::{
     Json,
     body::Bytes,
@@ -12,15 +12,20 @@ use axum::{
 use secretome_domain::Actor;
 use secretome_service::ServiceError;
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 pub(crate) fn error(e: ServiceError) -> Response {
     AppError(e).into_response()
 }
 
 pub(crate) fn bad(field: &str, message: &str) -> Response {
-    let body = json!({ "error": format!("{field}: {message}"), "field": field, "status": 422 });
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+    let error = format!("{field}: {message}");
+    ApiError::plain(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        error,
+        Some(field.to_string()),
+    )
+    .into_response()
 }
 
 /// A refusal already made into a response (boxed: responses are large).
@@ -61,8 +66,8 @@ pub(crate) fn required(m: &Map<String, Value>, field: &str) -> Result<String, Re
 
 pub(crate) fn actor(v: &Viewer) -> Result<Actor, Refused> {
     v.session.as_ref().map(|s| s.actor.clone()).ok_or_else(|| {
-        let body = json!({ "error": "sign-in required", "status": 401 });
-        Box::new((StatusCode::UNAUTHORIZED, Json(body)).into_response())
+        let e = ApiError::plain(StatusCode::UNAUTHORIZED, "sign-in required".into(), None);
+        Box::new(e.into_response())
     })
 }
 
@@ -76,12 +81,3 @@ macro_rules! tri {
     };
 }
 pub(crate) use tri;
-
-/// An OpenAPI request-body schema: an object with these (name, JSON type) properties.
-pub(crate) fn schema(props: &[(&str, &str)], required: &[&str]) -> Value {
-    let p: Map<String, Value> = props
-        .iter()
-        .map(|(k, t)| (k.to_string(), json!({ "type": t })))
-        .collect();
-    json!({ "type": "object", "properties": p, "required": required })
-}

@@ -3,10 +3,7 @@
 //! of the domain's English messages and of scan errors.
 
 use crate::{AppError, forms::FieldErrors, i18n::Lang};
-use axum::{
-    http::StatusCode,
-    response::{IntoResponse, Response},
-};
+use axum::{http::StatusCode, response::Response};
 use secretome_domain::DomainError;
 use secretome_service::{ServiceError, scan::ScanError};
 
@@ -98,8 +95,7 @@ impl Refusal {
     pub fn json(self) -> Response {
         let status = self.status();
         let field = self.field();
-        let body = serde_json::json!({ "error": self.message(), "field": field, "status": status.as_u16() });
-        (status, axum::Json(body)).into_response()
+        crate::error::ApiError::plain(status, self.message(), field).into_response()
     }
     pub fn message(self) -> String {
         match self {

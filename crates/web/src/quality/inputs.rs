@@ -13,7 +13,7 @@ fn required(field: &str, s: &str, message: &str) -> Result<String, FieldErrors> 
         .ok_or_else(|| FieldErrors::one(field, message))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct OpenDeviation {
     #[serde(alias = "dev_test")]
@@ -34,7 +34,7 @@ impl Action for OpenDeviation {
 }
 
 /// QC's assessment of a deviation.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Assess {
     pub assessment: String,
@@ -48,7 +48,7 @@ impl Action for Assess {
 }
 
 /// QA's approval or rejection of an assessed deviation, with the reason.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Decide {
     pub reason: String,
@@ -62,7 +62,7 @@ impl Action for Decide {
 }
 
 /// The electronic signature: password re-entry, the meaning and the reason.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Sign {
     pub password: String,

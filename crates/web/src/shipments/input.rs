@@ -33,7 +33,7 @@ fn scan_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 }
 
 /// The packing: destination, vials scanned, shipper and its temperature logger.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Pack {
     pub id: String,
@@ -60,7 +60,7 @@ impl Action for Pack {
 }
 
 /// What the clinic scanned and saw on arrival.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Receive {
     #[serde(deserialize_with = "scan_list")]
@@ -79,7 +79,7 @@ impl Action for Receive {
 }
 
 /// The logger's CSV export as text, with its file name (API; the page uploads the file).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct LogFile {
     pub file: String,
@@ -87,7 +87,7 @@ pub struct LogFile {
 }
 
 /// QA's decision: `release` (with its reason) or `reject`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct DecideShipment {
     pub decision: String,
