@@ -7,7 +7,7 @@
 mod common;
 use common::*;
 use secretome_store::testing::stores;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -85,12 +85,7 @@ fn every_operation_is_named_tagged_and_answers_a_schema() {
     // The request body is the handler's typed input (kit::Input<RegisterDonor>).
     let donor = &doc["paths"]["/api/v1/donors"]["post"]["requestBody"]["content"]["application/json"]
         ["schema"];
-    assert!(
-        donor["required"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("donor"))
-    );
+    assert!(donor["properties"]["donor"].is_object(), "{donor}");
 }
 
 /// The response schema of `method path` at `status`, resolvable on its own (with `components`).
