@@ -12,7 +12,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// Culture vessels with their growth area (planner-defaults.md, "Vessels").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VesselKind {
     T25,
@@ -101,7 +101,7 @@ impl VesselKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BatchStatus {
     Culturing,
@@ -126,7 +126,7 @@ impl BatchStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CultureBatch {
     pub id: BatchId,
     pub cell_bank: CellBankId,
@@ -298,7 +298,7 @@ impl CultureBatch {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Observation {
     pub id: String,
     pub batch: BatchId,
@@ -374,7 +374,7 @@ impl Observation {
 }
 
 /// Supernatant collected from one batch, cells removed. `remaining_ml` is what is not yet pooled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Harvest {
     pub id: HarvestId,
     pub batch: BatchId,

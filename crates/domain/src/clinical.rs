@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! choice {
     ($(#[$doc:meta])* $name:ident, $field:literal { $($var:ident => $s:literal, $en:literal, $ja:literal;)* }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($var),* }
         impl $name {
@@ -103,7 +103,7 @@ impl Indication {
 }
 
 /// A patient, known only by a pseudonym; the contact physician is followed up on a recall.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Patient {
     pub id: PatientCode,
     pub site: SiteCode,
@@ -145,7 +145,7 @@ impl Patient {
 
 /// A vial handed out for one patient (払出し). A vial returned unopened and put back in stock by
 /// QA may be dispensed again: its next dispensing is `DSP-{vial}-2`, … (the first `DSP-{vial}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Dispensing {
     pub id: String,
     pub vial: VialId,
@@ -214,7 +214,7 @@ impl Dispensing {
 }
 
 /// A dose given (投与): from a vial dispensed for this patient.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Administration {
     pub id: String,
     pub vial: VialId,
@@ -290,7 +290,7 @@ impl Administration {
 }
 
 /// One value of an outcome scale at a follow-up visit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutcomeMeasure {
     pub id: String,
     pub patient: PatientCode,

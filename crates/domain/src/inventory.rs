@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A freezer (or LN₂ tank) and the grid of its boxes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Freezer {
     pub id: FreezerId,
     pub name: String,
@@ -174,7 +174,7 @@ impl fmt::Display for Location {
 }
 
 /// A vial moved between locations (or out of storage, `to` = none, when dispensed).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VialMove {
     pub id: String,
     pub vial: VialId,

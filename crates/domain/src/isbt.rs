@@ -171,7 +171,19 @@ macro_rules! text_type {
 }
 
 /// A facility identification number (`αpppp`), as ICCBBA assigned it to the facility.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Fin([u8; 5]);
 
@@ -200,7 +212,19 @@ impl Fin {
 text_type!(Fin, |v, f| f.write_str(v.as_str()));
 
 /// A Donation Identification Number: FIN + year (2 digits) + sequence (6 digits).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Din {
     fin: Fin,
@@ -321,7 +345,19 @@ text_type!(Din, |v, f| write!(
 ));
 
 /// An ISBT 128 product code: product description code, type of donation, division (`E0001V00`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct ProductCode([u8; 8]);
 

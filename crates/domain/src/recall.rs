@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// What a recall is opened on.
 pub const RECALL_TARGETS: [NodeKind; 3] = [NodeKind::Lot, NodeKind::MaterialLot, NodeKind::Donor];
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Recall {
     pub id: String,
     pub target_kind: NodeKind,
@@ -59,7 +59,7 @@ impl Recall {
 }
 
 /// A patient who received (was dispensed or given) vials a recall reached, to be followed up once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Exposure {
     pub id: String,
     pub recall: String,

@@ -51,7 +51,7 @@ choice!(/// Where a shipment is.
 });
 
 /// The worst reading above the limit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Excursion {
     pub at: UtcTime,
     pub temperature_c: f64,
@@ -70,7 +70,7 @@ impl Excursion {
 }
 
 /// A shipment of vials from the facility to a clinic.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Shipment {
     pub id: String,
     pub from_site: SiteCode,
@@ -382,7 +382,7 @@ impl Shipment {
 
 /// One vial's membership in a shipment (`{shipment}/{vial}`): finds a vial's shipments without
 /// reading every shipment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ShipmentItem {
     pub id: String,
     pub shipment: String,

@@ -7,7 +7,7 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Site {
     pub id: SiteCode,
     pub name: String,
@@ -32,7 +32,7 @@ impl Site {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct User {
     pub id: UserName,
     pub display_name: String,
@@ -142,7 +142,7 @@ impl User {
 /// hashing lives in the service layer. Repeated failures no longer lock the account (anyone could
 /// lock anyone out): they slow further attempts down (`sign_in_backoff_secs`); `locked_until` is
 /// kept for records written before, and an administrator's unlock clears it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Credential {
     pub id: UserName,
     pub password_hash: String,
@@ -255,7 +255,7 @@ mod tests {
 
 /// An API token for an instrument or integration: scoped to one role, revocable, stored only as
 /// the SHA-256 of its secret (the secret is shown once, at creation).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ApiToken {
     pub id: String,
     pub name: String,
@@ -285,7 +285,7 @@ impl ApiToken {
 
 /// A facility-wide setting (設定), audited like every record. Known keys are listed in
 /// `SETTING_KEYS`; each value is checked by `Setting::new`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Setting {
     pub id: String,
     pub value: String,
@@ -367,7 +367,7 @@ impl Setting {
 }
 
 /// The next ISBT 128 DIN sequence number for one FIN and year (id `FIN` + `YY`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DinSequence {
     pub id: String,
     pub next: i64,

@@ -11,7 +11,7 @@ use secretome_domain::{
 use serde::Serialize;
 
 /// A user as the admin list shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UserRow {
     pub id: String,
     pub display_name: String,
@@ -21,7 +21,7 @@ pub struct UserRow {
 }
 
 /// An API token as the admin list shows it (no secret, no hash).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TokenRow {
     pub id: String,
     pub name: String,

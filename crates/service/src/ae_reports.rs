@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 pub const DUE_SOON_DAYS: f64 = 3.0;
 
 /// One report with its event and the patient's site.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ReportRow {
     pub report: AeReport,
     pub event: AdverseEvent,
@@ -25,7 +25,7 @@ pub struct ReportRow {
 }
 
 /// Open reports by urgency at `now`, each list by deadline.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ReportDashboard {
     pub now: UtcTime,
     pub overdue: Vec<ReportRow>,
@@ -34,7 +34,7 @@ pub struct ReportDashboard {
 }
 
 /// Serious, related (or possibly related) events from one lot's vials.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct LotSignal {
     pub lot: String,
     pub reports: Vec<ReportRow>,

@@ -18,7 +18,7 @@ use secretome_store::{AuditEvent, Table};
 use serde::Serialize;
 
 /// One recorded step: an audit event on the lot or a record it was made from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RecordStep {
     pub seq: i64,
     /// UTC time as stored.
@@ -34,7 +34,7 @@ pub struct RecordStep {
 }
 
 /// An electronic signature as shown with the signed record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Signature {
     /// `released`, `rejected` or `reviewed`.
     pub meaning: String,
@@ -52,7 +52,7 @@ pub struct Signature {
 
 /// A harvest pooled into the lot, with its conditioning as stated and as it happened: a harvest
 /// outside the conditioning window carries its deviation and is flagged for QA.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HarvestConditioning {
     pub harvest: String,
     pub batch: String,
@@ -65,7 +65,7 @@ pub struct HarvestConditioning {
 }
 
 /// Everything QA reviews before signing a lot's release decision.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BatchRecord {
     pub detail: LotDetail,
     pub qc: LotQc,

@@ -16,7 +16,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A patient with counts for the list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PatientSummary {
     pub patient: Patient,
     pub doses: usize,
@@ -27,7 +27,7 @@ pub struct PatientSummary {
 }
 
 /// A dispensed vial with whether a dose has been recorded from it yet.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DispensedVial {
     pub dispensing: Dispensing,
     pub din: Option<String>,
@@ -36,7 +36,7 @@ pub struct DispensedVial {
 }
 
 /// A patient's record: each list oldest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PatientDetail {
     pub patient: Patient,
     pub dispensings: Vec<DispensedVial>,
@@ -48,7 +48,7 @@ pub struct PatientDetail {
 }
 
 /// One patient's values of one scale.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PatientSeries {
     pub patient: PatientCode,
     /// (days since the patient's first dose — or registration when no dose yet — value), in visit order.
@@ -58,7 +58,7 @@ pub struct PatientSeries {
 }
 
 /// One outcome scale over an indication's patients.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ScaleSeries {
     pub scale: Scale,
     pub higher_is_better: bool,
@@ -71,7 +71,7 @@ pub struct ScaleSeries {
 }
 
 /// An indication's totals and one page of its patients with their outcomes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct IndicationSummary {
     pub indication: Indication,
     /// All of the indication's patients.
@@ -90,7 +90,7 @@ pub struct IndicationSummary {
 }
 
 /// One row of the indications overview.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct IndicationRow {
     pub indication: Indication,
     pub patients: usize,

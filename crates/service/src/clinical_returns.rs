@@ -19,7 +19,7 @@ use serde::Serialize;
 pub const RETURNS_SHOWN: usize = 500;
 
 /// A vial returned from the point of care and waiting for QA.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReturnedVial {
     pub dispensing: Dispensing,
     pub vial: Vial,

@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A freezer and the number of vials stored in it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FreezerSummary {
     pub freezer: Freezer,
     pub vials: usize,
@@ -24,7 +24,7 @@ pub struct FreezerSummary {
 }
 
 /// The vial in one grid cell.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CellVial {
     pub id: String,
     pub status: VialStatus,
@@ -32,21 +32,21 @@ pub struct CellVial {
 }
 
 /// One position of a box (`A1` …).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Cell {
     pub position: String,
     pub vial: Option<CellVial>,
 }
 
 /// One row of a box (`A`, `B`, …).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GridRow {
     pub letter: char,
     pub cells: Vec<Cell>,
 }
 
 /// One box: its column numbers and its grid, row by row.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BoxMap {
     pub name: String,
     pub cols: Vec<i64>,
@@ -54,14 +54,14 @@ pub struct BoxMap {
     pub used: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RackMap {
     pub rack: String,
     pub boxes: Vec<BoxMap>,
 }
 
 /// A freezer's map. Vials whose stored position lies outside the freezer's grid are listed apart.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FreezerMap {
     pub freezer: Freezer,
     pub racks: Vec<RackMap>,
@@ -71,7 +71,7 @@ pub struct FreezerMap {
 }
 
 /// What the vial page shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct VialDetail {
     pub vial: Vial,
     pub lot: Lot,

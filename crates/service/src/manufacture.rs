@@ -18,7 +18,7 @@ use secretome_domain::{
 };
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct NewTissue {
     pub id: String,
     pub donor: String,
@@ -27,7 +27,7 @@ pub struct NewTissue {
     pub amount_unit: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct NewBank {
     pub id: String,
     /// Tissue id for a master bank; master bank id for a working bank.
@@ -40,7 +40,7 @@ pub struct NewBank {
     pub banked_at: UtcTime,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct NewMaterialLot {
     pub id: String,
     pub material: String,
@@ -51,7 +51,7 @@ pub struct NewMaterialLot {
     pub expires_at: UtcTime,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct NewBatch {
     pub id: String,
     pub cell_bank: String,
@@ -61,7 +61,7 @@ pub struct NewBatch {
     pub seeded_at: UtcTime,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct NewObservation {
     pub batch: String,
     pub observed_at: UtcTime,

@@ -13,13 +13,13 @@ use secretome_domain::{
 use secretome_store::{Direction, Record};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DonorSummary {
     pub donor: Donor,
     pub tissues: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DonorDetail {
     pub donor: Donor,
     pub tissues: Vec<TissueCollection>,
@@ -27,7 +27,7 @@ pub struct DonorDetail {
     pub banks: Vec<CellBank>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BankDetail {
     pub bank: CellBank,
     pub donor: Option<String>,
@@ -36,7 +36,7 @@ pub struct BankDetail {
     pub batches: Vec<CultureBatch>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BatchSummary {
     pub batch: CultureBatch,
     pub observations: usize,
@@ -44,7 +44,7 @@ pub struct BatchSummary {
     pub harvest: Option<Harvest>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BatchDetail {
     pub batch: CultureBatch,
     /// Oldest first.
@@ -55,13 +55,13 @@ pub struct BatchDetail {
     pub lots: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MaterialSummary {
     pub lot: RawMaterialLot,
     pub uses: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MaterialDetail {
     pub lot: RawMaterialLot,
     pub uses: Vec<MaterialUse>,

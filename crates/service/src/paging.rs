@@ -19,7 +19,7 @@ pub const PAGE_SIZE: usize = 50;
 pub const MAX_PAGE_SIZE: usize = 200;
 
 /// The lot list's filters (all optional; empty text counts as absent).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct LotFilter {
     pub status: Option<String>,
     pub product: Option<String>,
@@ -30,7 +30,7 @@ pub struct LotFilter {
 }
 
 /// The patient list's filters.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct PatientFilter {
     pub indication: Option<String>,
     pub site: Option<String>,
@@ -39,7 +39,7 @@ pub struct PatientFilter {
 }
 
 /// The vial list's filters.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct VialFilter {
     pub lot: Option<String>,
     pub status: Option<String>,

@@ -16,7 +16,7 @@ use secretome_store::{AuditEvent, Cond, Direction, PageQuery, Table};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LotSummary {
     pub lot: Lot,
     pub vials: usize,
@@ -25,7 +25,7 @@ pub struct LotSummary {
 
 /// One upstream node of a lot's genealogy, with a one-line description in English and Japanese
 /// (states, kinds and vessels named, not their codes).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Node {
     pub kind: NodeKind,
     pub id: String,
@@ -33,7 +33,7 @@ pub struct Node {
     pub label_ja: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LotDetail {
     pub lot: Lot,
     /// Upstream nodes ordered donor → tissue → bank → batch → material → harvest.

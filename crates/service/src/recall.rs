@@ -19,7 +19,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A patient to follow up, as a recall's page and report list them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExposureRow {
     pub exposure: Exposure,
     pub physician_name: String,
@@ -27,14 +27,14 @@ pub struct ExposureRow {
 }
 
 /// A recall with the patients it exposed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RecallReport {
     pub recall: Recall,
     pub exposures: Vec<ExposureRow>,
 }
 
 /// What a recall would block, shown before QA signs it (nothing is written).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RecallPreview {
     pub target_kind: NodeKind,
     pub target_id: String,

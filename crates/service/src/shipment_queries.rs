@@ -15,7 +15,7 @@ use secretome_store::{Cond, Page, PageQuery, Table, query::MAX_ROWS};
 use serde::{Deserialize, Serialize};
 
 /// The shipment list's filters (`?status=&site=&vial=&lot=`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ShipmentFilter {
     pub status: Option<String>,
     /// Destination site.
@@ -27,7 +27,7 @@ pub struct ShipmentFilter {
 }
 
 /// A product among a shipment's vials and its storage temperature (°C).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ProductLimit {
     pub product: String,
     pub name: String,
@@ -36,7 +36,7 @@ pub struct ProductLimit {
 }
 
 /// One shipment as its page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ShipmentDetail {
     pub shipment: Shipment,
     /// Its vials as they are now, in packing order.

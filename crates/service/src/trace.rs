@@ -10,14 +10,14 @@ use secretome_store::Table;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct TraceNode {
     pub kind: NodeKind,
     pub id: String,
 }
 
 /// `{"root":…, "nodes":[{"kind":…, "id":…}], "edges":[[from, to], …]}` with `from`/`to` as `kind:id`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Trace {
     pub root: TraceNode,
     pub nodes: Vec<TraceNode>,

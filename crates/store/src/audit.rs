@@ -26,7 +26,7 @@ impl AuditCtx {
 }
 
 /// One event as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AuditEvent {
     pub seq: i64,
     pub at: String,

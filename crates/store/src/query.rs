@@ -131,7 +131,7 @@ impl PageQuery {
 }
 
 /// One page: its rows in the requested order and the cursors of the neighbouring pages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Page<T> {
     pub rows: Vec<T>,
     /// Encoded cursor of the next page (further in the order), if there are more rows.

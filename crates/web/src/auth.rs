@@ -135,9 +135,9 @@ pub(crate) fn refuse(
                 .into_response()
         }
         _ => {
-            let body =
-                serde_json::json!({ "error": en, "message_ja": ja, "status": status.as_u16() });
-            (status, axum::Json(body)).into_response()
+            let mut body = crate::error::ApiError::plain(status, en, None);
+            body.message_ja = Some(ja);
+            body.into_response()
         }
     }
 }

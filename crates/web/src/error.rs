@@ -6,13 +6,72 @@ use axum::{
     Json,
     response::{IntoResponse, Response},
 };
-use secretome_domain::DomainError;
+use secretome_domain::{DomainError, qc::ReleaseBlocker};
 use secretome_service::ServiceError;
+use serde::Serialize;
 
 pub use crate::messages::status_for;
 
 #[derive(Debug)]
 pub struct AppError(pub ServiceError);
+
+/// The body of every refusal under `/api/v1` (the OpenAPI document's error answer).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ApiError {
+    /// The refusal's code (a rule's `code`, `not_found`, `invalid`, …); absent when the input
+    /// could not be read or the door refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// What was refused, in English.
+    pub error: String,
+    /// The same in Japanese, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_ja: Option<String>,
+    /// The HTTP status.
+    pub status: u16,
+    /// The input field the refusal concerns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Every refused input field, one entry each (`field` names the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldRefusal>>,
+    /// Every blocker of a refused release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<Vec<ReleaseBlocker>>,
+}
+
+/// One refused input field of an `ApiError`.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct FieldRefusal {
+    /// The field's name (its path in a JSON body).
+    pub field: String,
+    /// The refusal's code.
+    pub code: String,
+    /// What is wrong with it, in English.
+    pub message: String,
+    /// The same in Japanese.
+    pub message_ja: String,
+}
+
+impl ApiError {
+    /// A refusal with only its English text (and the field it names).
+    pub fn plain(status: axum::http::StatusCode, error: String, field: Option<String>) -> ApiError {
+        ApiError {
+            code: None,
+            error,
+            message_ja: None,
+            status: status.as_u16(),
+            field,
+            fields: None,
+            reasons: None,
+        }
+    }
+    pub fn into_response(self) -> Response {
+        let status = axum::http::StatusCode::from_u16(self.status)
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self)).into_response()
+    }
+}
 
 impl From<ServiceError> for AppError {
     fn from(e: ServiceError) -> Self {
@@ -37,28 +96,28 @@ impl IntoResponse for AppError {
     /// is refused.
     fn into_response(self) -> Response {
         let told = crate::messages::tell(&self.0);
-        let mut body = serde_json::json!({
-            "code": told.code,
-            "error": told.en,
-            "message_ja": told.ja,
-            "status": told.status.as_u16(),
-        });
-        if let Some(field) = &told.field {
-            // `field` as before (several refused fields joined `a, b`); `fields` one entry each.
-            body["field"] = serde_json::json!(field);
+        let fields = told.field.as_ref().map(|field| {
             let errors = match &self.0 {
                 ServiceError::Domain(DomainError::Invalid { .. }) => {
                     crate::forms::FieldErrors::from_service(&self.0)
                 }
                 _ => crate::forms::FieldErrors::one(field, &told.en),
             };
-            body["fields"] = serde_json::json!(crate::kit::field_list(&errors, told.code));
+            crate::kit::field_list(&errors, told.code)
+        });
+        let reasons = match self.0 {
+            ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) => Some(blockers),
+            _ => None,
+        };
+        ApiError {
+            code: Some(told.code.to_string()),
+            error: told.en,
+            message_ja: Some(told.ja),
+            status: told.status.as_u16(),
+            field: told.field,
+            fields,
+            reasons,
         }
-        if let ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) = &self.0
-            && let Ok(r) = serde_json::to_value(blockers)
-        {
-            body["reasons"] = r;
-        }
-        (told.status, Json(body)).into_response()
+        .into_response()
     }
 }

@@ -18,6 +18,7 @@ mod kit;
 mod manufacture;
 mod mbr;
 mod messages;
+mod openapi;
 mod pages;
 mod paging;
 mod planning;
@@ -61,6 +62,12 @@ pub fn role_routes() -> Vec<(&'static str, &'static str, &'static [Role])> {
 /// Every guarded route with the capability it needs (`secretome_domain::Capability`).
 pub fn capability_routes() -> Vec<(&'static str, &'static str, Capability)> {
     registry::routes().table
+}
+
+/// The OpenAPI 3.1 document of `/api/v1` (served at `/api/v1/openapi.json`), assembled from the
+/// route registration and the handlers' Rust types (`openapi`).
+pub fn openapi() -> serde_json::Value {
+    registry::openapi()
 }
 
 /// The whole application, with the default network configuration (`WebConfig::default`).

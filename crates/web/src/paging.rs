@@ -6,9 +6,12 @@ use secretome_service::Page;
 use serde::Deserialize;
 
 /// `?cursor=&limit=` of a paged list or API list.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct PageParams {
+    /// Opaque position from a previous answer's `next` or `prev`; absent: the first page.
     pub cursor: Option<String>,
+    /// Rows per page (default 50, at most 200).
+    #[schemars(range(min = 1, max = 200))]
     pub limit: Option<usize>,
 }
 
@@ -58,24 +61,6 @@ impl Pager {
             next: page.next.as_deref().map(link),
         }
     }
-}
-
-/// The OpenAPI parameters every paged list takes.
-pub fn openapi_params() -> serde_json::Value {
-    serde_json::json!([
-        {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string"},
-         "description": "Opaque position from a previous answer's `next` or `prev`; absent: the first page."},
-        {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}
-    ])
-}
-
-/// The OpenAPI schema of a page: `rows` plus the cursors of the neighbouring pages.
-pub fn openapi_page(rows: &str) -> serde_json::Value {
-    serde_json::json!({"type": "object", "required": ["rows"], "properties": {
-        "rows": {"type": "array", "description": rows},
-        "next": {"type": ["string", "null"], "description": "cursor of the next page (absent at the end)"},
-        "prev": {"type": ["string", "null"], "description": "cursor of the previous page (absent at the start)"}
-    }})
 }
 
 /// (key, 日本語, English)

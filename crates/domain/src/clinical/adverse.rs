@@ -32,7 +32,7 @@ impl Causality {
 }
 
 /// An adverse event, graded by CTCAE v5.0 (1 mild … 5 death).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AdverseEvent {
     pub id: String,
     pub patient: PatientCode,
@@ -176,7 +176,7 @@ choice!(/// Where a report stands.
 /// The report of one adverse event (`{event}-RPT`): to the certified committee for regenerative
 /// medicine (認定再生医療等委員会) and to the authority (厚生労働大臣), each with its date, and the
 /// authority's reference. The manufacturer's QA sees it at once (the lot is kept for them).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AeReport {
     pub id: String,
     pub adverse_event: String,

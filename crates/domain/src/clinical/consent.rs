@@ -13,7 +13,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// One consent of one patient for one indication (`{patient}-CN-{nn}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Consent {
     pub id: String,
     pub patient: PatientCode,

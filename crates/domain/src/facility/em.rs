@@ -20,7 +20,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// What was sampled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EmSampleType {
     /// Settle plate ⌀90 mm, CFU/4 h (落下菌).
@@ -97,7 +97,7 @@ impl EmSampleType {
 }
 
 /// Alert and action limits: a value above `action` is an action excursion, above `alert` an alert.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Limits {
     pub alert: Option<f64>,
     pub action: f64,
@@ -149,7 +149,7 @@ pub fn default_limits(grade: Grade, t: EmSampleType) -> Option<Limits> {
 }
 
 /// How a result compares with its limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EmOutcome {
     Within,
@@ -182,7 +182,7 @@ impl EmOutcome {
 }
 
 /// One environmental monitoring result at a room or zone.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EmResult {
     pub id: String,
     pub room: String,

@@ -4,7 +4,7 @@
 use crate::{DomainError, UtcTime, quantity::text};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EquipmentKind {
     Centrifuge,
@@ -49,7 +49,7 @@ impl EquipmentKind {
 }
 
 /// One registered instrument.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Equipment {
     pub id: String,
     pub name: String,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 pub const STERILISING_PORE_UM: f64 = 0.22;
 
 /// A sterilising filtration of a lot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SterileFiltration {
     pub id: String,
     pub lot: LotNumber,
@@ -101,7 +101,7 @@ impl SterileFiltration {
 }
 
 /// Integrity test method and how its measured value is compared with the maker's limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IntegrityMethod {
     /// Bubble point pressure: passes when measured ≥ the maker's minimum.
@@ -141,7 +141,7 @@ impl IntegrityMethod {
 }
 
 /// Before or after the filtration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IntegrityStage {
     PreUse,
@@ -158,7 +158,7 @@ impl IntegrityStage {
 }
 
 /// One integrity test of a sterilising filtration's filter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IntegrityTest {
     pub id: String,
     pub filtration: String,

@@ -17,7 +17,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// One change of a grade × sample type limit (a version; the newest in force wins).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EmLimit {
     /// `{grade}/{sample_type}/{n:03}`, e.g. `B/settle_plate/002`.
     pub id: String,

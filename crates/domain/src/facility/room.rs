@@ -5,7 +5,19 @@ use crate::{DomainError, UtcTime, quantity::text};
 use serde::{Deserialize, Serialize};
 
 /// EU GMP Annex 1 cleanroom grade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Grade {
     A,
     B,
@@ -32,7 +44,7 @@ impl Grade {
 }
 
 /// What kind of place: a room, or a grade A zone inside one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ZoneKind {
     Room,
@@ -59,7 +71,7 @@ impl ZoneKind {
 }
 
 /// A room or zone of the facility.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Room {
     pub id: String,
     pub name: String,

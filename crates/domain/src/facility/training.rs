@@ -11,7 +11,7 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QualificationKind {
     /// Training on an SOP version.
@@ -50,7 +50,7 @@ impl QualificationKind {
 }
 
 /// One training or qualification record of a user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Qualification {
     pub id: String,
     pub operator: UserName,
@@ -163,7 +163,7 @@ pub fn aseptic_unqualified(
 }
 
 /// A media fill (aseptic process simulation) of a product's process in a zone.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MediaFill {
     pub id: String,
     pub product: String,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// A deviation taken on a batch's step (`<batch>/<step>/D<n>`): a value outside its limits, or a
 /// step skipped. QA decides it: `open → approved | rejected`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StepDeviation {
     pub id: String,
     pub execution: String,

@@ -18,7 +18,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// A batch started from a master: its id is the batch's id, `master` the version it follows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BatchExecution {
     pub id: String,
     pub batch: BatchId,
@@ -47,7 +47,7 @@ impl BatchExecution {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     /// Recorded; a second person has yet to confirm it.
@@ -75,7 +75,7 @@ impl StepStatus {
 }
 
 /// A value entered for a parameter, with the limit it was judged against.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ParamValue {
     pub parameter: String,
     pub value: f64,
@@ -85,7 +85,7 @@ pub struct ParamValue {
 }
 
 /// One step of the master as recorded for a batch (`<batch>/<step>`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StepRecord {
     pub id: String,
     pub execution: String,
@@ -120,7 +120,7 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Correctio
 }
 
 /// A correction of a step's values: who, when, why, and the values it replaced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Correction {
     pub at: UtcTime,
     pub by: UserName,

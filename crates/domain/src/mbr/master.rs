@@ -8,7 +8,19 @@ use crate::{DomainError, mbr::use_case::UseCase, quantity::text};
 use serde::{Deserialize, Serialize};
 
 /// The stages of manufacture, in the order a master lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Tissue,
@@ -65,7 +77,7 @@ impl Stage {
 }
 
 /// What a value outside its limits does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OnBreach {
     /// Recorded, with a deviation opened automatically.
@@ -84,7 +96,7 @@ impl OnBreach {
 }
 
 /// A parameter's limits (either may be open).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Limit {
     pub low: Option<f64>,
     pub high: Option<f64>,
@@ -110,7 +122,7 @@ impl Limit {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Parameter {
     /// Short code, unique within its step (`hours`, `g_force`).
     pub code: String,
@@ -122,7 +134,7 @@ pub struct Parameter {
     pub on_breach: OnBreach,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MasterStep {
     /// Code unique within the master (`CUL-SEED`).
     pub code: String,
@@ -147,7 +159,7 @@ pub struct MasterStep {
 }
 
 /// The instructions of one master batch record version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MasterRecord {
     pub steps: Vec<MasterStep>,
 }

@@ -21,7 +21,7 @@ use serde::Serialize;
 /// An entry made more than this many hours after the event is a late entry.
 pub const LATE_ENTRY_HOURS: f64 = 24.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExceptionKind {
     OutOfLimit,
@@ -79,7 +79,7 @@ impl ExceptionKind {
 }
 
 /// One exception of a batch's record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Exception {
     pub kind: ExceptionKind,
     pub batch: String,

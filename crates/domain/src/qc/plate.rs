@@ -33,7 +33,7 @@ pub const FILE_MAX: usize = 400 * 1024;
 
 /// A raw plate-reader export, kept as it was uploaded. `id` is the SHA-256 of the bytes (hex), so
 /// the same file is stored once and a run names exactly the bytes it was analysed from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlateFile {
     pub id: String,
     pub name: String,
@@ -45,7 +45,7 @@ pub struct PlateFile {
 }
 
 /// Where the layout of a run came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LayoutSource {
     /// The export carried its own layout.
@@ -57,7 +57,7 @@ pub enum LayoutSource {
 }
 
 /// One plate's standard curve as the run was judged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlateFit {
     /// 1-based order in the file.
     pub plate: usize,
@@ -76,7 +76,7 @@ pub struct PlateFit {
 }
 
 /// A sample group of the plate proposed as a lot's result for `test`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Adoption {
     pub plate: usize,
     /// The sample name in the layout.
@@ -152,7 +152,7 @@ impl Adoption {
 }
 
 /// A plate run accepted for a lot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlateRun {
     /// `PLATE-<16 hex>` of the file and layout: the `assay_run` its results name.
     pub id: String,

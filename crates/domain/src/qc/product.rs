@@ -4,7 +4,7 @@
 use crate::{DomainError, UtcTime, ids::ProductCode, quantity::text};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Product {
     pub id: ProductCode,
     pub name: String,

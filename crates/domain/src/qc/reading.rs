@@ -8,7 +8,7 @@ use crate::DomainError;
 use serde::{Deserialize, Serialize};
 
 /// A censored result: the true value lies below (`<`) or above (`>`) the number recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Censor {
     #[serde(rename = "<")]
     Below,

@@ -14,7 +14,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// Why a lot may not be released.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockerKind {
     /// The lot records no specification (not filled).
@@ -49,7 +49,7 @@ pub enum BlockerKind {
 
 /// One reason a release is refused: the kind, what it is about (a test code, a deviation id or a
 /// user), and the message in English and Japanese.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReleaseBlocker {
     pub kind: BlockerKind,
     pub subject: String,

@@ -12,7 +12,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// How a result judged against its criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,
@@ -39,7 +39,7 @@ impl Verdict {
 }
 
 /// Where a result came from.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum ResultSource {
     #[default]
@@ -92,7 +92,7 @@ impl ResultEntry {
 }
 
 /// What a correction or a retest replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     /// The entry was wrong (a typing error): the same measurement, recorded right.
@@ -111,7 +111,7 @@ impl Change {
 }
 
 /// An earlier result of the same test, kept visible on the result after a correction or a retest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PriorResult {
     pub value: Option<f64>,
     #[serde(default)]
@@ -128,7 +128,7 @@ pub struct PriorResult {
 }
 
 /// A test result; its id is `<lot>/<test>` (one result per test; corrections update it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TestResult {
     pub id: String,
     pub lot: LotNumber,

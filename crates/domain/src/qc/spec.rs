@@ -12,7 +12,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// How a result is judged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Acceptance {
     /// A numeric result within `min`…`max` (either bound optional; inclusive unless marked exclusive,
@@ -211,7 +211,7 @@ impl Acceptance {
 }
 
 /// One test of a specification.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TestSpec {
     pub code: TestCode,
     pub name: String,
@@ -245,7 +245,7 @@ impl TestSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpecStatus {
     Draft,
@@ -271,7 +271,7 @@ impl SpecStatus {
 }
 
 /// One version of a product's specification; its id is `<product>/v<version>`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Specification {
     pub id: String,
     pub product: ProductCode,

@@ -18,7 +18,7 @@ use jiff::{civil::DateTime, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
 /// One logged temperature.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reading {
     pub at: UtcTime,
     pub temperature_c: f64,

@@ -34,7 +34,7 @@ pub struct NewEmResult {
 
 /// A stored result and, for an action excursion, the deviations it opened and the lots it reached
 /// that were already decided (no deviation can be taken on them: QA assesses them for recall).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EmRecorded {
     pub result: EmResult,
     pub deviations: Vec<String>,

@@ -29,7 +29,7 @@ pub struct NewEmLimit {
 
 /// One grade × sample type: the Annex 1 default, the limit in force now, and its changes (newest
 /// first).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LimitRow {
     pub grade: Grade,
     pub sample_type: EmSampleType,

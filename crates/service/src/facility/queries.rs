@@ -14,7 +14,7 @@ use serde::Serialize;
 pub const DUE_SOON_DAYS: f64 = 30.0;
 
 /// Whether an instrument's calibration or qualification is in force at a moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DueStatus {
     Ok,
@@ -46,7 +46,7 @@ impl DueStatus {
 }
 
 /// An instrument with its due status now.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EquipmentStatus {
     #[serde(flatten)]
     pub equipment: Equipment,

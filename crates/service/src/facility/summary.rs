@@ -19,7 +19,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One thing done to the lot somewhere: a step, a filtration or the filling.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Use {
     pub what: String,
     pub room: String,
@@ -31,7 +31,7 @@ pub struct Use {
 }
 
 /// An instrument used, and why it was unfit at the time (English, Japanese), if it was.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EquipmentUse {
     pub what: String,
     pub equipment: String,
@@ -40,7 +40,7 @@ pub struct EquipmentUse {
     pub unfit: Option<(String, String)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LotSterility {
     pub uses: Vec<Use>,
     /// The window EM results are read for, and how many fell in it per outcome.

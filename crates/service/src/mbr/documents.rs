@@ -20,7 +20,7 @@ use secretome_domain::{
 use serde::{Deserialize, Serialize};
 
 /// A new controlled document (its first version is drafted with it).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct NewDocument {
     pub code: String,
     pub kind: DocumentKind,
@@ -31,7 +31,7 @@ pub struct NewDocument {
 }
 
 /// A document with its versions, newest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DocumentSummary {
     pub document: ControlledDocument,
     pub versions: Vec<DocumentVersion>,

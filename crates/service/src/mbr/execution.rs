@@ -24,7 +24,7 @@ use secretome_store::Tx;
 use serde::Serialize;
 
 /// What recording a step made: the record and the deviations its values opened.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StepOutcome {
     pub record: StepRecord,
     pub deviations: Vec<StepDeviation>,
@@ -32,7 +32,7 @@ pub struct StepOutcome {
 
 /// A batch's execution for the operator's page: the master version, what is recorded, the
 /// deviations, and the next step with its instructions and targets.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExecutionView {
     pub execution: BatchExecution,
     pub version: DocumentVersion,

@@ -178,7 +178,7 @@ pub(crate) async fn lot_exceptions(
 
 /// The batch record's exceptions, shown before the full record: those of the batches' executions
 /// (not dispositioned first) and the lot's deviations not closed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LotExceptions {
     pub exceptions: Vec<Exception>,
     pub open_deviations: Vec<Deviation>,

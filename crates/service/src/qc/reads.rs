@@ -93,7 +93,7 @@ impl QcRecords {
 }
 
 /// One test of the lot's specification with its result, for the batch record review.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ResultRow {
     pub test: TestSpec,
     pub criterion: String,
@@ -107,7 +107,7 @@ pub struct ResultRow {
 
 /// A lot's QC record: its specification, one row per test, its deviations and the release
 /// blockers (without the signer's own segregation-of-duties check: see `release_check`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LotQc {
     pub lot: Lot,
     pub specification: Option<Specification>,

@@ -15,7 +15,7 @@ fn opt(s: &str) -> Option<String> {
     Some(text(s)).filter(|t| !t.is_empty())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RegisterPatient {
     pub id: String,
@@ -43,7 +43,7 @@ impl Action for RegisterPatient {
 }
 
 /// The scanned or typed vial (id, DIN or barcode data) and, optionally, the indication.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Dispense {
     pub vial: String,
@@ -60,7 +60,7 @@ impl Action for Dispense {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Administer {
     #[serde(alias = "given_vial")]
@@ -86,12 +86,14 @@ impl Action for Administer {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ReportAdverseEvent {
     pub administration: String,
     pub term: String,
     pub grade: String,
+    /// A yes/no flag: `yes`, `true`, `on` or `1` for yes.
+    #[schemars(with = "String")]
     #[serde(deserialize_with = "flag")]
     pub serious: bool,
     pub criteria: Vec<String>,
@@ -134,7 +136,7 @@ impl Action for ReportAdverseEvent {
 }
 
 /// One scale's value at a visit (a number or a category, as text).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RecordOutcome {
     pub scale: String,
@@ -157,7 +159,7 @@ impl Action for RecordOutcome {
 }
 
 /// The explanation and consent for an indication (the page's form names it `consent_indication`).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RecordConsent {
     #[serde(alias = "consent_indication")]
@@ -184,7 +186,7 @@ impl Action for RecordConsent {
 }
 
 /// A consent withdrawn by the patient: the reason, and when (empty: now).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Withdraw {
     pub reason: String,
@@ -202,7 +204,7 @@ impl Action for Withdraw {
 }
 
 /// An adverse-event report's submission: to the committee, to the authority, the reference.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct SubmitReport {
     pub committee_reported_at: String,

@@ -161,43 +161,6 @@ pub async fn api_decide(
     }
 }
 
-/// The OpenAPI paths of the two endpoints.
-pub fn openapi_paths() -> serde_json::Value {
-    json!({
-        "/api/v1/returns": {
-            "get": {
-                "summary": "Vials returned unopened from the point of care, awaiting QA's decision (QA)",
-                "responses": {
-                    "200": { "description": "the returned vials with their dispensing" },
-                    "401": { "description": "not signed in" },
-                    "403": { "description": "not QA" }
-                }
-            }
-        },
-        "/api/v1/returns/{vial}/decision": {
-            "post": {
-                "summary": "QA's decision on a returned vial: back to stock or destroyed, with a reason",
-                "parameters": [{ "name": "vial", "in": "path", "required": true, "schema": { "type": "string" } }],
-                "requestBody": { "content": { "application/json": { "schema": {
-                    "type": "object",
-                    "required": ["decision", "reason"],
-                    "properties": {
-                        "decision": { "type": "string", "enum": ["stock", "destroy"] },
-                        "reason": { "type": "string" }
-                    }
-                } } } },
-                "responses": {
-                    "200": { "description": "the dispensing with QA's decision" },
-                    "401": { "description": "not signed in" },
-                    "403": { "description": "not QA" },
-                    "409": { "description": "not returned, or already decided" },
-                    "422": { "description": "a field is invalid (named in `field`)" }
-                }
-            }
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,39 +123,4 @@ pub async fn api_change(
     }
 }
 
-/// The OpenAPI paths of the two endpoints.
-pub fn openapi_paths() -> serde_json::Value {
-    let errors = json!({
-        "401": { "description": "not signed in" },
-        "403": { "description": "not QA" },
-        "422": { "description": "a field is invalid (named in `field`)" }
-    });
-    json!({
-        "/api/v1/em-limits": {
-            "get": {
-                "summary": "EM alert/action limits per grade and sample type: Annex 1 default, in force now, and the site's changes",
-                "responses": { "200": { "description": "rows" }, "401": errors["401"] }
-            },
-            "post": {
-                "summary": "Change a grade × sample type limit under change control (QA; reason required)",
-                "requestBody": { "content": { "application/json": { "schema": {
-                    "type": "object",
-                    "required": ["grade", "sample_type", "action_limit", "reason"],
-                    "properties": {
-                        "grade": { "type": "string", "enum": ["A", "B", "C", "D"] },
-                        "sample_type": { "type": "string", "enum": EmSampleType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>() },
-                        "alert_limit": { "type": "number" },
-                        "action_limit": { "type": "number" },
-                        "effective_from": { "type": "string", "format": "date-time" },
-                        "reason": { "type": "string" }
-                    }
-                } } } },
-                "responses": {
-                    "201": { "description": "the change" },
-                    "401": errors["401"], "403": errors["403"], "422": errors["422"],
-                    "409": { "description": "refused by a rule" }
-                }
-            }
-        }
-    })
 }

@@ -14,8 +14,6 @@ mod text;
 mod vial_list;
 mod vials;
 
-pub use vial_list::openapi_paths;
-
 use crate::guarded;
 use crate::registry::{Routes, get, post};
 use secretome_domain::Capability;
@@ -37,13 +35,30 @@ pub const NAV: &[(&str, &str, Capability)] = &[
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
 pub fn routes(mut r: Routes) -> Routes {
+    use crate::openapi::op;
+    use secretome_domain::vial::Vial;
+    use secretome_service::{Page, VialFilter};
     r = guarded(r, "/freezers", get(freezers::list), READ);
     r = guarded(r, "/freezers", post(freezers::create), ADMIN);
     r = guarded(r, "/freezers/{id}", get(freezers::map), READ);
     r = guarded(r, "/inventory/expire", post(freezers::expire), EXPIRE);
     r = guarded(r, "/vials/{id}", get(vials::show), VIAL);
     r = guarded(r, "/vials", get(vial_list::list), READ);
-    r = guarded(r, "/api/v1/vials", get(vial_list::api), READ);
+    r = guarded(
+        r,
+        "/api/v1/vials",
+        get(vial_list::api).doc(
+            op(
+                "listVials",
+                "inventory",
+                "A page of vials in id order, filtered by lot, state and location prefix",
+            )
+            .query::<VialFilter>()
+            .paged()
+            .ok::<Page<Vial>>(),
+        ),
+        READ,
+    );
     r = guarded(r, "/vials/{id}/move", post(vials::move_to), MOVE);
     r = guarded(r, "/vials/{id}/label", get(vials::label), VIAL);
     r = guarded(r, "/vials/{id}/label.pdf", get(vials::label_pdf), VIAL);
@@ -57,5 +72,5 @@ pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
     texts: &[TEXT],
-    openapi: openapi_paths,
+    tags: &[("inventory", "Vials in storage")],
 };

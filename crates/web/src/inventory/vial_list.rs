@@ -79,23 +79,3 @@ pub async fn api(
         st.service.vials_page(&filter, p.cursor(), p.limit).await?,
     ))
 }
-
-/// The OpenAPI paths of the inventory lists.
-pub fn openapi_paths() -> serde_json::Value {
-    let statuses: Vec<&str> = VialStatus::ALL.iter().map(|s| s.as_str()).collect();
-    let mut ps = vec![
-        serde_json::json!({"name": "lot", "in": "query", "required": false, "schema": {"type": "string"}, "description": "only this lot's vials"}),
-        serde_json::json!({"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": statuses}}),
-        serde_json::json!({"name": "location", "in": "query", "required": false, "schema": {"type": "string"}, "description": "locations starting with this text (`FRZ-1/`, `FRZ-1/R2/`)"}),
-    ];
-    if let serde_json::Value::Array(more) = crate::paging::openapi_params() {
-        ps.extend(more);
-    }
-    serde_json::json!({
-        "/api/v1/vials": {"get": {"summary": "A page of vials in id order, filtered by lot, state and location prefix", "tags": ["inventory"],
-            "parameters": ps,
-            "responses": {"200": {"description": "a page of vials", "content": {"application/json": {"schema": crate::paging::openapi_page("vials (id, lot, state, DIN, location, expiry …)")}}},
-                "401": {"description": "no session or token"}, "403": {"description": "wrong role"},
-                "422": {"description": "a filter is not valid (named)"}}}}
-    })
-}

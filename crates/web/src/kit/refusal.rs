@@ -3,10 +3,7 @@
 //! of the domain's English messages and of scan errors.
 
 use crate::{AppError, forms::FieldErrors, i18n::Lang};
-use axum::{
-    http::StatusCode,
-    response::{IntoResponse, Response},
-};
+use axum::{http::StatusCode, response::Response};
 use secretome_domain::DomainError;
 use secretome_service::{ServiceError, scan::ScanError};
 
@@ -114,15 +111,16 @@ impl Refusal {
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        let body = serde_json::json!({
-            "code": code,
-            "error": joined(Lang::En),
-            "message_ja": joined(Lang::Ja),
-            "field": errors.0.keys().find(|k| !k.is_empty()),
-            "fields": field_list(&errors, code),
-            "status": status.as_u16(),
-        });
-        (status, axum::Json(body)).into_response()
+        crate::error::ApiError {
+            code: Some(code.to_string()),
+            error: joined(Lang::En),
+            message_ja: Some(joined(Lang::Ja)),
+            status: status.as_u16(),
+            field: errors.0.keys().find(|k| !k.is_empty()).cloned(),
+            fields: Some(field_list(&errors, code)),
+            reasons: None,
+        }
+        .into_response()
     }
     pub fn message(self) -> String {
         match self {
@@ -168,18 +166,18 @@ fn fields_code(status: StatusCode) -> &'static str {
 
 /// Every refused field for the API, `[{field, code, message, message_ja}]` in field order, from
 /// the English errors by field (a form-wide error, field `""`, is not listed).
-pub fn field_list(errors: &FieldErrors, code: &str) -> Vec<serde_json::Value> {
+pub fn field_list(errors: &FieldErrors, code: &str) -> Vec<crate::error::FieldRefusal> {
     errors
         .0
         .iter()
         .filter(|(field, _)| !field.is_empty())
         .map(|(field, message)| {
-            serde_json::json!({
-                "field": field,
-                "code": code,
-                "message": message,
-                "message_ja": localise(Lang::Ja, message),
-            })
+            crate::error::FieldRefusal {
+                field: field.clone(),
+                code: code.to_string(),
+                message: message.clone(),
+                message_ja: localise(Lang::Ja, message),
+            }
         })
         .collect()
 }

@@ -9,12 +9,17 @@ use secretome_domain::{UtcTime, donor::ScreenResult, processing::StepKind};
 use secretome_service::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue, Placement};
 use serde::Deserialize;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RegisterDonor {
+    /// The donor's pseudonymised code.
+    #[schemars(required)]
     pub donor: String,
+    #[schemars(required)]
     pub source: String,
+    #[schemars(required)]
     pub consent_form: String,
+    /// RFC 3339; absent: now.
     pub consented_at: String,
 }
 
@@ -41,7 +46,7 @@ impl Action for RegisterDonor {
 
 /// One outcome per marker: `{"hbv": "negative", …}` (the form) or
 /// `{"results": [{"marker": "hbv", "outcome": "negative"}, …]}`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Screening {
     #[serde(flatten)]
@@ -49,7 +54,7 @@ pub struct Screening {
     pub results: Vec<MarkerOutcome>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct MarkerOutcome {
     pub marker: String,
@@ -88,7 +93,7 @@ impl Action for Screening {
 }
 
 /// A tissue collection; the donor is the page's (or the API path's).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct CollectTissue {
     pub tissue: String,
@@ -114,11 +119,13 @@ impl Action for CollectTissue {
 
 /// A cell bank: master from a tissue, working (`working`: yes) from a master bank. The pages
 /// give `from` and `working` by their path.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct CreateBank {
     pub cell_bank: String,
     pub from: String,
+    /// A yes/no flag: `yes`, `true`, `on` or `1` for yes.
+    #[schemars(with = "String")]
     #[serde(deserialize_with = "flag")]
     pub working: bool,
     pub passage: String,
@@ -146,7 +153,7 @@ impl Action for CreateBank {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ReceiveMaterial {
     pub material_lot: String,
@@ -175,7 +182,7 @@ impl Action for ReceiveMaterial {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct SeedBatch {
     pub batch: String,
@@ -203,7 +210,7 @@ impl Action for SeedBatch {
 }
 
 /// An observation of the batch the path names.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Observe {
     pub observed_at: String,
@@ -230,7 +237,7 @@ impl Action for Observe {
 }
 
 /// A raw-material lot used by the batch the path names.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct UseMaterial {
     pub material_lot: String,
@@ -261,11 +268,13 @@ impl Action for UseMaterial {
 }
 
 /// The switch to conditioning medium; `hypoxia` is a yes/no flag (`yes`, `true`, a checkbox).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Condition {
     pub medium_lot: String,
     pub hours: String,
+    /// A yes/no flag: `yes`, `true`, `on` or `1` for yes.
+    #[schemars(with = "String")]
     #[serde(deserialize_with = "flag")]
     pub hypoxia: bool,
     pub started_at: String,
@@ -292,7 +301,7 @@ impl Action for Condition {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Harvest {
     pub harvest: String,
@@ -324,7 +333,7 @@ impl Action for Harvest {
 
 /// Harvests pooled into a new lot: the form's rows `harvests[i]` with `harvests[i].volume_ml`, or
 /// JSON's `harvests: [{"harvest", "volume_ml"}]`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Pool {
     pub lot: String,
@@ -334,7 +343,7 @@ pub struct Pool {
     pub rows: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct PoolRow {
     pub harvest: String,
@@ -364,7 +373,7 @@ impl Action for Pool {
 }
 
 /// A processing step: its kind and that kind's parameters.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Step {
     pub kind: String,
@@ -405,7 +414,7 @@ impl Action for Step {
 
 /// The filling: how many vials of how many mL, their expiry, and where they are stored (both the
 /// freezer and the rack, or neither).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Fill {
     pub count: String,

@@ -10,7 +10,6 @@ mod donors;
 mod inputs;
 mod lots;
 mod materials;
-mod openapi;
 mod plot;
 mod text;
 
@@ -70,48 +69,204 @@ pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/lots/{id}/processing", get(lots::processing), ANY);
     r = guarded(r, "/lots/{id}/steps", post(lots::step), OP);
     r = guarded(r, "/lots/{id}/fill", post(lots::fill), OP);
-    r = guarded(r, "/api/v1/donors", get(api::donors), ANY);
-    r = guarded(r, "/api/v1/donors", post(api::register_donor), OP);
-    r = guarded(r, "/api/v1/donors/{id}", get(api::donor), ANY);
-    r = guarded(r, "/api/v1/donors/{id}/screening", post(api::screening), OP);
-    r = guarded(r, "/api/v1/donors/{id}/tissues", post(api::tissue), OP);
-    r = guarded(r, "/api/v1/banks", post(api::create_bank), OP);
-    r = guarded(r, "/api/v1/banks/{id}", get(api::bank), ANY);
-    r = guarded(r, "/api/v1/batches", get(api::batches), ANY);
-    r = guarded(r, "/api/v1/batches", post(api::seed), OP);
-    r = guarded(r, "/api/v1/batches/{id}", get(api::batch), ANY);
+    api_routes(r)
+}
+
+/// The `/api/v1` twins, each with its OpenAPI operation.
+fn api_routes(mut r: Routes) -> Routes {
+    use crate::openapi::op;
+    use inputs::*;
+    use secretome_domain::batch::{CultureBatch, Harvest as Harvested, Observation};
+    use secretome_domain::material::{MaterialUse, RawMaterialLot};
+    use secretome_domain::{culture::*, donor::Donor, lot::Lot, processing::*, vial::Vial};
+    use secretome_service::manufacture_queries::*;
+    let d = "donors";
+    let o = op(
+        "listDonors",
+        d,
+        "Donors with their eligibility and tissue count",
+    );
+    r = guarded(
+        r,
+        "/api/v1/donors",
+        get(api::donors).doc(o.ok::<Vec<DonorSummary>>()),
+        ANY,
+    );
+    let o = op(
+        "registerDonor",
+        d,
+        "Register a donor (ドナー登録) under a pseudonymised code",
+    );
+    let o = o.body::<RegisterDonor>().created::<Donor>();
+    r = guarded(r, "/api/v1/donors", post(api::register_donor).doc(o), OP);
+    let o = op(
+        "getDonor",
+        d,
+        "A donor with screening, tissue collections and cell banks",
+    );
+    r = guarded(
+        r,
+        "/api/v1/donors/{id}",
+        get(api::donor).doc(o.ok::<DonorDetail>()),
+        ANY,
+    );
+    let o = op(
+        "recordScreening",
+        d,
+        "Record the infectious-disease screen; decides eligibility",
+    );
+    let o = o.body::<Screening>().ok::<Donor>();
+    r = guarded(
+        r,
+        "/api/v1/donors/{id}/screening",
+        post(api::screening).doc(o),
+        OP,
+    );
+    let o = op(
+        "collectTissue",
+        d,
+        "Record a tissue collection from an eligible donor",
+    );
+    let o = o.body::<CollectTissue>().created::<TissueCollection>();
+    r = guarded(
+        r,
+        "/api/v1/donors/{id}/tissues",
+        post(api::tissue).doc(o),
+        OP,
+    );
+    let b = "cell banks";
+    let o = op(
+        "createBank",
+        b,
+        "Establish a master bank from tissue or a working bank from a master bank",
+    );
+    let o = o.body::<CreateBank>().created::<CellBank>();
+    r = guarded(r, "/api/v1/banks", post(api::create_bank).doc(o), OP);
+    let o = op(
+        "getBank",
+        b,
+        "A cell bank with its working banks and batches",
+    );
+    r = guarded(
+        r,
+        "/api/v1/banks/{id}",
+        get(api::bank).doc(o.ok::<BankDetail>()),
+        ANY,
+    );
+    let c = "batches";
+    let o = op(
+        "listBatches",
+        c,
+        "Culture batches with observation count, latest count and harvest",
+    );
+    r = guarded(
+        r,
+        "/api/v1/batches",
+        get(api::batches).doc(o.ok::<Vec<BatchSummary>>()),
+        ANY,
+    );
+    let o = op("seedBatch", c, "Seed a culture batch from a cell bank");
+    let o = o.body::<SeedBatch>().created::<CultureBatch>();
+    r = guarded(r, "/api/v1/batches", post(api::seed).doc(o), OP);
+    let o = op(
+        "getBatch",
+        c,
+        "A batch with observations, material use, harvests and lots",
+    );
+    r = guarded(
+        r,
+        "/api/v1/batches/{id}",
+        get(api::batch).doc(o.ok::<BatchDetail>()),
+        ANY,
+    );
+    let o = op(
+        "recordObservation",
+        c,
+        "Record a count / viability / confluence observation",
+    );
+    let o = o.body::<Observe>().created::<Observation>();
     r = guarded(
         r,
         "/api/v1/batches/{id}/observations",
-        post(api::observation),
+        post(api::observation).doc(o),
         OP,
     );
+    let o = op(
+        "recordMaterialUse",
+        c,
+        "Record that the batch used a raw-material lot",
+    );
+    let o = o.body::<UseMaterial>().created::<MaterialUse>();
     r = guarded(
         r,
         "/api/v1/batches/{id}/materials",
-        post(api::material_use),
+        post(api::material_use).doc(o),
         OP,
     );
+    let o = op(
+        "startConditioning",
+        c,
+        "Start conditioning in serum-free medium",
+    );
+    let o = o.body::<Condition>().ok::<CultureBatch>();
     r = guarded(
         r,
         "/api/v1/batches/{id}/conditioning",
-        post(api::conditioning),
+        post(api::conditioning).doc(o),
         OP,
     );
-    r = guarded(r, "/api/v1/batches/{id}/harvest", post(api::harvest), OP);
-    r = guarded(r, "/api/v1/materials", get(api::materials), ANY);
-    r = guarded(r, "/api/v1/materials", post(api::receive), OP);
-    r = guarded(r, "/api/v1/materials/{id}", get(api::material), ANY);
-    r = guarded(r, "/api/v1/harvests", get(api::harvests), ANY);
-    r = guarded(r, "/api/v1/lots", post(api::pool), OP);
-    r = guarded(r, "/api/v1/lots/{id}/steps", post(api::step), OP);
-    r = guarded(r, "/api/v1/lots/{id}/fill", post(api::fill), OP);
+    let o = op("harvest", c, "Harvest the conditioned medium");
+    let o = o.body::<Harvest>().created::<Harvested>();
+    r = guarded(
+        r,
+        "/api/v1/batches/{id}/harvest",
+        post(api::harvest).doc(o),
+        OP,
+    );
+    let m = "raw materials";
+    let o = op("listMaterials", m, "Raw-material lots with their use count");
+    r = guarded(
+        r,
+        "/api/v1/materials",
+        get(api::materials).doc(o.ok::<Vec<MaterialSummary>>()),
+        ANY,
+    );
+    let o = op("receiveMaterial", m, "Receive a raw-material lot");
+    let o = o.body::<ReceiveMaterial>().created::<RawMaterialLot>();
+    r = guarded(r, "/api/v1/materials", post(api::receive).doc(o), OP);
+    let o = op(
+        "getMaterial",
+        m,
+        "A raw-material lot with every batch that used it",
+    );
+    r = guarded(
+        r,
+        "/api/v1/materials/{id}",
+        get(api::material).doc(o.ok::<MaterialDetail>()),
+        ANY,
+    );
+    let l = "lots";
+    let o = op("listHarvests", l, "Harvests with the volume left to pool");
+    r = guarded(
+        r,
+        "/api/v1/harvests",
+        get(api::harvests).doc(o.ok::<Vec<Harvested>>()),
+        ANY,
+    );
+    let o = op("poolLot", l, "Pool harvests into a new lot");
+    let o = o.body::<Pool>().created::<Lot>();
+    r = guarded(r, "/api/v1/lots", post(api::pool).doc(o), OP);
+    let o = op(
+        "recordStep",
+        l,
+        "Record a processing step (centrifugation, filtration, ultrafiltration, sterilisation)",
+    );
+    let o = o.body::<Step>().created::<ProcessingStep>();
+    r = guarded(r, "/api/v1/lots/{id}/steps", post(api::step).doc(o), OP);
+    let o = op("fillVials", l, "Fill vials; the lot goes to quarantine");
+    let o = o.body::<Fill>().created::<Vec<Vial>>();
+    r = guarded(r, "/api/v1/lots/{id}/fill", post(api::fill).doc(o), OP);
     r
-}
-
-/// This module's part of the OpenAPI document: a JSON object of `paths` entries.
-pub fn openapi_paths() -> serde_json::Value {
-    openapi::paths()
 }
 
 /// This module in the registry (`crate::registry`).
@@ -119,5 +274,16 @@ pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
     texts: &[TEXT],
-    openapi: openapi_paths,
+    tags: &[
+        (
+            "donors",
+            "Donors: registration, infectious-disease screening, tissue collection",
+        ),
+        ("cell banks", "Master and working cell banks"),
+        (
+            "batches",
+            "Culture batches: seeding, observations, materials, conditioning, harvest",
+        ),
+        ("raw materials", "Raw-material lots and their use"),
+    ],
 };

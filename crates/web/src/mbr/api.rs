@@ -14,7 +14,7 @@ use axum::{
     response::Response,
 };
 use secretome_service::ServiceError;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub async fn masters(State(st): State<AppState>) -> Response {
     ok(StatusCode::OK, st.service.documents().await)
@@ -47,23 +47,4 @@ pub async fn record_step(
         .service
         .record_step(&a, now(), &id, &step, &values, at, note);
     ok(StatusCode::CREATED, r.await)
-}
-
-/// The OpenAPI `paths` of these operations.
-pub fn openapi_paths() -> Value {
-    let id = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]);
-    json!({
-        "/api/v1/masters": {"get": {"summary": "Controlled documents (SOPs, master batch records) with their versions, steps and limits", "tags": ["mbr"],
-            "responses": {"200": {"description": "documents"}, "401": {"description": "no session or token"}}}},
-        "/api/v1/batches/{id}/execution": {"get": {"summary": "A batch's execution against its master batch record: version, steps recorded, deviations, next step", "tags": ["mbr"],
-            "parameters": id,
-            "responses": {"200": {"description": "the execution"}, "401": {"description": "no session or token"}, "404": {"description": "the batch was not started from a master"}}}},
-        "/api/v1/batches/{id}/execution/steps": {"post": {"summary": "Record the next step (role operator): values judged against the master's limits; a value outside them opens a deviation, or is refused where the master says so", "tags": ["mbr"],
-            "parameters": id,
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
-                "step": {"type": "string"}, "values": {"type": "object", "additionalProperties": {"type": "number"}},
-                "performed_at": {"type": "string", "format": "date-time"}, "note": {"type": "string"}}, "required": ["step"]}}}},
-            "responses": {"201": {"description": "the step record and the deviations opened"}, "401": {"description": "no session or token"}, "403": {"description": "wrong role"},
-                "409": {"description": "out of order, or awaiting verification"}, "422": {"description": "a value missing or refused by the master: `field` names the parameter"}}}}
-    })
 }

@@ -33,6 +33,8 @@ pub const NAV: &[(&str, &str, Capability)] = &[("/masters", "mbr.nav", ANY)];
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
 pub fn routes(mut r: Routes) -> Routes {
+    use crate::openapi::{StepRecordBody, op};
+    use secretome_service::mbr::{DocumentSummary, ExecutionView, StepOutcome};
     r = guarded(r, "/masters", get(pages::list), ANY);
     r = guarded(r, "/masters", post(pages::create), AUTHOR);
     r = guarded(r, "/masters/{id}", get(pages::show), ANY);
@@ -56,25 +58,10 @@ pub fn routes(mut r: Routes) -> Routes {
         VERIFY,
     );
     r = guarded(r, "/batches/{id}/execute/decide", post(exec::decide), QA);
-    r = guarded(r, "/api/v1/masters", get(api::masters), ANY);
-    r = guarded(
-        r,
-        "/api/v1/batches/{id}/execution",
-        get(api::execution),
-        FLOOR,
-    );
-    r = guarded(
-        r,
-        "/api/v1/batches/{id}/execution/steps",
-        post(api::record_step),
-        OP,
-    );
+    r = guarded(r, "/api/v1/masters", get(api::masters).doc(op("listMasters", "mbr", "Controlled documents (SOPs, master batch records) with their versions, steps and limits").ok::<Vec<DocumentSummary>>()), ANY);
+    r = guarded(r, "/api/v1/batches/{id}/execution", get(api::execution).doc(op("getExecution", "mbr", "A batch's execution against its master batch record: version, steps recorded, deviations, next step").ok::<ExecutionView>()), FLOOR);
+    r = guarded(r, "/api/v1/batches/{id}/execution/steps", post(api::record_step).doc(op("recordExecutionStep", "mbr", "Record the next step (role operator): values judged against the master's limits; a value outside them opens a deviation, or is refused where the master says so").body::<StepRecordBody>().created::<StepOutcome>()), OP);
     r
-}
-
-/// This module's part of the OpenAPI document.
-pub fn openapi_paths() -> serde_json::Value {
-    api::openapi_paths()
 }
 
 /// This module in the registry (`crate::registry`).
@@ -82,5 +69,8 @@ pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
     texts: &[TEXT],
-    openapi: openapi_paths,
+    tags: &[(
+        "mbr",
+        "Master batch records and their execution, step by step",
+    )],
 };

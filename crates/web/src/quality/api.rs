@@ -12,10 +12,10 @@ use axum::{
     response::Response,
 };
 use secretome_service::NewResult;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use super::inputs::{Assess, Decide, OpenDeviation, RecordResult, ReviseResult, Sign};
-use crate::json::{error, ok, schema, tri};
+use crate::json::{error, ok, tri};
 use crate::kit::Input;
 
 pub async fn products(State(st): State<AppState>) -> Response {
@@ -118,6 +118,13 @@ pub async fn reject(
 }
 
 /// POST sign: `{"password", "meaning", "reason"}` → 200 `{"lot", "signature"}`.
+/// The answer of a signature: the lot as it now stands and the signature just made.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Signed {
+    pub lot: secretome_domain::lot::Lot,
+    pub signature: Option<secretome_service::batch_record::Signature>,
+}
+
 pub async fn sign(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
@@ -140,61 +147,6 @@ pub async fn sign(
         .map(|s| s.into_iter().last());
     ok(
         StatusCode::OK,
-        sig.map(|signature| json!({ "lot": lot, "signature": signature })),
+        sig.map(|signature| Signed { lot, signature }),
     )
-}
-
-fn op(summary: &str, tag: &str, body: Option<Value>, codes: &[(&str, &str)]) -> Value {
-    let dev = ["Assess", "Approve", "Reject"]
-        .iter()
-        .any(|w| summary.starts_with(w));
-    let mut params =
-        vec![json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}})];
-    if dev {
-        params.push(json!({"name": "n", "in": "path", "required": true, "schema": {"type": "string"}, "description": "deviation number, e.g. DEV-01"}));
-    }
-    let mut responses = Map::new();
-    for (c, d) in [("401", "no session or token"), ("403", "wrong role")]
-        .iter()
-        .chain(codes)
-    {
-        responses.insert(c.to_string(), json!({ "description": d }));
-    }
-    let mut o =
-        json!({ "summary": summary, "tags": [tag], "parameters": params, "responses": responses });
-    if let Some(schema) = body {
-        o["requestBody"] =
-            json!({"required": true, "content": {"application/json": {"schema": schema}}});
-    }
-    o
-}
-
-/// The OpenAPI `paths` of these operations.
-pub fn openapi_paths() -> Value {
-    let reason = schema(&[("reason", "string")], &["reason"]);
-    let invalid = ("422", "bad input: `field` names it");
-    let conflict = ("409", "illegal transition, with the reason");
-    json!({
-        "/api/v1/products": {"get": {"summary": "Products", "tags": ["qc"], "responses": {"200": {"description": "products"}, "401": {"description": "no session or token"}}}},
-        "/api/v1/products/{code}/specifications": {"get": {"summary": "A product's specification versions with their tests, oldest first", "tags": ["qc"],
-            "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "versions"}, "401": {"description": "no session or token"}}}},
-        "/api/v1/lots/{id}/qc": {"get": op("A lot's results against its specification, deviations and release blockers", "qc", None, &[("200", "the lot's QC record"), ("404", "no such lot")])},
-        "/api/v1/lots/{id}/results": {"post": op("Record a result (role qc); the verdict is computed", "qc",
-            Some(schema(&[("test", "string"), ("value", "number"), ("outcome", "string"), ("unit", "string"), ("assay_run", "string")], &["test"])),
-            &[("201", "the result"), ("404", "no such lot"), conflict, invalid])},
-        "/api/v1/lots/{id}/results/revise": {"post": op("Correct a result or record a retest (role qc), with a required reason; the earlier result stays in the history and an out-of-specification original opens an OOS deviation", "qc",
-            Some(schema(&[("test", "string"), ("change", "string"), ("value", "number"), ("typed", "string"), ("outcome", "string"), ("unit", "string"), ("reason", "string")], &["test", "change", "reason"])),
-            &[("200", "the valid result, its history kept"), ("404", "no such lot or result"), conflict, invalid])},
-        "/api/v1/lots/{id}/deviations": {"post": op("Open a deviation (roles qc, qa, operator)", "qc",
-            Some(schema(&[("test", "string"), ("description", "string")], &["description"])), &[("201", "the deviation"), ("404", "no such lot"), conflict, invalid])},
-        "/api/v1/lots/{id}/deviations/{n}/assess": {"post": op("Assess a deviation (role qc)", "qc",
-            Some(schema(&[("assessment", "string")], &["assessment"])), &[("200", "the deviation"), ("404", "no such deviation"), conflict, invalid])},
-        "/api/v1/lots/{id}/deviations/{n}/approve": {"post": op("Approve an assessed deviation (role qa)", "qa", Some(reason.clone()), &[("200", "the deviation"), ("404", "no such deviation"), conflict, invalid])},
-        "/api/v1/lots/{id}/deviations/{n}/reject": {"post": op("Reject an assessed deviation (role qa)", "qa", Some(reason), &[("200", "the deviation"), ("404", "no such deviation"), conflict, invalid])},
-        "/api/v1/lots/{id}/record": {"get": op("The batch record for review: genealogy, every step with who and when, results, deviations, audit history, signatures", "qa", None, &[("200", "the batch record"), ("404", "no such lot")])},
-        "/api/v1/lots/{id}/sign": {"post": op("Electronic signature: meaning released or rejected (role qa) or reviewed (qa, qc), with password re-entry; a refused release lists every reason under `reasons`", "qa",
-            Some(schema(&[("password", "string"), ("meaning", "string"), ("reason", "string")], &["password", "meaning", "reason"])),
-            &[("200", "the lot and the signature"), ("404", "no such lot"), ("409", "release refused: `reasons` lists every blocker (kind, subject, message, message_ja)"), ("422", "bad input or wrong password: `field` names it")])}
-    })
 }

@@ -15,7 +15,7 @@ fn required(field: &str, s: &str, message: &str) -> Result<String, FieldErrors> 
         .ok_or_else(|| FieldErrors::one(field, message))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct OpenDeviation {
     #[serde(alias = "dev_test")]
@@ -36,7 +36,7 @@ impl Action for OpenDeviation {
 }
 
 /// QC's assessment of a deviation.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Assess {
     pub assessment: String,
@@ -50,7 +50,7 @@ impl Action for Assess {
 }
 
 /// QA's approval or rejection of an assessed deviation, with the reason.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Decide {
     pub reason: String,
@@ -64,7 +64,7 @@ impl Action for Decide {
 }
 
 /// The electronic signature: password re-entry, the meaning and the reason.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Sign {
     pub password: String,

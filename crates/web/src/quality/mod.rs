@@ -84,48 +84,103 @@ pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/lots/{id}/sign", post(release::sign), SIGN);
     r = guarded(r, "/lots/{id}/coa", get(coa::html), ANY);
     r = guarded(r, "/lots/{id}/coa.pdf", get(coa::pdf), ANY);
-    r = guarded(r, "/api/v1/products", get(api::products), ANY);
+    api_routes(r)
+}
+
+/// The `/api/v1` twins, each with its OpenAPI operation.
+fn api_routes(mut r: Routes) -> Routes {
+    use crate::openapi::{ResultBody, RevisionBody, op};
+    use inputs::{Assess, Decide, OpenDeviation, Sign};
+    use secretome_domain::qc::{Deviation, Product, result::TestResult, spec::Specification};
+    use secretome_service::{LotQc, batch_record::BatchRecord};
+    let (qc, qa) = ("qc", "qa");
+    let o = op("listProducts", qc, "Products").ok::<Vec<Product>>();
+    r = guarded(r, "/api/v1/products", get(api::products).doc(o), ANY);
+    let o = op(
+        "listSpecifications",
+        qc,
+        "A product's specification versions with their tests, oldest first",
+    );
+    let o = get(api::specifications).doc(o.ok::<Vec<Specification>>());
+    r = guarded(r, "/api/v1/products/{code}/specifications", o, ANY);
+    let o = op(
+        "getLotQc",
+        qc,
+        "A lot's results against its specification, deviations and release blockers",
+    );
     r = guarded(
         r,
-        "/api/v1/products/{code}/specifications",
-        get(api::specifications),
+        "/api/v1/lots/{id}/qc",
+        get(api::lot_qc).doc(o.ok::<LotQc>()),
         ANY,
     );
-    r = guarded(r, "/api/v1/lots/{id}/qc", get(api::lot_qc), ANY);
-    r = guarded(r, "/api/v1/lots/{id}/results", post(api::record), QC);
-    r = guarded(r, "/api/v1/lots/{id}/results/revise", post(api::revise), QC);
+    let o = op(
+        "recordResult",
+        qc,
+        "Record a result (role qc); the verdict is computed",
+    );
+    let o = o.body::<ResultBody>().created::<TestResult>();
+    r = guarded(r, "/api/v1/lots/{id}/results", post(api::record).doc(o), QC);
+    let o = op(
+        "reviseResult",
+        qc,
+        "Correct a result or record a retest (role qc), with a required reason; the earlier result stays in the history",
+    );
+    let o = o.body::<RevisionBody>().ok::<TestResult>();
+    r = guarded(
+        r,
+        "/api/v1/lots/{id}/results/revise",
+        post(api::revise).doc(o),
+        QC,
+    );
+    let o = op(
+        "openDeviation",
+        qc,
+        "Open a deviation (roles qc, qa, operator)",
+    );
+    let o = o.body::<OpenDeviation>().created::<Deviation>();
     r = guarded(
         r,
         "/api/v1/lots/{id}/deviations",
-        post(api::open_deviation),
+        post(api::open_deviation).doc(o),
         DEVIATE,
     );
-    r = guarded(
-        r,
-        "/api/v1/lots/{id}/deviations/{n}/assess",
-        post(api::assess),
-        QC,
+    let o = op("assessDeviation", qc, "Assess a deviation (role qc)");
+    let o = post(api::assess).doc(o.body::<Assess>().ok::<Deviation>());
+    r = guarded(r, "/api/v1/lots/{id}/deviations/{n}/assess", o, QC);
+    let o = op(
+        "approveDeviation",
+        qa,
+        "Approve an assessed deviation (role qa)",
+    );
+    let o = post(api::approve).doc(o.body::<Decide>().ok::<Deviation>());
+    r = guarded(r, "/api/v1/lots/{id}/deviations/{n}/approve", o, QA);
+    let o = op(
+        "rejectDeviation",
+        qa,
+        "Reject an assessed deviation (role qa)",
+    );
+    let o = post(api::reject).doc(o.body::<Decide>().ok::<Deviation>());
+    r = guarded(r, "/api/v1/lots/{id}/deviations/{n}/reject", o, QA);
+    let o = op(
+        "getBatchRecord",
+        qa,
+        "The batch record for review: genealogy, steps, results, deviations, audit history, signatures",
     );
     r = guarded(
         r,
-        "/api/v1/lots/{id}/deviations/{n}/approve",
-        post(api::approve),
-        QA,
+        "/api/v1/lots/{id}/record",
+        get(api::record_review).doc(o.ok::<BatchRecord>()),
+        ANY,
     );
-    r = guarded(
-        r,
-        "/api/v1/lots/{id}/deviations/{n}/reject",
-        post(api::reject),
-        QA,
+    let o = op(
+        "signLot",
+        qa,
+        "Electronic signature (released, rejected or reviewed) with password re-entry; a refused release lists every reason under `reasons`",
     );
-    r = guarded(r, "/api/v1/lots/{id}/record", get(api::record_review), ANY);
-    r = guarded(r, "/api/v1/lots/{id}/sign", post(api::sign), SIGN);
+    let o = o.body::<Sign>().ok::<api::Signed>();
+    r = guarded(r, "/api/v1/lots/{id}/sign", post(api::sign).doc(o), SIGN);
     r
-}
-
-/// This module's part of the OpenAPI document: a JSON object of `paths` entries.
-pub fn openapi_paths() -> serde_json::Value {
-    api::openapi_paths()
 }
 
 /// This module in the registry (`crate::registry`).
@@ -133,5 +188,14 @@ pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
     texts: &[TEXT],
-    openapi: openapi_paths,
+    tags: &[
+        (
+            "qc",
+            "Quality control: products, specifications, results and deviations",
+        ),
+        (
+            "qa",
+            "Quality assurance: deviation decisions, batch record review and release signatures",
+        ),
+    ],
 };

@@ -12,7 +12,6 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use serde_json::{Value, json};
 
 pub async fn list(State(st): State<AppState>) -> Response {
     ok(StatusCode::OK, st.service.list_recalls().await)
@@ -45,21 +44,4 @@ pub async fn open(
             .open_recall_signed(&a, now(), &target, &reason, &password)
             .await,
     )
-}
-
-/// The OpenAPI `paths` of these operations.
-pub fn openapi_paths() -> Value {
-    let auth = json!({"401": {"description": "no session or token"}});
-    json!({
-        "/api/v1/recalls": {
-            "get": {"summary": "Recalls, newest first", "tags": ["recall"], "responses": {"200": {"description": "recalls"}, "401": auth["401"]}},
-            "post": {"summary": "Open a recall on a lot, raw-material lot or donor (role qa): every vial it reaches is blocked in the same transaction; exposed patients are listed", "tags": ["recall"],
-                "description": "An electronic signature (meaning recalled): the QA user's password is re-entered, and a wrong one counts towards lock-out.",
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"target": {"type": "string"}, "reason": {"type": "string"}, "password": {"type": "string", "format": "password"}}, "required": ["target", "reason", "password"]}}}},
-                "responses": {"201": {"description": "the recall and its exposures"}, "401": auth["401"], "403": {"description": "wrong role"}, "409": {"description": "nothing to recall, with the reason"}, "422": {"description": "bad input, or the signature's password is missing or wrong (`field`: password): `field` names it"}}}
-        },
-        "/api/v1/recalls/{id}": {"get": {"summary": "A recall: lots reached, vials blocked, patients to follow up with their physician", "tags": ["recall"],
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "the recall"}, "401": auth["401"], "404": {"description": "no such recall"}}}}
-    })
 }

@@ -4,12 +4,14 @@
 use crate::kit::{Action, At, Check, FieldErrors, flag};
 use serde::Deserialize;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct OpenRecall {
     pub target: String,
     pub reason: String,
     pub password: String,
+    /// A yes/no flag: `yes`, `true`, `on` or `1` for yes.
+    #[schemars(with = "String")]
     #[serde(deserialize_with = "flag")]
     pub confirm: bool,
 }

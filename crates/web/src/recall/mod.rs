@@ -26,6 +26,9 @@ pub const NAV: &[(&str, &str, Capability)] = &[("/recalls", "r.nav", ANY)];
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
 pub fn routes(mut r: Routes) -> Routes {
+    use crate::openapi::op;
+    use secretome_domain::recall::Recall;
+    use secretome_service::recall::RecallReport;
     // Same path, different roles per method: GET for everyone, POST for QA only.
     r = guarded(r, "/recalls", get(pages::list), ANY);
     r = guarded(r, "/recalls", post(pages::open), QA);
@@ -36,15 +39,28 @@ pub fn routes(mut r: Routes) -> Routes {
         post(pages::follow_up),
         FOLLOW,
     );
-    r = guarded(r, "/api/v1/recalls", get(api::list), ANY);
-    r = guarded(r, "/api/v1/recalls", post(api::open), QA);
-    r = guarded(r, "/api/v1/recalls/{id}", get(api::show), READ);
+    r = guarded(
+        r,
+        "/api/v1/recalls",
+        get(api::list)
+            .doc(op("listRecalls", "recall", "Recalls, newest first").ok::<Vec<Recall>>()),
+        ANY,
+    );
+    r = guarded(r, "/api/v1/recalls", post(api::open).doc(op("openRecall", "recall", "Open a recall on a lot, raw-material lot or donor (role qa, signed with the password): every vial it reaches is blocked; exposed patients are listed").describe("An electronic signature (meaning recalled): the QA user's password is re-entered, and a wrong one counts towards lock-out.").body::<input::OpenRecall>().created::<RecallReport>()), QA);
+    r = guarded(
+        r,
+        "/api/v1/recalls/{id}",
+        get(api::show).doc(
+            op(
+                "getRecall",
+                "recall",
+                "A recall with the vials it blocked and the patients to follow up",
+            )
+            .ok::<RecallReport>(),
+        ),
+        READ,
+    );
     r
-}
-
-/// This module's part of the OpenAPI document.
-pub fn openapi_paths() -> serde_json::Value {
-    api::openapi_paths()
 }
 
 /// This module in the registry (`crate::registry`).
@@ -52,5 +68,5 @@ pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
     texts: &[TEXT],
-    openapi: openapi_paths,
+    tags: &[("recall", "Recalls: what they block and whom they reach")],
 };

@@ -33,7 +33,7 @@ fn scan_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 }
 
 /// The packing: destination, vials scanned, shipper and its temperature logger.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Pack {
     pub id: String,
@@ -60,7 +60,7 @@ impl Action for Pack {
 }
 
 /// What the clinic scanned and saw on arrival.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Receive {
     #[serde(deserialize_with = "scan_list")]
@@ -80,7 +80,7 @@ impl Action for Receive {
 
 /// The logger's CSV export: the API's `{"file": its name, "csv": its text}`, or the page's upload
 /// (`file`, its text; its name in `file.filename`) or pasted text (`csv`).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct LogFile {
     pub file: String,
@@ -107,7 +107,7 @@ impl Action for LogFile {
 }
 
 /// QA's decision: `release` (with its reason) or `reject`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct DecideShipment {
     pub decision: String,

@@ -30,6 +30,9 @@ pub const NAV: &[(&str, &str, Capability)] = &[("/shipments", "shp.nav", ANY)];
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
 pub fn routes(mut r: Routes) -> Routes {
+    use crate::openapi::op;
+    use secretome_domain::shipment::Shipment;
+    use secretome_service::{Page, ShipmentDetail, ShipmentFilter};
     r = guarded(r, "/shipments", get(pages::list), ANY);
     r = guarded(r, "/shipments", post(pages::pack), PACK);
     r = guarded(r, "/shipments/{id}", get(pages::show), ANY);
@@ -37,29 +40,104 @@ pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/shipments/{id}/receive", post(pages::receive), RECEIVE);
     r = guarded(r, "/shipments/{id}/log", post(pages::log), LOG);
     r = guarded(r, "/shipments/{id}/decide", post(pages::decide), QA);
-    r = guarded(r, "/api/v1/shipments", get(api::list), ANY);
-    r = guarded(r, "/api/v1/shipments", post(api::pack), PACK);
-    r = guarded(r, "/api/v1/shipments/{id}", get(api::show), ANY);
+    r = guarded(
+        r,
+        "/api/v1/shipments",
+        get(api::list).doc(
+            op(
+                "listShipments",
+                "shipments",
+                "A page of shipments, newest first",
+            )
+            .query::<ShipmentFilter>()
+            .paged()
+            .ok::<Page<Shipment>>(),
+        ),
+        ANY,
+    );
+    r = guarded(
+        r,
+        "/api/v1/shipments",
+        post(api::pack).doc(
+            op(
+                "packShipment",
+                "shipments",
+                "Pack released vials into a shipment to another site",
+            )
+            .body::<input::Pack>()
+            .created::<Shipment>(),
+        ),
+        PACK,
+    );
+    r = guarded(
+        r,
+        "/api/v1/shipments/{id}",
+        get(api::show).doc(
+            op(
+                "getShipment",
+                "shipments",
+                "A shipment with its vials, temperature log and the products' limits",
+            )
+            .ok::<ShipmentDetail>(),
+        ),
+        ANY,
+    );
     r = guarded(
         r,
         "/api/v1/shipments/{id}/dispatch",
-        post(api::dispatch),
+        post(api::dispatch).doc(
+            op(
+                "dispatchShipment",
+                "shipments",
+                "Dispatch a packed shipment",
+            )
+            .ok::<Shipment>(),
+        ),
         PACK,
     );
     r = guarded(
         r,
         "/api/v1/shipments/{id}/receive",
-        post(api::receive),
+        post(api::receive).doc(
+            op(
+                "receiveShipment",
+                "shipments",
+                "Receive a shipment at the acting user's site, scanning its vials",
+            )
+            .body::<input::Receive>()
+            .ok::<Shipment>(),
+        ),
         RECEIVE,
     );
-    r = guarded(r, "/api/v1/shipments/{id}/log", post(api::log), LOG);
-    r = guarded(r, "/api/v1/shipments/{id}/decide", post(api::decide), QA);
+    r = guarded(
+        r,
+        "/api/v1/shipments/{id}/log",
+        post(api::log).doc(
+            op(
+                "importShipmentLog",
+                "shipments",
+                "Import the temperature logger's CSV export; an excursion quarantines the shipment",
+            )
+            .body::<input::LogFile>()
+            .ok::<Shipment>(),
+        ),
+        LOG,
+    );
+    r = guarded(
+        r,
+        "/api/v1/shipments/{id}/decide",
+        post(api::decide).doc(
+            op(
+                "decideShipment",
+                "shipments",
+                "QA's decision on a quarantined shipment: release or reject, with a reason",
+            )
+            .body::<input::DecideShipment>()
+            .ok::<Shipment>(),
+        ),
+        QA,
+    );
     r
-}
-
-/// This module's part of the OpenAPI document.
-pub fn openapi_paths() -> serde_json::Value {
-    api::openapi_paths()
 }
 
 /// This module in the registry (`crate::registry`).
@@ -67,5 +145,8 @@ pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
     texts: &[TEXT],
-    openapi: openapi_paths,
+    tags: &[(
+        "shipments",
+        "Shipments between sites: packing, dispatch, temperature log, receipt, QA decision",
+    )],
 };

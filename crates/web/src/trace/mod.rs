@@ -23,15 +23,12 @@ pub const NAV: &[(&str, &str, Capability)] = &[("/trace", "tr.nav", ANY)];
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
 pub fn routes(mut r: Routes) -> Routes {
+    use crate::openapi::{FhirBundle, TraceQuery, op};
+    use secretome_service::trace::Trace;
     r = guarded(r, "/trace", get(pages::show), ANY);
-    r = guarded(r, "/api/v1/trace", get(pages::api), ANY);
-    r = guarded(r, "/api/v1/patients/{id}/fhir", get(pages::fhir), CLINICAL);
+    r = guarded(r, "/api/v1/trace", get(pages::api).doc(op("trace", "trace", "Trace a donor, raw-material lot, lot, vial or patient forward or backward: {root, nodes, edges} as `secretome trace` prints").query::<TraceQuery>().ok::<Trace>()), ANY);
+    r = guarded(r, "/api/v1/patients/{id}/fhir", get(pages::fhir).doc(op("patientFhir", "clinical", "A patient's dispensed vials and administrations as a FHIR R4 Bundle (role physician or qa)").answers::<FhirBundle>(200, "application/fhir+json")), CLINICAL);
     r
-}
-
-/// This module's part of the OpenAPI document.
-pub fn openapi_paths() -> serde_json::Value {
-    pages::openapi_paths()
 }
 
 /// This module in the registry (`crate::registry`).
@@ -39,5 +36,5 @@ pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
     texts: &[TEXT],
-    openapi: openapi_paths,
+    tags: &[("trace", "Genealogy: forward and backward traces")],
 };

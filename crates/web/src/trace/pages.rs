@@ -178,18 +178,3 @@ pub async fn fhir(
         Err(e) => error(e),
     }
 }
-
-/// This module's part of the OpenAPI document.
-pub fn openapi_paths() -> serde_json::Value {
-    let auth = serde_json::json!({"description": "no session or token"});
-    serde_json::json!({
-        "/api/v1/trace": {"get": {"summary": "Trace a donor, raw-material lot, lot, vial or patient forward (everything it reached) or backward (everything upstream): {root, nodes: [{kind, id}], edges: [[from, to]]} with kind:id keys, as `secretome trace` prints", "tags": ["trace"],
-            "parameters": [
-                {"name": "id", "in": "query", "required": true, "schema": {"type": "string"}},
-                {"name": "dir", "in": "query", "required": false, "schema": {"type": "string", "enum": ["forward", "backward"], "default": "backward"}}],
-            "responses": {"200": {"description": "the trace"}, "401": auth, "404": {"description": "no record with that id"}, "422": {"description": "missing id or bad dir: `field` names it"}}}},
-        "/api/v1/patients/{id}/fhir": {"get": {"summary": "A patient's dispensed vials and administrations as a FHIR R4 Bundle (type collection): Patient, BiologicallyDerivedProduct per vial (ISBT 128 DIN, product code), MedicationAdministration per dose (role physician or qa)", "tags": ["clinical"],
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "the bundle", "content": {"application/fhir+json": {}}}, "401": auth, "403": {"description": "wrong role"}, "404": {"description": "no such patient"}}}}
-    })
-}
