@@ -8,14 +8,18 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The kind of tissue MSCs are derived from (骨髄 / 脂肪 / 臍帯 / 歯髄 / other).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+/// The kind of tissue MSCs are derived from (骨髄 / 脂肪 / 臍帯 / 歯髄 / other). `Default` (other)
+/// exists only so `Rule`'s `EnumIter` can make a sample of each refusal; no input defaults to it.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TissueSource {
     BoneMarrow,
     Adipose,
     UmbilicalCord,
     DentalPulp,
+    #[default]
     Other,
 }
 

@@ -201,7 +201,11 @@ impl Service {
         };
         let mut out = BTreeMap::new();
         for d in s.fetch_many::<Donor>(&ids(NodeKind::Donor)).await? {
-            let en = format!("{} · {}", d.source.as_str().replace('_', " "), d.status.as_str());
+            let en = format!(
+                "{} · {}",
+                d.source.as_str().replace('_', " "),
+                d.status.as_str()
+            );
             let ja = format!("{} · {}", d.source.name_ja(), d.status.name_ja());
             out.insert((NodeKind::Donor, d.id.to_string()), (en, ja));
         }
@@ -211,7 +215,10 @@ impl Service {
         {
             let at = facility_date(t.collected_at);
             let (amount, unit) = (t.amount, &t.amount_unit);
-            let en = format!("{} {amount:.1} {unit} · {at}", t.kind.as_str().replace('_', " "));
+            let en = format!(
+                "{} {amount:.1} {unit} · {at}",
+                t.kind.as_str().replace('_', " ")
+            );
             let ja = format!("{} {amount:.1} {unit} · {at}", t.kind.name_ja());
             out.insert((NodeKind::Tissue, t.id.to_string()), (en, ja));
         }
@@ -241,14 +248,19 @@ impl Service {
         {
             let (name, supplier, lot) = (&m.material, &m.supplier, &m.supplier_lot);
             let en = format!("{name} ({}) · {supplier} lot {lot}", m.category.as_str());
-            let ja = format!("{name} ({}) · {supplier} ロット {lot}", m.category.name_ja());
+            let ja = format!(
+                "{name} ({}) · {supplier} ロット {lot}",
+                m.category.name_ja()
+            );
             out.insert((NodeKind::MaterialLot, m.id.to_string()), (en, ja));
         }
         for h in s.fetch_many::<Harvest>(&ids(NodeKind::Harvest)).await? {
             let label = format!("{:.0} mL · {}", h.volume_ml, facility_date(h.harvested_at));
-            out.insert((NodeKind::Harvest, h.id.to_string()), (label.clone(), label));
+            out.insert(
+                (NodeKind::Harvest, h.id.to_string()),
+                (label.clone(), label),
+            );
         }
         Ok(out)
-    }
     }
 }

@@ -10,7 +10,6 @@ use axum::{
 use secretome_domain::Actor;
 use secretome_service::ServiceError;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 pub(crate) fn error(e: ServiceError) -> Response {
     AppError(e).into_response()
@@ -23,7 +22,11 @@ pub(crate) fn bad(field: &str, message: &str) -> Response {
         code: Some("invalid".into()),
         message_ja: Some(crate::kit::localise(crate::i18n::Lang::Ja, &error)),
         fields: Some(crate::kit::field_list(&one, "invalid")),
-        ..ApiError::plain(StatusCode::UNPROCESSABLE_ENTITY, error, Some(field.to_string()))
+        ..ApiError::plain(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error,
+            Some(field.to_string()),
+        )
     }
     .into_response()
 }

@@ -99,10 +99,7 @@ const PLANNERS: Capability = Capability::ReadProduction;
 /// The core: sign-out, the lot list and page and their API, the production plan.
 const CORE: Module = Module {
     routes: core_routes,
-    nav: &[
-        ("/lots", "nav.lots", ANY),
-        ("/plan", "nav.plan", PLANNERS),
-    ],
+    nav: &[("/lots", "nav.lots", ANY), ("/plan", "nav.plan", PLANNERS)],
     texts: &[
         crate::i18n::CATALOGUE,
         crate::paging::TEXT,

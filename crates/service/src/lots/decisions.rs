@@ -3,11 +3,9 @@
 
 use super::DECISIONS;
 use crate::{Service, ServiceError, ctx, qc::QcRecords};
-use secretome_domain::DomainError;
 use secretome_domain::Capability;
-use secretome_domain::{
-    Actor, UtcTime, genealogy::NodeKind, ids::UserName, lot::Lot, vial::Vial,
-};
+use secretome_domain::DomainError;
+use secretome_domain::{Actor, UtcTime, genealogy::NodeKind, ids::UserName, lot::Lot, vial::Vial};
 use secretome_store::{Direction, Table, Tx};
 use std::collections::BTreeSet;
 

@@ -3,8 +3,8 @@
 //! the vials put away — in one transaction.
 
 use crate::{Service, ServiceError, ctx, facility::StepPlace, link, mbr::guided::At};
-use secretome_domain::DomainError;
 use secretome_domain::Capability;
+use secretome_domain::DomainError;
 use secretome_domain::{
     Actor, UtcTime,
     genealogy::{NodeKind, Relation},

@@ -37,7 +37,7 @@ async fn signins_page(
     e: FieldErrors,
     status: StatusCode,
 ) -> Response {
-    let a = tri!(actor(&v));
+    let a = tri!(actor(v));
     let rows = match st.service.sign_in_throttles(&a, now()).await {
         Ok(t) => t
             .into_iter()

@@ -63,7 +63,7 @@ impl Shown {
 }
 
 async fn tokens_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) -> Response {
-    let a = tri!(actor(&v));
+    let a = tri!(actor(v));
     let tokens = match st.service.token_rows(&a).await {
         Ok(t) => t,
         Err(err) => return fail(v, err),

@@ -82,7 +82,7 @@ impl Shown {
 }
 
 async fn users_page(st: &AppState, v: &Viewer, mut s: Shown, status: StatusCode) -> Response {
-    let a = tri!(actor(&v));
+    let a = tri!(actor(v));
     let users = match st.service.user_rows(&a).await {
         Ok(u) => u,
         Err(err) => return fail(v, err),

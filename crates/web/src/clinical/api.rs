@@ -13,7 +13,6 @@ use axum::{
     response::Response,
 };
 use secretome_service::{NewAdverseEvent, NewOutcome};
-use serde_json::{Map, Value};
 
 /// GET patients: a page, newest registration first (`?indication=&site=&pseudonym=` filter,
 /// `?cursor=&limit=` page).

@@ -21,7 +21,6 @@ use axum::{
 use secretome_domain::clinical::{Dispensing, care::ReturnDecision};
 use secretome_service::clinical_returns::ReturnedVial;
 use serde::Deserialize;
-use serde_json::json;
 
 /// QA's decision on a returned vial (the path's) and its reason, from the page's form or the
 /// API's JSON body; both errors at once.

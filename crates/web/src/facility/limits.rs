@@ -22,7 +22,6 @@ use axum::{
 use secretome_domain::Capability;
 use secretome_domain::facility::EmSampleType;
 use secretome_service::facility::LimitRow;
-use serde_json::json;
 
 #[derive(Template)]
 #[template(path = "facility/limits.html")]
@@ -121,6 +120,4 @@ pub async fn api_change(
         Ok(l) => (StatusCode::CREATED, Json(l)).into_response(),
         Err(r) => r.json(),
     }
-}
-
 }

@@ -3,7 +3,10 @@
 //! of the domain's English messages and of scan errors.
 
 use crate::{AppError, forms::FieldErrors, i18n::Lang};
-use axum::{http::StatusCode, response::Response};
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
 use secretome_domain::DomainError;
 use secretome_service::{ServiceError, scan::ScanError};
 
@@ -81,7 +84,8 @@ impl Refusal {
                 .collect(),
         )
     }
-    /// The field a refusal names (for the API).
+    /// The field a refusal names (the first, for tests).
+    #[cfg(test)]
     pub fn field(&self) -> Option<String> {
         match self {
             Refusal::Fields(f, _) => f.0.keys().find(|k| !k.is_empty()).cloned(),
@@ -153,6 +157,8 @@ pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
 /// A service's refusal as field errors in the viewer's language.
 pub fn refused_in(lang: Lang, e: &ServiceError) -> FieldErrors {
     localised(lang, FieldErrors::from_service_in(e, lang))
+}
+
 /// The code of a refusal made of field errors, by its status (the service's code is lost once a
 /// missing or duplicate reference is placed next to its field).
 fn fields_code(status: StatusCode) -> &'static str {
@@ -171,13 +177,11 @@ pub fn field_list(errors: &FieldErrors, code: &str) -> Vec<crate::error::FieldRe
         .0
         .iter()
         .filter(|(field, _)| !field.is_empty())
-        .map(|(field, message)| {
-            crate::error::FieldRefusal {
-                field: field.clone(),
-                code: code.to_string(),
-                message: message.clone(),
-                message_ja: localise(Lang::Ja, message),
-            }
+        .map(|(field, message)| crate::error::FieldRefusal {
+            field: field.clone(),
+            code: code.to_string(),
+            message: message.clone(),
+            message_ja: localise(Lang::Ja, message),
         })
         .collect()
 }

@@ -14,7 +14,6 @@ use axum::{
     response::Response,
 };
 use secretome_service::ServiceError;
-use serde_json::Value;
 
 pub async fn masters(State(st): State<AppState>) -> Response {
     ok(StatusCode::OK, st.service.documents().await)

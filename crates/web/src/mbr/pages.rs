@@ -267,7 +267,7 @@ pub async fn revise(
 
 /// Submit, approve (signed) and put in force share this: the version is `<id>/v<n>`.
 async fn act(st: &AppState, v: &Viewer, id: &str, n: &str, what: &str, body: &Bytes) -> Response {
-    let a = tri!(actor(&v));
+    let a = tri!(actor(v));
     let f = Fields::parse(body);
     let version = format!("{id}/v{}", n.trim_start_matches('v'));
     let t = now();

@@ -12,7 +12,6 @@ use axum::{
     response::Response,
 };
 use secretome_service::NewResult;
-use serde_json::Value;
 
 use super::inputs::{Assess, Decide, OpenDeviation, RecordResult, ReviseResult, Sign};
 use crate::json::{error, ok, tri};

@@ -153,7 +153,7 @@ async fn show_page(
     e: FieldErrors,
     s: StatusCode,
 ) -> Response {
-    let a = tri!(actor(&v));
+    let a = tri!(actor(v));
     let r = match st.service.recall_report(&a, id).await {
         Ok(r) => r,
         Err(err) => return fail(v, err),

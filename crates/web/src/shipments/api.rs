@@ -13,7 +13,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::shipment::{ArrivalCondition, ShipmentStatus, ShipperType};
+
 use secretome_service::ShipmentFilter;
 
 pub async fn list(
