@@ -324,9 +324,9 @@ async fn the_openapi_document_lists_the_manufacturing_operations() {
     );
     assert!(paths["/api/v1/lots"]["post"]["requestBody"].is_object());
     assert!(paths["/api/v1/batches/{id}/observations"]["post"]["responses"]["422"].is_object());
-    assert_eq!(
-        paths["/api/v1/donors"]["post"]["requestBody"]["content"]["application/json"]["schema"]["required"]
-            [0],
-        "donor"
+    let donor = &paths["/api/v1/donors"]["post"]["requestBody"]["content"]["application/json"];
+    assert!(
+        donor["schema"]["properties"]["donor"].is_object(),
+        "the donor body is described by its input type: {donor}"
     );
 }

@@ -228,7 +228,7 @@ impl Action for SubmitReport {
 /// A dispensed vial's point of care: thawed, discarded (with the reason) or returned (unopened,
 /// within temperature). The page names its fields `care_vial`, `do`, `care_at` (the patient page
 /// has other `vial` fields); the API gives the vial and the action by its path.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct PointOfCare {
     #[serde(alias = "care_vial")]

@@ -43,7 +43,7 @@ pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 pub const CARE_TEXT: &[(&str, &str, &str)] = care_text::TEXT;
 
 pub fn routes(mut r: Routes) -> Routes {
-    use crate::openapi::{CareBody, ReturnDecisionBody, op};
+    use crate::openapi::op;
     use inputs::*;
     use secretome_domain::clinical::{
         Administration, AdverseEvent, AeReport, Consent, Dispensing, OutcomeMeasure, Patient,
@@ -126,7 +126,7 @@ pub fn routes(mut r: Routes) -> Routes {
         ),
         DOC,
     );
-    r = guarded(r, "/api/v1/dispensed/{vial}/{action}", post(care_api::care).doc(op("pointOfCare", "clinical", "Point of care for a dispensed vial: `thaw` (use-by starts), `discard` (reason), `return` (only unopened and within temperature) (role physician)").body::<CareBody>().ok::<Dispensing>()), DOC);
+    r = guarded(r, "/api/v1/dispensed/{vial}/{action}", post(care_api::care).doc(op("pointOfCare", "clinical", "Point of care for a dispensed vial: `thaw` (use-by starts), `discard` (reason), `return` (only unopened and within temperature) (role physician)").body::<inputs::PointOfCare>().ok::<Dispensing>()), DOC);
     r = guarded(r, "/api/v1/ae-reports", get(care_api::dashboard).doc(op("aeReportDashboard", "adverse events", "Open adverse-event reports: overdue, due within 3 days, later (physician: own site; QA: all)").ok::<ReportDashboard>()), REPORTS);
     r = guarded(
         r,
@@ -180,7 +180,7 @@ pub fn routes(mut r: Routes) -> Routes {
                 "clinical",
                 "QA's decision on a returned vial: back to stock or destroyed, with a reason",
             )
-            .body::<ReturnDecisionBody>()
+            .body::<returns::DecideReturn>()
             .ok::<Dispensing>(),
         ),
         QA,

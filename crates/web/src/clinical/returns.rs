@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 /// QA's decision on a returned vial (the path's) and its reason, from the page's form or the
 /// API's JSON body; both errors at once.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct DecideReturn {
     pub decision: String,

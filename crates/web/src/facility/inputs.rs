@@ -21,7 +21,7 @@ fn domain<T>(r: Result<T, DomainError>) -> Result<T, FieldErrors> {
     })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct AddRoom {
     pub id: String,
@@ -51,7 +51,7 @@ impl Action for AddRoom {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RegisterEquipment {
     pub id: String,
@@ -87,7 +87,7 @@ impl Action for RegisterEquipment {
 
 /// A calibration or requalification: the instrument (the page's field, the API's path), its new
 /// due dates and the reason.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Calibrate {
     pub id: String,
@@ -124,7 +124,7 @@ impl Action for Calibrate {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RecordQualification {
     pub operator: String,
@@ -159,7 +159,7 @@ impl Action for RecordQualification {
 }
 
 /// A media fill; `participants` are login ids separated by commas or spaces.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RecordMediaFill {
     pub product: String,
@@ -189,7 +189,7 @@ impl Action for RecordMediaFill {
 }
 
 /// QA's closure of a failed media fill: its id and the investigation's conclusion.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct CloseMediaFill {
     pub id: String,
@@ -206,7 +206,7 @@ impl Action for CloseMediaFill {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RecordEm {
     pub room: String,
@@ -256,7 +256,7 @@ impl Action for ImportEm {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RecordFiltration {
     pub lot: String,
@@ -288,7 +288,7 @@ impl Action for RecordFiltration {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RecordIntegrityTest {
     pub filtration: String,
@@ -327,7 +327,7 @@ impl Action for RecordIntegrityTest {
 
 /// The change of one EM limit under change control: `alert_limit` and `effective_from` may be
 /// left empty; the reason is required.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ChangeLimit {
     pub grade: String,

@@ -115,7 +115,7 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Change a grade × sample type limit under change control (role qa; reason required)",
     );
-    let o = o.body::<LimitChangeBody>().created::<EmLimit>();
+    let o = o.body::<inputs::ChangeLimit>().created::<EmLimit>();
     r = guarded(r, "/api/v1/em-limits", post(limits::api_change).doc(o), QA);
     let o = op(
         "listRooms",
@@ -133,7 +133,7 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Register a room, or a cabinet/isolator inside one (role qa)",
     );
-    let o = o.body::<RoomBody>().created::<Room>();
+    let o = o.body::<inputs::AddRoom>().created::<Room>();
     r = guarded(r, "/api/v1/rooms", post(api::add_room).doc(o), QA);
     let o = op(
         "listEmResults",
@@ -147,7 +147,7 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Record an EM result (role qc or operator), judged against the grade's limits; an action excursion opens deviations on the lots processed there",
     );
-    let o = o.body::<EmResultBody>().created::<EmRecorded>();
+    let o = o.body::<inputs::RecordEm>().created::<EmRecorded>();
     r = guarded(r, "/api/v1/em-results", post(api::record_em).doc(o), EM);
     let o = op(
         "importEmResults",
@@ -177,7 +177,7 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Register equipment with its calibration and qualification due dates (role qa)",
     );
-    let o = o.body::<EquipmentBody>().created::<Equipment>();
+    let o = o.body::<inputs::RegisterEquipment>().created::<Equipment>();
     r = guarded(
         r,
         "/api/v1/equipment",
@@ -189,7 +189,7 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Record a calibration or requalification: the new due dates and the reason (role qa)",
     );
-    let o = post(api::calibrate).doc(o.body::<CalibrationBody>().ok::<Equipment>());
+    let o = post(api::calibrate).doc(o.body::<inputs::Calibrate>().ok::<Equipment>());
     r = guarded(r, "/api/v1/equipment/{id}/calibration", o, QA);
     let o = op(
         "listQualifications",
@@ -207,7 +207,9 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Record training on an SOP version, a gowning or an aseptic-process qualification (role qa)",
     );
-    let o = o.body::<QualificationBody>().created::<Qualification>();
+    let o = o
+        .body::<inputs::RecordQualification>()
+        .created::<Qualification>();
     r = guarded(
         r,
         "/api/v1/qualifications",
@@ -230,7 +232,7 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Record a media fill in a grade A zone (role qa); a failed one blocks release until closed",
     );
-    let o = o.body::<MediaFillBody>().created::<MediaFill>();
+    let o = o.body::<inputs::RecordMediaFill>().created::<MediaFill>();
     r = guarded(
         r,
         "/api/v1/media-fills",
@@ -242,7 +244,7 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Close a failed media fill after its investigation (role qa)",
     );
-    let o = post(api::close_media_fill).doc(o.body::<CloseMediaFillBody>().ok::<MediaFill>());
+    let o = post(api::close_media_fill).doc(o.body::<inputs::CloseMediaFill>().ok::<MediaFill>());
     r = guarded(r, "/api/v1/media-fills/close", o, QA);
     let o = op(
         "listLotFiltrations",
@@ -256,7 +258,9 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Record a lot's sterilising filtration: a rated ≤ 0.22 µm filter with its lot (role operator)",
     );
-    let o = o.body::<FiltrationBody>().created::<SterileFiltration>();
+    let o = o
+        .body::<inputs::RecordFiltration>()
+        .created::<SterileFiltration>();
     r = guarded(
         r,
         "/api/v1/filtrations",
@@ -268,7 +272,9 @@ fn api_routes(mut r: Routes) -> Routes {
         f,
         "Record a pre- or post-use filter integrity test against the maker's limit (role operator)",
     );
-    let o = o.body::<IntegrityTestBody>().created::<IntegrityTest>();
+    let o = o
+        .body::<inputs::RecordIntegrityTest>()
+        .created::<IntegrityTest>();
     r = guarded(
         r,
         "/api/v1/integrity-tests",

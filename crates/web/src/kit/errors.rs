@@ -145,6 +145,10 @@ pub const ERRORS: &[(&str, &str)] = &[
     ("enter a value", "err.enter_value"),
     ("the master refuses it", "err.outside_limit"),
     ("cannot verify it: a second", "err.second_person"),
+    (
+        "so no second person verifies it",
+        "err.observation_verified",
+    ),
     ("characters A–Z, a–z, 0–9, - and _", "err.step_code"),
     ("limits must be finite numbers", "err.finite"),
     ("is above high limit", "err.low_high"),

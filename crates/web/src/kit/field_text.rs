@@ -366,6 +366,11 @@ pub const TEXT: Texts = &[
         "second person",
     ),
     (
+        "err.observation_verified",
+        "観察の工程は次の工程へ進むときに最新の観察値を取るため、第二者の確認は指定できません",
+        "an observation step cannot need a second person",
+    ),
+    (
         "err.step_code",
         "1〜40 文字の英数字・-・_ で入力してください",
         "step code",

@@ -33,7 +33,7 @@ pub const NAV: &[(&str, &str, Capability)] = &[("/masters", "mbr.nav", ANY)];
 pub const TEXT: &[(&str, &str, &str)] = text::TEXT;
 
 pub fn routes(mut r: Routes) -> Routes {
-    use crate::openapi::{StepRecordBody, op};
+    use crate::openapi::op;
     use secretome_service::mbr::{DocumentSummary, ExecutionView, StepOutcome};
     r = guarded(r, "/masters", get(pages::list), ANY);
     r = guarded(r, "/masters", post(pages::create), AUTHOR);
@@ -60,7 +60,7 @@ pub fn routes(mut r: Routes) -> Routes {
     r = guarded(r, "/batches/{id}/execute/decide", post(exec::decide), QA);
     r = guarded(r, "/api/v1/masters", get(api::masters).doc(op("listMasters", "mbr", "Controlled documents (SOPs, master batch records) with their versions, steps and limits").ok::<Vec<DocumentSummary>>()), ANY);
     r = guarded(r, "/api/v1/batches/{id}/execution", get(api::execution).doc(op("getExecution", "mbr", "A batch's execution against its master batch record: version, steps recorded, deviations, next step").ok::<ExecutionView>()), FLOOR);
-    r = guarded(r, "/api/v1/batches/{id}/execution/steps", post(api::record_step).doc(op("recordExecutionStep", "mbr", "Record the next step (role operator): values judged against the master's limits; a value outside them opens a deviation, or is refused where the master says so").body::<StepRecordBody>().created::<StepOutcome>()), OP);
+    r = guarded(r, "/api/v1/batches/{id}/execution/steps", post(api::record_step).doc(op("recordExecutionStep", "mbr", "Record the next step (role operator): values judged against the master's limits; a value outside them opens a deviation, or is refused where the master says so").body::<inputs::RecordStep>().created::<StepOutcome>()), OP);
     r
 }
 

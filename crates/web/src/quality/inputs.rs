@@ -84,7 +84,7 @@ impl Action for Sign {
 /// A result entered by hand: `value` as the lab writes it (`< 0.25`, full-width digits; a JSON
 /// number alike) or an `outcome`, read by the domain against the test's criterion; `typed` is the
 /// API's older name of the same text. The lot is the path's.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RecordResult {
     pub test: String,
@@ -123,7 +123,7 @@ impl Action for RecordResult {
 
 /// A correction or a retest of a result, with the reason; the page's revise form names its
 /// fields `rtest`, `rvalue`, `routcome` (the lot page has the entry form's too).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ReviseResult {
     #[serde(alias = "rtest")]

@@ -89,7 +89,7 @@ pub fn routes(mut r: Routes) -> Routes {
 
 /// The `/api/v1` twins, each with its OpenAPI operation.
 fn api_routes(mut r: Routes) -> Routes {
-    use crate::openapi::{ResultBody, RevisionBody, op};
+    use crate::openapi::op;
     use inputs::{Assess, Decide, OpenDeviation, Sign};
     use secretome_domain::qc::{Deviation, Product, result::TestResult, spec::Specification};
     use secretome_service::{LotQc, batch_record::BatchRecord};
@@ -119,14 +119,14 @@ fn api_routes(mut r: Routes) -> Routes {
         qc,
         "Record a result (role qc); the verdict is computed",
     );
-    let o = o.body::<ResultBody>().created::<TestResult>();
+    let o = o.body::<inputs::RecordResult>().created::<TestResult>();
     r = guarded(r, "/api/v1/lots/{id}/results", post(api::record).doc(o), QC);
     let o = op(
         "reviseResult",
         qc,
         "Correct a result or record a retest (role qc), with a required reason; the earlier result stays in the history",
     );
-    let o = o.body::<RevisionBody>().ok::<TestResult>();
+    let o = o.body::<inputs::ReviseResult>().ok::<TestResult>();
     r = guarded(
         r,
         "/api/v1/lots/{id}/results/revise",
