@@ -8,59 +8,6 @@ mod common;
 use common::*;
 use secretome_store::testing::stores;
 
-fn future() -> String {
-    now().plus_hours(24.0 * 50.0).unwrap().to_string()
-}
-fn ago(hours: f64) -> String {
-    now().plus_hours(-hours).unwrap().to_string()
-}
-
-/// Posts `form` as `who`: refused (422) with an error next to each of `fields`, nothing written.
-async fn refused_all(
-    app: &axum::Router,
-    svc: &secretome_service::Service,
-    who: &(String, String),
-    path: &str,
-    form: &[(&str, &str)],
-    fields: &[&str],
-) -> String {
-    let before = svc.store().event_count().await.unwrap();
-    let mut all = form.to_vec();
-    all.push(("csrf", &who.1));
-    let r = post_form(app, path, Some(&who.0), &all).await;
-    assert_eq!(
-        r.status,
-        422,
-        "{path} {form:?}: {}",
-        &r.body[..r.body.len().min(2000)]
-    );
-    for field in fields {
-        assert!(
-            r.body.contains(&format!("id=\"err-{field}\"")),
-            "{path}: no error next to {field}: {}",
-            r.body
-                .find("field-error")
-                .map(|i| &r.body[i..(i + 800).min(r.body.len())])
-                .unwrap_or("(no field error at all)")
-        );
-    }
-    assert_eq!(
-        svc.store().event_count().await.unwrap(),
-        before,
-        "{path}: nothing may be written"
-    );
-    r.body
-}
-
-/// The text of the error shown next to `field`.
-fn error_at(body: &str, field: &str) -> String {
-    body.split(&format!("id=\"err-{field}\">"))
-        .nth(1)
-        .and_then(|r| r.split('<').next())
-        .unwrap_or("")
-        .to_string()
-}
-
 #[tokio::test]
 async fn unreadable_fields_and_rule_refusals_are_shown_together() {
     for (backend, store) in stores("every_error_forms").await {

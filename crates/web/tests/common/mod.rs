@@ -156,3 +156,75 @@ pub async fn post_json_as(
         serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null),
     )
 }
+
+// --- bad input through the forms (record_forms.rs, every_error_at_once.rs)
+
+/// A date weeks after the moment of entry (the observation dated 2027-01-15, made relative
+/// so the test keeps meaning the future).
+pub fn future() -> String {
+    now().plus_hours(24.0 * 50.0).unwrap().to_string()
+}
+pub fn ago(hours: f64) -> String {
+    now().plus_hours(-hours).unwrap().to_string()
+}
+
+/// Posts `form` as `who`: it must be refused (422) with the error shown next to `field`, and the
+/// audit event count must not move. Returns the page.
+pub async fn refused(
+    app: &axum::Router,
+    svc: &secretome_service::Service,
+    who: &(String, String),
+    path: &str,
+    form: &[(&str, &str)],
+    field: &str,
+) -> String {
+    refused_all(app, svc, who, path, form, &[field]).await
+}
+
+/// Like `refused`, with an error next to each of `fields` at once (every bad field, not only the
+/// first).
+pub async fn refused_all(
+    app: &axum::Router,
+    svc: &secretome_service::Service,
+    who: &(String, String),
+    path: &str,
+    form: &[(&str, &str)],
+    fields: &[&str],
+) -> String {
+    let before = svc.store().event_count().await.unwrap();
+    let mut all = form.to_vec();
+    all.push(("csrf", &who.1));
+    let r = post_form(app, path, Some(&who.0), &all).await;
+    assert_eq!(
+        r.status,
+        422,
+        "{path} {form:?}: {}",
+        &r.body[..r.body.len().min(2000)]
+    );
+    for field in fields {
+        let marker = format!("id=\"err-{field}\"");
+        assert!(
+            r.body.contains(&marker),
+            "{path}: no error next to {field}: {}",
+            r.body
+                .find("field-error")
+                .map(|i| &r.body[i..(i + 600).min(r.body.len())])
+                .unwrap_or("(no field error at all)")
+        );
+    }
+    assert_eq!(
+        svc.store().event_count().await.unwrap(),
+        before,
+        "{path}: nothing may be written"
+    );
+    r.body
+}
+
+/// The text of the error shown next to `field`.
+pub fn error_at(body: &str, field: &str) -> String {
+    body.split(&format!("id=\"err-{field}\">"))
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or("")
+        .to_string()
+}
