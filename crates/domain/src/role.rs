@@ -113,18 +113,6 @@ impl Actor {
     pub fn reads_all_sites(&self) -> bool {
         self.may(Capability::ReadAllSites)
     }
-    /// Refuses unless the actor holds `role`; `action` describes what was attempted.
-    pub fn require(&self, role: Role, action: &'static str) -> Result<(), DomainError> {
-        if self.has(role) {
-            Ok(())
-        } else {
-            Err(DomainError::Forbidden {
-                user: self.user.to_string(),
-                needed: role.as_str(),
-                action,
-            })
-        }
-    }
 }
 
 #[cfg(test)]
@@ -134,9 +122,12 @@ mod tests {
     #[test]
     fn role_check_names_user_role_and_action() {
         let a = Actor::new(UserName::new("op1").unwrap(), vec![Role::Operator]);
-        assert!(a.require(Role::Operator, "register a donor").is_ok());
+        assert!(
+            a.require_to(Capability::Produce, "register a donor")
+                .is_ok()
+        );
         assert_eq!(
-            a.require(Role::Qa, "release a lot")
+            a.require_to(Capability::AssureQuality, "release a lot")
                 .unwrap_err()
                 .to_string(),
             "op1 needs role qa to release a lot"
