@@ -86,6 +86,23 @@ fn every_operation_is_named_tagged_and_answers_a_schema() {
     let donor = &doc["paths"]["/api/v1/donors"]["post"]["requestBody"]["content"]["application/json"]
         ["schema"];
     assert!(donor["properties"]["donor"].is_object(), "{donor}");
+    // What the input check refuses when absent is `required` (the inputs are `#[serde(default)]`, so
+    // that every missing field is named at once); the physician (absent: the signed-in one) is not.
+    let patient = &doc["paths"]["/api/v1/patients"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    let required: BTreeSet<&str> = patient["required"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{patient}"))
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        required,
+        BTreeSet::from(["id", "site", "birth_year", "sex", "indication"]),
+        "{patient}"
+    );
+    assert!(patient["properties"]["site"].get("default").is_none());
+    assert!(patient["properties"]["physician"].get("default").is_some());
 }
 
 /// The response schema of `method path` at `status`, resolvable on its own (with `components`).

@@ -13,11 +13,8 @@ use serde::Deserialize;
 #[serde(default)]
 pub struct RegisterDonor {
     /// The donor's pseudonymised code.
-    #[schemars(required)]
     pub donor: String,
-    #[schemars(required)]
     pub source: String,
-    #[schemars(required)]
     pub consent_form: String,
     /// RFC 3339; absent: now.
     pub consented_at: String,

@@ -10,12 +10,13 @@ mod bodies;
 
 pub use bodies::*;
 
+use crate::kit::{Action, At};
 use crate::{error::ApiError, registry::Routes};
 use schemars::{
     JsonSchema, Schema, SchemaGenerator,
     generate::{Contract, SchemaSettings},
 };
-use secretome_domain::Role;
+use secretome_domain::{Role, UtcTime};
 use serde_json::{Map, Value, json};
 
 type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -29,7 +30,7 @@ pub struct Op {
     description: Option<&'static str>,
     query: Option<SchemaFn>,
     paged: bool,
-    body: Option<(&'static str, SchemaFn)>,
+    body: Option<(&'static str, SchemaFn, fn() -> Vec<String>)>,
     status: u16,
     answer: Option<(&'static str, SchemaFn)>,
 }
@@ -53,6 +54,42 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     g.subschema_for::<T>()
 }
 
+/// The fields an action's input check refuses when they are absent — its `command` asked about the
+/// empty input — so the body schema's `required` is the check itself and cannot drift from it. (The
+/// inputs are `#[serde(default)]`, so that every missing field is reported at once, which hides from
+/// `schemars` which of them the action needs.) Identifiers the service resolves (a donor code, a
+/// batch) are refused by the service when empty or unknown and are not listed here.
+fn refused_when_absent<T: Action + Default>() -> Vec<String> {
+    let at = At {
+        zone: "UTC".into(),
+        now: UtcTime::from_timestamp(jiff::Timestamp::UNIX_EPOCH),
+    };
+    match T::default().command(&at) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0.into_keys().collect(),
+    }
+}
+
+/// Marks `required` the properties of a body schema the action refuses when absent (and drops their
+/// `default`, which only serde's container default put there).
+fn require(schema: &mut Value, fields: &[String]) {
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut required = Vec::new();
+    for f in fields {
+        if let Some(p) = props.get_mut(f.as_str()) {
+            if let Some(p) = p.as_object_mut() {
+                p.remove("default");
+            }
+            required.push(json!(f));
+        }
+    }
+    if !required.is_empty() {
+        schema["required"] = Value::Array(required);
+    }
+}
+
 impl Op {
     /// Answers 200 with a `T` as JSON.
     pub fn ok<T: JsonSchema>(self) -> Op {
@@ -67,14 +104,14 @@ impl Op {
         self.answer = Some((media, schema_of::<T>));
         self
     }
-    /// Reads a JSON body (or the same fields as a form) of type `T`.
-    pub fn body<T: JsonSchema>(mut self) -> Op {
-        self.body = Some(("application/json", schema_of::<T>));
+    /// Reads a JSON body (or the same fields as a form) of type `T`, the action's input.
+    pub fn body<T: JsonSchema + Action + Default>(mut self) -> Op {
+        self.body = Some(("application/json", schema_of::<T>, refused_when_absent::<T>));
         self
     }
     /// Reads a plain-text body (a CSV file).
     pub fn text_body(mut self) -> Op {
-        self.body = Some(("text/csv", schema_of::<String>));
+        self.body = Some(("text/csv", schema_of::<String>, Vec::new));
         self
     }
     /// Reads the query parameters of `T` (each of its properties).
@@ -211,9 +248,10 @@ fn operation(
     if !params.is_empty() {
         o["parameters"] = Value::Array(params);
     }
-    if let Some((media, schema)) = op.body {
-        o["requestBody"] =
-            json!({"required": true, "content": {media: {"schema": schema(bodies).to_value()}}});
+    if let Some((media, schema, absent)) = op.body {
+        let mut schema = schema(bodies).to_value();
+        require(&mut schema, &absent());
+        o["requestBody"] = json!({"required": true, "content": {media: {"schema": schema}}});
     }
     o
 }
