@@ -304,7 +304,7 @@ pub(super) async fn masters(
                     product: Some(super::qc::PRODUCT.into()),
                     cell_source: Some(source),
                 },
-                "first issue / 初版制定",
+                "初版制定",
                 Some(steps()),
             )
             .await?;
@@ -314,7 +314,7 @@ pub(super) async fn masters(
             t,
             &v.id,
             "demo",
-            "process validation PV-2026-01 / プロセスバリデーション完了",
+            "プロセスバリデーション PV-2026-01 完了",
         )
         .await?;
         svc.make_effective(qa, t, &v.id).await?;
@@ -342,7 +342,7 @@ pub(super) async fn guided_batch(
             ("seeding_density".into(), density.round()),
         ],
         at,
-        Some("vial thawed 2 min longer than the SOP / 解凍が SOP より 2 分長かった".into()),
+        Some("解凍が SOP より 2 分長かった".into()),
     )
     .await?;
     Ok(())

@@ -11,7 +11,7 @@ use secretome_domain::{Actor, Role, UtcTime};
 
 /// The clinic's sign-ins (password `demo`).
 pub const DEMO_CLINIC_USERS: [(&str, &str, Role); 1] =
-    [("clinic", "渋谷 花子 (Clinic physician)", Role::Physician)];
+    [("clinic", "渋谷 花子", Role::Physician)];
 
 pub const CLINIC_SITE: &str = "CL-SHIBUYA";
 
@@ -46,7 +46,7 @@ pub(super) async fn build(
         admin,
         t0,
         CLINIC_SITE,
-        "渋谷クリニック (Shibuya clinic)",
+        "渋谷クリニック",
         "Asia/Tokyo",
     )
     .await?;
@@ -76,8 +76,8 @@ pub(super) async fn build(
         "PT-CL-0001",
         crate::NewConsent {
             indication: "osteoarthritis".into(),
-            document_version: "IC-osteoarthritis v1".into(),
-            explained_by: "Dr. Demo".into(),
+            document_version: "IC-osteoarthritis-v1".into(),
+            explained_by: "渋谷 花子".into(),
             explained_at: t0,
             consented_at: t0,
         },
