@@ -83,7 +83,7 @@ fn page_steps() -> Vec<MasterStep> {
             ("Thaw and seed", "解凍・播種"),
             (
                 "Thaw one WCB vial at 37 °C, count, seed two 5-layer flasks in DMEM + 5 % hPL.",
-                "WCB 1 本を 37 °C で解凍し計数、DMEM + 5 % hPL で 5 段フラスコ 2 台に播種する。",
+                "ワーキングセルバンク 1 本を 37 °C で解凍し計数、DMEM + 5 % ヒト血小板溶解物で 5 段フラスコ 2 台に播種する。",
             ),
             vec![
                 param(

@@ -243,6 +243,12 @@ pub const ALLOWED: &[&str] = &[
     "XF",
     "Mx",
     "PureCoat",
+    // cat-b (issue 17): a temperature logger's maker and format named in the shipment hint; the
+    // demo masters' step codes that are one upper-case word (`HARV`, `FILL`: codes, never prose).
+    "Lascar",
+    "EasyLog",
+    "HARV",
+    "FILL",
 ];
 
 /// Whether `word` (letters only) may stand in a Japanese text.
@@ -287,11 +293,13 @@ pub fn english_runs(text: &str) -> Vec<String> {
         }
         let chunk = &rest[..end];
         rest = &rest[end..];
-        // An id or a value (a digit), or a code (`curve_not_determined`, `ui.language`).
+        // An id or a value (a digit), or a code (`curve_not_determined`, `ui.language`,
+        // `CUL-THAW`, `CPC-TOKYO`).
         let code = chunk.contains('_')
             || chunk
                 .trim_matches(|c: char| !c.is_alphanumeric())
-                .contains('.');
+                .contains('.')
+            || upper_case_id(chunk);
         if code || chunk.chars().any(|c| c.is_ascii_digit()) {
             close(&mut run);
             continue;
@@ -314,6 +322,16 @@ pub fn english_runs(text: &str) -> Vec<String> {
     }
     close(&mut run);
     runs
+}
+
+/// An identifier of upper-case parts joined by hyphens (`CUL-THAW`, `CL-SHIBUYA`, `PDGF-BB`):
+/// a code a page names on purpose, never prose.
+fn upper_case_id(chunk: &str) -> bool {
+    let id = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+    id.contains('-')
+        && id.split('-').all(|part| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
 }
 
 /// `{name}` placeholders of a catalogue text left out.
@@ -430,6 +448,15 @@ mod tests {
         assert_eq!(
             english_runs("ui.language, curve_not_determined"),
             Vec::<String>::new()
+        );
+        // Upper-case ids joined by hyphens are codes; a hyphenated English word is not.
+        assert_eq!(
+            english_runs("CUL-THAW CPC-TOKYO → CL-SHIBUYA"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            english_runs("re-measurement"),
+            vec!["re measurement".to_string()]
         );
         assert_eq!(
             english_runs("enter a number"),
