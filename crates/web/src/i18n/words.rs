@@ -401,9 +401,39 @@ pub fn visible_text(html: &str) -> Vec<String> {
             let close = format!("</{name}");
             rest = rest.find(&close).map(|i| &rest[i..]).unwrap_or("");
         }
+        // An element marked `translate="no"` (a login id, a code) holds no language: its text
+        // is left out, up to its own closing tag.
+        if tag.contains(" translate=\"no\"") && !tag.ends_with("/>") {
+            rest = skip_element(rest, &name);
+        }
     }
     push_text(&mut out, rest);
     out
+}
+
+/// `rest` after the closing tag of the element `name` whose opening tag was just read (elements
+/// of the same name inside it counted).
+fn skip_element<'a>(rest: &'a str, name: &str) -> &'a str {
+    let (open, close) = (format!("<{name}"), format!("</{name}"));
+    let mut depth = 1;
+    let mut at = 0;
+    while depth > 0 {
+        let next_open = rest[at..].find(&open).map(|i| at + i);
+        let Some(c) = rest[at..].find(&close).map(|i| at + i) else {
+            return "";
+        };
+        match next_open {
+            Some(o) if o < c => {
+                depth += 1;
+                at = o + open.len();
+            }
+            _ => {
+                depth -= 1;
+                at = c + close.len();
+            }
+        }
+    }
+    rest[at..].find('>').map(|i| &rest[at + i + 1..]).unwrap_or("")
 }
 
 fn push_text(out: &mut Vec<String>, raw: &str) {
@@ -570,5 +600,8 @@ mod tests {
     fn visible_text_reads_text_and_labels_not_scripts() {
         let html = r#"<p title="Hint">a &amp; b</p><script>var x = "no";</script><svg><text>Day</text></svg><input placeholder="例">"#;
         assert_eq!(visible_text(html), vec!["Hint", "a & b", "Day", "例"]);
+        // A login id or code marked not to be translated is not read.
+        let html = r#"<td translate="no">operator</td><td>佐藤 <span translate="no">op<b>x</b></span>太郎</td>"#;
+        assert_eq!(visible_text(html), vec!["佐藤", "太郎"]);
     }
 }
