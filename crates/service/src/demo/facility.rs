@@ -30,20 +30,8 @@ pub(super) async fn setup(
     base: UtcTime,
 ) -> Result<(), ServiceError> {
     let rooms = [
-        (
-            "CPC-C1",
-            "調製室",
-            ZoneKind::Room,
-            Grade::C,
-            None,
-        ),
-        (
-            ROOM,
-            "細胞加工室1",
-            ZoneKind::Room,
-            Grade::B,
-            None,
-        ),
+        ("CPC-C1", "調製室", ZoneKind::Room, Grade::C, None),
+        (ROOM, "細胞加工室1", ZoneKind::Room, Grade::B, None),
         (
             CABINET,
             "安全キャビネット1",

@@ -10,8 +10,7 @@ use crate::{NewPatient, NewShipment, Service, ServiceError};
 use secretome_domain::{Actor, Role, UtcTime};
 
 /// The clinic's sign-ins (password `demo`).
-pub const DEMO_CLINIC_USERS: [(&str, &str, Role); 1] =
-    [("clinic", "渋谷 花子", Role::Physician)];
+pub const DEMO_CLINIC_USERS: [(&str, &str, Role); 1] = [("clinic", "渋谷 花子", Role::Physician)];
 
 pub const CLINIC_SITE: &str = "CL-SHIBUYA";
 
@@ -42,14 +41,8 @@ pub(super) async fn build(
     now: UtcTime,
 ) -> Result<(), ServiceError> {
     let t0 = at(now, -0.95)?;
-    svc.create_site(
-        admin,
-        t0,
-        CLINIC_SITE,
-        "渋谷クリニック",
-        "Asia/Tokyo",
-    )
-    .await?;
+    svc.create_site(admin, t0, CLINIC_SITE, "渋谷クリニック", "Asia/Tokyo")
+        .await?;
     for (id, name, role) in DEMO_CLINIC_USERS {
         svc.create_user(admin, t0, id, name, CLINIC_SITE, vec![role])
             .await?;

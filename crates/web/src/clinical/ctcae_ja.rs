@@ -85,7 +85,10 @@ mod tests {
     #[test]
     fn every_code_names_a_ctcae_term() {
         for (code, ja) in NAMES {
-            assert!(ctcae::lookup(code).is_some(), "{code} ({ja}) is not a CTCAE term");
+            assert!(
+                ctcae::lookup(code).is_some(),
+                "{code} ({ja}) is not a CTCAE term"
+            );
         }
         assert_eq!(
             ctcae::lookup("Headache").and_then(|t| name_ja(&t.meddra_code)),

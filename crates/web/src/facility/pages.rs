@@ -69,7 +69,11 @@ async fn overview_page(
     let people: Vec<String> = quals
         .iter()
         .flat_map(|q| [q.operator.to_string(), q.assessed_by.to_string()])
-        .chain(fills.iter().flat_map(|x| x.participants.iter().map(|p| p.to_string())))
+        .chain(
+            fills
+                .iter()
+                .flat_map(|x| x.participants.iter().map(|p| p.to_string())),
+        )
         .collect();
     let names = match svc.names(people).await {
         Ok(n) => n,

@@ -330,7 +330,10 @@ fn upper_case_id(chunk: &str) -> bool {
     let id = chunk.trim_matches(|c: char| !c.is_alphanumeric());
     id.contains('-')
         && id.split('-').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         })
 }
 
@@ -433,7 +436,10 @@ fn skip_element<'a>(rest: &'a str, name: &str) -> &'a str {
             }
         }
     }
-    rest[at..].find('>').map(|i| &rest[at + i + 1..]).unwrap_or("")
+    rest[at..]
+        .find('>')
+        .map(|i| &rest[at + i + 1..])
+        .unwrap_or("")
 }
 
 fn push_text(out: &mut Vec<String>, raw: &str) {

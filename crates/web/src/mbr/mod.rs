@@ -13,8 +13,8 @@ mod api;
 mod exec;
 mod inputs;
 mod pages;
-pub mod steps_form;
 mod records_text;
+pub mod steps_form;
 mod text;
 pub mod words;
 
