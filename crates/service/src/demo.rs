@@ -407,7 +407,7 @@ pub async fn build(svc: &Service, now: UtcTime) -> Result<DemoSummary, ServiceEr
             &qa,
             at(now, -3.0)?,
             lot,
-            "原材料ロットの品質問題による自主回収 (supplier notice on serum-free medium)",
+            "原材料ロットの品質問題による自主回収 (無血清培地の供給業者からの通知)",
         )
         .await?;
     }

@@ -121,7 +121,7 @@ impl Service {
                 to_location: None,
                 moved_at: now,
                 moved_by: actor.user.clone(),
-                reason: Some(format!("packed into shipment {}", s.id)),
+                reason: Some(format!("出荷 {} に梱包", s.id)),
             };
             tx.update_record(&packed, &c).await?;
             tx.insert_record(&mv, &c).await?;

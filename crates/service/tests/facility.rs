@@ -405,7 +405,7 @@ async fn unfit_equipment_and_unqualified_operators_are_refused_with_the_reason()
                 &place("CPC-B1", Some("INC-02")),
             ),
             ErrorKind::Conflict,
-            "equipment INC-02 (CO₂ インキュベーター2 (CO₂ incubator 2)) is out of calibration",
+            "equipment INC-02 (CO₂ インキュベーター2) is out of calibration",
         )
         .await;
         // A new operator without gowning or aseptic qualification: refused in the isolator

@@ -64,7 +64,7 @@ async fn harvests_and_fills_check_and_record_their_place() {
                 &place("CPC-B1", Some("INC-02")),
             ),
             ErrorKind::Conflict,
-            "equipment INC-02 (CO₂ インキュベーター2 (CO₂ incubator 2)) is out of calibration",
+            "equipment INC-02 (CO₂ インキュベーター2) is out of calibration",
         )
         .await;
         refused(

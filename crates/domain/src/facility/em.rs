@@ -91,6 +91,16 @@ impl EmSampleType {
             EmSampleType::Particles05 | EmSampleType::Particles5 => "particles/m³",
         }
     }
+    /// The unit as a Japanese page writes it (`CFU/プレート`, `個/m³`).
+    pub fn unit_ja(self) -> &'static str {
+        match self {
+            EmSampleType::SettlePlate => "CFU/4 h",
+            EmSampleType::ContactPlate => "CFU/プレート",
+            EmSampleType::ActiveAir => "CFU/m³",
+            EmSampleType::GlovePrint => "CFU/手袋",
+            EmSampleType::Particles05 | EmSampleType::Particles5 => "個/m³",
+        }
+    }
     pub fn is_viable(self) -> bool {
         !matches!(self, EmSampleType::Particles05 | EmSampleType::Particles5)
     }

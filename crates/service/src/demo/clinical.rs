@@ -133,8 +133,8 @@ pub(super) async fn treat(
                 id,
                 NewConsent {
                     indication: ind.into(),
-                    document_version: format!("IC-{ind} v1"),
-                    explained_by: "Dr. Demo".into(),
+                    document_version: format!("IC-{ind}-v1"),
+                    explained_by: "田中 一郎".into(),
                     explained_at: registered,
                     consented_at: registered,
                 },

@@ -30,30 +30,18 @@ pub(super) async fn setup(
     base: UtcTime,
 ) -> Result<(), ServiceError> {
     let rooms = [
-        (
-            "CPC-C1",
-            "調製室 (preparation room)",
-            ZoneKind::Room,
-            Grade::C,
-            None,
-        ),
-        (
-            ROOM,
-            "細胞加工室1 (processing room 1)",
-            ZoneKind::Room,
-            Grade::B,
-            None,
-        ),
+        ("CPC-C1", "調製室", ZoneKind::Room, Grade::C, None),
+        (ROOM, "細胞加工室1", ZoneKind::Room, Grade::B, None),
         (
             CABINET,
-            "安全キャビネット1 (BSC 1)",
+            "安全キャビネット1",
             ZoneKind::Cabinet,
             Grade::A,
             Some(ROOM),
         ),
         (
             ISOLATOR,
-            "アイソレータ1 (isolator 1)",
+            "アイソレーター1",
             ZoneKind::Isolator,
             Grade::A,
             Some(ROOM),
@@ -77,28 +65,28 @@ pub(super) async fn setup(
     let equipment = [
         (
             CENTRIFUGE,
-            "遠心機 (centrifuge) Himac CF16RN",
+            "遠心機 CF16RN (日立)",
             EquipmentKind::Centrifuge,
             Some(ROOM),
             far,
         ),
         (
             "BSC-1-EQ",
-            "安全キャビネット (class II BSC)",
+            "クラスⅡ安全キャビネット",
             EquipmentKind::Cabinet,
             Some(CABINET),
             far,
         ),
         (
             "FIT-01",
-            "フィルター完全性試験機 (filter integrity tester)",
+            "フィルター完全性試験機",
             EquipmentKind::FilterTester,
             Some(ISOLATOR),
             far,
         ),
         (
             "PR-01",
-            "プレートリーダー (plate reader)",
+            "プレートリーダー",
             EquipmentKind::PlateReader,
             Some("CPC-C1"),
             far,
@@ -106,7 +94,7 @@ pub(super) async fn setup(
         // Overdue: calibration was due 100 days into the demo; nothing may be recorded with it.
         (
             "INC-02",
-            "CO₂ インキュベーター2 (CO₂ incubator 2)",
+            "CO₂ インキュベーター2",
             EquipmentKind::Incubator,
             Some(ROOM),
             at(base, 100.0)?,

@@ -19,18 +19,12 @@ pub async fn freezers(
     for (id, name, temp, rows, cols) in [
         (
             FREEZER,
-            "超低温フリーザー −80 °C (upright freezer)",
+            "超低温フリーザー −80 °C (アップライト型)",
             -80.0,
             9,
             9,
         ),
-        (
-            "LN2-01",
-            "液体窒素タンク 気相 (LN₂ vapour-phase tank)",
-            -150.0,
-            10,
-            10,
-        ),
+        ("LN2-01", "液体窒素タンク (気相)", -150.0, 10, 10),
     ] {
         svc.create_freezer(
             admin,
@@ -57,7 +51,7 @@ pub async fn retain(svc: &Service, op: &Actor, t: UtcTime, lot: &str) -> Result<
             t,
             &format!("{lot}-{seq:04}"),
             &format!("LN2-01/R1/RETAIN-2026/{pos}"),
-            Some("参考品として保管 (retained sample)"),
+            Some("参考品として保管"),
         )
         .await?;
     }

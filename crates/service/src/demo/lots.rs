@@ -34,44 +34,44 @@ pub(super) async fn receive_materials(
     let materials = [
         (
             "RM-DMEM-2401",
-            "DMEM/F-12 basal medium",
+            "DMEM/F-12 基礎培地",
             "medium",
-            "Fujifilm Wako",
+            "富士フイルム和光純薬",
             "WKM1234",
         ),
         (
             "RM-SFM-2402",
-            "Serum-free MSC conditioning medium",
+            "MSC 馴化用無血清培地",
             "medium",
-            "Rohto",
+            "ロート製薬",
             "SF-0392",
         ),
         (
             "RM-HPL-2403",
-            "Human platelet lysate 5 %",
+            "ヒト血小板溶解物 5 %",
             "supplement",
-            "Cook Regentec",
+            "クック・リジェンテック",
             "HPL-77810",
         ),
         (
             "RM-TRY-2404",
-            "TrypLE Select",
+            "細胞解離酵素 (TrypLE)",
             "reagent",
-            "Thermo Fisher",
+            "サーモフィッシャーサイエンティフィック",
             "2517345",
         ),
         (
             "RM-FLT-2405",
-            "0.22 µm PES filter unit",
+            "0.22 µm フィルターユニット (ポリエーテルスルホン膜)",
             "filter",
-            "Merck Millipore",
+            "メルクミリポア",
             "R1HB12345",
         ),
         (
             "RM-UF-2406",
-            "3 kDa ultrafiltration cassette",
+            "3 kDa 限外ろ過カセット",
             "filter",
-            "Sartorius",
+            "ザルトリウス",
             "UF3K-0042",
         ),
     ];
@@ -124,7 +124,7 @@ pub(super) async fn make_lot(
             concentration_factor: 10.0,
         },
         StepKind::Sterilisation {
-            method: "sterile filtration 0.22 µm, grade A isolator".into(),
+            method: "無菌ろ過 0.22 µm (グレード A アイソレーター内)".into(),
         },
     ];
     let n_steps = if state == "in_process" {
@@ -163,8 +163,8 @@ pub(super) async fn make_lot(
             sf_t,
             NewFiltration {
                 lot: lot.into(),
-                filter_maker: "Merck Millipore".into(),
-                filter_model: "Millipak-20 0.22 µm PVDF".into(),
+                filter_maker: "メルクミリポア".into(),
+                filter_model: "Millipak-20 0.22 µm (ポリフッ化ビニリデン膜)".into(),
                 filter_lot: "R1HB12345".into(),
                 pore_um: 0.22,
                 sterilising_grade: true,
@@ -231,7 +231,7 @@ pub(super) async fn make_lot(
                 lot,
                 "demo",
                 "released",
-                "全試験項目が規格に適合 (all tests meet specification)",
+                "全試験項目が規格に適合",
             )
             .await?;
         }
@@ -242,7 +242,7 @@ pub(super) async fn make_lot(
                 lot,
                 "demo",
                 "rejected",
-                "エンドトキシン規格外 (endotoxin 0.8 EU/mL > 0.5)",
+                "エンドトキシン規格外 (0.8 EU/mL > 0.5)",
             )
             .await?;
         }

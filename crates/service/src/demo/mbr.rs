@@ -83,7 +83,7 @@ fn page_steps() -> Vec<MasterStep> {
             ("Thaw and seed", "解凍・播種"),
             (
                 "Thaw one WCB vial at 37 °C, count, seed two 5-layer flasks in DMEM + 5 % hPL.",
-                "WCB 1 本を 37 °C で解凍し計数、DMEM + 5 % hPL で 5 段フラスコ 2 台に播種する。",
+                "ワーキングセルバンク 1 本を 37 °C で解凍し計数、DMEM + 5 % ヒト血小板溶解物で 5 段フラスコ 2 台に播種する。",
             ),
             vec![
                 param(
@@ -304,7 +304,7 @@ pub(super) async fn masters(
                     product: Some(super::qc::PRODUCT.into()),
                     cell_source: Some(source),
                 },
-                "first issue / 初版制定",
+                "初版制定",
                 Some(steps()),
             )
             .await?;
@@ -314,7 +314,7 @@ pub(super) async fn masters(
             t,
             &v.id,
             "demo",
-            "process validation PV-2026-01 / プロセスバリデーション完了",
+            "プロセスバリデーション PV-2026-01 完了",
         )
         .await?;
         svc.make_effective(qa, t, &v.id).await?;
@@ -342,7 +342,7 @@ pub(super) async fn guided_batch(
             ("seeding_density".into(), density.round()),
         ],
         at,
-        Some("vial thawed 2 min longer than the SOP / 解凍が SOP より 2 分長かった".into()),
+        Some("解凍が SOP より 2 分長かった".into()),
     )
     .await?;
     Ok(())

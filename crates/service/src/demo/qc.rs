@@ -148,8 +148,7 @@ pub async fn test_lot(
             at(t, 0.5)?,
             lot,
             Some("ev_particles"),
-            "NTA 粒子数が規格下限未満 (4.2 × 10⁸ /mL < 1 × 10⁹ /mL): 測定時の希釈誤りの可能性、再測定を予定 \
-             (particle count below specification; possible dilution error, re-measurement planned)",
+            "NTA 粒子数が規格下限未満 (4.2 × 10⁸ /mL < 1 × 10⁹ /mL): 測定時の希釈誤りの可能性、再測定を予定",
         )
         .await?;
     }

@@ -10,8 +10,7 @@ use crate::{NewPatient, NewShipment, Service, ServiceError};
 use secretome_domain::{Actor, Role, UtcTime};
 
 /// The clinic's sign-ins (password `demo`).
-pub const DEMO_CLINIC_USERS: [(&str, &str, Role); 1] =
-    [("clinic", "渋谷 花子 (Clinic physician)", Role::Physician)];
+pub const DEMO_CLINIC_USERS: [(&str, &str, Role); 1] = [("clinic", "渋谷 花子", Role::Physician)];
 
 pub const CLINIC_SITE: &str = "CL-SHIBUYA";
 
@@ -42,14 +41,8 @@ pub(super) async fn build(
     now: UtcTime,
 ) -> Result<(), ServiceError> {
     let t0 = at(now, -0.95)?;
-    svc.create_site(
-        admin,
-        t0,
-        CLINIC_SITE,
-        "渋谷クリニック (Shibuya clinic)",
-        "Asia/Tokyo",
-    )
-    .await?;
+    svc.create_site(admin, t0, CLINIC_SITE, "渋谷クリニック", "Asia/Tokyo")
+        .await?;
     for (id, name, role) in DEMO_CLINIC_USERS {
         svc.create_user(admin, t0, id, name, CLINIC_SITE, vec![role])
             .await?;
@@ -76,8 +69,8 @@ pub(super) async fn build(
         "PT-CL-0001",
         crate::NewConsent {
             indication: "osteoarthritis".into(),
-            document_version: "IC-osteoarthritis v1".into(),
-            explained_by: "Dr. Demo".into(),
+            document_version: "IC-osteoarthritis-v1".into(),
+            explained_by: "渋谷 花子".into(),
             explained_at: t0,
             consented_at: t0,
         },

@@ -136,12 +136,12 @@ async fn record_in(
             None,
             None,
             &format!(
-                "environmental monitoring action excursion [{}]: {} {} = {} {} above the action limit {} (sampled {}); the lot was processed there between {from} and {to}",
+                "環境モニタリング 処置基準超過 [{}]: {} {} = {} {} が処置基準 {} を超過 (採取 {})。この区域で {from} から {to} の間にロットを加工",
                 e.id,
                 e.room,
-                e.sample_type.name(),
+                e.sample_type.name_ja(),
                 e.value,
-                e.sample_type.unit(),
+                e.sample_type.unit_ja(),
                 e.action_limit.unwrap_or_default(),
                 e.sampled_at
             ),

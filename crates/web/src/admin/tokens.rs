@@ -68,10 +68,18 @@ async fn tokens_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) ->
         Ok(t) => t,
         Err(err) => return fail(v, err),
     };
+    let names = match st
+        .service
+        .names(tokens.iter().map(|t| t.created_by.to_string()))
+        .await
+    {
+        Ok(n) => n,
+        Err(err) => return fail(v, err),
+    };
     let mut res = page(
         status,
         &TokensPage {
-            c: PageCtx::new(v, "/admin/tokens"),
+            c: PageCtx::new(v, "/admin/tokens").with_names(names),
             tokens,
             roles: a.roles.clone(),
             f: s.f,

@@ -12,6 +12,7 @@ mod api;
 mod care;
 mod care_api;
 mod care_text;
+pub mod ctcae_ja;
 mod indications;
 mod inputs;
 mod patients;

@@ -65,7 +65,7 @@ pub fn charts(c: &PageCtx, results: &[EmResult]) -> Vec<Chart> {
                 action: last.action_limit,
             };
             let title = format!("{} — {}", last.room, c.tk("fac.em", t.as_str()));
-            limits_chart_svg(&title, t.unit(), &points, limits)
+            limits_chart_svg(&title, c.pick(t.unit_ja(), t.unit()), &points, limits)
                 .ok()
                 .map(|svg| Chart {
                     sample_type: t.as_str(),

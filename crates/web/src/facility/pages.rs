@@ -65,8 +65,22 @@ async fn overview_page(
         Ok(x) => x,
         Err(e) => return fail(v, e),
     };
+    // The people the qualifications and media fills name, by display name.
+    let people: Vec<String> = quals
+        .iter()
+        .flat_map(|q| [q.operator.to_string(), q.assessed_by.to_string()])
+        .chain(
+            fills
+                .iter()
+                .flat_map(|x| x.participants.iter().map(|p| p.to_string())),
+        )
+        .collect();
+    let names = match svc.names(people).await {
+        Ok(n) => n,
+        Err(e) => return fail(v, e),
+    };
     let mut p = OverviewPage {
-        c: PageCtx::new(v, "/facility"),
+        c: PageCtx::new(v, "/facility").with_names(names),
         rooms,
         equipment,
         quals,

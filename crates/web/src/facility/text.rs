@@ -146,7 +146,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     (
         "fac.em.import.hint",
-        "ヘッダー: time,location,>=0.5um,>=5um (1 m³ あたりの個数、time は RFC 3339)。全行が正しい場合のみ取り込みます。",
+        "ヘッダー: time,location,>=0.5um,>=5um (1 m³ あたりの個数、時刻 (1 列目) は RFC 3339)。全行が正しい場合のみ取り込みます。",
         "Header: time,location,>=0.5um,>=5um (counts per m³, time in RFC 3339). Imported only if every row is valid.",
     ),
     ("fac.em.file", "CSVファイル", "CSV file"),

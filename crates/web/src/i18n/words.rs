@@ -243,6 +243,12 @@ pub const ALLOWED: &[&str] = &[
     "XF",
     "Mx",
     "PureCoat",
+    // cat-b (issue 17): a temperature logger's maker and format named in the shipment hint; the
+    // demo masters' step codes that are one upper-case word (`HARV`, `FILL`: codes, never prose).
+    "Lascar",
+    "EasyLog",
+    "HARV",
+    "FILL",
 ];
 
 /// Whether `word` (letters only) may stand in a Japanese text.
@@ -287,11 +293,13 @@ pub fn english_runs(text: &str) -> Vec<String> {
         }
         let chunk = &rest[..end];
         rest = &rest[end..];
-        // An id or a value (a digit), or a code (`curve_not_determined`, `ui.language`).
+        // An id or a value (a digit), or a code (`curve_not_determined`, `ui.language`,
+        // `CUL-THAW`, `CPC-TOKYO`).
         let code = chunk.contains('_')
             || chunk
                 .trim_matches(|c: char| !c.is_alphanumeric())
-                .contains('.');
+                .contains('.')
+            || upper_case_id(chunk);
         if code || chunk.chars().any(|c| c.is_ascii_digit()) {
             close(&mut run);
             continue;
@@ -314,6 +322,19 @@ pub fn english_runs(text: &str) -> Vec<String> {
     }
     close(&mut run);
     runs
+}
+
+/// An identifier of upper-case parts joined by hyphens (`CUL-THAW`, `CL-SHIBUYA`, `PDGF-BB`):
+/// a code a page names on purpose, never prose.
+fn upper_case_id(chunk: &str) -> bool {
+    let id = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+    id.contains('-')
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
 }
 
 /// `{name}` placeholders of a catalogue text left out.
@@ -383,9 +404,42 @@ pub fn visible_text(html: &str) -> Vec<String> {
             let close = format!("</{name}");
             rest = rest.find(&close).map(|i| &rest[i..]).unwrap_or("");
         }
+        // An element marked `translate="no"` (a login id, a code) holds no language: its text
+        // is left out, up to its own closing tag.
+        if tag.contains(" translate=\"no\"") && !tag.ends_with("/>") {
+            rest = skip_element(rest, &name);
+        }
     }
     push_text(&mut out, rest);
     out
+}
+
+/// `rest` after the closing tag of the element `name` whose opening tag was just read (elements
+/// of the same name inside it counted).
+fn skip_element<'a>(rest: &'a str, name: &str) -> &'a str {
+    let (open, close) = (format!("<{name}"), format!("</{name}"));
+    let mut depth = 1;
+    let mut at = 0;
+    while depth > 0 {
+        let next_open = rest[at..].find(&open).map(|i| at + i);
+        let Some(c) = rest[at..].find(&close).map(|i| at + i) else {
+            return "";
+        };
+        match next_open {
+            Some(o) if o < c => {
+                depth += 1;
+                at = o + open.len();
+            }
+            _ => {
+                depth -= 1;
+                at = c + close.len();
+            }
+        }
+    }
+    rest[at..]
+        .find('>')
+        .map(|i| &rest[at + i + 1..])
+        .unwrap_or("")
 }
 
 fn push_text(out: &mut Vec<String>, raw: &str) {
@@ -430,6 +484,15 @@ mod tests {
         assert_eq!(
             english_runs("ui.language, curve_not_determined"),
             Vec::<String>::new()
+        );
+        // Upper-case ids joined by hyphens are codes; a hyphenated English word is not.
+        assert_eq!(
+            english_runs("CUL-THAW CPC-TOKYO → CL-SHIBUYA"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            english_runs("re-measurement"),
+            vec!["re measurement".to_string()]
         );
         assert_eq!(
             english_runs("enter a number"),
@@ -543,5 +606,8 @@ mod tests {
     fn visible_text_reads_text_and_labels_not_scripts() {
         let html = r#"<p title="Hint">a &amp; b</p><script>var x = "no";</script><svg><text>Day</text></svg><input placeholder="例">"#;
         assert_eq!(visible_text(html), vec!["Hint", "a & b", "Day", "例"]);
+        // A login id or code marked not to be translated is not read.
+        let html = r#"<td translate="no">operator</td><td>佐藤 <span translate="no">op<b>x</b></span>太郎</td>"#;
+        assert_eq!(visible_text(html), vec!["佐藤", "太郎"]);
     }
 }

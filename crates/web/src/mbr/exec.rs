@@ -63,10 +63,23 @@ async fn exec_page(
     } else {
         Vec::new()
     };
+    // The people who recorded and verified the steps, by display name.
+    let people: Vec<String> = x
+        .iter()
+        .flat_map(|x| x.records.iter())
+        .flat_map(|r| {
+            std::iter::once(r.recorded_by.to_string())
+                .chain(r.verified_by.iter().map(|u| u.to_string()))
+        })
+        .collect();
+    let names = match st.service.names(people).await {
+        Ok(n) => n,
+        Err(err) => return fail(v, err),
+    };
     page(
         s,
         &ExecPage {
-            c: PageCtx::new(v, &format!("/batches/{}/execute", seg(batch))),
+            c: PageCtx::new(v, &format!("/batches/{}/execute", seg(batch))).with_names(names),
             batch: batch.to_string(),
             x,
             masters,

@@ -13,8 +13,10 @@ mod api;
 mod exec;
 mod inputs;
 mod pages;
+mod records_text;
 pub mod steps_form;
 mod text;
+pub mod words;
 
 use crate::registry::{Routes, get, post};
 use crate::{auth::ANY, guarded};
@@ -68,7 +70,7 @@ pub fn routes(mut r: Routes) -> Routes {
 pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
-    texts: &[TEXT],
+    texts: &[TEXT, records_text::RECORD_TEXT],
     tags: &[(
         "mbr",
         "Master batch records and their execution, step by step",

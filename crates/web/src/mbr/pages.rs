@@ -198,10 +198,23 @@ async fn show_page(
                 .and_then(|l| l.master.as_ref())
                 .map_or(&[], |m| m.steps.as_slice());
             let rows = rows(&f, steps);
+            // The versions' authors and approvers, by display name.
+            let people: Vec<String> = d
+                .versions
+                .iter()
+                .flat_map(|x| {
+                    std::iter::once(x.author.to_string())
+                        .chain(x.approved_by.iter().map(|a| a.to_string()))
+                })
+                .collect();
+            let names = match st.service.names(people).await {
+                Ok(n) => n,
+                Err(err) => return fail(v, err),
+            };
             page(
                 s,
                 &DocPage {
-                    c: PageCtx::new(v, &format!("/masters/{}", seg(id))),
+                    c: PageCtx::new(v, &format!("/masters/{}", seg(id))).with_names(names),
                     d,
                     latest,
                     rows,

@@ -242,13 +242,24 @@ async fn show_page(
         readings: v.lang.t("shp.plot.readings"),
     };
     let svg = temperature_svg(&d.shipment, &d.products, &labels);
+    // The people the shipment names (packed, dispatched, received, decided by), by display name.
+    let sh = &d.shipment;
+    let people: Vec<String> = std::iter::once(sh.packed_by.to_string())
+        .chain(sh.dispatched_by.iter().map(|u| u.to_string()))
+        .chain(sh.received_by.iter().map(|u| u.to_string()))
+        .chain(sh.decided_by.iter().map(|u| u.to_string()))
+        .collect();
+    let names = match st.service.names(people).await {
+        Ok(n) => n,
+        Err(err) => return fail(v, err),
+    };
     let st_ = d.shipment.status;
     let in_transit = st_ == ShipmentStatus::Dispatched
         || (st_ == ShipmentStatus::Quarantined && d.shipment.received_at.is_none());
     page(
         s,
         &ShowPage {
-            c: PageCtx::new(v, "/shipments"),
+            c: PageCtx::new(v, "/shipments").with_names(names),
             svg,
             can_dispatch: st_ == ShipmentStatus::Packed && v.can(Capability::Produce),
             can_receive: in_transit && v.can(Capability::ReceiveShipment),

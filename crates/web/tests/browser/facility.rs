@@ -64,7 +64,7 @@ async fn excursion_to_release_page(p: Page) -> Result<(), Seen> {
         .await?;
     let body = p.wait_text(&dev).await?;
     assert!(
-        body.contains("environmental monitoring action excursion [ISO-1/EM-"),
+        body.contains("環境モニタリング 処置基準超過 [ISO-1/EM-"),
         "the deviation names the excursion: {body}"
     );
 

@@ -39,7 +39,7 @@ async fn run_master(p: Page) -> Result<(), Seen> {
     assert_eq!(p.text_of("master-version").await?, "MBR-CM01-UC/v1");
     let instructions = p.text_of("instructions").await?;
     assert!(
-        instructions.contains(p.tr("WCB 1 本", "one WCB vial")),
+        instructions.contains(p.tr("ワーキングセルバンク 1 本", "one WCB vial")),
         "{instructions}"
     );
     step(
