@@ -46,7 +46,7 @@ async fn settings_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) 
         match st.service.setting(key).await {
             Ok(value) => settings.push(SettingRow {
                 key: key.to_string(),
-                meaning,
+                meaning: v.lang.get(&format!("inv.setting.{key}")).unwrap_or(meaning),
                 value,
             }),
             Err(err) => return fail(v, err),
@@ -98,7 +98,7 @@ pub async fn set(
         Err(err) => {
             let mut e = FieldErrors::from_service_in(&err, v.lang);
             if let Some(m) = e.0.remove("key") {
-                e.0.insert(String::new(), format!("key: {m}"));
+                e.0.insert(String::new(), format!("{}: {m}", v.lang.t("inv.settings.key")));
             }
             let s = Shown {
                 editing: key,
@@ -107,6 +107,22 @@ pub async fn set(
                 saved: false,
             };
             settings_page(&st, &v, s, status_of(&err)).await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Lang;
+    use secretome_domain::site::SETTING_KEYS;
+
+    /// Every setting an administrator may set says what it means in both languages.
+    #[test]
+    fn every_setting_has_its_meaning_in_the_catalogue() {
+        for (key, meaning) in SETTING_KEYS {
+            let k = format!("inv.setting.{key}");
+            assert_eq!(Lang::En.get(&k), Some(*meaning), "{k}");
+            assert!(Lang::Ja.get(&k).is_some(), "{k}");
         }
     }
 }

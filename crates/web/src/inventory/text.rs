@@ -124,6 +124,42 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("inv.settings.meaning", "内容", "Meaning"),
     ("inv.settings.value", "値", "Value"),
     ("inv.settings.unset", "未設定", "not set"),
+    // What each setting means (`site::SETTING_KEYS`, by key).
+    (
+        "inv.setting.isbt.fin",
+        "ISBT 128 施設識別番号 (FIN、ICCBBA が発行する 5 文字)",
+        "ISBT 128 Facility Identification Number (5 characters, issued by ICCBBA)",
+    ),
+    (
+        "inv.setting.ui.language",
+        "画面の既定の言語 (ja: 日本語、en: 英語)",
+        "Default language of the pages (ja or en)",
+    ),
+    (
+        "inv.setting.dose.max_ml.iv_drip",
+        "点滴静注の最大投与量 (mL)",
+        "Maximum dose by IV drip, mL",
+    ),
+    (
+        "inv.setting.dose.max_ml.intranasal",
+        "点鼻の最大投与量 (mL)",
+        "Maximum intranasal dose, mL",
+    ),
+    (
+        "inv.setting.dose.max_ml.local_injection",
+        "局所注射の最大投与量 (mL)",
+        "Maximum dose by local injection, mL",
+    ),
+    (
+        "inv.setting.dose.max_ml.scalp_injection",
+        "頭皮注射の最大投与量 (mL)",
+        "Maximum dose by scalp injection, mL",
+    ),
+    (
+        "inv.setting.dose.max_ml.topical",
+        "外用 (塗布) の最大投与量 (mL)",
+        "Maximum topical dose, mL",
+    ),
     ("inv.settings.save", "保存する", "Save"),
     ("inv.settings.saved", "保存しました。", "Saved."),
     (
