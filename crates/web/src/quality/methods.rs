@@ -1,0 +1,92 @@
+//! The test methods of the specification a facility starts from (`qc::catalogue`, written in
+//! English by the domain) in the reader's language. A method the facility typed itself is data and
+//! is shown as typed; one that is still the catalogue's own text is shown in Japanese on a Japanese
+//! page (`method`). Units written as words (`particles/mL`) likewise (`unit`).
+
+use crate::i18n::Lang;
+
+/// (key `q.method.<test code>`, 日本語, the catalogue's English method).
+pub const TEXT: &[(&str, &str, &str)] = &[
+    (
+        "q.method.sterility",
+        "日局 4.06 メンブランフィルター法、14 日間",
+        "JP 4.06 membrane filtration, 14 d",
+    ),
+    (
+        "q.method.endotoxin",
+        "日局 4.01 LAL ゲル化法",
+        "JP 4.01 LAL gel clot",
+    ),
+    (
+        "q.method.mycoplasma",
+        "日局 参考情報 G3 核酸増幅法 (qPCR)",
+        "JP G3 NAT (qPCR)",
+    ),
+    (
+        "q.method.residual_cells",
+        "遠心後の顕微鏡観察",
+        "microscopy after centrifugation",
+    ),
+    (
+        "q.method.appearance",
+        "目視検査: 無色〜淡黄色澄明、異物を認めない",
+        "visual inspection: clear, colourless to pale yellow, no particles",
+    ),
+    (
+        "q.method.elisa",
+        "ELISA 法 (4 パラメータロジスティック検量線)",
+        "ELISA (4PL standard curve)",
+    ),
+    ("q.method.total_protein", "BCA 法", "BCA assay"),
+    (
+        "q.method.ev_particles",
+        "NTA 法 (ナノ粒子トラッキング解析)",
+        "NTA (nanoparticle tracking analysis)",
+    ),
+    ("q.unit.particles", "個/mL", "particles/mL"),
+];
+
+/// A test's method in `lang`: the Japanese of a catalogue method, else the method as recorded.
+pub fn method<'a>(lang: Lang, code: &str, method: &'a str) -> &'a str {
+    if lang == Lang::En {
+        return method;
+    }
+    let by_code = format!("q.method.{code}");
+    TEXT.iter()
+        .find(|(k, _, en)| (*k == by_code || *k == "q.method.elisa") && *en == method)
+        .map(|(_, ja, _)| *ja)
+        .unwrap_or(method)
+}
+
+/// A unit in `lang` (`particles/mL` → `個/mL`); codes such as `pg/mL` as they are.
+pub fn unit<'a>(lang: Lang, unit: &'a str) -> &'a str {
+    match (lang, unit) {
+        (Lang::Ja, "particles/mL") => "個/mL",
+        _ => unit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::words::english_runs;
+    use secretome_domain::qc::catalogue;
+
+    /// Every method of the catalogue a facility starts from reads in Japanese, with no English.
+    #[test]
+    fn every_catalogue_method_has_its_japanese() {
+        let mut tests = catalogue::safety_tests().unwrap();
+        tests.extend(catalogue::content_tests().unwrap());
+        tests.push(catalogue::ev_particles(1e9).unwrap());
+        for t in tests {
+            let ja = method(Lang::Ja, t.code.as_str(), &t.method);
+            assert_ne!(ja, t.method, "{}", t.code.as_str());
+            assert!(english_runs(ja).is_empty(), "{ja}");
+            assert_eq!(method(Lang::En, t.code.as_str(), &t.method), t.method);
+            if let Some(u) = &t.unit {
+                assert!(english_runs(unit(Lang::Ja, u)).is_empty(), "{u}");
+            }
+        }
+        assert_eq!(method(Lang::Ja, "sterility", "自施設の方法"), "自施設の方法");
+    }
+}
