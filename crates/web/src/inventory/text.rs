@@ -124,6 +124,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("inv.settings.meaning", "内容", "Meaning"),
     ("inv.settings.value", "値", "Value"),
     ("inv.settings.unset", "未設定", "not set"),
+    ("inv.label.store_at", "{t} °C 以下で保存", "Store at {t} °C or below"),
     // What each setting means (`site::SETTING_KEYS`, by key).
     (
         "inv.setting.isbt.fin",

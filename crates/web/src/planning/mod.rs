@@ -200,9 +200,12 @@ pub async fn page(
         put("target.vial_ml", &page.f.vial_ml);
         put("target.min_concentration.vegf", &page.f.vegf);
         match request_from(None, &pairs) {
-            Err(e) => page.error = e.to_string(),
+            Err(e) => page.error = text::plan_error(v.lang, &e.to_string()),
             Ok(req) => match st.service.plan_production(&req, now()).await {
-                Err(e) => page.error = e.to_string(),
+                Err(secretome_service::ServiceError::Planning(e)) => {
+                    page.error = text::plan_error(v.lang, &e)
+                }
+                Err(e) => page.error = crate::messages::tell(&e).text(v.lang).to_string(),
                 Ok(plan) => {
                     let lang = v.lang;
                     page.plan_svg =

@@ -137,6 +137,34 @@ pub const TEXT: Texts = &[
     ("plan.step.harvest", "上清回収", "Harvest"),
     ("plan.step.fill", "充填", "Fill"),
     ("plan.ev", "細胞外小胞 (EV)", "EV particles"),
+    // Why a plan was refused (the planner's `PlanError`, by its wording).
+    (
+        "plan.err.impossible",
+        "この条件では目標を満たす計画を立てられません",
+        "impossible target",
+    ),
+    (
+        "plan.err.finite",
+        "数値を入力してください",
+        "must be a finite number",
+    ),
+    (
+        "plan.err.positive",
+        "0 より大きい値を入力してください",
+        "must be greater than zero",
+    ),
+    (
+        "plan.err.negative",
+        "負の値は入力できません",
+        "must not be negative",
+    ),
+    ("plan.err.range", "範囲外の値です", "must be"),
+    (
+        "plan.err.other",
+        "入力値を受け付けられません",
+        "not accepted",
+    ),
+    ("plan.err.given", "入力値", "given"),
 ];
 
 /// (fixed words of the planner's English, key); the first match wins, so the longer come first.
@@ -179,6 +207,64 @@ pub fn note(lang: Lang, english: &str) -> String {
     }
     for (i, n) in numbers(rest).iter().enumerate() {
         out = out.replace(&format!("{{{i}}}"), n);
+    }
+    out
+}
+
+/// Why the planner refused a plan, in `lang`: the planner's English (`PlanError`'s text, as the
+/// service passes it on) names the field, which is kept; in Japanese the reason is said from the
+/// catalogue with the numbers it carried.
+pub fn plan_error(lang: Lang, english: &str) -> String {
+    if lang == Lang::En {
+        return english.to_string();
+    }
+    if let Some(rest) = english.strip_prefix("impossible target (") {
+        let (field, reason) = rest.split_once("): ").unwrap_or((rest, ""));
+        let field = field.trim_end_matches(')');
+        let n = numbers(reason);
+        let mut out = format!("{} ({field})", lang.t("plan.err.impossible"));
+        if !n.is_empty() {
+            out = format!("{out}: {}", n.join(", "));
+        }
+        return out;
+    }
+    let (field, reason) = english.split_once(": ").unwrap_or(("", english));
+    let (said, value) = match reason.rsplit_once(", got ") {
+        Some((said, v)) => (said, Some(v)),
+        None => (reason, None),
+    };
+    let key = if said.starts_with("must be a finite number") {
+        "plan.err.finite"
+    } else if said.starts_with("must be greater than zero") {
+        "plan.err.positive"
+    } else if said.starts_with("must not be negative") {
+        "plan.err.negative"
+    } else if said.starts_with("must be ") {
+        "plan.err.range"
+    } else {
+        let ja = crate::kit::localise(lang, said);
+        let head = if field.is_empty() { String::new() } else { format!("{field}: ") };
+        if ja != said {
+            return format!("{head}{ja}");
+        }
+        let n = numbers(said);
+        return if n.is_empty() {
+            format!("{head}{}", lang.t("plan.err.other"))
+        } else {
+            format!("{head}{} ({})", lang.t("plan.err.other"), n.join(", "))
+        };
+    };
+    let mut out = format!("{field}: {}", lang.t(key));
+    let limits = if key == "plan.err.range" { numbers(said) } else { Vec::new() };
+    let mut notes = Vec::new();
+    if !limits.is_empty() {
+        notes.push(limits.join("〜"));
+    }
+    if let Some(v) = value {
+        notes.push(format!("{} {v}", lang.t("plan.err.given")));
+    }
+    if !notes.is_empty() {
+        out = format!("{out} ({})", notes.join("; "));
     }
     out
 }
@@ -320,6 +406,13 @@ mod tests {
         assert!(english_runs(&ja).is_empty() && ja.contains("P3"), "{ja}");
         let ja = step(Lang::Ja, "collect conditioned medium (≈ 6360 mL recovered)");
         assert!(english_runs(&ja).is_empty(), "{ja}");
+        let ja = plan_error(Lang::Ja, "target.vial_ml: must be greater than zero, got -2");
+        assert_eq!(ja, "target.vial_ml: 0 より大きい値を入力してください (入力値 -2)");
+        let ja = plan_error(
+            Lang::Ja,
+            "impossible target (deadline): needs 812 h from the first seeding, 340 h are left",
+        );
+        assert!(ja.contains("(deadline): 812, 340") && english_runs(&ja).is_empty(), "{ja}");
         let en = "growth fit did not converge: estimates may be poor";
         assert_eq!(note(Lang::En, en), en);
     }
