@@ -109,7 +109,7 @@ pub async fn create(
                 &st,
                 &v,
                 f,
-                FieldErrors::from_service_in(&err, v.lang),
+                crate::kit::refused_in(v.lang, &err),
                 None,
                 s,
             )

@@ -96,7 +96,7 @@ pub async fn set(
             settings_page(&st, &v, s, StatusCode::OK).await
         }
         Err(err) => {
-            let mut e = FieldErrors::from_service_in(&err, v.lang);
+            let mut e = crate::kit::refused_in(v.lang, &err);
             if let Some(m) = e.0.remove("key") {
                 e.0.insert(String::new(), format!("{}: {m}", v.lang.t("inv.settings.key")));
             }

@@ -120,7 +120,7 @@ pub async fn move_to(
     {
         Ok(_) => see_other(&format!("/vials/{}", seg(&id))),
         Err(err) => {
-            let mut e = FieldErrors::from_service_in(&err, v.lang);
+            let mut e = crate::kit::refused_in(v.lang, &err);
             // A clash names the occupant; show it at the field the operator typed into.
             if let Some(m) = e.0.remove("") {
                 e.0.insert("location".into(), m);

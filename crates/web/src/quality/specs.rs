@@ -207,7 +207,7 @@ async fn products_page(
             c: PageCtx::new(v, "/products"),
             products,
             err_product,
-            e,
+            e: crate::kit::localised(v.lang, e),
             can_write,
         },
     )
@@ -272,7 +272,7 @@ pub async fn effective(
         )),
         Err(e) => {
             let status = crate::forms::status_of(&e);
-            let mut fe = FieldErrors::from_service_in(&e, v.lang);
+            let mut fe = crate::kit::refused_in(v.lang, &e);
             if let Some(m) = fe.0.remove("") {
                 fe.0.insert("effective".into(), m);
             }
