@@ -159,7 +159,6 @@ pub const ALLOWED: &[&str] = &[
     "SCI",
     "PT",
     // assays and instruments
-    "EV", // extracellular vesicles, as the trade writes them (細胞外小胞 (EV))
     "ELISA",
     "PCR",
     "qPCR",

@@ -96,16 +96,8 @@ fn group_row(lang: Lang, g: &GroupCalibration) -> GroupRow {
             .iter()
             .map(|sc| {
                 let r = &sc.rate;
-                let name = match lang {
-                    Lang::Ja => format!(
-                        "{} {}",
-                        text::factor_name(lang, sc.factor),
-                        sc.factor.name_ja()
-                    ),
-                    Lang::En => sc.factor.name().to_string(),
-                };
                 (
-                    name,
+                    text::factor_label(lang, sc.factor),
                     format!(
                         "{:.3e} {} [{:.3e} – {:.3e}]",
                         r.value,
@@ -227,16 +219,8 @@ pub async fn page(
                         .predictions
                         .iter()
                         .map(|p| {
-                            let name = match lang {
-                                Lang::Ja => format!(
-                                    "{} {}",
-                                    text::factor_name(lang, p.factor),
-                                    p.factor.name_ja()
-                                ),
-                                Lang::En => p.factor.name().to_string(),
-                            };
                             (
-                                name,
+                                text::factor_label(lang, p.factor),
                                 p.in_product,
                                 p.lower95,
                                 p.upper95,

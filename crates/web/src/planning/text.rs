@@ -56,7 +56,7 @@ pub const TEXT: Texts = &[
     ),
     (
         "plan.note.confluence",
-        "コンフルエント密度は事前値のまま: {2} 個/cm² の {1} % を超える計数が {0} 件未満",
+        "コンフルエンス時の細胞密度は事前値のまま: {2} 個/cm² の {1} % を超える計数が {0} 件未満",
         "confluence density kept at its prior: fewer than {0} counts above {1} % of {2} cells/cm²",
     ),
     (
@@ -136,7 +136,7 @@ pub const TEXT: Texts = &[
     ),
     ("plan.step.harvest", "上清回収", "Harvest"),
     ("plan.step.fill", "充填", "Fill"),
-    ("plan.ev", "細胞外小胞 (EV)", "EV particles"),
+    ("plan.ev", "エクソソーム (細胞外小胞)", "EV particles"),
     // Why a plan was refused (the planner's `PlanError`, by its wording).
     (
         "plan.err.impossible",
@@ -287,6 +287,16 @@ pub fn factor_name(lang: Lang, f: Factor) -> String {
     match f {
         Factor::EvParticles => lang.t("plan.ev").to_string(),
         f => f.name().to_string(),
+    }
+}
+
+/// A factor as a table row names it: in Japanese the abbreviation and the Japanese name
+/// (`VEGF 血管内皮成長因子`), EV particles by their Japanese name alone.
+pub fn factor_label(lang: Lang, f: Factor) -> String {
+    match (lang, f) {
+        (Lang::Ja, Factor::EvParticles) => factor_name(lang, f),
+        (Lang::Ja, f) => format!("{} {}", f.name(), f.name_ja()),
+        (Lang::En, f) => f.name().to_string(),
     }
 }
 
