@@ -17,12 +17,28 @@ pub struct SettingRow {
     pub key: String,
     pub meaning: &'static str,
     pub value: Option<String>,
+    /// The value as a reader sees it: a language by its own name (日本語, English), not its code.
+    pub shown: Option<String>,
+}
+
+/// The languages the default-language setting offers: (code, the language's own name).
+pub const LANGUAGES: [(&str, &str); 2] = [("ja", "日本語"), ("en", "English")];
+
+/// A setting's value as shown: the language setting's code by the language's name.
+fn shown(key: &str, value: &str) -> String {
+    if key == secretome_domain::site::SETTING_LANGUAGE
+        && let Some((_, name)) = LANGUAGES.iter().find(|(code, _)| *code == value)
+    {
+        return name.to_string();
+    }
+    value.to_string()
 }
 
 #[derive(Template)]
 #[template(path = "inventory/settings.html")]
 struct SettingsPage {
     c: PageCtx,
+    languages: [(&'static str, &'static str); 2],
     settings: Vec<SettingRow>,
     /// The setting whose form `typed` and `e` belong to.
     editing: String,
@@ -47,6 +63,7 @@ async fn settings_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) 
             Ok(value) => settings.push(SettingRow {
                 key: key.to_string(),
                 meaning: v.lang.get(&format!("inv.setting.{key}")).unwrap_or(meaning),
+                shown: value.as_deref().map(|x| shown(key, x)),
                 value,
             }),
             Err(err) => return fail(v, err),
@@ -56,6 +73,7 @@ async fn settings_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) 
         status,
         &SettingsPage {
             c: PageCtx::new(v, "/admin/settings"),
+            languages: LANGUAGES,
             unknown_key: !s.e.is_empty() && !SETTING_KEYS.iter().any(|(k, _)| *k == s.editing),
             settings,
             editing: s.editing,

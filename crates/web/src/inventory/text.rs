@@ -133,7 +133,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     (
         "inv.setting.ui.language",
-        "画面の既定の言語 (ja: 日本語、en: 英語)",
+        "画面の既定の言語 (日本語または英語)",
         "Default language of the pages (ja or en)",
     ),
     (
@@ -170,8 +170,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     (
         "inv.settings.language_hint",
-        "ページの既定の言語 (ja: 日本語、en: English)。言語を選んでいない人に使われ、ブラウザの言語設定より優先します。各ユーザーはヘッダーの切り替えで自分の言語を選べます。",
-        "The pages' default language (ja: 日本語, en: English). Used for anyone who has not chosen a language, before the browser's language; each user can choose their own with the header's switch.",
+        "ページの既定の言語 (日本語または英語)。言語を選んでいない人に使われ、ブラウザの言語設定より優先します。各ユーザーはヘッダーの切り替えで自分の言語を選べます。",
+        "The pages' default language (日本語 or English). Used for anyone who has not chosen a language, before the browser's language; each user can choose their own with the header's switch.",
     ),
     // The vial list (issue 19).
     ("inv.nav.vials", "バイアル一覧", "Vials"),
