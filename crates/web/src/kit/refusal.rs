@@ -197,19 +197,22 @@ pub fn localise(lang: Lang, message: &str) -> String {
         .iter()
         .find(|(prefix, _)| message.starts_with(prefix) || message.contains(prefix))
     {
-        Some((_, key)) => {
-            let ja = lang.t(key);
-            let values: Vec<String> = values_of(message)
-                .into_iter()
-                .filter(|v| !ja.contains(v.as_str()))
-                .collect();
-            if values.is_empty() {
-                ja.to_string()
-            } else {
-                format!("{ja} ({})", values.join(", "))
-            }
-        }
+        Some((_, key)) => with_values(lang.t(key), message),
         None => message.to_string(),
+    }
+}
+
+/// The Japanese `ja` of an English `message`, followed in parentheses by the values the English
+/// carried that `ja` does not already say.
+pub fn with_values(ja: &str, message: &str) -> String {
+    let values: Vec<String> = values_of(message)
+        .into_iter()
+        .filter(|v| !ja.contains(v.as_str()))
+        .collect();
+    if values.is_empty() {
+        ja.to_string()
+    } else {
+        format!("{ja} ({})", values.join(", "))
     }
 }
 
