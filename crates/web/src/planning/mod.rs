@@ -5,7 +5,7 @@
 //! planner's notes in the reader's language: `text`.
 
 mod text;
-pub use text::TEXT;
+pub use text::{TEXT, plan_error};
 
 use crate::{
     auth::{Viewer, now},
