@@ -26,6 +26,24 @@ pub struct PlotText<'a> {
     pub calibration_title: &'a str,
     pub calibration_x: &'a str,
     pub calibration_y: &'a str,
+    /// The legend's name of EV particles and the word for particles in a unit (`particles/mL`).
+    pub ev_particles: &'a str,
+    pub particles: &'a str,
+}
+
+impl PlotText<'_> {
+    /// A factor as the legend names it, with its unit when `unit`.
+    pub fn factor(&self, f: Factor, unit: bool) -> String {
+        let name = match f {
+            Factor::EvParticles => self.ev_particles,
+            f => f.name(),
+        };
+        if unit {
+            format!("{name} ({})", f.unit().replace("particles", self.particles))
+        } else {
+            name.to_string()
+        }
+    }
 }
 
 impl PlotText<'static> {
@@ -39,6 +57,8 @@ impl PlotText<'static> {
         calibration_title: "Finished batches: measured vs predicted at harvest",
         calibration_x: "predicted (pg/mL; particles/mL for EV)",
         calibration_y: "measured",
+        ev_particles: "EV particles",
+        particles: "particles",
     };
 }
 
@@ -231,7 +251,7 @@ where
         chart
             .draw_series(LineSeries::new(pts, color.stroke_width(2)))
             .map_err(plot_err)?
-            .label(format!("{} ({})", f.name(), f.unit()))
+            .label(text.factor(f, true))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
         if let Some(&m) = plan.request.target.min_concentration.get(&f) {
             chart

@@ -5,6 +5,7 @@
 //! `words` tells English left in a Japanese text (the catalogue test below and `tests/catalogue.rs`).
 
 pub mod audit;
+pub mod tables;
 pub mod words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -106,6 +106,7 @@ const CORE: Module = Module {
         crate::paging::TEXT,
         crate::kit::FIELD_TEXT,
         crate::i18n::audit::TEXT,
+        crate::i18n::tables::TEXT,
     ],
     tags: &[(
         "lots",

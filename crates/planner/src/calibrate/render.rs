@@ -120,7 +120,7 @@ pub fn calibration_svg_in(
                         .map(|p| Circle::new((p.1, p.2), 4, color.filled())),
                 )
                 .map_err(plot_err)?
-                .label(s.factor.name())
+                .label(text.factor(s.factor, false))
                 .legend(move |(x, y)| Circle::new((x + 6, y), 4, color.filled()));
         }
         chart

@@ -137,6 +137,7 @@ pub const TEXT: Texts = &[
     ("plan.step.harvest", "上清回収", "Harvest"),
     ("plan.step.fill", "充填", "Fill"),
     ("plan.ev", "エクソソーム (細胞外小胞)", "EV particles"),
+    ("plan.particles", "個", "particles"),
     // Why a plan was refused (the planner's `PlanError`, by its wording).
     (
         "plan.err.impossible",
@@ -335,6 +336,8 @@ pub fn plot_text(lang: Lang) -> PlotText<'static> {
         calibration_title: lang.t("plan.plot.calibration_title"),
         calibration_x: lang.t("plan.plot.calibration_x"),
         calibration_y: lang.t("plan.plot.calibration_y"),
+        ev_particles: lang.t("plan.ev"),
+        particles: lang.t("plan.particles"),
     }
 }
 

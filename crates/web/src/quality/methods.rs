@@ -47,8 +47,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
 ];
 
 /// A test's method in `lang`: the Japanese of a catalogue method, else the method as recorded.
-pub fn method<'a>(lang: Lang, code: &str, method: &'a str) -> &'a str {
-    if lang == Lang::En {
+pub fn method<'a>(lang: &Lang, code: &str, method: &'a str) -> &'a str {
+    if *lang == Lang::En {
         return method;
     }
     let by_code = format!("q.method.{code}");
@@ -59,10 +59,19 @@ pub fn method<'a>(lang: Lang, code: &str, method: &'a str) -> &'a str {
 }
 
 /// A unit in `lang` (`particles/mL` → `個/mL`); codes such as `pg/mL` as they are.
-pub fn unit<'a>(lang: Lang, unit: &'a str) -> &'a str {
+pub fn unit<'a>(lang: &Lang, unit: &'a str) -> &'a str {
     match (lang, unit) {
         (Lang::Ja, "particles/mL") => "個/mL",
         _ => unit,
+    }
+}
+
+/// A shown value or criterion with counts in words as 個 on a Japanese page
+/// (`420000000 particles/mL` → `420000000 個/mL`).
+pub fn counts(lang: &Lang, shown: impl AsRef<str>) -> String {
+    match lang {
+        Lang::Ja => shown.as_ref().replace("particles", "個"),
+        Lang::En => shown.as_ref().to_string(),
     }
 }
 
@@ -79,14 +88,14 @@ mod tests {
         tests.extend(catalogue::content_tests().unwrap());
         tests.push(catalogue::ev_particles(1e9).unwrap());
         for t in tests {
-            let ja = method(Lang::Ja, t.code.as_str(), &t.method);
+            let ja = method(&Lang::Ja, t.code.as_str(), &t.method);
             assert_ne!(ja, t.method, "{}", t.code.as_str());
             assert!(english_runs(ja).is_empty(), "{ja}");
-            assert_eq!(method(Lang::En, t.code.as_str(), &t.method), t.method);
+            assert_eq!(method(&Lang::En, t.code.as_str(), &t.method), t.method);
             if let Some(u) = &t.unit {
-                assert!(english_runs(unit(Lang::Ja, u)).is_empty(), "{u}");
+                assert!(english_runs(unit(&Lang::Ja, u)).is_empty(), "{u}");
             }
         }
-        assert_eq!(method(Lang::Ja, "sterility", "自施設の方法"), "自施設の方法");
+        assert_eq!(method(&Lang::Ja, "sterility", "自施設の方法"), "自施設の方法");
     }
 }

@@ -83,7 +83,7 @@ fn number(s: &str) -> Result<f64, String> {
 /// Reads a typed criterion.
 pub fn parse_criterion(s: &str) -> Result<Acceptance, String> {
     let s = s.trim();
-    if s.eq_ignore_ascii_case("report") || s == "報告のみ" {
+    if s.eq_ignore_ascii_case("report") || s == "報告のみ" || s == "報告" {
         return Ok(Acceptance::ReportOnly);
     }
     if let Some(expected) = s.strip_prefix('=') {
@@ -93,7 +93,8 @@ pub fn parse_criterion(s: &str) -> Result<Acceptance, String> {
         return Ok(Acceptance::range(Some(number(lo)?), Some(number(hi)?)));
     }
     let (mut min, mut max, mut min_exclusive, mut max_exclusive) = (None, None, false, false);
-    for part in s.split(" and ") {
+    // Bounds joined by `and`, or by `かつ` as a Japanese reader writes them.
+    for part in s.replace("かつ", " and ").split(" and ") {
         let p = part.trim();
         if let Some(v) = p.strip_prefix(">=") {
             min = Some(number(v)?);
