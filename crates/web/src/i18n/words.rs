@@ -50,6 +50,7 @@ pub const ALLOWED: &[&str] = &[
     "JST",
     "Asia",
     "Tokyo",
+    "TOKYO", // the place in the demo site's code CPC-TOKYO
     "e",
     "x",
     "ID",
@@ -183,6 +184,8 @@ pub const ALLOWED: &[&str] = &[
     "BDNF",
     "PDGF",
     "BB", // the isoform of PDGF-BB
+    "PVDF", // membrane materials, as makers and facilities write them
+    "PES",
     "IL",
     "IGF",
     "KGF",

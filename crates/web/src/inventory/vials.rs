@@ -60,10 +60,16 @@ async fn vial_page(
     status: StatusCode,
 ) -> Response {
     let a = crate::kit::tri!(crate::kit::actor(v));
-    let d = match st.service.vial_detail_for(&a, id, now()).await {
+    let mut d = match st.service.vial_detail_for(&a, id, now()).await {
         Ok(d) => d,
         Err(err) => return fail(v, err),
     };
+    // Why no label can be made, in the page's language: the coded refusal, read again.
+    if d.label_refusal.is_some()
+        && let Err(err) = st.service.vial_label(id, now()).await
+    {
+        d.label_refusal = Some(crate::messages::tell(&err).text(v.lang).to_string());
+    }
     match st
         .service
         .names(d.moves.iter().map(|m| m.moved_by.to_string()))

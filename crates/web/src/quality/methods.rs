@@ -66,11 +66,11 @@ pub fn unit<'a>(lang: &Lang, unit: &'a str) -> &'a str {
     }
 }
 
-/// A shown value or criterion with counts in words as 個 on a Japanese page
-/// (`420000000 particles/mL` → `420000000 個/mL`).
+/// A shown result on a Japanese page: a qualitative outcome by its Japanese term (`negative` →
+/// 陰性), counts in words as 個 (`420000000 particles/mL` → `420000000 個/mL`).
 pub fn counts(lang: &Lang, shown: impl AsRef<str>) -> String {
     match lang {
-        Lang::Ja => shown.as_ref().replace("particles", "個"),
+        Lang::Ja => secretome_domain::qc::spec::outcome_ja(shown.as_ref()).replace("particles", "個"),
         Lang::En => shown.as_ref().to_string(),
     }
 }
