@@ -166,6 +166,9 @@ pub const TEXT: Texts = &[
         "not accepted",
     ),
     ("plan.err.given", "入力値", "given"),
+    ("plan.field.deadline", "充填期限", "deadline"),
+    ("plan.field.source", "細胞源", "source"),
+    ("plan.field.stages", "培養工程", "stages"),
 ];
 
 /// (fixed words of the planner's English, key); the first match wins, so the longer come first.
@@ -221,7 +224,7 @@ pub fn plan_error(lang: Lang, english: &str) -> String {
     }
     if let Some(rest) = english.strip_prefix("impossible target (") {
         let (field, reason) = rest.split_once("): ").unwrap_or((rest, ""));
-        let field = field.trim_end_matches(')');
+        let field = field_name(lang, field.trim_end_matches(')'));
         let n = numbers(reason);
         let mut out = format!("{} ({field})", lang.t("plan.err.impossible"));
         if !n.is_empty() {
@@ -230,6 +233,7 @@ pub fn plan_error(lang: Lang, english: &str) -> String {
         return out;
     }
     let (field, reason) = english.split_once(": ").unwrap_or(("", english));
+    let field = &field_name(lang, field);
     let (said, value) = match reason.rsplit_once(", got ") {
         Some((said, v)) => (said, Some(v)),
         None => (reason, None),
@@ -268,6 +272,14 @@ pub fn plan_error(lang: Lang, english: &str) -> String {
         out = format!("{out} ({})", notes.join("; "));
     }
     out
+}
+
+/// A field of the plan request as the error names it: a dotted path (`target.vial_ml`) as the
+/// planner wrote it, a single word (`deadline`) by its name on the form.
+fn field_name(lang: Lang, field: &str) -> String {
+    lang.get(&format!("plan.field.{field}"))
+        .unwrap_or(field)
+        .to_string()
 }
 
 /// The numbers of a text, in order: words holding a digit, without the punctuation around them
@@ -425,7 +437,7 @@ mod tests {
             Lang::Ja,
             "impossible target (deadline): needs 812 h from the first seeding, 340 h are left",
         );
-        assert!(ja.contains("(deadline): 812, 340") && english_runs(&ja).is_empty(), "{ja}");
+        assert!(ja.contains("(充填期限): 812, 340") && english_runs(&ja).is_empty(), "{ja}");
         let en = "growth fit did not converge: estimates may be poor";
         assert_eq!(note(Lang::En, en), en);
     }

@@ -44,6 +44,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "NTA (nanoparticle tracking analysis)",
     ),
     ("q.unit.particles", "個/mL", "particles/mL"),
+    (
+        "q.dev.em_excursion",
+        "環境モニタリングの処置基準逸脱 [{id}]: {room} {sample} = {value} が処置基準 {limit} を超過 (採取 {sampled})。このロットは {from}〜{to} にこの場所で処理されました",
+        "environmental monitoring action excursion [{id}]: {room} {sample} = {value} above the action limit {limit} (sampled {sampled}); the lot was processed there between {from} and {to}",
+    ),
 ];
 
 /// A test's method in `lang`: the Japanese of a catalogue method, else the method as recorded.
@@ -73,6 +78,50 @@ pub fn counts(lang: &Lang, shown: impl AsRef<str>) -> String {
         Lang::Ja => secretome_domain::qc::spec::outcome_ja(shown.as_ref()).replace("particles", "個"),
         Lang::En => shown.as_ref().to_string(),
     }
+}
+
+/// A deviation's description as shown: the one the release check writes itself for an
+/// environmental-monitoring action excursion (`environmental monitoring action excursion [id]: …`)
+/// said in Japanese on a Japanese page, with its times in the viewer's zone; a description a person
+/// wrote, as written.
+pub fn deviation_text(c: &crate::ctx::PageCtx, description: &str) -> String {
+    if c.lang == Lang::En {
+        return description.to_string();
+    }
+    excursion_ja(c, description).unwrap_or_else(|| description.to_string())
+}
+
+fn excursion_ja(c: &crate::ctx::PageCtx, d: &str) -> Option<String> {
+    use secretome_domain::{UtcTime, facility::em::EmSampleType};
+    let rest = d.strip_prefix("environmental monitoring action excursion [")?;
+    let (id, rest) = rest.split_once("]: ")?;
+    let (left, rest) = rest.split_once(" above the action limit ")?;
+    let (limit, rest) = rest.split_once(" (sampled ")?;
+    let (sampled, rest) = rest.split_once("); the lot was processed there between ")?;
+    let (from, to) = rest.split_once(" and ")?;
+    let (room_sample, value_unit) = left.split_once(" = ")?;
+    let (room, sample) = room_sample.split_once(' ')?;
+    let sample = EmSampleType::ALL
+        .into_iter()
+        .find(|t| t.name() == sample)
+        .map(|t| t.name_ja())
+        .unwrap_or(sample);
+    let time = |t: &str| {
+        UtcTime::parse("t", t)
+            .map(|t| c.time(&t))
+            .unwrap_or_else(|_| t.to_string())
+    };
+    Some(
+        c.t("q.dev.em_excursion")
+            .replace("{id}", id)
+            .replace("{room}", room)
+            .replace("{sample}", sample)
+            .replace("{value}", &value_unit.replace("particles", "個"))
+            .replace("{limit}", limit)
+            .replace("{sampled}", &time(sampled))
+            .replace("{from}", &time(from))
+            .replace("{to}", &time(to.trim_end_matches('.'))),
+    )
 }
 
 #[cfg(test)]
