@@ -48,7 +48,11 @@ pub const TEXT: Texts = &[
     ("table.equipment", "機器", "Equipment"),
     ("table.qualification", "適格性確認", "Qualification"),
     ("table.media_fill", "培地充填試験", "Media fill"),
-    ("table.controlled_document", "管理文書", "Controlled document"),
+    (
+        "table.controlled_document",
+        "管理文書",
+        "Controlled document",
+    ),
     ("table.document_version", "文書の版", "Document version"),
     ("table.batch_execution", "製造指図記録", "Batch execution"),
     ("table.execution_step", "工程記録", "Step record"),

@@ -183,7 +183,7 @@ pub const ALLOWED: &[&str] = &[
     "TGF",
     "BDNF",
     "PDGF",
-    "BB", // the isoform of PDGF-BB
+    "BB",   // the isoform of PDGF-BB
     "PVDF", // membrane materials, as makers and facilities write them
     "PES",
     "IL",

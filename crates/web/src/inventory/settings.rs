@@ -116,7 +116,10 @@ pub async fn set(
         Err(err) => {
             let mut e = crate::kit::refused_in(v.lang, &err);
             if let Some(m) = e.0.remove("key") {
-                e.0.insert(String::new(), format!("{}: {m}", v.lang.t("inv.settings.key")));
+                e.0.insert(
+                    String::new(),
+                    format!("{}: {m}", v.lang.t("inv.settings.key")),
+                );
             }
             let s = Shown {
                 editing: key,

@@ -125,14 +125,26 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("inv.settings.value", "値", "Value"),
     ("inv.settings.unset", "未設定", "not set"),
     // The reasons the service writes on a vial's moves (`move_reason`).
-    ("inv.reason.filled", "ロット {id} から充填", "filled from lot {id}"),
+    (
+        "inv.reason.filled",
+        "ロット {id} から充填",
+        "filled from lot {id}",
+    ),
     (
         "inv.reason.packed",
         "出荷 {id} に梱包",
         "packed into shipment {id}",
     ),
-    ("inv.reason.dispensed", "{id} に払出し", "dispensed for {id}"),
-    ("inv.label.store_at", "{t} °C 以下で保存", "Store at {t} °C or below"),
+    (
+        "inv.reason.dispensed",
+        "{id} に払出し",
+        "dispensed for {id}",
+    ),
+    (
+        "inv.label.store_at",
+        "{t} °C 以下で保存",
+        "Store at {t} °C or below",
+    ),
     // What each setting means (`site::SETTING_KEYS`, by key).
     (
         "inv.setting.isbt.fin",

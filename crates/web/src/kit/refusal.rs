@@ -228,8 +228,9 @@ fn values_of(message: &str) -> Vec<String> {
         let id = w.len() >= 3
             && w.contains('-')
             && w.chars().any(|c| c.is_ascii_uppercase())
-            && w.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '/'));
+            && w.chars().all(|c| {
+                c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '/')
+            });
         if (digit || id) && !out.iter().any(|v| v == w) {
             out.push(w.to_string());
         }
@@ -260,7 +261,10 @@ mod tests {
     fn a_field_message_in_japanese_keeps_its_values_and_no_english() {
         let m = "not found: L-2026-001";
         let ja = localise(Lang::Ja, m);
-        assert!(ja.starts_with("見つかりません") && ja.contains("L-2026-001"), "{ja}");
+        assert!(
+            ja.starts_with("見つかりません") && ja.contains("L-2026-001"),
+            "{ja}"
+        );
         assert!(english_runs(&ja).is_empty(), "{ja}");
         assert_eq!(localise(Lang::En, m), m);
         let ja = localise(Lang::Ja, "already exists: RM-WEB-DMEM");
@@ -268,6 +272,9 @@ mod tests {
         let ja = localise(Lang::Ja, "must be at most 2000 characters");
         assert!(ja.contains("2000") && english_runs(&ja).is_empty(), "{ja}");
         // A value the Japanese already says is not repeated.
-        assert_eq!(localise(Lang::Ja, "must be at most 100 %"), "100 % 以下で入力してください");
+        assert_eq!(
+            localise(Lang::Ja, "must be at most 100 %"),
+            "100 % 以下で入力してください"
+        );
     }
 }

@@ -7,6 +7,7 @@
 mod text;
 pub use text::{TEXT, plan_error};
 
+use crate::i18n::Lang;
 use crate::{
     auth::{Viewer, now},
     ctx::PageCtx,
@@ -19,7 +20,6 @@ use axum::{
     http::Uri,
     response::Html,
 };
-use crate::i18n::Lang;
 use secretome_planner::{CalibrationReport, GroupCalibration, Plan, plan::request_from};
 use serde::Deserialize;
 

@@ -36,7 +36,11 @@ pub const TEXT: Texts = &[
         "馴化培養時間 (h)",
         "hours of conditioning",
     ),
-    ("plan.plot.conditioning_y", "製品中濃度", "product concentration"),
+    (
+        "plan.plot.conditioning_y",
+        "製品中濃度",
+        "product concentration",
+    ),
     (
         "plan.plot.calibration_title",
         "完了バッチ: 上清回収時の実測値と予測値",
@@ -175,7 +179,10 @@ pub const TEXT: Texts = &[
 const NOTES: &[(&str, &str)] = &[
     ("parameters not identifiable", "plan.note.singular"),
     ("growth not fitted:", "plan.note.growth_data"),
-    ("confluence density kept at its prior", "plan.note.confluence"),
+    (
+        "confluence density kept at its prior",
+        "plan.note.confluence",
+    ),
     ("growth fit did not converge", "plan.note.converge"),
     ("rate not fitted: no interval", "plan.note.rate_interval"),
     ("rate not fitted:", "plan.note.rate_data"),
@@ -185,7 +192,10 @@ const NOTES: &[(&str, &str)] = &[
     ("conditioning lengthened", "plan.warn.lengthened"),
     ("is below the target", "plan.warn.lower_bound"),
     ("secretion rate not calibrated", "plan.warn.rate_default"),
-    ("growth parameters not calibrated", "plan.warn.growth_default"),
+    (
+        "growth parameters not calibrated",
+        "plan.warn.growth_default",
+    ),
     ("at or past senescence", "plan.warn.senescence"),
     ("population doublings exceed", "plan.warn.doublings"),
 ];
@@ -248,7 +258,11 @@ pub fn plan_error(lang: Lang, english: &str) -> String {
         "plan.err.range"
     } else {
         let ja = crate::kit::localise(lang, said);
-        let head = if field.is_empty() { String::new() } else { format!("{field}: ") };
+        let head = if field.is_empty() {
+            String::new()
+        } else {
+            format!("{field}: ")
+        };
         if ja != said {
             return format!("{head}{ja}");
         }
@@ -260,7 +274,11 @@ pub fn plan_error(lang: Lang, english: &str) -> String {
         };
     };
     let mut out = format!("{field}: {}", lang.t(key));
-    let limits = if key == "plan.err.range" { numbers(said) } else { Vec::new() };
+    let limits = if key == "plan.err.range" {
+        numbers(said)
+    } else {
+        Vec::new()
+    };
     let mut notes = Vec::new();
     if !limits.is_empty() {
         notes.push(limits.join("〜"));
@@ -417,12 +435,18 @@ mod tests {
             Lang::Ja,
             "IL-10 rate not fitted: 2 measured batches, needs ≥ 3",
         );
-        assert!(ja.starts_with("IL-10 の分泌速度") && ja.contains("2 件 (3 件以上"), "{ja}");
+        assert!(
+            ja.starts_with("IL-10 の分泌速度") && ja.contains("2 件 (3 件以上"),
+            "{ja}"
+        );
         let ja = note(
             Lang::Ja,
             "2026-12-01 10:00 (48 h): counted 1.200e6 cells, plan 2.000e6 (95 % band 1.500e6–2.500e6): below plan",
         );
-        assert!(ja.contains("1.200e6") && ja.contains("1.500e6〜2.500e6") && ja.contains("下回"), "{ja}");
+        assert!(
+            ja.contains("1.200e6") && ja.contains("1.500e6〜2.500e6") && ja.contains("下回"),
+            "{ja}"
+        );
         assert!(english_runs(&ja).is_empty(), "{ja}");
         let ja = step(
             Lang::Ja,
@@ -431,13 +455,22 @@ mod tests {
         assert!(english_runs(&ja).is_empty() && ja.contains("P3"), "{ja}");
         let ja = step(Lang::Ja, "collect conditioned medium (≈ 6360 mL recovered)");
         assert!(english_runs(&ja).is_empty(), "{ja}");
-        let ja = plan_error(Lang::Ja, "target.vial_ml: must be greater than zero, got -2");
-        assert_eq!(ja, "target.vial_ml: 0 より大きい値を入力してください (入力値 -2)");
+        let ja = plan_error(
+            Lang::Ja,
+            "target.vial_ml: must be greater than zero, got -2",
+        );
+        assert_eq!(
+            ja,
+            "target.vial_ml: 0 より大きい値を入力してください (入力値 -2)"
+        );
         let ja = plan_error(
             Lang::Ja,
             "impossible target (deadline): needs 812 h from the first seeding, 340 h are left",
         );
-        assert!(ja.contains("(充填期限): 812, 340") && english_runs(&ja).is_empty(), "{ja}");
+        assert!(
+            ja.contains("(充填期限): 812, 340") && english_runs(&ja).is_empty(),
+            "{ja}"
+        );
         let en = "growth fit did not converge: estimates may be poor";
         assert_eq!(note(Lang::En, en), en);
     }

@@ -75,7 +75,9 @@ pub fn unit<'a>(lang: &Lang, unit: &'a str) -> &'a str {
 /// 陰性), counts in words as 個 (`420000000 particles/mL` → `420000000 個/mL`).
 pub fn counts(lang: &Lang, shown: impl AsRef<str>) -> String {
     match lang {
-        Lang::Ja => secretome_domain::qc::spec::outcome_ja(shown.as_ref()).replace("particles", "個"),
+        Lang::Ja => {
+            secretome_domain::qc::spec::outcome_ja(shown.as_ref()).replace("particles", "個")
+        }
         Lang::En => shown.as_ref().to_string(),
     }
 }
@@ -145,6 +147,9 @@ mod tests {
                 assert!(english_runs(unit(&Lang::Ja, u)).is_empty(), "{u}");
             }
         }
-        assert_eq!(method(&Lang::Ja, "sterility", "自施設の方法"), "自施設の方法");
+        assert_eq!(
+            method(&Lang::Ja, "sterility", "自施設の方法"),
+            "自施設の方法"
+        );
     }
 }
