@@ -152,4 +152,18 @@ mod tests {
             "自施設の方法"
         );
     }
+
+    /// The criteria the Japanese hint shows are read: 報告のみ, = 陰性 and bounds joined by かつ;
+    /// and a criterion reads back in Japanese.
+    #[test]
+    fn a_criterion_written_as_the_japanese_hint_says_is_read() {
+        use crate::quality::specs::parse_criterion;
+        use secretome_domain::qc::Acceptance;
+        assert_eq!(parse_criterion("報告のみ"), Ok(Acceptance::ReportOnly));
+        assert_eq!(parse_criterion("= 陰性"), Ok(Acceptance::pass_fail("陰性")));
+        let a = parse_criterion(">= 1 かつ < 10").unwrap();
+        assert_eq!(Ok(a.clone()), parse_criterion(">= 1 and < 10"));
+        assert_eq!(a.criterion_ja(Some("particles/mL")), "≥ 1 かつ < 10 個/mL");
+        assert_eq!(Acceptance::pass_fail("negative").criterion_ja(None), "陰性");
+    }
 }
