@@ -28,6 +28,6 @@ pub use factor::{FACTORS, Factor};
 pub use kinetics::Growth;
 pub use params::{CellSource, GrowthParams, Param, Provenance, SecretionParams, SourceParams};
 pub use plan::{Plan, PlanRequest, Prediction, Step, StepKind, TrajectoryPoint, plan, render_text};
-pub use svg::plan_svg;
+pub use svg::{PlotText, plan_svg, plan_svg_in};
 pub use track::{Comparison, Observation, Side, TrackStatus, Tracking, track};
 pub use vessel::{VESSEL_KINDS, Vessel, VesselKind, VesselSpec};

@@ -13,16 +13,74 @@ fn plot_err<E: std::fmt::Display>(e: E) -> PlanError {
     PlanError::Plot(e.to_string())
 }
 
+/// The words of the plots (titles and axes), so that an edge can draw them in its reader's
+/// language; `PlotText::ENGLISH` is what `plan_svg` and `calibration_svg` write.
+#[derive(Debug, Clone, Copy)]
+pub struct PlotText<'a> {
+    pub cells_title: &'a str,
+    pub cells_x: &'a str,
+    pub cells_y: &'a str,
+    pub conditioning_title: &'a str,
+    pub conditioning_x: &'a str,
+    pub conditioning_y: &'a str,
+    pub calibration_title: &'a str,
+    pub calibration_x: &'a str,
+    pub calibration_y: &'a str,
+    /// The legend's name of EV particles and the word for particles in a unit (`particles/mL`).
+    pub ev_particles: &'a str,
+    pub particles: &'a str,
+}
+
+impl PlotText<'_> {
+    /// A factor as the legend names it, with its unit when `unit`.
+    pub fn factor(&self, f: Factor, unit: bool) -> String {
+        let name = match f {
+            Factor::EvParticles => self.ev_particles,
+            f => f.name(),
+        };
+        if unit {
+            format!("{name} ({})", f.unit().replace("particles", self.particles))
+        } else {
+            name.to_string()
+        }
+    }
+}
+
+impl PlotText<'static> {
+    pub const ENGLISH: PlotText<'static> = PlotText {
+        cells_title: "Cells in culture: plan (line), 95 % band (dashed), counts (dots)",
+        cells_x: "hours from first seeding",
+        cells_y: "cells",
+        conditioning_title: "Predicted concentration in the product vs conditioning time (target: dashed)",
+        conditioning_x: "hours of conditioning",
+        conditioning_y: "product concentration",
+        calibration_title: "Finished batches: measured vs predicted at harvest",
+        calibration_x: "predicted (pg/mL; particles/mL for EV)",
+        calibration_y: "measured",
+        ev_particles: "EV particles",
+        particles: "particles",
+    };
+}
+
 /// Cells over time (log scale, with the 95 % prediction band and any observed counts) and, below,
 /// the conditioning-phase concentration of the target factors (or VEGF when no target is set).
 pub fn plan_svg(plan: &Plan, tracking: Option<&Tracking>) -> Result<String, PlanError> {
+    plan_svg_in(plan, tracking, &PlotText::ENGLISH)
+}
+
+/// `plan_svg` with the plots' words from `text`.
+pub fn plan_svg_in(
+    plan: &Plan,
+    tracking: Option<&Tracking>,
+    text: &PlotText,
+) -> Result<String, PlanError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, 640)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_err)?;
         let (top, bottom) = root.split_vertically(400);
-        cells_panel(&top, plan, tracking)?;
-        conditioning_panel(&bottom, plan)?;
+        cells_panel(&top, plan, tracking, text)?;
+        conditioning_panel(&bottom, plan, text)?;
         root.present().map_err(plot_err)?;
     }
     Ok(svg)
@@ -32,6 +90,7 @@ fn cells_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     plan: &Plan,
     tracking: Option<&Tracking>,
+    text: &PlotText,
 ) -> Result<(), PlanError>
 where
     DB::ErrorType: 'static,
@@ -59,10 +118,7 @@ where
         .fold(0.0, f64::max)
         .max(y_min * 10.0);
     let mut chart = ChartBuilder::on(area)
-        .caption(
-            "Cells in culture: plan (line), 95 % band (dashed), counts (dots)",
-            ("sans-serif", 16),
-        )
+        .caption(text.cells_title, ("sans-serif", 16))
         .margin(10)
         .x_label_area_size(36)
         .y_label_area_size(70)
@@ -70,8 +126,8 @@ where
         .map_err(plot_err)?;
     chart
         .configure_mesh()
-        .x_desc("hours from first seeding")
-        .y_desc("cells")
+        .x_desc(text.cells_x)
+        .y_desc(text.cells_y)
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .draw()
         .map_err(plot_err)?;
@@ -120,6 +176,7 @@ where
 fn conditioning_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     plan: &Plan,
+    text: &PlotText,
 ) -> Result<(), PlanError>
 where
     DB::ErrorType: 'static,
@@ -176,10 +233,7 @@ where
         .fold(f64::INFINITY, f64::min)
         .min(y_max / 10.0);
     let mut chart = ChartBuilder::on(area)
-        .caption(
-            "Predicted concentration in the product vs conditioning time (target: dashed)",
-            ("sans-serif", 16),
-        )
+        .caption(text.conditioning_title, ("sans-serif", 16))
         .margin(10)
         .x_label_area_size(36)
         .y_label_area_size(70)
@@ -187,8 +241,8 @@ where
         .map_err(plot_err)?;
     chart
         .configure_mesh()
-        .x_desc("hours of conditioning")
-        .y_desc("product concentration")
+        .x_desc(text.conditioning_x)
+        .y_desc(text.conditioning_y)
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .draw()
         .map_err(plot_err)?;
@@ -197,7 +251,7 @@ where
         chart
             .draw_series(LineSeries::new(pts, color.stroke_width(2)))
             .map_err(plot_err)?
-            .label(format!("{} ({})", f.name(), f.unit()))
+            .label(text.factor(f, true))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
         if let Some(&m) = plan.request.target.min_concentration.get(&f) {
             chart

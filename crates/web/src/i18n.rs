@@ -5,6 +5,7 @@
 //! `words` tells English left in a Japanese text (the catalogue test below and `tests/catalogue.rs`).
 
 pub mod audit;
+pub mod tables;
 pub mod words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,6 +252,26 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("signin.user", "ユーザー名", "User name"),
     ("signin.password", "パスワード", "Password"),
     ("signin.submit", "サインイン", "Sign in"),
+    (
+        "signin.expired",
+        "サインインの画面の有効期限が切れました。もう一度お試しください",
+        "the sign-in form expired: please try again",
+    ),
+    (
+        "signin.wrong",
+        "ユーザー名またはパスワードが違います",
+        "wrong user name or password",
+    ),
+    (
+        "signin.throttled",
+        "サインインの失敗が続いています。{secs} 秒後にもう一度お試しください",
+        "too many failed sign-ins: try again in {secs} s",
+    ),
+    (
+        "signin.inactive",
+        "このアカウントは無効です",
+        "this account is inactive",
+    ),
     ("error.title", "エラー", "Error"),
     ("error.back", "ロット一覧へ戻る", "Back to lots"),
     (

@@ -87,6 +87,7 @@ pub fn tell(e: &ServiceError) -> Told {
             ("理由を入力してください".into(), Some("reason".into()))
         }
         ServiceError::Inactive(u) => (format!("ユーザー {u} は無効です"), None),
+        ServiceError::Planning(m) => (crate::planning::plan_error(Lang::Ja, m), None),
         _ => (format!("受け付けられません ({en})"), None),
     };
     Told {

@@ -184,7 +184,7 @@ pub async fn login(
         .map(|c| c.value().to_string())
         .unwrap_or_default();
     if expected.is_empty() || !constant_eq(&f.csrf, &expected) {
-        let msg = "the sign-in form expired: please try again".to_string();
+        let msg = v.lang.t("signin.expired").to_string();
         return Ok(login_page(&v, jar, Some(msg), next, StatusCode::FORBIDDEN));
     }
     match st
@@ -202,37 +202,15 @@ pub async fn login(
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())
         }
         Err(e) => {
-            let ja = v.lang == crate::i18n::Lang::Ja;
+            let t = |key: &str| v.lang.t(key).to_string();
             let (msg, status, wait) = match e {
-                SignInError::Wrong => (
-                    if ja {
-                        "ユーザー名またはパスワードが違います".to_string()
-                    } else {
-                        e.to_string()
-                    },
-                    StatusCode::UNAUTHORIZED,
-                    None,
-                ),
+                SignInError::Wrong => (t("signin.wrong"), StatusCode::UNAUTHORIZED, None),
                 SignInError::Throttled { retry_after_secs } => (
-                    if ja {
-                        format!(
-                            "サインインの失敗が続いています。{retry_after_secs} 秒後にもう一度お試しください"
-                        )
-                    } else {
-                        e.to_string()
-                    },
+                    t("signin.throttled").replace("{secs}", &retry_after_secs.to_string()),
                     StatusCode::TOO_MANY_REQUESTS,
                     Some(retry_after_secs),
                 ),
-                SignInError::Inactive => (
-                    if ja {
-                        "このアカウントは無効です".to_string()
-                    } else {
-                        e.to_string()
-                    },
-                    StatusCode::FORBIDDEN,
-                    None,
-                ),
+                SignInError::Inactive => (t("signin.inactive"), StatusCode::FORBIDDEN, None),
             };
             let mut res = login_page(&v, jar, Some(msg), next, status);
             if let Some(secs) = wait {

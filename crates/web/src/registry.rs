@@ -102,9 +102,11 @@ const CORE: Module = Module {
     nav: &[("/lots", "nav.lots", ANY), ("/plan", "nav.plan", PLANNERS)],
     texts: &[
         crate::i18n::CATALOGUE,
+        crate::planning::TEXT,
         crate::paging::TEXT,
         crate::kit::FIELD_TEXT,
         crate::i18n::audit::TEXT,
+        crate::i18n::tables::TEXT,
     ],
     tags: &[(
         "lots",

@@ -118,7 +118,8 @@ async fn freezer_map_vial_page_and_moves() {
         assert!(
             by_id(&r.body, "err-location")
                 .unwrap_or_default()
-                .contains("outside")
+                .contains("範囲外"),
+            "outside the box, said in the page's language"
         );
         let to = [
             ("csrf", csrf.as_str()),

@@ -80,8 +80,8 @@ async fn planning_page_shows_calibration_and_a_plan() {
     let r = get(&app, "/plan", Some(&cookie)).await;
     assert_eq!(r.status, 200);
     assert!(
-        r.body.contains("id=\"calibration\"") && r.body.contains("臍帯 / umbilical cord"),
-        "calibration table"
+        r.body.contains("id=\"calibration\"") && r.body.contains("<tr><td>臍帯</td>"),
+        "calibration table, its cell source in Japanese"
     );
     assert!(
         r.body.contains("class=\"secretion\"") && r.body.contains("B-2026-005:"),

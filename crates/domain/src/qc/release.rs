@@ -108,7 +108,7 @@ pub fn release_blockers(
                 message_ja: format!(
                     "規格外: {} ({code}) の結果 {} が規格 ({}) に適合せず、承認済みの逸脱がありません",
                     test.name_ja,
-                    r.shown(),
+                    r.shown().replace("particles", "個"),
                     test.criterion_ja()
                 ),
             });

@@ -180,9 +180,16 @@ impl Acceptance {
         self.describe(unit, "report only")
     }
 
-    /// The criterion in Japanese (only "report only" differs: 報告のみ).
+    /// The criterion in Japanese: 報告のみ, the expected outcome in Japanese (陰性), `かつ`, and
+    /// counts in the unit as 個.
     pub fn criterion_ja(&self, unit: Option<&str>) -> String {
-        self.describe(unit, "報告のみ")
+        // Counts written as a word in the unit (`particles/mL`) read as 個 in Japanese.
+        let unit = unit.map(|u| u.replace("particles", "個"));
+        let out = self.describe(unit.as_deref(), "報告のみ");
+        match self {
+            Acceptance::PassFail { expected } => outcome_ja(expected).to_string(),
+            _ => out.replace(" and ", " かつ "),
+        }
     }
 
     fn describe(&self, unit: Option<&str>, report: &str) -> String {
@@ -208,6 +215,14 @@ impl Acceptance {
             Acceptance::ReportOnly => report.to_string(),
         }
     }
+}
+
+/// The Japanese of a qualitative outcome a criterion expects (`reading::VOCABULARY`, the terms a
+/// result is read in either language); an outcome the facility wrote itself is shown as written.
+pub fn outcome_ja(expected: &str) -> &str {
+    reading::canonical(expected)
+        .and_then(reading::term_ja)
+        .unwrap_or(expected)
 }
 
 /// One test of a specification.

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use batch::{ConditioningRecord, CountObservation, FinishedBatch};
-pub use render::{calibration_svg, render_calibration_text};
+pub use render::{calibration_svg, calibration_svg_in, render_calibration_text};
 
 use crate::factor::Factor;
 use crate::params::{CellSource, Param, Provenance, SourceParams};

@@ -64,6 +64,14 @@ fn plot_err<E: std::fmt::Display>(e: E) -> PlanError {
 /// (log–log, identity line); one colour per factor. Factors differ in units, so each point is
 /// drawn relative to its factor's own scale on shared log axes.
 pub fn calibration_svg(group: &GroupCalibration) -> Result<String, PlanError> {
+    calibration_svg_in(group, &crate::svg::PlotText::ENGLISH)
+}
+
+/// `calibration_svg` with the plot's words from `text`.
+pub fn calibration_svg_in(
+    group: &GroupCalibration,
+    text: &crate::svg::PlotText,
+) -> Result<String, PlanError> {
     let pts: Vec<(usize, f64, f64)> = group
         .secretion
         .iter()
@@ -86,10 +94,7 @@ pub fn calibration_svg(group: &GroupCalibration) -> Result<String, PlanError> {
         let root = SVGBackend::with_string(&mut svg, (640, 560)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_err)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(
-                "Finished batches: measured vs predicted at harvest",
-                ("sans-serif", 16),
-            )
+            .caption(text.calibration_title, ("sans-serif", 16))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(70)
@@ -97,8 +102,8 @@ pub fn calibration_svg(group: &GroupCalibration) -> Result<String, PlanError> {
             .map_err(plot_err)?;
         chart
             .configure_mesh()
-            .x_desc("predicted (pg/mL; particles/mL for EV)")
-            .y_desc("measured")
+            .x_desc(text.calibration_x)
+            .y_desc(text.calibration_y)
             .x_label_formatter(&|v| format!("{v:.0e}"))
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()
@@ -115,7 +120,7 @@ pub fn calibration_svg(group: &GroupCalibration) -> Result<String, PlanError> {
                         .map(|p| Circle::new((p.1, p.2), 4, color.filled())),
                 )
                 .map_err(plot_err)?
-                .label(s.factor.name())
+                .label(text.factor(s.factor, false))
                 .legend(move |(x, y)| Circle::new((x + 6, y), 4, color.filled()));
         }
         chart

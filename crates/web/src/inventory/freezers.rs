@@ -105,15 +105,7 @@ pub async fn create(
         Ok(fr) => see_other(&format!("/freezers/{}", seg(fr.id.as_str()))),
         Err(err) => {
             let s = status_of(&err);
-            freezers_page(
-                &st,
-                &v,
-                f,
-                FieldErrors::from_service_in(&err, v.lang),
-                None,
-                s,
-            )
-            .await
+            freezers_page(&st, &v, f, crate::kit::refused_in(v.lang, &err), None, s).await
         }
     }
 }

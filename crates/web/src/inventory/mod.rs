@@ -74,3 +74,22 @@ pub const MODULE: crate::registry::Module = crate::registry::Module {
     texts: &[TEXT],
     tags: &[("inventory", "Vials in storage")],
 };
+
+/// A vial move's reason as shown: the reasons the service writes itself (`filled from lot …`,
+/// `packed into shipment …`, `dispensed for …`) in the page's language, a reason a person typed
+/// as typed.
+pub fn move_reason(lang: &crate::i18n::Lang, reason: &str) -> String {
+    const WRITTEN: [(&str, &str); 3] = [
+        ("filled from lot ", "inv.reason.filled"),
+        ("packed into shipment ", "inv.reason.packed"),
+        ("dispensed for ", "inv.reason.dispensed"),
+    ];
+    for (prefix, key) in WRITTEN {
+        if let Some(id) = reason.strip_prefix(prefix)
+            && !id.contains(' ')
+        {
+            return lang.t(key).replace("{id}", id);
+        }
+    }
+    reason.to_string()
+}

@@ -17,12 +17,28 @@ pub struct SettingRow {
     pub key: String,
     pub meaning: &'static str,
     pub value: Option<String>,
+    /// The value as a reader sees it: a language by its own name (日本語, English), not its code.
+    pub shown: Option<String>,
+}
+
+/// The languages the default-language setting offers: (code, the language's own name).
+pub const LANGUAGES: [(&str, &str); 2] = [("ja", "日本語"), ("en", "English")];
+
+/// A setting's value as shown: the language setting's code by the language's name.
+fn shown(key: &str, value: &str) -> String {
+    if key == secretome_domain::site::SETTING_LANGUAGE
+        && let Some((_, name)) = LANGUAGES.iter().find(|(code, _)| *code == value)
+    {
+        return name.to_string();
+    }
+    value.to_string()
 }
 
 #[derive(Template)]
 #[template(path = "inventory/settings.html")]
 struct SettingsPage {
     c: PageCtx,
+    languages: [(&'static str, &'static str); 2],
     settings: Vec<SettingRow>,
     /// The setting whose form `typed` and `e` belong to.
     editing: String,
@@ -46,7 +62,8 @@ async fn settings_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) 
         match st.service.setting(key).await {
             Ok(value) => settings.push(SettingRow {
                 key: key.to_string(),
-                meaning,
+                meaning: v.lang.get(&format!("inv.setting.{key}")).unwrap_or(meaning),
+                shown: value.as_deref().map(|x| shown(key, x)),
                 value,
             }),
             Err(err) => return fail(v, err),
@@ -56,6 +73,7 @@ async fn settings_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) 
         status,
         &SettingsPage {
             c: PageCtx::new(v, "/admin/settings"),
+            languages: LANGUAGES,
             unknown_key: !s.e.is_empty() && !SETTING_KEYS.iter().any(|(k, _)| *k == s.editing),
             settings,
             editing: s.editing,
@@ -96,9 +114,12 @@ pub async fn set(
             settings_page(&st, &v, s, StatusCode::OK).await
         }
         Err(err) => {
-            let mut e = FieldErrors::from_service_in(&err, v.lang);
+            let mut e = crate::kit::refused_in(v.lang, &err);
             if let Some(m) = e.0.remove("key") {
-                e.0.insert(String::new(), format!("key: {m}"));
+                e.0.insert(
+                    String::new(),
+                    format!("{}: {m}", v.lang.t("inv.settings.key")),
+                );
             }
             let s = Shown {
                 editing: key,
@@ -107,6 +128,22 @@ pub async fn set(
                 saved: false,
             };
             settings_page(&st, &v, s, status_of(&err)).await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Lang;
+    use secretome_domain::site::SETTING_KEYS;
+
+    /// Every setting an administrator may set says what it means in both languages.
+    #[test]
+    fn every_setting_has_its_meaning_in_the_catalogue() {
+        for (key, meaning) in SETTING_KEYS {
+            let k = format!("inv.setting.{key}");
+            assert_eq!(Lang::En.get(&k), Some(*meaning), "{k}");
+            assert!(Lang::Ja.get(&k).is_some(), "{k}");
         }
     }
 }

@@ -124,6 +124,63 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("inv.settings.meaning", "内容", "Meaning"),
     ("inv.settings.value", "値", "Value"),
     ("inv.settings.unset", "未設定", "not set"),
+    // The reasons the service writes on a vial's moves (`move_reason`).
+    (
+        "inv.reason.filled",
+        "ロット {id} から充填",
+        "filled from lot {id}",
+    ),
+    (
+        "inv.reason.packed",
+        "出荷 {id} に梱包",
+        "packed into shipment {id}",
+    ),
+    (
+        "inv.reason.dispensed",
+        "{id} に払出し",
+        "dispensed for {id}",
+    ),
+    (
+        "inv.label.store_at",
+        "{t} °C 以下で保存",
+        "Store at {t} °C or below",
+    ),
+    // What each setting means (`site::SETTING_KEYS`, by key).
+    (
+        "inv.setting.isbt.fin",
+        "ISBT 128 施設識別番号 (FIN、ICCBBA が発行する 5 文字)",
+        "ISBT 128 Facility Identification Number (5 characters, issued by ICCBBA)",
+    ),
+    (
+        "inv.setting.ui.language",
+        "画面の既定の言語 (日本語または英語)",
+        "Default language of the pages (ja or en)",
+    ),
+    (
+        "inv.setting.dose.max_ml.iv_drip",
+        "点滴静注の最大投与量 (mL)",
+        "Maximum dose by IV drip, mL",
+    ),
+    (
+        "inv.setting.dose.max_ml.intranasal",
+        "点鼻の最大投与量 (mL)",
+        "Maximum intranasal dose, mL",
+    ),
+    (
+        "inv.setting.dose.max_ml.local_injection",
+        "局所注射の最大投与量 (mL)",
+        "Maximum dose by local injection, mL",
+    ),
+    (
+        "inv.setting.dose.max_ml.scalp_injection",
+        "頭皮注射の最大投与量 (mL)",
+        "Maximum dose by scalp injection, mL",
+    ),
+    (
+        "inv.setting.dose.max_ml.topical",
+        "外用 (塗布) の最大投与量 (mL)",
+        "Maximum topical dose, mL",
+    ),
     ("inv.settings.save", "保存する", "Save"),
     ("inv.settings.saved", "保存しました。", "Saved."),
     (
@@ -133,8 +190,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     (
         "inv.settings.language_hint",
-        "ページの既定の言語 (ja: 日本語、en: English)。言語を選んでいない人に使われ、ブラウザの言語設定より優先します。各ユーザーはヘッダーの切り替えで自分の言語を選べます。",
-        "The pages' default language (ja: 日本語, en: English). Used for anyone who has not chosen a language, before the browser's language; each user can choose their own with the header's switch.",
+        "ページの既定の言語 (日本語または英語)。言語を選んでいない人に使われ、ブラウザの言語設定より優先します。各ユーザーはヘッダーの切り替えで自分の言語を選べます。",
+        "The pages' default language (日本語 or English). Used for anyone who has not chosen a language, before the browser's language; each user can choose their own with the header's switch.",
     ),
     // The vial list (issue 19).
     ("inv.nav.vials", "バイアル一覧", "Vials"),

@@ -60,10 +60,16 @@ async fn vial_page(
     status: StatusCode,
 ) -> Response {
     let a = crate::kit::tri!(crate::kit::actor(v));
-    let d = match st.service.vial_detail_for(&a, id, now()).await {
+    let mut d = match st.service.vial_detail_for(&a, id, now()).await {
         Ok(d) => d,
         Err(err) => return fail(v, err),
     };
+    // Why no label can be made, in the page's language: the coded refusal, read again.
+    if d.label_refusal.is_some()
+        && let Err(err) = st.service.vial_label(id, now()).await
+    {
+        d.label_refusal = Some(crate::messages::tell(&err).text(v.lang).to_string());
+    }
     match st
         .service
         .names(d.moves.iter().map(|m| m.moved_by.to_string()))
@@ -120,7 +126,7 @@ pub async fn move_to(
     {
         Ok(_) => see_other(&format!("/vials/{}", seg(&id))),
         Err(err) => {
-            let mut e = FieldErrors::from_service_in(&err, v.lang);
+            let mut e = crate::kit::refused_in(v.lang, &err);
             // A clash names the occupant; show it at the field the operator typed into.
             if let Some(m) = e.0.remove("") {
                 e.0.insert("location".into(), m);

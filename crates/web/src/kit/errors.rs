@@ -51,6 +51,10 @@ pub const ERRORS: &[(&str, &str)] = &[
     // The rest of the domain's and the service's field messages (issue 17 item 1), after the
     // patterns above so that none of those changes; their Japanese is `super::field_text::TEXT`.
     ("the password is not correct", "err.password"),
+    // The specification form's lines (quality/specs.rs).
+    ("expected 6 columns", "err.spec_columns"),
+    ("write report, = outcome", "err.spec_criterion"),
+    ("enter at least one test", "err.spec_test"),
     ("enter your password", "err.password_needed"),
     ("a recall is signed on the recall form", "err.recall_form"),
     ("not a lot decision", "err.not_decision"),

@@ -449,4 +449,14 @@ pub const TEXT: Texts = &[
         "製品の保管温度が登録されていません",
         "no storage temperature",
     ),
+    (
+        "err.spec_columns",
+        "各行は | で区切った 6 列にしてください (行, 実際の列数)",
+        "6 columns separated by |",
+    ),
+    (
+        "err.spec_criterion",
+        "判定基準の書き方が違います (書式は入力欄の下の説明を参照してください)",
+        "criterion not understood",
+    ),
 ];

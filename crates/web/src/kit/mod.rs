@@ -20,4 +20,6 @@ pub use field_text::TEXT as FIELD_TEXT;
 pub use format::*;
 pub use input::{Action, At, Check, Input, flag, opt_text, text};
 pub use multipart::{hex, multipart, unhex};
-pub use refusal::{Refusal, field_list, localise, localised, refused_in, scan_message};
+pub use refusal::{
+    Refusal, field_list, localise, localised, refused_in, scan_message, with_values,
+};

@@ -145,7 +145,7 @@ impl Refusal {
     }
 }
 
-/// Field errors in the viewer's language (Japanese with the English original, which carries values).
+/// Field errors in the viewer's language (in Japanese with the values the English carried).
 pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
     FieldErrors(
         e.0.into_iter()
@@ -186,8 +186,9 @@ pub fn field_list(errors: &FieldErrors, code: &str) -> Vec<crate::error::FieldRe
         .collect()
 }
 
-/// An English message from the domain or the form readers, in Japanese when known (the original
-/// kept in parentheses, since it carries the values).
+/// An English message from the domain or the form readers, in Japanese when known: the Japanese
+/// text, then in parentheses the values the English carried (numbers, ids) that the Japanese does
+/// not already say — a Japanese reader sees no English (issue 17), the English UI keeps it whole.
 pub fn localise(lang: Lang, message: &str) -> String {
     if lang == Lang::En {
         return message.to_string();
@@ -196,9 +197,45 @@ pub fn localise(lang: Lang, message: &str) -> String {
         .iter()
         .find(|(prefix, _)| message.starts_with(prefix) || message.contains(prefix))
     {
-        Some((_, key)) => format!("{} ({message})", lang.t(key)),
+        Some((_, key)) => with_values(lang.t(key), message),
         None => message.to_string(),
     }
+}
+
+/// The Japanese `ja` of an English `message`, followed in parentheses by the values the English
+/// carried that `ja` does not already say.
+pub fn with_values(ja: &str, message: &str) -> String {
+    let values: Vec<String> = values_of(message)
+        .into_iter()
+        .filter(|v| !ja.contains(v.as_str()))
+        .collect();
+    if values.is_empty() {
+        ja.to_string()
+    } else {
+        format!("{ja} ({})", values.join(", "))
+    }
+}
+
+/// The values an English message carries, in order and once each: words holding a digit
+/// (`L-2026-001`, `2000`, `-3.5`) and identifiers in capitals with a hyphen (`RM-WEB-DMEM`).
+fn values_of(message: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in message.split_whitespace() {
+        let w = word
+            .trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '\'' | '`'))
+            .trim_end_matches('.');
+        let digit = w.chars().any(|c| c.is_ascii_digit());
+        let id = w.len() >= 3
+            && w.contains('-')
+            && w.chars().any(|c| c.is_ascii_uppercase())
+            && w.chars().all(|c| {
+                c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '/')
+            });
+        if (digit || id) && !out.iter().any(|v| v == w) {
+            out.push(w.to_string());
+        }
+    }
+    out
 }
 
 /// A refused DIN scan in the viewer's language, from the catalogue by the error's code.
@@ -212,4 +249,32 @@ pub fn scan_message(lang: Lang, e: &ScanError) -> String {
         m = format!("{m} ({})", lang.t("scan.full_width"));
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::words::english_runs;
+
+    /// A Japanese reader sees the Japanese text and the values, no English; English stays whole.
+    #[test]
+    fn a_field_message_in_japanese_keeps_its_values_and_no_english() {
+        let m = "not found: L-2026-001";
+        let ja = localise(Lang::Ja, m);
+        assert!(
+            ja.starts_with("見つかりません") && ja.contains("L-2026-001"),
+            "{ja}"
+        );
+        assert!(english_runs(&ja).is_empty(), "{ja}");
+        assert_eq!(localise(Lang::En, m), m);
+        let ja = localise(Lang::Ja, "already exists: RM-WEB-DMEM");
+        assert!(ja.contains("RM-WEB-DMEM") && !ja.contains("exists"), "{ja}");
+        let ja = localise(Lang::Ja, "must be at most 2000 characters");
+        assert!(ja.contains("2000") && english_runs(&ja).is_empty(), "{ja}");
+        // A value the Japanese already says is not repeated.
+        assert_eq!(
+            localise(Lang::Ja, "must be at most 100 %"),
+            "100 % 以下で入力してください"
+        );
+    }
 }

@@ -13,7 +13,6 @@ mod api;
 mod exec;
 mod inputs;
 mod pages;
-mod records_text;
 pub mod steps_form;
 mod text;
 pub mod words;
@@ -70,7 +69,7 @@ pub fn routes(mut r: Routes) -> Routes {
 pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
-    texts: &[TEXT, records_text::RECORD_TEXT],
+    texts: &[TEXT],
     tags: &[(
         "mbr",
         "Master batch records and their execution, step by step",

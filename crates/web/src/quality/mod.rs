@@ -11,6 +11,7 @@ mod api;
 mod coa;
 mod inputs;
 mod lot_qc;
+pub mod methods;
 mod plates;
 mod release;
 mod specs;
@@ -187,7 +188,7 @@ fn api_routes(mut r: Routes) -> Routes {
 pub const MODULE: crate::registry::Module = crate::registry::Module {
     routes,
     nav: NAV,
-    texts: &[TEXT],
+    texts: &[TEXT, methods::TEXT],
     tags: &[
         (
             "qc",

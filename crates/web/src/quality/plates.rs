@@ -166,7 +166,7 @@ async fn numeric_pending(
         .collect())
 }
 
-/// Japanese for this page's refusals (the English original kept, it carries the values).
+/// Japanese for this page's refusals (with the values the English carried).
 const ERRORS: &[(&str, &str)] = &[
     ("only sample wells", "q.plate.err.not_sample"),
     ("no reportable value", "q.plate.err.no_value"),
@@ -183,7 +183,7 @@ fn localise(lang: Lang, m: &str) -> String {
     if lang == Lang::Ja
         && let Some((_, key)) = ERRORS.iter().find(|(p, _)| m.contains(p))
     {
-        return format!("{} ({m})", lang.t(key));
+        return crate::kit::with_values(lang.t(key), m);
     }
     crate::kit::localise(lang, m)
 }

@@ -187,7 +187,7 @@ pub async fn sign(
                 &v,
                 &id,
                 typed,
-                FieldErrors::from_service_in(&err, v.lang),
+                crate::kit::refused_in(v.lang, &err),
                 &[],
                 status,
             )

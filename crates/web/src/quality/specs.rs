@@ -83,7 +83,7 @@ fn number(s: &str) -> Result<f64, String> {
 /// Reads a typed criterion.
 pub fn parse_criterion(s: &str) -> Result<Acceptance, String> {
     let s = s.trim();
-    if s.eq_ignore_ascii_case("report") || s == "報告のみ" {
+    if s.eq_ignore_ascii_case("report") || s == "報告のみ" || s == "報告" {
         return Ok(Acceptance::ReportOnly);
     }
     if let Some(expected) = s.strip_prefix('=') {
@@ -93,7 +93,8 @@ pub fn parse_criterion(s: &str) -> Result<Acceptance, String> {
         return Ok(Acceptance::range(Some(number(lo)?), Some(number(hi)?)));
     }
     let (mut min, mut max, mut min_exclusive, mut max_exclusive) = (None, None, false, false);
-    for part in s.split(" and ") {
+    // Bounds joined by `and`, or by `かつ` as a Japanese reader writes them.
+    for part in s.replace("かつ", " and ").split(" and ") {
         let p = part.trim();
         if let Some(v) = p.strip_prefix(">=") {
             min = Some(number(v)?);
@@ -207,7 +208,7 @@ async fn products_page(
             c: PageCtx::new(v, "/products"),
             products,
             err_product,
-            e,
+            e: crate::kit::localised(v.lang, e),
             can_write,
         },
     )
@@ -272,7 +273,7 @@ pub async fn effective(
         )),
         Err(e) => {
             let status = crate::forms::status_of(&e);
-            let mut fe = FieldErrors::from_service_in(&e, v.lang);
+            let mut fe = crate::kit::refused_in(v.lang, &e);
             if let Some(m) = fe.0.remove("") {
                 fe.0.insert("effective".into(), m);
             }

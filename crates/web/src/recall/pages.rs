@@ -216,7 +216,7 @@ pub async fn follow_up(
                 &v,
                 &id,
                 exposure,
-                FieldErrors::from_service_in(&err, v.lang),
+                crate::kit::refused_in(v.lang, &err),
                 s,
             )
             .await

@@ -127,7 +127,7 @@ pub async fn show(
             let s = status_of(&err);
             let m = match &err {
                 ServiceError::Scan(e) => crate::kit::scan_message(v.lang, e),
-                _ => err.to_string(),
+                _ => crate::messages::tell(&err).text(v.lang).to_string(),
             };
             p.e = FieldErrors::one("id", &m);
             page(s, &p)

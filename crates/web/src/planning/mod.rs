@@ -1,8 +1,13 @@
 //! The production-planning page (DESIGN.md §8): the growth parameters calibrated from the facility's
 //! own finished batches (with 95 % intervals and what is still a literature default), and a plan for
 //! "N vials of M mL by date D, VEGF ≥ X" with its schedule, vessels, media, predicted factor
-//! concentrations and the growth plot. A GET form: planning changes nothing.
+//! concentrations and the growth plot. A GET form: planning changes nothing. Its words, and the
+//! planner's notes in the reader's language: `text`.
 
+mod text;
+pub use text::{TEXT, plan_error};
+
+use crate::i18n::Lang;
 use crate::{
     auth::{Viewer, now},
     ctx::PageCtx,
@@ -48,6 +53,13 @@ struct RunningRow {
 #[template(path = "planning.html")]
 struct PlanningPage {
     running: Vec<RunningRow>,
+    /// The cell sources of the form: (key, name in the page's language).
+    sources: Vec<(&'static str, &'static str)>,
+    /// The plan's steps (time, hours, kind, description) and predictions (factor, in product,
+    /// 95 % interval, unit, provenance), in the page's language.
+    steps: Vec<(String, f64, &'static str, String)>,
+    predictions: Vec<(String, f64, f64, f64, String, &'static str)>,
+    warnings: Vec<String>,
     /// The source chosen in the form, to keep it selected.
     chosen: String,
     c: PageCtx,
@@ -58,20 +70,18 @@ struct PlanningPage {
     error: String,
 }
 
-fn group_row(g: &GroupCalibration) -> GroupRow {
+fn group_row(lang: Lang, g: &GroupCalibration) -> GroupRow {
     let fmt = |e: &secretome_planner::calibrate::Estimate| {
         format!(
             "{:.1} {} [{:.1} – {:.1}]",
-            e.value, e.unit, e.lower95, e.upper95
+            e.value,
+            text::unit(lang, &e.unit),
+            e.lower95,
+            e.upper95
         )
     };
     GroupRow {
-        source: match g.source {
-            secretome_planner::CellSource::BoneMarrow => "骨髄 / bone marrow",
-            secretome_planner::CellSource::Adipose => "脂肪 / adipose",
-            secretome_planner::CellSource::UmbilicalCord => "臍帯 / umbilical cord",
-        }
-        .to_string(),
+        source: text::source(lang, g.source).to_string(),
         growth: g.growth.as_ref().map(|gr| {
             (
                 fmt(&gr.doubling_time_h),
@@ -80,17 +90,20 @@ fn group_row(g: &GroupCalibration) -> GroupRow {
                 gr.observations,
             )
         }),
-        notes: g.notes.clone(),
+        notes: g.notes.iter().map(|n| text::note(lang, n)).collect(),
         secretion: g
             .secretion
             .iter()
             .map(|sc| {
                 let r = &sc.rate;
                 (
-                    format!("{} {}", sc.factor.name(), sc.factor.name_ja()),
+                    text::factor_label(lang, sc.factor),
                     format!(
                         "{:.3e} {} [{:.3e} – {:.3e}]",
-                        r.value, r.unit, r.lower95, r.upper95
+                        r.value,
+                        text::unit(lang, &r.unit),
+                        r.lower95,
+                        r.upper95
                     ),
                     sc.batches
                         .iter()
@@ -102,7 +115,7 @@ fn group_row(g: &GroupCalibration) -> GroupRow {
         svg: if g.secretion.is_empty() {
             None
         } else {
-            secretome_planner::calibrate::calibration_svg(g).ok()
+            secretome_planner::calibrate::calibration_svg_in(g, &text::plot_text(lang)).ok()
         },
     }
 }
@@ -122,7 +135,7 @@ pub async fn page(
         .groups
         .iter()
         .filter(|g| g.donor.is_none())
-        .map(group_row)
+        .map(|g| group_row(v.lang, g))
         .collect();
     let chosen = f.source.clone().unwrap_or_default();
     let running = st
@@ -133,13 +146,31 @@ pub async fn page(
         .into_iter()
         .map(|r| RunningRow {
             on_plan: r.tracking.status == secretome_planner::TrackStatus::OnPlan,
-            warnings: r.tracking.warnings.clone(),
-            svg: secretome_planner::plan_svg(&r.plan, Some(&r.tracking)).unwrap_or_default(),
+            warnings: r
+                .tracking
+                .warnings
+                .iter()
+                .map(|w| text::note(v.lang, w))
+                .collect(),
+            svg: secretome_planner::plan_svg_in(
+                &r.plan,
+                Some(&r.tracking),
+                &text::plot_text(v.lang),
+            )
+            .unwrap_or_default(),
             batch: r.batch,
         })
         .collect();
+    let sources = text::SOURCES
+        .into_iter()
+        .map(|s| (s.key(), text::source(v.lang, s)))
+        .collect();
     let mut page = PlanningPage {
         running,
+        sources,
+        steps: Vec::new(),
+        predictions: Vec::new(),
+        warnings: Vec::new(),
         chosen,
         c: PageCtx::new(&v, uri.path()),
         f,
@@ -161,11 +192,44 @@ pub async fn page(
         put("target.vial_ml", &page.f.vial_ml);
         put("target.min_concentration.vegf", &page.f.vegf);
         match request_from(None, &pairs) {
-            Err(e) => page.error = e.to_string(),
+            Err(e) => page.error = text::plan_error(v.lang, &e.to_string()),
             Ok(req) => match st.service.plan_production(&req, now()).await {
-                Err(e) => page.error = e.to_string(),
+                Err(secretome_service::ServiceError::Planning(e)) => {
+                    page.error = text::plan_error(v.lang, &e)
+                }
+                Err(e) => page.error = crate::messages::tell(&e).text(v.lang).to_string(),
                 Ok(plan) => {
-                    page.plan_svg = secretome_planner::plan_svg(&plan, None).unwrap_or_default();
+                    let lang = v.lang;
+                    page.plan_svg =
+                        secretome_planner::plan_svg_in(&plan, None, &text::plot_text(lang))
+                            .unwrap_or_default();
+                    page.steps = plan
+                        .steps
+                        .iter()
+                        .map(|s| {
+                            (
+                                s.at.strftime("%Y-%m-%d %H:%M").to_string(),
+                                s.hours,
+                                text::step_kind(lang, s.kind),
+                                text::step(lang, &s.description),
+                            )
+                        })
+                        .collect();
+                    page.predictions = plan
+                        .predictions
+                        .iter()
+                        .map(|p| {
+                            (
+                                text::factor_label(lang, p.factor),
+                                p.in_product,
+                                p.lower95,
+                                p.upper95,
+                                text::unit(lang, &p.unit),
+                                text::provenance(lang, p.rate_status),
+                            )
+                        })
+                        .collect();
+                    page.warnings = plan.warnings.iter().map(|w| text::note(lang, w)).collect();
                     page.plan = Some(plan);
                 }
             },
