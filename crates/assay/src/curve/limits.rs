@@ -142,6 +142,7 @@ impl Span {
 pub(super) struct Data<'a> {
     pub x: &'a [f64],
     pub ln_x: &'a [f64],
+    pub ladder: &'a super::ladder::Ladder,
     pub y: &'a [f64],
     pub w: &'a [f64],
     /// Scatter of folded replicates about their means (`CurveProblem::folded`), added to every RSS
@@ -520,12 +521,11 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
     }
     let mut eval = |lb: f64| {
         let beta = sign * lb.exp();
+        data.ladder.exps(beta, 0.0, data.ln_x, &mut t[..m]);
         for i in 0..m {
-            t[i] = if data.x[i] > 0.0 {
-                (beta * data.ln_x[i]).exp()
-            } else {
-                0.0
-            };
+            if data.x[i] <= 0.0 {
+                t[i] = 0.0;
+            }
         }
         line_rss(data, &t[..m])
     };
@@ -722,6 +722,7 @@ mod tests {
         Data {
             x,
             ln_x,
+            ladder: Box::leak(Box::new(super::super::ladder::Ladder::of(ln_x))),
             y,
             w,
             scatter: 0.0,

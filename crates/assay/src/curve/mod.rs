@@ -3,6 +3,7 @@
 #![allow(clippy::needless_range_loop)] // index loops over parallel x, y, w arrays
 
 mod edge;
+mod ladder;
 pub mod limits;
 mod model;
 mod start;
@@ -105,6 +106,8 @@ pub struct CurveProblem<'a> {
     y: Cow<'a, [f64]>,
     w: Vec<f64>,
     ln_x: Vec<f64>,
+    /// Where `ln_x` lies on a dilution ladder (powers of the concentrations by multiplication).
+    ladder: ladder::Ladder,
     /// The points as given (the starts are taken from them).
     given_x: &'a [f64],
     given_y: &'a [f64],
@@ -147,12 +150,13 @@ impl<'a> CurveProblem<'a> {
             }
             w.push(weighting.residual_factor(yi));
         }
-        let ln_x = x.iter().map(|v| v.ln()).collect();
+        let ln_x: Vec<f64> = x.iter().map(|v| v.ln()).collect();
         Ok(CurveProblem {
             model,
             x: Cow::Borrowed(x),
             y: Cow::Borrowed(y),
             w,
+            ladder: ladder::Ladder::of(&ln_x),
             ln_x,
             given_x: x,
             given_y: y,
@@ -195,9 +199,11 @@ impl<'a> CurveProblem<'a> {
             let r = w[i] * (y[i] - ly[level[i]]);
             scatter += r * r;
         }
+        let ln_x: Vec<f64> = lx.iter().map(|v| v.ln()).collect();
         CurveProblem {
             model: self.model,
-            ln_x: lx.iter().map(|v| v.ln()).collect(),
+            ladder: ladder::Ladder::of(&ln_x),
+            ln_x,
             w: sw.iter().map(|v| v.sqrt()).collect(),
             x: Cow::Owned(lx),
             y: Cow::Owned(ly),
@@ -216,6 +222,7 @@ impl<'a> CurveProblem<'a> {
             y: self.y.clone(),
             w: self.w.clone(),
             ln_x: self.ln_x.clone(),
+            ladder: self.ladder.clone(),
             given_x: self.given_x,
             given_y: self.given_y,
             scatter: self.scatter,
@@ -402,6 +409,7 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
     let data = limits::Data {
         x: &problem.x,
         ln_x: &problem.ln_x,
+        ladder: &problem.ladder,
         y: &problem.y,
         w: &problem.w,
         scatter: problem.scatter,
@@ -916,6 +924,7 @@ fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<Projected> {
         model: problem.model,
         x: &problem.x,
         ln_x: &problem.ln_x,
+        ladder: &problem.ladder,
         y: &problem.y,
         w: &problem.w,
         scatter: problem.scatter,
@@ -961,11 +970,15 @@ fn finish(
 ) -> CurveFit {
     let mean = crate::stats::mean(y);
     let ss_tot: f64 = y.iter().map(|v| (v - mean).powi(2)).sum();
-    let ss_res: f64 = x
-        .iter()
-        .zip(y)
-        .map(|(&xi, &yi)| (yi - model.eval(&r.params, xi)).powi(2))
-        .sum();
+    // Unweighted, the fit's RSS is this sum already (folded replicates' scatter included).
+    let ss_res: f64 = if weighting == Weighting::None && r.rss.is_finite() {
+        r.rss
+    } else {
+        x.iter()
+            .zip(y)
+            .map(|(&xi, &yi)| (yi - model.eval(&r.params, xi)).powi(2))
+            .sum()
+    };
     let converged = r.converged
         && r.termination != Termination::MaxIterations
         && plausible(&r.params)

@@ -12,6 +12,8 @@ pub(super) struct Reduced<'a> {
     pub model: Model,
     pub x: &'a [f64],
     pub ln_x: &'a [f64],
+    /// `ln_x` on its dilution ladder ([`super::ladder`]).
+    pub ladder: &'a super::ladder::Ladder,
     pub y: &'a [f64],
     pub w: &'a [f64],
     /// `Some(ln x_ref)`: the 4PL in its edge form (see [`super::edge`]), θ = (β, ε) with ε ≥ 0 and
@@ -24,20 +26,29 @@ pub(super) struct Reduced<'a> {
     pub scatter: f64,
 }
 
-/// `s_i` and `ds_i/dθ_k` (k < 3) at θ.
-fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
+/// The shift `s` of the power `u_i = exp(θ₀·(ln x_i − s))` every form's basis is built on: `ln c`,
+/// the edge form's `ln x_ref`, the large-g form's `ln κ`.
+fn shift(r: &Reduced, th: &[f64]) -> f64 {
+    match r.edge {
+        Some(ln_ref) => ln_ref,
+        None if r.inv_g => th[1],
+        None => th[1].ln(),
+    }
+}
+
+/// `s_i` and `ds_i/dθ_k` (k < 3) at θ, given `u = exp(θ₀·(ln x_i − shift))` (see [`shift`]).
+fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize, u: f64) -> (f64, [f64; 3]) {
     if let Some(ln_ref) = r.edge {
-        return edge_basis(r, th, ln_ref, i);
+        return edge_basis(r, th, ln_ref, i, u);
     }
     if r.inv_g {
-        return inv_g_basis(r, th, i);
+        return inv_g_basis(r, th, i, u);
     }
     let (b, c) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
         return (if b > 0.0 { 1.0 } else { 0.0 }, [0.0; 3]);
     }
     let lr = r.ln_x[i] - ln_c;
-    let u = (b * lr).exp();
     let q = 1.0 + u;
     match r.model {
         Model::FourPl => {
@@ -58,7 +69,7 @@ fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
 /// The edge form's basis `φ = t/(1 + εt)` and its derivatives by β and ε. A zero standard has
 /// `φ = 0` for β > 0; for β < 0 it has no finite value (the edge form of the low end does not apply).
 /// 5PL: see [`edge_basis_5pl`].
-fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize) -> (f64, [f64; 3]) {
+fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize, t: f64) -> (f64, [f64; 3]) {
     let (beta, eps) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
         return if beta > 0.0 {
@@ -68,7 +79,6 @@ fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize) -> (f64, [f64; 3])
         };
     }
     let l = r.ln_x[i] - ln_ref;
-    let t = (beta * l).exp();
     if r.model == Model::FivePl {
         return edge_basis_5pl(t, l, eps, th[2]);
     }
@@ -104,13 +114,12 @@ fn edge_basis_5pl(t: f64, l: f64, eps: f64, g: f64) -> (f64, [f64; 3]) {
 /// the same 5PL for every `h > 0` and at `h = 0` its limit `exp(−v)` (a Weibull-type curve that a
 /// general-purpose LM approaches with g growing without end). θ = (b, ln κ, h), `h ≥ 0`;
 /// `∂s/∂v = −s/(1 + hv)`, `∂s/∂h = −s·p′(hv)·v²`.
-fn inv_g_basis(r: &Reduced, th: &[f64], i: usize) -> (f64, [f64; 3]) {
+fn inv_g_basis(r: &Reduced, th: &[f64], i: usize, v: f64) -> (f64, [f64; 3]) {
     let (b, ln_k, h) = (th[0], th[1], th[2]);
     if r.x[i] <= 0.0 {
         return (if b > 0.0 { 1.0 } else { 0.0 }, [0.0; 3]);
     }
     let lr = r.ln_x[i] - ln_k;
-    let v = (b * lr).exp();
     let w = h * v;
     let (p, dp) = log1p_ratio(w);
     let s = (-v * p).exp();
@@ -205,8 +214,11 @@ impl Reduced<'_> {
             return false;
         }
         let ln_c = th[1].ln();
+        // The powers first (into `s`, which each point's basis then replaces).
+        self.ladder
+            .exps(th[0], shift(self, th), self.ln_x, &mut ev.s[..m]);
         for i in 0..m {
-            (ev.s[i], ev.ds[i]) = basis(self, th, ln_c, i);
+            (ev.s[i], ev.ds[i]) = basis(self, th, ln_c, i, ev.s[i]);
         }
         let Some((ad, inv)) = linear(self, &ev.s[..m]) else {
             return false;
@@ -558,6 +570,7 @@ mod tests {
             model: Model::FivePl,
             x: &x,
             ln_x: &ln_x,
+            ladder: &super::super::ladder::Ladder::of(&ln_x),
             y: &y,
             w: &w,
             edge: None,
@@ -567,18 +580,20 @@ mod tests {
         let (b, c, g) = (1.2f64, 40.0f64, 3.0f64);
         let th = [b, c.ln() - g.ln() / b, 1.0 / g];
         for i in 0..x.len() {
-            let s = inv_g_basis(&r, &th, i).0;
+            let v = (b * (ln_x[i] - th[1])).exp();
+            let s = inv_g_basis(&r, &th, i, v).0;
             let s5 = logistic5([1.0, b, c, 0.0, g], x[i]);
             let s5 = if x[i] == 0.0 { 1.0 } else { s5 };
             assert!((s - s5).abs() < 1e-12, "x {}: {s} vs {s5}", x[i]);
-            let n = numeric(|t| inv_g_basis(&r, &t, i).0, th);
-            let d = inv_g_basis(&r, &th, i).1;
+            let at = |t: [f64; 3]| inv_g_basis(&r, &t, i, (t[0] * (ln_x[i] - t[1])).exp());
+            let n = numeric(|t| at(t).0, th);
+            let d = at(th).1;
             for j in 0..3 {
                 assert!((d[j] - n[j]).abs() <= 1e-6 * n[j].abs() + 1e-9, "{i} {j}");
             }
         }
         // h = 0: exp(−(x/κ)^b).
         let v = (b * (20f64.ln() - th[1])).exp();
-        assert!((inv_g_basis(&r, &[th[0], th[1], 0.0], 2).0 - (-v).exp()).abs() < 1e-15);
+        assert!((inv_g_basis(&r, &[th[0], th[1], 0.0], 2, v).0 - (-v).exp()).abs() < 1e-15);
     }
 }
