@@ -431,11 +431,12 @@ fn power_law_rss(data: &Data, beta0: f64) -> f64 {
 
 /// The power law's RSS as far as [`judge`] needs it against a fit with `rss` and likelihood bound
 /// `bound`: the search stops as soon as a β fits as well as the curve (then both verdicts are
-/// settled), and while the best RSS found is more than 20 % above the bound it only narrows ln β to
-/// 0.02 (near its minimum the RSS changes by far less than 20 % over that width), so only close
-/// calls pay for the full precision.
+/// settled), and while the best RSS found is not within 20 % above one of the two thresholds (the
+/// bound, and the curve's own RSS) it only narrows ln β to 0.02 (near its minimum the RSS changes
+/// by far less than 20 % over that width, so the verdict cannot change), so only close calls pay
+/// for the full precision.
 fn power_law_judged(data: &Data, beta0: f64, rss: f64, bound: f64) -> f64 {
-    power_law(data, beta0, Some((rss * (1.0 + 1e-9), 1.2 * bound))).0
+    power_law(data, beta0, Some((rss * (1.0 + 1e-9), bound))).0
 }
 
 /// The best power law `y = α + k·x^β` at the `high` (β > 0, c → ∞) or low (β < 0, c → 0) end:
@@ -509,10 +510,11 @@ fn line_fit(data: &Data, beta: f64) -> Option<(f64, f64)> {
 
 /// `(RSS, β)` of the best power law (see [`power_law_rss`]).
 ///
-/// `stop = (settled, far)`: return once the RSS is at or below `settled`, and search coarsely while it
-/// is above `far` (see [`power_law_judged`]).
+/// `stop = (settled, bound)`: return once the RSS is at or below `settled`, and search coarsely while
+/// it is not within 20 % above `settled` or `bound` (see [`power_law_judged`]).
 fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
-    let (settled, far) = stop.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let (settled, bound) = stop.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let close = |f: f64| stop.is_none() || f <= 1.2 * settled || (f > bound && f <= 1.2 * bound);
     let m = data.x.len();
     let sign = beta0.signum();
     let mut t = [0.0; super::varpro::MAX_POINTS];
@@ -574,7 +576,7 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
             break;
         }
         let xm = mid_of(a, b);
-        let tol = if best.0 > far { 0.02 } else { TOL };
+        let tol = if close(best.0) { TOL } else { 0.02 };
         let tol1 = 1.5e-8 * x.abs() + tol / 3.0;
         let tol2 = 2.0 * tol1;
         if (x - xm).abs() <= tol2 - 0.5 * (b - a) {
