@@ -521,12 +521,15 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
     if m > t.len() {
         return (f64::INFINITY, beta0);
     }
+    let zero = data.x.iter().any(|&v| v <= 0.0);
     let mut eval = |lb: f64| {
         let beta = sign * lb.exp();
         data.ladder.exps(beta, 0.0, data.ln_x, &mut t[..m]);
-        for i in 0..m {
-            if data.x[i] <= 0.0 {
-                t[i] = 0.0;
+        if zero {
+            for i in 0..m {
+                if data.x[i] <= 0.0 {
+                    t[i] = 0.0;
+                }
             }
         }
         line_rss(data, &t[..m])
@@ -566,6 +569,8 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
     // Brent's minimiser (golden section with parabolic steps) on the bracket, from its middle.
     const C: f64 = 0.381_966_011_250_105_1;
     const TOL: f64 = 1e-5;
+    // Near the bound only the side of it matters: ln β to 1e-3 (the RSS within ~1e-6 of its least).
+    const NEAR_TOL: f64 = 1e-3;
     let (mut a, mut b) = (lo, hi);
     let mut x = mid_of(lo, hi);
     let (mut w, mut v) = (x, x);
@@ -576,7 +581,13 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
             break;
         }
         let xm = mid_of(a, b);
-        let tol = if close(best.0) { TOL } else { 0.02 };
+        let tol = if best.0 <= 1.2 * settled {
+            TOL
+        } else if close(best.0) {
+            NEAR_TOL
+        } else {
+            0.02
+        };
         let tol1 = 1.5e-8 * x.abs() + tol / 3.0;
         let tol2 = 2.0 * tol1;
         if (x - xm).abs() <= tol2 - 0.5 * (b - a) {

@@ -246,17 +246,35 @@ impl Problem for CurveProblem<'_> {
     }
     fn residuals(&self, p: &[f64], out: &mut [f64]) {
         let ln_c = p[2].ln();
+        if self.x.len() > varpro::MAX_POINTS {
+            for i in 0..self.x.len() {
+                let f = self.model.eval_ln(p, self.x[i], self.ln_x[i], ln_c);
+                out[i] = self.w[i] * (self.y[i] - f);
+            }
+            return;
+        }
+        // The powers (x/c)^b first, along the dilution ladder.
+        self.ladder.exps(p[1], ln_c, &self.ln_x, out);
         for i in 0..self.x.len() {
-            out[i] = self.w[i] * (self.y[i] - self.model.eval_ln(p, self.x[i], self.ln_x[i], ln_c));
+            out[i] = self.w[i] * (self.y[i] - self.model.eval_u(p, self.x[i], out[i]));
         }
     }
     fn jacobian(&self, p: &[f64], out: &mut [f64]) {
         let n = self.model.n_params();
         let ln_c = p[2].ln();
+        let m = self.x.len();
+        let mut u = [0.0; varpro::MAX_POINTS];
+        if m <= u.len() {
+            self.ladder.exps(p[1], ln_c, &self.ln_x, &mut u[..m]);
+        }
         let mut g = [0.0; 5];
-        for i in 0..self.x.len() {
-            self.model
-                .eval_grad_ln(p, self.x[i], self.ln_x[i], ln_c, &mut g);
+        for i in 0..m {
+            let lr = self.ln_x[i] - ln_c;
+            let ui = match u.get(i) {
+                Some(&v) if m <= u.len() => v,
+                _ => (p[1] * lr).exp(),
+            };
+            self.model.eval_grad_u(p, self.x[i], lr, ui, &mut g);
             for j in 0..n {
                 out[i * n + j] = -self.w[i] * g[j];
             }

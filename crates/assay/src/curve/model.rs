@@ -65,11 +65,18 @@ impl Model {
     /// `(x/c)^b = exp(b·(ln x − ln c))` costs one `exp` instead of a `powf` and a `ln`).
     #[inline]
     pub fn eval_grad_ln(self, p: &[f64], x: f64, ln_x: f64, ln_c: f64, grad: &mut [f64]) -> f64 {
+        let lr = ln_x - ln_c;
+        let u = if x > 0.0 { (p[1] * lr).exp() } else { 0.0 };
+        self.eval_grad_u(p, x, lr, u, grad)
+    }
+
+    /// As [`Model::eval_grad_ln`] with `lr = ln x − ln c` and `u = (x/c)^b = exp(b·lr)` supplied
+    /// (read only where `x > 0`).
+    #[inline]
+    pub(crate) fn eval_grad_u(self, p: &[f64], x: f64, lr: f64, u: f64, grad: &mut [f64]) -> f64 {
         let (a, b, c, d) = (p[0], p[1], p[2], p[3]);
         // u = (x/c)^b with its derivatives; x = 0 is the zero standard.
         let (u, du_db, du_dc) = if x > 0.0 {
-            let lr = ln_x - ln_c;
-            let u = (b * lr).exp();
             (u, u * lr, -b * u / c)
         } else if b > 0.0 {
             (0.0, 0.0, 0.0)
@@ -106,9 +113,20 @@ impl Model {
     /// Model value only, with `ln x` and `ln c` supplied.
     #[inline]
     pub fn eval_ln(self, p: &[f64], x: f64, ln_x: f64, ln_c: f64) -> f64 {
+        let u = if x > 0.0 {
+            (p[1] * (ln_x - ln_c)).exp()
+        } else {
+            0.0
+        };
+        self.eval_u(p, x, u)
+    }
+
+    /// Model value with `u = (x/c)^b` supplied (read only where `x > 0`).
+    #[inline]
+    pub(crate) fn eval_u(self, p: &[f64], x: f64, u: f64) -> f64 {
         let (a, b, d) = (p[0], p[1], p[3]);
         let u = if x > 0.0 {
-            (b * (ln_x - ln_c)).exp()
+            u
         } else if b > 0.0 {
             0.0
         } else {
