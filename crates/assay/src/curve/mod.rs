@@ -578,7 +578,9 @@ fn best_from_self_starts(
     span: &limits::Span,
 ) -> Result<lm::LmResult, FitError> {
     let (model, x, y) = (problem.model, problem.given_x, problem.given_y);
-    let candidates = start::Starts::new(model, x, y)?;
+    // Unfolded (no replicates), the problem's logarithms are those of the points given.
+    let given_ln = (problem.x.len() == x.len()).then_some(&problem.ln_x[..]);
+    let candidates = start::Starts::with_ln(model, x, y, given_ln)?;
     // The 4PL solution with g = 1 is the natural first start for a 5PL.
     let from_4pl = if model == Model::FivePl {
         Some(problem.with_model(Model::FourPl))

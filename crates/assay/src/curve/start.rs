@@ -23,7 +23,7 @@ pub(super) struct Starts<'a> {
     increasing: bool,
     geo_c: f64,
     /// `ln x` of every point (`−∞` at a zero standard).
-    ln_x: Vec<f64>,
+    ln_x: std::borrow::Cow<'a, [f64]>,
 }
 
 impl<'a> Starts<'a> {
@@ -31,6 +31,16 @@ impl<'a> Starts<'a> {
     pub const COUNT: usize = 4;
 
     pub fn new(model: Model, x: &'a [f64], y: &'a [f64]) -> Result<Self, FitError> {
+        Self::with_ln(model, x, y, None)
+    }
+
+    /// [`Starts::new`] with `ln x` of the points already at hand.
+    pub fn with_ln(
+        model: Model,
+        x: &'a [f64],
+        y: &'a [f64],
+        ln_x: Option<&'a [f64]>,
+    ) -> Result<Self, FitError> {
         if x.len() != y.len() || x.is_empty() {
             return Err(FitError::LengthMismatch {
                 x: x.len(),
@@ -57,9 +67,12 @@ impl<'a> Starts<'a> {
             s / k as f64
         };
         let increasing = mean_at(xmax) >= mean_at(xmin);
-        let ln_x: Vec<f64> = x.iter().map(|v| v.ln()).collect();
+        let ln_x = match ln_x {
+            Some(l) if l.len() == x.len() => std::borrow::Cow::Borrowed(l),
+            _ => std::borrow::Cow::Owned(x.iter().map(|v| v.ln()).collect()),
+        };
         let (mut sum, mut k) = (0.0, 0);
-        for (&v, &l) in x.iter().zip(&ln_x) {
+        for (&v, &l) in x.iter().zip(ln_x.iter()) {
             if v > 0.0 {
                 sum += l;
                 k += 1;
