@@ -53,13 +53,13 @@ LOAD_MID="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== family $FAMILY ($N curves, --model $MODEL --weight $WEIGHT): agreement with scipy curve_fit"
 AGREE=0
-python3 "$HERE/peers.py" compare "$WORK/ours.jsonl" "$WORK/scipy.jsonl" "$WORK/curves.csv" scipy | tee "$WORK/cmp-scipy.txt" || AGREE=1
+python3 "$HERE/peers.py" compare "$WORK/ours.jsonl" "$WORK/scipy.jsonl" "$WORK/curves.csv" scipy "$WEIGHT" | tee "$WORK/cmp-scipy.txt" || AGREE=1
 R_LINE=""
 if command -v Rscript >/dev/null && Rscript -e 'library(minpack.lm)' >/dev/null 2>&1; then
   # R is slow: one timed run, whose output is also the one compared.
   read -r W_R C_R < <(time_it 1 "$WORK/r.jsonl" Rscript "$HERE/peers.R" "$WORK/curves.csv" "$MODEL" "$WEIGHT")
   echo "== agreement with R minpack.lm::nlsLM ($(Rscript -e 'cat(R.version.string)'))"
-  python3 "$HERE/peers.py" compare "$WORK/ours.jsonl" "$WORK/r.jsonl" "$WORK/curves.csv" R | tee "$WORK/cmp-r.txt" || AGREE=1
+  python3 "$HERE/peers.py" compare "$WORK/ours.jsonl" "$WORK/r.jsonl" "$WORK/curves.csv" R "$WEIGHT" | tee "$WORK/cmp-r.txt" || AGREE=1
   R_LINE=yes
 else
   echo "== R: Rscript or minpack.lm not installed (apt-get install r-cran-minpack.lm), R leg skipped"
