@@ -514,7 +514,7 @@ fn line_fit(data: &Data, beta: f64) -> Option<(f64, f64)> {
 /// it is not within 20 % above `settled` or `bound` (see [`power_law_judged`]).
 fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
     let (settled, bound) = stop.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
-    let close = |f: f64| stop.is_none() || f <= 1.2 * settled || (f > bound && f <= 1.2 * bound);
+    let close = |f: f64| f > bound && f <= 1.2 * bound;
     let m = data.x.len();
     let sign = beta0.signum();
     let mut t = [0.0; super::varpro::MAX_POINTS];
@@ -581,7 +581,7 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
             break;
         }
         let xm = mid_of(a, b);
-        let tol = if best.0 <= 1.2 * settled {
+        let tol = if stop.is_none() || best.0 <= 1.2 * settled {
             TOL
         } else if close(best.0) {
             NEAR_TOL

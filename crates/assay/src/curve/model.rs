@@ -90,24 +90,24 @@ impl Model {
             return d;
         }
         let q = 1.0 + u;
-        let (s, df_du) = match self {
+        let (s, rest, df_du) = match self {
             Model::FourPl => {
                 let s = 1.0 / q;
-                (s, -(a - d) * s * s)
+                (s, u * s, -(a - d) * s * s)
             }
             Model::FivePl => {
                 let g = p[4];
                 let lq = u.ln_1p();
                 let s = (-g * lq).exp(); // q^-g
                 grad[4] = -(a - d) * s * lq;
-                (s, -(a - d) * g * s / q)
+                (s, -(-g * lq).exp_m1(), -(a - d) * g * s / q)
             }
         };
         grad[0] = s;
         grad[1] = df_du * du_db;
         grad[2] = df_du * du_dc;
-        grad[3] = 1.0 - s;
-        d + (a - d) * s
+        grad[3] = rest;
+        blend(a, d, s, rest)
     }
 
     /// Model value only, with `ln x` and `ln c` supplied.
@@ -132,11 +132,17 @@ impl Model {
         } else {
             return d;
         };
-        let s = match self {
-            Model::FourPl => 1.0 / (1.0 + u),
-            Model::FivePl => (-p[4] * u.ln_1p()).exp(),
+        let (s, rest) = match self {
+            Model::FourPl => {
+                let s = 1.0 / (1.0 + u);
+                (s, u * s)
+            }
+            Model::FivePl => {
+                let z = -p[4] * u.ln_1p();
+                (z.exp(), -z.exp_m1())
+            }
         };
-        d + (a - d) * s
+        blend(a, d, s, rest)
     }
 
     /// Concentration giving response `y`, or `None` where the curve never reaches `y` (outside the
@@ -158,6 +164,18 @@ impl Model {
         }
         let x = c * u.powf(1.0 / b);
         (x.is_finite() && x >= 0.0).then_some(x)
+    }
+}
+
+/// `d + (a − d)·s` with `rest = 1 − s` computed apart: from the nearer asymptote, so that far along
+/// a valley (an asymptote at 1e13 while the responses are near 1) the value keeps its digits instead
+/// of the rounding of `d` (1e13 · 1e-16 = 1e-3 per point, as large as the residuals).
+#[inline]
+pub(crate) fn blend(a: f64, d: f64, s: f64, rest: f64) -> f64 {
+    if s >= 0.5 {
+        a + (d - a) * rest
+    } else {
+        d + (a - d) * s
     }
 }
 

@@ -66,6 +66,14 @@ fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize, u: f64) -> (f64, [f64; 3]
     }
 }
 
+/// `1 − s` of the logistic forms at `u = (x/c)^b`, without cancellation where `s` is near 1.
+fn rest(model: Model, th: &[f64], u: f64, s: f64) -> f64 {
+    match model {
+        Model::FourPl => u * s,
+        Model::FivePl => -(-th[2] * u.ln_1p()).exp_m1(),
+    }
+}
+
 /// The edge form's basis `φ = t/(1 + εt)` and its derivatives by β and ε. A zero standard has
 /// `φ = 0` for β > 0; for β < 0 it has no finite value (the edge form of the low end does not apply).
 /// 5PL: see [`edge_basis_5pl`].
@@ -159,11 +167,11 @@ fn expm1_ratio(z: f64) -> (f64, f64) {
 /// `(a, d)` and the normal-matrix inverse `(i11, i12, i22)`.
 type LinearSolution = ((f64, f64), (f64, f64, f64));
 
-fn linear(r: &Reduced, s: &[f64]) -> Option<LinearSolution> {
+fn linear(r: &Reduced, s: &[f64], rest: &[f64]) -> Option<LinearSolution> {
     let (mut m11, mut m12, mut m22, mut v1, mut v2) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for i in 0..s.len() {
         let w2 = r.w[i] * r.w[i];
-        let (p, q) = (s[i], 1.0 - s[i]);
+        let (p, q) = (s[i], rest[i]);
         m11 += w2 * p * p;
         m12 += w2 * p * q;
         m22 += w2 * q * q;
@@ -183,6 +191,8 @@ fn linear(r: &Reduced, s: &[f64]) -> Option<LinearSolution> {
 /// point, so the Jacobian there costs no further `exp`.
 pub(super) struct Eval {
     s: [f64; MAX_POINTS],
+    /// `1 − s`, computed apart where the form allows (the logistic forms: exact where `s` is near 1).
+    q: [f64; MAX_POINTS],
     ds: [[f64; 3]; MAX_POINTS],
     ad: (f64, f64),
     inv: (f64, f64, f64),
@@ -197,6 +207,7 @@ impl Eval {
     fn new() -> Eval {
         Eval {
             s: [0.0; MAX_POINTS],
+            q: [0.0; MAX_POINTS],
             ds: [[0.0; 3]; MAX_POINTS],
             ad: (f64::NAN, f64::NAN),
             inv: (f64::NAN, f64::NAN, f64::NAN),
@@ -217,16 +228,23 @@ impl Reduced<'_> {
         // The powers first (into `s`, which each point's basis then replaces).
         self.ladder
             .exps(th[0], shift(self, th), self.ln_x, &mut ev.s[..m]);
+        let logistic = self.edge.is_none() && !self.inv_g;
         for i in 0..m {
-            (ev.s[i], ev.ds[i]) = basis(self, th, ln_c, i, ev.s[i]);
+            let u = ev.s[i];
+            (ev.s[i], ev.ds[i]) = basis(self, th, ln_c, i, u);
+            ev.q[i] = if logistic && self.x[i] > 0.0 {
+                rest(self.model, th, u, ev.s[i])
+            } else {
+                1.0 - ev.s[i]
+            };
         }
-        let Some((ad, inv)) = linear(self, &ev.s[..m]) else {
+        let Some((ad, inv)) = linear(self, &ev.s[..m], &ev.q[..m]) else {
             return false;
         };
         let (a, d) = ad;
         let mut f = 0.0;
         for i in 0..m {
-            let r = self.w[i] * (self.y[i] - d - (a - d) * ev.s[i]);
+            let r = self.w[i] * (self.y[i] - super::model::blend(a, d, ev.s[i], ev.q[i]));
             ev.res[i] = r;
             f += r * r;
         }
@@ -250,15 +268,15 @@ impl Reduced<'_> {
                 let wds = self.w[i] * ev.ds[i][j];
                 let wv = self.w[i] * (a - d) * wds;
                 t1 += ev.s[i] * wv;
-                t2 += (1.0 - ev.s[i]) * wv;
+                t2 += ev.q[i] * wv;
                 t += wds * ev.res[i];
             }
             let (c1, c2) = (i11 * t1 + i12 * t2, i12 * t1 + i22 * t2);
             for i in 0..m {
                 let v = self.w[i] * (a - d) * ev.ds[i][j];
-                let (si, wi) = (ev.s[i], self.w[i]);
-                let proj = wi * (si * c1 + (1.0 - si) * c2);
-                let second = wi * (si * e1 + (1.0 - si) * e2) * t;
+                let (si, qi, wi) = (ev.s[i], ev.q[i], self.w[i]);
+                let proj = wi * (si * c1 + qi * c2);
+                let second = wi * (si * e1 + qi * e2) * t;
                 out[i * k + j] = proj - v - second;
             }
         }
