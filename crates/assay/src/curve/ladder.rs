@@ -78,9 +78,14 @@ impl Ladder {
             return none;
         }
         let rung_of = |v: f64| {
-            let k = ((v - low) / step).round();
-            let d = v - low - k * step;
-            (k >= 0.0 && k < RUNGS as f64 && d.abs() <= 1e-6 * step).then_some((k as usize, d))
+            // v ≥ low: rounding by truncation (no libm call); −∞ (a zero standard) has no rung.
+            let q = (v - low) / step + 0.5;
+            if !(q >= 0.0 && q < RUNGS as f64) {
+                return None;
+            }
+            let k = q as usize;
+            let d = v - low - k as f64 * step;
+            (d.abs() <= 1e-6 * step).then_some((k, d))
         };
         // Rungs, their deviations, and whether the points climb (or descend) one rung each in a run
         // with zero standards only outside it.

@@ -401,10 +401,11 @@ fn isotonic_cost(levels: &[(f64, f64, f64, f64)], sign: f64) -> f64 {
 }
 
 /// Weighted least squares of `y` on `[1, t]`: the residual sum of squares, or ∞ when `t` is constant.
-fn line_rss(data: &Data, t: &[f64]) -> f64 {
+/// (The squared weights `w2` are passed in: a search evaluates many `t` on one curve.)
+fn line_rss(data: &Data, w2: &[f64], t: &[f64]) -> f64 {
     let (mut sw, mut st, mut stt, mut sy, mut sty, mut syy) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     for i in 0..t.len() {
-        let w2 = data.w[i] * data.w[i];
+        let w2 = w2[i];
         let (ti, yi) = (t[i], data.y[i]);
         sw += w2;
         st += w2 * ti;
@@ -522,6 +523,10 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
         return (f64::INFINITY, beta0);
     }
     let zero = data.x.iter().any(|&v| v <= 0.0);
+    let mut w2 = [0.0; super::varpro::MAX_POINTS];
+    for i in 0..m {
+        w2[i] = data.w[i] * data.w[i];
+    }
     let mut eval = |lb: f64| {
         let beta = sign * lb.exp();
         data.ladder.exps(beta, 0.0, data.ln_x, &mut t[..m]);
@@ -532,7 +537,7 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
                 }
             }
         }
-        line_rss(data, &t[..m])
+        line_rss(data, &w2[..m], &t[..m])
     };
     // Golden-section search on ln|β| over a bracket found by stepping downhill from the start.
     let (mut lo, mut hi) = (beta0.abs().ln() - 1.0, beta0.abs().ln() + 1.0);

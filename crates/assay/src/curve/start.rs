@@ -135,20 +135,23 @@ fn asymptotes_given_shape(
 ) -> Option<(f64, f64)> {
     let n = x.len() as f64;
     let ln_c = c.ln();
-    let s: Vec<f64> = x
-        .iter()
-        .zip(ln_x)
-        .map(|(&xi, &l)| {
-            if xi > 0.0 {
-                1.0 / (1.0 + (b * (l - ln_c)).exp())
-            } else {
-                1.0
-            }
-        })
-        .collect();
-    let (ms, my) = (s.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let sss: f64 = s.iter().map(|v| (v - ms) * (v - ms)).sum();
-    let ssy: f64 = s.iter().zip(y).map(|(v, w)| (v - ms) * (w - my)).sum();
+    // One pass: sums of s, y, s², s·y (a start: the one-pass variance loses digits only where s
+    // barely varies over the standards, where this start is poor anyway).
+    let (mut ss, mut sy, mut sss, mut ssy) = (0.0, 0.0, 0.0, 0.0);
+    for ((&xi, &l), &yi) in x.iter().zip(ln_x).zip(y) {
+        let s = if xi > 0.0 {
+            1.0 / (1.0 + (b * (l - ln_c)).exp())
+        } else {
+            1.0
+        };
+        ss += s;
+        sy += yi;
+        sss += s * s;
+        ssy += s * yi;
+    }
+    let (ms, my) = (ss / n, sy / n);
+    let sss = sss - n * ms * ms;
+    let ssy = ssy - n * ms * my;
     let slope = ssy / sss;
     let d = my - slope * ms;
     let a = d + slope;
