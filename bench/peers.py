@@ -223,8 +223,8 @@ def stable_rss(p, x, y, weight):
                     f = a + (d - a) * one_minus_s
                 else:
                     f = d + (a - d) * math.exp(-g * math.log1p(math.exp(lu)))
-        except OverflowError:
-            f = d if b > 0 else a
+        except OverflowError:  # (x/c)^b beyond the doubles: at the asymptote d
+            f = d
         w = 1.0 if weight == "none" else (1.0 / abs(yi) if weight == "1/y2" else 1.0 / math.sqrt(abs(yi)))
         total += (w * (yi - f)) ** 2
     return total
