@@ -167,7 +167,8 @@ impl Ladder {
         let Some((low, step)) = self.base else {
             return false;
         };
-        if out.len() != self.points || !(beta.abs() * self.max_delta <= 1e-4) {
+        let reach = beta.abs() * self.max_delta;
+        if out.len() != self.points || reach.is_nan() || reach > 1e-4 {
             return false;
         }
         let first = (beta * (low - shift)).exp();

@@ -101,7 +101,7 @@ fn well_conditioned_inverse(j: &[f64], m: usize, n: usize) -> Option<[f64; 25]> 
                 g -= l[a * 5 + k] * l[b * 5 + k];
             }
             if a == b {
-                if !(g > LEAST_PIVOT) {
+                if g.is_nan() || g <= LEAST_PIVOT {
                     return None;
                 }
                 l[a * 5 + a] = g.sqrt();
