@@ -217,7 +217,7 @@ def stable_rss(p, x, y, weight):
             if xi == 0:
                 f = a if b > 0 else d
             else:
-                lu = b * math.log(xi / c)
+                lu = b * (math.log(xi) - math.log(c))  # (x/c itself can overflow: c ~ 1e-305)
                 if lu < 0:
                     one_minus_s = -math.expm1(-g * math.log1p(math.exp(lu)))
                     f = a + (d - a) * one_minus_s
