@@ -204,7 +204,7 @@ def scipy_fit(path, model="4pl", weight="none"):
 
 def stable_rss(p, x, y, weight):
     """RSS of the 4PL/5PL `p` on (x, y), the curve written as a + (d − a)·(1 − s) where
-    s = (1 + (x/c)^b)^−g is near 1 (and d + (a − d)·s elsewhere), 1 − s by expm1/log1p: exact to
+    s = (1 + (x/c)^b)^−g ≥ ½ (and d + (a − d)·s elsewhere), 1 − s by expm1/log1p: exact to
     rounding even far along a valley where |d| is 1e13 and the usual d + (a − d)·s loses every digit
     (there both programs' own RSS is rounding noise of the size of the RSS itself)."""
     a, b, c, d = p["a"], p["b"], p["c"], p["d"]
@@ -218,11 +218,11 @@ def stable_rss(p, x, y, weight):
                 f = a if b > 0 else d
             else:
                 lu = b * (math.log(xi) - math.log(c))  # (x/c itself can overflow: c ~ 1e-305)
-                if lu < 0:
-                    one_minus_s = -math.expm1(-g * math.log1p(math.exp(lu)))
-                    f = a + (d - a) * one_minus_s
+                z = -g * math.log1p(math.exp(lu))  # s = e^z
+                if z >= -math.log(2.0):  # s ≥ ½: from a, with 1 − s = −expm1(z)
+                    f = a + (d - a) * -math.expm1(z)
                 else:
-                    f = d + (a - d) * math.exp(-g * math.log1p(math.exp(lu)))
+                    f = d + (a - d) * math.exp(z)
         except OverflowError:  # (x/c)^b beyond the doubles: at the asymptote d
             f = d
         w = 1.0 if weight == "none" else (1.0 / abs(yi) if weight == "1/y2" else 1.0 / math.sqrt(abs(yi)))
