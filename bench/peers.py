@@ -8,7 +8,8 @@
                                     fit every curve with scipy.optimize.curve_fit (LM), JSON lines
   peers.py time RUNS OUT CMD…       run CMD RUNS times (stdout to OUT); print best wall and best CPU
                                     seconds (CPU = user + system of the process and its threads)
-  peers.py compare OURS.jsonl PEER.jsonl IN.csv LABEL
+  peers.py compare OURS.jsonl PEER.jsonl IN.csv LABEL [WEIGHT]
+                                    (with WEIGHT: also both RSS recomputed in a stable form)
                                     check agreement with a peer's fits (scipy, R); print a summary
                                     and one `row:` line for the table; exit 1 on disagreement
 
@@ -201,7 +202,35 @@ def scipy_fit(path, model="4pl", weight="none"):
         out.write(json.dumps(rec) + "\n")
 
 
-def compare(ours_path, peer_path, data_path, label="scipy"):
+def stable_rss(p, x, y, weight):
+    """RSS of the 4PL/5PL `p` on (x, y), the curve written as a + (d − a)·(1 − s) where
+    s = (1 + (x/c)^b)^−g ≥ ½ (and d + (a − d)·s elsewhere), 1 − s by expm1/log1p: exact to
+    rounding even far along a valley where |d| is 1e13 and the usual d + (a − d)·s loses every digit
+    (there both programs' own RSS is rounding noise of the size of the RSS itself)."""
+    a, b, c, d = p["a"], p["b"], p["c"], p["d"]
+    g = p.get("g", 1.0)
+    if None in (a, b, c, d, g) or c <= 0:
+        return None
+    total = 0.0
+    for xi, yi in zip(x, y):
+        try:
+            if xi == 0:
+                f = a if b > 0 else d
+            else:
+                lu = b * (math.log(xi) - math.log(c))  # (x/c itself can overflow: c ~ 1e-305)
+                z = -g * math.log1p(math.exp(lu))  # s = e^z
+                if z >= -math.log(2.0):  # s ≥ ½: from a, with 1 − s = −expm1(z)
+                    f = a + (d - a) * -math.expm1(z)
+                else:
+                    f = d + (a - d) * math.exp(z)
+        except OverflowError:  # (x/c)^b beyond the doubles: at the asymptote d
+            f = d
+        w = 1.0 if weight == "none" else (1.0 / abs(yi) if weight == "1/y2" else 1.0 / math.sqrt(abs(yi)))
+        total += (w * (yi - f)) ** 2
+    return total
+
+
+def compare(ours_path, peer_path, data_path, label="scipy", weight=None):
     """Where the peer converged, our RSS must not be worse than the peer's by more than 1e-6 relative
     (curves we report not converged count too, with the RSS of the point we report). No curve may be
     reported converged with c beyond 1e3× the highest standard (or below 1e-3× the lowest non-zero
@@ -214,6 +243,8 @@ def compare(ours_path, peer_path, data_path, label="scipy"):
     peer_conv = worse = worse9 = better = flagged = edge_conv = missing = 0
     max_worse = 0.0
     worst = []
+    s_worse = s_better = 0
+    s_worst = []
     for name, (x, y) in data.items():
         o = ours.get(name)
         s = peer.get(name, {})
@@ -248,6 +279,16 @@ def compare(ours_path, peer_path, data_path, label="scipy"):
         if rel < -1e-6:
             better += 1
         max_worse = max(max_worse, rel)
+        if weight is not None:
+            so = stable_rss(o.get("params") or {}, x, y, weight)
+            sp = stable_rss(s.get("params") or {}, x, y, weight)
+            if so is not None and sp is not None and math.isfinite(sp):
+                srel = (so - sp) / max(sp, 1e-300)
+                if srel > 1e-6:
+                    s_worse += 1
+                    s_worst.append((srel, name))
+                if srel < -1e-6:
+                    s_better += 1
     worst.sort(reverse=True)
     print(f"curves: {n}; lines: ours {len(ours)}, {label} {len(peer)}; {label} converged: {peer_conv}")
     print(f"RSS: ours worse than {label} by > 1e-6 rel: {worse} (> 1e-9: {worse9}); ours better by "
@@ -256,7 +297,13 @@ def compare(ours_path, peer_path, data_path, label="scipy"):
         print("  worst: " + ", ".join(f"{k} {v:.1e}" for v, k in worst[:5]))
     print(f"ours flagged (not converged or a parameter not determined): {flagged}; reported converged "
           f"with c or g at the edge: {edge_conv}")
-    print(f"row: {label} worse={worse} better={better} flagged={flagged} edge_converged={edge_conv}")
+    if weight is not None:
+        s_worst.sort(reverse=True)
+        print(f"RSS recomputed from both parameter sets in the stable form (stable_rss): ours worse "
+              f"by > 1e-6 rel: {s_worse}; better: {s_better}"
+              + ("; worst: " + ", ".join(f"{k} {v:.1e}" for v, k in s_worst[:5]) if s_worst else ""))
+    print(f"row: {label} worse={worse} better={better} flagged={flagged} edge_converged={edge_conv}"
+          + (f" stable_worse={s_worse} stable_better={s_better}" if weight is not None else ""))
     ok = missing == 0 and worse == 0 and edge_conv == 0
     print("fits agree" if ok else "FITS DISAGREE")
     return 0 if ok else 1
@@ -291,7 +338,7 @@ if __name__ == "__main__":
     elif cmd == "time":
         time_cmd(int(sys.argv[2]), sys.argv[3], sys.argv[4:])
     elif cmd == "compare":
-        sys.exit(compare(*sys.argv[2:6]))
+        sys.exit(compare(*sys.argv[2:7]))
     else:
         print(__doc__)
         sys.exit(2)

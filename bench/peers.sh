@@ -7,7 +7,9 @@
 # processes: start-up, CSV parsing, fitting, JSON output), wall-clock and CPU time (user + system,
 # all threads), and a table row.
 #
-# Usage: [RUNS=3] bench/peers.sh [--family NAME] [N] [BINARY]
+# Usage: [RUNS=3] [PEER_RUNS=1] bench/peers.sh [--family NAME] [N] [BINARY]
+#   RUNS       timed runs of ours (best taken); PEER_RUNS: timed runs of scipy (default 1; its first
+#              run's output is the one compared, so scipy is not run an extra time)
 #   NAME    curve family (default classic): classic elisa above below competitive weighted fivepl
 #           (described in bench/peers.py; the family also sets --model and --weight)
 #   N       number of curves (default 10000)
@@ -42,29 +44,29 @@ trap 'rm -rf "$WORK"' EXIT
 
 python3 "$HERE/peers.py" gen "$N" "$WORK/curves.csv" "$FAMILY"
 read -r _ MODEL _ WEIGHT < <(python3 "$HERE/peers.py" opts "$FAMILY")
-# The first run of each writes the output that is compared; then RUNS timed runs (best taken).
-"$BIN" assay fit --model "$MODEL" --weight "$WEIGHT" "$WORK/curves.csv" > "$WORK/ours.jsonl"
-python3 "$HERE/peers.py" scipy "$WORK/curves.csv" "$MODEL" "$WEIGHT" > "$WORK/scipy.jsonl"
+# Ours and scipy timed back to back (same machine state); the output of the last timed run of each
+# is the one compared (every run of ours writes the same lines).
 time_it() { python3 "$HERE/peers.py" time "$@"; }
-read -r W_OURS C_OURS < <(time_it "$RUNS" "$WORK/t.jsonl" "$BIN" assay fit --model "$MODEL" --weight "$WEIGHT" "$WORK/curves.csv")
-read -r W_SCIPY C_SCIPY < <(time_it "$RUNS" "$WORK/t.jsonl" python3 "$HERE/peers.py" scipy "$WORK/curves.csv" "$MODEL" "$WEIGHT")
+read -r W_OURS C_OURS < <(time_it "$RUNS" "$WORK/ours.jsonl" "$BIN" assay fit --model "$MODEL" --weight "$WEIGHT" "$WORK/curves.csv")
+read -r W_SCIPY C_SCIPY < <(time_it "${PEER_RUNS:-1}" "$WORK/scipy.jsonl" python3 "$HERE/peers.py" scipy "$WORK/curves.csv" "$MODEL" "$WEIGHT")
+LOAD_MID="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== family $FAMILY ($N curves, --model $MODEL --weight $WEIGHT): agreement with scipy curve_fit"
 AGREE=0
-python3 "$HERE/peers.py" compare "$WORK/ours.jsonl" "$WORK/scipy.jsonl" "$WORK/curves.csv" scipy | tee "$WORK/cmp-scipy.txt" || AGREE=1
+python3 "$HERE/peers.py" compare "$WORK/ours.jsonl" "$WORK/scipy.jsonl" "$WORK/curves.csv" scipy "$WEIGHT" | tee "$WORK/cmp-scipy.txt" || AGREE=1
 R_LINE=""
 if command -v Rscript >/dev/null && Rscript -e 'library(minpack.lm)' >/dev/null 2>&1; then
   # R is slow: one timed run, whose output is also the one compared.
   read -r W_R C_R < <(time_it 1 "$WORK/r.jsonl" Rscript "$HERE/peers.R" "$WORK/curves.csv" "$MODEL" "$WEIGHT")
   echo "== agreement with R minpack.lm::nlsLM ($(Rscript -e 'cat(R.version.string)'))"
-  python3 "$HERE/peers.py" compare "$WORK/ours.jsonl" "$WORK/r.jsonl" "$WORK/curves.csv" R | tee "$WORK/cmp-r.txt" || AGREE=1
+  python3 "$HERE/peers.py" compare "$WORK/ours.jsonl" "$WORK/r.jsonl" "$WORK/curves.csv" R "$WEIGHT" | tee "$WORK/cmp-r.txt" || AGREE=1
   R_LINE=yes
 else
   echo "== R: Rscript or minpack.lm not installed (apt-get install r-cran-minpack.lm), R leg skipped"
 fi
 
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$1" "$2"; }
-echo "== time: $N curves; best of $RUNS runs (R: one run); $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== time: $N curves; ours best of $RUNS runs, scipy best of ${PEER_RUNS:-1}, R one run; $(nproc) cores, load average after scipy $LOAD_MID, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "binary: $BIN"
 printf 'secretome assay fit: wall %8.3f s   CPU %8.3f s\n' "$W_OURS" "$C_OURS"
 printf 'scipy curve_fit:     wall %8.3f s   CPU %8.3f s\n' "$W_SCIPY" "$C_SCIPY"
@@ -77,4 +79,7 @@ field() { sed -n "s/^row: .* $1=\([0-9]*\).*/\1/p" "$2"; }
 R_WB="-"
 [ -n "$R_LINE" ] && R_WB="$(field worse "$WORK/cmp-r.txt") / $(field better "$WORK/cmp-r.txt")"
 echo "| $FAMILY | $(field worse "$WORK/cmp-scipy.txt") / $(field better "$WORK/cmp-scipy.txt") | $R_WB | $(field flagged "$WORK/cmp-scipy.txt") | $(field edge_converged "$WORK/cmp-scipy.txt") | $(ratio "$W_SCIPY" "$W_OURS")× / $(ratio "$C_SCIPY" "$C_OURS")× |"
+R_T="- / -"
+[ -n "$R_LINE" ] && R_T="$C_R / $W_R"
+echo "times (CPU / wall s): | $FAMILY | ours $C_OURS / $W_OURS | scipy $C_SCIPY / $W_SCIPY | R $R_T | load $LOAD_MID |"
 exit "$AGREE"

@@ -222,3 +222,33 @@ fn projected_optimum_is_the_full_lm_optimum() {
     }
     assert!(checked >= 250, "only {checked} curves converged");
 }
+
+/// Far along the valley of a plateau the standards do not reach, the asymptote runs to 1e13 while the
+/// responses stay near 1: the curve's values (and so its RSS, which decides between candidate points
+/// and is compared with other programs) must keep their digits there, not the 1e13 · 1e-16 ≈ 1e-3
+/// rounding of `d + (a − d)·s`.
+#[test]
+fn values_far_along_a_valley_keep_their_digits() {
+    let (a, b, c, d) = (0.1f64, 1.4f64, 2.0e12f64, 3.0e13f64);
+    for model in [Model::FourPl, Model::FivePl] {
+        let mut p = vec![a, b, c, d];
+        if model == Model::FivePl {
+            p.push(1.0);
+        }
+        for x in [0.15, 2.4, 37.4, 93.6] {
+            // a + (d − a)·u/(1 + u) with u = (x/c)^b tiny: exact to rounding of the O(1) value.
+            let u = (x / c).powf(b);
+            let exact = a + (d - a) * (u / (1.0 + u));
+            let got = model.eval(&p, x);
+            assert!(
+                (got - exact).abs() <= 1e-12 * exact.abs().max(1.0),
+                "{model:?} at x = {x}: {got} vs {exact}"
+            );
+        }
+    }
+    // The other end (s near 0) is the usual form's own ground.
+    let p = [d, b, 1e-12, a];
+    let u = (5.0f64 / 1e-12).powf(b);
+    let exact = a + (d - a) / (1.0 + u);
+    assert!((Model::FourPl.eval(&p, 5.0) - exact).abs() <= 1e-12);
+}

@@ -123,6 +123,15 @@ fn add_record<'t>(
     }
 }
 
+/// `str::trim`, without its Unicode scan where the field starts and ends in printable ASCII.
+fn trim(field: &str) -> &str {
+    let plain = |b: &u8| (0x21..0x7f).contains(b);
+    match (field.as_bytes().first(), field.as_bytes().last()) {
+        (Some(a), Some(z)) if plain(a) && plain(z) => field,
+        _ => field.trim(),
+    }
+}
+
 /// The hand-split path; `None` when the text has a quote or a bare CR (left to the `csv` crate).
 /// Like the `csv` crate: empty lines are skipped, the first other line is the header.
 fn parse_plain(name: &str, text: &str) -> Option<Result<Vec<CurveData>, ImportError>> {
@@ -140,7 +149,7 @@ fn parse_plain(name: &str, text: &str) -> Option<Result<Vec<CurveData>, ImportEr
                 None => break i,
                 Some(b'\n') => break i,
                 Some(b',') => {
-                    fields.push(text.get(field_start..i)?.trim());
+                    fields.push(trim(text.get(field_start..i)?));
                     field_start = i + 1;
                 }
                 Some(b'"') => return None,
@@ -154,7 +163,7 @@ fn parse_plain(name: &str, text: &str) -> Option<Result<Vec<CurveData>, ImportEr
             i += 1;
         };
         let empty = end == pos;
-        fields.push(text.get(field_start..end)?.trim());
+        fields.push(trim(text.get(field_start..end)?));
         pos = i + 1;
         if empty {
             continue;

@@ -142,6 +142,7 @@ impl Span {
 pub(super) struct Data<'a> {
     pub x: &'a [f64],
     pub ln_x: &'a [f64],
+    pub ladder: &'a super::ladder::Ladder,
     pub y: &'a [f64],
     pub w: &'a [f64],
     /// Scatter of folded replicates about their means (`CurveProblem::folded`), added to every RSS
@@ -400,10 +401,11 @@ fn isotonic_cost(levels: &[(f64, f64, f64, f64)], sign: f64) -> f64 {
 }
 
 /// Weighted least squares of `y` on `[1, t]`: the residual sum of squares, or ∞ when `t` is constant.
-fn line_rss(data: &Data, t: &[f64]) -> f64 {
+/// (The squared weights `w2` are passed in: a search evaluates many `t` on one curve.)
+fn line_rss(data: &Data, w2: &[f64], t: &[f64]) -> f64 {
     let (mut sw, mut st, mut stt, mut sy, mut sty, mut syy) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     for i in 0..t.len() {
-        let w2 = data.w[i] * data.w[i];
+        let w2 = w2[i];
         let (ti, yi) = (t[i], data.y[i]);
         sw += w2;
         st += w2 * ti;
@@ -430,11 +432,12 @@ fn power_law_rss(data: &Data, beta0: f64) -> f64 {
 
 /// The power law's RSS as far as [`judge`] needs it against a fit with `rss` and likelihood bound
 /// `bound`: the search stops as soon as a β fits as well as the curve (then both verdicts are
-/// settled), and while the best RSS found is more than 20 % above the bound it only narrows ln β to
-/// 0.02 (near its minimum the RSS changes by far less than 20 % over that width), so only close
-/// calls pay for the full precision.
+/// settled), and while the best RSS found is not within 20 % above one of the two thresholds (the
+/// bound, and the curve's own RSS) it only narrows ln β to 0.02 (near its minimum the RSS changes
+/// by far less than 20 % over that width, so the verdict cannot change), so only close calls pay
+/// for the full precision.
 fn power_law_judged(data: &Data, beta0: f64, rss: f64, bound: f64) -> f64 {
-    power_law(data, beta0, Some((rss * (1.0 + 1e-9), 1.2 * bound))).0
+    power_law(data, beta0, Some((rss * (1.0 + 1e-9), bound))).0
 }
 
 /// The best power law `y = α + k·x^β` at the `high` (β > 0, c → ∞) or low (β < 0, c → 0) end:
@@ -508,26 +511,33 @@ fn line_fit(data: &Data, beta: f64) -> Option<(f64, f64)> {
 
 /// `(RSS, β)` of the best power law (see [`power_law_rss`]).
 ///
-/// `stop = (settled, far)`: return once the RSS is at or below `settled`, and search coarsely while it
-/// is above `far` (see [`power_law_judged`]).
+/// `stop = (settled, bound)`: return once the RSS is at or below `settled`, and search coarsely while
+/// it is not within 20 % above `settled` or `bound` (see [`power_law_judged`]).
 fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
-    let (settled, far) = stop.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let (settled, bound) = stop.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let close = |f: f64| f > bound && f <= 1.2 * bound;
     let m = data.x.len();
     let sign = beta0.signum();
     let mut t = [0.0; super::varpro::MAX_POINTS];
     if m > t.len() {
         return (f64::INFINITY, beta0);
     }
+    let zero = data.x.iter().any(|&v| v <= 0.0);
+    let mut w2 = [0.0; super::varpro::MAX_POINTS];
+    for i in 0..m {
+        w2[i] = data.w[i] * data.w[i];
+    }
     let mut eval = |lb: f64| {
         let beta = sign * lb.exp();
-        for i in 0..m {
-            t[i] = if data.x[i] > 0.0 {
-                (beta * data.ln_x[i]).exp()
-            } else {
-                0.0
-            };
+        data.ladder.exps(beta, 0.0, data.ln_x, &mut t[..m]);
+        if zero {
+            for i in 0..m {
+                if data.x[i] <= 0.0 {
+                    t[i] = 0.0;
+                }
+            }
         }
-        line_rss(data, &t[..m])
+        line_rss(data, &w2[..m], &t[..m])
     };
     // Golden-section search on ln|β| over a bracket found by stepping downhill from the start.
     let (mut lo, mut hi) = (beta0.abs().ln() - 1.0, beta0.abs().ln() + 1.0);
@@ -564,6 +574,8 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
     // Brent's minimiser (golden section with parabolic steps) on the bracket, from its middle.
     const C: f64 = 0.381_966_011_250_105_1;
     const TOL: f64 = 1e-5;
+    // Near the bound only the side of it matters: ln β to 1e-3 (the RSS within ~1e-6 of its least).
+    const NEAR_TOL: f64 = 1e-3;
     let (mut a, mut b) = (lo, hi);
     let mut x = mid_of(lo, hi);
     let (mut w, mut v) = (x, x);
@@ -574,7 +586,13 @@ fn power_law(data: &Data, beta0: f64, stop: Option<(f64, f64)>) -> (f64, f64) {
             break;
         }
         let xm = mid_of(a, b);
-        let tol = if best.0 > far { 0.02 } else { TOL };
+        let tol = if stop.is_none() || best.0 <= 1.2 * settled {
+            TOL
+        } else if close(best.0) {
+            NEAR_TOL
+        } else {
+            0.02
+        };
         let tol1 = 1.5e-8 * x.abs() + tol / 3.0;
         let tol2 = 2.0 * tol1;
         if (x - xm).abs() <= tol2 - 0.5 * (b - a) {
@@ -722,6 +740,7 @@ mod tests {
         Data {
             x,
             ln_x,
+            ladder: Box::leak(Box::new(super::super::ladder::Ladder::of(ln_x))),
             y,
             w,
             scatter: 0.0,

@@ -3,13 +3,16 @@
 #![allow(clippy::needless_range_loop)] // index loops over parallel x, y, w arrays
 
 mod edge;
+mod ladder;
 pub mod limits;
 mod model;
+mod polish;
 mod start;
 mod varpro;
 
 pub use limits::CurveFlag;
 pub use model::Model;
+use polish::polish_log;
 pub use start::self_start;
 
 use crate::lm::{self, LmError, LmOptions, Problem, Termination};
@@ -105,6 +108,8 @@ pub struct CurveProblem<'a> {
     y: Cow<'a, [f64]>,
     w: Vec<f64>,
     ln_x: Vec<f64>,
+    /// Where `ln_x` lies on a dilution ladder (powers of the concentrations by multiplication).
+    ladder: ladder::Ladder,
     /// The points as given (the starts are taken from them).
     given_x: &'a [f64],
     given_y: &'a [f64],
@@ -147,12 +152,13 @@ impl<'a> CurveProblem<'a> {
             }
             w.push(weighting.residual_factor(yi));
         }
-        let ln_x = x.iter().map(|v| v.ln()).collect();
+        let ln_x: Vec<f64> = x.iter().map(|v| v.ln()).collect();
         Ok(CurveProblem {
             model,
             x: Cow::Borrowed(x),
             y: Cow::Borrowed(y),
             w,
+            ladder: ladder::Ladder::of(&ln_x),
             ln_x,
             given_x: x,
             given_y: y,
@@ -195,9 +201,11 @@ impl<'a> CurveProblem<'a> {
             let r = w[i] * (y[i] - ly[level[i]]);
             scatter += r * r;
         }
+        let ln_x: Vec<f64> = lx.iter().map(|v| v.ln()).collect();
         CurveProblem {
             model: self.model,
-            ln_x: lx.iter().map(|v| v.ln()).collect(),
+            ladder: ladder::Ladder::of(&ln_x),
+            ln_x,
             w: sw.iter().map(|v| v.sqrt()).collect(),
             x: Cow::Owned(lx),
             y: Cow::Owned(ly),
@@ -216,6 +224,7 @@ impl<'a> CurveProblem<'a> {
             y: self.y.clone(),
             w: self.w.clone(),
             ln_x: self.ln_x.clone(),
+            ladder: self.ladder.clone(),
             given_x: self.given_x,
             given_y: self.given_y,
             scatter: self.scatter,
@@ -239,17 +248,35 @@ impl Problem for CurveProblem<'_> {
     }
     fn residuals(&self, p: &[f64], out: &mut [f64]) {
         let ln_c = p[2].ln();
+        if self.x.len() > varpro::MAX_POINTS {
+            for i in 0..self.x.len() {
+                let f = self.model.eval_ln(p, self.x[i], self.ln_x[i], ln_c);
+                out[i] = self.w[i] * (self.y[i] - f);
+            }
+            return;
+        }
+        // The powers (x/c)^b first, along the dilution ladder.
+        self.ladder.exps(p[1], ln_c, &self.ln_x, out);
         for i in 0..self.x.len() {
-            out[i] = self.w[i] * (self.y[i] - self.model.eval_ln(p, self.x[i], self.ln_x[i], ln_c));
+            out[i] = self.w[i] * (self.y[i] - self.model.eval_u(p, self.x[i], out[i]));
         }
     }
     fn jacobian(&self, p: &[f64], out: &mut [f64]) {
         let n = self.model.n_params();
         let ln_c = p[2].ln();
+        let m = self.x.len();
+        let mut u = [0.0; varpro::MAX_POINTS];
+        if m <= u.len() {
+            self.ladder.exps(p[1], ln_c, &self.ln_x, &mut u[..m]);
+        }
         let mut g = [0.0; 5];
-        for i in 0..self.x.len() {
-            self.model
-                .eval_grad_ln(p, self.x[i], self.ln_x[i], ln_c, &mut g);
+        for i in 0..m {
+            let lr = self.ln_x[i] - ln_c;
+            let ui = match u.get(i) {
+                Some(&v) if m <= u.len() => v,
+                _ => (p[1] * lr).exp(),
+            };
+            self.model.eval_grad_u(p, self.x[i], lr, ui, &mut g);
             for j in 0..n {
                 out[i * n + j] = -self.w[i] * g[j];
             }
@@ -402,6 +429,7 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
     let data = limits::Data {
         x: &problem.x,
         ln_x: &problem.ln_x,
+        ladder: &problem.ladder,
         y: &problem.y,
         w: &problem.w,
         scatter: problem.scatter,
@@ -552,7 +580,9 @@ fn best_from_self_starts(
     span: &limits::Span,
 ) -> Result<lm::LmResult, FitError> {
     let (model, x, y) = (problem.model, problem.given_x, problem.given_y);
-    let candidates = start::Starts::new(model, x, y)?;
+    // Unfolded (no replicates), the problem's logarithms are those of the points given.
+    let given_ln = (problem.x.len() == x.len()).then_some(&problem.ln_x[..]);
+    let candidates = start::Starts::with_ln(model, x, y, given_ln)?;
     // The 4PL solution with g = 1 is the natural first start for a 5PL.
     let from_4pl = if model == Model::FivePl {
         Some(problem.with_model(Model::FourPl))
@@ -771,83 +801,6 @@ fn rss_at(problem: &CurveProblem, p: &[f64]) -> f64 {
     if s.is_finite() { s } else { f64::INFINITY }
 }
 
-/// The curve problem with `c` (and `g`) on the log scale, for crawling along a valley towards an edge.
-/// The second field is the sign of `b`, which stays fixed (`|b|` is on the log scale too).
-struct LogScale<'a, 'b>(&'a CurveProblem<'b>, f64);
-
-impl LogScale<'_, '_> {
-    fn natural(&self, q: &[f64]) -> [f64; 5] {
-        let mut p = [0.0; 5];
-        p[..q.len()].copy_from_slice(q);
-        p[1] = self.1 * q[1].exp();
-        p[2] = q[2].exp();
-        if q.len() > 4 {
-            p[4] = q[4].exp();
-        }
-        p
-    }
-}
-
-impl Problem for LogScale<'_, '_> {
-    fn n_params(&self) -> usize {
-        self.0.n_params()
-    }
-    fn n_residuals(&self) -> usize {
-        self.0.n_residuals()
-    }
-    fn rss_offset(&self) -> f64 {
-        self.0.rss_offset()
-    }
-    fn n_observations(&self) -> usize {
-        self.0.n_observations()
-    }
-    fn residuals(&self, q: &[f64], out: &mut [f64]) {
-        let p = self.natural(q);
-        self.0.residuals(&p[..q.len()], out);
-    }
-    fn jacobian(&self, q: &[f64], out: &mut [f64]) {
-        let n = q.len();
-        let p = self.natural(q);
-        self.0.jacobian(&p[..n], out);
-        for row in out.chunks_mut(n) {
-            row[1] *= p[1];
-            row[2] *= p[2];
-            if n > 4 {
-                row[4] *= p[4];
-            }
-        }
-    }
-}
-
-/// Full LM on [`LogScale`] from `p` (natural parameters, `c`, `g` > 0), with a larger budget; the
-/// result in natural parameters with its covariance there.
-fn polish_log(problem: &CurveProblem, p: &[f64]) -> Option<lm::LmResult> {
-    if !(p[1] != 0.0 && p[2] > 0.0 && p.get(4).is_none_or(|g| *g > 0.0)) {
-        return None;
-    }
-    let mut q = p.to_vec();
-    q[1] = p[1].abs().ln();
-    q[2] = p[2].ln();
-    if let Some(g) = q.get_mut(4) {
-        *g = g.ln();
-    }
-    let opts = LmOptions {
-        // A 5PL's valleys (g → 0 with an asymptote running off) are longer.
-        max_iterations: if p.len() > 4 {
-            2 * POLISH_BUDGET
-        } else {
-            POLISH_BUDGET
-        },
-        ftol: POLISH_TOL,
-        xtol: POLISH_TOL,
-        gtol: 0.0,
-    };
-    let log = LogScale(problem, p[1].signum());
-    let r = lm::solve(&log, &q, &opts).ok()?;
-    let natural = log.natural(&r.params);
-    lm::result_at(problem, &natural[..p.len()], r.iterations, r.termination).ok()
-}
-
 /// The analyst's start: asymptotes at the mean responses of the lowest and highest standards, slope
 /// 1, inflection at the median positive concentration (5PL: g = 1).
 fn analyst_start(problem: &CurveProblem, span: &limits::Span) -> Vec<f64> {
@@ -916,6 +869,7 @@ fn projected_start(problem: &CurveProblem, start: &[f64]) -> Option<Projected> {
         model: problem.model,
         x: &problem.x,
         ln_x: &problem.ln_x,
+        ladder: &problem.ladder,
         y: &problem.y,
         w: &problem.w,
         scatter: problem.scatter,
@@ -961,11 +915,15 @@ fn finish(
 ) -> CurveFit {
     let mean = crate::stats::mean(y);
     let ss_tot: f64 = y.iter().map(|v| (v - mean).powi(2)).sum();
-    let ss_res: f64 = x
-        .iter()
-        .zip(y)
-        .map(|(&xi, &yi)| (yi - model.eval(&r.params, xi)).powi(2))
-        .sum();
+    // Unweighted, the fit's RSS is this sum already (folded replicates' scatter included).
+    let ss_res: f64 = if weighting == Weighting::None && r.rss.is_finite() {
+        r.rss
+    } else {
+        x.iter()
+            .zip(y)
+            .map(|(&xi, &yi)| (yi - model.eval(&r.params, xi)).powi(2))
+            .sum()
+    };
     let converged = r.converged
         && r.termination != Termination::MaxIterations
         && plausible(&r.params)

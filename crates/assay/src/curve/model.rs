@@ -65,11 +65,18 @@ impl Model {
     /// `(x/c)^b = exp(b·(ln x − ln c))` costs one `exp` instead of a `powf` and a `ln`).
     #[inline]
     pub fn eval_grad_ln(self, p: &[f64], x: f64, ln_x: f64, ln_c: f64, grad: &mut [f64]) -> f64 {
+        let lr = ln_x - ln_c;
+        let u = if x > 0.0 { (p[1] * lr).exp() } else { 0.0 };
+        self.eval_grad_u(p, x, lr, u, grad)
+    }
+
+    /// As [`Model::eval_grad_ln`] with `lr = ln x − ln c` and `u = (x/c)^b = exp(b·lr)` supplied
+    /// (read only where `x > 0`).
+    #[inline]
+    pub(crate) fn eval_grad_u(self, p: &[f64], x: f64, lr: f64, u: f64, grad: &mut [f64]) -> f64 {
         let (a, b, c, d) = (p[0], p[1], p[2], p[3]);
         // u = (x/c)^b with its derivatives; x = 0 is the zero standard.
         let (u, du_db, du_dc) = if x > 0.0 {
-            let lr = ln_x - ln_c;
-            let u = (b * lr).exp();
             (u, u * lr, -b * u / c)
         } else if b > 0.0 {
             (0.0, 0.0, 0.0)
@@ -83,42 +90,59 @@ impl Model {
             return d;
         }
         let q = 1.0 + u;
-        let (s, df_du) = match self {
+        let (s, rest, df_du) = match self {
             Model::FourPl => {
                 let s = 1.0 / q;
-                (s, -(a - d) * s * s)
+                (s, u * s, -(a - d) * s * s)
             }
             Model::FivePl => {
                 let g = p[4];
                 let lq = u.ln_1p();
                 let s = (-g * lq).exp(); // q^-g
                 grad[4] = -(a - d) * s * lq;
-                (s, -(a - d) * g * s / q)
+                (s, -(-g * lq).exp_m1(), -(a - d) * g * s / q)
             }
         };
         grad[0] = s;
         grad[1] = df_du * du_db;
         grad[2] = df_du * du_dc;
-        grad[3] = 1.0 - s;
-        d + (a - d) * s
+        grad[3] = rest;
+        blend(a, d, s, rest)
     }
 
     /// Model value only, with `ln x` and `ln c` supplied.
     #[inline]
     pub fn eval_ln(self, p: &[f64], x: f64, ln_x: f64, ln_c: f64) -> f64 {
+        let u = if x > 0.0 {
+            (p[1] * (ln_x - ln_c)).exp()
+        } else {
+            0.0
+        };
+        self.eval_u(p, x, u)
+    }
+
+    /// Model value with `u = (x/c)^b` supplied (read only where `x > 0`).
+    #[inline]
+    pub(crate) fn eval_u(self, p: &[f64], x: f64, u: f64) -> f64 {
         let (a, b, d) = (p[0], p[1], p[3]);
         let u = if x > 0.0 {
-            (b * (ln_x - ln_c)).exp()
+            u
         } else if b > 0.0 {
             0.0
         } else {
             return d;
         };
-        let s = match self {
-            Model::FourPl => 1.0 / (1.0 + u),
-            Model::FivePl => (-p[4] * u.ln_1p()).exp(),
+        let (s, rest) = match self {
+            Model::FourPl => {
+                let s = 1.0 / (1.0 + u);
+                (s, u * s)
+            }
+            Model::FivePl => {
+                let z = -p[4] * u.ln_1p();
+                (z.exp(), -z.exp_m1())
+            }
         };
-        d + (a - d) * s
+        blend(a, d, s, rest)
     }
 
     /// Concentration giving response `y`, or `None` where the curve never reaches `y` (outside the
@@ -140,6 +164,18 @@ impl Model {
         }
         let x = c * u.powf(1.0 / b);
         (x.is_finite() && x >= 0.0).then_some(x)
+    }
+}
+
+/// `d + (a − d)·s` with `rest = 1 − s` computed apart: from the nearer asymptote, so that far along
+/// a valley (an asymptote at 1e13 while the responses are near 1) the value keeps its digits instead
+/// of the rounding of `d` (1e13 · 1e-16 = 1e-3 per point, as large as the residuals).
+#[inline]
+pub(crate) fn blend(a: f64, d: f64, s: f64, rest: f64) -> f64 {
+    if s >= 0.5 {
+        a + (d - a) * rest
+    } else {
+        d + (a - d) * s
     }
 }
 

@@ -22,6 +22,8 @@ pub(super) struct Starts<'a> {
     ymax: f64,
     increasing: bool,
     geo_c: f64,
+    /// `ln x` of every point (`−∞` at a zero standard).
+    ln_x: std::borrow::Cow<'a, [f64]>,
 }
 
 impl<'a> Starts<'a> {
@@ -29,6 +31,16 @@ impl<'a> Starts<'a> {
     pub const COUNT: usize = 4;
 
     pub fn new(model: Model, x: &'a [f64], y: &'a [f64]) -> Result<Self, FitError> {
+        Self::with_ln(model, x, y, None)
+    }
+
+    /// [`Starts::new`] with `ln x` of the points already at hand.
+    pub fn with_ln(
+        model: Model,
+        x: &'a [f64],
+        y: &'a [f64],
+        ln_x: Option<&'a [f64]>,
+    ) -> Result<Self, FitError> {
         if x.len() != y.len() || x.is_empty() {
             return Err(FitError::LengthMismatch {
                 x: x.len(),
@@ -55,10 +67,16 @@ impl<'a> Starts<'a> {
             s / k as f64
         };
         let increasing = mean_at(xmax) >= mean_at(xmin);
+        let ln_x = match ln_x {
+            Some(l) if l.len() == x.len() => std::borrow::Cow::Borrowed(l),
+            _ => std::borrow::Cow::Owned(x.iter().map(|v| v.ln()).collect()),
+        };
         let (mut sum, mut k) = (0.0, 0);
-        for &v in x.iter().filter(|&&v| v > 0.0) {
-            sum += v.ln();
-            k += 1;
+        for (&v, &l) in x.iter().zip(ln_x.iter()) {
+            if v > 0.0 {
+                sum += l;
+                k += 1;
+            }
         }
         let geo_c = if k == 0 {
             xmax / 2.0
@@ -73,6 +91,7 @@ impl<'a> Starts<'a> {
             ymax,
             increasing,
             geo_c,
+            ln_x,
         })
     }
 
@@ -87,8 +106,8 @@ impl<'a> Starts<'a> {
             } else {
                 (self.ymax + margin * range, self.ymin - margin * range)
             };
-            let (b, c) = linearised_slope(x, y, a, d).unwrap_or((1.0, self.geo_c));
-            let (a, d) = asymptotes_given_shape(x, y, b, c).unwrap_or((a, d));
+            let (b, c) = linearised_slope(x, &self.ln_x, y, a, d).unwrap_or((1.0, self.geo_c));
+            let (a, d) = asymptotes_given_shape(x, &self.ln_x, y, b, c).unwrap_or((a, d));
             vec![a, b, c, d]
         } else {
             let (a, d) = if self.increasing {
@@ -107,21 +126,32 @@ impl<'a> Starts<'a> {
 
 /// With slope and inflection fixed the 4PL is linear in its asymptotes: `y = d + (a − d)·s`,
 /// `s = 1/(1 + (x/c)^b)`; a straight-line fit of `y` on `s` gives them.
-fn asymptotes_given_shape(x: &[f64], y: &[f64], b: f64, c: f64) -> Option<(f64, f64)> {
+fn asymptotes_given_shape(
+    x: &[f64],
+    ln_x: &[f64],
+    y: &[f64],
+    b: f64,
+    c: f64,
+) -> Option<(f64, f64)> {
     let n = x.len() as f64;
-    let s: Vec<f64> = x
-        .iter()
-        .map(|&xi| {
-            if xi > 0.0 {
-                1.0 / (1.0 + (xi / c).powf(b))
-            } else {
-                1.0
-            }
-        })
-        .collect();
-    let (ms, my) = (s.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let sss: f64 = s.iter().map(|v| (v - ms) * (v - ms)).sum();
-    let ssy: f64 = s.iter().zip(y).map(|(v, w)| (v - ms) * (w - my)).sum();
+    let ln_c = c.ln();
+    // One pass: sums of s, y, s², s·y (a start: the one-pass variance loses digits only where s
+    // barely varies over the standards, where this start is poor anyway).
+    let (mut ss, mut sy, mut sss, mut ssy) = (0.0, 0.0, 0.0, 0.0);
+    for ((&xi, &l), &yi) in x.iter().zip(ln_x).zip(y) {
+        let s = if xi > 0.0 {
+            1.0 / (1.0 + (b * (l - ln_c)).exp())
+        } else {
+            1.0
+        };
+        ss += s;
+        sy += yi;
+        sss += s * s;
+        ssy += s * yi;
+    }
+    let (ms, my) = (ss / n, sy / n);
+    let sss = sss - n * ms * ms;
+    let ssy = ssy - n * ms * my;
     let slope = ssy / sss;
     let d = my - slope * ms;
     let a = d + slope;
@@ -129,9 +159,9 @@ fn asymptotes_given_shape(x: &[f64], y: &[f64], b: f64, c: f64) -> Option<(f64, 
 }
 
 /// Least-squares line of `ln((a − y)/(y − d))` on `ln x`: returns `(b, c)`.
-fn linearised_slope(x: &[f64], y: &[f64], a: f64, d: f64) -> Option<(f64, f64)> {
+fn linearised_slope(x: &[f64], ln_x: &[f64], y: &[f64], a: f64, d: f64) -> Option<(f64, f64)> {
     let (mut n, mut sx, mut sz, mut sxx, mut sxz) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (&xi, &yi) in x.iter().zip(y) {
+    for ((&xi, &yi), &l) in x.iter().zip(y).zip(ln_x) {
         if xi <= 0.0 {
             continue;
         }
@@ -139,7 +169,7 @@ fn linearised_slope(x: &[f64], y: &[f64], a: f64, d: f64) -> Option<(f64, f64)> 
         if !(ratio > 0.0 && ratio.is_finite()) {
             continue;
         }
-        let (lx, z) = (xi.ln(), ratio.ln());
+        let (lx, z) = (l, ratio.ln());
         n += 1.0;
         sx += lx;
         sz += z;

@@ -12,6 +12,8 @@ pub(super) struct Reduced<'a> {
     pub model: Model,
     pub x: &'a [f64],
     pub ln_x: &'a [f64],
+    /// `ln_x` on its dilution ladder ([`super::ladder`]).
+    pub ladder: &'a super::ladder::Ladder,
     pub y: &'a [f64],
     pub w: &'a [f64],
     /// `Some(ln x_ref)`: the 4PL in its edge form (see [`super::edge`]), θ = (β, ε) with ε ≥ 0 and
@@ -24,20 +26,29 @@ pub(super) struct Reduced<'a> {
     pub scatter: f64,
 }
 
-/// `s_i` and `ds_i/dθ_k` (k < 3) at θ.
-fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
+/// The shift `s` of the power `u_i = exp(θ₀·(ln x_i − s))` every form's basis is built on: `ln c`,
+/// the edge form's `ln x_ref`, the large-g form's `ln κ`.
+fn shift(r: &Reduced, th: &[f64]) -> f64 {
+    match r.edge {
+        Some(ln_ref) => ln_ref,
+        None if r.inv_g => th[1],
+        None => th[1].ln(),
+    }
+}
+
+/// `s_i` and `ds_i/dθ_k` (k < 3) at θ, given `u = exp(θ₀·(ln x_i − shift))` (see [`shift`]).
+fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize, u: f64) -> (f64, [f64; 3]) {
     if let Some(ln_ref) = r.edge {
-        return edge_basis(r, th, ln_ref, i);
+        return edge_basis(r, th, ln_ref, i, u);
     }
     if r.inv_g {
-        return inv_g_basis(r, th, i);
+        return inv_g_basis(r, th, i, u);
     }
     let (b, c) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
         return (if b > 0.0 { 1.0 } else { 0.0 }, [0.0; 3]);
     }
     let lr = r.ln_x[i] - ln_c;
-    let u = (b * lr).exp();
     let q = 1.0 + u;
     match r.model {
         Model::FourPl => {
@@ -55,10 +66,18 @@ fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize) -> (f64, [f64; 3]) {
     }
 }
 
+/// `1 − s` of the logistic forms at `u = (x/c)^b`, without cancellation where `s` is near 1.
+fn rest(model: Model, th: &[f64], u: f64, s: f64) -> f64 {
+    match model {
+        Model::FourPl => u * s,
+        Model::FivePl => -(-th[2] * u.ln_1p()).exp_m1(),
+    }
+}
+
 /// The edge form's basis `φ = t/(1 + εt)` and its derivatives by β and ε. A zero standard has
 /// `φ = 0` for β > 0; for β < 0 it has no finite value (the edge form of the low end does not apply).
 /// 5PL: see [`edge_basis_5pl`].
-fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize) -> (f64, [f64; 3]) {
+fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize, t: f64) -> (f64, [f64; 3]) {
     let (beta, eps) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
         return if beta > 0.0 {
@@ -68,7 +87,6 @@ fn edge_basis(r: &Reduced, th: &[f64], ln_ref: f64, i: usize) -> (f64, [f64; 3])
         };
     }
     let l = r.ln_x[i] - ln_ref;
-    let t = (beta * l).exp();
     if r.model == Model::FivePl {
         return edge_basis_5pl(t, l, eps, th[2]);
     }
@@ -104,13 +122,12 @@ fn edge_basis_5pl(t: f64, l: f64, eps: f64, g: f64) -> (f64, [f64; 3]) {
 /// the same 5PL for every `h > 0` and at `h = 0` its limit `exp(−v)` (a Weibull-type curve that a
 /// general-purpose LM approaches with g growing without end). θ = (b, ln κ, h), `h ≥ 0`;
 /// `∂s/∂v = −s/(1 + hv)`, `∂s/∂h = −s·p′(hv)·v²`.
-fn inv_g_basis(r: &Reduced, th: &[f64], i: usize) -> (f64, [f64; 3]) {
+fn inv_g_basis(r: &Reduced, th: &[f64], i: usize, v: f64) -> (f64, [f64; 3]) {
     let (b, ln_k, h) = (th[0], th[1], th[2]);
     if r.x[i] <= 0.0 {
         return (if b > 0.0 { 1.0 } else { 0.0 }, [0.0; 3]);
     }
     let lr = r.ln_x[i] - ln_k;
-    let v = (b * lr).exp();
     let w = h * v;
     let (p, dp) = log1p_ratio(w);
     let s = (-v * p).exp();
@@ -150,11 +167,11 @@ fn expm1_ratio(z: f64) -> (f64, f64) {
 /// `(a, d)` and the normal-matrix inverse `(i11, i12, i22)`.
 type LinearSolution = ((f64, f64), (f64, f64, f64));
 
-fn linear(r: &Reduced, s: &[f64]) -> Option<LinearSolution> {
+fn linear(r: &Reduced, s: &[f64], rest: &[f64]) -> Option<LinearSolution> {
     let (mut m11, mut m12, mut m22, mut v1, mut v2) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for i in 0..s.len() {
         let w2 = r.w[i] * r.w[i];
-        let (p, q) = (s[i], 1.0 - s[i]);
+        let (p, q) = (s[i], rest[i]);
         m11 += w2 * p * p;
         m12 += w2 * p * q;
         m22 += w2 * q * q;
@@ -174,6 +191,8 @@ fn linear(r: &Reduced, s: &[f64]) -> Option<LinearSolution> {
 /// point, so the Jacobian there costs no further `exp`.
 pub(super) struct Eval {
     s: [f64; MAX_POINTS],
+    /// `1 − s`, computed apart where the form allows (the logistic forms: exact where `s` is near 1).
+    q: [f64; MAX_POINTS],
     ds: [[f64; 3]; MAX_POINTS],
     ad: (f64, f64),
     inv: (f64, f64, f64),
@@ -188,6 +207,7 @@ impl Eval {
     fn new() -> Eval {
         Eval {
             s: [0.0; MAX_POINTS],
+            q: [0.0; MAX_POINTS],
             ds: [[0.0; 3]; MAX_POINTS],
             ad: (f64::NAN, f64::NAN),
             inv: (f64::NAN, f64::NAN, f64::NAN),
@@ -205,16 +225,26 @@ impl Reduced<'_> {
             return false;
         }
         let ln_c = th[1].ln();
+        // The powers first (into `s`, which each point's basis then replaces).
+        self.ladder
+            .exps(th[0], shift(self, th), self.ln_x, &mut ev.s[..m]);
+        let logistic = self.edge.is_none() && !self.inv_g;
         for i in 0..m {
-            (ev.s[i], ev.ds[i]) = basis(self, th, ln_c, i);
+            let u = ev.s[i];
+            (ev.s[i], ev.ds[i]) = basis(self, th, ln_c, i, u);
+            ev.q[i] = if logistic && self.x[i] > 0.0 {
+                rest(self.model, th, u, ev.s[i])
+            } else {
+                1.0 - ev.s[i]
+            };
         }
-        let Some((ad, inv)) = linear(self, &ev.s[..m]) else {
+        let Some((ad, inv)) = linear(self, &ev.s[..m], &ev.q[..m]) else {
             return false;
         };
         let (a, d) = ad;
         let mut f = 0.0;
         for i in 0..m {
-            let r = self.w[i] * (self.y[i] - d - (a - d) * ev.s[i]);
+            let r = self.w[i] * (self.y[i] - super::model::blend(a, d, ev.s[i], ev.q[i]));
             ev.res[i] = r;
             f += r * r;
         }
@@ -238,15 +268,15 @@ impl Reduced<'_> {
                 let wds = self.w[i] * ev.ds[i][j];
                 let wv = self.w[i] * (a - d) * wds;
                 t1 += ev.s[i] * wv;
-                t2 += (1.0 - ev.s[i]) * wv;
+                t2 += ev.q[i] * wv;
                 t += wds * ev.res[i];
             }
             let (c1, c2) = (i11 * t1 + i12 * t2, i12 * t1 + i22 * t2);
             for i in 0..m {
                 let v = self.w[i] * (a - d) * ev.ds[i][j];
-                let (si, wi) = (ev.s[i], self.w[i]);
-                let proj = wi * (si * c1 + (1.0 - si) * c2);
-                let second = wi * (si * e1 + (1.0 - si) * e2) * t;
+                let (si, qi, wi) = (ev.s[i], ev.q[i], self.w[i]);
+                let proj = wi * (si * c1 + qi * c2);
+                let second = wi * (si * e1 + qi * e2) * t;
                 out[i * k + j] = proj - v - second;
             }
         }
@@ -558,6 +588,7 @@ mod tests {
             model: Model::FivePl,
             x: &x,
             ln_x: &ln_x,
+            ladder: &super::super::ladder::Ladder::of(&ln_x),
             y: &y,
             w: &w,
             edge: None,
@@ -567,18 +598,20 @@ mod tests {
         let (b, c, g) = (1.2f64, 40.0f64, 3.0f64);
         let th = [b, c.ln() - g.ln() / b, 1.0 / g];
         for i in 0..x.len() {
-            let s = inv_g_basis(&r, &th, i).0;
+            let v = (b * (ln_x[i] - th[1])).exp();
+            let s = inv_g_basis(&r, &th, i, v).0;
             let s5 = logistic5([1.0, b, c, 0.0, g], x[i]);
             let s5 = if x[i] == 0.0 { 1.0 } else { s5 };
             assert!((s - s5).abs() < 1e-12, "x {}: {s} vs {s5}", x[i]);
-            let n = numeric(|t| inv_g_basis(&r, &t, i).0, th);
-            let d = inv_g_basis(&r, &th, i).1;
+            let at = |t: [f64; 3]| inv_g_basis(&r, &t, i, (t[0] * (ln_x[i] - t[1])).exp());
+            let n = numeric(|t| at(t).0, th);
+            let d = at(th).1;
             for j in 0..3 {
                 assert!((d[j] - n[j]).abs() <= 1e-6 * n[j].abs() + 1e-9, "{i} {j}");
             }
         }
         // h = 0: exp(−(x/κ)^b).
         let v = (b * (20f64.ln() - th[1])).exp();
-        assert!((inv_g_basis(&r, &[th[0], th[1], 0.0], 2).0 - (-v).exp()).abs() < 1e-15);
+        assert!((inv_g_basis(&r, &[th[0], th[1], 0.0], 2, v).0 - (-v).exp()).abs() < 1e-15);
     }
 }
