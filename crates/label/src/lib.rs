@@ -62,9 +62,23 @@ impl LabelError {
     }
 }
 
+/// The language of a label's words (its field names, the storage line and which product name it
+/// carries); the codes, dates and numbers are the same in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LabelLanguage {
+    /// ロット / 有効期限 / バイアル / `−80 °C 以下で保存`, the Japanese product name alone when the
+    /// product has one — what a Japanese facility's labels print (Japanese indications).
+    #[default]
+    Japanese,
+    /// `Lot` / `EXP` / `Vial` / `Store at −80 °C or below`, the English name with the Japanese below.
+    English,
+}
+
 /// Everything a vial label shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelData {
+    /// The language the label is printed in.
+    pub language: LabelLanguage,
     /// Product name in English.
     pub product_name_en: String,
     /// Product name in Japanese, if the product has one (製品名).
@@ -108,15 +122,36 @@ impl LabelData {
         Ok(Prepared {
             code128: Code128Symbol::encode(&self.din.barcode_data())?,
             datamatrix: DataMatrixSymbol::encode(&message)?,
-            lot_volume: format!("Lot {}   {} mL", self.lot, format_volume(self.volume_ml)),
-            expiry: format!("EXP {}", self.expiry),
-            vial: format!("Vial {}", self.vial),
+            lot_volume: format!(
+                "{} {}{}{} mL",
+                self.word("ロット", "Lot"),
+                self.lot,
+                self.gap(),
+                format_volume(self.volume_ml)
+            ),
+            expiry: format!("{} {}", self.word("有効期限", "EXP"), self.expiry),
+            vial: format!("{} {}", self.word("バイアル", "Vial"), self.vial),
         })
     }
 
-    /// `Store at -80 °C or below`.
+    fn word(&self, ja: &'static str, en: &'static str) -> &'static str {
+        match self.language {
+            LabelLanguage::Japanese => ja,
+            LabelLanguage::English => en,
+        }
+    }
+
+    /// Between two fields of a line: a Japanese line's words are wider, so it keeps two spaces.
+    pub(crate) fn gap(&self) -> &'static str {
+        self.word("  ", "   ")
+    }
+
+    /// `−80 °C 以下で保存` / `Store at -80 °C or below`.
     pub fn storage_text(&self) -> String {
-        format!("Store at {} °C or below", self.storage_max_celsius)
+        match self.language {
+            LabelLanguage::Japanese => format!("{} °C 以下で保存", self.storage_max_celsius),
+            LabelLanguage::English => format!("Store at {} °C or below", self.storage_max_celsius),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! more room than there is above the DIN are refused naming the field.
 
 use crate::svg::layout::{DIN_SIZE, DIN_Y, NAME_WIDTH};
-use crate::{LabelData, LabelError, MIN_TEXT_MM};
+use crate::{LabelData, LabelError, LabelLanguage, MIN_TEXT_MM};
 use secretome_document::{Weight, text_width, wrap};
 
 /// One line of a product name: baseline `y` and font size in mm.
@@ -36,14 +36,19 @@ fn fit(name: &str, max: f64, weight: Weight) -> Result<(f64, Vec<String>), Label
 pub(crate) fn name_lines(label: &LabelData) -> Result<Vec<NameLine>, LabelError> {
     let mut out = Vec::new();
     let mut y = 0.6;
-    let mut names = vec![(label.product_name_en.as_str(), 2.6, Weight::Bold, "name-en")];
-    if let Some(ja) = label
+    let ja = label
         .product_name_ja
         .as_deref()
-        .filter(|n| !n.trim().is_empty())
-    {
-        names.push((ja, 2.5, Weight::Regular, "name-ja"));
-    }
+        .filter(|n| !n.trim().is_empty());
+    let names = match (label.language, ja) {
+        // A Japanese label names the product in Japanese alone when it has a Japanese name.
+        (LabelLanguage::Japanese, Some(ja)) => vec![(ja, 2.6, Weight::Regular, "name-ja")],
+        (_, ja) => {
+            let mut names = vec![(label.product_name_en.as_str(), 2.6, Weight::Bold, "name-en")];
+            names.extend(ja.map(|ja| (ja, 2.5, Weight::Regular, "name-ja")));
+            names
+        }
+    };
     for (name, max, weight, class) in names {
         let (size, lines) = fit(name, max, weight)?;
         for text in lines {

@@ -66,9 +66,9 @@ pub fn label_page(label: &LabelData) -> Result<Page, LabelError> {
     }
 
     let lines = [
-        format!("{}   {}", label.product_code, p.lot_volume),
+        format!("{}{}{}", label.product_code, label.gap(), p.lot_volume),
         label.storage_text(),
-        format!("{}   {}", p.expiry, p.vial),
+        format!("{}{}{}", p.expiry, label.gap(), p.vial),
     ];
     for (y, line) in LINES_Y.iter().zip(&lines) {
         page.text(f(LEFT), f(*y), f(LINE_SIZE), Weight::Regular, line);

@@ -3,7 +3,8 @@
 
 use crate::symbols::{CODE128_QUIET_MODULES, DATAMATRIX_QUIET_MODULES, runs};
 use crate::{
-    CODE128_MODULE_MM, LABEL_HEIGHT_MM, LABEL_WIDTH_MM, LabelData, LabelError, names::name_lines,
+    CODE128_MODULE_MM, LABEL_HEIGHT_MM, LABEL_WIDTH_MM, LabelData, LabelError, LabelLanguage,
+    names::name_lines,
 };
 use std::fmt::Write;
 
@@ -38,7 +39,10 @@ pub fn render_svg(label: &LabelData) -> Result<String, LabelError> {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}" role="img" aria-label="{}">"#,
         esc(&format!(
             "{} {}",
-            label.product_name_en,
+            match (label.language, label.product_name_ja.as_deref()) {
+                (LabelLanguage::Japanese, Some(ja)) if !ja.trim().is_empty() => ja,
+                _ => label.product_name_en.as_str(),
+            },
             label.din.eye_readable()
         ))
     );
@@ -141,12 +145,18 @@ pub fn render_svg(label: &LabelData) -> Result<String, LabelError> {
     s.push_str(r#""/></g>"#);
 
     let lines = [
-        format!("{}   {}", label.product_code, p.lot_volume),
+        format!("{}{}{}", label.product_code, label.gap(), p.lot_volume),
         label.storage_text(),
-        format!("{}   {}", p.expiry, p.vial),
+        format!("{}{}{}", p.expiry, label.gap(), p.vial),
     ];
+    let lines_font = match label.language {
+        LabelLanguage::Japanese => ja,
+        LabelLanguage::English => sans,
+    };
     for ((y, line), class) in LINES_Y.iter().zip(&lines).zip(["lot", "storage", "expiry"]) {
-        text(&mut s, LEFT, *y, LINE_SIZE, sans, "normal", class, line);
+        text(
+            &mut s, LEFT, *y, LINE_SIZE, lines_font, "normal", class, line,
+        );
     }
     s.push_str("</svg>");
     Ok(s)

@@ -11,8 +11,8 @@ use secretome_document::{Weight, cap_height};
 use secretome_domain::isbt::Din;
 use secretome_label::symbols::CODE128_QUIET_MODULES;
 use secretome_label::{
-    CODE128_MODULE_MM, Code128Symbol, LABEL_WIDTH_MM, LabelError, MIN_TEXT_MM, label_page,
-    parse_compound_message, render_pdf, render_svg,
+    CODE128_MODULE_MM, Code128Symbol, LABEL_WIDTH_MM, LabelError, LabelLanguage, MIN_TEXT_MM,
+    label_page, parse_compound_message, render_pdf, render_svg,
 };
 
 fn created() -> jiff::Timestamp {
@@ -247,4 +247,41 @@ fn pdf_barcodes_scan_back_to_the_label_identifiers() {
         (scanned.din, scanned.product_code, scanned.expiry),
         (label.din, label.product_code, label.expiry)
     );
+}
+
+/// A Japanese facility's label (the default): its field names, storage line and product name in
+/// Japanese, every line inside the label at the legible size, in the SVG and in the PDF's text.
+#[test]
+fn a_japanese_label_prints_its_words_in_japanese_and_every_line_fits() {
+    let mut l = common::label();
+    l.language = LabelLanguage::Japanese;
+    let svg = render_svg(&l).unwrap();
+    assert_eq!(texts(&svg, "storage"), ["-80 °C 以下で保存"]);
+    assert_eq!(
+        texts(&svg, "expiry"),
+        ["有効期限 2027-05-01  バイアル V-0001"]
+    );
+    assert_eq!(texts(&svg, "lot"), ["E0001V00  ロット L-2026-001  1.0 mL"]);
+    assert_eq!(texts(&svg, "name-ja"), ["間葉系幹細胞培養上清液"]);
+    assert!(texts(&svg, "name-en").is_empty(), "{svg}");
+    // The longest ids the demo and the generator print, at the lines' size, inside the label.
+    let mut long = l.clone();
+    long.lot = secretome_domain::ids::LotNumber::new("L-2026-0001").unwrap();
+    long.vial = secretome_domain::ids::VialId::new("L-2026-0001-0001").unwrap();
+    long.volume_ml = 10.25;
+    for line in ["lot", "storage", "expiry"] {
+        let t = &texts(&render_svg(&long).unwrap(), line)[0];
+        let w = secretome_document::text_width(t, Weight::Regular, MIN_TEXT_MM as f32).unwrap();
+        assert!(
+            f64::from(w) < LABEL_WIDTH_MM - 2.0 * 1.5,
+            "{line}: {t} is {w} mm wide"
+        );
+    }
+    // pdftotext is a test tool of the CI (poppler-utils); without it the PDF text is not read.
+    if let Some(text) = pdftotext(&render_pdf(&l, created()).unwrap()) {
+        assert!(
+            text.contains("以下で保存") && text.contains("有効期限"),
+            "{text}"
+        );
+    }
 }

@@ -13,9 +13,10 @@ use secretome_domain::{
     isbt::{Din, ProductCode},
     lot::Lot,
     qc::Product,
+    site::SETTING_LANGUAGE,
     vial::{Vial, VialStatus},
 };
-use secretome_label::{LabelData, LabelError, render_pdf, render_svg};
+use secretome_label::{LabelData, LabelError, LabelLanguage, render_pdf, render_svg};
 
 /// The zone the expiry date on a label is in (labels are shared by every reader; the demo
 /// facility and the default site are in Tokyo).
@@ -34,7 +35,13 @@ impl Service {
                     id: v.lot.to_string(),
                 })?;
         let product: Option<Product> = self.store.fetch(&lot.product).await?;
-        label_data(&v, &lot, product.as_ref(), now)
+        let mut label = label_data(&v, &lot, product.as_ref(), now)?;
+        // Printed in the facility's language: English only where the facility chose English
+        // (Japanese indications otherwise, as a Japanese facility's labels carry).
+        if self.setting(SETTING_LANGUAGE).await?.as_deref() == Some("en") {
+            label.language = LabelLanguage::English;
+        }
+        Ok(label)
     }
 
     /// The vial's label as a standalone SVG document (50 × 30 mm).
@@ -124,6 +131,7 @@ pub(crate) fn label_data(
         .into());
     }
     Ok(LabelData {
+        language: LabelLanguage::Japanese,
         product_name_en: product.name.clone(),
         product_name_ja: Some(product.name_ja.clone()).filter(|n| !n.trim().is_empty()),
         din: Din::parse(din).map_err(DomainError::from)?,

@@ -122,7 +122,12 @@ async fn a_demo_vials_label_scans_back_to_its_din_and_product_code() {
             .vial_label_svg(&v.id.to_string(), t("2026-11-25T03:00:00Z"))
             .await
             .unwrap();
-        assert!(svg.contains("幹細胞培養上清液") && svg.contains("Lot L-2026-004"));
+        // A Japanese facility's label (the default): Japanese words and product name.
+        assert!(
+            svg.contains("幹細胞培養上清液") && svg.contains("ロット L-2026-004"),
+            "{backend:?}"
+        );
+        assert!(!svg.contains("Lot L-2026-004") && !svg.contains("Store at"));
         let scanned = code128(&svg);
         assert_eq!(
             Din::from_barcode(&scanned),
@@ -162,6 +167,18 @@ async fn a_demo_vials_label_scans_back_to_its_din_and_product_code() {
             .await
             .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
+
+        // A facility that chose English prints English labels.
+        let admin = svc.actor("admin").await.unwrap();
+        let at = t("2026-11-25T03:00:00Z");
+        svc.set_setting(&admin, at, secretome_domain::site::SETTING_LANGUAGE, "en")
+            .await
+            .unwrap();
+        let svg = svc.vial_label_svg(v.id.as_str(), at).await.unwrap();
+        assert!(
+            svg.contains("Lot L-2026-004") && svg.contains("Store at -80 °C or below"),
+            "{backend:?}"
+        );
 
         // A vial filled before the FIN was configured (a row from before DINs existed).
         sqlx::query("UPDATE vial SET din = NULL, product_code = NULL WHERE id = 'L-2026-001-0001'")

@@ -3,10 +3,11 @@
 use jiff::civil::date;
 use secretome_domain::ids::{LotNumber, VialId};
 use secretome_domain::isbt::{Din, Fin, ProductCode};
-use secretome_label::LabelData;
+use secretome_label::{LabelData, LabelLanguage};
 
 pub fn label_with(din: Din) -> LabelData {
     LabelData {
+        language: LabelLanguage::English,
         product_name_en: "MSC Conditioned Medium".into(),
         product_name_ja: Some("間葉系幹細胞培養上清液".into()),
         din,
