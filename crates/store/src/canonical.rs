@@ -33,30 +33,60 @@ static ESCAPE: [u8; 256] = {
     t
 };
 
+/// The bytes of `x` (8 of a text, little-endian) that must be escaped, as their high bits: a
+/// control character (< 0x20), `"` or `\\`. Only the lowest set bit is exact (a borrow may flag
+/// bytes above the first true one), which is the one used.
+fn escapes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    control | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
+}
+
+fn escape(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match ESCAPE[b as usize] {
+        0 => out.push(b),
+        b'u' => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[(b >> 4) as usize],
+            HEX[(b & 0xF) as usize],
+        ]),
+        e => out.extend_from_slice(&[b'\\', e]),
+    }
+}
+
 /// Appends `s` as a JSON string literal.
 ///
-/// Byte by byte into room reserved once: the texts hashed most (an event's `before` and `after`)
-/// are JSON themselves, with a quote every few bytes, and copying the runs between them one
-/// `extend_from_slice` at a time cost more than the hashing (`audit verify`'s profile).
+/// Eight bytes at a time: the texts hashed most (an event's `before` and `after`) are JSON
+/// themselves, with a quote every few bytes, and a branch per byte (or a copy call per run between
+/// quotes) cost more than the hashing in `audit verify`'s profile. Each step copies eight bytes
+/// whole, keeps those before the first one to escape, and escapes that one.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
-    // Every escape but `\u00xx` takes two bytes for one; those six reserve their own room.
-    out.reserve(2 * bytes.len() + 2);
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
-    for &b in bytes {
-        match ESCAPE[b as usize] {
-            0 => out.push(b),
-            b'u' => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[(b >> 4) as usize],
-                HEX[(b & 0xF) as usize],
-            ]),
-            e => out.extend_from_slice(&[b'\\', e]),
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let chunk: [u8; 8] = chunk.try_into().unwrap_or_default();
+        let m = escapes(u64::from_le_bytes(chunk));
+        let len = out.len();
+        out.extend_from_slice(&chunk);
+        if m == 0 {
+            i += 8;
+            continue;
         }
+        let k = (m.trailing_zeros() / 8) as usize;
+        out.truncate(len + k);
+        escape(out, chunk[k]);
+        i += k + 1;
+    }
+    for &b in &bytes[i..] {
+        escape(out, b);
     }
     out.push(b'"');
 }
@@ -156,6 +186,34 @@ mod tests {
         let mut ours = Vec::new();
         write_str(&mut ours, &all);
         assert_eq!(ours, serde_json::to_vec(&all).unwrap());
+    }
+
+    #[test]
+    fn texts_of_every_length_and_mix_are_escaped_as_serde_json_escapes_them() {
+        // Escapes at every offset of the eight-byte steps, next to each other, at both ends.
+        let alphabet = [
+            'a', '"', '\\', '\n', '\u{1}', '\u{1f}', ' ', '東', '\u{7f}', 'é', '/',
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for len in 0..200 {
+            for _ in 0..20 {
+                let text: String = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        alphabet[(seed % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                let mut ours = b"x".to_vec();
+                write_str(&mut ours, &text);
+                assert_eq!(
+                    ours[1..],
+                    serde_json::to_vec(&text).unwrap()[..],
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]
