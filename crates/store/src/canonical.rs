@@ -44,6 +44,7 @@ fn escapes(x: u64) -> u64 {
     control | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
 }
 
+#[inline]
 fn escape(out: &mut Vec<u8>, b: u8) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     match ESCAPE[b as usize] {
