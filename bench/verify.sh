@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `audit verify` against `sha256sum` on the same bytes: the events and audited rows, dumped as text by
 # the engine's own client (sqlite3 / psql COPY), hashed by sha256sum; then `secretome audit verify`
-# on the database. Prints both times, the ratio sha256sum ÷ verify (goal ≥ 0.5) and verify's peak RSS.
+# on the database. Prints both times (wall and CPU), the ratios sha256sum ÷ verify (goal ≥ 0.5) and verify's
+# peak RSS.
 # Usage: bench/verify.sh sqlite:///path/to/copy.db | postgres://user@host/db
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +23,14 @@ case "$URL" in
     done ;;
 esac
 bytes=$(stat -c %s "$DUMP")
-t0=$(date +%s.%N); sha256sum "$DUMP" > /dev/null; t1=$(date +%s.%N)
-sha=$(echo "$t1 - $t0" | bc -l)
-out=$( { /usr/bin/time -f "TIME %e %M" "$BIN" audit verify --db "$URL" ; } 2>&1 )
+# Wall and CPU (user + sys) of each: on a shared machine the CPU ratio is the steadier one.
+shaout=$( { /usr/bin/time -f "TIME %e %U %S" sha256sum "$DUMP" > /dev/null ; } 2>&1 )
+read -r _ sha shau shas <<< "$(echo "$shaout" | grep '^TIME')"
+out=$( { /usr/bin/time -f "TIME %e %M %U %S" "$BIN" audit verify --db "$URL" ; } 2>&1 )
 echo "$out" | grep -v '^TIME'
-read -r _ vt rss <<< "$(echo "$out" | grep '^TIME')"
-printf '| %s | %.0f MB | sha256sum %.2f s | verify %.2f s | ratio %.2f | verify peak RSS %d MB |\n' \
-  "${URL%%\?*}" "$(echo "$bytes / 1000000" | bc -l)" "$sha" "$vt" "$(echo "$sha / $vt" | bc -l)" "$((rss / 1024))"
+read -r _ vt rss vu vs <<< "$(echo "$out" | grep '^TIME')"
+shacpu=$(echo "$shau + $shas" | bc -l)
+vcpu=$(echo "$vu + $vs" | bc -l)
+printf '| %s | %.0f MB | sha256sum %.2f s (CPU %.2f s) | verify %.2f s (CPU %.2f s) | ratio %.2f (CPU %.2f) | verify peak RSS %d MB |\n' \
+  "${URL%%\?*}" "$(echo "$bytes / 1000000" | bc -l)" "$sha" "$shacpu" "$vt" "$vcpu" \
+  "$(echo "$sha / $vt" | bc -l)" "$(echo "$shacpu / $vcpu" | bc -l)" "$((rss / 1024))"

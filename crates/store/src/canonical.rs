@@ -14,35 +14,81 @@
 
 use serde_json::{Number, Value};
 
-/// Appends `s` as a JSON string literal.
-pub fn write_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            0x08 => b"\\b",
-            0x09 => b"\\t",
-            0x0A => b"\\n",
-            0x0C => b"\\f",
-            0x0D => b"\\r",
-            0x00..=0x1F => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        if esc.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[(b >> 4) as usize]);
-            out.push(HEX[(b & 0xF) as usize]);
-        } else {
-            out.extend_from_slice(esc);
-        }
-        start = i + 1;
+/// For each byte: 0 when it is written as is, else the character after its backslash (`u` for
+/// the `\u00xx` form).
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = b'u';
+        i += 1;
     }
-    out.extend_from_slice(&bytes[start..]);
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0A] = b'n';
+    t[0x0C] = b'f';
+    t[0x0D] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// The bytes of `x` (8 of a text, little-endian) that must be escaped, as their high bits: a
+/// control character (< 0x20), `"` or `\\`. Only the lowest set bit is exact (a borrow may flag
+/// bytes above the first true one), which is the one used.
+fn escapes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    control | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
+}
+
+#[inline]
+fn escape(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match ESCAPE[b as usize] {
+        0 => out.push(b),
+        b'u' => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[(b >> 4) as usize],
+            HEX[(b & 0xF) as usize],
+        ]),
+        e => out.extend_from_slice(&[b'\\', e]),
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+///
+/// Eight bytes at a time: the texts hashed most (an event's `before` and `after`) are JSON
+/// themselves, with a quote every few bytes, and a branch per byte (or a copy call per run between
+/// quotes) cost more than the hashing in `audit verify`'s profile. Each step copies eight bytes
+/// whole, keeps those before the first one to escape, and escapes that one.
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let chunk: [u8; 8] = chunk.try_into().unwrap_or_default();
+        let m = escapes(u64::from_le_bytes(chunk));
+        let len = out.len();
+        out.extend_from_slice(&chunk);
+        if m == 0 {
+            i += 8;
+            continue;
+        }
+        let k = (m.trailing_zeros() / 8) as usize;
+        out.truncate(len + k);
+        escape(out, chunk[k]);
+        i += k + 1;
+    }
+    for &b in &bytes[i..] {
+        escape(out, b);
+    }
     out.push(b'"');
 }
 
@@ -141,6 +187,34 @@ mod tests {
         let mut ours = Vec::new();
         write_str(&mut ours, &all);
         assert_eq!(ours, serde_json::to_vec(&all).unwrap());
+    }
+
+    #[test]
+    fn texts_of_every_length_and_mix_are_escaped_as_serde_json_escapes_them() {
+        // Escapes at every offset of the eight-byte steps, next to each other, at both ends.
+        let alphabet = [
+            'a', '"', '\\', '\n', '\u{1}', '\u{1f}', ' ', '東', '\u{7f}', 'é', '/',
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for len in 0..200 {
+            for _ in 0..20 {
+                let text: String = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        alphabet[(seed % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                let mut ours = b"x".to_vec();
+                write_str(&mut ours, &text);
+                assert_eq!(
+                    ours[1..],
+                    serde_json::to_vec(&text).unwrap()[..],
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,16 +1,18 @@
 //! The checking half of `audit verify`, run on a thread of its own while the SQL side fetches: it
 //! takes events in sequence order and then rows, re-hashes, compares, and records every finding.
-//! Per entity it keeps 40 bytes — a 16-byte digest of (table, id), the latest event's seq and a
-//! 16-byte digest of that event's `after` — so memory follows the number of rows, not of events.
+//! Per entity it keeps 32 bytes (`latest.rs`) — 8 bytes of a digest of (table, id), the latest
+//! event's seq and a 16-byte digest of that event's `after` — so memory follows the number of
+//! rows, not of events.
 //! (Truncated SHA-256: forging a matching text needs a second preimage, about 2^128 work.)
 
+use super::latest::Latest;
 use crate::{
     audit::{Anchor, AuditEvent, EventRef, FindingKind, GENESIS, VerifyOptions, VerifyReport},
     row::Snapshot,
     schema::Table,
 };
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, hash_map::Entry};
+use std::collections::BTreeMap;
 
 /// Items in sequence order, and the text of the packed events among them.
 #[derive(Default)]
@@ -77,7 +79,7 @@ pub(super) enum Item {
     },
 }
 
-type Key = [u8; 16];
+pub(super) type Key = [u8; 16];
 pub(super) type Dig = [u8; 16];
 
 fn key(table: &str, id: &str) -> Key {
@@ -185,8 +187,8 @@ pub(super) fn prepare_all(batch: &[Item], text: &str, buf: &mut Vec<u8>) -> Vec<
 }
 
 pub(super) struct Checker {
-    /// Entity → (seq of its latest event, digest of that event's `after`; seq negated if none).
-    latest: HashMap<Key, (i64, Dig), foldhash::fast::FixedState>,
+    /// Entity → (seq of its latest event, digest of that event's `after` if any).
+    latest: Latest,
     /// The hash of the last event (the next one's expected `prev_hash`).
     prev_hash: String,
     expected_seq: i64,
@@ -205,7 +207,7 @@ impl Checker {
             anchors.insert(a.seq, a.clone());
         }
         Checker {
-            latest: HashMap::with_capacity_and_hasher(entities, Default::default()),
+            latest: Latest::with_capacity(entities),
             prev_hash: GENESIS.to_string(),
             expected_seq: 1,
             last_seq: None,
@@ -223,7 +225,20 @@ impl Checker {
     /// Checks a batch in order, its hashes computed on two threads first.
     pub(super) fn check_batch(&mut self, batch: Batch) {
         let pres = prepare_all(&batch.items, &batch.text, &mut self.buf);
-        for (item, pre) in batch.items.into_iter().zip(pres) {
+        // The entity table is larger than the caches: its slots are asked for a few items ahead.
+        const AHEAD: usize = 8;
+        for p in pres.iter().take(AHEAD) {
+            self.latest.prefetch(&p.key);
+        }
+        for (i, (item, pre)) in batch
+            .items
+            .into_iter()
+            .zip(pres.iter().copied())
+            .enumerate()
+        {
+            if let Some(p) = pres.get(i + AHEAD) {
+                self.latest.prefetch(&p.key);
+            }
             self.check(item, &batch.text, pre);
         }
     }
@@ -304,28 +319,12 @@ impl Checker {
             );
         }
         // One look-up per event: the slot is read, then overwritten with this event.
-        let slot = self.latest.entry(pre.key);
-        let previous = match &slot {
-            Entry::Occupied(o) => Some(*o.get()),
-            Entry::Vacant(_) => None,
-        };
+        let previous = self.latest.replace(&pre.key, seq, pre.after);
         let before = pre.before;
-        let previous_after = previous.and_then(|(s, d)| (s > 0).then_some(d));
-        let entry = match pre.after {
-            Some(a) => (seq, a),
-            None => (-seq, [0; 16]),
-        };
-        match slot {
-            Entry::Occupied(mut o) => {
-                o.insert(entry);
-            }
-            Entry::Vacant(v) => {
-                v.insert(entry);
-            }
-        }
+        let previous_after = previous.and_then(|(_, d)| d);
         if before != previous_after {
             let since = match previous {
-                Some((s, _)) => format!("event #{}'s after", s.abs()),
+                Some((s, _)) => format!("event #{s}'s after"),
                 None => "nothing (it is the first event of this row)".to_string(),
             };
             self.report.add(
@@ -376,7 +375,7 @@ impl Checker {
             );
             return;
         };
-        let found = self.latest.remove(&pre.key);
+        let found = self.latest.take(&pre.key);
         if let Err(e) = snap {
             self.report.add(
                     FindingKind::Unreadable,
@@ -396,13 +395,13 @@ impl Checker {
                 ),
             ),
             Some((seq, after)) => {
-                if seq < 0 || pre.after != Some(after) {
+                if after.is_none() || pre.after != after {
                     self.report.add(
                         FindingKind::ChangedRow,
                         format!(
                             "{} row {id} does not match its latest audit event #{}: it was changed behind the application",
                             table.name(),
-                            seq.abs()
+                            seq
                         ),
                     );
                 }
@@ -415,12 +414,7 @@ impl Checker {
     /// with their count — the SQL side names them.
     pub(super) fn finish(mut self) -> (VerifyReport, Vec<i64>, u64) {
         self.report.rows = self.rows;
-        let mut missing: Vec<i64> = self
-            .latest
-            .values()
-            .filter(|(s, _)| *s > 0)
-            .map(|(s, _)| *s)
-            .collect();
+        let mut missing: Vec<i64> = self.latest.unconsumed().collect();
         let count = missing.len() as u64;
         missing.sort_unstable();
         missing.truncate(self.report.limit);

@@ -6,6 +6,7 @@ mod bulk;
 mod checker;
 mod durability;
 mod idempotency;
+mod latest;
 mod migrate;
 mod page;
 mod reads;
