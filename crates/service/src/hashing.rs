@@ -14,8 +14,11 @@ pub(crate) struct HashingPool {
     jobs: mpsc::Sender<Job>,
 }
 
-/// The nice value of the hashing threads (0 is the default, 19 the lowest priority).
-pub(crate) const NICE: i32 = 10;
+/// The nice value of the hashing threads (0 is the default, 19 the lowest priority): the lowest, so
+/// that on a busy server a sign-in waits for the cores rather than the requests of those already
+/// signed in (at nice 10 the p99 of other requests still rose 1.8–2.1× under 8 concurrent sign-ins
+/// on 2 cores; see BENCHMARKS.md, "Sign-in under load").
+pub(crate) const NICE: i32 = 19;
 
 impl HashingPool {
     pub(crate) fn new(threads: usize) -> HashingPool {
