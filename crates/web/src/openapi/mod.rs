@@ -20,6 +20,8 @@ use secretome_domain::{Role, UtcTime};
 use serde_json::{Map, Value, json};
 
 type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+/// The properties a body's action refuses when absent.
+type RequiredFn = fn() -> Vec<String>;
 
 /// One documented operation of the API.
 #[derive(Clone, Copy)]
@@ -30,7 +32,7 @@ pub struct Op {
     description: Option<&'static str>,
     query: Option<SchemaFn>,
     paged: bool,
-    body: Option<(&'static str, SchemaFn, fn() -> Vec<String>)>,
+    body: Option<(&'static str, SchemaFn, RequiredFn)>,
     status: u16,
     answer: Option<(&'static str, SchemaFn)>,
 }
