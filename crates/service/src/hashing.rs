@@ -66,14 +66,20 @@ impl HashingPool {
     }
 }
 
-/// Lowers the calling thread's scheduling priority to `NICE` (Linux: the nice value is a
-/// per-thread attribute). Elsewhere the thread keeps its priority.
+/// Lowers the calling thread's scheduling priority (Linux: per-thread attributes): the
+/// `SCHED_IDLE` policy, under which any waking request thread preempts it at once instead of
+/// after a time slice, and the nice value `NICE` for a kernel that refuses the policy. Elsewhere
+/// the thread keeps its priority.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: sched_setscheduler reads `param` for the call's duration; `pid = 0` is the
+        // calling thread.
+        let idle = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
         // SAFETY: setpriority only reads its integer arguments; `who = 0` is the calling thread.
-        let r = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, NICE) };
-        if r != 0 {
+        let niced = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, NICE) };
+        if idle != 0 && niced != 0 {
             tracing::warn!("password hashing threads keep their priority");
         }
     }
@@ -93,16 +99,19 @@ mod tests {
     #[tokio::test]
     async fn hashing_runs_on_low_priority_threads_not_the_callers() {
         let pool = HashingPool::new(1);
-        let (nice, name) = pool
+        let (nice, policy, name) = pool
             .run(|| {
                 (
                     current_nice(),
+                    // SAFETY: sched_getscheduler only reads its argument (0: this thread).
+                    unsafe { libc::sched_getscheduler(0) },
                     std::thread::current().name().map(String::from),
                 )
             })
             .await
             .unwrap();
         assert!(nice >= NICE, "nice {nice}");
+        assert_eq!(policy, libc::SCHED_IDLE);
         assert_eq!(name.as_deref(), Some("password-hashing-0"));
     }
 }

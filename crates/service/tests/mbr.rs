@@ -514,6 +514,20 @@ async fn a_guided_batch_opens_deviations_needs_a_second_person_and_blocks_fillin
             mbr.iter().any(|b| b.message.contains("FILL")),
             "{backend:?}: {mbr:?}"
         );
+        // The Japanese reader's blockers say the same in Japanese (no English sentence inside).
+        assert!(
+            // (a deviation's own description is the record's text, shown as written)
+            mbr.iter()
+                .filter(|b| !b.message_ja.contains("逸脱 —"))
+                .all(|b| !b.message_ja.contains("step ")
+                    && !b.message_ja.contains("outside")
+                    && !b.message_ja.contains("not recorded")),
+            "{backend:?}: {mbr:?}"
+        );
+        assert!(
+            mbr.iter().any(|b| b.message_ja.contains("を外れています")),
+            "{backend:?}: {mbr:?}"
+        );
         // Dispositioned and complete: the batch record raises no blocker any more.
         svc.decide_step_deviation(
             &c.qa,

@@ -85,6 +85,8 @@ pub struct Exception {
     pub batch: String,
     pub step: String,
     pub message: String,
+    /// The same in Japanese.
+    pub message_ja: String,
     /// Decided by QA (or, for a late entry, needing no decision).
     pub dispositioned: bool,
 }
@@ -99,11 +101,12 @@ pub fn exceptions(
     filled: bool,
 ) -> Vec<Exception> {
     let mut out = Vec::new();
-    let ex = |kind, step: &str, message: String, dispositioned| Exception {
+    let ex = |kind, step: &str, (message, message_ja): (String, String), dispositioned| Exception {
         kind,
         batch: batch.to_string(),
         step: step.to_string(),
         message,
+        message_ja,
         dispositioned,
     };
     let closed = |step: &str, param: Option<&str>| {
@@ -115,7 +118,10 @@ pub fn exceptions(
         out.push(ex(
             ExceptionKind::Deviation,
             &d.step,
-            format!("{} [{}]: {}", d.id, d.status.as_str(), d.description),
+            (
+                format!("{} [{}]: {}", d.id, d.status.as_str(), d.description),
+                format!("{} [{}]: {}", d.id, d.status.name_ja(), d.description),
+            ),
             d.status.is_closed(),
         ));
     }
@@ -125,7 +131,10 @@ pub fn exceptions(
                 out.push(ex(
                     ExceptionKind::Missing,
                     &s.code,
-                    format!("step {} ({}) is not recorded", s.code, s.name),
+                    (
+                        format!("step {} ({}) is not recorded", s.code, s.name),
+                        format!("工程 {} ({}) の記録がありません", s.code, s.name),
+                    ),
                     false,
                 ));
             }
@@ -135,9 +144,15 @@ pub fn exceptions(
             out.push(ex(
                 ExceptionKind::OutOfLimit,
                 &s.code,
-                format!(
-                    "step {}: {} = {} {} outside {}",
-                    s.code, v.parameter, v.value, v.unit, v.limit
+                (
+                    format!(
+                        "step {}: {} = {} {} outside {}",
+                        s.code, v.parameter, v.value, v.unit, v.limit
+                    ),
+                    format!(
+                        "工程 {}: {} = {} {} が {} を外れています",
+                        s.code, v.parameter, v.value, v.unit, v.limit
+                    ),
                 ),
                 closed(&s.code, Some(&v.parameter)),
             ));
@@ -146,15 +161,24 @@ pub fn exceptions(
             StepStatus::Skipped => out.push(ex(
                 ExceptionKind::Skipped,
                 &s.code,
-                format!("step {} ({}) skipped", s.code, s.name),
+                (
+                    format!("step {} ({}) skipped", s.code, s.name),
+                    format!("工程 {} ({}) は省略されました", s.code, s.name),
+                ),
                 closed(&s.code, None),
             )),
             StepStatus::AwaitingVerification => out.push(ex(
                 ExceptionKind::AwaitingVerification,
                 &s.code,
-                format!(
-                    "step {} recorded by {}, not yet verified",
-                    s.code, r.recorded_by
+                (
+                    format!(
+                        "step {} recorded by {}, not yet verified",
+                        s.code, r.recorded_by
+                    ),
+                    format!(
+                        "工程 {} は {} が記録し、まだ確認されていません",
+                        s.code, r.recorded_by
+                    ),
                 ),
                 false,
             )),
@@ -166,28 +190,38 @@ pub fn exceptions(
             out.push(ex(
                 ExceptionKind::LateEntry,
                 &s.code,
-                format!(
-                    "step {} recorded {:.0} h after it was done ({} by {})",
-                    s.code, late, r.recorded_at, r.recorded_by
+                (
+                    format!(
+                        "step {} recorded {:.0} h after it was done ({} by {})",
+                        s.code, late, r.recorded_at, r.recorded_by
+                    ),
+                    format!(
+                        "工程 {} は実施の {:.0} 時間後に記録されました ({}、{})",
+                        s.code, late, r.recorded_at, r.recorded_by
+                    ),
                 ),
                 true,
             ));
         }
         for c in &r.corrections {
+            let was = c
+                .previous
+                .iter()
+                .map(|v| format!("{} = {} {}", v.parameter, v.value, v.unit))
+                .collect::<Vec<_>>()
+                .join(", ");
             out.push(ex(
                 ExceptionKind::Correction,
                 &s.code,
-                format!(
-                    "step {} corrected at {} by {}: {} (was {})",
-                    s.code,
-                    c.at,
-                    c.by,
-                    c.reason,
-                    c.previous
-                        .iter()
-                        .map(|v| format!("{} = {} {}", v.parameter, v.value, v.unit))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                (
+                    format!(
+                        "step {} corrected at {} by {}: {} (was {was})",
+                        s.code, c.at, c.by, c.reason
+                    ),
+                    format!(
+                        "工程 {} は {} に {} が訂正しました: {} (訂正前 {was})",
+                        s.code, c.at, c.by, c.reason
+                    ),
                 ),
                 true,
             ));
@@ -196,13 +230,13 @@ pub fn exceptions(
     out
 }
 
-/// What the facility records say about one recorded step: the message (en) when the person who
+/// What the facility records say about one recorded step: the message (en, ja) when the person who
 /// recorded it lacked the qualifications its grade A room needs, and when its equipment was out
 /// of calibration or qualification at the time (found by the service from issue 14's records).
 #[derive(Debug, Clone, Default)]
 pub struct PlaceFacts {
-    pub unqualified: Option<String>,
-    pub equipment_overdue: Option<String>,
+    pub unqualified: Option<(String, String)>,
+    pub equipment_overdue: Option<(String, String)>,
 }
 
 /// The exceptions of a step's place; dispositioned once QA decided a deviation on that step
@@ -222,11 +256,12 @@ pub fn place_exceptions(
     ]
     .into_iter()
     .filter_map(|(kind, m)| {
-        m.as_ref().map(|m| Exception {
+        m.as_ref().map(|(en, ja)| Exception {
             kind,
             batch: batch.to_string(),
             step: record.step.clone(),
-            message: format!("step {}: {m}", record.step),
+            message: format!("step {}: {en}", record.step),
+            message_ja: format!("工程 {}: {ja}", record.step),
             dispositioned: decided,
         })
     })
@@ -242,7 +277,12 @@ pub fn blockers(exceptions: &[Exception]) -> Vec<ReleaseBlocker> {
             kind: BlockerKind::BatchRecordException,
             subject: format!("{}/{}", e.batch, e.step),
             message: format!("batch {}: {} — {}", e.batch, e.kind.name(), e.message),
-            message_ja: format!("バッチ {}: {} — {}", e.batch, e.kind.name_ja(), e.message),
+            message_ja: format!(
+                "バッチ {}: {} — {}",
+                e.batch,
+                e.kind.name_ja(),
+                e.message_ja
+            ),
         })
         .collect()
 }

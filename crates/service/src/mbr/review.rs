@@ -139,13 +139,12 @@ async fn place_facts(
     let mut facts = PlaceFacts::default();
     if step.room_grade.as_deref() == Some("A") && r.status != StepStatus::Skipped {
         let quals: Vec<Qualification> = src.list("operator", r.recorded_by.as_str()).await?;
-        facts.unqualified =
-            aseptic_unqualified(&r.recorded_by, &quals, r.performed_at).map(|(en, _)| en);
+        facts.unqualified = aseptic_unqualified(&r.recorded_by, &quals, r.performed_at);
     }
     if let Some(e) = &r.equipment
         && let Some(eq) = src.load::<Equipment>(e).await?
     {
-        facts.equipment_overdue = eq.unfit_at(r.performed_at).map(|(en, _)| en);
+        facts.equipment_overdue = eq.unfit_at(r.performed_at);
     }
     Ok(facts)
 }
