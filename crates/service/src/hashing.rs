@@ -1,6 +1,6 @@
 //! The threads that hash and verify passwords (argon2): at most half the cores (at least one),
-//! off the async executor, outside any transaction, each at the lowest scheduling priority (`SCHED_IDLE`, nice 19
-//! on Linux) — so a burst of sign-ins takes the cores only while the other requests leave them
+//! off the async executor, outside any transaction, each at the lowest scheduling priority
+//! (`SCHED_IDLE`, nice 19 on Linux) — so a burst of sign-ins takes the cores only while the other requests leave them
 //! idle, and their latency stays what it was (issue 13 item 5, `bench/signin.sh`). A burst queues
 //! here; each sign-in waits its turn.
 
