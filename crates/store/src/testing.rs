@@ -2,7 +2,7 @@
 //! a new SQLite file always, and a new PostgreSQL schema when `SECRETOME_TEST_DATABASE_URL` is set.
 //! Without that variable the PostgreSQL run is skipped, and says so on stderr.
 
-use crate::{SqlStore, store::Backend};
+use crate::{AuditCtx, SqlStore, store::Backend};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The variable that points tests at PostgreSQL, e.g. `postgres://postgres@127.0.0.1:5432/test`.
@@ -74,4 +74,14 @@ pub async fn stores(label: &str) -> Vec<(Backend, SqlStore)> {
         out.push((Backend::Postgres, pg));
     }
     out
+}
+
+/// The audit context of a test's write: a fixed actor and time, the given action, no reason.
+pub fn ctx(action: &str) -> AuditCtx {
+    AuditCtx {
+        actor: "tester".into(),
+        at: "2026-11-25T00:00:00.000000Z".into(),
+        action: action.into(),
+        reason: None,
+    }
 }

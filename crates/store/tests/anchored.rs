@@ -5,20 +5,12 @@
 
 use proptest::prelude::*;
 use secretome_store::{
-    AuditCtx, AuditEvent, FindingKind, Snapshot, SqlStore, Store, StoreError, Table, VerifyOptions,
-    VerifyOutcome, checkpoint, testing::stores,
+    AuditEvent, FindingKind, Snapshot, SqlStore, Store, StoreError, Table, VerifyOptions,
+    VerifyOutcome, checkpoint,
+    testing::{ctx, stores},
 };
 use serde_json::json;
 use sqlx::AssertSqlSafe;
-
-fn ctx(action: &str) -> AuditCtx {
-    AuditCtx {
-        actor: "tester".into(),
-        at: "2026-11-25T00:00:00.000000Z".into(),
-        action: action.into(),
-        reason: None,
-    }
-}
 
 fn product(id: &str, name: &str, temp: f64) -> Snapshot {
     Snapshot::from_object(

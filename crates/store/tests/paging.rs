@@ -3,19 +3,10 @@
 //! rows and events as `update` one by one.
 
 use secretome_store::{
-    AuditCtx, Cond, Page, PageQuery, Snapshot, Store, StoreError, Table, VerifyOutcome,
-    testing::stores,
+    Cond, Page, PageQuery, Snapshot, Store, StoreError, Table, VerifyOutcome,
+    testing::{ctx, stores},
 };
 use serde_json::json;
-
-fn ctx(action: &str) -> AuditCtx {
-    AuditCtx {
-        actor: "tester".into(),
-        at: "2026-11-25T00:00:00.000000Z".into(),
-        action: action.into(),
-        reason: None,
-    }
-}
 
 fn site(id: &str, zone: &str, created: u32) -> Snapshot {
     Snapshot::from_object(

@@ -2,19 +2,11 @@
 //! transactions leave nothing behind, constraint violations come back typed.
 
 use secretome_store::{
-    AuditCtx, Backend, Snapshot, Store, StoreError, Table, VerifyOutcome, testing::stores,
+    Backend, Snapshot, Store, StoreError, Table, VerifyOutcome,
+    testing::{ctx, stores},
 };
 use serde_json::json;
 use sqlx::{AssertSqlSafe, Row};
-
-fn ctx(action: &str) -> AuditCtx {
-    AuditCtx {
-        actor: "tester".into(),
-        at: "2026-11-25T00:00:00.000000Z".into(),
-        action: action.into(),
-        reason: None,
-    }
-}
 
 fn site(id: &str) -> Snapshot {
     Snapshot::from_object(

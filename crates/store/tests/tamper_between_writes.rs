@@ -5,19 +5,11 @@
 //! smallest size), and an untouched history verifies intact.
 
 use secretome_store::{
-    AuditCtx, FindingKind, Snapshot, SqlStore, Store, Table, VerifyOptions, testing::stores,
+    FindingKind, Snapshot, SqlStore, Store, Table, VerifyOptions,
+    testing::{ctx, stores},
 };
 use serde_json::json;
 use sqlx::AssertSqlSafe;
-
-fn ctx(action: &str) -> AuditCtx {
-    AuditCtx {
-        actor: "tester".into(),
-        at: "2026-11-25T00:00:00.000000Z".into(),
-        action: action.into(),
-        reason: None,
-    }
-}
 
 fn product(id: &str, temp: f64) -> Snapshot {
     Snapshot::from_object(
