@@ -29,7 +29,7 @@ pub fn num(v: f64) -> String {
         return "—".into();
     }
     if v != 0.0 && (v.abs() >= 1e7 || v.abs() < 1e-3) {
-        return format!("{v:.3e}");
+        return scientific(v, 4);
     }
     let s = format!("{v:.4}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -145,12 +145,40 @@ pub fn volume(v: &f64) -> String {
     qty(v, Quantity::Volume)
 }
 
-/// A number for a table cell: large counts in scientific form (1.9 × 10⁷), others as typed.
+/// `v` to `n` significant figures in scientific form as printed (`1.23 × 10⁻⁹`, `4.20 × 10⁸`):
+/// for the rates and predictions that span many orders of magnitude.
+pub fn scientific(v: f64, n: usize) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let text = format!("{:.*e}", n.max(1) - 1, v);
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    if exp == "0" {
+        return mantissa.to_string();
+    }
+    let sup: String = exp
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']
+                [d.to_digit(10).unwrap_or(0) as usize],
+        })
+        .collect();
+    format!("{mantissa} × 10{sup}")
+}
+
+/// A planning prediction or rate as a template shows it: 3 significant figures, scientific.
+pub fn sci3(v: &f64) -> String {
+    scientific(*v, 3)
+}
+
+/// A number for a table cell: large counts in scientific form (1.90 × 10⁷), others as typed.
 pub fn sci(v: &f64) -> String {
     if v.abs() >= 1e5 {
-        let exp = v.abs().log10().floor() as i32;
-        let mant = v / 10f64.powi(exp);
-        format!("{mant:.2}e{exp}")
+        scientific(*v, 3)
     } else {
         let s = format!("{v:.2}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -164,8 +192,11 @@ mod tests {
     #[test]
     fn numbers_and_short_ids() {
         assert_eq!(num(195.78012), "195.7801");
-        assert_eq!(num(4.2e8), "4.200e8");
-        assert_eq!(sci(&1.9e7), "1.90e7");
+        assert_eq!(num(4.2e8), "4.200 × 10⁸");
+        assert_eq!(sci(&1.9e7), "1.90 × 10⁷");
+        assert_eq!(scientific(1.2345e-9, 3), "1.23 × 10⁻⁹");
+        assert_eq!(scientific(-6.02e23, 2), "-6.0 × 10²³");
+        assert_eq!(scientific(5.0, 3), "5.00");
         assert_eq!(sci(&12.5), "12.5");
         assert_eq!(dev_no("L-2026-006/DEV-01"), "DEV-01");
         // Stated significant figures, digits grouped.

@@ -111,7 +111,10 @@ pub async fn harvests(
         if let Ok(rows) = st.service.list_harvests().await
             && let Some(row) = rows.iter().find(|r| r.id.as_str() == h)
         {
-            f = f.with("harvests[0].volume_ml", &crate::kit::sci(&row.remaining_ml));
+            f = f.with(
+                "harvests[0].volume_ml",
+                &secretome_domain::quantity::display_number(row.remaining_ml),
+            );
         }
     }
     harvests_page(&st, &v, f, FieldErrors::default(), StatusCode::OK).await

@@ -8,6 +8,7 @@ mod text;
 pub use text::{TEXT, plan_error};
 
 use crate::i18n::Lang;
+use crate::kit::scientific;
 use crate::{
     auth::{Viewer, now},
     ctx::PageCtx,
@@ -99,11 +100,11 @@ fn group_row(lang: Lang, g: &GroupCalibration) -> GroupRow {
                 (
                     text::factor_label(lang, sc.factor),
                     format!(
-                        "{:.3e} {} [{:.3e} – {:.3e}]",
-                        r.value,
+                        "{} {} [{} – {}]",
+                        scientific(r.value, 3),
                         text::unit(lang, &r.unit),
-                        r.lower95,
-                        r.upper95
+                        scientific(r.lower95, 3),
+                        scientific(r.upper95, 3)
                     ),
                     sc.batches
                         .iter()
