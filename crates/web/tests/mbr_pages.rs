@@ -125,7 +125,7 @@ async fn an_operator_runs_a_master_from_start_to_fill_and_the_record_shows_the_e
         )
         .await;
         assert_eq!(r.status, 422, "{backend:?}");
-        assert!(r.body.contains("second, different person"), "{backend:?}");
+        assert!(r.body.contains("別の担当者が確認します"), "{backend:?}");
         assert_eq!(
             post_form(
                 &app,

@@ -81,7 +81,7 @@ pub fn errors(r: &Refusal, lang: Lang) -> FieldErrors {
                     .chain(super::care_text::ERRORS)
                     .find(|(part, _)| m.contains(part))
                 {
-                    Some((_, key)) => format!("{} ({m})", lang.t(key)),
+                    Some((_, key)) => crate::kit::with_values(lang.t(key), &m),
                     None => localise(lang, &m),
                 };
                 (k, ja)

@@ -193,6 +193,32 @@ pub fn localise(lang: Lang, message: &str) -> String {
     if lang == Lang::En {
         return message.to_string();
     }
+    // A summary before the places in a file (`the file has errors: line 3 …; line 4 …`): each part
+    // on its own.
+    if let Some(i) = message.find(": line ") {
+        let places: Vec<String> = message[i + 2..]
+            .split("; ")
+            .map(|part| localise(lang, part))
+            .collect();
+        return format!("{}: {}", localise(lang, &message[..i]), places.join("; "));
+    }
+    // Where in a file: `line 3, column 1 (time): …` → `3 行目 1 列 (time): …`.
+    if let Some((place, rest)) = message.split_once(": ")
+        && let Some(at) = place.strip_prefix("line ")
+    {
+        let (line, column) = at.split_once(", column ").unwrap_or((at, ""));
+        let (column, name) = column.split_once(' ').unwrap_or((column, ""));
+        if line.chars().all(|c| c.is_ascii_digit()) && column.chars().all(|c| c.is_ascii_digit()) {
+            let mut p = format!("{line} 行目");
+            if !column.is_empty() {
+                p.push_str(&format!(" {column} 列"));
+            }
+            if !name.is_empty() {
+                p.push_str(&format!(" {name}"));
+            }
+            return format!("{p}: {}", localise(lang, rest));
+        }
+    }
     match super::errors::ERRORS
         .iter()
         .find(|(prefix, _)| message.starts_with(prefix) || message.contains(prefix))
@@ -217,7 +243,8 @@ pub fn with_values(ja: &str, message: &str) -> String {
 }
 
 /// The values an English message carries, in order and once each: words holding a digit
-/// (`L-2026-001`, `2000`, `-3.5`) and identifiers in capitals with a hyphen (`RM-WEB-DMEM`).
+/// (`L-2026-001`, `2000`, `-3.5`), identifiers in capitals with a hyphen (`RM-WEB-DMEM`) and codes
+/// in snake case (`volume_ml`).
 fn values_of(message: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for word in message.split_whitespace() {
@@ -231,7 +258,12 @@ fn values_of(message: &str) -> Vec<String> {
             && w.chars().all(|c| {
                 c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '/')
             });
-        if (digit || id) && !out.iter().any(|v| v == w) {
+        // A parameter or field code (`volume_ml`, `seeding_density`): what the reader typed or
+        // must supply, never a word of the sentence.
+        let code = w.contains('_')
+            && w.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if (digit || id || code) && !out.iter().any(|v| v == w) {
             out.push(w.to_string());
         }
     }
@@ -271,6 +303,27 @@ mod tests {
         assert!(ja.contains("RM-WEB-DMEM") && !ja.contains("exists"), "{ja}");
         let ja = localise(Lang::Ja, "must be at most 2000 characters");
         assert!(ja.contains("2000") && english_runs(&ja).is_empty(), "{ja}");
+        // The codes of what must be supplied are kept (a parameter's code, as the form names it).
+        let ja = localise(
+            Lang::Ja,
+            "step HARV is executed by harvest, which supplies volume_ml, harvested_at",
+        );
+        assert!(
+            ja.contains("volume_ml") && ja.contains("harvested_at"),
+            "{ja}"
+        );
+        // Where in a file, in Japanese, before the message.
+        let ja = localise(Lang::Ja, "line 3, column 1 (time): not found: L-2026-001");
+        assert!(ja.starts_with("3 行目 1 列 (time): 見つかりません"), "{ja}");
+        let ja = localise(
+            Lang::Ja,
+            "not found: F-1: line 3, column 1 (time): not found: X-1; line 4: not found: X-2",
+        );
+        assert!(
+            ja.contains("3 行目 1 列 (time): 見つかりません")
+                && ja.contains("4 行目: 見つかりません"),
+            "{ja}"
+        );
         // A value the Japanese already says is not repeated.
         assert_eq!(
             localise(Lang::Ja, "must be at most 100 %"),
