@@ -195,7 +195,9 @@ pub fn localise(lang: Lang, message: &str) -> String {
     }
     // A summary before the places in a file (`the file has errors: line 3 …; line 4 …`): each part
     // on its own.
-    if let Some(i) = message.find(": line ") {
+    if let Some(i) = message.find(": line ")
+        && message[i + 7..].starts_with(|c: char| c.is_ascii_digit())
+    {
         let places: Vec<String> = message[i + 2..]
             .split("; ")
             .map(|part| localise(lang, part))
