@@ -190,6 +190,16 @@ pub fn field_list(errors: &FieldErrors, code: &str) -> Vec<crate::error::FieldRe
 /// text, then in parentheses the values the English carried (numbers, ids) that the Japanese does
 /// not already say — a Japanese reader sees no English (issue 17), the English UI keeps it whole.
 pub fn localise(lang: Lang, message: &str) -> String {
+    localise_by(lang, message, &|_| None)
+}
+
+/// `localise` with a module's own phrases (`(English fragment, Japanese)`) looked up first, so
+/// that the places in a file are read the same way on every page.
+pub fn localise_by(
+    lang: Lang,
+    message: &str,
+    own: &dyn Fn(&str) -> Option<&'static str>,
+) -> String {
     if lang == Lang::En {
         return message.to_string();
     }
@@ -200,9 +210,13 @@ pub fn localise(lang: Lang, message: &str) -> String {
     {
         let places: Vec<String> = message[i + 2..]
             .split("; ")
-            .map(|part| localise(lang, part))
+            .map(|part| localise_by(lang, part, own))
             .collect();
-        return format!("{}: {}", localise(lang, &message[..i]), places.join("; "));
+        return format!(
+            "{}: {}",
+            localise_by(lang, &message[..i], own),
+            places.join("; ")
+        );
     }
     // Where in a file: `line 3, column 1 (time): …` → `3 行目 1 列 (time): …`.
     if let Some((place, rest)) = message.split_once(": ")
@@ -218,8 +232,11 @@ pub fn localise(lang: Lang, message: &str) -> String {
             if !name.is_empty() {
                 p.push_str(&format!(" {name}"));
             }
-            return format!("{p}: {}", localise(lang, rest));
+            return format!("{p}: {}", localise_by(lang, rest, own));
         }
+    }
+    if let Some(ja) = own(message) {
+        return with_values(ja, message);
     }
     match super::errors::ERRORS
         .iter()

@@ -139,11 +139,10 @@ pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
 
 /// A refusal in the page's language: the Japanese with the values the English carried.
 pub fn localise(lang: Lang, message: &str) -> String {
-    if lang == Lang::En {
-        return message.to_string();
-    }
-    match ERRORS.iter().find(|(frag, _)| message.contains(frag)) {
-        Some((_, ja)) => crate::kit::with_values(ja, message),
-        None => crate::kit::localise(lang, message),
-    }
+    crate::kit::localise_by(lang, message, &|message| {
+        ERRORS
+            .iter()
+            .find(|(frag, _)| message.contains(frag))
+            .map(|(_, ja)| *ja)
+    })
 }
