@@ -68,6 +68,18 @@ pub fn display_number(v: f64) -> String {
     rounded.to_string()
 }
 
+/// An exponent as printed after `× 10` (`-9` → `⁻⁹`).
+pub fn superscript(n: i32) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']
+                [d.to_digit(10).unwrap_or(0) as usize],
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +107,8 @@ mod tests {
         assert_eq!(display_number(846.8473138803027), "846.8473139");
         assert_eq!(display_number(3.5e9), "3500000000");
         assert_eq!(display_number(0.0), "0");
+        assert_eq!(superscript(-9), "⁻⁹");
+        assert_eq!(superscript(23), "²³");
     }
 
     #[test]

@@ -57,15 +57,7 @@ pub fn result_number(v: f64) -> String {
     }
     let exp = v.abs().log10().floor() as i32;
     let mantissa = v / 10f64.powi(exp);
-    let sup: String = exp
-        .to_string()
-        .chars()
-        .map(|c| match c {
-            '-' => '⁻',
-            d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']
-                [d.to_digit(10).unwrap_or(0) as usize],
-        })
-        .collect();
+    let sup = secretome_domain::quantity::superscript(exp);
     format!("{} × 10{sup}", display_number(mantissa))
 }
 

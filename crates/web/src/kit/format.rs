@@ -159,14 +159,10 @@ pub fn scientific(v: f64, n: usize) -> String {
     if exp == "0" {
         return mantissa.to_string();
     }
-    let sup: String = exp
-        .chars()
-        .map(|c| match c {
-            '-' => '⁻',
-            d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']
-                [d.to_digit(10).unwrap_or(0) as usize],
-        })
-        .collect();
+    let sup = exp
+        .parse()
+        .map(secretome_domain::quantity::superscript)
+        .unwrap_or_default();
     format!("{mantissa} × 10{sup}")
 }
 
