@@ -1,7 +1,7 @@
 //! Labels scan back to their identifiers: the Code 128 and DataMatrix symbols the renderers draw
 //! are rasterised module by module (with their quiet zones) and decoded with rxing.
 
-mod common;
+use crate::common;
 
 use jiff::civil::date;
 use proptest::prelude::*;

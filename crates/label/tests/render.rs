@@ -4,7 +4,7 @@
 //! size); bad input is refused naming the field; the PDF's barcodes, rasterised by poppler as a
 //! printer would, scan back.
 
-mod common;
+use crate::common;
 
 use secretome_document::testing::{pdffonts, pdftotext, raster};
 use secretome_document::{Weight, cap_height};

@@ -7,8 +7,8 @@
 //! due-soon reports show on the dashboard until submitted, and QA sees serious related events per
 //! lot.
 
-mod clinical_inputs;
-mod common;
+use crate::clinical_inputs;
+use crate::common;
 use clinical_inputs::*;
 use common::*;
 

@@ -2,8 +2,8 @@
 //! dispenses a released vial (by id and by its scanned DIN), records the dose, an adverse event
 //! and outcomes; the patient's record and the indication summary show them.
 
-mod clinical_inputs;
-mod common;
+use crate::clinical_inputs;
+use crate::common;
 use clinical_inputs::*;
 use common::*;
 

@@ -2,8 +2,8 @@
 //! already dispensed or expired vial (by id or scanned DIN), a dose larger than the vial, an
 //! adverse event of grade 6, an outcome on a scale not followed — each says why and writes nothing.
 
-mod clinical_inputs;
-mod common;
+use crate::clinical_inputs;
+use crate::common;
 use clinical_inputs::*;
 use common::*;
 

@@ -5,7 +5,7 @@
 //! lot's certificate says so, and every certificate summarises the lot's sterility assurance. Labels: the PDF carries the Japanese product name; a label of a
 //! recalled, quarantined or expired vial is refused.
 
-mod common;
+use crate::common;
 
 use common::*;
 use secretome_document::testing::{pdffonts, pdfinfo, pdftotext_raw, qpdf_check, xmp};

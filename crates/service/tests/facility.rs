@@ -5,7 +5,7 @@
 //! processed in its room/zone in its window; an out-of-calibration instrument or an unqualified
 //! operator is refused with the reason named; the particle counter CSV import.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::{

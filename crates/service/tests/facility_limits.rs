@@ -5,7 +5,7 @@
 //! action excursion reaches exactly the lots whose harvests were done in that zone in its window —
 //! through the release check while the harvest is not yet pooled, by a deviation once it is.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::{

@@ -4,7 +4,7 @@
 //! for a fill alike, and nothing is written; an accepted fill keeps its room, equipment and
 //! operator, and an EM action excursion in the filling zone during the filling reaches that lot.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::{

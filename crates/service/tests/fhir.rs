@@ -6,7 +6,7 @@
 //! bundle fails the same validation; only physician and qa may export; both backends give the
 //! same bundle.
 
-mod common;
+use crate::common;
 
 use common::{refused, t};
 use secretome_domain::{

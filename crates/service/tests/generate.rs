@@ -7,7 +7,7 @@
 //! lot whose forward trace reaches patients, every batch executed against the master batch record;
 //! and a second run into the same database is refused.
 
-mod common;
+use crate::common;
 
 use secretome_domain::{
     UtcTime,

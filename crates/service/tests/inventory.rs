@@ -3,7 +3,7 @@
 //! there, filling only into a registered freezer and never past the product's shelf life, and the
 //! expiry sweep marking only unused vials past expiry — after which they cannot be dispensed.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::vial::{Vial, VialStatus};

@@ -3,8 +3,8 @@
 //! vial, the DIN alone finds the lot and its vials; a wrong check character, a wrong flag,
 //! full-width input and an unknown DIN are told apart; the collection type follows the donors.
 
-mod clinical_inputs;
-mod common;
+use crate::clinical_inputs;
+use crate::common;
 use clinical_inputs::patient;
 use common::*;
 

@@ -3,7 +3,7 @@
 //! with rxing to the vial's DIN and ISBT 128 product code. A vial without a DIN is refused with the
 //! reason, never given a blank label.
 
-mod common;
+use crate::common;
 use common::*;
 
 use rxing::BarcodeFormat;

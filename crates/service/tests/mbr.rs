@@ -7,7 +7,7 @@
 //! stage's passage number, seeding density and confluence are checked against the master's limits
 //! through the use cases, and a master is used only for a batch of its cell source.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[path = "mbr/use_cases.rs"]

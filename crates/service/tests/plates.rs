@@ -4,7 +4,7 @@
 //! groups are refused and flagged ones need a reason; an export without a layout is refused until
 //! one is given; every refusal comes at once and nothing is written.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_assay::plate::Group;

@@ -3,7 +3,7 @@
 //! harvest outside its conditioning window refused, or recorded with a deviation that the batch
 //! record flags and that QA must close before the lot is released; text lengths limited.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::{UtcTime, processing::StepKind};

@@ -3,7 +3,7 @@
 //! nothing written; release allowed once QA approves the deviation covering the failing result; the
 //! specification version in force at filling stays with the lot; role checks.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::{

@@ -5,7 +5,7 @@
 //! investigation QA must close before release; the release check and the CoA rows use the valid
 //! result.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::{

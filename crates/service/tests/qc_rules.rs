@@ -2,7 +2,7 @@
 //! stays with the lot when a later version becomes effective; filling without an effective
 //! specification is refused; role checks come first; bad input names the field.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::qc::{Acceptance, BlockerKind, Verdict};

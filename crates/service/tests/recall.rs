@@ -3,7 +3,7 @@
 //! dispensing a blocked vial is refused; two concurrent dispensings of one vial over separate
 //! connections: exactly one succeeds.
 
-mod common;
+use crate::common;
 
 use common::{refused, t};
 use secretome_domain::{

@@ -3,7 +3,7 @@
 //! re-entered and its signature manifestation bound into the `recall.open` event; the recalled
 //! lot keeps its release decision; the exposed patient carries an open exposure until followed up.
 
-mod common;
+use crate::common;
 
 use common::{refused, t};
 use secretome_domain::{

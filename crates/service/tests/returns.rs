@@ -4,8 +4,8 @@
 //! under its next dispensing id, then given — or destroys it with a reason; each decision is
 //! audited with its reason and made once.
 
-mod clinical_inputs;
-mod common;
+use crate::clinical_inputs;
+use crate::common;
 use clinical_inputs::*;
 use common::*;
 

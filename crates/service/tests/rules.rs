@@ -1,7 +1,7 @@
 //! Bad input and broken rules through the use cases: each a typed error with a clear message, and
 //! nothing written (the audit event count does not move).
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::{Actor, Role, ids::UserName};

@@ -3,8 +3,8 @@
 //! shipment's vials until QA releases (with a reason) or rejects them; a bad logger file is refused
 //! naming line and column; a freezer set warmer than the product's storage temperature is refused.
 
-mod clinical_inputs;
-mod common;
+use crate::clinical_inputs;
+use crate::common;
 use clinical_inputs::*;
 use common::*;
 

@@ -6,8 +6,8 @@
 //! path) — on both backends; and the freezer list and indication pages built from them say what
 //! a count of the rows says. Also a lot's page: its first vials by number, all counted by state.
 
-mod clinical_inputs;
-mod common;
+use crate::clinical_inputs;
+use crate::common;
 use clinical_inputs::*;
 use common::*;
 

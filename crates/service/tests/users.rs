@@ -3,7 +3,7 @@
 //! or sign, and their past signatures stay on the records; an administrator cannot lock themselves
 //! (or the facility) out.
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::{Role, UtcTime};

@@ -2,7 +2,7 @@
 //! and password and that user signs in; a weak password is shown next to its field; an API token's
 //! secret is shown once, works as a bearer token until revoked, and never appears on the list.
 
-mod common;
+use crate::common;
 use axum::{body::Body, http::Request};
 use common::*;
 use secretome_store::testing::stores;

@@ -6,7 +6,7 @@
 //! `Some(Literature)` is one) and a missing catalogue key (`??`). Records' own free text (notes, names a user
 //! typed) is data, not UI: the demo writes it in Japanese too, so it is read the same way.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 use secretome_web::i18n::words::{english_runs, visible_text};

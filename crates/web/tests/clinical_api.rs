@@ -3,7 +3,7 @@
 //! that is not a number (422 naming the field), records dose, adverse event and outcome; QA reads
 //! the same record through the API and the pages, without the forms, and may not dispense.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_domain::{
     isbt::Din,

@@ -3,7 +3,7 @@
 //! (in Japanese and English) and nothing written, records the dose, an adverse event and outcomes,
 //! and the indication page shows the outcome plot and the adverse events by grade.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_domain::{
     isbt::Din,

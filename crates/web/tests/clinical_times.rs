@@ -3,7 +3,7 @@
 //! future, an adverse event with its onset in the future or before the dose — each refused at its
 //! field, nothing written; and every bad field of one adverse event at once (item 7).
 
-mod common;
+use crate::common;
 use common::*;
 
 use secretome_domain::{

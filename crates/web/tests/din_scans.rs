@@ -3,7 +3,7 @@
 //! in the page's language, next to the field — not one "not found" for all. On the trace page
 //! (QA) and the dispensing scan box (physician), on both backends.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_domain::isbt::{Din, mod37_2_character};
 use secretome_store::testing::stores;

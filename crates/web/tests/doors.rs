@@ -2,7 +2,7 @@
 //! language switch behind CSRF, one answer for unknown and known names, back-off answered 429 with
 //! Retry-After and lifted by an admin, security headers and Secure cookies.
 
-mod common;
+use crate::common;
 use axum::{body::Body, http::Request};
 use common::*;
 use http_body_util::BodyExt;

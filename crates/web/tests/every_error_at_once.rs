@@ -4,7 +4,7 @@
 //! the API lists every refused field (`fields: [{field, code, message, message_ja}]`, `field` kept).
 //! Nothing is written (the audit event count does not move). On both backends.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 

@@ -6,7 +6,7 @@
 //! 0.45 µm filter is refused naming `pore_um`; QA registers and calibrates equipment on the page;
 //! QA's release page summarises the lot's rooms, EM, filtration and equipment.
 
-mod common;
+use crate::common;
 use axum::{body::Body, http::Request};
 use common::*;
 use secretome_store::testing::stores;

@@ -4,7 +4,7 @@
 //! boxed check character and the barcodes, the PDF is a PDF; vials past expiry are flagged before
 //! the sweep and marked expired by it; an admin registers freezers and sets the FIN.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_service::Placement;
 use secretome_store::testing::stores;

@@ -4,7 +4,7 @@
 //! their role allows works through the API, naming that user; a retried write with the same
 //! `Idempotency-Key` makes one row.
 
-mod common;
+use crate::common;
 use axum::{body::Body, http::Request};
 use common::*;
 use secretome_domain::{Role, batch::Observation, clinical::Dispensing};

@@ -4,7 +4,7 @@
 //! vial, refuses a decision without a reason, returns it to stock on the page and destroys another
 //! through the API; physicians may not.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_domain::vial::{Vial, VialStatus};
 use secretome_service::{NewConsent, NewPatient, Service};

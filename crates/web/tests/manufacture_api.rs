@@ -2,7 +2,7 @@
 //! vials with JSON; no credentials → 401, the wrong role → 403, bad input → 422 naming the field,
 //! an illegal transition or a taken identifier → 409 with the reason; the OpenAPI document lists it.
 
-mod common;
+use crate::common;
 use axum::{body::Body, http::Request};
 use common::*;
 use secretome_store::testing::stores;

@@ -2,7 +2,7 @@
 //! the way to filled vials through the forms; refused forms show the error next to their field,
 //! keep what was typed and write nothing; readers see the pages without the forms.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 

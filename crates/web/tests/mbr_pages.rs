@@ -5,7 +5,7 @@
 //! by their use cases — the batch-record page of the lot showing its exception first, and a
 //! master's steps entered through the form per step and parameter.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 

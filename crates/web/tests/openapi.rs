@@ -4,7 +4,7 @@
 //! npm checkers installed (`tools/checkers`, `npm ci`), redocly's lint finds no error and a
 //! TypeScript client generated from the document (openapi-typescript + openapi-fetch) compiles.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 use serde_json::Value;

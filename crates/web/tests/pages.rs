@@ -1,7 +1,7 @@
 //! The web application over the demo facility, on both backends: the lot list shows every lot with
 //! its state, a lot page shows its genealogy back to the donor and its vials, errors map to statuses.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 

@@ -2,7 +2,7 @@
 //! links that keep its filters, the filters narrow it in SQL, a bad filter is refused naming the
 //! field, and `/api/v1/lots` walks the same pages with its cursor.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 

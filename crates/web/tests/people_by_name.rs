@@ -4,7 +4,7 @@
 //! never the login id (`operator`, `qa`, `physician`); a deactivated user's records still carry
 //! the name. The administrator's user list is where the login id shows.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 

@@ -3,7 +3,7 @@
 //! choice of test; a flagged sample chosen without a reason is refused next to its reason field and
 //! nothing is written; the accepted run keeps its raw file, retrievable through the service.
 
-mod common;
+use crate::common;
 use axum::{body::Body, http::Request};
 use common::*;
 use secretome_store::testing::stores;

@@ -2,7 +2,7 @@
 //! role, 422 naming the field (also for a wrong signature password), 409 listing every reason a
 //! release is refused, then the deviation assessed and approved and the lot released by signature.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 use serde_json::{Value, json};

@@ -5,7 +5,7 @@
 //! analysis, whose PDF starts with `%PDF`; a real SoftMax Pro export is imported, its standard curve
 //! and per-sample results shown, and a chosen sample accepted into the lot's results.
 
-mod common;
+use crate::common;
 use axum::{body::Body, http::Request};
 use common::*;
 use secretome_domain::{UtcTime, lot::LotStatus, vial::VialStatus};

@@ -3,7 +3,7 @@
 //! the form, every vial it reaches is blocked and the report lists every exposed patient; a
 //! physician may record a follow-up but not open a recall; the API answers the same.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_domain::{
     genealogy::NodeKind,

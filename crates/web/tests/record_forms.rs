@@ -6,7 +6,7 @@
 //! issue are scripted beside it: a control well adopted as a lot's result (`plate_runs.rs`), and
 //! several bad fields of one submission shown at once, in forms and the API (`every_error_at_once.rs`).
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 

@@ -2,12 +2,13 @@
 //! here, independently of the router, and the table must cover every route the router guards and
 //! agree with the domain's capability table the guard reads.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 
 pub const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
 
+#[path = "matrix/mod.rs"]
 mod matrix;
 
 /// (method, concrete path, route pattern, roles allowed) — the core's rows; each page module's rows

@@ -5,7 +5,7 @@
 //! named by line and column; an excursion quarantines exactly the shipment's vials); QA releases
 //! with a reason; the API answers the same; the vial and lot pages link to the shipments.
 
-mod common;
+use crate::common;
 use axum::{body::Body, http::Request};
 use common::*;
 use secretome_domain::{

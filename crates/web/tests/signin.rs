@@ -1,6 +1,6 @@
 //! Signing in through the pages, in Japanese and in English; lock-out shown; sign-out ends the session.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 

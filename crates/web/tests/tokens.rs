@@ -1,7 +1,7 @@
 //! API tokens: issued by a user for one of their own roles and bound to them, shown once, usable as
 //! a bearer token on the API, refused once revoked, and never stored in clear.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::{Table, testing::stores};
 

@@ -4,7 +4,7 @@
 //! `secretome trace` prints; a patient works as a root; unknown ids and bad directions are refused
 //! naming the field; a patient's FHIR bundle is served as `application/fhir+json`.
 
-mod common;
+use crate::common;
 use axum::{body::Body, http::Request};
 use common::*;
 use http_body_util::BodyExt;

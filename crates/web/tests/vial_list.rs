@@ -3,7 +3,7 @@
 //! prefix lists that place's vials in location order), and the page keeps them in its links; a bad
 //! state is refused naming the field; the list is in the OpenAPI and closed to a physician.
 
-mod common;
+use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 use serde_json::Value;

@@ -4,7 +4,7 @@
 //! unknown token).
 
 const ADMIN: &[&str] = &["admin"];
-const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
+use crate::roles::ALL;
 
 pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
     ("GET", "/admin/users", "/admin/users", ADMIN),

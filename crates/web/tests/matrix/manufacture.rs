@@ -1,7 +1,7 @@
 //! Role × route rows for the manufacturing pages and their API: everyone signed in reads, only the
 //! operator (製造担当者) writes. Concrete paths exist in the demo facility.
 
-use crate::ALL;
+use crate::roles::ALL;
 
 const OP: &[&str] = &["operator"];
 

@@ -3,7 +3,7 @@
 //! force; operators record a batch's steps; operators, QC and QA verify; QA decides step
 //! deviations. POSTs go with an empty form, which the handlers refuse (422/409/404).
 
-const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
+use crate::roles::ALL;
 const AUTHOR: &[&str] = &["operator", "qa"];
 const QA: &[&str] = &["qa"];
 const OP: &[&str] = &["operator"];

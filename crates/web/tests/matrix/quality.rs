@@ -5,7 +5,7 @@
 //! operators open deviations; qc and qa fetch a kept plate file. POSTs go with an empty form, which
 //! every handler refuses (422/409).
 
-use crate::ALL;
+use crate::roles::ALL;
 
 const QC: &[&str] = &["qc"];
 const QA: &[&str] = &["qa"];

@@ -2,7 +2,7 @@
 //! patients) is for QA, physicians and admin; only QA opens a recall; QA and physicians record
 //! follow-ups. POSTs go with an empty form, which the handlers refuse (422/404).
 
-const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
+use crate::roles::ALL;
 const QA: &[&str] = &["qa"];
 const FOLLOW: &[&str] = &["qa", "physician"];
 const READ: &[&str] = &["qa", "physician", "admin"];

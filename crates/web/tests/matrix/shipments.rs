@@ -2,7 +2,7 @@
 //! operators and physicians receive; operators, physicians and QA upload the logger file; QA
 //! decides. POSTs go to a shipment that does not exist (404) or with an empty form (422).
 
-const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
+use crate::roles::ALL;
 const PACK: &[&str] = &["operator"];
 const RECEIVE: &[&str] = &["operator", "physician"];
 const LOG: &[&str] = &["operator", "physician", "qa"];

@@ -1,7 +1,7 @@
 //! Role × route rows for the trace page and its API (every role reads) and the FHIR export of a
 //! patient (physician and QA only). The demo's patient PT-000001 exists, so allowed means 200.
 
-const ALL: &[&str] = &["operator", "qc", "qa", "physician", "admin"];
+use crate::roles::ALL;
 const CLINICAL: &[&str] = &["qa", "physician"];
 
 pub const ROWS: &[(&str, &str, &str, &[&str])] = &[
