@@ -311,3 +311,72 @@ fn the_document_lints_clean_and_a_generated_client_compiles() {
     );
     assert!(ok, "tsc: {out}");
 }
+
+/// What a client reads as optional is optional: an empty JSON body sent to every POST under
+/// `/api/v1` (as a user whose role may make it, on a demo record) is either taken or refused naming
+/// only fields the document lists as `required` — no field the service alone refuses when absent.
+#[tokio::test]
+async fn an_empty_body_is_refused_only_for_fields_the_document_requires() {
+    let doc = secretome_web::openapi();
+    let roles = secretome_web::role_routes();
+    for (backend, store) in stores("web_openapi_required").await {
+        let (app, svc) = demo_app(store).await;
+        let mut wrong = Vec::new();
+        let mut tried = 0;
+        for (method, path, op) in operations(&doc) {
+            if method != "POST" {
+                continue;
+            }
+            let Some((_, _, may)) = roles.iter().find(|(m, p, _)| *m == "POST" && *p == path)
+            else {
+                continue;
+            };
+            let Some(role) = may.first() else { continue };
+            let who = session(&svc, role.as_str()).await;
+            let mut url = path.clone();
+            if let Some(at) = path.find('{') {
+                let list = path[..at].trim_end_matches('/');
+                let Some(id) = first_id(&get(&app, list, Some(&who.0)).await.body) else {
+                    continue;
+                };
+                let end = at + path[at..].find('}').unwrap() + 1;
+                url = format!("{}{}{}", &path[..at], id, &path[end..]);
+                if url.contains('{') {
+                    continue;
+                }
+            }
+            let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+            let required: BTreeSet<&str> = schema["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let (status, answer) = post_json(&app, &url, &who, serde_json::json!({})).await;
+            tried += 1;
+            let mut named: BTreeSet<String> = answer["fields"]
+                .as_array()
+                .map(|f| {
+                    f.iter()
+                        .filter_map(|e| e["field"].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(f) = answer["field"].as_str() {
+                named.insert(f.to_string());
+            }
+            if status == 422 || status == 400 {
+                let optional: Vec<_> = named
+                    .iter()
+                    .filter(|f| schema["properties"].get(f.as_str()).is_some())
+                    .filter(|f| !required.contains(f.as_str()))
+                    .collect();
+                if !optional.is_empty() {
+                    wrong.push(format!(
+                        "POST {path}: {optional:?} refused when absent, not required"
+                    ));
+                }
+            }
+        }
+        assert!(tried >= 20, "{backend:?}: only {tried} POSTs tried");
+        assert!(wrong.is_empty(), "{backend:?}:\n{}", wrong.join("\n"));
+    }
+}

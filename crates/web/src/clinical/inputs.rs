@@ -150,7 +150,7 @@ impl Action for RecordOutcome {
         let mut c = Check::new(at);
         let new = NewOutcome {
             patient: String::new(),
-            scale: text(&self.scale),
+            scale: c.required("scale", &self.scale),
             value: text(&self.value),
             visit_at: c.time("visit_at", &self.visit_at),
         };
@@ -175,7 +175,7 @@ impl Action for RecordConsent {
     fn command(&self, at: &At) -> Result<NewConsent, FieldErrors> {
         let mut c = Check::new(at);
         let new = NewConsent {
-            indication: text(&self.indication),
+            indication: c.required("indication", &self.indication),
             document_version: text(&self.document_version),
             explained_by: text(&self.explained_by),
             explained_at: c.time("explained_at", &self.explained_at),

@@ -32,8 +32,9 @@ impl Action for RegisterDonor {
     fn command(&self, at: &At) -> Result<NewDonor, FieldErrors> {
         let mut c = Check::new(at);
         let consented_at = c.time("consented_at", &self.consented_at);
+        let code = c.required("donor", &self.donor);
         c.done(NewDonor {
-            code: text(&self.donor),
+            code,
             source: text(&self.source),
             consent_form: self.consent_form.clone(),
             consented_at,
@@ -365,7 +366,9 @@ impl Action for Pool {
         for (i, h, ml) in sent.chain(typed).filter(|(_, h, _)| !h.trim().is_empty()) {
             parts.push((text(h), c.number(&format!("harvests[{i}].volume_ml"), ml)));
         }
-        c.done((text(&self.lot), text(&self.product), parts))
+        let lot = c.required("lot", &self.lot);
+        let product = c.required("product", &self.product);
+        c.done((lot, product, parts))
     }
 }
 
