@@ -80,6 +80,14 @@ pub trait Store: Send + Sync {
     /// `page` with the rows left undecoded: typed readers (`page_of`) decode them straight into
     /// records (`RawRow::to_record`), without a `Snapshot` in between.
     async fn page_raw(&self, table: Table, q: &PageQuery) -> Result<Page<RawRow>, StoreError>;
+    /// `page` reading only `columns` (which must include the order column and `id`), each as
+    /// text (NULL: None), in the order given: for a page showing a few columns of many rows.
+    async fn page_columns(
+        &self,
+        table: Table,
+        q: &PageQuery,
+        columns: &[&str],
+    ) -> Result<Page<Vec<Option<String>>>, StoreError>;
     /// `get`, the row left undecoded (see `page_raw`).
     async fn get_raw(&self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError>;
     /// `select`, the rows left undecoded (see `page_raw`).

@@ -159,6 +159,16 @@ impl Store for SqlStore {
         super::page::page_raw(&mut conn, table, q).await
     }
 
+    async fn page_columns(
+        &self,
+        table: Table,
+        q: &PageQuery,
+        columns: &[&str],
+    ) -> Result<Page<Vec<Option<String>>>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        super::page::page_columns(&mut conn, table, q, columns).await
+    }
+
     async fn get_raw(&self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         get_raw(&mut conn, table, id).await
