@@ -134,8 +134,7 @@ impl Service {
             let upstream: Vec<Node> = keys
                 .into_iter()
                 .map(|(kind, id)| {
-                    let (label, label_ja) =
-                        labels.remove(&(kind, id.clone())).unwrap_or_default();
+                    let (label, label_ja) = labels.remove(&(kind, id.clone())).unwrap_or_default();
                     Node {
                         kind,
                         id,
@@ -146,12 +145,8 @@ impl Service {
                 .collect();
             Ok::<_, ServiceError>((edges, upstream))
         };
-        let steps = async {
-            Ok::<_, ServiceError>(
-                s.list::<ProcessingStep>(Some(("lot", lot)))
-                    .await?,
-            )
-        };
+        let steps =
+            async { Ok::<_, ServiceError>(s.list::<ProcessingStep>(Some(("lot", lot))).await?) };
         // Vial ids are the lot number and a zero-padded sequence number: id order is number order.
         let first_vials = async {
             let mut q = PageQuery::newest("id", LOT_VIALS);

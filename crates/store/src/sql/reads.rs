@@ -263,7 +263,7 @@ impl Store for SqlStore {
     }
 
     async fn verify(&self) -> Result<VerifyOutcome, StoreError> {
-        verify::verify(&self.pool, self.backend).await
+        verify::verify(self).await
     }
 
     async fn session_create(&self, s: &SessionRow) -> Result<(), StoreError> {
