@@ -43,7 +43,7 @@ pub struct LotDetail {
     /// The lot's first `LOT_VIALS` vials in number order (every one of them: the vial list
     /// filtered by lot, `/vials?lot=`).
     pub vials: Vec<Vial>,
-    /// How many vials the lot has, in all and per state (counted by the database).
+    /// How many vials the lot has, in all and per state (the store's counters).
     pub vials_total: usize,
     pub vials_by_status: BTreeMap<&'static str, usize>,
     pub events: Vec<AuditEvent>,
@@ -156,33 +156,12 @@ impl Service {
             vials.sort_by_key(|v| v.seq);
             Ok::<_, ServiceError>(vials)
         };
-        let counts = async {
-            Ok::<_, ServiceError>(
-                s.aggregate(
-                    Table::Vial,
-                    &["status"],
-                    &[Cond::Eq("lot", lot.to_string())],
-                    None,
-                    None,
-                )
-                .await?,
-            )
-        };
+        let counts = async { self.lot_vial_counts(&[lot.to_string()]).await };
         let events = async { Ok::<_, ServiceError>(s.events_for(Table::Lot, lot).await?) };
-        let (l, (edges, upstream), steps, vials, groups, events) =
+        let (l, (edges, upstream), steps, vials, mut counts, events) =
             tokio::try_join!(header, genealogy, steps, first_vials, counts, events)?;
-        let mut vials_total = 0;
-        let mut vials_by_status = BTreeMap::new();
-        for g in groups {
-            let n = usize::try_from(g.count).unwrap_or(0);
-            vials_total += n;
-            if let Some(s) = VialStatus::ALL
-                .iter()
-                .find(|s| g.keys[0].as_deref() == Some(s.as_str()))
-            {
-                vials_by_status.insert(s.as_str(), n);
-            }
-        }
+        let vials_by_status = counts.remove(lot).unwrap_or_default();
+        let vials_total = vials_by_status.values().sum();
         Ok(LotDetail {
             lot: l,
             upstream,

@@ -112,6 +112,12 @@ pub trait Store: Send + Sync {
         subject: Option<&str>,
         key_at_most: Option<&str>,
     ) -> Result<Vec<Tally>, StoreError>;
+    /// The counters of `kind` of each of `subjects` (those not zero), by subject and key.
+    async fn tallies_of(
+        &self,
+        kind: TallyKind,
+        subjects: &[String],
+    ) -> Result<Vec<Tally>, StoreError>;
     /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).
     async fn trace(
         &self,

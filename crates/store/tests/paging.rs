@@ -146,7 +146,11 @@ async fn pages_of_a_few_columns_walk_as_whole_rows_do() {
             // The same rows and cursors as the whole rows' page.
             let got: Vec<&str> = p.rows.iter().map(|r| r[0].as_deref().unwrap()).collect();
             assert_eq!(got, ids(&whole), "{backend:?}");
-            assert_eq!((&p.next, &p.prev), (&whole.next, &whole.prev), "{backend:?}");
+            assert_eq!(
+                (&p.next, &p.prev),
+                (&whole.next, &whole.prev),
+                "{backend:?}"
+            );
             for r in &p.rows {
                 assert_eq!(r.len(), 3, "{backend:?}");
                 assert_eq!(r[2].as_deref(), Some("UTC"), "{backend:?}");
@@ -171,11 +175,15 @@ async fn pages_of_a_few_columns_walk_as_whole_rows_do() {
             .collect();
         assert_eq!(temps, [-150.0, -80.0], "{backend:?}");
         assert!(matches!(
-            store.page_columns(Table::Freezer, &f, &["temperature_c"]).await,
+            store
+                .page_columns(Table::Freezer, &f, &["temperature_c"])
+                .await,
             Err(StoreError::Invalid { .. })
         ));
         assert!(matches!(
-            store.page_columns(Table::Freezer, &f, &["id", "nope"]).await,
+            store
+                .page_columns(Table::Freezer, &f, &["id", "nope"])
+                .await,
             Err(StoreError::Invalid { .. })
         ));
     }

@@ -205,6 +205,18 @@ impl Store for SqlStore {
         super::tally::read(&mut conn, kind, subject, key_at_most).await
     }
 
+    async fn tallies_of(
+        &self,
+        kind: crate::tally::TallyKind,
+        subjects: &[String],
+    ) -> Result<Vec<crate::tally::Tally>, StoreError> {
+        if subjects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.acquire().await?;
+        super::tally::read_subjects(&mut conn, kind, subjects).await
+    }
+
     async fn trace(
         &self,
         direction: Direction,
