@@ -61,6 +61,9 @@ pub trait Store: Send + Sync {
     fn backend(&self) -> Backend;
     /// Opens a write transaction holding the audit chain's lock until commit or drop (rollback).
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError>;
+    /// Opens a read-only transaction on one snapshot, without the chain's lock (writes through it
+    /// are refused): for planning a bulk change before taking the lock (see `Tx::chain_head`).
+    async fn begin_read(&self) -> Result<Box<dyn Tx>, StoreError>;
     async fn get(&self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError>;
     /// The rows of `table` with these ids (those that exist; in no particular order), fetched by
     /// primary key with `WHERE id IN (…)` in chunks.
@@ -181,6 +184,10 @@ pub trait Tx: Send {
     ) -> Result<Vec<RawRow>, StoreError>;
     /// `Store::trace` inside this transaction (sees its own writes; used where a decision and
     /// the walk that feeds it must be one consistent unit, e.g. a recall).
+    /// The sequence number of the chain's last event as this transaction sees it (0: none).
+    /// Every change of an audited row appends an event in its own transaction, so two
+    /// snapshots with the same head hold the same audited rows.
+    async fn chain_head(&mut self) -> Result<i64, StoreError>;
     async fn trace(
         &mut self,
         direction: Direction,

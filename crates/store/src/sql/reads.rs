@@ -139,6 +139,10 @@ impl Store for SqlStore {
         Ok(Box::new(SqlTx::begin(&self.pool, self.backend).await?))
     }
 
+    async fn begin_read(&self) -> Result<Box<dyn Tx>, StoreError> {
+        Ok(Box::new(SqlTx::begin_read(&self.pool, self.backend).await?))
+    }
+
     async fn get(&self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         get_row(&mut conn, table, id).await
