@@ -24,7 +24,7 @@ fn field<'a>(raw: &'a [u8], scratch: &'a mut Vec<u8>) -> Option<&'a [u8]> {
     if raw == b"\\N" {
         return None;
     }
-    if !raw.contains(&b'\\') {
+    if memchr::memchr(b'\\', raw).is_none() {
         return Some(raw);
     }
     scratch.clear();
@@ -49,13 +49,43 @@ fn field<'a>(raw: &'a [u8], scratch: &'a mut Vec<u8>) -> Option<&'a [u8]> {
     Some(scratch)
 }
 
+/// The tab-separated fields of a line, in order.
+struct Fields<'a> {
+    line: &'a [u8],
+    at: Option<usize>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(line: &'a [u8]) -> Fields<'a> {
+        Fields { line, at: Some(0) }
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let start = self.at?;
+        let rest = &self.line[start..];
+        match memchr::memchr(b'\t', rest) {
+            Some(n) => {
+                self.at = Some(start + n + 1);
+                Some(&rest[..n])
+            }
+            None => {
+                self.at = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
 fn utf8(b: &[u8]) -> Result<&str, String> {
     std::str::from_utf8(b).map_err(|e| e.to_string())
 }
 
 /// One event line packed into `text` (the batch's buffer), as `verify_sqlite::pack` packs a row.
 fn pack(line: &[u8], text: &mut String, scratch: &mut Vec<u8>) -> Result<Packed, String> {
-    let mut fields = line.split(|&b| b == b'\t');
+    let mut fields = Fields::new(line);
     let seq = fields
         .next()
         .and_then(|f| utf8(f).ok())
@@ -89,11 +119,9 @@ fn canonical(
     let columns = table.columns();
     fields.clear();
     let mut start = 0;
-    for (i, &b) in line.iter().enumerate() {
-        if b == b'\t' {
-            fields.push((start, i));
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'\t', line) {
+        fields.push((start, i));
+        start = i + 1;
     }
     fields.push((start, line.len()));
     let raw = |i: usize| fields.get(i).map(|&(a, b)| &line[a..b]);
@@ -183,7 +211,7 @@ impl Lines {
     ) -> Result<(), StoreError> {
         let mut rest = chunk;
         if !self.partial.is_empty() {
-            match rest.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', rest) {
                 Some(n) => {
                     self.partial.extend_from_slice(&rest[..n]);
                     let line = std::mem::take(&mut self.partial);
@@ -198,7 +226,7 @@ impl Lines {
                 }
             }
         }
-        while let Some(n) = rest.iter().position(|&b| b == b'\n') {
+        while let Some(n) = memchr::memchr(b'\n', rest) {
             each(&rest[..n])?;
             rest = &rest[n + 1..];
         }
@@ -313,6 +341,14 @@ mod tests {
             field(b"a\\tb\\nc\\\\d\\re\\bf\\fg\\vh", &mut s),
             Some(&b"a\tb\nc\\d\re\x08f\x0cg\x0bh"[..])
         );
+    }
+
+    #[test]
+    fn fields_are_split_at_every_tab() {
+        let got: Vec<&[u8]> = Fields::new(b"a\tbc\t\td").collect();
+        assert_eq!(got, [&b"a"[..], b"bc", b"", b"d"]);
+        assert_eq!(Fields::new(b"").collect::<Vec<_>>(), [&b""[..]]);
+        assert_eq!(Fields::new(b"\t").collect::<Vec<_>>(), [&b""[..], b""]);
     }
 
     #[test]
