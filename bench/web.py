@@ -2,7 +2,9 @@
 """Page timings against a static asset on one served database (issue 19), driven by bench/web.sh.
 
   web.py pages URL_BASE OUT.json [REPEAT]   median time of each page and API list (keep-alive,
-                                            signed in as qa), and of /static/app.css, same server
+                                            signed in as qa), and of /static/app.css, same server;
+                                            with SERVER_PID set, also the server's CPU time per
+                                            request (from /proc: steadier on a shared machine)
   web.py stall URL_BASE TARGET KIND         the longest write (POST /lang: an audited write under
                                             the chain lock) while a recall of TARGET (KIND=recall)
                                             or the expiry sweep (KIND=sweep) runs
@@ -11,6 +13,7 @@ Only the standard library: http.client, statistics, threading.
 """
 import http.client
 import json
+import os
 import re
 import statistics
 import sys
@@ -68,6 +71,24 @@ def first_link(c, cookie, path, pattern):
     return m.group(1) if m else None
 
 
+def server_cpu():
+    """Seconds on CPU of the server process (SERVER_PID), all its threads (schedstat: ns), or None."""
+    pid = os.environ.get("SERVER_PID")
+    if not pid:
+        return None
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    for t in tasks:
+        try:
+            total += int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that ended meanwhile
+    return total / 1e9
+
+
 def pages(base, out, repeat=15):
     cookie, _ = sign_in(base)
     c = connect(base)
@@ -88,11 +109,19 @@ def pages(base, out, repeat=15):
         timed(c, p, cookie)  # warm-up
     for p in paths:
         ts, status, size = [], None, 0
+        cpu0 = server_cpu()
         for _ in range(repeat):
             t, status, size = timed(c, p, cookie)
             ts.append(t)
+        cpu1 = server_cpu()
         res[p] = {"median_ms": statistics.median(ts) * 1e3, "status": status, "bytes": size}
-        print(f"{p:45s} {status} {size:>9d} B  median {res[p]['median_ms']:9.2f} ms", flush=True)
+        cpu = ""
+        if cpu0 is not None and cpu1 is not None:
+            # The server's own CPU time per request (all its threads): steadier than wall time
+            # when other work shares the machine.
+            res[p]["cpu_ms"] = (cpu1 - cpu0) * 1e3 / repeat
+            cpu = f"  CPU {res[p]['cpu_ms']:7.2f} ms"
+        print(f"{p:45s} {status} {size:>9d} B  median {res[p]['median_ms']:9.2f} ms{cpu}", flush=True)
     label = lambda p: re.sub(r"location=[^&]+", "location={freezer}/",
                              re.sub(r"/(lots|patients|freezers)/[^?]+$", r"/\1/{id}", p)).split("cursor=")[0]
     json.dump({label(p): v for p, v in res.items()}, open(out, "w"), indent=1)
@@ -162,6 +191,24 @@ def table(files):
             cells.append(f"{v['median_ms']:.1f} ({v['median_ms'] / static[f]:.1f}×)")
         growth = ", ".join(f"×{b / a:.2f}" for a, b in zip(ms, ms[1:]))
         print(f"| `{k}` | " + " | ".join(cells) + f" | {growth} |")
+    if all("cpu_ms" in r.get("/static/app.css", {}) for _, r in runs):
+        print()
+        print("Server CPU per request, ms (÷ static):")
+        print(f"| page | {head.replace('ms (÷ static)', 'CPU ms (÷ static)')} | growth |")
+        print("|---|" + "---|" * len(runs) + "---|")
+        scpu = {f: max(r["/static/app.css"]["cpu_ms"], 1e-3) for f, r in runs}
+        print(f"| static asset | " + " | ".join(f"{scpu[f]:.2f}" for f, _ in runs) + " | |")
+        for k in keys:
+            cells, ms = [], []
+            for f, r in runs:
+                v = r.get(k)
+                if v is None or "cpu_ms" not in v:
+                    cells.append("—")
+                    continue
+                ms.append(max(v["cpu_ms"], 1e-3))
+                cells.append(f"{v['cpu_ms']:.2f} ({v['cpu_ms'] / scpu[f]:.1f}×)")
+            growth = ", ".join(f"×{b / a:.2f}" for a, b in zip(ms, ms[1:]))
+            print(f"| `{k}` | " + " | ".join(cells) + f" | {growth} |")
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ measure() { # name url
   "$BIN" migrate --db "$url" > /dev/null
   serve "$url"
   echo "== $name: pages (median of $REPEAT)"
-  python3 bench/web.py pages "$BASE" "$WORK/$name.json" "$REPEAT"
+  SERVER_PID=$SERVER python3 bench/web.py pages "$BASE" "$WORK/$name.json" "$REPEAT"
   if [ "$WRK_SECONDS" != 0 ] && command -v wrk > /dev/null; then
     local cookie
     cookie=$(python3 bench/web.py cookie "$BASE")

@@ -10,7 +10,7 @@ use secretome_domain::{
     qc::Product,
     vial::{Vial, VialStatus},
 };
-use secretome_store::{Cond, Cursor, PageQuery, TallyKind};
+use secretome_store::{Cond, Cursor, PageQuery, StoreError, Table, TallyKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -86,9 +86,13 @@ pub struct VialDetail {
 
 /// Whether a vial is past expiry in a way that matters: marked expired, or still unused at `now`.
 pub fn is_expired(v: &Vial, now: UtcTime) -> bool {
-    v.status == VialStatus::Expired
-        || (matches!(v.status, VialStatus::Quarantine | VialStatus::Available)
-            && now >= v.expires_at)
+    expired_at(v.status, v.expires_at, now)
+}
+
+/// `is_expired` from a vial's state and expiry alone.
+fn expired_at(status: VialStatus, expires_at: UtcTime, now: UtcTime) -> bool {
+    status == VialStatus::Expired
+        || (matches!(status, VialStatus::Quarantine | VialStatus::Available) && now >= expires_at)
 }
 
 /// Boxes a freezer map shows at a time.
@@ -172,28 +176,47 @@ impl Service {
         // rack → box → (row, col) → vial
         type Grid = BTreeMap<(i64, i64), CellVial>;
         let mut racks: BTreeMap<String, BTreeMap<String, Grid>> = BTreeMap::new();
-        let mut outside_grid = Vec::new();
         let per_box = usize::try_from((f.box_rows * f.box_cols).max(1)).unwrap_or(1);
         let mut q = PageQuery::newest("location", per_box * MAP_BOXES).at(cursor);
         q.desc = false;
         q.conds.push(in_freezer(f.id.as_str()));
-        let page = self.store.page_of::<Vial>(&q).await?;
-        let mut vials = page.rows;
+        // Only what a cell shows (id, state, expiry) and where it is: four of a vial's columns.
+        let page = self
+            .store
+            .page_columns(Table::Vial, &q, &["id", "location", "status", "expires_at"])
+            .await?;
+        let mut vials = Vec::with_capacity(page.rows.len());
+        for r in page.rows {
+            let mut cols = r.into_iter();
+            let mut next_col = || cols.next().flatten();
+            let (Some(id), Some(location), Some(status), Some(expires)) =
+                (next_col(), next_col(), next_col(), next_col())
+            else {
+                continue;
+            };
+            let corrupt = |detail: String| StoreError::Corrupt {
+                table: "vial",
+                id: id.clone(),
+                detail,
+            };
+            let status = VialStatus::ALL
+                .into_iter()
+                .find(|s| s.as_str() == status)
+                .ok_or_else(|| corrupt(format!("status {status:?}")))?;
+            let expires_at =
+                UtcTime::parse("expires_at", &expires).map_err(|e| corrupt(e.to_string()))?;
+            vials.push((id, location, status, expires_at));
+        }
         let mut next = None;
         if page.next.is_some() {
             // The last box read may continue past the limit: it starts the next page instead
             // (unless it is the only box read).
-            let box_of = |v: &Vial| {
-                v.location
-                    .as_deref()
-                    .and_then(|l| l.rsplit_once('/'))
-                    .map(|(b, _)| format!("{b}/"))
-            };
-            let last = vials.last().and_then(box_of);
-            let first = vials.first().and_then(box_of);
+            let box_of = |l: &str| l.rsplit_once('/').map(|(b, _)| format!("{b}/"));
+            let last = vials.last().and_then(|v| box_of(&v.1));
+            let first = vials.first().and_then(|v| box_of(&v.1));
             match last {
                 Some(b) if first.as_ref() != Some(&b) => {
-                    vials.retain(|v| box_of(v).as_ref() != Some(&b));
+                    vials.retain(|v| box_of(&v.1).as_ref() != Some(&b));
                     next = Some(
                         Cursor::After {
                             key: b,
@@ -205,21 +228,22 @@ impl Service {
                 _ => next = page.next,
             }
         }
-        for v in vials {
-            let Some(loc) = v.location.as_deref().and_then(|l| Location::parse(l).ok()) else {
+        let mut outside = Vec::new();
+        for (id, location, status, expires_at) in vials {
+            let Ok(loc) = Location::parse(&location) else {
                 continue;
             };
             if loc.freezer != f.id.as_str() {
                 continue;
             }
             if f.check(&loc).is_err() {
-                outside_grid.push(v);
+                outside.push(id);
                 continue;
             }
             let cell = CellVial {
-                id: v.id.to_string(),
-                status: v.status,
-                expired: is_expired(&v, now),
+                expired: expired_at(status, expires_at, now),
+                id,
+                status,
             };
             racks
                 .entry(loc.rack)
@@ -228,6 +252,9 @@ impl Service {
                 .or_default()
                 .insert((loc.row, loc.col), cell);
         }
+        // Vials stored outside the grid are shown whole (rare: a grid changed after storing).
+        let mut outside_grid: Vec<Vial> = self.store.fetch_many(&outside).await?;
+        outside_grid.sort_by(|a, b| a.location.cmp(&b.location).then(a.id.cmp(&b.id)));
         let racks = racks
             .into_iter()
             .map(|(rack, boxes)| RackMap {

@@ -10,7 +10,7 @@ use secretome_domain::{
     recall::Recall,
     vial::{Vial, VialStatus},
 };
-use secretome_store::{Cond, Page, PageQuery, Table, query::prefix_end};
+use secretome_store::{Cond, Page, PageQuery, Table, TallyKind, query::prefix_end};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -125,8 +125,8 @@ impl LotFilter {
 }
 
 impl Service {
-    /// A page of lots, newest first, filtered, with their vials counted by state (in SQL, for the
-    /// lots on the page).
+    /// A page of lots, newest first, filtered, with their vials by state (the counters the store
+    /// keeps with every vial write, `TallyKind::LotVials`: a few rows per lot on the page).
     pub async fn lots_page(
         &self,
         filter: &LotFilter,
@@ -137,29 +137,7 @@ impl Service {
         q.conds = filter.conds()?;
         let page = self.store().page_of::<Lot>(&q).await?;
         let ids: Vec<String> = page.rows.iter().map(|l| l.id.to_string()).collect();
-        let mut counts: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
-        for g in self
-            .store()
-            .aggregate(
-                Table::Vial,
-                &["lot", "status"],
-                &[Cond::In("lot", ids)],
-                None,
-                None,
-            )
-            .await?
-        {
-            let (Some(lot), Some(status)) = (g.keys[0].clone(), g.keys[1].as_deref()) else {
-                continue;
-            };
-            if let Some(s) = VialStatus::ALL.iter().find(|s| s.as_str() == status) {
-                *counts
-                    .entry(lot)
-                    .or_default()
-                    .entry(s.as_str())
-                    .or_default() += usize::try_from(g.count).unwrap_or(0);
-            }
-        }
+        let mut counts = self.lot_vial_counts(&ids).await?;
         Ok(page.map(|lot| {
             let by_status = counts.remove(lot.id.as_str()).unwrap_or_default();
             LotSummary {
@@ -168,6 +146,24 @@ impl Service {
                 lot,
             }
         }))
+    }
+
+    /// The vials of these lots by state, from the store's counters: lot → state → count.
+    pub(crate) async fn lot_vial_counts(
+        &self,
+        lots: &[String],
+    ) -> Result<BTreeMap<String, BTreeMap<&'static str, usize>>, ServiceError> {
+        let mut counts: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+        for t in self.store().tallies_of(TallyKind::LotVials, lots).await? {
+            if let Some(s) = VialStatus::ALL.iter().find(|s| s.as_str() == t.key) {
+                *counts
+                    .entry(t.subject)
+                    .or_default()
+                    .entry(s.as_str())
+                    .or_default() += usize::try_from(t.n).unwrap_or(0);
+            }
+        }
+        Ok(counts)
     }
 
     /// A page of patients, newest registration first, filtered by indication, site and pseudonym

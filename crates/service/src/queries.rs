@@ -43,7 +43,7 @@ pub struct LotDetail {
     /// The lot's first `LOT_VIALS` vials in number order (every one of them: the vial list
     /// filtered by lot, `/vials?lot=`).
     pub vials: Vec<Vial>,
-    /// How many vials the lot has, in all and per state (counted by the database).
+    /// How many vials the lot has, in all and per state (the store's counters).
     pub vials_total: usize,
     pub vials_by_status: BTreeMap<&'static str, usize>,
     pub events: Vec<AuditEvent>,
@@ -109,72 +109,59 @@ impl Service {
         Ok(out)
     }
 
-    /// A lot with its genealogy back to the donor, steps, vials and audit history.
+    /// A lot with its genealogy back to the donor, steps, vials and audit history. The reads
+    /// are independent of one another and run concurrently (each on its own pooled connection):
+    /// the page waits for the slowest, not for the sum of ~10 round trips.
     pub async fn lot_detail(&self, lot: &str) -> Result<LotDetail, ServiceError> {
-        let l: Lot = self
-            .store
-            .fetch(lot)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound {
-                what: "lot",
-                id: lot.to_string(),
-            })?;
-        let edges = self
-            .store
-            .trace(Direction::Backward, NodeKind::Lot, lot)
-            .await?;
-        let mut keys: Vec<(NodeKind, String)> = edges
-            .iter()
-            .map(|e| (e.parent_kind, e.parent_id.clone()))
-            .collect();
-        keys.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then(a.1.cmp(&b.1)));
-        keys.dedup();
-        let mut labels = self.node_labels(&keys).await?;
-        let upstream = keys
-            .into_iter()
-            .map(|(kind, id)| {
-                let (label, label_ja) = labels.remove(&(kind, id.clone())).unwrap_or_default();
-                Node {
-                    kind,
-                    id,
-                    label,
-                    label_ja,
-                }
-            })
-            .collect();
-        let steps = self
-            .store
-            .list::<ProcessingStep>(Some(("lot", lot)))
-            .await?;
-        // Vial ids are the lot number and a zero-padded sequence number: id order is number order.
-        let mut q = PageQuery::newest("id", LOT_VIALS);
-        q.desc = false;
-        q.conds.push(Cond::Eq("lot", lot.to_string()));
-        let mut vials = self.store.page_of::<Vial>(&q).await?.rows;
-        vials.sort_by_key(|v| v.seq);
-        let mut vials_total = 0;
-        let mut vials_by_status = BTreeMap::new();
-        for g in self
-            .store
-            .aggregate(
-                Table::Vial,
-                &["status"],
-                &[Cond::Eq("lot", lot.to_string())],
-                None,
-                None,
-            )
-            .await?
-        {
-            let n = usize::try_from(g.count).unwrap_or(0);
-            vials_total += n;
-            if let Some(s) = VialStatus::ALL
+        let s = self.store();
+        let header = async {
+            s.fetch::<Lot>(lot)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "lot",
+                    id: lot.to_string(),
+                })
+        };
+        let genealogy = async {
+            let edges = s.trace(Direction::Backward, NodeKind::Lot, lot).await?;
+            let mut keys: Vec<(NodeKind, String)> = edges
                 .iter()
-                .find(|s| g.keys[0].as_deref() == Some(s.as_str()))
-            {
-                vials_by_status.insert(s.as_str(), n);
-            }
-        }
-        let events = self.store.events_for(Table::Lot, lot).await?;
+                .map(|e| (e.parent_kind, e.parent_id.clone()))
+                .collect();
+            keys.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then(a.1.cmp(&b.1)));
+            keys.dedup();
+            let mut labels = self.node_labels(&keys).await?;
+            let upstream: Vec<Node> = keys
+                .into_iter()
+                .map(|(kind, id)| {
+                    let (label, label_ja) = labels.remove(&(kind, id.clone())).unwrap_or_default();
+                    Node {
+                        kind,
+                        id,
+                        label,
+                        label_ja,
+                    }
+                })
+                .collect();
+            Ok::<_, ServiceError>((edges, upstream))
+        };
+        let steps =
+            async { Ok::<_, ServiceError>(s.list::<ProcessingStep>(Some(("lot", lot))).await?) };
+        // Vial ids are the lot number and a zero-padded sequence number: id order is number order.
+        let first_vials = async {
+            let mut q = PageQuery::newest("id", LOT_VIALS);
+            q.desc = false;
+            q.conds.push(Cond::Eq("lot", lot.to_string()));
+            let mut vials = s.page_of::<Vial>(&q).await?.rows;
+            vials.sort_by_key(|v| v.seq);
+            Ok::<_, ServiceError>(vials)
+        };
+        let counts = async { self.lot_vial_counts(&[lot.to_string()]).await };
+        let events = async { Ok::<_, ServiceError>(s.events_for(Table::Lot, lot).await?) };
+        let (l, (edges, upstream), steps, vials, mut counts, events) =
+            tokio::try_join!(header, genealogy, steps, first_vials, counts, events)?;
+        let vials_by_status = counts.remove(lot).unwrap_or_default();
+        let vials_total = vials_by_status.values().sum();
         Ok(LotDetail {
             lot: l,
             upstream,
@@ -199,8 +186,25 @@ impl Service {
                 .map(|(_, i)| i.clone())
                 .collect()
         };
+        // One read per kind, all at once.
+        let (d, t, c, b, m, h) = (
+            ids(NodeKind::Donor),
+            ids(NodeKind::Tissue),
+            ids(NodeKind::CellBank),
+            ids(NodeKind::Batch),
+            ids(NodeKind::MaterialLot),
+            ids(NodeKind::Harvest),
+        );
+        let (donors, tissues, banks, batches, materials, harvests) = tokio::try_join!(
+            s.fetch_many::<Donor>(&d),
+            s.fetch_many::<TissueCollection>(&t),
+            s.fetch_many::<CellBank>(&c),
+            s.fetch_many::<CultureBatch>(&b),
+            s.fetch_many::<RawMaterialLot>(&m),
+            s.fetch_many::<Harvest>(&h),
+        )?;
         let mut out = BTreeMap::new();
-        for d in s.fetch_many::<Donor>(&ids(NodeKind::Donor)).await? {
+        for d in donors {
             let en = format!(
                 "{} · {}",
                 d.source.as_str().replace('_', " "),
@@ -209,10 +213,7 @@ impl Service {
             let ja = format!("{} · {}", d.source.name_ja(), d.status.name_ja());
             out.insert((NodeKind::Donor, d.id.to_string()), (en, ja));
         }
-        for t in s
-            .fetch_many::<TissueCollection>(&ids(NodeKind::Tissue))
-            .await?
-        {
+        for t in tissues {
             let at = facility_date(t.collected_at);
             let (amount, unit) = (t.amount, &t.amount_unit);
             let en = format!(
@@ -222,13 +223,13 @@ impl Service {
             let ja = format!("{} {amount:.1} {unit} · {at}", t.kind.name_ja());
             out.insert((NodeKind::Tissue, t.id.to_string()), (en, ja));
         }
-        for b in s.fetch_many::<CellBank>(&ids(NodeKind::CellBank)).await? {
+        for b in banks {
             let (p, pd) = (b.passage, b.population_doublings);
             let en = format!("{} bank · P{p} · PD {pd:.1}", b.kind.as_str());
             let ja = format!("{} · P{p} · PD {pd:.1}", b.kind.name_ja());
             out.insert((NodeKind::CellBank, b.id.to_string()), (en, ja));
         }
-        for b in s.fetch_many::<CultureBatch>(&ids(NodeKind::Batch)).await? {
+        for b in batches {
             let (n, density) = (b.vessel_count, b.seeding_density);
             let en = format!(
                 "{n} × {} · {density:.0} cells/cm² · {}",
@@ -242,10 +243,7 @@ impl Service {
             );
             out.insert((NodeKind::Batch, b.id.to_string()), (en, ja));
         }
-        for m in s
-            .fetch_many::<RawMaterialLot>(&ids(NodeKind::MaterialLot))
-            .await?
-        {
+        for m in materials {
             let (name, supplier, lot) = (&m.material, &m.supplier, &m.supplier_lot);
             let en = format!("{name} ({}) · {supplier} lot {lot}", m.category.as_str());
             let ja = format!(
@@ -254,7 +252,7 @@ impl Service {
             );
             out.insert((NodeKind::MaterialLot, m.id.to_string()), (en, ja));
         }
-        for h in s.fetch_many::<Harvest>(&ids(NodeKind::Harvest)).await? {
+        for h in harvests {
             let label = format!("{:.0} mL · {}", h.volume_ml, facility_date(h.harvested_at));
             out.insert(
                 (NodeKind::Harvest, h.id.to_string()),

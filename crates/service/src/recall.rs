@@ -139,13 +139,28 @@ impl Service {
         reason: &str,
         event_reason: &str,
     ) -> Result<RecallReport, ServiceError> {
+        // Planned before the chain's lock is taken (the forward trace and thousands of vial rows
+        // read while other writes go on), in one read snapshot whose chain head is noted. Under the
+        // lock, an unchanged head means no audited row changed since that snapshot (every change
+        // appends an event in its own transaction, one lock holder at a time): the plan is what
+        // planning under the lock would give. Otherwise it is planned again under the lock.
+        let target = target.trim();
+        let mut read = self.store.begin_read().await?;
+        let seen = read.chain_head().await?;
+        let early = plan(&mut *read, actor, now, target, reason).await?;
+        read.commit().await?;
         let mut tx = self.store.begin().await?;
+        let planned = if tx.chain_head().await? == seen {
+            early
+        } else {
+            plan(&mut *tx, actor, now, target, reason).await?
+        };
         let Plan {
             mut recall,
             lots,
             vials,
             exposures,
-        } = plan(&mut *tx, actor, now, target.trim(), reason).await?;
+        } = planned;
         let lot_ctx = ctx(actor, now, "lot.recall", Some(&recall.reason));
         for lot in &lots {
             // Released lots are recalled; a lot still in process or in quarantine keeps its state

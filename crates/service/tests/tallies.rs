@@ -1,9 +1,9 @@
-//! The counters the store keeps with every write (issue 19, migration 0023: freezer occupancy by
-//! state, unused vials by expiry, per-indication patients, doses and adverse events) equal a
-//! recount of the rows they count — after the demo facility (fillings and put-away, dispensing,
-//! doses, adverse events, a recall), after a new patient's dispensing, dose and adverse events,
-//! after the expiry sweep (the set-based path), and after a generated history (the bulk insert
-//! path) — on both backends; and the freezer list and indication pages built from them say what
+//! The counters the store keeps with every write (issue 19, migrations 0023 and 0024: a lot's vials
+//! by state, freezer occupancy by state, unused vials by expiry, per-indication patients, doses and
+//! adverse events) equal a recount of the rows they count — after the demo facility (fillings and
+//! put-away, dispensing, doses, adverse events, a recall), after a new patient's dispensing, dose
+//! and adverse events, after the expiry sweep (the set-based path), and after a generated history
+//! (the bulk insert path) — on both backends; and the freezer list and indication pages built from them say what
 //! a count of the rows says. Also a lot's page: its first vials by number, all counted by state.
 
 use crate::clinical_inputs;
@@ -40,6 +40,7 @@ async fn recount(svc: &Service) -> Counts {
         e.1 += amount;
     };
     for v in st.list::<Vial>(None).await.unwrap() {
+        add(TallyKind::LotVials, v.lot.as_str(), v.status.as_str(), 0.0);
         let Some((f, _)) = v.location.as_deref().and_then(|l| l.split_once('/')) else {
             continue;
         };
@@ -141,11 +142,28 @@ async fn assert_freezer_list(svc: &Service, now: UtcTime) {
 async fn counters_equal_a_recount_after_every_kind_of_write() {
     for (backend, store) in stores("tallies").await {
         let b = format!("{backend:?}");
+        let pool = store.pool().clone();
         let svc = Service::new(Arc::new(store));
         let now = t("2026-11-25T03:00:00Z");
         demo::build(&svc, now).await.unwrap();
         assert_counters_recount(&svc, &format!("{b} demo")).await;
         assert_freezer_list(&svc, now).await;
+        // Migration 0024's backfill counts a lot's vials as the writes did.
+        sqlx::query("DELETE FROM tally WHERE kind = 'lot_vials'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let (_, _, sql) = secretome_store::sql::MIGRATIONS
+            .iter()
+            .find(|m| m.0 == 24)
+            .unwrap();
+        for st in secretome_store::sql::statements(sql) {
+            sqlx::query(sqlx::AssertSqlSafe(st))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        assert_counters_recount(&svc, &format!("{b} demo, lot counters backfilled")).await;
 
         // A new patient: registration, dispensing (the vial leaves its freezer), a dose and two
         // adverse events (one serious) — one by one through the use cases.

@@ -38,6 +38,9 @@ pub enum StoreError {
     /// leave a row without its audit event or a gap in the chain.
     #[error("a write in this transaction failed earlier: it was rolled back, nothing was written")]
     Poisoned,
+    /// A write through a read-only transaction (`Store::begin_read`): a bug, refused unsent.
+    #[error("a read-only transaction cannot write")]
+    ReadOnly,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }

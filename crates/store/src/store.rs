@@ -61,6 +61,9 @@ pub trait Store: Send + Sync {
     fn backend(&self) -> Backend;
     /// Opens a write transaction holding the audit chain's lock until commit or drop (rollback).
     async fn begin(&self) -> Result<Box<dyn Tx>, StoreError>;
+    /// Opens a read-only transaction on one snapshot, without the chain's lock (writes through it
+    /// are refused): for planning a bulk change before taking the lock (see `Tx::chain_head`).
+    async fn begin_read(&self) -> Result<Box<dyn Tx>, StoreError>;
     async fn get(&self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError>;
     /// The rows of `table` with these ids (those that exist; in no particular order), fetched by
     /// primary key with `WHERE id IN (…)` in chunks.
@@ -80,6 +83,14 @@ pub trait Store: Send + Sync {
     /// `page` with the rows left undecoded: typed readers (`page_of`) decode them straight into
     /// records (`RawRow::to_record`), without a `Snapshot` in between.
     async fn page_raw(&self, table: Table, q: &PageQuery) -> Result<Page<RawRow>, StoreError>;
+    /// `page` reading only `columns` (which must include the order column and `id`), each as
+    /// text (NULL: None), in the order given: for a page showing a few columns of many rows.
+    async fn page_columns(
+        &self,
+        table: Table,
+        q: &PageQuery,
+        columns: &[&str],
+    ) -> Result<Page<Vec<Option<String>>>, StoreError>;
     /// `get`, the row left undecoded (see `page_raw`).
     async fn get_raw(&self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError>;
     /// `select`, the rows left undecoded (see `page_raw`).
@@ -103,6 +114,12 @@ pub trait Store: Send + Sync {
         kind: TallyKind,
         subject: Option<&str>,
         key_at_most: Option<&str>,
+    ) -> Result<Vec<Tally>, StoreError>;
+    /// The counters of `kind` of each of `subjects` (those not zero), by subject and key.
+    async fn tallies_of(
+        &self,
+        kind: TallyKind,
+        subjects: &[String],
     ) -> Result<Vec<Tally>, StoreError>;
     /// Every edge reachable from `(kind, id)` in `direction` (one recursive query).
     async fn trace(
@@ -167,6 +184,10 @@ pub trait Tx: Send {
     ) -> Result<Vec<RawRow>, StoreError>;
     /// `Store::trace` inside this transaction (sees its own writes; used where a decision and
     /// the walk that feeds it must be one consistent unit, e.g. a recall).
+    /// The sequence number of the chain's last event as this transaction sees it (0: none).
+    /// Every change of an audited row appends an event in its own transaction, so two
+    /// snapshots with the same head hold the same audited rows.
+    async fn chain_head(&mut self) -> Result<i64, StoreError>;
     async fn trace(
         &mut self,
         direction: Direction,

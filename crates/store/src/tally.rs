@@ -1,8 +1,8 @@
-//! Counters kept by the store in the same transaction as the writes they count (migration 0023,
-//! issue 19): freezer occupancy by vial state, a freezer's unused vials by expiry time, and per
-//! indication its patients, doses (count and mL) and adverse events by `grade/serious`. The pages
-//! that show these totals read a few counter rows instead of counting a freezer's or an
-//! indication's rows on every request.
+//! Counters kept by the store in the same transaction as the writes they count (migrations 0023
+//! and 0024, issue 19): a lot's vials by state, freezer occupancy by vial state, a freezer's
+//! unused vials by expiry time, and per indication its patients, doses (count and mL) and adverse
+//! events by `grade/serious`. The pages that show these totals read a few counter rows instead of
+//! counting a lot's, a freezer's or an indication's rows on every request.
 //!
 //! Every insert and update of a vial, patient, administration or adverse event — one by one or in
 //! bulk — passes through `Deltas::add` with the row before (if any) and after, and the net changes
@@ -28,6 +28,8 @@ pub enum TallyKind {
     IndicationDoses,
     /// subject: an indication (the patient's); key: `grade/serious` (`3/1`); n: adverse events.
     IndicationAdverseEvents,
+    /// subject: a lot; key: a vial state; n: the lot's vials in that state (migration 0024).
+    LotVials,
 }
 
 impl TallyKind {
@@ -37,6 +39,7 @@ impl TallyKind {
         TallyKind::IndicationPatients,
         TallyKind::IndicationDoses,
         TallyKind::IndicationAdverseEvents,
+        TallyKind::LotVials,
     ];
 
     /// The `kind` column's text.
@@ -47,6 +50,7 @@ impl TallyKind {
             TallyKind::IndicationPatients => "indication_patients",
             TallyKind::IndicationDoses => "indication_doses",
             TallyKind::IndicationAdverseEvents => "indication_adverse_events",
+            TallyKind::LotVials => "lot_vials",
         }
     }
 }
@@ -111,6 +115,9 @@ impl Deltas {
     fn count(&mut self, s: &Snapshot, sign: i64) {
         match s.table {
             Table::Vial => {
+                if let (Some(lot), Some(status)) = (text(s, "lot"), text(s, "status")) {
+                    self.bump(TallyKind::LotVials, lot, status, sign, 0.0);
+                }
                 let Some((freezer, _)) = text(s, "location").and_then(|l| l.split_once('/')) else {
                     return;
                 };
@@ -191,6 +198,7 @@ mod tests {
             vec![
                 (TallyKind::FreezerVials, "F1", "quarantine", 1),
                 (TallyKind::FreezerUnusedExpiry, "F1", exp, 1),
+                (TallyKind::LotVials, "L-1", "quarantine", 1),
             ]
         );
         // Moved to another freezer and released: out of F1, into F2 as available.
@@ -203,14 +211,18 @@ mod tests {
             Some(&vial("available", Some("F2/R1/B1/A1"))),
             &vial("dispensed", None),
         );
-        assert_eq!(net(&d), vec![], "in, moved, out: nothing left");
+        assert_eq!(
+            net(&d),
+            vec![(TallyKind::LotVials, "L-1", "dispensed", 1)],
+            "in, moved, out: nothing left in storage; the lot counts it dispensed"
+        );
     }
 
     #[test]
-    fn untallied_tables_and_locations_without_a_freezer_count_nothing() {
+    fn locations_without_a_freezer_count_only_in_the_lot() {
         let mut d = Deltas::default();
         d.add(None, &vial("available", Some("nowhere")));
         d.add(None, &vial("available", None));
-        assert!(d.is_empty());
+        assert_eq!(net(&d), vec![(TallyKind::LotVials, "L-1", "available", 2)]);
     }
 }

@@ -190,3 +190,44 @@ async fn a_transaction_whose_write_failed_cannot_be_committed() {
         ));
     }
 }
+
+#[tokio::test]
+async fn a_read_transaction_keeps_its_snapshot_and_head_and_cannot_write() {
+    for (backend, store) in stores("read_only").await {
+        let mut tx = store.begin().await.unwrap();
+        tx.insert(site("S1"), &ctx("site.create")).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut read = store.begin_read().await.unwrap();
+        let head = read.chain_head().await.unwrap();
+        assert!(head >= 1, "{backend:?}");
+        assert!(read.get(Table::Site, "S1").await.unwrap().is_some());
+        // A write committed meanwhile (not blocked by the read transaction: it holds no lock) …
+        let mut tx = store.begin().await.unwrap();
+        tx.insert(site("S2"), &ctx("site.create")).await.unwrap();
+        assert_eq!(
+            tx.chain_head().await.unwrap(),
+            head + 1,
+            "{backend:?}: the writer sees its own event"
+        );
+        tx.commit().await.unwrap();
+        // … is seen neither in the rows nor in the head of the snapshot,
+        assert!(
+            read.get(Table::Site, "S2").await.unwrap().is_none(),
+            "{backend:?}"
+        );
+        assert_eq!(read.chain_head().await.unwrap(), head, "{backend:?}");
+        // and writes through it are refused before anything is sent.
+        let e = read
+            .insert(site("S3"), &ctx("site.create"))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::ReadOnly), "{backend:?}: {e}");
+        read.commit().await.unwrap();
+        // A later transaction sees the new head.
+        let mut tx = store.begin().await.unwrap();
+        assert_eq!(tx.chain_head().await.unwrap(), head + 1, "{backend:?}");
+        drop(tx);
+        assert!(store.get(Table::Site, "S3").await.unwrap().is_none());
+    }
+}

@@ -86,6 +86,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "tallies",
         include_str!("../../migrations/0023_tallies.sql"),
     ),
+    (
+        24,
+        "lot_tallies",
+        include_str!("../../migrations/0024_lot_tallies.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

@@ -13,6 +13,7 @@ mod reads;
 mod tally;
 mod tx;
 mod verify;
+mod verify_pg;
 mod verify_sqlite;
 
 pub use migrate::{MIGRATIONS, statements};
@@ -25,6 +26,9 @@ use std::time::Duration;
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// PostgreSQL: the URL and schema connected to, for the connection `audit verify` streams
+    /// with `COPY` (sqlx's `Any` driver has no `COPY`).
+    pg: Option<(String, Option<String>)>,
 }
 
 /// Turns `sqlite://PATH` or `postgres://…` into a backend and a driver URL; a SQLite file is
@@ -81,6 +85,7 @@ impl SqlStore {
             admin.close().await;
         }
         let schema = schema.map(str::to_string);
+        let pg = (backend == Backend::Postgres).then(|| (driver_url.clone(), schema.clone()));
         let sync = durability::sqlite_synchronous();
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
@@ -113,7 +118,7 @@ impl SqlStore {
             })
             .connect(&driver_url)
             .await?;
-        Ok(SqlStore { pool, backend })
+        Ok(SqlStore { pool, backend, pg })
     }
 
     /// Applies pending migrations; returns the versions applied.

@@ -96,18 +96,6 @@ fn bind_all(sql: Sql) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyAr
     q
 }
 
-fn key_of(table: Table, row: &AnyRow, order: &str) -> (String, String) {
-    let text = |col: &str| {
-        table
-            .columns()
-            .iter()
-            .position(|(c, _)| *c == col)
-            .and_then(|i| row.try_get::<Option<String>, _>(i).ok().flatten())
-            .unwrap_or_default()
-    };
-    (text(order), text("id"))
-}
-
 /// One page of `table` (see `PageQuery`), decoded into snapshots.
 pub(super) async fn page(
     conn: &mut AnyConnection,
@@ -125,6 +113,43 @@ pub(super) async fn page_raw(
     table: Table,
     q: &PageQuery,
 ) -> Result<Page<RawRow>, StoreError> {
+    let columns: Vec<&str> = table.columns().iter().map(|(c, _)| *c).collect();
+    let page = fetch_page(conn, table, q, &table.column_list(), &columns).await?;
+    Ok(page.map(|r| RawRow::new(table, r)))
+}
+
+/// One page of `table` (see `PageQuery`) with only `columns`, each as text (NULL: None), in
+/// that order: a page that shows a few columns of many rows reads and converts only those.
+pub(super) async fn page_columns(
+    conn: &mut AnyConnection,
+    table: Table,
+    q: &PageQuery,
+    columns: &[&str],
+) -> Result<Page<Vec<Option<String>>>, StoreError> {
+    let mut select = Vec::with_capacity(columns.len());
+    for c in columns {
+        check(table, c)?;
+        select.push(format!("CAST({c} AS TEXT)"));
+    }
+    fetch_page(conn, table, q, &select.join(", "), columns)
+        .await?
+        .try_map(|r| {
+            (0..columns.len())
+                .map(|i| r.try_get::<Option<String>, _>(i))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(StoreError::from)
+        })
+}
+
+/// The keyset page of `q` selecting `select`, whose output columns are named `names` (the order
+/// column and `id` must be among them: the cursors are made of their values).
+async fn fetch_page(
+    conn: &mut AnyConnection,
+    table: Table,
+    q: &PageQuery,
+    select: &str,
+    names: &[&str],
+) -> Result<Page<AnyRow>, StoreError> {
     if check(table, q.order)? != Kind::Text {
         return Err(StoreError::Invalid {
             table: table.name(),
@@ -132,6 +157,17 @@ pub(super) async fn page_raw(
             message: "pages are ordered by a text column".into(),
         });
     }
+    let position = |col: &str| {
+        names
+            .iter()
+            .position(|c| *c == col)
+            .ok_or_else(|| StoreError::Invalid {
+                table: table.name(),
+                column: col.to_string(),
+                message: "a page's columns must include its order column and id".into(),
+            })
+    };
+    let (order_at, id_at) = (position(q.order)?, position("id")?);
     let limit = q.limit.clamp(1, crate::query::MAX_ROWS);
     let mut sql = Sql::default();
     let mut wh = conds_sql(table, &q.conds, &mut sql)?;
@@ -145,8 +181,7 @@ pub(super) async fn page_raw(
     }
     let dir = if desc { "DESC" } else { "ASC" };
     sql.text = format!(
-        "SELECT {} FROM {} WHERE {wh} ORDER BY {order} {dir}, id {dir} LIMIT {}",
-        table.column_list(),
+        "SELECT {select} FROM {} WHERE {wh} ORDER BY {order} {dir}, id {dir} LIMIT {}",
         table.name(),
         limit + 1,
         order = q.order,
@@ -157,12 +192,21 @@ pub(super) async fn page_raw(
     if backwards {
         fetched.reverse();
     }
+    let key = |r: &AnyRow| {
+        let text = |i: usize| {
+            r.try_get::<Option<String>, _>(i)
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        };
+        (text(order_at), text(id_at))
+    };
     let after = |r: &AnyRow| {
-        let (key, id) = key_of(table, r, q.order);
+        let (key, id) = key(r);
         Cursor::After { key, id }.encode()
     };
     let before = |r: &AnyRow| {
-        let (key, id) = key_of(table, r, q.order);
+        let (key, id) = key(r);
         Cursor::Before { key, id }.encode()
     };
     let (next, prev) = match &q.cursor {
@@ -176,8 +220,11 @@ pub(super) async fn page_raw(
             fetched.first().filter(|_| more).map(before),
         ),
     };
-    let rows = fetched.into_iter().map(|r| RawRow::new(table, r)).collect();
-    Ok(Page { rows, next, prev })
+    Ok(Page {
+        rows: fetched,
+        next,
+        prev,
+    })
 }
 
 /// Rows of `table` matching `conds`, counted (and `sum` summed) per distinct `group_by` values.

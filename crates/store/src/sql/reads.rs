@@ -139,6 +139,10 @@ impl Store for SqlStore {
         Ok(Box::new(SqlTx::begin(&self.pool, self.backend).await?))
     }
 
+    async fn begin_read(&self) -> Result<Box<dyn Tx>, StoreError> {
+        Ok(Box::new(SqlTx::begin_read(&self.pool, self.backend).await?))
+    }
+
     async fn get(&self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         get_row(&mut conn, table, id).await
@@ -157,6 +161,16 @@ impl Store for SqlStore {
     async fn page_raw(&self, table: Table, q: &PageQuery) -> Result<Page<RawRow>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         super::page::page_raw(&mut conn, table, q).await
+    }
+
+    async fn page_columns(
+        &self,
+        table: Table,
+        q: &PageQuery,
+        columns: &[&str],
+    ) -> Result<Page<Vec<Option<String>>>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        super::page::page_columns(&mut conn, table, q, columns).await
     }
 
     async fn get_raw(&self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError> {
@@ -193,6 +207,18 @@ impl Store for SqlStore {
     ) -> Result<Vec<crate::tally::Tally>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         super::tally::read(&mut conn, kind, subject, key_at_most).await
+    }
+
+    async fn tallies_of(
+        &self,
+        kind: crate::tally::TallyKind,
+        subjects: &[String],
+    ) -> Result<Vec<crate::tally::Tally>, StoreError> {
+        if subjects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.acquire().await?;
+        super::tally::read_subjects(&mut conn, kind, subjects).await
     }
 
     async fn trace(
@@ -253,7 +279,7 @@ impl Store for SqlStore {
     }
 
     async fn verify(&self) -> Result<VerifyOutcome, StoreError> {
-        verify::verify(&self.pool, self.backend).await
+        verify::verify(self).await
     }
 
     async fn session_create(&self, s: &SessionRow) -> Result<(), StoreError> {

@@ -120,3 +120,37 @@ pub(super) async fn read(
         })
         .collect()
 }
+
+/// The counters of `kind` of these `subjects`, by subject and key (rows counted down to zero left
+/// out): one `subject IN (…)` on the primary key per 500 subjects.
+pub(super) async fn read_subjects(
+    conn: &mut AnyConnection,
+    kind: TallyKind,
+    subjects: &[String],
+) -> Result<Vec<Tally>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in subjects.chunks(500) {
+        let params: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT subject, key, n, amount FROM tally WHERE kind = $1 AND subject IN ({}) \
+             AND n <> 0 ORDER BY subject, key",
+            params.join(", ")
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql))
+            .persistent(false)
+            .bind(kind.as_str());
+        for s in chunk {
+            q = q.bind(s.clone());
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            out.push(Tally {
+                subject: r.try_get(0)?,
+                key: r.try_get(1)?,
+                n: r.try_get(2)?,
+                amount: r.try_get(3)?,
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.subject, &a.key).cmp(&(&b.subject, &b.key)));
+    Ok(out)
+}

@@ -34,6 +34,8 @@ pub struct SqlTx {
     bulk_params: usize,
     /// Set when any write failed: such a transaction is never committed (see `commit`).
     poisoned: bool,
+    /// Opened by `begin_read`: no chain lock, every write refused.
+    read_only: bool,
 }
 
 impl SqlTx {
@@ -61,7 +63,37 @@ impl SqlTx {
             last: None,
             bulk_params,
             poisoned: false,
+            read_only: false,
         })
+    }
+
+    /// A read-only transaction on one snapshot (SQLite: a deferred transaction, whose first read
+    /// fixes its WAL snapshot; PostgreSQL: REPEATABLE READ), without the chain's lock.
+    pub(super) async fn begin_read(
+        pool: &sqlx::AnyPool,
+        backend: Backend,
+    ) -> Result<SqlTx, StoreError> {
+        let tx = match backend {
+            Backend::Sqlite => pool.begin_with("BEGIN DEFERRED").await?,
+            Backend::Postgres => {
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?
+            }
+        };
+        Ok(SqlTx {
+            tx,
+            last: None,
+            bulk_params: 0,
+            poisoned: false,
+            read_only: true,
+        })
+    }
+
+    fn writable(&self) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly);
+        }
+        Ok(())
     }
 
     /// The next event of the chain for a write of `table`/`id` (hash computed; not yet stored).
@@ -187,21 +219,34 @@ impl Tx for SqlTx {
         trace_edges(&mut self.tx, direction, kind, id).await
     }
 
+    async fn chain_head(&mut self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT seq FROM audit_event ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get::<i64, _>(0)?,
+            None => 0,
+        })
+    }
+
     // A missing reason is refused before anything is sent to the database (the transaction stays
     // usable); any failure after that poisons it.
     async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
+        self.writable()?;
         check_reason(ctx)?;
         let r = self.insert_one(row, ctx).await;
         self.poison_on(r)
     }
 
     async fn update(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
+        self.writable()?;
         check_reason(ctx)?;
         let r = self.update_one(row, ctx).await;
         self.poison_on(r)
     }
 
     async fn insert_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
+        self.writable()?;
         for (_, ctx) in &rows {
             check_reason(ctx)?;
         }
@@ -210,6 +255,7 @@ impl Tx for SqlTx {
     }
 
     async fn update_many(&mut self, rows: Vec<(Snapshot, AuditCtx)>) -> Result<(), StoreError> {
+        self.writable()?;
         for (_, ctx) in &rows {
             check_reason(ctx)?;
         }
@@ -218,6 +264,11 @@ impl Tx for SqlTx {
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        if self.read_only {
+            // Nothing to commit: ends the snapshot.
+            self.tx.rollback().await?;
+            return Ok(());
+        }
         if self.poisoned {
             // Dropping the transaction rolls it back.
             return Err(StoreError::Poisoned);

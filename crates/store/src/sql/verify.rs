@@ -45,8 +45,9 @@ pub(super) fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
 const BATCH: usize = 2048;
 const IN_FLIGHT: usize = 4;
 
-pub(super) async fn verify(pool: &AnyPool, backend: Backend) -> Result<VerifyOutcome, StoreError> {
-    Ok(verify_report(pool, backend, &VerifyOptions::default())
+pub(super) async fn verify(store: &super::SqlStore) -> Result<VerifyOutcome, StoreError> {
+    Ok(store
+        .verify_report(&VerifyOptions::default())
         .await?
         .outcome())
 }
@@ -63,9 +64,10 @@ fn send(tx: &SyncSender<Batch>, batch: &mut Vec<Item>) -> Result<(), StoreError>
     .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))
 }
 
-pub(super) async fn verify_report(
+async fn verify_report(
     pool: &AnyPool,
     backend: Backend,
+    pg: Option<(&str, Option<&str>)>,
     opts: &VerifyOptions,
 ) -> Result<VerifyReport, StoreError> {
     // One connection, one snapshot: writes committed meanwhile are not half-seen.
@@ -106,7 +108,21 @@ pub(super) async fn verify_report(
         }
         Backend::Postgres => None,
     };
+    // PostgreSQL rows are streamed with COPY on a connection of its own, in this snapshot.
+    let pg_snapshot = match (backend, pg) {
+        (Backend::Postgres, Some(pg)) => {
+            let id: String = sqlx::query("SELECT pg_export_snapshot()")
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+            Some((pg, id))
+        }
+        _ => None,
+    };
     let walk = async {
+        if let Some(((url, schema), snapshot)) = &pg_snapshot {
+            return super::verify_pg::walk(url, *schema, snapshot, &sender, BATCH).await;
+        }
         if let Some(path) = sqlite_file {
             let out = sender.clone();
             return tokio::task::spawn_blocking(move || {
@@ -188,7 +204,8 @@ pub(super) async fn verify_report(
 impl super::SqlStore {
     /// `audit verify` with every finding grouped by kind, optionally against signed checkpoints.
     pub async fn verify_report(&self, opts: &VerifyOptions) -> Result<VerifyReport, StoreError> {
-        verify_report(&self.pool, self.backend, opts).await
+        let pg = self.pg.as_ref().map(|(u, s)| (u.as_str(), s.as_deref()));
+        verify_report(&self.pool, self.backend, pg, opts).await
     }
 
     /// The chain's last committed event: (seq, hash).
