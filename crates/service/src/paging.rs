@@ -68,18 +68,11 @@ fn day_start(field: &str, date: &str, days: i64) -> Result<String, DomainError> 
 
 /// All refusals of a filter at once, as one refusal naming every field.
 fn refuse_all(errors: Vec<DomainError>) -> Result<(), ServiceError> {
-    let mut fields = Vec::new();
-    let mut messages = Vec::new();
+    let mut all = secretome_domain::Invalids::default();
     for e in errors {
-        if let DomainError::Invalid { field, message } = e {
-            messages.push(format!("{field}: {message}"));
-            fields.push(field);
-        }
+        all.take::<()>(Err(e));
     }
-    if fields.is_empty() {
-        return Ok(());
-    }
-    Err(DomainError::invalid(fields.join(", "), messages.join("; ")).into())
+    Ok(all.done()?)
 }
 
 fn limit(n: Option<usize>) -> usize {

@@ -162,7 +162,7 @@ fn fits(a: &Analysed) -> Vec<PlateFit> {
         .collect()
 }
 
-/// All refusals at once, as one refusal naming every field (`a, b` / `a: …; b: …`).
+/// All refusals at once, as one refusal naming every field (`a, b` with `Why::Fields`).
 pub(crate) fn refuse_all(errors: Vec<DomainError>) -> ServiceError {
     if errors.len() == 1 {
         return errors
@@ -171,21 +171,19 @@ pub(crate) fn refuse_all(errors: Vec<DomainError>) -> ServiceError {
             .map(ServiceError::from)
             .unwrap_or_else(|| ServiceError::Internal("no refusal".into()));
     }
-    let mut fields = Vec::new();
-    let mut messages = Vec::new();
-    for e in errors {
-        match e {
-            DomainError::Invalid { field, message } => {
-                messages.push(format!("{field}: {message}"));
-                fields.push(field);
-            }
-            other => {
-                messages.push(format!(": {other}"));
-                fields.push(String::new());
-            }
-        }
-    }
-    DomainError::invalid(fields.join(", "), messages.join("; ")).into()
+    let all: Vec<(String, secretome_domain::Why)> = errors
+        .into_iter()
+        .map(|e| match e {
+            DomainError::Invalid { field, message } => (field, message),
+            other => (String::new(), other.to_string().into()),
+        })
+        .collect();
+    let fields = all
+        .iter()
+        .map(|(f, _)| f.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    DomainError::invalid(fields, secretome_domain::Why::Fields(all)).into()
 }
 
 impl Service {

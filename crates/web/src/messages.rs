@@ -149,30 +149,20 @@ fn domain_field(d: &DomainError) -> Option<String> {
     }
 }
 
-/// A field's refusal in Japanese, naming the field as the English does (`status: …`); refusals of
-/// several fields at once (`from, status` / `from: …; status: …`) part by part.
-fn invalid_ja(field: &str, message: &str) -> String {
-    let ja = |m: &str| crate::kit::localise(Lang::Ja, m);
-    if field.is_empty() {
-        return ja(message);
+/// A field's refusal in Japanese, naming the field as the English does (`status: …`); a refusal
+/// of several fields at once (`Why::Fields`) field by field.
+fn invalid_ja(field: &str, why: &secretome_domain::Why) -> String {
+    let ja = crate::kit::say(Lang::Ja, why);
+    match why {
+        secretome_domain::Why::Fields(_) => ja,
+        _ if field.is_empty() => ja,
+        _ => format!("{field}: {ja}"),
     }
-    if !field.contains(", ") {
-        return format!("{field}: {}", ja(message));
-    }
-    message
-        .split("; ")
-        .map(|part| match part.split_once(": ") {
-            Some((f, m)) if !f.contains(' ') => format!("{f}: {}", ja(m)),
-            _ => ja(part),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn domain_ja(d: &DomainError) -> String {
     match d {
-        // Field messages are free text today (250 call sites): the Japanese comes from the page's
-        // phrase table (`phrase`), the English original kept.
+        // Field messages: the `Why`'s own Japanese (`kit::say`).
         DomainError::Invalid { field, message } => invalid_ja(field, message),
         DomainError::Transition(t) => transition_ja(t),
         DomainError::Rule(r) => rule_ja(r),

@@ -160,7 +160,7 @@ mod tests {
         assert!(check_grade(h, 3).is_ok());
         let e = check_grade(h, 5).unwrap_err();
         assert!(
-            matches!(&e, DomainError::Invalid { field, message } if field == "grade" && message.contains("allowed: 1, 2, 3")),
+            matches!(&e, DomainError::Invalid { field, message } if field == "grade" && message.to_string().contains("allowed: 1, 2, 3")),
             "{e}"
         );
         assert!(check_grade(h, 0).is_err() && check_grade(h, 6).is_err());

@@ -325,7 +325,7 @@ impl<'a> Check<'a> {
             if let Err(secretome_domain::DomainError::Invalid { field, message }) =
                 secretome_domain::plausible::not_after_entry(&field, t, self.at.now)
             {
-                self.errors.0.entry(field).or_insert(message);
+                self.errors.0.entry(field).or_insert(message.en());
             }
         }
         Err(self.errors)

@@ -21,5 +21,6 @@ pub use format::*;
 pub use input::{Action, At, Check, Input, flag, opt_text, text};
 pub use multipart::{hex, multipart, unhex};
 pub use refusal::{
-    Refusal, field_list, localise, localise_by, localised, refused_in, scan_message, with_values,
+    Refusal, field_list, localise, localise_by, localised, refused_in, say, scan_message,
+    service_fields, with_values,
 };

@@ -69,20 +69,12 @@ impl Refusal {
     }
     /// The errors by field, in the viewer's language.
     pub fn errors(&self, lang: Lang) -> FieldErrors {
-        let raw = match self {
-            Refusal::Fields(f, _) => f.clone(),
-            Refusal::Service(e @ ServiceError::Domain(DomainError::Invalid { .. })) => {
-                FieldErrors::from_service(e)
-            }
-            // A coded refusal (or an internal failure, with its logged id): from `messages.rs`.
-            Refusal::Service(e) => return FieldErrors::from_service_in(e, lang),
-        };
-        FieldErrors(
-            raw.0
-                .into_iter()
-                .map(|(k, m)| (k, localise(lang, &m)))
-                .collect(),
-        )
+        match self {
+            Refusal::Fields(f, _) => localised(lang, f.clone()),
+            // A field's `Why` through `say`, a coded refusal (or an internal failure, with its
+            // logged id) from `messages.rs`.
+            Refusal::Service(e) => FieldErrors::from_service_in(e, lang),
+        }
     }
     /// The field a refusal names (the first, for tests).
     #[cfg(test)]
@@ -156,7 +148,39 @@ pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
 
 /// A service's refusal as field errors in the viewer's language.
 pub fn refused_in(lang: Lang, e: &ServiceError) -> FieldErrors {
-    localised(lang, FieldErrors::from_service_in(e, lang))
+    FieldErrors::from_service_in(e, lang)
+}
+
+/// The one rendering of why a value was refused, in `lang`: the English is the `Why`'s own, the
+/// Japanese is the domain's (its coded kinds' table, or the text the refusal site wrote in both
+/// languages). Only `Why::English` — a refusal site not yet given its Japanese — still has its
+/// Japanese found by its English (`localise`).
+pub fn say(lang: Lang, why: &secretome_domain::Why) -> String {
+    match lang {
+        Lang::En => why.en(),
+        Lang::Ja => why
+            .ja_with(&|en| Some(localise(Lang::Ja, en)))
+            .unwrap_or_else(|| why.en()),
+    }
+}
+
+/// Every field a service refusal names, for the API (`[{field, code, message, message_ja}]`),
+/// each rendered from its `Why` in both languages.
+pub fn service_fields(e: &ServiceError, code: &str) -> Vec<crate::error::FieldRefusal> {
+    let ServiceError::Domain(DomainError::Invalid { field, message }) = e else {
+        return Vec::new();
+    };
+    message
+        .per_field(field)
+        .into_iter()
+        .filter(|(field, _)| !field.is_empty())
+        .map(|(field, why)| crate::error::FieldRefusal {
+            field,
+            code: code.to_string(),
+            message: say(Lang::En, &why),
+            message_ja: say(Lang::Ja, &why),
+        })
+        .collect()
 }
 
 /// The code of a refusal made of field errors, by its status (the service's code is lost once a
