@@ -37,6 +37,8 @@ pub enum Why {
     AtLeast(String),
     /// Above the most allowed (the bound as written).
     AtMost(String),
+    /// Outside `min`..=`max` (the bounds as written).
+    Between(String, String),
     /// Longer than `max` characters.
     TooLong(usize),
     /// An event time after the moment of entry.
@@ -51,6 +53,8 @@ pub enum Why {
         column: Option<(u64, String)>,
         why: Box<Why>,
     },
+    /// Several problems of one value (a file's lines, a scan's vials), each said in turn.
+    All(Vec<Why>),
     /// A file's problems (`file` names it).
     File { file: String, problems: Vec<Why> },
     /// Every problem of one input at once, each under its field (`a: …; b: …`).
@@ -99,11 +103,13 @@ impl Why {
             Why::Positive => "positive",
             Why::AtLeast(_) => "at_least",
             Why::AtMost(_) => "at_most",
+            Why::Between(..) => "between",
             Why::TooLong(_) => "too_long",
             Why::Future => "future",
             Why::NotFound(_) => "not_found",
             Why::Exists(_) => "exists",
             Why::Line { .. } => "line",
+            Why::All(_) => "all",
             Why::File { .. } => "file",
             Why::Fields(_) => "fields",
             Why::Said { .. } => "said",
@@ -135,6 +141,7 @@ impl Why {
             Why::Positive => "0 より大きい値を入力してください".into(),
             Why::AtLeast(min) => format!("{min} 以上で入力してください (範囲外の値です)"),
             Why::AtMost(max) => format!("{max} 以下で入力してください"),
+            Why::Between(min, max) => format!("{min}〜{max} の範囲で入力してください"),
             Why::TooLong(max) => format!("長すぎます ({max} 文字まで)"),
             Why::Future => "未来の日時は記録できません (入力時刻から 5 分まで)".into(),
             Why::NotFound(id) => format!("見つかりません ({id})"),
@@ -146,6 +153,11 @@ impl Why {
                     None => format!("{line} 行目: {why}"),
                 }
             }
+            Why::All(problems) => problems
+                .iter()
+                .map(|p| p.ja_with(english))
+                .collect::<Option<Vec<_>>>()?
+                .join("; "),
             Why::File { file, problems } => format!(
                 "{file}: {}",
                 problems
@@ -188,6 +200,7 @@ impl fmt::Display for Why {
             Why::Positive => f.write_str("must be greater than 0"),
             Why::AtLeast(min) => write!(f, "must be at least {min}"),
             Why::AtMost(max) => write!(f, "must be at most {max}"),
+            Why::Between(min, max) => write!(f, "must be between {min} and {max}"),
             Why::TooLong(max) => write!(f, "must be at most {max} characters"),
             Why::Future => f.write_str("must not be in the future"),
             Why::NotFound(id) => write!(f, "not found: {id}"),
@@ -196,6 +209,7 @@ impl fmt::Display for Why {
                 Some((c, name)) => write!(f, "line {line}, column {c} ({name}): {why}"),
                 None => write!(f, "line {line}: {why}"),
             },
+            Why::All(problems) => join(f, problems.iter().map(|p| p.to_string())),
             Why::File { file, problems } => {
                 write!(f, "{file}: ")?;
                 join(f, problems.iter().map(|p| p.to_string()))

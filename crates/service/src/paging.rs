@@ -53,7 +53,15 @@ fn given(v: &Option<String>) -> Option<&str> {
 
 /// The UTC instant a facility-zone date (YYYY-MM-DD) starts at, plus `days`.
 fn day_start(field: &str, date: &str, days: i64) -> Result<String, DomainError> {
-    let bad = || DomainError::invalid(field, format!("{date:?} is not a date (YYYY-MM-DD)"));
+    let bad = || {
+        DomainError::invalid(
+            field,
+            secretome_domain::Why::said(
+                format!("{date:?} is not a date (YYYY-MM-DD)"),
+                format!("日付を YYYY-MM-DD で入力してください ({date:?})"),
+            ),
+        )
+    };
     let d: jiff::civil::Date = date.parse().map_err(|_| bad())?;
     let d = d
         .checked_add(jiff::Span::new().days(days))
@@ -87,7 +95,10 @@ impl LotFilter {
                 Some(st) => conds.push(Cond::Eq("status", st.as_str().to_string())),
                 None => errors.push(DomainError::invalid(
                     "status",
-                    format!("{s:?} is not a lot state"),
+                    secretome_domain::Why::said(
+                        format!("{s:?} is not a lot state"),
+                        format!("状態の指定が正しくありません ({s:?})"),
+                    ),
                 )),
             }
         }
@@ -262,7 +273,10 @@ impl Service {
                 Some(st) => q.conds.push(Cond::Eq("status", st.as_str().into())),
                 None => errors.push(DomainError::invalid(
                     "status",
-                    format!("{s:?} is not a vial state"),
+                    secretome_domain::Why::said(
+                        format!("{s:?} is not a vial state"),
+                        format!("状態の指定が正しくありません ({s:?})"),
+                    ),
                 )),
             }
         }

@@ -78,9 +78,15 @@ pub fn term(term_or_code: &str) -> Result<&'static Term, DomainError> {
     lookup(term_or_code).ok_or_else(|| {
         DomainError::invalid(
             "term",
-            format!(
-                "{:?} is not a CTCAE v{VERSION} term or MedDRA code (choose one from the list)",
-                term_or_code.trim()
+            crate::Why::said(
+                format!(
+                    "{:?} is not a CTCAE v{VERSION} term or MedDRA code (choose one from the list)",
+                    term_or_code.trim()
+                ),
+                format!(
+                    "CTCAE v{VERSION} の用語ではありません ({:?}): 一覧から選んでください",
+                    term_or_code.trim()
+                ),
             ),
         )
     })
@@ -93,14 +99,24 @@ pub fn check_grade(term: &Term, grade: i64) -> Result<(), DomainError> {
     }
     Err(DomainError::invalid(
         "grade",
-        format!(
-            "grade {grade} is not an option for \"{}\" in CTCAE v{VERSION} (allowed: {})",
-            term.term,
-            term.allowed_grades()
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+        crate::Why::said(
+            format!(
+                "grade {grade} is not an option for \"{}\" in CTCAE v{VERSION} (allowed: {})",
+                term.term,
+                term.allowed_grades()
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "この用語では選べないグレードです (グレード {grade}; 選べるのは {})",
+                term.allowed_grades()
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ),
     ))
 }
