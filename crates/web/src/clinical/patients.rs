@@ -4,8 +4,7 @@
 
 use super::inputs::RegisterPatient;
 use crate::kit::{
-    Fields, Input, Refusal, fail, page as render, path, scan_message, see_other,
-    signed_in,
+    Fields, Input, Refusal, fail, page as render, path, scan_message, see_other, signed_in,
 };
 use crate::paging::Pager;
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};

@@ -1,7 +1,10 @@
-//! Japanese for the domain's input errors (`DomainError::Invalid`, free text): the domain and the
-//! form readers speak English; a page in Japanese shows the Japanese text with the original (which
-//! carries the values). `invalid_texts` (a test) reads every such message in the domain's and the
-//! service's sources and fails on one this table does not translate.
+//! The English path, in one place: the Japanese of a message that comes as English text only —
+//! the web's own form readers (`forms::number`, `Check`, …) and the few refusals of the domain and
+//! the service not yet given a `Why` (`kit::invalid_texts` lists them; the list may only shrink).
+//! Every other refusal carries its Japanese (`secretome_domain::Why`, rendered by `kit::say`).
+//! No other module looks a translation up by English text (`messages::no_edge_matches_on_error_text`).
+
+use crate::i18n::Lang;
 
 /// (part of the English message, catalogue key of its Japanese), first match wins.
 pub const ERRORS: &[(&str, &str)] = &[
@@ -193,10 +196,89 @@ pub const ERRORS: &[(&str, &str)] = &[
     ("has no finite storage temperature", "err.no_storage"),
 ];
 
+/// An English message of the not yet migrated path (`Why::English`, the form readers' own
+/// messages) in Japanese when the table knows it: the Japanese text, then in parentheses the
+/// values the English carried (numbers, ids) that the Japanese does not already say. English
+/// stays whole.
+pub fn localise(lang: Lang, message: &str) -> String {
+    if lang == Lang::En {
+        return message.to_string();
+    }
+    match ERRORS
+        .iter()
+        .find(|(prefix, _)| message.starts_with(prefix) || message.contains(prefix))
+    {
+        Some((_, key)) => with_values(lang.t(key), message),
+        None => message.to_string(),
+    }
+}
+
+/// The Japanese `ja` of an English `message`, followed in parentheses by the values the English
+/// carried that `ja` does not already say.
+pub fn with_values(ja: &str, message: &str) -> String {
+    let values: Vec<String> = values_of(message)
+        .into_iter()
+        .filter(|v| !ja.contains(v.as_str()))
+        .collect();
+    if values.is_empty() {
+        ja.to_string()
+    } else {
+        format!("{ja} ({})", values.join(", "))
+    }
+}
+
+/// The values an English message carries, in order and once each: words holding a digit
+/// (`L-2026-001`, `2000`, `-3.5`), identifiers in capitals with a hyphen (`RM-WEB-DMEM`) and codes
+/// in snake case (`volume_ml`).
+fn values_of(message: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in message.split_whitespace() {
+        let w = word
+            .trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '\'' | '`'))
+            .trim_end_matches('.');
+        let digit = w.chars().any(|c| c.is_ascii_digit());
+        let id = w.len() >= 3
+            && w.contains('-')
+            && w.chars().any(|c| c.is_ascii_uppercase())
+            && w.chars().all(|c| {
+                c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '/')
+            });
+        // A parameter or field code (`volume_ml`, `seeding_density`): what the reader typed or
+        // must supply, never a word of the sentence.
+        let code = w.contains('_')
+            && w.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if (digit || id || code) && !out.iter().any(|v| v == w) {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
+    use crate::i18n::words::english_runs;
+
+    /// A Japanese reader sees the Japanese text and the values, no English; English stays whole.
+    #[test]
+    fn a_field_message_in_japanese_keeps_its_values_and_no_english() {
+        let m = "not found: L-2026-001";
+        let ja = localise(Lang::Ja, m);
+        assert!(
+            ja.starts_with("見つかりません") && ja.contains("L-2026-001"),
+            "{ja}"
+        );
+        assert!(english_runs(&ja).is_empty(), "{ja}");
+        assert_eq!(localise(Lang::En, m), m);
+        let ja = localise(Lang::Ja, "already exists: RM-WEB-DMEM");
+        assert!(ja.contains("RM-WEB-DMEM") && !ja.contains("exists"), "{ja}");
+        // A value the Japanese already says is not repeated.
+        assert_eq!(
+            localise(Lang::Ja, "must be at most 100 %"),
+            "100 % 以下で入力してください"
+        );
+    }
 
     #[test]
     fn every_error_pattern_has_its_text() {

@@ -171,7 +171,10 @@ async fn numeric_pending(
 fn placed(lang: Lang, e: &secretome_service::ServiceError, chosen: &[String]) -> FieldErrors {
     let mut out = FieldErrors::default();
     for (field, message) in crate::forms::FieldErrors::from_service_in(e, lang).0 {
-        let target = match field.strip_prefix("adopt[").and_then(|r| r.split_once(']')) {
+        let target = match field
+            .strip_prefix("adopt[")
+            .and_then(|rest| rest.split_once(']'))
+        {
             Some((i, rest)) => match i.parse::<usize>().ok().and_then(|i| chosen.get(i)) {
                 Some(key) if rest == ".reason" => format!("reason.{key}"),
                 Some(key) => format!("map.{key}"),

@@ -3,9 +3,8 @@
 //! from the latest version's tests, and is created as a draft; making a draft effective supersedes
 //! the version in force. Roles: everyone reads, admin and qa write.
 
-use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::i18n::Lang;
-use secretome_domain::Why;
+use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
@@ -16,6 +15,7 @@ use axum::{
     response::Response,
 };
 use secretome_domain::Capability;
+use secretome_domain::Why;
 use secretome_domain::{
     DomainError,
     qc::{Acceptance, Product, Specification, TestSpec},
@@ -142,7 +142,10 @@ pub fn parse_tests(text: &str) -> Result<Vec<NewTest>, Why> {
                 i as u64 + 1,
                 Why::said(
                     format!("expected 6 columns separated by |, found {}", cols.len()),
-                    format!("各行は | で区切った 6 列にしてください ({} 列あります)", cols.len()),
+                    format!(
+                        "各行は | で区切った 6 列にしてください ({} 列あります)",
+                        cols.len()
+                    ),
                 ),
             ));
         };
@@ -174,7 +177,10 @@ fn tests_error(e: &ServiceError, text: &str, lang: Lang) -> FieldErrors {
             .map(|(n, _)| n + 1)
             .unwrap_or(i + 1);
         let what = what.trim_start_matches('.');
-        let why = Why::line(line as u64, Why::Fields(vec![(what.to_string(), message.clone())]));
+        let why = Why::line(
+            line as u64,
+            Why::Fields(vec![(what.to_string(), message.clone())]),
+        );
         return FieldErrors::one("tests", &crate::kit::say(lang, &why));
     }
     let mut fe = FieldErrors::from_service_in(e, lang);
@@ -323,6 +329,11 @@ mod tests {
                 .unwrap();
         assert_eq!(t.len(), 2);
         assert_eq!(t[1].unit, None);
-        assert!(parse_tests("a | A").unwrap_err().en().starts_with("line 1:"));
+        assert!(
+            parse_tests("a | A")
+                .unwrap_err()
+                .en()
+                .starts_with("line 1:")
+        );
     }
 }
