@@ -48,7 +48,7 @@ impl Freezer {
                 "box_rows",
                 crate::Why::said(
                     "must be 1–26 (rows are lettered A–Z)",
-                    "段数は 1〜26 です (A〜Z)",
+                    "段数は 1–26 です (A–Z)",
                 ),
             ));
         }
