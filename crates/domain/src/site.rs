@@ -350,7 +350,7 @@ impl Setting {
         match key {
             SETTING_FIN => {
                 crate::isbt::Fin::parse(value)
-                    .map_err(|e| DomainError::invalid("value", e.to_string()))?;
+                    .map_err(|e| DomainError::invalid("value", e.why()))?;
             }
             SETTING_LANGUAGE => {
                 if !matches!(value, "ja" | "en") {

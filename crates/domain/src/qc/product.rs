@@ -64,7 +64,7 @@ impl Product {
     pub fn with_isbt_code(mut self, code: &str) -> Result<Product, DomainError> {
         let code = code.trim();
         crate::isbt::ProductCode::new(code, 'V', "00")
-            .map_err(|e| DomainError::invalid("isbt_code", e.to_string()))?;
+            .map_err(|e| DomainError::invalid("isbt_code", e.why()))?;
         if code.len() != 5 {
             return Err(DomainError::invalid(
                 "isbt_code",

@@ -7,12 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-/// The call sites still passing an English text: the error of another crate or parser passed on
-/// (`e.to_string()`), the CLI-only generator's refusal, a label's refusal. (file, argument).
+/// The call sites still passing an English text: the plate reader's parse errors (`secretome-assay`)
+/// passed on, the CLI-only generator's refusal, a label's refusal (`secretome-label`).
+/// (file, argument).
 const ENGLISH_PATH: &[(&str, &str)] = &[
-    ("domain/src/isbt.rs", "e.to_string()"),
-    ("domain/src/qc/product.rs", "e.to_string()"),
-    ("domain/src/site.rs", "e.to_string()"),
     ("service/src/generate.rs", "m"),
     ("service/src/labels.rs", "message"),
     ("service/src/plates.rs", "e.to_string()"),
