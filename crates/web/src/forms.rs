@@ -78,9 +78,14 @@ pub fn seg(s: &str) -> String {
         .collect()
 }
 
-/// Errors by field name; `""` holds the form-wide error.
+/// Errors by field name; `""` holds the form-wide error. `.1` keeps the `Why` of a field whose
+/// message a reader wrote before the language was known (a domain refusal met while reading an
+/// input): `kit::localised` renders that one from its `Why`, not from its English.
 #[derive(Debug, Default, Clone)]
-pub struct FieldErrors(pub BTreeMap<String, String>);
+pub struct FieldErrors(
+    pub BTreeMap<String, String>,
+    pub BTreeMap<String, secretome_domain::Why>,
+);
 
 impl FieldErrors {
     /// Sorts a service error onto its field (domain `Invalid { field }`), else onto the whole form;
@@ -114,7 +119,17 @@ impl FieldErrors {
             .or_insert_with(|| message.to_string());
     }
     pub fn one(field: &str, message: &str) -> FieldErrors {
-        FieldErrors(BTreeMap::from([(field.to_string(), message.to_string())]))
+        FieldErrors(
+            BTreeMap::from([(field.to_string(), message.to_string())]),
+            BTreeMap::new(),
+        )
+    }
+    /// A domain refusal of `field` met while reading an input: its English now, its `Why` kept.
+    pub fn why(field: &str, why: secretome_domain::Why) -> FieldErrors {
+        FieldErrors(
+            BTreeMap::from([(field.to_string(), why.en())]),
+            BTreeMap::from([(field.to_string(), why)]),
+        )
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

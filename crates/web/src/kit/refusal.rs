@@ -102,8 +102,8 @@ impl Refusal {
                 .0
                 .iter()
                 .map(|(k, m)| match k.as_str() {
-                    "" => localise(lang, m),
-                    k => format!("{k}: {}", localise(lang, m)),
+                    "" => shown(lang, k, m, &errors.1),
+                    k => format!("{k}: {}", shown(lang, k, m, &errors.1)),
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
@@ -140,11 +140,29 @@ impl Refusal {
 
 /// Field errors in the viewer's language (in Japanese with the values the English carried).
 pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
+    let FieldErrors(all, whys) = e;
     FieldErrors(
-        e.0.into_iter()
-            .map(|(k, m)| (k, localise(lang, &m)))
+        all.into_iter()
+            .map(|(k, m)| {
+                let text = shown(lang, &k, &m, &whys);
+                (k, text)
+            })
             .collect(),
+        Default::default(),
     )
+}
+
+/// One field's error in `lang`: from its `Why` when the reader kept one, else the English path.
+fn shown(
+    lang: Lang,
+    field: &str,
+    message: &str,
+    whys: &std::collections::BTreeMap<String, secretome_domain::Why>,
+) -> String {
+    match whys.get(field) {
+        Some(why) => say(lang, why),
+        None => localise(lang, message),
+    }
 }
 
 /// A service's refusal as field errors in the viewer's language.
@@ -206,7 +224,7 @@ pub fn field_list(errors: &FieldErrors, code: &str) -> Vec<crate::error::FieldRe
             field: field.clone(),
             code: code.to_string(),
             message: message.clone(),
-            message_ja: localise(Lang::Ja, message),
+            message_ja: shown(Lang::Ja, field, message, &errors.1),
         })
         .collect()
 }
