@@ -329,11 +329,10 @@ impl<'a> Check<'a> {
         for (field, t) in std::mem::take(&mut self.times) {
             if let Err(secretome_domain::DomainError::Invalid { field, message }) =
                 secretome_domain::plausible::not_after_entry(&field, t, self.at.now)
+                && !self.errors.0.contains_key(&field)
             {
-                if !self.errors.0.contains_key(&field) {
-                    self.errors.0.insert(field.clone(), message.en());
-                    self.errors.1.insert(field, message);
-                }
+                self.errors.0.insert(field.clone(), message.en());
+                self.errors.1.insert(field, message);
             }
         }
         Err(self.errors)
