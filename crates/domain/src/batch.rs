@@ -97,7 +97,15 @@ impl VesselKind {
         Self::ALL
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| DomainError::invalid(field, format!("unknown vessel {s:?}")))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    field,
+                    crate::Why::said(
+                        format!("unknown vessel {s:?}"),
+                        format!("{s:?} は容器の種類にありません"),
+                    ),
+                )
+            })
     }
 }
 
@@ -158,13 +166,13 @@ impl CultureBatch {
         let seeded_at = all.take(event_time(
             "seeded_at",
             seeded_at,
-            Some((bank.banked_at, "the cell bank was made")),
+            Some((bank.banked_at, ("the cell bank was made", "セルバンク作製"))),
             now,
         ));
         if !(1..=1000).contains(&vessel_count) {
             all.take::<()>(Err(DomainError::invalid(
                 "vessel_count",
-                "must be between 1 and 1000",
+                crate::Why::Between("1".into(), "1000".into()),
             )));
         }
         let seeding_density = all.take(positive("seeding_density", seeding_density));
@@ -227,12 +235,20 @@ impl CultureBatch {
         // Every bad field at once.
         let mut all = crate::Invalids::default();
         let at = all.keep(
-            event_time("started_at", at, Some((self.seeded_at, "seeding")), now),
+            event_time(
+                "started_at",
+                at,
+                Some((self.seeded_at, ("seeding", "播種"))),
+                now,
+            ),
             at,
         );
         let hours = all.keep(positive("hours", hours), hours);
         if hours > 240.0 {
-            all.take::<()>(Err(DomainError::invalid("hours", "must be at most 240 h")));
+            all.take::<()>(Err(DomainError::invalid(
+                "hours",
+                crate::Why::said("must be at most 240 h", "240 時間以下で入力してください"),
+            )));
         }
         all.done()?;
         let mut next = self.clone();
@@ -264,7 +280,7 @@ impl CultureBatch {
         let timely = all.take(event_time(
             "harvested_at",
             at,
-            started.map(|s| (s, "the start of conditioning")),
+            started.map(|s| (s, ("the start of conditioning", "馴化培養の開始"))),
             now,
         ));
         let outside = match (timely, started, self.conditioning_hours) {
@@ -275,7 +291,13 @@ impl CultureBatch {
             (None, _) => None,
             (Some(why), None) => all.take(Err(DomainError::invalid(
                 "harvested_at",
-                format!("{why}; record it with a deviation reason or correct the time"),
+                crate::Why::said(
+                    format!("{why}; record it with a deviation reason or correct the time"),
+                    format!(
+                        "{}。逸脱の理由を付けて記録するか、時刻を訂正してください",
+                        why.ja().unwrap_or_default()
+                    ),
+                ),
             ))),
             (Some(why), Some(reason)) => all.take(text("deviation", &format!("{why}: {reason}"))),
         };
@@ -328,7 +350,7 @@ impl Observation {
         let observed_at = all.take(event_time(
             "observed_at",
             observed_at,
-            Some((batch.seeded_at, "seeding")),
+            Some((batch.seeded_at, ("seeding", "播種"))),
             now,
         ));
         let cell_count = all.take(non_negative("cell_count", cell_count));

@@ -37,10 +37,7 @@ macro_rules! choice {
             /// Parses the stored form; the error names `field` and lists the allowed values.
             pub fn parse(s: &str) -> Result<Self, DomainError> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s.trim()).ok_or_else(|| {
-                    DomainError::invalid($field, format!(
-                        "{s:?} is not one of {}",
-                        Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-                    ))
+                    DomainError::invalid($field, crate::Why::OneOf { given: s.to_string(), choices: Self::ALL.iter().map(|v| v.as_str().to_string()).collect() })
                 })
             }
         }
@@ -128,7 +125,10 @@ impl Patient {
         if !(1900..=this_year).contains(&birth_year) {
             return Err(DomainError::invalid(
                 "birth_year",
-                format!("must be between 1900 and {this_year} (got {birth_year})"),
+                crate::Why::said(
+                    format!("must be between 1900 and {this_year} (got {birth_year})"),
+                    format!("1900〜{this_year} の範囲で入力してください (入力値 {birth_year})"),
+                ),
             ));
         }
         Ok(Patient {
@@ -256,7 +256,12 @@ impl Administration {
         if dose_ml > vial_volume_ml {
             all.take::<()>(Err(DomainError::invalid(
                 "dose_ml",
-                format!("{dose_ml} mL is more than the vial holds ({vial_volume_ml} mL)"),
+                crate::Why::said(
+                    format!("{dose_ml} mL is more than the vial holds ({vial_volume_ml} mL)"),
+                    format!(
+                        "投与量がバイアルの容量を超えています ({dose_ml} mL > {vial_volume_ml} mL)"
+                    ),
+                ),
             )));
         }
         let timely = all.take(crate::plausible::not_after_entry(
@@ -267,9 +272,15 @@ impl Administration {
         if timely.is_some() && administered_at < dispensing.dispensed_at {
             all.take::<()>(Err(DomainError::invalid(
                 "administered_at",
-                format!(
-                    "must not be before the vial was dispensed ({})",
-                    dispensing.dispensed_at
+                crate::Why::said(
+                    format!(
+                        "must not be before the vial was dispensed ({})",
+                        dispensing.dispensed_at
+                    ),
+                    format!(
+                        "払出し日時 ({}) より前にはできません",
+                        dispensing.dispensed_at
+                    ),
                 ),
             )));
         }
@@ -318,17 +329,30 @@ impl OutcomeMeasure {
         if !patient.indication.scales().contains(&scale) {
             all.take::<()>(Err(DomainError::invalid(
                 "scale",
-                format!(
-                    "{} is not followed for {} (use {})",
-                    scale.as_str(),
-                    patient.indication.as_str(),
-                    patient
-                        .indication
-                        .scales()
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                crate::Why::said(
+                    format!(
+                        "{} is not followed for {} (use {})",
+                        scale.as_str(),
+                        patient.indication.as_str(),
+                        patient
+                            .indication
+                            .scales()
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!(
+                        "この適応症では追跡しない評価尺度です ({}; 使う尺度: {})",
+                        scale.as_str(),
+                        patient
+                            .indication
+                            .scales()
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ),
             )));
         }

@@ -38,7 +38,7 @@ impl TissueCollection {
             event_time(
                 "collected_at",
                 collected_at,
-                Some((donor.consented_at, "the donor's consent")),
+                Some((donor.consented_at, ("the donor's consent", "ドナーの同意"))),
                 now,
             ),
             collected_at,
@@ -46,7 +46,10 @@ impl TissueCollection {
         if !matches!(amount_unit, "g" | "mL") {
             all.take::<()>(Err(DomainError::invalid(
                 "amount_unit",
-                format!("unknown unit {amount_unit:?} (expected g or mL)"),
+                crate::Why::said(
+                    format!("unknown unit {amount_unit:?} (expected g or mL)"),
+                    format!("単位は g または mL です (入力値 {amount_unit:?})"),
+                ),
             )));
         }
         let amount = all.keep(positive("amount", amount), amount);
@@ -117,7 +120,7 @@ impl CellBank {
             event_time(
                 "banked_at",
                 banked_at,
-                Some((tissue.collected_at, "the tissue collection")),
+                Some((tissue.collected_at, ("the tissue collection", "組織採取"))),
                 now,
             ),
             banked_at,
@@ -162,7 +165,7 @@ impl CellBank {
             event_time(
                 "banked_at",
                 banked_at,
-                Some((master.banked_at, "the master bank")),
+                Some((master.banked_at, ("the master bank", "マスターバンク作製"))),
                 now,
             ),
             banked_at,
@@ -170,15 +173,27 @@ impl CellBank {
         if passage <= master.passage {
             all.take::<()>(Err(DomainError::invalid(
                 "passage",
-                format!("must be above the master bank's passage {}", master.passage),
+                crate::Why::said(
+                    format!("must be above the master bank's passage {}", master.passage),
+                    format!(
+                        "マスターセルバンクの継代数 {} より大きくしてください",
+                        master.passage
+                    ),
+                ),
             )));
         }
         if population_doublings < master.population_doublings {
             all.take::<()>(Err(DomainError::invalid(
                 "population_doublings",
-                format!(
-                    "cannot be below the master bank's {}",
-                    master.population_doublings
+                crate::Why::said(
+                    format!(
+                        "cannot be below the master bank's {}",
+                        master.population_doublings
+                    ),
+                    format!(
+                        "マスターセルバンクの値 {} 以上にしてください",
+                        master.population_doublings
+                    ),
                 ),
             )));
         }
@@ -203,14 +218,14 @@ impl CellBank {
         if !(0..=100).contains(&b.passage) {
             all.take::<()>(Err(DomainError::invalid(
                 "passage",
-                "must be between 0 and 100",
+                crate::Why::Between("0".into(), "100".into()),
             )));
         }
         all.take(non_negative("population_doublings", b.population_doublings));
         if b.vials_frozen < 1 {
             all.take::<()>(Err(DomainError::invalid(
                 "vials_frozen",
-                "must be at least 1",
+                crate::Why::AtLeast("1".into()),
             )));
         }
         all.take(positive("cells_per_vial", b.cells_per_vial));

@@ -52,8 +52,7 @@ impl TissueSource {
     pub fn parse(field: &str, s: &str) -> Result<Self, DomainError> {
         Self::ALL.into_iter().find(|t| t.as_str() == s).ok_or_else(|| {
             DomainError::invalid(
-                field,
-                format!("unknown tissue source {s:?} (expected bone_marrow, adipose, umbilical_cord, dental_pulp or other)"),
+                field, crate::Why::said(format!("unknown tissue source {s:?} (expected bone_marrow, adipose, umbilical_cord, dental_pulp or other)"), format!("組織の由来を選択してください (入力値 {s:?})")),
             )
         })
     }
@@ -175,7 +174,10 @@ impl Donor {
         if consented_at > now {
             return Err(DomainError::invalid(
                 "consented_at",
-                "consent cannot be dated in the future",
+                crate::Why::said(
+                    "consent cannot be dated in the future",
+                    "同意日時を未来にはできません",
+                ),
             ));
         }
         Ok(Self {
@@ -211,7 +213,10 @@ impl Donor {
         if !missing.is_empty() {
             return Err(DomainError::invalid(
                 "screening",
-                format!("incomplete screen: missing {}", missing.join(", ")),
+                crate::Why::said(
+                    format!("incomplete screen: missing {}", missing.join(", ")),
+                    format!("検査項目が不足しています: {}", missing.join(", ")),
+                ),
             ));
         }
         let not_negative: Vec<String> = results

@@ -15,9 +15,10 @@ pub struct TransitionError {
 /// Everything the domain can refuse.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum DomainError {
-    /// A value does not satisfy its type's rules; `field` names the input field.
+    /// A value does not satisfy its type's rules; `field` names the input field, `message` says
+    /// why in a form both languages are rendered from (`why.rs`).
     #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    Invalid { field: String, message: crate::Why },
     #[error(transparent)]
     Transition(#[from] TransitionError),
     /// A rule between entities was broken (e.g. tissue from a donor who is not eligible): a coded
@@ -59,7 +60,8 @@ impl DomainError {
             DomainError::Forbidden { .. } => "forbidden",
         }
     }
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// `field` refused for `message` (a `Why`; a plain text is the not yet migrated `Why::English`).
+    pub fn invalid(field: impl Into<String>, message: impl Into<crate::Why>) -> Self {
         DomainError::Invalid {
             field: field.into(),
             message: message.into(),
@@ -69,11 +71,11 @@ impl DomainError {
 
 /// Collects the refusals of one input's fields so every bad field is reported at once (issue 12
 /// item 7), not only the first: `Invalid` refusals are joined as field `a, b` with message
-/// `a: …; b: …`, which the edges split back into one error per field. Any other refusal is kept
-/// as it is (the first one wins).
+/// `Why::Fields` (English `a: …; b: …`), which the edges read back one field at a time. Any other
+/// refusal is kept as it is (the first one wins).
 #[derive(Debug, Default)]
 pub struct Invalids {
-    fields: Vec<(String, String)>,
+    fields: Vec<(String, crate::Why)>,
     other: Option<DomainError>,
 }
 
@@ -109,7 +111,11 @@ impl Invalids {
         match self.fields.len() {
             0 => DomainError::Rule(crate::rule::Rule::Refused),
             1 => {
-                let (field, message) = self.fields.into_iter().next().unwrap_or_default();
+                let (field, message) = self
+                    .fields
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| (String::new(), crate::Why::Empty));
                 DomainError::Invalid { field, message }
             }
             _ => DomainError::Invalid {
@@ -119,12 +125,7 @@ impl Invalids {
                     .map(|(f, _)| f.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-                message: self
-                    .fields
-                    .iter()
-                    .map(|(f, m)| format!("{f}: {m}"))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                message: crate::Why::Fields(self.fields),
             },
         }
     }
@@ -151,9 +152,17 @@ mod tests {
             None
         );
         all.take(Err::<i32, _>(DomainError::invalid("b", "negative")));
+        let e = all.done().unwrap_err();
+        assert_eq!(e.to_string(), "a, b: a: too big; b: negative");
+        let DomainError::Invalid { message, .. } = e else {
+            panic!("{e:?}")
+        };
         assert_eq!(
-            all.done(),
-            Err(DomainError::invalid("a, b", "a: too big; b: negative"))
+            message.per_field("a, b"),
+            vec![
+                ("a".into(), "too big".into()),
+                ("b".into(), "negative".into())
+            ]
         );
         let mut one = Invalids::default();
         one.take(Err::<(), _>(DomainError::invalid("a", "too big")));

@@ -59,7 +59,15 @@ impl NodeKind {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| DomainError::invalid(field, format!("unknown node kind {s:?}")))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    field,
+                    crate::Why::said(
+                        format!("unknown node kind {s:?}"),
+                        format!("{s:?} は記録の種類にありません"),
+                    ),
+                )
+            })
     }
 }
 

@@ -8,10 +8,10 @@ use std::fmt;
 /// Checks the shared identifier rules; `field` names the input for the error message.
 pub fn check_identifier(field: &str, s: &str) -> Result<(), DomainError> {
     if s.is_empty() {
-        return Err(DomainError::invalid(field, "must not be empty"));
+        return Err(DomainError::invalid(field, crate::Why::Empty));
     }
     if s.len() > 64 {
-        return Err(DomainError::invalid(field, "must be at most 64 characters"));
+        return Err(DomainError::invalid(field, crate::Why::TooLong(64)));
     }
     if let Some(c) = s
         .chars()
@@ -19,7 +19,10 @@ pub fn check_identifier(field: &str, s: &str) -> Result<(), DomainError> {
     {
         return Err(DomainError::invalid(
             field,
-            format!("character {c:?} is not allowed (use letters, digits, - _ . / :)"),
+            crate::Why::said(
+                format!("character {c:?} is not allowed (use letters, digits, - _ . / :)"),
+                format!("使用できない文字があります ({c:?}; 英数字と - _ . / : のみ)"),
+            ),
         ));
     }
     Ok(())

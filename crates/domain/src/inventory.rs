@@ -35,19 +35,28 @@ impl Freezer {
         if !temperature_c.is_finite() || !(-200.0..=8.0).contains(&temperature_c) {
             return Err(DomainError::invalid(
                 "temperature_c",
-                format!(
-                    "must be a storage temperature between −200 and 8 °C (got {temperature_c})"
+                crate::Why::said(
+                    format!(
+                        "must be a storage temperature between −200 and 8 °C (got {temperature_c})"
+                    ),
+                    format!("保管温度は −200〜8 °C で入力してください (入力値 {temperature_c})"),
                 ),
             ));
         }
         if !(1..=26).contains(&box_rows) {
             return Err(DomainError::invalid(
                 "box_rows",
-                "must be 1–26 (rows are lettered A–Z)",
+                crate::Why::said(
+                    "must be 1–26 (rows are lettered A–Z)",
+                    "段数は 1–26 です (A–Z)",
+                ),
             ));
         }
         if !(1..=99).contains(&box_cols) {
-            return Err(DomainError::invalid("box_cols", "must be 1–99"));
+            return Err(DomainError::invalid(
+                "box_cols",
+                crate::Why::said("must be 1–99", "1〜99 で入力してください"),
+            ));
         }
         Ok(Freezer {
             id,
@@ -66,9 +75,15 @@ impl Freezer {
         if self.temperature_c > storage_c {
             return Err(DomainError::invalid(
                 "location",
-                format!(
-                    "freezer {} is set to {} °C, warmer than {product}'s storage temperature {} °C",
-                    self.id, self.temperature_c, storage_c
+                crate::Why::said(
+                    format!(
+                        "freezer {} is set to {} °C, warmer than {product}'s storage temperature {} °C",
+                        self.id, self.temperature_c, storage_c
+                    ),
+                    format!(
+                        "フリーザーの設定温度が製品の保管温度より高いため保管できません (フリーザー {} {} °C, {product} {} °C)",
+                        self.id, self.temperature_c, storage_c
+                    ),
                 ),
             ));
         }
@@ -80,18 +95,33 @@ impl Freezer {
         if loc.freezer != self.id.as_str() {
             return Err(DomainError::invalid(
                 "location",
-                format!("{loc} is not in freezer {}", self.id),
+                crate::Why::said(
+                    format!("{loc} is not in freezer {}", self.id),
+                    format!(
+                        "その位置はこのフリーザーにありません ({loc}, フリーザー {})",
+                        self.id
+                    ),
+                ),
             ));
         }
         if loc.row > self.box_rows || loc.col > self.box_cols {
             return Err(DomainError::invalid(
                 "location",
-                format!(
-                    "position {} is outside the {}×{} box of freezer {}",
-                    loc.position(),
-                    self.box_rows,
-                    self.box_cols,
-                    self.id
+                crate::Why::said(
+                    format!(
+                        "position {} is outside the {}×{} box of freezer {}",
+                        loc.position(),
+                        self.box_rows,
+                        self.box_cols,
+                        self.id
+                    ),
+                    format!(
+                        "位置がボックスの範囲外です ({}; {}×{}, フリーザー {})",
+                        loc.position(),
+                        self.box_rows,
+                        self.box_cols,
+                        self.id
+                    ),
                 ),
             ));
         }
@@ -114,12 +144,16 @@ pub struct Location {
 impl Location {
     /// Parses `freezer/rack/box/position`; errors name the field `location` and the part at fault.
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        let bad = |m: String| DomainError::invalid("location", m);
+        let bad =
+            |en: String, ja: String| DomainError::invalid("location", crate::Why::said(en, ja));
         let parts: Vec<&str> = s.trim().split('/').collect();
         let [freezer, rack, bx, pos] = parts[..] else {
-            return Err(bad(format!(
-                "{s:?} is not freezer/rack/box/position (e.g. FRZ-1/R1/B01/A1)"
-            )));
+            return Err(bad(
+                format!("{s:?} is not freezer/rack/box/position (e.g. FRZ-1/R1/B01/A1)"),
+                format!(
+                    "{s:?} は 保管庫/ラック/ボックス/位置 の形ではありません (例: FRZ-1/R1/B01/A1)"
+                ),
+            ));
         };
         for (name, p) in [("freezer", freezer), ("rack", rack), ("box", bx)] {
             if p.is_empty()
@@ -127,16 +161,20 @@ impl Location {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
             {
-                return Err(bad(format!("{name} {p:?} must be letters, digits, - _ .")));
+                return Err(bad(
+                    format!("{name} {p:?} must be letters, digits, - _ ."),
+                    format!("{name} {p:?} は英数字と - _ . で入力してください"),
+                ));
             }
         }
         let mut chars = pos.chars();
         let row = match chars.next() {
             Some(c @ 'A'..='Z') => i64::from(c as u8 - b'A' + 1),
             _ => {
-                return Err(bad(format!(
-                    "position {pos:?} must start with a row letter A–Z"
-                )));
+                return Err(bad(
+                    format!("position {pos:?} must start with a row letter A–Z"),
+                    format!("位置 {pos:?} は段の英字 A〜Z で始めてください"),
+                ));
             }
         };
         let col: i64 = chars
@@ -144,7 +182,12 @@ impl Location {
             .parse()
             .ok()
             .filter(|c| (1..=99).contains(c))
-            .ok_or_else(|| bad(format!("position {pos:?} must end with a column 1–99")))?;
+            .ok_or_else(|| {
+                bad(
+                    format!("position {pos:?} must end with a column 1–99"),
+                    format!("位置 {pos:?} は列 1〜99 で終えてください"),
+                )
+            })?;
         Ok(Location {
             freezer: freezer.to_string(),
             rack: rack.to_string(),

@@ -67,9 +67,43 @@ impl IsbtError {
     }
 }
 
+impl IsbtError {
+    /// The refusal in both languages (the English is `Display`'s).
+    pub fn why(&self) -> crate::Why {
+        let ja = match self {
+            Self::Length {
+                field,
+                expected,
+                got,
+            } => format!("{field}: {expected} 文字で入力してください ({got} 文字です)"),
+            Self::Character {
+                field,
+                position,
+                found,
+                expected,
+            } => format!("{field}: {position} 文字目の {found:?} は使えません ({expected})"),
+            Self::CheckCharacter {
+                field,
+                found,
+                expected,
+            } => format!(
+                "{field}: チェック文字 {found:?} が DIN と合いません (正しくは {expected:?})"
+            ),
+            Self::Flag {
+                field,
+                found,
+                expected,
+            } => format!(
+                "{field}: フラグ {found:02} が DIN のチェックサムと合いません (正しくは {expected})"
+            ),
+        };
+        crate::Why::said(self.to_string(), ja)
+    }
+}
+
 impl From<IsbtError> for DomainError {
     fn from(e: IsbtError) -> Self {
-        DomainError::invalid(e.field(), e.to_string())
+        DomainError::invalid(e.field(), e.why())
     }
 }
 

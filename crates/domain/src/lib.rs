@@ -28,9 +28,11 @@ pub mod shipment;
 pub mod site;
 pub mod time;
 pub mod vial;
+pub mod why;
 
 pub use capability::Capability;
 pub use error::{DomainError, Invalids, TransitionError};
 pub use role::{Actor, Role};
 pub use rule::Rule;
 pub use time::UtcTime;
+pub use why::Why;

@@ -97,7 +97,10 @@ impl Lot {
         if parts.is_empty() {
             return Err(DomainError::invalid(
                 "harvests",
-                "a lot needs at least one harvest",
+                crate::Why::said(
+                    "a lot needs at least one harvest",
+                    "ロットには上清回収を 1 つ以上選んでください",
+                ),
             ));
         }
         let mut total = 0.0;
@@ -108,15 +111,24 @@ impl Lot {
             if used.iter().any(|h: &Harvest| h.id == p.harvest.id) {
                 return Err(DomainError::invalid(
                     format!("harvests[{i}]"),
-                    format!("harvest {} is listed twice", p.harvest.id),
+                    crate::Why::said(
+                        format!("harvest {} is listed twice", p.harvest.id),
+                        format!("同じ上清回収が 2 回指定されています ({})", p.harvest.id),
+                    ),
                 ));
             }
             if v > p.harvest.remaining_ml + 1e-9 {
                 return Err(DomainError::invalid(
                     field,
-                    format!(
-                        "harvest {} has only {} mL left (asked {v} mL)",
-                        p.harvest.id, p.harvest.remaining_ml
+                    crate::Why::said(
+                        format!(
+                            "harvest {} has only {} mL left (asked {v} mL)",
+                            p.harvest.id, p.harvest.remaining_ml
+                        ),
+                        format!(
+                            "上清の残量を超えています ({}: 残り {} mL, 指定 {v} mL)",
+                            p.harvest.id, p.harvest.remaining_ml
+                        ),
                     ),
                 ));
             }
@@ -175,7 +187,7 @@ impl Lot {
         if !(1..=100_000).contains(&count) {
             return Err(DomainError::invalid(
                 "count",
-                "must be between 1 and 100000",
+                crate::Why::Between("1".into(), "100000".into()),
             ));
         }
         let v = positive("fill_volume_ml", fill_volume_ml)?;
@@ -183,14 +195,23 @@ impl Lot {
         if needed > self.volume_ml + 1e-9 {
             return Err(DomainError::invalid(
                 "count",
-                format!(
-                    "{count} × {v} mL = {needed} mL exceeds the lot's {} mL",
-                    self.volume_ml
+                crate::Why::said(
+                    format!(
+                        "{count} × {v} mL = {needed} mL exceeds the lot's {} mL",
+                        self.volume_ml
+                    ),
+                    format!(
+                        "ロットの液量を超えています ({count} × {v} mL = {needed} mL > {} mL)",
+                        self.volume_ml
+                    ),
                 ),
             ));
         }
         if expires_at <= now {
-            return Err(DomainError::invalid("expires_at", "must be after filling"));
+            return Err(DomainError::invalid(
+                "expires_at",
+                crate::Why::said("must be after filling", "充填日時より後にしてください"),
+            ));
         }
         let mut lot = self.clone();
         lot.status = LotStatus::Quarantine;

@@ -49,8 +49,7 @@ impl MaterialCategory {
     pub fn parse(field: &str, s: &str) -> Result<Self, DomainError> {
         Self::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
             DomainError::invalid(
-                field,
-                format!("unknown category {s:?} (expected medium, supplement, reagent, filter or consumable)"),
+                field, crate::Why::said(format!("unknown category {s:?} (expected medium, supplement, reagent, filter or consumable)"), format!("区分を選択してください (入力値 {s:?})")),
             )
         })
     }
@@ -88,7 +87,7 @@ impl RawMaterialLot {
         if expires_at <= received_at {
             all.take::<()>(Err(DomainError::invalid(
                 "expires_at",
-                "must be after receipt",
+                crate::Why::said("must be after receipt", "受入日時より後にしてください"),
             )));
         }
         let material = all.take(text("material", material));
@@ -148,7 +147,7 @@ impl MaterialUse {
         let timely = all.take(event_time(
             "used_at",
             used_at,
-            Some((batch.seeded_at, "the batch was seeded")),
+            Some((batch.seeded_at, ("the batch was seeded", "バッチの播種"))),
             now,
         ));
         if timely.is_some() {
@@ -156,7 +155,7 @@ impl MaterialUse {
                 "used_at",
                 used_at,
                 lot.received_at,
-                "the lot was received",
+                ("the lot was received", "ロット受入"),
             ));
         }
         let quantity = all.keep(positive("quantity", quantity), quantity);

@@ -29,23 +29,34 @@ pub fn not_after_entry(field: &str, at: UtcTime, now: UtcTime) -> Result<UtcTime
     if now.hours_until(at) > ENTRY_TOLERANCE_MINUTES / 60.0 {
         return Err(DomainError::invalid(
             field,
-            format!("must not be in the future (entered at {now}, given {at})"),
+            crate::Why::said(
+                format!("must not be in the future (entered at {now}, given {at})"),
+                format!(
+                    "未来の日時は記録できません (入力時刻から 5 分まで; 入力時刻 {now}, 指定 {at})"
+                ),
+            ),
         ));
     }
     Ok(at)
 }
 
-/// `at` must not lie before `earlier`, the time of `what` (e.g. "seeding"); the error names `field`.
+/// What an earlier time is the time of, in English and Japanese (`("seeding", "播種")`).
+pub type What<'a> = (&'a str, &'a str);
+
+/// `at` must not lie before `earlier`, the time of `what`; the error names `field`.
 pub fn not_before(
     field: &str,
     at: UtcTime,
     earlier: UtcTime,
-    what: &str,
+    (what, what_ja): What,
 ) -> Result<UtcTime, DomainError> {
     if at < earlier {
         return Err(DomainError::invalid(
             field,
-            format!("cannot be before {what} ({earlier})"),
+            crate::Why::said(
+                format!("cannot be before {what} ({earlier})"),
+                format!("{what_ja} ({earlier}) より前の日時にはできません"),
+            ),
         ));
     }
     Ok(at)
@@ -55,7 +66,7 @@ pub fn not_before(
 pub fn event_time(
     field: &str,
     at: UtcTime,
-    earlier: Option<(UtcTime, &str)>,
+    earlier: Option<(UtcTime, What)>,
     now: UtcTime,
 ) -> Result<UtcTime, DomainError> {
     if let Some((e, what)) = earlier {
@@ -70,10 +81,7 @@ pub fn note(field: &str, s: Option<String>) -> Result<Option<String>, DomainErro
         return Ok(None);
     };
     if t.chars().count() > NOTE_MAX {
-        return Err(DomainError::invalid(
-            field,
-            format!("must be at most {NOTE_MAX} characters"),
-        ));
+        return Err(DomainError::invalid(field, crate::Why::TooLong(NOTE_MAX)));
     }
     Ok(Some(t))
 }
@@ -95,17 +103,27 @@ impl HarvestWindow {
     };
 
     /// None when `elapsed_h` is inside the window for `stated_h`, else why not (English).
-    pub fn outside(self, stated_h: f64, elapsed_h: f64) -> Option<String> {
+    pub fn outside(self, stated_h: f64, elapsed_h: f64) -> Option<crate::Why> {
         let (lo, hi) = (stated_h * self.earliest, stated_h * self.latest);
         if elapsed_h < lo {
-            Some(format!(
-                "{elapsed_h:.1} h after conditioning started: before the stated {stated_h} h \
-                 (earliest {lo:.1} h)"
+            Some(crate::Why::said(
+                format!(
+                    "{elapsed_h:.1} h after conditioning started: before the stated {stated_h} h \
+                     (earliest {lo:.1} h)"
+                ),
+                format!(
+                    "馴化培養の規定時間に達していません (開始から {elapsed_h:.1} 時間; 規定 {stated_h} 時間、最短 {lo:.1} 時間)"
+                ),
             ))
         } else if elapsed_h > hi {
-            Some(format!(
-                "{elapsed_h:.1} h after conditioning started: later than the stated {stated_h} h \
-                 allows (latest {hi:.1} h)"
+            Some(crate::Why::said(
+                format!(
+                    "{elapsed_h:.1} h after conditioning started: later than the stated {stated_h} h \
+                     allows (latest {hi:.1} h)"
+                ),
+                format!(
+                    "馴化培養の規定時間を超えています (開始から {elapsed_h:.1} 時間; 規定 {stated_h} 時間、最長 {hi:.1} 時間)"
+                ),
             ))
         } else {
             None
@@ -138,7 +156,10 @@ mod tests {
         let e = event_time(
             "harvested_at",
             t("2026-01-01T00:00:00Z"),
-            Some((t("2026-01-02T00:00:00Z"), "the start of conditioning")),
+            Some((
+                t("2026-01-02T00:00:00Z"),
+                ("the start of conditioning", "馴化培養の開始"),
+            )),
             t("2026-02-01T00:00:00Z"),
         )
         .unwrap_err();
@@ -157,9 +178,10 @@ mod tests {
         assert!(
             w.outside(48.0, 1.0 / 60.0)
                 .unwrap()
+                .en()
                 .contains("before the stated 48 h")
         );
-        assert!(w.outside(48.0, 61.0).unwrap().contains("later than"));
+        assert!(w.outside(48.0, 61.0).unwrap().en().contains("later than"));
     }
 
     #[test]

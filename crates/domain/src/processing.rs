@@ -68,7 +68,10 @@ impl StepKind {
             StepKind::Filtration { pore_um } => {
                 let p = positive("pore_um", pore_um)?;
                 if p > 10.0 {
-                    return Err(DomainError::invalid("pore_um", "must be at most 10 µm"));
+                    return Err(DomainError::invalid(
+                        "pore_um",
+                        crate::Why::AtMost("10 µm".into()),
+                    ));
                 }
                 StepKind::Filtration { pore_um: p }
             }
@@ -80,7 +83,7 @@ impl StepKind {
                 if f < 1.0 {
                     return Err(DomainError::invalid(
                         "concentration_factor",
-                        "must be at least 1",
+                        crate::Why::AtLeast("1".into()),
                     ));
                 }
                 StepKind::Ultrafiltration {
@@ -129,7 +132,7 @@ impl ProcessingStep {
         let performed_at = event_time(
             "performed_at",
             performed_at,
-            Some((lot.created_at, "the lot was pooled")),
+            Some((lot.created_at, ("the lot was pooled", "プール"))),
             now,
         )?;
         if let Some(p) = previous {
@@ -137,7 +140,10 @@ impl ProcessingStep {
                 "performed_at",
                 performed_at,
                 p.performed_at,
-                &format!("the previous step {}", p.id),
+                (
+                    &format!("the previous step {}", p.id),
+                    &format!("前の工程 {}", p.id),
+                ),
             )?;
         }
         Ok(ProcessingStep {

@@ -6,12 +6,15 @@ use crate::DomainError;
 /// A finite number > 0 (volumes, densities, g-force, minutes …).
 pub fn positive(field: &str, v: f64) -> Result<f64, DomainError> {
     if !v.is_finite() {
-        return Err(DomainError::invalid(field, "must be a finite number"));
+        return Err(DomainError::invalid(field, crate::Why::Finite));
     }
     if v <= 0.0 {
         return Err(DomainError::invalid(
             field,
-            format!("must be greater than 0 (got {v})"),
+            crate::Why::said(
+                format!("must be greater than 0 (got {v})"),
+                format!("0 より大きい値を入力してください (入力値 {v})"),
+            ),
         ));
     }
     Ok(v)
@@ -20,12 +23,15 @@ pub fn positive(field: &str, v: f64) -> Result<f64, DomainError> {
 /// A finite number ≥ 0 (counts, population doublings …).
 pub fn non_negative(field: &str, v: f64) -> Result<f64, DomainError> {
     if !v.is_finite() {
-        return Err(DomainError::invalid(field, "must be a finite number"));
+        return Err(DomainError::invalid(field, crate::Why::Finite));
     }
     if v < 0.0 {
         return Err(DomainError::invalid(
             field,
-            format!("must not be negative (got {v})"),
+            crate::Why::said(
+                format!("must not be negative (got {v})"),
+                format!("負の値は入力できません (入力値 {v})"),
+            ),
         ));
     }
     Ok(v)
@@ -37,7 +43,10 @@ pub fn percent(field: &str, v: f64) -> Result<f64, DomainError> {
     if v > 100.0 {
         return Err(DomainError::invalid(
             field,
-            format!("must be at most 100 % (got {v})"),
+            crate::Why::said(
+                format!("must be at most 100 % (got {v})"),
+                format!("100 % 以下で入力してください (入力値 {v})"),
+            ),
         ));
     }
     Ok(v)
@@ -47,13 +56,10 @@ pub fn percent(field: &str, v: f64) -> Result<f64, DomainError> {
 pub fn text(field: &str, s: &str) -> Result<String, DomainError> {
     let t = s.trim();
     if t.is_empty() {
-        return Err(DomainError::invalid(field, "must not be empty"));
+        return Err(DomainError::invalid(field, crate::Why::Empty));
     }
     if t.chars().count() > 500 {
-        return Err(DomainError::invalid(
-            field,
-            "must be at most 500 characters",
-        ));
+        return Err(DomainError::invalid(field, crate::Why::TooLong(500)));
     }
     Ok(t.to_string())
 }

@@ -39,9 +39,15 @@ impl Recall {
         if !RECALL_TARGETS.contains(&target_kind) {
             return Err(DomainError::invalid(
                 "target",
-                format!(
-                    "a recall is opened on a lot, a raw-material lot or a donor, not a {}",
-                    target_kind.as_str()
+                crate::Why::said(
+                    format!(
+                        "a recall is opened on a lot, a raw-material lot or a donor, not a {}",
+                        target_kind.as_str()
+                    ),
+                    format!(
+                        "回収はロット・原材料ロット・ドナーのいずれかに対して開始します ({})",
+                        target_kind.as_str()
+                    ),
                 ),
             ));
         }

@@ -61,7 +61,12 @@ impl Role {
             .ok_or_else(|| {
                 DomainError::invalid(
                     field,
-                    format!("unknown role {s:?} (expected operator, qc, qa, physician or admin)"),
+                    crate::Why::said(
+                        format!(
+                            "unknown role {s:?} (expected operator, qc, qa, physician or admin)"
+                        ),
+                        format!("{s:?} はロールにありません (operator, qc, qa, physician, admin)"),
+                    ),
                 )
             })
     }

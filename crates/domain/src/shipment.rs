@@ -13,7 +13,7 @@ pub mod logger;
 mod tests;
 
 use crate::{
-    DomainError, TransitionError, UtcTime,
+    DomainError, TransitionError, UtcTime, Why,
     clinical::choice,
     ids::{SiteCode, UserName, VialId},
     quantity::text,
@@ -117,7 +117,13 @@ impl Shipment {
         let id = text("id", id);
         let logger_id = text("logger_id", logger_id);
         if vials.is_empty() {
-            errors.push(DomainError::invalid("vials", "scan at least one vial"));
+            errors.push(DomainError::invalid(
+                "vials",
+                crate::Why::said(
+                    "scan at least one vial",
+                    "バイアルを 1 本以上スキャンしてください",
+                ),
+            ));
         }
         let mut seen = std::collections::BTreeSet::new();
         let repeated: Vec<&str> = vials
@@ -128,13 +134,22 @@ impl Shipment {
         if !repeated.is_empty() {
             errors.push(DomainError::invalid(
                 "vials",
-                format!("scanned twice: {}", repeated.join(", ")),
+                crate::Why::said(
+                    format!("scanned twice: {}", repeated.join(", ")),
+                    format!(
+                        "同じバイアルが 2 回スキャンされました: {}",
+                        repeated.join(", ")
+                    ),
+                ),
             ));
         }
         if from_site == to_site {
             errors.push(DomainError::invalid(
                 "to_site",
-                format!("must be another site than {from_site}"),
+                crate::Why::said(
+                    format!("must be another site than {from_site}"),
+                    format!("送付先は発送元 ({from_site}) と別の施設にしてください"),
+                ),
             ));
         }
         let (id, logger_id) = match (id, logger_id) {
@@ -221,9 +236,15 @@ impl Shipment {
         if site != &self.to_site {
             errors.push(DomainError::invalid(
                 "site",
-                format!(
-                    "shipment {} is addressed to {}, not {site}",
-                    self.id, self.to_site
+                crate::Why::said(
+                    format!(
+                        "shipment {} is addressed to {}, not {site}",
+                        self.id, self.to_site
+                    ),
+                    format!(
+                        "この出荷は別の施設宛てです ({}: {} 宛て、{site} ではありません)",
+                        self.id, self.to_site
+                    ),
                 ),
             ));
         }
@@ -241,13 +262,22 @@ impl Shipment {
         if !missing.is_empty() {
             errors.push(DomainError::invalid(
                 "vials",
-                format!("packed but not scanned: {}", missing.join(", ")),
+                crate::Why::said(
+                    format!("packed but not scanned: {}", missing.join(", ")),
+                    format!(
+                        "梱包したバイアルがスキャンされていません: {}",
+                        missing.join(", ")
+                    ),
+                ),
             ));
         }
         if !extra.is_empty() {
             errors.push(DomainError::invalid(
                 "vials",
-                format!("not in this shipment: {}", extra.join(", ")),
+                crate::Why::said(
+                    format!("not in this shipment: {}", extra.join(", ")),
+                    format!("この出荷に含まれないバイアルです: {}", extra.join(", ")),
+                ),
             ));
         }
         if !errors.is_empty() {
@@ -278,7 +308,10 @@ impl Shipment {
             _ => return Err(self.refuse("take a logger file")),
         }
         if readings.is_empty() {
-            return Err(DomainError::invalid("file", "the file has no readings"));
+            return Err(DomainError::invalid(
+                "file",
+                crate::Why::said("the file has no readings", "記録がありません"),
+            ));
         }
         let mut s = self.clone();
         s.excursion = self.excursion_in(&readings);
@@ -413,12 +446,12 @@ fn combine(mut errors: Vec<DomainError>) -> DomainError {
         Some(DomainError::Invalid { field, .. }) => field.clone(),
         _ => "shipment".to_string(),
     };
-    DomainError::invalid(
-        field,
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; "),
-    )
+    let all = errors
+        .into_iter()
+        .map(|e| match e {
+            DomainError::Invalid { field, message } => Why::Fields(vec![(field, message)]),
+            other => Why::English(other.to_string()),
+        })
+        .collect();
+    DomainError::invalid(field, Why::All(all))
 }

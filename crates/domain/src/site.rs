@@ -59,7 +59,10 @@ impl User {
         if roles.is_empty() {
             return Err(DomainError::invalid(
                 "roles",
-                "a user needs at least one role",
+                crate::Why::said(
+                    "a user needs at least one role",
+                    "ロールを 1 つ以上選んでください",
+                ),
             ));
         }
         let mut roles = roles;
@@ -104,7 +107,10 @@ impl User {
         if roles.is_empty() {
             return Err(DomainError::invalid(
                 "roles",
-                "a user needs at least one role",
+                crate::Why::said(
+                    "a user needs at least one role",
+                    "ロールを 1 つ以上選んでください",
+                ),
             ));
         }
         let mut roles = roles;
@@ -113,11 +119,17 @@ impl User {
         if &self.id == by && self.roles.contains(&Role::Admin) && !roles.contains(&Role::Admin) {
             return Err(DomainError::invalid(
                 "roles",
-                "you cannot remove your own admin role: ask another administrator",
+                crate::Why::said(
+                    "you cannot remove your own admin role: ask another administrator",
+                    "自分の管理者ロールは外せません: 他の管理者に依頼してください",
+                ),
             ));
         }
         if roles == self.roles {
-            return Err(DomainError::invalid("roles", "the roles are unchanged"));
+            return Err(DomainError::invalid(
+                "roles",
+                crate::Why::said("the roles are unchanged", "ロールは変更されていません"),
+            ));
         }
         let mut u = self.clone();
         u.roles = roles;
@@ -129,7 +141,10 @@ impl User {
         if !matches!(lang, "ja" | "en") {
             return Err(DomainError::invalid(
                 "language",
-                format!("unknown language {lang:?} (expected ja or en)"),
+                crate::Why::said(
+                    format!("unknown language {lang:?} (expected ja or en)"),
+                    format!("{lang:?} は言語にありません (ja または en)"),
+                ),
             ));
         }
         let mut u = self.clone();
@@ -197,16 +212,25 @@ pub fn check_password(user: &UserName, password: &str) -> Result<(), DomainError
     if password.chars().count() < 8 {
         return Err(DomainError::invalid(
             "password",
-            "must be at least 8 characters",
+            crate::Why::said("must be at least 8 characters", "8 文字以上にしてください"),
         ));
     }
     if password.chars().all(|c| c.is_ascii_digit()) {
-        return Err(DomainError::invalid("password", "must not be only digits"));
+        return Err(DomainError::invalid(
+            "password",
+            crate::Why::said(
+                "must not be only digits",
+                "数字だけのパスワードは使えません",
+            ),
+        ));
     }
     if password.eq_ignore_ascii_case(user.as_str()) {
         return Err(DomainError::invalid(
             "password",
-            "must not be the user name",
+            crate::Why::said(
+                "must not be the user name",
+                "ユーザー名と同じパスワードは使えません",
+            ),
         ));
     }
     Ok(())
@@ -326,34 +350,50 @@ impl Setting {
         match key {
             SETTING_FIN => {
                 crate::isbt::Fin::parse(value)
-                    .map_err(|e| DomainError::invalid("value", e.to_string()))?;
+                    .map_err(|e| DomainError::invalid("value", e.why()))?;
             }
             SETTING_LANGUAGE => {
                 if !matches!(value, "ja" | "en") {
                     return Err(DomainError::invalid(
                         "value",
-                        format!("unknown language {value:?} (expected ja or en)"),
+                        crate::Why::said(
+                            format!("unknown language {value:?} (expected ja or en)"),
+                            format!("{value:?} は言語にありません (ja または en)"),
+                        ),
                     ));
                 }
             }
             k if k.starts_with("dose.max_ml.")
                 && crate::clinical::Route::parse(&k["dose.max_ml.".len()..]).is_ok() =>
             {
-                let ml: f64 = value
-                    .parse()
-                    .map_err(|_| DomainError::invalid("value", "must be a volume in mL"))?;
+                let ml: f64 = value.parse().map_err(|_| {
+                    DomainError::invalid(
+                        "value",
+                        crate::Why::said("must be a volume in mL", "液量 (mL) を入力してください"),
+                    )
+                })?;
                 crate::quantity::positive("value", ml)?;
             }
             _ => {
                 return Err(DomainError::invalid(
                     "key",
-                    format!(
-                        "unknown setting {key:?} (known: {})",
-                        SETTING_KEYS
-                            .iter()
-                            .map(|k| k.0)
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                    crate::Why::said(
+                        format!(
+                            "unknown setting {key:?} (known: {})",
+                            SETTING_KEYS
+                                .iter()
+                                .map(|k| k.0)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        format!(
+                            "{key:?} は設定項目にありません ({})",
+                            SETTING_KEYS
+                                .iter()
+                                .map(|k| k.0)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     ),
                 ));
             }

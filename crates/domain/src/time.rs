@@ -35,7 +35,15 @@ impl UtcTime {
     pub fn parse(field: &str, s: &str) -> Result<Self, DomainError> {
         s.parse::<Timestamp>()
             .map(Self::from_timestamp)
-            .map_err(|e| DomainError::invalid(field, format!("not an RFC 3339 time: {e}")))
+            .map_err(|e| {
+                DomainError::invalid(
+                    field,
+                    crate::Why::said(
+                        format!("not an RFC 3339 time: {e}"),
+                        "日時を入力してください (RFC 3339)",
+                    ),
+                )
+            })
     }
     /// This instant plus a number of hours (may be fractional); None on overflow.
     pub fn plus_hours(self, hours: f64) -> Option<Self> {

@@ -479,10 +479,17 @@ impl Service {
         if !actor.has(role) {
             return Err(DomainError::invalid(
                 "role",
-                format!(
-                    "{} does not hold role {} and cannot give it to a token",
-                    actor.user,
-                    role.as_str()
+                secretome_domain::Why::said(
+                    format!(
+                        "{} does not hold role {} and cannot give it to a token",
+                        actor.user,
+                        role.as_str()
+                    ),
+                    format!(
+                        "持っていないロールはトークンに与えられません ({}: {})",
+                        actor.user,
+                        role.as_str()
+                    ),
                 ),
             )
             .into());

@@ -70,7 +70,10 @@ impl Service {
         if !doctor.roles.contains(&Role::Physician) {
             return Err(DomainError::invalid(
                 "physician",
-                format!("{} is not a physician", doctor.id),
+                secretome_domain::Why::said(
+                    format!("{} is not a physician", doctor.id),
+                    format!("{} は医師ではありません", doctor.id),
+                ),
             )
             .into());
         }

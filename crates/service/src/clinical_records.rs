@@ -84,7 +84,13 @@ impl Service {
                     format!("ADM-{a}")
                 };
                 let found = tx.load::<Administration>(&id).await?.ok_or_else(|| {
-                    DomainError::invalid("administration", format!("no dose {a} has been recorded"))
+                    DomainError::invalid(
+                        "administration",
+                        secretome_domain::Why::said(
+                            format!("no dose {a} has been recorded"),
+                            format!("その投与は記録されていません ({a})"),
+                        ),
+                    )
                 })?;
                 Some(found)
             }

@@ -88,8 +88,15 @@ impl Service {
         reason: &str,
     ) -> Result<Dispensing, ServiceError> {
         actor.require_to(Capability::AssureQuality, "decide on a returned vial")?;
-        let id = VialId::new(vial.trim())
-            .map_err(|_| DomainError::invalid("vial", format!("{vial:?} is not a vial id")))?;
+        let id = VialId::new(vial.trim()).map_err(|_| {
+            DomainError::invalid(
+                "vial",
+                secretome_domain::Why::said(
+                    format!("{vial:?} is not a vial id"),
+                    format!("バイアル ID ではありません ({vial:?})"),
+                ),
+            )
+        })?;
         let mut tx = self.store.begin().await?;
         let v = tx.must_load::<Vial>(id.as_str()).await?;
         let d = current_dispensing(&mut *tx, &v).await?.ok_or_else(|| {

@@ -60,7 +60,11 @@ impl Lcg {
 
 fn at(base: UtcTime, days: f64) -> Result<UtcTime, ServiceError> {
     base.plus_hours(days * 24.0).ok_or_else(|| {
-        secretome_domain::DomainError::invalid("now", "demo time out of range").into()
+        secretome_domain::DomainError::invalid(
+            "now",
+            secretome_domain::Why::said("demo time out of range", "範囲外の日時です"),
+        )
+        .into()
     })
 }
 

@@ -34,7 +34,15 @@ impl Meaning {
             .into_iter()
             .chain([Meaning::Recalled])
             .find(|m| m.as_str() == s.trim())
-            .ok_or_else(|| DomainError::invalid("meaning", "choose released, rejected or reviewed"))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "meaning",
+                    secretome_domain::Why::said(
+                        "choose released, rejected or reviewed",
+                        "選択してください",
+                    ),
+                )
+            })
     }
     pub fn as_str(self) -> &'static str {
         match self {
@@ -103,12 +111,19 @@ impl Service {
     ) -> Result<String, ServiceError> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(DomainError::invalid("reason", "give the reason for signing").into());
+            return Err(DomainError::invalid(
+                "reason",
+                secretome_domain::Why::said(
+                    "give the reason for signing",
+                    "理由を記入してください",
+                ),
+            )
+            .into());
         }
         if reason.chars().count() > MAX_SIGNATURE_REASON {
             return Err(DomainError::invalid(
                 "reason",
-                format!("must be at most {MAX_SIGNATURE_REASON} characters"),
+                secretome_domain::Why::TooLong(MAX_SIGNATURE_REASON),
             )
             .into());
         }
@@ -122,12 +137,18 @@ impl Service {
             return Err(ServiceError::Inactive(actor.user.to_string()));
         }
         if password.is_empty() {
-            return Err(DomainError::invalid("password", "enter your password to sign").into());
+            return Err(DomainError::invalid(
+                "password",
+                secretome_domain::Why::said(
+                    "enter your password to sign",
+                    "パスワードを入力してください",
+                ),
+            )
+            .into());
         }
         if !self.confirm_password(actor, now, password).await? {
             return Err(DomainError::invalid(
-                "password",
-                "the password is not correct (or the account is locked): nothing was signed",
+                "password", secretome_domain::Why::said("the password is not correct (or the account is locked): nothing was signed", "パスワードが正しくありません (またはアカウントがロック中です)。何も署名・記録されていません"),
             )
             .into());
         }
@@ -154,7 +175,10 @@ impl Service {
             Meaning::Recalled => {
                 return Err(DomainError::invalid(
                     "meaning",
-                    "a recall is signed on the recall form, after its preview",
+                    secretome_domain::Why::said(
+                        "a recall is signed on the recall form, after its preview",
+                        "回収は回収フォームでプレビューの後に署名します",
+                    ),
                 )
                 .into());
             }
@@ -172,7 +196,11 @@ impl Service {
                 Ok(lot)
             }
             Meaning::Rejected => self.reject_lot(actor, now, lot, &text).await,
-            Meaning::Recalled => Err(DomainError::invalid("meaning", "not a lot decision").into()),
+            Meaning::Recalled => Err(DomainError::invalid(
+                "meaning",
+                secretome_domain::Why::said("not a lot decision", "ロットの判定ではありません"),
+            )
+            .into()),
             Meaning::Reviewed => {
                 let mut tx = self.store.begin().await?;
                 let l = tx.must_load::<Lot>(lot).await?;

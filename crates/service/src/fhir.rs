@@ -234,7 +234,10 @@ fn product_entry(
         if !p.storage_temperature_c.is_finite() {
             return Err(DomainError::invalid(
                 "storage_temperature_c",
-                format!("product {} has no finite storage temperature", p.id),
+                secretome_domain::Why::said(
+                    format!("product {} has no finite storage temperature", p.id),
+                    format!("製品 {} の保管温度が登録されていません", p.id),
+                ),
             )
             .into());
         }

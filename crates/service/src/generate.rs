@@ -112,7 +112,10 @@ fn day(t: UtcTime, days: f64) -> Result<UtcTime, ServiceError> {
     t.plus_hours(days * 24.0).ok_or_else(|| {
         DomainError::invalid(
             "years",
-            "the history reaches outside the supported time range",
+            secretome_domain::Why::said(
+                "the history reaches outside the supported time range",
+                "範囲外の日時です",
+            ),
         )
         .into()
     })

@@ -53,7 +53,10 @@ impl Service {
         {
             return Err(DomainError::invalid(
                 "Idempotency-Key",
-                format!("must be 1 to {MAX_KEY_LEN} printable ASCII characters"),
+                secretome_domain::Why::said(
+                    format!("must be 1 to {MAX_KEY_LEN} printable ASCII characters"),
+                    format!("1〜{MAX_KEY_LEN} 文字の英数字 (ASCII) で入力してください"),
+                ),
             )
             .into());
         }
@@ -72,7 +75,10 @@ impl Service {
         if seen.request_hash != row.request_hash {
             return Err(DomainError::invalid(
                 "Idempotency-Key",
-                "this key was already used for a different request",
+                secretome_domain::Why::said(
+                    "this key was already used for a different request",
+                    "このキーは別の要求に使われています",
+                ),
             )
             .into());
         }

@@ -80,7 +80,10 @@ impl Service {
         if v.location.as_deref() == Some(target.as_str()) {
             return Err(DomainError::invalid(
                 "location",
-                format!("vial {} is already at {target}", v.id),
+                secretome_domain::Why::said(
+                    format!("vial {} is already at {target}", v.id),
+                    format!("バイアル {} は既にその位置 ({target}) にあります", v.id),
+                ),
             )
             .into());
         }
@@ -187,7 +190,10 @@ pub(crate) async fn registered_freezer(tx: &mut dyn Tx, id: &str) -> Result<Free
     let unknown = || {
         ServiceError::from(DomainError::invalid(
             "freezer",
-            format!("freezer {id:?} is not registered (an administrator registers freezers)"),
+            secretome_domain::Why::said(
+                format!("freezer {id:?} is not registered (an administrator registers freezers)"),
+                format!("フリーザー {id:?} は登録されていません (管理者が登録します)"),
+            ),
         ))
     };
     if FreezerId::new(id).is_err() {
@@ -251,13 +257,7 @@ pub(crate) async fn check_shelf_life(
     match p.expiry_from(now) {
         Some(max) if expires_at <= max => Ok(()),
         max => Err(DomainError::invalid(
-            "expires_at",
-            format!(
-                "{expires_at} is later than filling + the {}-day shelf life of {} (at most {})",
-                p.shelf_life_days,
-                p.id,
-                max.map_or_else(|| "—".to_string(), |m| m.to_string())
-            ),
+            "expires_at", secretome_domain::Why::said(format!("{expires_at} is later than filling + the {}-day shelf life of {} (at most {})", p.shelf_life_days, p.id, max.map_or_else(|| "—".to_string(), |m| m.to_string())), format!("有効期限が充填日 + 有効期間を超えています ({expires_at}; {} の有効期間 {} 日、最長 {})", p.id, p.shelf_life_days, max.map_or_else(|| "—".to_string(), |m| m.to_string()))),
         )
         .into()),
     }

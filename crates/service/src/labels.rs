@@ -126,7 +126,10 @@ pub(crate) fn label_data(
     if !(f64::from(i16::MIN)..=f64::from(i16::MAX)).contains(&storage) {
         return Err(DomainError::invalid(
             "storage_temperature_c",
-            format!("{storage} °C cannot be printed"),
+            secretome_domain::Why::said(
+                format!("{storage} °C cannot be printed"),
+                format!("その保管温度はラベルに印刷できません ({storage} °C)"),
+            ),
         )
         .into());
     }

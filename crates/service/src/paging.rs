@@ -53,7 +53,15 @@ fn given(v: &Option<String>) -> Option<&str> {
 
 /// The UTC instant a facility-zone date (YYYY-MM-DD) starts at, plus `days`.
 fn day_start(field: &str, date: &str, days: i64) -> Result<String, DomainError> {
-    let bad = || DomainError::invalid(field, format!("{date:?} is not a date (YYYY-MM-DD)"));
+    let bad = || {
+        DomainError::invalid(
+            field,
+            secretome_domain::Why::said(
+                format!("{date:?} is not a date (YYYY-MM-DD)"),
+                format!("日付を YYYY-MM-DD で入力してください ({date:?})"),
+            ),
+        )
+    };
     let d: jiff::civil::Date = date.parse().map_err(|_| bad())?;
     let d = d
         .checked_add(jiff::Span::new().days(days))
@@ -68,18 +76,11 @@ fn day_start(field: &str, date: &str, days: i64) -> Result<String, DomainError> 
 
 /// All refusals of a filter at once, as one refusal naming every field.
 fn refuse_all(errors: Vec<DomainError>) -> Result<(), ServiceError> {
-    let mut fields = Vec::new();
-    let mut messages = Vec::new();
+    let mut all = secretome_domain::Invalids::default();
     for e in errors {
-        if let DomainError::Invalid { field, message } = e {
-            messages.push(format!("{field}: {message}"));
-            fields.push(field);
-        }
+        all.take::<()>(Err(e));
     }
-    if fields.is_empty() {
-        return Ok(());
-    }
-    Err(DomainError::invalid(fields.join(", "), messages.join("; ")).into())
+    Ok(all.done()?)
 }
 
 fn limit(n: Option<usize>) -> usize {
@@ -94,7 +95,10 @@ impl LotFilter {
                 Some(st) => conds.push(Cond::Eq("status", st.as_str().to_string())),
                 None => errors.push(DomainError::invalid(
                     "status",
-                    format!("{s:?} is not a lot state"),
+                    secretome_domain::Why::said(
+                        format!("{s:?} is not a lot state"),
+                        format!("状態の指定が正しくありません ({s:?})"),
+                    ),
                 )),
             }
         }
@@ -265,7 +269,10 @@ impl Service {
                 Some(st) => q.conds.push(Cond::Eq("status", st.as_str().into())),
                 None => errors.push(DomainError::invalid(
                     "status",
-                    format!("{s:?} is not a vial state"),
+                    secretome_domain::Why::said(
+                        format!("{s:?} is not a vial state"),
+                        format!("状態の指定が正しくありません ({s:?})"),
+                    ),
                 )),
             }
         }

@@ -88,12 +88,22 @@ pub fn run_id(bytes: &[u8], layout: Option<&str>) -> String {
 /// file) or `layout`, with file, line and column.
 pub fn analyse_plate(up: &PlateUpload) -> Result<Analysed, ServiceError> {
     if up.bytes.is_empty() {
-        return Err(DomainError::invalid("plate", "choose a plate-reader export file").into());
+        return Err(DomainError::invalid(
+            "plate",
+            secretome_domain::Why::said(
+                "choose a plate-reader export file",
+                "プレートリーダーのエクスポートファイルを選んでください",
+            ),
+        )
+        .into());
     }
     if up.bytes.len() > FILE_MAX {
         return Err(DomainError::invalid(
             "plate",
-            format!("the file is larger than {} KiB", FILE_MAX / 1024),
+            secretome_domain::Why::said(
+                format!("the file is larger than {} KiB", FILE_MAX / 1024),
+                format!("ファイルが大きすぎます ({} KiB まで)", FILE_MAX / 1024),
+            ),
         )
         .into());
     }
@@ -162,7 +172,7 @@ fn fits(a: &Analysed) -> Vec<PlateFit> {
         .collect()
 }
 
-/// All refusals at once, as one refusal naming every field (`a, b` / `a: …; b: …`).
+/// All refusals at once, as one refusal naming every field (`a, b` with `Why::Fields`).
 pub(crate) fn refuse_all(errors: Vec<DomainError>) -> ServiceError {
     if errors.len() == 1 {
         return errors
@@ -171,21 +181,19 @@ pub(crate) fn refuse_all(errors: Vec<DomainError>) -> ServiceError {
             .map(ServiceError::from)
             .unwrap_or_else(|| ServiceError::Internal("no refusal".into()));
     }
-    let mut fields = Vec::new();
-    let mut messages = Vec::new();
-    for e in errors {
-        match e {
-            DomainError::Invalid { field, message } => {
-                messages.push(format!("{field}: {message}"));
-                fields.push(field);
-            }
-            other => {
-                messages.push(format!(": {other}"));
-                fields.push(String::new());
-            }
-        }
-    }
-    DomainError::invalid(fields.join(", "), messages.join("; ")).into()
+    let all: Vec<(String, secretome_domain::Why)> = errors
+        .into_iter()
+        .map(|e| match e {
+            DomainError::Invalid { field, message } => (field, message),
+            other => (String::new(), other.to_string().into()),
+        })
+        .collect();
+    let fields = all
+        .iter()
+        .map(|(f, _)| f.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    DomainError::invalid(fields, secretome_domain::Why::Fields(all)).into()
 }
 
 impl Service {
@@ -204,7 +212,10 @@ impl Service {
         actor.require_to(Capability::TestQuality, "accept a plate run")?;
         let analysed = analyse_plate(&up)?;
         if !analysed.has_layout {
-            return Err(DomainError::invalid("layout", NO_LAYOUT).into());
+            return Err(DomainError::invalid(
+                "layout",
+                secretome_domain::Why::said(NO_LAYOUT, "レイアウトがありません: レイアウトファイルをアップロードするかウェルを割り当ててください"),
+            ).into());
         }
         let mut errors = Vec::new();
         let mut adoptions = Vec::with_capacity(adopt.len());
@@ -222,7 +233,10 @@ impl Service {
             let Some((p, s)) = found else {
                 errors.push(DomainError::invalid(
                     format!("adopt[{i}]"),
-                    format!("plate {} has no sample {:?}", a.plate, a.sample),
+                    secretome_domain::Why::said(
+                        format!("plate {} has no sample {:?}", a.plate, a.sample),
+                        format!("プレート {} に検体 {:?} がありません", a.plate, a.sample),
+                    ),
                 ));
                 continue;
             };
@@ -265,11 +279,17 @@ impl Service {
             match spec.as_ref().and_then(|s| s.test(&a.test)) {
                 None => errors.push(DomainError::invalid(
                     field,
-                    format!("test {} is not in the lot's specification", a.test),
+                    secretome_domain::Why::said(
+                        format!("test {} is not in the lot's specification", a.test),
+                        format!("試験 {} はロットの規格にありません", a.test),
+                    ),
                 )),
                 Some(t) if !is_numeric(t) => errors.push(DomainError::invalid(
                     field,
-                    format!("test {} does not take a number", a.test),
+                    secretome_domain::Why::said(
+                        format!("test {} does not take a number", a.test),
+                        format!("この試験は数値を取りません ({})", a.test),
+                    ),
                 )),
                 Some(_) => {
                     if tx
@@ -278,11 +298,7 @@ impl Service {
                         .is_some()
                     {
                         errors.push(DomainError::invalid(
-                            field,
-                            format!(
-                                "test {} already has a result: record a retest instead",
-                                a.test
-                            ),
+                            field, secretome_domain::Why::said(format!("test {} already has a result: record a retest instead", a.test), format!("この試験には既に結果があります (再試験として記録してください): {}", a.test)),
                         ));
                     }
                 }
@@ -291,7 +307,10 @@ impl Service {
         if tx.load::<PlateRun>(&id).await?.is_some() {
             errors.push(DomainError::invalid(
                 "plate",
-                format!("this file and layout were already accepted as run {id}"),
+                secretome_domain::Why::said(
+                    format!("this file and layout were already accepted as run {id}"),
+                    format!("このファイルとレイアウトは受入れ済みです (測定 {id})"),
+                ),
             ));
         }
         let run = PlateRun::accept(

@@ -89,7 +89,10 @@ impl NewResult {
             let test = spec.test(&self.test).ok_or_else(|| {
                 DomainError::invalid(
                     "test",
-                    format!("specification {} has no test {:?}", spec.id, self.test),
+                    secretome_domain::Why::said(
+                        format!("specification {} has no test {:?}", spec.id, self.test),
+                        format!("規格 {} に試験 {:?} はありません", spec.id, self.test),
+                    ),
                 )
             })?;
             let read = ResultEntry::typed(test, "value", &typed)?;

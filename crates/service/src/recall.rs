@@ -460,7 +460,10 @@ async fn target_kind(tx: &mut dyn Tx, id: &str) -> Result<NodeKind, ServiceError
     }
     Err(DomainError::invalid(
         "target",
-        format!("{id:?} is not a lot, raw-material lot or donor"),
+        secretome_domain::Why::said(
+            format!("{id:?} is not a lot, raw-material lot or donor"),
+            format!("回収はロット・原材料ロット・ドナーのいずれかに対して開始します ({id:?})"),
+        ),
     )
     .into())
 }

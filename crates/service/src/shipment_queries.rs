@@ -107,11 +107,15 @@ impl Service {
         lots.sort();
         lots.dedup();
         for lot in lots {
-            let lot = self
-                .store()
-                .fetch::<Lot>(lot)
-                .await?
-                .ok_or_else(|| DomainError::invalid("lot", format!("lot {lot} is missing")))?;
+            let lot = self.store().fetch::<Lot>(lot).await?.ok_or_else(|| {
+                DomainError::invalid(
+                    "lot",
+                    secretome_domain::Why::said(
+                        format!("lot {lot} is missing"),
+                        format!("ロット {lot} が見つかりません"),
+                    ),
+                )
+            })?;
             if products.iter().any(|p| p.product == lot.product) {
                 continue;
             }

@@ -7,6 +7,7 @@
 
 use crate::{Service, ServiceError, clinical::find_vial, ctx};
 use secretome_domain::Capability;
+use secretome_domain::Why;
 use secretome_domain::{
     Actor, DomainError, UtcTime,
     ids::{SiteCode, VialId},
@@ -52,28 +53,51 @@ impl Service {
             let v = find_vial(&mut *tx, typed).await?;
             let lot = tx.must_load::<Lot>(v.lot.as_str()).await?;
             if lot.status != LotStatus::Released || v.status != VialStatus::Available {
-                problems.push(format!(
-                    "{} is {} (lot {} {})",
-                    v.id,
-                    v.status.as_str(),
-                    lot.id,
-                    lot.status.as_str()
+                problems.push(Why::said(
+                    format!(
+                        "{} is {} (lot {} {})",
+                        v.id,
+                        v.status.as_str(),
+                        lot.id,
+                        lot.status.as_str()
+                    ),
+                    format!(
+                        "{} は出荷できる状態ではありません (バイアル {}, ロット {} {})",
+                        v.id,
+                        v.status.as_str(),
+                        lot.id,
+                        lot.status.as_str()
+                    ),
                 ));
                 continue;
             }
             if now >= v.expires_at {
-                problems.push(format!("{} expired at {}", v.id, v.expires_at));
+                problems.push(Why::said(
+                    format!("{} expired at {}", v.id, v.expires_at),
+                    format!("{} は有効期限切れです ({})", v.id, v.expires_at),
+                ));
                 continue;
             }
             match freezer_of(&mut *tx, &v).await? {
                 Some(f) if from.as_ref().is_none_or(|s| *s == f.site) => from = Some(f.site),
-                Some(f) => problems.push(format!(
-                    "{} is at {}, the other vials at {}",
-                    v.id,
-                    f.site,
-                    from.as_ref().map_or("—", |s| s.as_str())
+                Some(f) => problems.push(Why::said(
+                    format!(
+                        "{} is at {}, the other vials at {}",
+                        v.id,
+                        f.site,
+                        from.as_ref().map_or("—", |s| s.as_str())
+                    ),
+                    format!(
+                        "{} は {} にあり、他のバイアルは {} にあります",
+                        v.id,
+                        f.site,
+                        from.as_ref().map_or("—", |s| s.as_str())
+                    ),
                 )),
-                None => problems.push(format!("{} is not in a freezer", v.id)),
+                None => problems.push(Why::said(
+                    format!("{} is not in a freezer", v.id),
+                    format!("{} は保管庫にありません", v.id),
+                )),
             }
             storage.push(
                 tx.must_load::<Product>(&lot.product)
@@ -83,9 +107,17 @@ impl Service {
             vials.push(v);
         }
         if !problems.is_empty() {
-            return Err(DomainError::invalid("vials", problems.join("; ")).into());
+            return Err(DomainError::invalid("vials", Why::All(problems)).into());
         }
-        let from = from.ok_or_else(|| DomainError::invalid("vials", "scan at least one vial"))?;
+        let from = from.ok_or_else(|| {
+            DomainError::invalid(
+                "vials",
+                secretome_domain::Why::said(
+                    "scan at least one vial",
+                    "バイアルを 1 本以上スキャンしてください",
+                ),
+            )
+        })?;
         let s = Shipment::pack(
             &new.id,
             from,
@@ -98,9 +130,14 @@ impl Service {
             now,
         )?;
         if tx.load::<Shipment>(&s.id).await?.is_some() {
-            return Err(
-                DomainError::invalid("id", format!("shipment {} exists already", s.id)).into(),
-            );
+            return Err(DomainError::invalid(
+                "id",
+                secretome_domain::Why::said(
+                    format!("shipment {} exists already", s.id),
+                    format!("この出荷番号は既に使われています ({})", s.id),
+                ),
+            )
+            .into());
         }
         let c = ctx(actor, now, "shipment.pack", None);
         tx.insert_record(&s, &c).await?;

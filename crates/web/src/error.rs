@@ -96,14 +96,16 @@ impl IntoResponse for AppError {
     /// is refused.
     fn into_response(self) -> Response {
         let told = crate::messages::tell(&self.0);
-        let fields = told.field.as_ref().map(|field| {
-            let errors = match &self.0 {
-                ServiceError::Domain(DomainError::Invalid { .. }) => {
-                    crate::forms::FieldErrors::from_service(&self.0)
-                }
-                _ => crate::forms::FieldErrors::one(field, &told.en),
-            };
-            crate::kit::field_list(&errors, told.code)
+        let fields = told.field.as_ref().map(|field| match &self.0 {
+            ServiceError::Domain(DomainError::Invalid { .. }) => {
+                crate::kit::service_fields(&self.0, told.code)
+            }
+            _ => vec![FieldRefusal {
+                field: field.clone(),
+                code: told.code.to_string(),
+                message: told.en.clone(),
+                message_ja: told.ja.clone(),
+            }],
         });
         let reasons = match self.0 {
             ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. }) => Some(blockers),

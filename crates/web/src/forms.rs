@@ -78,74 +78,58 @@ pub fn seg(s: &str) -> String {
         .collect()
 }
 
-/// Errors by field name; `""` holds the form-wide error.
+/// Errors by field name; `""` holds the form-wide error. `.1` keeps the `Why` of a field whose
+/// message a reader wrote before the language was known (a domain refusal met while reading an
+/// input): `kit::localised` renders that one from its `Why`, not from its English.
 #[derive(Debug, Default, Clone)]
-pub struct FieldErrors(pub BTreeMap<String, String>);
+pub struct FieldErrors(
+    pub BTreeMap<String, String>,
+    pub BTreeMap<String, secretome_domain::Why>,
+);
 
 impl FieldErrors {
     /// Sorts a service error onto its field (domain `Invalid { field }`), else onto the whole form;
-    /// a refusal of several fields at once (`Invalids`) becomes one error next to each.
+    /// a refusal of several fields at once (`Invalids`, `Why::Fields`) becomes one error next to
+    /// each. In English (the API's `message`); `from_service_in` for a page.
     pub fn from_service(e: &ServiceError) -> FieldErrors {
-        let mut m = BTreeMap::new();
+        FieldErrors::from_service_in(e, crate::i18n::Lang::En)
+    }
+    /// Like `from_service`, every error in `lang`: a field's `Why` through `kit::say`, a coded
+    /// refusal from `messages.rs`.
+    pub fn from_service_in(e: &ServiceError, lang: crate::i18n::Lang) -> FieldErrors {
+        let mut out = FieldErrors::default();
         match e {
             ServiceError::Domain(DomainError::Invalid { field, message }) => {
-                m.insert(field.clone(), message.clone());
-            }
-            other => {
-                m.insert(String::new(), crate::messages::tell(other).en);
-            }
-        }
-        FieldErrors(m).split()
-    }
-    /// Like `from_service`, with every coded refusal in `lang` (from `messages.rs`); a field
-    /// message (`DomainError::Invalid`) stays as the domain wrote it, for the page's phrase table.
-    pub fn from_service_in(e: &ServiceError, lang: crate::i18n::Lang) -> FieldErrors {
-        match e {
-            ServiceError::Domain(DomainError::Invalid { .. }) => FieldErrors::from_service(e),
-            other => FieldErrors::one("", crate::messages::tell(other).text(lang)),
-        }
-    }
-    /// A refusal naming several fields at once (`a, b` with `a: …; b: …`, as the service joins
-    /// every refusal of one request) split into one error per field.
-    pub fn split(self) -> FieldErrors {
-        let mut out = BTreeMap::new();
-        for (field, message) in self.0 {
-            let fields: Vec<&str> = field.split(", ").collect();
-            if fields.len() < 2 {
-                out.insert(field, message);
-                continue;
-            }
-            let mut starts = Vec::new();
-            let mut from = 0;
-            for f in &fields {
-                let tag = format!("{f}: ");
-                match message[from..].find(&tag) {
-                    Some(i) => {
-                        starts.push((from + i, from + i + tag.len()));
-                        from += i + tag.len();
-                    }
-                    None => break,
+                for (field, why) in message.per_field(field) {
+                    out.add(&field, &crate::kit::say(lang, &why));
                 }
             }
-            if starts.len() != fields.len() {
-                out.insert(field, message);
-                continue;
-            }
-            for (k, f) in fields.iter().enumerate() {
-                let end = starts.get(k + 1).map_or(message.len(), |s| s.0);
-                let text = message[starts[k].1..end].trim_end_matches("; ").to_string();
-                out.entry((*f).to_string())
-                    .and_modify(|old: &mut String| {
-                        old.push_str("; ");
-                        old.push_str(&text);
-                    })
-                    .or_insert(text);
-            }
+            other => out.add("", crate::messages::tell(other).text(lang)),
         }
-        FieldErrors(out)
+        out
+    }
+    /// Adds `message` to the errors of `field` (after any it has, `; `-separated).
+    pub fn add(&mut self, field: &str, message: &str) {
+        self.0
+            .entry(field.to_string())
+            .and_modify(|old| {
+                old.push_str("; ");
+                old.push_str(message);
+            })
+            .or_insert_with(|| message.to_string());
     }
     pub fn one(field: &str, message: &str) -> FieldErrors {
-        FieldErrors(BTreeMap::from([(field.to_string(), message.to_string())]))
+        FieldErrors(
+            BTreeMap::from([(field.to_string(), message.to_string())]),
+            BTreeMap::new(),
+        )
+    }
+    /// A domain refusal of `field` met while reading an input: its English now, its `Why` kept.
+    pub fn why(field: &str, why: secretome_domain::Why) -> FieldErrors {
+        FieldErrors(
+            BTreeMap::from([(field.to_string(), why.en())]),
+            BTreeMap::from([(field.to_string(), why)]),
+        )
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

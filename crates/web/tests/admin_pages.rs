@@ -37,7 +37,8 @@ async fn admin_adds_a_user_who_can_sign_in() {
         let r = post_form(&app, "/admin/users", Some(&cookie), &weak).await;
         assert_eq!(r.status, 422, "{backend:?} {}", r.body);
         let err = by_id(&r.body, "err-password").unwrap_or_default();
-        assert!(err.contains("at least 8"), "{backend:?} {err}");
+        // In the page's language (Japanese), with the length it asks for.
+        assert!(err.contains("8 文字以上"), "{backend:?} {err}");
         assert!(!r.body.contains("id=\"user-tanaka\""), "{backend:?}");
         assert!(r.body.contains("value=\"tanaka\""), "typed id kept");
 

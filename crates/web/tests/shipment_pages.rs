@@ -169,7 +169,8 @@ async fn a_shipment_is_packed_received_logged_and_released_through_the_pages() {
         .await;
         assert_eq!(r.status, 422, "{backend:?}");
         assert!(
-            r.body.contains("id=\"err-file\"") && r.body.contains("時刻として読めません (3, 1,"),
+            r.body.contains("id=\"err-file\"")
+                && r.body.contains("3 行目 1 列 (time): 時刻として読めません"),
             "{}",
             r.body
         );

@@ -96,7 +96,10 @@ impl AdverseEvent {
         if (facts.grade == 5) != (facts.outcome == AeOutcome::Fatal) {
             all.take::<()>(Err(DomainError::invalid(
                 "outcome",
-                "grade 5 (death related to the event) and outcome \"fatal\" go together",
+                crate::Why::said(
+                    "grade 5 (death related to the event) and outcome \"fatal\" go together",
+                    "グレード 5 と転帰「死亡」は対になります",
+                ),
             )));
         }
         let onset = all.take(event_time("onset_at", facts.onset_at, None, now));
@@ -107,20 +110,28 @@ impl AdverseEvent {
             now,
         ));
         if let (Some(onset_at), Some(aware_at)) = (onset, aware) {
-            all.take(not_before("aware_at", aware_at, onset_at, "the onset"));
+            all.take(not_before(
+                "aware_at",
+                aware_at,
+                onset_at,
+                ("the onset", "発現"),
+            ));
         }
         if let Some(a) = administration {
             if a.patient != patient.id {
                 all.take::<()>(Err(DomainError::invalid(
                     "administration",
-                    format!("{} was given to another patient", a.id),
+                    crate::Why::said(
+                        format!("{} was given to another patient", a.id),
+                        format!("その投与は別の患者のものです ({})", a.id),
+                    ),
                 )));
             } else if let Some(onset_at) = onset {
                 all.take(not_before(
                     "onset_at",
                     onset_at,
                     a.administered_at,
-                    "the dose",
+                    ("the dose", "投与"),
                 ));
             }
         }
@@ -207,9 +218,12 @@ impl AeReport {
         by: UserName,
         now: UtcTime,
     ) -> Result<Self, DomainError> {
-        let due = ae
-            .report_due()
-            .ok_or_else(|| DomainError::invalid("aware_at", "out of the calendar's range"))?;
+        let due = ae.report_due().ok_or_else(|| {
+            DomainError::invalid(
+                "aware_at",
+                crate::Why::said("out of the calendar's range", "範囲外の日時です"),
+            )
+        })?;
         let (days, due_date, due_at, status) = match due {
             ReportDue::By { days, date, end } => (
                 Some(days),
@@ -264,7 +278,10 @@ impl AeReport {
         if committee.is_none() && authority.is_none() {
             return Err(DomainError::invalid(
                 "committee_reported_at",
-                "give the date of the report to the committee or to the authority",
+                crate::Why::said(
+                    "give the date of the report to the committee or to the authority",
+                    "委員会または厚生労働大臣への報告日時を入力してください",
+                ),
             ));
         }
         let reference = match reference.map(str::trim).filter(|r| !r.is_empty()) {

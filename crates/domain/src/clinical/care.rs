@@ -43,9 +43,15 @@ pub fn check_dose(
     if dose_ml > max_ml && reason.is_none() {
         return Err(DomainError::invalid(
             "dose_ml",
-            format!(
-                "{dose_ml} mL is above the maximum of {max_ml} mL for a {} dose: give a reason to go above it",
-                route.label_en()
+            crate::Why::said(
+                format!(
+                    "{dose_ml} mL is above the maximum of {max_ml} mL for a {} dose: give a reason to go above it",
+                    route.label_en()
+                ),
+                format!(
+                    "投与経路の上限を超えています ({dose_ml} mL > {max_ml} mL, {})。理由を入力してください",
+                    route.label_ja()
+                ),
             ),
         ));
     }
@@ -112,12 +118,15 @@ impl Dispensing {
         let at = event_time(
             "thawed_at",
             at,
-            Some((self.dispensed_at, "dispensing")),
+            Some((self.dispensed_at, ("dispensing", "払出し"))),
             now,
         )?;
-        let use_by = at
-            .plus_hours(POST_THAW_USE_HOURS)
-            .ok_or_else(|| DomainError::invalid("thawed_at", "out of range"))?;
+        let use_by = at.plus_hours(POST_THAW_USE_HOURS).ok_or_else(|| {
+            DomainError::invalid(
+                "thawed_at",
+                crate::Why::said("out of range", "範囲外の日時です"),
+            )
+        })?;
         Ok(Dispensing {
             thawed_at: Some(at),
             use_by: Some(use_by),
@@ -133,10 +142,17 @@ impl Dispensing {
         {
             return Err(DomainError::invalid(
                 "administered_at",
-                format!(
-                    "vial {} was thawed at {}: it had to be given by {use_by} (discard it)",
-                    self.vial,
-                    self.thawed_at.map(|t| t.to_string()).unwrap_or_default()
+                crate::Why::said(
+                    format!(
+                        "vial {} was thawed at {}: it had to be given by {use_by} (discard it)",
+                        self.vial,
+                        self.thawed_at.map(|t| t.to_string()).unwrap_or_default()
+                    ),
+                    format!(
+                        "解凍後の使用期限を過ぎています。廃棄してください (バイアル {}, 解凍 {}, 期限 {use_by})",
+                        self.vial,
+                        self.thawed_at.map(|t| t.to_string()).unwrap_or_default()
+                    ),
                 ),
             ));
         }
@@ -170,22 +186,34 @@ impl Dispensing {
         if self.thawed_at.is_some() {
             return Err(DomainError::invalid(
                 "unopened",
-                format!(
-                    "vial {} was thawed: it cannot be returned (discard it)",
-                    self.vial
+                crate::Why::said(
+                    format!(
+                        "vial {} was thawed: it cannot be returned (discard it)",
+                        self.vial
+                    ),
+                    format!(
+                        "返品できません (未開封かつ保管温度を保ったもののみ): バイアル {} は解凍済みです。廃棄してください",
+                        self.vial
+                    ),
                 ),
             ));
         }
         if !unopened {
             return Err(DomainError::invalid(
                 "unopened",
-                "only an unopened vial can be returned (discard it)",
+                crate::Why::said(
+                    "only an unopened vial can be returned (discard it)",
+                    "返品できません (未開封かつ保管温度を保ったもののみ)。廃棄してください",
+                ),
             ));
         }
         if !within_temperature {
             return Err(DomainError::invalid(
                 "within_temperature",
-                "only a vial kept within its storage temperature can be returned (discard it)",
+                crate::Why::said(
+                    "only a vial kept within its storage temperature can be returned (discard it)",
+                    "返品できません (未開封かつ保管温度を保ったもののみ)。廃棄してください",
+                ),
             ));
         }
         let at = self.end_time(at, now)?;
@@ -210,7 +238,7 @@ impl Dispensing {
 
     fn end_time(&self, at: UtcTime, now: UtcTime) -> Result<UtcTime, DomainError> {
         let at = event_time("ended_at", at, None, now)?;
-        not_before("ended_at", at, self.dispensed_at, "dispensing")
+        not_before("ended_at", at, self.dispensed_at, ("dispensing", "払出し"))
     }
 
     fn ended(&self, end: VialEnd, at: UtcTime, by: UserName, reason: Option<String>) -> Self {

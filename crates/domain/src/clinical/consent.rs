@@ -49,7 +49,7 @@ impl Consent {
         let consented_at = event_time(
             "consented_at",
             consented_at,
-            Some((explained_at, "the explanation")),
+            Some((explained_at, ("the explanation", "説明"))),
             now,
         )?;
         Ok(Consent {
@@ -83,7 +83,12 @@ impl Consent {
             }));
         }
         let at = event_time("withdrawn_at", at, None, now)?;
-        not_before("withdrawn_at", at, self.consented_at, "the consent")?;
+        not_before(
+            "withdrawn_at",
+            at,
+            self.consented_at,
+            ("the consent", "同意"),
+        )?;
         Ok(Consent {
             withdrawn_at: Some(at),
             withdrawal_reason: Some(text("withdrawal_reason", reason)?),

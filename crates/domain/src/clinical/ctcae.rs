@@ -78,9 +78,15 @@ pub fn term(term_or_code: &str) -> Result<&'static Term, DomainError> {
     lookup(term_or_code).ok_or_else(|| {
         DomainError::invalid(
             "term",
-            format!(
-                "{:?} is not a CTCAE v{VERSION} term or MedDRA code (choose one from the list)",
-                term_or_code.trim()
+            crate::Why::said(
+                format!(
+                    "{:?} is not a CTCAE v{VERSION} term or MedDRA code (choose one from the list)",
+                    term_or_code.trim()
+                ),
+                format!(
+                    "CTCAE v{VERSION} の用語ではありません ({:?}): 一覧から選んでください",
+                    term_or_code.trim()
+                ),
             ),
         )
     })
@@ -93,14 +99,24 @@ pub fn check_grade(term: &Term, grade: i64) -> Result<(), DomainError> {
     }
     Err(DomainError::invalid(
         "grade",
-        format!(
-            "grade {grade} is not an option for \"{}\" in CTCAE v{VERSION} (allowed: {})",
-            term.term,
-            term.allowed_grades()
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+        crate::Why::said(
+            format!(
+                "grade {grade} is not an option for \"{}\" in CTCAE v{VERSION} (allowed: {})",
+                term.term,
+                term.allowed_grades()
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "この用語では選べないグレードです (グレード {grade}; 選べるのは {})",
+                term.allowed_grades()
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ),
     ))
 }
@@ -160,7 +176,7 @@ mod tests {
         assert!(check_grade(h, 3).is_ok());
         let e = check_grade(h, 5).unwrap_err();
         assert!(
-            matches!(&e, DomainError::Invalid { field, message } if field == "grade" && message.contains("allowed: 1, 2, 3")),
+            matches!(&e, DomainError::Invalid { field, message } if field == "grade" && message.to_string().contains("allowed: 1, 2, 3")),
             "{e}"
         );
         assert!(check_grade(h, 0).is_err() && check_grade(h, 6).is_err());

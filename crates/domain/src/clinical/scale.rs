@@ -41,13 +41,23 @@ impl Scale {
                 _ => {
                     return Err(DomainError::invalid(
                         "value",
-                        format!("ASIA grade must be a letter A–E (got {raw:?})"),
+                        crate::Why::said(
+                            format!("ASIA grade must be a letter A–E (got {raw:?})"),
+                            format!("ASIA グレードは A〜E です (入力値 {raw:?})"),
+                        ),
                     ));
                 }
             }
         } else {
-            raw.parse::<f64>()
-                .map_err(|_| DomainError::invalid("value", format!("{raw:?} is not a number")))?
+            raw.parse::<f64>().map_err(|_| {
+                DomainError::invalid(
+                    "value",
+                    crate::Why::said(
+                        format!("{raw:?} is not a number"),
+                        format!("数値を入力してください (入力値 {raw:?})"),
+                    ),
+                )
+            })?
         };
         self.check(v)
     }
@@ -58,19 +68,31 @@ impl Scale {
         if !v.is_finite() || v < lo || v > hi {
             return Err(DomainError::invalid(
                 "value",
-                format!(
-                    "{} must be within {}–{} (got {})",
-                    self.as_str(),
-                    self.show(lo),
-                    self.show(hi),
-                    display_number(v)
+                crate::Why::said(
+                    format!(
+                        "{} must be within {}–{} (got {})",
+                        self.as_str(),
+                        self.show(lo),
+                        self.show(hi),
+                        display_number(v)
+                    ),
+                    format!(
+                        "評価尺度の範囲外です ({} は {}〜{}; 入力値 {})",
+                        self.as_str(),
+                        self.show(lo),
+                        self.show(hi),
+                        display_number(v)
+                    ),
                 ),
             ));
         }
         if whole && v.fract() != 0.0 {
             return Err(DomainError::invalid(
                 "value",
-                format!("{} takes whole values only (got {v})", self.as_str()),
+                crate::Why::said(
+                    format!("{} takes whole values only (got {v})", self.as_str()),
+                    format!("整数で入力してください ({}; 入力値 {v})", self.as_str()),
+                ),
             ));
         }
         Ok(v)

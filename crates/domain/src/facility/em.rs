@@ -12,7 +12,7 @@
 //! action) until the site sets its own (`Limits` per grade and type, under change control).
 
 use crate::{
-    DomainError, UtcTime,
+    DomainError, UtcTime, Why,
     facility::room::Grade,
     ids::UserName,
     quantity::{non_negative, text},
@@ -60,7 +60,15 @@ impl EmSampleType {
         EmSampleType::ALL
             .into_iter()
             .find(|t| t.as_str() == s.trim())
-            .ok_or_else(|| DomainError::invalid(field, format!("unknown sample type {s:?}")))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    field,
+                    crate::Why::said(
+                        format!("unknown sample type {s:?}"),
+                        format!("{s:?} は検体の種類にありません"),
+                    ),
+                )
+            })
     }
     pub fn name(self) -> &'static str {
         match self {
@@ -226,14 +234,14 @@ impl EmResult {
         if sample_type.is_viable() && value.fract() != 0.0 {
             return Err(DomainError::invalid(
                 "value",
-                "a colony count is a whole number",
+                crate::Why::said(
+                    "a colony count is a whole number",
+                    "集落数は整数で入力してください",
+                ),
             ));
         }
         if sampled_at > now {
-            return Err(DomainError::invalid(
-                "sampled_at",
-                "must not be in the future",
-            ));
+            return Err(DomainError::invalid("sampled_at", crate::Why::Future));
         }
         let point = match point.map(str::trim) {
             None | Some("") => None,
@@ -288,6 +296,14 @@ pub struct ParticleRow {
     pub p5: f64,
 }
 
+/// A CSV reader's error (bad quoting, bad encoding).
+fn csv_error(e: &csv::Error) -> Why {
+    Why::said(
+        format!("the CSV cannot be read: {e}"),
+        "CSV として読めません (引用符や文字コードを確認してください)",
+    )
+}
+
 /// Reads the generic particle counter CSV: a header `time,location,>=0.5um,>=5um` then one row per
 /// sample; `time` RFC 3339, `location` a room or zone id, counts per m³. Every bad row is reported
 /// (`line N: …`), none is returned then.
@@ -297,28 +313,44 @@ pub fn parse_particle_csv(input: &str) -> Result<Vec<ParticleRow>, DomainError> 
         .from_reader(input.as_bytes());
     let header: Vec<String> = match rd.headers() {
         Ok(h) => h.iter().map(|s| s.to_ascii_lowercase()).collect(),
-        Err(e) => return Err(DomainError::invalid("file", e.to_string())),
+        Err(e) => return Err(DomainError::invalid("file", csv_error(&e))),
     };
     if header != ["time", "location", ">=0.5um", ">=5um"] {
         return Err(DomainError::invalid(
             "file",
-            "the header must be time,location,>=0.5um,>=5um",
+            crate::Why::said(
+                "the header must be time,location,>=0.5um,>=5um",
+                "CSV の見出し行が正しくありません (time,location,>=0.5um,>=5um)",
+            ),
         ));
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for (i, rec) in rd.records().enumerate() {
         let line = i + 2;
-        let row = rec.map_err(|e| e.to_string()).and_then(|r| {
-            let time = UtcTime::parse("time", &r[0]).map_err(|e| e.to_string())?;
+        // A field's refusal as `field: why` within the line.
+        let of = |e: DomainError| match e {
+            DomainError::Invalid { field, message } => Why::Fields(vec![(field, message)]),
+            other => Why::English(other.to_string()),
+        };
+        let row = rec.map_err(|e| csv_error(&e)).and_then(|r| {
+            let time = UtcTime::parse("time", &r[0]).map_err(of)?;
             let location = r[1].to_string();
             if location.is_empty() {
-                return Err("location: must not be empty".to_string());
+                return Err(Why::Fields(vec![("location".into(), Why::Empty)]));
             }
             let count = |f: &str, s: &str| {
                 s.parse::<f64>()
-                    .map_err(|_| format!("{f}: not a number ({s:?})"))
-                    .and_then(|v| non_negative(f, v).map_err(|e| e.to_string()))
+                    .map_err(|_| {
+                        Why::Fields(vec![(
+                            f.to_string(),
+                            Why::said(
+                                format!("not a number ({s:?})"),
+                                format!("数値として読めません ({s:?})"),
+                            ),
+                        )])
+                    })
+                    .and_then(|v| non_negative(f, v).map_err(of))
             };
             Ok(ParticleRow {
                 line,
@@ -330,14 +362,17 @@ pub fn parse_particle_csv(input: &str) -> Result<Vec<ParticleRow>, DomainError> 
         });
         match row {
             Ok(r) => rows.push(r),
-            Err(e) => errors.push(format!("line {line}: {e}")),
+            Err(e) => errors.push(Why::line(line as u64, e)),
         }
     }
     if !errors.is_empty() {
-        return Err(DomainError::invalid("file", errors.join("; ")));
+        return Err(DomainError::invalid("file", Why::All(errors)));
     }
     if rows.is_empty() {
-        return Err(DomainError::invalid("file", "no rows"));
+        return Err(DomainError::invalid(
+            "file",
+            crate::Why::said("no rows", "データ行がありません"),
+        ));
     }
     Ok(rows)
 }

@@ -44,7 +44,15 @@ impl EquipmentKind {
         EquipmentKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s.trim())
-            .ok_or_else(|| DomainError::invalid(field, format!("unknown equipment kind {s:?}")))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    field,
+                    crate::Why::said(
+                        format!("unknown equipment kind {s:?}"),
+                        format!("{s:?} は機器の種類にありません"),
+                    ),
+                )
+            })
     }
 }
 
@@ -78,7 +86,10 @@ impl Equipment {
         if freezer.is_some() && kind != EquipmentKind::Freezer {
             return Err(DomainError::invalid(
                 "freezer",
-                "only a freezer links to one",
+                crate::Why::said(
+                    "only a freezer links to one",
+                    "フリーザーだけが保管庫に対応付けられます",
+                ),
             ));
         }
         Ok(Equipment {

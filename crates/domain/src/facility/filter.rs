@@ -53,7 +53,14 @@ impl SterileFiltration {
         match &pore {
             Ok(p) if *p > STERILISING_PORE_UM => errors.push(DomainError::invalid(
                 "pore_um",
-                format!("a sterilising filter is rated ≤ {STERILISING_PORE_UM} µm (got {p} µm)"),
+                crate::Why::said(
+                    format!(
+                        "a sterilising filter is rated ≤ {STERILISING_PORE_UM} µm (got {p} µm)"
+                    ),
+                    format!(
+                        "除菌フィルターの孔径は {STERILISING_PORE_UM} µm 以下です (入力値 {p} µm)"
+                    ),
+                ),
             )),
             Err(e) => errors.push(e.clone()),
             _ => {}
@@ -61,7 +68,10 @@ impl SterileFiltration {
         if !sterilising_grade {
             errors.push(DomainError::invalid(
                 "sterilising_grade",
-                "the filter must be rated sterilising grade by its maker",
+                crate::Why::said(
+                    "the filter must be rated sterilising grade by its maker",
+                    "メーカーが除菌グレードと定めたフィルターを使ってください",
+                ),
             ));
         }
         let maker = text("filter_maker", filter_maker);
@@ -76,14 +86,26 @@ impl SterileFiltration {
         if performed_at > now || performed_at < lot.created_at {
             errors.push(DomainError::invalid(
                 "performed_at",
-                "must be after the lot was pooled and not in the future",
+                crate::Why::said(
+                    "must be after the lot was pooled and not in the future",
+                    "プール後かつ未来でない日時を入力してください",
+                ),
             ));
         }
-        if let Some(e) = errors
-            .into_iter()
-            .reduce(|a, b| DomainError::invalid("filtration", format!("{a}; {b}")))
-        {
-            return Err(e);
+        if errors.len() == 1 {
+            return Err(errors.remove(0));
+        }
+        if !errors.is_empty() {
+            let all = errors
+                .into_iter()
+                .map(|e| match e {
+                    DomainError::Invalid { field, message } => {
+                        crate::Why::Fields(vec![(field, message)])
+                    }
+                    other => crate::Why::English(other.to_string()),
+                })
+                .collect();
+            return Err(DomainError::invalid("filtration", crate::Why::All(all)));
         }
         Ok(SterileFiltration {
             id,
@@ -190,10 +212,7 @@ impl IntegrityTest {
         let limit = positive("maker_limit", limit)?;
         let measured = non_negative("measured", measured)?;
         if tested_at > now {
-            return Err(DomainError::invalid(
-                "tested_at",
-                "must not be in the future",
-            ));
+            return Err(DomainError::invalid("tested_at", crate::Why::Future));
         }
         let order_ok = match stage {
             IntegrityStage::PreUse => tested_at <= f.performed_at,
@@ -202,15 +221,31 @@ impl IntegrityTest {
         if !order_ok {
             return Err(DomainError::invalid(
                 "tested_at",
-                format!(
-                    "a {} test must be {} the filtration ({})",
-                    stage.as_str(),
-                    if stage == IntegrityStage::PreUse {
-                        "before"
-                    } else {
-                        "after"
-                    },
-                    f.performed_at
+                crate::Why::said(
+                    format!(
+                        "a {} test must be {} the filtration ({})",
+                        stage.as_str(),
+                        if stage == IntegrityStage::PreUse {
+                            "before"
+                        } else {
+                            "after"
+                        },
+                        f.performed_at
+                    ),
+                    format!(
+                        "完全性試験の日時がろ過の前後関係と合いません (使用{}試験はろ過 {} の{})",
+                        if stage == IntegrityStage::PreUse {
+                            "前"
+                        } else {
+                            "後"
+                        },
+                        f.performed_at,
+                        if stage == IntegrityStage::PreUse {
+                            "前"
+                        } else {
+                            "後"
+                        }
+                    ),
                 ),
             ));
         }

@@ -62,8 +62,7 @@ impl EmLimit {
         let effective_from = effective_from.unwrap_or(now);
         if effective_from < now {
             all.take::<()>(Err(DomainError::invalid(
-                "effective_from",
-                "must not be in the past: results already sampled keep the limit they were judged against",
+                "effective_from", crate::Why::said("must not be in the past: results already sampled keep the limit they were judged against", "過去の日時にはできません (判定済みの結果は当時の基準のまま)"),
             )));
         }
         if let (Some(Some(al)), Some(ac)) = (alert, action)
@@ -71,7 +70,10 @@ impl EmLimit {
         {
             all.take::<()>(Err(DomainError::invalid(
                 "alert_limit",
-                format!("must be below the action limit {ac}"),
+                crate::Why::said(
+                    format!("must be below the action limit {ac}"),
+                    format!("警報基準は処置基準 {ac} より低くしてください"),
+                ),
             )));
         }
         let (Some(alert), Some(action), Some(reason), true) =

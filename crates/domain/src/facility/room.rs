@@ -39,7 +39,15 @@ impl Grade {
         Grade::ALL
             .into_iter()
             .find(|g| g.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| DomainError::invalid(field, "must be one of A, B, C, D"))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    field,
+                    crate::Why::OneOf {
+                        given: s.to_string(),
+                        choices: ["A", "B", "C", "D"].map(String::from).to_vec(),
+                    },
+                )
+            })
     }
 }
 
@@ -96,26 +104,38 @@ impl Room {
         if id.len() > 40 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(DomainError::invalid(
                 "id",
-                "must be at most 40 letters, digits or '-'",
+                crate::Why::said(
+                    "must be at most 40 letters, digits or '-'",
+                    "40 文字以内の英数字と - で入力してください",
+                ),
             ));
         }
         match (kind, parent) {
             (ZoneKind::Room, Some(_)) => {
                 return Err(DomainError::invalid(
                     "parent",
-                    "a room stands in no other room",
+                    crate::Why::said(
+                        "a room stands in no other room",
+                        "部屋は他の部屋の中に置けません",
+                    ),
                 ));
             }
             (ZoneKind::Cabinet | ZoneKind::Isolator, None) => {
                 return Err(DomainError::invalid(
                     "parent",
-                    "a cabinet or isolator must name the room it stands in",
+                    crate::Why::said(
+                        "a cabinet or isolator must name the room it stands in",
+                        "安全キャビネット・アイソレータは設置する部屋を指定してください",
+                    ),
                 ));
             }
             (ZoneKind::Cabinet | ZoneKind::Isolator, Some(p)) if p.kind != ZoneKind::Room => {
                 return Err(DomainError::invalid(
                     "parent",
-                    format!("{} is a {}, not a room", p.id, p.kind.as_str()),
+                    crate::Why::said(
+                        format!("{} is a {}, not a room", p.id, p.kind.as_str()),
+                        format!("{} は部屋ではありません ({})", p.id, p.kind.as_str()),
+                    ),
                 ));
             }
             _ => {}
@@ -123,7 +143,10 @@ impl Room {
         if kind != ZoneKind::Room && grade != Grade::A {
             return Err(DomainError::invalid(
                 "grade",
-                "a cabinet or isolator is a grade A zone",
+                crate::Why::said(
+                    "a cabinet or isolator is a grade A zone",
+                    "安全キャビネット・アイソレータはグレード A 区域です",
+                ),
             ));
         }
         Ok(Room {

@@ -38,7 +38,15 @@ impl QualificationKind {
         ]
         .into_iter()
         .find(|k| k.as_str() == s.trim())
-        .ok_or_else(|| DomainError::invalid(field, format!("unknown qualification {s:?}")))
+        .ok_or_else(|| {
+            DomainError::invalid(
+                field,
+                crate::Why::said(
+                    format!("unknown qualification {s:?}"),
+                    format!("{s:?} は適格性の種類にありません"),
+                ),
+            )
+        })
     }
     pub fn name_ja(self) -> &'static str {
         match self {
@@ -80,27 +88,30 @@ impl Qualification {
         now: UtcTime,
     ) -> Result<Qualification, DomainError> {
         if trained_at > now {
-            return Err(DomainError::invalid(
-                "trained_at",
-                "must not be in the future",
-            ));
+            return Err(DomainError::invalid("trained_at", crate::Why::Future));
         }
         if expires_at.is_some_and(|e| e <= trained_at) {
             return Err(DomainError::invalid(
                 "expires_at",
-                "must be after trained_at",
+                crate::Why::said(
+                    "must be after trained_at",
+                    "教育訓練の日時より後にしてください",
+                ),
             ));
         }
         if kind != QualificationKind::Sop && expires_at.is_none() {
             return Err(DomainError::invalid(
                 "expires_at",
-                "a gowning or aseptic-process qualification expires",
+                crate::Why::said(
+                    "a gowning or aseptic-process qualification expires",
+                    "更衣・無菌操作の認定には有効期限が必要です",
+                ),
             ));
         }
         if assessed_by == user {
             return Err(DomainError::invalid(
                 "assessed_by",
-                "nobody assesses themselves",
+                crate::Why::said("nobody assesses themselves", "自分自身は評価できません"),
             ));
         }
         Ok(Qualification {
@@ -195,20 +206,20 @@ impl MediaFill {
         now: UtcTime,
     ) -> Result<MediaFill, DomainError> {
         if units_filled <= 0 {
-            return Err(DomainError::invalid("units_filled", "must be at least 1"));
+            return Err(DomainError::invalid(
+                "units_filled",
+                crate::Why::AtLeast("1".into()),
+            ));
         }
         non_negative("units_positive", units_positive as f64)?;
         if units_positive > units_filled {
             return Err(DomainError::invalid(
                 "units_positive",
-                "must not exceed units_filled",
+                crate::Why::said("must not exceed units_filled", "充填数を超えています"),
             ));
         }
         if performed_at > now {
-            return Err(DomainError::invalid(
-                "performed_at",
-                "must not be in the future",
-            ));
+            return Err(DomainError::invalid("performed_at", crate::Why::Future));
         }
         let passed = units_positive == 0;
         Ok(MediaFill {

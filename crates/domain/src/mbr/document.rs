@@ -118,7 +118,10 @@ pub fn document_code(code: &str) -> Result<String, DomainError> {
     } else {
         Err(DomainError::invalid(
             "code",
-            "3–40 characters A–Z, 0–9 and -, starting with a letter",
+            crate::Why::said(
+                "3–40 characters A–Z, 0–9 and -, starting with a letter",
+                "3〜40 文字の英大文字・数字・- で、英字で始めてください",
+            ),
         ))
     }
 }
@@ -139,13 +142,19 @@ impl ControlledDocument {
             if product.is_none() {
                 return Err(DomainError::invalid(
                     "product",
-                    "a master batch record names its product",
+                    crate::Why::said(
+                        "a master batch record names its product",
+                        "製造指図書には製品を指定してください",
+                    ),
                 ));
             }
             if cell_source.is_none() {
                 return Err(DomainError::invalid(
                     "cell_source",
-                    "a master batch record names its cell source",
+                    crate::Why::said(
+                        "a master batch record names its cell source",
+                        "製造指図書には細胞源を指定してください",
+                    ),
                 ));
             }
         }
@@ -199,11 +208,17 @@ impl DocumentVersion {
             (DocumentKind::MasterBatchRecord, None) => {
                 return Err(DomainError::invalid(
                     "steps",
-                    "a master batch record needs its steps",
+                    crate::Why::said(
+                        "a master batch record needs its steps",
+                        "製造指図書には工程が必要です",
+                    ),
                 ));
             }
             (DocumentKind::Sop, Some(_)) => {
-                return Err(DomainError::invalid("steps", "an SOP carries no steps"));
+                return Err(DomainError::invalid(
+                    "steps",
+                    crate::Why::said("an SOP carries no steps", "SOP には工程を付けません"),
+                ));
             }
             _ => {}
         }
@@ -309,7 +324,10 @@ impl DocumentVersion {
         self.master.as_ref().ok_or_else(|| {
             DomainError::invalid(
                 "master",
-                format!("{} is not a master batch record", self.id),
+                crate::Why::said(
+                    format!("{} is not a master batch record", self.id),
+                    format!("{} は製造指図書ではありません", self.id),
+                ),
             )
         })
     }
@@ -336,12 +354,21 @@ pub fn trained_version<'a>(
         Some(v) if in_force_at(v, trained_at) => Ok(v),
         _ => Err(DomainError::invalid(
             "sop_version",
-            format!(
-                "{document} v{n} was not in force at {trained_at}: {}",
-                in_force.map_or("no version was".to_string(), |v| format!(
-                    "v{} was",
-                    v.version
-                ))
+            crate::Why::said(
+                format!(
+                    "{document} v{n} was not in force at {trained_at}: {}",
+                    in_force.map_or("no version was".to_string(), |v| format!(
+                        "v{} was",
+                        v.version
+                    ))
+                ),
+                format!(
+                    "教育訓練の時点 ({trained_at}) で {document} 第 {n} 版は施行されていませんでした ({})",
+                    in_force.map_or("施行中の版なし".to_string(), |v| format!(
+                        "施行中は第 {} 版",
+                        v.version
+                    ))
+                ),
             ),
         )),
     }

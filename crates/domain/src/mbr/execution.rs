@@ -136,7 +136,13 @@ pub fn check_order<'a>(
     step: &str,
 ) -> Result<(usize, &'a MasterStep), DomainError> {
     let (idx, s) = master.step(step).ok_or_else(|| {
-        DomainError::invalid("step", format!("{step:?} is not a step of this master"))
+        DomainError::invalid(
+            "step",
+            crate::Why::said(
+                format!("{step:?} is not a step of this master"),
+                format!("{step:?} はこの指図書の工程ではありません"),
+            ),
+        )
     })?;
     if records.iter().any(|r| r.step == s.code) {
         return Err(DomainError::Rule(crate::rule::Rule::StepRecorded {
@@ -184,7 +190,10 @@ pub fn evaluate(
     {
         return Err(DomainError::invalid(
             unknown.as_str(),
-            format!("not a parameter of step {}", step.code),
+            crate::Why::said(
+                format!("not a parameter of step {}", step.code),
+                format!("工程 {} のパラメータではありません", step.code),
+            ),
         ));
     }
     let mut out = Vec::with_capacity(step.parameters.len());
@@ -193,15 +202,26 @@ pub fn evaluate(
             .iter()
             .find(|(c, _)| c == &p.code)
             .map(|(_, v)| *v)
-            .ok_or_else(|| DomainError::invalid(p.code.as_str(), "enter a value"))?;
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    p.code.as_str(),
+                    crate::Why::said("enter a value", "値を入力してください"),
+                )
+            })?;
         let within = p.within(v)?;
         let limit = p.limit.text(&p.unit);
         if !within && p.on_breach == OnBreach::Refuse {
             return Err(DomainError::invalid(
                 p.code.as_str(),
-                format!(
-                    "{v} {} is outside the limit {limit}: the master refuses it (do not go on; ask QA)",
-                    p.unit
+                crate::Why::said(
+                    format!(
+                        "{v} {} is outside the limit {limit}: the master refuses it (do not go on; ask QA)",
+                        p.unit
+                    ),
+                    format!(
+                        "指図書の許容範囲外です: 作業を止めて QA に相談してください ({v} {}; 許容範囲 {limit})",
+                        p.unit
+                    ),
                 ),
             ));
         }
@@ -248,7 +268,7 @@ impl StepRecord {
             "performed_at",
             performed_at,
             execution.started_at,
-            "the batch's start",
+            ("the batch's start", "バッチの開始"),
         )?;
         Ok(StepRecord {
             id: format!("{}/{}", execution.id, step.code),
@@ -353,9 +373,15 @@ impl StepRecord {
         if by == &self.recorded_by {
             return Err(DomainError::invalid(
                 "verifier",
-                format!(
-                    "{by} recorded step {} and cannot verify it: a second, different person confirms",
-                    self.step
+                crate::Why::said(
+                    format!(
+                        "{by} recorded step {} and cannot verify it: a second, different person confirms",
+                        self.step
+                    ),
+                    format!(
+                        "記録した本人は確認できません: 別の担当者が確認します ({by}, 工程 {})",
+                        self.step
+                    ),
                 ),
             ));
         }

@@ -72,7 +72,15 @@ impl Stage {
         Stage::ALL
             .into_iter()
             .find(|x| x.as_str() == s.trim())
-            .ok_or_else(|| DomainError::invalid("stage", format!("unknown stage {s:?}")))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "stage",
+                    crate::Why::said(
+                        format!("unknown stage {s:?}"),
+                        format!("{s:?} は工程の段階にありません"),
+                    ),
+                )
+            })
     }
 }
 
@@ -174,7 +182,10 @@ fn code(field: &str, s: &str) -> Result<String, DomainError> {
     {
         return Err(DomainError::invalid(
             field,
-            format!("{c:?}: 1–40 characters A–Z, a–z, 0–9, - and _"),
+            crate::Why::said(
+                format!("{c:?}: 1–40 characters A–Z, a–z, 0–9, - and _"),
+                format!("{c:?}: 1〜40 文字の英数字・-・_ で入力してください"),
+            ),
         ));
     }
     Ok(c.to_string())
@@ -190,7 +201,10 @@ impl Parameter {
             .flatten()
         {
             if !v.is_finite() {
-                return Err(DomainError::invalid(field, "limits must be finite numbers"));
+                return Err(DomainError::invalid(
+                    field,
+                    crate::Why::said("limits must be finite numbers", "数値を入力してください"),
+                ));
             }
         }
         if let (Some(l), Some(h)) = (self.limit.low, self.limit.high)
@@ -198,7 +212,10 @@ impl Parameter {
         {
             return Err(DomainError::invalid(
                 field,
-                format!("low limit {l} is above high limit {h}"),
+                crate::Why::said(
+                    format!("low limit {l} is above high limit {h}"),
+                    format!("下限が上限を超えています ({l} > {h})"),
+                ),
             ));
         }
         if let Some(t) = self.target
@@ -206,9 +223,15 @@ impl Parameter {
         {
             return Err(DomainError::invalid(
                 field,
-                format!(
-                    "target {t} is outside its limits {}",
-                    self.limit.text(&self.unit)
+                crate::Why::said(
+                    format!(
+                        "target {t} is outside its limits {}",
+                        self.limit.text(&self.unit)
+                    ),
+                    format!(
+                        "目標値が許容範囲外です ({t}; {})",
+                        self.limit.text(&self.unit)
+                    ),
                 ),
             ));
         }
@@ -223,7 +246,10 @@ impl Parameter {
     /// Whether `value` is inside the limits (a number that is not finite is refused).
     pub fn within(&self, value: f64) -> Result<bool, DomainError> {
         if !value.is_finite() {
-            return Err(DomainError::invalid(&self.code, "must be a number"));
+            return Err(DomainError::invalid(
+                &self.code,
+                crate::Why::said("must be a number", "数値を入力してください"),
+            ));
         }
         Ok(self.limit.contains(value))
     }
@@ -236,7 +262,10 @@ impl MasterRecord {
         if steps.is_empty() {
             return Err(DomainError::invalid(
                 "steps",
-                "a master needs at least one step",
+                crate::Why::said(
+                    "a master needs at least one step",
+                    "製造指図書には工程が必要です",
+                ),
             ));
         }
         let mut out: Vec<MasterStep> = Vec::with_capacity(steps.len());
@@ -245,7 +274,10 @@ impl MasterRecord {
             if out.iter().any(|o| o.code == c) {
                 return Err(DomainError::invalid(
                     "step",
-                    format!("step {c} appears twice"),
+                    crate::Why::said(
+                        format!("step {c} appears twice"),
+                        format!("工程 {c} が 2 回指定されています"),
+                    ),
                 ));
             }
             if let Some(prev) = out.last()
@@ -253,32 +285,54 @@ impl MasterRecord {
             {
                 return Err(DomainError::invalid(
                     "stage",
-                    format!(
-                        "step {c} ({}) comes after step {} ({}): stages go tissue → bank → culture → conditioning → harvest → processing → pooling → filling",
-                        s.stage.as_str(),
-                        prev.code,
-                        prev.stage.as_str()
+                    crate::Why::said(
+                        format!(
+                            "step {c} ({}) comes after step {} ({}): stages go tissue → bank → culture → conditioning → harvest → processing → pooling → filling",
+                            s.stage.as_str(),
+                            prev.code,
+                            prev.stage.as_str()
+                        ),
+                        format!(
+                            "工程の段階の順序が正しくありません (組織 → バンク → 培養 → 馴化 → 上清回収 → 加工 → プール → 充填): 工程 {c} ({}) が工程 {} ({}) の後にあります",
+                            s.stage.as_str(),
+                            prev.code,
+                            prev.stage.as_str()
+                        ),
                     ),
                 ));
             }
             if let Some(g) = &s.room_grade
                 && !matches!(g.as_str(), "A" | "B" | "C" | "D")
             {
-                return Err(DomainError::invalid("room_grade", "A, B, C or D"));
+                return Err(DomainError::invalid(
+                    "room_grade",
+                    crate::Why::OneOf {
+                        given: g.clone(),
+                        choices: ["A", "B", "C", "D"].map(String::from).to_vec(),
+                    },
+                ));
             }
             if s.use_case == Some(UseCase::Seeding) && !out.is_empty() {
                 return Err(DomainError::invalid(
                     "use_case",
-                    format!(
-                        "step {c}: only the first step can be the seeding (the batch starts with it)"
+                    crate::Why::said(
+                        format!(
+                            "step {c}: only the first step can be the seeding (the batch starts with it)"
+                        ),
+                        format!("工程 {c}: 播種は最初の工程だけです"),
                     ),
                 ));
             }
             if s.use_case == Some(UseCase::Observation) && s.needs_second_person {
                 return Err(DomainError::invalid(
                     "needs_second_person",
-                    format!(
-                        "step {c}: an observation step takes the latest observation as the batch moves on, so no second person verifies it"
+                    crate::Why::said(
+                        format!(
+                            "step {c}: an observation step takes the latest observation as the batch moves on, so no second person verifies it"
+                        ),
+                        format!(
+                            "工程 {c}: 観察の工程は次の工程へ進むときに最新の観察値を取るため、第二者の確認は指定できません"
+                        ),
                     ),
                 ));
             }
@@ -291,7 +345,10 @@ impl MasterRecord {
                 if params.iter().any(|q| q.code == p.code) {
                     return Err(DomainError::invalid(
                         "parameter",
-                        format!("parameter {} appears twice in step {c}", p.code),
+                        crate::Why::said(
+                            format!("parameter {} appears twice in step {c}", p.code),
+                            format!("工程 {c} でパラメータ {} が 2 回指定されています", p.code),
+                        ),
                     ));
                 }
                 params.push(p);

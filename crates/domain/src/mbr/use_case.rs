@@ -96,7 +96,15 @@ impl UseCase {
         UseCase::ALL
             .into_iter()
             .find(|u| u.as_str() == s.trim())
-            .ok_or_else(|| DomainError::invalid("use_case", format!("unknown use case {s:?}")))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "use_case",
+                    crate::Why::said(
+                        format!("unknown use case {s:?}"),
+                        format!("{s:?} は記録の操作にありません"),
+                    ),
+                )
+            })
     }
 
     /// The values the use case supplies, by parameter code.
@@ -149,14 +157,25 @@ impl UseCase {
         }
         Err(DomainError::invalid(
             format!("parameter {code}"),
-            format!(
-                "step {step} is executed by {}, which supplies {}",
-                self.as_str(),
-                if self.supplies().is_empty() {
-                    "no values".to_string()
-                } else {
-                    self.supplies().join(", ")
-                }
+            crate::Why::said(
+                format!(
+                    "step {step} is executed by {}, which supplies {}",
+                    self.as_str(),
+                    if self.supplies().is_empty() {
+                        "no values".to_string()
+                    } else {
+                        self.supplies().join(", ")
+                    }
+                ),
+                format!(
+                    "工程 {step} は別の操作 (画面) で記録します ({}: {})",
+                    self.as_str(),
+                    if self.supplies().is_empty() {
+                        "値なし".to_string()
+                    } else {
+                        self.supplies().join(", ")
+                    }
+                ),
             ),
         ))
     }

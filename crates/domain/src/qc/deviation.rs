@@ -88,10 +88,17 @@ impl Deviation {
                 let found = spec.and_then(|s| s.test(code)).ok_or_else(|| {
                     DomainError::invalid(
                         "test",
-                        format!(
-                            "{code:?} is not a test of lot {}'s specification ({})",
-                            lot.id,
-                            lot.specification.as_deref().unwrap_or("none yet")
+                        crate::Why::said(
+                            format!(
+                                "{code:?} is not a test of lot {}'s specification ({})",
+                                lot.id,
+                                lot.specification.as_deref().unwrap_or("none yet")
+                            ),
+                            format!(
+                                "ロットの規格にない試験です ({code:?}; ロット {}, 規格 {})",
+                                lot.id,
+                                lot.specification.as_deref().unwrap_or("なし")
+                            ),
                         ),
                     )
                 })?;

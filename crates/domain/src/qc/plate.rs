@@ -102,9 +102,15 @@ impl Adoption {
         if self.group != "sample" {
             return Err(DomainError::invalid(
                 field,
-                format!(
-                    "{} is a {} well group: only sample wells can be adopted as the lot's result",
-                    self.sample, self.group
+                crate::Why::said(
+                    format!(
+                        "{} is a {} well group: only sample wells can be adopted as the lot's result",
+                        self.sample, self.group
+                    ),
+                    format!(
+                        "検体ウェルのみ採用できます (標準・管理試料は不可): {} ({})",
+                        self.sample, self.group
+                    ),
                 ),
             ));
         }
@@ -117,10 +123,17 @@ impl Adoption {
         if !blocking.is_empty() || !self.value.is_some_and(f64::is_finite) {
             return Err(DomainError::invalid(
                 field,
-                format!(
-                    "{} has no reportable value (flags: {})",
-                    self.sample,
-                    blocking.join(", ")
+                crate::Why::said(
+                    format!(
+                        "{} has no reportable value (flags: {})",
+                        self.sample,
+                        blocking.join(", ")
+                    ),
+                    format!(
+                        "報告可能な値がありません: {} ({})",
+                        self.sample,
+                        blocking.join(", ")
+                    ),
                 ),
             ));
         }
@@ -128,7 +141,7 @@ impl Adoption {
         if reason.chars().count() > REASON_MAX {
             return Err(DomainError::invalid(
                 format!("{field}.reason"),
-                format!("must be at most {REASON_MAX} characters"),
+                crate::Why::TooLong(REASON_MAX),
             ));
         }
         let flagged: Vec<&str> = self
@@ -140,10 +153,17 @@ impl Adoption {
         if !flagged.is_empty() && reason.is_empty() {
             return Err(DomainError::invalid(
                 format!("{field}.reason"),
-                format!(
-                    "{} is flagged by the assay ({}): give the reason it is adopted",
-                    self.sample,
-                    flagged.join(", ")
+                crate::Why::said(
+                    format!(
+                        "{} is flagged by the assay ({}): give the reason it is adopted",
+                        self.sample,
+                        flagged.join(", ")
+                    ),
+                    format!(
+                        "アッセイのフラグがあるため採用理由が必要です: {} ({})",
+                        self.sample,
+                        flagged.join(", ")
+                    ),
                 ),
             ));
         }
@@ -191,7 +211,10 @@ impl PlateRun {
         if adopted.is_empty() {
             errors.push(DomainError::invalid(
                 "adopt",
-                "choose a test for at least one sample",
+                crate::Why::said(
+                    "choose a test for at least one sample",
+                    "少なくとも1つの検体に試験項目を選んでください",
+                ),
             ));
         }
         for (i, a) in adopted.iter().enumerate() {
@@ -201,14 +224,16 @@ impl PlateRun {
             } else if adopted[..i].iter().any(|b| b.test == a.test) {
                 errors.push(DomainError::invalid(
                     field,
-                    format!("test {} is chosen for two samples", a.test),
+                    crate::Why::said(
+                        format!("test {} is chosen for two samples", a.test),
+                        format!("同じ試験項目が2つの検体に選ばれています ({})", a.test),
+                    ),
                 ));
             }
         }
         if layout_source != LayoutSource::Embedded && layout.as_deref().is_none_or(str::is_empty) {
             errors.push(DomainError::invalid(
-                "layout",
-                "the export carries no layout: upload a layout file or assign the wells",
+                "layout", crate::Why::said("the export carries no layout: upload a layout file or assign the wells", "レイアウトがありません: レイアウトファイルをアップロードするかウェルを割り当ててください"),
             ));
         }
         if !errors.is_empty() {

@@ -32,13 +32,21 @@ impl Product {
         if !(1..=3650).contains(&shelf_life_days) {
             return Err(DomainError::invalid(
                 "shelf_life_days",
-                format!("must be between 1 and 3650 days (got {shelf_life_days})"),
+                crate::Why::said(
+                    format!("must be between 1 and 3650 days (got {shelf_life_days})"),
+                    format!("1〜3650 日の範囲で入力してください (入力値 {shelf_life_days})"),
+                ),
             ));
         }
         if !storage_temperature_c.is_finite() || !(-273.0..=40.0).contains(&storage_temperature_c) {
             return Err(DomainError::invalid(
                 "storage_temperature_c",
-                format!("must be between −273 and 40 °C (got {storage_temperature_c})"),
+                crate::Why::said(
+                    format!("must be between −273 and 40 °C (got {storage_temperature_c})"),
+                    format!(
+                        "−273〜40 °C の範囲で入力してください (入力値 {storage_temperature_c})"
+                    ),
+                ),
             ));
         }
         Ok(Product {
@@ -56,11 +64,14 @@ impl Product {
     pub fn with_isbt_code(mut self, code: &str) -> Result<Product, DomainError> {
         let code = code.trim();
         crate::isbt::ProductCode::new(code, 'V', "00")
-            .map_err(|e| DomainError::invalid("isbt_code", e.to_string()))?;
+            .map_err(|e| DomainError::invalid("isbt_code", e.why()))?;
         if code.len() != 5 {
             return Err(DomainError::invalid(
                 "isbt_code",
-                "must be a letter and four digits",
+                crate::Why::said(
+                    "must be a letter and four digits",
+                    "英字 1 文字と数字 4 桁で入力してください",
+                ),
             ));
         }
         self.isbt_code = Some(code.to_string());

@@ -68,9 +68,15 @@ pub fn parse_number(
         .ok_or_else(|| {
             DomainError::invalid(
                 field,
-                format!(
-                    "enter a number{} (e.g. 0.25, or < 0.25 below the limit of quantitation)",
-                    unit.map(|u| format!(" in {u}")).unwrap_or_default()
+                crate::Why::said(
+                    format!(
+                        "enter a number{} (e.g. 0.25, or < 0.25 below the limit of quantitation)",
+                        unit.map(|u| format!(" in {u}")).unwrap_or_default()
+                    ),
+                    format!(
+                        "数値を入力してください{} (例: 0.25、定量下限未満は < 0.25)",
+                        unit.map(|u| format!(" (単位 {u})")).unwrap_or_default()
+                    ),
                 ),
             )
         })?;
@@ -80,12 +86,15 @@ pub fn parse_number(
 /// A numeric result must be ≥ 0 (see `parse_number`).
 pub fn non_negative(field: &str, v: f64) -> Result<f64, DomainError> {
     if !v.is_finite() {
-        return Err(DomainError::invalid(field, "must be a finite number"));
+        return Err(DomainError::invalid(field, crate::Why::Finite));
     }
     if v < 0.0 {
         return Err(DomainError::invalid(
             field,
-            format!("cannot be negative (got {v}): this quantity is never below 0"),
+            crate::Why::said(
+                format!("cannot be negative (got {v}): this quantity is never below 0"),
+                format!("負の値は入力できません (入力値 {v})"),
+            ),
         ));
     }
     Ok(v)
@@ -196,10 +205,17 @@ pub fn parse_outcome(field: &str, typed: &str, expected: &str) -> Result<String,
             let show = |t: &str| format!("{} / {t}", term_ja(t).unwrap_or(t));
             Err(DomainError::invalid(
                 field,
-                format!(
-                    "{s:?} is not a result of this test: enter {} or {}",
-                    show(terms[0]),
-                    show(terms[1])
+                crate::Why::said(
+                    format!(
+                        "{s:?} is not a result of this test: enter {} or {}",
+                        show(terms[0]),
+                        show(terms[1])
+                    ),
+                    format!(
+                        "この試験の結果として使える語ではありません ({s:?}; {} または {})",
+                        show(terms[0]),
+                        show(terms[1])
+                    ),
                 ),
             ))
         }

@@ -78,7 +78,10 @@ impl ResultEntry {
             ..Default::default()
         };
         if reading::normalise(typed).is_empty() {
-            return Err(DomainError::invalid(field, "enter a result"));
+            return Err(DomainError::invalid(
+                field,
+                crate::Why::said("enter a result", "入力してください"),
+            ));
         }
         if is_numeric(test) {
             let (censor, v) = reading::parse_number(field, typed, test.unit.as_deref())?;
@@ -179,13 +182,23 @@ fn checked(
             _ if is_numeric(test) && value.is_none() => {
                 return Err(DomainError::invalid(
                     "value",
-                    format!(
-                        "test {} takes a number{}, not text ({o:?})",
-                        test.code,
-                        test.unit
-                            .as_deref()
-                            .map(|u| format!(" in {u}"))
-                            .unwrap_or_default()
+                    crate::Why::said(
+                        format!(
+                            "test {} takes a number{}, not text ({o:?})",
+                            test.code,
+                            test.unit
+                                .as_deref()
+                                .map(|u| format!(" in {u}"))
+                                .unwrap_or_default()
+                        ),
+                        format!(
+                            "数値を入力してください (試験 {}{}; 入力値 {o:?})",
+                            test.code,
+                            test.unit
+                                .as_deref()
+                                .map(|u| format!(", 単位 {u}"))
+                                .unwrap_or_default()
+                        ),
                     ),
                 ));
             }
@@ -198,7 +211,13 @@ fn checked(
         (Some(given), Some(expected)) if given != expected => {
             return Err(DomainError::invalid(
                 "unit",
-                format!("test {} is reported in {expected}, not {given}", test.code),
+                crate::Why::said(
+                    format!("test {} is reported in {expected}, not {given}", test.code),
+                    format!(
+                        "単位が規格と異なります (試験 {}: {expected}, 入力 {given})",
+                        test.code
+                    ),
+                ),
             ));
         }
         (Some(given), _) => Some(text("unit", given)?),
@@ -247,7 +266,10 @@ impl TestResult {
         let test = spec.test(&entry.test).ok_or_else(|| {
             DomainError::invalid(
                 "test",
-                format!("specification {} has no test {:?}", spec.id, entry.test),
+                crate::Why::said(
+                    format!("specification {} has no test {:?}", spec.id, entry.test),
+                    format!("規格 {} に試験 {:?} はありません", spec.id, entry.test),
+                ),
             )
         })?;
         if let ResultSource::AssayRun { assay_run } = &entry.source {

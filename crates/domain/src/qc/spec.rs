@@ -71,7 +71,7 @@ impl Acceptance {
                     if b.is_some_and(|v| !v.is_finite()) {
                         return Err(DomainError::invalid(
                             format!("{field}.{name}"),
-                            "must be a finite number",
+                            crate::Why::Finite,
                         ));
                     }
                 }
@@ -79,13 +79,19 @@ impl Acceptance {
                     (None, None) => {
                         return Err(DomainError::invalid(
                             field,
-                            "a range needs a minimum, a maximum or both (or use report only)",
+                            crate::Why::said(
+                                "a range needs a minimum, a maximum or both (or use report only)",
+                                "範囲には下限・上限 (または両方) が必要です (報告のみも可)",
+                            ),
                         ));
                     }
                     (Some(lo), Some(hi)) if lo > hi => {
                         return Err(DomainError::invalid(
                             format!("{field}.min"),
-                            format!("must not exceed the maximum ({lo} > {hi})"),
+                            crate::Why::said(
+                                format!("must not exceed the maximum ({lo} > {hi})"),
+                                format!("下限が上限を超えています ({lo} > {hi})"),
+                            ),
                         ));
                     }
                     _ => {}
@@ -130,7 +136,10 @@ impl Acceptance {
                 let Some(v) = value else {
                     return Err(DomainError::invalid(
                         "value",
-                        "this test needs a numeric value",
+                        crate::Why::said(
+                            "this test needs a numeric value",
+                            "この試験には数値を入力してください",
+                        ),
                     ));
                 };
                 let (low_ok, high_ok) = match censor {
@@ -154,7 +163,12 @@ impl Acceptance {
                 let Some(o) = outcome else {
                     return Err(DomainError::invalid(
                         "outcome",
-                        format!("this test needs a text outcome (expected {expected:?})"),
+                        crate::Why::said(
+                            format!("this test needs a text outcome (expected {expected:?})"),
+                            format!(
+                                "この試験には判定語 (陰性など) を入力してください ({expected:?})"
+                            ),
+                        ),
                     ));
                 };
                 let same = match (reading::canonical(o), reading::canonical(expected)) {
@@ -168,7 +182,10 @@ impl Acceptance {
             }
             Acceptance::ReportOnly => {
                 if value.is_none() && outcome.is_none() {
-                    return Err(DomainError::invalid("value", "enter a value or an outcome"));
+                    return Err(DomainError::invalid(
+                        "value",
+                        crate::Why::said("enter a value or an outcome", "入力してください"),
+                    ));
                 }
                 Ok(Verdict::Reported)
             }
@@ -307,12 +324,18 @@ impl Specification {
         now: UtcTime,
     ) -> Result<Specification, DomainError> {
         if version < 1 {
-            return Err(DomainError::invalid("version", "must be 1 or more"));
+            return Err(DomainError::invalid(
+                "version",
+                crate::Why::AtLeast("1".into()),
+            ));
         }
         if tests.is_empty() {
             return Err(DomainError::invalid(
                 "tests",
-                "a specification needs at least one test",
+                crate::Why::said(
+                    "a specification needs at least one test",
+                    "規格には試験項目が 1 つ以上必要です",
+                ),
             ));
         }
         let mut checked: Vec<TestSpec> = Vec::with_capacity(tests.len());
@@ -320,7 +343,10 @@ impl Specification {
             if checked.iter().any(|c| c.code == t.code) {
                 return Err(DomainError::invalid(
                     format!("tests[{i}].code"),
-                    format!("test {} is listed twice", t.code),
+                    crate::Why::said(
+                        format!("test {} is listed twice", t.code),
+                        format!("試験 {} が 2 回指定されています", t.code),
+                    ),
                 ));
             }
             checked.push(t.validated(&format!("tests[{i}]"))?);
@@ -374,7 +400,10 @@ impl Specification {
             Some(c) if c.effective_from.is_some_and(|f| f > at) => {
                 return Err(DomainError::invalid(
                     "effective_from",
-                    format!("{} is effective only from a later time", c.id),
+                    crate::Why::said(
+                        format!("{} is effective only from a later time", c.id),
+                        format!("{} はまだ施行されていません", c.id),
+                    ),
                 ));
             }
             Some(c) => {

@@ -13,7 +13,7 @@
 //! Every unreadable cell is reported at once with its line and column; nothing is kept from a
 //! file with an error.
 
-use crate::{DomainError, UtcTime};
+use crate::{DomainError, UtcTime, Why};
 use jiff::{civil::DateTime, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -42,32 +42,48 @@ pub fn parse(file: &str, body: &str, tz: &TimeZone) -> Result<(Format, Vec<Readi
         .trim(csv::Trim::All)
         .from_reader(body.trim_start_matches('\u{feff}').as_bytes());
     let mut records = rdr.records();
-    let refuse = |line: u64, msg: String| {
-        DomainError::invalid("file", format!("{file}: line {line}: {msg}"))
+    let refuse = |line: u64, why: Why| {
+        DomainError::invalid(
+            "file",
+            Why::File {
+                file: file.to_string(),
+                problems: vec![Why::line(line, why)],
+            },
+        )
     };
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(refuse(1, e.to_string())),
-        None => return Err(refuse(1, "the file is empty".into())),
+        Some(Err(e)) => return Err(refuse(1, csv_error(&e))),
+        None => {
+            return Err(refuse(
+                1,
+                Why::said("the file is empty", "ファイルが空です"),
+            ));
+        }
     };
     let cells: Vec<String> = header.iter().map(|c| c.to_lowercase()).collect();
     let (format, time_col, temp_col, fahrenheit) = detect(&cells).ok_or_else(|| {
+        let given = header.iter().collect::<Vec<_>>().join(",");
         refuse(
             1,
-            format!(
-                "header {:?} is neither `time,temperature_c` nor a Lascar EasyLog export (name, Time, Celsius(°C), …)",
-                header.iter().collect::<Vec<_>>().join(",")
+            Why::said(
+                format!(
+                    "header {given:?} is neither `time,temperature_c` nor a Lascar EasyLog export (name, Time, Celsius(°C), …)"
+                ),
+                format!(
+                    "ロガーの CSV 形式として認識できません (見出し {given:?}; time,temperature_c または Lascar EasyLog)"
+                ),
             ),
         )
     })?;
     let mut readings = Vec::new();
-    let mut errors: Vec<String> = Vec::new();
+    let mut errors: Vec<Why> = Vec::new();
     for rec in records {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                errors.push(format!("line {line}: {e}"));
+                errors.push(Why::line(line, csv_error(&e)));
                 continue;
             }
         };
@@ -77,8 +93,7 @@ pub fn parse(file: &str, body: &str, tz: &TimeZone) -> Result<(Format, Vec<Readi
         }
         let time = rec.get(time_col).unwrap_or("");
         let temp = rec.get(temp_col).unwrap_or("");
-        let at = parse_time(time, tz)
-            .map_err(|m| format!("line {line}, column {} (time): {m}", time_col + 1));
+        let at = parse_time(time, tz).map_err(|m| Why::cell(line, time_col as u64 + 1, "time", m));
         let t = temp
             .parse::<f64>()
             .ok()
@@ -91,9 +106,14 @@ pub fn parse(file: &str, body: &str, tz: &TimeZone) -> Result<(Format, Vec<Readi
                 }
             })
             .ok_or_else(|| {
-                format!(
-                    "line {line}, column {} (temperature): {temp:?} is not a number",
-                    temp_col + 1
+                Why::cell(
+                    line,
+                    temp_col as u64 + 1,
+                    "temperature",
+                    Why::said(
+                        format!("{temp:?} is not a number"),
+                        format!("数値として読めません ({temp:?})"),
+                    ),
                 )
             });
         match (at, t) {
@@ -105,15 +125,24 @@ pub fn parse(file: &str, body: &str, tz: &TimeZone) -> Result<(Format, Vec<Readi
         let more = errors.len().saturating_sub(MAX_ERRORS);
         errors.truncate(MAX_ERRORS);
         if more > 0 {
-            errors.push(format!("… and {more} more"));
+            errors.push(Why::said(
+                format!("… and {more} more"),
+                format!("… ほか {more} 件"),
+            ));
         }
         return Err(DomainError::invalid(
             "file",
-            format!("{file}: {}", errors.join("; ")),
+            Why::File {
+                file: file.to_string(),
+                problems: errors,
+            },
         ));
     }
     if readings.is_empty() {
-        return Err(refuse(2, "the file has no readings".into()));
+        return Err(refuse(
+            2,
+            Why::said("the file has no readings", "記録がありません"),
+        ));
     }
     readings.sort_by_key(|r| r.at);
     Ok((format, readings))
@@ -141,9 +170,9 @@ fn detect(cells: &[String]) -> Option<(Format, usize, usize, bool)> {
 
 /// RFC 3339 with an offset, or a local time in `tz` (`YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM:SS`,
 /// `DD/MM/YYYY HH:MM:SS`).
-fn parse_time(s: &str, tz: &TimeZone) -> Result<UtcTime, String> {
+fn parse_time(s: &str, tz: &TimeZone) -> Result<UtcTime, Why> {
     if s.is_empty() {
-        return Err("empty".into());
+        return Err(Why::Empty);
     }
     if let Ok(ts) = s.parse::<jiff::Timestamp>() {
         return Ok(UtcTime::from_timestamp(ts));
@@ -155,10 +184,30 @@ fn parse_time(s: &str, tz: &TimeZone) -> Result<UtcTime, String> {
         .or_else(|| DateTime::strptime("%d/%m/%Y %H:%M:%S", s).ok())
         .or_else(|| DateTime::strptime("%d/%m/%Y %H:%M", s).ok())
         .ok_or_else(|| {
-            format!("{s:?} is not a time (RFC 3339, YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM:SS)")
+            Why::said(
+                format!(
+                    "{s:?} is not a time (RFC 3339, YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM:SS)"
+                ),
+                format!(
+                    "時刻として読めません ({s:?}; RFC 3339、YYYY-MM-DD HH:MM:SS または DD/MM/YYYY HH:MM:SS)"
+                ),
+            )
         })?;
     civil
         .to_zoned_datetime(tz.clone())
         .map(|z| UtcTime::from_timestamp(z.timestamp()))
-        .map_err(|e| format!("{s:?}: {e}"))
+        .map_err(|_| {
+            Why::said(
+                format!("{s:?} is not a time in the site's zone"),
+                format!("施設のタイムゾーンでは存在しない時刻です ({s:?})"),
+            )
+        })
+}
+
+/// A CSV reader's error (bad quoting, bad encoding) at its line.
+fn csv_error(e: &csv::Error) -> Why {
+    Why::said(
+        format!("the CSV cannot be read: {e}"),
+        "CSV として読めません (引用符や文字コードを確認してください)",
+    )
 }

@@ -298,10 +298,15 @@ pub(crate) async fn check_place(
     at: UtcTime,
 ) -> Result<(), ServiceError> {
     if let Some(r) = room {
-        let room = tx
-            .load::<Room>(r)
-            .await?
-            .ok_or_else(|| DomainError::invalid("room", format!("room {r} is not registered")))?;
+        let room = tx.load::<Room>(r).await?.ok_or_else(|| {
+            DomainError::invalid(
+                "room",
+                secretome_domain::Why::said(
+                    format!("room {r} is not registered"),
+                    format!("部屋 {r} は登録されていません (管理者が登録します)"),
+                ),
+            )
+        })?;
         if room.is_aseptic() {
             let q = tx
                 .list::<Qualification>(Some(("operator", actor.user.as_str())))
@@ -320,7 +325,13 @@ pub(crate) async fn check_place(
     }
     if let Some(e) = equipment {
         let eq = tx.load::<Equipment>(e).await?.ok_or_else(|| {
-            DomainError::invalid("equipment", format!("equipment {e} is not registered"))
+            DomainError::invalid(
+                "equipment",
+                secretome_domain::Why::said(
+                    format!("equipment {e} is not registered"),
+                    format!("機器 {e} は登録されていません (管理者が登録します)"),
+                ),
+            )
         })?;
         if let Some((en, ja)) = eq.unfit_at(at) {
             return Err(DomainError::Rule(secretome_domain::Rule::EquipmentUnfit {

@@ -7,6 +7,7 @@
 
 use crate::{Service, ServiceError, ctx};
 use secretome_domain::Capability;
+use secretome_domain::Why;
 use secretome_domain::{
     Actor, DomainError, UtcTime,
     batch::Harvest,
@@ -194,7 +195,13 @@ impl Service {
         may_record(actor)?;
         let mut tx = self.store.begin().await?;
         let room = tx.load::<Room>(&n.room).await?.ok_or_else(|| {
-            DomainError::invalid("room", format!("room {} is not registered", n.room))
+            DomainError::invalid(
+                "room",
+                secretome_domain::Why::said(
+                    format!("room {} is not registered", n.room),
+                    format!("部屋 {} は登録されていません (管理者が登録します)", n.room),
+                ),
+            )
         })?;
         let out = record_in(&mut *tx, actor, now, &room, &n).await?;
         tx.commit().await?;
@@ -217,14 +224,20 @@ impl Service {
         for r in &rows {
             match tx.load::<Room>(&r.location).await? {
                 Some(room) => rooms.push(room),
-                None => unknown.push(format!(
-                    "line {}: location {} is not registered",
-                    r.line, r.location
+                None => unknown.push(Why::line(
+                    r.line as u64,
+                    Why::said(
+                        format!("location {} is not registered", r.location),
+                        format!(
+                            "場所 {} は登録されていません (管理者が登録します)",
+                            r.location
+                        ),
+                    ),
                 )),
             }
         }
         if !unknown.is_empty() {
-            return Err(DomainError::invalid("file", unknown.join("; ")).into());
+            return Err(DomainError::invalid("file", Why::All(unknown)).into());
         }
         let mut out = Vec::new();
         for (r, room) in rows.iter().zip(&rooms) {

@@ -130,15 +130,28 @@ impl Service {
         let mut tx = self.store.begin().await?;
         tx.must_load::<Product>(&n.product).await?;
         let room = tx.load::<Room>(&n.room).await?.ok_or_else(|| {
-            DomainError::invalid("room", format!("room {} is not registered", n.room))
+            DomainError::invalid(
+                "room",
+                secretome_domain::Why::said(
+                    format!("room {} is not registered", n.room),
+                    format!("部屋 {} は登録されていません (管理者が登録します)", n.room),
+                ),
+            )
         })?;
         if !room.is_aseptic() {
             return Err(DomainError::invalid(
                 "room",
-                format!(
-                    "{} is grade {}: a media fill simulates a grade A process",
-                    room.id,
-                    room.grade.as_str()
+                secretome_domain::Why::said(
+                    format!(
+                        "{} is grade {}: a media fill simulates a grade A process",
+                        room.id,
+                        room.grade.as_str()
+                    ),
+                    format!(
+                        "培地充填試験はグレード A の工程を模擬します ({} はグレード {})",
+                        room.id,
+                        room.grade.as_str()
+                    ),
                 ),
             )
             .into());

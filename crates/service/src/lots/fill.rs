@@ -87,7 +87,10 @@ impl Service {
                 "filled_at",
                 now,
                 last.performed_at,
-                &format!("the last processing step {}", last.id),
+                (
+                    &format!("the last processing step {}", last.id),
+                    &format!("最後の加工工程 {}", last.id),
+                ),
             )?;
         }
         let (mut next, mut vials) = l.fill(count, fill_volume_ml, expires_at, now)?;

@@ -16,7 +16,13 @@ fn step_of<'a>(
     step: &str,
 ) -> Result<(usize, &'a secretome_domain::mbr::MasterStep), DomainError> {
     master.step(step).ok_or_else(|| {
-        DomainError::invalid("step", format!("{step:?} is not a step of this master"))
+        DomainError::invalid(
+            "step",
+            secretome_domain::Why::said(
+                format!("{step:?} is not a step of this master"),
+                format!("{step:?} はこの指図書の工程ではありません"),
+            ),
+        )
     })
 }
 

@@ -90,10 +90,21 @@ impl Service {
         if let Some(p) = &doc.product
             && tx.load::<Product>(p.as_str()).await?.is_none()
         {
-            return Err(DomainError::invalid("product", format!("no product {p}")).into());
+            return Err(DomainError::invalid(
+                "product",
+                secretome_domain::Why::said(
+                    format!("no product {p}"),
+                    format!("製品 {p} がありません"),
+                ),
+            )
+            .into());
         }
         if tx.load::<ControlledDocument>(&doc.id).await?.is_some() {
-            return Err(DomainError::invalid("code", format!("{} exists already", doc.id)).into());
+            return Err(DomainError::invalid(
+                "code",
+                secretome_domain::Why::Exists(doc.id.to_string()),
+            )
+            .into());
         }
         let c = ctx(actor, now, "document.create", Some(change_reason.trim()));
         tx.insert_record(&doc, &c).await?;

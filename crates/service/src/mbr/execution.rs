@@ -255,12 +255,18 @@ impl Service {
                 })?;
         current.verify(&verifier.user, now)?;
         if password.is_empty() {
-            return Err(DomainError::invalid("password", "enter your password to verify").into());
+            return Err(DomainError::invalid(
+                "password",
+                secretome_domain::Why::said(
+                    "enter your password to verify",
+                    "パスワードを入力してください",
+                ),
+            )
+            .into());
         }
         if !self.confirm_password(verifier, now, password).await? {
             return Err(DomainError::invalid(
-                "password",
-                "the password is not correct (or the account is locked): nothing was verified",
+                "password", secretome_domain::Why::said("the password is not correct (or the account is locked): nothing was verified", "パスワードが正しくありません (またはアカウントがロック中です)。何も確認・記録されていません"),
             )
             .into());
         }

@@ -210,7 +210,10 @@ pub(crate) async fn master_version(
     if doc.kind != DocumentKind::MasterBatchRecord {
         return Err(DomainError::invalid(
             "master",
-            format!("{} is not a master batch record", doc.id),
+            secretome_domain::Why::said(
+                format!("{} is not a master batch record", doc.id),
+                format!("{} は製造指図書ではありません", doc.id),
+            ),
         )
         .into());
     }

@@ -214,7 +214,7 @@ pub async fn create(
     if let Ok(name) = UserName::new(&id)
         && let Err(DomainError::Invalid { message, .. }) = check_password(&name, &password)
     {
-        s.e = FieldErrors::one("password", &message);
+        s.e = FieldErrors::one("password", &crate::kit::say(v.lang, &message));
         return users_page(&st, &v, s, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let mut roles = Vec::new();

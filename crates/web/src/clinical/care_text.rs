@@ -170,14 +170,3 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("ret.reason", "理由", "Reason"),
     ("ret.submit", "判定を記録", "Record the decision"),
 ];
-
-/// (part of the English message, key of its Japanese), first match wins.
-pub const ERRORS: &[(&str, &str)] = &[
-    ("is not a CTCAE v5.0 term", "cl.err.not_ctcae"),
-    ("is not an option for", "cl.err.grade_option"),
-    ("give a reason to go above it", "cl.err.dose_max"),
-    ("it had to be given by", "cl.err.use_by"),
-    ("cannot be returned", "cl.err.return"),
-    ("only an unopened vial", "cl.err.return"),
-    ("kept within its storage temperature", "cl.err.return"),
-];

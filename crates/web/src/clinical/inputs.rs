@@ -290,5 +290,8 @@ pub fn care_fields(e: FieldErrors) -> FieldErrors {
         "at" => "care_at".to_string(),
         _ => k,
     };
-    FieldErrors(e.0.into_iter().map(|(k, m)| (name(k), m)).collect())
+    FieldErrors(
+        e.0.into_iter().map(|(k, m)| (name(k), m)).collect(),
+        e.1.into_iter().map(|(k, w)| (name(k), w)).collect(),
+    )
 }

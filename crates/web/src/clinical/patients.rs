@@ -3,10 +3,8 @@
 //! who may write. A refused form is shown again with what was typed and the reason.
 
 use super::inputs::RegisterPatient;
-use super::text::ERRORS;
 use crate::kit::{
-    Fields, Input, Refusal, fail, localise, page as render, path, scan_message, see_other,
-    signed_in,
+    Fields, Input, Refusal, fail, page as render, path, scan_message, see_other, signed_in,
 };
 use crate::paging::Pager;
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
@@ -63,31 +61,8 @@ pub fn errors(r: &Refusal, lang: Lang) -> FieldErrors {
             &format!("{ind}: {}", lang.t("cl.err.no_consent")),
         );
     }
-    if let Refusal::Service(e) = r
-        && !matches!(e, ServiceError::Domain(DomainError::Invalid { .. }))
-    {
-        return r.errors(lang); // a coded refusal: `messages.rs`
-    }
-    let raw = r.errors(Lang::En);
-    if lang == Lang::En {
-        return raw;
-    }
-    FieldErrors(
-        raw.0
-            .into_iter()
-            .map(|(k, m)| {
-                let ja = match ERRORS
-                    .iter()
-                    .chain(super::care_text::ERRORS)
-                    .find(|(part, _)| m.contains(part))
-                {
-                    Some((_, key)) => crate::kit::with_values(lang.t(key), &m),
-                    None => localise(lang, &m),
-                };
-                (k, ja)
-            })
-            .collect(),
-    )
+    // A field's `Why` or a coded refusal (`messages.rs`), in `lang`.
+    r.errors(lang)
 }
 
 pub fn physician(v: &Viewer) -> bool {

@@ -251,22 +251,3 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "full-width input was read as half-width",
     ),
 ];
-
-/// (part of the English message, key of its Japanese), first match wins.
-pub const ERRORS: &[(&str, &str)] = &[
-    ("is recalled", "cl.err.recalled"),
-    ("is quarantine", "cl.err.quarantine"),
-    ("is dispensed: cannot be dispensed", "cl.err.dispensed"),
-    ("is administered: cannot be dispensed", "cl.err.dispensed"),
-    ("expired", "cl.err.expired"),
-    ("cannot be dispensed: its lot", "cl.err.lot"),
-    ("vial (by id or DIN)", "cl.err.vial_unknown"),
-    ("more than the vial holds", "cl.err.too_much"),
-    ("has not been dispensed", "cl.err.not_dispensed"),
-    ("was dispensed for patient", "cl.err.other_patient"),
-    ("CTCAE grade must be", "cl.err.grade"),
-    ("go together", "cl.err.fatal"),
-    ("is not followed for", "cl.err.scale"),
-    ("must be within", "cl.err.range"),
-    ("must not be in the future", "cl.err.future"),
-];

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 fn domain<T>(r: Result<T, DomainError>) -> Result<T, FieldErrors> {
     r.map_err(|e| match e {
-        DomainError::Invalid { field, message } => FieldErrors::one(&field, &message),
+        DomainError::Invalid { field, message } => FieldErrors::why(&field, message),
         other => FieldErrors::one("", &other.to_string()),
     })
 }

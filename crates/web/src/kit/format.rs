@@ -112,8 +112,8 @@ pub fn figures(v: f64, n: usize) -> String {
     let decimals = (n - 1 - magnitude).max(0) as usize;
     let scale = 10f64.powi(magnitude + 1 - n);
     let rounded = (v / scale).round() * scale;
-    let text = format!("{:.*}", decimals, rounded.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let digits = format!("{:.*}", decimals, rounded.abs());
+    let (int, frac) = digits.split_once('.').unwrap_or((&digits, ""));
     let frac = frac.trim_end_matches('0');
     let mut grouped = String::new();
     for (i, d) in int.chars().enumerate() {
@@ -154,8 +154,8 @@ pub fn scientific(v: f64, n: usize) -> String {
     if v == 0.0 {
         return "0".into();
     }
-    let text = format!("{:.*e}", n.max(1) - 1, v);
-    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let digits = format!("{:.*e}", n.max(1) - 1, v);
+    let (mantissa, exp) = digits.split_once('e').unwrap_or((&digits, "0"));
     if exp == "0" {
         return mantissa.to_string();
     }

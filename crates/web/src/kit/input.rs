@@ -245,6 +245,7 @@ impl<'a> Check<'a> {
     fn keep<T>(&mut self, r: Result<T, FieldErrors>, placeholder: T) -> T {
         r.unwrap_or_else(|e| {
             self.errors.0.extend(e.0);
+            self.errors.1.extend(e.1);
             placeholder
         })
     }
@@ -294,7 +295,11 @@ impl<'a> Check<'a> {
     }
     /// A value another reader made (a domain parser, `choice`), its error kept: None if bad.
     pub fn read<T>(&mut self, r: Result<T, FieldErrors>) -> Option<T> {
-        r.map_err(|e| self.errors.0.extend(e.0)).ok()
+        r.map_err(|e| {
+            self.errors.0.extend(e.0);
+            self.errors.1.extend(e.1);
+        })
+        .ok()
     }
     /// A snake_case choice of one of the domain's enums (`cabinet`, `post_use`, …).
     pub fn choice<T: DeserializeOwned>(&mut self, field: &str, s: &str) -> Option<T> {
@@ -324,8 +329,10 @@ impl<'a> Check<'a> {
         for (field, t) in std::mem::take(&mut self.times) {
             if let Err(secretome_domain::DomainError::Invalid { field, message }) =
                 secretome_domain::plausible::not_after_entry(&field, t, self.at.now)
+                && !self.errors.0.contains_key(&field)
             {
-                self.errors.0.entry(field).or_insert(message);
+                self.errors.0.insert(field.clone(), message.en());
+                self.errors.1.insert(field, message);
             }
         }
         Err(self.errors)

@@ -16,10 +16,9 @@ mod refusal;
 pub use crate::forms::{FieldErrors, Fields, seg};
 pub(crate) use answer::tri;
 pub use answer::{actor, fail, page, path, see_other, signed_in, who};
+pub use errors::localise;
 pub use field_text::TEXT as FIELD_TEXT;
 pub use format::*;
 pub use input::{Action, At, Check, Input, flag, opt_text, text};
 pub use multipart::{hex, multipart, unhex};
-pub use refusal::{
-    Refusal, field_list, localise, localise_by, localised, refused_in, scan_message, with_values,
-};
+pub use refusal::{Refusal, field_list, localised, refused_in, say, scan_message, service_fields};

@@ -174,5 +174,8 @@ pub fn revise_fields(e: FieldErrors) -> FieldErrors {
         "test" | "value" | "outcome" => format!("r{k}"),
         _ => k,
     };
-    FieldErrors(e.0.into_iter().map(|(k, m)| (name(k), m)).collect())
+    FieldErrors(
+        e.0.into_iter().map(|(k, m)| (name(k), m)).collect(),
+        e.1.into_iter().map(|(k, w)| (name(k), w)).collect(),
+    )
 }

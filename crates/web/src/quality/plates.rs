@@ -166,37 +166,15 @@ async fn numeric_pending(
         .collect())
 }
 
-/// Japanese for this page's refusals (with the values the English carried).
-const ERRORS: &[(&str, &str)] = &[
-    ("only sample wells", "q.plate.err.not_sample"),
-    ("no reportable value", "q.plate.err.no_value"),
-    ("give the reason it is adopted", "q.plate.err.reason"),
-    ("carries no layout", "q.plate.err.no_layout"),
-    ("already has a result", "q.plate.err.has_result"),
-    ("already accepted", "q.plate.err.accepted"),
-    ("chosen for two samples", "q.plate.err.twice"),
-    ("does not take a number", "q.plate.err.not_numeric"),
-    ("choose a test", "q.plate.err.choose"),
-];
-
-fn localise(lang: Lang, m: &str) -> String {
-    if lang == Lang::Ja
-        && let Some((_, key)) = ERRORS.iter().find(|(p, _)| m.contains(p))
-    {
-        return crate::kit::with_values(lang.t(key), m);
-    }
-    crate::kit::localise(lang, m)
-}
-
 /// A refusal of `accept_plate` as errors next to the sample each one names (`adopt[i]` is the
 /// i-th chosen sample), every one of them.
 fn placed(lang: Lang, e: &secretome_service::ServiceError, chosen: &[String]) -> FieldErrors {
     let mut out = FieldErrors::default();
-    for (field, message) in crate::forms::FieldErrors::from_service_in(e, lang)
-        .split()
-        .0
-    {
-        let target = match field.strip_prefix("adopt[").and_then(|r| r.split_once(']')) {
+    for (field, message) in crate::forms::FieldErrors::from_service_in(e, lang).0 {
+        let target = match field
+            .strip_prefix("adopt[")
+            .and_then(|rest| rest.split_once(']'))
+        {
             Some((i, rest)) => match i.parse::<usize>().ok().and_then(|i| chosen.get(i)) {
                 Some(key) if rest == ".reason" => format!("reason.{key}"),
                 Some(key) => format!("map.{key}"),
@@ -205,7 +183,7 @@ fn placed(lang: Lang, e: &secretome_service::ServiceError, chosen: &[String]) ->
             None if field == "adopt" || field == "plate" || field == "layout" => String::new(),
             None => field,
         };
-        let m = localise(lang, &message);
+        let m = message;
         out.0
             .entry(target)
             .and_modify(|old| {
@@ -239,7 +217,7 @@ async fn plate_page(
                     ..up.clone()
                 };
                 if analyse_plate(&bare).is_ok() {
-                    e.0.insert("layout".into(), localise(v.lang, &m));
+                    e.0.insert("layout".into(), m);
                     return Box::pin(plate_page(
                         st,
                         v,
@@ -257,7 +235,7 @@ async fn plate_page(
                 v,
                 lot,
                 Fields::default(),
-                FieldErrors::one("plate", &localise(v.lang, &m)),
+                FieldErrors::one("plate", &m),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -444,8 +422,8 @@ pub async fn upload(
                 .map(|b| (f.text("file_name"), b))
         });
     let Some((name, bytes)) = file else {
-        let m = localise(v.lang, "choose a plate-reader export file");
-        return refuse_upload(&st, &v, &id, &m).await;
+        let m = v.lang.t("q.plate.err.file");
+        return refuse_upload(&st, &v, &id, m).await;
     };
     let name = Some(name)
         .filter(|n| !n.trim().is_empty())
@@ -462,11 +440,7 @@ pub async fn upload(
         }
         Err(e) => {
             up.layout = applied_layout(&f);
-            let e = FieldErrors(
-                e.0.into_iter()
-                    .map(|(k, m)| (k, localise(v.lang, &m)))
-                    .collect(),
-            );
+            let e = crate::kit::localised(v.lang, e);
             plate_page(&st, &v, &id, &up, f, e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
@@ -497,11 +471,8 @@ pub async fn accept(
     let a = tri!(actor(&v));
     let Some(bytes) = unhex(f.get("file_hex")).filter(|b| !b.is_empty() && b.len() <= MAX_FILE)
     else {
-        let m = localise(
-            v.lang,
-            "the plate file did not come with the form: upload it again",
-        );
-        return refuse_upload(&st, &v, &id, &m).await;
+        let m = v.lang.t("q.plate.err.resend");
+        return refuse_upload(&st, &v, &id, m).await;
     };
     let up = PlateUpload {
         file_name: Some(f.text("file_name"))

@@ -3,6 +3,7 @@
 //! from the latest version's tests, and is created as a draft; making a draft effective supersedes
 //! the version in force. Roles: everyone reads, admin and qa write.
 
+use crate::i18n::Lang;
 use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
@@ -14,6 +15,7 @@ use axum::{
     response::Response,
 };
 use secretome_domain::Capability;
+use secretome_domain::Why;
 use secretome_domain::{
     DomainError,
     qc::{Acceptance, Product, Specification, TestSpec},
@@ -72,16 +74,21 @@ pub fn test_line(t: &TestSpec) -> String {
     .join(" | ")
 }
 
-fn number(s: &str) -> Result<f64, String> {
+fn number(s: &str) -> Result<f64, Why> {
     s.trim()
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or_else(|| format!("{s:?} is not a number"))
+        .ok_or_else(|| {
+            Why::said(
+                format!("{s:?} is not a number"),
+                format!("数値として読めません ({s:?})"),
+            )
+        })
 }
 
 /// Reads a typed criterion.
-pub fn parse_criterion(s: &str) -> Result<Acceptance, String> {
+pub fn parse_criterion(s: &str) -> Result<Acceptance, Why> {
     let s = s.trim();
     if s.eq_ignore_ascii_case("report") || s == "報告のみ" || s == "報告" {
         return Ok(Acceptance::ReportOnly);
@@ -105,8 +112,11 @@ pub fn parse_criterion(s: &str) -> Result<Acceptance, String> {
         } else if let Some(v) = p.strip_prefix('<') {
             (max, max_exclusive) = (Some(number(v)?), true);
         } else {
-            return Err(format!(
-                "criterion {p:?}: write report, = outcome, < x, <= x, > x, >= x or a..b"
+            return Err(Why::said(
+                format!("criterion {p:?}: write report, = outcome, < x, <= x, > x, >= x or a..b"),
+                format!(
+                    "判定基準 {p:?} の書き方が違います (report、= 判定語、< x、<= x、> x、>= x、a..b)"
+                ),
             ));
         }
     }
@@ -119,7 +129,7 @@ pub fn parse_criterion(s: &str) -> Result<Acceptance, String> {
 }
 
 /// Reads the tests of a new version, one per line; errors name the line.
-pub fn parse_tests(text: &str) -> Result<Vec<NewTest>, String> {
+pub fn parse_tests(text: &str) -> Result<Vec<NewTest>, Why> {
     let mut out = Vec::new();
     for (i, line) in text
         .lines()
@@ -128,10 +138,15 @@ pub fn parse_tests(text: &str) -> Result<Vec<NewTest>, String> {
     {
         let cols: Vec<&str> = line.split('|').map(str::trim).collect();
         let [code, name, name_ja, method, unit, criterion] = cols.as_slice() else {
-            return Err(format!(
-                "line {}: expected 6 columns separated by |, found {}",
-                i + 1,
-                cols.len()
+            return Err(Why::line(
+                i as u64 + 1,
+                Why::said(
+                    format!("expected 6 columns separated by |, found {}", cols.len()),
+                    format!(
+                        "各行は | で区切った 6 列にしてください ({} 列あります)",
+                        cols.len()
+                    ),
+                ),
             ));
         };
         out.push(NewTest {
@@ -140,14 +155,15 @@ pub fn parse_tests(text: &str) -> Result<Vec<NewTest>, String> {
             name_ja: name_ja.to_string(),
             method: method.to_string(),
             unit: Some(unit.to_string()).filter(|u| !u.is_empty()),
-            acceptance: parse_criterion(criterion).map_err(|m| format!("line {}: {m}", i + 1))?,
+            acceptance: parse_criterion(criterion).map_err(|m| Why::line(i as u64 + 1, m))?,
         });
     }
     Ok(out)
 }
 
-/// A refusal of the new version, on the `tests` field (`tests[i].x` becomes "line i+1").
-fn tests_error(e: &ServiceError, text: &str) -> FieldErrors {
+/// A refusal of the new version, on the `tests` field (`tests[i].x` becomes "line i+1"), in
+/// `lang`.
+fn tests_error(e: &ServiceError, text: &str, lang: Lang) -> FieldErrors {
     if let ServiceError::Domain(DomainError::Invalid { field, message }) = e
         && let Some(rest) = field.strip_prefix("tests[")
         && let Some((i, what)) = rest.split_once(']')
@@ -160,9 +176,14 @@ fn tests_error(e: &ServiceError, text: &str) -> FieldErrors {
             .nth(i)
             .map(|(n, _)| n + 1)
             .unwrap_or(i + 1);
-        return FieldErrors::one("tests", &format!("line {line}{what}: {message}"));
+        let what = what.trim_start_matches('.');
+        let why = Why::line(
+            line as u64,
+            Why::Fields(vec![(what.to_string(), message.clone())]),
+        );
+        return FieldErrors::one("tests", &crate::kit::say(lang, &why));
     }
-    let mut fe = FieldErrors::from_service(e);
+    let mut fe = FieldErrors::from_service_in(e, lang);
     if let Some(m) = fe.0.remove("") {
         fe.0.insert("tests".into(), m);
     }
@@ -229,19 +250,22 @@ pub async fn create(
     let a = tri!(actor(&v));
     let text = f.get("tests").to_string();
     let tests = match parse_tests(&text) {
-        Ok(t) if t.is_empty() => Err("enter at least one test".to_string()),
+        Ok(t) if t.is_empty() => Err(Why::said(
+            "enter at least one test",
+            "規格には試験項目が 1 つ以上必要です",
+        )),
         other => other,
     };
     let res = match tests {
         Err(m) => Err((
-            FieldErrors::one("tests", &m),
+            FieldErrors::one("tests", &crate::kit::say(v.lang, &m)),
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
         Ok(tests) => st
             .service
             .create_specification(&a, now(), &code, tests)
             .await
-            .map_err(|e| (tests_error(&e, &text), crate::forms::status_of(&e))),
+            .map_err(|e| (tests_error(&e, &text, v.lang), crate::forms::status_of(&e))),
     };
     match res {
         Ok(s) => see_other(&format!(
@@ -305,6 +329,11 @@ mod tests {
                 .unwrap();
         assert_eq!(t.len(), 2);
         assert_eq!(t[1].unit, None);
-        assert!(parse_tests("a | A").unwrap_err().starts_with("line 1:"));
+        assert!(
+            parse_tests("a | A")
+                .unwrap_err()
+                .en()
+                .starts_with("line 1:")
+        );
     }
 }

@@ -290,6 +290,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "the test takes no number",
     ),
     (
+        "q.plate.err.file",
+        "プレートリーダーのエクスポートファイルを選んでください",
+        "choose a plate-reader export file",
+    ),
+    (
+        "q.plate.err.resend",
+        "プレートファイルがフォームと一緒に届きませんでした: もう一度アップロードしてください",
+        "the plate file did not come with the form: upload it again",
+    ),
+    (
         "q.plate.err.choose",
         "少なくとも1つの検体に試験項目を選んでください",
         "choose a test",

@@ -214,7 +214,7 @@ pub async fn pack(
         Ok(s) => see_other(&format!("/shipments/{}", seg(&s.id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = super::text::localised(v.lang, FieldErrors::from_service_in(&err, v.lang));
+            let e = FieldErrors::from_service_in(&err, v.lang);
             let p = PageParams::default();
             list_page(&st, &v, ShipmentFilter::default(), p, f, e, s).await
         }
@@ -305,7 +305,7 @@ async fn after(
             fail(v, err)
         }
         Err(r) => {
-            let e = super::text::localised(v.lang, r.errors(v.lang));
+            let e = r.errors(v.lang);
             show_page(st, v, id, form, f, e, r.status()).await
         }
     }

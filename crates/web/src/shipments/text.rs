@@ -1,8 +1,5 @@
-//! The shipment pages' texts (key, 日本語, English), and the Japanese for the service's refusals
-//! these pages show (matched on a fragment of the English message, which is kept beside it).
-
-use crate::i18n::Lang;
-use crate::kit::FieldErrors;
+//! The shipment pages' texts (key, 日本語, English). Refusals carry their own Japanese
+//! (`secretome_domain::Why`, rendered by `kit::say`).
 
 pub const TEXT: &[(&str, &str, &str)] = &[
     ("shp.nav", "出荷・輸送", "Shipments"),
@@ -94,55 +91,3 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("shp.decided", "QA 判定", "QA decision"),
     ("shp.link", "出荷履歴", "Shipments"),
 ];
-
-/// (fragment of the English refusal, 日本語)
-const ERRORS: &[(&str, &str)] = &[
-    (
-        "packed but not scanned",
-        "梱包したバイアルがスキャンされていません",
-    ),
-    ("not in this shipment", "この出荷に含まれないバイアルです"),
-    ("is addressed to", "この出荷は別の施設宛てです"),
-    (
-        "scan at least one vial",
-        "バイアルを 1 本以上スキャンしてください",
-    ),
-    ("scanned twice", "同じバイアルが 2 回スキャンされました"),
-    (
-        "must be another site",
-        "送付先は発送元と別の施設にしてください",
-    ),
-    ("exists already", "この出荷番号は既に使われています"),
-    ("is not a time", "時刻として読めません"),
-    ("is not a number", "数値として読めません"),
-    (
-        "neither `time,temperature_c`",
-        "ロガーの CSV 形式として認識できません",
-    ),
-    ("has no readings", "記録がありません"),
-    ("is not one of", "選択肢から選んでください"),
-    ("must not be empty", "入力してください"),
-    ("is not in a freezer", "保管庫にありません"),
-    ("expired at", "有効期限切れです"),
-    ("is quarantine", "隔離中のバイアルです"),
-    ("cannot", "この状態ではできません"),
-];
-
-/// Field errors in the page's language, the shipment phrases first.
-pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
-    FieldErrors(
-        e.0.into_iter()
-            .map(|(k, m)| (k, localise(lang, &m)))
-            .collect(),
-    )
-}
-
-/// A refusal in the page's language: the Japanese with the values the English carried.
-pub fn localise(lang: Lang, message: &str) -> String {
-    crate::kit::localise_by(lang, message, &|message| {
-        ERRORS
-            .iter()
-            .find(|(frag, _)| message.contains(frag))
-            .map(|(_, ja)| *ja)
-    })
-}
