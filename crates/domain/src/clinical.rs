@@ -327,6 +327,13 @@ impl OutcomeMeasure {
         // Every bad field at once.
         let mut all = crate::Invalids::default();
         if !patient.indication.scales().contains(&scale) {
+            let followed: Vec<&str> = patient
+                .indication
+                .scales()
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            let followed = followed.join(", ");
             all.take::<()>(Err(DomainError::invalid(
                 "scale",
                 crate::Why::said(
@@ -334,24 +341,12 @@ impl OutcomeMeasure {
                         "{} is not followed for {} (use {})",
                         scale.as_str(),
                         patient.indication.as_str(),
-                        patient
-                            .indication
-                            .scales()
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        followed,
                     ),
                     format!(
                         "この適応症では追跡しない評価尺度です ({}; 使う尺度: {})",
                         scale.as_str(),
-                        patient
-                            .indication
-                            .scales()
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        followed,
                     ),
                 ),
             )));
