@@ -375,25 +375,13 @@ impl Setting {
                 crate::quantity::positive("value", ml)?;
             }
             _ => {
+                let known: Vec<&str> = SETTING_KEYS.iter().map(|k| k.0).collect();
+                let known = known.join(", ");
                 return Err(DomainError::invalid(
                     "key",
                     crate::Why::said(
-                        format!(
-                            "unknown setting {key:?} (known: {})",
-                            SETTING_KEYS
-                                .iter()
-                                .map(|k| k.0)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        format!(
-                            "{key:?} は設定項目にありません ({})",
-                            SETTING_KEYS
-                                .iter()
-                                .map(|k| k.0)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
+                        format!("unknown setting {key:?} (known: {})", known),
+                        format!("{key:?} は設定項目にありません ({})", known),
                     ),
                 ));
             }

@@ -155,25 +155,26 @@ impl UseCase {
         if self.supplies().contains(&code) {
             return Ok(());
         }
+        let supplied = self.supplies().join(", ");
         Err(DomainError::invalid(
             format!("parameter {code}"),
             crate::Why::said(
                 format!(
                     "step {step} is executed by {}, which supplies {}",
                     self.as_str(),
-                    if self.supplies().is_empty() {
-                        "no values".to_string()
+                    if supplied.is_empty() {
+                        "no values"
                     } else {
-                        self.supplies().join(", ")
+                        &supplied
                     }
                 ),
                 format!(
                     "工程 {step} は別の操作 (画面) で記録します ({}: {})",
                     self.as_str(),
-                    if self.supplies().is_empty() {
-                        "値なし".to_string()
+                    if supplied.is_empty() {
+                        "値なし"
                     } else {
-                        self.supplies().join(", ")
+                        &supplied
                     }
                 ),
             ),
