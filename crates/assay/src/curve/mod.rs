@@ -655,12 +655,36 @@ fn run_start(
             r.iterations += p.iterations;
             r
         }),
-        None => lm::solve(problem, start, opts),
+        // The projection walked off (exhausted): the full LM from the start itself. Where that is
+        // still walking after the analyst's budget and has reached the edge, it is following a
+        // valley that the caller follows in edge coordinates: stopped there rather than crawling on.
+        None => match lm::solve(problem, start, &budget(opts, ANALYST_BUDGET)) {
+            Ok(r)
+                if r.termination == Termination::MaxIterations
+                    && opts.max_iterations > ANALYST_BUDGET
+                    && !span.near_edge(&r.params) =>
+            {
+                let rest = budget(opts, opts.max_iterations - ANALYST_BUDGET);
+                lm::solve(problem, &r.params, &rest).map(|mut s| {
+                    s.iterations += r.iterations;
+                    s
+                })
+            }
+            other => other,
+        },
     };
     match outcome {
         Ok(r) => Ok(Some(r)),
         Err(LmError::NonFiniteStart) => Ok(None),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// `opts` with at most `iterations` iterations.
+fn budget(opts: &LmOptions, iterations: usize) -> LmOptions {
+    LmOptions {
+        max_iterations: iterations.min(opts.max_iterations),
+        ..*opts
     }
 }
 
