@@ -265,6 +265,14 @@ fn bottom_plateau_not_reached() {
     check(Family::Below, 600, 3);
 }
 
+/// Another sample of the family where the projection of a start most often walks off towards
+/// `c → 0` and the full LM from the start is stopped at the edge after the analyst's budget (the
+/// valley is then followed in edge coordinates): never worse than the plain full LM run to its end.
+#[test]
+fn bottom_plateau_not_reached_second_sample() {
+    check(Family::Below, 400, 13);
+}
+
 #[test]
 fn competitive_decreasing_curves() {
     check(Family::Competitive, 600, 4);
