@@ -658,6 +658,8 @@ fn run_start(
         // The projection walked off (exhausted): the full LM from the start itself. Where that is
         // still walking after the analyst's budget and has reached the edge, it is following a
         // valley that the caller follows in edge coordinates: stopped there rather than crawling on.
+        // (4PL only: on the 5PL the stop left one curve in 10,000 worse than scipy, by 2.7e-6.)
+        None if problem.model == Model::FivePl => lm::solve(problem, start, opts),
         None => match lm::solve(problem, start, &budget(opts, ANALYST_BUDGET)) {
             Ok(r)
                 if r.termination == Termination::MaxIterations
