@@ -1,5 +1,5 @@
 //! The manufacturing pages' texts (key, 日本語, English), named as a Japanese cell processing
-//! facility names them, and the Japanese for the domain's common input errors.
+//! facility names them.
 
 /// (key, 日本語, English)
 pub const TEXT: &[(&str, &str, &str)] = &[
