@@ -295,7 +295,7 @@ impl CultureBatch {
                     format!("{why}; record it with a deviation reason or correct the time"),
                     format!(
                         "{}。逸脱の理由を付けて記録するか、時刻を訂正してください",
-                        why.ja().unwrap_or_default()
+                        why.ja()
                     ),
                 ),
             ))),

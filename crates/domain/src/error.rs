@@ -60,11 +60,23 @@ impl DomainError {
             DomainError::Forbidden { .. } => "forbidden",
         }
     }
-    /// `field` refused for `message` (a `Why`; a plain text is the not yet migrated `Why::English`).
-    pub fn invalid(field: impl Into<String>, message: impl Into<crate::Why>) -> Self {
+    /// `field` refused for `message`.
+    pub fn invalid(field: impl Into<String>, message: crate::Why) -> Self {
         DomainError::Invalid {
             field: field.into(),
-            message: message.into(),
+            message,
+        }
+    }
+    /// The refusal as one problem among others (a file's line, one of several checks): a field's
+    /// as `field: why`; any other refusal by its code (the readers of lines and fields only meet
+    /// field refusals, this keeps the rest said in both languages).
+    pub fn into_why(self) -> crate::Why {
+        match self {
+            DomainError::Invalid { field, message } => crate::Why::Fields(vec![(field, message)]),
+            other => crate::Why::said(
+                other.to_string(),
+                format!("受け付けられません ({})", other.code()),
+            ),
         }
     }
 }
@@ -142,31 +154,44 @@ impl Invalids {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Why;
 
     #[test]
     fn every_invalid_field_is_reported_at_once() {
         let mut all = Invalids::default();
         assert_eq!(all.take(Ok::<_, DomainError>(1)), Some(1));
         assert_eq!(
-            all.take(Err::<i32, _>(DomainError::invalid("a", "too big"))),
+            all.take(Err::<i32, _>(DomainError::invalid(
+                "a",
+                Why::AtMost("9".into())
+            ))),
             None
         );
-        all.take(Err::<i32, _>(DomainError::invalid("b", "negative")));
+        all.take(Err::<i32, _>(DomainError::invalid("b", Why::Negative)));
         let e = all.done().unwrap_err();
-        assert_eq!(e.to_string(), "a, b: a: too big; b: negative");
+        assert_eq!(
+            e.to_string(),
+            "a, b: a: must be at most 9; b: must not be negative"
+        );
         let DomainError::Invalid { message, .. } = e else {
             panic!("{e:?}")
         };
         assert_eq!(
             message.per_field("a, b"),
             vec![
-                ("a".into(), "too big".into()),
-                ("b".into(), "negative".into())
+                ("a".into(), Why::AtMost("9".into())),
+                ("b".into(), Why::Negative)
             ]
         );
         let mut one = Invalids::default();
-        one.take(Err::<(), _>(DomainError::invalid("a", "too big")));
-        assert_eq!(one.into_error(), DomainError::invalid("a", "too big"));
+        one.take(Err::<(), _>(DomainError::invalid(
+            "a",
+            Why::AtMost("9".into()),
+        )));
+        assert_eq!(
+            one.into_error(),
+            DomainError::invalid("a", Why::AtMost("9".into()))
+        );
         assert!(Invalids::default().done().is_ok());
     }
 }

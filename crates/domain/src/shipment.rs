@@ -446,12 +446,6 @@ fn combine(mut errors: Vec<DomainError>) -> DomainError {
         Some(DomainError::Invalid { field, .. }) => field.clone(),
         _ => "shipment".to_string(),
     };
-    let all = errors
-        .into_iter()
-        .map(|e| match e {
-            DomainError::Invalid { field, message } => Why::Fields(vec![(field, message)]),
-            other => Why::English(other.to_string()),
-        })
-        .collect();
+    let all = errors.into_iter().map(DomainError::into_why).collect();
     DomainError::invalid(field, Why::All(all))
 }

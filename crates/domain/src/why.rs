@@ -4,21 +4,20 @@
 //! column), the refusals of several fields as a list, and for a one-off rule its text in English
 //! and Japanese written at the refusal site (`Why::said`, as `ReleaseBlocker` and the master's
 //! exceptions do). `Display` is the English, `ja()` the Japanese: this file is the one message
-//! table of the coded kinds, and no edge reads the English to find the Japanese.
-//!
-//! `Why::English` is the path not yet migrated: an English sentence from a refusal site that has
-//! not been given its Japanese yet (the web still finds that one's Japanese in its phrase table;
-//! ARCHITECTURE.md counts the sites left).
+//! table of the coded kinds, and no edge reads the English to find the Japanese. There is no
+//! English-only kind: every refusal is built with both languages.
 
 use std::fmt;
 
 /// Why a value was refused.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Why {
     /// Nothing entered.
     Empty,
     /// Nothing chosen.
     Choose,
+    /// A change that must say why, without its reason.
+    Reason,
     /// Not one of the choices: what was given and what may be.
     OneOf { given: String, choices: Vec<String> },
     /// Not a number (as typed in a form).
@@ -61,8 +60,6 @@ pub enum Why {
     Fields(Vec<(String, Why)>),
     /// A one-off rule's text, written in both languages where it is refused.
     Said { en: String, ja: String },
-    /// An English text not yet given its Japanese at the refusal site (the transitional path).
-    English(String),
 }
 
 impl Why {
@@ -89,11 +86,12 @@ impl Why {
             why: Box::new(why),
         }
     }
-    /// The stable code of the kind (`said` and `english` for texts).
+    /// The stable code of the kind (`said` for a text written in both languages).
     pub fn code(&self) -> &'static str {
         match self {
             Why::Empty => "empty",
             Why::Choose => "choose",
+            Why::Reason => "reason",
             Why::OneOf { .. } => "one_of",
             Why::Number => "number",
             Why::Whole => "whole",
@@ -113,23 +111,18 @@ impl Why {
             Why::File { .. } => "file",
             Why::Fields(_) => "fields",
             Why::Said { .. } => "said",
-            Why::English(_) => "english",
         }
     }
     /// The English (the same as `Display`).
     pub fn en(&self) -> String {
         self.to_string()
     }
-    /// The Japanese. `English` (not yet migrated) answers `None` at any depth: the caller finds
-    /// that text's Japanese elsewhere (`ja_with`).
-    pub fn ja(&self) -> Option<String> {
-        self.ja_with(&|_| None)
-    }
-    /// The Japanese, `english` giving that of the texts not yet migrated (`None`: kept as is).
-    pub fn ja_with(&self, english: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-        Some(match self {
+    /// The Japanese.
+    pub fn ja(&self) -> String {
+        match self {
             Why::Empty => "入力してください".into(),
             Why::Choose => "選択してください".into(),
+            Why::Reason => "理由を記入してください".into(),
             Why::OneOf { given, choices } => {
                 format!("{given} は選択肢にありません ({})", choices.join(", "))
             }
@@ -147,33 +140,24 @@ impl Why {
             Why::NotFound(id) => format!("見つかりません ({id})"),
             Why::Exists(id) => format!("この番号は既に使われています ({id})"),
             Why::Line { line, column, why } => {
-                let why = why.ja_with(english)?;
+                let why = why.ja();
                 match column {
                     Some((c, name)) => format!("{line} 行目 {c} 列 ({name}): {why}"),
                     None => format!("{line} 行目: {why}"),
                 }
             }
-            Why::All(problems) => problems
-                .iter()
-                .map(|p| p.ja_with(english))
-                .collect::<Option<Vec<_>>>()?
-                .join("; "),
+            Why::All(problems) => problems.iter().map(Why::ja).collect::<Vec<_>>().join("; "),
             Why::File { file, problems } => format!(
                 "{file}: {}",
-                problems
-                    .iter()
-                    .map(|p| p.ja_with(english))
-                    .collect::<Option<Vec<_>>>()?
-                    .join("; ")
+                problems.iter().map(Why::ja).collect::<Vec<_>>().join("; ")
             ),
             Why::Fields(all) => all
                 .iter()
-                .map(|(f, w)| w.ja_with(english).map(|m| format!("{f}: {m}")))
-                .collect::<Option<Vec<_>>>()?
+                .map(|(f, w)| format!("{f}: {}", w.ja()))
+                .collect::<Vec<_>>()
                 .join("; "),
             Why::Said { ja, .. } => ja.clone(),
-            Why::English(en) => return english(en),
-        })
+        }
     }
     /// The refusals of several fields (`Fields`) one by one; any other as the one of `field`.
     pub fn per_field(&self, field: &str) -> Vec<(String, Why)> {
@@ -189,6 +173,7 @@ impl fmt::Display for Why {
         match self {
             Why::Empty => f.write_str("must not be empty"),
             Why::Choose => f.write_str("choose one"),
+            Why::Reason => f.write_str("give the reason"),
             Why::OneOf { given, choices } => {
                 write!(f, "{given:?} is not one of {}", choices.join(", "))
             }
@@ -215,33 +200,13 @@ impl fmt::Display for Why {
                 join(f, problems.iter().map(|p| p.to_string()))
             }
             Why::Fields(all) => join(f, all.iter().map(|(k, w)| format!("{k}: {w}"))),
-            Why::Said { en, .. } | Why::English(en) => f.write_str(en),
+            Why::Said { en, .. } => f.write_str(en),
         }
     }
 }
 
 fn join(f: &mut fmt::Formatter<'_>, parts: impl Iterator<Item = String>) -> fmt::Result {
     f.write_str(&parts.collect::<Vec<_>>().join("; "))
-}
-
-impl From<&str> for Why {
-    /// An English text not yet given its Japanese (the transitional path).
-    fn from(s: &str) -> Why {
-        Why::English(s.to_string())
-    }
-}
-
-impl From<String> for Why {
-    /// An English text not yet given its Japanese (the transitional path).
-    fn from(s: String) -> Why {
-        Why::English(s)
-    }
-}
-
-impl From<&String> for Why {
-    fn from(s: &String) -> Why {
-        Why::English(s.clone())
-    }
 }
 
 #[cfg(test)]
@@ -254,33 +219,17 @@ mod tests {
             Why::TooLong(2000).to_string(),
             "must be at most 2000 characters"
         );
-        assert_eq!(
-            Why::TooLong(2000).ja().unwrap(),
-            "長すぎます (2000 文字まで)"
-        );
+        assert_eq!(Why::TooLong(2000).ja(), "長すぎます (2000 文字まで)");
         let w = Why::cell(3, 1, "time", Why::NotFound("L-1".into()));
         assert_eq!(w.to_string(), "line 3, column 1 (time): not found: L-1");
-        assert_eq!(w.ja().unwrap(), "3 行目 1 列 (time): 見つかりません (L-1)");
+        assert_eq!(w.ja(), "3 行目 1 列 (time): 見つかりません (L-1)");
         let f = Why::File {
             file: "a.csv".into(),
             problems: vec![w, Why::line(4, Why::Number)],
         };
         assert!(f.to_string().ends_with("; line 4: enter a number"), "{f}");
-        assert!(
-            f.ja()
-                .unwrap()
-                .ends_with("; 4 行目: 数値を入力してください")
-        );
+        assert!(f.ja().ends_with("; 4 行目: 数値を入力してください"));
         let s = Why::said("too warm", "暖かすぎます");
-        assert_eq!(
-            (s.en(), s.ja().unwrap()),
-            ("too warm".into(), "暖かすぎます".into())
-        );
-        // A text not yet migrated has no Japanese of its own, at any depth.
-        assert_eq!(Why::line(2, "odd".into()).ja(), None);
-        assert_eq!(
-            Why::line(2, "odd".into()).ja_with(&|e| Some(format!("<{e}>"))),
-            Some("2 行目: <odd>".into())
-        );
+        assert_eq!((s.en(), s.ja()), ("too warm".into(), "暖かすぎます".into()));
     }
 }

@@ -38,7 +38,7 @@ pub enum LabelError {
     #[error("{field}: {message}")]
     Invalid {
         field: &'static str,
-        message: String,
+        message: secretome_domain::Why,
     },
     #[error(transparent)]
     Isbt(#[from] IsbtError),
@@ -54,11 +54,8 @@ pub enum LabelError {
 }
 
 impl LabelError {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        LabelError::Invalid {
-            field,
-            message: message.into(),
-        }
+    pub fn invalid(field: &'static str, message: secretome_domain::Why) -> Self {
+        LabelError::Invalid { field, message }
     }
 }
 
@@ -109,14 +106,18 @@ pub(crate) struct Prepared {
 impl LabelData {
     pub(crate) fn prepare(&self) -> Result<Prepared, LabelError> {
         if !self.volume_ml.is_finite() || self.volume_ml <= 0.0 {
-            let message = format!(
-                "must be a finite number greater than 0 (got {})",
-                self.volume_ml
+            let message = secretome_domain::Why::said(
+                format!(
+                    "must be a finite number greater than 0 (got {})",
+                    self.volume_ml
+                ),
+                format!("0 より大きい数値にしてください ({})", self.volume_ml),
             );
             return Err(LabelError::invalid("volume_ml", message));
         }
         if self.product_name_en.trim().is_empty() {
-            return Err(LabelError::invalid("product_name_en", "must not be empty"));
+            let empty = secretome_domain::Why::Empty;
+            return Err(LabelError::invalid("product_name_en", empty));
         }
         let message = symbols::compound_message(&self.din, &self.product_code, self.expiry)?;
         Ok(Prepared {

@@ -72,7 +72,10 @@ pub(crate) fn name_lines(label: &LabelData) -> Result<Vec<NameLine>, LabelError>
         };
         return Err(LabelError::invalid(
             field,
-            "too long to print at a legible size (cap height ≥ 1.5 mm) on a 50 × 30 mm label",
+            secretome_domain::Why::said(
+                "too long to print at a legible size (cap height ≥ 1.5 mm) on a 50 × 30 mm label",
+                "長すぎて 50 × 30 mm のラベルに読める大きさ (字高 1.5 mm 以上) で印刷できません",
+            ),
         ));
     }
     Ok(out)

@@ -110,7 +110,10 @@ pub fn expiration_date_data(date: Date) -> Result<String, LabelError> {
     if !(2000..=2999).contains(&year) {
         return Err(LabelError::invalid(
             "expiry",
-            format!("year {year} is outside 2000–2999"),
+            secretome_domain::Why::said(
+                format!("year {year} is outside 2000–2999"),
+                format!("{year} 年は 2000〜2999 年の範囲外です"),
+            ),
         ));
     }
     Ok(format!("=>{:03}{:03}", year - 2000, date.day_of_year()))

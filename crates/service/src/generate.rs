@@ -373,23 +373,28 @@ impl Service {
 
 /// Refuses sizes the generator cannot honour, naming the option.
 fn check(s: &GenerateSpec) -> Result<(), ServiceError> {
-    let bad = |f: &str, m: &str| Err(DomainError::invalid(f, m).into());
+    use secretome_domain::Why;
+    let bad = |f: &str, why: Why| Err(DomainError::invalid(f, why).into());
+    let between = |min: &str, max: &str| Why::Between(min.into(), max.into());
     if !(1..=50_000_000).contains(&s.vials) {
-        return bad("vials", "must be between 1 and 50,000,000");
+        return bad("vials", between("1", "50,000,000"));
     }
     if s.patients > 10_000_000 {
-        return bad("patients", "must be at most 10,000,000");
+        return bad("patients", Why::AtMost("10,000,000".into()));
     }
     if !(1..=30).contains(&s.years) {
-        return bad("years", "must be between 1 and 30");
+        return bad("years", between("1", "30"));
     }
     if !(1..=99).contains(&s.sites) {
-        return bad("sites", "must be between 1 and 99");
+        return bad("sites", between("1", "99"));
     }
     if s.vials as f64 / f64::from(s.years) > 900_000.0 {
         return bad(
             "vials",
-            "at most 900,000 vials a year: a FIN has 999,999 DINs per year",
+            Why::said(
+                "at most 900,000 vials a year: a FIN has 999,999 DINs per year",
+                "1 年あたり 900,000 バイアルまでです (FIN ごとの DIN は年 999,999 件まで)",
+            ),
         );
     }
     Ok(())

@@ -108,11 +108,11 @@ pub fn analyse_plate(up: &PlateUpload) -> Result<Analysed, ServiceError> {
         .into());
     }
     let imported = import::import(&up.file_name, &up.bytes)
-        .map_err(|e| DomainError::invalid("plate", e.to_string()))?;
+        .map_err(|e| DomainError::invalid("plate", import_why(e)))?;
     let given: Option<Layout> = match &up.layout {
         Some(l) => Some(
             layout::parse(&l.name, l.text.as_bytes())
-                .map_err(|e| DomainError::invalid("layout", e.to_string()))?,
+                .map_err(|e| DomainError::invalid("layout", import_why(e)))?,
         ),
         None => None,
     };
@@ -185,7 +185,7 @@ pub(crate) fn refuse_all(errors: Vec<DomainError>) -> ServiceError {
         .into_iter()
         .map(|e| match e {
             DomainError::Invalid { field, message } => (field, message),
-            other => (String::new(), other.to_string().into()),
+            other => (String::new(), other.into_why()),
         })
         .collect();
     let fields = all
@@ -442,4 +442,19 @@ impl Service {
 
 fn reader(actor: &Actor) -> Result<(), DomainError> {
     actor.require_to(Capability::ReadPlateRuns, "read plate runs")
+}
+
+/// A plate reader's or layout's import error, its file, line and column kept as data: the
+/// importer's own detail (`secretome-assay` says it in English) follows in the English, the
+/// Japanese says where the file could not be read.
+fn import_why(e: secretome_assay::import::ImportError) -> secretome_domain::Why {
+    use secretome_domain::Why;
+    let at = Why::said(
+        format!("column {}: {}", e.column, e.message),
+        format!("{} 列目を読み取れません", e.column),
+    );
+    Why::File {
+        file: e.file,
+        problems: vec![Why::line(e.line as u64, at)],
+    }
 }

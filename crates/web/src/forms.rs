@@ -1,7 +1,8 @@
 //! Shared form handling for pages: a refused use case becomes an error shown next to the field it
 //! names (or above the form when it names none), and the form is shown again with what was typed.
 
-use secretome_domain::{DomainError, UtcTime};
+use crate::i18n::Lang;
+use secretome_domain::{DomainError, UtcTime, Why};
 use secretome_service::ServiceError;
 use std::collections::BTreeMap;
 
@@ -58,7 +59,7 @@ impl Fields {
         now: UtcTime,
     ) -> Result<UtcTime, FieldErrors> {
         if self.get(field).trim().is_empty() {
-            return Err(FieldErrors::one(field, "enter a date and time"));
+            return Err(FieldErrors::one(field, Why::Time));
         }
         self.time(field, zone, now)
     }
@@ -78,63 +79,86 @@ pub fn seg(s: &str) -> String {
         .collect()
 }
 
-/// Errors by field name; `""` holds the form-wide error. `.1` keeps the `Why` of a field whose
-/// message a reader wrote before the language was known (a domain refusal met while reading an
-/// input): `kit::localised` renders that one from its `Why`, not from its English.
+/// Why each field was refused, by field name (`""`: the whole form): typed reasons (`Why`), several
+/// of one field kept together (`Why::All`), rendered only by `kit::say` in the reader's language —
+/// `shown(lang)` for a page, `Refusal::json` for the API (English and Japanese).
 #[derive(Debug, Default, Clone)]
-pub struct FieldErrors(
-    pub BTreeMap<String, String>,
-    pub BTreeMap<String, secretome_domain::Why>,
-);
+pub struct FieldErrors(pub BTreeMap<String, Why>);
 
 impl FieldErrors {
     /// Sorts a service error onto its field (domain `Invalid { field }`), else onto the whole form;
     /// a refusal of several fields at once (`Invalids`, `Why::Fields`) becomes one error next to
-    /// each. In English (the API's `message`); `from_service_in` for a page.
+    /// each. A refusal of no field is said by `messages.rs` in both languages.
     pub fn from_service(e: &ServiceError) -> FieldErrors {
-        FieldErrors::from_service_in(e, crate::i18n::Lang::En)
-    }
-    /// Like `from_service`, every error in `lang`: a field's `Why` through `kit::say`, a coded
-    /// refusal from `messages.rs`.
-    pub fn from_service_in(e: &ServiceError, lang: crate::i18n::Lang) -> FieldErrors {
         let mut out = FieldErrors::default();
         match e {
             ServiceError::Domain(DomainError::Invalid { field, message }) => {
                 for (field, why) in message.per_field(field) {
-                    out.add(&field, &crate::kit::say(lang, &why));
+                    out.add(&field, why);
                 }
             }
-            other => out.add("", crate::messages::tell(other).text(lang)),
+            other => {
+                let told = crate::messages::tell(other);
+                out.add("", Why::said(told.en, told.ja));
+            }
         }
         out
     }
-    /// Adds `message` to the errors of `field` (after any it has, `; `-separated).
-    pub fn add(&mut self, field: &str, message: &str) {
-        self.0
-            .entry(field.to_string())
-            .and_modify(|old| {
-                old.push_str("; ");
-                old.push_str(message);
-            })
-            .or_insert_with(|| message.to_string());
+    /// Adds `why` to the errors of `field` (after any it has).
+    pub fn add(&mut self, field: &str, why: Why) {
+        let why = match self.0.remove(field) {
+            None => why,
+            Some(Why::All(mut all)) => {
+                all.push(why);
+                Why::All(all)
+            }
+            Some(old) => Why::All(vec![old, why]),
+        };
+        self.0.insert(field.to_string(), why);
     }
-    pub fn one(field: &str, message: &str) -> FieldErrors {
-        FieldErrors(
-            BTreeMap::from([(field.to_string(), message.to_string())]),
-            BTreeMap::new(),
-        )
+    pub fn one(field: &str, why: Why) -> FieldErrors {
+        FieldErrors(BTreeMap::from([(field.to_string(), why)]))
     }
-    /// A domain refusal of `field` met while reading an input: its English now, its `Why` kept.
-    pub fn why(field: &str, why: secretome_domain::Why) -> FieldErrors {
-        FieldErrors(
-            BTreeMap::from([(field.to_string(), why.en())]),
-            BTreeMap::from([(field.to_string(), why)]),
-        )
+    /// Every error of `other` added to these.
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, why) in other.0 {
+            self.add(&field, why);
+        }
+    }
+    /// The error of `from` (`""`: the form-wide one) moved to the field `to`, when there is one.
+    pub fn moved(mut self, from: &str, to: &str) -> FieldErrors {
+        if let Some(why) = self.0.remove(from) {
+            self.add(to, why);
+        }
+        self
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    /// The error for `field` (empty string when none), for `{{ errors.get("volume_ml") }}`.
+    /// The errors in `lang`, as the page shows them.
+    pub fn shown(&self, lang: Lang) -> Errors {
+        Errors(
+            (self.0.iter())
+                .map(|(f, why)| (f.clone(), crate::kit::say(lang, why)))
+                .collect(),
+        )
+    }
+}
+
+/// Field errors as a page shows them, already in its language (`FieldErrors::shown`, or a page's
+/// own catalogue text): `{{ e.get("volume_ml") }}` in a template.
+#[derive(Debug, Default, Clone)]
+pub struct Errors(pub BTreeMap<String, String>);
+
+impl Errors {
+    /// A page's own error of `field`, written in the page's language.
+    pub fn one(field: &str, text: &str) -> Errors {
+        Errors(BTreeMap::from([(field.to_string(), text.to_string())]))
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The error for `field` (empty string when none).
     pub fn get(&self, field: &str) -> &str {
         self.0.get(field).map(String::as_str).unwrap_or("")
     }
@@ -157,14 +181,14 @@ pub fn number(field: &str, s: &str) -> Result<f64, FieldErrors> {
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or_else(|| FieldErrors::one(field, "enter a number"))
+        .ok_or_else(|| FieldErrors::one(field, Why::Number))
 }
 
 /// Parses a whole number typed in a form field.
 pub fn integer(field: &str, s: &str) -> Result<i64, FieldErrors> {
     s.trim()
         .parse::<i64>()
-        .map_err(|_| FieldErrors::one(field, "enter a whole number"))
+        .map_err(|_| FieldErrors::one(field, Why::Whole))
 }
 
 /// Parses an `<input type="datetime-local">` value (`2026-11-25T09:30`) in the user's zone, or an
@@ -186,7 +210,7 @@ pub fn local_time(
         .ok()
         .and_then(|dt| dt.to_zoned_datetime(zone.clone()).ok())
         .map(|z| UtcTime::from_timestamp(z.timestamp()))
-        .ok_or_else(|| FieldErrors::one(field, "enter a date and time"))
+        .ok_or_else(|| FieldErrors::one(field, Why::Time))
 }
 
 #[cfg(test)]
@@ -197,8 +221,8 @@ mod tests {
     fn numbers_and_times_from_forms() {
         assert_eq!(number("v", " 1,200.5 ").unwrap(), 1200.5);
         assert_eq!(
-            number("volume_ml", "abc").unwrap_err().get("volume_ml"),
-            "enter a number"
+            number("volume_ml", "abc").unwrap_err().0["volume_ml"],
+            Why::Number
         );
         let tokyo = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
         let d = UtcTime::parse("t", "2026-01-01T00:00:00Z").unwrap();

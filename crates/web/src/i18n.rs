@@ -240,7 +240,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     (
         "lot.vials.first",
         "番号順に表示中の本数",
-        "Shown, in number order",
+        "Errors, in number order",
     ),
     (
         "lot.vials.all",

@@ -15,20 +15,9 @@ pub(crate) fn error(e: ServiceError) -> Response {
     AppError(e).into_response()
 }
 
-pub(crate) fn bad(field: &str, message: &str) -> Response {
-    let one = crate::forms::FieldErrors::one(field, message);
-    let error = format!("{field}: {message}");
-    ApiError {
-        code: Some("invalid".into()),
-        message_ja: Some(crate::kit::localise(crate::i18n::Lang::Ja, &error)),
-        fields: Some(crate::kit::field_list(&one, "invalid")),
-        ..ApiError::plain(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            error,
-            Some(field.to_string()),
-        )
-    }
-    .into_response()
+/// A bad field (422), said in English and Japanese.
+pub(crate) fn bad(field: &str, why: secretome_domain::Why) -> Response {
+    crate::kit::Refusal::bad(crate::forms::FieldErrors::one(field, why)).json()
 }
 
 /// A refusal already made into a response (boxed: responses are large).

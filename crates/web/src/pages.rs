@@ -251,7 +251,9 @@ pub async fn set_lang(
 ) -> Result<Response, PageError> {
     let Some(lang) = crate::i18n::Lang::parse(&f.to) else {
         return Err(PageError(
-            AppError(secretome_domain::DomainError::invalid("to", "expected ja or en").into()),
+            AppError(
+                secretome_domain::DomainError::invalid("to", secretome_domain::Why::Choose).into(),
+            ),
             v,
         ));
     };

@@ -104,7 +104,6 @@ const CORE: Module = Module {
         crate::i18n::CATALOGUE,
         crate::planning::TEXT,
         crate::paging::TEXT,
-        crate::kit::FIELD_TEXT,
         crate::i18n::audit::TEXT,
         crate::i18n::tables::TEXT,
     ],

@@ -275,3 +275,87 @@ async fn the_api_lists_every_refused_field() {
         assert_eq!(svc.store().event_count().await.unwrap(), before);
     }
 }
+
+/// The web's own form readers (a number that cannot be read, a required time left empty) refuse
+/// with a typed reason: the Japanese page says it in Japanese with no English, the English page
+/// in English, the API in both (`message`, `message_ja`) — none of it found by its English text.
+#[tokio::test]
+async fn a_form_readers_refusal_speaks_the_readers_language() {
+    use secretome_web::i18n::words::english_runs;
+    for (backend, store) in stores("every_error_lang").await {
+        let (app, svc) = demo_app(store).await;
+        let op = session(&svc, "operator").await;
+        let en = format!("{}; secretome_lang=en", op.0);
+        let observe = [
+            ("observed_at", ""),
+            ("cell_count", "many"),
+            ("viability_pct", "95"),
+            ("confluence_pct", "60"),
+            ("csrf", op.1.as_str()),
+        ];
+        let material = [
+            ("material_lot", "RM-LANG"),
+            ("material", "DMEM"),
+            ("category", "medium"),
+            ("supplier", "Acme"),
+            ("supplier_lot", "A1"),
+            ("expires_at", ""),
+            ("csrf", op.1.as_str()),
+        ];
+        let path = "/batches/B-2026-010/observations";
+        for (cookie, count, expiry) in [
+            (
+                op.0.as_str(),
+                "数値を入力してください",
+                "日時を入力してください",
+            ),
+            (en.as_str(), "enter a number", "enter a date and time"),
+        ] {
+            let r = post_form(&app, path, Some(cookie), &observe).await;
+            assert_eq!(r.status, 422, "{backend:?}");
+            assert_eq!(error_at(&r.body, "cell_count"), count, "{backend:?}");
+            let r = post_form(&app, "/materials", Some(cookie), &material).await;
+            assert_eq!(r.status, 422, "{backend:?}");
+            assert_eq!(error_at(&r.body, "expires_at"), expiry, "{backend:?}");
+        }
+        let r = post_form(&app, path, Some(&op.0), &observe).await;
+        assert!(english_runs(&error_at(&r.body, "cell_count")).is_empty());
+        // The API: both languages of the same reason, per field and joined.
+        let api = format!("/api/v1{path}");
+        let body =
+            serde_json::json!({"cell_count": "many", "viability_pct": 95, "confluence_pct": 60});
+        let (status, body) = post_json(&app, &api, &op, body).await;
+        assert_eq!(status, 422, "{backend:?} {body}");
+        let f = &body["fields"][0];
+        assert_eq!(
+            (
+                f["field"].as_str(),
+                f["message"].as_str(),
+                f["message_ja"].as_str()
+            ),
+            (
+                Some("cell_count"),
+                Some("enter a number"),
+                Some("数値を入力してください")
+            ),
+            "{body}"
+        );
+        assert_eq!(
+            body["message_ja"], "cell_count: 数値を入力してください",
+            "{body}"
+        );
+        // A body that is not JSON at all: said in Japanese too, where it stops being JSON.
+        let req = axum::http::Request::post(api.as_str())
+            .header("content-type", "application/json")
+            .header("cookie", op.0.as_str())
+            .header("x-csrf-token", op.1.as_str())
+            .body(axum::body::Body::from("{\"cell_count\": "))
+            .unwrap();
+        let r = send(&app, req).await;
+        let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(r.status, 422, "{body}");
+        let ja = body["message_ja"].as_str().unwrap_or("");
+        assert!(ja.contains("JSON として読めません"), "{body}");
+        assert!(!ja.contains("EOF") && !ja.contains("parsing"), "{body}");
+    }
+}

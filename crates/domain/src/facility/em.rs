@@ -329,10 +329,7 @@ pub fn parse_particle_csv(input: &str) -> Result<Vec<ParticleRow>, DomainError> 
     for (i, rec) in rd.records().enumerate() {
         let line = i + 2;
         // A field's refusal as `field: why` within the line.
-        let of = |e: DomainError| match e {
-            DomainError::Invalid { field, message } => Why::Fields(vec![(field, message)]),
-            other => Why::English(other.to_string()),
-        };
+        let of = DomainError::into_why;
         let row = rec.map_err(|e| csv_error(&e)).and_then(|r| {
             let time = UtcTime::parse("time", &r[0]).map_err(of)?;
             let location = r[1].to_string();

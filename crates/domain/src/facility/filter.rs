@@ -96,15 +96,7 @@ impl SterileFiltration {
             return Err(errors.remove(0));
         }
         if !errors.is_empty() {
-            let all = errors
-                .into_iter()
-                .map(|e| match e {
-                    DomainError::Invalid { field, message } => {
-                        crate::Why::Fields(vec![(field, message)])
-                    }
-                    other => crate::Why::English(other.to_string()),
-                })
-                .collect();
+            let all = errors.into_iter().map(DomainError::into_why).collect();
             return Err(DomainError::invalid("filtration", crate::Why::All(all)));
         }
         Ok(SterileFiltration {

@@ -2,7 +2,7 @@
 //! sign-ins, how many in a row and until when they wait, and the administrator's unlock of an
 //! account (with a reason, audited as `user.unlock` on its credential). Role: admin.
 
-use crate::kit::{Fields, actor, fail, page, see_other, tri};
+use crate::kit::{Errors, Fields, actor, fail, page, see_other, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -27,14 +27,14 @@ struct SignInsPage {
     c: PageCtx,
     rows: Vec<Row>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 async fn signins_page(
     st: &AppState,
     v: &Viewer,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     let a = tri!(actor(v));
@@ -65,7 +65,7 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
         &st,
         &v,
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await
@@ -79,7 +79,7 @@ pub async fn unlock(
 ) -> Response {
     let a = tri!(actor(&v));
     let f = Fields::parse(&body);
-    let mut e = FieldErrors::default();
+    let mut e = Errors::default();
     if f.text("user").is_empty() {
         e.0.insert("user".into(), v.lang.t("a.unlock.user").to_string());
     }
@@ -97,10 +97,8 @@ pub async fn unlock(
         Ok(()) => see_other("/admin/sign-ins"),
         Err(err) => {
             let status = status_of(&err);
-            let mut e = FieldErrors::from_service_in(&err, v.lang);
-            if let Some(m) = e.0.remove("") {
-                e.0.insert("user".into(), m);
-            }
+            let e = FieldErrors::from_service(&err).moved("", "user");
+            let e = e.shown(v.lang);
             signins_page(&st, &v, f, e, status).await
         }
     }

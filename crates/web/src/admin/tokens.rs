@@ -3,7 +3,7 @@
 //! scoped to one of their own roles, whose secret is shown once on the response page, and
 //! revocation with a reason. Every user manages their own tokens; an admin sees and revokes all.
 
-use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -35,29 +35,29 @@ struct TokensPage {
     /// The roles the signed-in user may give a token: their own.
     roles: Vec<Role>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     issued: Option<Issued>,
     /// The token whose revoke form the errors `re` belong to.
     revoke_id: String,
-    re: FieldErrors,
+    re: Errors,
 }
 
 struct Shown {
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     issued: Option<Issued>,
     revoke_id: String,
-    re: FieldErrors,
+    re: Errors,
 }
 
 impl Shown {
     fn blank() -> Shown {
         Shown {
             f: Fields::default(),
-            e: FieldErrors::default(),
+            e: Errors::default(),
             issued: None,
             revoke_id: String::new(),
-            re: FieldErrors::default(),
+            re: Errors::default(),
         }
     }
 }
@@ -126,7 +126,7 @@ pub async fn create(
             let status = status_of(&err);
             let s = Shown {
                 f,
-                e: FieldErrors::from_service_in(&err, v.lang),
+                e: crate::kit::refused_in(v.lang, &err),
                 ..Shown::blank()
             };
             tokens_page(&st, &v, s, status).await
@@ -146,7 +146,7 @@ pub async fn revoke(
     let reason = f.text("reason");
     let res = if reason.is_empty() {
         Err((
-            FieldErrors::one("reason", v.lang.t("a.reason.required")),
+            Errors::one("reason", v.lang.t("a.reason.required")),
             StatusCode::UNPROCESSABLE_ENTITY,
         ))
     } else {
@@ -154,11 +154,8 @@ pub async fn revoke(
             .revoke_api_token(&a, now(), &id, &reason)
             .await
             .map_err(|e| {
-                let mut fe = FieldErrors::from_service_in(&e, v.lang);
-                if let Some(m) = fe.0.remove("") {
-                    fe.0.insert("reason".into(), m);
-                }
-                (fe, status_of(&e))
+                let fe = FieldErrors::from_service(&e).moved("", "reason");
+                (fe.shown(v.lang), status_of(&e))
             })
     };
     match res {

@@ -3,7 +3,7 @@
 //! is created first, then the password is set — so when the password is refused after the user
 //! exists, the page says so and points to the per-user password form. Role: admin.
 
-use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -18,7 +18,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::{DomainError, Role, ids::UserName, site::check_password};
+use secretome_domain::{DomainError, Role, Why, ids::UserName, site::check_password};
 use secretome_service::{ServiceError, admin_queries::UserRow};
 
 #[derive(Template)]
@@ -29,17 +29,17 @@ struct UsersPage {
     /// The add form: what was typed (the password is never shown again).
     f: Fields,
     roles: Vec<(Role, bool)>,
-    e: FieldErrors,
+    e: Errors,
     /// The user just created without a password, if that happened.
     no_password: String,
     /// The user whose password form the errors `pw` belong to.
     pw_user: String,
-    pw: FieldErrors,
+    pw: Errors,
     /// The user whose password was just set.
     pw_done: String,
     /// The user whose account form (status, roles) the errors `acct` belong to.
     acct_user: String,
-    acct: FieldErrors,
+    acct: Errors,
     /// Every role, for the per-user role boxes.
     all_roles: Vec<Role>,
 }
@@ -56,13 +56,13 @@ fn ticked(body: &[u8]) -> Vec<String> {
 struct Shown {
     f: Fields,
     ticked: Vec<String>,
-    e: FieldErrors,
+    e: Errors,
     no_password: String,
     pw_user: String,
-    pw: FieldErrors,
+    pw: Errors,
     pw_done: String,
     acct_user: String,
-    acct: FieldErrors,
+    acct: Errors,
 }
 
 impl Shown {
@@ -70,13 +70,13 @@ impl Shown {
         Shown {
             f: Fields::default(),
             ticked: Vec::new(),
-            e: FieldErrors::default(),
+            e: Errors::default(),
             no_password: String::new(),
             pw_user: String::new(),
-            pw: FieldErrors::default(),
+            pw: Errors::default(),
             pw_done: String::new(),
             acct_user: String::new(),
-            acct: FieldErrors::default(),
+            acct: Errors::default(),
         }
     }
 }
@@ -136,13 +136,13 @@ pub async fn account(
     let refuse = |acct: FieldErrors, status| {
         Shown {
             acct_user: id.clone(),
-            acct,
+            acct: acct.shown(v.lang),
             ..Shown::blank()
         }
         .show(&st, &v, status)
     };
     if reason.is_empty() {
-        let e = FieldErrors::one("reason", "give the reason");
+        let e = FieldErrors::one("reason", Why::Reason);
         return refuse(e, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let res = match f.get("what") {
@@ -157,7 +157,10 @@ pub async fn account(
                 match Role::ALL.iter().find(|r| r.as_str() == t) {
                     Some(r) => roles.push(*r),
                     None => {
-                        let e = FieldErrors::one("roles", "unknown role");
+                        let e = FieldErrors::one(
+                            "roles",
+                            Why::said("unknown role", "そのロールはありません"),
+                        );
                         return refuse(e, StatusCode::UNPROCESSABLE_ENTITY).await;
                     }
                 }
@@ -167,7 +170,7 @@ pub async fn account(
                 .await
         }
         _ => {
-            let e = FieldErrors::one("", "choose what to change");
+            let e = FieldErrors::one("", Why::Choose);
             return refuse(e, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
@@ -175,7 +178,7 @@ pub async fn account(
         Ok(_) => see_other("/admin/users"),
         Err(err) => {
             let status = status_of(&err);
-            refuse(FieldErrors::from_service_in(&err, v.lang), status).await
+            refuse(FieldErrors::from_service(&err), status).await
         }
     }
 }
@@ -186,11 +189,7 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
 
 /// A password refusal on the `password` field (whatever field the service named).
 fn password_error(e: &ServiceError) -> FieldErrors {
-    let mut fe = FieldErrors::from_service(e);
-    if let Some(m) = fe.0.remove("") {
-        fe.0.insert("password".into(), m);
-    }
-    fe
+    FieldErrors::from_service(e).moved("", "password")
 }
 
 /// POST /admin/users: creates the user, then sets the initial password.
@@ -214,7 +213,7 @@ pub async fn create(
     if let Ok(name) = UserName::new(&id)
         && let Err(DomainError::Invalid { message, .. }) = check_password(&name, &password)
     {
-        s.e = FieldErrors::one("password", &crate::kit::say(v.lang, &message));
+        s.e = FieldErrors::one("password", message).shown(v.lang);
         return users_page(&st, &v, s, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let mut roles = Vec::new();
@@ -223,13 +222,13 @@ pub async fn create(
             Ok(r) if !roles.contains(&r) => roles.push(r),
             Ok(_) => {}
             Err(err) => {
-                s.e = FieldErrors::from_service(&err.into());
+                s.e = FieldErrors::from_service(&err.into()).shown(v.lang);
                 return users_page(&st, &v, s, StatusCode::UNPROCESSABLE_ENTITY).await;
             }
         }
     }
     if roles.is_empty() {
-        s.e = FieldErrors::one("roles", v.lang.t("a.roles.required"));
+        s.e = Errors::one("roles", v.lang.t("a.roles.required"));
         return users_page(&st, &v, s, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let created = st
@@ -247,7 +246,7 @@ pub async fn create(
         Ok(u) => u,
         Err(err) => {
             let status = status_of(&err);
-            s.e = FieldErrors::from_service_in(&err, v.lang);
+            s.e = crate::kit::refused_in(v.lang, &err);
             return users_page(&st, &v, s, status).await;
         }
     };
@@ -261,7 +260,7 @@ pub async fn create(
             // The user exists (its own transaction) but has no password: say so, keep the error
             // next to the password field, and point to the user's password form below.
             let status = status_of(&err);
-            let pw = password_error(&err);
+            let pw = password_error(&err).shown(v.lang);
             Shown {
                 e: pw.clone(),
                 no_password: user.id.to_string(),
@@ -306,7 +305,7 @@ pub async fn password(
             let status = status_of(&err);
             let s = Shown {
                 pw_user: id,
-                pw: password_error(&err),
+                pw: password_error(&err).shown(v.lang),
                 ..Shown::blank()
             };
             users_page(&st, &v, s, status).await

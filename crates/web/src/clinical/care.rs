@@ -7,8 +7,10 @@
 use super::inputs::{Care, PointOfCare, RecordConsent, SubmitReport, Withdraw, care_fields};
 use super::patients::{errors, label, physician};
 use super::record::{Form, answer, on_patient};
-use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
-use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use crate::kit::{
+    Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
+};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
     Extension,
@@ -116,7 +118,7 @@ struct ReportsPage {
     /// The report whose submission was refused, with what was typed.
     refused: String,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 impl ReportsPage {
@@ -142,11 +144,11 @@ impl ReportsPage {
     fn action(&self, r: &ReportRow) -> String {
         path("/ae-reports/", &r.report.id, "/submit")
     }
-    fn errors_for(&self, r: &ReportRow) -> FieldErrors {
+    fn errors_for(&self, r: &ReportRow) -> Errors {
         if self.refused == r.report.id {
             self.e.clone()
         } else {
-            FieldErrors::default()
+            Errors::default()
         }
     }
     fn typed(&self, r: &ReportRow, field: &str) -> String {
@@ -175,7 +177,7 @@ async fn reports_page(
     v: &Viewer,
     refused: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     s: StatusCode,
 ) -> Response {
     let a = crate::kit::tri!(crate::kit::actor(v));
@@ -214,7 +216,7 @@ pub async fn reports(State(st): State<AppState>, Extension(v): Extension<Viewer>
         &v,
         "",
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await

@@ -5,8 +5,8 @@
 //! the criteria are flags or a list (`criteria`) or the form's `criterion_<code>` checkboxes.
 
 use crate::kit::{Action, At, Check, FieldErrors, flag, text};
-use secretome_domain::UtcTime;
 use secretome_domain::clinical::reporting::SeriousCriterion;
+use secretome_domain::{UtcTime, Why};
 use secretome_service::{NewAdministration, NewAdverseEvent, NewConsent, NewOutcome, NewPatient};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -262,7 +262,7 @@ impl Action for PointOfCare {
     fn command(&self, at: &At) -> Result<Self::Command, FieldErrors> {
         let mut c = Check::new(at);
         let vial = opt(&self.vial);
-        let vial = c.read(vial.ok_or_else(|| FieldErrors::one("vial", "choose a vial")));
+        let vial = c.read(vial.ok_or_else(|| FieldErrors::one("vial", Why::Choose)));
         let when = c.time("at", &self.at);
         let care = match self.action.trim() {
             "thaw" => Some(Care::Thaw),
@@ -273,10 +273,7 @@ impl Action for PointOfCare {
                 unopened: self.unopened,
                 within_temperature: self.within_temperature,
             }),
-            _ => c.read(Err(FieldErrors::one(
-                "action",
-                "choose thaw, discard or return",
-            ))),
+            _ => c.read(Err(FieldErrors::one("action", Why::Choose))),
         };
         c.finish(|| Some((vial?, when, care?)))
     }
@@ -284,14 +281,5 @@ impl Action for PointOfCare {
 
 /// The point-of-care form's own names for its fields' errors (`vial` → `care_vial`, …).
 pub fn care_fields(e: FieldErrors) -> FieldErrors {
-    let name = |k: String| match k.as_str() {
-        "vial" => "care_vial".to_string(),
-        "action" => "do".to_string(),
-        "at" => "care_at".to_string(),
-        _ => k,
-    };
-    FieldErrors(
-        e.0.into_iter().map(|(k, m)| (name(k), m)).collect(),
-        e.1.into_iter().map(|(k, w)| (name(k), w)).collect(),
-    )
+    (e.moved("vial", "care_vial").moved("action", "do")).moved("at", "care_at")
 }

@@ -4,10 +4,10 @@
 
 use super::inputs::RegisterPatient;
 use crate::kit::{
-    Fields, Input, Refusal, fail, page as render, path, scan_message, see_other, signed_in,
+    Errors, Fields, Input, Refusal, fail, page as render, path, scan_message, see_other, signed_in,
 };
 use crate::paging::Pager;
-use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, i18n::Lang};
 use askama::Template;
 use axum::{
     Extension,
@@ -37,7 +37,7 @@ struct ListPage {
     pager: Pager,
     can_write: bool,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 /// A label in the page's language.
@@ -49,14 +49,14 @@ pub fn label(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
 }
 
 /// A refusal's errors in the viewer's language: the clinical messages first, then the shared ones.
-pub fn errors(r: &Refusal, lang: Lang) -> FieldErrors {
+pub fn errors(r: &Refusal, lang: Lang) -> Errors {
     if let Refusal::Service(ServiceError::Scan(e)) = r {
-        return FieldErrors::one("vial", &scan_message(lang, e));
+        return Errors::one("vial", &scan_message(lang, e));
     }
     if let Refusal::Service(ServiceError::Domain(DomainError::NoConsent { indication, .. })) = r {
         let ind =
             Indication::parse(indication).map_or("", |i| label(lang, i.label_ja(), i.label_en()));
-        return FieldErrors::one(
+        return Errors::one(
             "indication",
             &format!("{ind}: {}", lang.t("cl.err.no_consent")),
         );
@@ -93,7 +93,7 @@ async fn list_page(
     filter: PatientFilter,
     cursor: Option<&str>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     s: StatusCode,
 ) -> Response {
     let a = crate::kit::tri!(crate::kit::actor(v));
@@ -165,7 +165,7 @@ pub async fn list(
         filter,
         cursor,
         f,
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await

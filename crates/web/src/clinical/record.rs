@@ -5,8 +5,8 @@
 
 use super::inputs::{Administer, Dispense, RecordOutcome, ReportAdverseEvent};
 use super::patients::{errors, label, physician};
-use crate::kit::{Action, Fields, Input, Refusal, fail, page as render, path, see_other};
-use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use crate::kit::{Action, Errors, Fields, Input, Refusal, fail, page as render, path, see_other};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
     Extension,
@@ -42,12 +42,12 @@ struct ShowPage {
     f: Fields,
     /// Errors of the consent, dispensing, point-of-care, dose, adverse-event and outcome forms
     /// (only the refused one).
-    e_cn: FieldErrors,
-    e_care: FieldErrors,
-    e_dsp: FieldErrors,
-    e_adm: FieldErrors,
-    e_ae: FieldErrors,
-    e_oc: FieldErrors,
+    e_cn: Errors,
+    e_care: Errors,
+    e_dsp: Errors,
+    e_adm: Errors,
+    e_ae: Errors,
+    e_oc: Errors,
 }
 
 impl ShowPage {
@@ -169,7 +169,7 @@ async fn show_page(
     id: &str,
     f: Fields,
     form: Form,
-    e: FieldErrors,
+    e: Errors,
     s: StatusCode,
 ) -> Response {
     let a = crate::kit::tri!(crate::kit::actor(v));
@@ -211,7 +211,7 @@ async fn show_page(
         if which(form) {
             e.clone()
         } else {
-            FieldErrors::default()
+            Errors::default()
         }
     };
     render(
@@ -264,7 +264,7 @@ pub async fn show(
         &id,
         blank(),
         Form::None,
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await

@@ -4,7 +4,7 @@
 //! on the dispensing and in the audit event). Until then the vial stays in quarantine and cannot
 //! be dispensed. Role: QA.
 
-use crate::kit::{Action, At, Check, Fields, Input, Refusal, actor, fail, page, see_other};
+use crate::kit::{Action, At, Check, Errors, Fields, Input, Refusal, actor, fail, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -18,7 +18,10 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use secretome_domain::clinical::{Dispensing, care::ReturnDecision};
+use secretome_domain::{
+    Why,
+    clinical::{Dispensing, care::ReturnDecision},
+};
 use secretome_service::clinical_returns::ReturnedVial;
 use serde::Deserialize;
 
@@ -36,7 +39,7 @@ impl Action for DecideReturn {
     fn command(&self, at: &At) -> Result<(ReturnDecision, String), FieldErrors> {
         let mut c = Check::new(at);
         let d = ReturnDecision::parse(self.decision.trim());
-        let d = c.read(d.map_err(|_| FieldErrors::one("decision", "choose stock or destroy")));
+        let d = c.read(d.map_err(|_| FieldErrors::one("decision", Why::Choose)));
         let reason = c.required("reason", &self.reason);
         c.finish(|| Some((d?, reason)))
     }
@@ -50,7 +53,7 @@ struct ReturnsPage {
     /// The vial whose form was refused, what was typed and why.
     refused: Option<String>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 impl ReturnsPage {
@@ -63,7 +66,7 @@ impl ReturnsPage {
 async fn returns_page(
     st: &AppState,
     v: &Viewer,
-    refused: Option<(String, Fields, FieldErrors)>,
+    refused: Option<(String, Fields, Errors)>,
     status: StatusCode,
 ) -> Response {
     let Ok(a) = actor(v) else {
@@ -89,7 +92,7 @@ async fn returns_page(
     };
     let (refused, f, e) = match refused {
         Some((vial, f, e)) => (Some(vial), f, e),
-        None => (None, Fields::default(), FieldErrors::default()),
+        None => (None, Fields::default(), Errors::default()),
     };
     page(
         status,

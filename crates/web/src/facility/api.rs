@@ -65,7 +65,7 @@ pub async fn em_results(
     let Some(room) = q.get("room").filter(|r| !r.trim().is_empty()) else {
         return answer::<()>(
             StatusCode::UNPROCESSABLE_ENTITY,
-            Err(FieldErrors::one("room", "required").into()),
+            Err(FieldErrors::one("room", secretome_domain::Why::Empty).into()),
         );
     };
     read(st.service.em_results(room.trim()).await)

@@ -4,12 +4,11 @@
 //! import the page lists what was recorded and the deviations an action excursion opened.
 
 use super::inputs::{ImportEm, RecordEm};
-use crate::kit::{Fields, Input, Refusal, fail, page};
+use crate::kit::{Errors, Fields, Input, Refusal, fail, page};
 use crate::{
     AppState,
     auth::{Viewer, now},
     ctx::PageCtx,
-    forms::FieldErrors,
 };
 use askama::Template;
 use axum::{
@@ -42,8 +41,8 @@ struct EmPage {
     recorded: Vec<EmRecorded>,
     can_record: bool,
     f: Fields,
-    e: FieldErrors,
-    import_e: FieldErrors,
+    e: Errors,
+    import_e: Errors,
 }
 
 /// The trend charts of a room's results, one per sample type present (chronological).
@@ -79,8 +78,8 @@ struct Shown {
     room: String,
     recorded: Vec<EmRecorded>,
     f: Fields,
-    e: FieldErrors,
-    import_e: FieldErrors,
+    e: Errors,
+    import_e: Errors,
 }
 
 async fn em_page(st: &AppState, v: &Viewer, s: Shown, status: StatusCode) -> Response {
@@ -139,8 +138,8 @@ pub async fn show(
         room,
         recorded: Vec::new(),
         f: Fields::default(),
-        e: FieldErrors::default(),
-        import_e: FieldErrors::default(),
+        e: Errors::default(),
+        import_e: Errors::default(),
     };
     em_page(&st, &v, s, StatusCode::OK).await
 }
@@ -186,8 +185,8 @@ async fn after(
         room,
         recorded: Vec::new(),
         f: Fields::default(),
-        e: FieldErrors::default(),
-        import_e: FieldErrors::default(),
+        e: Errors::default(),
+        import_e: Errors::default(),
     };
     let status = match res {
         Ok(recorded) => {

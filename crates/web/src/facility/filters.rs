@@ -3,12 +3,11 @@
 //! tests against the maker's limit, with the operator's forms to record both.
 
 use super::inputs::{RecordFiltration, RecordIntegrityTest};
-use crate::kit::{Fields, Input, Refusal, fail, page, see_other, seg};
+use crate::kit::{Errors, Fields, Input, Refusal, fail, page, see_other, seg};
 use crate::{
     AppState,
     auth::{Viewer, now},
     ctx::PageCtx,
-    forms::FieldErrors,
 };
 use askama::Template;
 use axum::{
@@ -32,7 +31,7 @@ struct FiltrationPage {
     /// Which form was refused ("filtration" or "test"), its input and errors.
     which: String,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 impl FiltrationPage {
@@ -50,11 +49,11 @@ impl FiltrationPage {
             Fields::default().with("lot", &self.lot)
         }
     }
-    fn errors(&self, form: &str) -> FieldErrors {
+    fn errors(&self, form: &str) -> Errors {
         if self.which == form {
             self.e.clone()
         } else {
-            FieldErrors::default()
+            Errors::default()
         }
     }
 }
@@ -63,7 +62,7 @@ async fn filtration_page(
     st: &AppState,
     v: &Viewer,
     lot: String,
-    refused: Option<(&str, Fields, FieldErrors)>,
+    refused: Option<(&str, Fields, Errors)>,
     status: StatusCode,
 ) -> Response {
     let (filtrations, tests) = if lot.is_empty() {

@@ -5,7 +5,7 @@
 
 use crate::kit::{Action, At, Check, FieldErrors, opt_text};
 use secretome_domain::{
-    DomainError, UtcTime,
+    DomainError, UtcTime, Why,
     facility::{EmSampleType, EquipmentKind, Grade, QualificationKind},
 };
 use secretome_service::facility::{
@@ -15,10 +15,7 @@ use secretome_service::facility::{
 use serde::Deserialize;
 
 fn domain<T>(r: Result<T, DomainError>) -> Result<T, FieldErrors> {
-    r.map_err(|e| match e {
-        DomainError::Invalid { field, message } => FieldErrors::why(&field, message),
-        other => FieldErrors::one("", &other.to_string()),
-    })
+    r.map_err(|e| FieldErrors::from_service(&e.into()))
 }
 
 #[derive(Deserialize, Default, schemars::JsonSchema)]
@@ -112,8 +109,7 @@ impl Action for Calibrate {
         let qualification_due = c.opt_time("qualification_due", &self.qualification_due);
         let reason = c.required("reason", &self.reason);
         if self.calibration_due.trim().is_empty() && self.qualification_due.trim().is_empty() {
-            let m = "enter the new calibration or qualification due date";
-            c.read::<()>(Err(FieldErrors::one("calibration_due", m)));
+            c.read::<()>(Err(FieldErrors::one("calibration_due", Why::Time)));
         }
         c.done(Calibration {
             id,
@@ -250,7 +246,7 @@ impl Action for ImportEm {
     type Command = String;
     fn command(&self, _: &At) -> Result<String, FieldErrors> {
         if self.file.trim().is_empty() {
-            return Err(FieldErrors::one("file", "choose a CSV file"));
+            return Err(FieldErrors::one("file", Why::Choose));
         }
         Ok(self.file.clone())
     }
@@ -381,7 +377,7 @@ mod tests {
         let input = Input::<T>::parse("application/x-www-form-urlencoded", body.as_bytes());
         input
             .input()
-            .map_err(|_| FieldErrors::one("", "unread"))?
+            .map_err(|_| FieldErrors::one("", Why::Empty))?
             .command(&at())
     }
 
@@ -389,7 +385,7 @@ mod tests {
     fn bad_values_name_their_field() {
         let em = "room=ISO-1&sample_type=settle_plate&value=two&sampled_at=2026-11-24T09:00";
         let e = form::<RecordEm>(em).err().unwrap();
-        assert_eq!(e.get("value"), "enter a number");
+        assert_eq!(e.0["value"], Why::Number);
         let em = "room=ISO-1&sample_type=swab&value=2&sampled_at=2026-11-24T09:00";
         assert!(
             form::<RecordEm>(em)

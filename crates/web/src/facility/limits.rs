@@ -5,12 +5,11 @@
 //! naming the same field on both.
 
 use super::inputs::ChangeLimit;
-use crate::kit::{Fields, Input, Refusal, fail, page, see_other};
+use crate::kit::{Errors, Fields, Input, Refusal, fail, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},
     ctx::PageCtx,
-    forms::FieldErrors,
 };
 use askama::Template;
 use axum::{
@@ -31,14 +30,14 @@ struct LimitsPage {
     types: Vec<&'static str>,
     is_qa: bool,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 async fn limits_page(
     st: &AppState,
     v: &Viewer,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     let rows = match st.service.em_limits(now()).await {
@@ -71,7 +70,7 @@ pub async fn show(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
         &st,
         &v,
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await

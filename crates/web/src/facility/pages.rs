@@ -5,12 +5,11 @@
 use super::inputs::{
     AddRoom, Calibrate, CloseMediaFill, RecordMediaFill, RecordQualification, RegisterEquipment,
 };
-use crate::kit::{Fields, Input, Refusal, fail, page, see_other};
+use crate::kit::{Errors, Fields, Input, Refusal, fail, page, see_other};
 use crate::{
     AppState,
     auth::{Viewer, now},
     ctx::PageCtx,
-    forms::FieldErrors,
 };
 use askama::Template;
 use axum::{Extension, extract::State, http::StatusCode, response::Response};
@@ -22,7 +21,7 @@ use secretome_service::facility::EquipmentStatus;
 #[derive(Default)]
 pub struct Form {
     pub f: Fields,
-    pub e: FieldErrors,
+    pub e: Errors,
 }
 
 #[derive(Template)]

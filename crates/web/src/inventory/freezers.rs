@@ -2,7 +2,7 @@
 //! and QA) and one freezer's map: per rack, per box, the grid of positions, each occupied cell
 //! coloured by its vial's state, past-expiry vials flagged, and linked to the vial's page.
 
-use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -32,7 +32,7 @@ struct FreezersPage {
     can_create: bool,
     can_expire: bool,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     /// The vials the sweep just marked expired, when it ran.
     swept: Option<Vec<String>>,
 }
@@ -41,7 +41,7 @@ async fn freezers_page(
     st: &AppState,
     v: &Viewer,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     swept: Option<Vec<String>>,
     status: StatusCode,
 ) -> Response {
@@ -67,7 +67,7 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
         &st,
         &v,
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         None,
         StatusCode::OK,
     )
@@ -98,7 +98,7 @@ pub async fn create(
         Ok(n) => n,
         Err(e) => {
             let s = StatusCode::UNPROCESSABLE_ENTITY;
-            return freezers_page(&st, &v, f, e, None, s).await;
+            return freezers_page(&st, &v, f, e.shown(v.lang), None, s).await;
         }
     };
     match st.service.create_freezer(&a, now(), new).await {
@@ -116,7 +116,7 @@ pub async fn expire(State(st): State<AppState>, Extension(v): Extension<Viewer>)
     match st.service.expire_vials(&a, now()).await {
         Ok(vials) => {
             let ids = vials.into_iter().map(|v| v.id.to_string()).collect();
-            let (f, e) = (Fields::default(), FieldErrors::default());
+            let (f, e) = (Fields::default(), Errors::default());
             freezers_page(&st, &v, f, e, Some(ids), StatusCode::OK).await
         }
         Err(err) => fail(&v, err),

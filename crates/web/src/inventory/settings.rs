@@ -2,12 +2,12 @@
 //! value, and a form to change it — today the ISBT 128 FIN that filling builds each vial's DIN
 //! from. Values are checked by the service (`Setting::new`); a refusal is shown at the field.
 
-use crate::kit::{Fields, actor, fail, page, tri};
+use crate::kit::{Errors, Fields, actor, fail, page, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
     ctx::PageCtx,
-    forms::{FieldErrors, status_of},
+    forms::status_of,
 };
 use askama::Template;
 use axum::{Extension, body::Bytes, extract::State, http::StatusCode, response::Response};
@@ -43,7 +43,7 @@ struct SettingsPage {
     /// The setting whose form `typed` and `e` belong to.
     editing: String,
     typed: String,
-    e: FieldErrors,
+    e: Errors,
     saved: bool,
     /// The refused form named no known setting: its error is shown above the forms.
     unknown_key: bool,
@@ -52,7 +52,7 @@ struct SettingsPage {
 struct Shown {
     editing: String,
     typed: String,
-    e: FieldErrors,
+    e: Errors,
     saved: bool,
 }
 
@@ -88,7 +88,7 @@ pub async fn show(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
     let s = Shown {
         editing: String::new(),
         typed: String::new(),
-        e: FieldErrors::default(),
+        e: Errors::default(),
         saved: false,
     };
     settings_page(&st, &v, s, StatusCode::OK).await
@@ -108,7 +108,7 @@ pub async fn set(
             let s = Shown {
                 editing: String::new(),
                 typed: String::new(),
-                e: FieldErrors::default(),
+                e: Errors::default(),
                 saved: true,
             };
             settings_page(&st, &v, s, StatusCode::OK).await

@@ -3,12 +3,12 @@
 //! SVG inline with the fields it carries, and the PDF for the label printer. A vial without a DIN
 //! gets the reason instead of a label (409), never a blank one.
 
-use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
     ctx::PageCtx,
-    forms::{FieldErrors, status_of},
+    forms::status_of,
 };
 use askama::Template;
 use axum::{
@@ -48,7 +48,7 @@ struct VialPage {
     freezer: Option<String>,
     can_move: bool,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 async fn vial_page(
@@ -56,7 +56,7 @@ async fn vial_page(
     v: &Viewer,
     id: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     let a = crate::kit::tri!(crate::kit::actor(v));
@@ -105,7 +105,7 @@ pub async fn show(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    let (f, e) = (Fields::default(), FieldErrors::default());
+    let (f, e) = (Fields::default(), Errors::default());
     vial_page(&st, &v, &id, f, e, StatusCode::OK).await
 }
 

@@ -51,7 +51,8 @@ pub fn actor(v: &Viewer) -> Result<Actor, Box<Response>> {
 /// The signed-in actor, or a 401 refusal (the guard lets no request without one through).
 pub fn who(v: &Viewer) -> Result<Actor, super::Refusal> {
     signed_in(v).ok_or_else(|| {
-        let e = crate::forms::FieldErrors::one("", "sign-in required");
+        let why = secretome_domain::Why::said("sign-in required", "サインインしてください");
+        let e = crate::forms::FieldErrors::one("", why);
         super::Refusal::Fields(e, StatusCode::UNAUTHORIZED)
     })
 }

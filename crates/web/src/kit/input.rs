@@ -15,7 +15,7 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use secretome_domain::{Actor, UtcTime};
+use secretome_domain::{Actor, UtcTime, Why};
 use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 
@@ -29,11 +29,14 @@ fn scalar(v: &Value) -> String {
 
 /// Flattens a JSON object into form fields: scalars by name, arrays of objects as `name[i].key`,
 /// objects as `name.key`.
-pub fn json_fields(body: &[u8]) -> Result<Fields, Refusal> {
-    let bad = |m: &str| Refusal::bad(FieldErrors::one("body", m));
-    let v: Value = serde_json::from_slice(body).map_err(|e| bad(&format!("not JSON: {e}")))?;
+pub fn json_fields(body: &[u8]) -> Result<Fields, FieldErrors> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| not_json(&e))?;
     let Value::Object(obj) = v else {
-        return Err(bad("expected a JSON object"));
+        let why = Why::said(
+            "expected a JSON object",
+            "JSON オブジェクトを送ってください",
+        );
+        return Err(FieldErrors::one("body", why));
     };
     let mut f = Fields::default();
     for (k, v) in obj {
@@ -134,14 +137,11 @@ impl<T: DeserializeOwned> Input<T> {
                 && body.trim_ascii_start().starts_with(b"{");
         let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let fields = if json {
-            json_fields(body).map_err(|r| match r {
-                Refusal::Fields(e, _) => e,
-                r => FieldErrors::one("body", &r.message()),
-            })
+            json_fields(body)
         } else if upload {
             let parts = super::multipart(content_type, body);
             parts
-                .map_err(|m| FieldErrors::one("file", &m))
+                .map_err(|why| FieldErrors::one("file", why))
                 .map(|parts| {
                     (parts.iter()).fold(Fields::default(), |f, p| match &p.filename {
                         Some(n) => (f.with(&p.name, &lossy(&p.data)))
@@ -157,7 +157,7 @@ impl<T: DeserializeOwned> Input<T> {
         let (fields, value) = match fields {
             Ok(f) if json => {
                 let v = serde_json::from_slice::<Value>(body).map(texts);
-                (f, v.map_err(|e| FieldErrors::one("body", &e.to_string())))
+                (f, v.map_err(|e| not_json(&e)))
             }
             Ok(f) => {
                 let m =
@@ -170,7 +170,12 @@ impl<T: DeserializeOwned> Input<T> {
         let read = value.and_then(|v| {
             serde_path_to_error::deserialize(v).map_err(|e| {
                 let field = e.path().to_string();
-                FieldErrors::one(&field, &e.into_inner().to_string())
+                // serde says what it expected in English only: that after the Japanese.
+                let why = Why::said(
+                    e.into_inner().to_string(),
+                    "この値は読み取れません (数値・日付・選択肢の書き方を確かめてください)",
+                );
+                FieldErrors::one(&field, why)
             })
         });
         Input { fields, json, read }
@@ -191,6 +196,16 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for Input<T> {
             .map_err(IntoResponse::into_response)?;
         Ok(Input::parse(&ct, &body))
     }
+}
+
+/// A body that is not JSON, where it stops being so.
+fn not_json(e: &serde_json::Error) -> FieldErrors {
+    let (line, column) = (e.line(), e.column());
+    let why = Why::said(
+        format!("not JSON: {e}"),
+        format!("JSON として読めません ({line} 行目 {column} 文字目)"),
+    );
+    FieldErrors::one("body", why)
 }
 
 /// JSON scalars as the text a form would send (`12.5`, `true`), so one struct reads both.
@@ -243,11 +258,7 @@ impl<'a> Check<'a> {
         }
     }
     fn keep<T>(&mut self, r: Result<T, FieldErrors>, placeholder: T) -> T {
-        r.unwrap_or_else(|e| {
-            self.errors.0.extend(e.0);
-            self.errors.1.extend(e.1);
-            placeholder
-        })
+        self.read(r).unwrap_or(placeholder)
     }
     pub fn number(&mut self, field: &str, s: &str) -> f64 {
         self.keep(forms::number(field, s), f64::NAN)
@@ -277,38 +288,35 @@ impl<'a> Check<'a> {
     pub fn required(&mut self, field: &str, s: &str) -> String {
         let t = text(s);
         if t.is_empty() {
-            self.errors
-                .0
-                .insert(field.into(), "must not be empty".into());
+            self.errors.add(field, Why::Empty);
         }
         t
     }
     /// A time that must be filled in and may lie ahead (an expiry, a due date).
     pub fn required_time(&mut self, field: &str, s: &str) -> UtcTime {
         if s.trim().is_empty() {
-            self.errors
-                .0
-                .insert(field.into(), "enter a date and time".into());
+            self.errors.add(field, Why::Time);
             return self.at.now;
         }
         self.read_time(field, s)
     }
     /// A value another reader made (a domain parser, `choice`), its error kept: None if bad.
     pub fn read<T>(&mut self, r: Result<T, FieldErrors>) -> Option<T> {
-        r.map_err(|e| {
-            self.errors.0.extend(e.0);
-            self.errors.1.extend(e.1);
-        })
-        .ok()
+        r.map_err(|e| self.errors.extend(e)).ok()
     }
     /// A snake_case choice of one of the domain's enums (`cabinet`, `post_use`, …).
     pub fn choice<T: DeserializeOwned>(&mut self, field: &str, s: &str) -> Option<T> {
         let s = s.trim();
         let r = if s.is_empty() {
-            Err(FieldErrors::one(field, "choose one"))
+            Err(FieldErrors::one(field, Why::Choose))
         } else {
-            serde_json::from_value(Value::String(s.to_string()))
-                .map_err(|_| FieldErrors::one(field, &format!("unknown choice {s:?}")))
+            serde_json::from_value(Value::String(s.to_string())).map_err(|_| {
+                let why = Why::said(
+                    format!("unknown choice {s:?}"),
+                    format!("{s:?} は選択肢にありません"),
+                );
+                FieldErrors::one(field, why)
+            })
         };
         self.read(r)
     }
@@ -318,7 +326,10 @@ impl<'a> Check<'a> {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
-        build().ok_or_else(|| FieldErrors::one("body", "incomplete input"))
+        build().ok_or_else(|| {
+            let why = Why::said("incomplete input", "入力が足りません");
+            FieldErrors::one("body", why)
+        })
     }
     /// Every field was read: `value`; else all their errors at once, with the domain's refusal of
     /// each event time read that lies in the future.
@@ -331,8 +342,7 @@ impl<'a> Check<'a> {
                 secretome_domain::plausible::not_after_entry(&field, t, self.at.now)
                 && !self.errors.0.contains_key(&field)
             {
-                self.errors.0.insert(field.clone(), message.en());
-                self.errors.1.insert(field, message);
+                self.errors.add(&field, message);
             }
         }
         Err(self.errors)

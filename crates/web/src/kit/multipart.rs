@@ -2,6 +2,7 @@
 //! bounded, never panics on malformed input) and hex for carrying an uploaded file through a
 //! confirmation form.
 
+use secretome_domain::Why;
 /// One part of a `multipart/form-data` body.
 #[derive(Debug, Clone)]
 pub struct Part {
@@ -29,33 +30,52 @@ fn param(header: &str, key: &str) -> Option<String> {
 }
 
 /// Splits a `multipart/form-data` body into its parts; an error says what is malformed.
-pub fn multipart(content_type: &str, body: &[u8]) -> Result<Vec<Part>, String> {
+pub fn multipart(content_type: &str, body: &[u8]) -> Result<Vec<Part>, Why> {
+    let said = |en: &str, ja: &str| Why::said(en, ja);
     if !content_type
         .trim_start()
         .to_ascii_lowercase()
         .starts_with("multipart/form-data")
     {
-        return Err("expected a multipart/form-data upload".into());
+        return Err(said(
+            "expected a multipart/form-data upload",
+            "multipart/form-data で送ってください",
+        ));
     }
     let boundary = param(content_type, "boundary")
         .filter(|b| !b.is_empty() && b.len() <= 200)
-        .ok_or("the upload has no boundary")?;
+        .ok_or_else(|| {
+            said(
+                "the upload has no boundary",
+                "アップロードに区切りがありません",
+            )
+        })?;
     let delim = format!("--{boundary}").into_bytes();
     let mut parts = Vec::new();
-    let mut at = find(body, &delim, 0).ok_or("the upload has no parts")? + delim.len();
+    let none = || said("the upload has no parts", "アップロードが空です");
+    let mut at = find(body, &delim, 0).ok_or_else(none)? + delim.len();
     loop {
         if body.get(at..at + 2) == Some(b"--") {
             return Ok(parts);
         }
         let start = at + 2; // CRLF after the delimiter
-        let head_end =
-            find(body, b"\r\n\r\n", start).ok_or("a part of the upload has no headers")?;
+        let head_end = find(body, b"\r\n\r\n", start).ok_or_else(|| {
+            said(
+                "a part of the upload has no headers",
+                "アップロードの形式が違います",
+            )
+        })?;
         let headers =
             String::from_utf8_lossy(body.get(start..head_end).unwrap_or_default()).into_owned();
         let mut crlf_delim = b"\r\n".to_vec();
         crlf_delim.extend_from_slice(&delim);
         let data_start = head_end + 4;
-        let data_end = find(body, &crlf_delim, data_start).ok_or("the upload is truncated")?;
+        let data_end = find(body, &crlf_delim, data_start).ok_or_else(|| {
+            said(
+                "the upload is truncated",
+                "アップロードが途中で切れています",
+            )
+        })?;
         let disposition = headers
             .lines()
             .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))

@@ -2,13 +2,16 @@
 //! refusal), its errors next to their field in the viewer's language (`say`: the one rendering of
 //! a `Why`), and scan errors in the viewer's language.
 
-use super::errors::localise;
-use crate::{AppError, forms::FieldErrors, i18n::Lang};
+use crate::{
+    AppError,
+    forms::{Errors, FieldErrors},
+    i18n::Lang,
+};
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use secretome_domain::DomainError;
+use secretome_domain::{DomainError, Why};
 use secretome_service::{ServiceError, scan::ScanError};
 
 /// Why a form or API call was refused.
@@ -53,11 +56,11 @@ impl Refusal {
             .find(|(_, v)| !v.trim().is_empty() && v.trim() == id)
         {
             Some((field, v)) if duplicate => Refusal::Fields(
-                FieldErrors::one(field, &format!("already exists: {}", v.trim())),
+                FieldErrors::one(field, Why::Exists(v.trim().to_string())),
                 StatusCode::CONFLICT,
             ),
             Some((field, v)) => {
-                Refusal::bad(FieldErrors::one(field, &format!("not found: {}", v.trim())))
+                Refusal::bad(FieldErrors::one(field, Why::NotFound(v.trim().to_string())))
             }
             None => Refusal::Service(e),
         }
@@ -68,14 +71,18 @@ impl Refusal {
             Refusal::Service(e) => crate::forms::status_of(e),
         }
     }
-    /// The errors by field, in the viewer's language.
-    pub fn errors(&self, lang: Lang) -> FieldErrors {
+    /// The errors by field, typed.
+    pub fn why(&self) -> FieldErrors {
         match self {
-            Refusal::Fields(f, _) => localised(lang, f.clone()),
-            // A field's `Why` through `say`, a coded refusal (or an internal failure, with its
-            // logged id) from `messages.rs`.
-            Refusal::Service(e) => FieldErrors::from_service_in(e, lang),
+            Refusal::Fields(f, _) => f.clone(),
+            // A field's `Why`, a coded refusal (or an internal failure, with its logged id) from
+            // `messages.rs`.
+            Refusal::Service(e) => FieldErrors::from_service(e),
         }
+    }
+    /// The errors by field, in the viewer's language.
+    pub fn errors(&self, lang: Lang) -> Errors {
+        self.why().shown(lang)
     }
     /// The field a refusal names (the first, for tests).
     #[cfg(test)]
@@ -98,12 +105,10 @@ impl Refusal {
         };
         let code = fields_code(status);
         let joined = |lang: Lang| {
-            errors
-                .0
-                .iter()
-                .map(|(k, m)| match k.as_str() {
-                    "" => shown(lang, k, m, &errors.1),
-                    k => format!("{k}: {}", shown(lang, k, m, &errors.1)),
+            (errors.0.iter())
+                .map(|(k, why)| match k.as_str() {
+                    "" => say(lang, why),
+                    k => format!("{k}: {}", say(lang, why)),
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
@@ -119,67 +124,25 @@ impl Refusal {
         }
         .into_response()
     }
-    pub fn message(self) -> String {
-        match self {
-            Refusal::Fields(f, _) => {
-                f.0.iter()
-                    .map(|(k, m)| {
-                        if k.is_empty() {
-                            m.clone()
-                        } else {
-                            format!("{k}: {m}")
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            }
-            Refusal::Service(e) => AppError(e).message(),
-        }
-    }
 }
 
-/// Field errors in the viewer's language (in Japanese with the values the English carried).
-pub fn localised(lang: Lang, e: FieldErrors) -> FieldErrors {
-    let FieldErrors(all, whys) = e;
-    FieldErrors(
-        all.into_iter()
-            .map(|(k, m)| {
-                let text = shown(lang, &k, &m, &whys);
-                (k, text)
-            })
-            .collect(),
-        Default::default(),
-    )
-}
-
-/// One field's error in `lang`: from its `Why` when the reader kept one, else the English path.
-fn shown(
-    lang: Lang,
-    field: &str,
-    message: &str,
-    whys: &std::collections::BTreeMap<String, secretome_domain::Why>,
-) -> String {
-    match whys.get(field) {
-        Some(why) => say(lang, why),
-        None => localise(lang, message),
-    }
+/// A page's own refusal, said by its catalogue key in both languages.
+pub fn told(key: &str) -> Why {
+    Why::said(Lang::En.t(key), Lang::Ja.t(key))
 }
 
 /// A service's refusal as field errors in the viewer's language.
-pub fn refused_in(lang: Lang, e: &ServiceError) -> FieldErrors {
-    FieldErrors::from_service_in(e, lang)
+pub fn refused_in(lang: Lang, e: &ServiceError) -> Errors {
+    FieldErrors::from_service(e).shown(lang)
 }
 
 /// The one rendering of why a value was refused, in `lang`: the English is the `Why`'s own, the
 /// Japanese is the domain's (its coded kinds' table, or the text the refusal site wrote in both
-/// languages). Only `Why::English` — a refusal site not yet given its Japanese — still has its
-/// Japanese found by its English (`localise`).
-pub fn say(lang: Lang, why: &secretome_domain::Why) -> String {
+/// languages).
+pub fn say(lang: Lang, why: &Why) -> String {
     match lang {
         Lang::En => why.en(),
-        Lang::Ja => why
-            .ja_with(&|en| Some(localise(Lang::Ja, en)))
-            .unwrap_or_else(|| why.en()),
+        Lang::Ja => why.ja(),
     }
 }
 
@@ -213,18 +176,16 @@ fn fields_code(status: StatusCode) -> &'static str {
     }
 }
 
-/// Every refused field for the API, `[{field, code, message, message_ja}]` in field order, from
-/// the English errors by field (a form-wide error, field `""`, is not listed).
-pub fn field_list(errors: &FieldErrors, code: &str) -> Vec<crate::error::FieldRefusal> {
-    errors
-        .0
-        .iter()
+/// Every refused field for the API, `[{field, code, message, message_ja}]` in field order (a
+/// form-wide error, field `""`, is not listed).
+fn field_list(errors: &FieldErrors, code: &str) -> Vec<crate::error::FieldRefusal> {
+    (errors.0.iter())
         .filter(|(field, _)| !field.is_empty())
-        .map(|(field, message)| crate::error::FieldRefusal {
+        .map(|(field, why)| crate::error::FieldRefusal {
             field: field.clone(),
             code: code.to_string(),
-            message: message.clone(),
-            message_ja: shown(Lang::Ja, field, message, &errors.1),
+            message: say(Lang::En, why),
+            message_ja: say(Lang::Ja, why),
         })
         .collect()
 }

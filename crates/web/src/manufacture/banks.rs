@@ -2,8 +2,10 @@
 //! the batches seeded from it) and establishing a working cell bank from a master bank.
 
 use super::inputs::CreateBank;
-use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
-use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use crate::kit::{
+    Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
+};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
     Extension,
@@ -20,7 +22,7 @@ struct BankPage {
     c: PageCtx,
     d: BankDetail,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_write: bool,
 }
 
@@ -29,7 +31,7 @@ async fn bank_page(
     v: &Viewer,
     id: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     match st.service.bank_detail(id).await {
@@ -57,7 +59,7 @@ pub async fn show(
         &v,
         &id,
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await

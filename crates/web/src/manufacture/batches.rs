@@ -3,9 +3,9 @@
 
 use super::inputs::{Condition, Harvest, Observe, SeedBatch, UseMaterial};
 use crate::kit::{
-    Action, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
+    Action, Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
 };
-use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
     Extension,
@@ -28,7 +28,7 @@ struct BatchesPage {
     banks: Vec<CellBank>,
     vessels: Vec<VesselKind>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_write: bool,
 }
 
@@ -40,7 +40,7 @@ struct BatchPage {
     plot: Option<String>,
     materials: Vec<MaterialSummary>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_write: bool,
 }
 
@@ -48,7 +48,7 @@ async fn batches_page(
     st: &AppState,
     v: &Viewer,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     let load = async {
@@ -80,7 +80,7 @@ async fn batch_page(
     v: &Viewer,
     id: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     let load = async {
@@ -130,7 +130,7 @@ pub async fn list(
     if let Some(bank) = q.get("bank") {
         f = f.with("cell_bank", bank.trim());
     }
-    batches_page(&st, &v, f, FieldErrors::default(), StatusCode::OK).await
+    batches_page(&st, &v, f, Errors::default(), StatusCode::OK).await
 }
 
 pub async fn show(
@@ -139,7 +139,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let f = Fields::default().with("unit", "mL").with("hours", "48");
-    batch_page(&st, &v, &id, f, FieldErrors::default(), StatusCode::OK).await
+    batch_page(&st, &v, &id, f, Errors::default(), StatusCode::OK).await
 }
 
 /// Runs one form of a batch page: `op` calls the use case with the input's command; success goes

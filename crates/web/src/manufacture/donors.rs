@@ -2,7 +2,9 @@
 //! infectious-disease screen (適格性判定), tissue collections (組織採取) and master cell banks.
 
 use super::inputs::{CollectTissue, CreateBank, RegisterDonor, Screening};
-use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
+use crate::kit::{
+    Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
+};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
@@ -60,7 +62,7 @@ struct DonorsPage {
     c: PageCtx,
     rows: Vec<DonorSummary>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_write: bool,
     sources: Vec<&'static str>,
 }
@@ -71,7 +73,7 @@ struct DonorPage {
     c: PageCtx,
     d: DonorDetail,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_write: bool,
 }
 
@@ -83,7 +85,7 @@ async fn donors_page(
     st: &AppState,
     v: &Viewer,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     match st.service.list_donors().await {
@@ -107,7 +109,7 @@ async fn donor_page(
     v: &Viewer,
     code: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     match st.service.donor_detail(code).await {
@@ -130,7 +132,7 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
         &st,
         &v,
         Fields::default().with("source", "adipose"),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await
@@ -142,7 +144,7 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Response {
     let f = Fields::default().with("amount_unit", "g");
-    donor_page(&st, &v, &code, f, FieldErrors::default(), StatusCode::OK).await
+    donor_page(&st, &v, &code, f, Errors::default(), StatusCode::OK).await
 }
 
 /// POST /donors: registers a donor, then to the donor's page.
@@ -244,8 +246,8 @@ pub async fn master_bank(
         };
         let detail = st.service.donor_detail(&code).await?;
         if !detail.tissues.iter().any(|x| x.id.as_str() == new.from) {
-            let m = "choose one of this donor's tissue collections";
-            return Err(Refusal::bad(FieldErrors::one("from", m)));
+            let why = secretome_domain::Why::NotFound(new.from.clone());
+            return Err(Refusal::bad(FieldErrors::one("from", why)));
         }
         let (id, tissue) = (new.id.clone(), new.from.clone());
         st.service

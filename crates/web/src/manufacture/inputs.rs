@@ -5,7 +5,7 @@
 
 use super::donors::{MARKERS, OUTCOMES};
 use crate::kit::{Action, At, Check, FieldErrors, flag, text};
-use secretome_domain::{UtcTime, donor::ScreenResult, processing::StepKind};
+use secretome_domain::{UtcTime, Why, donor::ScreenResult, processing::StepKind};
 use secretome_service::{NewBank, NewBatch, NewMaterialLot, NewObservation, NewTissue, Placement};
 use serde::Deserialize;
 
@@ -76,10 +76,7 @@ impl Action for Screening {
                     marker,
                     outcome: *outcome,
                 }),
-                None => {
-                    let m = "choose negative, positive or indeterminate";
-                    errors.0.insert(field.to_string(), m.to_string());
-                }
+                None => errors.add(field, Why::Choose),
             }
         }
         if errors.is_empty() {
@@ -405,7 +402,7 @@ impl Action for Step {
             "sterilisation" => StepKind::Sterilisation {
                 method: self.method.clone(),
             },
-            _ => return Err(FieldErrors::one("kind", "choose a step")),
+            _ => return Err(FieldErrors::one("kind", Why::Choose)),
         };
         let performed_at = c.time("performed_at", &self.performed_at);
         c.done((kind, performed_at))
@@ -439,11 +436,17 @@ impl Action for Fill {
             (true, true) => None,
             (false, false) => Some(Placement { freezer, rack }),
             (true, false) => {
-                let m = "must not be empty (or leave the rack empty too)";
+                let m = Why::said(
+                    "must not be empty (or leave the rack empty too)",
+                    "入力してください (ラックを入れない場合はこちらも空に)",
+                );
                 return Err(FieldErrors::one("freezer", m));
             }
             (false, true) => {
-                let m = "must not be empty (or leave the freezer empty too)";
+                let m = Why::said(
+                    "must not be empty (or leave the freezer empty too)",
+                    "入力してください (フリーザーを入れない場合はこちらも空に)",
+                );
                 return Err(FieldErrors::one("rack", m));
             }
         };
@@ -481,8 +484,8 @@ mod tests {
         let two = br#"{"batch": "B-1", "vessel_count": "x", "seeding_density": "y"}"#;
         let bad = Input::<SeedBatch>::parse("application/json", two);
         let e = bad.input().unwrap().command(&at()).unwrap_err();
-        assert_eq!(e.get("vessel_count"), "enter a whole number");
-        assert_eq!(e.get("seeding_density"), "enter a number");
+        assert_eq!(e.0["vessel_count"], Why::Whole);
+        assert_eq!(e.0["seeding_density"], Why::Number);
         let flag = Input::<Condition>::parse("application/json", br#"{"hypoxia": "maybe"}"#);
         let field = flag.input().err().and_then(|r| r.field());
         assert_eq!(field.as_deref(), Some("hypoxia"));

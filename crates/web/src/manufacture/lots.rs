@@ -2,8 +2,10 @@
 //! processing record (遠心分離, ろ過, 限外ろ過, 滅菌) and filling vials (充填).
 
 use super::inputs::{Fill, Pool, Pooling, Step};
-use crate::kit::{Fields, Input, Refusal, fail, page as render, path, see_other, signed_in};
-use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use crate::kit::{
+    Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
+};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
     Extension,
@@ -30,7 +32,7 @@ struct HarvestsPage {
     c: PageCtx,
     rows: Vec<Harvest>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_write: bool,
 }
 
@@ -40,7 +42,7 @@ struct ProcessingPage {
     c: PageCtx,
     d: LotDetail,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_write: bool,
 }
 
@@ -54,7 +56,7 @@ async fn harvests_page(
     st: &AppState,
     v: &Viewer,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     match st.service.list_harvests().await {
@@ -77,7 +79,7 @@ async fn processing_page(
     v: &Viewer,
     id: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     match st.service.lot_detail(id).await {
@@ -117,7 +119,7 @@ pub async fn harvests(
             );
         }
     }
-    harvests_page(&st, &v, f, FieldErrors::default(), StatusCode::OK).await
+    harvests_page(&st, &v, f, Errors::default(), StatusCode::OK).await
 }
 
 pub async fn processing(
@@ -126,7 +128,7 @@ pub async fn processing(
     Path(id): Path<String>,
 ) -> Response {
     let f = Fields::default().with("kind", "centrifugation");
-    processing_page(&st, &v, &id, f, FieldErrors::default(), StatusCode::OK).await
+    processing_page(&st, &v, &id, f, Errors::default(), StatusCode::OK).await
 }
 
 /// POST /lots: pools harvests into a new lot, then to the lot's processing record.

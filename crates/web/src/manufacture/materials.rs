@@ -3,9 +3,10 @@
 
 use super::inputs::ReceiveMaterial;
 use crate::kit::{
-    Fields, Input, Refusal, fail, material_state, page as render, path, see_other, signed_in,
+    Errors, Fields, Input, Refusal, fail, material_state, page as render, path, see_other,
+    signed_in,
 };
-use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
+use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
     Extension,
@@ -24,7 +25,7 @@ struct MaterialsPage {
     rows: Vec<(MaterialSummary, &'static str)>,
     categories: Vec<&'static str>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_write: bool,
 }
 
@@ -40,7 +41,7 @@ async fn materials_page(
     st: &AppState,
     v: &Viewer,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     status: StatusCode,
 ) -> Response {
     match st.service.list_materials().await {
@@ -71,7 +72,7 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
         &st,
         &v,
         Fields::default().with("category", "medium"),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await

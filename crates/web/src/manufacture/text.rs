@@ -1,5 +1,5 @@
 //! The manufacturing pages' texts (key, 日本語, English), named as a Japanese cell processing
-//! facility names them, and the Japanese for the domain's common input errors.
+//! facility names them.
 
 /// (key, 日本語, English)
 pub const TEXT: &[(&str, &str, &str)] = &[
@@ -312,113 +312,29 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "このロットは製造中ではないため、工程の記録・充填はできません。",
         "This lot is no longer in process: no steps or filling can be recorded.",
     ),
-    // error messages (Japanese for the domain's English)
-    ("mf.err.empty", "入力してください", "required"),
-    ("mf.err.number", "数値を入力してください", "enter a number"),
-    (
-        "mf.err.integer",
-        "整数を入力してください",
-        "enter a whole number",
-    ),
-    (
-        "mf.err.time",
-        "日時を入力してください",
-        "enter a date and time",
-    ),
-    (
-        "mf.err.positive",
-        "0 より大きい値を入力してください",
-        "must be greater than 0",
-    ),
-    (
-        "mf.err.negative",
-        "負の値は入力できません",
-        "must not be negative",
-    ),
-    (
-        "mf.err.percent",
-        "100 % 以下で入力してください",
-        "at most 100 %",
-    ),
-    (
-        "mf.err.chars",
-        "使用できない文字があります (英数字と - _ . / : のみ)",
-        "character not allowed",
-    ),
-    ("mf.err.too_long", "長すぎます", "too long"),
-    ("mf.err.not_found", "見つかりません", "not found"),
-    (
-        "mf.err.exists",
-        "この番号は既に使われています",
-        "already exists",
-    ),
-    ("mf.err.choose", "選択してください", "choose one"),
-    (
-        "mf.err.future",
-        "未来の日時は記録できません (入力時刻から 5 分まで)",
-        "must not be in the future",
-    ),
-    (
-        "mf.err.before",
-        "先行する記録より前の日時にはできません",
-        "before the record it follows",
-    ),
-    (
-        "mf.err.harvest_early",
-        "馴化培養の規定時間に達していません。逸脱の理由を記入するか、日時を訂正してください",
-        "before the stated conditioning time",
-    ),
-    (
-        "mf.err.harvest_late",
-        "馴化培養の規定時間を超えています。逸脱の理由を記入するか、日時を訂正してください",
-        "later than the stated conditioning time",
-    ),
-    (
-        "mf.err.vocabulary",
-        "この試験の結果として使える語ではありません",
-        "not a result of this test",
-    ),
-    ("mf.err.reason", "理由を記入してください", "give the reason"),
-    (
-        "mf.err.before_seeding",
-        "播種日時より前にはできません",
-        "before seeding",
-    ),
-    (
-        "mf.err.future_consent",
-        "同意日時を未来にはできません",
-        "consent in the future",
-    ),
-    (
-        "mf.err.after_receipt",
-        "受入日時より後にしてください",
-        "must be after receipt",
-    ),
-    (
-        "mf.err.after_filling",
-        "充填日時より後にしてください",
-        "must be after filling",
-    ),
-    (
-        "mf.err.incomplete",
-        "検査項目が不足しています",
-        "incomplete screen",
-    ),
-    ("mf.err.unit", "単位は g または mL です", "unit g or mL"),
-    ("mf.err.range", "範囲外の値です", "out of range"),
-    (
-        "mf.err.left",
-        "上清の残量を超えています",
-        "more than is left",
-    ),
-    (
-        "mf.err.exceeds",
-        "ロットの液量を超えています",
-        "exceeds the lot's volume",
-    ),
-    (
-        "mf.err.master_passage",
-        "マスターセルバンクの値以上にしてください",
-        "below the master bank's",
-    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Lang;
+
+    /// Templates pass catalogue keys to macros as plain strings (`"mf.col.donor"`): each must exist.
+    #[test]
+    fn every_key_the_manufacturing_templates_name_is_in_the_catalogue() {
+        let dir = std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates/manufacture"
+        ));
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (at, _) in text.match_indices("\"mf.") {
+                if text[..at].ends_with("tk(") {
+                    continue; // a prefix for c.tk(prefix, key)
+                }
+                let key = text[at + 1..].split('"').next().unwrap();
+                assert_ne!(Lang::Ja.t(key), "??", "{}: key {key} missing", p.display());
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! the effective master records to start it from.
 
 use super::inputs::RecordStep;
-use crate::kit::{Fields, Input, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, Input, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -21,8 +21,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::Capability;
 use secretome_domain::mbr::DocumentVersion;
+use secretome_domain::{Capability, Why};
 use secretome_service::mbr::ExecutionView;
 
 #[derive(Template)]
@@ -37,7 +37,7 @@ struct ExecPage {
     can_verify: bool,
     can_decide: bool,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 async fn exec_page(
@@ -45,7 +45,7 @@ async fn exec_page(
     v: &Viewer,
     batch: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     s: StatusCode,
 ) -> Response {
     let x = match st.service.execution(batch).await {
@@ -102,7 +102,7 @@ pub async fn show(
         &v,
         &id,
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await
@@ -187,17 +187,13 @@ pub async fn verify(
     let f = Fields::parse(&body);
     let who = f.text("verifier");
     if who.is_empty() {
-        let e = crate::kit::localised(
-            v.lang,
-            FieldErrors::one("verifier", "enter the verifier's user name"),
-        );
+        let e = FieldErrors::one("verifier", Why::Empty).shown(v.lang);
         return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let verifier = match st.service.actor(&who).await {
         Ok(a) => a,
         Err(_) => {
-            let e =
-                crate::kit::localised(v.lang, FieldErrors::one("verifier", "no such active user"));
+            let e = FieldErrors::one("verifier", Why::NotFound(who)).shown(v.lang);
             return exec_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };

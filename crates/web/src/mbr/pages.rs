@@ -4,7 +4,7 @@
 //! a form per step and per parameter, `steps_form`, prefilled from the newest version), submit for
 //! review, signed approval (refused to the author), put in force.
 
-use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
@@ -19,7 +19,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use secretome_domain::Capability;
+use secretome_domain::{Capability, Why};
 use secretome_domain::{
     donor::TissueSource,
     mbr::{DocumentKind, DocumentVersion, MasterStep},
@@ -39,7 +39,7 @@ struct ListPage {
     use_cases: Vec<&'static str>,
     step_errors: Vec<String>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 #[derive(Template)]
@@ -56,7 +56,7 @@ struct DocPage {
     can_write: bool,
     can_approve: bool,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 /// The fields of the document forms themselves; any other error not on a step field is a master
@@ -74,7 +74,7 @@ const OWN: &[&str] = &[
     "reason",
 ];
 
-fn step_errors(e: &FieldErrors) -> Vec<String> {
+fn step_errors(e: &Errors) -> Vec<String> {
     e.0.iter()
         .filter(|(k, _)| {
             let step_field = k.starts_with('s') && k[1..].starts_with(|c: char| c.is_ascii_digit());
@@ -93,13 +93,7 @@ fn rows(f: &Fields, steps: &[MasterStep]) -> Vec<StepRow> {
     }
 }
 
-async fn list_page(
-    st: &AppState,
-    v: &Viewer,
-    f: Fields,
-    e: FieldErrors,
-    s: StatusCode,
-) -> Response {
+async fn list_page(st: &AppState, v: &Viewer, f: Fields, e: Errors, s: StatusCode) -> Response {
     match st.service.documents().await {
         Ok(docs) => page(
             s,
@@ -124,7 +118,7 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
         &st,
         &v,
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await
@@ -141,7 +135,7 @@ pub async fn create(
     let steps = match steps_form::parse(&f) {
         Ok(s) => s,
         Err(e) => {
-            let e = crate::kit::localised(v.lang, e);
+            let e = e.shown(v.lang);
             return list_page(&st, &v, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
@@ -155,7 +149,7 @@ pub async fn create(
         Some(s) => match serde_json::from_value::<TissueSource>(serde_json::Value::String(s)) {
             Ok(x) => Some(x),
             Err(_) => {
-                let e = FieldErrors::one("cell_source", "choose a cell source");
+                let e = FieldErrors::one("cell_source", Why::Choose).shown(v.lang);
                 return list_page(&st, &v, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
             }
         },
@@ -187,7 +181,7 @@ async fn show_page(
     v: &Viewer,
     id: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     s: StatusCode,
 ) -> Response {
     match st.service.document(id).await {
@@ -242,7 +236,7 @@ pub async fn show(
         &v,
         &id,
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await
@@ -260,7 +254,7 @@ pub async fn revise(
     let steps = match steps_form::parse(&f) {
         Ok(s) => s,
         Err(e) => {
-            let e = crate::kit::localised(v.lang, e);
+            let e = e.shown(v.lang);
             return show_page(&st, &v, &id, f, e, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };

@@ -6,6 +6,7 @@
 //! master (stage order, limits around the target, what a use case supplies) are the domain's.
 
 use crate::forms::{FieldErrors, Fields};
+use secretome_domain::Why;
 use secretome_domain::mbr::{Limit, MasterStep, OnBreach, Parameter, Stage, UseCase};
 
 /// Blank parameter rows offered under each step, blank steps at the end.
@@ -242,7 +243,7 @@ fn opt_num(field: &str, s: &str, e: &mut FieldErrors) -> Option<f64> {
     match crate::forms::number(field, s) {
         Ok(v) => Some(v),
         Err(x) => {
-            e.0.extend(x.0);
+            e.extend(x);
             None
         }
     }
@@ -262,7 +263,7 @@ pub fn parse(f: &Fields) -> Result<Option<Vec<MasterStep>>, FieldErrors> {
         .filter(|s| !s.code.trim().is_empty())
     {
         let stage = Stage::parse(&s.stage).unwrap_or_else(|_| {
-            e.0.insert(format!("{}.stage", s.key), "choose a stage".into());
+            e.add(&format!("{}.stage", s.key), Why::Choose);
             Stage::Culture
         });
         let use_case = match s.use_case.trim() {
@@ -270,7 +271,7 @@ pub fn parse(f: &Fields) -> Result<Option<Vec<MasterStep>>, FieldErrors> {
             u => match UseCase::parse(u) {
                 Ok(u) => Some(u),
                 Err(_) => {
-                    e.0.insert(format!("{}.use_case", s.key), "choose a use case".into());
+                    e.add(&format!("{}.use_case", s.key), Why::Choose);
                     None
                 }
             },

@@ -257,15 +257,11 @@ pub fn plan_error(lang: Lang, english: &str) -> String {
     } else if said.starts_with("must be ") {
         "plan.err.range"
     } else {
-        let ja = crate::kit::localise(lang, said);
         let head = if field.is_empty() {
             String::new()
         } else {
             format!("{field}: ")
         };
-        if ja != said {
-            return format!("{head}{ja}");
-        }
         let n = numbers(said);
         return if n.is_empty() {
             format!("{head}{}", lang.t("plan.err.other"))

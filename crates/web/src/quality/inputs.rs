@@ -4,15 +4,15 @@
 //! other `test` fields); the API's `test` is the same field.
 
 use crate::kit::{Action, At, FieldErrors, opt_text, text};
-use secretome_domain::qc::result::Change;
+use secretome_domain::{Why, qc::result::Change};
 use secretome_service::NewResult;
 use serde::Deserialize;
 
 /// Refuses an empty required text, naming the field.
-fn required(field: &str, s: &str, message: &str) -> Result<String, FieldErrors> {
+fn required(field: &str, s: &str, why: Why) -> Result<String, FieldErrors> {
     Some(text(s))
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| FieldErrors::one(field, message))
+        .ok_or_else(|| FieldErrors::one(field, why))
 }
 
 #[derive(Deserialize, Default, schemars::JsonSchema)]
@@ -27,7 +27,7 @@ impl Action for OpenDeviation {
     /// (the test concerned, if any; the description).
     type Command = (Option<String>, String);
     fn command(&self, _: &At) -> Result<Self::Command, FieldErrors> {
-        let description = required("description", &self.description, "describe what happened")?;
+        let description = required("description", &self.description, Why::Empty)?;
         Ok((
             Some(text(&self.test)).filter(|t| !t.is_empty()),
             description,
@@ -45,7 +45,7 @@ pub struct Assess {
 impl Action for Assess {
     type Command = String;
     fn command(&self, _: &At) -> Result<String, FieldErrors> {
-        required("assessment", &self.assessment, "must not be empty")
+        required("assessment", &self.assessment, Why::Empty)
     }
 }
 
@@ -59,7 +59,7 @@ pub struct Decide {
 impl Action for Decide {
     type Command = String;
     fn command(&self, _: &At) -> Result<String, FieldErrors> {
-        required("reason", &self.reason, "must not be empty")
+        required("reason", &self.reason, Why::Empty)
     }
 }
 
@@ -76,7 +76,7 @@ impl Action for Sign {
     /// (password, meaning, reason).
     type Command = (String, String, String);
     fn command(&self, _: &At) -> Result<Self::Command, FieldErrors> {
-        let meaning = required("meaning", &self.meaning, "must not be empty")?;
+        let meaning = required("meaning", &self.meaning, Why::Empty)?;
         Ok((self.password.clone(), meaning, text(&self.reason)))
     }
 }
@@ -97,11 +97,12 @@ pub struct RecordResult {
 
 impl RecordResult {
     fn entry(&self) -> Result<NewResult, FieldErrors> {
-        let test = required("test", &self.test, "choose the test")?;
+        let test = required("test", &self.test, Why::Choose)?;
         let typed = opt_text(&self.typed).or_else(|| opt_text(&self.value));
         let outcome = opt_text(&self.outcome);
         if typed.is_none() && outcome.is_none() {
-            return Err(FieldErrors::one("value", "enter a value or an outcome"));
+            let why = Why::said("enter a value or an outcome", "値か判定を入力してください");
+            return Err(FieldErrors::one("value", why));
         }
         Ok(NewResult {
             test,
@@ -150,17 +151,16 @@ impl Action for ReviseResult {
             ..Default::default()
         }
         .entry()
-        .map_err(|x| e.0.extend(x.0));
+        .map_err(|x| e.extend(x));
         let change = match self.change.trim() {
             "correction" => Some(Change::Correction),
             "retest" => Some(Change::Retest),
             _ => {
-                e.0.insert("change".into(), "choose correction or retest".into());
+                e.add("change", Why::Choose);
                 None
             }
         };
-        let reason =
-            required("reason", &self.reason, "give the reason").map_err(|x| e.0.extend(x.0));
+        let reason = required("reason", &self.reason, Why::Reason).map_err(|x| e.extend(x));
         match (entry, change, reason) {
             (Ok(n), Some(c), Ok(r)) => Ok((n, c, r)),
             _ => Err(e),
@@ -170,12 +170,5 @@ impl Action for ReviseResult {
 
 /// The revise form's own field names for errors named by the entry (`test` → `rtest`, …).
 pub fn revise_fields(e: FieldErrors) -> FieldErrors {
-    let name = |k: String| match k.as_str() {
-        "test" | "value" | "outcome" => format!("r{k}"),
-        _ => k,
-    };
-    FieldErrors(
-        e.0.into_iter().map(|(k, m)| (name(k), m)).collect(),
-        e.1.into_iter().map(|(k, w)| (name(k), w)).collect(),
-    )
+    (e.moved("test", "rtest").moved("value", "rvalue")).moved("outcome", "routcome")
 }

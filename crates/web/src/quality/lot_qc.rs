@@ -4,7 +4,9 @@
 //! approved or rejected by qa — each shown with its state.
 
 use super::inputs::{Assess, Decide, OpenDeviation, RecordResult, ReviseResult, revise_fields};
-use crate::kit::{Action, Fields, Input, Refusal, actor, dev_no, fail, page, see_other, seg, tri};
+use crate::kit::{
+    Action, Errors, Fields, Input, Refusal, actor, dev_no, fail, page, see_other, seg, tri,
+};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
@@ -40,7 +42,7 @@ struct LotQcPage {
     entered: Vec<(String, String)>,
     sigs: Vec<Signature>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_qc: bool,
     can_qa: bool,
     can_open: bool,
@@ -102,6 +104,7 @@ pub async fn lot_page(
     dev: Option<&str>,
     status: StatusCode,
 ) -> Response {
+    let e = e.shown(v.lang);
     let q = match st.service.lot_qc(lot).await {
         Ok(q) => q,
         Err(err) => return fail(v, err),
@@ -159,7 +162,7 @@ pub async fn lot_page(
         })
         .collect();
     let matched = dev.is_some_and(|n| q.deviations.iter().any(|d| dev_no(&d.id) == n));
-    let e = if matched { FieldErrors::default() } else { e };
+    let e = if matched { Errors::default() } else { e };
     let quarantine = q.lot.status == LotStatus::Quarantine;
     let page_ = LotQcPage {
         c: PageCtx::new(v, &format!("/lots/{}/qc", seg(lot))).with_names(names),
@@ -257,9 +260,7 @@ async fn after_result(
             seg(id),
             seg(r.test.as_str())
         )),
-        Err((e, status)) => {
-            lot_page(st, v, id, f, crate::kit::localised(v.lang, e), None, status).await
-        }
+        Err((e, status)) => lot_page(st, v, id, f, e, None, status).await,
     }
 }
 
@@ -278,11 +279,8 @@ pub async fn open_deviation(
             .open_deviation(&a, now(), &id, test.as_deref(), &description)
             .await
             .map_err(|e| {
-                let (mut fe, s) = refused(&e);
-                if let Some(m) = fe.0.remove("test") {
-                    fe.0.insert("dev_test".into(), m);
-                }
-                (fe, s)
+                let (fe, s) = refused(&e);
+                (fe.moved("test", "dev_test"), s)
             }),
     };
     match res {
@@ -291,7 +289,7 @@ pub async fn open_deviation(
     }
 }
 
-/// A refused input's errors as typed (the lot page localises them) and its status.
+/// A refused input's errors, typed (the lot page says them in its language), and its status.
 fn raw(r: Refusal) -> (FieldErrors, StatusCode) {
     match r {
         Refusal::Fields(f, s) => (f, s),

@@ -8,7 +8,8 @@
 
 use super::lot_qc::lot_page;
 use crate::kit::{
-    Fields, actor, fail, hex, multipart, num, opt_num, page, see_other, seg, tri, unhex,
+    Errors, Fields, actor, fail, hex, multipart, num, opt_num, page, see_other, seg, told, tri,
+    unhex,
 };
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
@@ -23,6 +24,7 @@ use secretome_assay::{
     analysis::{PlateAnalysis, StandardLevel},
     plate::{Group, Well},
 };
+use secretome_domain::Why;
 use secretome_domain::qc::{
     Acceptance,
     plate::{FILE_MAX, LayoutSource, NO_VALUE},
@@ -100,7 +102,7 @@ struct PlatePage {
     /// Tests of the lot's specification still without a result and taking a number: (code, name).
     tests: Vec<(String, String)>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 fn views(a: Analysed) -> Vec<PlateView> {
@@ -168,9 +170,9 @@ async fn numeric_pending(
 
 /// A refusal of `accept_plate` as errors next to the sample each one names (`adopt[i]` is the
 /// i-th chosen sample), every one of them.
-fn placed(lang: Lang, e: &secretome_service::ServiceError, chosen: &[String]) -> FieldErrors {
+fn placed(e: &secretome_service::ServiceError, chosen: &[String]) -> FieldErrors {
     let mut out = FieldErrors::default();
-    for (field, message) in crate::forms::FieldErrors::from_service_in(e, lang).0 {
+    for (field, why) in FieldErrors::from_service(e).0 {
         let target = match field
             .strip_prefix("adopt[")
             .and_then(|rest| rest.split_once(']'))
@@ -183,14 +185,7 @@ fn placed(lang: Lang, e: &secretome_service::ServiceError, chosen: &[String]) ->
             None if field == "adopt" || field == "plate" || field == "layout" => String::new(),
             None => field,
         };
-        let m = message;
-        out.0
-            .entry(target)
-            .and_modify(|old| {
-                old.push_str("; ");
-                old.push_str(&m);
-            })
-            .or_insert(m);
+        out.add(&target, why);
     }
     out
 }
@@ -208,8 +203,11 @@ async fn plate_page(
     let analysed = match analyse_plate(up) {
         Ok(x) => x,
         Err(err) => {
-            let fe = FieldErrors::from_service_in(&err, v.lang);
-            let (field, m) = fe.0.into_iter().next().unwrap_or_default();
+            let fe = FieldErrors::from_service(&err);
+            let (field, m) =
+                fe.0.into_iter()
+                    .next()
+                    .unwrap_or((String::new(), Why::Empty));
             if field == "layout" {
                 // The layout was refused: show the plate again without it, the error at the layout.
                 let bare = PlateUpload {
@@ -217,7 +215,7 @@ async fn plate_page(
                     ..up.clone()
                 };
                 if analyse_plate(&bare).is_ok() {
-                    e.0.insert("layout".into(), m);
+                    e.add("layout", m);
                     return Box::pin(plate_page(
                         st,
                         v,
@@ -235,7 +233,7 @@ async fn plate_page(
                 v,
                 lot,
                 Fields::default(),
-                FieldErrors::one("plate", &m),
+                FieldErrors::one("plate", m),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -288,7 +286,7 @@ async fn plate_page(
         plates: views(analysed),
         tests,
         f,
-        e,
+        e: e.shown(v.lang),
     };
     page(status, &p)
 }
@@ -321,10 +319,7 @@ fn layout_of(
             if Well::parse(well).is_none()
                 || !["standard", "blank", "control", "sample"].contains(&group)
             {
-                e.0.insert(
-                    format!("g.{well}"),
-                    "choose standard, blank, control or sample".into(),
-                );
+                e.add(&format!("g.{well}"), Why::Choose);
                 continue;
             }
             let name = f
@@ -335,11 +330,11 @@ fn layout_of(
                 match conc.replace(',', "").parse::<f64>() {
                     Ok(c) if c.is_finite() && c >= 0.0 => {}
                     _ => {
-                        e.0.insert(
-                            format!("c.{well}"),
-                            "enter the standard's nominal concentration (a number, not negative)"
-                                .into(),
+                        let why = Why::said(
+                            "enter the standard's nominal concentration (a number, not negative)",
+                            "標準の公称濃度を入力してください (負でない数値)",
                         );
+                        e.add(&format!("c.{well}"), why);
                         continue;
                     }
                 }
@@ -403,7 +398,7 @@ pub async fn upload(
             .into_iter()
             .map(|p| (p.name, p.filename, p.data))
             .collect(),
-        Err(m) => return refuse_upload(&st, &v, &id, &m).await,
+        Err(why) => return refuse_upload(&st, &v, &id, why).await,
     };
     let f = Fields(
         parts
@@ -422,8 +417,7 @@ pub async fn upload(
                 .map(|b| (f.text("file_name"), b))
         });
     let Some((name, bytes)) = file else {
-        let m = v.lang.t("q.plate.err.file");
-        return refuse_upload(&st, &v, &id, m).await;
+        return refuse_upload(&st, &v, &id, told("q.plate.err.file")).await;
     };
     let name = Some(name)
         .filter(|n| !n.trim().is_empty())
@@ -440,19 +434,18 @@ pub async fn upload(
         }
         Err(e) => {
             up.layout = applied_layout(&f);
-            let e = crate::kit::localised(v.lang, e);
             plate_page(&st, &v, &id, &up, f, e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }
 
-async fn refuse_upload(st: &AppState, v: &Viewer, id: &str, m: &str) -> Response {
+async fn refuse_upload(st: &AppState, v: &Viewer, id: &str, why: Why) -> Response {
     lot_page(
         st,
         v,
         id,
         Fields::default(),
-        FieldErrors::one("plate", m),
+        FieldErrors::one("plate", why),
         None,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
@@ -471,8 +464,7 @@ pub async fn accept(
     let a = tri!(actor(&v));
     let Some(bytes) = unhex(f.get("file_hex")).filter(|b| !b.is_empty() && b.len() <= MAX_FILE)
     else {
-        let m = v.lang.t("q.plate.err.resend");
-        return refuse_upload(&st, &v, &id, m).await;
+        return refuse_upload(&st, &v, &id, told("q.plate.err.resend")).await;
     };
     let up = PlateUpload {
         file_name: Some(f.text("file_name"))
@@ -519,7 +511,7 @@ pub async fn accept(
         Ok(_) => see_other(&format!("/lots/{}/qc#results", seg(&id))),
         Err(err) => {
             let status = crate::forms::status_of(&err);
-            let e = placed(v.lang, &err, &keys);
+            let e = placed(&err, &keys);
             plate_page(&st, &v, &id, &up, f, e, status).await
         }
     }

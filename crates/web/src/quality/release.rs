@@ -5,7 +5,7 @@
 //! release lists every reason (in the viewer's language) under `id="release-blockers"`.
 
 use super::inputs::Sign;
-use crate::kit::{Fields, Input, Refusal, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, Input, Refusal, actor, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors, i18n::Lang};
 use askama::Template;
 use axum::{
@@ -53,7 +53,7 @@ struct RecordPage {
     /// Why the signature just posted was refused.
     refused: Vec<BlockerView>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     can_decide: bool,
     can_review: bool,
     quarantine: bool,
@@ -68,7 +68,7 @@ async fn record_page(
     v: &Viewer,
     lot: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     refused: &[ReleaseBlocker],
     status: StatusCode,
 ) -> Response {
@@ -133,7 +133,7 @@ pub async fn show(
         &v,
         &id,
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         &[],
         StatusCode::OK,
     )
@@ -165,6 +165,7 @@ pub async fn sign(
                     .filter(|(k, _)| k != "password")
                     .collect(),
             );
+            let e = e.shown(v.lang);
             return record_page(&st, &v, &id, typed, e, &[], status).await;
         }
     };
@@ -174,7 +175,8 @@ pub async fn sign(
     match res {
         Ok(_) => see_other(&format!("/lots/{}/record#signature", seg(&id))),
         Err(ServiceError::Domain(DomainError::ReleaseBlocked { blockers, .. })) => {
-            let e = FieldErrors::one("", "release refused");
+            let why = secretome_domain::Why::said("release refused", "出荷判定できません");
+            let e = FieldErrors::one("", why).shown(v.lang);
             record_page(&st, &v, &id, typed, e, &blockers, StatusCode::CONFLICT).await
         }
         Err(err) => {

@@ -3,8 +3,7 @@
 //! from the latest version's tests, and is created as a draft; making a draft effective supersedes
 //! the version in force. Roles: everyone reads, admin and qa write.
 
-use crate::i18n::Lang;
-use crate::kit::{Fields, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, actor, fail, page, see_other, seg, tri};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
@@ -36,7 +35,7 @@ struct ProductsPage {
     products: Vec<ProductView>,
     /// The product whose form the errors belong to.
     err_product: String,
-    e: FieldErrors,
+    e: Errors,
     can_write: bool,
 }
 
@@ -161,9 +160,8 @@ pub fn parse_tests(text: &str) -> Result<Vec<NewTest>, Why> {
     Ok(out)
 }
 
-/// A refusal of the new version, on the `tests` field (`tests[i].x` becomes "line i+1"), in
-/// `lang`.
-fn tests_error(e: &ServiceError, text: &str, lang: Lang) -> FieldErrors {
+/// A refusal of the new version, on the `tests` field (`tests[i].x` becomes "line i+1").
+fn tests_error(e: &ServiceError, text: &str) -> FieldErrors {
     if let ServiceError::Domain(DomainError::Invalid { field, message }) = e
         && let Some(rest) = field.strip_prefix("tests[")
         && let Some((i, what)) = rest.split_once(']')
@@ -181,13 +179,9 @@ fn tests_error(e: &ServiceError, text: &str, lang: Lang) -> FieldErrors {
             line as u64,
             Why::Fields(vec![(what.to_string(), message.clone())]),
         );
-        return FieldErrors::one("tests", &crate::kit::say(lang, &why));
+        return FieldErrors::one("tests", why);
     }
-    let mut fe = FieldErrors::from_service_in(e, lang);
-    if let Some(m) = fe.0.remove("") {
-        fe.0.insert("tests".into(), m);
-    }
-    fe
+    FieldErrors::from_service(e).moved("", "tests")
 }
 
 async fn products_page(
@@ -229,7 +223,7 @@ async fn products_page(
             c: PageCtx::new(v, "/products"),
             products,
             err_product,
-            e: crate::kit::localised(v.lang, e),
+            e: e.shown(v.lang),
             can_write,
         },
     )
@@ -258,14 +252,14 @@ pub async fn create(
     };
     let res = match tests {
         Err(m) => Err((
-            FieldErrors::one("tests", &crate::kit::say(v.lang, &m)),
+            FieldErrors::one("tests", m),
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
         Ok(tests) => st
             .service
             .create_specification(&a, now(), &code, tests)
             .await
-            .map_err(|e| (tests_error(&e, &text, v.lang), crate::forms::status_of(&e))),
+            .map_err(|e| (tests_error(&e, &text), crate::forms::status_of(&e))),
     };
     match res {
         Ok(s) => see_other(&format!(
@@ -297,10 +291,7 @@ pub async fn effective(
         )),
         Err(e) => {
             let status = crate::forms::status_of(&e);
-            let mut fe = crate::kit::refused_in(v.lang, &e);
-            if let Some(m) = fe.0.remove("") {
-                fe.0.insert("effective".into(), m);
-            }
+            let fe = FieldErrors::from_service(&e).moved("", "effective");
             products_page(&st, &v, &code, None, fe, status).await
         }
     }

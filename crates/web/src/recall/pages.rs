@@ -2,12 +2,12 @@
 //! patients to follow up and the follow-up form per patient.
 
 use super::input::OpenRecall;
-use crate::kit::{Fields, Input, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, Input, actor, fail, page, see_other, seg, tri};
 use crate::{
     AppState,
     auth::{Viewer, now},
     ctx::PageCtx,
-    forms::{FieldErrors, status_of},
+    forms::status_of,
 };
 use askama::Template;
 use axum::{
@@ -30,7 +30,7 @@ struct ListPage {
     /// What the recall typed in would block, shown before QA signs it.
     preview: Option<RecallPreview>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 #[derive(Template)]
@@ -41,16 +41,10 @@ struct ShowPage {
     can_follow: bool,
     /// The exposure whose follow-up form was refused, and why.
     e_for: String,
-    e: FieldErrors,
+    e: Errors,
 }
 
-async fn list_page(
-    st: &AppState,
-    v: &Viewer,
-    f: Fields,
-    e: FieldErrors,
-    s: StatusCode,
-) -> Response {
+async fn list_page(st: &AppState, v: &Viewer, f: Fields, e: Errors, s: StatusCode) -> Response {
     list_page_with(st, v, None, f, e, s).await
 }
 
@@ -59,7 +53,7 @@ async fn list_page_with(
     v: &Viewer,
     preview: Option<RecallPreview>,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     s: StatusCode,
 ) -> Response {
     let recalls = match st.service.list_recalls().await {
@@ -91,7 +85,7 @@ pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -
         &st,
         &v,
         Fields::default(),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await
@@ -120,15 +114,7 @@ pub async fn open(
         }
     };
     if !input.input().is_ok_and(|i| i.confirm) {
-        return list_page_with(
-            &st,
-            &v,
-            Some(preview),
-            f,
-            FieldErrors::default(),
-            StatusCode::OK,
-        )
-        .await;
+        return list_page_with(&st, &v, Some(preview), f, Errors::default(), StatusCode::OK).await;
     }
     match st
         .service
@@ -150,7 +136,7 @@ async fn show_page(
     v: &Viewer,
     id: &str,
     e_for: String,
-    e: FieldErrors,
+    e: Errors,
     s: StatusCode,
 ) -> Response {
     let a = tri!(actor(v));
@@ -188,7 +174,7 @@ pub async fn show(
         &v,
         &id,
         String::new(),
-        FieldErrors::default(),
+        Errors::default(),
         StatusCode::OK,
     )
     .await

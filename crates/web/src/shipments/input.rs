@@ -5,6 +5,7 @@
 //! (or the same text) in JSON.
 
 use crate::kit::{Action, At, Check, FieldErrors, text};
+use secretome_domain::Why;
 use secretome_service::NewShipment;
 use serde::{Deserialize, Deserializer};
 
@@ -99,7 +100,7 @@ impl Action for LogFile {
             None => (self.file.trim(), &self.csv),
         };
         if csv.trim().is_empty() {
-            return Err(FieldErrors::one("csv", "required"));
+            return Err(FieldErrors::one("csv", Why::Empty));
         }
         let name = if name.is_empty() { "logger.csv" } else { name };
         Ok((name.to_string(), csv.clone()))
@@ -122,8 +123,11 @@ impl Action for DecideShipment {
             "release" => true,
             "reject" => false,
             other => {
-                let m = format!("{other:?} is not one of release, reject");
-                return Err(FieldErrors::one("decision", &m));
+                let m = Why::OneOf {
+                    given: other.to_string(),
+                    choices: vec!["release".into(), "reject".into()],
+                };
+                return Err(FieldErrors::one("decision", m));
             }
         };
         Ok((release, text(&self.reason)))
@@ -164,11 +168,7 @@ mod tests {
             decision: "maybe".into(),
             reason: String::new(),
         };
-        assert!(
-            d.command(&at)
-                .unwrap_err()
-                .get("decision")
-                .contains("maybe")
-        );
+        let e = d.command(&at).unwrap_err();
+        assert!(matches!(&e.0["decision"], Why::OneOf { given, .. } if given == "maybe"));
     }
 }

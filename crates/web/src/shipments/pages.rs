@@ -5,13 +5,13 @@
 
 use super::input::{DecideShipment, LogFile, Pack, Receive};
 use super::plot::{Labels, temperature_svg};
-use crate::kit::{Fields, Input, Refusal, actor, fail, page, see_other, seg, tri};
+use crate::kit::{Errors, Fields, Input, Refusal, actor, fail, page, see_other, seg, tri};
 use crate::paging::{PageParams, Pager};
 use crate::{
     AppState,
     auth::{Viewer, now},
     ctx::PageCtx,
-    forms::{FieldErrors, status_of},
+    forms::status_of,
     i18n::Lang,
 };
 use askama::Template;
@@ -48,7 +48,7 @@ struct ListPage {
     pager: Pager,
     can_pack: bool,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 impl ListPage {
@@ -85,7 +85,7 @@ struct ShowPage {
     /// The form that was refused (`receive`, `log`, `decide`, `dispatch`), and why.
     e_for: String,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
 }
 
 impl ShowPage {
@@ -113,11 +113,11 @@ impl ShowPage {
             .collect()
     }
     /// The errors of form `name` (none when another form was refused).
-    fn err(&self, name: &str) -> FieldErrors {
+    fn err(&self, name: &str) -> Errors {
         if self.e_for == name {
             self.e.clone()
         } else {
-            FieldErrors::default()
+            Errors::default()
         }
     }
 }
@@ -130,16 +130,7 @@ pub async fn list(
     Query(p): Query<PageParams>,
 ) -> Response {
     let f = Fields::default().with("id", &suggested_id());
-    list_page(
-        &st,
-        &v,
-        filter,
-        p,
-        f,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    list_page(&st, &v, filter, p, f, Errors::default(), StatusCode::OK).await
 }
 
 /// A fresh shipment id for the packing form: `SHP-` and the time in UTC to the second.
@@ -159,7 +150,7 @@ async fn list_page(
     filter: ShipmentFilter,
     p: PageParams,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     s: StatusCode,
 ) -> Response {
     let rows = match st
@@ -214,7 +205,7 @@ pub async fn pack(
         Ok(s) => see_other(&format!("/shipments/{}", seg(&s.id))),
         Err(err) => {
             let s = status_of(&err);
-            let e = FieldErrors::from_service_in(&err, v.lang);
+            let e = crate::kit::refused_in(v.lang, &err);
             let p = PageParams::default();
             list_page(&st, &v, ShipmentFilter::default(), p, f, e, s).await
         }
@@ -227,7 +218,7 @@ async fn show_page(
     id: &str,
     e_for: &str,
     f: Fields,
-    e: FieldErrors,
+    e: Errors,
     s: StatusCode,
 ) -> Response {
     let d = match st.service.shipment_detail(id).await {
@@ -281,7 +272,7 @@ pub async fn show(
     Extension(v): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Response {
-    let (f, e) = (Fields::default(), FieldErrors::default());
+    let (f, e) = (Fields::default(), Errors::default());
     show_page(&st, &v, &id, "", f, e, StatusCode::OK).await
 }
 

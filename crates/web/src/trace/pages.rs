@@ -3,12 +3,12 @@
 //! FHIR R4 Bundle (`/api/v1/patients/{id}/fhir`, `application/fhir+json`).
 
 use super::graph::{self, Column, Labels};
-use crate::kit::{actor, page, seg, tri};
+use crate::kit::{Errors, actor, page, seg, tri};
 use crate::{
     AppState,
     auth::Viewer,
     ctx::PageCtx,
-    forms::{FieldErrors, status_of},
+    forms::status_of,
     i18n::Lang,
     json::{bad, error},
 };
@@ -19,8 +19,8 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use secretome_domain::Capability;
 use secretome_domain::genealogy::NodeKind;
+use secretome_domain::{Capability, Why};
 use secretome_service::ServiceError;
 use secretome_service::trace::{Direction, Trace};
 use std::collections::BTreeMap;
@@ -46,7 +46,7 @@ struct TracePage {
     c: PageCtx,
     id: String,
     forward: bool,
-    e: FieldErrors,
+    e: Errors,
     /// (kind label, records) per column; empty before a search.
     counts: Vec<(String, usize)>,
     svg: String,
@@ -86,14 +86,14 @@ pub async fn show(
             }
         ),
         id,
-        e: FieldErrors::default(),
+        e: Errors::default(),
         counts: Vec::new(),
         svg: String::new(),
         edges: 0,
         withheld: 0,
     };
     let Some(dir) = direction(dir_text) else {
-        p.e = FieldErrors::one("dir", v.lang.t("tr.err.dir"));
+        p.e = Errors::one("dir", v.lang.t("tr.err.dir"));
         return page(StatusCode::UNPROCESSABLE_ENTITY, &p);
     };
     if p.id.is_empty() {
@@ -129,7 +129,7 @@ pub async fn show(
                 ServiceError::Scan(e) => crate::kit::scan_message(v.lang, e),
                 _ => crate::messages::tell(&err).text(v.lang).to_string(),
             };
-            p.e = FieldErrors::one("id", &m);
+            p.e = Errors::one("id", &m);
             page(s, &p)
         }
     }
@@ -144,10 +144,10 @@ pub async fn api(
     let a = crate::kit::tri!(crate::kit::actor(&v));
     let id = q.get("id").map(|s| s.trim()).unwrap_or("");
     if id.is_empty() {
-        return bad("id", "required");
+        return bad("id", Why::Empty);
     }
     let Some(dir) = direction(q.get("dir").map(String::as_str).unwrap_or("")) else {
-        return bad("dir", "expected forward or backward");
+        return bad("dir", Why::Choose);
     };
     match st.service.trace_for(&a, dir, id).await {
         Ok(t) => (StatusCode::OK, Json::<Trace>(t)).into_response(),
