@@ -165,17 +165,7 @@ pub(super) async fn insert_events(
 
 /// Rows of `table` by primary key, `WHERE id IN (…)` with 500 keys per statement.
 pub(super) async fn get_rows(
-    pool: &sqlx::AnyPool,
-    table: crate::schema::Table,
-    ids: &[String],
-) -> Result<Vec<Snapshot>, StoreError> {
-    let mut conn = pool.acquire().await?;
-    get_rows_on(&mut conn, table, ids).await
-}
-
-/// `get_rows` on one connection (a transaction's).
-pub(super) async fn get_rows_on(
-    conn: &mut sqlx::AnyConnection,
+    c: &mut super::reader::Conn<'_>,
     table: crate::schema::Table,
     ids: &[String],
 ) -> Result<Vec<Snapshot>, StoreError> {
@@ -188,11 +178,7 @@ pub(super) async fn get_rows_on(
             table.name(),
             params.join(", ")
         );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for id in chunk {
-            q = q.bind(id.clone());
-        }
-        for r in q.fetch_all(&mut *conn).await? {
+        for r in c.fetch_once(&sql, chunk).await? {
             out.push(Snapshot::from_row(table, &r)?);
         }
     }
