@@ -169,6 +169,19 @@ pub(super) async fn get_rows(
     table: crate::schema::Table,
     ids: &[String],
 ) -> Result<Vec<Snapshot>, StoreError> {
+    get_raw_rows(c, table, ids)
+        .await?
+        .iter()
+        .map(crate::decode::RawRow::snapshot)
+        .collect()
+}
+
+/// `get_rows`, the rows left for the caller to decode.
+pub(super) async fn get_raw_rows(
+    c: &mut super::reader::Conn<'_>,
+    table: crate::schema::Table,
+    ids: &[String],
+) -> Result<Vec<crate::decode::RawRow>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
@@ -179,7 +192,7 @@ pub(super) async fn get_rows(
             params.join(", ")
         );
         for r in c.fetch_once(&sql, chunk).await? {
-            out.push(Snapshot::from_row(table, &r)?);
+            out.push(crate::decode::RawRow::new(table, r));
         }
     }
     Ok(out)
