@@ -128,6 +128,23 @@ impl LotFilter {
     }
 }
 
+/// Lot vial counters (`TallyKind::LotVials`) as lot → state → count.
+pub(crate) fn vial_counts(
+    tallies: Vec<secretome_store::Tally>,
+) -> BTreeMap<String, BTreeMap<&'static str, usize>> {
+    let mut counts: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    for t in tallies {
+        if let Some(s) = VialStatus::ALL.iter().find(|s| s.as_str() == t.key) {
+            *counts
+                .entry(t.subject)
+                .or_default()
+                .entry(s.as_str())
+                .or_default() += usize::try_from(t.n).unwrap_or(0);
+        }
+    }
+    counts
+}
+
 impl Service {
     /// A page of lots, newest first, filtered, with their vials by state (the counters the store
     /// keeps with every vial write, `TallyKind::LotVials`: a few rows per lot on the page).
@@ -157,17 +174,9 @@ impl Service {
         &self,
         lots: &[String],
     ) -> Result<BTreeMap<String, BTreeMap<&'static str, usize>>, ServiceError> {
-        let mut counts: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
-        for t in self.store().tallies_of(TallyKind::LotVials, lots).await? {
-            if let Some(s) = VialStatus::ALL.iter().find(|s| s.as_str() == t.key) {
-                *counts
-                    .entry(t.subject)
-                    .or_default()
-                    .entry(s.as_str())
-                    .or_default() += usize::try_from(t.n).unwrap_or(0);
-            }
-        }
-        Ok(counts)
+        Ok(vial_counts(
+            self.store().tallies_of(TallyKind::LotVials, lots).await?,
+        ))
     }
 
     /// A page of patients, newest registration first, filtered by indication, site and pseudonym

@@ -1,7 +1,7 @@
 //! Read models for pages and reports: the lot list with vial counts, and a lot's detail — its
 //! genealogy back to the donor, processing steps, vials and audit history.
 
-use crate::{Service, ServiceError};
+use crate::{Service, ServiceError, paging::vial_counts};
 use secretome_domain::{
     batch::{CultureBatch, Harvest},
     culture::{CellBank, TissueCollection},
@@ -12,7 +12,10 @@ use secretome_domain::{
     processing::ProcessingStep,
     vial::{Vial, VialStatus},
 };
-use secretome_store::{AuditEvent, Cond, Direction, PageQuery, Table};
+use secretome_store::{
+    AuditEvent, Cond, Direction, PageQuery, RawRow, Read, Table, TallyKind, answers,
+    records::records,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -109,58 +112,67 @@ impl Service {
         Ok(out)
     }
 
-    /// A lot with its genealogy back to the donor, steps, vials and audit history. The reads
-    /// are independent of one another and run concurrently (each on its own pooled connection):
-    /// the page waits for the slowest, not for the sum of ~10 round trips.
+    /// A lot with its genealogy back to the donor, steps, vials and audit history. Its reads are
+    /// asked for together, twice (`Store::read_all`: on SQLite one hand-over to the reader's
+    /// thread each, on PostgreSQL concurrent): the lot, its backward trace, steps, first vials,
+    /// counters and events; then the upstream nodes the trace found, one read per kind.
     pub async fn lot_detail(&self, lot: &str) -> Result<LotDetail, ServiceError> {
         let s = self.store();
-        let header = async {
-            s.fetch::<Lot>(lot)
-                .await?
-                .ok_or_else(|| ServiceError::NotFound {
-                    what: "lot",
-                    id: lot.to_string(),
-                })
-        };
-        let genealogy = async {
-            let edges = s.trace(Direction::Backward, NodeKind::Lot, lot).await?;
-            let mut keys: Vec<(NodeKind, String)> = edges
-                .iter()
-                .map(|e| (e.parent_kind, e.parent_id.clone()))
-                .collect();
-            keys.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then(a.1.cmp(&b.1)));
-            keys.dedup();
-            let mut labels = self.node_labels(&keys).await?;
-            let upstream: Vec<Node> = keys
-                .into_iter()
-                .map(|(kind, id)| {
-                    let (label, label_ja) = labels.remove(&(kind, id.clone())).unwrap_or_default();
-                    Node {
-                        kind,
-                        id,
-                        label,
-                        label_ja,
-                    }
-                })
-                .collect();
-            Ok::<_, ServiceError>((edges, upstream))
-        };
-        let steps =
-            async { Ok::<_, ServiceError>(s.list::<ProcessingStep>(Some(("lot", lot))).await?) };
         // Vial ids are the lot number and a zero-padded sequence number: id order is number order.
-        let first_vials = async {
-            let mut q = PageQuery::newest("id", LOT_VIALS);
-            q.desc = false;
-            q.conds.push(Cond::Eq("lot", lot.to_string()));
-            let mut vials = s.page_of::<Vial>(&q).await?.rows;
-            vials.sort_by_key(|v| v.seq);
-            Ok::<_, ServiceError>(vials)
-        };
-        let counts = async { self.lot_vial_counts(&[lot.to_string()]).await };
-        let events = async { Ok::<_, ServiceError>(s.events_for(Table::Lot, lot).await?) };
-        let (l, (edges, upstream), steps, vials, mut counts, events) =
-            tokio::try_join!(header, genealogy, steps, first_vials, counts, events)?;
-        let vials_by_status = counts.remove(lot).unwrap_or_default();
+        let mut first_vials = PageQuery::newest("id", LOT_VIALS);
+        first_vials.desc = false;
+        first_vials.conds.push(Cond::Eq("lot", lot.to_string()));
+        let id = || lot.to_string();
+        let all = s
+            .read_all(vec![
+                Read::Get(Table::Lot, id()),
+                Read::Trace(Direction::Backward, NodeKind::Lot, id()),
+                Read::Select(Table::ProcessingStep, Some(("lot", id()))),
+                Read::Page(Table::Vial, first_vials),
+                Read::TalliesOf(TallyKind::LotVials, vec![id()]),
+                Read::Events(Table::Lot, id()),
+            ])
+            .await?;
+        let [header, edges, steps, vials, counts, events] = answers(all)?;
+        let l: Lot = header
+            .row()?
+            .map(|r| r.to_record())
+            .transpose()?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "lot",
+                id: lot.to_string(),
+            })?;
+        let edges = edges.edges()?;
+        let mut keys: Vec<(NodeKind, String)> = edges
+            .iter()
+            .map(|e| (e.parent_kind, e.parent_id.clone()))
+            .collect();
+        keys.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then(a.1.cmp(&b.1)));
+        keys.dedup();
+        let mut labels = self.node_labels(&keys).await?;
+        let upstream: Vec<Node> = keys
+            .into_iter()
+            .map(|(kind, id)| {
+                let (label, label_ja) = labels.remove(&(kind, id.clone())).unwrap_or_default();
+                Node {
+                    kind,
+                    id,
+                    label,
+                    label_ja,
+                }
+            })
+            .collect();
+        let steps: Vec<ProcessingStep> = records(steps)?;
+        let mut vials: Vec<Vial> = vials
+            .page()?
+            .rows
+            .iter()
+            .map(RawRow::to_record)
+            .collect::<Result<_, _>>()?;
+        vials.sort_by_key(|v| v.seq);
+        let vials_by_status = vial_counts(counts.tallies()?)
+            .remove(lot)
+            .unwrap_or_default();
         let vials_total = vials_by_status.values().sum();
         Ok(LotDetail {
             lot: l,
@@ -170,7 +182,7 @@ impl Service {
             vials,
             vials_total,
             vials_by_status,
-            events,
+            events: events.events()?,
         })
     }
 
@@ -186,23 +198,24 @@ impl Service {
                 .map(|(_, i)| i.clone())
                 .collect()
         };
-        // One read per kind, all at once.
-        let (d, t, c, b, m, h) = (
-            ids(NodeKind::Donor),
-            ids(NodeKind::Tissue),
-            ids(NodeKind::CellBank),
-            ids(NodeKind::Batch),
-            ids(NodeKind::MaterialLot),
-            ids(NodeKind::Harvest),
-        );
-        let (donors, tissues, banks, batches, materials, harvests) = tokio::try_join!(
-            s.fetch_many::<Donor>(&d),
-            s.fetch_many::<TissueCollection>(&t),
-            s.fetch_many::<CellBank>(&c),
-            s.fetch_many::<CultureBatch>(&b),
-            s.fetch_many::<RawMaterialLot>(&m),
-            s.fetch_many::<Harvest>(&h),
-        )?;
+        // One read per kind, all asked for together.
+        let all = s
+            .read_all(vec![
+                Read::GetMany(Table::Donor, ids(NodeKind::Donor)),
+                Read::GetMany(Table::Tissue, ids(NodeKind::Tissue)),
+                Read::GetMany(Table::CellBank, ids(NodeKind::CellBank)),
+                Read::GetMany(Table::Batch, ids(NodeKind::Batch)),
+                Read::GetMany(Table::MaterialLot, ids(NodeKind::MaterialLot)),
+                Read::GetMany(Table::Harvest, ids(NodeKind::Harvest)),
+            ])
+            .await?;
+        let [d, t, c, b, m, h] = answers(all)?;
+        let donors: Vec<Donor> = records(d)?;
+        let tissues: Vec<TissueCollection> = records(t)?;
+        let banks: Vec<CellBank> = records(c)?;
+        let batches: Vec<CultureBatch> = records(b)?;
+        let materials: Vec<RawMaterialLot> = records(m)?;
+        let harvests: Vec<Harvest> = records(h)?;
         let mut out = BTreeMap::new();
         for d in donors {
             let en = format!(

@@ -4,6 +4,10 @@
 //! in between (the `Snapshot` → `to_record` path, kept for the audit trail and `audit verify`,
 //! costs about an allocation per cell twice over). NULL columns are left out, as `to_record` leaves
 //! them out: the record's `Option` fields read them as `None`.
+//!
+//! A row comes from either driver (`DbRow`: sqlx's `AnyRow`, or the cells of a row read through
+//! SQLite's C API by `sql::reader`); `Cells` is the one way both are read, here and in
+//! `Snapshot::from_row`, so what a column holds is decided once for both.
 
 use crate::{
     StoreError,
@@ -18,10 +22,93 @@ use sqlx::{Row as _, any::AnyRow};
 
 type Error = de::value::Error;
 
+/// A fetched row's cells by position, as text, integer or float (None: NULL); a cell of another
+/// type is an error naming its position.
+pub trait Cells {
+    fn text(&self, i: usize) -> Result<Option<&str>, StoreError>;
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError>;
+    fn real(&self, i: usize) -> Result<Option<f64>, StoreError>;
+}
+
+impl Cells for AnyRow {
+    fn text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        Ok(self.try_get::<Option<&str>, _>(i)?)
+    }
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get::<Option<i64>, _>(i)?)
+    }
+    fn real(&self, i: usize) -> Result<Option<f64>, StoreError> {
+        Ok(self.try_get::<Option<f64>, _>(i)?)
+    }
+}
+
+/// A row as SQLite's C API returned it (owned copies of its cells).
+pub type LiteRow = Vec<rusqlite::types::Value>;
+
+/// One fetched row of either driver.
+pub enum DbRow {
+    Any(AnyRow),
+    Lite(LiteRow),
+}
+
+fn lite_type(i: usize, want: &str, v: &rusqlite::types::Value) -> StoreError {
+    StoreError::Db(sqlx::Error::Decode(
+        format!("column {i}: expected {want}, found {:?}", v.data_type()).into(),
+    ))
+}
+
+fn lite_cell(row: &LiteRow, i: usize) -> Result<&rusqlite::types::Value, StoreError> {
+    row.get(i).ok_or_else(|| {
+        StoreError::Db(sqlx::Error::ColumnIndexOutOfBounds {
+            index: i,
+            len: row.len(),
+        })
+    })
+}
+
+impl Cells for DbRow {
+    fn text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        use rusqlite::types::Value as V;
+        match self {
+            DbRow::Any(r) => r.text(i),
+            DbRow::Lite(r) => match lite_cell(r, i)? {
+                V::Null => Ok(None),
+                V::Text(s) => Ok(Some(s)),
+                other => Err(lite_type(i, "text", other)),
+            },
+        }
+    }
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        use rusqlite::types::Value as V;
+        match self {
+            DbRow::Any(r) => r.int(i),
+            DbRow::Lite(r) => match lite_cell(r, i)? {
+                V::Null => Ok(None),
+                V::Integer(n) => Ok(Some(*n)),
+                other => Err(lite_type(i, "an integer", other)),
+            },
+        }
+    }
+    fn real(&self, i: usize) -> Result<Option<f64>, StoreError> {
+        use rusqlite::types::Value as V;
+        match self {
+            DbRow::Any(r) => r.real(i),
+            DbRow::Lite(r) => match lite_cell(r, i)? {
+                V::Null => Ok(None),
+                V::Real(f) => Ok(Some(*f)),
+                // SQLite keeps an integral REAL as an integer on disk (and returns it as REAL
+                // where the column's affinity is REAL); an expression may still yield one.
+                V::Integer(n) => Ok(Some(*n as f64)),
+                other => Err(lite_type(i, "a float", other)),
+            },
+        }
+    }
+}
+
 /// One row of `table`, fetched but not yet decoded.
 pub struct RawRow {
     pub(crate) table: Table,
-    pub(crate) row: AnyRow,
+    pub(crate) row: DbRow,
 }
 
 impl std::fmt::Debug for RawRow {
@@ -31,7 +118,7 @@ impl std::fmt::Debug for RawRow {
 }
 
 impl RawRow {
-    pub(crate) fn new(table: Table, row: AnyRow) -> RawRow {
+    pub(crate) fn new(table: Table, row: DbRow) -> RawRow {
         RawRow { table, row }
     }
 
@@ -60,21 +147,21 @@ impl RawRow {
             .columns()
             .iter()
             .position(|(c, _)| *c == column)?;
-        self.row.try_get::<Option<String>, _>(i).ok().flatten()
+        self.row.text(i).ok().flatten().map(str::to_string)
     }
 }
 
 /// The row as a map of its non-NULL columns.
 struct RowDe<'a> {
     table: Table,
-    row: &'a AnyRow,
+    row: &'a DbRow,
 }
 
 impl<'de> de::Deserializer<'de> for RowDe<'de> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_map(Cells {
+        visitor.visit_map(Columns {
             table: self.table,
             row: self.row,
             next: 0,
@@ -89,40 +176,25 @@ impl<'de> de::Deserializer<'de> for RowDe<'de> {
     }
 }
 
-struct Cells<'a> {
+struct Columns<'a> {
     table: Table,
-    row: &'a AnyRow,
+    row: &'a DbRow,
     next: usize,
     pending: Option<Cell<'a>>,
 }
 
-fn cell<'a>(row: &'a AnyRow, i: usize, col: &str, kind: Kind) -> Result<Option<Cell<'a>>, Error> {
-    let bad = |e: sqlx::Error| de::Error::custom(format!("{col}: {e}"));
+fn cell<'a>(row: &'a DbRow, i: usize, col: &str, kind: Kind) -> Result<Option<Cell<'a>>, Error> {
+    let bad = |e: StoreError| de::Error::custom(format!("{col}: {e}"));
     Ok(match kind {
-        Kind::Text | Kind::Secret => row
-            .try_get::<Option<&str>, _>(i)
-            .map_err(bad)?
-            .map(Cell::Text),
-        Kind::Json => row
-            .try_get::<Option<&str>, _>(i)
-            .map_err(bad)?
-            .map(Cell::Json),
-        Kind::Int => row
-            .try_get::<Option<i64>, _>(i)
-            .map_err(bad)?
-            .map(Cell::Int),
-        Kind::Bool => row
-            .try_get::<Option<i64>, _>(i)
-            .map_err(bad)?
-            .map(|b| Cell::Bool(b != 0)),
-        Kind::Real => row
-            .try_get::<Option<f64>, _>(i)
-            .map_err(bad)?
-            .map(Cell::Real),
+        Kind::Text | Kind::Secret => row.text(i).map_err(bad)?.map(Cell::Text),
+        Kind::Json => row.text(i).map_err(bad)?.map(Cell::Json),
+        Kind::Int => row.int(i).map_err(bad)?.map(Cell::Int),
+        Kind::Bool => row.int(i).map_err(bad)?.map(|b| Cell::Bool(b != 0)),
+        Kind::Real => row.real(i).map_err(bad)?.map(Cell::Real),
     })
 }
 
-impl<'de> MapAccess<'de> for Cells<'de> {
+impl<'de> MapAccess<'de> for Columns<'de> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(

@@ -27,5 +27,7 @@ pub use records::Record;
 pub use row::Snapshot;
 pub use schema::Table;
 pub use sql::SqlStore;
-pub use store::{Backend, Direction, Filter, IdempotentRow, SessionRow, Store, Tx};
+pub use store::{
+    Answer, Backend, Direction, Filter, IdempotentRow, Read, SessionRow, Store, Tx, answers,
+};
 pub use tally::{Tally, TallyKind};

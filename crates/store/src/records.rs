@@ -8,7 +8,7 @@ use crate::{
     query::{Page, PageQuery},
     row::Snapshot,
     schema::Table,
-    store::{Filter, Store, Tx},
+    store::{Answer, Filter, Read, Store, Tx},
 };
 use secretome_domain::{
     batch::{CultureBatch, Harvest, Observation},
@@ -138,6 +138,11 @@ impl dyn Tx + '_ {
     }
 }
 
+/// The records of a `Read::GetMany` or `Read::Select` answer.
+pub fn records<R: Record>(answer: Answer) -> Result<Vec<R>, StoreError> {
+    answer.rows()?.iter().map(RawRow::to_record).collect()
+}
+
 impl dyn Store + '_ {
     /// One page of records (see `PageQuery`).
     pub async fn page_of<R: Record>(&self, q: &PageQuery) -> Result<Page<R>, StoreError> {
@@ -160,16 +165,16 @@ impl dyn Store + '_ {
         }
     }
     /// The records with these ids (those that exist, in no particular order): `get_many`, one
-    /// `WHERE id IN (…)` per 500 ids.
+    /// `WHERE id IN (…)` per 500 ids, decoded straight from the rows.
     pub async fn fetch_many<R: Record>(&self, ids: &[String]) -> Result<Vec<R>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.get_many(R::TABLE, ids)
-            .await?
-            .iter()
-            .map(Snapshot::to_record)
-            .collect()
+        let all = self
+            .read_all(vec![Read::GetMany(R::TABLE, ids.to_vec())])
+            .await?;
+        let [rows] = crate::store::answers(all)?;
+        records(rows)
     }
     pub async fn list<R: Record>(&self, filter: Filter<'_>) -> Result<Vec<R>, StoreError> {
         self.select_raw(R::TABLE, filter)

@@ -4,12 +4,12 @@
 
 use crate::{
     StoreError, canonical,
+    decode::Cells,
     schema::{Kind, Table},
 };
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Number, Value};
 use sha2::Digest;
-use sqlx::{Row as _, any::AnyRow};
 use std::collections::BTreeMap;
 
 /// One row of an audited table: column → normalised value (`Json` columns hold their text).
@@ -45,19 +45,17 @@ impl Snapshot {
         Snapshot::from_object(table, v)
     }
 
-    /// Reads a row selected with `table.column_list()`.
-    pub fn from_row(table: Table, row: &AnyRow) -> Result<Snapshot, StoreError> {
+    /// Reads a row selected with `table.column_list()` (either driver's: see `Cells`).
+    pub fn from_row(table: Table, row: &impl Cells) -> Result<Snapshot, StoreError> {
         let mut values = BTreeMap::new();
         for (i, (col, kind)) in table.columns().iter().enumerate() {
             let v = match kind {
                 Kind::Text | Kind::Json | Kind::Secret => {
-                    row.try_get::<Option<String>, _>(i)?.map(Value::String)
+                    row.text(i)?.map(|s| Value::String(s.to_string()))
                 }
-                Kind::Int => row.try_get::<Option<i64>, _>(i)?.map(Value::from),
-                Kind::Bool => row
-                    .try_get::<Option<i64>, _>(i)?
-                    .map(|b| Value::Bool(b != 0)),
-                Kind::Real => match row.try_get::<Option<f64>, _>(i)? {
+                Kind::Int => row.int(i)?.map(Value::from),
+                Kind::Bool => row.int(i)?.map(|b| Value::Bool(b != 0)),
+                Kind::Real => match row.real(i)? {
                     Some(f) => Some(Value::Number(
                         Number::from_f64(f).ok_or_else(|| invalid(table, col, "not finite"))?,
                     )),

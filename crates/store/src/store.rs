@@ -56,6 +56,93 @@ pub struct IdempotentRow {
 /// An equality filter on a text column (`column = value`).
 pub type Filter<'a> = Option<(&'a str, &'a str)>;
 
+/// One of the reads a page asks for together (`Store::read_all`), as the `Store` method of the
+/// same name would run it, its rows left undecoded.
+#[derive(Debug, Clone)]
+pub enum Read {
+    /// `get_raw`.
+    Get(Table, String),
+    /// `get_many`, the rows undecoded.
+    GetMany(Table, Vec<String>),
+    /// `select_raw` with an optional `column = value` filter.
+    Select(Table, Option<(&'static str, String)>),
+    /// `page_raw`.
+    Page(Table, PageQuery),
+    /// `tallies_of`.
+    TalliesOf(TallyKind, Vec<String>),
+    /// `trace`.
+    Trace(Direction, NodeKind, String),
+    /// `events_for`.
+    Events(Table, String),
+}
+
+/// What one `Read` found, in the variant of its kind (`Get`: `Row`; `GetMany`, `Select`: `Rows`;
+/// …); the accessors take the one expected.
+#[derive(Debug)]
+pub enum Answer {
+    Row(Option<RawRow>),
+    Rows(Vec<RawRow>),
+    Page(Page<RawRow>),
+    Tallies(Vec<Tally>),
+    Edges(Vec<Edge>),
+    Events(Vec<AuditEvent>),
+}
+
+fn another(what: &str) -> StoreError {
+    StoreError::Db(sqlx::Error::Protocol(format!(
+        "read_all: expected {what}, found the answer of another read"
+    )))
+}
+
+/// The answers of a `read_all` of `N` reads, as an array to destructure.
+pub fn answers<const N: usize>(all: Vec<Answer>) -> Result<[Answer; N], StoreError> {
+    all.try_into().map_err(|v: Vec<Answer>| {
+        StoreError::Db(sqlx::Error::Protocol(format!(
+            "read_all: {} answers for {N} reads",
+            v.len()
+        )))
+    })
+}
+
+impl Answer {
+    pub fn row(self) -> Result<Option<RawRow>, StoreError> {
+        match self {
+            Answer::Row(r) => Ok(r),
+            _ => Err(another("a row")),
+        }
+    }
+    pub fn rows(self) -> Result<Vec<RawRow>, StoreError> {
+        match self {
+            Answer::Rows(r) => Ok(r),
+            _ => Err(another("rows")),
+        }
+    }
+    pub fn page(self) -> Result<Page<RawRow>, StoreError> {
+        match self {
+            Answer::Page(p) => Ok(p),
+            _ => Err(another("a page")),
+        }
+    }
+    pub fn tallies(self) -> Result<Vec<Tally>, StoreError> {
+        match self {
+            Answer::Tallies(t) => Ok(t),
+            _ => Err(another("counters")),
+        }
+    }
+    pub fn edges(self) -> Result<Vec<Edge>, StoreError> {
+        match self {
+            Answer::Edges(e) => Ok(e),
+            _ => Err(another("edges")),
+        }
+    }
+    pub fn events(self) -> Result<Vec<AuditEvent>, StoreError> {
+        match self {
+            Answer::Events(e) => Ok(e),
+            _ => Err(another("events")),
+        }
+    }
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     fn backend(&self) -> Backend;
@@ -128,6 +215,11 @@ pub trait Store: Send + Sync {
         kind: NodeKind,
         id: &str,
     ) -> Result<Vec<Edge>, StoreError>;
+    /// Several reads a page asks for together, answered in order. On SQLite they run one after
+    /// another in one call on the reader's thread (one hand-over there and back, not one per
+    /// read); on PostgreSQL concurrently, each on a pooled connection of its own. Not one
+    /// snapshot: each read sees the commits made before it starts.
+    async fn read_all(&self, reads: Vec<Read>) -> Result<Vec<Answer>, StoreError>;
     /// The audit events of one entity, oldest first.
     async fn events_for(&self, table: Table, id: &str) -> Result<Vec<AuditEvent>, StoreError>;
     /// Everyone who wrote an event on any of `entities`, except through the `excluded` actions.

@@ -5,5 +5,6 @@ mod anchored;
 mod durability;
 mod golden;
 mod paging;
+mod reads;
 mod store;
 mod tamper_between_writes;

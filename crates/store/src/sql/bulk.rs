@@ -165,20 +165,23 @@ pub(super) async fn insert_events(
 
 /// Rows of `table` by primary key, `WHERE id IN (…)` with 500 keys per statement.
 pub(super) async fn get_rows(
-    pool: &sqlx::AnyPool,
+    c: &mut super::reader::Conn<'_>,
     table: crate::schema::Table,
     ids: &[String],
 ) -> Result<Vec<Snapshot>, StoreError> {
-    let mut conn = pool.acquire().await?;
-    get_rows_on(&mut conn, table, ids).await
+    get_raw_rows(c, table, ids)
+        .await?
+        .iter()
+        .map(crate::decode::RawRow::snapshot)
+        .collect()
 }
 
-/// `get_rows` on one connection (a transaction's).
-pub(super) async fn get_rows_on(
-    conn: &mut sqlx::AnyConnection,
+/// `get_rows`, the rows left for the caller to decode.
+pub(super) async fn get_raw_rows(
+    c: &mut super::reader::Conn<'_>,
     table: crate::schema::Table,
     ids: &[String],
-) -> Result<Vec<Snapshot>, StoreError> {
+) -> Result<Vec<crate::decode::RawRow>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
@@ -188,12 +191,8 @@ pub(super) async fn get_rows_on(
             table.name(),
             params.join(", ")
         );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for id in chunk {
-            q = q.bind(id.clone());
-        }
-        for r in q.fetch_all(&mut *conn).await? {
-            out.push(Snapshot::from_row(table, &r)?);
+        for r in c.fetch_once(&sql, chunk).await? {
+            out.push(crate::decode::RawRow::new(table, r));
         }
     }
     Ok(out)

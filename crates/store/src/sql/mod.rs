@@ -9,6 +9,7 @@ mod idempotency;
 mod latest;
 mod migrate;
 mod page;
+mod reader;
 mod reads;
 mod tally;
 mod tx;
@@ -19,8 +20,8 @@ mod verify_sqlite;
 pub use migrate::{MIGRATIONS, statements};
 
 use crate::{StoreError, store::Backend};
-use sqlx::{AnyPool, AssertSqlSafe, Executor, any::AnyPoolOptions};
-use std::time::Duration;
+use sqlx::{AnyPool, AssertSqlSafe, Executor, Row as _, any::AnyPoolOptions};
+use std::{sync::Arc, time::Duration};
 
 #[derive(Clone)]
 pub struct SqlStore {
@@ -29,6 +30,9 @@ pub struct SqlStore {
     /// PostgreSQL: the URL and schema connected to, for the connection `audit verify` streams
     /// with `COPY` (sqlx's `Any` driver has no `COPY`).
     pg: Option<(String, Option<String>)>,
+    /// SQLite (a file): the read-only connections that reads outside a transaction use (see
+    /// reader.rs).
+    reader: Option<Arc<reader::Reader>>,
 }
 
 /// Turns `sqlite://PATH` or `postgres://…` into a backend and a driver URL; a SQLite file is
@@ -118,7 +122,23 @@ impl SqlStore {
             })
             .connect(&driver_url)
             .await?;
-        Ok(SqlStore { pool, backend, pg })
+        let reader = match backend {
+            Backend::Sqlite => {
+                sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                    .fetch_optional(&pool)
+                    .await?
+                    .and_then(|r| r.try_get::<String, _>(0).ok())
+                    .filter(|f| !f.is_empty())
+                    .map(reader::Reader::new)
+            }
+            Backend::Postgres => None,
+        };
+        Ok(SqlStore {
+            pool,
+            backend,
+            pg,
+            reader,
+        })
     }
 
     /// Applies pending migrations; returns the versions applied.

@@ -2,6 +2,8 @@
 //! `ORDER BY order DESC, id DESC LIMIT n + 1` — a row-value comparison both engines serve from an
 //! index on `(…, order, id)`), and grouped counts and sums.
 
+use super::reader::Conn;
+use crate::decode::{Cells, DbRow};
 use crate::{
     StoreError,
     decode::RawRow,
@@ -9,7 +11,6 @@ use crate::{
     row::Snapshot,
     schema::{Kind, Table},
 };
-use sqlx::{AnyConnection, AssertSqlSafe, Row, any::AnyRow};
 
 /// SQL text being built with its bound (text) arguments.
 #[derive(Default)]
@@ -88,68 +89,60 @@ fn conds_sql(table: Table, conds: &[Cond], sql: &mut Sql) -> Result<String, Stor
     })
 }
 
-fn bind_all(sql: Sql) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
-    let mut q = sqlx::query(AssertSqlSafe(sql.text));
-    for a in sql.args {
-        q = q.bind(a);
-    }
-    q
-}
-
 /// One page of `table` (see `PageQuery`), decoded into snapshots.
 pub(super) async fn page(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     table: Table,
     q: &PageQuery,
 ) -> Result<Page<Snapshot>, StoreError> {
-    page_raw(conn, table, q)
+    page_raw(c, table, q)
         .await?
         .try_map(|r| Snapshot::from_row(table, &r.row))
 }
 
 /// One page of `table` (see `PageQuery`), its rows left for the caller to decode.
 pub(super) async fn page_raw(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     table: Table,
     q: &PageQuery,
 ) -> Result<Page<RawRow>, StoreError> {
     let columns: Vec<&str> = table.columns().iter().map(|(c, _)| *c).collect();
-    let page = fetch_page(conn, table, q, &table.column_list(), &columns).await?;
+    let page = fetch_page(c, table, q, &table.column_list(), &columns).await?;
     Ok(page.map(|r| RawRow::new(table, r)))
 }
 
 /// One page of `table` (see `PageQuery`) with only `columns`, each as text (NULL: None), in
 /// that order: a page that shows a few columns of many rows reads and converts only those.
 pub(super) async fn page_columns(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     table: Table,
     q: &PageQuery,
-    columns: &[&str],
+    columns: &[String],
 ) -> Result<Page<Vec<Option<String>>>, StoreError> {
     let mut select = Vec::with_capacity(columns.len());
-    for c in columns {
-        check(table, c)?;
-        select.push(format!("CAST({c} AS TEXT)"));
+    for col in columns {
+        check(table, col)?;
+        select.push(format!("CAST({col} AS TEXT)"));
     }
-    fetch_page(conn, table, q, &select.join(", "), columns)
+    let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+    fetch_page(c, table, q, &select.join(", "), &names)
         .await?
         .try_map(|r| {
             (0..columns.len())
-                .map(|i| r.try_get::<Option<String>, _>(i))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(StoreError::from)
+                .map(|i| Ok(r.text(i)?.map(str::to_string)))
+                .collect::<Result<Vec<_>, StoreError>>()
         })
 }
 
 /// The keyset page of `q` selecting `select`, whose output columns are named `names` (the order
 /// column and `id` must be among them: the cursors are made of their values).
 async fn fetch_page(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     table: Table,
     q: &PageQuery,
     select: &str,
     names: &[&str],
-) -> Result<Page<AnyRow>, StoreError> {
+) -> Result<Page<DbRow>, StoreError> {
     if check(table, q.order)? != Kind::Text {
         return Err(StoreError::Invalid {
             table: table.name(),
@@ -186,26 +179,21 @@ async fn fetch_page(
         limit + 1,
         order = q.order,
     );
-    let mut fetched = bind_all(sql).fetch_all(conn).await?;
+    let mut fetched = c.fetch(&sql.text, &sql.args).await?;
     let more = fetched.len() > limit;
     fetched.truncate(limit);
     if backwards {
         fetched.reverse();
     }
-    let key = |r: &AnyRow| {
-        let text = |i: usize| {
-            r.try_get::<Option<String>, _>(i)
-                .ok()
-                .flatten()
-                .unwrap_or_default()
-        };
+    let key = |r: &DbRow| {
+        let text = |i: usize| r.text(i).ok().flatten().unwrap_or_default().to_string();
         (text(order_at), text(id_at))
     };
-    let after = |r: &AnyRow| {
+    let after = |r: &DbRow| {
         let (key, id) = key(r);
         Cursor::After { key, id }.encode()
     };
-    let before = |r: &AnyRow| {
+    let before = |r: &DbRow| {
         let (key, id) = key(r);
         Cursor::Before { key, id }.encode()
     };
@@ -229,9 +217,9 @@ async fn fetch_page(
 
 /// Rows of `table` matching `conds`, counted (and `sum` summed) per distinct `group_by` values.
 pub(super) async fn aggregate(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     table: Table,
-    group_by: &[&str],
+    group_by: &[String],
     conds: &[Cond],
     sum: Option<&str>,
     max: Option<&str>,
@@ -277,22 +265,21 @@ pub(super) async fn aggregate(
             .push_str(&format!(" GROUP BY {}", group_by.join(", ")));
     }
     let n = group_by.len();
-    bind_all(sql)
-        .fetch_all(conn)
+    c.fetch(&sql.text, &sql.args)
         .await?
         .iter()
         .map(|r| {
             Ok(Group {
                 keys: (0..n)
-                    .map(|i| r.try_get::<Option<String>, _>(i))
-                    .collect::<Result<_, _>>()?,
-                count: r.try_get::<i64, _>(n)?,
+                    .map(|i| Ok(r.text(i)?.map(str::to_string)))
+                    .collect::<Result<_, StoreError>>()?,
+                count: r.int(n)?.unwrap_or(0),
                 sum: match sum {
-                    Some(_) => r.try_get::<Option<f64>, _>(n + 1)?,
+                    Some(_) => r.real(n + 1)?,
                     None => None,
                 },
                 max: match max {
-                    Some(_) => r.try_get::<Option<String>, _>(n + 2)?,
+                    Some(_) => r.text(n + 2)?.map(str::to_string),
                     None => None,
                 },
             })

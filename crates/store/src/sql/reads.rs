@@ -1,27 +1,33 @@
 //! Reads: rows by key or filter, genealogy walks (recursive CTEs), audit look-ups; and the
 //! `Store` trait implementation that ties them to the pool.
 
-use super::{SqlStore, tx::SqlTx, verify};
+use super::{
+    SqlStore, bulk, page,
+    reader::{Conn, read},
+    tally,
+    tx::SqlTx,
+    verify,
+};
 use crate::{
     StoreError,
     audit::{AuditEvent, VerifyOutcome},
-    decode::RawRow,
+    decode::{Cells, RawRow},
     query::{Cond, Group, Page, PageQuery},
     row::Snapshot,
     schema::{Kind, Table},
-    store::{Backend, Direction, Filter, IdempotentRow, SessionRow, Store, Tx},
+    store::{Answer, Backend, Direction, Filter, IdempotentRow, Read, SessionRow, Store, Tx},
 };
 use async_trait::async_trait;
 use secretome_domain::genealogy::{Edge, NodeKind};
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::Row;
 use std::collections::BTreeSet;
 
 pub(super) async fn get_row(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     table: Table,
     id: &str,
 ) -> Result<Option<Snapshot>, StoreError> {
-    get_raw(conn, table, id)
+    get_raw(c, table, id)
         .await?
         .map(|r| r.snapshot())
         .transpose()
@@ -29,7 +35,7 @@ pub(super) async fn get_row(
 
 /// `get_row`, the row left for the caller to decode.
 pub(super) async fn get_raw(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     table: Table,
     id: &str,
 ) -> Result<Option<RawRow>, StoreError> {
@@ -38,53 +44,188 @@ pub(super) async fn get_raw(
         table.column_list(),
         table.name()
     );
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(id.to_string())
-        .fetch_optional(conn)
-        .await?;
+    let row = c.fetch(&sql, &[id.to_string()]).await?.into_iter().next();
     Ok(row.map(|r| RawRow::new(table, r)))
 }
 
 pub(super) async fn select_rows(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     table: Table,
     filter: Filter<'_>,
 ) -> Result<Vec<Snapshot>, StoreError> {
-    select_raw(conn, table, filter)
+    select_raw(c, table, filter)
         .await?
         .iter()
         .map(RawRow::snapshot)
         .collect()
 }
 
+/// The column and value of a filter, owned (to move a read onto the reader's thread).
+fn owned(filter: Filter<'_>) -> Option<(String, String)> {
+    filter.map(|(c, v)| (c.to_string(), v.to_string()))
+}
+
+fn borrowed(filter: &Option<(String, String)>) -> Filter<'_> {
+    filter.as_ref().map(|(c, v)| (c.as_str(), v.as_str()))
+}
+
+/// A text column of `table` to filter on (checked against the schema description: never user
+/// text in SQL).
+fn text_column(table: Table, col: &str) -> Result<(), StoreError> {
+    if table.column(col) == Some(Kind::Text) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid {
+            table: table.name(),
+            column: col.to_string(),
+            message: "not a text column to filter on".into(),
+        })
+    }
+}
+
 /// `select_rows`, the rows left for the caller to decode.
 pub(super) async fn select_raw(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     table: Table,
     filter: Filter<'_>,
 ) -> Result<Vec<RawRow>, StoreError> {
     let mut sql = format!("SELECT {} FROM {}", table.column_list(), table.name());
-    if let Some((col, _)) = filter {
-        // The column name is checked against the schema description: never user text in SQL.
-        if table.column(col) != Some(Kind::Text) {
-            return Err(StoreError::Invalid {
-                table: table.name(),
-                column: col.to_string(),
-                message: "not a text column to filter on".into(),
-            });
-        }
+    let mut args = Vec::new();
+    if let Some((col, v)) = filter {
+        text_column(table, col)?;
         sql.push_str(&format!(" WHERE {col} = $1"));
+        args.push(v.to_string());
     }
     sql.push_str(" ORDER BY id");
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    if let Some((_, v)) = filter {
-        q = q.bind(v.to_string());
-    }
-    Ok(q.fetch_all(conn)
+    Ok(c.fetch(&sql, &args)
         .await?
         .into_iter()
         .map(|r| RawRow::new(table, r))
         .collect())
+}
+
+/// Rows of `table` whose text `column` starts with `prefix` (`LIKE`, see `Store::select_prefix`).
+async fn select_prefix(
+    c: &mut Conn<'_>,
+    table: Table,
+    column: &str,
+    prefix: &str,
+) -> Result<Vec<Snapshot>, StoreError> {
+    text_column(table, column)?;
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {column} LIKE $1 ESCAPE '!' ORDER BY id",
+        table.column_list(),
+        table.name()
+    );
+    let mut pattern = String::with_capacity(prefix.len() + 1);
+    for ch in prefix.chars() {
+        if matches!(ch, '!' | '%' | '_') {
+            pattern.push('!');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    c.fetch(&sql, &[pattern])
+        .await?
+        .iter()
+        .map(|r| Snapshot::from_row(table, r))
+        .collect()
+}
+
+/// The audit events of one entity, oldest first.
+async fn events_for(
+    c: &mut Conn<'_>,
+    table: Table,
+    id: &str,
+) -> Result<Vec<AuditEvent>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM audit_event WHERE entity_table = $1 AND entity_id = $2 ORDER BY seq",
+        verify::EVENT_COLUMNS
+    );
+    c.fetch(&sql, &[table.name().to_string(), id.to_string()])
+        .await?
+        .iter()
+        .map(verify::event_from_row)
+        .collect()
+}
+
+/// Everyone who wrote an event on any of `entities`, except through the `excluded` actions.
+async fn actors_for(
+    c: &mut Conn<'_>,
+    entities: &[(Table, String)],
+    excluded: &[String],
+) -> Result<BTreeSet<String>, StoreError> {
+    let mut out = BTreeSet::new();
+    for table in Table::ALL {
+        let ids: Vec<&String> = entities
+            .iter()
+            .filter(|(t, _)| *t == table)
+            .map(|(_, id)| id)
+            .collect();
+        for chunk in ids.chunks(500) {
+            let params: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT DISTINCT actor, action FROM audit_event WHERE entity_table = $1 AND entity_id IN ({})",
+                params.join(", ")
+            );
+            let mut args = vec![table.name().to_string()];
+            args.extend(chunk.iter().map(|id| (*id).clone()));
+            for r in c.fetch_once(&sql, &args).await? {
+                let (Some(actor), Some(action)) = (r.text(0)?, r.text(1)?) else {
+                    continue;
+                };
+                if !excluded.iter().any(|x| x == action) {
+                    out.insert(actor.to_string());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The answer of a read of nothing (no ids, no subjects), known without asking.
+fn nothing(r: &Read) -> Option<Answer> {
+    match r {
+        Read::GetMany(_, ids) if ids.is_empty() => Some(Answer::Rows(Vec::new())),
+        Read::TalliesOf(_, s) if s.is_empty() => Some(Answer::Tallies(Vec::new())),
+        _ => None,
+    }
+}
+
+/// One read of `read_all` on `c`.
+async fn read_one(c: &mut Conn<'_>, r: &Read) -> Result<Answer, StoreError> {
+    if let Some(a) = nothing(r) {
+        return Ok(a);
+    }
+    Ok(match r {
+        Read::Get(t, id) => Answer::Row(get_raw(c, *t, id).await?),
+        Read::GetMany(t, ids) => Answer::Rows(bulk::get_raw_rows(c, *t, ids).await?),
+        Read::Select(t, f) => {
+            let f = f.as_ref().map(|(col, v)| (*col, v.as_str()));
+            Answer::Rows(select_raw(c, *t, f).await?)
+        }
+        Read::Page(t, q) => Answer::Page(page::page_raw(c, *t, q).await?),
+        Read::TalliesOf(k, s) => Answer::Tallies(tally::read_subjects(c, *k, s).await?),
+        Read::Trace(d, k, id) => Answer::Edges(trace_edges(c, *d, *k, id).await?),
+        Read::Events(t, id) => Answer::Events(events_for(c, *t, id).await?),
+    })
+}
+
+/// A web session by id (read on every signed-in request).
+async fn session_get(c: &mut Conn<'_>, id: &str) -> Result<Option<SessionRow>, StoreError> {
+    let sql = "SELECT id, user_id, csrf, created_at, last_seen FROM web_session WHERE id = $1";
+    let Some(r) = c.fetch(sql, &[id.to_string()]).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let text =
+        |i: usize| -> Result<String, StoreError> { Ok(r.text(i)?.unwrap_or_default().to_string()) };
+    Ok(Some(SessionRow {
+        id: text(0)?,
+        user_id: text(1)?,
+        csrf: text(2)?,
+        created_at: text(3)?,
+        last_seen: text(4)?,
+    }))
 }
 
 /// The walk collects the nodes reached (`UNION`: each node once, however many paths lead to it),
@@ -114,19 +255,19 @@ fn trace_sql(direction: Direction) -> String {
 /// Every edge reachable from `(kind, id)` in `direction`, on one connection (the pool's or a
 /// transaction's).
 pub(super) async fn trace_edges(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     direction: Direction,
     kind: NodeKind,
     id: &str,
 ) -> Result<Vec<Edge>, StoreError> {
-    let rows = sqlx::query(AssertSqlSafe(trace_sql(direction)))
-        .bind(kind.as_str().to_string())
-        .bind(id.to_string())
-        .fetch_all(conn)
-        .await?;
-    rows.iter()
-        .map(|r| Snapshot::from_row(Table::Edge, r)?.to_record())
-        .collect()
+    c.fetch(
+        &trace_sql(direction),
+        &[kind.as_str().to_string(), id.to_string()],
+    )
+    .await?
+    .into_iter()
+    .map(|r| RawRow::new(Table::Edge, r).to_record())
+    .collect()
 }
 
 #[async_trait]
@@ -144,23 +285,23 @@ impl Store for SqlStore {
     }
 
     async fn get(&self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        get_row(&mut conn, table, id).await
+        let id = id.to_string();
+        read!(self, |c| get_row(c, table, &id))
     }
 
     async fn select(&self, table: Table, filter: Filter<'_>) -> Result<Vec<Snapshot>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        select_rows(&mut conn, table, filter).await
+        let filter = owned(filter);
+        read!(self, |c| select_rows(c, table, borrowed(&filter)))
     }
 
     async fn page(&self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        super::page::page(&mut conn, table, q).await
+        let q = q.clone();
+        read!(self, |c| page::page(c, table, &q))
     }
 
     async fn page_raw(&self, table: Table, q: &PageQuery) -> Result<Page<RawRow>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        super::page::page_raw(&mut conn, table, q).await
+        let q = q.clone();
+        read!(self, |c| page::page_raw(c, table, &q))
     }
 
     async fn page_columns(
@@ -169,13 +310,14 @@ impl Store for SqlStore {
         q: &PageQuery,
         columns: &[&str],
     ) -> Result<Page<Vec<Option<String>>>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        super::page::page_columns(&mut conn, table, q, columns).await
+        let q = q.clone();
+        let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+        read!(self, |c| page::page_columns(c, table, &q, &columns))
     }
 
     async fn get_raw(&self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        get_raw(&mut conn, table, id).await
+        let id = id.to_string();
+        read!(self, |c| get_raw(c, table, &id))
     }
 
     async fn select_raw(
@@ -183,8 +325,8 @@ impl Store for SqlStore {
         table: Table,
         filter: Filter<'_>,
     ) -> Result<Vec<RawRow>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        select_raw(&mut conn, table, filter).await
+        let filter = owned(filter);
+        read!(self, |c| select_raw(c, table, borrowed(&filter)))
     }
 
     async fn aggregate(
@@ -195,8 +337,17 @@ impl Store for SqlStore {
         sum: Option<&str>,
         max: Option<&str>,
     ) -> Result<Vec<Group>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        super::page::aggregate(&mut conn, table, group_by, conds, sum, max).await
+        let group_by: Vec<String> = group_by.iter().map(|g| g.to_string()).collect();
+        let conds = conds.to_vec();
+        let (sum, max) = (sum.map(str::to_string), max.map(str::to_string));
+        read!(self, |c| page::aggregate(
+            c,
+            table,
+            &group_by,
+            &conds,
+            sum.as_deref(),
+            max.as_deref()
+        ))
     }
 
     async fn tallies(
@@ -205,8 +356,13 @@ impl Store for SqlStore {
         subject: Option<&str>,
         key_at_most: Option<&str>,
     ) -> Result<Vec<crate::tally::Tally>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        super::tally::read(&mut conn, kind, subject, key_at_most).await
+        let (subject, key) = (subject.map(str::to_string), key_at_most.map(str::to_string));
+        read!(self, |c| tally::read(
+            c,
+            kind,
+            subject.as_deref(),
+            key.as_deref()
+        ))
     }
 
     async fn tallies_of(
@@ -217,8 +373,8 @@ impl Store for SqlStore {
         if subjects.is_empty() {
             return Ok(Vec::new());
         }
-        let mut conn = self.pool.acquire().await?;
-        super::tally::read_subjects(&mut conn, kind, subjects).await
+        let subjects = subjects.to_vec();
+        read!(self, |c| tally::read_subjects(c, kind, &subjects))
     }
 
     async fn trace(
@@ -227,21 +383,33 @@ impl Store for SqlStore {
         kind: NodeKind,
         id: &str,
     ) -> Result<Vec<Edge>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        trace_edges(&mut conn, direction, kind, id).await
+        let id = id.to_string();
+        read!(self, |c| trace_edges(c, direction, kind, &id))
+    }
+
+    async fn read_all(&self, reads: Vec<Read>) -> Result<Vec<Answer>, StoreError> {
+        if self.reader.is_none() {
+            let each = reads.iter().map(|r| async move {
+                if let Some(a) = nothing(r) {
+                    return Ok(a);
+                }
+                let mut pooled = self.pool.acquire().await?;
+                read_one(&mut Conn::Any(&mut pooled), r).await
+            });
+            return futures_util::future::try_join_all(each).await;
+        }
+        read!(self, |c| async move {
+            let mut out = Vec::with_capacity(reads.len());
+            for r in &reads {
+                out.push(read_one(c, r).await?);
+            }
+            Ok(out)
+        })
     }
 
     async fn events_for(&self, table: Table, id: &str) -> Result<Vec<AuditEvent>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM audit_event WHERE entity_table = $1 AND entity_id = $2 ORDER BY seq",
-            verify::EVENT_COLUMNS
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(table.name().to_string())
-            .bind(id.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(verify::event_from_row).collect()
+        let id = id.to_string();
+        read!(self, |c| events_for(c, table, &id))
     }
 
     async fn actors_for(
@@ -249,33 +417,9 @@ impl Store for SqlStore {
         entities: &[(Table, String)],
         excluded: &[&str],
     ) -> Result<BTreeSet<String>, StoreError> {
-        let mut out = BTreeSet::new();
-        for table in Table::ALL {
-            let ids: Vec<&String> = entities
-                .iter()
-                .filter(|(t, _)| *t == table)
-                .map(|(_, id)| id)
-                .collect();
-            for chunk in ids.chunks(500) {
-                let params: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-                let sql = format!(
-                    "SELECT DISTINCT actor, action FROM audit_event WHERE entity_table = $1 AND entity_id IN ({})",
-                    params.join(", ")
-                );
-                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(table.name().to_string());
-                for id in chunk {
-                    q = q.bind((*id).clone());
-                }
-                for r in q.fetch_all(&self.pool).await? {
-                    let actor: String = r.try_get(0)?;
-                    let action: String = r.try_get(1)?;
-                    if !excluded.contains(&action.as_str()) {
-                        out.insert(actor);
-                    }
-                }
-            }
-        }
-        Ok(out)
+        let entities = entities.to_vec();
+        let excluded: Vec<String> = excluded.iter().map(|x| x.to_string()).collect();
+        read!(self, |c| actors_for(c, &entities, &excluded))
     }
 
     async fn verify(&self) -> Result<VerifyOutcome, StoreError> {
@@ -295,22 +439,8 @@ impl Store for SqlStore {
     }
 
     async fn session_get(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, user_id, csrf, created_at, last_seen FROM web_session WHERE id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(SessionRow {
-                id: r.try_get(0)?,
-                user_id: r.try_get(1)?,
-                csrf: r.try_get(2)?,
-                created_at: r.try_get(3)?,
-                last_seen: r.try_get(4)?,
-            })
-        })
-        .transpose()
+        let id = id.to_string();
+        read!(self, |c| session_get(c, &id))
     }
 
     async fn session_touch(&self, id: &str, last_seen: &str) -> Result<(), StoreError> {
@@ -357,38 +487,13 @@ impl Store for SqlStore {
         column: &str,
         prefix: &str,
     ) -> Result<Vec<Snapshot>, StoreError> {
-        // The column name is checked against the schema description: never user text in SQL.
-        if table.column(column) != Some(Kind::Text) {
-            return Err(StoreError::Invalid {
-                table: table.name(),
-                column: column.to_string(),
-                message: "not a text column to filter on".into(),
-            });
-        }
-        let sql = format!(
-            "SELECT {} FROM {} WHERE {column} LIKE $1 ESCAPE '!' ORDER BY id",
-            table.column_list(),
-            table.name()
-        );
-        let mut pattern = String::with_capacity(prefix.len() + 1);
-        for c in prefix.chars() {
-            if matches!(c, '!' | '%' | '_') {
-                pattern.push('!');
-            }
-            pattern.push(c);
-        }
-        pattern.push('%');
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(pattern)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Snapshot::from_row(table, r))
-            .collect()
+        let (column, prefix) = (column.to_string(), prefix.to_string());
+        read!(self, |c| select_prefix(c, table, &column, &prefix))
     }
 
     async fn get_many(&self, table: Table, ids: &[String]) -> Result<Vec<Snapshot>, StoreError> {
-        super::bulk::get_rows(&self.pool, table, ids).await
+        let ids = ids.to_vec();
+        read!(self, |c| bulk::get_rows(c, table, &ids))
     }
 
     async fn event_count(&self) -> Result<i64, StoreError> {

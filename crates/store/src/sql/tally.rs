@@ -3,6 +3,8 @@
 //! back with them; it adds each net change with a multi-row upsert (`INSERT … ON CONFLICT DO
 //! UPDATE SET n = tally.n + excluded.n`, the same text on both engines).
 
+use super::reader::Conn;
+use crate::decode::{Cells, DbRow};
 use crate::{
     StoreError,
     tally::{Deltas, Tally, TallyKind},
@@ -85,46 +87,40 @@ pub(super) async fn apply(conn: &mut AnyConnection, mut d: Deltas) -> Result<(),
 /// The counters of `kind` (of one `subject` if given; keys up to `key_at_most` if given), by
 /// subject and key. Rows counted down to zero are left out.
 pub(super) async fn read(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     kind: TallyKind,
     subject: Option<&str>,
     key_at_most: Option<&str>,
 ) -> Result<Vec<Tally>, StoreError> {
     let mut sql = String::from("SELECT subject, key, n, amount FROM tally WHERE kind = $1");
-    let mut next = 2;
-    if subject.is_some() {
-        sql.push_str(&format!(" AND subject = ${next}"));
-        next += 1;
-    }
-    if key_at_most.is_some() {
-        sql.push_str(&format!(" AND key <= ${next}"));
-    }
-    sql.push_str(" AND n <> 0 ORDER BY subject, key");
-    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(kind.as_str());
+    let mut args = vec![kind.as_str().to_string()];
     if let Some(s) = subject {
-        q = q.bind(s.to_string());
+        args.push(s.to_string());
+        sql.push_str(&format!(" AND subject = ${}", args.len()));
     }
     if let Some(k) = key_at_most {
-        q = q.bind(k.to_string());
+        args.push(k.to_string());
+        sql.push_str(&format!(" AND key <= ${}", args.len()));
     }
-    q.fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Tally {
-                subject: r.try_get(0)?,
-                key: r.try_get(1)?,
-                n: r.try_get(2)?,
-                amount: r.try_get(3)?,
-            })
-        })
-        .collect()
+    sql.push_str(" AND n <> 0 ORDER BY subject, key");
+    c.fetch(&sql, &args).await?.iter().map(tally).collect()
+}
+
+fn tally(r: &DbRow) -> Result<Tally, StoreError> {
+    let text =
+        |i: usize| -> Result<String, StoreError> { Ok(r.text(i)?.unwrap_or_default().to_string()) };
+    Ok(Tally {
+        subject: text(0)?,
+        key: text(1)?,
+        n: r.int(2)?.unwrap_or(0),
+        amount: r.real(3)?.unwrap_or(0.0),
+    })
 }
 
 /// The counters of `kind` of these `subjects`, by subject and key (rows counted down to zero left
 /// out): one `subject IN (…)` on the primary key per 500 subjects.
 pub(super) async fn read_subjects(
-    conn: &mut AnyConnection,
+    c: &mut Conn<'_>,
     kind: TallyKind,
     subjects: &[String],
 ) -> Result<Vec<Tally>, StoreError> {
@@ -136,19 +132,10 @@ pub(super) async fn read_subjects(
              AND n <> 0 ORDER BY subject, key",
             params.join(", ")
         );
-        let mut q = sqlx::query(AssertSqlSafe(sql))
-            .persistent(false)
-            .bind(kind.as_str());
-        for s in chunk {
-            q = q.bind(s.clone());
-        }
-        for r in q.fetch_all(&mut *conn).await? {
-            out.push(Tally {
-                subject: r.try_get(0)?,
-                key: r.try_get(1)?,
-                n: r.try_get(2)?,
-                amount: r.try_get(3)?,
-            });
+        let mut args = vec![kind.as_str().to_string()];
+        args.extend(chunk.iter().cloned());
+        for r in c.fetch_once(&sql, &args).await? {
+            out.push(tally(&r)?);
         }
     }
     out.sort_by(|a, b| (&a.subject, &a.key).cmp(&(&b.subject, &b.key)));

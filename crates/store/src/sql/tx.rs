@@ -179,7 +179,7 @@ fn check_reason(ctx: &AuditCtx) -> Result<(), StoreError> {
 #[async_trait]
 impl Tx for SqlTx {
     async fn get(&mut self, table: Table, id: &str) -> Result<Option<Snapshot>, StoreError> {
-        get_row(&mut self.tx, table, id).await
+        get_row(&mut self.conn(), table, id).await
     }
 
     async fn select(
@@ -187,19 +187,19 @@ impl Tx for SqlTx {
         table: Table,
         filter: Filter<'_>,
     ) -> Result<Vec<Snapshot>, StoreError> {
-        select_rows(&mut self.tx, table, filter).await
+        select_rows(&mut self.conn(), table, filter).await
     }
 
     async fn page(&mut self, table: Table, q: &PageQuery) -> Result<Page<Snapshot>, StoreError> {
-        super::page::page(&mut self.tx, table, q).await
+        super::page::page(&mut self.conn(), table, q).await
     }
 
     async fn page_raw(&mut self, table: Table, q: &PageQuery) -> Result<Page<RawRow>, StoreError> {
-        super::page::page_raw(&mut self.tx, table, q).await
+        super::page::page_raw(&mut self.conn(), table, q).await
     }
 
     async fn get_raw(&mut self, table: Table, id: &str) -> Result<Option<RawRow>, StoreError> {
-        super::reads::get_raw(&mut self.tx, table, id).await
+        super::reads::get_raw(&mut self.conn(), table, id).await
     }
 
     async fn select_raw(
@@ -207,7 +207,7 @@ impl Tx for SqlTx {
         table: Table,
         filter: Filter<'_>,
     ) -> Result<Vec<RawRow>, StoreError> {
-        super::reads::select_raw(&mut self.tx, table, filter).await
+        super::reads::select_raw(&mut self.conn(), table, filter).await
     }
 
     async fn trace(
@@ -216,7 +216,7 @@ impl Tx for SqlTx {
         kind: NodeKind,
         id: &str,
     ) -> Result<Vec<Edge>, StoreError> {
-        trace_edges(&mut self.tx, direction, kind, id).await
+        trace_edges(&mut self.conn(), direction, kind, id).await
     }
 
     async fn chain_head(&mut self) -> Result<i64, StoreError> {
@@ -279,6 +279,11 @@ impl Tx for SqlTx {
 }
 
 impl SqlTx {
+    /// This transaction's connection, for the reads written once for both drivers (reader.rs).
+    fn conn(&mut self) -> super::reader::Conn<'_> {
+        super::reader::Conn::Any(&mut self.tx)
+    }
+
     fn poison_on(&mut self, r: Result<(), StoreError>) -> Result<(), StoreError> {
         if r.is_err() {
             self.poisoned = true;
@@ -312,13 +317,12 @@ impl SqlTx {
     async fn update_one(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
         let table = row.table;
         let id = row.id().to_string();
-        let before =
-            get_row(&mut self.tx, table, &id)
-                .await?
-                .ok_or_else(|| StoreError::NotFound {
-                    table: table.name(),
-                    id: id.clone(),
-                })?;
+        let before = get_row(&mut self.conn(), table, &id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                table: table.name(),
+                id: id.clone(),
+            })?;
         // bind_all binds in table order and the key `id` comes first, so the WHERE uses $1 and the
         // SET list the following numbers (or a literal NULL).
         let params = row.placeholders(1);
@@ -369,7 +373,7 @@ impl SqlTx {
                 .iter()
                 .map(|(r, _)| r.id().to_string())
                 .collect();
-            for b in bulk::get_rows_on(&mut self.tx, table, &ids).await? {
+            for b in bulk::get_rows(&mut self.conn(), table, &ids).await? {
                 befores.insert((table, b.id().to_string()), b);
             }
             start = end;

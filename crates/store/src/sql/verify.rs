@@ -11,6 +11,7 @@
 //! memory grows with the number of rows, never with the length of the history.
 
 use super::checker::{Batch, Checker, Item};
+use crate::decode::Cells;
 use crate::{
     StoreError,
     audit::{AuditEvent, VerifyOptions, VerifyOutcome, VerifyReport},
@@ -19,25 +20,36 @@ use crate::{
     store::Backend,
 };
 use futures_util::TryStreamExt;
-use sqlx::{AnyPool, AssertSqlSafe, Row, any::AnyRow};
+use sqlx::{AnyPool, AssertSqlSafe, Row};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 pub(super) const EVENT_COLUMNS: &str =
     "seq, at, actor, action, entity_table, entity_id, before, after, reason, prev_hash, hash";
 
-pub(super) fn event_from_row(r: &AnyRow) -> Result<AuditEvent, StoreError> {
+pub(super) fn event_from_row(r: &impl Cells) -> Result<AuditEvent, StoreError> {
+    let text = |i: usize| -> Result<String, StoreError> {
+        r.text(i)?.map(str::to_string).ok_or_else(|| {
+            StoreError::Db(sqlx::Error::Decode(
+                format!("audit_event column {i} is NULL").into(),
+            ))
+        })
+    };
+    let maybe =
+        |i: usize| -> Result<Option<String>, StoreError> { Ok(r.text(i)?.map(str::to_string)) };
     Ok(AuditEvent {
-        seq: r.try_get(0)?,
-        at: r.try_get(1)?,
-        actor: r.try_get(2)?,
-        action: r.try_get(3)?,
-        entity_table: r.try_get(4)?,
-        entity_id: r.try_get(5)?,
-        before: r.try_get(6)?,
-        after: r.try_get(7)?,
-        reason: r.try_get(8)?,
-        prev_hash: r.try_get(9)?,
-        hash: r.try_get(10)?,
+        seq: r
+            .int(0)?
+            .ok_or_else(|| StoreError::Db(sqlx::Error::Decode("audit_event seq is NULL".into())))?,
+        at: text(1)?,
+        actor: text(2)?,
+        action: text(3)?,
+        entity_table: text(4)?,
+        entity_id: text(5)?,
+        before: maybe(6)?,
+        after: maybe(7)?,
+        reason: maybe(8)?,
+        prev_hash: text(9)?,
+        hash: text(10)?,
     })
 }
 

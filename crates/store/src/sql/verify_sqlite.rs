@@ -7,8 +7,9 @@
 //! an error.
 
 use super::checker::{Batch, Item, Packed};
+use super::reader::{db, open_read_only};
 use crate::{StoreError, schema::Kind, schema::Table};
-use rusqlite::{OpenFlags, types::ValueRef};
+use rusqlite::types::ValueRef;
 use std::sync::mpsc::SyncSender;
 
 fn text(v: ValueRef<'_>) -> Result<Option<String>, String> {
@@ -109,19 +110,9 @@ fn canonical(
     Ok(())
 }
 
-fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Db(sqlx::Error::Protocol(format!("sqlite: {e}")))
-}
-
 /// Reads events in sequence order, then every audited row, into `out` in batches.
 pub(super) fn walk(path: &str, out: &SyncSender<Batch>, batch: usize) -> Result<(), StoreError> {
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(db)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))
-        .map_err(db)?;
+    let conn = open_read_only(path)?;
     conn.execute_batch("BEGIN").map_err(db)?;
     let closed = || StoreError::Db(sqlx::Error::WorkerCrashed);
     let mut items = Batch::with_capacity(batch);
