@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{PlanError, at_least, fraction, non_negative, open_fraction, positive};
+use crate::error::{PlanError, Said, at_least, fraction, non_negative, open_fraction, positive};
 use crate::factor::Factor;
 use crate::kinetics::concentration;
 use crate::kinetics::{Growth, population_doublings};
@@ -154,7 +154,10 @@ fn validate(spec: &ProcessSpec) -> Result<(), PlanError> {
     if spec.stages.is_empty() {
         return Err(PlanError::Invalid {
             field: "stages".into(),
-            reason: "at least one stage is needed".into(),
+            reason: Said::new(
+                "at least one stage is needed",
+                "培養工程が 1 つ以上必要です",
+            ),
         });
     }
     for (i, s) in spec.stages.iter().enumerate() {
@@ -169,7 +172,10 @@ fn validate(spec: &ProcessSpec) -> Result<(), PlanError> {
             None if i == 0 => {
                 return Err(PlanError::Invalid {
                     field: format!("{f}.seeded_cells"),
-                    reason: "the first stage needs a number of cells".into(),
+                    reason: Said::new(
+                        "the first stage needs a number of cells",
+                        "最初の工程には播種細胞数が必要です",
+                    ),
                 });
             }
             None => {}
@@ -212,8 +218,13 @@ pub fn simulate(params: &SourceParams, spec: &ProcessSpec) -> Result<Outcome, Pl
         if seeded > available * (1.0 + 1e-9) {
             return Err(PlanError::Impossible {
                 field: format!("stages[{i}].seeded_cells"),
-                reason: format!(
-                    "seeds {seeded:.3e} cells but only {available:.3e} are recovered from the stage before"
+                reason: Said::new(
+                    format!(
+                        "seeds {seeded:.3e} cells but only {available:.3e} are recovered from the stage before"
+                    ),
+                    format!(
+                        "{seeded:.3e} 個を播種しますが、前の工程から回収できるのは {available:.3e} 個です"
+                    ),
                 ),
             });
         }
@@ -223,7 +234,10 @@ pub fn simulate(params: &SourceParams, spec: &ProcessSpec) -> Result<Outcome, Pl
                 .time_to_reach(seeded, area, target)
                 .ok_or_else(|| PlanError::Impossible {
                     field: format!("stages[{i}].grow_to_confluence"),
-                    reason: "the culture never reaches this confluence".into(),
+                    reason: Said::new(
+                        "the culture never reaches this confluence",
+                        "この培養はこのコンフルエンスに達しません",
+                    ),
                 })?;
         let hours = hours.ceil();
         let end = growth.cells_at(seeded, area, hours);
@@ -356,14 +370,21 @@ impl SplitSpec {
                     self.passage_at_confluence
                 },
             });
-            vessels =
-                vessels
-                    .checked_mul(self.split_ratio)
-                    .ok_or_else(|| PlanError::OutOfRange {
-                        field: "split_ratio".into(),
-                        range: "small enough that the vessel count fits in 32 bits".into(),
-                        value: f64::from(self.split_ratio),
-                    })?;
+            vessels = vessels
+                .checked_mul(self.split_ratio)
+                .ok_or_else(|| PlanError::Invalid {
+                    field: "split_ratio".into(),
+                    reason: Said::new(
+                        format!(
+                            "{} is too large: the vessel count must fit in 32 bits",
+                            self.split_ratio
+                        ),
+                        format!(
+                            "{} は大きすぎます: 容器数が 32 ビットに収まりません",
+                            self.split_ratio
+                        ),
+                    ),
+                })?;
         }
         Ok(stages)
     }

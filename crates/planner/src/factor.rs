@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::PlanError;
+use crate::error::{PlanError, Said};
 
 /// A secreted product measured in conditioned medium (GLOSSARY.md factor catalogue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -83,6 +83,14 @@ impl Factor {
         }
     }
 
+    /// The name a Japanese sentence uses: the abbreviation (`VEGF`), EV particles in words.
+    pub fn short_ja(self) -> &'static str {
+        match self {
+            Factor::EvParticles => self.name_ja(),
+            f => f.name(),
+        }
+    }
+
     /// Japanese name (GLOSSARY.md).
     pub fn name_ja(self) -> &'static str {
         match self {
@@ -132,6 +140,7 @@ impl FromStr for Factor {
                 .replace(['-', '_', ' '], "")
         };
         let wanted = norm(s.trim());
+        let known = || FACTORS.map(|f| f.key()).join(", ");
         FACTORS
             .into_iter()
             .find(|f| norm(f.key()) == wanted || norm(f.name()) == wanted)
@@ -144,9 +153,9 @@ impl FromStr for Factor {
             })
             .ok_or_else(|| PlanError::Invalid {
                 field: "factor".into(),
-                reason: format!(
-                    "unknown factor {s:?}; known: {}",
-                    FACTORS.map(|f| f.key()).join(", ")
+                reason: Said::new(
+                    format!("unknown factor {s:?}; known: {}", known()),
+                    format!("不明な因子 {s:?} です (指定できるもの: {})", known()),
                 ),
             })
     }

@@ -7,6 +7,7 @@ pub mod defaults;
 pub mod error;
 pub mod factor;
 pub mod kinetics;
+pub mod note;
 pub mod params;
 pub mod plan;
 pub mod svg;
@@ -23,9 +24,10 @@ pub use culture::{
     growth_of, simulate,
 };
 pub use defaults::all_defaults;
-pub use error::PlanError;
+pub use error::{PlanError, Range, Said};
 pub use factor::{FACTORS, Factor};
 pub use kinetics::Growth;
+pub use note::Note;
 pub use params::{CellSource, GrowthParams, Param, Provenance, SecretionParams, SourceParams};
 pub use plan::{Plan, PlanRequest, Prediction, Step, StepKind, TrajectoryPoint, plan, render_text};
 pub use svg::{PlotText, plan_svg, plan_svg_in};

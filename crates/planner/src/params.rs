@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::PlanError;
+use crate::error::{PlanError, Said};
 use crate::factor::{FACTORS, Factor};
 
 /// Where a parameter value comes from; the product shows it next to every number it predicts.
@@ -22,6 +22,18 @@ pub enum Provenance {
     Calibrated,
     /// Entered by the facility in a plan (e.g. a custom vessel).
     Facility,
+}
+
+impl Provenance {
+    /// In Japanese.
+    pub fn ja(self) -> &'static str {
+        match self {
+            Provenance::Literature => "文献値",
+            Provenance::Unverified => "未検証の既定値",
+            Provenance::Calibrated => "自施設で校正",
+            Provenance::Facility => "施設の入力値",
+        }
+    }
 }
 
 impl fmt::Display for Provenance {
@@ -113,8 +125,13 @@ impl FromStr for CellSource {
             "umbilical-cord" | "uc" | "cord" | "wharton" | "wj" => Ok(CellSource::UmbilicalCord),
             _ => Err(PlanError::Invalid {
                 field: "source".into(),
-                reason: format!(
-                    "unknown cell source {s:?}; known: bone-marrow, adipose, umbilical-cord"
+                reason: Said::new(
+                    format!(
+                        "unknown cell source {s:?}; known: bone-marrow, adipose, umbilical-cord"
+                    ),
+                    format!(
+                        "不明な細胞源 {s:?} です (指定できるもの: bone-marrow, adipose, umbilical-cord)"
+                    ),
                 ),
             }),
         }
@@ -221,7 +238,10 @@ impl SourceParams {
         {
             return Err(PlanError::Invalid {
                 field: "parameters.growth.covariance".into(),
-                reason: "must be 9 finite numbers (3 × 3)".into(),
+                reason: Said::new(
+                    "must be 9 finite numbers (3 × 3)",
+                    "有限の数値 9 個 (3 × 3) を指定してください",
+                ),
             });
         }
         for (f, sp) in &self.secretion {
@@ -246,7 +266,10 @@ impl SourceParams {
             .get(&factor)
             .ok_or_else(|| PlanError::Invalid {
                 field: format!("parameters.secretion.{}", factor.key()),
-                reason: "no secretion parameters for this factor".into(),
+                reason: Said::new(
+                    "no secretion parameters for this factor",
+                    "この因子の分泌パラメータがありません",
+                ),
             })
     }
 

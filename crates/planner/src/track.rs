@@ -9,6 +9,7 @@ use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{PlanError, positive};
+use crate::note::Note;
 use crate::plan::{Plan, band_at};
 
 /// A count taken on a running batch.
@@ -69,7 +70,7 @@ pub struct Tracking {
     /// Overall.
     pub status: TrackStatus,
     /// Messages to show.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Note>,
 }
 
 /// Compare `observations` with `plan`.
@@ -80,11 +81,10 @@ pub fn track(plan: &Plan, observations: &[Observation]) -> Result<Tracking, Plan
         positive(&format!("observations[{i}].cells"), o.cells)?;
         let hours = plan.hours_at(o.at);
         let Some(b) = band_at(&plan.outcome, &plan.params, hours) else {
-            warnings.push(format!(
-                "count at {} is outside the planned culture period (0–{:.0} h); not compared",
-                o.at.strftime("%Y-%m-%d %H:%M"),
-                plan.outcome.harvest_h
-            ));
+            warnings.push(Note::Outside {
+                at: o.at,
+                harvest_h: plan.outcome.harvest_h,
+            });
             continue;
         };
         let side = if o.cells < b.lower95 {
@@ -106,20 +106,15 @@ pub fn track(plan: &Plan, observations: &[Observation]) -> Result<Tracking, Plan
     }
     comparisons.sort_by(|a, b| a.hours.total_cmp(&b.hours));
     for c in comparisons.iter().filter(|c| c.side != Side::Within) {
-        warnings.push(format!(
-            "{} ({:.0} h): counted {:.3e} cells, plan {:.3e} (95 % band {:.3e}–{:.3e}): {} plan",
-            c.at.strftime("%Y-%m-%d %H:%M"),
-            c.hours,
-            c.observed,
-            c.predicted,
-            c.lower95,
-            c.upper95,
-            if c.side == Side::Below {
-                "below"
-            } else {
-                "above"
-            }
-        ));
+        warnings.push(Note::OffPlan {
+            at: c.at,
+            hours: c.hours,
+            counted: c.observed,
+            plan: c.predicted,
+            lower95: c.lower95,
+            upper95: c.upper95,
+            below: c.side == Side::Below,
+        });
     }
     let latest_off = comparisons.last().is_some_and(|c| c.side != Side::Within);
     let run_off = comparisons
@@ -131,8 +126,7 @@ pub fn track(plan: &Plan, observations: &[Observation]) -> Result<Tracking, Plan
         TrackStatus::OnPlan
     };
     if status == TrackStatus::OffPlan {
-        warnings
-            .push("batch is off plan: check the culture and re-plan the remaining steps".into());
+        warnings.push(Note::BatchOffPlan);
     }
     Ok(Tracking {
         comparisons,

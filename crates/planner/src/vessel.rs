@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{PlanError, positive};
+use crate::error::{PlanError, Said, positive};
 use crate::params::Provenance;
 
 /// A standard vessel from `planner-defaults.md` (Vessels table).
@@ -149,10 +149,13 @@ impl FromStr for VesselKind {
             .find(|k| k.key().replace('-', "") == norm)
             .ok_or_else(|| PlanError::Invalid {
                 field: "vessel".into(),
-                reason: format!(
-                    "unknown vessel {s:?}; known: {}",
-                    VESSEL_KINDS.map(|k| k.key()).join(", ")
-                ),
+                reason: {
+                    let known = VESSEL_KINDS.map(|k| k.key()).join(", ");
+                    Said::new(
+                        format!("unknown vessel {s:?}; known: {known}"),
+                        format!("不明な培養容器 {s:?} です (指定できるもの: {known})"),
+                    )
+                },
             })
     }
 }
@@ -213,7 +216,7 @@ impl<'de> Deserialize<'de> for VesselSpec {
                 .parse::<VesselKind>()
                 .map(VesselSpec::Standard)
                 .map_err(|e| match e {
-                    PlanError::Invalid { reason, .. } => serde::de::Error::custom(reason),
+                    PlanError::Invalid { reason, .. } => serde::de::Error::custom(reason.en),
                     other => serde::de::Error::custom(other),
                 }),
             RawVessel::Custom(v) => Ok(VesselSpec::Custom(v)),

@@ -8,7 +8,7 @@ use rand_distr::{Distribution, Normal};
 use secretome_planner::kinetics::concentration;
 use secretome_planner::{
     CalibrationError, CalibrationOptions, CellSource, ConditioningRecord, CountObservation, Factor,
-    FinishedBatch, Growth, Provenance, VesselKind, calibrate,
+    FinishedBatch, Growth, Note, Provenance, VesselKind, calibrate,
 };
 
 const K_VEGF: f64 = std::f64::consts::LN_2 / 1.5; // the default VEGF degradation (held fixed in the fit)
@@ -219,12 +219,20 @@ fn too_little_data_is_reported_not_fitted() {
     assert!(g.growth.is_none());
     assert!(g.secretion.is_empty());
     assert!(
-        g.notes.iter().any(|n| n.contains("growth not fitted")),
+        g.notes
+            .iter()
+            .any(|n| matches!(n, Note::GrowthData { batches: 1, .. })),
         "{:?}",
         g.notes
     );
     assert!(
-        g.notes.iter().any(|n| n.contains("VEGF rate not fitted")),
+        g.notes.iter().any(|n| matches!(
+            n,
+            Note::RateData {
+                factor: Factor::Vegf,
+                ..
+            }
+        )),
         "{:?}",
         g.notes
     );
@@ -270,17 +278,23 @@ fn a_plan_on_calibrated_parameters_is_labelled_calibrated_and_tighter() {
     };
     assert!(width(&cal) < width(&lit));
     assert!(
-        !cal.warnings
-            .iter()
-            .any(|w| w.starts_with("VEGF: secretion rate not calibrated")),
+        !cal.warnings.iter().any(|w| matches!(
+            w,
+            Note::RateDefault {
+                factor: Factor::Vegf,
+                ..
+            }
+        )),
         "{:?}",
         cal.warnings
     );
-    assert!(
-        lit.warnings
-            .iter()
-            .any(|w| w.starts_with("VEGF: secretion rate not calibrated"))
-    );
+    assert!(lit.warnings.iter().any(|w| matches!(
+        w,
+        Note::RateDefault {
+            factor: Factor::Vegf,
+            ..
+        }
+    )));
     // The schedule follows the calibrated (faster) growth.
     assert!(cal.outcome.finish_h < lit.outcome.finish_h);
 }

@@ -4,7 +4,7 @@
 use jiff::civil::{DateTime, date};
 use secretome_planner::kinetics::concentration;
 use secretome_planner::{
-    CellSource, Factor, PlanError, PlanRequest, SourceParams, StepKind, plan, render_text,
+    CellSource, Factor, Note, PlanError, PlanRequest, SourceParams, StepKind, plan, render_text,
 };
 
 const CAMPAIGN: &str = include_str!("fixtures_campaign.toml");
@@ -93,7 +93,7 @@ fn predictions_follow_the_model_and_carry_an_interval() {
     assert!(
         p.warnings
             .iter()
-            .any(|w| w.contains("VEGF") && w.contains("unverified"))
+            .any(|w| w.to_string().contains("VEGF") && w.to_string().contains("unverified"))
     );
     assert!(
         p.parameters
@@ -135,12 +135,18 @@ fn conditioning_is_lengthened_when_that_meets_the_target() {
         .insert(Factor::Hgf, hgf48 * 1.25);
     let p = plan(&req, &bm(), now()).unwrap();
     assert_eq!(p.conditioning_hours, 60.0);
-    assert!(p.warnings.iter().any(|w| w.contains("lengthened")));
+    assert!(p.warnings.iter().any(|w| matches!(
+        w,
+        Note::Lengthened {
+            from: 48.0,
+            to: 60.0
+        }
+    )));
 }
 
 fn impossible_field(r: Result<secretome_planner::Plan, PlanError>) -> (String, String) {
     match r {
-        Err(PlanError::Impossible { field, reason }) => (field, reason),
+        Err(PlanError::Impossible { field, reason }) => (field, reason.en),
         other => panic!("expected an impossible-target error, got {other:?}"),
     }
 }
@@ -188,4 +194,28 @@ fn the_start_defaults_to_now_and_the_text_report_shows_the_schedule() {
     assert!(text.contains("2026-11-25 12:00"));
     assert!(text.contains("[literature]"));
     assert!(text.contains("VEGF"));
+}
+
+/// Every step of the schedule is said in Japanese too, with the same numbers and no English
+/// words (only units, vessel names and passages in Latin letters).
+#[test]
+fn every_step_is_described_in_japanese() {
+    let p = plan(&request(), &bm(), now()).unwrap();
+    assert!(p.steps.len() > 3);
+    for s in &p.steps {
+        let words: Vec<&str> = s
+            .description_ja
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() > 1 && !["mL", "cm", "HYPERFlask"].contains(w))
+            .collect();
+        assert!(words.is_empty(), "{}: {words:?}", s.description_ja);
+        let digits = |t: &str| t.chars().filter(char::is_ascii_digit).count();
+        assert_eq!(
+            digits(&s.description),
+            digits(&s.description_ja),
+            "{} / {}",
+            s.description,
+            s.description_ja
+        );
+    }
 }

@@ -3,8 +3,8 @@
 
 use jiff::civil::{DateTime, date};
 use secretome_planner::{
-    CellSource, Observation, Plan, PlanRequest, Side, SourceParams, TrackStatus, plan, plan_svg,
-    track,
+    CellSource, Note, Observation, Plan, PlanRequest, Side, SourceParams, TrackStatus, plan,
+    plan_svg, track,
 };
 
 fn the_plan() -> Plan {
@@ -62,7 +62,9 @@ fn a_batch_growing_much_slower_is_flagged_with_the_band() {
     assert!(
         t.warnings
             .iter()
-            .any(|w| w.contains("below plan") && w.contains("95 % band")),
+            .any(|w| matches!(w, Note::OffPlan { below: true, .. })
+                && w.to_string().contains("below plan")
+                && w.to_string().contains("95 % band")),
         "{:?}",
         t.warnings
     );

@@ -3,6 +3,7 @@
 
 use crate::scan::ScanError;
 use secretome_domain::DomainError;
+use secretome_planner::{CalibrationError, PlanError};
 use secretome_store::StoreError;
 use thiserror::Error;
 
@@ -16,15 +17,28 @@ pub enum ServiceError {
     NotFound { what: &'static str, id: String },
     #[error("user {0} is inactive")]
     Inactive(String),
-    /// The planner refused a plan or a calibration; the message names the field.
-    #[error("{0}")]
-    Planning(String),
+    /// The planner refused a plan (the error names the field, in both languages); `batch` names
+    /// the running batch whose own plan it was, if it was one.
+    #[error("{}{error}", batch.as_deref().map(|b| format!("{b}: ")).unwrap_or_default())]
+    Planning {
+        batch: Option<String>,
+        error: PlanError,
+    },
+    /// The planner could not be calibrated on the facility's finished batches.
+    #[error(transparent)]
+    Calibration(#[from] CalibrationError),
     /// A failure of the machine, not of the request (hashing, randomness, a worker thread).
     #[error("internal failure: {0}")]
     Internal(String),
     /// A scanned or typed DIN was refused or not found; the code tells which (`scan.rs`).
     #[error(transparent)]
     Scan(#[from] crate::scan::ScanError),
+}
+
+impl From<PlanError> for ServiceError {
+    fn from(error: PlanError) -> Self {
+        ServiceError::Planning { batch: None, error }
+    }
 }
 
 /// What kind of failure, for a caller that must choose a status or exit code.
@@ -57,7 +71,10 @@ impl ServiceError {
             ServiceError::Store(StoreError::Invalid { .. }) => "invalid",
             ServiceError::Store(StoreError::ReasonRequired { .. }) => "reason_required",
             ServiceError::Inactive(_) => "inactive",
-            ServiceError::Planning(_) => "planning",
+            ServiceError::Planning { error, .. } if error.is_internal() => "internal",
+            ServiceError::Planning { .. } => "planning",
+            ServiceError::Calibration(CalibrationError::Solver { .. }) => "internal",
+            ServiceError::Calibration(_) => "calibration",
             ServiceError::Internal(_) | ServiceError::Store(_) => "internal",
         }
     }
@@ -78,7 +95,10 @@ impl ServiceError {
                 ErrorKind::NotFound
             }
             ServiceError::Store(StoreError::Duplicate { .. }) => ErrorKind::Conflict,
-            ServiceError::Planning(_) => ErrorKind::Invalid,
+            ServiceError::Planning { error, .. } if error.is_internal() => ErrorKind::Internal,
+            ServiceError::Planning { .. } => ErrorKind::Invalid,
+            ServiceError::Calibration(CalibrationError::Solver { .. }) => ErrorKind::Internal,
+            ServiceError::Calibration(_) => ErrorKind::Invalid,
             ServiceError::Internal(_) => ErrorKind::Internal,
             ServiceError::Scan(
                 ScanError::UnknownDin { .. } | ScanError::UnknownContainer { .. },

@@ -187,7 +187,7 @@ impl Service {
     pub async fn calibration(&self) -> Result<CalibrationReport, ServiceError> {
         let batches = self.finished_batches().await?;
         secretome_planner::calibrate(&batches, &CalibrationOptions::default())
-            .map_err(|e| ServiceError::Planning(e.to_string()))
+            .map_err(ServiceError::from)
     }
 
     /// Plans a campaign with the parameters calibrated for its source (and donor, when it has its own).
@@ -198,8 +198,7 @@ impl Service {
     ) -> Result<Plan, ServiceError> {
         let report = self.calibration().await?;
         let params = report.params_for(req.source, req.donor.as_deref());
-        secretome_planner::plan(req, &params, local(now))
-            .map_err(|e| ServiceError::Planning(e.to_string()))
+        secretome_planner::plan(req, &params, local(now)).map_err(ServiceError::from)
     }
 }
 
@@ -254,11 +253,18 @@ impl Service {
                 vessel = b.vessel.as_str(),
                 density = b.seeding_density,
             );
-            let req =
-                PlanRequest::from_toml(&toml).map_err(|e| ServiceError::Planning(e.to_string()))?;
+            let req = PlanRequest::from_toml(&toml).map_err(|error| ServiceError::Planning {
+                batch: Some(b.id.to_string()),
+                error,
+            })?;
             let params = report.params_for(source, Some(donor.id.as_str()));
-            let plan = secretome_planner::plan(&req, &params, local(b.seeded_at))
-                .map_err(|e| ServiceError::Planning(format!("{}: {e}", b.id)))?;
+            let plan =
+                secretome_planner::plan(&req, &params, local(b.seeded_at)).map_err(|error| {
+                    ServiceError::Planning {
+                        batch: Some(b.id.to_string()),
+                        error,
+                    }
+                })?;
             // The plan seeds only the vessels its (one-vial) target needs; the batch's counts cover all
             // of its vessels: compare per seeded cell.
             let seeded = b.seeding_density * b.area_cm2();
@@ -280,8 +286,7 @@ impl Service {
                     cells: o.cell_count * scale,
                 })
                 .collect();
-            let tracking = secretome_planner::track(&plan, &counts)
-                .map_err(|e| ServiceError::Planning(e.to_string()))?;
+            let tracking = secretome_planner::track(&plan, &counts)?;
             out.push(BatchTracking {
                 batch: b.id.to_string(),
                 plan,

@@ -87,7 +87,14 @@ pub fn tell(e: &ServiceError) -> Told {
             ("理由を入力してください".into(), Some("reason".into()))
         }
         ServiceError::Inactive(u) => (format!("ユーザー {u} は無効です"), None),
-        ServiceError::Planning(m) => (crate::planning::plan_error(Lang::Ja, m), None),
+        ServiceError::Planning { batch, error } => (
+            match batch {
+                Some(b) => format!("バッチ {b}: {}", error.ja()),
+                None => error.ja(),
+            },
+            error.field().map(str::to_string),
+        ),
+        ServiceError::Calibration(c) => (c.ja(), None),
         _ => (format!("受け付けられません ({en})"), None),
     };
     Told {
@@ -549,15 +556,10 @@ mod tests {
     /// whatever the variable is named: the receivers are read by what they are (`to_string()`,
     /// `.en()`, `say(…)`, `tell(…)`, `.message()`) as well as by the usual names — and no module
     /// holds a table of English phrases it searches (`&[(&str, &str)]` with a `contains(`). The
-    /// only exceptions are files, each with its reason: the planner's texts (`planning/text.rs`,
-    /// the planner crate's `PlanError` and notes are not yet typed).
+    /// only exceptions are files, each with its reason.
     #[test]
     fn no_edge_matches_on_error_text() {
         const EXCEPT: &[(&str, &str)] = &[
-            (
-                "planning/text.rs",
-                "the planner's PlanError and notes: English text, not yet typed",
-            ),
             ("messages.rs", "this test's own patterns"),
             (
                 "inventory/mod.rs",

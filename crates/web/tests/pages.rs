@@ -80,6 +80,12 @@ async fn planning_page_shows_calibration_and_a_plan() {
     let r = get(&app, "/plan", Some(&cookie)).await;
     assert_eq!(r.status, 200);
     assert!(
+        r.body
+            .contains("VEGF の分泌速度は推定していません: 測定済みバッチ 2 件 (3 件以上が必要)")
+            && !r.body.contains("rate not fitted"),
+        "the planner's notes in Japanese"
+    );
+    assert!(
         r.body.contains("id=\"calibration\"") && r.body.contains("<tr><td>臍帯</td>"),
         "calibration table, its cell source in Japanese"
     );
@@ -104,15 +110,35 @@ async fn planning_page_shows_calibration_and_a_plan() {
         r.body.split("plan-error").nth(1).unwrap_or("")
     );
     assert!(r.body.contains("<svg"), "growth plot");
+    // The schedule and the planner's warnings in Japanese (the planner says them in both).
+    let steps = r.body.split("id=\"plan-steps\"").nth(1).unwrap_or("");
+    assert!(
+        steps.contains("播種: ")
+            && steps.contains("馴化培地を上清回収")
+            && !steps.contains("seed "),
+        "{steps}"
+    );
     let r = get(
         &app,
         "/plan?source=umbilical-cord&vials=100&vial_ml=-2&deadline=2099-12-31",
         Some(&cookie),
     )
     .await;
+    let error = r.body.split("id=\"plan-error\"").nth(1).unwrap_or("");
     assert!(
-        r.body.contains("id=\"plan-error\"") && r.body.contains("vial_ml"),
-        "error names the field"
+        error.contains("バイアル容量: 0 より大きい値を入力してください (入力値 -2)"),
+        "the error names the field in Japanese: {error}"
+    );
+    let r = get_as_english(
+        &app,
+        "/plan?source=umbilical-cord&vials=100&vial_ml=-2&deadline=2099-12-31",
+        Some(&cookie),
+    )
+    .await;
+    let error = r.body.split("id=\"plan-error\"").nth(1).unwrap_or("");
+    assert!(
+        error.contains("target.vial_ml: must be greater than zero, got -2"),
+        "and in English: {error}"
     );
 }
 

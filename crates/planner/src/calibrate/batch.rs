@@ -10,8 +10,10 @@ use super::{
     CalibrationError, CalibrationOptions, CalibrationReport, Estimate, GroupCalibration,
     GrowthCalibration, MeasuredVsPredicted, SecretionCalibration,
 };
+use crate::error::Said;
 use crate::factor::Factor;
 use crate::kinetics::Growth;
+use crate::note::Note;
 use crate::params::{CellSource, SourceParams};
 use crate::vessel::VesselSpec;
 
@@ -61,11 +63,11 @@ pub struct FinishedBatch {
     pub measured: BTreeMap<Factor, f64>,
 }
 
-fn bad(b: &FinishedBatch, field: &str, reason: &str) -> CalibrationError {
+fn bad(b: &FinishedBatch, field: &str, reason: Said) -> CalibrationError {
     CalibrationError::InvalidBatch {
         batch: b.id.clone(),
         field: field.into(),
-        reason: reason.into(),
+        reason,
     }
 }
 
@@ -77,7 +79,10 @@ fn check(b: &FinishedBatch) -> Result<(), CalibrationError> {
             Err(bad(
                 b,
                 field,
-                &format!("must be a positive number, got {v}"),
+                Said::new(
+                    format!("must be a positive number, got {v}"),
+                    format!("正の数である必要があります (記録値 {v})"),
+                ),
             ))
         }
     };
@@ -85,7 +90,14 @@ fn check(b: &FinishedBatch) -> Result<(), CalibrationError> {
         if v.is_finite() && v >= 0.0 {
             Ok(())
         } else {
-            Err(bad(b, field, &format!("must be ≥ 0, got {v}")))
+            Err(bad(
+                b,
+                field,
+                Said::new(
+                    format!("must be ≥ 0, got {v}"),
+                    format!("0 以上である必要があります (記録値 {v})"),
+                ),
+            ))
         }
     };
     let v = b.vessel.vessel();
@@ -119,7 +131,7 @@ fn fit_group_growth(
     prior: &SourceParams,
     opts: &CalibrationOptions,
     group: &str,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Option<GrowthCalibration>, CalibrationError> {
     let series: Vec<CountSeries> = batches
         .iter()
@@ -141,18 +153,16 @@ fn fit_group_growth(
     let fit_sigma = dense >= 2;
     let n_params = if fit_sigma { 3 } else { 2 };
     if series.len() < opts.min_batches || n_obs < n_params + opts.min_dof {
-        notes.push(format!(
-            "growth not fitted: {} batches with {n_obs} counts; needs ≥ {} batches and ≥ {} counts",
-            series.len(),
-            opts.min_batches,
-            n_params + opts.min_dof
-        ));
+        notes.push(Note::GrowthData {
+            batches: series.len(),
+            counts: n_obs,
+            min_batches: opts.min_batches,
+            min_counts: n_params + opts.min_dof,
+        });
         return Ok(None);
     }
     if !fit_sigma {
-        notes.push(format!(
-            "confluence density kept at its prior: fewer than 2 counts above 40 % of {sigma0:.3e} cells/cm²"
-        ));
+        notes.push(Note::ConfluencePrior { density: sigma0 });
     }
     let start = (g.doubling_time_h.value, g.lag_h.value, sigma0);
     let fit = fit_growth(&series, start, fit_sigma).map_err(|e| CalibrationError::Solver {
@@ -160,11 +170,11 @@ fn fit_group_growth(
         message: e.to_string(),
     })?;
     if fit.se.iter().take(n_params).any(|v| !v.is_finite()) {
-        notes.push("growth not fitted: parameters not identifiable from these counts (singular covariance)".into());
+        notes.push(Note::Singular);
         return Ok(None);
     }
     if !fit.converged {
-        notes.push("growth fit did not converge: estimates may be poor".into());
+        notes.push(Note::NotConverged);
     }
     let t = fit.t975;
     let mut cov = vec![0.0; 9];
@@ -220,7 +230,7 @@ fn fit_group_secretion(
     params: &SourceParams,
     opts: &CalibrationOptions,
     group: &str,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Vec<SecretionCalibration>, CalibrationError> {
     let growth = crate::culture::growth_of(params).map_err(|e| CalibrationError::Solver {
         group: group.into(),
@@ -245,12 +255,11 @@ fn fit_group_secretion(
             continue;
         }
         if points.len() < opts.min_measurements {
-            notes.push(format!(
-                "{} rate not fitted: {} measured batches, needs ≥ {}",
-                factor.name(),
-                points.len(),
-                opts.min_measurements
-            ));
+            notes.push(Note::RateData {
+                factor,
+                batches: points.len(),
+                min: opts.min_measurements,
+            });
             continue;
         }
         let fit = fit_secretion(&points, sp.rate.value).map_err(|e| CalibrationError::Solver {
@@ -258,10 +267,7 @@ fn fit_group_secretion(
             message: e.to_string(),
         })?;
         if !fit.se[0].is_finite() {
-            notes.push(format!(
-                "{} rate not fitted: no interval could be computed",
-                factor.name()
-            ));
+            notes.push(Note::RateInterval { factor });
             continue;
         }
         let q = fit.params[0].exp();

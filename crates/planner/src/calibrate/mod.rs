@@ -17,7 +17,9 @@ use thiserror::Error;
 pub use batch::{ConditioningRecord, CountObservation, FinishedBatch};
 pub use render::{calibration_svg, calibration_svg_in, render_calibration_text};
 
+use crate::error::Said;
 use crate::factor::Factor;
+use crate::note::Note;
 use crate::params::{CellSource, Param, Provenance, SourceParams};
 
 /// Thresholds for "enough data".
@@ -55,7 +57,7 @@ pub enum CalibrationError {
         /// Field name.
         field: String,
         /// What is wrong.
-        reason: String,
+        reason: Said,
     },
     /// The solver refused the problem.
     #[error("{group}: solver: {message}")]
@@ -65,6 +67,22 @@ pub enum CalibrationError {
         /// Solver message.
         message: String,
     },
+}
+
+impl CalibrationError {
+    /// The error in Japanese.
+    pub fn ja(&self) -> String {
+        match self {
+            CalibrationError::InvalidBatch {
+                batch,
+                field,
+                reason,
+            } => format!("バッチ {batch}: {field}: {}", reason.ja),
+            CalibrationError::Solver { group, message } => {
+                format!("{group}: 計算できません: {message}")
+            }
+        }
+    }
 }
 
 /// An estimate with its 95 % confidence interval.
@@ -157,7 +175,7 @@ pub struct GroupCalibration {
     /// Secretion fits, for factors with enough measurements.
     pub secretion: Vec<SecretionCalibration>,
     /// What was not fitted, and why.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// All groups' calibrations.

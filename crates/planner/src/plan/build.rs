@@ -2,7 +2,7 @@
 //! backwards from the cells needed, conditioning hours from the concentration target.
 
 use crate::culture::{ConditioningSpec, DownstreamSpec, Outcome, ProcessSpec, StagePlan, simulate};
-use crate::error::PlanError;
+use crate::error::{PlanError, Said};
 use crate::params::SourceParams;
 use crate::plan::request::PlanRequest;
 
@@ -63,7 +63,10 @@ pub(crate) fn layout(
     if n_cond > f64::from(u32::MAX) {
         return Err(PlanError::Impossible {
             field: "target.vials".into(),
-            reason: format!("needs {n_cond:.3e} conditioning vessels"),
+            reason: Said::new(
+                format!("needs {n_cond:.3e} conditioning vessels"),
+                format!("馴化培養容器が {n_cond:.3e} 個必要になります"),
+            ),
         });
     }
     let n_cond = n_cond as u32;
@@ -72,11 +75,18 @@ pub(crate) fn layout(
     if fold <= 1.0 {
         return Err(PlanError::Impossible {
             field: "expansion.passage_at_confluence".into(),
-            reason: format!(
-                "passaging at {:.0} % of {sigma:.3e} cells/cm² with {:.0} % recovery gives fewer cells than \
-                 seeding at {s} cells/cm²: the culture never expands",
-                e.passage_at_confluence * 100.0,
-                e.passage_recovery * 100.0
+            reason: Said::new(
+                format!(
+                    "passaging at {:.0} % of {sigma:.3e} cells/cm² with {:.0} % recovery gives fewer cells than \
+                     seeding at {s} cells/cm²: the culture never expands",
+                    e.passage_at_confluence * 100.0,
+                    e.passage_recovery * 100.0
+                ),
+                format!(
+                    "{sigma:.3e} 個/cm² の {:.0} % で継代し回収率 {:.0} % では、{s} 個/cm² の播種より細胞が減ります: 培養が拡大しません",
+                    e.passage_at_confluence * 100.0,
+                    e.passage_recovery * 100.0
+                ),
             ),
         });
     }
@@ -89,10 +99,17 @@ pub(crate) fn layout(
     if start.cells < one_vessel && start.cells < cond_seed {
         return Err(PlanError::Impossible {
             field: "start_cells.cells".into(),
-            reason: format!(
-                "{} cells are fewer than one {} seeded at {s} cells/cm² needs ({one_vessel:.3e}); \
-                 start in a smaller vessel or with more cells",
-                start.cells, exp_vessel.name
+            reason: Said::new(
+                format!(
+                    "{} cells are fewer than one {} seeded at {s} cells/cm² needs ({one_vessel:.3e}); \
+                     start in a smaller vessel or with more cells",
+                    start.cells, exp_vessel.name
+                ),
+                format!(
+                    "{} 個では {} 1 個に {s} 個/cm² で播種する細胞数 ({one_vessel:.3e}) に足りません: \
+                     より小さい容器か、より多い細胞数で開始してください",
+                    start.cells, exp_vessel.name
+                ),
             ),
         });
     }
@@ -107,9 +124,15 @@ pub(crate) fn layout(
     }
     let (k, chain, first_need) = chosen.ok_or_else(|| PlanError::Impossible {
         field: "start_cells.cells".into(),
-        reason: format!(
-            "{} cells cannot be expanded to {cond_seed:.3e} within {MAX_STAGES} passages",
-            start.cells
+        reason: Said::new(
+            format!(
+                "{} cells cannot be expanded to {cond_seed:.3e} within {MAX_STAGES} passages",
+                start.cells
+            ),
+            format!(
+                "{} 個から {MAX_STAGES} 回以内の継代では {cond_seed:.3e} 個まで増やせません",
+                start.cells
+            ),
         ),
     })?;
     let final_passage = start.passage + k as u32;
@@ -119,10 +142,17 @@ pub(crate) fn layout(
         let needed = chain.first().map_or(cond_seed, |c| c.1);
         return Err(PlanError::Impossible {
             field: "target.vials".into(),
-            reason: format!(
-                "{} vials need {k} passages from P{}, conditioning at P{final_passage} > maximum P{max_passage}; \
-                 start with ≥ {needed:.3e} cells at P{} or plan fewer vials",
-                req.target.vials, start.passage, start.passage
+            reason: Said::new(
+                format!(
+                    "{} vials need {k} passages from P{}, conditioning at P{final_passage} > maximum P{max_passage}; \
+                     start with ≥ {needed:.3e} cells at P{} or plan fewer vials",
+                    req.target.vials, start.passage, start.passage
+                ),
+                format!(
+                    "{} 本には P{} から {k} 回の継代が必要で、馴化培養が P{final_passage} となり上限 P{max_passage} を超えます: \
+                     P{} で {needed:.3e} 個以上から開始するか、本数を減らしてください",
+                    req.target.vials, start.passage, start.passage
+                ),
             ),
         });
     }

@@ -18,8 +18,9 @@ pub use text::render_text;
 pub use uncertainty::{Prediction, TrajectoryPoint, band_at, cells_over_time};
 
 use crate::culture::Outcome;
-use crate::error::PlanError;
+use crate::error::{PlanError, Said};
 use crate::factor::FACTORS;
+use crate::note::Note;
 use crate::params::{Param, Provenance, SourceParams};
 
 /// Longest campaign planned (two years): bounds the schedule's length for any input.
@@ -54,6 +55,8 @@ pub struct Step {
     pub kind: StepKind,
     /// In words, with vessels and cells.
     pub description: String,
+    /// The same in Japanese.
+    pub description_ja: String,
 }
 
 /// Vessels of one type used over the campaign.
@@ -110,17 +113,20 @@ pub struct Plan {
     /// The parameter set (for plan-vs-actual tracking).
     pub params: SourceParams,
     /// Things the user should know.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Note>,
 }
 
 fn add_hours(start: DateTime, hours: f64, field: &str) -> Result<DateTime, PlanError> {
     let d = SignedDuration::try_from_secs_f64(hours * 3600.0).map_err(|e| PlanError::Invalid {
         field: field.into(),
-        reason: format!("{hours} h is not a representable duration: {e}"),
+        reason: Said::new(
+            format!("{hours} h is not a representable duration: {e}"),
+            format!("{hours} 時間は表せる期間を超えています"),
+        ),
     })?;
     start.checked_add(d).map_err(|e| PlanError::Invalid {
         field: field.into(),
-        reason: format!("date out of range: {e}"),
+        reason: Said::new(format!("date out of range: {e}"), "日付が範囲外です"),
     })
 }
 
@@ -146,28 +152,40 @@ fn end_of(day: Date) -> Result<DateTime, PlanError> {
 
 fn steps(out: &Outcome, start: DateTime, feed_h: f64) -> Result<Vec<Step>, PlanError> {
     let mut steps = Vec::new();
-    let mut push = |hours: f64, kind: StepKind, description: String| -> Result<(), PlanError> {
+    let mut push = |hours: f64, kind: StepKind, (description, description_ja): (String, String)| {
         steps.push(Step {
             at: add_hours(start, hours, "schedule")?,
             hours,
             kind,
             description,
+            description_ja,
         });
-        Ok(())
+        Ok::<(), PlanError>(())
     };
     for (i, s) in out.stages.iter().enumerate() {
         let what = format!(
             "seed {} × {} with {:.3e} cells ({:.0} cells/cm², P{})",
             s.vessels, s.vessel, s.seeded_cells, s.seeding_density, s.passage
         );
+        let what_ja = format!(
+            "播種: {} × {}、{:.3e} 個 ({:.0} 個/cm², P{})",
+            s.vessels,
+            vessel_ja(&s.vessel),
+            s.seeded_cells,
+            s.seeding_density,
+            s.passage
+        );
         if i == 0 {
-            push(s.start_h, StepKind::Seed, what)?;
+            push(s.start_h, StepKind::Seed, (what, what_ja))?;
         } else {
             let prev = &out.stages[i - 1];
             push(
                 s.start_h,
                 StepKind::Passage,
-                format!("harvest {:.3e} cells; {what}", prev.cells_at_end),
+                (
+                    format!("harvest {:.3e} cells; {what}", prev.cells_at_end),
+                    format!("細胞剥離 {:.3e} 個; {what_ja}", prev.cells_at_end),
+                ),
             )?;
         }
         let mut t = s.start_h + feed_h;
@@ -175,40 +193,70 @@ fn steps(out: &Outcome, start: DateTime, feed_h: f64) -> Result<Vec<Step>, PlanE
             push(
                 t,
                 StepKind::Feed,
-                format!("medium change, {} × {}", s.vessels, s.vessel),
+                (
+                    format!("medium change, {} × {}", s.vessels, s.vessel),
+                    format!("培地交換: {} × {}", s.vessels, vessel_ja(&s.vessel)),
+                ),
             )?;
             t += feed_h;
         }
     }
     let last = out.stages.last().ok_or_else(|| PlanError::Invalid {
         field: "stages".into(),
-        reason: "empty".into(),
+        reason: Said::new("empty", "空です"),
     })?;
     push(
         out.conditioning_start_h,
         StepKind::ConditioningStart,
-        format!(
-            "wash, add {:.0} mL serum-free medium to {} × {} ({:.3e} cells)",
-            out.conditioning_volume_ml, last.vessels, last.vessel, out.conditioning_cells
+        (
+            format!(
+                "wash, add {:.0} mL serum-free medium to {} × {} ({:.3e} cells)",
+                out.conditioning_volume_ml, last.vessels, last.vessel, out.conditioning_cells
+            ),
+            format!(
+                "洗浄後、{:.0} mL の無血清培地を添加: {} × {} ({:.3e} 個)",
+                out.conditioning_volume_ml,
+                last.vessels,
+                vessel_ja(&last.vessel),
+                out.conditioning_cells
+            ),
         ),
     )?;
     push(
         out.harvest_h,
         StepKind::Harvest,
-        format!(
-            "collect conditioned medium (≈ {:.0} mL recovered)",
-            out.harvest_volume_ml
+        (
+            format!(
+                "collect conditioned medium (≈ {:.0} mL recovered)",
+                out.harvest_volume_ml
+            ),
+            format!("馴化培地を上清回収 (約 {:.0} mL)", out.harvest_volume_ml),
         ),
     )?;
     push(
         out.finish_h,
         StepKind::Fill,
-        format!(
-            "{} vials filled ({:.1} mL product)",
-            out.vials, out.product_volume_ml
+        (
+            format!(
+                "{} vials filled ({:.1} mL product)",
+                out.vials, out.product_volume_ml
+            ),
+            format!(
+                "{} 本充填 (製品 {:.1} mL)",
+                out.vials, out.product_volume_ml
+            ),
         ),
     )?;
     Ok(steps)
+}
+
+/// A vessel's name in Japanese: the standard multilayer stacks (`5-layer stack`) in words, the
+/// flasks and a facility's own vessels as named.
+fn vessel_ja(name: &str) -> String {
+    match name.strip_suffix("-layer stack") {
+        Some(layers) => format!("{layers} 段積層フラスコ"),
+        None => name.to_string(),
+    }
 }
 
 /// Plan `req` with `params` (defaults, or `CalibrationReport::params_for`). `now` is the first
@@ -252,7 +300,10 @@ pub fn plan(req: &PlanRequest, params: &SourceParams, now: DateTime) -> Result<P
                 .find(|p| !p.meets(lower))
                 .ok_or_else(|| PlanError::Invalid {
                     field: "target".into(),
-                    reason: "internal: no failing factor".into(),
+                    reason: Said::new(
+                        "internal: no failing factor",
+                        "内部エラー: 目標に届かない因子が見つかりません",
+                    ),
                 })?;
             return Err(impossible_concentration(
                 p,
@@ -270,67 +321,86 @@ pub fn plan(req: &PlanRequest, params: &SourceParams, now: DateTime) -> Result<P
     if finish > deadline_end {
         return Err(PlanError::Impossible {
             field: "deadline".into(),
-            reason: format!(
-                "the earliest finish is {} ({:.0} h = {:.1} days from the first seeding {start}), after the end of {}",
-                finish.strftime("%Y-%m-%d %H:%M"),
-                outcome.finish_h,
-                outcome.finish_h / 24.0,
-                req.deadline
+            reason: Said::new(
+                format!(
+                    "the earliest finish is {} ({:.0} h = {:.1} days from the first seeding {start}), after the end of {}",
+                    finish.strftime("%Y-%m-%d %H:%M"),
+                    outcome.finish_h,
+                    outcome.finish_h / 24.0,
+                    req.deadline
+                ),
+                format!(
+                    "最も早い完了は {} (初回播種 {} から {:.0} 時間 = {:.1} 日) で、{} の終わりより後です",
+                    finish.strftime("%Y-%m-%d %H:%M"),
+                    start.strftime("%Y-%m-%d %H:%M"),
+                    outcome.finish_h,
+                    outcome.finish_h / 24.0,
+                    req.deadline
+                ),
             ),
         });
     }
     if outcome.finish_h > MAX_CAMPAIGN_H {
         return Err(PlanError::Impossible {
             field: "target".into(),
-            reason: format!(
-                "the campaign would take {:.0} days; the planner stops at two years",
-                outcome.finish_h / 24.0
+            reason: Said::new(
+                format!(
+                    "the campaign would take {:.0} days; the planner stops at two years",
+                    outcome.finish_h / 24.0
+                ),
+                format!(
+                    "製造に {:.0} 日かかります (計画できるのは 2 年まで)",
+                    outcome.finish_h / 24.0
+                ),
             ),
         });
     }
     let latest_start = add_hours(deadline_end, -outcome.finish_h, "deadline")?;
     if hours > c.hours {
-        warnings.push(format!(
-            "conditioning lengthened from {} h to {hours} h to meet the concentration target",
-            c.hours
-        ));
+        warnings.push(Note::Lengthened {
+            from: c.hours,
+            to: hours,
+        });
     }
     for p in &predictions {
         if let Some(m) = p.min_required {
             if p.lower95 < m {
-                warnings.push(format!(
-                    "{}: the lower 95 % bound {:.3e} {} is below the target {m} (prediction {:.3e})",
-                    p.factor, p.lower95, p.unit, p.in_product
-                ));
+                warnings.push(Note::LowerBound {
+                    factor: p.factor,
+                    lower95: p.lower95,
+                    unit: p.unit.clone(),
+                    target: m,
+                    prediction: p.in_product,
+                });
             }
             if p.rate_status != Provenance::Calibrated {
-                warnings.push(format!(
-                    "{}: secretion rate not calibrated on this facility's batches ({} default)",
-                    p.factor, p.rate_status
-                ));
+                warnings.push(Note::RateDefault {
+                    factor: p.factor,
+                    status: p.rate_status,
+                });
             }
         }
     }
     if params.growth.doubling_time_h.status != Provenance::Calibrated {
-        warnings.push(format!(
-            "growth parameters not calibrated ({} defaults): dates will move once calibrated",
-            params.growth.doubling_time_h.status
-        ));
+        warnings.push(Note::GrowthDefault {
+            status: params.growth.doubling_time_h.status,
+        });
     }
     let final_passage = outcome.stages.last().map_or(0, |s| s.passage);
     if f64::from(final_passage) >= params.senescence_passage.value {
-        warnings.push(format!(
-            "conditioning at P{final_passage}: at or past senescence (P{})",
-            params.senescence_passage.value
-        ));
+        warnings.push(Note::Senescence {
+            passage: final_passage,
+            limit: params.senescence_passage.value,
+        });
     }
     if let Some(max) = &params.max_population_doublings
         && outcome.population_doublings > max.value
     {
-        warnings.push(format!(
-            "{:.1} population doublings exceed the limit {} ({})",
-            outcome.population_doublings, max.value, max.source
-        ));
+        warnings.push(Note::Doublings {
+            doublings: outcome.population_doublings,
+            limit: max.value,
+            source: max.source.to_string(),
+        });
     }
     let mut vessels: Vec<VesselUse> = Vec::new();
     for s in &outcome.stages {
@@ -380,26 +450,37 @@ fn impossible_concentration(
     let min = p.min_required.unwrap_or(0.0);
     let achieved = if lower { p.lower95 } else { p.in_product };
     let needed_cf = cf * min / achieved;
+    let rate = params
+        .secretion
+        .get(&p.factor)
+        .map_or(f64::NAN, |s| s.rate.value);
     PlanError::Impossible {
         field: format!("target.min_concentration.{}", p.factor.key()),
-        reason: format!(
-            "{} reaches {:.3e} {} ({}) after {hours} h of conditioning with {cf}× concentration, below {min}; \
-             it would need a concentration factor ≥ {needed_cf:.1}, a denser or smaller-volume conditioning, \
-             or a higher secretion rate (the rate used is {} {}: {})",
-            p.factor,
-            achieved,
-            p.unit,
-            if lower {
-                "lower 95 % bound"
-            } else {
-                "prediction"
-            },
-            p.rate_status,
-            params
-                .secretion
-                .get(&p.factor)
-                .map_or(f64::NAN, |s| s.rate.value),
-            p.factor.rate_unit(),
+        reason: Said::new(
+            format!(
+                "{} reaches {achieved:.3e} {} ({}) after {hours} h of conditioning with {cf}× concentration, below {min}; \
+                 it would need a concentration factor ≥ {needed_cf:.1}, a denser or smaller-volume conditioning, \
+                 or a higher secretion rate (the rate used is {} {rate} {})",
+                p.factor,
+                p.unit,
+                if lower {
+                    "lower 95 % bound"
+                } else {
+                    "prediction"
+                },
+                p.rate_status,
+                p.factor.rate_unit(),
+            ),
+            format!(
+                "{} は {cf} 倍濃縮・馴化培養 {hours} 時間で {achieved:.3e} {} ({}) にとどまり、目標 {min} に届きません。\
+                 濃縮倍率 {needed_cf:.1} 以上、より高密度または少容量の馴化培養、または高い分泌速度が必要です \
+                 (使用した分泌速度: {rate} {}、{})",
+                p.factor.short_ja(),
+                p.unit,
+                if lower { "95 % 下限" } else { "予測値" },
+                p.factor.rate_unit(),
+                p.rate_status.ja(),
+            ),
         ),
     }
 }

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{PlanError, at_least, fraction, non_negative, open_fraction, positive};
+use crate::error::{
+    PlanError, Range, Said, at_least, fraction, non_negative, open_fraction, positive,
+};
 use crate::factor::Factor;
 use crate::params::CellSource;
 use crate::vessel::{VesselKind, VesselSpec};
@@ -202,7 +204,7 @@ impl PlanRequest {
         if c.max_hours > MAX_CONDITIONING_H {
             return Err(PlanError::OutOfRange {
                 field: "conditioning.max_hours".into(),
-                range: format!("at most {MAX_CONDITIONING_H} h"),
+                range: Range::AtMostHours(MAX_CONDITIONING_H),
                 value: c.max_hours,
             });
         }
@@ -278,7 +280,10 @@ pub fn parse_override(s: &str) -> Result<(String, String), PlanError> {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.trim().to_owned())),
         _ => Err(PlanError::Invalid {
             field: s.to_owned(),
-            reason: "expected KEY=VALUE, e.g. target.vials=200".into(),
+            reason: Said::new(
+                "expected KEY=VALUE, e.g. target.vials=200",
+                "「キー=値」の形で指定してください (例: target.vials=200)",
+            ),
         }),
     }
 }
@@ -297,12 +302,15 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<(), PlanError> {
     if parts.iter().any(|p| p.is_empty()) {
         return Err(PlanError::Invalid {
             field: key.into(),
-            reason: "empty part in a dotted key".into(),
+            reason: Said::new(
+                "empty part in a dotted key",
+                "ドット区切りのキーに空の部分があります",
+            ),
         });
     }
     let (last, path) = parts.split_last().ok_or_else(|| PlanError::Invalid {
         field: key.into(),
-        reason: "empty key".into(),
+        reason: Said::new("empty key", "キーが空です"),
     })?;
     let mut t = table;
     for (i, p) in path.iter().enumerate() {
@@ -311,7 +319,10 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<(), PlanError> {
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         t = entry.as_table_mut().ok_or_else(|| PlanError::Invalid {
             field: parts[..=i].join("."),
-            reason: format!("is a value, not a table, so {key} cannot be set"),
+            reason: Said::new(
+                format!("is a value, not a table, so {key} cannot be set"),
+                format!("値であって表ではないため {key} を設定できません"),
+            ),
         })?;
     }
     t.insert((*last).to_owned(), value_of(raw));

@@ -5,7 +5,7 @@
 //! planner's notes in the reader's language: `text`.
 
 mod text;
-pub use text::{TEXT, plan_error};
+pub use text::TEXT;
 
 use crate::i18n::Lang;
 use crate::kit::scientific;
@@ -193,11 +193,8 @@ pub async fn page(
         put("target.vial_ml", &page.f.vial_ml);
         put("target.min_concentration.vegf", &page.f.vegf);
         match request_from(None, &pairs) {
-            Err(e) => page.error = text::plan_error(v.lang, &e.to_string()),
+            Err(e) => page.error = text::plan_error(v.lang, &e),
             Ok(req) => match st.service.plan_production(&req, now()).await {
-                Err(secretome_service::ServiceError::Planning(e)) => {
-                    page.error = text::plan_error(v.lang, &e)
-                }
                 Err(e) => page.error = crate::messages::tell(&e).text(v.lang).to_string(),
                 Ok(plan) => {
                     let lang = v.lang;
@@ -212,7 +209,7 @@ pub async fn page(
                                 s.at.strftime("%Y-%m-%d %H:%M").to_string(),
                                 s.hours,
                                 text::step_kind(lang, s.kind),
-                                text::step(lang, &s.description),
+                                text::step(lang, s).to_string(),
                             )
                         })
                         .collect();
