@@ -141,7 +141,7 @@ pub async fn page(
     let chosen = f.source.clone().unwrap_or_default();
     let running = st
         .service
-        .running_batches_vs_plan()
+        .running_batches_vs(&report)
         .await
         .map_err(|e| PageError::new(e, &v))?
         .into_iter()
@@ -194,7 +194,7 @@ pub async fn page(
         put("target.min_concentration.vegf", &page.f.vegf);
         match request_from(None, &pairs) {
             Err(e) => page.error = text::plan_error(v.lang, &e),
-            Ok(req) => match st.service.plan_production(&req, now()).await {
+            Ok(req) => match secretome_service::Service::plan_with(&report, &req, now()) {
                 Err(e) => page.error = crate::messages::tell(&e).text(v.lang).to_string(),
                 Ok(plan) => {
                     let lang = v.lang;
