@@ -98,7 +98,7 @@ def pages(base, out, repeat=15):
     nxt = first_link(c, cookie, "/lots", r'href="(/lots\?[^"]*cursor=[^"]+)"')
     paths = ["/static/app.css", "/lots", "/lots?status=released", "/api/v1/lots", "/patients",
              "/patients?indication=stroke", "/api/v1/patients", "/indications", "/indications/stroke",
-             "/freezers", "/recalls", "/qc"]
+             "/freezers", "/recalls", "/qc", "/plan", "/donors"]
     paths += [p.replace("&amp;", "&") for p in [lot, freezer, patient, nxt] if p]
     # The vial list (paged, filtered by state and by a freezer's location range).
     paths += ["/vials", "/vials?status=available", "/api/v1/vials"]

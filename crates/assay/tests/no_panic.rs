@@ -1,5 +1,5 @@
 //! No panic on any input: every importer gets arbitrary bytes, and real exports cut or corrupted at
-//! arbitrary places; each must return Ok or a located error.
+//! arbitrary places; each must return Ok or a located error, said in English and Japanese.
 
 use proptest::prelude::*;
 use secretome_assay::import::{self, ImportError};
@@ -7,8 +7,14 @@ use secretome_assay::{batch, nist};
 
 const PLATES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/plates");
 
+/// Located (file, line, column) and said in both languages: the Japanese in Japanese words.
 fn located(e: &ImportError) -> bool {
-    e.file == "f" && e.line >= 1 && e.column >= 1 && !e.message.is_empty()
+    let japanese = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c));
+    e.file == "f"
+        && e.line >= 1
+        && e.column >= 1
+        && !e.message.is_empty()
+        && japanese(&e.message_ja)
 }
 
 fn all_importers(bytes: &[u8]) {

@@ -444,14 +444,13 @@ fn reader(actor: &Actor) -> Result<(), DomainError> {
     actor.require_to(Capability::ReadPlateRuns, "read plate runs")
 }
 
-/// A plate reader's or layout's import error, its file, line and column kept as data: the
-/// importer's own detail (`secretome-assay` says it in English) follows in the English, the
-/// Japanese says where the file could not be read.
+/// A plate reader's or layout's import error, its file, line and column kept as data, and what
+/// is wrong there in both languages (the importer says it in each).
 fn import_why(e: secretome_assay::import::ImportError) -> secretome_domain::Why {
     use secretome_domain::Why;
     let at = Why::said(
         format!("column {}: {}", e.column, e.message),
-        format!("{} 列目を読み取れません", e.column),
+        format!("{} 列目: {}", e.column, e.message_ja),
     );
     Why::File {
         file: e.file,

@@ -83,6 +83,20 @@ pub fn tell(e: &ServiceError) -> Told {
             format!("入力値が受け付けられません ({en})"),
             Some(column.to_string()),
         ),
+        ServiceError::Store(StoreError::Dangling { table, detail }) => (
+            format!(
+                "{}: 参照先の記録が存在しません ({detail})",
+                entity_ja(table)
+            ),
+            None,
+        ),
+        ServiceError::Store(StoreError::Constraint { table, detail }) => (
+            format!(
+                "{}: データベースの制約により受け付けられません ({detail})",
+                entity_ja(table)
+            ),
+            None,
+        ),
         ServiceError::Store(StoreError::ReasonRequired { .. }) => {
             ("理由を入力してください".into(), Some("reason".into()))
         }

@@ -34,6 +34,7 @@ fn no_header(name: &str) -> ImportError {
         1,
         1,
         "header must name the columns `curve`, `x` and `y`",
+        "見出しには `curve`、`x`、`y` の列が必要です",
     )
 }
 
@@ -212,7 +213,13 @@ fn parse_general(name: &str, text: &str) -> Result<Vec<CurveData>, ImportError> 
 
 fn csv_error(name: &str, e: &csv::Error) -> ImportError {
     let line = e.position().map_or(1, |p| p.line() as usize);
-    ImportError::new(name, line, 1, format!("malformed CSV: {e}"))
+    ImportError::new(
+        name,
+        line,
+        1,
+        format!("malformed CSV: {e}"),
+        format!("CSV の形式が正しくありません: {e}"),
+    )
 }
 
 #[cfg(test)]

@@ -49,7 +49,13 @@ struct Block {
 fn read_block(name: &str, ls: &[&str], start: usize) -> Result<Block, ImportError> {
     let header = start + 1;
     let cols = ls.get(header).and_then(|l| grid_header(l)).ok_or_else(|| {
-        ImportError::new(name, header + 1, 1, "expected the column header `1 2 … N`")
+        ImportError::new(
+            name,
+            header + 1,
+            1,
+            "expected the column header `1 2 … N`",
+            "列見出し `1 2 … N` がありません",
+        )
     })?;
     let mut sets: Vec<(String, Vec<Vec<String>>)> = Vec::new();
     let mut row = 0usize;
@@ -69,12 +75,19 @@ fn read_block(name: &str, ls: &[&str], start: usize) -> Result<Block, ImportErro
                     i + 1,
                     1,
                     format!("expected row `{}`", Well::row_name(row as u16)),
+                    format!("行 `{}` が必要です", Well::row_name(row as u16)),
                 ));
             }
             row += 1;
             k = 0;
         } else if row == 0 {
-            return Err(ImportError::new(name, i + 1, 1, "data line before row `A`"));
+            return Err(ImportError::new(
+                name,
+                i + 1,
+                1,
+                "data line before row `A`",
+                "行 `A` より前にデータ行があります",
+            ));
         }
         let label = c
             .get(cols + 1)
@@ -87,6 +100,7 @@ fn read_block(name: &str, ls: &[&str], start: usize) -> Result<Block, ImportErro
                     i + 1,
                     1,
                     "more data lines than in row `A`",
+                    "行 `A` よりデータ行が多すぎます",
                 ));
             }
             sets.push((label.clone(), Vec::new()));
@@ -97,6 +111,7 @@ fn read_block(name: &str, ls: &[&str], start: usize) -> Result<Block, ImportErro
                 i + 1,
                 col,
                 format!("expected data set `{}`", sets[k].0),
+                format!("データセット `{}` が必要です", sets[k].0),
             ));
         }
         sets[k].1.push(
@@ -113,6 +128,7 @@ fn read_block(name: &str, ls: &[&str], start: usize) -> Result<Block, ImportErro
             i + 1,
             1,
             "truncated: block has no rows",
+            "途中で切れています: ブロックに行がありません",
         ));
     }
     if let Some((label, _)) = sets.iter().find(|s| s.1.len() != row) {
@@ -121,6 +137,7 @@ fn read_block(name: &str, ls: &[&str], start: usize) -> Result<Block, ImportErro
             i + 1,
             1,
             format!("truncated: data set `{label}` lacks rows"),
+            format!("途中で切れています: データセット `{label}` の行が足りません"),
         ));
     }
     Ok(Block {
@@ -242,6 +259,7 @@ pub fn parse_text(name: &str, text: &str) -> Result<Vec<Plate>, ImportError> {
                     b.end + 1,
                     1,
                     format!("truncated: results lack row of well {w}"),
+                    format!("途中で切れています: 結果にウェル {w} の行がありません"),
                 ));
             }
             plate.layout = layout.take();
@@ -257,6 +275,7 @@ pub fn parse_text(name: &str, text: &str) -> Result<Vec<Plate>, ImportError> {
             ls.len(),
             1,
             "truncated or not Gen5: no `Results` block",
+            "途中で切れているか Gen5 形式ではありません: `Results` ブロックがありません",
         ));
     }
     Ok(plates)

@@ -51,6 +51,7 @@ pub fn parse_text(name: &str, text: &str) -> Result<(Format, Vec<Plate>), Import
                     line,
                     1,
                     format!("malformed CSV: {e}"),
+                    format!("CSV の形式が正しくありません: {e}"),
                 ));
             }
         }
@@ -85,6 +86,7 @@ pub fn parse_table(
         rows.first().map_or(1, |r| r.0),
         1,
         "no plate grid (a header 1…N then rows A, B, …) and no long-form header with a `well` column",
+        "プレートの格子 (見出し 1…N と行 A, B, …) も、`well` 列のある縦持ち形式の見出しもありません",
     ))
 }
 
@@ -143,6 +145,7 @@ fn parse_grids(name: &str, rows: &[Row], col_of: ColumnOf) -> Result<Vec<Plate>,
                 line + 1,
                 1,
                 "grid header without rows `A`, `B`, …",
+                "格子の見出しの後に行 `A`, `B`, … がありません",
             ));
         }
         let pname = if label.is_empty() {
@@ -180,6 +183,7 @@ fn parse_grids(name: &str, rows: &[Row], col_of: ColumnOf) -> Result<Vec<Plate>,
                     first.0,
                     col_of(first, start),
                     "plate grid holds no numeric reading",
+                    "プレートの格子に数値の測定値がありません",
                 )
             });
         } else {
@@ -244,6 +248,7 @@ fn parse_long(
             rows[h].0,
             col_of(&rows[h], wcol),
             "long form: no reading column beside `well`",
+            "縦持ち形式: `well` 列の横に測定値の列がありません",
         ));
     }
     // (plate name, well, readings, role)
@@ -265,6 +270,7 @@ fn parse_long(
                     row.0,
                     col_of(row, wcol),
                     format!("`{wtext}` is not a well"),
+                    format!("`{wtext}` はウェル名ではありません"),
                 ));
             }
             break; // end of the table (trailing metadata)
@@ -281,6 +287,7 @@ fn parse_long(
                         row.0,
                         col_of(row, gcol.unwrap_or(0)),
                         format!("unknown group `{g}`"),
+                        format!("不明なグループ `{g}` です"),
                     )
                 })?;
                 let num = |k: Option<usize>| -> Result<Option<f64>, ImportError> {
@@ -294,6 +301,7 @@ fn parse_long(
                             row.0,
                             col_of(row, k.unwrap_or(0)),
                             format!("`{t}` is not a number"),
+                            format!("`{t}` は数値ではありません"),
                         )
                     })
                 };
@@ -322,6 +330,7 @@ fn parse_long(
             rows[h].0 + 1,
             1,
             "long form: header but no well rows",
+            "縦持ち形式: 見出しの後にウェルの行がありません",
         ));
     }
     let mut names: Vec<String> = Vec::new();

@@ -74,7 +74,13 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Layout, ImportError> {
 
 fn check(layout: &Layout, name: &str) -> Result<(), ImportError> {
     if layout.wells.is_empty() {
-        return Err(ImportError::new(name, 1, 1, "layout defines no wells"));
+        return Err(ImportError::new(
+            name,
+            1,
+            1,
+            "layout defines no wells",
+            "レイアウトにウェルが定義されていません",
+        ));
     }
     Ok(())
 }
@@ -85,13 +91,19 @@ fn role(
     conc: Option<f64>,
     dil: Option<f64>,
     masked: bool,
-) -> Result<WellRole, String> {
+) -> Result<WellRole, (String, String)> {
     if group == Group::Standard && !conc.is_some_and(|c| c.is_finite() && c >= 0.0) {
-        return Err("a standard needs a non-negative concentration".into());
+        return Err((
+            "a standard needs a non-negative concentration".into(),
+            "標準品には 0 以上の濃度が必要です".into(),
+        ));
     }
     let dilution = dil.unwrap_or(1.0);
     if !(dilution.is_finite() && dilution > 0.0) {
-        return Err("dilution must be a positive number".into());
+        return Err((
+            "dilution must be a positive number".into(),
+            "希釈倍率は正の数で指定してください".into(),
+        ));
     }
     Ok(WellRole {
         group,
@@ -105,7 +117,13 @@ fn role(
 fn parse_toml(name: &str, text: &str) -> Result<Layout, ImportError> {
     let raw: TomlLayout = toml::from_str(text).map_err(|e| {
         let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        ImportError::new(name, line, col, e.message().to_string())
+        ImportError::new(
+            name,
+            line,
+            col,
+            e.message().to_string(),
+            format!("TOML として読み取れません: {}", e.message()),
+        )
     })?;
     let mut layout = Layout {
         unit: raw.unit,
@@ -117,15 +135,27 @@ fn parse_toml(name: &str, text: &str) -> Result<Layout, ImportError> {
             .match_indices("[[wells]]")
             .nth(k)
             .map_or((1, 1), |(o, _)| line_col(text, o));
-        let err = |m: String| ImportError::new(name, at.0, at.1, m);
-        let group = parse_group(&entry.group)
-            .ok_or_else(|| err(format!("unknown group `{}`", entry.group)))?;
+        let err = |(en, ja): (String, String)| ImportError::new(name, at.0, at.1, en, ja);
+        let group = parse_group(&entry.group).ok_or_else(|| {
+            err((
+                format!("unknown group `{}`", entry.group),
+                format!("不明なグループ `{}` です", entry.group),
+            ))
+        })?;
         let names: Vec<String> = entry.well.into_iter().chain(entry.wells).collect();
         if names.is_empty() {
-            return Err(err("entry names no well".into()));
+            return Err(err((
+                "entry names no well".into(),
+                "ウェルが指定されていません".into(),
+            )));
         }
         for w in names {
-            let well = Well::parse(&w).ok_or_else(|| err(format!("`{w}` is not a well")))?;
+            let well = Well::parse(&w).ok_or_else(|| {
+                err((
+                    format!("`{w}` is not a well"),
+                    format!("`{w}` はウェル名ではありません"),
+                ))
+            })?;
             let r = role(
                 group,
                 entry.sample.clone(),
@@ -149,7 +179,15 @@ fn parse_csv(name: &str, text: &str) -> Result<Layout, ImportError> {
         .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| ImportError::new(name, 1, 1, format!("malformed CSV: {e}")))?
+        .map_err(|e| {
+            ImportError::new(
+                name,
+                1,
+                1,
+                format!("malformed CSV: {e}"),
+                format!("CSV の形式が正しくありません: {e}"),
+            )
+        })?
         .clone();
     let col = |h: &str| {
         headers
@@ -162,6 +200,7 @@ fn parse_csv(name: &str, text: &str) -> Result<Layout, ImportError> {
             1,
             1,
             "layout CSV header must name `well`, `group` and `sample`",
+            "レイアウト CSV の見出しには `well`、`group`、`sample` が必要です",
         ));
     };
     let (ci, di, mi, ui) = (
@@ -178,6 +217,7 @@ fn parse_csv(name: &str, text: &str) -> Result<Layout, ImportError> {
                 e.position().map_or(1, |p| p.line() as usize),
                 1,
                 format!("malformed CSV: {e}"),
+                format!("CSV の形式が正しくありません: {e}"),
             )
         })?;
         let line = rec.position().map_or(0, |p| index.line(p.byte()));
@@ -201,6 +241,7 @@ fn parse_csv(name: &str, text: &str) -> Result<Layout, ImportError> {
                     line,
                     colno(i.unwrap_or(0)),
                     format!("`{t}` is not a number"),
+                    format!("`{t}` は数値ではありません"),
                 )
             })
         };
@@ -210,6 +251,7 @@ fn parse_csv(name: &str, text: &str) -> Result<Layout, ImportError> {
                 line,
                 colno(wi),
                 format!("`{}` is not a well", get(Some(wi))),
+                format!("`{}` はウェル名ではありません", get(Some(wi))),
             )
         })?;
         let group = parse_group(get(Some(gi))).ok_or_else(|| {
@@ -218,6 +260,7 @@ fn parse_csv(name: &str, text: &str) -> Result<Layout, ImportError> {
                 line,
                 colno(gi),
                 format!("unknown group `{}`", get(Some(gi))),
+                format!("不明なグループ `{}` です", get(Some(gi))),
             )
         })?;
         let masked = matches!(
@@ -225,7 +268,7 @@ fn parse_csv(name: &str, text: &str) -> Result<Layout, ImportError> {
             "true" | "yes" | "1" | "x"
         );
         let r = role(group, get(Some(si)).to_string(), num(ci)?, num(di)?, masked)
-            .map_err(|m| ImportError::new(name, line, 1, m))?;
+            .map_err(|(en, ja)| ImportError::new(name, line, 1, en, ja))?;
         if layout.unit.is_none() && !get(ui).is_empty() {
             layout.unit = Some(get(ui).to_string());
         }

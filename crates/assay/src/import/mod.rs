@@ -25,16 +25,25 @@ pub struct ImportError {
     pub column: usize,
     /// What is wrong.
     pub message: String,
+    /// The same in Japanese.
+    pub message_ja: String,
 }
 
 impl ImportError {
-    /// Build an error.
-    pub fn new(file: &str, line: usize, column: usize, message: impl Into<String>) -> ImportError {
+    /// Build an error, saying what is wrong in English and Japanese.
+    pub fn new(
+        file: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+        message_ja: impl Into<String>,
+    ) -> ImportError {
         ImportError {
             file: file.to_string(),
             line,
             column,
             message: message.into(),
+            message_ja: message_ja.into(),
         }
     }
 }
@@ -167,6 +176,7 @@ pub fn import(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
             1,
             1,
             "Luminex xPONENT multiplex export: bead-level multiplex data is not a plate-reader format this importer reads",
+            "Luminex xPONENT のマルチプレックス出力です: ビーズ単位のデータは、この取り込みが読むプレートリーダーの形式ではありません",
         ));
     }
     let (format, plates) = grid::parse_text(name, &text)?;

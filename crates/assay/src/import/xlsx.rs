@@ -28,19 +28,19 @@ fn cell_text(d: &DataRef) -> String {
     }
 }
 
-/// Read one sheet's cells, streaming, into sparse rows (`None` if the sheet is too large).
-fn sheet_rows(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Result<Vec<Row>, String> {
-    let mut reader = wb
-        .worksheet_cells_reader(sheet)
-        .map_err(|e| e.to_string())?;
+/// Read one sheet's cells, streaming, into sparse rows; why not (English, Japanese) if the sheet
+/// is unreadable or too large.
+fn sheet_rows(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Result<Vec<Row>, (String, String)> {
+    let unreadable = |e: calamine::XlsxError| (e.to_string(), format!("読み取れません: {e}"));
+    let mut reader = wb.worksheet_cells_reader(sheet).map_err(unreadable)?;
     let mut cells: BTreeMap<(u32, u32), String> = BTreeMap::new();
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
         let (r, c) = cell.get_position();
         if r >= MAX_ROW || c >= MAX_COL || cells.len() >= MAX_CELLS {
-            return Err(format!(
-                "cell at row {}, column {} is beyond the sheet limits",
-                u64::from(r) + 1,
-                u64::from(c) + 1
+            let (r, c) = (u64::from(r) + 1, u64::from(c) + 1);
+            return Err((
+                format!("cell at row {r}, column {c} is beyond the sheet limits"),
+                format!("{r} 行 {c} 列のセルがシートの上限を超えています"),
             ));
         }
         let text = cell_text(cell.get_value());
@@ -98,6 +98,7 @@ fn check_references(name: &str, bytes: &[u8]) -> Result<(), ImportError> {
                 1,
                 1,
                 format!("{part}: XML part larger than {MAX_PART} bytes"),
+                format!("{part}: XML パートが {MAX_PART} バイトを超えています"),
             ));
         }
         for key in [
@@ -143,6 +144,9 @@ fn check_references(name: &str, bytes: &[u8]) -> Result<(), ImportError> {
                         format!(
                             "{part}: cell reference `{shown}` is out of range (line and column are in that part)"
                         ),
+                        format!(
+                            "{part}: セル参照 `{shown}` が範囲外です (行と列はそのパート内の位置)"
+                        ),
                     ));
                 }
                 from = end.max(start);
@@ -165,24 +169,33 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Vec<Plate>, ImportError> {
             1,
             1,
             "corrupt xlsx workbook (unreadable cell reference)",
+            "xlsx ブックが壊れています (セル参照を読み取れません)",
         )),
     }
 }
 
 fn parse_inner(name: &str, bytes: &[u8]) -> Result<Vec<Plate>, ImportError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec()))
-        .map_err(|e| ImportError::new(name, 1, 1, format!("not a readable xlsx workbook: {e}")))?;
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).map_err(|e| {
+        ImportError::new(
+            name,
+            1,
+            1,
+            format!("not a readable xlsx workbook: {e}"),
+            format!("xlsx ブックとして読み取れません: {e}"),
+        )
+    })?;
     let mut plates = Vec::new();
     let mut first_error = None;
     for sheet in wb.sheet_names() {
         let rows = match sheet_rows(&mut wb, &sheet) {
             Ok(r) => r,
-            Err(e) => {
+            Err((en, ja)) => {
                 first_error.get_or_insert(ImportError::new(
                     name,
                     1,
                     1,
-                    format!("sheet `{sheet}`: {e}"),
+                    format!("sheet `{sheet}`: {en}"),
+                    format!("シート `{sheet}`: {ja}"),
                 ));
                 continue;
             }
@@ -208,7 +221,13 @@ fn parse_inner(name: &str, bytes: &[u8]) -> Result<Vec<Plate>, ImportError> {
     }
     if plates.is_empty() {
         return Err(first_error.unwrap_or_else(|| {
-            ImportError::new(name, 1, 1, "workbook has no sheet with plate data")
+            ImportError::new(
+                name,
+                1,
+                1,
+                "workbook has no sheet with plate data",
+                "ブックにプレートデータのあるシートがありません",
+            )
         }));
     }
     Ok(plates)

@@ -43,6 +43,7 @@ pub(super) fn parse_group(c: &mut Cursor, gname: &str) -> Result<GroupData, Impo
             header_idx,
             1,
             format!("group `{gname}` has no column header"),
+            format!("グループ `{gname}` に列見出しがありません"),
         ));
     }
     // Find the extent of the data rows and the formula section.
@@ -108,6 +109,10 @@ pub(super) fn parse_group(c: &mut Cursor, gname: &str) -> Result<GroupData, Impo
                 "truncated: group `{gname}` (line {}) has no `~End`",
                 start + 1
             ),
+            format!(
+                "途中で切れています: グループ `{gname}` ({} 行目) に `~End` がありません",
+                start + 1
+            ),
         ));
     }
     // Fallback on header names.
@@ -123,9 +128,14 @@ pub(super) fn parse_group(c: &mut Cursor, gname: &str) -> Result<GroupData, Impo
         .conc
         .or_else(|| find(&|h| h.starts_with("Concentration")));
     cols.dilution = cols.dilution.or_else(|| find(&|h| h == "Dilution"));
-    let wcol = cols
-        .wells
-        .ok_or_else(|| c.err(header_idx, 1, format!("group `{gname}` has no well column")))?;
+    let wcol = cols.wells.ok_or_else(|| {
+        c.err(
+            header_idx,
+            1,
+            format!("group `{gname}` has no well column"),
+            format!("グループ `{gname}` にウェルの列がありません"),
+        )
+    })?;
     let unit = cols
         .conc
         .and_then(|k| header.get(k))
@@ -159,6 +169,7 @@ pub(super) fn parse_group(c: &mut Cursor, gname: &str) -> Result<GroupData, Impo
                     li + 1,
                     field_column(line, '\t', k.unwrap_or(0)),
                     format!("`{t}` is not a number"),
+                    format!("`{t}` は数値ではありません"),
                 )
             })
         };
@@ -174,6 +185,7 @@ pub(super) fn parse_group(c: &mut Cursor, gname: &str) -> Result<GroupData, Impo
                 li,
                 field_column(line, '\t', wcol),
                 format!("`{wtext}` is not a well"),
+                format!("`{wtext}` はウェル名ではありません"),
             )
         })?;
         rows.push(GroupRow {

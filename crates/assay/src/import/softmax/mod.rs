@@ -29,8 +29,9 @@ impl<'a> Cursor<'a> {
         line_idx: usize,
         column: usize,
         msg: impl Into<String>,
+        msg_ja: impl Into<String>,
     ) -> ImportError {
-        ImportError::new(self.name, line_idx + 1, column, msg)
+        ImportError::new(self.name, line_idx + 1, column, msg, msg_ja)
     }
     pub(crate) fn fields(&self, idx: usize) -> Vec<&'a str> {
         self.lines
@@ -61,10 +62,22 @@ pub fn parse_text(name: &str, text: &str) -> Result<Vec<Plate>, ImportError> {
         .trim()
         .strip_prefix("##BLOCKS=")
         .map(|s| s.split('\t').next().unwrap_or("").trim())
-        .ok_or_else(|| c.err(0, 1, "not a SoftMax Pro export: expected `##BLOCKS=`"))?;
-    let announced: usize = announced
-        .parse()
-        .map_err(|_| c.err(0, 10, format!("block count `{announced}` is not a number")))?;
+        .ok_or_else(|| {
+            c.err(
+                0,
+                1,
+                "not a SoftMax Pro export: expected `##BLOCKS=`",
+                "SoftMax Pro の出力ではありません: `##BLOCKS=` がありません",
+            )
+        })?;
+    let announced: usize = announced.parse().map_err(|_| {
+        c.err(
+            0,
+            10,
+            format!("block count `{announced}` is not a number"),
+            format!("ブロック数 `{announced}` が数値ではありません"),
+        )
+    })?;
     c.i = 1;
     let mut plates: Vec<Plate> = Vec::new();
     let mut pending_groups: Vec<GroupData> = Vec::new();
@@ -90,7 +103,12 @@ pub fn parse_text(name: &str, text: &str) -> Result<Vec<Plate>, ImportError> {
         } else if line.starts_with("Note:") {
             skip_to_end(&mut c)?;
         } else {
-            return Err(c.err(c.i, 1, "expected a `Plate:`, `Group:` or `Note:` block"));
+            return Err(c.err(
+                c.i,
+                1,
+                "expected a `Plate:`, `Group:` or `Note:` block",
+                "`Plate:`、`Group:`、`Note:` のいずれかのブロックが必要です",
+            ));
         }
         blocks += 1;
     }
@@ -99,10 +117,16 @@ pub fn parse_text(name: &str, text: &str) -> Result<Vec<Plate>, ImportError> {
             c.lines.len(),
             1,
             format!("truncated: {announced} blocks announced, {blocks} found"),
+            format!("途中で切れています: ブロック数 {announced} のうち {blocks} 個しかありません"),
         ));
     }
     if plates.is_empty() {
-        return Err(c.err(c.lines.len(), 1, "no `Plate:` block"));
+        return Err(c.err(
+            c.lines.len(),
+            1,
+            "no `Plate:` block",
+            "`Plate:` ブロックがありません",
+        ));
     }
     if !pending_groups.is_empty() {
         for g in pending_groups {
@@ -129,6 +153,10 @@ fn skip_to_end(c: &mut Cursor) -> Result<(), ImportError> {
             "truncated: block starting at line {} has no `~End`",
             start + 1
         ),
+        format!(
+            "途中で切れています: {} 行目から始まるブロックに `~End` がありません",
+            start + 1
+        ),
     ))
 }
 
@@ -147,6 +175,7 @@ fn parse_plate(c: &mut Cursor) -> Result<Plate, ImportError> {
             hdr_idx,
             field_column(line, '\t', 4),
             format!("read type `{read_type}`: only Endpoint reads are supported"),
+            format!("測定タイプ `{read_type}`: 読み取れるのはエンドポイント測定のみです"),
         ));
     }
     // Trailing geometry: … nWavelengths, wavelengths, firstColumn, nColumns, nWells, firstRow, nRows.
@@ -167,6 +196,7 @@ fn parse_plate(c: &mut Cursor) -> Result<Plate, ImportError> {
             hdr_idx,
             field_column(line, '\t', last),
             "cannot read plate geometry (rows, columns, wells)",
+            "プレートの形 (行・列・ウェル数) を読み取れません",
         )
     })?;
     let wl_idx = last - 5;
@@ -177,6 +207,7 @@ fn parse_plate(c: &mut Cursor) -> Result<Plate, ImportError> {
             hdr_idx,
             field_column(line, '\t', wl_idx),
             "wavelength list does not match its count",
+            "波長の一覧が波長数と一致しません",
         ));
     }
     let mut plate = Plate::new(pname, rows as u16, cols as u16, channels);
@@ -186,7 +217,12 @@ fn parse_plate(c: &mut Cursor) -> Result<Plate, ImportError> {
     // Header line (well IDs for TimeFormat, column numbers for PlateFormat).
     let header_idx = c.i;
     if header_idx >= c.lines.len() {
-        return Err(c.err(header_idx, 1, "truncated: plate has no data"));
+        return Err(c.err(
+            header_idx,
+            1,
+            "truncated: plate has no data",
+            "途中で切れています: プレートにデータがありません",
+        ));
     }
     let header = c.fields(header_idx);
     c.i += 1;
@@ -201,6 +237,7 @@ fn parse_plate(c: &mut Cursor) -> Result<Plate, ImportError> {
                         c.i,
                         1,
                         "more data rows than wavelengths (kinetic reads are not supported)",
+                        "波長数よりデータ行が多くあります (カイネティック測定には対応していません)",
                     ));
                 }
                 for (k, cell) in l.split('\t').skip(2).enumerate() {
@@ -211,6 +248,7 @@ fn parse_plate(c: &mut Cursor) -> Result<Plate, ImportError> {
                                 c.i,
                                 field_column(l, '\t', k + 2),
                                 "value without a well in the header",
+                                "見出しにウェルのない値があります",
                             ));
                         }
                         None => {}
@@ -225,6 +263,7 @@ fn parse_plate(c: &mut Cursor) -> Result<Plate, ImportError> {
                 c.i,
                 1,
                 format!("truncated: {ch} of {n_data_rows} data rows"),
+                format!("途中で切れています: データ行 {n_data_rows} 行のうち {ch} 行のみ"),
             ));
         }
     } else {
@@ -253,7 +292,12 @@ fn parse_plate(c: &mut Cursor) -> Result<Plate, ImportError> {
             c.i += 1;
         }
         if r < rows {
-            return Err(c.err(c.i, 1, format!("truncated: {r} of {rows} plate rows")));
+            return Err(c.err(
+                c.i,
+                1,
+                format!("truncated: {r} of {rows} plate rows"),
+                format!("途中で切れています: プレート {rows} 行のうち {r} 行のみ"),
+            ));
         }
     }
     if c.i >= c.lines.len() {
@@ -261,6 +305,7 @@ fn parse_plate(c: &mut Cursor) -> Result<Plate, ImportError> {
             c.lines.len(),
             1,
             format!("truncated: plate `{pname}` has no `~End`"),
+            format!("途中で切れています: プレート `{pname}` に `~End` がありません"),
         ));
     }
     c.i += 1;
