@@ -10,13 +10,44 @@ use secretome_domain::{
     recall::Recall,
     vial::{Vial, VialStatus},
 };
-use secretome_store::{Cond, Page, PageQuery, Table, TallyKind, query::prefix_end};
+use secretome_store::{Cond, Page, PageQuery, Record, Table, TallyKind, query::prefix_end};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Rows per page when the caller does not say (and the most it may ask for).
 pub const PAGE_SIZE: usize = 50;
 pub const MAX_PAGE_SIZE: usize = 200;
+
+/// Rows read per query when a keyed read is walked through in pages (`Service::every`).
+const CHUNK: usize = 2_000;
+
+impl Service {
+    /// Every row of `R` matching `conds`, in `order`, read a page at a time: for conditions whose
+    /// matches the caller knows to be bounded (the rows of a few hundred batches, the deviations
+    /// still open), never for a table whole.
+    pub(crate) async fn every<R: Record>(
+        &self,
+        conds: Vec<Cond>,
+        order: &'static str,
+    ) -> Result<Vec<R>, ServiceError> {
+        let mut q = PageQuery {
+            conds,
+            order,
+            desc: false,
+            cursor: None,
+            limit: CHUNK,
+        };
+        let mut out = Vec::new();
+        loop {
+            let page = self.store().page_of::<R>(&q).await?;
+            out.extend(page.rows);
+            match page.next {
+                Some(next) => q = q.at(Some(&next)),
+                None => return Ok(out),
+            }
+        }
+    }
+}
 
 /// The lot list's filters (all optional; empty text counts as absent).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]

@@ -17,7 +17,7 @@ use secretome_planner::{
     CellSource, Factor, VesselKind, VesselSpec,
     calibrate::{ConditioningRecord, CountObservation, FinishedBatch},
 };
-use secretome_store::{Cond, PageQuery, Record};
+use secretome_store::{Cond, PageQuery};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many of the newest harvested batches the planner is calibrated on: the process as it runs
@@ -29,35 +29,7 @@ pub const CALIBRATION_BATCHES: usize = 120;
 /// at once; the newest seeded first).
 pub const RUNNING_BATCHES: usize = 60;
 
-/// Rows read per query when a keyed read is walked through in pages.
-const CHUNK: usize = 2_000;
-
 impl Service {
-    /// Every row of `R` matching `conds`, in `order`, read page by page: for conditions on keys
-    /// whose matches are bounded by the caller (the rows of a few hundred batches).
-    async fn every<R: Record>(
-        &self,
-        conds: Vec<Cond>,
-        order: &'static str,
-    ) -> Result<Vec<R>, ServiceError> {
-        let mut q = PageQuery {
-            conds,
-            order,
-            desc: false,
-            cursor: None,
-            limit: CHUNK,
-        };
-        let mut out = Vec::new();
-        loop {
-            let page = self.store().page_of::<R>(&q).await?;
-            out.extend(page.rows);
-            match page.next {
-                Some(next) => q = q.at(Some(&next)),
-                None => return Ok(out),
-            }
-        }
-    }
-
     /// The newest `CALIBRATION_BATCHES` harvested batches of a source the planner models, as the
     /// planner's `FinishedBatch`.
     pub async fn finished_batches(&self) -> Result<Vec<FinishedBatch>, ServiceError> {

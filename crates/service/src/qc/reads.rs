@@ -8,12 +8,13 @@ use secretome_domain::{
     ids::UserName,
     lot::Lot,
     qc::{
-        Deviation, Product, ReleaseBlocker, Specification, TestResult, TestSpec, Verdict,
+        Deviation, DeviationStatus, Product, ReleaseBlocker, Specification, TestResult, TestSpec,
+        Verdict,
         release::{no_specification, open_deviations, segregation_of_duties},
         release_blockers,
     },
 };
-use secretome_store::{Store, Tx};
+use secretome_store::{Cond, Store, Tx};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -207,14 +208,13 @@ impl Service {
 
     /// Deviations not yet closed (open or assessed), across all lots, oldest first.
     pub async fn open_deviations(&self) -> Result<Vec<Deviation>, ServiceError> {
-        let mut v: Vec<Deviation> = self
-            .store
-            .list::<Deviation>(None)
-            .await?
+        use DeviationStatus::*;
+        let open = [Open, Assessed, Approved, Rejected]
             .into_iter()
-            .filter(|d| !d.status.is_closed())
+            .filter(|s| !s.is_closed())
+            .map(|s| s.as_str().to_string())
             .collect();
-        v.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then(a.id.cmp(&b.id)));
-        Ok(v)
+        self.every(vec![Cond::In("status", open)], "opened_at")
+            .await
     }
 }

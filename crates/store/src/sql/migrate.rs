@@ -91,6 +91,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lot_tallies",
         include_str!("../../migrations/0024_lot_tallies.sql"),
     ),
+    (
+        25,
+        "bounded_reads",
+        include_str!("../../migrations/0025_bounded_reads.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.
