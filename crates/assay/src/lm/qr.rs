@@ -77,6 +77,34 @@ pub(super) fn qrfac(
 /// Moré's Levenberg–Marquardt parameter: solves for the step `wa1` (in `ws.wa1`) with
 /// `‖D·step‖ ≈ delta`, using R (upper triangle of `ws.fjac`), `ws.ipvt`, `ws.diag`, `ws.qtf`.
 pub(super) fn lmpar(n: usize, m: usize, ws: &mut Workspace, delta: f64, par: &mut f64) {
+    // The curve fits' sizes: the same arithmetic on a fixed-size copy of R (see `small`).
+    macro_rules! fixed {
+        ($n:literal) => {
+            super::small::lmpar_fixed::<$n>(
+                m,
+                &ws.fjac,
+                &ws.ipvt,
+                &ws.diag,
+                &ws.qtf,
+                delta,
+                par,
+                &mut ws.wa1,
+                &mut ws.sdiag,
+            )
+        };
+    }
+    match n {
+        2 => return fixed!(2),
+        3 => return fixed!(3),
+        4 => return fixed!(4),
+        5 => return fixed!(5),
+        _ => {}
+    }
+    lmpar_general(n, m, ws, delta, par)
+}
+
+/// [`lmpar`] for any number of parameters.
+pub(super) fn lmpar_general(n: usize, m: usize, ws: &mut Workspace, delta: f64, par: &mut f64) {
     let dwarf = f64::MIN_POSITIVE;
     let r = &mut ws.fjac;
     let (ipvt, diag, qtb) = (&ws.ipvt, &ws.diag, &ws.qtf);
