@@ -138,7 +138,16 @@ impl Model {
                 (s, u * s)
             }
             Model::FivePl => {
+                // `blend` reads `1 − s` where `s = e^z ≥ ½` and `s` elsewhere: only the one it
+                // reads is computed, both in a band around `z = −ln 2` (e^z is correctly rounded to
+                // within an ulp, so beyond the band the test `s ≥ ½` cannot come out otherwise).
                 let z = -p[4] * u.ln_1p();
+                if z > -0.6931 {
+                    return a + (d - a) * -z.exp_m1();
+                }
+                if z < -0.6932 {
+                    return d + (a - d) * z.exp();
+                }
                 (z.exp(), -z.exp_m1())
             }
         };
