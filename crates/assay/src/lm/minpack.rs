@@ -8,6 +8,7 @@ use super::qr::{lmpar, qrfac};
 use super::{LmError, LmOptions, Problem, Termination};
 
 /// Every buffer the solver needs; cached per thread by `solve`.
+#[derive(Clone)]
 pub(super) struct Workspace {
     pub m: usize,
     pub n: usize,

@@ -227,3 +227,102 @@ fn qrsolv_fixed<const N: usize>(
         x[ipvt[j]] = wa[j];
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::minpack::Workspace;
+    use super::super::qr::{lmpar, lmpar_general, qrfac};
+
+    /// A workspace as `lmder` leaves it before `lmpar`: the QR of `jac` (column-major `m × n`), R's
+    /// diagonal in place, scales, `Qᵀf`'s first `n` components.
+    fn prepared(m: usize, n: usize, jac: &[f64], f: &[f64], scale: f64) -> Workspace {
+        let mut ws = Workspace::new(m, n);
+        ws.fjac.copy_from_slice(jac);
+        qrfac(
+            m,
+            n,
+            &mut ws.fjac,
+            &mut ws.ipvt,
+            &mut ws.wa1,
+            &mut ws.wa2,
+            &mut ws.wa3,
+        );
+        let mut qf = f.to_vec();
+        for j in 0..n {
+            let fjj = ws.fjac[j * m + j];
+            if fjj != 0.0 {
+                let sum: f64 = (j..m).map(|i| ws.fjac[j * m + i] * qf[i]).sum();
+                for i in j..m {
+                    qf[i] -= ws.fjac[j * m + i] * sum / fjj;
+                }
+            }
+            ws.fjac[j * m + j] = ws.wa1[j];
+            ws.qtf[j] = qf[j];
+            ws.diag[j] = scale * ws.wa2[j].max(1e-3);
+        }
+        ws
+    }
+
+    #[test]
+    fn the_fixed_size_lmpar_is_the_general_one_to_the_last_bit() {
+        // A small linear congruential generator: reproducible matrices of every shape.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+        };
+        let mut compared = 0;
+        for n in 2..=5 {
+            for m in [n, n + 1, 8, 13] {
+                for case in 0..40 {
+                    let mut jac: Vec<f64> =
+                        (0..m * n).map(|_| next() * 10f64.powi(case % 5)).collect();
+                    // Rank-deficient and nearly so: a zero column, two proportional columns.
+                    if case % 7 == 3 {
+                        jac[m..2 * m].iter_mut().for_each(|v| *v = 0.0);
+                    }
+                    if case % 7 == 5 {
+                        for i in 0..m {
+                            jac[m + i] = 3.0 * jac[i] * (1.0 + 1e-12 * next());
+                        }
+                    }
+                    let f: Vec<f64> = (0..m).map(|_| next()).collect();
+                    let ws0 = prepared(m, n, &jac, &f, 1.0 + case as f64);
+                    for (delta, par0) in [
+                        (1e-3, 0.0),
+                        (0.1, 1e-4),
+                        (1.0, 0.5),
+                        (1e3, 0.0),
+                        (1e-9, 10.0),
+                    ] {
+                        let (mut a, mut b) = (ws0.clone(), ws0.clone());
+                        let (mut pa, mut pb) = (par0, par0);
+                        lmpar(n, m, &mut a, delta, &mut pa);
+                        lmpar_general(n, m, &mut b, delta, &mut pb);
+                        assert_eq!(pa.to_bits(), pb.to_bits(), "par n {n} m {m} case {case}");
+                        for j in 0..n {
+                            assert_eq!(
+                                a.wa1[j].to_bits(),
+                                b.wa1[j].to_bits(),
+                                "step n {n} m {m} {case}"
+                            );
+                        }
+                        // R (upper triangle and diagonal) as lmder reads it afterwards.
+                        for j in 0..n {
+                            for i in 0..=j {
+                                assert_eq!(
+                                    a.fjac[j * m + i].to_bits(),
+                                    b.fjac[j * m + i].to_bits()
+                                );
+                            }
+                        }
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 4 * 4 * 40 * 5);
+    }
+}
