@@ -142,10 +142,11 @@ impl Model {
                 // reads is computed, both in a band around `z = −ln 2` (e^z is correctly rounded to
                 // within an ulp, so beyond the band the test `s ≥ ½` cannot come out otherwise).
                 let z = -p[4] * u.ln_1p();
-                if z > -0.6931 {
+                const BAND: f64 = 1e-4;
+                if z > -std::f64::consts::LN_2 + BAND {
                     return a + (d - a) * -z.exp_m1();
                 }
-                if z < -0.6932 {
+                if z < -std::f64::consts::LN_2 - BAND {
                     return d + (a - d) * z.exp();
                 }
                 (z.exp(), -z.exp_m1())
