@@ -247,8 +247,8 @@ impl Reduced<'_> {
     /// the weighted basis. Kaufman's simplification drops the second term; it costs almost nothing
     /// here (`(∂A/∂θ_j)ᵀ r = t_j·(1, −1)`), and keeping it makes the iteration converge in fewer steps
     /// when the residuals are not small.
-    fn jacobian_at(&self, ev: &Eval, out: &mut [f64]) {
-        let (m, k) = (self.x.len(), self.n_params());
+    fn jacobian_at<const K: usize>(&self, ev: &Eval, out: &mut [f64]) {
+        let (m, k) = (self.x.len(), K);
         let ((a, d), (i11, i12, i22)) = (ev.ad, ev.inv);
         let (e1, e2) = (i11 - i12, i12 - i22);
         for j in 0..k {
@@ -322,7 +322,11 @@ pub(super) fn solve_reduced_keep(
     let mut evs = EVALS
         .with(|e| e.borrow_mut().take())
         .unwrap_or_else(|| Box::new([Eval::new(), Eval::new()]));
-    let out = iterate(r, theta0, max_iter, tol, &mut evs);
+    let out = if k == 2 {
+        iterate::<2>(r, theta0, max_iter, tol, &mut evs)
+    } else {
+        iterate::<3>(r, theta0, max_iter, tol, &mut evs)
+    };
     EVALS.with(|e| *e.borrow_mut() = Some(evs));
     out
 }
@@ -337,14 +341,17 @@ pub(super) fn solve_reduced(
     solve_reduced_keep(r, theta0, max_iter, tol).filter(|s| !s.exhausted)
 }
 
-fn iterate(
+/// The iteration for `K = r.n_params()` shape parameters: a constant, so that the loops over the
+/// `K × K` normal equations unroll (the same arithmetic as for a run-time `k`).
+fn iterate<const K: usize>(
     r: &Reduced,
     theta0: &[f64],
     max_iter: usize,
     tol: f64,
     evs: &mut [Eval; 2],
 ) -> Option<Solution> {
-    let (m, k) = (r.x.len(), r.n_params());
+    debug_assert_eq!(K, r.n_params());
+    let (m, k) = (r.x.len(), K);
     let mut th = [0.0; 3];
     th[..k].copy_from_slice(theta0);
     let mut c = 0;
@@ -366,7 +373,7 @@ fn iterate(
     let mut lambda = 1e-3;
     for it in 1..=max_iter {
         let cur = &evs[c];
-        r.jacobian_at(cur, &mut jac[..m * k]);
+        r.jacobian_at::<K>(cur, &mut jac[..m * k]);
         let (mut a, mut g) = ([[0.0; 3]; 3], [0.0; 3]);
         for i in 0..m {
             for p in 0..k {
