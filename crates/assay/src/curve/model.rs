@@ -138,7 +138,17 @@ impl Model {
                 (s, u * s)
             }
             Model::FivePl => {
+                // `blend` reads `1 − s` where `s = e^z ≥ ½` and `s` elsewhere: only the one it
+                // reads is computed, both in a band around `z = −ln 2` (e^z is correctly rounded to
+                // within an ulp, so beyond the band the test `s ≥ ½` cannot come out otherwise).
                 let z = -p[4] * u.ln_1p();
+                const BAND: f64 = 1e-4;
+                if z > -std::f64::consts::LN_2 + BAND {
+                    return a + (d - a) * -z.exp_m1();
+                }
+                if z < -std::f64::consts::LN_2 - BAND {
+                    return d + (a - d) * z.exp();
+                }
                 (z.exp(), -z.exp_m1())
             }
         };

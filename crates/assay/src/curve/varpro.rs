@@ -36,17 +36,20 @@ fn shift(r: &Reduced, th: &[f64]) -> f64 {
     }
 }
 
-/// `s_i` and `ds_i/dθ_k` (k < 3) at θ, given `u = exp(θ₀·(ln x_i − shift))` (see [`shift`]).
-fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize, u: f64) -> (f64, [f64; 3]) {
+/// `s_i`, `ds_i/dθ_k` (k < 3) and `1 − s_i` at θ, given `u = exp(θ₀·(ln x_i − shift))` (see
+/// [`shift`]). The logistic forms compute `1 − s` apart, without cancellation where `s` is near 1
+/// (the 5PL from the same `ln(1 + u)` as `s`); the others as `1 − s`.
+fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize, u: f64) -> (f64, [f64; 3], f64) {
+    let plain = |(s, ds): (f64, [f64; 3])| (s, ds, 1.0 - s);
     if let Some(ln_ref) = r.edge {
-        return edge_basis(r, th, ln_ref, i, u);
+        return plain(edge_basis(r, th, ln_ref, i, u));
     }
     if r.inv_g {
-        return inv_g_basis(r, th, i, u);
+        return plain(inv_g_basis(r, th, i, u));
     }
     let (b, c) = (th[0], th[1]);
     if r.x[i] <= 0.0 {
-        return (if b > 0.0 { 1.0 } else { 0.0 }, [0.0; 3]);
+        return plain((if b > 0.0 { 1.0 } else { 0.0 }, [0.0; 3]));
     }
     let lr = r.ln_x[i] - ln_c;
     let q = 1.0 + u;
@@ -54,23 +57,16 @@ fn basis(r: &Reduced, th: &[f64], ln_c: f64, i: usize, u: f64) -> (f64, [f64; 3]
         Model::FourPl => {
             let s = 1.0 / q;
             let ds_du = -s * s;
-            (s, [ds_du * u * lr, ds_du * (-b * u / c), 0.0])
+            (s, [ds_du * u * lr, ds_du * (-b * u / c), 0.0], u * s)
         }
         Model::FivePl => {
             let g = th[2];
             let lq = u.ln_1p();
             let s = (-g * lq).exp();
             let ds_du = -g * s / q;
-            (s, [ds_du * u * lr, ds_du * (-b * u / c), -s * lq])
+            let rest = -(-g * lq).exp_m1();
+            (s, [ds_du * u * lr, ds_du * (-b * u / c), -s * lq], rest)
         }
-    }
-}
-
-/// `1 − s` of the logistic forms at `u = (x/c)^b`, without cancellation where `s` is near 1.
-fn rest(model: Model, th: &[f64], u: f64, s: f64) -> f64 {
-    match model {
-        Model::FourPl => u * s,
-        Model::FivePl => -(-th[2] * u.ln_1p()).exp_m1(),
     }
 }
 
@@ -228,15 +224,9 @@ impl Reduced<'_> {
         // The powers first (into `s`, which each point's basis then replaces).
         self.ladder
             .exps(th[0], shift(self, th), self.ln_x, &mut ev.s[..m]);
-        let logistic = self.edge.is_none() && !self.inv_g;
         for i in 0..m {
             let u = ev.s[i];
-            (ev.s[i], ev.ds[i]) = basis(self, th, ln_c, i, u);
-            ev.q[i] = if logistic && self.x[i] > 0.0 {
-                rest(self.model, th, u, ev.s[i])
-            } else {
-                1.0 - ev.s[i]
-            };
+            (ev.s[i], ev.ds[i], ev.q[i]) = basis(self, th, ln_c, i, u);
         }
         let Some((ad, inv)) = linear(self, &ev.s[..m], &ev.q[..m]) else {
             return false;
@@ -257,8 +247,8 @@ impl Reduced<'_> {
     /// the weighted basis. Kaufman's simplification drops the second term; it costs almost nothing
     /// here (`(∂A/∂θ_j)ᵀ r = t_j·(1, −1)`), and keeping it makes the iteration converge in fewer steps
     /// when the residuals are not small.
-    fn jacobian_at(&self, ev: &Eval, out: &mut [f64]) {
-        let (m, k) = (self.x.len(), self.n_params());
+    fn jacobian_at<const K: usize>(&self, ev: &Eval, out: &mut [f64]) {
+        let (m, k) = (self.x.len(), K);
         let ((a, d), (i11, i12, i22)) = (ev.ad, ev.inv);
         let (e1, e2) = (i11 - i12, i12 - i22);
         for j in 0..k {
@@ -332,7 +322,11 @@ pub(super) fn solve_reduced_keep(
     let mut evs = EVALS
         .with(|e| e.borrow_mut().take())
         .unwrap_or_else(|| Box::new([Eval::new(), Eval::new()]));
-    let out = iterate(r, theta0, max_iter, tol, &mut evs);
+    let out = if k == 2 {
+        iterate::<2>(r, theta0, max_iter, tol, &mut evs)
+    } else {
+        iterate::<3>(r, theta0, max_iter, tol, &mut evs)
+    };
     EVALS.with(|e| *e.borrow_mut() = Some(evs));
     out
 }
@@ -347,14 +341,17 @@ pub(super) fn solve_reduced(
     solve_reduced_keep(r, theta0, max_iter, tol).filter(|s| !s.exhausted)
 }
 
-fn iterate(
+/// The iteration for `K = r.n_params()` shape parameters: a constant, so that the loops over the
+/// `K × K` normal equations unroll (the same arithmetic as for a run-time `k`).
+fn iterate<const K: usize>(
     r: &Reduced,
     theta0: &[f64],
     max_iter: usize,
     tol: f64,
     evs: &mut [Eval; 2],
 ) -> Option<Solution> {
-    let (m, k) = (r.x.len(), r.n_params());
+    debug_assert_eq!(K, r.n_params());
+    let (m, k) = (r.x.len(), K);
     let mut th = [0.0; 3];
     th[..k].copy_from_slice(theta0);
     let mut c = 0;
@@ -376,7 +373,7 @@ fn iterate(
     let mut lambda = 1e-3;
     for it in 1..=max_iter {
         let cur = &evs[c];
-        r.jacobian_at(cur, &mut jac[..m * k]);
+        r.jacobian_at::<K>(cur, &mut jac[..m * k]);
         let (mut a, mut g) = ([[0.0; 3]; 3], [0.0; 3]);
         for i in 0..m {
             for p in 0..k {

@@ -8,6 +8,7 @@ use super::qr::{lmpar, qrfac};
 use super::{LmError, LmOptions, Problem, Termination};
 
 /// Every buffer the solver needs; cached per thread by `solve`.
+#[derive(Clone)]
 pub(super) struct Workspace {
     pub m: usize,
     pub n: usize,
@@ -83,9 +84,8 @@ impl Workspace {
         problem.jacobian(x, &mut self.jrow);
         let (m, n) = (self.m, self.n);
         let mut finite = true;
-        for i in 0..m {
-            for j in 0..n {
-                let v = self.jrow[i * n + j];
+        for (i, row) in self.jrow.chunks_exact(n).take(m).enumerate() {
+            for (j, &v) in row.iter().enumerate() {
                 finite &= v.is_finite();
                 self.fjac[i + j * m] = v;
             }
@@ -191,20 +191,20 @@ pub(super) fn lmder(
         }
         // qtf = first n components of Qᵀ fvec.
         ws.wa4.copy_from_slice(&ws.fvec);
-        for j in 0..n {
-            let col = j * m;
-            let fjj = ws.fjac[col + j];
+        for (j, col) in ws.fjac.chunks_exact_mut(m).take(n).enumerate() {
+            let (v, f) = (&col[j..m], &mut ws.wa4[j..m]);
+            let fjj = v[0];
             if fjj != 0.0 {
                 let mut sum = 0.0;
-                for i in j..m {
-                    sum += ws.fjac[col + i] * ws.wa4[i];
+                for (a, b) in v.iter().zip(f.iter()) {
+                    sum += a * b;
                 }
                 let temp = -sum / fjj;
-                for i in j..m {
-                    ws.wa4[i] += ws.fjac[col + i] * temp;
+                for (b, a) in f.iter_mut().zip(v) {
+                    *b += a * temp;
                 }
             }
-            ws.fjac[col + j] = ws.wa1[j];
+            col[j] = ws.wa1[j];
             ws.qtf[j] = ws.wa4[j];
         }
         // Scaled gradient norm.

@@ -10,6 +10,7 @@
 mod covar;
 mod minpack;
 mod qr;
+mod small;
 
 use thiserror::Error;
 

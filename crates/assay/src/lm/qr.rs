@@ -24,6 +24,7 @@ pub(super) fn qrfac(
         ipvt[j] = j;
     }
     let minmn = m.min(n);
+    let a = &mut a[..m * n];
     for j in 0..minmn {
         let mut kmax = j;
         for k in j..n {
@@ -32,39 +33,42 @@ pub(super) fn qrfac(
             }
         }
         if kmax != j {
-            for i in 0..m {
-                a.swap(i + j * m, i + kmax * m);
-            }
+            let (left, right) = a.split_at_mut(kmax * m);
+            left[j * m..(j + 1) * m].swap_with_slice(&mut right[..m]);
             rdiag[kmax] = rdiag[j];
             wa[kmax] = wa[j];
             ipvt.swap(j, kmax);
         }
-        let cj = j * m;
-        let mut ajnorm = enorm(&a[cj + j..cj + m]);
+        // Column j from row j on, and the columns after it.
+        let (left, right) = a.split_at_mut((j + 1) * m);
+        let col = &mut left[j * m + j..];
+        let mut ajnorm = enorm(col);
         if ajnorm != 0.0 {
-            if a[cj + j] < 0.0 {
+            if col[0] < 0.0 {
                 ajnorm = -ajnorm;
             }
             let inv = 1.0 / ajnorm;
-            for v in &mut a[cj + j..cj + m] {
+            for v in col.iter_mut() {
                 *v *= inv;
             }
-            a[cj + j] += 1.0;
-            for k in j + 1..n {
-                let ck = k * m;
+            col[0] += 1.0;
+            let col = &*col;
+            let ajj = col[0];
+            for (k, other) in (j + 1..n).zip(right.chunks_exact_mut(m)) {
+                let other = &mut other[j..];
                 let mut sum = 0.0;
-                for i in j..m {
-                    sum += a[cj + i] * a[ck + i];
+                for (u, v) in col.iter().zip(other.iter()) {
+                    sum += u * v;
                 }
-                let temp = sum / a[cj + j];
-                for i in j..m {
-                    a[ck + i] -= temp * a[cj + i];
+                let temp = sum / ajj;
+                for (v, u) in other.iter_mut().zip(col) {
+                    *v -= temp * u;
                 }
                 if rdiag[k] != 0.0 {
-                    let temp = a[ck + j] / rdiag[k];
+                    let temp = other[0] / rdiag[k];
                     rdiag[k] *= (1.0 - temp * temp).max(0.0).sqrt();
                     if 0.05 * (rdiag[k] / wa[k]).powi(2) <= epsmch {
-                        rdiag[k] = enorm(&a[ck + j + 1..ck + m]);
+                        rdiag[k] = enorm(&other[1..]);
                         wa[k] = rdiag[k];
                     }
                 }
@@ -77,6 +81,34 @@ pub(super) fn qrfac(
 /// Moré's Levenberg–Marquardt parameter: solves for the step `wa1` (in `ws.wa1`) with
 /// `‖D·step‖ ≈ delta`, using R (upper triangle of `ws.fjac`), `ws.ipvt`, `ws.diag`, `ws.qtf`.
 pub(super) fn lmpar(n: usize, m: usize, ws: &mut Workspace, delta: f64, par: &mut f64) {
+    // The curve fits' sizes: the same arithmetic on a fixed-size copy of R (see `small`).
+    macro_rules! fixed {
+        ($n:literal) => {
+            super::small::lmpar_fixed::<$n>(
+                m,
+                &ws.fjac,
+                &ws.ipvt,
+                &ws.diag,
+                &ws.qtf,
+                delta,
+                par,
+                &mut ws.wa1,
+                &mut ws.sdiag,
+            )
+        };
+    }
+    match n {
+        2 => return fixed!(2),
+        3 => return fixed!(3),
+        4 => return fixed!(4),
+        5 => return fixed!(5),
+        _ => {}
+    }
+    lmpar_general(n, m, ws, delta, par)
+}
+
+/// [`lmpar`] for any number of parameters.
+pub(super) fn lmpar_general(n: usize, m: usize, ws: &mut Workspace, delta: f64, par: &mut f64) {
     let dwarf = f64::MIN_POSITIVE;
     let r = &mut ws.fjac;
     let (ipvt, diag, qtb) = (&ws.ipvt, &ws.diag, &ws.qtf);
