@@ -6,8 +6,8 @@ use crate::{Service, ServiceError, clinical_queries::PatientSummary, queries::Lo
 use secretome_domain::{
     DomainError, UtcTime,
     clinical::{Indication, Patient},
-    recall::Exposure,
     lot::{Lot, LotStatus},
+    recall::Exposure,
     recall::Recall,
     vial::{Vial, VialStatus},
 };
@@ -239,31 +239,17 @@ impl Service {
         let mut first = vec![Read::Page(Table::Patient, q)];
         first.extend(before);
         let ([page], before) = split(self.store().read_all(first).await?)?;
-        let page = page
-            .page()?
-            .try_map(|r| r.to_record::<Patient>())?;
+        let page = page.page()?.try_map(|r| r.to_record::<Patient>())?;
         let ids: Vec<String> = page.rows.iter().map(|p| p.id.to_string()).collect();
         let on_page = || vec![Cond::In("patient", ids.clone())];
         let doses = Aggregate {
             min: Some("administered_at"),
-            ..Aggregate::count(
-                Table::Administration,
-                &["patient"],
-                on_page(),
-            )
+            ..Aggregate::count(Table::Administration, &["patient"], on_page())
         };
-        let aes = Aggregate::count(
-            Table::AdverseEvent,
-            &["patient"],
-            on_page(),
-        );
+        let aes = Aggregate::count(Table::AdverseEvent, &["patient"], on_page());
         let visits = Aggregate {
             max: Some("visit_at"),
-            ..Aggregate::count(
-                Table::OutcomeMeasure,
-                &["patient"],
-                on_page(),
-            )
+            ..Aggregate::count(Table::OutcomeMeasure, &["patient"], on_page())
         };
         let mut second = vec![
             Read::Aggregate(doses),
@@ -295,9 +281,7 @@ impl Service {
             }
         }
         let mut recalls = BTreeMap::new();
-        let exposures = exposures
-            .page()?
-            .try_map(|r| r.to_record::<Exposure>())?;
+        let exposures = exposures.page()?.try_map(|r| r.to_record::<Exposure>())?;
         crate::recall::open_by_patient(&mut recalls, exposures.rows);
         let page = page.map(|p| PatientSummary {
             open_recalls: recalls.remove(p.id.as_str()).unwrap_or_default(),
