@@ -127,11 +127,7 @@ pub(super) async fn page_columns(
     let names: Vec<&str> = columns.iter().map(String::as_str).collect();
     fetch_page(c, table, q, &select.join(", "), &names)
         .await?
-        .try_map(|r| {
-            (0..columns.len())
-                .map(|i| Ok(r.text(i)?.map(str::to_string)))
-                .collect::<Result<Vec<_>, StoreError>>()
-        })
+        .try_map(|r| r.into_texts(columns.len()))
 }
 
 /// The keyset page of `q` selecting `select`, whose output columns are named `names` (the order
