@@ -110,9 +110,7 @@ impl DbRow {
     pub(crate) fn into_texts(self, n: usize) -> Result<Vec<Option<String>>, StoreError> {
         use rusqlite::types::Value as V;
         match self {
-            DbRow::Any(r) => (0..n)
-                .map(|i| Ok(r.text(i)?.map(str::to_string)))
-                .collect(),
+            DbRow::Any(r) => (0..n).map(|i| Ok(r.text(i)?.map(str::to_string))).collect(),
             DbRow::Lite(r) => {
                 if r.len() < n {
                     return Err(StoreError::Db(sqlx::Error::ColumnIndexOutOfBounds {

@@ -228,7 +228,14 @@ async fn aggregates_count_sum_and_max_per_group_in_sql() {
             answers(store.read_all(vec![Read::Aggregate(asked)]).await.unwrap()).unwrap();
         let mut groups = groups.groups().unwrap();
         groups.sort_by(|a, b| a.keys.cmp(&b.keys));
-        let got: Vec<(Option<&str>, i64, Option<f64>, Option<&str>, Option<&str>)> = groups
+        type Least<'a> = (
+            Option<&'a str>,
+            i64,
+            Option<f64>,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let got: Vec<Least> = groups
             .iter()
             .map(|g| {
                 let k = g.keys[0].as_deref();
