@@ -11,7 +11,7 @@ use secretome_domain::{
     ids::PatientCode,
     vial::Vial,
 };
-use secretome_store::{Cond, PageQuery, TallyKind};
+use secretome_store::{Cond, PageQuery, Read, Table, TallyKind, answers};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -98,28 +98,31 @@ pub struct IndicationRow {
     pub adverse_events: usize,
 }
 
-/// Each patient's series of `scale` and the change first → last.
+/// Each patient's series of `scale` and the change first → last: days count from the patient's
+/// first dose (`first_doses`), or their registration when none was given yet; `outcomes` are the
+/// patients' measures by patient.
 fn series(
     scale: Scale,
     patients: &[Patient],
-    given: &[Administration],
-    outcomes: &[OutcomeMeasure],
+    first_doses: &BTreeMap<String, UtcTime>,
+    outcomes: &BTreeMap<&str, Vec<&OutcomeMeasure>>,
 ) -> ScaleSeries {
     let mut rows = Vec::new();
     for p in patients {
-        let start = given
-            .iter()
-            .filter(|a| a.patient == p.id)
-            .map(|a| a.administered_at)
-            .min()
-            .unwrap_or(p.registered_at);
         let mut visits: Vec<&OutcomeMeasure> = outcomes
-            .iter()
-            .filter(|o| o.patient == p.id && o.scale == scale)
+            .get(p.id.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|o| o.scale == scale)
             .collect();
         if visits.is_empty() {
             continue;
         }
+        let start = first_doses
+            .get(p.id.as_str())
+            .copied()
+            .unwrap_or(p.registered_at);
         visits.sort_by(|a, b| (a.visit_at, &a.id).cmp(&(b.visit_at, &b.id)));
         let points: Vec<(f64, f64)> = visits
             .iter()
@@ -249,6 +252,9 @@ impl Service {
     }
 
     /// `indication_page` listing only the patients of `site` (when given); totals stay over all.
+    /// The counters go with the page of patients and the outcomes with the patients' counts: two
+    /// hand-overs to the database (`Service::patients_page_with`); each patient's first dose is
+    /// `MIN(administered_at)` in SQL, not their administrations read.
     pub async fn indication_page_at(
         &self,
         indication: &str,
@@ -256,17 +262,38 @@ impl Service {
         cursor: Option<&str>,
     ) -> Result<IndicationSummary, ServiceError> {
         let indication = Indication::parse(indication)?;
-        let st = self.store();
-        let of = |kind| st.tallies(kind, Some(indication.as_str()), None);
-        let patients_total: i64 = of(TallyKind::IndicationPatients)
-            .await?
-            .iter()
-            .map(|t| t.n)
-            .sum();
-        let dose_total = of(TallyKind::IndicationDoses).await?;
+        let of = |kind| Read::TalliesOf(kind, vec![indication.as_str().to_string()]);
+        let counters = vec![
+            of(TallyKind::IndicationPatients),
+            of(TallyKind::IndicationDoses),
+            of(TallyKind::IndicationAdverseEvents),
+        ];
+        let outcomes_of = |ids: &[String]| {
+            vec![Read::Page(
+                Table::OutcomeMeasure,
+                PageQuery {
+                    conds: vec![Cond::In("patient", ids.to_vec())],
+                    order: "visit_at",
+                    desc: false,
+                    cursor: None,
+                    limit: secretome_store::query::MAX_ROWS,
+                },
+            )]
+        };
+        let filter = crate::PatientFilter {
+            indication: Some(indication.as_str().to_string()),
+            site,
+            ..Default::default()
+        };
+        let p = self
+            .patients_page_with(&filter, cursor, None, counters, outcomes_of)
+            .await?;
+        let [patients_total, dose_total, aes] = answers(p.before)?;
+        let patients_total: i64 = patients_total.tallies()?.iter().map(|t| t.n).sum();
+        let dose_total = dose_total.tallies()?;
         let mut ae_by_grade = [0usize; 5];
         let mut serious = 0;
-        for t in of(TallyKind::IndicationAdverseEvents).await? {
+        for t in aes.tallies()? {
             let n = usize::try_from(t.n).unwrap_or(0);
             let (grade, is_serious) = t.key.split_once('/').unwrap_or((&t.key, "0"));
             let grade: i64 = grade.parse().unwrap_or(0);
@@ -280,35 +307,21 @@ impl Service {
                 serious += n;
             }
         }
-        let filter = crate::PatientFilter {
-            indication: Some(indication.as_str().to_string()),
-            site,
-            ..Default::default()
-        };
-        let page = self.patients_page(&filter, cursor, None).await?;
-        let ids: Vec<String> = page.rows.iter().map(|r| r.patient.id.to_string()).collect();
-        let on_page = || vec![Cond::In("patient", ids.clone())];
-        let mut given = Vec::new();
-        let mut outcomes = Vec::new();
-        if !ids.is_empty() {
-            let q = |order| PageQuery {
-                conds: on_page(),
-                order,
-                desc: false,
-                cursor: None,
-                limit: secretome_store::query::MAX_ROWS,
-            };
-            given = st
-                .page_of::<Administration>(&q("administered_at"))
-                .await?
-                .rows;
-            outcomes = st.page_of::<OutcomeMeasure>(&q("visit_at")).await?.rows;
+        let [outcomes] = answers(p.after)?;
+        let outcomes = outcomes
+            .page()?
+            .try_map(|r| r.to_record::<OutcomeMeasure>())?
+            .rows;
+        let mut by_patient: BTreeMap<&str, Vec<&OutcomeMeasure>> = BTreeMap::new();
+        for o in &outcomes {
+            by_patient.entry(o.patient.as_str()).or_default().push(o);
         }
+        let page = p.page;
         let patients: Vec<Patient> = page.rows.iter().map(|r| r.patient.clone()).collect();
         let scales = indication
             .scales()
             .iter()
-            .map(|s| series(*s, &patients, &given, &outcomes))
+            .map(|s| series(*s, &patients, &p.first_doses, &by_patient))
             .collect();
         Ok(IndicationSummary {
             indication,

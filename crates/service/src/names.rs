@@ -4,7 +4,6 @@
 
 use crate::{Service, ServiceError};
 use secretome_domain::site::User;
-use secretome_store::Table;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Display names of some users, by user id. An id with no user (a system actor such as `demo` or
@@ -26,6 +25,32 @@ impl Names {
     }
 }
 
+impl Names {
+    /// The display names of these users.
+    pub(crate) fn of_users(users: Vec<User>) -> Names {
+        Names(
+            users
+                .into_iter()
+                .map(|u| (u.id.to_string(), u.display_name))
+                .collect(),
+        )
+    }
+}
+
+/// The distinct ids of `ids` that are not blank, in order.
+pub(crate) fn wanted<I, S>(ids: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let set: BTreeSet<String> = ids
+        .into_iter()
+        .map(|s| s.as_ref().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    set.into_iter().collect()
+}
+
 impl Service {
     /// The display names of the users with these ids (duplicates and blanks ignored).
     pub async fn names<I, S>(&self, ids: I) -> Result<Names, ServiceError>
@@ -33,21 +58,11 @@ impl Service {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let wanted: BTreeSet<String> = ids
-            .into_iter()
-            .map(|s| s.as_ref().to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
-        if wanted.is_empty() {
+        let ids = wanted(ids);
+        if ids.is_empty() {
             return Ok(Names::default());
         }
-        let ids: Vec<String> = wanted.into_iter().collect();
-        let mut names = BTreeMap::new();
-        for snap in self.store.get_many(Table::User, &ids).await? {
-            let u: User = snap.to_record()?;
-            names.insert(u.id.to_string(), u.display_name);
-        }
-        Ok(Names(names))
+        Ok(Names::of_users(self.store.fetch_many::<User>(&ids).await?))
     }
 
     /// The display name of one user (the id itself when unknown).

@@ -7,12 +7,32 @@ use secretome_domain::{
     DomainError, UtcTime,
     clinical::{Indication, Patient},
     lot::{Lot, LotStatus},
+    recall::Exposure,
     recall::Recall,
     vial::{Vial, VialStatus},
 };
-use secretome_store::{Cond, Page, PageQuery, Record, Table, TallyKind, query::prefix_end};
+use secretome_store::{
+    Aggregate, Answer, Cond, Page, PageQuery, Read, Record, Table, TallyKind, answers,
+    query::prefix_end,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// A page of patients with what `patients_page_with`'s caller asked for besides.
+pub(crate) struct PatientPage {
+    pub page: Page<PatientSummary>,
+    /// Each listed patient's first dose (`MIN(administered_at)`; absent: no dose yet).
+    pub first_doses: BTreeMap<String, UtcTime>,
+    /// The answers of the caller's `before` and `after` reads, in order.
+    pub before: Vec<Answer>,
+    pub after: Vec<Answer>,
+}
+
+/// The first `N` answers of a `read_all` and the rest (too few answers is the store's error).
+fn split<const N: usize>(mut all: Vec<Answer>) -> Result<([Answer; N], Vec<Answer>), ServiceError> {
+    let rest = all.split_off(N.min(all.len()));
+    Ok((answers(all)?, rest))
+}
 
 /// Rows per page when the caller does not say (and the most it may ask for).
 pub const PAGE_SIZE: usize = 50;
@@ -218,6 +238,23 @@ impl Service {
         cursor: Option<&str>,
         n: Option<usize>,
     ) -> Result<Page<PatientSummary>, ServiceError> {
+        let p = self
+            .patients_page_with(filter, cursor, n, Vec::new(), |_| Vec::new())
+            .await?;
+        Ok(p.page)
+    }
+
+    /// `patients_page` with the caller's own reads asked together with the page's: `before` with
+    /// the page of patients, `after(ids)` with their counts. Two hand-overs to the database in
+    /// all (`Store::read_all`), whatever the page shows.
+    pub(crate) async fn patients_page_with(
+        &self,
+        filter: &PatientFilter,
+        cursor: Option<&str>,
+        n: Option<usize>,
+        before: Vec<Read>,
+        after: impl FnOnce(&[String]) -> Vec<Read>,
+    ) -> Result<PatientPage, ServiceError> {
         let mut q = PageQuery::newest("registered_at", limit(n)).at(cursor);
         if let Some(i) = given(&filter.indication) {
             q.conds.push(Cond::Eq(
@@ -231,56 +268,66 @@ impl Service {
         if let Some(p) = given(&filter.pseudonym) {
             q.conds.push(Cond::prefix("id", p));
         }
-        let page = self.store().page_of::<Patient>(&q).await?;
+        let mut first = vec![Read::Page(Table::Patient, q)];
+        first.extend(before);
+        let ([page], before) = split(self.store().read_all(first).await?)?;
+        let page = page.page()?.try_map(|r| r.to_record::<Patient>())?;
         let ids: Vec<String> = page.rows.iter().map(|p| p.id.to_string()).collect();
-        let count_by = |t: Table| {
-            let ids = ids.clone();
-            async move {
-                let mut m: BTreeMap<String, usize> = BTreeMap::new();
-                for g in self
-                    .store()
-                    .aggregate(t, &["patient"], &[Cond::In("patient", ids)], None, None)
-                    .await?
-                {
-                    if let Some(p) = g.keys[0].clone() {
-                        m.insert(p, usize::try_from(g.count).unwrap_or(0));
-                    }
-                }
-                Ok::<_, ServiceError>(m)
-            }
+        let on_page = || vec![Cond::In("patient", ids.clone())];
+        let doses = Aggregate {
+            min: Some("administered_at"),
+            ..Aggregate::count(Table::Administration, &["patient"], on_page())
         };
-        let doses = count_by(Table::Administration).await?;
-        let aes = count_by(Table::AdverseEvent).await?;
-        let visits = self.last_visits(&ids).await?;
-        let mut recalls = self.open_exposures(&ids).await?;
-        Ok(page.map(|p| PatientSummary {
-            open_recalls: recalls.remove(p.id.as_str()).unwrap_or_default(),
-            doses: doses.get(p.id.as_str()).copied().unwrap_or(0),
-            adverse_events: aes.get(p.id.as_str()).copied().unwrap_or(0),
-            last_visit: visits.get(p.id.as_str()).copied(),
-            patient: p,
-        }))
-    }
-
-    /// Each listed patient's latest outcome visit (`MAX(visit_at)` in SQL).
-    async fn last_visits(&self, ids: &[String]) -> Result<BTreeMap<String, UtcTime>, ServiceError> {
-        let mut out = BTreeMap::new();
-        for g in self
-            .store()
-            .aggregate(
-                Table::OutcomeMeasure,
-                &["patient"],
-                &[Cond::In("patient", ids.to_vec())],
-                None,
-                Some("visit_at"),
-            )
-            .await?
-        {
-            if let (Some(p), Some(t)) = (g.keys[0].clone(), g.max) {
-                out.insert(p, UtcTime::parse("visit_at", &t)?);
+        let aes = Aggregate::count(Table::AdverseEvent, &["patient"], on_page());
+        let visits = Aggregate {
+            max: Some("visit_at"),
+            ..Aggregate::count(Table::OutcomeMeasure, &["patient"], on_page())
+        };
+        let mut second = vec![
+            Read::Aggregate(doses),
+            Read::Aggregate(aes),
+            Read::Aggregate(visits),
+            Read::Page(Table::Exposure, crate::recall::exposures_of(&ids)),
+        ];
+        second.extend(after(&ids));
+        let ([doses, aes, visits, exposures], after) = split(self.store().read_all(second).await?)?;
+        let (mut dose_counts, mut first_doses) = (BTreeMap::new(), BTreeMap::new());
+        for g in doses.groups()? {
+            if let Some(p) = g.keys.into_iter().next().flatten() {
+                if let Some(t) = g.min {
+                    first_doses.insert(p.clone(), UtcTime::parse("administered_at", &t)?);
+                }
+                dose_counts.insert(p, usize::try_from(g.count).unwrap_or(0));
             }
         }
-        Ok(out)
+        let mut ae_counts: BTreeMap<String, usize> = BTreeMap::new();
+        for g in aes.groups()? {
+            if let Some(p) = g.keys.into_iter().next().flatten() {
+                ae_counts.insert(p, usize::try_from(g.count).unwrap_or(0));
+            }
+        }
+        let mut last_visits = BTreeMap::new();
+        for g in visits.groups()? {
+            if let (Some(p), Some(t)) = (g.keys.into_iter().next().flatten(), g.max) {
+                last_visits.insert(p, UtcTime::parse("visit_at", &t)?);
+            }
+        }
+        let mut recalls = BTreeMap::new();
+        let exposures = exposures.page()?.try_map(|r| r.to_record::<Exposure>())?;
+        crate::recall::open_by_patient(&mut recalls, exposures.rows);
+        let page = page.map(|p| PatientSummary {
+            open_recalls: recalls.remove(p.id.as_str()).unwrap_or_default(),
+            doses: dose_counts.get(p.id.as_str()).copied().unwrap_or(0),
+            adverse_events: ae_counts.get(p.id.as_str()).copied().unwrap_or(0),
+            last_visit: last_visits.get(p.id.as_str()).copied(),
+            patient: p,
+        });
+        Ok(PatientPage {
+            page,
+            first_doses,
+            before,
+            after,
+        })
     }
 
     /// A page of vials by id — by location when a location prefix is given — filtered by lot,

@@ -1,7 +1,7 @@
 //! Read models for pages and reports: the lot list with vial counts, and a lot's detail — its
 //! genealogy back to the donor, processing steps, vials and audit history.
 
-use crate::{Service, ServiceError, paging::vial_counts};
+use crate::{Service, ServiceError, names::Names, paging::vial_counts};
 use secretome_domain::{
     batch::{CultureBatch, Harvest},
     culture::{CellBank, TissueCollection},
@@ -51,6 +51,9 @@ pub struct LotDetail {
     pub vials_by_status: BTreeMap<&'static str, usize>,
     pub events: Vec<AuditEvent>,
 }
+
+/// Upstream nodes' one-line descriptions (English, 日本語) by kind and id.
+type NodeLabels = BTreeMap<(NodeKind, String), (String, String)>;
 
 /// Vials a lot's page lists (a lot holds ~400 in a generated history; the rest are a page of the
 /// vial list away).
@@ -117,6 +120,20 @@ impl Service {
     /// thread each, on PostgreSQL concurrent): the lot, its backward trace, steps, first vials,
     /// counters and events; then the upstream nodes the trace found, one read per kind.
     pub async fn lot_detail(&self, lot: &str) -> Result<LotDetail, ServiceError> {
+        Ok(self.lot_detail_with(lot, false).await?.0)
+    }
+
+    /// `lot_detail` with the display names of the people its page shows (who wrote the lot's
+    /// events, who decided it), read together with the upstream nodes: no read of its own.
+    pub async fn lot_detail_named(&self, lot: &str) -> Result<(LotDetail, Names), ServiceError> {
+        self.lot_detail_with(lot, true).await
+    }
+
+    async fn lot_detail_with(
+        &self,
+        lot: &str,
+        named: bool,
+    ) -> Result<(LotDetail, Names), ServiceError> {
         let s = self.store();
         // Vial ids are the lot number and a zero-padded sequence number: id order is number order.
         let mut first_vials = PageQuery::newest("id", LOT_VIALS);
@@ -149,7 +166,17 @@ impl Service {
             .collect();
         keys.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then(a.1.cmp(&b.1)));
         keys.dedup();
-        let mut labels = self.node_labels(&keys).await?;
+        let events = events.events()?;
+        let people: Vec<String> = if named {
+            events
+                .iter()
+                .map(|e| e.actor.to_string())
+                .chain(l.decided_by.iter().map(|u| u.to_string()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (mut labels, names) = self.node_labels(&keys, people).await?;
         let upstream: Vec<Node> = keys
             .into_iter()
             .map(|(kind, id)| {
@@ -174,7 +201,7 @@ impl Service {
             .remove(lot)
             .unwrap_or_default();
         let vials_total = vials_by_status.values().sum();
-        Ok(LotDetail {
+        let detail = LotDetail {
             lot: l,
             upstream,
             edges,
@@ -182,15 +209,18 @@ impl Service {
             vials,
             vials_total,
             vials_by_status,
-            events: events.events()?,
-        })
+            events,
+        };
+        Ok((detail, names))
     }
 
-    /// Each node's one-line description, (English, 日本語): one read per kind of record.
+    /// Each node's one-line description, (English, 日本語): one read per kind of record; and the
+    /// names of the users `people` (duplicates and blanks ignored), read with them.
     async fn node_labels(
         &self,
         keys: &[(NodeKind, String)],
-    ) -> Result<BTreeMap<(NodeKind, String), (String, String)>, ServiceError> {
+        people: Vec<String>,
+    ) -> Result<(NodeLabels, Names), ServiceError> {
         let s = self.store();
         let ids = |k: NodeKind| -> Vec<String> {
             keys.iter()
@@ -207,9 +237,11 @@ impl Service {
                 Read::GetMany(Table::Batch, ids(NodeKind::Batch)),
                 Read::GetMany(Table::MaterialLot, ids(NodeKind::MaterialLot)),
                 Read::GetMany(Table::Harvest, ids(NodeKind::Harvest)),
+                Read::GetMany(Table::User, crate::names::wanted(people)),
             ])
             .await?;
-        let [d, t, c, b, m, h] = answers(all)?;
+        let [d, t, c, b, m, h, u] = answers(all)?;
+        let names = Names::of_users(records(u)?);
         let donors: Vec<Donor> = records(d)?;
         let tissues: Vec<TissueCollection> = records(t)?;
         let banks: Vec<CellBank> = records(c)?;
@@ -272,6 +304,6 @@ impl Service {
                 (label.clone(), label),
             );
         }
-        Ok(out)
+        Ok((out, names))
     }
 }

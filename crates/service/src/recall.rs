@@ -194,17 +194,9 @@ impl Service {
         patients: &[String],
     ) -> Result<BTreeMap<String, Vec<String>>, ServiceError> {
         let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for chunk in patients.chunks(500) {
-            let mut q = PageQuery::newest("id", 10_000);
-            q.desc = false;
-            q.conds.push(Cond::In("patient", chunk.to_vec()));
-            for e in self.store.page_of::<Exposure>(&q).await?.rows {
-                if e.followed_up_at.is_none() {
-                    out.entry(e.patient.to_string())
-                        .or_default()
-                        .push(e.recall.clone());
-                }
-            }
+        for chunk in patients.chunks(EXPOSURES_AT_ONCE) {
+            let q = exposures_of(chunk);
+            open_by_patient(&mut out, self.store.page_of::<Exposure>(&q).await?.rows);
         }
         Ok(out)
     }
@@ -466,4 +458,26 @@ async fn target_kind(tx: &mut dyn Tx, id: &str) -> Result<NodeKind, ServiceError
         ),
     )
     .into())
+}
+
+/// Patients whose exposures `open_exposures` reads with one query.
+pub(crate) const EXPOSURES_AT_ONCE: usize = 500;
+
+/// The exposures of `patients` (at most `EXPOSURES_AT_ONCE`), by id.
+pub(crate) fn exposures_of(patients: &[String]) -> PageQuery {
+    let mut q = PageQuery::newest("id", 10_000);
+    q.desc = false;
+    q.conds.push(Cond::In("patient", patients.to_vec()));
+    q
+}
+
+/// Adds the recalls of `exposures` not yet followed up to `out`, by patient.
+pub(crate) fn open_by_patient(out: &mut BTreeMap<String, Vec<String>>, exposures: Vec<Exposure>) {
+    for e in exposures {
+        if e.followed_up_at.is_none() {
+            out.entry(e.patient.to_string())
+                .or_default()
+                .push(e.recall.clone());
+        }
+    }
 }

@@ -197,3 +197,69 @@ async fn patients_of(
     let page = svc.patients_page(&filter, None, Some(200)).await?;
     Ok(page.rows.into_iter().map(|r| r.patient).collect())
 }
+
+/// An indication's outcome series count days from the patient's earliest dose, whichever dose was
+/// recorded first; the patient list counts both doses (issue 19: the first dose is found in SQL).
+#[tokio::test]
+async fn outcome_days_count_from_the_earliest_dose_recorded_in_any_order() {
+    for (backend, store) in stores("clinical_first_dose").await {
+        let svc = Service::new(Arc::new(store));
+        let now = t("2026-11-25T03:00:00Z");
+        demo::build(&svc, now).await.unwrap();
+        let doc = svc.actor("physician").await.unwrap();
+        svc.register_patient(&doc, now, patient("PT-T-101", "stroke"))
+            .await
+            .unwrap();
+        common::consent(&svc, &doc, "PT-T-101", "stroke", now).await;
+        let v1 = vial(&svc, "L-2026-004", VialStatus::Available, 0).await;
+        let v2 = vial(&svc, "L-2026-004", VialStatus::Available, 1).await;
+        for v in [&v1, &v2] {
+            svc.dispense_vial(&doc, h(now, 1.0), v.id.as_str(), "PT-T-101")
+                .await
+                .unwrap();
+        }
+        // the later dose is recorded first
+        for (v, at) in [(&v1, 48.0), (&v2, 2.0)] {
+            svc.record_administration_for(
+                &doc,
+                h(now, 50.0),
+                "PT-T-101",
+                dose(v.id.as_str(), 1.0, h(now, at)),
+            )
+            .await
+            .unwrap();
+        }
+        for (days, v) in [(30.0, "4"), (60.0, "2")] {
+            svc.record_outcome(
+                &doc,
+                h(now, 24.0 * 100.0),
+                outcome("PT-T-101", "mrs", v, h(now, 2.0 + 24.0 * days)),
+            )
+            .await
+            .unwrap();
+        }
+        let s = svc.indication_summary("stroke").await.unwrap();
+        let mine = s.scales[0]
+            .patients
+            .iter()
+            .find(|p| p.patient.as_str() == "PT-T-101")
+            .unwrap();
+        let days: Vec<f64> = mine.points.iter().map(|p| p.0).collect();
+        assert_eq!(days.len(), 2, "{backend:?}");
+        assert!(
+            (days[0] - 30.0).abs() < 1e-9 && (days[1] - 60.0).abs() < 1e-9,
+            "{backend:?}: days from the earliest dose, got {days:?}"
+        );
+        assert_eq!(mine.change, Some(-2.0), "{backend:?}");
+        let row = s
+            .patients
+            .iter()
+            .find(|r| r.patient.id.as_str() == "PT-T-101")
+            .unwrap();
+        assert_eq!(
+            (row.doses, row.last_visit),
+            (2, Some(h(now, 2.0 + 24.0 * 60.0))),
+            "{backend:?}"
+        );
+    }
+}

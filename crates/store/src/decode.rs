@@ -105,6 +105,33 @@ impl Cells for DbRow {
     }
 }
 
+impl DbRow {
+    /// The first `n` cells as text (NULL: None): a SQLite row's strings are moved out, not copied.
+    pub(crate) fn into_texts(self, n: usize) -> Result<Vec<Option<String>>, StoreError> {
+        use rusqlite::types::Value as V;
+        match self {
+            DbRow::Any(r) => (0..n).map(|i| Ok(r.text(i)?.map(str::to_string))).collect(),
+            DbRow::Lite(r) => {
+                if r.len() < n {
+                    return Err(StoreError::Db(sqlx::Error::ColumnIndexOutOfBounds {
+                        index: n - 1,
+                        len: r.len(),
+                    }));
+                }
+                r.into_iter()
+                    .take(n)
+                    .enumerate()
+                    .map(|(i, v)| match v {
+                        V::Null => Ok(None),
+                        V::Text(s) => Ok(Some(s)),
+                        other => Err(lite_type(i, "text", &other)),
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
 /// One row of `table`, fetched but not yet decoded.
 pub struct RawRow {
     pub(crate) table: Table,

@@ -22,7 +22,7 @@ pub use audit::{
 };
 pub use decode::RawRow;
 pub use error::StoreError;
-pub use query::{Cond, Cursor, Group, Page, PageQuery};
+pub use query::{Aggregate, Cond, Cursor, Group, Page, PageQuery};
 pub use records::Record;
 pub use row::Snapshot;
 pub use schema::Table;

@@ -157,13 +157,42 @@ impl<T> Page<T> {
     }
 }
 
+/// An aggregate request (`Store::aggregate`, `Read::Aggregate`): the rows of `table` matching
+/// `conds`, counted per distinct values of the `group_by` columns (one group without them), with,
+/// when asked, the sum of a numeric column and the least and greatest values of columns over each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    pub table: Table,
+    pub group_by: Vec<&'static str>,
+    pub conds: Vec<Cond>,
+    pub sum: Option<&'static str>,
+    pub min: Option<&'static str>,
+    pub max: Option<&'static str>,
+}
+
+impl Aggregate {
+    /// Rows of `table` matching `conds` counted per `group_by` values (nothing else asked).
+    pub fn count(table: Table, group_by: &[&'static str], conds: Vec<Cond>) -> Aggregate {
+        Aggregate {
+            table,
+            group_by: group_by.to_vec(),
+            conds,
+            sum: None,
+            min: None,
+            max: None,
+        }
+    }
+}
+
 /// One group of an aggregate: the group's key values (as text; NULL is None), its row count and,
-/// when asked, the sum of a numeric column and the greatest value of a column over it.
+/// when asked, the sum of a numeric column and the least and greatest values of columns over it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub keys: Vec<Option<String>>,
     pub count: i64,
     pub sum: Option<f64>,
+    /// The least value of the column asked for, as text (times and ids compare as text).
+    pub min: Option<String>,
     /// The greatest value of the column asked for, as text (times and ids compare as text).
     pub max: Option<String>,
 }

@@ -6,7 +6,7 @@ use crate::{
     StoreError,
     audit::{AuditCtx, AuditEvent, VerifyOutcome},
     decode::RawRow,
-    query::{Cond, Group, Page, PageQuery},
+    query::{Aggregate, Cond, Group, Page, PageQuery},
     row::Snapshot,
     schema::Table,
     tally::{Tally, TallyKind},
@@ -70,6 +70,8 @@ pub enum Read {
     Page(Table, PageQuery),
     /// `tallies_of`.
     TalliesOf(TallyKind, Vec<String>),
+    /// `aggregate` (and the least values it does not ask for).
+    Aggregate(Aggregate),
     /// `trace`.
     Trace(Direction, NodeKind, String),
     /// `events_for`.
@@ -84,6 +86,7 @@ pub enum Answer {
     Rows(Vec<RawRow>),
     Page(Page<RawRow>),
     Tallies(Vec<Tally>),
+    Groups(Vec<Group>),
     Edges(Vec<Edge>),
     Events(Vec<AuditEvent>),
 }
@@ -127,6 +130,12 @@ impl Answer {
         match self {
             Answer::Tallies(t) => Ok(t),
             _ => Err(another("counters")),
+        }
+    }
+    pub fn groups(self) -> Result<Vec<Group>, StoreError> {
+        match self {
+            Answer::Groups(g) => Ok(g),
+            _ => Err(another("groups")),
         }
     }
     pub fn edges(self) -> Result<Vec<Edge>, StoreError> {
@@ -189,10 +198,10 @@ pub trait Store: Send + Sync {
     async fn aggregate(
         &self,
         table: Table,
-        group_by: &[&str],
+        group_by: &[&'static str],
         conds: &[Cond],
-        sum: Option<&str>,
-        max: Option<&str>,
+        sum: Option<&'static str>,
+        max: Option<&'static str>,
     ) -> Result<Vec<Group>, StoreError>;
     /// The counters of `kind` kept with every write (see `crate::tally`): of one `subject` when
     /// given, with keys up to `key_at_most` when given; ordered by subject and key.

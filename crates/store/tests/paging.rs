@@ -1,9 +1,10 @@
 //! Purpose-built reads and set-based writes on both backends (issue 19): keyset pages walked both
-//! ways with filters pushed into SQL, grouped counts/sums/maxima, and `update_many` writing the same
+//! ways with filters pushed into SQL, grouped counts/sums/minima/maxima, and `update_many` writing the same
 //! rows and events as `update` one by one.
 
 use secretome_store::{
-    Cond, Page, PageQuery, Snapshot, Store, StoreError, Table, VerifyOutcome,
+    Aggregate, Cond, Page, PageQuery, Read, Snapshot, Store, StoreError, Table, VerifyOutcome,
+    answers,
     testing::{ctx, stores},
 };
 use serde_json::json;
@@ -216,6 +217,38 @@ async fn aggregates_count_sum_and_max_per_group_in_sql() {
                 (Some("S2"), 2, Some(-100.0), Some("G/1"))
             ],
             "{backend:?}"
+        );
+        // the same through `read_all`, with the least values asked for too
+        let asked = Aggregate {
+            min: Some("id"),
+            sum: Some("temperature_c"),
+            ..Aggregate::count(Table::Freezer, &["site"], vec![])
+        };
+        let [groups] =
+            answers(store.read_all(vec![Read::Aggregate(asked)]).await.unwrap()).unwrap();
+        let mut groups = groups.groups().unwrap();
+        groups.sort_by(|a, b| a.keys.cmp(&b.keys));
+        type Least<'a> = (
+            Option<&'a str>,
+            i64,
+            Option<f64>,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let got: Vec<Least> = groups
+            .iter()
+            .map(|g| {
+                let k = g.keys[0].as_deref();
+                (k, g.count, g.sum, g.min.as_deref(), g.max.as_deref())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("S1"), 2, Some(-230.0), Some("F/1"), None),
+                (Some("S2"), 2, Some(-100.0), Some("F/2"), None)
+            ],
+            "{backend:?}: least ids per site, no greatest asked"
         );
         let all = store
             .aggregate(

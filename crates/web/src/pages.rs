@@ -353,13 +353,7 @@ pub async fn lot(
     uri: Uri,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let d = st.service.lot_detail(&id).await.map_err(fail(&v))?;
-    let people = d
-        .events
-        .iter()
-        .map(|e| e.actor.to_string())
-        .chain(d.lot.decided_by.iter().map(|u| u.to_string()));
-    let names = st.service.names(people).await.map_err(fail(&v))?;
+    let (d, names) = st.service.lot_detail_named(&id).await.map_err(fail(&v))?;
     Ok(render(&LotPage {
         c: PageCtx::new(&v, uri.path()).with_names(names),
         d,

@@ -7,7 +7,7 @@ use crate::decode::{Cells, DbRow};
 use crate::{
     StoreError,
     decode::RawRow,
-    query::{Cond, Cursor, Group, Page, PageQuery},
+    query::{Aggregate, Cond, Cursor, Group, Page, PageQuery},
     row::Snapshot,
     schema::{Kind, Table},
 };
@@ -127,11 +127,7 @@ pub(super) async fn page_columns(
     let names: Vec<&str> = columns.iter().map(String::as_str).collect();
     fetch_page(c, table, q, &select.join(", "), &names)
         .await?
-        .try_map(|r| {
-            (0..columns.len())
-                .map(|i| Ok(r.text(i)?.map(str::to_string)))
-                .collect::<Result<Vec<_>, StoreError>>()
-        })
+        .try_map(|r| r.into_texts(columns.len()))
 }
 
 /// The keyset page of `q` selecting `select`, whose output columns are named `names` (the order
@@ -215,22 +211,13 @@ async fn fetch_page(
     })
 }
 
-/// Rows of `table` matching `conds`, counted (and `sum` summed) per distinct `group_by` values.
-pub(super) async fn aggregate(
-    c: &mut Conn<'_>,
-    table: Table,
-    group_by: &[String],
-    conds: &[Cond],
-    sum: Option<&str>,
-    max: Option<&str>,
-) -> Result<Vec<Group>, StoreError> {
-    if let Some(m) = max {
-        check(table, m)?;
+/// The groups of `a` (see `Aggregate`): one `SELECT … GROUP BY`.
+pub(super) async fn aggregate(c: &mut Conn<'_>, a: &Aggregate) -> Result<Vec<Group>, StoreError> {
+    let table = a.table;
+    for col in a.group_by.iter().chain(&a.min).chain(&a.max) {
+        check(table, col)?;
     }
-    for g in group_by {
-        check(table, g)?;
-    }
-    if let Some(s) = sum
+    if let Some(s) = a.sum
         && !matches!(check(table, s)?, Kind::Real | Kind::Int)
     {
         return Err(StoreError::Invalid {
@@ -240,46 +227,55 @@ pub(super) async fn aggregate(
         });
     }
     let mut sql = Sql::default();
-    let wh = conds_sql(table, conds, &mut sql)?;
-    let keys: Vec<String> = group_by
+    let wh = conds_sql(table, &a.conds, &mut sql)?;
+    let mut select: Vec<String> = a
+        .group_by
         .iter()
         .map(|g| format!("CAST({g} AS TEXT)"))
         .collect();
-    let mut select = keys.clone();
     select.push("COUNT(*)".into());
-    select.push(match sum {
+    select.push(match a.sum {
         Some(s) => format!("CAST(SUM({s}) AS DOUBLE PRECISION)"),
         None => "NULL".into(),
     });
-    select.push(match max {
-        Some(m) => format!("CAST(MAX({m}) AS TEXT)"),
-        None => "NULL".into(),
-    });
+    for (f, col) in [("MIN", a.min), ("MAX", a.max)] {
+        select.push(match col {
+            Some(m) => format!("CAST({f}({m}) AS TEXT)"),
+            None => "NULL".into(),
+        });
+    }
     sql.text = format!(
         "SELECT {} FROM {} WHERE {wh}",
         select.join(", "),
         table.name()
     );
-    if !group_by.is_empty() {
+    if !a.group_by.is_empty() {
         sql.text
-            .push_str(&format!(" GROUP BY {}", group_by.join(", ")));
+            .push_str(&format!(" GROUP BY {}", a.group_by.join(", ")));
     }
-    let n = group_by.len();
+    let n = a.group_by.len();
+    let text = |r: &DbRow, i: usize| -> Result<Option<String>, StoreError> {
+        Ok(r.text(i)?.map(str::to_string))
+    };
     c.fetch(&sql.text, &sql.args)
         .await?
         .iter()
         .map(|r| {
             Ok(Group {
                 keys: (0..n)
-                    .map(|i| Ok(r.text(i)?.map(str::to_string)))
+                    .map(|i| text(r, i))
                     .collect::<Result<_, StoreError>>()?,
                 count: r.int(n)?.unwrap_or(0),
-                sum: match sum {
+                sum: match a.sum {
                     Some(_) => r.real(n + 1)?,
                     None => None,
                 },
-                max: match max {
-                    Some(_) => r.text(n + 2)?.map(str::to_string),
+                min: match a.min {
+                    Some(_) => text(r, n + 2)?,
+                    None => None,
+                },
+                max: match a.max {
+                    Some(_) => text(r, n + 3)?,
                     None => None,
                 },
             })

@@ -12,7 +12,7 @@ use crate::{
     StoreError,
     audit::{AuditEvent, VerifyOutcome},
     decode::{Cells, RawRow},
-    query::{Cond, Group, Page, PageQuery},
+    query::{Aggregate, Cond, Group, Page, PageQuery},
     row::Snapshot,
     schema::{Kind, Table},
     store::{Answer, Backend, Direction, Filter, IdempotentRow, Read, SessionRow, Store, Tx},
@@ -206,6 +206,7 @@ async fn read_one(c: &mut Conn<'_>, r: &Read) -> Result<Answer, StoreError> {
         }
         Read::Page(t, q) => Answer::Page(page::page_raw(c, *t, q).await?),
         Read::TalliesOf(k, s) => Answer::Tallies(tally::read_subjects(c, *k, s).await?),
+        Read::Aggregate(a) => Answer::Groups(page::aggregate(c, a).await?),
         Read::Trace(d, k, id) => Answer::Edges(trace_edges(c, *d, *k, id).await?),
         Read::Events(t, id) => Answer::Events(events_for(c, *t, id).await?),
     })
@@ -332,22 +333,20 @@ impl Store for SqlStore {
     async fn aggregate(
         &self,
         table: Table,
-        group_by: &[&str],
+        group_by: &[&'static str],
         conds: &[Cond],
-        sum: Option<&str>,
-        max: Option<&str>,
+        sum: Option<&'static str>,
+        max: Option<&'static str>,
     ) -> Result<Vec<Group>, StoreError> {
-        let group_by: Vec<String> = group_by.iter().map(|g| g.to_string()).collect();
-        let conds = conds.to_vec();
-        let (sum, max) = (sum.map(str::to_string), max.map(str::to_string));
-        read!(self, |c| page::aggregate(
-            c,
+        let a = Aggregate {
             table,
-            &group_by,
-            &conds,
-            sum.as_deref(),
-            max.as_deref()
-        ))
+            group_by: group_by.to_vec(),
+            conds: conds.to_vec(),
+            sum,
+            min: None,
+            max,
+        };
+        read!(self, |c| page::aggregate(c, &a))
     }
 
     async fn tallies(
