@@ -123,8 +123,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     (
         "plan.calibration_note",
-        "完了した培養バッチの細胞数から細胞源ごとに倍加時間とラグを推定 (95 % 信頼区間)。データ不足の項目は文献値のまま表示します。",
-        "Doubling time and lag fitted per cell source to the counts of finished batches (95 % intervals); where data are not enough, the literature default is kept and labelled.",
+        "直近に上清回収した {n} 件までの完了バッチの細胞数から、細胞源ごとに倍加時間とラグを推定 (95 % 信頼区間)。データ不足の項目は文献値のまま表示します。",
+        "Doubling time and lag fitted per cell source to the counts of the newest {n} finished batches by harvest (95 % intervals); where data are not enough, the literature default is kept and labelled.",
     ),
     ("plan.source", "細胞源", "Cell source"),
     ("plan.doubling", "倍加時間", "Doubling time"),
@@ -144,8 +144,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     (
         "plan.running_note",
-        "各バッチの播種条件と校正済みパラメータから予測した増殖 (95 % 予測帯) と実測細胞数を比較します。最新の計数が帯の外、または連続 2 回同じ側に外れると「計画から逸脱」と表示します。",
-        "Each batch's counts against the growth its own seeding predicts with the calibrated parameters (95 % prediction band). A batch is off plan when its latest count, or two in a row on one side, fall outside the band.",
+        "培養中のバッチ (播種の新しい {n} 件まで) ごとに、播種条件と校正済みパラメータから予測した増殖 (95 % 予測帯) と実測細胞数を比較します。最新の計数が帯の外、または連続 2 回同じ側に外れると「計画から逸脱」と表示します。",
+        "Each batch in culture (the newest {n} seeded) has its counts compared with the growth its own seeding predicts with the calibrated parameters (95 % prediction band). A batch is off plan when its latest count, or two in a row on one side, fall outside the band.",
     ),
     ("plan.on_plan", "計画どおり", "On plan"),
     ("plan.off_plan", "計画から逸脱", "Off plan"),

@@ -80,6 +80,11 @@ async fn planning_page_shows_calibration_and_a_plan() {
     let r = get(&app, "/plan", Some(&cookie)).await;
     assert_eq!(r.status, 200);
     assert!(
+        r.body.contains("直近に上清回収した 120 件までの完了バッチ")
+            && r.body.contains("播種の新しい 60 件まで"),
+        "the page says which batches it calibrates on and compares"
+    );
+    assert!(
         r.body
             .contains("VEGF の分泌速度は推定していません: 測定済みバッチ 2 件 (3 件以上が必要)")
             && !r.body.contains("rate not fitted"),

@@ -53,6 +53,9 @@ struct RunningRow {
 #[derive(Template)]
 #[template(path = "planning.html")]
 struct PlanningPage {
+    /// The notes under the calibration and running-batch headings, with the windows they use.
+    calibration_note: String,
+    running_note: String,
     running: Vec<RunningRow>,
     /// The cell sources of the form: (key, name in the page's language).
     sources: Vec<(&'static str, &'static str)>,
@@ -166,7 +169,16 @@ pub async fn page(
         .into_iter()
         .map(|s| (s.key(), text::source(v.lang, s)))
         .collect();
+    let window = |key: &str, n: usize| v.lang.t(key).replace("{n}", &n.to_string());
     let mut page = PlanningPage {
+        calibration_note: window(
+            "plan.calibration_note",
+            secretome_service::planning::CALIBRATION_BATCHES,
+        ),
+        running_note: window(
+            "plan.running_note",
+            secretome_service::planning::RUNNING_BATCHES,
+        ),
         running,
         sources,
         steps: Vec::new(),
