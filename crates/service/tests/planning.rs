@@ -76,7 +76,7 @@ async fn calibration_from_the_demo_batches_and_a_plan() {
             "source = \"umbilical-cord\"\ndeadline = \"2027-03-31\"\n[target]\nvials = 100\nvial_ml = 2.0\n",
         )
         .unwrap();
-        let plan = svc.plan_production(&req, now).await.unwrap();
+        let plan = Service::plan_with(&report, &req, now).unwrap();
         assert!(plan.outcome.vials >= 100, "{backend:?}");
         assert!(!plan.steps.is_empty());
     }
@@ -88,7 +88,8 @@ async fn running_batches_are_compared_with_their_plan() {
     let svc = Service::new(Arc::new(store));
     let now = UtcTime::parse("now", "2026-11-25T03:00:00Z").unwrap();
     demo::build(&svc, now).await.unwrap();
-    let running = svc.running_batches_vs_plan().await.unwrap();
+    let report = svc.calibration().await.unwrap();
+    let running = svc.running_batches_vs(&report).await.unwrap();
     let ids: Vec<&str> = running.iter().map(|r| r.batch.as_str()).collect();
     assert_eq!(ids, ["B-2026-009", "B-2026-010"]);
     for r in &running {
@@ -120,7 +121,7 @@ async fn running_batches_are_compared_with_their_plan() {
     };
     svc.record_observation(&op, now, o).await.unwrap();
     let r = svc
-        .running_batches_vs_plan()
+        .running_batches_vs(&report)
         .await
         .unwrap()
         .into_iter()

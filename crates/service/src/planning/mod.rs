@@ -57,17 +57,8 @@ impl Service {
             .map_err(ServiceError::from)
     }
 
-    /// Plans a campaign with the parameters calibrated for its source (and donor, when it has its own).
-    pub async fn plan_production(
-        &self,
-        req: &PlanRequest,
-        now: UtcTime,
-    ) -> Result<Plan, ServiceError> {
-        let report = self.calibration().await?;
-        Self::plan_with(&report, req, now)
-    }
-
-    /// `plan_production` with a calibration already made (the planning page makes one).
+    /// Plans a campaign with the parameters `report` calibrated for its source (and donor, when
+    /// it has its own).
     pub fn plan_with(
         report: &CalibrationReport,
         req: &PlanRequest,
@@ -90,12 +81,6 @@ impl Service {
     /// Plan vs actual for every batch still in culture or conditioning: the plan is the growth its
     /// own seeding predicts (its vessels, density and time, the calibrated parameters for its
     /// source and donor), and its counts are compared with that plan's 95 % band.
-    pub async fn running_batches_vs_plan(&self) -> Result<Vec<BatchTracking>, ServiceError> {
-        let report = self.calibration().await?;
-        self.running_batches_vs(&report).await
-    }
-
-    /// `running_batches_vs_plan` with a calibration already made (the planning page makes one).
     pub async fn running_batches_vs(
         &self,
         report: &CalibrationReport,
