@@ -74,6 +74,8 @@ pub struct Service {
     checkpoints: Option<Arc<secretome_store::checkpoint::Checkpointer>>,
     hashing: auth::PasswordHashing,
     doors: Arc<Doors>,
+    /// The planning page's state, kept until the audit chain moves (`planning_state`).
+    planning: Arc<planning::PlanningCache>,
 }
 
 /// Sign-in state shared by clones of one `Service`: the throttle, the dummy hash that unknown names
@@ -106,6 +108,7 @@ impl Service {
             checkpoints: None,
             hashing: auth::PasswordHashing::production(),
             doors: Arc::default(),
+            planning: Arc::default(),
         }
     }
 

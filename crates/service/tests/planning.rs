@@ -83,54 +83,58 @@ async fn calibration_from_the_demo_batches_and_a_plan() {
 }
 
 #[tokio::test]
-async fn running_batches_are_compared_with_their_plan() {
-    let (store, _) = secretome_store::testing::sqlite_store("tracking").await;
-    let svc = Service::new(Arc::new(store));
-    let now = UtcTime::parse("now", "2026-11-25T03:00:00Z").unwrap();
-    demo::build(&svc, now).await.unwrap();
-    let report = svc.calibration().await.unwrap();
-    let running = svc.running_batches_vs(&report).await.unwrap();
-    let ids: Vec<&str> = running.iter().map(|r| r.batch.as_str()).collect();
-    assert_eq!(ids, ["B-2026-009", "B-2026-010"]);
-    for r in &running {
-        assert!(
-            !r.tracking.comparisons.is_empty(),
-            "{}: counts compared",
-            r.batch
-        );
+async fn running_batches_are_compared_with_their_plan_until_a_write_changes_them() {
+    for (backend, store) in stores("tracking").await {
+        let svc = Service::new(Arc::new(store));
+        let now = UtcTime::parse("now", "2026-11-25T03:00:00Z").unwrap();
+        demo::build(&svc, now).await.unwrap();
+        let state = svc.planning_state().await.unwrap();
+        let ids: Vec<&str> = state.running.iter().map(|r| r.batch.as_str()).collect();
+        assert_eq!(ids, ["B-2026-009", "B-2026-010"], "{backend:?}");
+        for r in state.running.iter() {
+            assert!(
+                !r.tracking.comparisons.is_empty(),
+                "{backend:?} {}: counts compared",
+                r.batch
+            );
+            assert_eq!(
+                r.tracking.status,
+                secretome_planner::TrackStatus::OnPlan,
+                "{backend:?} {}: {:?}",
+                r.batch,
+                r.tracking.warnings
+            );
+        }
+        // nothing written since: the page gets the same calibration, not a second one
+        let again = svc.planning_state().await.unwrap();
+        assert!(Arc::ptr_eq(&state.report, &again.report), "{backend:?}");
+        assert!(Arc::ptr_eq(&state.running, &again.running), "{backend:?}");
+        // the latest count far below the band flags the batch (an isolated earlier one would not),
+        // on the next page at once
+        let op = svc.actor("operator").await.unwrap();
+        let b: secretome_domain::batch::CultureBatch =
+            svc.store().fetch("B-2026-010").await.unwrap().unwrap();
+        let at = b.seeded_at.plus_hours(150.0).unwrap(); // after the last demo count: the latest one
+        let o = secretome_service::NewObservation {
+            batch: "B-2026-010".into(),
+            observed_at: at,
+            cell_count: 1000.0,
+            viability_pct: 60.0,
+            confluence_pct: 1.0,
+            note: None,
+        };
+        svc.record_observation(&op, now, o).await.unwrap();
+        let after = svc.planning_state().await.unwrap();
+        let r = after
+            .running
+            .iter()
+            .find(|r| r.batch == "B-2026-010")
+            .unwrap();
         assert_eq!(
             r.tracking.status,
-            secretome_planner::TrackStatus::OnPlan,
-            "{}: {:?}",
-            r.batch,
+            secretome_planner::TrackStatus::OffPlan,
+            "{backend:?}: {:?}",
             r.tracking.warnings
         );
     }
-    // the latest count far below the band flags the batch (an isolated earlier one would not)
-    let op = svc.actor("operator").await.unwrap();
-    let b: secretome_domain::batch::CultureBatch =
-        svc.store().fetch("B-2026-010").await.unwrap().unwrap();
-    let at = b.seeded_at.plus_hours(150.0).unwrap(); // after the last demo count: the latest one
-    let o = secretome_service::NewObservation {
-        batch: "B-2026-010".into(),
-        observed_at: at,
-        cell_count: 1000.0,
-        viability_pct: 60.0,
-        confluence_pct: 1.0,
-        note: None,
-    };
-    svc.record_observation(&op, now, o).await.unwrap();
-    let r = svc
-        .running_batches_vs(&report)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.batch == "B-2026-010")
-        .unwrap();
-    assert_eq!(
-        r.tracking.status,
-        secretome_planner::TrackStatus::OffPlan,
-        "{:?}",
-        r.tracking.warnings
-    );
 }

@@ -241,6 +241,10 @@ pub trait Store: Send + Sync {
     async fn verify(&self) -> Result<VerifyOutcome, StoreError>;
     /// Count of audit events (for reports).
     async fn event_count(&self) -> Result<i64, StoreError>;
+    /// The sequence number of the chain's last committed event (0 for an empty chain), read from
+    /// the primary key's end: it changes with every audited write, so a read model computed from
+    /// the records can be kept until it moves.
+    async fn chain_tip(&self) -> Result<i64, StoreError>;
     async fn session_create(&self, s: &SessionRow) -> Result<(), StoreError>;
     async fn session_get(&self, id: &str) -> Result<Option<SessionRow>, StoreError>;
     async fn session_touch(&self, id: &str, last_seen: &str) -> Result<(), StoreError>;

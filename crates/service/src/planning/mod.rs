@@ -9,6 +9,7 @@ use secretome_domain::{UtcTime, donor::TissueSource};
 use secretome_planner::{
     CalibrationOptions, CalibrationReport, CellSource, Factor, Plan, PlanRequest,
 };
+use std::sync::{Arc, Mutex};
 
 mod reads;
 pub use reads::{CALIBRATION_BATCHES, RUNNING_BATCHES};
@@ -152,5 +153,42 @@ impl Service {
             });
         }
         Ok(out)
+    }
+}
+
+/// The planning page's calibration and running-batch comparisons, kept with the audit chain's tip
+/// they were read at: every input of both is an audited record, so while the tip has not moved
+/// they are what a fresh read would compute. (A write between reading the tip and reading the
+/// records only makes the kept state look older than it is: the next page computes it again.)
+#[derive(Clone)]
+pub struct PlanningState {
+    pub report: Arc<CalibrationReport>,
+    pub running: Arc<Vec<BatchTracking>>,
+}
+
+#[derive(Default)]
+pub(crate) struct PlanningCache(Mutex<Option<(i64, PlanningState)>>);
+
+impl Service {
+    /// The calibration and the running batches' comparisons as of now: computed again only when
+    /// an audited write has happened since they were last computed.
+    pub async fn planning_state(&self) -> Result<PlanningState, ServiceError> {
+        let tip = self.store().chain_tip().await?;
+        let kept = self.planning.0.lock().ok().and_then(|c| c.clone());
+        if let Some((at, state)) = kept
+            && at == tip
+        {
+            return Ok(state);
+        }
+        let report = self.calibration().await?;
+        let running = self.running_batches_vs(&report).await?;
+        let state = PlanningState {
+            report: Arc::new(report),
+            running: Arc::new(running),
+        };
+        if let Ok(mut c) = self.planning.0.lock() {
+            *c = Some((tip, state.clone()));
+        }
+        Ok(state)
     }
 }

@@ -501,4 +501,11 @@ impl Store for SqlStore {
             .await?;
         Ok(r.try_get::<i64, _>(0)?)
     }
+
+    async fn chain_tip(&self) -> Result<i64, StoreError> {
+        let r = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM audit_event")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(r.try_get::<i64, _>(0)?)
+    }
 }

@@ -130,11 +130,12 @@ pub async fn page(
     uri: Uri,
     Query(f): Query<PlanForm>,
 ) -> Result<Html<String>, PageError> {
-    let report: CalibrationReport = st
+    let state = st
         .service
-        .calibration()
+        .planning_state()
         .await
         .map_err(|e| PageError::new(e, &v))?;
+    let report: &CalibrationReport = &state.report;
     let groups = report
         .groups
         .iter()
@@ -142,12 +143,9 @@ pub async fn page(
         .map(|g| group_row(v.lang, g))
         .collect();
     let chosen = f.source.clone().unwrap_or_default();
-    let running = st
-        .service
-        .running_batches_vs(&report)
-        .await
-        .map_err(|e| PageError::new(e, &v))?
-        .into_iter()
+    let running = state
+        .running
+        .iter()
         .map(|r| RunningRow {
             on_plan: r.tracking.status == secretome_planner::TrackStatus::OnPlan,
             warnings: r
@@ -162,7 +160,7 @@ pub async fn page(
                 &text::plot_text(v.lang),
             )
             .unwrap_or_default(),
-            batch: r.batch,
+            batch: r.batch.clone(),
         })
         .collect();
     let sources = text::SOURCES
@@ -206,7 +204,7 @@ pub async fn page(
         put("target.min_concentration.vegf", &page.f.vegf);
         match request_from(None, &pairs) {
             Err(e) => page.error = text::plan_error(v.lang, &e),
-            Ok(req) => match secretome_service::Service::plan_with(&report, &req, now()) {
+            Ok(req) => match secretome_service::Service::plan_with(report, &req, now()) {
                 Err(e) => page.error = crate::messages::tell(&e).text(v.lang).to_string(),
                 Ok(plan) => {
                     let lang = v.lang;
