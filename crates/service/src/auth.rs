@@ -374,7 +374,7 @@ impl Service {
         token: &str,
     ) -> Result<Option<SessionInfo>, ServiceError> {
         let id = session_id(token);
-        let Some(row) = self.store.session_get(&id).await? else {
+        let Some((row, user)) = self.store.session_get(&id).await? else {
             return Ok(None);
         };
         let (Ok(seen), Ok(created)) = (
@@ -389,7 +389,7 @@ impl Service {
             self.store.session_delete(&id).await?;
             return Ok(None);
         }
-        let Some(u) = self.store.fetch::<User>(&row.user_id).await? else {
+        let Some(u) = user.map(|r| r.to_record::<User>()).transpose()? else {
             return Ok(None);
         };
         if !u.active {

@@ -64,6 +64,21 @@ async fn sign_in_back_off_and_sessions() {
             .expect("live session");
         assert_eq!(info.actor.user.as_str(), "qa");
         assert_eq!(info.csrf, ok.csrf);
+        // a user deactivated while signed in: the live session lets nothing more through
+        svc.set_user_active(&admin, now, "qa", false, "left the facility")
+            .await
+            .unwrap();
+        assert!(
+            svc.session(now, &ok.token).await.unwrap().is_none(),
+            "{backend:?}"
+        );
+        svc.set_user_active(&admin, now, "qa", true, "returned")
+            .await
+            .unwrap();
+        assert!(
+            svc.session(now, &ok.token).await.unwrap().is_some(),
+            "{backend:?}"
+        );
         // idle for 31 minutes: the session is gone
         assert!(
             svc.session(now.plus_hours(31.0 / 60.0).unwrap(), &ok.token)

@@ -246,7 +246,12 @@ pub trait Store: Send + Sync {
     /// the records can be kept until it moves.
     async fn chain_tip(&self) -> Result<i64, StoreError>;
     async fn session_create(&self, s: &SessionRow) -> Result<(), StoreError>;
-    async fn session_get(&self, id: &str) -> Result<Option<SessionRow>, StoreError>;
+    /// A session and the row of the user it belongs to (absent if the user row is gone), in one
+    /// read.
+    async fn session_get(
+        &self,
+        id: &str,
+    ) -> Result<Option<(SessionRow, Option<RawRow>)>, StoreError>;
     async fn session_touch(&self, id: &str, last_seen: &str) -> Result<(), StoreError>;
     async fn session_delete(&self, id: &str) -> Result<(), StoreError>;
     /// Claims an idempotency key: inserts `row` (in progress) and answers None, or answers the row

@@ -213,20 +213,27 @@ async fn read_one(c: &mut Conn<'_>, r: &Read) -> Result<Answer, StoreError> {
 }
 
 /// A web session by id (read on every signed-in request).
-async fn session_get(c: &mut Conn<'_>, id: &str) -> Result<Option<SessionRow>, StoreError> {
+/// The session and its user's row, on one connection: every signed-in request asks for both, and
+/// on SQLite each read is a hand-over to the reader thread.
+async fn session_get(
+    c: &mut Conn<'_>,
+    id: &str,
+) -> Result<Option<(SessionRow, Option<RawRow>)>, StoreError> {
     let sql = "SELECT id, user_id, csrf, created_at, last_seen FROM web_session WHERE id = $1";
     let Some(r) = c.fetch(sql, &[id.to_string()]).await?.into_iter().next() else {
         return Ok(None);
     };
     let text =
         |i: usize| -> Result<String, StoreError> { Ok(r.text(i)?.unwrap_or_default().to_string()) };
-    Ok(Some(SessionRow {
+    let session = SessionRow {
         id: text(0)?,
         user_id: text(1)?,
         csrf: text(2)?,
         created_at: text(3)?,
         last_seen: text(4)?,
-    }))
+    };
+    let user = get_raw(c, Table::User, &session.user_id).await?;
+    Ok(Some((session, user)))
 }
 
 /// The walk collects the nodes reached (`UNION`: each node once, however many paths lead to it),
@@ -437,7 +444,10 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn session_get(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
+    async fn session_get(
+        &self,
+        id: &str,
+    ) -> Result<Option<(SessionRow, Option<RawRow>)>, StoreError> {
         let id = id.to_string();
         read!(self, |c| session_get(c, &id))
     }
