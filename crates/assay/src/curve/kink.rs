@@ -83,7 +83,7 @@ fn projected(data: &Data, rising: bool, ln_c: f64, beta: f64) -> Option<(f64, f6
         syy += w2 * y * y;
     }
     let vpp = spp - sp * sp / sw;
-    if !(vpp > 1e-12 * spp.max(f64::MIN_POSITIVE)) {
+    if vpp.is_nan() || vpp <= 1e-12 * spp.max(f64::MIN_POSITIVE) {
         return None;
     }
     let vpy = spy - sp * sy / sw;
@@ -129,7 +129,7 @@ fn kink_fit(data: &Data, rising: bool) -> Option<Kink> {
             hi = hi.max(data.ln_x[i]);
         }
     }
-    if !(hi > lo) {
+    if hi.is_nan() || hi <= lo {
         return None;
     }
     let (lb_lo, lb_hi) = (0.001f64.ln(), 20f64.ln());
@@ -140,10 +140,10 @@ fn kink_fit(data: &Data, rising: bool) -> Option<Kink> {
         let lc = lo + (hi - lo) * i as f64 / KNEES as f64;
         for j in 0..=BETAS {
             let lb = lb_lo + (lb_hi - lb_lo) * j as f64 / BETAS as f64;
-            if let Some((rss, ..)) = projected(data, rising, lc, lb.exp()) {
-                if rss < best.0 {
-                    best = (rss, lc, lb);
-                }
+            if let Some((rss, ..)) = projected(data, rising, lc, lb.exp())
+                && rss < best.0
+            {
+                best = (rss, lc, lb);
             }
         }
     }
@@ -156,11 +156,11 @@ fn kink_fit(data: &Data, rising: bool) -> Option<Kink> {
         let mut moved = false;
         for (dc, db) in [(hc, 0.0), (-hc, 0.0), (0.0, hb), (0.0, -hb)] {
             let (lc, lb) = (best.1 + dc, best.2 + db);
-            if let Some((rss, ..)) = projected(data, rising, lc, lb.exp()) {
-                if rss < best.0 {
-                    best = (rss, lc, lb);
-                    moved = true;
-                }
+            if let Some((rss, ..)) = projected(data, rising, lc, lb.exp())
+                && rss < best.0
+            {
+                best = (rss, lc, lb);
+                moved = true;
             }
         }
         if !moved {

@@ -219,7 +219,7 @@ fn cholesky_step<const N: usize>(
         for k in 0..j {
             s -= chol[j][k] * chol[j][k];
         }
-        if !(s > LEAST_PIVOT * mjj) {
+        if s.is_nan() || s <= LEAST_PIVOT * mjj {
             return false;
         }
         let ljj = s.sqrt();
