@@ -218,12 +218,14 @@ def stable_rss(p, x, y, weight):
                 f = a if b > 0 else d
             else:
                 lu = b * (math.log(xi) - math.log(c))  # (x/c itself can overflow: c ~ 1e-305)
-                z = -g * math.log1p(math.exp(lu))  # s = e^z
+                # s = e^z; ln(1 + e^lu) without overflowing where (x/c)^b is beyond the doubles
+                # (a steep 5PL with a small g is still far from d there)
+                z = -g * (lu + math.log1p(math.exp(-lu)) if lu > 30.0 else math.log1p(math.exp(lu)))
                 if z >= -math.log(2.0):  # s ≥ ½: from a, with 1 − s = −expm1(z)
                     f = a + (d - a) * -math.expm1(z)
                 else:
                     f = d + (a - d) * math.exp(z)
-        except OverflowError:  # (x/c)^b beyond the doubles: at the asymptote d
+        except OverflowError:  # g·ln(1 + (x/c)^b) beyond the doubles: at the asymptote d
             f = d
         w = 1.0 if weight == "none" else (1.0 / abs(yi) if weight == "1/y2" else 1.0 / math.sqrt(abs(yi)))
         total += (w * (yi - f)) ** 2

@@ -3,6 +3,7 @@
 #![allow(clippy::needless_range_loop)] // index loops over parallel x, y, w arrays
 
 mod edge;
+mod kink;
 mod ladder;
 pub mod limits;
 mod model;
@@ -258,7 +259,12 @@ impl Problem for CurveProblem<'_> {
         // The powers (x/c)^b first, along the dilution ladder.
         self.ladder.exps(p[1], ln_c, &self.ln_x, out);
         for i in 0..self.x.len() {
-            out[i] = self.w[i] * (self.y[i] - self.model.eval_u(p, self.x[i], out[i]));
+            let f = if out[i].is_infinite() && self.x[i] > 0.0 {
+                self.model.eval_beyond(p, p[1] * (self.ln_x[i] - ln_c))
+            } else {
+                self.model.eval_u(p, self.x[i], out[i])
+            };
+            out[i] = self.w[i] * (self.y[i] - f);
         }
     }
     fn jacobian(&self, p: &[f64], out: &mut [f64]) {
@@ -548,6 +554,12 @@ pub fn fit(model: Model, x: &[f64], y: &[f64], weighting: Weighting) -> Result<C
                     consider(r, &mut best);
                 }
                 candidates.push(best.params.clone());
+                // A steep slope with a vanishing asymmetry (see [`kink`]), on either side.
+                let (starts, far) = kink::follow(&problem, &data, best.rss);
+                candidates.extend(starts);
+                for r in far {
+                    consider(r, &mut best);
+                }
                 if span.near_edge(&best.params) || verdict.limit_is_better {
                     for high in [true, false] {
                         candidates.extend(limits::limit_point(model, &data, &span, high));

@@ -83,6 +83,22 @@ impl Model {
         } else {
             (f64::INFINITY, 0.0, 0.0)
         };
+        if u.is_infinite() && self == Model::FivePl && x > 0.0 {
+            // (x/c)^b beyond the doubles: ln(1 + u) = b·lr (to the last bit), and with a small g the
+            // curve is still far from `d` (a steep slope with a vanishing asymmetry).
+            let g = p[4];
+            let lq = b * lr;
+            let z = -g * lq;
+            let s = z.exp();
+            // u/(1 + u) = 1 to the last bit.
+            let df_dlq = -(a - d) * g * s;
+            grad[0] = s;
+            grad[1] = df_dlq * lr;
+            grad[2] = -df_dlq * b / c;
+            grad[3] = -z.exp_m1();
+            grad[4] = -(a - d) * s * lq;
+            return blend(a, d, s, grad[3]);
+        }
         if u.is_infinite() {
             // At the infinite-dose asymptote.
             grad[..self.n_params()].iter_mut().for_each(|v| *v = 0.0);
@@ -118,7 +134,25 @@ impl Model {
         } else {
             0.0
         };
+        if u.is_infinite() && x > 0.0 {
+            return self.eval_beyond(p, p[1] * (ln_x - ln_c));
+        }
         self.eval_u(p, x, u)
+    }
+
+    /// Model value where `(x/c)^b = e^t` is beyond the doubles (`x > 0`, `t` > 709): the 4PL is at
+    /// `d` to the last bit; the 5PL is `d + (a − d)·e^(−g·t)` (`ln(1 + e^t) = t` to the last bit),
+    /// which with a small `g` (a steep slope with a vanishing asymmetry) is still far from `d`.
+    pub(crate) fn eval_beyond(self, p: &[f64], t: f64) -> f64 {
+        let (a, d) = (p[0], p[3]);
+        match self {
+            Model::FourPl => d,
+            Model::FivePl => {
+                let z = -p[4] * t;
+                let s = z.exp();
+                blend(a, d, s, -z.exp_m1())
+            }
+        }
     }
 
     /// Model value with `u = (x/c)^b` supplied (read only where `x > 0`).

@@ -81,10 +81,23 @@ pub(super) fn qrfac(
 /// Moré's Levenberg–Marquardt parameter: solves for the step `wa1` (in `ws.wa1`) with
 /// `‖D·step‖ ≈ delta`, using R (upper triangle of `ws.fjac`), `ws.ipvt`, `ws.diag`, `ws.qtf`.
 pub(super) fn lmpar(n: usize, m: usize, ws: &mut Workspace, delta: f64, par: &mut f64) {
-    // The curve fits' sizes: the same arithmetic on a fixed-size copy of R (see `small`).
+    // The curve fits' sizes: a fixed-size copy of R, the step by Cholesky (see `small`).
+    lmpar_small::<true>(n, m, ws, delta, par)
+}
+
+/// [`lmpar`] for 2–5 parameters on a fixed-size copy of R (`CHOLESKY`: see
+/// [`super::small::lmpar_fixed`]; without it the same arithmetic as [`lmpar_general`] to the last
+/// bit); the general routine for other sizes.
+pub(super) fn lmpar_small<const CHOLESKY: bool>(
+    n: usize,
+    m: usize,
+    ws: &mut Workspace,
+    delta: f64,
+    par: &mut f64,
+) {
     macro_rules! fixed {
         ($n:literal) => {
-            super::small::lmpar_fixed::<$n>(
+            super::small::lmpar_fixed::<$n, CHOLESKY>(
                 m,
                 &ws.fjac,
                 &ws.ipvt,
