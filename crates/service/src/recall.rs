@@ -141,16 +141,18 @@ impl Service {
     ) -> Result<RecallReport, ServiceError> {
         // Planned before the chain's lock is taken (the forward trace and thousands of vial rows
         // read while other writes go on), in one read snapshot whose chain head is noted. Under the
-        // lock, an unchanged head means no audited row changed since that snapshot (every change
-        // appends an event in its own transaction, one lock holder at a time): the plan is what
-        // planning under the lock would give. Otherwise it is planned again under the lock.
+        // lock, no event since that head on a table the plan reads (`PLAN_READS`) means none of
+        // the rows it read has changed (every change appends an event in its own transaction, one
+        // lock holder at a time): the plan is what planning under the lock would give, however
+        // many other writes (a language switch, an observation, a QC result) went in meanwhile.
+        // Otherwise it is planned again under the lock.
         let target = target.trim();
         let mut read = self.store.begin_read().await?;
         let seen = read.chain_head().await?;
         let early = plan(&mut *read, actor, now, target, reason).await?;
         read.commit().await?;
         let mut tx = self.store.begin().await?;
-        let planned = if tx.chain_head().await? == seen {
+        let planned = if !tx.changed_since(seen, PLAN_READS).await? {
             early
         } else {
             plan(&mut *tx, actor, now, target, reason).await?
@@ -297,6 +299,22 @@ impl Service {
 
 /// Works out a recall on `target` inside `tx` (reads only): the forward trace from it, the lots
 /// it reaches, their vials, and who received one.
+/// Every table `plan` reads (the target's kind, earlier recalls and their number, the trace's
+/// edges, lots, vials, patients, administrations) and the exposures it writes: a change to any of
+/// them after the early plan's snapshot makes the recall plan again under the chain's lock. Keep in
+/// step with `plan` and `target_kind`.
+const PLAN_READS: &[Table] = &[
+    Table::Lot,
+    Table::MaterialLot,
+    Table::Donor,
+    Table::Recall,
+    Table::Edge,
+    Table::Vial,
+    Table::Patient,
+    Table::Administration,
+    Table::Exposure,
+];
+
 async fn plan(
     tx: &mut dyn Tx,
     actor: &Actor,

@@ -298,6 +298,10 @@ pub trait Tx: Send {
     /// Every change of an audited row appends an event in its own transaction, so two
     /// snapshots with the same head hold the same audited rows.
     async fn chain_head(&mut self) -> Result<i64, StoreError>;
+    /// Whether any event after `seq` changed a row of one of `tables` (as this transaction sees
+    /// the chain): a plan read from those tables in a snapshot whose head was `seq` still holds
+    /// if not, whatever else was written since.
+    async fn changed_since(&mut self, seq: i64, tables: &[Table]) -> Result<bool, StoreError>;
     async fn trace(
         &mut self,
         direction: Direction,

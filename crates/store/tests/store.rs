@@ -227,6 +227,29 @@ async fn a_read_transaction_keeps_its_snapshot_and_head_and_cannot_write() {
         // A later transaction sees the new head.
         let mut tx = store.begin().await.unwrap();
         assert_eq!(tx.chain_head().await.unwrap(), head + 1, "{backend:?}");
+        // What changed since the snapshot's head, by table: the site, nothing else; and as of
+        // the new head, nothing.
+        assert!(
+            tx.changed_since(head, &[Table::Site]).await.unwrap(),
+            "{backend:?}"
+        );
+        assert!(
+            tx.changed_since(head, &[Table::Lot, Table::Site])
+                .await
+                .unwrap(),
+            "{backend:?}"
+        );
+        assert!(
+            !tx.changed_since(head, &[Table::Lot, Table::Vial])
+                .await
+                .unwrap(),
+            "{backend:?}"
+        );
+        assert!(
+            !tx.changed_since(head + 1, &[Table::Site]).await.unwrap(),
+            "{backend:?}"
+        );
+        assert!(!tx.changed_since(head, &[]).await.unwrap(), "{backend:?}");
         drop(tx);
         assert!(store.get(Table::Site, "S3").await.unwrap().is_none());
     }

@@ -229,6 +229,25 @@ impl Tx for SqlTx {
         })
     }
 
+    async fn changed_since(&mut self, seq: i64, tables: &[Table]) -> Result<bool, StoreError> {
+        if tables.is_empty() {
+            return Ok(false);
+        }
+        // The tail after `seq` by the primary key, filtered by table: a handful of events.
+        let list = (0..tables.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT 1 FROM audit_event WHERE seq > $1 AND entity_table IN ({list}) LIMIT 1"
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(seq);
+        for t in tables {
+            q = q.bind(t.name().to_string());
+        }
+        Ok(q.fetch_optional(&mut *self.tx).await?.is_some())
+    }
+
     // A missing reason is refused before anything is sent to the database (the transaction stays
     // usable); any failure after that poisons it.
     async fn insert(&mut self, row: Snapshot, ctx: &AuditCtx) -> Result<(), StoreError> {
