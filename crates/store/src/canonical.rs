@@ -237,6 +237,29 @@ mod tests {
         }
     }
 
+    /// `write_str` escapes every byte `escapes` flags in a word, so the mask must be exact at every
+    /// position whatever its neighbours are (a borrow or carry across bytes would flag a wrong one).
+    #[test]
+    fn the_escape_mask_flags_exactly_the_bytes_to_escape() {
+        let tricky = [
+            0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0x9F, 0xA0,
+            0xA2, 0xDC, 0xFF,
+        ];
+        for pos in 0..8 {
+            for b in 0..=255u8 {
+                for &n in &tricky {
+                    let mut w = [n; 8];
+                    w[pos] = b;
+                    let m = escapes(u64::from_le_bytes(w));
+                    for (i, &x) in w.iter().enumerate() {
+                        let flagged = m >> (8 * i + 7) & 1 == 1;
+                        assert_eq!(flagged, ESCAPE[x as usize] != 0, "{w:02x?} byte {i}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn floats_have_one_form() {
         let cases = [

