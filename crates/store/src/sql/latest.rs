@@ -1,8 +1,8 @@
 //! `audit verify`'s per-entity table: entity key → (seq of its latest event, digest of that event's
 //! `after`). With a few hundred thousand entities it is larger than the processor's caches, and in
 //! a hash map every look-up waited on one or two cache misses (half of the checking thread's time
-//! in its profile). Here the keys are SHA-256 prefixes already, so the slot is read straight from
-//! the key's first bytes; entries are never removed (a row marks its entity's entry as consumed),
+//! in its profile). Here the keys are keyed digests already (`checker.rs`), so the slot is read
+//! straight from the key's first bytes; entries are never removed (a row marks its entity's entry as consumed),
 //! so a batch's look-ups can be prefetched a few items ahead of the checks (`prefetch`).
 
 use super::checker::{Dig, Key};
@@ -73,7 +73,7 @@ impl Latest {
         }
     }
 
-    /// The key's first slot: the key (uniform, a SHA-256 prefix) scaled to the table's length.
+    /// The key's first slot: the key (uniform, a keyed digest) scaled to the table's length.
     fn home(&self, key: u64) -> usize {
         ((u128::from(key) * self.slots.len() as u128) >> 64) as usize
     }

@@ -7,7 +7,7 @@
 //!
 //! Speed and memory: the database is read on the async side while a separate thread (`checker.rs`)
 //! encodes and hashes, from batches passed over a bounded channel; canonical text is written into one
-//! reused buffer, and per entity only a 16-byte digest of its key and of its latest `after` is kept —
+//! reused buffer, and per entity only a 16-byte keyed digest of its key and of its latest `after` is kept —
 //! memory grows with the number of rows, never with the length of the history.
 
 use super::checker::{Batch, Checker, Item};
