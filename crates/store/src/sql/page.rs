@@ -71,6 +71,16 @@ fn conds_sql(table: Table, conds: &[Cond], sql: &mut Sql) -> Result<String, Stor
                     r.join(" AND ")
                 }
             }
+            Cond::Positive(col) => {
+                if !matches!(check(table, col)?, Kind::Real | Kind::Int) {
+                    return Err(StoreError::Invalid {
+                        table: table.name(),
+                        column: col.to_string(),
+                        message: "not a numeric column".into(),
+                    });
+                }
+                format!("{col} > 0")
+            }
             Cond::InSelect {
                 column,
                 table: sub,
