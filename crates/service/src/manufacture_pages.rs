@@ -306,18 +306,30 @@ impl Service {
     }
 
     /// The material-use and conditioning forms' choices: the raw-material lots still in date at
-    /// `now`, soonest expiry first (first expired, first out), at most `MAX_PAGE_SIZE`.
+    /// `now` (of one category when given), soonest expiry first (first expired, first out), at
+    /// most `MAX_PAGE_SIZE`.
     pub async fn materials_in_date(
         &self,
         now: UtcTime,
+        category: Option<MaterialCategory>,
     ) -> Result<Vec<RawMaterialLot>, ServiceError> {
         let mut q = PageQuery::newest("expires_at", MAX_PAGE_SIZE);
         q.desc = false;
+        if let Some(c) = category {
+            q.conds.push(Cond::Eq("category", c.as_str().to_string()));
+        }
         q.conds.push(Cond::Range {
             column: "expires_at",
             from: Some(now.to_string()),
             to: None,
         });
         Ok(self.store().page_of::<RawMaterialLot>(&q).await?.rows)
+    }
+}
+
+impl Service {
+    /// One harvest by id, if there is one (the pooling form's first row, opened from a batch).
+    pub async fn find_harvest(&self, id: &str) -> Result<Option<Harvest>, ServiceError> {
+        Ok(self.store().fetch::<Harvest>(id).await?)
     }
 }

@@ -14,8 +14,10 @@ CREATE INDEX culture_batch_medium ON culture_batch (conditioning_medium);
 CREATE INDEX observation_batch_observed ON observation (batch, observed_at);
 CREATE INDEX material_use_batch ON material_use (batch, used_at);
 CREATE INDEX material_use_lot ON material_use (material_lot, used_at);
--- Material lots by category; in date, soonest expiry first (the batch page's choices).
+-- Material lots by category; in date, soonest expiry first, of one category or any (the batch
+-- page's choices).
 CREATE INDEX material_lot_category ON material_lot (category, id);
 CREATE INDEX material_lot_expires ON material_lot (expires_at, id);
+CREATE INDEX material_lot_category_expires ON material_lot (category, expires_at, id);
 -- Harvests with volume left to pool, newest first (the pooling form's choices).
 CREATE INDEX harvest_open ON harvest (harvested_at, id) WHERE remaining_ml > 0;
