@@ -15,6 +15,7 @@ mod facility_limits;
 mod facility_place;
 mod fhir;
 mod generate;
+mod manufacture_lists;
 mod inventory;
 mod isbt;
 mod labels;
