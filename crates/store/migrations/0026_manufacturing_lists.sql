@@ -21,3 +21,5 @@ CREATE INDEX material_lot_expires ON material_lot (expires_at, id);
 CREATE INDEX material_lot_category_expires ON material_lot (category, expires_at, id);
 -- Harvests with volume left to pool, newest first (the pooling form's choices).
 CREATE INDEX harvest_open ON harvest (harvested_at, id) WHERE remaining_ml > 0;
+-- The serious related adverse-event reports (QA's signal per lot), not every report.
+CREATE INDEX ae_report_serious_related ON ae_report (id) WHERE serious > 0 AND related > 0;

@@ -22,8 +22,8 @@ pub enum Cond {
         from: Option<String>,
         to: Option<String>,
     },
-    /// `column > 0` for a numeric column (a harvest with volume left to pool); a partial index
-    /// `WHERE column > 0` serves it on both engines.
+    /// `column > 0` for a numeric or boolean column (a harvest with volume left to pool, a serious
+    /// adverse-event report); a partial index `WHERE column > 0` serves it on both engines.
     Positive(&'static str),
     /// `column IN (SELECT id FROM table WHERE conds…)`.
     InSelect {

@@ -72,7 +72,8 @@ fn conds_sql(table: Table, conds: &[Cond], sql: &mut Sql) -> Result<String, Stor
                 }
             }
             Cond::Positive(col) => {
-                if !matches!(check(table, col)?, Kind::Real | Kind::Int) {
+                // Booleans are 0/1 integers on both engines (`serious > 0`: true).
+                if !matches!(check(table, col)?, Kind::Real | Kind::Int | Kind::Bool) {
                     return Err(StoreError::Invalid {
                         table: table.name(),
                         column: col.to_string(),
