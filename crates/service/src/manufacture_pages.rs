@@ -174,7 +174,11 @@ impl Service {
         let page = self.store().page_of::<Donor>(&q).await?;
         let ids: Vec<String> = page.rows.iter().map(|d| d.id.to_string()).collect();
         let tissues = Aggregate::count(Table::Tissue, &["donor"], vec![Cond::In("donor", ids)]);
-        let [tissues] = answers(self.store().read_all(vec![Read::Aggregate(tissues)]).await?)?;
+        let [tissues] = answers(
+            self.store()
+                .read_all(vec![Read::Aggregate(tissues)])
+                .await?,
+        )?;
         let tissues = by_key(tissues)?;
         Ok(page.map(|donor| DonorSummary {
             tissues: tissues.get(donor.id.as_str()).map_or(0, |t| t.0),
@@ -202,7 +206,10 @@ impl Service {
         };
         let mut harvests = PageQuery::newest("id", ids.len().max(1));
         harvests.conds = on_page();
-        let reads = vec![Read::Aggregate(counts), Read::Page(Table::Harvest, harvests)];
+        let reads = vec![
+            Read::Aggregate(counts),
+            Read::Page(Table::Harvest, harvests),
+        ];
         let [counts, harvests] = answers(self.store().read_all(reads).await?)?;
         let counts = by_key(counts)?;
         let mut harvest_of: BTreeMap<String, Harvest> = BTreeMap::new();

@@ -91,7 +91,9 @@ impl Service {
         // Master banks from the donor's tissues and the working banks made from them (which
         // carry their master's tissue), by the bank's tissue index.
         let ids = tissues.iter().map(|t| t.id.to_string()).collect();
-        let banks = self.every::<CellBank>(vec![Cond::In("tissue", ids)], "id").await?;
+        let banks = self
+            .every::<CellBank>(vec![Cond::In("tissue", ids)], "id")
+            .await?;
         Ok(DonorDetail {
             donor,
             tissues,
@@ -174,5 +176,4 @@ impl Service {
             conditioned,
         })
     }
-
 }

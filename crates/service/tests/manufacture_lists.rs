@@ -31,7 +31,10 @@ where
         let page = read(Some(next), n).await.unwrap();
         assert!(page.rows.len() <= n && !page.rows.is_empty());
         // Back from this page: the page before it.
-        let prev = page.prev.clone().expect("a page after the first has a previous link");
+        let prev = page
+            .prev
+            .clone()
+            .expect("a page after the first has a previous link");
         let back = read(Some(prev), n).await.unwrap();
         let json = |rows: &[T]| serde_json::to_value(rows).unwrap();
         assert_eq!(json(&back.rows), json(&pages.last().unwrap().rows));
@@ -63,9 +66,17 @@ async fn manufacturing_lists_page_filter_and_count_in_sql() {
         assert_eq!(ids, all, "{backend:?}: no donor lost or repeated");
         for d in &paged {
             let detail = svc.donor_detail(d.donor.id.as_str()).await.unwrap();
-            assert_eq!(d.tissues, detail.tissues.len(), "{backend:?} {}", d.donor.id);
+            assert_eq!(
+                d.tissues,
+                detail.tissues.len(),
+                "{backend:?} {}",
+                d.donor.id
+            );
             for b in &detail.banks {
-                assert!(detail.tissues.iter().any(|t| t.id == b.tissue), "{backend:?}");
+                assert!(
+                    detail.tissues.iter().any(|t| t.id == b.tissue),
+                    "{backend:?}"
+                );
             }
         }
         // A state filter and a code prefix; a state that is none is refused naming the field.
@@ -123,7 +134,10 @@ async fn manufacturing_lists_page_filter_and_count_in_sql() {
             ..Default::default()
         };
         let rows = svc.batches_page(&harvested, None, None).await.unwrap().rows;
-        assert!(!rows.is_empty() && rows.len() < batches.len(), "{backend:?}");
+        assert!(
+            !rows.is_empty() && rows.len() < batches.len(),
+            "{backend:?}"
+        );
         assert!(rows.iter().all(|b| b.harvest.is_some()), "{backend:?}");
         let bank = batches[0].batch.cell_bank.to_string();
         let of_bank = BatchFilter {
@@ -131,7 +145,10 @@ async fn manufacturing_lists_page_filter_and_count_in_sql() {
             ..Default::default()
         };
         let rows = svc.batches_page(&of_bank, None, None).await.unwrap().rows;
-        let want = batches.iter().filter(|b| b.batch.cell_bank.as_str() == bank).count();
+        let want = batches
+            .iter()
+            .filter(|b| b.batch.cell_bank.as_str() == bank)
+            .count();
         assert_eq!(rows.len(), want, "{backend:?}");
 
         // Material lots by id with their uses; the category filter.
@@ -152,13 +169,20 @@ async fn manufacturing_lists_page_filter_and_count_in_sql() {
             ..Default::default()
         };
         let rows = svc.materials_page(&media, None, None).await.unwrap().rows;
-        let want = lots.iter().filter(|m| m.lot.category.as_str() == "medium").count();
+        let want = lots
+            .iter()
+            .filter(|m| m.lot.category.as_str() == "medium")
+            .count();
         assert_eq!(rows.len(), want, "{backend:?}");
         // The forms' choices: in date at `now`, soonest expiry first.
         let in_date = svc.materials_in_date(now(), None).await.unwrap();
         assert!(!in_date.is_empty(), "{backend:?}");
         assert!(in_date.iter().all(|m| m.expires_at >= now()), "{backend:?}");
-        assert!(in_date.windows(2).all(|w| w[0].expires_at <= w[1].expires_at));
+        assert!(
+            in_date
+                .windows(2)
+                .all(|w| w[0].expires_at <= w[1].expires_at)
+        );
 
         // Harvests newest first; `open` keeps those with volume left, as the pooling form does.
         let f = HarvestFilter::default();
@@ -168,10 +192,21 @@ async fn manufacturing_lists_page_filter_and_count_in_sql() {
         })
         .await;
         assert!(harvests.len() >= 2, "{backend:?}");
-        assert!(harvests.windows(2).all(|w| w[0].harvested_at >= w[1].harvested_at));
+        assert!(
+            harvests
+                .windows(2)
+                .all(|w| w[0].harvested_at >= w[1].harvested_at)
+        );
         let open = svc.harvests_to_pool().await.unwrap();
-        let want: Vec<_> = harvests.iter().filter(|h| h.remaining_ml > 0.0).cloned().collect();
+        let want: Vec<_> = harvests
+            .iter()
+            .filter(|h| h.remaining_ml > 0.0)
+            .cloned()
+            .collect();
         assert_eq!(open, want, "{backend:?}");
-        assert!(open.len() < harvests.len(), "{backend:?}: the demo pooled some whole");
+        assert!(
+            open.len() < harvests.len(),
+            "{backend:?}: the demo pooled some whole"
+        );
     }
 }

@@ -81,7 +81,11 @@ async fn the_api_takes_a_donor_to_vials_and_refuses_with_reasons() {
         assert_eq!(v["status"], 403);
         let (s, v, _) = call(&app, "GET", "/api/v1/donors", qc, None).await;
         assert_eq!(s, 200);
-        assert_eq!(v["rows"].as_array().unwrap().len(), 7, "a page of donors: {v}");
+        assert_eq!(
+            v["rows"].as_array().unwrap().len(),
+            7,
+            "a page of donors: {v}"
+        );
 
         // the flow
         let t0 = at(-96.0);

@@ -29,7 +29,10 @@ async fn walks(app: &axum::Router, c: Option<&str>, list: &str, rows: &str, form
     let join = if list.contains('?') { '&' } else { '?' };
     let first = get(app, &format!("{list}{join}limit=200"), c).await;
     assert_eq!(first.status, 200, "{list}: {}", first.body);
-    assert!(first.body.contains(&format!("id=\"{form}\"")), "{list}: the filter box");
+    assert!(
+        first.body.contains(&format!("id=\"{form}\"")),
+        "{list}: the filter box"
+    );
     let all = linked(&first.body, rows);
     assert!(all.len() >= 3, "{list}: {all:?}");
     let (mut seen, mut pages) = (Vec::new(), Vec::new());
@@ -37,7 +40,10 @@ async fn walks(app: &axum::Router, c: Option<&str>, list: &str, rows: &str, form
     for _ in 0..all.len() {
         let body = get(app, &path, c).await.body;
         let on_page = linked(&body, rows);
-        assert!(!on_page.is_empty() && on_page.len() <= 2, "{list}: {on_page:?}");
+        assert!(
+            !on_page.is_empty() && on_page.len() <= 2,
+            "{list}: {on_page:?}"
+        );
         if let Some(before) = pages.last() {
             assert_ne!(&on_page, before, "{list}: page 2 differs from page 1");
         }
@@ -97,22 +103,37 @@ async fn manufacturing_lists_page_with_filters_and_cursors() {
         assert!(r.body.contains("status"), "{backend:?}");
         let r = get(&app, "/materials?category=medium&limit=200", c).await;
         let media = linked(&r.body, "/materials/");
-        let all = linked(&get(&app, "/materials?limit=200", c).await.body, "/materials/");
+        let all = linked(
+            &get(&app, "/materials?limit=200", c).await.body,
+            "/materials/",
+        );
         assert!(!media.is_empty() && media.len() < all.len(), "{backend:?}");
         let open = get(&app, "/harvests?open=true&limit=200", c).await.body;
         let every = get(&app, "/harvests?limit=200", c).await.body;
         let (open_rows, all_rows) = (linked(&open, "/batches/"), linked(&every, "/batches/"));
-        assert!(open_rows.len() < all_rows.len(), "{backend:?}: some pooled whole");
-        assert!(!open.contains("<td class=\"num\">0</td>"), "{backend:?}: none empty");
+        assert!(
+            open_rows.len() < all_rows.len(),
+            "{backend:?}: some pooled whole"
+        );
+        assert!(
+            !open.contains("<td class=\"num\">0</td>"),
+            "{backend:?}: none empty"
+        );
         // The pooling form offers the harvests with volume left, and only those.
         let options = open.split("id=\"f-harvests[0]\"").nth(1).unwrap();
         let options = options.split("</select>").next().unwrap();
-        assert_eq!(options.matches("<option value=\"H").count(), open_rows.len());
+        assert_eq!(
+            options.matches("<option value=\"H").count(),
+            open_rows.len()
+        );
 
         // The seeding form takes a bank typed by id, with the newest banks as suggestions.
         let r = get(&app, "/batches", c).await;
         assert!(r.body.contains("list=\"bank-choices\""), "{backend:?}");
-        assert!(r.body.contains("<datalist id=\"bank-choices\"><option value="));
+        assert!(
+            r.body
+                .contains("<datalist id=\"bank-choices\"><option value=")
+        );
 
         // The API lists: a page object whose `next` cursor continues where the first stopped.
         for (list, record) in [

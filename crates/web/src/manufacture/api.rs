@@ -5,6 +5,7 @@
 
 use super::inputs::{CollectTissue, CreateBank, ReceiveMaterial, RegisterDonor, Screening};
 use crate::kit::{Input, Refusal};
+use crate::paging::PageParams;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension, Json,
@@ -12,7 +13,6 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use crate::paging::PageParams;
 use secretome_service::{DonorFilter, MaterialFilter, NewTissue, ServiceError};
 use serde::Serialize;
 
@@ -144,7 +144,11 @@ pub async fn materials(
     Query(filter): Query<MaterialFilter>,
     Query(p): Query<PageParams>,
 ) -> Response {
-    read(st.service.materials_page(&filter, p.cursor(), p.limit).await)
+    read(
+        st.service
+            .materials_page(&filter, p.cursor(), p.limit)
+            .await,
+    )
 }
 
 pub async fn material(State(st): State<AppState>, Path(id): Path<String>) -> Response {

@@ -5,6 +5,7 @@ use super::inputs::{Condition, Harvest, Observe, SeedBatch, UseMaterial};
 use crate::kit::{
     Action, Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
 };
+use crate::paging::{PageParams, Pager};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
@@ -14,9 +15,8 @@ use axum::{
     response::Response,
 };
 use secretome_domain::Capability;
-use secretome_domain::{Actor, UtcTime, batch::VesselKind, culture::CellBank};
-use crate::paging::{PageParams, Pager};
 use secretome_domain::material::{MaterialCategory, RawMaterialLot};
+use secretome_domain::{Actor, UtcTime, batch::VesselKind, culture::CellBank};
 use secretome_service::{
     BatchFilter, NewObservation, ServiceError,
     manufacture_queries::{BatchDetail, BatchSummary},

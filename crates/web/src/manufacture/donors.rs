@@ -5,6 +5,7 @@ use super::inputs::{CollectTissue, CreateBank, RegisterDonor, Screening};
 use crate::kit::{
     Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
 };
+use crate::paging::{PageParams, Pager};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
@@ -15,7 +16,6 @@ use axum::{
 };
 use secretome_domain::Capability;
 use secretome_domain::donor::{Marker, ScreenOutcome, TissueSource};
-use crate::paging::{PageParams, Pager};
 use secretome_service::{
     DonorFilter, NewBank, NewTissue,
     manufacture_queries::{DonorDetail, DonorSummary},

@@ -5,6 +5,7 @@ use super::inputs::{Fill, Pool, Pooling, Step};
 use crate::kit::{
     Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
 };
+use crate::paging::{PageParams, Pager};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
@@ -15,7 +16,6 @@ use axum::{
 };
 use secretome_domain::Capability;
 use secretome_domain::{Actor, batch::Harvest, lot::Lot};
-use crate::paging::{PageParams, Pager};
 use secretome_service::{HarvestFilter, LotDetail, ServiceError};
 
 /// Rows of the pooling form.

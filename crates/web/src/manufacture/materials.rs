@@ -6,6 +6,7 @@ use crate::kit::{
     Errors, Fields, Input, Refusal, fail, material_state, page as render, path, see_other,
     signed_in,
 };
+use crate::paging::{PageParams, Pager};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
@@ -16,7 +17,6 @@ use axum::{
 };
 use secretome_domain::Capability;
 use secretome_domain::material::MaterialCategory;
-use crate::paging::{PageParams, Pager};
 use secretome_service::MaterialFilter;
 use secretome_service::manufacture_queries::{MaterialDetail, MaterialSummary};
 

@@ -88,12 +88,7 @@ fn api_routes(mut r: Routes) -> Routes {
         "A page of donors by code, with their eligibility and tissue count",
     );
     let o = o.query::<DonorFilter>().paged().ok::<Page<DonorSummary>>();
-    r = guarded(
-        r,
-        "/api/v1/donors",
-        get(api::donors).doc(o),
-        ANY,
-    );
+    r = guarded(r, "/api/v1/donors", get(api::donors).doc(o), ANY);
     let o = op(
         "registerDonor",
         d,
@@ -162,12 +157,7 @@ fn api_routes(mut r: Routes) -> Routes {
         "A page of culture batches, newest seeding first, with observation count, latest count and harvest",
     );
     let o = o.query::<BatchFilter>().paged().ok::<Page<BatchSummary>>();
-    r = guarded(
-        r,
-        "/api/v1/batches",
-        get(api::batches).doc(o),
-        ANY,
-    );
+    r = guarded(r, "/api/v1/batches", get(api::batches).doc(o), ANY);
     let o = op("seedBatch", c, "Seed a culture batch from a cell bank");
     let o = o.body::<SeedBatch>().created::<CultureBatch>();
     r = guarded(r, "/api/v1/batches", post(api::seed).doc(o), OP);

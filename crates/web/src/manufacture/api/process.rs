@@ -8,13 +8,13 @@ use crate::manufacture::inputs::{
     Condition, Fill, Harvest, Observe, Pool, SeedBatch, Step, UseMaterial,
 };
 use crate::manufacture::lots;
+use crate::paging::PageParams;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
     extract::{Path, Query, State},
     response::Response,
 };
-use crate::paging::PageParams;
 use secretome_service::{BatchFilter, HarvestFilter, NewObservation};
 
 /// A page of batches, newest seeding first, filtered like the list (`status`, `cell_bank`).
