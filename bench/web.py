@@ -99,6 +99,9 @@ def pages(base, out, repeat=15):
     paths = ["/static/app.css", "/lots", "/lots?status=released", "/api/v1/lots", "/patients",
              "/patients?indication=stroke", "/api/v1/patients", "/indications", "/indications/stroke",
              "/freezers", "/recalls", "/qc", "/plan", "/donors"]
+    # The manufacturing lists (paged, counts for the page's rows only) and their API twins.
+    paths += ["/batches", "/batches?status=harvested", "/materials", "/harvests",
+              "/harvests?open=true", "/api/v1/batches", "/api/v1/harvests", "/api/v1/materials"]
     paths += [p.replace("&amp;", "&") for p in [lot, freezer, patient, nxt] if p]
     # The vial list (paged, filtered by state and by a freezer's location range).
     paths += ["/vials", "/vials?status=available", "/api/v1/vials"]

@@ -11,6 +11,7 @@ use secretome_domain::{
     clinical::{AdverseEvent, AeReport, Patient, ReportStatus},
     ids::SiteCode,
 };
+use secretome_store::Cond;
 use std::collections::BTreeMap;
 
 /// A report is "due soon" within this many days of its deadline.
@@ -117,9 +118,12 @@ impl Service {
         actor: &Actor,
     ) -> Result<Vec<LotSignal>, ServiceError> {
         actor.require_to(Capability::AssureQuality, "read adverse events per lot")?;
+        // Only the serious related reports are read (a partial index of those), not every report.
         let all: Vec<AeReport> = self
-            .store()
-            .list::<AeReport>(None)
+            .every::<AeReport>(
+                vec![Cond::Positive("serious"), Cond::Positive("related")],
+                "id",
+            )
             .await?
             .into_iter()
             .filter(|r| r.serious && r.related && r.lot.is_some())

@@ -1,6 +1,7 @@
 //! Read models for the manufacturing pages and API: donors with their screening, tissues and banks;
 //! cell banks with what was made from them; culture batches with observations, material use,
-//! harvests and the lots they went into; raw-material lots with their use; harvests left to pool.
+//! harvests and the lots they went into; raw-material lots with their use. The lists themselves
+//! are paged in `manufacture_pages.rs`.
 
 use crate::{Service, ServiceError};
 use secretome_domain::{
@@ -10,7 +11,7 @@ use secretome_domain::{
     genealogy::NodeKind,
     material::{MaterialUse, RawMaterialLot},
 };
-use secretome_store::{Direction, Record};
+use secretome_store::{Cond, Direction, Record};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -80,21 +81,6 @@ impl Service {
             })
     }
 
-    /// Every donor, by code, with how many tissue collections they gave.
-    pub async fn list_donors(&self) -> Result<Vec<DonorSummary>, ServiceError> {
-        let tissues = self.store().list::<TissueCollection>(None).await?;
-        Ok(self
-            .store()
-            .list::<Donor>(None)
-            .await?
-            .into_iter()
-            .map(|donor| DonorSummary {
-                tissues: tissues.iter().filter(|t| t.donor == donor.id).count(),
-                donor,
-            })
-            .collect())
-    }
-
     /// A donor with their tissue collections and the banks made from them.
     pub async fn donor_detail(&self, code: &str) -> Result<DonorDetail, ServiceError> {
         let donor: Donor = self.must("donor", code).await?;
@@ -102,28 +88,17 @@ impl Service {
             .store()
             .list::<TissueCollection>(Some(("donor", code)))
             .await?;
+        // Master banks from the donor's tissues and the working banks made from them (which
+        // carry their master's tissue), by the bank's tissue index.
+        let ids = tissues.iter().map(|t| t.id.to_string()).collect();
         let banks = self
-            .store()
-            .list::<CellBank>(None)
-            .await?
-            .into_iter()
-            .filter(|b| tissues.iter().any(|t| t.id == b.tissue))
-            .collect();
+            .every::<CellBank>(vec![Cond::In("tissue", ids)], "id")
+            .await?;
         Ok(DonorDetail {
             donor,
             tissues,
             banks,
         })
-    }
-
-    /// Every cell bank, by id.
-    pub async fn list_cell_banks(&self) -> Result<Vec<CellBank>, ServiceError> {
-        Ok(self.store().list::<CellBank>(None).await?)
-    }
-
-    /// Every tissue collection, by id.
-    pub async fn list_tissues(&self) -> Result<Vec<TissueCollection>, ServiceError> {
-        Ok(self.store().list::<TissueCollection>(None).await?)
     }
 
     /// A cell bank with its donor, the working banks made from it and the batches seeded from it.
@@ -145,39 +120,6 @@ impl Service {
             children,
             batches,
         })
-    }
-
-    /// Every culture batch, newest seeding first, with its observation count, latest observation
-    /// and harvest.
-    pub async fn list_batches(&self) -> Result<Vec<BatchSummary>, ServiceError> {
-        let mut observations = self.store().list::<Observation>(None).await?;
-        observations.sort_by_key(|o| o.observed_at);
-        let harvests = self.store().list::<Harvest>(None).await?;
-        let mut out: Vec<BatchSummary> = self
-            .store()
-            .list::<CultureBatch>(None)
-            .await?
-            .into_iter()
-            .map(|batch| {
-                let mine: Vec<&Observation> = observations
-                    .iter()
-                    .filter(|o| o.batch == batch.id)
-                    .collect();
-                BatchSummary {
-                    observations: mine.len(),
-                    last: mine.last().map(|o| (*o).clone()),
-                    harvest: harvests.iter().find(|h| h.batch == batch.id).cloned(),
-                    batch,
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.batch
-                .seeded_at
-                .cmp(&a.batch.seeded_at)
-                .then(a.batch.id.cmp(&b.batch.id))
-        });
-        Ok(out)
     }
 
     /// A batch with its observations (oldest first), material use, harvests and lots.
@@ -213,21 +155,6 @@ impl Service {
         })
     }
 
-    /// Every raw-material lot, by id, with how many batches used it.
-    pub async fn list_materials(&self) -> Result<Vec<MaterialSummary>, ServiceError> {
-        let uses = self.store().list::<MaterialUse>(None).await?;
-        Ok(self
-            .store()
-            .list::<RawMaterialLot>(None)
-            .await?
-            .into_iter()
-            .map(|lot| MaterialSummary {
-                uses: uses.iter().filter(|u| u.material_lot == lot.id).count(),
-                lot,
-            })
-            .collect())
-    }
-
     /// A raw-material lot with every use by a batch and the batches conditioned in it.
     pub async fn material_detail(&self, id: &str) -> Result<MaterialDetail, ServiceError> {
         let lot: RawMaterialLot = self.must("raw-material lot", id).await?;
@@ -248,12 +175,5 @@ impl Service {
             uses,
             conditioned,
         })
-    }
-
-    /// Every harvest, newest first (`remaining_ml` is what is left to pool).
-    pub async fn list_harvests(&self) -> Result<Vec<Harvest>, ServiceError> {
-        let mut h = self.store().list::<Harvest>(None).await?;
-        h.sort_by(|a, b| b.harvested_at.cmp(&a.harvested_at).then(a.id.cmp(&b.id)));
-        Ok(h)
     }
 }

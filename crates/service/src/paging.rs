@@ -98,7 +98,7 @@ pub struct VialFilter {
     pub location: Option<String>,
 }
 
-fn given(v: &Option<String>) -> Option<&str> {
+pub(crate) fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -126,7 +126,7 @@ fn day_start(field: &str, date: &str, days: i64) -> Result<String, DomainError> 
 }
 
 /// All refusals of a filter at once, as one refusal naming every field.
-fn refuse_all(errors: Vec<DomainError>) -> Result<(), ServiceError> {
+pub(crate) fn refuse_all(errors: Vec<DomainError>) -> Result<(), ServiceError> {
     let mut all = secretome_domain::Invalids::default();
     for e in errors {
         all.take::<()>(Err(e));
@@ -134,7 +134,7 @@ fn refuse_all(errors: Vec<DomainError>) -> Result<(), ServiceError> {
     Ok(all.done()?)
 }
 
-fn limit(n: Option<usize>) -> usize {
+pub(crate) fn limit(n: Option<usize>) -> usize {
     n.unwrap_or(PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
 }
 

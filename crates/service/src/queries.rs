@@ -10,7 +10,7 @@ use secretome_domain::{
     lot::Lot,
     material::RawMaterialLot,
     processing::ProcessingStep,
-    vial::{Vial, VialStatus},
+    vial::Vial,
 };
 use secretome_store::{
     AuditEvent, Cond, Direction, PageQuery, RawRow, Read, Table, TallyKind, answers,
@@ -82,39 +82,6 @@ fn rank(k: NodeKind) -> usize {
 }
 
 impl Service {
-    /// Every lot, newest first, with its vials counted by state.
-    pub async fn list_lots(&self) -> Result<Vec<LotSummary>, ServiceError> {
-        let mut vials: BTreeMap<String, Vec<VialStatus>> = BTreeMap::new();
-        for v in self.store.list::<Vial>(None).await? {
-            vials.entry(v.lot.to_string()).or_default().push(v.status);
-        }
-        let mut out: Vec<LotSummary> = self
-            .store
-            .list::<Lot>(None)
-            .await?
-            .into_iter()
-            .map(|lot| {
-                let statuses = vials.remove(lot.id.as_str()).unwrap_or_default();
-                let mut by_status = BTreeMap::new();
-                for s in &statuses {
-                    *by_status.entry(s.as_str()).or_insert(0) += 1;
-                }
-                LotSummary {
-                    lot,
-                    vials: statuses.len(),
-                    by_status,
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.lot
-                .created_at
-                .cmp(&a.lot.created_at)
-                .then(a.lot.id.cmp(&b.lot.id))
-        });
-        Ok(out)
-    }
-
     /// A lot with its genealogy back to the donor, steps, vials and audit history. Its reads are
     /// asked for together, twice (`Store::read_all`: on SQLite one hand-over to the reader's
     /// thread each, on PostgreSQL concurrent): the lot, its backward trace, steps, first vials,

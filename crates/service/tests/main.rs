@@ -18,6 +18,7 @@ mod generate;
 mod inventory;
 mod isbt;
 mod labels;
+mod manufacture_lists;
 mod mbr;
 mod planning;
 mod plates;

@@ -22,6 +22,9 @@ pub enum Cond {
         from: Option<String>,
         to: Option<String>,
     },
+    /// `column > 0` for a numeric or boolean column (a harvest with volume left to pool, a serious
+    /// adverse-event report); a partial index `WHERE column > 0` serves it on both engines.
+    Positive(&'static str),
     /// `column IN (SELECT id FROM table WHERE conds…)`.
     InSelect {
         column: &'static str,

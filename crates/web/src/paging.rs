@@ -63,6 +63,16 @@ impl Pager {
     }
 }
 
+/// A filter's text for its box (empty when absent).
+pub fn val(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
+/// Whether a filter is set to `s` (its option is selected).
+pub fn is(v: &Option<String>, s: &str) -> bool {
+    v.as_deref() == Some(s)
+}
+
 /// (key, 日本語, English)
 pub const TEXT: &[(&str, &str, &str)] = &[
     ("page.nav", "ページ送り", "Pages"),
@@ -86,6 +96,13 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("page.site", "施設", "Site"),
     ("page.lot", "ロット", "Lot"),
+    ("page.code", "コード (前方一致)", "Code (starts with)"),
+    ("page.number", "番号 (前方一致)", "Number (starts with)"),
+    (
+        "page.open_harvests",
+        "プール可能な残量があるもの",
+        "With volume left to pool",
+    ),
     (
         "page.on_this_page",
         "経過と変化はこのページの患者 (新しい順) についてです。",

@@ -15,6 +15,7 @@ mod inventory_pages;
 mod least_privilege;
 mod limits_and_returns;
 mod manufacture_api;
+mod manufacture_lists;
 mod manufacture_pages;
 mod mbr_pages;
 mod module_graph;

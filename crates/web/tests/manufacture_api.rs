@@ -81,7 +81,11 @@ async fn the_api_takes_a_donor_to_vials_and_refuses_with_reasons() {
         assert_eq!(v["status"], 403);
         let (s, v, _) = call(&app, "GET", "/api/v1/donors", qc, None).await;
         assert_eq!(s, 200);
-        assert_eq!(v.as_array().unwrap().len(), 7);
+        assert_eq!(
+            v["rows"].as_array().unwrap().len(),
+            7,
+            "a page of donors: {v}"
+        );
 
         // the flow
         let t0 = at(-96.0);
@@ -182,7 +186,7 @@ async fn the_api_takes_a_donor_to_vials_and_refuses_with_reasons() {
             (1, Some("L-API-1"))
         );
         let (_, v, _) = call(&app, "GET", "/api/v1/harvests", qc, None).await;
-        assert_eq!(v[0]["remaining_ml"], 50.0);
+        assert_eq!(v["rows"][0]["remaining_ml"], 50.0, "newest first: {v}");
         for path in [
             "/api/v1/donors/D-API-1",
             "/api/v1/banks/MCB-API-1",

@@ -229,7 +229,8 @@ async fn each_record_offers_the_steps_that_follow_it_and_links_only_where_the_vi
         let (op, _) = session(&svc, "operator").await;
         let op = Some(op.as_str());
 
-        // A cell bank → seed a batch from it: the seeding form has the bank chosen.
+        // A cell bank → seed a batch from it: the seeding form has the bank filled in (a text box
+        // with the newest banks as suggestions).
         let r = get(&app, "/banks/WCB-BM-001", op).await;
         assert!(
             r.body
@@ -238,7 +239,9 @@ async fn each_record_offers_the_steps_that_follow_it_and_links_only_where_the_vi
         );
         let r = get(&app, "/batches?bank=WCB-BM-001", op).await;
         assert!(
-            r.body.contains("<option value=\"WCB-BM-001\" selected>"),
+            r.body.contains(
+                "id=\"f-cell_bank\" name=\"cell_bank\" list=\"bank-choices\" value=\"WCB-BM-001\""
+            ),
             "{backend:?}"
         );
 

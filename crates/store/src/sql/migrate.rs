@@ -96,6 +96,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "bounded_reads",
         include_str!("../../migrations/0025_bounded_reads.sql"),
     ),
+    (
+        26,
+        "manufacturing_lists",
+        include_str!("../../migrations/0026_manufacturing_lists.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: each ends with `;` at the end of a line; `--` lines are comments.

@@ -71,6 +71,17 @@ fn conds_sql(table: Table, conds: &[Cond], sql: &mut Sql) -> Result<String, Stor
                     r.join(" AND ")
                 }
             }
+            Cond::Positive(col) => {
+                // Booleans are 0/1 integers on both engines (`serious > 0`: true).
+                if !matches!(check(table, col)?, Kind::Real | Kind::Int | Kind::Bool) {
+                    return Err(StoreError::Invalid {
+                        table: table.name(),
+                        column: col.to_string(),
+                        message: "not a numeric column".into(),
+                    });
+                }
+                format!("{col} > 0")
+            }
             Cond::InSelect {
                 column,
                 table: sub,

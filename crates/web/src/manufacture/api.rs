@@ -5,14 +5,15 @@
 
 use super::inputs::{CollectTissue, CreateBank, ReceiveMaterial, RegisterDonor, Screening};
 use crate::kit::{Input, Refusal};
+use crate::paging::PageParams;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension, Json,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use secretome_service::{NewTissue, ServiceError};
+use secretome_service::{DonorFilter, MaterialFilter, NewTissue, ServiceError};
 use serde::Serialize;
 
 fn ok<T: Serialize>(res: Result<T, Refusal>) -> Response {
@@ -42,8 +43,13 @@ fn read<T: Serialize>(res: Result<T, ServiceError>) -> Response {
 mod process;
 pub use process::*;
 
-pub async fn donors(State(st): State<AppState>) -> Response {
-    read(st.service.list_donors().await)
+/// A page of donors by code, filtered like the donor list (`status`, `source`, `code`).
+pub async fn donors(
+    State(st): State<AppState>,
+    Query(filter): Query<DonorFilter>,
+    Query(p): Query<PageParams>,
+) -> Response {
+    read(st.service.donors_page(&filter, p.cursor(), p.limit).await)
 }
 
 pub async fn donor(State(st): State<AppState>, Path(id): Path<String>) -> Response {
@@ -132,8 +138,17 @@ pub async fn create_bank(
     created(res, |b| format!("/api/v1/banks/{}", b.id))
 }
 
-pub async fn materials(State(st): State<AppState>) -> Response {
-    read(st.service.list_materials().await)
+/// A page of raw-material lots by id, filtered like the list (`category`, `lot`).
+pub async fn materials(
+    State(st): State<AppState>,
+    Query(filter): Query<MaterialFilter>,
+    Query(p): Query<PageParams>,
+) -> Response {
+    read(
+        st.service
+            .materials_page(&filter, p.cursor(), p.limit)
+            .await,
+    )
 }
 
 pub async fn material(State(st): State<AppState>, Path(id): Path<String>) -> Response {

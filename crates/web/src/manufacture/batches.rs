@@ -5,6 +5,7 @@ use super::inputs::{Condition, Harvest, Observe, SeedBatch, UseMaterial};
 use crate::kit::{
     Action, Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
 };
+use crate::paging::{PageParams, Pager};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
@@ -14,17 +15,24 @@ use axum::{
     response::Response,
 };
 use secretome_domain::Capability;
+use secretome_domain::material::{MaterialCategory, RawMaterialLot};
 use secretome_domain::{Actor, UtcTime, batch::VesselKind, culture::CellBank};
 use secretome_service::{
-    NewObservation, ServiceError,
-    manufacture_queries::{BatchDetail, BatchSummary, MaterialSummary},
+    BatchFilter, NewObservation, ServiceError,
+    manufacture_queries::{BatchDetail, BatchSummary},
 };
+
+/// The batch states, for the list's filter.
+pub const STATES: [&str; 3] = ["culturing", "conditioning", "harvested"];
 
 #[derive(Template)]
 #[template(path = "manufacture/batches.html")]
 struct BatchesPage {
     c: PageCtx,
     rows: Vec<BatchSummary>,
+    filter: BatchFilter,
+    pager: Pager,
+    /// Suggestions for the seeding form's bank (the newest; any bank may be typed).
     banks: Vec<CellBank>,
     vessels: Vec<VesselKind>,
     f: Fields,
@@ -38,31 +46,48 @@ struct BatchPage {
     c: PageCtx,
     d: BatchDetail,
     plot: Option<String>,
-    materials: Vec<MaterialSummary>,
+    /// The material lots in date, soonest expiry first (the use and conditioning forms' choices).
+    materials: Vec<RawMaterialLot>,
+    /// The media in date, soonest expiry first (the conditioning form's choices).
+    media: Vec<RawMaterialLot>,
     f: Fields,
     e: Errors,
     can_write: bool,
 }
 
+/// The batch list at `filter` and `p` (newest seeding first), with the seeding form.
 async fn batches_page(
     st: &AppState,
     v: &Viewer,
+    (filter, p): (BatchFilter, PageParams),
     f: Fields,
     e: Errors,
     status: StatusCode,
 ) -> Response {
     let load = async {
         Ok::<_, ServiceError>((
-            st.service.list_batches().await?,
-            st.service.list_cell_banks().await?,
+            st.service
+                .batches_page(&filter, p.cursor(), p.limit)
+                .await?,
+            st.service.newest_banks().await?,
         ))
     };
     match load.await {
-        Ok((rows, banks)) => {
+        Ok((page, banks)) => {
+            let pager = Pager::new(
+                "/batches",
+                &[
+                    ("status", filter.status.as_deref()),
+                    ("cell_bank", filter.cell_bank.as_deref()),
+                ],
+                &page,
+            );
             let vessels = VesselKind::ALL.to_vec();
             let page = BatchesPage {
                 c: PageCtx::new(v, "/batches"),
-                rows,
+                rows: page.rows,
+                filter,
+                pager,
                 banks,
                 vessels,
                 f,
@@ -86,11 +111,14 @@ async fn batch_page(
     let load = async {
         Ok::<_, ServiceError>((
             st.service.batch_detail(id).await?,
-            st.service.list_materials().await?,
+            st.service.materials_in_date(now(), None).await?,
+            st.service
+                .materials_in_date(now(), Some(MaterialCategory::Medium))
+                .await?,
         ))
     };
     match load.await {
-        Ok((d, materials)) => {
+        Ok((d, materials, media)) => {
             let c = PageCtx::new(v, &path("/batches/", id, ""));
             let pts: Vec<(UtcTime, f64)> = d
                 .observations
@@ -108,6 +136,7 @@ async fn batch_page(
                 d,
                 plot,
                 materials,
+                media,
                 f,
                 e,
                 can_write: v.can(Capability::Produce),
@@ -118,11 +147,14 @@ async fn batch_page(
     }
 }
 
-/// GET /batches (`?bank=` from a cell bank's page: the seeding form has that bank chosen).
+/// GET /batches: newest seeding first, a page at a time, filtered by state and bank (`?bank=`
+/// from a cell bank's page: the seeding form has that bank filled in).
 pub async fn list(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Query(q): Query<std::collections::HashMap<String, String>>,
+    Query(filter): Query<BatchFilter>,
+    Query(p): Query<PageParams>,
 ) -> Response {
     let mut f = Fields::default()
         .with("vessel", "multilayer5")
@@ -130,7 +162,7 @@ pub async fn list(
     if let Some(bank) = q.get("bank") {
         f = f.with("cell_bank", bank.trim());
     }
-    batches_page(&st, &v, f, Errors::default(), StatusCode::OK).await
+    batches_page(&st, &v, (filter, p), f, Errors::default(), StatusCode::OK).await
 }
 
 pub async fn show(
@@ -187,7 +219,10 @@ pub async fn seed(
     .await;
     match res {
         Ok(b) => see_other(&path("/batches/", b.id.as_str(), "")),
-        Err(r) => batches_page(&st, &v, input.fields, r.errors(v.lang), r.status()).await,
+        Err(r) => {
+            let first = Default::default();
+            batches_page(&st, &v, first, input.fields, r.errors(v.lang), r.status()).await
+        }
     }
 }
 

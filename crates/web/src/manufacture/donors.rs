@@ -5,18 +5,19 @@ use super::inputs::{CollectTissue, CreateBank, RegisterDonor, Screening};
 use crate::kit::{
     Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
 };
+use crate::paging::{PageParams, Pager};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx, forms::FieldErrors};
 use askama::Template;
 use axum::{
     Extension,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
 use secretome_domain::Capability;
 use secretome_domain::donor::{Marker, ScreenOutcome, TissueSource};
 use secretome_service::{
-    NewBank, NewTissue,
+    DonorFilter, NewBank, NewTissue,
     manufacture_queries::{DonorDetail, DonorSummary},
 };
 
@@ -61,6 +62,8 @@ pub fn sources() -> Vec<&'static str> {
 struct DonorsPage {
     c: PageCtx,
     rows: Vec<DonorSummary>,
+    filter: DonorFilter,
+    pager: Pager,
     f: Fields,
     e: Errors,
     can_write: bool,
@@ -81,18 +84,31 @@ fn operator(v: &Viewer) -> bool {
     v.can(Capability::Produce)
 }
 
+/// The donor list at `filter` and `p` (a page of donors by code), with the registration form.
 async fn donors_page(
     st: &AppState,
     v: &Viewer,
+    (filter, p): (DonorFilter, PageParams),
     f: Fields,
     e: Errors,
     status: StatusCode,
 ) -> Response {
-    match st.service.list_donors().await {
-        Ok(rows) => {
+    match st.service.donors_page(&filter, p.cursor(), p.limit).await {
+        Ok(page) => {
+            let pager = Pager::new(
+                "/donors",
+                &[
+                    ("status", filter.status.as_deref()),
+                    ("source", filter.source.as_deref()),
+                    ("code", filter.code.as_deref()),
+                ],
+                &page,
+            );
             let page = DonorsPage {
                 c: PageCtx::new(v, "/donors"),
-                rows,
+                rows: page.rows,
+                filter,
+                pager,
                 f,
                 e,
                 can_write: operator(v),
@@ -127,10 +143,17 @@ async fn donor_page(
     }
 }
 
-pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+/// GET /donors: donors by code, a page at a time, filtered by state, source and code prefix.
+pub async fn list(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Query(filter): Query<DonorFilter>,
+    Query(p): Query<PageParams>,
+) -> Response {
     donors_page(
         &st,
         &v,
+        (filter, p),
         Fields::default().with("source", "adipose"),
         Errors::default(),
         StatusCode::OK,
@@ -173,7 +196,10 @@ pub async fn register(
     .await;
     match res {
         Ok(d) => see_other(&path("/donors/", d.id.as_str(), "")),
-        Err(r) => donors_page(&st, &v, input.fields, r.errors(v.lang), r.status()).await,
+        Err(r) => {
+            let first = Default::default();
+            donors_page(&st, &v, first, input.fields, r.errors(v.lang), r.status()).await
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use super::inputs::{Fill, Pool, Pooling, Step};
 use crate::kit::{
     Errors, Fields, Input, Refusal, fail, page as render, path, see_other, signed_in,
 };
+use crate::paging::{PageParams, Pager};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
@@ -15,7 +16,7 @@ use axum::{
 };
 use secretome_domain::Capability;
 use secretome_domain::{Actor, batch::Harvest, lot::Lot};
-use secretome_service::LotDetail;
+use secretome_service::{HarvestFilter, LotDetail, ServiceError};
 
 /// Rows of the pooling form.
 pub const POOL_ROWS: [usize; 4] = [0, 1, 2, 3];
@@ -31,6 +32,10 @@ pub const STEP_KINDS: [&str; 4] = [
 struct HarvestsPage {
     c: PageCtx,
     rows: Vec<Harvest>,
+    filter: HarvestFilter,
+    pager: Pager,
+    /// The pooling form's choices: the newest harvests with volume left (and the one asked for).
+    open: Vec<Harvest>,
     f: Fields,
     e: Errors,
     can_write: bool,
@@ -52,24 +57,51 @@ impl HarvestsPage {
     }
 }
 
+/// The harvest list at `filter` and `p` (newest first), with the pooling form; `asked` (a harvest
+/// the form names) is among the form's choices even when older than the newest open ones.
 async fn harvests_page(
     st: &AppState,
     v: &Viewer,
-    f: Fields,
-    e: Errors,
+    (filter, p): (HarvestFilter, PageParams),
+    asked: Option<Harvest>,
+    (f, e): (Fields, Errors),
     status: StatusCode,
 ) -> Response {
-    match st.service.list_harvests().await {
-        Ok(rows) => render(
-            status,
-            &HarvestsPage {
-                c: PageCtx::new(v, "/harvests"),
-                rows,
-                f,
-                e,
-                can_write: v.can(Capability::Produce),
-            },
-        ),
+    let load = async {
+        Ok::<_, ServiceError>((
+            st.service
+                .harvests_page(&filter, p.cursor(), p.limit)
+                .await?,
+            st.service.harvests_to_pool().await?,
+        ))
+    };
+    match load.await {
+        Ok((page, mut open)) => {
+            if let Some(h) = asked.filter(|h| h.remaining_ml > 0.0)
+                && !open.iter().any(|o| o.id == h.id)
+            {
+                open.insert(0, h);
+            }
+            let open_filter = filter.open.filter(|o| *o).map(|_| "true");
+            let pager = Pager::new(
+                "/harvests",
+                &[("open", open_filter), ("batch", filter.batch.as_deref())],
+                &page,
+            );
+            render(
+                status,
+                &HarvestsPage {
+                    c: PageCtx::new(v, "/harvests"),
+                    rows: page.rows,
+                    filter,
+                    pager,
+                    open,
+                    f,
+                    e,
+                    can_write: v.can(Capability::Produce),
+                },
+            )
+        }
         Err(err) => fail(v, err),
     }
 }
@@ -100,26 +132,30 @@ async fn processing_page(
     }
 }
 
-/// GET /harvests (`?harvest=` from a harvested batch's page: the pooling form's first row has that
+/// GET /harvests: newest first, a page at a time, filtered to those with volume left (`open`) and
+/// by batch (`?harvest=` from a harvested batch's page: the pooling form's first row has that
 /// harvest and its remaining volume).
 pub async fn harvests(
     State(st): State<AppState>,
     Extension(v): Extension<Viewer>,
     Query(q): Query<std::collections::BTreeMap<String, String>>,
+    Query(filter): Query<HarvestFilter>,
+    Query(p): Query<PageParams>,
 ) -> Response {
     let mut f = Fields::default().with("product", "MSC-CM-01");
+    let mut asked = None;
     if let Some(h) = q.get("harvest").map(|h| h.trim()) {
         f = f.with("harvests[0]", h);
-        if let Ok(rows) = st.service.list_harvests().await
-            && let Some(row) = rows.iter().find(|r| r.id.as_str() == h)
-        {
+        if let Ok(Some(row)) = st.service.find_harvest(h).await {
             f = f.with(
                 "harvests[0].volume_ml",
                 &secretome_domain::quantity::display_number(row.remaining_ml),
             );
+            asked = Some(row);
         }
     }
-    harvests_page(&st, &v, f, Errors::default(), StatusCode::OK).await
+    let fe = (f, Errors::default());
+    harvests_page(&st, &v, (filter, p), asked, fe, StatusCode::OK).await
 }
 
 pub async fn processing(
@@ -143,7 +179,10 @@ pub async fn pool(
     let res = pool_lot(&st, &a, input.command(&v)).await;
     match res {
         Ok(l) => see_other(&path("/lots/", l.id.as_str(), "/processing")),
-        Err(r) => harvests_page(&st, &v, input.fields, r.errors(v.lang), r.status()).await,
+        Err(r) => {
+            let fe = (input.fields, r.errors(v.lang));
+            harvests_page(&st, &v, Default::default(), None, fe, r.status()).await
+        }
     }
 }
 

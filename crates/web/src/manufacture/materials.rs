@@ -6,16 +6,18 @@ use crate::kit::{
     Errors, Fields, Input, Refusal, fail, material_state, page as render, path, see_other,
     signed_in,
 };
+use crate::paging::{PageParams, Pager};
 use crate::{AppState, auth::Viewer, auth::now, ctx::PageCtx};
 use askama::Template;
 use axum::{
     Extension,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
 use secretome_domain::Capability;
 use secretome_domain::material::MaterialCategory;
+use secretome_service::MaterialFilter;
 use secretome_service::manufacture_queries::{MaterialDetail, MaterialSummary};
 
 #[derive(Template)]
@@ -23,6 +25,8 @@ use secretome_service::manufacture_queries::{MaterialDetail, MaterialSummary};
 struct MaterialsPage {
     c: PageCtx,
     rows: Vec<(MaterialSummary, &'static str)>,
+    filter: MaterialFilter,
+    pager: Pager,
     categories: Vec<&'static str>,
     f: Fields,
     e: Errors,
@@ -37,17 +41,32 @@ struct MaterialPage {
     state: &'static str,
 }
 
+/// The material list at `filter` and `p` (a page of lots by id), with the receiving form.
 async fn materials_page(
     st: &AppState,
     v: &Viewer,
+    (filter, p): (MaterialFilter, PageParams),
     f: Fields,
     e: Errors,
     status: StatusCode,
 ) -> Response {
-    match st.service.list_materials().await {
-        Ok(list) => {
+    match st
+        .service
+        .materials_page(&filter, p.cursor(), p.limit)
+        .await
+    {
+        Ok(page) => {
+            let pager = Pager::new(
+                "/materials",
+                &[
+                    ("category", filter.category.as_deref()),
+                    ("lot", filter.lot.as_deref()),
+                ],
+                &page,
+            );
             let t = now();
-            let rows = list
+            let rows = page
+                .rows
                 .into_iter()
                 .map(|m| (material_state(&m.lot.expires_at, &t), m))
                 .map(|(s, m)| (m, s))
@@ -56,6 +75,8 @@ async fn materials_page(
             let page = MaterialsPage {
                 c: PageCtx::new(v, "/materials"),
                 rows,
+                filter,
+                pager,
                 categories,
                 f,
                 e,
@@ -67,10 +88,17 @@ async fn materials_page(
     }
 }
 
-pub async fn list(State(st): State<AppState>, Extension(v): Extension<Viewer>) -> Response {
+/// GET /materials: lots by id, a page at a time, filtered by category and lot prefix.
+pub async fn list(
+    State(st): State<AppState>,
+    Extension(v): Extension<Viewer>,
+    Query(filter): Query<MaterialFilter>,
+    Query(p): Query<PageParams>,
+) -> Response {
     materials_page(
         &st,
         &v,
+        (filter, p),
         Fields::default().with("category", "medium"),
         Errors::default(),
         StatusCode::OK,
@@ -119,6 +147,9 @@ pub async fn receive(
     .await;
     match res {
         Ok(m) => see_other(&path("/materials/", m.id.as_str(), "")),
-        Err(r) => materials_page(&st, &v, input.fields, r.errors(v.lang), r.status()).await,
+        Err(r) => {
+            let first = Default::default();
+            materials_page(&st, &v, first, input.fields, r.errors(v.lang), r.status()).await
+        }
     }
 }

@@ -80,18 +80,15 @@ fn api_routes(mut r: Routes) -> Routes {
     use secretome_domain::material::{MaterialUse, RawMaterialLot};
     use secretome_domain::{culture::*, donor::Donor, lot::Lot, processing::*, vial::Vial};
     use secretome_service::manufacture_queries::*;
+    use secretome_service::{BatchFilter, DonorFilter, HarvestFilter, MaterialFilter, Page};
     let d = "donors";
     let o = op(
         "listDonors",
         d,
-        "Donors with their eligibility and tissue count",
+        "A page of donors by code, with their eligibility and tissue count",
     );
-    r = guarded(
-        r,
-        "/api/v1/donors",
-        get(api::donors).doc(o.ok::<Vec<DonorSummary>>()),
-        ANY,
-    );
+    let o = o.query::<DonorFilter>().paged().ok::<Page<DonorSummary>>();
+    r = guarded(r, "/api/v1/donors", get(api::donors).doc(o), ANY);
     let o = op(
         "registerDonor",
         d,
@@ -157,14 +154,10 @@ fn api_routes(mut r: Routes) -> Routes {
     let o = op(
         "listBatches",
         c,
-        "Culture batches with observation count, latest count and harvest",
+        "A page of culture batches, newest seeding first, with observation count, latest count and harvest",
     );
-    r = guarded(
-        r,
-        "/api/v1/batches",
-        get(api::batches).doc(o.ok::<Vec<BatchSummary>>()),
-        ANY,
-    );
+    let o = o.query::<BatchFilter>().paged().ok::<Page<BatchSummary>>();
+    r = guarded(r, "/api/v1/batches", get(api::batches).doc(o), ANY);
     let o = op("seedBatch", c, "Seed a culture batch from a cell bank");
     let o = o.body::<SeedBatch>().created::<CultureBatch>();
     r = guarded(r, "/api/v1/batches", post(api::seed).doc(o), OP);
@@ -224,11 +217,16 @@ fn api_routes(mut r: Routes) -> Routes {
         OP,
     );
     let m = "raw materials";
-    let o = op("listMaterials", m, "Raw-material lots with their use count");
+    let o = op(
+        "listMaterials",
+        m,
+        "A page of raw-material lots by id, with their use count",
+    );
+    let o = o.query::<MaterialFilter>().paged();
     r = guarded(
         r,
         "/api/v1/materials",
-        get(api::materials).doc(o.ok::<Vec<MaterialSummary>>()),
+        get(api::materials).doc(o.ok::<Page<MaterialSummary>>()),
         ANY,
     );
     let o = op("receiveMaterial", m, "Receive a raw-material lot");
@@ -246,11 +244,16 @@ fn api_routes(mut r: Routes) -> Routes {
         ANY,
     );
     let l = "lots";
-    let o = op("listHarvests", l, "Harvests with the volume left to pool");
+    let o = op(
+        "listHarvests",
+        l,
+        "A page of harvests, newest first, with the volume left to pool",
+    );
+    let o = o.query::<HarvestFilter>().paged();
     r = guarded(
         r,
         "/api/v1/harvests",
-        get(api::harvests).doc(o.ok::<Vec<Harvested>>()),
+        get(api::harvests).doc(o.ok::<Page<Harvested>>()),
         ANY,
     );
     let o = op("poolLot", l, "Pool harvests into a new lot");

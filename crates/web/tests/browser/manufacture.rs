@@ -83,7 +83,7 @@ pub async fn make_lot(p: &Page) -> Result<(), Seen> {
     // A culture batch, seeded three days ago, with two observations and the basal medium used.
     p.open("/batches").await?;
     p.fill("f-batch", "B-E2E-001").await?;
-    p.select("f-cell_bank", "WCB-E2E-001").await?;
+    p.fill("f-cell_bank", "WCB-E2E-001").await?;
     p.select("f-vessel", "multilayer5").await?;
     p.fill("f-vessel_count", "2").await?;
     p.fill("f-seeding_density", "3000").await?;

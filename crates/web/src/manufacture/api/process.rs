@@ -8,16 +8,22 @@ use crate::manufacture::inputs::{
     Condition, Fill, Harvest, Observe, Pool, SeedBatch, Step, UseMaterial,
 };
 use crate::manufacture::lots;
+use crate::paging::PageParams;
 use crate::{AppState, auth::Viewer, auth::now};
 use axum::{
     Extension,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     response::Response,
 };
-use secretome_service::NewObservation;
+use secretome_service::{BatchFilter, HarvestFilter, NewObservation};
 
-pub async fn batches(State(st): State<AppState>) -> Response {
-    read(st.service.list_batches().await)
+/// A page of batches, newest seeding first, filtered like the list (`status`, `cell_bank`).
+pub async fn batches(
+    State(st): State<AppState>,
+    Query(filter): Query<BatchFilter>,
+    Query(p): Query<PageParams>,
+) -> Response {
+    read(st.service.batches_page(&filter, p.cursor(), p.limit).await)
 }
 
 pub async fn batch(State(st): State<AppState>, Path(id): Path<String>) -> Response {
@@ -118,8 +124,13 @@ pub async fn harvest(
     created(res, |h| format!("/api/v1/batches/{}", h.batch))
 }
 
-pub async fn harvests(State(st): State<AppState>) -> Response {
-    read(st.service.list_harvests().await)
+/// A page of harvests, newest first (`open=true`: those with volume left; `batch`).
+pub async fn harvests(
+    State(st): State<AppState>,
+    Query(filter): Query<HarvestFilter>,
+    Query(p): Query<PageParams>,
+) -> Response {
+    read(st.service.harvests_page(&filter, p.cursor(), p.limit).await)
 }
 
 /// `{"lot", "product", "harvests": [{"harvest": "H-…", "volume_ml": 500}, …]}`.
