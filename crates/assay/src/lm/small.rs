@@ -363,23 +363,24 @@ mod tests {
         ws
     }
 
-    #[test]
-    fn the_fixed_size_lmpar_is_the_general_one_to_the_last_bit() {
-        // A small linear congruential generator: reproducible matrices of every shape.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+    /// Reproducible problems of every shape (a small linear congruential generator): `n` 2–5
+    /// parameters, `m` from `n` to 13 points, 40 cases each, among them rank-deficient and nearly
+    /// so (a zero column, two proportional columns); `each(n, m, case, jac, f, prepared)`.
+    fn problems(
+        mut seed: u64,
+        mut each: impl FnMut(usize, usize, i32, &[f64], &[f64], &Workspace),
+    ) {
         let mut next = move || {
             seed = seed
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             ((seed >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
         };
-        let mut compared = 0;
         for n in 2..=5 {
             for m in [n, n + 1, 8, 13] {
                 for case in 0..40 {
                     let mut jac: Vec<f64> =
                         (0..m * n).map(|_| next() * 10f64.powi(case % 5)).collect();
-                    // Rank-deficient and nearly so: a zero column, two proportional columns.
                     if case % 7 == 3 {
                         jac[m..2 * m].iter_mut().for_each(|v| *v = 0.0);
                     }
@@ -390,39 +391,44 @@ mod tests {
                     }
                     let f: Vec<f64> = (0..m).map(|_| next()).collect();
                     let ws0 = prepared(m, n, &jac, &f, 1.0 + case as f64);
-                    for (delta, par0) in [
-                        (1e-3, 0.0),
-                        (0.1, 1e-4),
-                        (1.0, 0.5),
-                        (1e3, 0.0),
-                        (1e-9, 10.0),
-                    ] {
-                        let (mut a, mut b) = (ws0.clone(), ws0.clone());
-                        let (mut pa, mut pb) = (par0, par0);
-                        lmpar_small::<false>(n, m, &mut a, delta, &mut pa);
-                        lmpar_general(n, m, &mut b, delta, &mut pb);
-                        assert_eq!(pa.to_bits(), pb.to_bits(), "par n {n} m {m} case {case}");
-                        for j in 0..n {
-                            assert_eq!(
-                                a.wa1[j].to_bits(),
-                                b.wa1[j].to_bits(),
-                                "step n {n} m {m} {case}"
-                            );
-                        }
-                        // R (upper triangle and diagonal) as lmder reads it afterwards.
-                        for j in 0..n {
-                            for i in 0..=j {
-                                assert_eq!(
-                                    a.fjac[j * m + i].to_bits(),
-                                    b.fjac[j * m + i].to_bits()
-                                );
-                            }
-                        }
-                        compared += 1;
-                    }
+                    each(n, m, case, &jac, &f, &ws0);
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_fixed_size_lmpar_is_the_general_one_to_the_last_bit() {
+        let mut compared = 0;
+        problems(0x2545_f491_4f6c_dd1d, |n, m, case, _jac, _f, ws0| {
+            for (delta, par0) in [
+                (1e-3, 0.0),
+                (0.1, 1e-4),
+                (1.0, 0.5),
+                (1e3, 0.0),
+                (1e-9, 10.0),
+            ] {
+                let (mut a, mut b) = (ws0.clone(), ws0.clone());
+                let (mut pa, mut pb) = (par0, par0);
+                lmpar_small::<false>(n, m, &mut a, delta, &mut pa);
+                lmpar_general(n, m, &mut b, delta, &mut pb);
+                assert_eq!(pa.to_bits(), pb.to_bits(), "par n {n} m {m} case {case}");
+                for j in 0..n {
+                    assert_eq!(
+                        a.wa1[j].to_bits(),
+                        b.wa1[j].to_bits(),
+                        "step n {n} m {m} {case}"
+                    );
+                }
+                // R (upper triangle and diagonal) as lmder reads it afterwards.
+                for j in 0..n {
+                    for i in 0..=j {
+                        assert_eq!(a.fjac[j * m + i].to_bits(), b.fjac[j * m + i].to_bits());
+                    }
+                }
+                compared += 1;
+            }
+        });
         assert_eq!(compared, 4 * 4 * 40 * 5);
     }
 
@@ -432,69 +438,45 @@ mod tests {
     /// hands over to the rotations).
     #[test]
     fn the_cholesky_step_solves_the_normal_equations() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((seed >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
-        };
         let mut checked = 0;
-        for n in 2..=5 {
-            for m in [n, n + 1, 8, 13] {
-                for case in 0..40 {
-                    let mut jac: Vec<f64> =
-                        (0..m * n).map(|_| next() * 10f64.powi(case % 5)).collect();
-                    if case % 7 == 3 {
-                        jac[m..2 * m].iter_mut().for_each(|v| *v = 0.0);
+        problems(0x9e37_79b9_7f4a_7c15, |n, m, case, jac, f, ws0| {
+            for (delta, par0) in [(1e-3, 0.0), (0.1, 1e-4), (1.0, 0.5), (1e-9, 10.0)] {
+                let (mut a, mut b) = (ws0.clone(), ws0.clone());
+                let (mut pa, mut pb) = (par0, par0);
+                lmpar(n, m, &mut a, delta, &mut pa);
+                lmpar_small::<false>(n, m, &mut b, delta, &mut pb);
+                // Residual of the normal equations at the returned par, against its scale.
+                let col = |j: usize| &jac[j * m..(j + 1) * m];
+                let dot = |u: &[f64], v: &[f64]| u.iter().zip(v).map(|(p, q)| p * q).sum::<f64>();
+                let (mut worst, mut scale) = (0.0f64, 0.0f64);
+                for j in 0..n {
+                    let mut lhs = pa * a.diag[j] * a.diag[j] * a.wa1[j];
+                    let mut size = (pa * a.diag[j] * a.diag[j] * a.wa1[j]).abs();
+                    for k in 0..n {
+                        let t = dot(col(j), col(k)) * a.wa1[k];
+                        lhs += t;
+                        size += t.abs();
                     }
-                    if case % 7 == 5 {
-                        for i in 0..m {
-                            jac[m + i] = 3.0 * jac[i] * (1.0 + 1e-12 * next());
-                        }
-                    }
-                    let f: Vec<f64> = (0..m).map(|_| next()).collect();
-                    let ws0 = prepared(m, n, &jac, &f, 1.0 + case as f64);
-                    for (delta, par0) in [(1e-3, 0.0), (0.1, 1e-4), (1.0, 0.5), (1e-9, 10.0)] {
-                        let (mut a, mut b) = (ws0.clone(), ws0.clone());
-                        let (mut pa, mut pb) = (par0, par0);
-                        lmpar(n, m, &mut a, delta, &mut pa);
-                        lmpar_small::<false>(n, m, &mut b, delta, &mut pb);
-                        // Residual of the normal equations at the returned par, against its scale.
-                        let col = |j: usize| &jac[j * m..(j + 1) * m];
-                        let dot =
-                            |u: &[f64], v: &[f64]| u.iter().zip(v).map(|(p, q)| p * q).sum::<f64>();
-                        let (mut worst, mut scale) = (0.0f64, 0.0f64);
-                        for j in 0..n {
-                            let mut lhs = pa * a.diag[j] * a.diag[j] * a.wa1[j];
-                            let mut size = (pa * a.diag[j] * a.diag[j] * a.wa1[j]).abs();
-                            for k in 0..n {
-                                let t = dot(col(j), col(k)) * a.wa1[k];
-                                lhs += t;
-                                size += t.abs();
-                            }
-                            let jf = dot(col(j), &f);
-                            worst = worst.max((lhs - jf).abs());
-                            scale = scale.max(size + jf.abs());
-                        }
+                    let jf = dot(col(j), f);
+                    worst = worst.max((lhs - jf).abs());
+                    scale = scale.max(size + jf.abs());
+                }
+                assert!(
+                    worst <= 1e-7 * scale,
+                    "n {n} m {m} case {case}: residual {worst:e} of {scale:e}"
+                );
+                // Where both took the same number of par trials, the steps agree closely.
+                if pa.to_bits() == pb.to_bits() {
+                    for j in 0..n {
                         assert!(
-                            worst <= 1e-7 * scale,
-                            "n {n} m {m} case {case}: residual {worst:e} of {scale:e}"
+                            (a.wa1[j] - b.wa1[j]).abs()
+                                <= 1e-6 * (a.wa1[j].abs() + b.wa1[j].abs()) + 1e-12
                         );
-                        // Where both took the same number of par trials, the steps agree closely.
-                        if pa.to_bits() == pb.to_bits() {
-                            for j in 0..n {
-                                assert!(
-                                    (a.wa1[j] - b.wa1[j]).abs()
-                                        <= 1e-6 * (a.wa1[j].abs() + b.wa1[j].abs()) + 1e-12
-                                );
-                            }
-                        }
-                        checked += 1;
                     }
                 }
+                checked += 1;
             }
-        }
+        });
         assert_eq!(checked, 4 * 4 * 40 * 4);
     }
 }
