@@ -9,6 +9,8 @@
                                             the chain lock) while a recall of TARGET (KIND=recall)
                                             or the expiry sweep (KIND=sweep) runs
   web.py table A.json B.json …              each page's median ÷ static median per size, growth
+  web.py cold URL_BASE [PATH]               PATH (default /plan) first after an audited write (a
+                                            language switch), then the median of nine more; thrice
 Only the standard library: http.client, statistics, threading.
 """
 import http.client
@@ -184,6 +186,30 @@ def stall(base, target, kind):
                  f"({worst[1]} succeeded): nothing measured")
 
 
+def cold(base, path):
+    cookie, csrf = sign_in(base)
+    c = connect(base)
+
+    def get():
+        t0 = time.perf_counter()
+        c.request("GET", path, headers={"Cookie": cookie})
+        r = c.getresponse()
+        r.read()
+        return (time.perf_counter() - t0) * 1e3
+
+    for i in range(3):
+        form = urllib.parse.urlencode({"to": ["en", "ja"][i % 2], "csrf": csrf, "back": "/lots"})
+        c.request("POST", "/lang", body=form, headers={
+            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        r = c.getresponse()
+        r.read()
+        if r.status != 303:
+            sys.exit(f"the language switch was refused (HTTP {r.status})")
+        first = get()
+        warm = statistics.median(get() for _ in range(9))
+        print(f"{path} after a write: {first:.2f} ms; then median of 9: {warm:.2f} ms")
+
+
 def table(files):
     runs = [(f, json.load(open(f))) for f in files]
     static = {f: r["/static/app.css"]["median_ms"] for f, r in runs}
@@ -236,8 +262,11 @@ if __name__ == "__main__":
         c = connect(sys.argv[2])
         cookie, _ = sign_in(sys.argv[2])
         c.request("GET", "/api/v1/donors", headers={"Cookie": cookie})
-        ds = [d["donor"] for d in json.loads(c.getresponse().read())]
+        body = json.loads(c.getresponse().read())
+        ds = [d["donor"] for d in (body["rows"] if isinstance(body, dict) else body)]
         ds = [d for d in ds if d.get("status") == "eligible"]
         print(ds[len(ds) // 2]["id"])
     elif cmd == "table":
         table(sys.argv[2:])
+    elif cmd == "cold":
+        cold(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "/plan")
