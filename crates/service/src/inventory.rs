@@ -135,7 +135,10 @@ impl Service {
             .collect();
         loop {
             let mut tx = self.store.begin().await?;
-            let mut q = PageQuery::newest("id", SWEEP_CHUNK);
+            // Soonest expiry first: the index (status, expires_at) finds the due vials, however
+            // many are not due (ordered by id, PostgreSQL walked the primary key through every
+            // unused vial: 0.5–5 s under the lock at 1M vials when none was due).
+            let mut q = PageQuery::newest("expires_at", SWEEP_CHUNK);
             q.desc = false;
             q.conds = vec![
                 Cond::In("status", unused.clone()),
