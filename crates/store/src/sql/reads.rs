@@ -212,8 +212,8 @@ async fn read_one(c: &mut Conn<'_>, r: &Read) -> Result<Answer, StoreError> {
     })
 }
 
-/// A web session by id with its user's row, on one connection: every signed-in request asks for both, and
-/// on SQLite each read is a hand-over to the reader thread.
+/// A web session by id with its user's row, on one connection: every signed-in request asks for
+/// both, and on SQLite each read is a hand-over to the reader thread.
 async fn session_get(
     c: &mut Conn<'_>,
     id: &str,
