@@ -7,22 +7,6 @@ use crate::common;
 use common::*;
 use secretome_store::testing::stores;
 
-/// The ids linked as `href="{prefix}…"` in a page, in order.
-fn linked(body: &str, prefix: &str) -> Vec<String> {
-    body.split(&format!("href=\"{prefix}"))
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(str::to_string)
-        .collect()
-}
-
-fn link(body: &str, id: &str) -> Option<String> {
-    let at = body.find(&format!("id=\"{id}\""))?;
-    let start = body[..at].rfind("href=\"")? + 6;
-    let end = start + body[start..].find('"')?;
-    Some(body[start..end].replace("&amp;", "&"))
-}
-
 /// Walks `list` two rows at a time by its next links: every row of the whole list once, in order,
 /// and the previous link of the last page leads back to the page before it.
 async fn walks(app: &axum::Router, c: Option<&str>, list: &str, rows: &str, form: &str) {

@@ -7,18 +7,7 @@ use common::*;
 use secretome_store::testing::stores;
 
 fn lots_in(body: &str) -> Vec<String> {
-    body.split("href=\"/lots/")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(str::to_string)
-        .collect()
-}
-
-fn link(body: &str, id: &str) -> Option<String> {
-    let at = body.find(&format!("id=\"{id}\""))?;
-    let start = body[..at].rfind("href=\"")? + 6;
-    let end = start + body[start..].find('"')?;
-    Some(body[start..end].replace("&amp;", "&"))
+    linked(body, "/lots/")
 }
 
 #[tokio::test]

@@ -228,3 +228,20 @@ pub fn error_at(body: &str, field: &str) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+/// The ids linked as `href="{prefix}…"` in a page, in order.
+pub fn linked(body: &str, prefix: &str) -> Vec<String> {
+    body.split(&format!("href=\"{prefix}"))
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The target of the link whose element has `id="{id}"` (a pager's previous/next), unescaped.
+pub fn link(body: &str, id: &str) -> Option<String> {
+    let at = body.find(&format!("id=\"{id}\""))?;
+    let start = body[..at].rfind("href=\"")? + 6;
+    let end = start + body[start..].find('"')?;
+    Some(body[start..end].replace("&amp;", "&"))
+}
